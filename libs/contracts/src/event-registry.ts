@@ -1,0 +1,8 @@
+import type { EventContract } from './event-type.js';
+import { NodeAnnouncedV1 } from './events/node-announced.event.js';
+
+/** Every event type the system accepts. Unknown types are dead-lettered at the edge. */
+export const EVENT_CONTRACTS: readonly EventContract<any>[] = [NodeAnnouncedV1];
+
+export const findContract = (type: string): EventContract<unknown> | undefined =>
+  EVENT_CONTRACTS.find((c) => c.type === type);

@@ -1,0 +1,51 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, type Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
+import { NODE_CONFIG } from '../config/node-config.token.js';
+import type { NodeConfig } from '../config/node-config.js';
+import { platformError } from '../errors/platform-errors.js';
+import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
+import { strategyNames } from './auth.strategies.js';
+import type { Principal } from './principal.js';
+import { IS_PUBLIC_KEY } from './public.decorator.js';
+
+/** Deny by default: a route is public, or it names who may call it with `@Access`. */
+export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
+  const names = strategyNames(cityCode);
+  const Authenticate = AuthGuard([names.jwt, names.apiKey]) as Type<IAuthGuard>;
+
+  @Injectable()
+  class AccessGuard implements CanActivate {
+    private readonly authenticate: IAuthGuard = new Authenticate();
+
+    constructor(
+      private readonly reflector: Reflector,
+      @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    ) {
+      (this.authenticate as unknown as { handleRequest: unknown }).handleRequest = (err: unknown, user: Principal | false) => {
+        if (err || !user) throw platformError('UNAUTHENTICATED', 'Send a Bearer token (residents, clerks) or an X-API-Key (partner systems).');
+        return user;
+      };
+    }
+
+    async canActivate(ctx: ExecutionContext): Promise<boolean> {
+      if (ctx.getType() !== 'http') return true;
+      const targets = [ctx.getHandler(), ctx.getClass()];
+      if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+      await this.authenticate.canActivate(ctx);
+      const principal = ctx.switchToHttp().getRequest<{ user: Principal }>().user;
+      const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
+      if (!rule) throw platformError('FORBIDDEN_ROLE', 'This route grants access to nobody (deny by default).');
+      if (principal.kind === 'user') {
+        if (!rule.roles?.includes(principal.role)) throw platformError('FORBIDDEN_ROLE', `role ${principal.role} may not call this route`);
+      } else if (!rule.scopes?.some((s) => principal.scopes.includes(s))) {
+        throw platformError('FORBIDDEN_SCOPE', `requires one of the scopes: ${(rule.scopes ?? []).join(', ') || '(none: users only)'}`);
+      }
+      if (rule.sameCity !== false && principal.city !== this.config.cityCode) {
+        throw platformError('FORBIDDEN_CITY', `caller belongs to ${principal.city}; this is the ${this.config.cityCode} node`);
+      }
+      return true;
+    }
+  }
+  return AccessGuard;
+};

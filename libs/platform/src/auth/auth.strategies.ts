@@ -1,0 +1,70 @@
+import { Injectable, type Type } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
+import { Strategy as CustomStrategy } from 'passport-custom';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { hashApiKey } from './api-key.hash.js';
+import { USER_ROLES, type PartnerPrincipal, type UserPrincipal } from './principal.js';
+
+export const JWT_AUDIENCE = 'guangfo-api';
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(USER_ROLES as [string, ...string[]]),
+  city: z.string().regex(/^\d{6}$/),
+  hall: z.string().optional(),
+  name: z.string().optional(),
+});
+
+export const strategyNames = (cityCode: string) => ({ jwt: `jwt-${cityCode}`, apiKey: `api-key-${cityCode}` });
+
+/**
+ * Tokens come from the provincial identity provider (统一身份认证), shared by the cities:
+ * the `city` claim says which city a user belongs to; the guard compares it with the node.
+ * Passport keeps strategies in one process-wide registry, and the sandbox runs several city
+ * nodes in one process: each node gets strategies named after its city.
+ */
+export const createAuthStrategies = (cityCode: string, identity: { issuer: string; publicKeyPem: string }): Type<unknown>[] => {
+  const names = strategyNames(cityCode);
+
+  @Injectable()
+  class JwtStrategy extends PassportStrategy(JwtStrategyBase, names.jwt) {
+    constructor() {
+      super({
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKey: identity.publicKeyPem,
+        algorithms: ['ES256'],
+        issuer: identity.issuer,
+        audience: JWT_AUDIENCE,
+      });
+    }
+
+    validate(payload: unknown): UserPrincipal | false {
+      const c = claimsSchema.safeParse(payload);
+      if (!c.success) return false;
+      return { kind: 'user', ...(c.data as Omit<UserPrincipal, 'kind'>) };
+    }
+  }
+
+  @Injectable()
+  class ApiKeyStrategy extends PassportStrategy(CustomStrategy, names.apiKey) {
+    constructor(private readonly dataSource: DataSource) {
+      super();
+    }
+
+    async validate(req: Request): Promise<PartnerPrincipal | false> {
+      const key = req.header('x-api-key');
+      if (!key || key.length > 256) return false;
+      const rows = (await this.dataSource.query(
+        `SELECT id, name, city_code, scopes FROM platform.api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
+        [hashApiKey(key)],
+      )) as { id: string; name: string; city_code: string; scopes: string[] }[];
+      const row = rows[0];
+      return row ? { kind: 'partner', id: row.id, name: row.name, city: row.city_code, scopes: row.scopes } : false;
+    }
+  }
+
+  return [JwtStrategy, ApiKeyStrategy];
+};

@@ -1,0 +1,7 @@
+/** What a node says about itself in its announcements. Supplied by the app's composition root. */
+export interface NodeIdentity {
+  catalogue(): { version: string; hash: string };
+  domains: string[];
+}
+
+export const NODE_IDENTITY = Symbol('NODE_IDENTITY');

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { platformError } from '../errors/platform-errors.js';
+import { EventReceiver } from './event-receiver.js';
+import type { TransportMessage } from './signed-event.js';
+
+export interface DeadLetterView {
+  id: string;
+  eventId: string | null;
+  type: string | null;
+  source: string | null;
+  reasonCode: string;
+  reason: string;
+  attempts: number;
+  createdAt: string;
+  replayedAt: string | null;
+  replayCount: number;
+  lastReplayError: string | null;
+}
+
+interface Row {
+  id: string; event_id: string | null; type: string | null; source: string | null; reason_code: string; reason: string;
+  attempts: number; created_at: Date; replayed_at: Date | null; replay_count: number; last_replay_error: string | null; raw: TransportMessage;
+}
+
+const view = (r: Row): DeadLetterView => ({
+  id: r.id,
+  eventId: r.event_id,
+  type: r.type,
+  source: r.source,
+  reasonCode: r.reason_code,
+  reason: r.reason,
+  attempts: r.attempts,
+  createdAt: r.created_at.toISOString(),
+  replayedAt: r.replayed_at?.toISOString() ?? null,
+  replayCount: r.replay_count,
+  lastReplayError: r.last_replay_error,
+});
+
+const encodeCursor = (r: Row) => Buffer.from(`${r.created_at.toISOString()}|${r.id}`).toString('base64url');
+const decodeCursor = (c: string): [string, string] => {
+  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at))) throw platformError('VALIDATION_FAILED', 'cursor is not one this API issued', [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }]);
+  return [at, id];
+};
+
+/** Lists the events this city rejected, and replays one once its cause is fixed. */
+@Injectable()
+export class DeadLetterService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly receiver: EventReceiver,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(q: { reasonCode?: string; pending?: boolean; cursor?: string; limit: number }): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
+    const [at, id] = q.cursor ? decodeCursor(q.cursor) : [null, null];
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM platform.dead_letter
+        WHERE ($1::text IS NULL OR reason_code = $1)
+          AND ($2::boolean IS NULL OR (replayed_at IS NULL) = $2)
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [q.reasonCode ?? null, q.pending ?? null, at, id, q.limit + 1],
+    )) as Row[];
+    const page = rows.slice(0, q.limit);
+    return { items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  async replay(id: string, actor: string): Promise<DeadLetterView & { outcome: string }> {
+    const [row] = (await this.dataSource.query(`SELECT * FROM platform.dead_letter WHERE id = $1`, [id])) as Row[];
+    if (!row) throw platformError('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
+    if (row.replayed_at) throw platformError('DEAD_LETTER_ALREADY_REPLAYED', `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}`);
+    const outcome = await this.receiver.receive(row.raw, 'replay');
+    const failed = outcome.status === 'dead-lettered';
+    const [updated] = (await this.dataSource.query(
+      `UPDATE platform.dead_letter SET replay_count = replay_count + 1,
+              replayed_at = CASE WHEN $2 THEN NULL ELSE now() END, last_replay_error = $3
+        WHERE id = $1 RETURNING *`,
+      [id, failed, failed ? `${outcome.reasonCode}: ${outcome.reason}` : null],
+    )) as [Row[], number];
+    await this.audit.record({ actor, action: 'dead-letter.replay', resource: `dead-letter:${id}`, outcome: failed ? 'failed' : 'success', detail: { eventStatus: outcome.status } });
+    const r = view(updated[0]);
+    if (failed) throw platformError('DEAD_LETTER_STILL_FAILING', `${outcome.reasonCode}: ${outcome.reason}`, undefined, { deadLetter: r });
+    return { ...r, outcome: outcome.status };
+  }
+}

@@ -1,0 +1,72 @@
+import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { runMigrations } from '../database/migration.runner.js';
+import { createValidationPipe } from '../errors/validation.pipe.js';
+import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
+import { toProblem } from '../errors/problem.filter.js';
+import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
+import { correlationMiddleware } from '../observability/correlation.middleware.js';
+import { PlatformModule, type PlatformOptions } from './platform.module.js';
+
+export interface CityNodeAppOptions extends PlatformOptions {
+  /** Domain modules this process runs (all of them in the default deployable). */
+  domains: (Type<unknown> | DynamicModule)[];
+  /** Extra text for the OpenAPI description. */
+  apiDescription?: string;
+}
+
+export const API_PREFIX = 'api/v1';
+
+/** Body-parser failures happen before routing: render them as problem+json too (never an HTML 400/500). */
+const problemErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+  if (res.headersSent) return next(err);
+  const p = toProblem(err, req.originalUrl.split('?')[0]);
+  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+};
+
+export const buildOpenApiDocument = (app: INestApplication, cityName: string, description = '') =>
+  SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`广佛通办 Guangfo Tongban — ${cityName} node`)
+      .setDescription(`Cross-city public services between Guangzhou and Foshan. Errors are RFC 9457 application/problem+json with a stable \`code\`.\n\n${description}`)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Residents and clerks: token from the identity provider (sandbox: POST /api/v1/auth/token)' }, 'jwt')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Partner systems' }, 'api-key')
+      .build(),
+  );
+
+/** Creates (but does not listen) one city node: migrations if asked, HTTP edge, Swagger, transport. */
+export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpressApplication> => {
+  if (o.config.migrateOnStart) await runMigrations(o.config.databaseUrl, o.migrations);
+
+  @Module({ imports: [PlatformModule.forNode(o), ...o.domains] })
+  class CityNodeModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(CityNodeModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.use(correlationMiddleware);
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(problemErrorHandler);
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.disable('x-powered-by');
+
+  const city = o.registry.require(o.config.cityCode);
+  const doc = buildOpenApiDocument(app, `${city.nameZh} ${city.nameEn} (${city.code})`, o.apiDescription);
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+
+  if (o.transport instanceof KafkaTransport) app.connectMicroservice(o.transport.consumerOptions(), { inheritAppConfig: true });
+  return app;
+};
+
+/** Listens, then starts the Kafka consumer (after the transport has created its topics). */
+export const startCityNodeApp = async (app: NestExpressApplication, host: string, port: number, transport: PlatformOptions['transport']): Promise<void> => {
+  await app.listen(port, host);
+  if (transport instanceof KafkaTransport) await app.startAllMicroservices();
+};

@@ -1,0 +1,103 @@
+import { type DynamicModule, Global, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { MixedList } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { createAccessGuard } from '../auth/access.guard.js';
+import { createAuthStrategies } from '../auth/auth.strategies.js';
+import { DEMO_IDENTITY } from '../auth/auth.tokens.js';
+import type { DemoIdentity } from '../auth/demo-identity.js';
+import { TokenController } from '../auth/token.controller.js';
+import { AnnouncementService } from '../cities/announcement.service.js';
+import { CitiesController } from '../cities/cities.controller.js';
+import { CitiesService } from '../cities/cities.service.js';
+import { CityRegistry } from '../cities/city-registry.js';
+import { NODE_IDENTITY } from '../cities/node-identity.js';
+import type { NodeConfig } from '../config/node-config.js';
+import { NODE_CONFIG } from '../config/node-config.token.js';
+import { buildDataSourceOptions } from '../database/data-source.options.js';
+import { ProblemFilter } from '../errors/problem.filter.js';
+import { DeadLetterController } from '../messaging/dead-letter.controller.js';
+import { DeadLetterService } from '../messaging/dead-letter.service.js';
+import { EventHandlerRegistry } from '../messaging/event-handler.registry.js';
+import { EventReceiver } from '../messaging/event-receiver.js';
+import { EventSigner } from '../messaging/event-signer.js';
+import { OutboxRelay } from '../messaging/outbox.relay.js';
+import { OutboxService } from '../messaging/outbox.service.js';
+import { TransportLifecycle } from '../messaging/transport.lifecycle.js';
+import { CITY_TRANSPORT, type CityTransport } from '../messaging/transports/city-transport.js';
+import { createKafkaConsumerController } from '../messaging/transports/kafka-consumer.controller.js';
+import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
+import { HealthController } from '../observability/health.controller.js';
+import { HttpInterceptor } from '../observability/http.interceptor.js';
+import { loggerParams } from '../observability/logging.js';
+import { MetricsController } from '../observability/metrics.controller.js';
+import { MetricsService } from '../observability/metrics.service.js';
+
+type Entity = string | (new () => unknown);
+
+export interface PlatformOptions {
+  config: NodeConfig;
+  registry: CityRegistry;
+  transport: CityTransport;
+  migrations: MixedList<Entity>;
+  entities?: MixedList<Entity>;
+  /** Provides NODE_IDENTITY (catalogue version etc.), with the imports it needs. */
+  identity: { provider: Provider; imports?: ModuleMetadata['imports'] };
+  /** Sandbox only. */
+  demo?: DemoIdentity;
+}
+
+/**
+ * The shared machinery of one city node: config, database, messaging (outbox, relay,
+ * receiver, dead letters, transport), auth, errors, audit, observability and the city registry.
+ * Global, so domain modules inject OutboxService, AuditService, EventHandlerRegistry… directly.
+ */
+@Global()
+export class PlatformModule {
+  static forNode(o: PlatformOptions): DynamicModule {
+    const { config } = o;
+    const controllers: DynamicModule['controllers'] = [TokenController, CitiesController, DeadLetterController, HealthController, MetricsController];
+    if (o.transport instanceof KafkaTransport) controllers.push(createKafkaConsumerController(o.transport.inboundTopics()));
+    const providers: Provider[] = [
+      { provide: NODE_CONFIG, useValue: config },
+      { provide: CityRegistry, useValue: o.registry },
+      { provide: CITY_TRANSPORT, useValue: o.transport },
+      ...(o.demo ? [{ provide: DEMO_IDENTITY, useValue: o.demo }] : []),
+      o.identity.provider,
+      AuditService,
+      MetricsService,
+      EventSigner,
+      EventHandlerRegistry,
+      OutboxService,
+      OutboxRelay,
+      EventReceiver,
+      TransportLifecycle,
+      DeadLetterService,
+      AnnouncementService,
+      CitiesService,
+      ...createAuthStrategies(config.cityCode, config.identity),
+      { provide: APP_GUARD, useClass: createAccessGuard(config.cityCode) },
+      { provide: APP_FILTER, useClass: ProblemFilter },
+      { provide: APP_INTERCEPTOR, useClass: HttpInterceptor },
+    ];
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot(loggerParams(config.cityCode, config.logLevel)),
+        TypeOrmModule.forRoot(buildDataSourceOptions(config.databaseUrl, o.migrations, o.entities ?? [])),
+        PassportModule,
+        JwtModule.register({}),
+        TerminusModule.forRoot({ logger: false }),
+        ...(o.identity.imports ?? []),
+      ],
+      controllers,
+      providers,
+      exports: [NODE_CONFIG, CityRegistry, CITY_TRANSPORT, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY],
+    };
+  }
+}
