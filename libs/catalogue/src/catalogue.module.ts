@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CatalogueController } from './catalogue.controller.js';
+import { defaultSeedDir, loadCatalogueSet } from './catalogue.loader.js';
+import { CatalogueService } from './catalogue.service.js';
+import { CATALOGUE_SET, WORKING_DAY_CALENDAR } from './catalogue.tokens.js';
+import { WorkingDayCalendar } from './working-day.calendar.js';
+
+export interface CatalogueModuleOptions {
+  /** Directory holding index.yaml and the version directories. Default: `<cwd>/seeds/catalogue`. */
+  seedDir?: string;
+  /** Working-day calendar. Default: WorkingDayCalendar.official(). */
+  calendar?: WorkingDayCalendar;
+  /** Mount CatalogueController (default true); false for processes that only need CatalogueService. */
+  http?: boolean;
+}
+
+/**
+ * Loads and validates the seed catalogue at boot (invalid seed data stops start-up with a
+ * CatalogueSeedError naming file, item and field) and exports CatalogueService. Global, so domain
+ * modules inject CatalogueService without importing this module again.
+ */
+@Module({})
+export class CatalogueModule {
+  static forRoot(options: CatalogueModuleOptions = {}): DynamicModule {
+    return {
+      module: CatalogueModule,
+      global: true,
+      controllers: options.http === false ? [] : [CatalogueController],
+      providers: [
+        { provide: CATALOGUE_SET, useFactory: () => loadCatalogueSet(options.seedDir ?? defaultSeedDir()) },
+        { provide: WORKING_DAY_CALENDAR, useFactory: () => options.calendar ?? WorkingDayCalendar.official() },
+        CatalogueService,
+      ],
+      exports: [CatalogueService],
+    };
+  }
+}
