@@ -1,13 +1,27 @@
-import type { MixedList } from 'typeorm';
+import type { DynamicModule } from '@nestjs/common';
 import { CatalogueModule, CatalogueService } from '@guangfo/catalogue';
 import { type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, NODE_IDENTITY, type NodeConfig, PlatformInit1764201600000 } from '@guangfo/platform';
 
+type Migration = new () => unknown;
+
+/** One domain of a city node: its module and its own schema's migrations. Add a domain with one entry. */
+export interface DomainEntry {
+  name: string;
+  module: (config: NodeConfig) => DynamicModule;
+  migrations: Migration[];
+}
+
+/** The domains of the default deployable (every domain in one process). */
+export const DOMAINS: DomainEntry[] = [
+  { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir }), migrations: [] },
+];
+
 /** Every migration of every domain, in one list (each domain owns its schema). */
-export const ALL_MIGRATIONS: MixedList<string | (new () => unknown)> = [PlatformInit1764201600000];
+export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, ...DOMAINS.flatMap((d) => d.migrations)];
 
 /** The composition root of a city node running every domain in one process. */
 export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {
-  const catalogue = CatalogueModule.forRoot({ seedDir: config.catalogueDir });
+  const modules = DOMAINS.map((d) => d.module(config));
   return {
     config,
     registry,
@@ -15,7 +29,6 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
     demo,
     migrations: ALL_MIGRATIONS,
     identity: {
-      imports: [catalogue],
       provider: {
         provide: NODE_IDENTITY,
         inject: [CatalogueService],
@@ -24,10 +37,10 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
             const v = c.version();
             return { version: v.version, hash: v.hash };
           },
-          domains: ['platform', 'catalogue'],
+          domains: ['platform', ...DOMAINS.map((d) => d.name)],
         }),
       },
     },
-    domains: [catalogue],
+    domains: modules,
   };
 };

@@ -85,6 +85,7 @@ export class Sandbox {
       maxDeliveryAttempts: 3,
       retryBaseMs: 50,
       nodeVersion: NODE_VERSION,
+      peerApiBaseUrls: Object.fromEntries(Object.entries(this.o.ports).map(([c, port]) => [c, `http://${this.o.host ?? '127.0.0.1'}:${port}`])),
     };
   }
 

@@ -17,6 +17,8 @@ const citySchema = z.object({
   nameEn: z.string().min(1),
   provinceCode: z.string().regex(/^\d{2}0000$/, 'must be a GB/T 2260 province code such as 440000'),
   topics: z.object({ inbound: z.string().min(1), deadLetter: z.string().min(1) }).optional(),
+  /** Where the city's node answers node-to-node requests (e.g. fetching a case file by claim check). */
+  apiBaseUrl: z.url().optional(),
   signingKeys: z.array(signingKeySchema).min(1),
 });
 

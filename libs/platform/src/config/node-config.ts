@@ -23,6 +23,8 @@ export interface NodeConfig {
   readonly maxDeliveryAttempts: number;
   readonly retryBaseMs: number;
   readonly nodeVersion: string;
+  /** Base URLs of peer nodes (overrides the registry's apiBaseUrl), for node-to-node HTTP. */
+  readonly peerApiBaseUrls: Readonly<Record<string, string>>;
 }
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -48,6 +50,10 @@ export const cityNodeEnvSchema = z.object({
   RELAY_POLL_MS: int(250, 10, 60000),
   EVENT_MAX_ATTEMPTS: int(5, 1, 50),
   EVENT_RETRY_BASE_MS: int(200, 1, 60000),
+  PEER_API_BASE_URLS: z
+    .string()
+    .regex(/^\d{6}=https?:\/\/[^,\s]+(,\d{6}=https?:\/\/[^,\s]+)*$/, 'must look like 440100=http://gz-node:3000,440600=http://fs-node:3000')
+    .optional(),
 });
 
 /** Every variable a city node requires (no default). docker-compose must set each of them. */
@@ -96,5 +102,10 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     maxDeliveryAttempts: e.EVENT_MAX_ATTEMPTS,
     retryBaseMs: e.EVENT_RETRY_BASE_MS,
     nodeVersion: NODE_VERSION,
+    peerApiBaseUrls: Object.fromEntries((e.PEER_API_BASE_URLS ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, 6), p.slice(7).replace(/\/$/, '')])),
   };
 };
+
+/** The base URL of a peer city's node: configuration first, then the registry. */
+export const peerApiBaseUrl = (config: NodeConfig, registryUrl: string | undefined, city: string): string | undefined =>
+  config.peerApiBaseUrls[city] ?? registryUrl?.replace(/\/$/, '');

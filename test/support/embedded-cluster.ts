@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import request from 'supertest';
+import { processExchange } from '@guangfo/platform';
+import { freePort } from '../../apps/sandbox/src/embedded-database.js';
+import { Sandbox } from '../../apps/sandbox/src/sandbox.js';
+import type { TestCluster } from './cluster.js';
+
+const DEMO_USERS: Record<string, Record<string, string>> = {
+  '440100': { resident: 'gz-resident', clerk: 'gz-clerk', admin: 'gz-admin', supervisor: 'gz-supervisor' },
+  '440600': { resident: 'fs-resident', clerk: 'fs-clerk', admin: 'fs-admin', supervisor: 'fs-supervisor' },
+};
+
+export interface EmbeddedCluster extends TestCluster {
+  sandbox: Sandbox;
+  /** A token for any demo user of seeds/demo/users.yaml. */
+  tokenFor(city: string, username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Guangzhou and Foshan in this process: embedded PostgreSQL in a temp dir, embedded transport. */
+export const startEmbeddedCluster = async (cities = ['440100', '440600']): Promise<EmbeddedCluster> => {
+  const dir = mkdtempSync(join(tmpdir(), 'guangfo-e2e-'));
+  const ports: Record<string, number> = {};
+  for (const c of cities) ports[c] = await freePort();
+  const sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent' });
+  await sandbox.start();
+  const pools = new Map<string, pg.Pool>();
+  const baseUrl = (city: string) => `http://127.0.0.1:${ports[city]}`;
+  const tokenFor = async (city: string, username: string) =>
+    ((await request(baseUrl(city)).post('/api/v1/auth/token').send({ username }).expect(200)).body as { accessToken: string }).accessToken;
+  return {
+    transport: 'embedded',
+    sandbox,
+    baseUrl,
+    stopNode: (city) => sandbox.stopNode(city),
+    startNode: async (city) => {
+      await sandbox.startNode(city);
+    },
+    // Straight to the city's database, so it can be inspected while its node is down.
+    query: async <T>(city: string, sql: string, params?: unknown[]) => {
+      if (!pools.has(city)) pools.set(city, new pg.Pool({ connectionString: sandbox.db.url(Sandbox.databaseName(city)), max: 2 }));
+      return (await pools.get(city)!.query(sql, params)).rows as T[];
+    },
+    inject: async (city, message) => {
+      if (!(await processExchange.deliver(city, message))) throw new Error(`${city} not running`);
+    },
+    token: (city, role) => tokenFor(city, DEMO_USERS[city][role]),
+    tokenFor,
+    close: async () => {
+      for (const p of pools.values()) await p.end();
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};

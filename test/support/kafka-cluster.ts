@@ -1,0 +1,144 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { parse, stringify } from 'yaml';
+import { inboundTopic, PUBLIC_TOPIC } from '@guangfo/contracts';
+import { generateSm2KeyPair } from '@guangfo/platform';
+import { freePort } from '../../apps/sandbox/src/embedded-database.js';
+import { type TestCluster, waitFor } from './cluster.js';
+
+export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+const PG_ADMIN = process.env.IT_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const pgUrl = (db: string): string => {
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${db}`;
+  return u.toString();
+};
+export const itDatabase = (city: string): string => `guangfo_it_${city}`;
+
+export interface KafkaCluster extends TestCluster {
+  kafka: Kafka;
+  /** A token from the test identity provider for any subject. */
+  tokenWith(city: string, claims: { sub: string; role: string; hall?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Each city node a separate process (`node dist/apps/city-node/src/main.js`, run `npm run build`
+ * first), configured as in production: fresh non-demo keys, fresh databases on the PostgreSQL
+ * server, fresh Kafka topics and consumer groups.
+ */
+export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<KafkaCluster> => {
+  const dir = mkdtempSync(join(tmpdir(), 'guangfo-it-'));
+  const procs = new Map<string, ChildProcess>();
+  const ports: Record<string, number> = {};
+  const pools = new Map<string, pg.Pool>();
+  const idp = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const idpKey = idp.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const jwt = new JwtService();
+  const kafka = new Kafka({ clientId: 'guangfo-it', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+
+  const seed = parse(readFileSync('seeds/cities.yaml', 'utf8')) as { cities: Record<string, unknown>[] };
+  const registry = seed.cities.map((c) => {
+    const keys = generateSm2KeyPair();
+    writeFileSync(join(dir, `${String(c.code)}.key`), keys.privateKey);
+    return { ...c, signingKeys: [{ keyId: `${String(c.code)}-it`, alg: 'SM2-SM3', status: 'active', publicKey: keys.publicKey }] };
+  });
+  writeFileSync(join(dir, 'cities.yaml'), stringify({ cities: registry }));
+  writeFileSync(join(dir, 'idp.pub.pem'), idp.publicKey.export({ type: 'spki', format: 'pem' }));
+
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  for (const city of cities) {
+    await admin.query(`DROP DATABASE IF EXISTS ${itDatabase(city)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${itDatabase(city)}`);
+  }
+  await admin.end();
+  for (const city of cities) {
+    execFileSync(process.execPath, ['dist/apps/city-node/src/migrate.js'], { env: { PATH: process.env.PATH, DATABASE_URL: pgUrl(itDatabase(city)) } });
+    pools.set(city, new pg.Pool({ connectionString: pgUrl(itDatabase(city)), max: 2 }));
+  }
+
+  const kadmin = kafka.admin();
+  await kadmin.connect();
+  const stale = (await kadmin.listTopics()).filter((t) => t.startsWith('guangfo.'));
+  if (stale.length) await kadmin.deleteTopics({ topics: stale, timeout: 30_000 });
+  await waitFor('old topics gone', async () => !(await kadmin.listTopics()).some((t) => t.startsWith('guangfo.')), 60_000, 500);
+  const groups = (await kadmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('guangfo-node-'));
+  if (groups.length) await kadmin.deleteGroups(groups);
+  await kadmin.disconnect();
+  await producer.connect();
+
+  const envFor = (city: string): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    CITY_CODE: city,
+    HOST: '127.0.0.1',
+    PORT: String(ports[city]),
+    DATABASE_URL: pgUrl(itDatabase(city)),
+    KAFKA_BROKERS: BROKERS,
+    EVENT_SIGNING_KEY_FILE: join(dir, `${city}.key`),
+    EVENT_SIGNING_KEY_ID: `${city}-it`,
+    JWT_PUBLIC_KEY_FILE: join(dir, 'idp.pub.pem'),
+    JWT_ISSUER: 'guangfo-idp-it',
+    CITY_REGISTRY_FILE: join(dir, 'cities.yaml'),
+    LOG_LEVEL: 'warn',
+    RELAY_POLL_MS: '100',
+    EVENT_RETRY_BASE_MS: '50',
+    PEER_API_BASE_URLS: cities.map((c) => `${c}=http://127.0.0.1:${ports[c]}`).join(','),
+  });
+
+  const startNode = async (city: string) => {
+    const child = spawn(process.execPath, ['dist/apps/city-node/src/main.js'], { env: envFor(city), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    procs.set(city, child);
+    await waitFor(`node ${city} ready`, async () => {
+      if (child.exitCode !== null) throw new Error(`node ${city} exited ${child.exitCode}: ${stderr}`);
+      return (await fetch(`http://127.0.0.1:${ports[city]}/health/ready`)).ok;
+    }, 60_000, 250);
+  };
+
+  const stopNode = async (city: string) => {
+    const child = procs.get(city);
+    procs.delete(city);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+
+  for (const city of cities) ports[city] = await freePort();
+  for (const city of cities) await startNode(city);
+
+  const tokenWith = (city: string, claims: { sub: string; role: string; hall?: string }) =>
+    jwt.signAsync({ ...claims, city }, { algorithm: 'ES256', privateKey: idpKey, issuer: 'guangfo-idp-it', audience: 'guangfo-api', expiresIn: 600 });
+
+  return {
+    transport: 'kafka',
+    kafka,
+    baseUrl: (city) => `http://127.0.0.1:${ports[city]}`,
+    stopNode,
+    startNode,
+    query: async <T>(city: string, sql: string, params?: unknown[]) => (await pools.get(city)!.query(sql, params)).rows as T[],
+    inject: async (city, message) => {
+      const topic = message.headers.ce_tocity ? inboundTopic(city) : PUBLIC_TOPIC;
+      await producer.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
+    },
+    token: (city, role) => tokenWith(city, { sub: `${city}-${role}`, role }),
+    tokenWith,
+    close: async () => {
+      for (const city of [...procs.keys()]) await stopNode(city);
+      for (const p of pools.values()) await p.end();
+      await producer.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
