@@ -19,7 +19,8 @@ export const pgUrl = (db: string): string => {
   u.pathname = `/${db}`;
   return u.toString();
 };
-export const itDatabase = (city: string): string => `guangfo_it_${city}`;
+/** IT_DATABASE_PREFIX lets two runs share one PostgreSQL server without dropping each other's databases. */
+export const itDatabase = (city: string): string => `${process.env.IT_DATABASE_PREFIX ?? 'guangfo_it'}_${city}`;
 
 export interface KafkaCluster extends TestCluster {
   kafka: Kafka;
