@@ -6,6 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { verifyAuditChain } from '@guangfo/platform';
 import { Sandbox } from '../../apps/sandbox/src/sandbox.js';
+import { waitFor } from '../support/cluster.js';
 import { freePort } from '../../apps/sandbox/src/embedded-database.js';
 
 const GZ = '440100';
@@ -91,6 +92,16 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     const m = await request(url(GZ)).get('/metrics').expect(200);
     expect(m.text).toContain('guangfo_http_requests_total');
     expect(m.text).toContain('city="440100"');
+  });
+
+  it('shows both cities agreeing on the catalogue once each has heard the other announce', async () => {
+    for (const [at, peer] of [[GZ, FS], [FS, GZ]]) {
+      await waitFor(`${at} to hear ${peer}`, async () => {
+        const r = await request(url(at)).get('/api/v1/cities').expect(200);
+        const c = (r.body as { cities: { code: string; catalogueAgrees: boolean | null }[] }).cities.find((x) => x.code === peer);
+        return c?.catalogueAgrees === true;
+      });
+    }
   });
 
   it('refuses an unknown demo user with a problem', async () => {

@@ -31,6 +31,8 @@ export interface SandboxOptions {
   seedsDir?: string;
   logLevel?: string;
   announceIntervalMs?: number;
+  /** Per-city catalogue directory (default seeds/catalogue for every city). */
+  catalogueDirs?: Record<string, string>;
 }
 
 /**
@@ -76,7 +78,7 @@ export class Sandbox {
       signingKey: secret.signingKey,
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
-      catalogueDir: resolve(this.seeds, 'catalogue'),
+      catalogueDir: resolve(this.o.catalogueDirs?.[city] ?? resolve(this.seeds, 'catalogue')),
       sandbox: true,
       migrateOnStart: true,
       logLevel: this.o.logLevel ?? 'info',

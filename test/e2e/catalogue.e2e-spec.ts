@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { THREE_CITIES_DIR } from '../../libs/catalogue/test-fixtures/seed-dirs.js';
+import { waitFor } from '../support/cluster.js';
+import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
+
+const GZ = '440100';
+const FS = '440600';
+
+/**
+ * The catalogue on running city nodes. Foshan deliberately runs another catalogue (a fixture),
+ * so Guangzhou must notice from Foshan's announcement that the two cities disagree.
+ */
+describe('catalogue across running city nodes (embedded sandbox)', () => {
+  let cluster: EmbeddedCluster;
+
+  beforeAll(async () => {
+    cluster = await startEmbeddedCluster([GZ, FS], { catalogueDirs: { [FS]: THREE_CITIES_DIR } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('answers the catalogue endpoints on both cities', async () => {
+    for (const city of [GZ, FS]) {
+      const items = await request(cluster.baseUrl(city)).get('/api/v1/catalogue/items').query({ limit: 5 }).expect(200);
+      expect(items.body.items.length).toBeGreaterThan(0);
+      const code = items.body.items[0].code as string;
+      await request(cluster.baseUrl(city)).get(`/api/v1/catalogue/items/${code}`).expect(200);
+      await request(cluster.baseUrl(city)).get(`/api/v1/catalogue/items/${code}/materials`).expect(200);
+      await request(cluster.baseUrl(city)).get('/api/v1/catalogue/version').expect(200);
+    }
+    const routes = await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/routes').query({ from: FS, at: FS, administeredBy: GZ }).expect(200);
+    expect(JSON.stringify(routes.body)).toContain(GZ);
+    const search = await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/items').query({ q: '异地就医' }).expect(200);
+    expect(search.body.items.length).toBeGreaterThan(0);
+    const missing = await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/items/NO-SUCH-ITEM');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(missing.body.code).toBe('CATALOGUE_ITEM_NOT_FOUND');
+  });
+
+  it('documents the catalogue endpoints in Swagger with examples', async () => {
+    const doc = (await request(cluster.baseUrl(GZ)).get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    const paths = Object.keys(doc.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/api/v1/catalogue/items', '/api/v1/catalogue/items/{code}', '/api/v1/catalogue/routes', '/api/v1/catalogue/items/{code}/deadline']));
+    expect(JSON.stringify(doc)).toMatch(/"example"/);
+  });
+
+  it('tells from the announcements that the two cities run different catalogues', async () => {
+    const gzVersion = (await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/version').expect(200)).body as { hash: string };
+    const fsVersion = (await request(cluster.baseUrl(FS)).get('/api/v1/catalogue/version').expect(200)).body as { hash: string };
+    expect(gzVersion.hash).not.toBe(fsVersion.hash);
+    const seen = await waitFor('Guangzhou to record Foshan\'s announcement', async () => {
+      const r = await request(cluster.baseUrl(GZ)).get('/api/v1/cities').expect(200);
+      const fs = (r.body as { cities: { code: string; catalogueAgrees: boolean | null; lastAnnouncement: { catalogue: { hash: string } } | null }[] }).cities.find((c) => c.code === FS);
+      return fs?.lastAnnouncement ? fs : undefined;
+    });
+    expect(seen.lastAnnouncement?.catalogue.hash).toBe(fsVersion.hash);
+    expect(seen.catalogueAgrees).toBe(false);
+  });
+});
