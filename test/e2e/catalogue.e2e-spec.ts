@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { THREE_CITIES_DIR } from '../../libs/catalogue/test-fixtures/seed-dirs.js';
 import { waitFor } from '../support/cluster.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 
+/** A catalogue fixture (with a third city) that differs from seeds/catalogue. */
+const THREE_CITIES_DIR = resolve('libs/catalogue/test-fixtures/three-cities');
 const GZ = '440100';
 const FS = '440600';
 
