@@ -14,6 +14,7 @@ export * from './config/secret.js';
 export * from './database/data-source.options.js';
 export * from './database/migration.runner.js';
 export * from './database/migrations/1764201600000-platform-init.migration.js';
+export * from './database/migrations/1764288000000-webhooks-files.migration.js';
 export * from './errors/domain-error.js';
 export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
@@ -43,3 +44,17 @@ export * from './node/platform.module.js';
 export * from './node/city-node.app.js';
 export * from './observability/correlation.js';
 export * from './observability/metrics.service.js';
+export { WebhookOutbox, WEBHOOK_EVENT_TYPE_PATTERN, WEBHOOK_ITEM_CODE_PATTERN, WEBHOOK_MAX_PAYLOAD_BYTES, type WebhookEnqueue, type WebhookEventDeclaration } from './webhooks/webhook-outbox.js';
+export { generateWebhookSecret, signWebhookBody, verifyWebhookSignature, type WebhookVerification } from './webhooks/webhook-signature.js';
+export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks/webhook.policy.js';
+export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
+export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
+export { FileStore, sha256Hex, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
+export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './files/file-interchange.js';
+export { FileReplicator, type ReplicationRequest, type ReplicationStatus, type ReplicatedListener } from './files/file-replicator.js';
+export { FILES_POLICY, filesPolicyFor, type FilesPolicy } from './files/files.policy.js';
+export { ALLOWED_MEDIA_TYPES, FILE_MAX_BYTES, checkMediaType, detectMediaType, isAllowedMediaType, type AllowedMediaType } from './files/media-type.js';
+export {
+  INTERCHANGE_HEADERS, INTERCHANGE_MAX_SKEW_MS, interchangeSigningString, signInterchangeRequest, verifyInterchangeSignature,
+  authenticateInterchangeRequest, MemoryNonceStore, type NonceStore, type InterchangeVerdict, type InterchangeSignRequest,
+} from './files/interchange-signature.js';

@@ -22,6 +22,23 @@ export type PlatformErrorCode =
   | 'DEAD_LETTER_NOT_FOUND'
   | 'DEAD_LETTER_STILL_FAILING'
   | 'DEAD_LETTER_ALREADY_REPLAYED'
+  | 'WEBHOOK_URL_NOT_ALLOWED'
+  | 'WEBHOOK_UNKNOWN_EVENT_TYPE'
+  | 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'
+  | 'WEBHOOK_DELIVERY_NOT_FOUND'
+  | 'WEBHOOK_DELIVERY_IN_PROGRESS'
+  | 'FILE_MISSING'
+  | 'FILE_TYPE_NOT_ALLOWED'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_ACCESS_DENIED'
+  | 'FILE_NOT_GRANTED'
+  | 'FILE_NOT_GRANTABLE'
+  | 'FILE_INTEGRITY_MISMATCH'
+  | 'PEER_UNAVAILABLE'
+  | 'INTERCHANGE_UNSIGNED'
+  | 'INTERCHANGE_SIGNATURE_INVALID'
+  | 'INTERCHANGE_STALE_REQUEST'
+  | 'INTERCHANGE_REPLAYED'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL';
 
@@ -48,6 +65,23 @@ export const describePlatformError = (code: PlatformErrorCode): ErrorDescriptor 
     case 'DEAD_LETTER_NOT_FOUND': return { status: 404, titleZh: '死信不存在', titleEn: 'Dead letter not found' };
     case 'DEAD_LETTER_STILL_FAILING': return { status: 422, titleZh: '重放失败，事件仍无法处理', titleEn: 'Replay failed: the event is still rejected' };
     case 'DEAD_LETTER_ALREADY_REPLAYED': return { status: 409, titleZh: '该死信已重放成功', titleEn: 'Dead letter already replayed' };
+    case 'WEBHOOK_URL_NOT_ALLOWED': return { status: 400, titleZh: '回调地址不被允许', titleEn: 'Webhook URL not allowed' };
+    case 'WEBHOOK_UNKNOWN_EVENT_TYPE': return { status: 400, titleZh: '未知的回调事件类型', titleEn: 'Unknown webhook event type' };
+    case 'WEBHOOK_SUBSCRIPTION_NOT_FOUND': return { status: 404, titleZh: '回调订阅不存在', titleEn: 'Webhook subscription not found' };
+    case 'WEBHOOK_DELIVERY_NOT_FOUND': return { status: 404, titleZh: '回调投递记录不存在', titleEn: 'Webhook delivery not found' };
+    case 'WEBHOOK_DELIVERY_IN_PROGRESS': return { status: 409, titleZh: '该回调仍在投递中', titleEn: 'Webhook delivery still pending' };
+    case 'FILE_MISSING': return { status: 400, titleZh: '缺少上传文件（字段 file）', titleEn: 'No file uploaded (field file)' };
+    case 'FILE_TYPE_NOT_ALLOWED': return { status: 415, titleZh: '不支持的文件类型', titleEn: 'File type not allowed' };
+    case 'FILE_NOT_FOUND': return { status: 404, titleZh: '文件不存在', titleEn: 'File not found' };
+    case 'FILE_ACCESS_DENIED': return { status: 403, titleZh: '无权读取该文件', titleEn: 'You may not read this file' };
+    case 'FILE_NOT_GRANTED': return { status: 403, titleZh: '该文件未授权给请求城市', titleEn: 'File not granted to the requesting city' };
+    case 'FILE_NOT_GRANTABLE': return { status: 409, titleZh: '只能授权本市产生的文件', titleEn: 'Only files that originated here can be granted' };
+    case 'FILE_INTEGRITY_MISMATCH': return { status: 502, titleZh: '文件完整性校验失败', titleEn: 'File integrity check failed' };
+    case 'PEER_UNAVAILABLE': return { status: 502, titleZh: '对方城市节点暂不可用', titleEn: 'Peer city node unavailable' };
+    case 'INTERCHANGE_UNSIGNED': return { status: 401, titleZh: '缺少城市请求签名', titleEn: 'City request signature missing' };
+    case 'INTERCHANGE_SIGNATURE_INVALID': return { status: 401, titleZh: '城市请求签名无效', titleEn: 'City request signature invalid' };
+    case 'INTERCHANGE_STALE_REQUEST': return { status: 401, titleZh: '请求时间超出允许偏差', titleEn: 'Request date outside the allowed skew' };
+    case 'INTERCHANGE_REPLAYED': return { status: 401, titleZh: '重放的城市请求', titleEn: 'Replayed city request' };
     case 'SERVICE_UNAVAILABLE': return { status: 503, titleZh: '服务暂不可用', titleEn: 'Service unavailable' };
     case 'INTERNAL': return { status: 500, titleZh: '系统内部错误', titleEn: 'Internal error' };
   }

@@ -37,6 +37,8 @@ import { HttpInterceptor } from '../observability/http.interceptor.js';
 import { loggerParams } from '../observability/logging.js';
 import { MetricsController } from '../observability/metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
+import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
+import { WEBHOOK_CONTROLLERS, WEBHOOK_EXPORTS, WEBHOOK_PROVIDERS } from '../webhooks/webhooks.providers.js';
 
 type Entity = string | (new () => unknown);
 
@@ -62,6 +64,7 @@ export class PlatformModule {
   static forNode(o: PlatformOptions): DynamicModule {
     const { config } = o;
     const controllers: DynamicModule['controllers'] = [TokenController, CitiesController, DeadLetterController, HealthController, MetricsController];
+    controllers.push(...WEBHOOK_CONTROLLERS, ...FILE_CONTROLLERS);
     if (o.transport instanceof KafkaTransport) controllers.push(createKafkaConsumerController(o.transport.inboundTopics()));
     const providers: Provider[] = [
       { provide: NODE_CONFIG, useValue: config },
@@ -80,6 +83,8 @@ export class PlatformModule {
       DeadLetterService,
       AnnouncementService,
       CitiesService,
+      ...WEBHOOK_PROVIDERS,
+      ...FILE_PROVIDERS,
       ...createAuthStrategies(config.cityCode, config.identity),
       { provide: APP_GUARD, useClass: createAccessGuard(config.cityCode) },
       { provide: APP_FILTER, useClass: ProblemFilter },
@@ -97,7 +102,7 @@ export class PlatformModule {
       ],
       controllers,
       providers,
-      exports: [NODE_CONFIG, CityRegistry, CITY_TRANSPORT, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY],
+      exports: [NODE_CONFIG, CityRegistry, CITY_TRANSPORT, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
     };
   }
 }

@@ -1,0 +1,66 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type Domain, WorkingDayCalendar } from '@guangfo/catalogue';
+import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS, AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
+import { CaseController } from './case.controller.js';
+import { CaseDeadlines } from './case-deadlines.service.js';
+import { CaseFilingService } from './case-filing.service.js';
+import { CaseLedger } from './case-ledger.service.js';
+import { CaseQueryService } from './case-query.service.js';
+import { CaseReplicationHandler } from './case-replication.handler.js';
+import { CaseRepository } from './case.repository.js';
+import { CaseWorkflowService } from './case-workflow.service.js';
+import { AdjustableClock, Clock, SystemClock } from './clock.js';
+import { PiiCipher } from './pii.cipher.js';
+import { RemediationController } from './remediation.controller.js';
+import { RemediationService } from './remediation.service.js';
+
+export interface AffairsModuleOptions {
+  /** Time source. Default: the system clock; in the sandbox an AdjustableClock (tests set "now"). */
+  clock?: Clock;
+  /** Working-day calendar; pass the catalogue's when it was given extra years. Default: official. */
+  calendar?: WorkingDayCalendar;
+  /** Key material for encrypting ID numbers at rest (≥ 128 bits, hex). Default: derived from the node's signing key. */
+  piiKey?: string;
+  /** Catalogue domains filed as cases. Default: affairs and other. */
+  itemDomains?: Domain[];
+  /** Mount the HTTP controllers (default true). */
+  http?: boolean;
+}
+
+/**
+ * 跨城通办: cases filed in one city and handled in the other. Needs the platform (global) and the
+ * catalogue (global CatalogueService). Schema `affairs`, migration AffairsInit1764547200000.
+ */
+@Module({})
+export class AffairsModule {
+  static forRoot(options: AffairsModuleOptions = {}): DynamicModule {
+    return {
+      module: AffairsModule,
+      controllers: options.http === false ? [] : [CaseController, RemediationController],
+      providers: [
+        {
+          provide: Clock,
+          inject: [NODE_CONFIG],
+          useFactory: (config: NodeConfig): Clock => options.clock ?? (config.sandbox ? new AdjustableClock() : new SystemClock()),
+        },
+        { provide: AFFAIRS_CALENDAR, useFactory: () => options.calendar ?? WorkingDayCalendar.official() },
+        {
+          provide: AFFAIRS_PII_CIPHER,
+          inject: [NODE_CONFIG],
+          useFactory: (config: NodeConfig) => new PiiCipher(options.piiKey ?? config.signingKey.privateKeyHex),
+        },
+        { provide: AFFAIRS_OPTIONS, useValue: { itemDomains: options.itemDomains ?? ['affairs', 'other'] } },
+        CaseRepository,
+        CaseDeadlines,
+        CaseLedger,
+        CaseQueryService,
+        CaseFilingService,
+        CaseWorkflowService,
+        RemediationService,
+        CaseReplicationHandler,
+      ],
+      exports: [Clock, CaseQueryService],
+    };
+  }
+}

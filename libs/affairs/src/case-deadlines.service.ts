@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { toShanghaiDate, type WorkingDayCalendar } from '@guangfo/catalogue';
+import { AFFAIRS_CALENDAR } from './affairs.tokens.js';
+import type { CaseEntryKind } from './case.types.js';
+import { Clock } from './clock.js';
+import type { CaseAggregate } from './domain/case.aggregate.js';
+import { type CaseDeadline, computeCaseDeadline } from './domain/case-deadline.js';
+
+export const NEAR_DUE_WORKING_DAYS = 3;
+export const REMEDIATION_WORKING_DAYS = 15;
+
+/** Deadlines of cases on the official calendar, "now" from the injectable clock. */
+@Injectable()
+export class CaseDeadlines {
+  constructor(
+    @Inject(AFFAIRS_CALENDAR) readonly calendar: WorkingDayCalendar,
+    readonly clock: Clock,
+  ) {}
+
+  of(c: CaseAggregate, points: readonly { kind: CaseEntryKind; at: string }[], now: Date | string = this.clock.now()): CaseDeadline {
+    return computeCaseDeadline(this.calendar, { timeLimits: c.filing.timeLimits, timeline: points, state: c.state, now }, { nearDueDays: NEAR_DUE_WORKING_DAYS });
+  }
+
+  today(): string {
+    return toShanghaiDate(this.clock.now());
+  }
+
+  /** The n-th working day after today, or null past the calendar's coverage. */
+  workingDaysFromToday(n: number): string | null {
+    try {
+      return this.calendar.addWorkingDays(this.today(), n);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type CatalogueItem, CatalogueService, canonicalJson, type Domain, sha256Hex } from '@guangfo/catalogue';
+import type { CaseChannel, CaseFiling, CaseMaterial, MaterialEvidence } from '@guangfo/contracts';
+import { actorOf, AuditService, type FieldError, NODE_CONFIG, type NodeConfig, normalizeResidentId, type UserPrincipal } from '@guangfo/platform';
+import { affairsError } from './affairs.errors.js';
+import { AFFAIRS_OPTIONS } from './affairs.tokens.js';
+import { caseActorOf } from './case-actor.js';
+import { CaseLedger } from './case-ledger.service.js';
+import { CaseQueryService } from './case-query.service.js';
+import { CaseReply } from './case-reply.js';
+import { CaseRepository } from './case.repository.js';
+import type { CaseDetailView } from './case.views.js';
+import { Clock } from './clock.js';
+import { fileCase } from './domain/case.aggregate.js';
+import type { FileCaseDto } from './dto/file-case.dto.js';
+import type { MaterialSubmissionDto, SupplementResponseDto } from './dto/material.dto.js';
+
+export interface AffairsOptionsResolved {
+  /** Catalogue domains whose items are filed as cases here. */
+  itemDomains: readonly Domain[];
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Turns one submitted material (filing or supplement) into evidence; null when it is not exactly one shape. */
+export const evidenceOf = (m: Pick<MaterialSubmissionDto, 'file' | 'fileId' | 'sha256' | 'credential'> & { missing?: true }): MaterialEvidence | null => {
+  const shapes = [m.file !== undefined, m.fileId !== undefined, m.credential !== undefined, m.missing === true].filter(Boolean).length;
+  if (shapes !== 1) return null;
+  if (m.file) return { kind: 'file', fileName: m.file.fileName, mediaType: m.file.mediaType, sizeBytes: m.file.sizeBytes, sha256: m.file.sha256 };
+  if (m.fileId) return { kind: 'file-ref', fileId: m.fileId, ...(m.sha256 ? { sha256: m.sha256 } : {}) };
+  if (m.credential) return { kind: 'credential', credentialType: m.credential.type, credentialId: m.credential.id, verification: 'pending' };
+  return { kind: 'missing' };
+};
+
+/** Supplement answers: a material (or none) and/or text. */
+export const supplementEvidence = (r: SupplementResponseDto): MaterialEvidence | undefined | null => {
+  const any = r.file !== undefined || r.fileId !== undefined || r.credential !== undefined;
+  return any ? evidenceOf(r) : undefined;
+};
+
+/**
+ * 申请: a resident (online or at a self-service terminal) or a clerk at a window (on a resident's
+ * behalf) files a case for a catalogue item, at the receiving city, for the administering city,
+ * in a mode the item's route allows; materials are checked against the catalogue.
+ */
+@Injectable()
+export class CaseFilingService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(AFFAIRS_OPTIONS) private readonly options: AffairsOptionsResolved,
+    private readonly catalogue: CatalogueService,
+    private readonly dataSource: DataSource,
+    private readonly repo: CaseRepository,
+    private readonly ledger: CaseLedger,
+    private readonly queries: CaseQueryService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async file(p: UserPrincipal, dto: FileCaseDto, idempotencyKey?: string): Promise<CaseReply<CaseDetailView>> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw affairsError('CASE_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 characters of A–Z a–z 0–9 _ . : -');
+    }
+    const { filing, idNumber } = this.prepare(p, dto);
+    const requestHash = sha256Hex(canonicalJson(dto));
+    const caseId = randomUUID();
+    const actor = actorOf(p);
+    return this.dataSource.transaction(async (em) => {
+      if (idempotencyKey !== undefined) {
+        const k = await this.repo.reserveKey(em, actor, idempotencyKey, requestHash, caseId);
+        if (!k.reserved) {
+          if (k.hash !== requestHash) throw affairsError('CASE_IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${idempotencyKey} was used for a different request (case ${k.caseId})`, { caseId: k.caseId });
+          const row = (await this.repo.find(em, k.caseId))!;
+          const view = await this.queries.detail(em, row, p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city });
+          await this.audit.record({ actor, action: 'case.file.replayed', resource: `case:${k.caseId}`, outcome: 'success', detail: { idempotencyKey } }, em);
+          return new CaseReply(200, view, view.version);
+        }
+      }
+      const at = this.clock.now().toISOString();
+      const entry = {
+        seq: 1,
+        kind: 'filed' as const,
+        at,
+        actor: caseActorOf(p),
+        fromState: null,
+        toState: 'submitted' as const,
+        reasonCode: filing.channel === 'window' ? 'FILED_AT_WINDOW' : filing.channel === 'online' ? 'FILED_ONLINE' : 'FILED_AT_TERMINAL',
+        detail: { mode: filing.mode, channel: filing.channel },
+      };
+      const c = fileCase(caseId, filing, entry);
+      await this.ledger.create(em, c, entry, { authorCity: this.config.cityCode, idNumber, localHall: p.role === 'clerk' ? (p.hall ?? null) : null });
+      await this.ledger.send(em, c, entry, { case: filing });
+      if (dto.note && p.role === 'clerk') await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at });
+      await this.audit.record(
+        { actor, action: 'case.file', resource: `case:${caseId}`, outcome: 'success', detail: { itemCode: filing.itemCode, mode: filing.mode, administeringCity: filing.administeringCity, ...(idempotencyKey ? { idempotencyKey } : {}) } },
+        em,
+      );
+      const row = (await this.repo.find(em, caseId))!;
+      const view = await this.queries.detail(em, row, p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city, ...(p.hall ? { hall: p.hall } : {}) });
+      return new CaseReply(201, view, view.version);
+    });
+  }
+
+  /** Checks the request against the catalogue and builds the filing. Throws 4xx problems. */
+  private prepare(p: UserPrincipal, dto: FileCaseDto): { filing: CaseFiling; idNumber: string } {
+    const here = this.config.cityCode;
+    const view = this.catalogue.getItem(dto.itemCode);
+    const item = view as CatalogueItem;
+    if (!this.options.itemDomains.includes(item.domain)) {
+      throw affairsError('CASE_ITEM_NOT_HANDLED', `item ${item.code} belongs to the ${item.domain} domain; cases here cover ${this.options.itemDomains.join(', ')}`);
+    }
+    const resident = p.role === 'resident';
+    if (resident && dto.applicantCity !== undefined && dto.applicantCity !== p.city) {
+      throw affairsError('CASE_APPLICANT_INVALID', `a resident files as a resident of their own city (${p.city})`);
+    }
+    const applicantCity = resident ? p.city : (dto.applicantCity ?? here);
+    const channel: CaseChannel = dto.channel ?? (resident ? 'online' : 'window');
+    if (resident && channel === 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', 'at a window, the clerk files the case on the resident\'s behalf');
+    if (!resident && channel !== 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', 'clerks file at the window channel');
+    const route = item.routes.find(
+      (r) =>
+        r.from === applicantCity &&
+        r.administeredBy === dto.administeringCity &&
+        r.modes.includes(dto.mode) &&
+        r.channels.includes(channel) &&
+        // Online, the applicant's own node is the portal; otherwise the case is lodged where the route receives it.
+        (dto.mode === 'online' ? here === r.receivedBy || here === r.from : here === r.receivedBy),
+    );
+    if (!route) {
+      const allowed = item.routes.filter((r) => r.from === applicantCity).map((r) => ({ receivedBy: r.receivedBy, administeredBy: r.administeredBy, modes: r.modes, channels: r.channels }));
+      throw affairsError(
+        'CASE_ROUTE_NOT_ALLOWED',
+        `item ${item.code} has no route for an applicant of ${applicantCity} filed at ${here} (${channel}) for ${dto.administeringCity} in mode ${dto.mode}`,
+        { allowedRoutes: allowed },
+      );
+    }
+    const idNumber = normalizeResidentId(dto.applicant.idNumber, { now: this.clock.now() });
+    if (!idNumber) {
+      throw affairsError('CASE_APPLICANT_INVALID', 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)', undefined, [
+        { field: 'applicant.idNumber', rule: 'isResidentId', message: 'invalid 公民身份号码 (check digit, birth date or region)' },
+      ]);
+    }
+    const participants = [...new Set([here, route.receivedBy, route.administeredBy, route.from, ...(dto.mode === 'joint' ? [route.to] : [])])];
+    const impl = (city: string) => item.implementations.find((i) => i.city === city)!.code;
+    return {
+      idNumber,
+      filing: {
+        itemCode: item.code,
+        itemName: item.name,
+        catalogueVersion: this.catalogue.version().version,
+        mode: dto.mode,
+        channel,
+        applicantCity,
+        receivingCity: route.receivedBy,
+        administeringCity: route.administeredBy,
+        originCity: here,
+        participants,
+        requiresIntake: dto.mode === 'proxy' || (dto.mode === 'joint' && route.receivedBy !== route.administeredBy),
+        receivingHall: !resident && route.receivedBy === here ? (p.hall ?? null) : null,
+        implementationCodes: { receiving: impl(route.receivedBy), administering: impl(route.administeredBy) },
+        applicant: { sub: resident ? p.sub : (dto.applicant.sub ?? null), name: dto.applicant.name.trim(), idNumber },
+        materials: this.materials(item, dto.materials),
+        timeLimits: { committed: item.timeLimits.committed, legal: item.timeLimits.legal },
+      },
+    };
+  }
+
+  /** The item's materials as submitted; every required one must be present, provided or marked missing. */
+  private materials(item: CatalogueItem, submitted: MaterialSubmissionDto[]): CaseMaterial[] {
+    const errors: FieldError[] = [];
+    const byId = new Map(item.materials.map((m) => [m.id, m]));
+    const given = new Map<string, MaterialEvidence>();
+    submitted.forEach((s, i) => {
+      const m = byId.get(s.materialId);
+      const field = `materials.${i}`;
+      if (!m) return errors.push({ field: `${field}.materialId`, rule: 'catalogueMaterial', message: `${s.materialId} is not a material of ${item.code} (${item.materials.map((x) => x.id).join(', ')})` });
+      if (given.has(s.materialId)) return errors.push({ field: `${field}.materialId`, rule: 'unique', message: `${s.materialId} is listed twice` });
+      const ev = evidenceOf(s);
+      if (!ev) return errors.push({ field, rule: 'oneOf', message: 'give exactly one of file, fileId, credential or missing: true' });
+      if (ev.kind === 'credential' && !m.replaceableBy.includes(ev.credentialType)) {
+        return errors.push({ field: `${field}.credential.type`, rule: 'replaceableBy', message: `${ev.credentialType} cannot replace ${m.id} (accepted: ${m.replaceableBy.join(', ') || 'none'})` });
+      }
+      given.set(s.materialId, ev);
+    });
+    if (errors.length) throw affairsError('CASE_MATERIALS_INVALID', 'materials do not match the catalogue item', undefined, errors);
+    const absent = item.materials.filter((m) => m.required && !given.has(m.id)).map((m) => m.id);
+    if (absent.length) {
+      throw affairsError('CASE_MATERIALS_INCOMPLETE', `list every required material, provided or marked missing: true (absent: ${absent.join(', ')})`, { absent }, absent.map((id) => ({ field: 'materials', rule: 'required', message: `${id} is required` })));
+    }
+    return item.materials
+      .filter((m) => given.has(m.id))
+      .map((m) => {
+        const evidence = given.get(m.id)!;
+        return { materialId: m.id, name: m.name, required: m.required, status: evidence.kind === 'missing' ? 'missing' : 'provided', evidence };
+      });
+  }
+}

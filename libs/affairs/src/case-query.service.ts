@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CASE_STATES, type CaseState } from '@guangfo/contracts';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { affairsError } from './affairs.errors.js';
+import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
+import { CaseReply } from './case-reply.js';
+import { CaseRepository, type CaseRow } from './case.repository.js';
+import { type CaseDetailView, type CaseSummaryView, detailView, summaryView, type Viewer, viewerFor } from './case.views.js';
+import { CaseDeadlines, NEAR_DUE_WORKING_DAYS } from './case-deadlines.service.js';
+import { PAUSED_STATES } from './domain/case.aggregate.js';
+import type { PiiCipher } from './pii.cipher.js';
+import type { CaseQueryDto } from './dto/case-query.dto.js';
+
+export interface CasePage {
+  items: CaseSummaryView[];
+  nextCursor: string | null;
+}
+
+const encodeCursor = (due: string | null, id: string): string => Buffer.from(JSON.stringify({ d: due ?? '9999-12-31', i: id })).toString('base64url');
+const decodeCursor = (cursor: string): { d: string; i: string } => {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { d?: unknown; i?: unknown };
+    if (typeof v.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.d) && typeof v.i === 'string' && /^[0-9a-f-]{36}$/.test(v.i)) return { d: v.d, i: v.i };
+  } catch {
+    // fall through
+  }
+  throw affairsError('CASE_INVALID_CURSOR', 'cursor is not one this API returned');
+};
+
+/**
+ * Reads of cases: the clerk's queue (by deadline), a resident's own cases, one case with its
+ * timeline. Object-level access: a resident sees only their own cases (others answer 404, as if
+ * they did not exist); staff see the cases of their city; partners need `cases:read` and see
+ * names and ID numbers masked. Every read is audited in the transaction that reads.
+ */
+@Injectable()
+export class CaseQueryService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly dataSource: DataSource,
+    private readonly repo: CaseRepository,
+    private readonly deadlines: CaseDeadlines,
+    private readonly audit: AuditService,
+    @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+  ) {}
+
+  async get(p: Principal, id: string): Promise<CaseReply<CaseDetailView>> {
+    const view = await this.dataSource.transaction(async (em) => {
+      const row = await this.repo.find(em, id);
+      const viewer = row && viewerFor(p, row);
+      if (!row || !viewer) return null;
+      const v = await this.detail(em, row, viewer);
+      await this.audit.record({ actor: actorOf(p), action: 'case.read', resource: `case:${id}`, outcome: 'success', detail: { version: v.version } }, em);
+      return v;
+    });
+    if (!view) throw await this.notFound(p, id, 'case.read');
+    return new CaseReply(200, view, view.version);
+  }
+
+  /** 404 for a case that does not exist or that the caller may not see (audited as denied). */
+  async notFound(p: Principal, id: string, action: string): Promise<Error> {
+    await this.audit.record({ actor: actorOf(p), action, resource: `case:${id}`, outcome: 'denied', detail: { reason: 'not found or not visible' } });
+    return affairsError('CASE_NOT_FOUND', `no case ${id}`);
+  }
+
+  async detail(em: EntityManager, row: CaseRow, viewer: Viewer): Promise<CaseDetailView> {
+    const now = this.deadlines.clock.now();
+    const timeline = await this.repo.timeline(em, row.id);
+    const points = timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
+    return detailView(
+      { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) },
+      {
+        timeline,
+        notes: viewer.kind === 'staff' ? await this.repo.notes(em, row.id) : [],
+        evaluation: await this.repo.evaluation(em, row.id),
+        requests: await this.repo.requests(em, row.id),
+      },
+    );
+  }
+
+  async list(p: Principal, q: CaseQueryDto): Promise<CasePage> {
+    const limit = q.limit ?? 20;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (p.kind === 'user' && p.role === 'resident') add((n) => `applicant_sub = ${n}`, p.sub);
+    if (q.state) {
+      const states = q.state.split(',');
+      const unknown = states.filter((s) => !CASE_STATES.includes(s as CaseState));
+      if (unknown.length) throw affairsError('CASE_INVALID_QUERY', `unknown state ${unknown.join(', ')} (states: ${CASE_STATES.join(', ')})`);
+      add((n) => `state = ANY(${n}::text[])`, states);
+    }
+    if (q.item) add((n) => `item_code = ${n}`, q.item.toUpperCase());
+    if (q.held !== undefined) add((n) => (q.held ? `holder_city = ${n}` : `holder_city IS DISTINCT FROM ${n}`), this.config.cityCode);
+    if (q.hall) add((n) => `(local_hall = ${n} OR local_hall IS NULL)`, q.hall);
+    if (q.due) {
+      const today = this.deadlines.today();
+      if (q.due === 'overdue' || q.due === 'near') add((n) => `NOT (state = ANY(${n}::text[]))`, PAUSED_STATES);
+      if (q.due === 'overdue') add((n) => `due_date < ${n}::date`, today);
+      else if (q.due === 'near') {
+        add((n) => `due_date >= ${n}::date`, today);
+        add((n) => `due_date <= ${n}::date`, this.deadlines.workingDaysFromToday(NEAR_DUE_WORKING_DAYS) ?? '9999-12-30');
+      } else add((n) => `due_date <= ${n}::date`, q.due);
+    }
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      params.push(c.d, c.i);
+      where.push(`(COALESCE(due_date, DATE '9999-12-31'), id) > ($${params.length - 1}::date, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    return this.dataSource.transaction(async (em) => {
+      const rows = (await em.query(
+        `SELECT id, item_code, state, version, holder_city, applicant_sub, applicant_name, applicant_id_masked, applicant_id_cipher, aggregate,
+                to_char(due_date, 'YYYY-MM-DD') AS due_date, filed_at, updated_at, local_hall, claimed_by, claimed_hall, claim_expires_at
+           FROM affairs.case ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY COALESCE(due_date, DATE '9999-12-31'), id LIMIT $${params.length}`,
+        params,
+      )) as CaseRow[];
+      const page = rows.slice(0, limit);
+      const points = await this.repo.points(em, page.map((r) => r.id));
+      const now = this.deadlines.clock.now();
+      const items = page.flatMap((row) => {
+        const viewer = viewerFor(p, row);
+        if (!viewer) return [];
+        const deadline = this.deadlines.of(row.aggregate, points.get(row.id) ?? [], now);
+        return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) })];
+      });
+      await this.audit.record({ actor: actorOf(p), action: 'case.list', resource: 'case:*', outcome: 'success', detail: { count: items.length, cases: items.map((i) => i.id) } }, em);
+      const last = page[page.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.due_date, last.id) : null };
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CaseEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS } from '@guangfo/contracts';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, OutboxService, platformError, type UserPrincipal } from '@guangfo/platform';
+import { affairsError } from './affairs.errors.js';
+import { caseActorOf } from './case-actor.js';
+import { AFFAIRS_DOMAIN, CaseLedger } from './case-ledger.service.js';
+import { CaseQueryService } from './case-query.service.js';
+import { CaseReply, parseIfMatch } from './case-reply.js';
+import { CaseRepository, type CaseRow } from './case.repository.js';
+import { type CaseDetailView, type Viewer, viewerFor } from './case.views.js';
+import { Clock } from './clock.js';
+import { type CaseCommand, decide, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
+import { RemediationService } from './remediation.service.js';
+
+const DEFAULT_CLAIM_MINUTES = 30;
+/** States after which the applicant can rate the service (好差评). */
+export const EVALUABLE_STATES = ['completed', 'not-accepted', 'returned'] as const;
+
+/**
+ * The steps of a case: clerk actions (with If-Match = the case version, so two clerks cannot both
+ * decide), the applicant's supplement, withdrawal and rating, and claims. Each runs in one
+ * transaction: lock the case row, check, append the entry (and its event), audit.
+ */
+@Injectable()
+export class CaseWorkflowService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly dataSource: DataSource,
+    private readonly repo: CaseRepository,
+    private readonly ledger: CaseLedger,
+    private readonly queries: CaseQueryService,
+    private readonly outbox: OutboxService,
+    private readonly remediations: RemediationService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
+  async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string } = {}): Promise<CaseReply<CaseDetailView>> {
+    const clerkStep = TRANSITIONS[cmd.action].performer !== 'applicant';
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      this.checkVersion(row, o.ifMatch, clerkStep);
+      if (p.role === 'clerk') this.checkClaim(row, p);
+      const before = row.aggregate;
+      const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
+      await this.ledger.append(em, before, entry);
+      if (o.note && p.role === 'clerk') await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
+      if (p.role === 'clerk' && p.hall) await this.repo.setLocalHall(em, id, p.hall);
+      await this.audit.record(
+        { actor: actorOf(p), action: `case.${cmd.action}`, resource: `case:${id}`, outcome: 'success', detail: { seq: entry.seq, from: entry.fromState, to: entry.toState, reasonCode: entry.reasonCode } },
+        em,
+      );
+      return this.view(em, id, viewer);
+    });
+    if (!result) throw await this.queries.notFound(p, id, `case.${cmd.action}`);
+    return new CaseReply(200, result, result.version);
+  }
+
+  /**
+   * 撤回: at the applicant's own city. When this city holds the case it is withdrawn at once (200);
+   * otherwise the request goes to the holder, which answers with case-withdrawn or
+   * case-withdrawal-refused (202 now, the timeline shows the answer).
+   */
+  async withdraw(p: UserPrincipal, id: string, o: { ifMatch?: string; reason?: string }): Promise<CaseReply<CaseDetailView>> {
+    const holder = await this.dataSource.transaction(async (em) => (await this.repo.find(em, id))?.holder_city);
+    if (holder === this.config.cityCode || holder === undefined) return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      if (row.holder_city === this.config.cityCode) return 'local' as const; // the case came back meanwhile
+      this.checkVersion(row, o.ifMatch, false);
+      const c = row.aggregate;
+      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', 'only the applicant withdraws an application');
+      if (!WITHDRAWABLE_STATES.includes(c.state)) {
+        throw affairsError('CASE_ILLEGAL_TRANSITION', `cannot withdraw a case that is ${c.state}`, { state: c.state, action: 'withdraw' });
+      }
+      if ((await this.repo.requests(em, id, 'pending')).length) throw affairsError('CASE_WITHDRAWAL_PENDING', 'a withdrawal request is already on its way');
+      const requestId = randomUUID();
+      const requestedAt = this.clock.now().toISOString();
+      const actor = caseActorOf(p);
+      const payload = { actor, requestedAt, knownVersion: c.version, ...(o.reason ? { reason: o.reason } : {}) };
+      await this.repo.insertRequest(em, { id: requestId, caseId: id, originCity: this.config.cityCode, payload, createdAt: requestedAt });
+      await this.outbox.add(em, { contract: CaseWithdrawalRequestedV1, domain: AFFAIRS_DOMAIN, subject: id, data: { caseId: id, requestId, ...payload }, toCity: holderOf(c)! });
+      await this.audit.record({ actor: actorOf(p), action: 'case.withdraw.requested', resource: `case:${id}`, outcome: 'success', detail: { requestId, holder: holderOf(c) } }, em);
+      return this.view(em, id, viewer);
+    });
+    if (result === 'local') return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);
+    if (!result) throw await this.queries.notFound(p, id, 'case.withdraw');
+    return new CaseReply(202, result, result.version);
+  }
+
+  /** 好差评: the applicant rates the service once; 1–2 (差评) open a remediation in every city that kept the case. */
+  async evaluate(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseReply<CaseDetailView>> {
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', 'only the applicant rates the service');
+      const c = row.aggregate;
+      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state)) throw affairsError('CASE_NOT_EVALUABLE', `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})`);
+      const at = this.clock.now().toISOString();
+      const actor = caseActorOf(p);
+      const level = EVALUATION_LEVELS[dto.rating - 1];
+      if (!(await this.repo.insertEvaluation(em, { caseId: id, rating: dto.rating, level, comment: dto.comment, actor, at }))) {
+        throw affairsError('CASE_ALREADY_EVALUATED', 'the case was already rated');
+      }
+      if (dto.rating <= 2) await this.remediations.open(em, row, { rating: dto.rating, level, comment: dto.comment, at });
+      for (const toCity of c.filing.participants.filter((x) => x !== this.config.cityCode)) {
+        await this.outbox.add(em, {
+          contract: CaseEvaluatedV1,
+          domain: AFFAIRS_DOMAIN,
+          subject: id,
+          data: { caseId: id, rating: dto.rating, level, evaluatedAt: at, actor, ...(dto.comment ? { comment: dto.comment } : {}) },
+          toCity,
+        });
+      }
+      await this.audit.record({ actor: actorOf(p), action: 'case.evaluate', resource: `case:${id}`, outcome: 'success', detail: { rating: dto.rating } }, em);
+      return this.view(em, id, viewer);
+    });
+    if (!result) throw await this.queries.notFound(p, id, 'case.evaluate');
+    return new CaseReply(200, result, result.version);
+  }
+
+  /** A claim: a lock other clerks of this city see, with an expiry. Only on cases whose next step is here. */
+  async claim(p: UserPrincipal, id: string, dto: { ttlMinutes?: number; release?: boolean }): Promise<CaseReply<CaseDetailView>> {
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      const now = this.clock.now();
+      const active = row.claimed_by !== null && row.claim_expires_at !== null && row.claim_expires_at > now;
+      if (dto.release) {
+        if (active && row.claimed_by !== p.sub) throw affairsError('CASE_CLAIMED_BY_OTHER', `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, { claimedBy: row.claimed_by });
+        await this.repo.claim(em, id, { clerk: p.sub, hall: p.hall ?? null, expiresAt: null });
+      } else {
+        if (row.holder_city !== this.config.cityCode) throw affairsError('CASE_NOT_HELD_HERE', `the next step is for city ${row.holder_city ?? '(none: the case is closed)'}`, { holder: row.holder_city });
+        if (active && row.claimed_by !== p.sub) {
+          throw affairsError('CASE_CLAIMED_BY_OTHER', `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at!.toISOString() });
+        }
+        const expiresAt = new Date(now.getTime() + (dto.ttlMinutes ?? DEFAULT_CLAIM_MINUTES) * 60_000).toISOString();
+        await this.repo.claim(em, id, { clerk: p.sub, hall: p.hall ?? null, expiresAt });
+      }
+      await this.audit.record({ actor: actorOf(p), action: dto.release ? 'case.release' : 'case.claim', resource: `case:${id}`, outcome: 'success', detail: { ttlMinutes: dto.ttlMinutes ?? DEFAULT_CLAIM_MINUTES } }, em);
+      return this.view(em, id, viewer);
+    });
+    if (!result) throw await this.queries.notFound(p, id, 'case.claim');
+    return new CaseReply(200, result, result.version);
+  }
+
+  private async locked(em: EntityManager, p: UserPrincipal, id: string): Promise<{ row: CaseRow; viewer: Viewer } | null> {
+    const row = await this.repo.find(em, id, true);
+    const viewer = row && viewerFor(p, row);
+    return row && viewer ? { row, viewer } : null;
+  }
+
+  /** If-Match carries the case version the clerk saw: 428 without it (clerk steps), 412 when stale. */
+  private checkVersion(row: CaseRow, ifMatch: string | undefined, required: boolean): void {
+    const v = parseIfMatch(ifMatch);
+    if (v === undefined) {
+      if (required) throw platformError('PRECONDITION_REQUIRED', `send If-Match: "${row.version}" (the case version you acted on; GET returns it as ETag)`);
+      return;
+    }
+    if (v !== row.version) throw platformError('PRECONDITION_FAILED', `the case is at version ${row.version}, not ${ifMatch}: reload it and decide again`, undefined, { currentVersion: row.version });
+  }
+
+  private checkClaim(row: CaseRow, p: UserPrincipal): void {
+    const now = this.clock.now();
+    if (row.claimed_by && row.claimed_by !== p.sub && row.claim_expires_at && row.claim_expires_at > now) {
+      throw affairsError('CASE_CLAIMED_BY_OTHER', `claimed by ${row.claimed_by} until ${row.claim_expires_at.toISOString()}`, { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at.toISOString() });
+    }
+  }
+
+  private async view(em: EntityManager, id: string, viewer: Viewer): Promise<CaseDetailView> {
+    return this.queries.detail(em, (await this.repo.find(em, id))!, viewer);
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { WorkingDayCalendar } from '@guangfo/catalogue';
+import { calendarPauses, computeCaseDeadline, pausesOf, type TimelinePoint } from './case-deadline.js';
+
+const calendar = WorkingDayCalendar.official();
+const limits = { committed: 10, legal: 20 };
+/** 09:00 in Shanghai on a date. */
+const at = (date: string): string => new Date(`${date}T09:00:00+08:00`).toISOString();
+const tl = (...points: [TimelinePoint['kind'], string][]): TimelinePoint[] => points.map(([kind, d]) => ({ kind, at: at(d) }));
+
+describe('case deadlines (working days, official calendar, Asia/Shanghai)', () => {
+  it('skips the National Day holiday and counts the 调休 Saturday: filed 2026-09-30, 10 working days → 2026-10-20', () => {
+    const d = computeCaseDeadline(calendar, { timeLimits: limits, timeline: tl(['filed', '2026-09-30']), state: 'submitted', now: at('2026-09-30') });
+    // Oct 1–7 are holidays; Sat Oct 10 is a make-up working day: 8, 9, 10, 12, 13, 14, 15, 16, 19, 20.
+    expect(d.decisionDueDate).toBe('2026-10-20');
+    expect(d.legalDueDate).toBe('2026-11-03');
+    expect(d).toMatchObject({ stage: 'decision', startDate: '2026-09-30', dueDate: '2026-10-20', remainingWorkingDays: 10, overdue: false, nearDue: false, clockPaused: false, calendarCovered: true });
+    // Without the holiday the same 10 working days would end on 2026-10-14.
+    expect(new WorkingDayCalendar({ 2026: { holidays: [], workdays: [] } }).addWorkingDays('2026-09-30', 10)).toBe('2026-10-14');
+  });
+
+  it('counts the filing day as day zero (期间开始之日不计入) even when filed late in the evening, Shanghai time', () => {
+    const d = computeCaseDeadline(calendar, { timeLimits: { committed: 1, legal: null }, timeline: [{ kind: 'filed', at: '2026-11-23T15:30:00Z' }], state: 'submitted', now: '2026-11-23T15:30:00Z' });
+    expect(d.startDate).toBe('2026-11-23'); // 23:30 in Shanghai is still Monday the 23rd
+    expect(d.decisionDueDate).toBe('2026-11-24');
+    expect(d.legalDueDate).toBeNull();
+  });
+
+  it('flags near-due (≤ 3 working days left) and overdue', () => {
+    const timeline = tl(['filed', '2026-11-02']);
+    const due = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'accepted', now: at('2026-11-02') }).dueDate;
+    expect(due).toBe('2026-11-16');
+    const near = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'accepted', now: at('2026-11-11') });
+    expect(near).toMatchObject({ remainingWorkingDays: 3, nearDue: true, overdue: false });
+    const fourLeft = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'accepted', now: at('2026-11-10') });
+    expect(fourLeft).toMatchObject({ remainingWorkingDays: 4, nearDue: false });
+    const today = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'accepted', now: at('2026-11-16') });
+    expect(today).toMatchObject({ remainingWorkingDays: 0, nearDue: true, overdue: false });
+    const late = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'under-review', now: at('2026-11-18') });
+    expect(late).toMatchObject({ remainingWorkingDays: -2, overdue: true, nearDue: false });
+  });
+
+  it('stops the clock while waiting on the applicant (补正), from the day after the request to the day of the answer', () => {
+    // Requested Tue 11-03, answered Fri 11-06: Wed, Thu, Fri do not count → due moves by 3 working days.
+    const timeline = tl(['filed', '2026-11-02'], ['accepted', '2026-11-02'], ['supplement-requested', '2026-11-03'], ['supplemented', '2026-11-06']);
+    const d = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'accepted', now: at('2026-11-06') });
+    expect(d.pauses).toEqual([{ reason: 'supplement', startedOn: '2026-11-03', endedOn: '2026-11-06' }]);
+    expect(d.pausedWorkingDays).toBe(3);
+    expect(d.dueDate).toBe('2026-11-19');
+    expect(d.clockPaused).toBe(false);
+  });
+
+  it('keeps the due date moving while a pause is still open, and does not flag a paused case overdue', () => {
+    const timeline = tl(['filed', '2026-11-02'], ['accepted', '2026-11-02'], ['review-started', '2026-11-02'], ['special-procedure-started', '2026-11-04']);
+    const d1 = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'special-procedure', now: at('2026-11-10') });
+    expect(d1.clockPaused).toBe(true);
+    expect(d1.pausedWorkingDays).toBe(4); // Thu 5, Fri 6, Mon 9, Tue 10
+    expect(d1.dueDate).toBe('2026-11-20');
+    const d2 = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'special-procedure', now: at('2026-11-25') });
+    expect(d2.overdue).toBe(false);
+    expect(d2.remainingWorkingDays).toBe(d1.remainingWorkingDays);
+  });
+
+  it('a pause that starts and ends on the same day stops nothing', () => {
+    expect(calendarPauses(pausesOf(tl(['filed', '2026-11-02'], ['supplement-requested', '2026-11-03'], ['supplemented', '2026-11-03'])), '2026-11-20')).toEqual([]);
+  });
+
+  it('gives delivery 10 working days after the decision, and no due date once closed', () => {
+    const timeline = tl(['filed', '2026-09-28'], ['accepted', '2026-09-28'], ['decided', '2026-09-30']);
+    const d = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'decided', now: at('2026-10-09') });
+    expect(d).toMatchObject({ stage: 'delivery', deliveryDueDate: '2026-10-20', dueDate: '2026-10-20' });
+    const closed = computeCaseDeadline(calendar, { timeLimits: limits, timeline: [...timeline, ...tl(['delivered', '2026-10-09'])], state: 'delivered', now: at('2026-12-01') });
+    expect(closed).toMatchObject({ stage: 'closed', dueDate: null, remainingWorkingDays: null, overdue: false, nearDue: false });
+  });
+
+  it('reports an uncovered calendar year instead of guessing', () => {
+    const d = computeCaseDeadline(calendar, { timeLimits: limits, timeline: tl(['filed', '2026-12-28']), state: 'submitted', now: at('2026-12-28') });
+    expect(d).toMatchObject({ calendarCovered: false, dueDate: null, overdue: false });
+  });
+
+  it('handles an on-the-spot item (committed 0): due the day it is filed if that is a working day', () => {
+    const d = computeCaseDeadline(calendar, { timeLimits: { committed: 0, legal: null }, timeline: tl(['filed', '2026-10-03']), state: 'submitted', now: at('2026-10-03') });
+    expect(d.dueDate).toBe('2026-10-08');
+  });
+});

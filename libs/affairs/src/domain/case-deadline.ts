@@ -1,0 +1,157 @@
+import type { CaseEntryKind, CaseState } from '@guangfo/contracts';
+import { CalendarCoverageError, toShanghaiDate, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
+
+/**
+ * Time limits of a case in working days (工作日) on the official calendar, Asia/Shanghai.
+ *
+ * - The clock starts on the day the application is received (收件日), which is not counted
+ *   (期间开始之日不计入): `decisionDueDate = addWorkingDays(filed, committed, pauses)`, and the
+ *   statutory `legalDueDate` likewise when the catalogue gives a legal limit.
+ * - The clock stops while the case waits on the applicant (补正) or on a special procedure
+ *   (听证, 检验检测, 鉴定…). A pause covers the days after the day it started up to and including
+ *   the day it ended: the start day was already a working day spent, and the day work resumes
+ *   counts like the start of a fresh period. A pause still open runs to "today".
+ * - After the decision, the result is due for delivery (送达/制证) within `deliveryDays` working days.
+ */
+
+export interface DeadlineOptions {
+  /** Near-due when this many working days or fewer are left. Default 3. */
+  nearDueDays?: number;
+  /** Working days to deliver the result after the decision. Default 10. */
+  deliveryDays?: number;
+}
+
+export interface TimelinePoint {
+  kind: CaseEntryKind;
+  at: string;
+}
+
+export interface DeadlineInput {
+  timeLimits: { committed: number; legal: number | null };
+  /** The case's timeline in seq order (the first entry is the filing). */
+  timeline: readonly TimelinePoint[];
+  state: CaseState;
+  /** The current instant or date (the injectable clock). */
+  now: Date | string;
+}
+
+export type DeadlineStage = 'decision' | 'delivery' | 'closed';
+
+export interface CasePause {
+  reason: 'supplement' | 'special-procedure';
+  /** Day the pause started (the case's clock ran that day). */
+  startedOn: string;
+  /** Day it ended, or null while it lasts. */
+  endedOn: string | null;
+}
+
+export interface CaseDeadline {
+  stage: DeadlineStage;
+  /** The day the application was received (not counted). */
+  startDate: string;
+  committedWorkingDays: number;
+  legalWorkingDays: number | null;
+  /** Due date of the decision under the committed limit (承诺时限). */
+  decisionDueDate: string | null;
+  /** Due date of the decision under the statutory limit (法定时限), when there is one. */
+  legalDueDate: string | null;
+  /** Due date of delivery, once decided. */
+  deliveryDueDate: string | null;
+  /** The due date of the current stage (decision, then delivery); null once closed. */
+  dueDate: string | null;
+  pauses: CasePause[];
+  pausedWorkingDays: number;
+  clockPaused: boolean;
+  /** Working days from today to the due date (0 = due today, negative = overdue); null once closed. */
+  remainingWorkingDays: number | null;
+  overdue: boolean;
+  nearDue: boolean;
+  /** False when a date falls in a year the official calendar does not cover yet. */
+  calendarCovered: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const nextDay = (d: string): string => new Date(Date.parse(`${d}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+
+const OPENS: Partial<Record<CaseEntryKind, CasePause['reason']>> = { 'supplement-requested': 'supplement', 'special-procedure-started': 'special-procedure' };
+const CLOSES: readonly CaseEntryKind[] = ['supplemented', 'special-procedure-ended', 'withdrawn', 'not-accepted', 'returned'];
+const CLOSED_STATES: readonly CaseState[] = ['delivered', 'completed', 'withdrawn', 'not-accepted', 'returned'];
+
+/** The pauses of a timeline, in order. */
+export const pausesOf = (timeline: readonly TimelinePoint[]): CasePause[] => {
+  const out: CasePause[] = [];
+  let open: CasePause | undefined;
+  for (const e of timeline) {
+    const day = toShanghaiDate(e.at);
+    const opens = OPENS[e.kind];
+    if (opens) {
+      open = { reason: opens, startedOn: day, endedOn: null };
+      out.push(open);
+    } else if (open && CLOSES.includes(e.kind)) {
+      open.endedOn = day;
+      open = undefined;
+    }
+  }
+  return out;
+};
+
+/** Calendar pauses: the days after the start day up to the end day (or today while open). */
+export const calendarPauses = (pauses: readonly CasePause[], today: string): Pause[] =>
+  pauses.flatMap((p) => {
+    const end = p.endedOn ?? today;
+    return end > p.startedOn ? [{ from: nextDay(p.startedOn), to: end }] : [];
+  });
+
+export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: DeadlineInput, options: DeadlineOptions = {}): CaseDeadline => {
+  const nearDueDays = options.nearDueDays ?? 3;
+  const deliveryDays = options.deliveryDays ?? 10;
+  const today = toShanghaiDate(input.now);
+  const first = input.timeline[0];
+  if (!first) throw new RangeError('a case timeline starts with its filing');
+  const startDate = toShanghaiDate(first.at);
+  const pauses = pausesOf(input.timeline);
+  const decided = input.timeline.find((e) => e.kind === 'decided');
+  const decidedOn = decided ? toShanghaiDate(decided.at) : null;
+  const dayPauses = calendarPauses(pauses, today);
+  const stage: DeadlineStage = CLOSED_STATES.includes(input.state) ? 'closed' : input.state === 'decided' ? 'delivery' : 'decision';
+  const clockPaused = stage === 'decision' && (input.state === 'supplement-requested' || input.state === 'special-procedure');
+  const base: CaseDeadline = {
+    stage,
+    startDate,
+    committedWorkingDays: input.timeLimits.committed,
+    legalWorkingDays: input.timeLimits.legal,
+    decisionDueDate: null,
+    legalDueDate: null,
+    deliveryDueDate: null,
+    dueDate: null,
+    pauses,
+    pausedWorkingDays: 0,
+    clockPaused,
+    remainingWorkingDays: null,
+    overdue: false,
+    nearDue: false,
+    calendarCovered: true,
+  };
+  try {
+    const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed, dayPauses);
+    const legalDueDate = input.timeLimits.legal === null ? null : calendar.addWorkingDays(startDate, input.timeLimits.legal, dayPauses);
+    const deliveryDueDate = decidedOn ? calendar.addWorkingDays(decidedOn, deliveryDays) : null;
+    const dueDate = stage === 'decision' ? decisionDueDate : stage === 'delivery' ? deliveryDueDate : null;
+    const remaining = dueDate === null ? null : calendar.countWorkingDays(today, dueDate);
+    const overdue = dueDate !== null && today > dueDate;
+    return {
+      ...base,
+      decisionDueDate,
+      legalDueDate,
+      deliveryDueDate,
+      dueDate,
+      pausedWorkingDays: calendar.pausedWorkingDays(dayPauses),
+      remainingWorkingDays: remaining,
+      overdue,
+      nearDue: !overdue && remaining !== null && remaining <= nearDueDays,
+    };
+  } catch (err) {
+    if (err instanceof CalendarCoverageError) return { ...base, calendarCovered: false };
+    throw err;
+  }
+};

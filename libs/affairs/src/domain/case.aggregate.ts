@@ -1,0 +1,416 @@
+import type {
+  CaseActor,
+  CaseEntry,
+  CaseEntryKind,
+  CaseEntryOf,
+  CaseFiling,
+  CaseMaterial,
+  CaseState,
+  CaseStatus,
+  DecisionOutcome,
+  DeliveryMethod,
+  MaterialEvidence,
+  SpecialProcedure,
+  SupplementItem,
+  SupplementResponse,
+} from '@guangfo/contracts';
+import { affairsError } from '../affairs.errors.js';
+
+/**
+ * The 跨城通办 case as a pure aggregate: `decide` validates a command against the case and returns
+ * the timeline entry it produces; `apply` folds an entry into the case. Every city keeps a copy
+ * and folds the same entries in `seq` order, so the copies agree. Exactly one city — the holder,
+ * a function of the state — may write the next entry (single writer per case).
+ */
+
+export type CaseAction =
+  | 'forward'
+  | 'return'
+  | 'accept'
+  | 'reject'
+  | 'request-supplement'
+  | 'supplement'
+  | 'review'
+  | 'special-procedure'
+  | 'resume'
+  | 'decide'
+  | 'deliver'
+  | 'complete'
+  | 'withdraw';
+
+export const CASE_ACTIONS: readonly CaseAction[] = [
+  'forward', 'return', 'accept', 'reject', 'request-supplement', 'supplement', 'review', 'special-procedure', 'resume', 'decide', 'deliver', 'complete', 'withdraw',
+];
+
+/** Who performs a step: the receiving city's clerk (收件地), the administering city's clerk (办理地), or the applicant. */
+export type Performer = 'receiving' | 'administering' | 'applicant';
+
+export const TERMINAL_STATES: readonly CaseState[] = ['returned', 'not-accepted', 'completed', 'withdrawn'];
+/** States in which the clock is stopped (waiting on the applicant, or a special procedure). */
+export const PAUSED_STATES: readonly CaseState[] = ['supplement-requested', 'special-procedure'];
+/** The applicant may withdraw (撤回) until the decision. */
+export const WITHDRAWABLE_STATES: readonly CaseState[] = ['submitted', 'forwarded', 'supplement-requested', 'accepted', 'under-review', 'special-procedure'];
+
+/** Reason codes a clerk picks from. `OTHER` needs a written reason. */
+export const RETURN_REASONS = ['IDENTITY_NOT_VERIFIED', 'FORM_INCOMPLETE', 'WRONG_ROUTE', 'DUPLICATE_APPLICATION', 'OTHER'] as const;
+export const REJECT_REASONS = ['NOT_COMPETENT', 'NOT_ELIGIBLE', 'NO_PERMIT_REQUIRED', 'MATERIALS_FALSE', 'OTHER'] as const;
+export const DENY_REASONS = ['REQUIREMENTS_NOT_MET', 'STATUTORY_PROHIBITION', 'PUBLIC_INTEREST', 'HEARING_FINDINGS', 'OTHER'] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];
+export type RejectReason = (typeof REJECT_REASONS)[number];
+export type DenyReason = (typeof DENY_REASONS)[number];
+
+export type CaseCommand =
+  | { action: 'forward' }
+  | { action: 'return'; reasonCode: ReturnReason; reason?: string }
+  | { action: 'accept' }
+  | { action: 'reject'; reasonCode: RejectReason; reason?: string }
+  | { action: 'request-supplement'; items: { materialId?: string | null; description: string }[] }
+  | { action: 'supplement'; responses: SupplementResponse[] }
+  | { action: 'review' }
+  | { action: 'special-procedure'; procedure: SpecialProcedure; expectedEnd?: string }
+  | { action: 'resume'; result?: string }
+  | { action: 'decide'; outcome: DecisionOutcome; reasonCode?: DenyReason; reason?: string; certificateNo?: string }
+  | { action: 'deliver'; method: DeliveryMethod; trackingNumber?: string; carrier?: string }
+  | { action: 'complete' }
+  | { action: 'withdraw'; requestId?: string; reason?: string };
+
+/** The replicated state of a case: the same on every city that keeps it. */
+export interface CaseAggregate {
+  readonly id: string;
+  readonly filing: CaseFiling;
+  readonly state: CaseState;
+  readonly version: number;
+  readonly outcome: DecisionOutcome | null;
+  readonly materials: readonly CaseMaterial[];
+  /** The one 补正 notice (一次性告知), once made. */
+  readonly supplement: { readonly seq: number; readonly items: readonly SupplementItem[]; readonly resumeState: CaseState; readonly answeredSeq: number | null } | null;
+  readonly decision: { readonly outcome: DecisionOutcome; readonly reasonCode: string; readonly reason?: string; readonly certificateNo?: string; readonly at: string } | null;
+  readonly delivery: { readonly method: DeliveryMethod; readonly trackingNumber?: string; readonly carrier?: string; readonly at: string } | null;
+}
+
+/** Who is asking, and which city writes the entry (the holder: the node applying the command). */
+export interface CommandContext {
+  actor: CaseActor;
+  authorCity: string;
+  at: string;
+}
+
+/** Which step each action is, from which states, and who performs it. */
+export const TRANSITIONS: { readonly [A in CaseAction]: { readonly kind: CaseEntryKind; readonly from: readonly CaseState[]; readonly performer: Performer } } = {
+  forward: { kind: 'forwarded', from: ['submitted'], performer: 'receiving' },
+  return: { kind: 'returned', from: ['submitted'], performer: 'receiving' },
+  accept: { kind: 'accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
+  reject: { kind: 'not-accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
+  'request-supplement': { kind: 'supplement-requested', from: ['submitted', 'forwarded', 'accepted', 'under-review'], performer: 'administering' },
+  supplement: { kind: 'supplemented', from: ['supplement-requested'], performer: 'applicant' },
+  review: { kind: 'review-started', from: ['accepted'], performer: 'administering' },
+  'special-procedure': { kind: 'special-procedure-started', from: ['under-review'], performer: 'administering' },
+  resume: { kind: 'special-procedure-ended', from: ['special-procedure'], performer: 'administering' },
+  decide: { kind: 'decided', from: ['accepted', 'under-review'], performer: 'administering' },
+  deliver: { kind: 'delivered', from: ['decided'], performer: 'receiving' },
+  complete: { kind: 'completed', from: ['delivered'], performer: 'receiving' },
+  withdraw: { kind: 'withdrawn', from: WITHDRAWABLE_STATES, performer: 'applicant' },
+};
+
+/** The city that may write the next entry; null once the case is closed. */
+export const holderOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string | null => {
+  const f = c.filing;
+  switch (c.state) {
+    case 'submitted': return f.requiresIntake ? f.receivingCity : f.administeringCity;
+    case 'forwarded':
+    case 'accepted':
+    case 'under-review':
+    case 'special-procedure':
+      return f.administeringCity;
+    case 'supplement-requested': return f.applicantCity;
+    case 'decided':
+    case 'delivered':
+      return f.receivingCity;
+    case 'returned':
+    case 'not-accepted':
+    case 'completed':
+    case 'withdrawn':
+      return null;
+  }
+};
+
+export const performerCity = (f: CaseFiling, p: Performer): string => {
+  switch (p) {
+    case 'receiving': return f.receivingCity;
+    case 'administering': return f.administeringCity;
+    case 'applicant': return f.applicantCity;
+  }
+};
+
+/** Whether `action` is possible from the case's state (ignoring who asks). */
+export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): boolean => {
+  if (!TRANSITIONS[action].from.includes(c.state)) return false;
+  if (c.state !== 'submitted') return true;
+  // 异地代收代办: the receiving city's intake comes first; without intake the administering city starts.
+  const intakeStep = action === 'forward' || action === 'return';
+  return action === 'withdraw' || intakeStep === c.filing.requiresIntake;
+};
+
+/** The actions the case allows now, with who performs each (for clients and the queue). */
+export const availableActions = (c: CaseAggregate): { action: CaseAction; performer: Performer; city: string }[] =>
+  CASE_ACTIONS.filter((a) => isAllowedFrom(c, a) && !(a === 'request-supplement' && c.supplement !== null)).map((a) => ({
+    action: a,
+    performer: TRANSITIONS[a].performer,
+    city: performerCity(c.filing, TRANSITIONS[a].performer),
+  }));
+
+export const statusOf = (c: CaseAggregate): CaseStatus => ({ state: c.state, version: c.version, holder: holderOf(c), outcome: c.outcome });
+
+const missingRequired = (materials: readonly CaseMaterial[]): string[] =>
+  materials.filter((m) => m.required && m.evidence.kind === 'missing').map((m) => m.materialId);
+
+const needReason = (reasonCode: string | undefined, reason: string | undefined, what: string): void => {
+  if (reasonCode === 'OTHER' && !reason?.trim()) throw affairsError('CASE_REASON_REQUIRED', `${what} with reason code OTHER needs a written reason`);
+};
+
+/** Checks that the actor may perform the step here. Throws the domain's errors. */
+const checkActor = (c: CaseAggregate, action: CaseAction, ctx: CommandContext): void => {
+  const performer = TRANSITIONS[action].performer;
+  const city = performerCity(c.filing, performer);
+  const { actor } = ctx;
+  if (performer === 'applicant') {
+    // The applicant acts at their own city; a clerk there may hand in a supplement on their behalf.
+    const ok = actor.role === 'resident' || (action === 'supplement' && actor.role === 'clerk' && actor.city === city);
+    if (!ok) throw affairsError('CASE_NOT_YOUR_DUTY', `${action} is the applicant's step`, { action, performer });
+  } else if (actor.role !== 'clerk' || actor.city !== city) {
+    throw affairsError('CASE_NOT_YOUR_DUTY', `${action} is a step for a clerk of the ${performer} city ${city}`, { action, performer, city });
+  }
+  const holder = holderOf(c);
+  if (holder !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', `city ${holder ?? '(none)'} holds the case for its next step`, { holder });
+};
+
+const illegal = (c: CaseAggregate, action: CaseAction) =>
+  affairsError('CASE_ILLEGAL_TRANSITION', `cannot ${action} a case that is ${c.state}${c.state === 'submitted' ? (c.filing.requiresIntake ? ' (awaiting intake at the receiving city)' : ' (no intake step in this mode)') : ''}`, {
+    state: c.state,
+    action,
+    allowed: availableActions(c).map((a) => a.action),
+  });
+
+/** Validates a command and returns the entry it produces (not yet applied). */
+export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): CaseEntry => {
+  const action = cmd.action;
+  if (!isAllowedFrom(c, action)) throw illegal(c, action);
+  checkActor(c, action, ctx);
+  const head = { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state };
+  const f = c.filing;
+  switch (cmd.action) {
+    case 'forward':
+      return { ...head, kind: 'forwarded', toState: 'forwarded', reasonCode: 'INTAKE_PASSED', detail: { to: f.administeringCity, checks: { identity: 'verified', form: 'complete' } } };
+    case 'return':
+      needReason(cmd.reasonCode, cmd.reason, 'return');
+      return { ...head, kind: 'returned', toState: 'returned', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
+    case 'accept': {
+      const missing = missingRequired(c.materials);
+      if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', `required materials missing (${missing.join(', ')}): request a supplement first`, { missing });
+      return { ...head, kind: 'accepted', toState: 'accepted', reasonCode: 'MATERIALS_COMPLETE', detail: {} };
+    }
+    case 'reject':
+      needReason(cmd.reasonCode, cmd.reason, 'reject');
+      return { ...head, kind: 'not-accepted', toState: 'not-accepted', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
+    case 'request-supplement': {
+      if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)`);
+      return { ...head, kind: 'supplement-requested', toState: 'supplement-requested', reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } };
+    }
+    case 'supplement':
+      checkSupplement(c, cmd.responses);
+      return { ...head, kind: 'supplemented', toState: c.supplement!.resumeState, reasonCode: 'SUPPLEMENT_PROVIDED', detail: { responses: cmd.responses } };
+    case 'review':
+      return { ...head, kind: 'review-started', toState: 'under-review', reasonCode: 'REVIEW_STARTED', detail: {} };
+    case 'special-procedure':
+      return { ...head, kind: 'special-procedure-started', toState: 'special-procedure', reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) };
+    case 'resume':
+      return { ...head, kind: 'special-procedure-ended', toState: 'under-review', reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) };
+    case 'decide': {
+      if (cmd.outcome === 'denied') {
+        if (!cmd.reasonCode) throw affairsError('CASE_REASON_REQUIRED', 'a denial (不予) needs a reason code');
+        needReason(cmd.reasonCode, cmd.reason, 'a denial');
+      } else {
+        const missing = missingRequired(c.materials);
+        if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', `cannot approve with required materials missing (${missing.join(', ')})`, { missing });
+      }
+      const reasonCode = cmd.outcome === 'approved' ? 'APPROVED' : cmd.reasonCode!;
+      return { ...head, kind: 'decided', toState: 'decided', reasonCode, detail: opt({ outcome: cmd.outcome, reason: cmd.reason, certificateNo: cmd.certificateNo }) };
+    }
+    case 'deliver':
+      if (cmd.method === 'mail' && !cmd.trackingNumber) throw affairsError('CASE_REASON_REQUIRED', 'delivery by mail needs the tracking number');
+      return { ...head, kind: 'delivered', toState: 'delivered', reasonCode: deliveryReason(cmd.method), detail: opt({ method: cmd.method, trackingNumber: cmd.trackingNumber, carrier: cmd.carrier }) };
+    case 'complete':
+      return { ...head, kind: 'completed', toState: 'completed', reasonCode: 'COMPLETED', detail: {} };
+    case 'withdraw':
+      return { ...head, kind: 'withdrawn', toState: 'withdrawn', reasonCode: 'APPLICANT_REQUEST', detail: opt({ requestId: cmd.requestId, reason: cmd.reason }) };
+  }
+};
+
+/**
+ * The holder's answer to a withdrawal request that arrived too late (after the decision): an entry
+ * that changes nothing but tells both cities (and the applicant) why.
+ */
+export const refuseWithdrawal = (c: CaseAggregate, requestId: string, ctx: CommandContext): CaseEntryOf<'withdrawal-refused'> => {
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', 'only the holder answers a withdrawal request');
+  if (WITHDRAWABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', 'the case can still be withdrawn');
+  return {
+    seq: c.version + 1,
+    at: ctx.at,
+    actor: ctx.actor,
+    fromState: c.state,
+    toState: c.state,
+    kind: 'withdrawal-refused',
+    reasonCode: c.state === 'decided' || c.state === 'delivered' || c.state === 'completed' ? 'ALREADY_DECIDED' : 'ALREADY_CLOSED',
+    detail: { requestId, reason: `the case was ${c.state} when the request arrived` },
+  };
+};
+
+const deliveryReason = (m: DeliveryMethod): string => {
+  switch (m) {
+    case 'window-pickup': return 'WINDOW_PICKUP';
+    case 'mail': return 'MAIL';
+    case 'electronic': return 'ELECTRONIC';
+  }
+};
+
+/** Drops undefined fields (the entry is hashed and compared across cities as JSON). */
+const opt = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** One notice listing every missing item: the clerk's items plus every material still marked missing. */
+const supplementItems = (c: CaseAggregate, asked: { materialId?: string | null; description: string }[]): SupplementItem[] => {
+  const known = new Map(c.materials.map((m) => [m.materialId, m]));
+  const seen = new Set<string>();
+  const items: { materialId: string | null; description: string }[] = [];
+  for (const a of asked) {
+    const id = a.materialId ?? null;
+    if (id !== null) {
+      if (!known.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', `material ${id} is not one of this item's materials`, { materialId: id });
+      if (seen.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', `material ${id} is listed twice`, { materialId: id });
+      seen.add(id);
+    }
+    items.push({ materialId: id, description: a.description });
+  }
+  for (const m of c.materials) {
+    if (m.evidence.kind === 'missing' && !seen.has(m.materialId)) items.push({ materialId: m.materialId, description: `请补充：${m.name.zh} / Please provide: ${m.name.en}` });
+  }
+  if (items.length === 0) throw affairsError('CASE_SUPPLEMENT_INVALID', 'a supplement notice lists at least one item');
+  if (items.length > 50) throw affairsError('CASE_SUPPLEMENT_INVALID', 'at most 50 items');
+  return items.map((it, i) => ({ id: `s${i + 1}`, ...it }));
+};
+
+const checkSupplement = (c: CaseAggregate, responses: readonly SupplementResponse[]): void => {
+  const items = new Map((c.supplement?.items ?? []).map((i) => [i.id, i]));
+  const answered = new Set<string>();
+  for (const r of responses) {
+    const item = items.get(r.itemId);
+    if (!item) throw affairsError('CASE_SUPPLEMENT_INVALID', `the notice has no item ${r.itemId}`, { itemId: r.itemId });
+    if (answered.has(r.itemId)) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId} answered twice`, { itemId: r.itemId });
+    answered.add(r.itemId);
+    const hasEvidence = r.evidence !== undefined && r.evidence.kind !== 'missing';
+    if (item.materialId !== null && !hasEvidence) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId} (${item.materialId}) needs the material itself`, { itemId: r.itemId });
+    if (!hasEvidence && !r.text?.trim()) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId} needs a material or a written answer`, { itemId: r.itemId });
+  }
+  const open = [...items.keys()].filter((id) => !answered.has(id));
+  if (open.length) throw affairsError('CASE_SUPPLEMENT_INVALID', `answer every item of the notice (unanswered: ${open.join(', ')})`, { unanswered: open });
+};
+
+/** A new case from its filing entry (seq 1). */
+export const fileCase = (id: string, filing: CaseFiling, entry: CaseEntry): CaseAggregate => {
+  if (entry.kind !== 'filed' || entry.seq !== 1 || entry.toState !== 'submitted' || entry.fromState !== null) {
+    throw new CaseReplicaError('the first entry of a case must be its filing (seq 1, submitted)');
+  }
+  return { id, filing, state: 'submitted', version: 1, outcome: null, materials: filing.materials, supplement: null, decision: null, delivery: null };
+};
+
+/** A replicated entry that cannot be applied: forged, out of role, or contradicting the case. */
+export class CaseReplicaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaseReplicaError';
+  }
+}
+
+/** The state an entry of `kind` leads to from the case as it is (null: the kind is not possible). */
+const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
+  if (e.kind === 'withdrawal-refused') return WITHDRAWABLE_STATES.includes(c.state) ? null : c.state;
+  if (e.kind === 'filed') return null;
+  const action = (Object.keys(TRANSITIONS) as CaseAction[]).find((a) => TRANSITIONS[a].kind === e.kind)!;
+  if (!isAllowedFrom(c, action)) return null;
+  if (action === 'supplement') return c.supplement?.resumeState ?? null;
+  if (action === 'request-supplement' && c.supplement) return null;
+  return stateAfter(action);
+};
+
+const stateAfter = (a: Exclude<CaseAction, 'supplement'>): CaseState => {
+  switch (a) {
+    case 'forward': return 'forwarded';
+    case 'return': return 'returned';
+    case 'accept': return 'accepted';
+    case 'reject': return 'not-accepted';
+    case 'request-supplement': return 'supplement-requested';
+    case 'review': return 'under-review';
+    case 'special-procedure': return 'special-procedure';
+    case 'resume': return 'under-review';
+    case 'decide': return 'decided';
+    case 'deliver': return 'delivered';
+    case 'complete': return 'completed';
+    case 'withdraw': return 'withdrawn';
+  }
+};
+
+/**
+ * Folds the next entry into the case. The same function runs where the entry was written and on
+ * every replica; `authorCity` is the city that wrote it (the signer of the event), which must be
+ * the holder. Throws CaseReplicaError for an entry that does not fit.
+ */
+export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseAggregate => {
+  if (e.seq !== c.version + 1) throw new CaseReplicaError(`entry ${e.seq} does not follow version ${c.version}`);
+  const holder = holderOf(c);
+  if (holder !== authorCity) throw new CaseReplicaError(`entry ${e.seq} (${e.kind}) written by ${authorCity}, but ${holder ?? 'nobody'} holds the case`);
+  if (e.fromState !== c.state) throw new CaseReplicaError(`entry ${e.seq} starts from ${String(e.fromState)}, the case is ${c.state}`);
+  const to = expectedToState(c, e);
+  if (to === null || to !== e.toState) throw new CaseReplicaError(`entry ${e.seq} (${e.kind}) cannot take a ${c.state} case to ${e.toState}`);
+  const next = { ...c, state: e.toState, version: e.seq };
+  switch (e.kind) {
+    case 'supplement-requested':
+      return { ...next, supplement: { seq: e.seq, items: e.detail.items, resumeState: e.detail.resumeState, answeredSeq: null } };
+    case 'supplemented':
+      return { ...next, supplement: { ...c.supplement!, answeredSeq: e.seq }, materials: supplied(c, e.detail.responses) };
+    case 'decided':
+      return { ...next, outcome: e.detail.outcome, decision: { outcome: e.detail.outcome, reasonCode: e.reasonCode, ...opt({ reason: e.detail.reason, certificateNo: e.detail.certificateNo }), at: e.at } };
+    case 'delivered':
+      return { ...next, delivery: { method: e.detail.method, ...opt({ trackingNumber: e.detail.trackingNumber, carrier: e.detail.carrier }), at: e.at } };
+    case 'filed':
+    case 'forwarded':
+    case 'returned':
+    case 'accepted':
+    case 'not-accepted':
+    case 'review-started':
+    case 'special-procedure-started':
+    case 'special-procedure-ended':
+    case 'completed':
+    case 'withdrawn':
+    case 'withdrawal-refused':
+      return next;
+  }
+};
+
+const supplied = (c: CaseAggregate, responses: readonly SupplementResponse[]): CaseMaterial[] => {
+  const items = new Map((c.supplement?.items ?? []).map((i) => [i.id, i]));
+  const byMaterial = new Map<string, MaterialEvidence>();
+  for (const r of responses) {
+    const materialId = items.get(r.itemId)?.materialId;
+    if (materialId && r.evidence) byMaterial.set(materialId, r.evidence);
+  }
+  return c.materials.map((m) => {
+    const ev = byMaterial.get(m.materialId);
+    return ev ? { ...m, evidence: ev, status: 'supplemented' as const } : m;
+  });
+};
+
+/** Folds a whole timeline (seq 1..n) into a case: what a replica arrives at. */
+export const replay = (id: string, filing: CaseFiling, entries: readonly { entry: CaseEntry; authorCity: string }[]): CaseAggregate => {
+  const [first, ...rest] = entries;
+  if (!first) throw new CaseReplicaError('empty timeline');
+  return rest.reduce((c, { entry, authorCity }) => apply(c, entry, authorCity), fileCase(id, filing, first.entry));
+};

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Equals, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+/** Metadata of a file the applicant hands in; the bytes travel through the platform file store. */
+export class FileMetadataDto {
+  @ApiProperty({ example: 'household-register.pdf', maxLength: 255 })
+  @IsString() @MinLength(1) @MaxLength(255)
+  fileName: string;
+
+  @ApiProperty({ example: 'application/pdf' })
+  @IsString() @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'mediaType must look like type/subtype' }) @MaxLength(127)
+  mediaType: string;
+
+  @ApiProperty({ example: 482113, minimum: 0 })
+  @IsInt() @Min(0) @Max(10_000_000_000)
+  sizeBytes: number;
+
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', description: 'SHA-256 of the bytes, lower-case hex' })
+  @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 lower-case hex digits' })
+  sha256: string;
+}
+
+/** An electronic credential that replaces a material (免提交); verified by the credentials domain. */
+export class CredentialRefDto {
+  @ApiProperty({ example: 'HOUSEHOLD_REGISTER', description: 'Credential type code; must be one the catalogue lets replace this material' })
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]{0,63}$/)
+  type: string;
+
+  @ApiProperty({ example: 'HOUSEHOLD_REGISTER-440600-000123', description: 'The credential number (证照编号)' })
+  @IsString() @MinLength(1) @MaxLength(128)
+  id: string;
+}
+
+/**
+ * One material: exactly one of `file` (metadata), `fileId` (a file already uploaded to the platform
+ * file store), `credential`, or `missing: true` (to be asked for in the one 补正 notice).
+ */
+export class MaterialSubmissionDto {
+  @ApiProperty({ example: 'household-register', description: 'Material id from the catalogue item' })
+  @IsString() @MinLength(1) @MaxLength(64)
+  materialId: string;
+
+  @ApiPropertyOptional({ type: FileMetadataDto })
+  @IsOptional() @ValidateNested() @Type(() => FileMetadataDto)
+  file?: FileMetadataDto;
+
+  @ApiPropertyOptional({ example: '5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f', description: 'Id of a file in the platform file store' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
+  fileId?: string;
+
+  @ApiPropertyOptional({ description: 'SHA-256 of the stored file (with fileId)', example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  @IsOptional() @IsString() @Matches(/^[0-9a-f]{64}$/)
+  sha256?: string;
+
+  @ApiPropertyOptional({ type: CredentialRefDto })
+  @IsOptional() @ValidateNested() @Type(() => CredentialRefDto)
+  credential?: CredentialRefDto;
+
+  @ApiPropertyOptional({ example: true, description: 'Explicitly missing: the administering city asks for it in one 补正 notice' })
+  @IsOptional() @Equals(true)
+  missing?: true;
+}
+
+/** One answer to a 补正 item: a material (same shapes as at filing) and/or a written answer. */
+export class SupplementResponseDto {
+  @ApiProperty({ example: 's1', description: 'Item id from the supplement notice' })
+  @IsString() @Matches(/^s\d{1,3}$/)
+  itemId: string;
+
+  @ApiPropertyOptional({ type: FileMetadataDto })
+  @IsOptional() @ValidateNested() @Type(() => FileMetadataDto)
+  file?: FileMetadataDto;
+
+  @ApiPropertyOptional({ example: '5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
+  fileId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[0-9a-f]{64}$/)
+  sha256?: string;
+
+  @ApiPropertyOptional({ type: CredentialRefDto })
+  @IsOptional() @ValidateNested() @Type(() => CredentialRefDto)
+  credential?: CredentialRefDto;
+
+  @ApiPropertyOptional({ example: '已补充近 12 个月的缴费证明', maxLength: 2000 })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(2000)
+  text?: string;
+}

@@ -1,0 +1,13 @@
+// @guangfo/affairs — 跨城通办: a case filed in one city and handled in the other. The library's only barrel.
+export * from './affairs.module.js';
+export * from './affairs.errors.js';
+export * from './affairs.tokens.js';
+export * from './clock.js';
+export * from './pii.cipher.js';
+export * from './case.views.js';
+export * from './case-reply.js';
+export * from './case-query.service.js';
+export * from './domain/case.aggregate.js';
+export * from './domain/case-deadline.js';
+export * from './domain/case-replica.js';
+export * from './migrations/1764547200000-affairs-init.migration.js';

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { toShanghaiDate } from '@guangfo/catalogue';
+import { actorOf, AuditService, type Principal } from '@guangfo/platform';
+import { affairsError } from './affairs.errors.js';
+import type { CaseRow } from './case.repository.js';
+import { CaseDeadlines, REMEDIATION_WORKING_DAYS } from './case-deadlines.service.js';
+
+export interface RemediationView {
+  id: string;
+  caseId: string;
+  itemCode: string;
+  rating: number;
+  level: string;
+  comment: string | null;
+  openedAt: string;
+  /** 15 working days after the rating (差评 整改); null past the calendar's coverage. */
+  dueDate: string | null;
+  overdue: boolean;
+  status: 'open' | 'closed';
+  closedAt: string | null;
+  closedBy: string | null;
+  resolution: string | null;
+}
+
+interface Row {
+  id: string; case_id: string; item_code: string; rating: number; level: string; comment: string | null; opened_at: Date;
+  due_date: string | null; status: 'open' | 'closed'; closed_at: Date | null; closed_by: string | null; resolution: string | null;
+}
+
+/** 差评整改: a rating of 1 or 2 opens a task due in 15 working days, for this city's supervisors. */
+@Injectable()
+export class RemediationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deadlines: CaseDeadlines,
+    private readonly audit: AuditService,
+  ) {}
+
+  async open(em: EntityManager, row: Pick<CaseRow, 'id' | 'item_code'>, e: { rating: number; level: string; comment?: string; at: string }): Promise<void> {
+    let due: string | null;
+    try {
+      due = this.deadlines.calendar.addWorkingDays(toShanghaiDate(e.at), REMEDIATION_WORKING_DAYS);
+    } catch {
+      due = null;
+    }
+    const id = randomUUID();
+    const inserted = (await em.query(
+      `INSERT INTO affairs.remediation (id, case_id, item_code, rating, level, comment, opened_at, due_date, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open')
+       ON CONFLICT (case_id) DO NOTHING RETURNING id`,
+      [id, row.id, row.item_code, e.rating, e.level, e.comment ?? null, e.at, due],
+    )) as unknown[];
+    if (inserted.length) await this.audit.record({ actor: 'system', action: 'remediation.open', resource: `remediation:${id}`, outcome: 'success', detail: { caseId: row.id, rating: e.rating, dueDate: due } }, em);
+  }
+
+  async list(p: Principal, q: { status?: 'open' | 'closed'; limit?: number }): Promise<{ items: RemediationView[] }> {
+    return this.dataSource.transaction(async (em) => {
+      const rows = (await em.query(
+        `SELECT id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution
+           FROM affairs.remediation WHERE ($1::text IS NULL OR status = $1) ORDER BY status, due_date NULLS LAST, id LIMIT $2`,
+        [q.status ?? null, q.limit ?? 50],
+      )) as Row[];
+      await this.audit.record({ actor: actorOf(p), action: 'remediation.list', resource: 'remediation:*', outcome: 'success', detail: { count: rows.length } }, em);
+      return { items: rows.map((r) => this.view(r)) };
+    });
+  }
+
+  async resolve(p: Principal, id: string, resolution: string): Promise<RemediationView> {
+    return this.dataSource.transaction(async (em) => {
+      const [row] = (await em.query(`SELECT status FROM affairs.remediation WHERE id = $1 FOR UPDATE`, [id])) as { status: string }[];
+      if (!row) throw affairsError('REMEDIATION_NOT_FOUND', `no remediation ${id}`);
+      if (row.status === 'closed') throw affairsError('REMEDIATION_ALREADY_CLOSED', `remediation ${id} is closed`);
+      // TypeORM answers UPDATE … RETURNING with [rows, count].
+      const [[updated]] = (await em.query(
+        `UPDATE affairs.remediation SET status = 'closed', closed_at = $2, closed_by = $3, resolution = $4 WHERE id = $1
+         RETURNING id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution`,
+        [id, this.deadlines.clock.now().toISOString(), actorOf(p), resolution],
+      )) as [Row[], number];
+      await this.audit.record({ actor: actorOf(p), action: 'remediation.resolve', resource: `remediation:${id}`, outcome: 'success' }, em);
+      return this.view(updated);
+    });
+  }
+
+  private view(r: Row): RemediationView {
+    return {
+      id: r.id,
+      caseId: r.case_id,
+      itemCode: r.item_code,
+      rating: r.rating,
+      level: r.level,
+      comment: r.comment,
+      openedAt: r.opened_at.toISOString(),
+      dueDate: r.due_date,
+      overdue: r.status === 'open' && r.due_date !== null && this.deadlines.today() > r.due_date,
+      status: r.status,
+      closedAt: r.closed_at?.toISOString() ?? null,
+      closedBy: r.closed_by,
+      resolution: r.resolution,
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './case-common.schema.js';
+export * from './case.events.js';

@@ -1,0 +1,59 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { CREDENTIALS_CONFIG, type CredentialsConfig, loadCredentialsConfig } from './credentials.config.js';
+import { CredentialsController } from './credentials.controller.js';
+import { CredentialsLifecycle } from './credentials.lifecycle.js';
+import { CredentialsService } from './credentials.service.js';
+import { CredentialVerifier } from './credential.verifier.js';
+import { IssuerKeysController } from './issuer-keys.controller.js';
+import { IssuerKeyService } from './issuer-keys.service.js';
+import { IssuerRegistryView } from './issuer-registry.view.js';
+import { PresentationsController } from './presentations.controller.js';
+import { PresentationsService } from './presentations.service.js';
+import { CredentialRegistryService } from './registry.service.js';
+import { VerificationService } from './verification.service.js';
+import { VerificationsController } from './verifications.controller.js';
+
+export interface CredentialsModuleOptions {
+  /** Overrides on top of the CREDENTIAL_* environment variables. */
+  config?: Partial<CredentialsConfig>;
+  /** The environment to read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Mount the REST controllers (default true). */
+  http?: boolean;
+  /**
+   * Run the domain's background work (default true): apply other cities' registry events, make
+   * sure this city has an issuer key, heartbeat checkpoints, expiry. A process that only needs
+   * CredentialVerifier (e.g. a scaled-out affairs process) passes false.
+   */
+  background?: boolean;
+}
+
+/**
+ * 电子证照互认: issue, verify anywhere, revoke, and recognise credentials across cities.
+ * Global, so other domains inject CredentialVerifier without importing this module again.
+ * Needs the platform module (database, outbox, event handlers, audit) and the catalogue.
+ */
+@Module({})
+export class CredentialsModule {
+  static forRoot(options: CredentialsModuleOptions = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: CREDENTIALS_CONFIG, useFactory: () => loadCredentialsConfig(options.env ?? process.env, options.config) },
+      CredentialRegistryService,
+      IssuerKeyService,
+      CredentialVerifier,
+      CredentialsService,
+      PresentationsService,
+      VerificationService,
+      IssuerRegistryView,
+      ...(options.background === false ? [] : [CredentialsLifecycle]),
+    ];
+    return {
+      module: CredentialsModule,
+      global: true,
+      // IssuerKeysController first: its GET credentials/issuer-keys must win over GET credentials/:id.
+      controllers: options.http === false ? [] : [IssuerKeysController, CredentialsController, VerificationsController, PresentationsController],
+      providers,
+      exports: [CredentialVerifier, CREDENTIALS_CONFIG],
+    };
+  }
+}

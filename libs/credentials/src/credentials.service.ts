@@ -1,0 +1,260 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CatalogueService, toShanghaiDate } from '@guangfo/catalogue';
+import type { CredentialStatusReasonCode } from '@guangfo/contracts';
+import { actorOf, AuditService, type FieldError, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { canonicalJson } from './canonical-json.js';
+import { type CredentialDocument, CREDENTIAL_FORMAT, credentialDocumentSchema, type SignedCredential, signCredential } from './credential.document.js';
+import { formatCredentialNumber } from './credential-number.js';
+import { credentialsError } from './credentials.errors.js';
+import { IssuerKeyService } from './issuer-keys.service.js';
+import { CredentialRegistryService } from './registry.service.js';
+import { returnedRows } from './sql.js';
+
+export type CredentialStatus = 'valid' | 'suspended' | 'revoked' | 'expired';
+export type CredentialAction = 'suspend' | 'reinstate' | 'revoke';
+
+export const REVOKE_REASON_CODES = ['ISSUED_IN_ERROR', 'SUPERSEDED', 'CANCELLED', 'WITHDRAWN', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
+export const SUSPEND_REASON_CODES = ['UNDER_REVIEW', 'REPORTED_LOST', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
+
+export interface IssueCredentialInput {
+  typeCode: string;
+  holder: { name: string; code: string; codeType: string };
+  /** The resident's account (统一身份认证 subject) whose wallet lists the credential. */
+  holderAccount?: string;
+  issuer: { name: string; code: string };
+  issueDate?: string;
+  validFrom: string;
+  validTo?: string | null;
+  attributes?: Record<string, string | number | boolean>;
+}
+
+export interface CredentialView {
+  id: string;
+  number: string;
+  type: { code: string; name: string };
+  holder: { name: string; code: string; codeType: string };
+  holderAccount: string | null;
+  issuer: { name: string; code: string; city: string };
+  issueDate: string;
+  validFrom: string;
+  validTo: string | null;
+  status: CredentialStatus;
+  statusReasonCode: string | null;
+  statusChangedAt: string | null;
+  keyId: string;
+  issuedAt: string;
+  /** The signed document: what the holder presents and any city verifies. */
+  document: SignedCredential;
+}
+
+export interface CredentialRow {
+  id: string; number: string; type_code: string; holder_name: string; holder_code: string; holder_code_type: string; holder_account: string | null;
+  issuer_name: string; issuer_code: string; issue_date: string; valid_from: string; valid_to: string | null; status: CredentialStatus;
+  status_reason_code: string | null; status_changed_at: Date | null; key_id: string; document: SignedCredential; issued_by: string;
+  request_hash: string | null; created_at: Date;
+}
+
+const DATE_COLUMNS = `to_char(issue_date, 'YYYY-MM-DD') AS issue_date, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to`;
+const SELECT_CREDENTIAL = `SELECT id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code, ${DATE_COLUMNS},
+  status, status_reason_code, status_changed_at, key_id, document, issued_by, request_hash, created_at FROM credentials.credential`;
+
+/** valid/suspended past the end of validity are expired (the sweep also records it). */
+export const effectiveStatus = (status: CredentialStatus, validTo: string | null, now: Date): CredentialStatus =>
+  (status === 'valid' || status === 'suspended') && validTo !== null && toShanghaiDate(now) > validTo ? 'expired' : status;
+
+/** Which action is allowed from which status (expired and revoked are final). */
+export const nextStatus = (current: CredentialStatus, action: CredentialAction): 'valid' | 'suspended' | 'revoked' | undefined => {
+  switch (action) {
+    case 'suspend': return current === 'valid' ? 'suspended' : undefined;
+    case 'reinstate': return current === 'suspended' ? 'valid' : undefined;
+    case 'revoke': return current === 'valid' || current === 'suspended' ? 'revoked' : undefined;
+  }
+};
+
+/** Issues credentials (signed by this city's issuer key) and manages their life: suspend, reinstate, revoke, expire. */
+@Injectable()
+export class CredentialsService {
+  private readonly logger = new Logger(CredentialsService.name);
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly node: NodeConfig,
+    private readonly dataSource: DataSource,
+    private readonly catalogue: CatalogueService,
+    private readonly keys: IssuerKeyService,
+    private readonly registry: CredentialRegistryService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async issue(principal: Principal, input: IssueCredentialInput, idempotencyKey?: string): Promise<{ credential: CredentialView; replayed: boolean }> {
+    const type = this.catalogue.credentialTypes().find((t) => t.code === input.typeCode);
+    if (!type) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}`);
+    const now = new Date();
+    const today = toShanghaiDate(now);
+    const issueDate = input.issueDate ?? today;
+    if (issueDate > today) throw credentialsError('CREDENTIAL_INVALID', 'issueDate is in the future', [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }]);
+    const actor = actorOf(principal);
+    const requestHash = createHash('sha256').update(canonicalJson(JSON.parse(JSON.stringify(input)) as unknown)).digest('hex');
+
+    return this.dataSource.transaction(async (em) => {
+      if (idempotencyKey !== undefined) {
+        await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credentials:${actor}:${idempotencyKey}`]);
+        const [existing] = (await em.query(`${SELECT_CREDENTIAL} WHERE issued_by = $1 AND idempotency_key = $2`, [actor, idempotencyKey])) as CredentialRow[];
+        if (existing) {
+          if (existing.request_hash !== requestHash) throw credentialsError('CREDENTIAL_IDEMPOTENCY_CONFLICT', `Idempotency-Key ${idempotencyKey} was used for a different credential`);
+          return { credential: this.view(existing, now), replayed: true };
+        }
+      }
+      const signer = await this.keys.activeSigner(em, type.code);
+      const [seq] = (await em.query(
+        `INSERT INTO credentials.number_sequence (issuer_code, year, last) VALUES ($1, $2, 1)
+         ON CONFLICT (issuer_code, year) DO UPDATE SET last = credentials.number_sequence.last + 1 RETURNING last`,
+        [input.issuer.code, Number(issueDate.slice(0, 4))],
+      )) as { last: string }[];
+      const fields = this.buildDocument(input, type.name.zh, issueDate, Number(seq!.last));
+      const signed = signCredential(fields, signer);
+      const [row] = (await em.query(
+        `INSERT INTO credentials.credential (id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code,
+           issue_date, valid_from, valid_to, status, key_id, document, issued_by, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'valid', $13, $14, $15, $16, $17) RETURNING id`,
+        [signed.id, signed.number, signed.type.code, signed.holder.name, signed.holder.code, signed.holder.codeType, input.holderAccount ?? null,
+          signed.issuer.name, signed.issuer.code, signed.issueDate, signed.validFrom, signed.validTo, signed.proof.keyId, JSON.stringify(signed),
+          actor, idempotencyKey ?? null, idempotencyKey !== undefined ? requestHash : null],
+      )) as { id: string }[];
+      await this.audit.record({ actor, action: 'credentials.issue', resource: `credential:${row!.id}`, outcome: 'success', detail: { type: signed.type.code, number: signed.number, keyId: signed.proof.keyId } }, em);
+      return { credential: this.view(await this.row(em, row!.id), now), replayed: false };
+    });
+  }
+
+  /** The issuing authority (this city's clerks, or the partner that issued it) or the holder. */
+  async get(principal: Principal, id: string): Promise<CredentialView> {
+    const row = await this.row(this.dataSource.manager, id);
+    this.assertMayRead(principal, row);
+    await this.audit.record({ actor: actorOf(principal), action: 'credentials.read', resource: `credential:${id}`, outcome: 'success' });
+    return this.view(row, new Date());
+  }
+
+  /** A resident's own credentials (their wallet), newest first. */
+  async listOwn(principal: Principal): Promise<{ items: CredentialView[] }> {
+    if (principal.kind !== 'user' || principal.role !== 'resident') return { items: [] };
+    const rows = (await this.dataSource.query(`${SELECT_CREDENTIAL} WHERE holder_account = $1 ORDER BY created_at DESC LIMIT 200`, [principal.sub])) as CredentialRow[];
+    await this.audit.record({ actor: actorOf(principal), action: 'credentials.list-own', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
+    const now = new Date();
+    return { items: rows.map((r) => this.view(r, now)) };
+  }
+
+  /** Suspend, reinstate or revoke; broadcast to every city in the same transaction. */
+  async transition(principal: Principal, id: string, action: CredentialAction, reasonCode: CredentialStatusReasonCode, reason?: string): Promise<CredentialView> {
+    const actor = actorOf(principal);
+    const now = new Date();
+    return this.dataSource.transaction(async (em) => {
+      const [locked] = (await em.query(`SELECT id FROM credentials.credential WHERE id = $1 FOR UPDATE`, [id])) as { id: string }[];
+      if (!locked) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${id} issued by ${this.node.cityCode}`);
+      const row = await this.row(em, id);
+      this.assertMayManage(principal, row);
+      const current = effectiveStatus(row.status, row.valid_to, now);
+      const next = nextStatus(current, action);
+      if (!next) throw credentialsError('CREDENTIAL_TRANSITION_NOT_ALLOWED', `cannot ${action} a credential that is ${current}`, undefined, { credentialStatus: current });
+      await em.query(
+        `UPDATE credentials.credential SET status = $2, status_reason_code = $3, status_reason = $4, status_changed_at = now(), updated_at = now() WHERE id = $1`,
+        [id, next, reasonCode, reason ?? null],
+      );
+      await this.registry.appendOwn(em, { kind: 'status', credentialId: id, credentialType: row.type_code, status: next, reasonCode });
+      await this.audit.record({ actor, action: `credentials.${action}`, resource: `credential:${id}`, outcome: 'success', detail: { from: current, to: next, reasonCode } }, em);
+      return this.view(await this.row(em, id), now);
+    });
+  }
+
+  /** Records the end of validity (the dates are in the signed document, so no broadcast is needed). */
+  async expireDue(now: Date = new Date()): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows = returnedRows<{ id: string }>(await em.query(
+        `UPDATE credentials.credential SET status = 'expired', status_reason_code = NULL, status_changed_at = now(), updated_at = now()
+          WHERE status IN ('valid', 'suspended') AND valid_to < $1::date RETURNING id`,
+        [toShanghaiDate(now)],
+      ));
+      if (rows.length) {
+        await this.audit.record({ actor: 'system', action: 'credentials.expire', resource: 'credentials', outcome: 'success', detail: { count: rows.length, ids: rows.slice(0, 100).map((r) => r.id) } }, em);
+        this.logger.log({ count: rows.length }, 'credentials expired');
+      }
+      return rows.length;
+    });
+  }
+
+  /** The credential row, for services of this domain. */
+  async row(em: EntityManager, id: string): Promise<CredentialRow> {
+    const [row] = (await em.query(`${SELECT_CREDENTIAL} WHERE id = $1`, [id])) as CredentialRow[];
+    if (!row) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${id} issued by ${this.node.cityCode}`);
+    return row;
+  }
+
+  view(r: CredentialRow, now: Date): CredentialView {
+    return {
+      id: r.id,
+      number: r.number,
+      type: { ...r.document.type },
+      holder: { name: r.holder_name, code: r.holder_code, codeType: r.holder_code_type },
+      holderAccount: r.holder_account,
+      issuer: { name: r.issuer_name, code: r.issuer_code, city: r.document.issuer.city },
+      issueDate: r.issue_date,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      status: effectiveStatus(r.status, r.valid_to, now),
+      statusReasonCode: r.status_reason_code,
+      statusChangedAt: r.status_changed_at?.toISOString() ?? null,
+      keyId: r.key_id,
+      issuedAt: r.created_at.toISOString(),
+      document: r.document,
+    };
+  }
+
+  private buildDocument(input: IssueCredentialInput, typeName: string, issueDate: string, sequence: number): CredentialDocument {
+    const nfc = (s: string) => s.normalize('NFC').trim();
+    const candidate = {
+      format: CREDENTIAL_FORMAT,
+      id: randomUUID(),
+      number: this.safeNumber(input.issuer.code, Number(issueDate.slice(0, 4)), sequence),
+      type: { code: input.typeCode, name: typeName },
+      holder: { name: nfc(input.holder.name), code: input.holder.code.trim().toUpperCase(), codeType: input.holder.codeType },
+      issuer: { name: nfc(input.issuer.name), code: input.issuer.code.trim().toUpperCase(), city: this.node.cityCode },
+      issueDate,
+      validFrom: input.validFrom,
+      validTo: input.validTo ?? null,
+      ...(input.attributes && Object.keys(input.attributes).length ? { attributes: input.attributes } : {}),
+    };
+    const parsed = credentialDocumentSchema.safeParse(candidate);
+    if (!parsed.success) {
+      // A bad issuer code makes the number unbuildable: report the code, not the number.
+      const issues = parsed.error.issues.filter((i) => candidate.number !== '' || i.path.join('.') !== 'number');
+      const fieldErrors: FieldError[] = issues.map((i) => ({ field: i.path.join('.'), rule: i.code, message: i.message }));
+      throw credentialsError('CREDENTIAL_INVALID', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors);
+    }
+    return parsed.data as CredentialDocument;
+  }
+
+  private safeNumber(issuerCode: string, year: number, sequence: number): string {
+    try {
+      return formatCredentialNumber(issuerCode.trim().toUpperCase(), year, sequence);
+    } catch {
+      // An invalid issuer code is reported with the other field errors by the schema check.
+      return '';
+    }
+  }
+
+  private assertMayRead(p: Principal, row: CredentialRow): void {
+    if (p.kind === 'user' && p.role === 'resident') {
+      if (row.holder_account !== p.sub) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${row.id} in your wallet`);
+      return;
+    }
+    this.assertMayManage(p, row);
+  }
+
+  private assertMayManage(p: Principal, row: CredentialRow): void {
+    if (p.kind === 'partner') {
+      if (p.city !== this.node.cityCode || row.issued_by !== actorOf(p)) throw credentialsError('CREDENTIAL_NOT_ISSUED_BY_CALLER', `partner ${p.id} did not issue credential ${row.id}`);
+      return;
+    }
+    if (p.role === 'resident' || p.city !== this.node.cityCode) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${row.id} issued by ${this.node.cityCode} for you`);
+  }
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CredentialVerifierRef } from '@guangfo/contracts';
+import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
+import { credentialsError } from './credentials.errors.js';
+import { CredentialsService, effectiveStatus } from './credentials.service.js';
+import { IssuerKeyService } from './issuer-keys.service.js';
+import { encodePresentationToken, type Presentation, type PresentationVerifier, presentationVerifierSchema, QR_PREFIX } from './presentation.token.js';
+
+export interface CreatePresentationInput {
+  credentialId: string;
+  verifier: PresentationVerifier;
+  purpose: string;
+  ttlSeconds?: number;
+  /** Default true: the verifier may use it once. false: any number of times until it expires. */
+  singleUse?: boolean;
+}
+
+export interface PresentationView {
+  presentationId: string;
+  credentialId: string;
+  verifier: PresentationVerifier;
+  purpose: string;
+  singleUse: boolean;
+  createdAt: string;
+  expiresAt: string;
+  /** Give this to the verifier (POST /api/v1/verifications { presentationToken }). */
+  token: string;
+  /** The same token as a QR code payload. */
+  qrPayload: string;
+}
+
+export interface AccessLogEntry {
+  verificationId: string;
+  verifiedAt: string;
+  verifier: CredentialVerifierRef;
+  credential: { id: string; type: string; number: string };
+  presentationId: string | null;
+  purpose: string | null;
+  valid: boolean;
+  reasons: string[];
+}
+
+/**
+ * The holder's side: a resident presents one of their credentials to a verifier they name, for a
+ * purpose, for a short time (consent), and sees who verified what and when.
+ */
+@Injectable()
+export class PresentationsService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly node: NodeConfig,
+    @Inject(CREDENTIALS_CONFIG) private readonly config: CredentialsConfig,
+    private readonly dataSource: DataSource,
+    private readonly credentials: CredentialsService,
+    private readonly keys: IssuerKeyService,
+    private readonly cities: CityRegistry,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(principal: Principal, input: CreatePresentationInput): Promise<PresentationView> {
+    if (principal.kind !== 'user' || principal.role !== 'resident') throw credentialsError('CREDENTIAL_NOT_FOUND', 'only the holder presents a credential');
+    const verifier = presentationVerifierSchema.parse(input.verifier);
+    if (!this.cities.get(verifier.city)) throw credentialsError('PRESENTATION_VERIFIER_UNKNOWN', `city ${verifier.city} is not in the city registry`);
+    const ttl = input.ttlSeconds ?? this.config.presentationDefaultTtlSeconds;
+    if (ttl > this.config.presentationMaxTtlSeconds) throw credentialsError('PRESENTATION_TTL_TOO_LONG', `at most ${this.config.presentationMaxTtlSeconds} seconds`);
+    const now = new Date();
+    return this.dataSource.transaction(async (em) => {
+      const row = await this.credentials.row(em, input.credentialId);
+      if (row.holder_account !== principal.sub) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${input.credentialId} in your wallet`);
+      const status = effectiveStatus(row.status, row.valid_to, now);
+      if (status !== 'valid') throw credentialsError('CREDENTIAL_NOT_PRESENTABLE', `the credential is ${status}`, undefined, { credentialStatus: status });
+      const presentation: Presentation = {
+        id: randomUUID(),
+        credentialId: row.id,
+        issuerCity: this.node.cityCode,
+        verifier,
+        purpose: input.purpose.normalize('NFC').trim(),
+        singleUse: input.singleUse ?? true,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
+      };
+      const token = encodePresentationToken(presentation, row.document, await this.keys.activeSigner(em, null));
+      await em.query(
+        `INSERT INTO credentials.presentation (id, credential_id, holder_account, verifier, purpose, single_use, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [presentation.id, row.id, principal.sub, JSON.stringify(verifier), presentation.purpose, presentation.singleUse, presentation.expiresAt, presentation.createdAt],
+      );
+      await this.audit.record({ actor: actorOf(principal), action: 'credentials.present', resource: `credential:${row.id}`, outcome: 'success', detail: { presentationId: presentation.id, verifier, expiresAt: presentation.expiresAt } }, em);
+      return {
+        presentationId: presentation.id,
+        credentialId: row.id,
+        verifier,
+        purpose: presentation.purpose,
+        singleUse: presentation.singleUse,
+        createdAt: presentation.createdAt,
+        expiresAt: presentation.expiresAt,
+        token,
+        qrPayload: `${QR_PREFIX}${token}`,
+      };
+    });
+  }
+
+  /** Who verified the holder's credentials, when, for what, with which outcome (newest first). */
+  async accessLog(principal: Principal): Promise<{ items: AccessLogEntry[] }> {
+    if (principal.kind !== 'user' || principal.role !== 'resident') return { items: [] };
+    const rows = (await this.dataSource.query(
+      `SELECT vl.id, vl.verified_at, vl.verifier, vl.presentation_id, vl.purpose, vl.valid, vl.reasons, c.id AS credential_id, c.type_code, c.number
+         FROM credentials.verification_log vl JOIN credentials.credential c ON c.id = vl.credential_id
+        WHERE c.holder_account = $1 ORDER BY vl.verified_at DESC, vl.id LIMIT 500`,
+      [principal.sub],
+    )) as { id: string; verified_at: Date; verifier: CredentialVerifierRef; presentation_id: string | null; purpose: string | null; valid: boolean; reasons: string[]; credential_id: string; type_code: string; number: string }[];
+    await this.audit.record({ actor: actorOf(principal), action: 'credentials.access-log.read', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
+    return {
+      items: rows.map((r) => ({
+        verificationId: r.id,
+        verifiedAt: r.verified_at.toISOString(),
+        verifier: r.verifier,
+        credential: { id: r.credential_id, type: r.type_code, number: r.number },
+        presentationId: r.presentation_id,
+        purpose: r.purpose,
+        valid: r.valid,
+        reasons: r.reasons,
+      })),
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { CityRegistry } from '../cities/city-registry.js';
+import { NODE_CONFIG } from '../config/node-config.token.js';
+import { type NodeConfig, peerApiBaseUrl } from '../config/node-config.js';
+import type { DomainError } from '../errors/domain-error.js';
+import { platformError } from '../errors/platform-errors.js';
+import { FileStore, type FileRef, type StoredFile } from './file-store.js';
+import { FILES_POLICY, type FilesPolicy } from './files.policy.js';
+import { signInterchangeRequest } from './interchange-signature.js';
+import { detectMediaType, FILE_MAX_BYTES, isAllowedMediaType } from './media-type.js';
+
+export const INTERCHANGE_FILES_PATH = '/api/v1/interchange/files';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface FetchOptions {
+  timeoutMs?: number;
+  /** Attempts for transient failures (network, timeout, 5xx, integrity); 4xx answers are final. */
+  attempts?: number;
+  /** Runs in the transaction that stores the copy (only when a copy is stored now). */
+  onStored?: (file: StoredFile, em: EntityManager) => Promise<void>;
+}
+
+/** A reference as it arrives in an event: checked before anything is fetched. */
+export const assertFileRef = (ref: FileRef): void => {
+  const ok =
+    typeof ref === 'object' && ref !== null &&
+    typeof ref.fileId === 'string' && UUID.test(ref.fileId) &&
+    typeof ref.sha256 === 'string' && /^[0-9a-f]{64}$/.test(ref.sha256) &&
+    Number.isInteger(ref.sizeBytes) && ref.sizeBytes > 0 && ref.sizeBytes <= FILE_MAX_BYTES &&
+    typeof ref.mediaType === 'string' && isAllowedMediaType(ref.mediaType);
+  if (!ok) throw platformError('VALIDATION_FAILED', 'not a valid file reference { fileId (uuid), sha256 (hex), sizeBytes (1..20 MiB), mediaType }');
+};
+
+class FetchFailure extends Error {
+  constructor(
+    readonly error: DomainError,
+    readonly retryable: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Node-to-node file transfer: fetches a granted file from its owning city, verifies it, keeps a copy. */
+@Injectable()
+export class FileInterchange {
+  private readonly logger = new Logger(FileInterchange.name);
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(FILES_POLICY) private readonly policy: FilesPolicy,
+    private readonly registry: CityRegistry,
+    private readonly dataSource: DataSource,
+    private readonly files: FileStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * The local copy of `ref` from `city`: returned at once if already here; otherwise fetched
+   * (signed request, timeout, bounded retries), checked (size, sha256, magic bytes) and stored.
+   * Throws FILE_INTEGRITY_MISMATCH, FILE_NOT_GRANTED (peer said 403) or PEER_UNAVAILABLE.
+   */
+  async fetchFromPeer(city: string, ref: FileRef, o: FetchOptions = {}): Promise<StoredFile> {
+    assertFileRef(ref);
+    if (city === this.config.cityCode) throw new Error('fetchFromPeer: the file is already in this city');
+    const existing = await this.files.find(ref.fileId);
+    if (existing) {
+      if (existing.sha256 === ref.sha256 && existing.originCity === city) return existing;
+      throw platformError('FILE_INTEGRITY_MISMATCH', `a different file ${ref.fileId} is already stored here`);
+    }
+    const base = peerApiBaseUrl(this.config, this.registry.get(city)?.apiBaseUrl, city);
+    if (!base) throw platformError('PEER_UNAVAILABLE', `no API base URL for city ${city} (PEER_API_BASE_URLS or the registry's apiBaseUrl)`);
+    const attempts = Math.max(1, o.attempts ?? this.policy.fetchAttempts);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { bytes, fileName } = await this.fetchOnce(base, city, ref, o.timeoutMs ?? this.policy.fetchTimeoutMs);
+        return await this.dataSource.transaction(async (em) => {
+          const file = await this.files.putReplica(em, city, ref, fileName, bytes);
+          await this.audit.record({ actor: `city:${city}`, action: 'file.replicated', resource: `file:${ref.fileId}`, outcome: 'success', detail: { fromCity: city, sha256: ref.sha256, sizeBytes: ref.sizeBytes } }, em);
+          if (o.onStored) await o.onStored(file, em);
+          return file;
+        });
+      } catch (err) {
+        // Storing (or the onStored listener) failed: not a transfer problem, not retried here.
+        if (!(err instanceof FetchFailure)) throw err;
+        if (!err.retryable || attempt >= attempts) throw err.error;
+        await sleep(this.policy.fetchRetryBaseMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  private async fetchOnce(base: string, city: string, ref: FileRef, timeoutMs: number): Promise<{ bytes: Buffer; fileName: string }> {
+    const path = `${INTERCHANGE_FILES_PATH}/${ref.fileId}`;
+    const headers = signInterchangeRequest({ method: 'GET', path, fromCity: this.config.cityCode, toCity: city, keyId: this.config.signingKey.keyId, privateKeyHex: this.config.signingKey.privateKeyHex });
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, { headers, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: ${(err as Error).message}`), true);
+    }
+    if (!res.ok) {
+      const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+      const detail = `${city} answered ${res.status} ${problem.code ?? ''} ${problem.detail ?? ''}`.trim();
+      this.logger.warn({ fileId: ref.fileId, city, status: res.status, code: problem.code }, `file fetch refused: ${detail}`);
+      const error = res.status === 403 ? platformError('FILE_NOT_GRANTED', detail) : platformError('PEER_UNAVAILABLE', detail);
+      throw new FetchFailure(error, res.status >= 500 || res.status === 429 || res.status === 408);
+    }
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared !== ref.sizeBytes) {
+      await res.body?.cancel();
+      throw await this.rejected(city, ref, `size ${declared} announced, ${ref.sizeBytes} expected`);
+    }
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.length;
+        if (size > ref.sizeBytes) break;
+        hash.update(chunk);
+        chunks.push(Buffer.from(chunk));
+      }
+    } catch (err) {
+      throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: body interrupted: ${(err as Error).message}`), true);
+    }
+    if (size !== ref.sizeBytes) throw await this.rejected(city, ref, `${size > ref.sizeBytes ? 'more than' : 'only'} ${size} bytes received, ${ref.sizeBytes} expected`);
+    const sha256 = hash.digest('hex');
+    if (sha256 !== ref.sha256) throw await this.rejected(city, ref, `sha256 ${sha256} received, ${ref.sha256} expected`);
+    const bytes = Buffer.concat(chunks, size);
+    const detected = detectMediaType(bytes);
+    if (detected !== ref.mediaType) throw await this.rejected(city, ref, `content is ${detected ?? 'of no allowed type'}, ${ref.mediaType} expected`);
+    const rawName = res.headers.get('x-guangfo-file-name') ?? '';
+    let fileName = '';
+    try {
+      fileName = decodeURIComponent(rawName);
+    } catch {
+      fileName = '';
+    }
+    return { bytes, fileName };
+  }
+
+  /** An integrity failure: nothing is stored; logged and audited; retryable (it may be a transient corruption). */
+  private async rejected(city: string, ref: FileRef, reason: string): Promise<FetchFailure> {
+    this.logger.error({ fileId: ref.fileId, city, reason }, 'file from peer rejected: integrity check failed');
+    await this.audit
+      .record({ actor: `city:${city}`, action: 'file.replication-rejected', resource: `file:${ref.fileId}`, outcome: 'rejected', detail: { fromCity: city, reason } })
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not audit a rejected file'));
+    return new FetchFailure(platformError('FILE_INTEGRITY_MISMATCH', `file ${ref.fileId} from ${city} rejected: ${reason}`), true);
+  }
+}

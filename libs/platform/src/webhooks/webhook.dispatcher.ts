@@ -1,0 +1,172 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { NODE_CONFIG } from '../config/node-config.token.js';
+import type { NodeConfig } from '../config/node-config.js';
+import { MetricsService } from '../observability/metrics.service.js';
+import { postWebhook, type WebhookPostResult } from './webhook-http.js';
+import { WebhookOutbox } from './webhook-outbox.js';
+import { WebhookSecretSealer } from './webhook-secret.seal.js';
+import { signWebhookBody } from './webhook-signature.js';
+import { webhookBackoffMs, WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';
+
+interface ClaimedRow {
+  id: string;
+  attempts: number;
+  subscription_id: string;
+  url: string;
+  secret_sealed: string;
+  deleted: boolean;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  item_code: string | null;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+}
+
+/** The exact body a partner receives (and the signature covers). */
+export const webhookBody = (cityCode: string, r: Pick<ClaimedRow, 'event_id' | 'event_type' | 'subject' | 'item_code' | 'payload' | 'occurred_at'>): string =>
+  JSON.stringify({
+    eventId: r.event_id,
+    eventType: r.event_type,
+    subject: r.subject,
+    itemCode: r.item_code,
+    city: cityCode,
+    occurredAt: r.occurred_at.toISOString(),
+    data: r.payload,
+  });
+
+/**
+ * Sends committed webhook deliveries: claims due rows (FOR UPDATE SKIP LOCKED) and leases them
+ * in a short statement, POSTs outside any transaction (a batch in parallel), then logs the attempt
+ * and records the outcome: delivered, retry with exponential backoff, or failed after the last
+ * attempt. A crashed sender's leased rows are retried when the lease runs out.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly sealer: WebhookSecretSealer;
+  private readonly attemptsMetric: Counter<'outcome'>;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private again = false;
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(WEBHOOK_POLICY) private readonly policy: WebhookPolicy,
+    private readonly dataSource: DataSource,
+    metrics: MetricsService,
+    outbox: WebhookOutbox,
+  ) {
+    this.sealer = new WebhookSecretSealer(config.signingKey.keyId, config.signingKey.privateKeyHex, config.cityCode);
+    this.attemptsMetric = new Counter({ name: 'guangfo_webhook_attempts_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    outbox.onEnqueued(() => this.nudge());
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(5);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .then(() => undefined)
+        .catch((err: unknown) => this.logger.warn({ err }, 'webhook dispatch pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          const next = this.again ? 5 : this.policy.pollMs;
+          this.again = false;
+          this.schedule(next);
+        });
+    }, ms);
+  }
+
+  /** One pass: claim due deliveries, send them, record the outcomes. Returns the attempts made. */
+  async pass(): Promise<number> {
+    const leaseMs = this.policy.timeoutMs + 30_000;
+    const rows = (await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE platform.webhook_delivery d SET next_attempt_at = now() + ($2::int * interval '1 millisecond')
+          WHERE d.id IN (SELECT id FROM platform.webhook_delivery WHERE status = 'pending' AND next_attempt_at <= now()
+                          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING d.id, d.attempts, d.subscription_id, d.event_id
+       )
+       SELECT c.id, c.attempts, c.subscription_id, s.url, s.secret_sealed, s.deleted_at IS NOT NULL AS deleted,
+              e.id AS event_id, e.event_type, e.subject, e.item_code, e.payload, e.occurred_at
+         FROM claimed c JOIN platform.webhook_subscription s ON s.id = c.subscription_id JOIN platform.webhook_event e ON e.id = c.event_id`,
+      [this.policy.batchSize, leaseMs],
+    )) as ClaimedRow[];
+    await Promise.all(rows.map((r) => this.deliver(r)));
+    return rows.length;
+  }
+
+  private async deliver(r: ClaimedRow): Promise<void> {
+    if (r.deleted) {
+      await this.dataSource.query(`UPDATE platform.webhook_delivery SET status = 'cancelled', completed_at = now() WHERE id = $1 AND status = 'pending'`, [r.id]);
+      return;
+    }
+    const attempt = r.attempts + 1;
+    const startedAt = new Date();
+    let result: WebhookPostResult;
+    try {
+      const secret = this.sealer.open(r.secret_sealed, r.subscription_id);
+      const body = webhookBody(this.config.cityCode, r);
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      result = await postWebhook(
+        r.url,
+        {
+          'content-type': 'application/json',
+          'user-agent': `Guangfo-Webhooks/1 (+city ${this.config.cityCode})`,
+          'x-guangfo-event': r.event_type,
+          'x-guangfo-event-id': r.event_id,
+          'x-guangfo-delivery': r.id,
+          'x-guangfo-attempt': String(attempt),
+          'x-guangfo-timestamp': timestamp,
+          'x-guangfo-signature': signWebhookBody(secret, timestamp, body),
+        },
+        body,
+        { timeoutMs: this.policy.timeoutMs, allowPrivate: this.policy.allowPrivateEndpoints },
+      );
+    } catch (err) {
+      result = { ok: false, durationMs: Date.now() - startedAt.getTime(), error: (err as Error).message };
+    }
+    const error = result.error?.slice(0, 500) ?? null;
+    const final = !result.ok && attempt >= this.policy.maxAttempts;
+    const outcome = result.ok ? 'delivered' : final ? 'failed' : 'retry';
+    this.attemptsMetric.inc({ outcome });
+    if (!result.ok) this.logger.warn({ delivery: r.id, attempt, statusCode: result.statusCode, error }, `webhook attempt failed (${outcome})`);
+    await this.dataSource.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO platform.webhook_attempt (delivery_id, attempt_no, started_at, duration_ms, status_code, error) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [r.id, attempt, startedAt.toISOString(), result.durationMs, result.statusCode ?? null, error],
+      );
+      await em.query(
+        `UPDATE platform.webhook_delivery
+            SET attempts = $2, last_status_code = $3, last_error = $4,
+                status = $5, completed_at = CASE WHEN $5 = 'pending' THEN NULL ELSE now() END,
+                next_attempt_at = CASE WHEN $5 = 'pending' THEN now() + ($6::int * interval '1 millisecond') ELSE next_attempt_at END
+          WHERE id = $1 AND status = 'pending'`,
+        [r.id, attempt, result.statusCode ?? null, error, result.ok ? 'delivered' : final ? 'failed' : 'pending', webhookBackoffMs(this.policy, attempt)],
+      );
+    });
+  }
+}

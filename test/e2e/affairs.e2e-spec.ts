@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { AdjustableClock, Clock } from '@guangfo/affairs';
+import {
+  accessRules,
+  type AffairsWorld,
+  clerkQueue,
+  concurrentDecisions,
+  deadlineAcrossNationalDay,
+  deniedDecision,
+  FS,
+  GZ,
+  notAccepted,
+  onlineCase,
+  outOfOrderDelivery,
+  proxyCaseEndToEnd,
+  withdrawals,
+} from '../support/affairs.scenarios.js';
+import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
+
+/** 跨城通办 on the embedded transport: Guangzhou and Foshan nodes in this process (the same scenarios as the Kafka suite). */
+describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', () => {
+  let cluster: EmbeddedCluster;
+  let world: AffairsWorld;
+  const clocks = () => [GZ, FS].map((city) => cluster.sandbox.node(city).get(Clock) as AdjustableClock);
+
+  beforeAll(async () => {
+    cluster = await startEmbeddedCluster();
+    world = { cluster, token: (p) => cluster.tokenFor(p.city, p.username) };
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('documents the case API in OpenAPI (Swagger UI at /docs)', async () => {
+    const doc = await request(cluster.baseUrl(GZ)).get('/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/cases/{id}/decide', '/api/v1/cases/{id}/claim', '/api/v1/remediations']));
+    expect(doc.body.paths['/api/v1/cases/{id}/decide'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'If-Match', in: 'header', required: true })]));
+  });
+
+  it('异地代收代办 end to end: filed in Foshan, handled in Guangzhou, delivered in Foshan; one timeline in both', () => proxyCaseEndToEnd(world), 90_000);
+  it('全程网办: filed online at home, straight into the administering city\'s queue', () => onlineCase(world), 60_000);
+  it('撤回: at once, by request to the holding city, and refused after the decision', () => withdrawals(world), 90_000);
+  it('不予受理, and a 差评 that opens a remediation in both cities', () => notAccepted(world), 60_000);
+  it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 60_000);
+  it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 60_000);
+  it('two clerks deciding with the same If-Match: exactly one wins', () => concurrentDecisions(world), 60_000);
+  it('the clerk queue: by deadline, filtered, cursor pages', () => clerkQueue(world), 60_000);
+  it('a deadline across National Day (filed 2026-09-30, due 2026-10-20), near-due and overdue', () =>
+    deadlineAcrossNationalDay(world, {
+      setNow: (t) => clocks().forEach((c) => c.set(t)),
+      reset: () => clocks().forEach((c) => c.reset()),
+    }), 60_000);
+  it('per-case ordering: an early entry is buffered, a duplicate dropped, a forged step refused', () => outOfOrderDelivery(world), 60_000);
+});
