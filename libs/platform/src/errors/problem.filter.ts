@@ -70,6 +70,7 @@ export const toProblem = (err: unknown, instance?: string): ProblemDetails => {
     detail = 'An unexpected error occurred. Quote the correlation id when reporting it.';
   }
   return {
+    ...(extra ?? {}),
     type: problemTypeUri(code),
     title: `${desc.titleZh} / ${desc.titleEn}`,
     status: desc.status,
@@ -79,7 +80,6 @@ export const toProblem = (err: unknown, instance?: string): ProblemDetails => {
     titleZh: desc.titleZh,
     titleEn: desc.titleEn,
     ...(errors ? { errors } : {}),
-    ...(extra ?? {}),
     correlationId: Correlation.id(),
   };
 };

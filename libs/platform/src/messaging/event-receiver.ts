@@ -65,7 +65,7 @@ export class EventReceiver {
     }
     if (received.fromCity === this.config.cityCode) return { status: 'ignored' }; // our own broadcast
     const event = received;
-    return Correlation.run({ correlationId: event.correlationid ?? randomUUID(), causationId: event.id, traceparent: event.traceparent }, () =>
+    return Correlation.run({ city: this.config.cityCode, correlationId: event.correlationid ?? randomUUID(), causationId: event.id, traceparent: event.traceparent }, () =>
       this.apply(mode, message, received),
     );
   }

@@ -49,7 +49,7 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
 
   const app = await NestFactory.create<NestExpressApplication>(CityNodeModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.use(correlationMiddleware);
+  app.use(correlationMiddleware(o.config.cityCode));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(problemErrorHandler);

@@ -6,6 +6,8 @@ export interface CorrelationScope {
   /** The event that caused the current work, when handling an event. */
   causationId?: string;
   traceparent?: string;
+  /** The city node doing the work (the sandbox runs several in one process). */
+  city?: string;
 }
 
 const storage = new AsyncLocalStorage<CorrelationScope>();

@@ -5,10 +5,11 @@ import { Correlation } from './correlation.js';
 export const loggerParams = (cityCode: string, level: string): Params => ({
   pinoHttp: {
     level,
-    base: { city: cityCode },
+    // nestjs-pino keeps one root logger per process, so the city comes from the work's scope
+    // (request or event), not from `base`: the sandbox runs several city nodes in one process.
     mixin: () => {
-      const id = Correlation.id();
-      return id ? { correlationId: id } : {};
+      const scope = Correlation.current();
+      return scope ? { city: scope.city ?? cityCode, correlationId: scope.correlationId } : {};
     },
     genReqId: (req) => (req as { correlationId?: string }).correlationId ?? Correlation.newId(),
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
