@@ -10,9 +10,11 @@ import {
   deniedDecision,
   FS,
   GZ,
+  jointCaseAndReturn,
   notAccepted,
   onlineCase,
   outOfOrderDelivery,
+  partnerWebhook,
   proxyCaseEndToEnd,
   withdrawals,
 } from '../support/affairs.scenarios.js';
@@ -41,6 +43,7 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
 
   it('异地代收代办 end to end: filed in Foshan, handled in Guangzhou, delivered in Foshan; one timeline in both', () => proxyCaseEndToEnd(world), 90_000);
   it('全程网办: filed online at home, straight into the administering city\'s queue', () => onlineCase(world), 60_000);
+  it('多地联办 (the 补正 answered in the applicant\'s own city) and 退件 at intake', () => jointCaseAndReturn(world), 60_000);
   it('撤回: at once, by request to the holding city, and refused after the decision', () => withdrawals(world), 90_000);
   it('不予受理, and a 差评 that opens a remediation in both cities', () => notAccepted(world), 60_000);
   it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 60_000);
@@ -53,4 +56,5 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
       reset: () => clocks().forEach((c) => c.reset()),
     }), 60_000);
   it('per-case ordering: an early entry is buffered, a duplicate dropped, a forged step refused', () => outOfOrderDelivery(world), 60_000);
+  it('partner webhooks: each step of a case, signed, without personal data', () => partnerWebhook(world), 60_000);
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { expect } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { hashApiKey, type SignedEvent, signingInput, sm2Sign, toTransportMessage } from '@guangfo/platform';
+import { hashApiKey, type SignedEvent, signingInput, sm2Sign, toTransportMessage, verifyWebhookSignature } from '@guangfo/platform';
 import { type TestCluster, waitFor } from './cluster.js';
 
 /**
@@ -356,6 +357,57 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
   expect(fsView.timeline.map((e: any) => e.authorCity)).toEqual([FS, GZ, GZ, GZ, GZ]);
 };
 
+/**
+ * 多地联办: a Guangzhou resident living in Foshan applies for a Foshan residence permit at a Foshan
+ * window; Foshan receives and decides, Guangzhou (her own city) keeps a copy. The 补正 notice goes to
+ * her city, where she answers it. And 退件 at a Foshan intake.
+ */
+export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
+  const fsClerk = await as(w, PEOPLE.fsClerk);
+  const gzResident = await as(w, PEOPLE.gzResident);
+  const fsResident = await as(w, PEOPLE.fsResident);
+  const filed = ok(await fsClerk.post('/cases', {
+    itemCode: 'GG00202000440600001', // the implementation code works too
+    mode: 'joint',
+    administeringCity: FS,
+    applicantCity: GZ,
+    applicant: { name: '陈小明', idNumber: '440106199001010013', sub: 'gz-resident' },
+    materials: [
+      { materialId: 'id-card', credential: { type: 'ID_CARD', id: 'ID-440100-0001' } },
+      { materialId: 'photo', file: pdf('photo', 'b') },
+      { materialId: 'home', missing: true },
+      { materialId: 'job-or-study', credential: { type: 'SOCIAL_INSURANCE_RECORD', id: 'SI-440600-778' } },
+    ],
+  }), 201);
+  expect(filed).toMatchObject({ itemCode: 'GG00202000', mode: 'joint', applicantCity: GZ, receivingCity: FS, administeringCity: FS, requiresIntake: false, participants: [FS, GZ], holderCity: FS });
+  const id: string = filed.id;
+  expectProblem(await fsClerk.step(id, 'accept', {}, 1), 422, 'CASE_MATERIALS_INCOMPLETE');
+  const asked = ok(await fsClerk.step(id, 'request-supplement', { items: [] }, 1));
+  expect(asked).toMatchObject({ state: 'supplement-requested', holderCity: GZ });
+  expect(asked.supplement.items).toEqual([expect.objectContaining({ id: 's1', materialId: 'home' })]);
+  await converged(w, GZ, id, 2, 'supplement-requested');
+  expectProblem(await fsResident.get(`/cases/${id}`), 404, 'CASE_NOT_FOUND');
+  const mine = ok(await gzResident.get(`/cases/${id}`));
+  expect(mine.applicant.idNumber).toBe('440106199001010013');
+  ok(await gzResident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', credential: { type: 'REAL_ESTATE_CERT', id: 'RE-440600-2026-01' } }] }));
+  await converged(w, FS, id, 3, 'submitted');
+  for (const [action, body, v] of [['accept', {}, 3], ['decide', { outcome: 'approved' }, 4], ['deliver', { method: 'window-pickup' }, 5], ['complete', {}, 6]] as const) {
+    ok(await fsClerk.step(id, action, body, v));
+  }
+  const gzView = await converged(w, GZ, id, 7, 'completed');
+  expect(gzView.timeline.map((e: any) => `${e.kind}@${e.authorCity}`)).toEqual([
+    'filed@440600', 'supplement-requested@440600', 'supplemented@440100', 'accepted@440600', 'decided@440600', 'delivered@440600', 'completed@440600',
+  ]);
+
+  // 退件 at intake: the receiving city returns the application with a reason code.
+  const returned = ok(await fsClerk.post('/cases', hukouFiling()), 201);
+  const back = ok(await fsClerk.step(returned.id, 'return', { reasonCode: 'IDENTITY_NOT_VERIFIED', reason: '申请人未能出示身份证原件' }, 1));
+  expect(back).toMatchObject({ state: 'returned', holderCity: null, deadline: { stage: 'closed' } });
+  const gzReturned = await converged(w, GZ, returned.id, 2, 'returned');
+  expect(gzReturned.timeline[1]).toMatchObject({ kind: 'returned', reasonCode: 'IDENTITY_NOT_VERIFIED', authorCity: FS });
+  expectProblem(await (await as(w, PEOPLE.gzClerk)).step(returned.id, 'accept', {}, 2), 409, 'CASE_ILLEGAL_TRANSITION');
+};
+
 /** Object-level access: other residents get 404, the wrong city 403, partners need cases:read. */
 export const accessRules = async (w: AffairsWorld): Promise<void> => {
   const id = await fileAndForward(w);
@@ -531,4 +583,42 @@ export const outOfOrderDelivery = async (w: AffairsWorld): Promise<void> => {
   await w.cluster.inject(GZ, toTransportMessage(forged));
   await waitFor('the forged step dead-lettered', async () => (await w.cluster.query(GZ, `SELECT 1 FROM platform.dead_letter WHERE event_id = $1 AND reason_code = 'HANDLER_FAILED'`, [forged.id])).length > 0);
   expect(ok(await (await as(w, PEOPLE.gzClerk)).get(`/cases/${copy}`)).version).toBe(2);
+};
+
+/**
+ * Partner webhooks (sandbox: loopback URLs are allowed): a Guangzhou hospital subscribed to
+ * `affairs.case.status-changed` for the hukou item is told of each step of a case Guangzhou keeps,
+ * signed with its secret, with ids, state and reason code only (no name, no ID number).
+ */
+export const partnerWebhook = async (w: AffairsWorld): Promise<void> => {
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const partner = (r: request.Test) => r.set('x-api-key', 'DEMO-gz-hospital-key-0001');
+  const sub = await partner(request(w.cluster.baseUrl(GZ)).post('/api/v1/webhooks/subscriptions')).send({
+    url: `http://127.0.0.1:${port}/hooks/cases`, eventTypes: ['affairs.case.status-changed'], itemCodes: ['XK00201000'], description: 'affairs e2e',
+  });
+  try {
+    expect(sub.status).toBe(201);
+    const id = await acceptedCase(w);
+    const mine = () => received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.subject === id);
+    const got = await waitFor('three notifications', async () => (mine().length >= 3 ? mine() : undefined));
+    expect(got.map((r) => r.json.data.step).sort()).toEqual(['accepted', 'filed', 'forwarded']);
+    for (const r of got) {
+      expect(r.json).toMatchObject({ eventType: 'affairs.case.status-changed', itemCode: 'XK00201000', city: GZ, data: { caseId: id, administeringCity: GZ } });
+      expect(verifyWebhookSignature({ secret: sub.body.secret, timestamp: String(r.headers['x-guangfo-timestamp']), body: r.body, signature: String(r.headers['x-guangfo-signature']) })).toBe(true);
+      expect(r.body).not.toMatch(/李小红|44060419920505002X|002X/);
+    }
+  } finally {
+    await partner(request(w.cluster.baseUrl(GZ)).delete(`/api/v1/webhooks/subscriptions/${sub.body.id}`));
+    await new Promise((r) => server.close(r));
+  }
 };

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { caseEventContract, type CaseStatus } from '@guangfo/contracts';
-import { AuditService, maskResidentId, NODE_CONFIG, type NodeConfig, OutboxService } from '@guangfo/platform';
+import { AuditService, maskResidentId, NODE_CONFIG, type NodeConfig, OutboxService, WebhookOutbox } from '@guangfo/platform';
 import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { CaseRepository } from './case.repository.js';
 import type { CaseEntry } from './case.types.js';
@@ -10,6 +10,8 @@ import { apply, type CaseAggregate, CaseReplicaError, decide, holderOf, refuseWi
 import type { PiiCipher } from './pii.cipher.js';
 
 export const AFFAIRS_DOMAIN = 'affairs';
+/** The partner webhook every city sends when a case it keeps changes (no personal data). */
+export const CASE_WEBHOOK_TYPE = 'affairs.case.status-changed';
 
 /**
  * The one place entries are added to a case, in the caller's transaction: entries this city
@@ -18,7 +20,7 @@ export const AFFAIRS_DOMAIN = 'affairs';
  * withdrawal request waiting for this city is answered.
  */
 @Injectable()
-export class CaseLedger {
+export class CaseLedger implements OnModuleInit {
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly repo: CaseRepository,
@@ -26,7 +28,12 @@ export class CaseLedger {
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
     @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly webhooks: WebhookOutbox,
   ) {}
+
+  onModuleInit(): void {
+    this.webhooks.declare({ type: CASE_WEBHOOK_TYPE, description: 'A 跨城通办 case this city keeps took a step (filed, forwarded, accepted, decided, …): ids, state and reason code only' });
+  }
 
   get city(): string {
     return this.config.cityCode;
@@ -48,6 +55,7 @@ export class CaseLedger {
       holder: holderOf(c),
     });
     await this.repo.insertEntry(em, c.id, entry, p.authorCity);
+    await this.notify(em, c, entry);
   }
 
   /** Appends an entry this city wrote and addresses it to the other participant(s). */
@@ -87,6 +95,31 @@ export class CaseLedger {
       dueDate: this.deadlines.of(next, points, entry.at).dueDate,
       at: entry.at,
       keepClaim: holder === this.city && holderOf(prev) === this.city,
+    });
+    await this.notify(em, next, entry);
+  }
+
+  /** Partner webhook (this city's subscribers): the step, never a name, ID number or material. */
+  private async notify(em: EntityManager, c: CaseAggregate, entry: CaseEntry): Promise<void> {
+    const f = c.filing;
+    await this.webhooks.enqueue(em, {
+      eventType: CASE_WEBHOOK_TYPE,
+      subject: c.id,
+      itemCode: f.itemCode,
+      occurredAt: new Date(entry.at),
+      payload: {
+        caseId: c.id,
+        itemCode: f.itemCode,
+        mode: f.mode,
+        step: entry.kind,
+        reasonCode: entry.reasonCode,
+        state: c.state,
+        outcome: c.outcome,
+        version: c.version,
+        holderCity: holderOf(c),
+        receivingCity: f.receivingCity,
+        administeringCity: f.administeringCity,
+      },
     });
   }
 
