@@ -16,6 +16,7 @@ import {
   outOfOrderDelivery,
   partnerWebhook,
   proxyCaseEndToEnd,
+  mutualRecognitionAndClaimCheck,
   withdrawals,
 } from '../support/affairs.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
@@ -57,4 +58,5 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
     }), 60_000);
   it('per-case ordering: an early entry is buffered, a duplicate dropped, a forged step refused', () => outOfOrderDelivery(world), 60_000);
   it('partner webhooks: each step of a case, signed, without personal data', () => partnerWebhook(world), 60_000);
+  it('免提交: a Foshan-issued credential replaces a material, verified at filing, seen verified in Guangzhou; a 20 MB scan reaches Guangzhou by claim check', () => mutualRecognitionAndClaimCheck(world), 120_000);
 });

@@ -12,6 +12,7 @@ import {
   notAccepted,
   onlineCase,
   proxyCaseEndToEnd,
+  mutualRecognitionAndClaimCheck,
   withdrawals,
 } from '../support/affairs.scenarios.js';
 import { itDatabase, type KafkaCluster, pgUrl, startKafkaCluster } from '../support/kafka-cluster.js';
@@ -39,6 +40,7 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
   it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 90_000);
   it('two clerks deciding with the same If-Match: exactly one wins', () => concurrentDecisions(world), 90_000);
   it('the clerk queue: by deadline, filtered, cursor pages', () => clerkQueue(world), 90_000);
+  it('免提交: a Foshan-issued credential replaces a material, verified at filing, seen verified in Guangzhou; a 20 MB scan reaches Guangzhou by claim check', () => mutualRecognitionAndClaimCheck(world), 180_000);
 
   it('leaves no dead letters, no buffered entries, and intact audit chains', async () => {
     for (const city of [GZ, FS]) {

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { expect } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { hashApiKey, type SignedEvent, signingInput, sm2Sign, toTransportMessage, verifyWebhookSignature } from '@guangfo/platform';
+import { computeSocialCreditCodeCheckChar, hashApiKey, type SignedEvent, signingInput, sm2Sign, toTransportMessage, verifyWebhookSignature } from '@guangfo/platform';
 import { type TestCluster, waitFor } from './cluster.js';
 
 /**
@@ -51,9 +51,9 @@ export const hukouFiling = (over: Record<string, unknown> = {}) => ({
   administeringCity: GZ,
   applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'fs-resident' },
   materials: [
-    { materialId: 'household-register', credential: { type: 'HOUSEHOLD_REGISTER', id: 'HOUSEHOLD_REGISTER-440600-000123' } },
+    { materialId: 'household-register', file: pdf('household-register', 'a') },
     { materialId: 'id-card', file: pdf('id-card', 'b') },
-    { materialId: 'residence-permit', fileId: '5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f', sha256: SHA('c') },
+    { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
     { materialId: 'home', file: pdf('lease', 'd') },
     { materialId: 'contributions', file: pdf('contributions', 'e') },
   ],
@@ -334,7 +334,7 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
     administeringCity: GZ,
     applicant: { name: '李小红', idNumber: FS_RESIDENT_ID },
     materials: [
-      { materialId: 'residence-permit', credential: { type: 'RESIDENCE_PERMIT', id: 'RP-440100-0009' } },
+      { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
       { materialId: 'contributions', file: pdf('contributions') },
       { materialId: 'years', file: pdf('years', 'b') },
     ],
@@ -343,7 +343,7 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await resident.post('/cases', { ...body, channel: 'window' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
   expectProblem(await resident.post('/cases', { ...body, applicant: { name: '李小红', idNumber: '440604199205050021' } }), 422, 'CASE_APPLICANT_INVALID');
   expectProblem(await resident.post('/cases', { ...body, materials: body.materials.slice(0, 2) }), 422, 'CASE_MATERIALS_INCOMPLETE');
-  expectProblem(await resident.post('/cases', { ...body, materials: [...body.materials.slice(0, 2), { materialId: 'years', credential: { type: 'ID_CARD', id: 'x' } }] }), 422, 'CASE_MATERIALS_INVALID');
+  expectProblem(await resident.post('/cases', { ...body, materials: [...body.materials.slice(0, 2), { materialId: 'years', credential: { type: 'ID_CARD', id: 'x', document: {} } }] }), 422, 'CASE_MATERIALS_INVALID');
   const filed = ok(await resident.post('/cases', body), 201);
   expect(filed).toMatchObject({ mode: 'online', channel: 'online', receivingCity: GZ, administeringCity: GZ, requiresIntake: false, holderCity: GZ, heldHere: false, applicant: { sub: 'fs-resident', idNumber: FS_RESIDENT_ID } });
   expectProblem(await fsClerk.step(filed.id, 'forward', {}, 1), 409, 'CASE_ILLEGAL_TRANSITION');
@@ -373,10 +373,10 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
     applicantCity: GZ,
     applicant: { name: '陈小明', idNumber: '440106199001010013', sub: 'gz-resident' },
     materials: [
-      { materialId: 'id-card', credential: { type: 'ID_CARD', id: 'ID-440100-0001' } },
+      { materialId: 'id-card', file: pdf('id-card', 'a') },
       { materialId: 'photo', file: pdf('photo', 'b') },
       { materialId: 'home', missing: true },
-      { materialId: 'job-or-study', credential: { type: 'SOCIAL_INSURANCE_RECORD', id: 'SI-440600-778' } },
+      { materialId: 'job-or-study', file: pdf('job-or-study', 'c') },
     ],
   }), 201);
   expect(filed).toMatchObject({ itemCode: 'GG00202000', mode: 'joint', applicantCity: GZ, receivingCity: FS, administeringCity: FS, requiresIntake: false, participants: [FS, GZ], holderCity: FS });
@@ -389,7 +389,7 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await fsResident.get(`/cases/${id}`), 404, 'CASE_NOT_FOUND');
   const mine = ok(await gzResident.get(`/cases/${id}`));
   expect(mine.applicant.idNumber).toBe('440106199001010013');
-  ok(await gzResident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', credential: { type: 'REAL_ESTATE_CERT', id: 'RE-440600-2026-01' } }] }));
+  ok(await gzResident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('home', 'd') }] }));
   await converged(w, FS, id, 3, 'submitted');
   for (const [action, body, v] of [['accept', {}, 3], ['decide', { outcome: 'approved' }, 4], ['deliver', { method: 'window-pickup' }, 5], ['complete', {}, 6]] as const) {
     ok(await fsClerk.step(id, action, body, v));
@@ -621,4 +621,80 @@ export const partnerWebhook = async (w: AffairsWorld): Promise<void> => {
     await partner(request(w.cluster.baseUrl(GZ)).delete(`/api/v1/webhooks/subscriptions/${sub.body.id}`));
     await new Promise((r) => server.close(r));
   }
+};
+
+/** A fictional Foshan public-security bureau with a valid 统一社会信用代码 check character. */
+const fsPolice = () => {
+  const base = '11440600007502002';
+  return { name: '佛山市公安局', code: `${base}${computeSocialCreditCodeCheckChar(base)}` };
+};
+
+/** A PDF of `size` bytes (a real %PDF header, random body). */
+const pdfBytes = (size: number): Buffer => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
+
+/**
+ * 免提交 and the claim check, across cities: a Foshan resident files at a Foshan window for a
+ * Guangzhou-administered item, presenting a Foshan-issued electronic 户口簿 in place of the paper
+ * one and a 20 MB scan uploaded at the window. Foshan verifies the credential at filing; the
+ * Guangzhou clerk sees it verified and downloads the scan from Guangzhou's own node, byte-identical.
+ * A revoked credential and someone else's credential are refused at filing.
+ */
+export const mutualRecognitionAndClaimCheck = async (w: AffairsWorld): Promise<void> => {
+  const fsClerk = await as(w, PEOPLE.fsClerk);
+  const fsBase = w.cluster.baseUrl(FS);
+  const clerkToken = await w.token(PEOPLE.fsClerk);
+  const today = new Date().toISOString().slice(0, 10);
+  const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+  const issueTo = async (holder: { name: string; code: string }) =>
+    ok(await fsClerk.post('/credentials', { typeCode: 'HOUSEHOLD_REGISTER', holder: { ...holder, codeType: '111' }, issuer: fsPolice(), validFrom: today, validTo: nextYear }), 201);
+
+  const credential = await issueTo({ name: '李小红', code: FS_RESIDENT_ID });
+  const scan = pdfBytes(20 * 1024 * 1024);
+  const scanSha = createHash('sha256').update(scan).digest('hex');
+  const upload = await request(fsBase).post('/api/v1/files').set('authorization', `Bearer ${clerkToken}`).attach('file', scan, { filename: 'id-card-scan.pdf', contentType: 'application/pdf' });
+  const uploaded = ok(upload as unknown as Res, 201);
+  expect(uploaded).toMatchObject({ sha256: scanSha, sizeBytes: scan.length, mediaType: 'application/pdf' });
+
+  const withEvidence = (cred: { id: string; document: unknown }) =>
+    hukouFiling({
+      materials: [
+        { materialId: 'household-register', credential: { type: 'HOUSEHOLD_REGISTER', id: cred.id, document: cred.document } },
+        { materialId: 'id-card', fileId: uploaded.id, sha256: scanSha },
+        { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
+        { materialId: 'home', file: pdf('lease', 'd') },
+        { materialId: 'contributions', file: pdf('contributions', 'e') },
+      ],
+    });
+  const filed = ok(await fsClerk.post('/cases', withEvidence(credential)), 201);
+  const recognised = { materialId: 'household-register', status: 'provided', evidence: expect.objectContaining({ kind: 'credential', credentialType: 'HOUSEHOLD_REGISTER', credentialId: credential.id, verification: 'verified', verifiedBy: FS, issuerCity: FS, credentialNumber: credential.number, verifiedAt: expect.any(String) }) };
+  expect(filed.materials).toEqual(expect.arrayContaining([expect.objectContaining(recognised)]));
+  expect(filed.materials.find((m: any) => m.materialId === 'id-card').evidence).toMatchObject({ kind: 'file-ref', fileId: uploaded.id, sha256: scanSha, sizeBytes: scan.length, ownerCity: FS });
+
+  // The Guangzhou clerk (administering city) sees the credential verified, after intake and forwarding.
+  ok(await fsClerk.step(filed.id, 'forward', {}, 1));
+  const gzCopy = await converged(w, GZ, filed.id, 2, 'forwarded');
+  expect(gzCopy.materials).toEqual(expect.arrayContaining([expect.objectContaining(recognised)]));
+  // …and downloads the scan from Guangzhou's own node: fetched by claim check, hash-verified, identical.
+  const gzToken = await w.token(PEOPLE.gzClerk);
+  const copy = await waitFor('the scan replicated to Guangzhou', async () => {
+    const r = await request(w.cluster.baseUrl(GZ)).get(`/api/v1/files/${uploaded.id}`).set('authorization', `Bearer ${gzToken}`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    return r.status === 200 ? (r.body as Buffer) : undefined;
+  }, 60_000, 250);
+  expect(copy.length).toBe(scan.length);
+  expect(createHash('sha256').update(copy).digest('hex')).toBe(scanSha);
+
+  // Someone else's credential, and a revoked one, are refused at filing with the reason.
+  const other = await issueTo({ name: '陈小明', code: '440106199001010013' });
+  const mismatch = await fsClerk.post('/cases', withEvidence(other));
+  expectProblem(mismatch, 422, 'CASE_CREDENTIAL_REJECTED');
+  expect(mismatch.body.detail).toMatch(/HOLDER_MISMATCH/);
+  ok(await fsClerk.post(`/credentials/${credential.id}/revoke`, { reasonCode: 'WITHDRAWN', reason: '户口已迁出' }));
+  const revoked = await fsClerk.post('/cases', withEvidence(credential));
+  expectProblem(revoked, 422, 'CASE_CREDENTIAL_REJECTED');
+  expect(revoked.body.detail).toMatch(/REVOKED/);
+  expect(revoked.body.errors).toEqual([expect.objectContaining({ field: 'materials.0.credential', rule: 'credentialVerified' })]);
 };

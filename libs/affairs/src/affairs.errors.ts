@@ -11,6 +11,7 @@ export const AFFAIRS_ERROR_CODES = [
   'CASE_ROUTE_NOT_ALLOWED',
   'CASE_MATERIALS_INVALID',
   'CASE_MATERIALS_INCOMPLETE',
+  'CASE_CREDENTIAL_REJECTED',
   'CASE_APPLICANT_INVALID',
   'CASE_SUPPLEMENT_ALREADY_REQUESTED',
   'CASE_SUPPLEMENT_INVALID',
@@ -38,6 +39,7 @@ export const describeAffairsError = (code: AffairsErrorCode): ErrorDescriptor =>
     case 'CASE_ROUTE_NOT_ALLOWED': return { status: 422, titleZh: '目录不支持该城市组合或办理模式', titleEn: 'The catalogue allows no such route or mode' };
     case 'CASE_MATERIALS_INVALID': return { status: 422, titleZh: '申请材料不符合目录要求', titleEn: 'Materials do not match the catalogue' };
     case 'CASE_MATERIALS_INCOMPLETE': return { status: 422, titleZh: '申请材料不齐全', titleEn: 'Required materials are missing' };
+    case 'CASE_CREDENTIAL_REJECTED': return { status: 422, titleZh: '电子证照核验未通过', titleEn: 'A presented credential did not verify' };
     case 'CASE_APPLICANT_INVALID': return { status: 422, titleZh: '申请人信息无效', titleEn: 'Invalid applicant' };
     case 'CASE_SUPPLEMENT_ALREADY_REQUESTED': return { status: 409, titleZh: '补正材料应一次性告知', titleEn: 'A supplement request was already made (one notice per case)' };
     case 'CASE_SUPPLEMENT_INVALID': return { status: 422, titleZh: '补正内容无效', titleEn: 'Invalid supplement' };

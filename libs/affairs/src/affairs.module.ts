@@ -7,6 +7,7 @@ import { CaseDeadlines } from './case-deadlines.service.js';
 import { CaseFilingService } from './case-filing.service.js';
 import { CaseLedger } from './case-ledger.service.js';
 import { CaseQueryService } from './case-query.service.js';
+import { MaterialEvidenceService } from './material-evidence.service.js';
 import { CaseReplicationHandler } from './case-replication.handler.js';
 import { CaseRepository } from './case.repository.js';
 import { CaseWorkflowService } from './case-workflow.service.js';
@@ -59,6 +60,7 @@ export class AffairsModule {
         CaseWorkflowService,
         RemediationService,
         CaseReplicationHandler,
+        MaterialEvidenceService,
       ],
       exports: [Clock, CaseQueryService],
     };

@@ -10,6 +10,7 @@ import { caseActorOf } from './case-actor.js';
 import { CaseLedger } from './case-ledger.service.js';
 import { CaseQueryService } from './case-query.service.js';
 import { CaseReply } from './case-reply.js';
+import { MaterialEvidenceService, type SubmittedEvidence } from './material-evidence.service.js';
 import { CaseRepository } from './case.repository.js';
 import type { CaseDetailView } from './case.views.js';
 import { Clock } from './clock.js';
@@ -57,6 +58,7 @@ export class CaseFilingService {
     private readonly queries: CaseQueryService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly evidence: MaterialEvidenceService,
   ) {}
 
   async file(p: UserPrincipal, dto: FileCaseDto, idempotencyKey?: string): Promise<CaseReply<CaseDetailView>> {
@@ -64,6 +66,7 @@ export class CaseFilingService {
       throw affairsError('CASE_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 characters of A–Z a–z 0–9 _ . : -');
     }
     const { filing, idNumber } = this.prepare(p, dto);
+    await this.evidence.check(p, this.submitted(filing.materials, dto.materials), idNumber);
     const requestHash = sha256Hex(canonicalJson(dto));
     const caseId = randomUUID();
     const actor = actorOf(p);
@@ -92,6 +95,7 @@ export class CaseFilingService {
       const c = fileCase(caseId, filing, entry);
       await this.ledger.create(em, c, entry, { authorCity: this.config.cityCode, idNumber, localHall: p.role === 'clerk' ? (p.hall ?? null) : null });
       await this.ledger.send(em, c, entry, { case: filing });
+      await this.evidence.grant(em, MaterialEvidenceService.ofMaterials(filing.materials), filing.participants, actor);
       if (dto.note && p.role === 'clerk') await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at });
       await this.audit.record(
         { actor, action: 'case.file', resource: `case:${caseId}`, outcome: 'success', detail: { itemCode: filing.itemCode, mode: filing.mode, administeringCity: filing.administeringCity, ...(idempotencyKey ? { idempotencyKey } : {}) } },
@@ -165,6 +169,14 @@ export class CaseFilingService {
         timeLimits: { committed: item.timeLimits.committed, legal: item.timeLimits.legal },
       },
     };
+  }
+
+  /** Pairs each recorded material's evidence with what was submitted for it (credential documents). */
+  private submitted(materials: CaseMaterial[], dtos: MaterialSubmissionDto[]): SubmittedEvidence[] {
+    return materials.map((m) => {
+      const i = dtos.findIndex((d) => d.materialId === m.materialId);
+      return { field: `materials.${i}`, evidence: m.evidence, ...(dtos[i]?.credential ? { document: dtos[i].credential!.document } : {}) };
+    });
   }
 
   /** The item's materials as submitted; every required one must be present, provided or marked missing. */

@@ -15,6 +15,7 @@ import { CaseLedger } from './case-ledger.service.js';
 import { CaseRepository } from './case.repository.js';
 import { type CaseAggregate, CaseReplicaError, fileCase, holderOf } from './domain/case.aggregate.js';
 import { placeEntry } from './domain/case-replica.js';
+import { MaterialEvidenceService } from './material-evidence.service.js';
 import { RemediationService } from './remediation.service.js';
 
 type EntryData = CaseTransitionData | CaseFiledData;
@@ -36,6 +37,7 @@ export class CaseReplicationHandler implements OnModuleInit {
     private readonly ledger: CaseLedger,
     private readonly remediations: RemediationService,
     private readonly audit: AuditService,
+    private readonly evidence: MaterialEvidenceService,
   ) {}
 
   onModuleInit(): void {
@@ -74,10 +76,12 @@ export class CaseReplicationHandler implements OnModuleInit {
       if (!filing.participants.includes(this.config.cityCode)) throw new CaseReplicaError(`city ${this.config.cityCode} does not take part in case ${data.caseId}`);
       const created = fileCase(data.caseId, filing, data.entry);
       await this.ledger.create(em, created, data.entry, { authorCity, idNumber: filing.applicant.idNumber, localHall: filing.receivingCity === this.config.cityCode ? filing.receivingHall : null });
+      await this.evidence.replicate(em, MaterialEvidenceService.ofMaterials(filing.materials));
       await this.audit.record({ actor: `city:${authorCity}`, action: 'case.replicated.filed', resource: `case:${data.caseId}`, outcome: 'success', detail: { itemCode: filing.itemCode } }, em);
       return holderOf(created) === this.config.cityCode ? this.ledger.answerRequests(em, created) : created;
     }
     if (!c) throw new CaseReplicaError(`entry ${data.entry.seq} of case ${data.caseId} applied before its filing`);
+    if (data.entry.kind === 'supplemented') await this.evidence.replicate(em, data.entry.detail.responses.map((r) => r.evidence));
     return this.ledger.applyReplicated(em, c, data.entry, authorCity, data.status);
   }
 

@@ -10,6 +10,9 @@ import { CaseQueryService } from './case-query.service.js';
 import { CaseReply, parseIfMatch } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';
 import { type CaseDetailView, type Viewer, viewerFor } from './case.views.js';
+import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
+import { MaterialEvidenceService } from './material-evidence.service.js';
+import type { PiiCipher } from './pii.cipher.js';
 import { Clock } from './clock.js';
 import { type CaseCommand, decide, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
@@ -35,10 +38,12 @@ export class CaseWorkflowService {
     private readonly remediations: RemediationService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly evidence: MaterialEvidenceService,
+    @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
   ) {}
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
-  async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string } = {}): Promise<CaseReply<CaseDetailView>> {
+  async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {}): Promise<CaseReply<CaseDetailView>> {
     const clerkStep = TRANSITIONS[cmd.action].performer !== 'applicant';
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
@@ -47,8 +52,14 @@ export class CaseWorkflowService {
       this.checkVersion(row, o.ifMatch, clerkStep);
       if (p.role === 'clerk') this.checkClaim(row, p);
       const before = row.aggregate;
+      if (cmd.action === 'supplement') {
+        // Answers carry the same evidence as a filing: credentials verified, files resolved (and then granted).
+        const submitted = cmd.responses.flatMap((r, i) => (r.evidence ? [{ field: `responses.${i}`, evidence: r.evidence, document: o.documents?.[r.itemId] }] : []));
+        await this.evidence.check(p, submitted, this.cipher.decrypt(row.applicant_id_cipher));
+      }
       const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
       await this.ledger.append(em, before, entry);
+      if (cmd.action === 'supplement') await this.evidence.grant(em, cmd.responses.map((r) => r.evidence), before.filing.participants, actorOf(p));
       if (o.note && p.role === 'clerk') await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
       if (p.role === 'clerk' && p.hall) await this.repo.setLocalHall(em, id, p.hall);
       await this.audit.record(

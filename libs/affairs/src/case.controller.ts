@@ -92,7 +92,8 @@ export class CaseController {
       if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId}: give at most one of file, fileId or credential`);
       return { itemId: r.itemId, ...(evidence ? { evidence } : {}), ...(r.text ? { text: r.text } : {}) };
     });
-    return this.workflow.act(user(p), caseId, { action: 'supplement', responses }, { ifMatch });
+    const documents = Object.fromEntries(b.responses.filter((r) => r.credential).map((r) => [r.itemId, r.credential!.document]));
+    return this.workflow.act(user(p), caseId, { action: 'supplement', responses }, { ifMatch, documents });
   }
 
   @CaseStep('review', { summary: '办理地: start substantive review (审查)', roles: ['clerk'], body: ClerkStepDto, ifMatch: 'required' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Equals, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Equals, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 /** Metadata of a file the applicant hands in; the bytes travel through the platform file store. */
 export class FileMetadataDto {
@@ -27,9 +27,18 @@ export class CredentialRefDto {
   @IsString() @Matches(/^[A-Z][A-Z0-9_]{0,63}$/)
   type: string;
 
-  @ApiProperty({ example: 'HOUSEHOLD_REGISTER-440600-000123', description: 'The credential number (证照编号)' })
+  @ApiProperty({ example: 'HOUSEHOLD_REGISTER-440600-000123', description: 'The credential id or number (证照编号)' })
   @IsString() @MinLength(1) @MaxLength(128)
   id: string;
+
+  @ApiProperty({
+    description: 'The signed credential as the holder presents it (from their wallet: GET /api/v1/credentials). Verified at filing against this city\'s replicated issuer keys and status, whichever city issued it.',
+    type: 'object',
+    additionalProperties: true,
+    example: { format: 'guangfo.credential.v1', id: '0b9c…', number: '…', type: { code: 'RESIDENCE_PERMIT', name: '居住证' }, holder: { name: '李小红', code: '44060419920505002X', codeType: '111' }, issuer: { name: '佛山市公安局', code: '…', city: '440600' }, proof: { type: 'SM2-SM3', keyId: '440600-…', signature: '…' } },
+  })
+  @IsObject()
+  document: Record<string, unknown>;
 }
 
 /**

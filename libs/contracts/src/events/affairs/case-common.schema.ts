@@ -70,12 +70,26 @@ export const materialEvidenceSchema = z.discriminatedUnion('kind', [
     sizeBytes: z.number().int().min(0).max(10_000_000_000),
     sha256,
   }),
-  z.object({ kind: z.literal('file-ref'), fileId: z.string().min(1).max(128), sha256: sha256.optional() }),
+  z.object({
+    kind: z.literal('file-ref'),
+    fileId: z.string().min(1).max(128),
+    sha256: sha256.optional(),
+    /** Set once the receiving city found the file in its store (the claim check other cities fetch by). */
+    sizeBytes: z.number().int().min(0).max(10_000_000_000).optional(),
+    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/).max(127).optional(),
+    ownerCity: city.optional(),
+  }),
   z.object({
     kind: z.literal('credential'),
     credentialType: z.string().regex(/^[A-Z][A-Z0-9_]*$/).max(64),
     credentialId: z.string().min(1).max(128),
     verification: z.enum(['pending', 'verified', 'failed']),
+    /** 免提交: who verified it, when, and against which issuer (set by the city that took the filing). */
+    verifiedBy: city.optional(),
+    verifiedAt: z.iso.datetime().optional(),
+    issuerCity: city.optional(),
+    credentialNumber: z.string().min(1).max(64).optional(),
+    warnings: z.array(z.string().min(1).max(64)).max(20).optional(),
   }),
   z.object({ kind: z.literal('missing') }),
 ]);
