@@ -71,8 +71,12 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   const stale = (await kadmin.listTopics()).filter((t) => t.startsWith('guangfo.'));
   if (stale.length) await kadmin.deleteTopics({ topics: stale, timeout: 30_000 });
   await waitFor('old topics gone', async () => !(await kadmin.listTopics()).some((t) => t.startsWith('guangfo.')), 60_000, 500);
-  const groups = (await kadmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('guangfo-node-'));
-  if (groups.length) await kadmin.deleteGroups(groups);
+  // A previous run's consumers may still be members until their session times out: retry until the groups are gone.
+  await waitFor('old consumer groups gone', async () => {
+    const groups = (await kadmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('guangfo-node-'));
+    if (groups.length) await kadmin.deleteGroups(groups);
+    return true;
+  }, 60_000, 1000);
   await kadmin.disconnect();
   await producer.connect();
 
