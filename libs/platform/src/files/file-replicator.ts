@@ -11,6 +11,7 @@ import { assertFileRef, FileInterchange } from './file-interchange.js';
 import type { FileRef, StoredFile } from './file-store.js';
 import { FILES_POLICY, type FilesPolicy, replicationBackoffMs } from './files.policy.js';
 import type { AllowedMediaType } from './media-type.js';
+import { PollLoop } from '../messaging/poll-loop.js';
 
 export interface ReplicationRequest {
   /** The city that owns the file (the event's source city). */
@@ -54,12 +55,9 @@ const view = (r: Row): ReplicationStatus => ({
 @Injectable()
 export class FileReplicator implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FileReplicator.name);
+  private readonly loop = new PollLoop(() => this.pass(), () => this.policy.pollMs, this.logger, 'file replication');
   private readonly listeners: ReplicatedListener[] = [];
   private readonly outcomes: Counter<'outcome'>;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private again = false;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -97,38 +95,16 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
+  /** Ask for a pass soon (after the current one). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(5);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.warn({ err }, 'file replication pass failed'))
-        .finally(() => {
-          this.running = undefined;
-          const next = this.again ? 5 : this.policy.pollMs;
-          this.again = false;
-          this.schedule(next);
-        });
-    }, ms);
+    this.loop.nudge();
   }
 
   /** One pass: claim due replications (leased), fetch them, record the outcomes. */

@@ -6,6 +6,7 @@ import { MetricsService } from '../observability/metrics.service.js';
 import { OutboxService } from './outbox.service.js';
 import type { SignedEvent } from './signed-event.js';
 import { CITY_TRANSPORT, type CityTransport } from './transports/city-transport.js';
+import { PollLoop } from './poll-loop.js';
 
 interface OutboxRow {
   seq: string;
@@ -26,10 +27,7 @@ const MAX_BACKOFF_MS = 30_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private again = false;
+  private readonly loop = new PollLoop(() => this.pass(), () => this.config.relayPollMs, this.logger, 'outbox relay');
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -42,39 +40,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Ask for a pass soon (after the current one). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(5);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.warn({ err }, 'outbox relay pass failed'))
-        .finally(() => {
-          this.running = undefined;
-          const next = this.again ? 5 : this.config.relayPollMs;
-          this.again = false;
-          this.schedule(next);
-        });
-    }, ms);
+    this.loop.nudge();
   }
 
   /** One pass: claim pending rows, publish in order, record the outcome. Returns rows sent. */

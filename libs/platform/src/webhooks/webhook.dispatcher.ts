@@ -9,6 +9,7 @@ import { WebhookOutbox } from './webhook-outbox.js';
 import { WebhookSecretSealer } from './webhook-secret.seal.js';
 import { signWebhookBody } from './webhook-signature.js';
 import { webhookBackoffMs, WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';
+import { PollLoop } from '../messaging/poll-loop.js';
 
 interface ClaimedRow {
   id: string;
@@ -46,12 +47,9 @@ export const webhookBody = (cityCode: string, r: Pick<ClaimedRow, 'event_id' | '
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly loop = new PollLoop(() => this.pass(), () => this.policy.pollMs, this.logger, 'webhook dispatch');
   private readonly sealer: WebhookSecretSealer;
   private readonly attemptsMetric: Counter<'outcome'>;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private again = false;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -66,38 +64,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
+  /** Ask for a pass soon (after the current one). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.schedule(5);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .then(() => undefined)
-        .catch((err: unknown) => this.logger.warn({ err }, 'webhook dispatch pass failed'))
-        .finally(() => {
-          this.running = undefined;
-          const next = this.again ? 5 : this.policy.pollMs;
-          this.again = false;
-          this.schedule(next);
-        });
-    }, ms);
+    this.loop.nudge();
   }
 
   /** One pass: claim due deliveries, send them, record the outcomes. Returns the attempts made. */
