@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type CatalogueItem, CatalogueService, canonicalJson, type Domain, sha256Hex } from '@guangfo/catalogue';
+import { type CatalogueItem, CatalogueService, type Domain } from '@guangfo/catalogue';
 import type { CaseChannel, CaseFiling, CaseMaterial, MaterialEvidence } from '@guangfo/contracts';
-import { actorOf, AuditService, type FieldError, NODE_CONFIG, type NodeConfig, normalizeResidentId, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, canonicalJson, sha256Hex, type FieldError, NODE_CONFIG, type NodeConfig, normalizeResidentId, type UserPrincipal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { AFFAIRS_OPTIONS } from './affairs.tokens.js';
 import { caseActorOf } from './case-actor.js';

@@ -13,7 +13,7 @@ import {
   type CredentialType,
 } from './catalogue.schema.js';
 import { CatalogueSeedError, type SeedIssue } from './catalogue.errors.js';
-import { canonicalJson, sha256Hex } from './catalogue.hash.js';
+import { canonicalJson, sha256Hex } from '@guangfo/platform';
 import type { Catalogue, CatalogueSet } from './catalogue.types.js';
 import { VERSION_LABEL_PATTERN } from './common.schema.js';
 import { itemFileSchema, itemSchema, type CatalogueItem } from './item.schema.js';

@@ -6,7 +6,6 @@ export * from './catalogue.query.js';
 export * from './catalogue.compare.js';
 export * from './catalogue.coverage.js';
 export * from './catalogue.errors.js';
-export * from './catalogue.hash.js';
 export * from './catalogue.schema.js';
 export * from './catalogue.tokens.js';
 export * from './catalogue.types.js';

@@ -49,7 +49,8 @@ export { generateWebhookSecret, signWebhookBody, verifyWebhookSignature, type We
 export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks/webhook.policy.js';
 export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
-export { FileStore, sha256Hex, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
+export { canonicalJson, sha256Hex } from './crypto/digest.js';
+export { FileStore, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
 export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './files/file-interchange.js';
 export { FileReplicator, type ReplicationRequest, type ReplicationStatus, type ReplicatedListener } from './files/file-replicator.js';
 export { FILES_POLICY, filesPolicyFor, type FilesPolicy } from './files/files.policy.js';

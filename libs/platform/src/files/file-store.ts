@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -7,6 +7,7 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { CityRegistry } from '../cities/city-registry.js';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
+import { sha256Hex } from '../crypto/digest.js';
 import { sm3 } from '../crypto/sm3.js';
 import { platformError } from '../errors/platform-errors.js';
 import { type AllowedMediaType, checkMediaType, FILE_MAX_BYTES, sanitizeFileName } from './media-type.js';
@@ -62,8 +63,6 @@ const stored = (r: FileRow): StoredFile => ({
   replica: r.replica,
   createdAt: r.created_at.toISOString(),
 });
-
-export const sha256Hex = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /**
  * The node's own files, one bytea per file in `platform.file_blob` (see docs/files.md for why),
