@@ -3,6 +3,8 @@ import request from 'supertest';
 import { AdjustableClock, Clock } from '@guangfo/affairs';
 import {
   accessRules,
+  claimsOf,
+  identityBinding,
   type AffairsWorld,
   clerkQueue,
   concurrentDecisions,
@@ -29,7 +31,7 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
 
   beforeAll(async () => {
     cluster = await startEmbeddedCluster();
-    world = { cluster, token: (p) => cluster.tokenFor(p.city, p.username) };
+    world = { cluster, token: (p) => cluster.tokenWith(p.city, claimsOf(p)) };
   }, 120_000);
 
   afterAll(async () => {
@@ -49,6 +51,7 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
   it('不予受理, and a 差评 that opens a remediation in both cities', () => notAccepted(world), 60_000);
   it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 60_000);
   it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 60_000);
+  it('identity binding: a resident files only as their verified identity; a stranger\'s case linked to her account stays invisible to her', () => identityBinding(world), 60_000);
   it('two clerks deciding with the same If-Match: exactly one wins', () => concurrentDecisions(world), 60_000);
   it('the clerk queue: by deadline, filtered, cursor pages', () => clerkQueue(world), 60_000);
   it('a deadline across National Day (filed 2026-09-30, due 2026-10-20), near-due and overdue', () =>

@@ -108,9 +108,9 @@ describe('partner webhooks and cross-city files (embedded sandbox)', () => {
     it('subscribes with a secret shown once, and refuses bad URLs, unknown types and callers without the scope', async () => {
       const types = await asPartner().get('/api/v1/webhooks/event-types').expect(200);
       expect(types.body.items).toEqual(expect.arrayContaining([{ type: EVENT_TYPE, description: expect.any(String) }]));
-      const sub = await subscribe('/ok', ['ITEM-A']);
+      const sub = await subscribe('/ok', ['XK00101000']);
       expect(sub.secret).toMatch(/^whsec_/);
-      expect(sub).toMatchObject({ eventTypes: [EVENT_TYPE], itemCodes: ['ITEM-A'] });
+      expect(sub).toMatchObject({ eventTypes: [EVENT_TYPE], itemCodes: ['XK00101000'] });
       const list = await asPartner().get('/api/v1/webhooks/subscriptions').expect(200);
       const listed = (list.body.items as Record<string, unknown>[]).find((s) => s.id === sub.id);
       expect(listed).toBeDefined();
@@ -122,6 +122,17 @@ describe('partner webhooks and cross-city files (embedded sandbox)', () => {
       for (const url of ['http://partner.example.cn/hook', 'ftp://127.0.0.1/x', 'not-a-url']) {
         expectProblem(await asPartner().post('/api/v1/webhooks/subscriptions', { url, eventTypes: [EVENT_TYPE] }), 400, 'WEBHOOK_URL_NOT_ALLOWED');
       }
+      // SSRF, as found on the sandbox: metadata, private and link-local targets are refused even where
+      // loopback is allowed (a refused one that slipped through is deleted at once, before any delivery).
+      for (const url of ['https://169.254.169.254/latest', 'https://10.0.0.1/x', 'https://192.168.0.1/', 'https://[fe80::1]/', 'https://[::ffff:a9fe:a9fe]/']) {
+        const r = await asPartner().post('/api/v1/webhooks/subscriptions', { url, eventTypes: [EVENT_TYPE], itemCodes: ['GG00601000'] });
+        if (r.status === 201) await asPartner().delete(`/api/v1/webhooks/subscriptions/${r.body.id}`);
+        expectProblem(r, 400, 'WEBHOOK_URL_NOT_ALLOWED');
+      }
+      // Item scopes name catalogue items; an implementation code is stored as its base code.
+      const unknownItem = await asPartner().post('/api/v1/webhooks/subscriptions', { url: `${partnerUrl}/ok`, eventTypes: [EVENT_TYPE], itemCodes: ['XK00101000', 'NONE-NEVER'] });
+      expectProblem(unknownItem, 400, 'VALIDATION_FAILED');
+      expect(unknownItem.body.errors).toEqual([expect.objectContaining({ field: 'itemCodes.1', rule: 'catalogueItem' })]);
       expectProblem(await asPartner().post('/api/v1/webhooks/subscriptions', { url: `${partnerUrl}/ok`, eventTypes: ['e2e.no.such-type'] }), 400, 'WEBHOOK_UNKNOWN_EVENT_TYPE');
       expectProblem(await asPartner().post('/api/v1/webhooks/subscriptions', { url: `${partnerUrl}/ok`, eventTypes: [] }), 400, 'VALIDATION_FAILED');
       expectProblem(await api(GZ).post('/api/v1/webhooks/subscriptions').send({ url: `${partnerUrl}/ok`, eventTypes: [EVENT_TYPE] }), 401, 'UNAUTHENTICATED');
@@ -130,11 +141,11 @@ describe('partner webhooks and cross-city files (embedded sandbox)', () => {
     });
 
     it('delivers a committed event, signed so that the partner can verify it; nothing for a rolled-back change or another item', async () => {
-      const sub = await subscribe('/ok', ['ITEM-B']);
+      const sub = await subscribe('/ok', ['QT00101000']);
       const subject = `case-${randomBytes(4).toString('hex')}`;
-      await expect(enqueue(`${subject}-rolled-back`, 'ITEM-B', true)).rejects.toThrow('domain change failed');
-      expect(await enqueue(`${subject}-other-item`, 'ITEM-Z')).toMatchObject({ deliveries: 0 });
-      const { eventId, deliveries: n } = await enqueue(subject, 'ITEM-B');
+      await expect(enqueue(`${subject}-rolled-back`, 'QT00101000', true)).rejects.toThrow('domain change failed');
+      expect(await enqueue(`${subject}-other-item`, 'GF00101000')).toMatchObject({ deliveries: 0 });
+      const { eventId, deliveries: n } = await enqueue(subject, 'QT00101000');
       expect(n).toBe(1);
 
       const got = await waitFor('the signed delivery', async () => received.find((r) => r.path === '/ok' && r.body.includes(subject)));
@@ -150,7 +161,7 @@ describe('partner webhooks and cross-city files (embedded sandbox)', () => {
       expect(h['x-guangfo-signature']).toBe(`sha256=${createHmac('sha256', sub.secret).update(`${timestamp}.${got.body}`).digest('hex')}`);
       expect(verifyWebhookSignature({ secret: sub.secret, timestamp, body: got.body, signature: String(h['x-guangfo-signature']) })).toBe(true);
       expect(verifyWebhookSignature({ secret: 'whsec_wrong', timestamp, body: got.body, signature: String(h['x-guangfo-signature']) })).toBe(false);
-      expect(JSON.parse(got.body)).toEqual({ eventId, eventType: EVENT_TYPE, subject, itemCode: 'ITEM-B', city: GZ, occurredAt: expect.any(String), data: { caseId: subject, status: 'accepted' } });
+      expect(JSON.parse(got.body)).toEqual({ eventId, eventType: EVENT_TYPE, subject, itemCode: 'QT00101000', city: GZ, occurredAt: expect.any(String), data: { caseId: subject, status: 'accepted' } });
 
       const delivered = await waitFor('the delivery recorded as delivered', async () =>
         (await deliveries(`?status=delivered&subscriptionId=${sub.id}`)).items.find((d) => d.eventId === eventId));
@@ -165,7 +176,7 @@ describe('partner webhooks and cross-city files (embedded sandbox)', () => {
       flakyFailing = true;
       const sub = await subscribe('/flaky');
       const subject = `case-${randomBytes(4).toString('hex')}`;
-      const { eventId } = await enqueue(subject, 'ITEM-C');
+      const { eventId } = await enqueue(subject, 'GG01006000');
       const failed = await waitFor('the delivery to fail for good', async () =>
         (await deliveries('?status=failed')).items.find((d) => d.eventId === eventId && d.subscriptionId === sub.id), 30_000);
       expect(failed).toMatchObject({ status: 'failed', attempts: 4, lastStatusCode: 500 });
@@ -220,7 +231,7 @@ describe('partner webhooks and cross-city files (embedded sandbox)', () => {
       for (const x of all) await asPartner().delete(`/api/v1/webhooks/subscriptions/${x.id}`).expect(204);
       expectProblem(await asPartner().get(`/api/v1/webhooks/subscriptions/${sub.id}`), 404, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND');
       expect((await asPartner().get('/api/v1/webhooks/subscriptions').expect(200)).body.items).toHaveLength(0);
-      expect(await enqueue(`case-${randomBytes(4).toString('hex')}`, 'ITEM-Q')).toMatchObject({ deliveries: 0 });
+      expect(await enqueue(`case-${randomBytes(4).toString('hex')}`, 'GG01007000')).toMatchObject({ deliveries: 0 });
     });
   });
 

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  claimsOf,
+  identityBinding,
   accessRules,
   type AffairsWorld,
   clerkQueue,
@@ -24,7 +26,7 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
 
   beforeAll(async () => {
     cluster = await startKafkaCluster();
-    world = { cluster, token: (p) => cluster.tokenWith(p.city, { sub: p.username, role: p.role, ...(p.hall ? { hall: p.hall } : {}) }) };
+    world = { cluster, token: (p) => cluster.tokenWith(p.city, claimsOf(p)) };
   }, 180_000);
 
   afterAll(async () => {
@@ -38,6 +40,7 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
   it('不予受理, and a 差评 that opens a remediation in both cities', () => notAccepted(world), 90_000);
   it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 90_000);
   it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 90_000);
+  it('identity binding: a resident files only as their verified identity; a stranger\'s case linked to her account stays invisible to her', () => identityBinding(world), 90_000);
   it('two clerks deciding with the same If-Match: exactly one wins', () => concurrentDecisions(world), 90_000);
   it('the clerk queue: by deadline, filtered, cursor pages', () => clerkQueue(world), 90_000);
   it('免提交: a Foshan-issued credential replaces a material, verified at filing, seen verified in Guangzhou; a 20 MB scan reaches Guangzhou by claim check', () => mutualRecognitionAndClaimCheck(world), 180_000);

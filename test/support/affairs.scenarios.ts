@@ -20,12 +20,14 @@ export interface Person {
   city: string;
   role: 'resident' | 'clerk' | 'supervisor';
   hall?: string;
+  /** Residents: the real-name-verified identity their token carries (idv claim). */
+  identity?: { idNumber: string; name: string; assurance: 'real-name' };
 }
 
 /** People of seeds/demo/users.yaml (the Kafka suite mints tokens for the same subjects). */
 export const PEOPLE = {
-  fsResident: { username: 'fs-resident', city: FS, role: 'resident' },
-  gzResident: { username: 'gz-resident', city: GZ, role: 'resident' },
+  fsResident: { username: 'fs-resident', city: FS, role: 'resident', identity: { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' } },
+  gzResident: { username: 'gz-resident', city: GZ, role: 'resident', identity: { idNumber: '440106199001010013', name: '陈小明', assurance: 'real-name' } },
   fsClerk: { username: 'fs-clerk', city: FS, role: 'clerk', hall: 'FS-CC-01' },
   fsClerk2: { username: 'fs-clerk-2', city: FS, role: 'clerk', hall: 'FS-CC-01' },
   gzClerk: { username: 'gz-clerk', city: GZ, role: 'clerk', hall: 'GZ-TH-01' },
@@ -33,6 +35,9 @@ export const PEOPLE = {
   gzSupervisor: { username: 'gz-supervisor', city: GZ, role: 'supervisor', hall: 'GZ-TH-01' },
   fsSupervisor: { username: 'fs-supervisor', city: FS, role: 'supervisor', hall: 'FS-CC-01' },
 } satisfies Record<string, Person>;
+
+/** The claims of a person's token (residents: with their verified identity, when they have one). */
+export const claimsOf = (p: Person) => ({ sub: p.username, role: p.role, ...(p.hall ? { hall: p.hall } : {}), ...(p.identity ? { idv: p.identity } : {}) });
 
 /** Where the scenarios run, and how they get a token for a person. */
 export interface AffairsWorld {
@@ -49,7 +54,7 @@ export const hukouFiling = (over: Record<string, unknown> = {}) => ({
   itemCode: 'XK00201000',
   mode: 'proxy',
   administeringCity: GZ,
-  applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'fs-resident' },
+  applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'fs-resident', identityCheck: 'id-card-reader' },
   materials: [
     { materialId: 'household-register', file: pdf('household-register', 'a') },
     { materialId: 'id-card', file: pdf('id-card', 'b') },
@@ -143,7 +148,7 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   const replay = await fsClerk.post('/cases', hukouFiling(), { 'idempotency-key': key });
   expect(replay.status).toBe(200);
   expect(replay.body.id).toBe(filed.id);
-  expectProblem(await fsClerk.post('/cases', hukouFiling({ applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'someone-else' } }), { 'idempotency-key': key }), 409, 'CASE_IDEMPOTENCY_KEY_REUSED');
+  expectProblem(await fsClerk.post('/cases', hukouFiling({ applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'someone-else', identityCheck: 'id-card-reader' } }), { 'idempotency-key': key }), 409, 'CASE_IDEMPOTENCY_KEY_REUSED');
   const id: string = filed.id;
 
   // Guangzhou gets its copy; the intake step is Foshan's, not Guangzhou's.
@@ -332,7 +337,6 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
     itemCode: 'QR00101000',
     mode: 'online',
     administeringCity: GZ,
-    applicant: { name: '李小红', idNumber: FS_RESIDENT_ID },
     materials: [
       { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
       { materialId: 'contributions', file: pdf('contributions') },
@@ -341,7 +345,11 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
   };
   expectProblem(await resident.post('/cases', { ...body, mode: 'proxy' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
   expectProblem(await resident.post('/cases', { ...body, channel: 'window' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
-  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '李小红', idNumber: '440604199205050021' } }), 422, 'CASE_APPLICANT_INVALID');
+  // The applicant is the token's verified identity: filing as someone else is refused, whatever the body says.
+  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '王五', idNumber: '11010519491231002X' } }), 403, 'CASE_APPLICANT_NOT_SELF');
+  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '王五', idNumber: FS_RESIDENT_ID } }), 403, 'CASE_APPLICANT_NOT_SELF');
+  // Sending one's own identity is allowed (and redundant).
+  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '李小红', idNumber: FS_RESIDENT_ID }, materials: body.materials.slice(0, 2) }), 422, 'CASE_MATERIALS_INCOMPLETE');
   expectProblem(await resident.post('/cases', { ...body, materials: body.materials.slice(0, 2) }), 422, 'CASE_MATERIALS_INCOMPLETE');
   expectProblem(await resident.post('/cases', { ...body, materials: [...body.materials.slice(0, 2), { materialId: 'years', credential: { type: 'ID_CARD', id: 'x', document: {} } }] }), 422, 'CASE_MATERIALS_INVALID');
   const filed = ok(await resident.post('/cases', body), 201);
@@ -371,7 +379,7 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
     mode: 'joint',
     administeringCity: FS,
     applicantCity: GZ,
-    applicant: { name: '陈小明', idNumber: '440106199001010013', sub: 'gz-resident' },
+    applicant: { name: '陈小明', idNumber: '440106199001010013', sub: 'gz-resident', identityCheck: 'id-card-inspection' },
     materials: [
       { materialId: 'id-card', file: pdf('id-card', 'a') },
       { materialId: 'photo', file: pdf('photo', 'b') },
@@ -429,20 +437,29 @@ export const accessRules = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await (await as(w, PEOPLE.fsClerk)).post(`/cases/${id}/withdraw`, {}), 403, 'FORBIDDEN_ROLE');
   expectProblem(await resident.get('/cases/00000000-0000-4000-8000-000000000000'), 404, 'CASE_NOT_FOUND');
 
-  // Partners: without cases:read 403; with it, names and ID numbers masked, no notes.
+  // Partners: without cases:read 403; with it, only the cases of the items granted to them (others look
+  // absent), with names and ID numbers masked and no notes.
   const noScope = `it-partner-noscope-${randomUUID()}`;
   const withScope = `it-partner-cases-${randomUUID()}`;
-  await w.cluster.query(GZ, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, 'no scope', $2, $3, $4), ($5, 'reader', $2, $6, $7)`, [
-    `p-${noScope.slice(-12)}`, GZ, hashApiKey(noScope), ['credentials:verify'], `p-${withScope.slice(-12)}`, hashApiKey(withScope), ['cases:read'],
+  const otherItems = `it-partner-other-${randomUUID()}`;
+  await w.cluster.query(GZ, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants) VALUES ($1, 'no scope', $2, $3, $4, '{}'), ($5, 'reader', $2, $6, $7, $8), ($9, 'reader of other items', $2, $10, $7, $11)`, [
+    `p-${noScope.slice(-12)}`, GZ, hashApiKey(noScope), ['credentials:verify'], `p-${withScope.slice(-12)}`, hashApiKey(withScope), ['cases:read'], ['XK00201000'],
+    `p-${otherItems.slice(-12)}`, hashApiKey(otherItems), ['QR00101000'],
   ]);
   const partner = (key: string) => request(w.cluster.baseUrl(GZ)).get(`/api/v1/cases/${id}`).set('x-api-key', key);
   expectProblem(await partner(noScope), 403, 'FORBIDDEN_SCOPE');
+  expectProblem(await partner(otherItems), 404, 'CASE_NOT_FOUND');
+  const otherList = await request(w.cluster.baseUrl(GZ)).get('/api/v1/cases?limit=100').set('x-api-key', otherItems);
+  expect(otherList.status).toBe(200);
+  expect(otherList.body.items.every((i: any) => i.itemCode === 'QR00101000')).toBe(true);
   const seen = ok(await partner(withScope));
   expect(seen.applicant).toEqual({ name: '李*红', idNumber: '440***********002X' });
   expect(seen.notes).toBeUndefined();
   expect(seen.timeline[0].actor.id).toBe('***');
-  const list = await request(w.cluster.baseUrl(GZ)).get('/api/v1/cases?limit=5').set('x-api-key', withScope);
+  const list = await request(w.cluster.baseUrl(GZ)).get('/api/v1/cases?limit=100').set('x-api-key', withScope);
   expect(list.status).toBe(200);
+  expect(list.body.items.map((i: any) => i.id)).toContain(id);
+  expect(list.body.items.every((i: any) => i.itemCode === 'XK00201000')).toBe(true);
   expectProblem(await request(w.cluster.baseUrl(GZ)).post(`/api/v1/cases/${id}/accept`).set('x-api-key', withScope).set('if-match', '"2"').send({}), 403, 'FORBIDDEN_SCOPE');
 
   // A clerk sees the case, but not the other city's notes, and only a masked ID number.
@@ -453,6 +470,50 @@ export const accessRules = async (w: AffairsWorld): Promise<void> => {
   // Reads and denied reads are audited.
   const audited = await w.cluster.query<{ actor: string; outcome: string }>(GZ, `SELECT actor, outcome FROM platform.audit_log WHERE resource = $1 AND action = 'case.read'`, [`case:${id}`]);
   expect(audited).toEqual(expect.arrayContaining([{ actor: 'resident:gz-resident', outcome: 'denied' }, { actor: 'clerk:gz-clerk', outcome: 'success' }]));
+};
+
+/**
+ * Identity binding, written as the attacks that used to work: a clerk files a stranger's case and
+ * links it to a resident's account; a resident without a verified identity files online. The
+ * stranger's ID number never reaches the resident, and the account is linked only when its
+ * verified identity is the applicant's.
+ */
+export const identityBinding = async (w: AffairsWorld): Promise<void> => {
+  const fsClerk = await as(w, PEOPLE.fsClerk);
+  const fsResident = await as(w, PEOPLE.fsResident);
+  const STRANGER_ID = '11010519491231002X';
+  // A window filing must say how identity was checked in person.
+  const noCheck = await fsClerk.post('/cases', hukouFiling({ applicant: { name: '王五', idNumber: STRANGER_ID, sub: 'fs-resident' } }));
+  expectProblem(noCheck, 422, 'CASE_APPLICANT_INVALID');
+  expect(noCheck.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'applicant.identityCheck' })]));
+  expectProblem(await fsClerk.post('/cases', hukouFiling({ applicant: undefined })), 422, 'CASE_APPLICANT_INVALID');
+  const strangers = ok(await fsClerk.post('/cases', hukouFiling({ applicant: { name: '王五', idNumber: STRANGER_ID, sub: 'fs-resident', identityCheck: 'id-card-reader' } })), 201);
+  // The account named by the clerk is not this applicant: the case does not exist for it.
+  const read = await fsResident.get(`/cases/${strangers.id}`);
+  expectProblem(read, 404, 'CASE_NOT_FOUND');
+  expect(JSON.stringify(read.body)).not.toContain(STRANGER_ID);
+  const mine = ok(await fsResident.get('/cases?limit=100'));
+  expect(mine.items.map((i: any) => i.id)).not.toContain(strangers.id);
+  expect(JSON.stringify(mine)).not.toContain(STRANGER_ID);
+  expectProblem(await fsResident.post(`/cases/${strangers.id}/withdraw`, {}), 404, 'CASE_NOT_FOUND');
+  // The clerk's view records the in-person check on the filing entry.
+  const clerkView = ok(await fsClerk.get(`/cases/${strangers.id}`));
+  expect(clerkView.timeline[0].detail.identityCheck).toBe('in-person:id-card-reader');
+  expect(clerkView.applicant.idNumber).toBe('110***********002X');
+  // Her own window filing, linked to her account, is hers: shown unmasked.
+  const hers = ok(await fsClerk.post('/cases', hukouFiling()), 201);
+  expect(ok(await fsResident.get(`/cases/${hers.id}`)).applicant.idNumber).toBe(FS_RESIDENT_ID);
+  // A token without a verified identity cannot file online, and owns nothing.
+  const unverified = await as(w, { username: 'fs-resident', city: FS, role: 'resident' });
+  const online = { itemCode: 'QR00101000', mode: 'online', administeringCity: GZ, materials: [
+    { materialId: 'residence-permit', file: pdf('residence-permit', 'c') }, { materialId: 'contributions', file: pdf('contributions') }, { materialId: 'years', file: pdf('years', 'b') },
+  ] };
+  expectProblem(await unverified.post('/cases', online), 403, 'CASE_IDENTITY_NOT_VERIFIED');
+  expectProblem(await unverified.get(`/cases/${hers.id}`), 404, 'CASE_NOT_FOUND');
+  // Online filings carry the token's identity and say so.
+  const filed = ok(await fsResident.post('/cases', online), 201);
+  expect(filed.applicant).toMatchObject({ name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'fs-resident' });
+  expect(filed.timeline[0].detail.identityCheck).toBe('token:real-name');
 };
 
 /** Two clerks decide at once with the same If-Match: exactly one wins, the other gets 412. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import request from 'supertest';
 import { processExchange } from '@guangfo/platform';
@@ -13,10 +14,19 @@ const DEMO_USERS: Record<string, Record<string, string>> = {
   '440600': { resident: 'fs-resident', clerk: 'fs-clerk', admin: 'fs-admin', supervisor: 'fs-supervisor' },
 };
 
+export interface TokenClaims {
+  sub: string;
+  role: string;
+  hall?: string;
+  idv?: { idNumber: string; name: string; assurance: string };
+}
+
 export interface EmbeddedCluster extends TestCluster {
   sandbox: Sandbox;
   /** A token for any demo user of seeds/demo/users.yaml. */
   tokenFor(city: string, username: string): Promise<string>;
+  /** A token with exactly these claims, signed by the sandbox's demo identity provider. */
+  tokenWith(city: string, claims: TokenClaims): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -25,16 +35,21 @@ export const startEmbeddedCluster = async (cities = ['440100', '440600'], option
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-e2e-'));
   const ports: Record<string, number> = {};
   for (const c of cities) ports[c] = await freePort();
-  const sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent', catalogueDirs: options.catalogueDirs });
+  // Test partners' webhook receivers listen on loopback: allowed here by the explicit setting.
+  const sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent', catalogueDirs: options.catalogueDirs, webhookLoopback: true });
   await sandbox.start();
   const pools = new Map<string, pg.Pool>();
   const baseUrl = (city: string) => `http://127.0.0.1:${ports[city]}`;
   const tokenFor = async (city: string, username: string) =>
     ((await request(baseUrl(city)).post('/api/v1/auth/token').send({ username }).expect(200)).body as { accessToken: string }).accessToken;
+  const jwt = new JwtService();
+  const tokenWith = (city: string, claims: TokenClaims) =>
+    jwt.signAsync({ ...claims, city }, { algorithm: 'ES256', privateKey: sandbox.demo.privateKeyPem, issuer: sandbox.demo.issuer, audience: 'guangfo-api', expiresIn: 600 });
   return {
     transport: 'embedded',
     sandbox,
     baseUrl,
+    tokenWith,
     stopNode: (city) => sandbox.stopNode(city),
     startNode: async (city) => {
       await sandbox.startNode(city);

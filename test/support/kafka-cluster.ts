@@ -25,7 +25,7 @@ export const itDatabase = (city: string): string => `${process.env.IT_DATABASE_P
 export interface KafkaCluster extends TestCluster {
   kafka: Kafka;
   /** A token from the test identity provider for any subject. */
-  tokenWith(city: string, claims: { sub: string; role: string; hall?: string }): Promise<string>;
+  tokenWith(city: string, claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -96,6 +96,8 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     RELAY_POLL_MS: '100',
     EVENT_RETRY_BASE_MS: '50',
     PEER_API_BASE_URLS: cities.map((c) => `${c}=http://127.0.0.1:${ports[c]}`).join(','),
+    // The peers are on this machine: node-to-node calls may use loopback (explicit, as in production it is off).
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
   });
 
   const startNode = async (city: string) => {
@@ -123,7 +125,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   for (const city of cities) ports[city] = await freePort();
   for (const city of cities) await startNode(city);
 
-  const tokenWith = (city: string, claims: { sub: string; role: string; hall?: string }) =>
+  const tokenWith = (city: string, claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } }) =>
     jwt.signAsync({ ...claims, city }, { algorithm: 'ES256', privateKey: idpKey, issuer: 'guangfo-idp-it', audience: 'guangfo-api', expiresIn: 600 });
 
   return {

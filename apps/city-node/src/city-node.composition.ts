@@ -2,7 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { AffairsInit1764547200000, AffairsModule } from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService } from '@guangfo/catalogue';
 import { CredentialsInit1764374400000, CredentialsModule } from '@guangfo/credentials';
-import { type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, NODE_IDENTITY, type NodeConfig, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
+import { type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig, PartnerCaseGrants1796256000000, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
 
 type Migration = new () => unknown;
 
@@ -21,7 +21,7 @@ export const DOMAINS: DomainEntry[] = [
 ];
 
 /** Every migration of every domain, in one list (each domain owns its schema). */
-export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, ...DOMAINS.flatMap((d) => d.migrations)];
+export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, PartnerCaseGrants1796256000000, ...DOMAINS.flatMap((d) => d.migrations)];
 
 /** The composition root of a city node running every domain in one process. */
 export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {
@@ -44,6 +44,19 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
           domains: ['platform', ...DOMAINS.map((d) => d.name)],
         }),
       },
+    },
+    itemCodes: {
+      provide: ITEM_CODES,
+      inject: [CatalogueService],
+      useFactory: (c: CatalogueService): ItemCodes => ({
+        baseCodeOf: (code) => {
+          try {
+            return c.getItem(code).code;
+          } catch {
+            return undefined;
+          }
+        },
+      }),
     },
     domains: modules,
   };

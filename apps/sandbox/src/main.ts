@@ -11,6 +11,7 @@ const envSchema = z.object({
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  SANDBOX_WEBHOOK_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 /** `npm start`: every city of the registry, each on its own port, embedded PostgreSQL, embedded transport. */
@@ -24,7 +25,7 @@ const main = async (): Promise<void> => {
   const ports: Record<string, number> = env.SANDBOX_PORTS
     ? Object.fromEntries(env.SANDBOX_PORTS.split(',').map((p) => p.split('=')).map(([c, n]) => [c, Number(n)]))
     : Object.fromEntries(registry.all().map((c, i) => [c.code, env.SANDBOX_BASE_PORT + i]));
-  const sandbox = new Sandbox({ dataDir: env.SANDBOX_DATA_DIR, ports, host: env.SANDBOX_HOST, pgPort: env.SANDBOX_PG_PORT, logLevel: env.LOG_LEVEL });
+  const sandbox = new Sandbox({ dataDir: env.SANDBOX_DATA_DIR, ports, host: env.SANDBOX_HOST, pgPort: env.SANDBOX_PG_PORT, logLevel: env.LOG_LEVEL, webhookLoopback: env.SANDBOX_WEBHOOK_LOOPBACK });
   await sandbox.start();
   const stop = () => {
     sandbox.stop().then(() => process.exit(0), () => process.exit(1));

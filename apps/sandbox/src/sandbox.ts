@@ -33,6 +33,8 @@ export interface SandboxOptions {
   announceIntervalMs?: number;
   /** Per-city catalogue directory (default seeds/catalogue for every city). */
   catalogueDirs?: Record<string, string>;
+  /** Allow partner webhooks to loopback endpoints (off unless asked for: SANDBOX_WEBHOOK_LOOPBACK=true). */
+  webhookLoopback?: boolean;
 }
 
 /**
@@ -45,7 +47,8 @@ export class Sandbox {
   private readonly nodes = new Map<string, NestExpressApplication>();
   private readonly seeds: string;
   private readonly secrets: z.infer<typeof secretsSchema>;
-  private readonly demo: DemoIdentity;
+  /** The demo identity provider (its key signs the demo users' tokens). */
+  readonly demo: DemoIdentity;
 
   constructor(private readonly o: SandboxOptions) {
     this.seeds = resolve(o.seedsDir ?? 'seeds');
@@ -88,6 +91,9 @@ export class Sandbox {
       retryBaseMs: 50,
       nodeVersion: NODE_VERSION,
       peerApiBaseUrls: Object.fromEntries(Object.entries(this.o.ports).map(([c, port]) => [c, `http://${this.o.host ?? '127.0.0.1'}:${port}`])),
+      // The sandbox's peers are on this machine: node-to-node calls may use loopback (nothing else private).
+      outbound: { allowLoopback: true, allowedNetworks: [] },
+      webhookLoopback: this.o.webhookLoopback ?? false,
     };
   }
 
@@ -126,9 +132,9 @@ export class Sandbox {
     const ds = app.get(DataSource);
     for (const p of this.demo.directory.partners.filter((x) => x.city === city)) {
       await ds.query(
-        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name`,
-        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes],
+        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name, case_item_grants = EXCLUDED.case_item_grants`,
+        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes, p.caseItems],
       );
     }
   }

@@ -13,6 +13,8 @@ export const AFFAIRS_ERROR_CODES = [
   'CASE_MATERIALS_INCOMPLETE',
   'CASE_CREDENTIAL_REJECTED',
   'CASE_APPLICANT_INVALID',
+  'CASE_APPLICANT_NOT_SELF',
+  'CASE_IDENTITY_NOT_VERIFIED',
   'CASE_SUPPLEMENT_ALREADY_REQUESTED',
   'CASE_SUPPLEMENT_INVALID',
   'CASE_REASON_REQUIRED',
@@ -41,6 +43,8 @@ export const describeAffairsError = (code: AffairsErrorCode): ErrorDescriptor =>
     case 'CASE_MATERIALS_INCOMPLETE': return { status: 422, titleZh: '申请材料不齐全', titleEn: 'Required materials are missing' };
     case 'CASE_CREDENTIAL_REJECTED': return { status: 422, titleZh: '电子证照核验未通过', titleEn: 'A presented credential did not verify' };
     case 'CASE_APPLICANT_INVALID': return { status: 422, titleZh: '申请人信息无效', titleEn: 'Invalid applicant' };
+    case 'CASE_APPLICANT_NOT_SELF': return { status: 403, titleZh: '居民只能以本人身份申请', titleEn: 'Residents file only as themselves' };
+    case 'CASE_IDENTITY_NOT_VERIFIED': return { status: 403, titleZh: '未完成实名认证，不能在线申请', titleEn: 'A real-name-verified identity is required to file online' };
     case 'CASE_SUPPLEMENT_ALREADY_REQUESTED': return { status: 409, titleZh: '补正材料应一次性告知', titleEn: 'A supplement request was already made (one notice per case)' };
     case 'CASE_SUPPLEMENT_INVALID': return { status: 422, titleZh: '补正内容无效', titleEn: 'Invalid supplement' };
     case 'CASE_REASON_REQUIRED': return { status: 422, titleZh: '需要说明理由', titleEn: 'A reason is required' };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CatalogueItem, CatalogueService, type Domain } from '@guangfo/catalogue';
-import type { CaseChannel, CaseFiling, CaseMaterial, MaterialEvidence } from '@guangfo/contracts';
+import type { CaseChannel, CaseFiling, CaseMaterial, IdentityCheck, MaterialEvidence } from '@guangfo/contracts';
 import { actorOf, AuditService, canonicalJson, sha256Hex, type FieldError, NODE_CONFIG, type NodeConfig, normalizeResidentId, type UserPrincipal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { AFFAIRS_OPTIONS } from './affairs.tokens.js';
@@ -65,7 +65,7 @@ export class CaseFilingService {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw affairsError('CASE_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 characters of A–Z a–z 0–9 _ . : -');
     }
-    const { filing, idNumber } = this.prepare(p, dto);
+    const { filing, idNumber, identityCheck } = this.prepare(p, dto);
     await this.evidence.check(p, this.submitted(filing.materials, dto.materials), idNumber);
     const requestHash = sha256Hex(canonicalJson(dto));
     const caseId = randomUUID();
@@ -90,7 +90,7 @@ export class CaseFilingService {
         fromState: null,
         toState: 'submitted' as const,
         reasonCode: filing.channel === 'window' ? 'FILED_AT_WINDOW' : filing.channel === 'online' ? 'FILED_ONLINE' : 'FILED_AT_TERMINAL',
-        detail: { mode: filing.mode, channel: filing.channel },
+        detail: { mode: filing.mode, channel: filing.channel, identityCheck },
       };
       const c = fileCase(caseId, filing, entry);
       await this.ledger.create(em, c, entry, { authorCity: this.config.cityCode, idNumber, localHall: p.role === 'clerk' ? (p.hall ?? null) : null });
@@ -108,7 +108,7 @@ export class CaseFilingService {
   }
 
   /** Checks the request against the catalogue and builds the filing. Throws 4xx problems. */
-  private prepare(p: UserPrincipal, dto: FileCaseDto): { filing: CaseFiling; idNumber: string } {
+  private prepare(p: UserPrincipal, dto: FileCaseDto): { filing: CaseFiling; idNumber: string; identityCheck: IdentityCheck } {
     const here = this.config.cityCode;
     const view = this.catalogue.getItem(dto.itemCode);
     const item = view as CatalogueItem;
@@ -140,16 +140,12 @@ export class CaseFilingService {
         { allowedRoutes: allowed },
       );
     }
-    const idNumber = normalizeResidentId(dto.applicant.idNumber, { now: this.clock.now() });
-    if (!idNumber) {
-      throw affairsError('CASE_APPLICANT_INVALID', 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)', undefined, [
-        { field: 'applicant.idNumber', rule: 'isResidentId', message: 'invalid 公民身份号码 (check digit, birth date or region)' },
-      ]);
-    }
+    const applicant = this.applicant(p, dto);
     const participants = [...new Set([here, route.receivedBy, route.administeredBy, route.from, ...(dto.mode === 'joint' ? [route.to] : [])])];
     const impl = (city: string) => item.implementations.find((i) => i.city === city)!.code;
     return {
-      idNumber,
+      idNumber: applicant.idNumber,
+      identityCheck: applicant.identityCheck,
       filing: {
         itemCode: item.code,
         itemName: item.name,
@@ -164,11 +160,47 @@ export class CaseFilingService {
         requiresIntake: dto.mode === 'proxy' || (dto.mode === 'joint' && route.receivedBy !== route.administeredBy),
         receivingHall: !resident && route.receivedBy === here ? (p.hall ?? null) : null,
         implementationCodes: { receiving: impl(route.receivedBy), administering: impl(route.administeredBy) },
-        applicant: { sub: resident ? p.sub : (dto.applicant.sub ?? null), name: dto.applicant.name.trim(), idNumber },
+        applicant: { sub: applicant.sub, name: applicant.name, idNumber: applicant.idNumber },
         materials: this.materials(item, dto.materials),
         timeLimits: { committed: item.timeLimits.committed, legal: item.timeLimits.legal },
       },
     };
+  }
+
+  /**
+   * Who applies. A resident applies as the real-name-verified identity in their token, never as
+   * whatever a body says; a clerk at a window records the applicant's document and how identity
+   * was checked in person. A clerk-named resident account is kept as a link candidate only: the
+   * account sees the case only while its verified identity is the applicant's (see CaseAccess).
+   */
+  private applicant(p: UserPrincipal, dto: FileCaseDto): { sub: string | null; name: string; idNumber: string; identityCheck: IdentityCheck } {
+    if (p.role === 'resident') {
+      if (!p.identity) throw affairsError('CASE_IDENTITY_NOT_VERIFIED', 'the token carries no real-name-verified identity (idv); complete 实名认证 with the identity provider');
+      const a = dto.applicant;
+      if (a) {
+        const claimed = normalizeResidentId(a.idNumber ?? '', { now: this.clock.now() });
+        if (claimed !== p.identity.idNumber || (a.name !== undefined && a.name.trim() !== p.identity.name)) {
+          throw affairsError('CASE_APPLICANT_NOT_SELF', 'a resident files as their own verified identity; leave applicant out', undefined, [
+            { field: 'applicant', rule: 'isSelf', message: 'must be the verified identity of the token (or left out)' },
+          ]);
+        }
+      }
+      return { sub: p.sub, name: p.identity.name, idNumber: p.identity.idNumber, identityCheck: `token:${p.identity.assurance}` };
+    }
+    const a = dto.applicant;
+    if (!a) throw affairsError('CASE_APPLICANT_INVALID', 'applicant is required when a clerk files at a window', undefined, [{ field: 'applicant', rule: 'required', message: 'applicant is required' }]);
+    const idNumber = normalizeResidentId(a.idNumber, { now: this.clock.now() });
+    if (!idNumber) {
+      throw affairsError('CASE_APPLICANT_INVALID', 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)', undefined, [
+        { field: 'applicant.idNumber', rule: 'isResidentId', message: 'invalid 公民身份号码 (check digit, birth date or region)' },
+      ]);
+    }
+    if (!a.identityCheck) {
+      throw affairsError('CASE_APPLICANT_INVALID', 'a window filing records how the applicant\'s identity was checked in person', undefined, [
+        { field: 'applicant.identityCheck', rule: 'required', message: 'one of id-card-reader, id-card-inspection, face-match' },
+      ]);
+    }
+    return { sub: a.sub ?? null, name: a.name.trim(), idNumber, identityCheck: `in-person:${a.identityCheck}` };
   }
 
   /** Pairs each recorded material's evidence with what was submitted for it (credential documents). */

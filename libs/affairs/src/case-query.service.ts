@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CASE_STATES, type CaseState } from '@guangfo/contracts';
-import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, PartnerGrants, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { CaseReply } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';
 import { type CaseDetailView, type CaseSummaryView, detailView, summaryView, type Viewer, viewerFor } from './case.views.js';
+
+/** Decides, row by row, what one principal sees (see viewerFor). */
+export type CaseAccess = (row: CaseRow) => Viewer | null;
 import { CaseDeadlines, NEAR_DUE_WORKING_DAYS } from './case-deadlines.service.js';
 import { PAUSED_STATES } from './domain/case.aggregate.js';
 import type { PiiCipher } from './pii.cipher.js';
@@ -43,12 +46,19 @@ export class CaseQueryService {
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
     @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly grants: PartnerGrants,
   ) {}
+
+  /** Object-level access for one principal (partner grants looked up once). */
+  async access(p: Principal, em?: EntityManager): Promise<CaseAccess> {
+    const partnerItems = p.kind === 'partner' ? await this.grants.caseItems(p, em) : undefined;
+    return (row) => viewerFor(p, row, { applicantIdNumber: () => this.cipher.decrypt(row.applicant_id_cipher), ...(partnerItems ? { partnerItems } : {}) });
+  }
 
   async get(p: Principal, id: string): Promise<CaseReply<CaseDetailView>> {
     const view = await this.dataSource.transaction(async (em) => {
       const row = await this.repo.find(em, id);
-      const viewer = row && viewerFor(p, row);
+      const viewer = row && (await this.access(p, em))(row);
       if (!row || !viewer) return null;
       const v = await this.detail(em, row, viewer);
       await this.audit.record({ actor: actorOf(p), action: 'case.read', resource: `case:${id}`, outcome: 'success', detail: { version: v.version } }, em);
@@ -88,6 +98,8 @@ export class CaseQueryService {
       where.push(sql(`$${params.length}`));
     };
     if (p.kind === 'user' && p.role === 'resident') add((n) => `applicant_sub = ${n}`, p.sub);
+    const access = await this.access(p);
+    if (p.kind === 'partner') add((n) => `item_code = ANY(${n}::text[])`, [...(await this.grants.caseItems(p))]);
     if (q.state) {
       const states = q.state.split(',');
       const unknown = states.filter((s) => !CASE_STATES.includes(s as CaseState));
@@ -124,7 +136,7 @@ export class CaseQueryService {
       const points = await this.repo.points(em, page.map((r) => r.id));
       const now = this.deadlines.clock.now();
       const items = page.flatMap((row) => {
-        const viewer = viewerFor(p, row);
+        const viewer = access(row);
         if (!viewer) return [];
         const deadline = this.deadlines.of(row.aggregate, points.get(row.id) ?? [], now);
         return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) })];

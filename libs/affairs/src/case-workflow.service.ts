@@ -9,7 +9,7 @@ import { AFFAIRS_DOMAIN, CaseLedger } from './case-ledger.service.js';
 import { CaseQueryService } from './case-query.service.js';
 import { CaseReply, parseIfMatch } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';
-import { type CaseDetailView, type Viewer, viewerFor } from './case.views.js';
+import type { CaseDetailView, Viewer } from './case.views.js';
 import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
 import type { PiiCipher } from './pii.cipher.js';
@@ -166,7 +166,7 @@ export class CaseWorkflowService {
 
   private async locked(em: EntityManager, p: UserPrincipal, id: string): Promise<{ row: CaseRow; viewer: Viewer } | null> {
     const row = await this.repo.find(em, id, true);
-    const viewer = row && viewerFor(p, row);
+    const viewer = row && (await this.queries.access(p, em))(row);
     return row && viewer ? { row, viewer } : null;
   }
 

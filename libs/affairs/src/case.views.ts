@@ -10,11 +10,26 @@ export type Viewer =
   | { kind: 'staff'; role: 'clerk' | 'supervisor'; sub: string; city: string; hall?: string }
   | { kind: 'partner'; id: string };
 
-/** The viewer a principal is for a case, or null when the case must look like it does not exist. */
-export const viewerFor = (p: Principal, row: Pick<CaseRow, 'applicant_sub'>): Viewer | null => {
-  if (p.kind === 'partner') return p.scopes.includes('cases:read') ? { kind: 'partner', id: p.id } : null;
+/** What access to a case depends on besides the principal and the row (looked up by CaseQueryService). */
+export interface AccessFacts {
+  /** The applicant's clear ID number (decrypted only when a resident's account is linked to the case). */
+  applicantIdNumber: () => string;
+  /** Partners: the catalogue items whose cases they may read (granted or subscribed). */
+  partnerItems?: ReadonlySet<string>;
+}
+
+/**
+ * The viewer a principal is for a case, or null when the case must look like it does not exist.
+ * - A resident is the owner only when the case is linked to their account AND their token's
+ *   verified identity is the applicant's: a clerk who links a stranger's case to an account does
+ *   not show that stranger's data to it.
+ * - A partner with `cases:read` sees only the cases of the items it is granted or subscribed to.
+ */
+export const viewerFor = (p: Principal, row: Pick<CaseRow, 'applicant_sub' | 'item_code'>, facts: AccessFacts): Viewer | null => {
+  if (p.kind === 'partner') return p.scopes.includes('cases:read') && facts.partnerItems?.has(row.item_code) ? { kind: 'partner', id: p.id } : null;
   switch (p.role) {
-    case 'resident': return row.applicant_sub === p.sub ? { kind: 'owner', sub: p.sub } : null;
+    case 'resident':
+      return row.applicant_sub === p.sub && p.identity !== undefined && facts.applicantIdNumber() === p.identity.idNumber ? { kind: 'owner', sub: p.sub } : null;
     case 'clerk':
     case 'supervisor':
       // The guard checked the caller belongs to this node's city; every case stored here involves this city.

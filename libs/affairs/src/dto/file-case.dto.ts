@@ -1,9 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { CASE_CHANNELS, CASE_MODES, type CaseChannel, type CaseMode } from '@guangfo/contracts';
 import { MaterialSubmissionDto } from './material.dto.js';
 
+/** How a window clerk checked the applicant's identity in person (recorded on the case). */
+export const IDENTITY_CHECK_METHODS = ['id-card-reader', 'id-card-inspection', 'face-match'] as const;
+export type IdentityCheckMethod = (typeof IDENTITY_CHECK_METHODS)[number];
+
+/**
+ * The applicant. Residents filing online do not send it: the applicant is the real-name-verified
+ * identity in their token. Clerks filing at a window send it, with how identity was checked in person.
+ */
 export class ApplicantDto {
   @ApiProperty({ example: '李小红', maxLength: 100 })
   @IsString() @MinLength(1) @MaxLength(100)
@@ -13,7 +21,18 @@ export class ApplicantDto {
   @IsString() @MinLength(15) @MaxLength(20)
   idNumber: string;
 
-  @ApiPropertyOptional({ example: 'fs-resident', description: 'Clerks: the applicant\'s resident account, so they can follow the case online. Residents file for themselves (ignored).' })
+  @ApiPropertyOptional({
+    enum: IDENTITY_CHECK_METHODS,
+    example: 'id-card-reader',
+    description: 'Clerks (required): how the applicant\'s identity was checked in person — id-card-reader 二代证读卡, id-card-inspection 证件原件核验, face-match 人证比对',
+  })
+  @IsOptional() @IsIn(IDENTITY_CHECK_METHODS)
+  identityCheck?: IdentityCheckMethod;
+
+  @ApiPropertyOptional({
+    example: 'fs-resident',
+    description: 'Clerks: the applicant\'s resident account, so they can follow the case online. The link takes effect only for an account whose verified identity (实名认证) is this applicant\'s.',
+  })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
   sub?: string;
 }
@@ -40,9 +59,9 @@ export class FileCaseDto {
   @IsOptional() @IsIn(CASE_CHANNELS)
   channel?: CaseChannel;
 
-  @ApiProperty({ type: ApplicantDto })
-  @ValidateNested() @Type(() => ApplicantDto)
-  applicant: ApplicantDto;
+  @ApiPropertyOptional({ type: ApplicantDto, description: 'Clerks at a window: required. Residents: leave out (the applicant is the verified identity of the token); if sent it must be that identity.' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ApplicantDto)
+  applicant?: ApplicantDto;
 
   @ApiProperty({
     type: [MaterialSubmissionDto],

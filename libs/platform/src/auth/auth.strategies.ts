@@ -5,6 +5,7 @@ import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { normalizeResidentId } from '../identifiers/resident-id.js';
 import { hashApiKey } from './api-key.hash.js';
 import { USER_ROLES, type PartnerPrincipal, type UserPrincipal } from './principal.js';
 
@@ -16,6 +17,14 @@ const claimsSchema = z.object({
   city: z.string().regex(/^\d{6}$/),
   hall: z.string().optional(),
   name: z.string().optional(),
+  /** The provider's real-name verification of a resident (实名认证): ID number and name. */
+  idv: z
+    .object({
+      idNumber: z.string().max(20),
+      name: z.string().min(1).max(100),
+      assurance: z.enum(['real-name', 'face']),
+    })
+    .optional(),
 });
 
 export const strategyNames = (cityCode: string) => ({ jwt: `jwt-${cityCode}`, apiKey: `api-key-${cityCode}` });
@@ -44,7 +53,15 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
     validate(payload: unknown): UserPrincipal | false {
       const c = claimsSchema.safeParse(payload);
       if (!c.success) return false;
-      return { kind: 'user', ...(c.data as Omit<UserPrincipal, 'kind'>) };
+      const { idv, ...claims } = c.data;
+      const principal: UserPrincipal = { kind: 'user', ...(claims as Omit<UserPrincipal, 'kind' | 'identity'>) };
+      if (idv !== undefined) {
+        // Only residents carry an identity, and only a valid GB 11643 number is believed.
+        const idNumber = normalizeResidentId(idv.idNumber);
+        if (principal.role !== 'resident' || !idNumber) return false;
+        principal.identity = { idNumber, name: idv.name.trim(), assurance: idv.assurance };
+      }
+      return principal;
     }
   }
 

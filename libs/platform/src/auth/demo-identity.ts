@@ -15,7 +15,15 @@ const demoSchema = z.object({
     }),
   ),
   partners: z.array(
-    z.object({ id: z.string(), city: z.string().regex(/^\d{6}$/), name: z.string(), apiKey: z.string().min(16), scopes: z.array(z.string()) }),
+    z.object({
+      id: z.string(),
+      city: z.string().regex(/^\d{6}$/),
+      name: z.string(),
+      apiKey: z.string().min(16),
+      scopes: z.array(z.string()),
+      /** Catalogue items whose cases the partner may read (besides the items its webhooks subscribe to). */
+      caseItems: z.array(z.string()).default([]),
+    }),
   ),
 });
 export type DemoDirectory = z.infer<typeof demoSchema>;

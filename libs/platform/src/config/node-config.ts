@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type OutboundPolicy, parseAllowedNetworks } from '../outbound/outbound-policy.js';
 import { readSecret } from './secret.js';
 
 /** The resolved configuration of one city node. Libraries read this, never `process.env`. */
@@ -25,6 +26,10 @@ export interface NodeConfig {
   readonly nodeVersion: string;
   /** Base URLs of peer nodes (overrides the registry's apiBaseUrl), for node-to-node HTTP. */
   readonly peerApiBaseUrls: Readonly<Record<string, string>>;
+  /** Where node-to-node calls (peer file fetches) may connect: loopback and private networks only as configured. */
+  readonly outbound: OutboundPolicy;
+  /** Partner webhooks to loopback endpoints (http:// or https://): only by explicit setting, for local trials and tests. */
+  readonly webhookLoopback: boolean;
 }
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -54,6 +59,18 @@ export const cityNodeEnvSchema = z.object({
     .string()
     .regex(/^\d{6}=https?:\/\/[^,\s]+(,\d{6}=https?:\/\/[^,\s]+)*$/, 'must look like 440100=http://gz-node:3000,440600=http://fs-node:3000')
     .optional(),
+  OUTBOUND_ALLOW_LOOPBACK: bool.default(false),
+  OUTBOUND_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowedNetworks(v.split(',').filter(Boolean));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated CIDR list of private networks the peers are on: ${(err as Error).message}` });
+      }
+    }),
+  WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
 });
 
 /** Every variable a city node requires (no default). docker-compose must set each of them. */
@@ -103,6 +120,8 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     retryBaseMs: e.EVENT_RETRY_BASE_MS,
     nodeVersion: NODE_VERSION,
     peerApiBaseUrls: Object.fromEntries((e.PEER_API_BASE_URLS ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, 6), p.slice(7).replace(/\/$/, '')])),
+    outbound: { allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK, allowedNetworks: e.OUTBOUND_ALLOWED_NETWORKS.split(',').filter(Boolean) },
+    webhookLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
   };
 };
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -10,6 +11,7 @@ import { platformError } from '../errors/platform-errors.js';
 import { FileStore, type FileRef, type StoredFile } from './file-store.js';
 import { FILES_POLICY, type FilesPolicy } from './files.policy.js';
 import { signInterchangeRequest } from './interchange-signature.js';
+import { outboundRequest } from '../outbound/outbound-request.js';
 import { detectMediaType, FILE_MAX_BYTES, isAllowedMediaType } from './media-type.js';
 
 export const INTERCHANGE_FILES_PATH = '/api/v1/interchange/files';
@@ -32,6 +34,20 @@ export const assertFileRef = (ref: FileRef): void => {
     Number.isInteger(ref.sizeBytes) && ref.sizeBytes > 0 && ref.sizeBytes <= FILE_MAX_BYTES &&
     typeof ref.mediaType === 'string' && isAllowedMediaType(ref.mediaType);
   if (!ok) throw platformError('VALIDATION_FAILED', 'not a valid file reference { fileId (uuid), sha256 (hex), sizeBytes (1..20 MiB), mediaType }');
+};
+
+/** A small JSON body (a problem document), or {} when it is not JSON. */
+const readJson = async (res: IncomingMessage): Promise<unknown> => {
+  let text = '';
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      text += chunk.toString('utf8');
+      if (text.length > 65_536) break;
+    }
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
 };
 
 class FetchFailure extends Error {
@@ -96,44 +112,59 @@ export class FileInterchange {
   private async fetchOnce(base: string, city: string, ref: FileRef, timeoutMs: number): Promise<{ bytes: Buffer; fileName: string }> {
     const path = `${INTERCHANGE_FILES_PATH}/${ref.fileId}`;
     const headers = signInterchangeRequest({ method: 'GET', path, fromCity: this.config.cityCode, toCity: city, keyId: this.config.signingKey.keyId, privateKeyHex: this.config.signingKey.privateKeyHex });
-    let res: Response;
+    // The peer's base URL is the operator's (config or registry), and the connection obeys the node's
+    // outbound policy like any other outbound call: no redirects, every resolved address checked.
+    let res: IncomingMessage;
     try {
-      res = await fetch(`${base}${path}`, { headers, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+      res = await outboundRequest(`${base}${path}`, { method: 'GET', headers, timeoutMs, policy: this.config.outbound });
     } catch (err) {
-      throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: ${(err as Error).message}`), true);
+      throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: ${(err as Error).message}`), (err as { code?: string }).code !== 'EFORBIDDENADDRESS');
     }
-    if (!res.ok) {
-      const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-      const detail = `${city} answered ${res.status} ${problem.code ?? ''} ${problem.detail ?? ''}`.trim();
-      this.logger.warn({ fileId: ref.fileId, city, status: res.status, code: problem.code }, `file fetch refused: ${detail}`);
-      const error = res.status === 403 ? platformError('FILE_NOT_GRANTED', detail) : platformError('PEER_UNAVAILABLE', detail);
-      throw new FetchFailure(error, res.status >= 500 || res.status === 429 || res.status === 408);
-    }
-    const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared !== ref.sizeBytes) {
-      await res.body?.cancel();
-      throw await this.rejected(city, ref, `size ${declared} announced, ${ref.sizeBytes} expected`);
-    }
-    const hash = createHash('sha256');
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const status = res.statusCode ?? 0;
+    const header = (name: string): string | undefined => {
+      const v = res.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const bodyTimer = setTimeout(() => res.destroy(new Error(`body not complete within ${timeoutMs} ms`)), timeoutMs);
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.length;
-        if (size > ref.sizeBytes) break;
-        hash.update(chunk);
-        chunks.push(Buffer.from(chunk));
+      if (status < 200 || status >= 300) {
+        const problem = (await readJson(res)) as { code?: string; detail?: string };
+        const detail = `${city} answered ${status} ${problem.code ?? ''} ${problem.detail ?? ''}`.trim();
+        this.logger.warn({ fileId: ref.fileId, city, status, code: problem.code }, `file fetch refused: ${detail}`);
+        const error = status === 403 ? platformError('FILE_NOT_GRANTED', detail) : platformError('PEER_UNAVAILABLE', detail);
+        throw new FetchFailure(error, status >= 500 || status === 429 || status === 408);
       }
-    } catch (err) {
-      throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: body interrupted: ${(err as Error).message}`), true);
+      const declared = Number(header('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared !== ref.sizeBytes) {
+        res.destroy();
+        throw await this.rejected(city, ref, `size ${declared} announced, ${ref.sizeBytes} expected`);
+      }
+      const hash = createHash('sha256');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > ref.sizeBytes) break;
+          hash.update(chunk);
+          chunks.push(chunk);
+        }
+      } catch (err) {
+        throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: body interrupted: ${(err as Error).message}`), true);
+      }
+      return await this.checked(city, ref, hash.digest('hex'), chunks, size, header('x-guangfo-file-name') ?? '');
+    } finally {
+      clearTimeout(bodyTimer);
+      if (!res.complete) res.destroy();
     }
+  }
+
+  private async checked(city: string, ref: FileRef, sha256: string, chunks: Buffer[], size: number, rawName: string): Promise<{ bytes: Buffer; fileName: string }> {
     if (size !== ref.sizeBytes) throw await this.rejected(city, ref, `${size > ref.sizeBytes ? 'more than' : 'only'} ${size} bytes received, ${ref.sizeBytes} expected`);
-    const sha256 = hash.digest('hex');
     if (sha256 !== ref.sha256) throw await this.rejected(city, ref, `sha256 ${sha256} received, ${ref.sha256} expected`);
     const bytes = Buffer.concat(chunks, size);
     const detected = detectMediaType(bytes);
     if (detected !== ref.mediaType) throw await this.rejected(city, ref, `content is ${detected ?? 'of no allowed type'}, ${ref.mediaType} expected`);
-    const rawName = res.headers.get('x-guangfo-file-name') ?? '';
     let fileName = '';
     try {
       fileName = decodeURIComponent(rawName);

@@ -37,6 +37,8 @@ import { HttpInterceptor } from '../observability/http.interceptor.js';
 import { loggerParams } from '../observability/logging.js';
 import { MetricsController } from '../observability/metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
+import { PartnerGrants } from '../auth/partner-grants.service.js';
+import { ITEM_CODES } from '../cities/item-codes.js';
 import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_EXPORTS, WEBHOOK_PROVIDERS } from '../webhooks/webhooks.providers.js';
 
@@ -50,6 +52,8 @@ export interface PlatformOptions {
   entities?: MixedList<Entity>;
   /** Provides NODE_IDENTITY (catalogue version etc.), with the imports it needs. */
   identity: { provider: Provider; imports?: ModuleMetadata['imports'] };
+  /** Provides ITEM_CODES (the catalogue's item codes, for checking partner-given codes). */
+  itemCodes: Provider;
   /** Sandbox only. */
   demo?: DemoIdentity;
 }
@@ -72,6 +76,8 @@ export class PlatformModule {
       { provide: CITY_TRANSPORT, useValue: o.transport },
       ...(o.demo ? [{ provide: DEMO_IDENTITY, useValue: o.demo }] : []),
       o.identity.provider,
+      o.itemCodes,
+      PartnerGrants,
       AuditService,
       MetricsService,
       EventSigner,
@@ -102,7 +108,7 @@ export class PlatformModule {
       ],
       controllers,
       providers,
-      exports: [NODE_CONFIG, CityRegistry, CITY_TRANSPORT, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
+      exports: [NODE_CONFIG, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
     };
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { ITEM_CODES, type ItemCodes } from '../cities/item-codes.js';
 import type { PartnerPrincipal } from '../auth/principal.js';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
@@ -84,6 +85,7 @@ export class WebhookSubscriptionsService {
     private readonly audit: AuditService,
     private readonly outbox: WebhookOutbox,
     private readonly dispatcher: WebhookDispatcher,
+    @Inject(ITEM_CODES) private readonly items: ItemCodes,
   ) {
     this.sealer = new WebhookSecretSealer(config.signingKey.keyId, config.signingKey.privateKeyHex, config.cityCode);
   }
@@ -93,12 +95,19 @@ export class WebhookSubscriptionsService {
   }
 
   async create(p: PartnerPrincipal, input: { url: string; eventTypes: string[]; itemCodes?: string[]; description?: string }): Promise<WebhookSubscriptionView & { secret: string }> {
-    const url = checkWebhookUrl(input.url, this.config.sandbox);
+    const url = checkWebhookUrl(input.url, this.policy.outbound);
     if (!url.ok) throw platformError('WEBHOOK_URL_NOT_ALLOWED', `url: ${url.reason}`, [{ field: 'url', rule: 'webhookUrl', message: url.reason }]);
     const unknown = input.eventTypes.filter((t) => !this.outbox.isDeclared(t));
     if (unknown.length) {
       throw platformError('WEBHOOK_UNKNOWN_EVENT_TYPE', `unknown event types: ${unknown.join(', ')} (GET /api/v1/webhooks/event-types lists them)`,
         unknown.map((t) => ({ field: 'eventTypes', rule: 'declaredEventType', message: `${t} is not a declared event type` })));
+    }
+    // Item scopes name catalogue items (stored as base codes, which is what events carry).
+    const itemCodes = (input.itemCodes ?? []).map((code, i) => ({ code, i, base: this.items.baseCodeOf(code) }));
+    const unknownItems = itemCodes.filter((c) => c.base === undefined);
+    if (unknownItems.length) {
+      throw platformError('VALIDATION_FAILED', `itemCodes: not in the catalogue: ${unknownItems.map((c) => c.code).join(', ')}`,
+        unknownItems.map((c) => ({ field: `itemCodes.${c.i}`, rule: 'catalogueItem', message: `${c.code} is not an item of the catalogue` })));
     }
     const id = randomUUID();
     const secret = generateWebhookSecret();
@@ -106,7 +115,7 @@ export class WebhookSubscriptionsService {
       const [r] = (await em.query(
         `INSERT INTO platform.webhook_subscription (id, partner_id, city_code, url, event_types, item_codes, description, secret_sealed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [id, p.id, p.city, url.url.toString(), [...new Set(input.eventTypes)], input.itemCodes?.length ? [...new Set(input.itemCodes)] : null, input.description ?? '', this.sealer.seal(secret, id)],
+        [id, p.id, p.city, url.url.toString(), [...new Set(input.eventTypes)], itemCodes.length ? [...new Set(itemCodes.map((c) => c.base!))] : null, input.description ?? '', this.sealer.seal(secret, id)],
       )) as SubscriptionRow[];
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.subscribed', resource: `webhook-subscription:${id}`, outcome: 'success', detail: { eventTypes: r.event_types, host: url.url.host } }, em);
       return r;

@@ -120,7 +120,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
           'x-guangfo-signature': signWebhookBody(secret, timestamp, body),
         },
         body,
-        { timeoutMs: this.policy.timeoutMs, allowPrivate: this.policy.allowPrivateEndpoints },
+        { timeoutMs: this.policy.timeoutMs, policy: this.policy.outbound },
       );
     } catch (err) {
       result = { ok: false, durationMs: Date.now() - startedAt.getTime(), error: (err as Error).message };

@@ -1,4 +1,5 @@
 import type { NodeConfig } from '../config/node-config.js';
+import type { OutboundPolicy } from '../outbound/outbound-policy.js';
 
 /** How hard the dispatcher tries. Injected as WEBHOOK_POLICY (override it in a test module if needed). */
 export interface WebhookPolicy {
@@ -11,16 +12,18 @@ export interface WebhookPolicy {
   pollMs: number;
   /** Deliveries claimed per pass (and sent in parallel). */
   batchSize: number;
-  /** Loopback/private endpoints (sandbox only). */
-  allowPrivateEndpoints: boolean;
+  /** Where partner endpoints may be: public addresses; loopback only by explicit setting (WEBHOOK_ALLOW_LOOPBACK, the sandbox's SANDBOX_WEBHOOK_LOOPBACK). Never private networks. */
+  outbound: OutboundPolicy;
 }
 
 export const WEBHOOK_POLICY = Symbol('WEBHOOK_POLICY');
 
-export const webhookPolicyFor = (config: NodeConfig): WebhookPolicy =>
-  config.sandbox
-    ? { maxAttempts: 4, baseBackoffMs: config.retryBaseMs, maxBackoffMs: 2_000, timeoutMs: 5_000, pollMs: config.relayPollMs, batchSize: 20, allowPrivateEndpoints: true }
-    : { maxAttempts: 8, baseBackoffMs: 30_000, maxBackoffMs: 3_600_000, timeoutMs: 5_000, pollMs: Math.max(config.relayPollMs, 1_000), batchSize: 20, allowPrivateEndpoints: false };
+export const webhookPolicyFor = (config: NodeConfig): WebhookPolicy => {
+  const outbound: OutboundPolicy = { allowLoopback: config.webhookLoopback, allowedNetworks: [] };
+  return config.sandbox
+    ? { maxAttempts: 4, baseBackoffMs: config.retryBaseMs, maxBackoffMs: 2_000, timeoutMs: 5_000, pollMs: config.relayPollMs, batchSize: 20, outbound }
+    : { maxAttempts: 8, baseBackoffMs: 30_000, maxBackoffMs: 3_600_000, timeoutMs: 5_000, pollMs: Math.max(config.relayPollMs, 1_000), batchSize: 20, outbound };
+};
 
 export const webhookBackoffMs = (policy: Pick<WebhookPolicy, 'baseBackoffMs' | 'maxBackoffMs'>, attempt: number): number =>
   Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** Math.min(Math.max(attempt - 1, 0), 20));

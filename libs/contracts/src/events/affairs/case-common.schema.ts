@@ -131,9 +131,21 @@ const entryBase = {
 
 const entry = <K extends string, D extends z.ZodObject>(kind: K, detail: D) => z.object({ ...entryBase, kind: z.literal(kind), detail });
 
+/** How a filing established who the applicant is. */
+export const IDENTITY_CHECKS = ['token:real-name', 'token:face', 'in-person:id-card-reader', 'in-person:id-card-inspection', 'in-person:face-match'] as const;
+export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
+
 /** The timeline entry of each kind (one kind per transition, plus the refusal of a late withdrawal). */
 export const CASE_ENTRY_SCHEMAS = {
-  filed: entry('filed', z.object({ mode: caseModeSchema, channel: caseChannelSchema })),
+  filed: entry(
+    'filed',
+    z.object({
+      mode: caseModeSchema,
+      channel: caseChannelSchema,
+      /** How the applicant's identity was established: the resident's verified token, or a clerk's in-person check. Optional: v1 senders before it existed omit it. */
+      identityCheck: z.enum(IDENTITY_CHECKS).optional(),
+    }),
+  ),
   forwarded: entry('forwarded', z.object({ to: city, checks: z.object({ identity: z.literal('verified'), form: z.literal('complete') }) })),
   returned: entry('returned', z.object({ reason: text.optional() })),
   accepted: entry('accepted', z.object({})),
