@@ -30,9 +30,9 @@ const filing = (i: number) => ({
   itemCode: 'XK00201000',
   mode: 'proxy',
   administeringCity: GZ,
-  applicant: { name: '李小红', idNumber: '44060419920505002X', sub: 'fs-resident' },
+  applicant: { name: '李小红', idNumber: '44060419920505002X', sub: 'fs-resident', identityCheck: 'id-card-reader' },
   materials: [
-    { materialId: 'household-register', credential: { type: 'HOUSEHOLD_REGISTER', id: `HR-${i}` } },
+    { materialId: 'household-register', file: { fileName: `hr-${i}.pdf`, mediaType: 'application/pdf', sizeBytes: 1000, sha256: sha('e') } },
     { materialId: 'id-card', file: { fileName: 'id.pdf', mediaType: 'application/pdf', sizeBytes: 1000, sha256: sha('a') } },
     { materialId: 'residence-permit', file: { fileName: 'rp.pdf', mediaType: 'application/pdf', sizeBytes: 1000, sha256: sha('b') } },
     { materialId: 'home', file: { fileName: 'home.pdf', mediaType: 'application/pdf', sizeBytes: 1000, sha256: sha('c') } },
