@@ -126,9 +126,9 @@ export class Sandbox {
     const ds = app.get(DataSource);
     for (const p of this.demo.directory.partners.filter((x) => x.city === city)) {
       await ds.query(
-        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name`,
-        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes],
+        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, issuing_body_code) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name, issuing_body_code = EXCLUDED.issuing_body_code`,
+        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes, p.issuingBody ?? null],
       );
     }
   }

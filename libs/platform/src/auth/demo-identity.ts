@@ -15,7 +15,7 @@ const demoSchema = z.object({
     }),
   ),
   partners: z.array(
-    z.object({ id: z.string(), city: z.string().regex(/^\d{6}$/), name: z.string(), apiKey: z.string().min(16), scopes: z.array(z.string()) }),
+    z.object({ id: z.string(), city: z.string().regex(/^\d{6}$/), name: z.string(), apiKey: z.string().min(16), scopes: z.array(z.string()), issuingBody: z.string().length(18).optional() }),
   ),
 });
 export type DemoDirectory = z.infer<typeof demoSchema>;
