@@ -17,7 +17,7 @@ export interface CredentialsConfig {
   readonly presentationMaxTtlSeconds: number;
   /** 128-bit SM4 key (32 hex digits) that encrypts issuer private keys at rest; undefined = stored unencrypted. */
   readonly keyEncryptionKey?: string;
-  /** The issuing-authority seed (bodies allowed to issue each credential type, halls → bodies); default: issuing-authorities.yaml beside the city registry file. */
+  /** The issuing-authority seed (bodies allowed to issue each credential type, halls → bodies); default: seeds/issuing-authorities.yaml. */
   readonly issuingAuthoritiesFile?: string;
 }
 

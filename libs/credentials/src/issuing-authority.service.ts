@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { CatalogueService } from '@guangfo/catalogue';
 import { NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
@@ -7,7 +7,7 @@ import { type CityIssuingAuthorities, type IssuingBody, loadIssuingAuthorities }
 
 /**
  * This city's issuing authorities, from the seed (CREDENTIAL_ISSUING_AUTHORITIES_FILE, default
- * issuing-authorities.yaml beside the city registry file): which body may issue which credential
+ * seeds/issuing-authorities.yaml): which body may issue which credential
  * type, and which body a caller acts for — a clerk or supervisor for the body of their hall, a
  * partner system for the body its API key is bound to. Admins and residents act for no body.
  */
@@ -21,7 +21,7 @@ export class IssuingAuthorityService {
     @Inject(CREDENTIALS_CONFIG) config: CredentialsConfig,
     catalogue: CatalogueService,
   ) {
-    this.file = resolve(config.issuingAuthoritiesFile ?? resolve(dirname(node.registryFile), 'issuing-authorities.yaml'));
+    this.file = resolve(config.issuingAuthoritiesFile ?? 'seeds/issuing-authorities.yaml');
     const known = new Set(catalogue.versions().flatMap((v) => catalogue.credentialTypes(v.version).map((t) => t.code)));
     this.own = loadIssuingAuthorities(this.file, known)[node.cityCode] ?? { bodies: [], halls: {} };
   }

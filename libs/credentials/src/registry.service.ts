@@ -318,6 +318,15 @@ export class CredentialRegistryService {
     return rows.map((r) => ({ code: r.body_code, name: r.body_name, credentialTypes: r.credential_types }));
   }
 
+  /** Every city's list (or one city's), for the public registry view. */
+  async allAuthorities(issuerCity?: string): Promise<{ issuerCity: string; code: string; name: string; credentialTypes: string[] }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT issuer_city, body_code, body_name, credential_types FROM credentials.issuing_authority WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city, body_code`,
+      [issuerCity ?? null],
+    )) as { issuer_city: string; body_code: string; body_name: string; credential_types: string[] }[];
+    return rows.map((r) => ({ issuerCity: r.issuer_city, code: r.body_code, name: r.body_name, credentialTypes: r.credential_types }));
+  }
+
   /** The credential types `bodyCode` may issue in `issuerCity`'s published list (undefined: not on the list). */
   async authorisedTypes(issuerCity: string, bodyCode: string): Promise<string[] | undefined> {
     const rows = (await this.dataSource.query(
