@@ -73,11 +73,11 @@ export const partner = async (c: TestCluster, city: string, id: string, scopes: 
 };
 
 /**
- * Guangzhou's active issuer key, opened from its database as the node opens it (test only): lets a
+ * A city's active issuer key, opened from its database as the node opens it (test only): lets a
  * test sign a document directly, the way an insider with the key could, bypassing the issue API.
  */
-const gzIssuerKey = async (c: TestCluster): Promise<CredentialSigningKey> => {
-  const [row] = await c.query<{ key_id: string; private_key: string }>(GZ, `SELECT key_id, private_key FROM credentials.issuer_key WHERE status = 'active'`);
+export const issuerKeyOf = async (c: TestCluster, city: string): Promise<CredentialSigningKey> => {
+  const [row] = await c.query<{ key_id: string; private_key: string }>(city, `SELECT key_id, private_key FROM credentials.issuer_key WHERE status = 'active'`);
   const signer = Sm2Signer.fromPrivateKey(new KeyEncryption(process.env.CREDENTIAL_KEY_ENCRYPTION_KEY).open(row!.private_key, row!.key_id));
   return { keyId: row!.key_id, sign: (m) => signer.sign(m) };
 };
@@ -331,7 +331,7 @@ export const issuingAuthorityEnforced = async (c: TestCluster): Promise<void> =>
   expect(await verifyAt(c, FS, { credential: report.body.document })).toMatchObject({ valid: true, reasons: [] });
 
   // Forged with Guangzhou's genuine key, bypassing the issue API: the signature is good, the issuer is not authorised.
-  const key = await gzIssuerKey(c);
+  const key = await issuerKeyOf(c, GZ);
   const sign = (issuer: { name: string; code: string }, typeCode: string, typeName: string) => signCredential({
     format: CREDENTIAL_FORMAT, id: randomUUID(), number: formatCredentialNumber(issuer.code, 2026, 99_999_998), type: { code: typeCode, name: typeName },
     holder: hukou.holder, issuer: { ...issuer, city: GZ }, issueDate: today(), validFrom: today(), validTo: shiftDays(today(), 365),
