@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CatalogueService } from '@guangfo/catalogue';
 import { NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
@@ -22,8 +22,12 @@ export class IssuingAuthorityService {
     catalogue: CatalogueService,
   ) {
     this.file = resolve(config.issuingAuthoritiesFile ?? 'seeds/issuing-authorities.yaml');
+    this.own = loadIssuingAuthorities(this.file)[node.cityCode] ?? { bodies: [], halls: {} };
+    // A type this node's catalogue does not know cannot be issued here anyway (CREDENTIAL_TYPE_UNKNOWN); say so, do not stop.
     const known = new Set(catalogue.versions().flatMap((v) => catalogue.credentialTypes(v.version).map((t) => t.code)));
-    this.own = loadIssuingAuthorities(this.file, known)[node.cityCode] ?? { bodies: [], halls: {} };
+    const unknown = [...new Set(this.own.bodies.flatMap((b) => b.credentialTypes).filter((t) => !known.has(t)))];
+    if (unknown.length) new Logger(IssuingAuthorityService.name).warn({ file: this.file, unknown }, 'issuing-authority list names credential types this catalogue does not have');
+    if (this.own.bodies.length === 0) new Logger(IssuingAuthorityService.name).warn({ file: this.file, city: node.cityCode }, 'no issuing authorities for this city: nobody can issue credentials here');
   }
 
   /** The list this city publishes on its registry stream. */
