@@ -57,6 +57,8 @@ describe('electronic credentials across cities (embedded transport)', () => {
     }
     await cluster.stopNode(GZ);
     await cluster.startNode(GZ);
+    // The issuing-authority list is published once, not again at a restart with the same seed.
+    expect(await cluster.query(GZ, `SELECT count(*)::int AS n FROM credentials.registry_event WHERE issuer_city = $1 AND kind = 'authorities'`, [GZ])).toEqual([{ n: 1 }]);
     // Issued by the market-supervision bureau's system (its key bound to that body).
     const market = await partner(cluster, GZ, 'e2e-market-gz', ['credentials:issue'], GZ_MARKET.code);
     const issued = await request(cluster.baseUrl(GZ)).post('/api/v1/credentials').set(market)
