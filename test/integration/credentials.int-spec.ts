@@ -5,11 +5,14 @@ import {
   FS,
   GZ,
   issueVerifyRevokeAcrossCities,
+  issuingAuthorityEnforced,
   presentationToNamedVerifier,
   rejectsForgedAndExpired,
   rotationAndRetiredKey,
+  staffSeeMaskedIdNumbers,
   staleStatusFailsClosed,
   suspendAndReinstate,
+  walletFollowsVerifiedIdentity,
 } from '../support/credentials.scenarios.js';
 import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.js';
 
@@ -43,4 +46,7 @@ describe('electronic credentials across cities over real Kafka and PostgreSQL (s
   it('keeps verifying after rotation, and rejects what a retired key signed (KEY_RETIRED)', () => rotationAndRetiredKey(cluster));
   it('a presentation works only for the named verifier, once, and shows in the holder\'s access log', () => presentationToNamedVerifier(cluster));
   it('fails closed on stale status (STATUS_STALE) until a checkpoint arrives', () => staleStatusFailsClosed(cluster));
+  it('issues only as the caller\'s bound body and authorised types; a forged issuer is ISSUER_NOT_AUTHORISED in both cities', () => issuingAuthorityEnforced(cluster));
+  it('shows staff the holder\'s ID number masked unless a permitted purpose is stated (audited)', () => staffSeeMaskedIdNumbers(cluster));
+  it('a stranger\'s credential put into a resident\'s account stays invisible to it (the wallet follows the verified identity)', () => walletFollowsVerifiedIdentity(cluster));
 });

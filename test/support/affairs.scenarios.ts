@@ -5,7 +5,9 @@ import { expect } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { computeSocialCreditCodeCheckChar, hashApiKey, type SignedEvent, signingInput, sm2Sign, toTransportMessage, verifyWebhookSignature } from '@guangfo/platform';
+import { formatCredentialNumber, signCredential, type SignedCredential } from '@guangfo/credentials';
 import { type TestCluster, waitFor } from './cluster.js';
+import { issuerKeyOf } from './credentials.scenarios.js';
 
 /**
  * 跨城通办 scenarios, run on the embedded transport (test/e2e/affairs.e2e-spec.ts) and on real Kafka
@@ -753,6 +755,13 @@ export const mutualRecognitionAndClaimCheck = async (w: AffairsWorld): Promise<v
   const mismatch = await fsClerk.post('/cases', withEvidence(other));
   expectProblem(mismatch, 422, 'CASE_CREDENTIAL_REJECTED');
   expect(mismatch.body.detail).toMatch(/HOLDER_MISMATCH/);
+  // Signed with Foshan's genuine issuer key, bypassing the issue API, for a body not authorised to issue 户口簿: refused with the verifier's reason.
+  const { proof: _proof, ...fields } = credential.document as SignedCredential;
+  const clinic = `12440600MB2C00002${computeSocialCreditCodeCheckChar('12440600MB2C00002')}`;
+  const forged = signCredential({ ...fields, id: randomUUID(), number: formatCredentialNumber(clinic, Number(today.slice(0, 4)), 99_999_997), issuer: { name: '佛山市公安局', code: clinic, city: FS } }, await issuerKeyOf(w.cluster, FS));
+  const unauthorised = await fsClerk.post('/cases', withEvidence({ id: forged.id, document: forged }));
+  expectProblem(unauthorised, 422, 'CASE_CREDENTIAL_REJECTED');
+  expect(unauthorised.body.detail).toMatch(/ISSUER_NOT_AUTHORISED/);
   ok(await fsClerk.post(`/credentials/${credential.id}/revoke`, { reasonCode: 'WITHDRAWN', reason: '户口已迁出' }));
   const revoked = await fsClerk.post('/cases', withEvidence(credential));
   expectProblem(revoked, 422, 'CASE_CREDENTIAL_REJECTED');

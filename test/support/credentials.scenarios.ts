@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import request from 'supertest';
 import { toShanghaiDate } from '@guangfo/catalogue';
-import { CREDENTIAL_FORMAT, formatCredentialNumber, signCredential } from '@guangfo/credentials';
-import { generateSm2KeyPair, hashApiKey, Sm2Signer, sm2KeyId } from '@guangfo/platform';
+import { CREDENTIAL_FORMAT, type CredentialSigningKey, formatCredentialNumber, KeyEncryption, signCredential } from '@guangfo/credentials';
+import { computeSocialCreditCodeCheckChar, generateSm2KeyPair, hashApiKey, Sm2Signer, sm2KeyId } from '@guangfo/platform';
 import { type TestCluster, waitFor } from './cluster.js';
 
 export const GZ = '440100';
@@ -15,6 +15,9 @@ export const FS = '440600';
 
 /** Fictional data with valid check characters. */
 const GZ_POLICE = { name: '广州市公安局', code: '114401000075020016' };
+/** A lab partner's body: on Guangzhou's issuing-authority list for MEDICAL_TEST_REPORT only. */
+const GZ_LAB = { name: '广州示范检验中心', code: '12440100MB2C000020' };
+export const GZ_MARKET = { name: '广州市市场监督管理局', code: '114401000075020029' };
 const HOLDER = { name: '陈小明', code: '440106199001010013', codeType: '111' };
 
 interface Doc { id: string; number: string; holder: { name: string; code: string }; proof: { keyId: string; signature: string }; [k: string]: unknown }
@@ -25,7 +28,11 @@ interface VerificationBody {
   status?: { value: string; fresh: boolean; ageSeconds: number | null };
   presentation?: { id: string };
 }
-interface RegistryBody { keys: { issuerCity: string; keyId: string; status: string; publicKeyPem: string }[]; streams: { issuerCity: string; asOf: string | null; behind: boolean }[] }
+interface RegistryBody {
+  keys: { issuerCity: string; keyId: string; status: string; publicKeyPem: string }[];
+  streams: { issuerCity: string; asOf: string | null; behind: boolean }[];
+  authorities: { issuerCity: string; code: string; name: string; credentialTypes: string[] }[];
+}
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const subOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
@@ -56,13 +63,26 @@ const registryAt = async (c: TestCluster, at: string, issuer: string): Promise<R
 const keyReplicated = (c: TestCluster, at: string, keyId: string, status = 'active') =>
   waitFor(`${at} to know key ${keyId} as ${status}`, async () => (await registryAt(c, at, GZ)).keys.find((k) => k.keyId === keyId && k.status === status));
 
-/** A partner system of `city` with an API key (inserted as the platform stores it: SHA-256). */
-const partner = async (c: TestCluster, city: string, id: string, scopes: string[]): Promise<Record<string, string>> => {
+/** A partner system of `city` with an API key (inserted as the platform stores it: SHA-256), optionally bound to an issuing body. */
+export const partner = async (c: TestCluster, city: string, id: string, scopes: string[], issuingBody?: string): Promise<Record<string, string>> => {
   const key = `it-${id}-${randomUUID()}`;
-  await c.query(city, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes`, [id, `测试接入方 ${id}`, city, hashApiKey(key), scopes]);
+  await c.query(city, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, issuing_body_code) VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, issuing_body_code = EXCLUDED.issuing_body_code`,
+  [id, `测试接入方 ${id}`, city, hashApiKey(key), scopes, issuingBody ?? null]);
   return { 'x-api-key': key };
 };
+
+/**
+ * A city's active issuer key, opened from its database as the node opens it (test only): lets a
+ * test sign a document directly, the way an insider with the key could, bypassing the issue API.
+ */
+export const issuerKeyOf = async (c: TestCluster, city: string): Promise<CredentialSigningKey> => {
+  const [row] = await c.query<{ key_id: string; private_key: string }>(city, `SELECT key_id, private_key FROM credentials.issuer_key WHERE status = 'active'`);
+  const signer = Sm2Signer.fromPrivateKey(new KeyEncryption(process.env.CREDENTIAL_KEY_ENCRYPTION_KEY).open(row!.private_key, row!.key_id));
+  return { keyId: row!.key_id, sign: (m) => signer.sign(m) };
+};
+
+const problemOf = (r: { status: number; body: unknown }) => ({ status: r.status, code: (r.body as { code?: string }).code });
 
 /**
  * Issued in Guangzhou → verified in Foshan from the replicated key and status (no call to
@@ -269,4 +289,126 @@ export const staleStatusFailsClosed = async (c: TestCluster): Promise<void> => {
   expect(recovered.status).toMatchObject({ fresh: true });
   const stream = (await registryAt(c, FS, GZ)).streams.find((s) => s.issuerCity === GZ);
   expect(stream).toMatchObject({ behind: false });
+};
+
+/**
+ * Who may issue what is data: a partner issues only for the body its key is bound to, and only the
+ * types that body is authorised for; the issuer block comes from the binding, never the request. A
+ * document signed with Guangzhou's genuine key but naming a body not authorised for its type is
+ * refused by Guangzhou and, from the replicated list, by Foshan (ISSUER_NOT_AUTHORISED).
+ */
+export const issuingAuthorityEnforced = async (c: TestCluster): Promise<void> => {
+  const lab = await partner(c, GZ, 'it-lab-gz', ['credentials:issue', 'credentials:verify'], GZ_LAB.code);
+  const hukou = { typeCode: 'HOUSEHOLD_REGISTER', holder: { name: '李小红', code: '44060419920505002X', codeType: '111' }, validFrom: today(), validTo: shiftDays(today(), 365) };
+  const post = (auth: Record<string, string>, body: Record<string, unknown>) => request(c.baseUrl(GZ)).post('/api/v1/credentials').set(auth).send(body);
+
+  // The attack of the finding: the lab's key issues a 户口簿 naming 广州市公安局.
+  expect(problemOf(await post(lab, { ...hukou, issuer: GZ_POLICE }))).toEqual({ status: 403, code: 'CREDENTIAL_ISSUER_MISMATCH' });
+  // Without naming anyone it is the lab issuing, and the lab may not issue 户口簿.
+  const notAuthorised = await post(lab, hukou);
+  expect(problemOf(notAuthorised)).toEqual({ status: 403, code: 'CREDENTIAL_ISSUER_NOT_AUTHORISED' });
+  expect(notAuthorised.headers['content-type']).toMatch(/^application\/problem\+json/);
+  // A key bound to no body issues nothing; a clerk cannot name another body either.
+  const unbound = await partner(c, GZ, 'it-unbound-gz', ['credentials:issue']);
+  expect(problemOf(await post(unbound, { ...hukou, typeCode: 'MEDICAL_TEST_REPORT' }))).toEqual({ status: 403, code: 'CREDENTIAL_ISSUER_UNBOUND' });
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  expect(problemOf(await post(clerk, { typeCode: 'BUSINESS_LICENSE', holder: { name: '佛山示范科技有限公司', code: '91440604MA4W67890K', codeType: '001' }, issuer: GZ_MARKET, validFrom: today() }))).toEqual({ status: 403, code: 'CREDENTIAL_ISSUER_MISMATCH' });
+
+  // What the lab may issue, it issues as itself.
+  const report = await post(lab, { ...hukou, typeCode: 'MEDICAL_TEST_REPORT' });
+  expect(report.status).toBe(201);
+  expect(report.body).toMatchObject({ issuer: { ...GZ_LAB, city: GZ }, document: { issuer: { ...GZ_LAB, city: GZ } } });
+  expect((report.body as CredentialBody).number.startsWith(GZ_LAB.code)).toBe(true);
+
+  // Guangzhou's list reached Foshan on the registry stream (and Foshan shows it in its public registry view).
+  await keyReplicated(c, FS, (report.body as CredentialBody).keyId);
+  const listed = await waitFor('Foshan to hold Guangzhou\'s issuing-authority list', async () => {
+    const { authorities } = await registryAt(c, FS, GZ);
+    return authorities.length > 0 ? authorities : undefined;
+  });
+  expect(listed).toEqual(expect.arrayContaining([{ issuerCity: GZ, ...GZ_LAB, credentialTypes: ['MEDICAL_TEST_REPORT'] }, expect.objectContaining({ issuerCity: GZ, ...GZ_POLICE })]));
+  expect(listed.every((a) => a.issuerCity === GZ)).toBe(true);
+  expect(await verifyAt(c, FS, { credential: report.body.document })).toMatchObject({ valid: true, reasons: [] });
+
+  // Forged with Guangzhou's genuine key, bypassing the issue API: the signature is good, the issuer is not authorised.
+  const key = await issuerKeyOf(c, GZ);
+  const sign = (issuer: { name: string; code: string }, typeCode: string, typeName: string) => signCredential({
+    format: CREDENTIAL_FORMAT, id: randomUUID(), number: formatCredentialNumber(issuer.code, 2026, 99_999_998), type: { code: typeCode, name: typeName },
+    holder: hukou.holder, issuer: { ...issuer, city: GZ }, issueDate: today(), validFrom: today(), validTo: shiftDays(today(), 365),
+  }, key);
+  const forged = sign(GZ_LAB, 'HOUSEHOLD_REGISTER', '居民户口簿');
+  // …and one naming 广州市公安局 under a code that is on no list at all.
+  const policeNamedByLab = sign({ name: GZ_POLICE.name, code: `12440100MB2C00003${computeSocialCreditCodeCheckChar('12440100MB2C00003')}` }, 'HOUSEHOLD_REGISTER', '居民户口簿');
+  for (const city of [GZ, FS]) {
+    expect(await verifyAt(c, city, { credential: forged })).toMatchObject({ valid: false, reasons: ['ISSUER_NOT_AUTHORISED'] });
+    expect(await verifyAt(c, city, { credential: policeNamedByLab })).toMatchObject({ valid: false, reasons: ['ISSUER_NOT_AUTHORISED'] });
+  }
+  // The same key signing for the body that is authorised verifies: the check is the list, not the key.
+  expect(await verifyAt(c, FS, { credential: sign(GZ_POLICE, 'HOUSEHOLD_REGISTER', '居民户口簿') })).toMatchObject({ valid: true, reasons: [] });
+};
+
+/**
+ * Least privilege: staff see the holder's ID number masked (and no signed document, which holds
+ * it) unless their role and a stated purpose need it; that read is audited. The holder sees it all.
+ */
+export const staffSeeMaskedIdNumbers = async (c: TestCluster): Promise<void> => {
+  const resident = await c.token(GZ, 'resident');
+  const credential = await issue(c, { holderAccount: subOf(resident) });
+  const url = `/api/v1/credentials/${credential.id}`;
+  const get = async (role: 'resident' | 'clerk' | 'admin' | 'supervisor', query = '') => request(c.baseUrl(GZ)).get(`${url}${query}`).set(bearer(await c.token(GZ, role)));
+  const masked = { name: HOLDER.name, code: '440***********0013', codeType: '111' };
+
+  for (const role of ['clerk', 'supervisor', 'admin'] as const) {
+    const r = await get(role);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: credential.id, holder: masked });
+    expect(r.body.document).toBeUndefined();
+    expect(JSON.stringify(r.body)).not.toContain(HOLDER.code);
+  }
+  const own = await get('resident');
+  expect(own.body).toMatchObject({ holder: { code: HOLDER.code }, document: { holder: { code: HOLDER.code } } });
+
+  // With a purpose the role may state: in full, and audited with the purpose.
+  const checked = await get('clerk', '?purpose=IDENTITY_CHECK');
+  expect(checked.status).toBe(200);
+  expect(checked.body).toMatchObject({ holder: { code: HOLDER.code }, document: { holder: { code: HOLDER.code } } });
+  const audited = await c.query<{ actor: string; detail: { disclosure: string; purpose: string } }>(GZ,
+    `SELECT actor, detail FROM platform.audit_log WHERE action = 'credentials.read' AND resource = $1 AND detail->>'disclosure' = 'full' AND detail->>'purpose' IS NOT NULL`, [`credential:${credential.id}`]);
+  expect(audited).toEqual([{ actor: expect.stringMatching(/^clerk:/), detail: { disclosure: 'full', purpose: 'IDENTITY_CHECK' } }]);
+  expect(problemOf(await get('clerk', '?purpose=JUDICIAL_ASSISTANCE'))).toEqual({ status: 403, code: 'CREDENTIAL_PURPOSE_NOT_PERMITTED' });
+  expect((await get('supervisor', '?purpose=JUDICIAL_ASSISTANCE')).body.holder.code).toBe(HOLDER.code);
+  expect(problemOf(await get('admin', '?purpose=IDENTITY_CHECK'))).toEqual({ status: 403, code: 'CREDENTIAL_PURPOSE_NOT_PERMITTED' });
+  expect(problemOf(await get('clerk', '?purpose=CURIOSITY'))).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+
+  // Suspend / reinstate / revoke answer masked too.
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  for (const [action, body] of [['suspend', { reasonCode: 'UNDER_REVIEW' }], ['reinstate', {}], ['revoke', { reasonCode: 'WITHDRAWN' }]] as const) {
+    const r = await request(c.baseUrl(GZ)).post(`${url}/${action}`).set(clerk).send(body);
+    expect(r.status).toBe(200);
+    expect(r.body.holder).toEqual(masked);
+    expect(JSON.stringify(r.body)).not.toContain(HOLDER.code);
+  }
+};
+
+/**
+ * The wallet follows the verified identity, written as the attack: an issuer puts a stranger's
+ * credential into a resident's account. The account sees nothing of it — not in the wallet, not by
+ * id, not to present — and the stranger's ID number never reaches it.
+ */
+export const walletFollowsVerifiedIdentity = async (c: TestCluster): Promise<void> => {
+  const resident = await c.token(GZ, 'resident');
+  const STRANGER = { name: '王五', code: '11010519491231002X', codeType: '111' };
+  const strangers = await issue(c, { holder: STRANGER, holderAccount: subOf(resident) });
+  const own = await issue(c, { holderAccount: subOf(resident) });
+  const wallet = await request(c.baseUrl(GZ)).get('/api/v1/credentials').set(bearer(resident)).expect(200);
+  const ids = (wallet.body as { items: { id: string }[] }).items.map((i) => i.id);
+  expect(ids).toContain(own.id);
+  expect(ids).not.toContain(strangers.id);
+  expect(JSON.stringify(wallet.body)).not.toContain(STRANGER.code);
+  const byId = await request(c.baseUrl(GZ)).get(`/api/v1/credentials/${strangers.id}`).set(bearer(resident));
+  expect({ status: byId.status, code: byId.body.code }).toEqual({ status: 404, code: 'CREDENTIAL_NOT_FOUND' });
+  expect(JSON.stringify(byId.body)).not.toContain(STRANGER.code);
+  const present = await request(c.baseUrl(GZ)).post('/api/v1/presentations').set(bearer(resident))
+    .send({ credentialId: strangers.id, verifier: { kind: 'partner', city: FS, id: 'it-bank-fs' }, purpose: '冒用' });
+  expect({ status: present.status, code: present.body.code }).toEqual({ status: 404, code: 'CREDENTIAL_NOT_FOUND' });
 };

@@ -34,6 +34,11 @@ export interface KafkaCluster extends TestCluster {
  * first), configured as in production: fresh non-demo keys, fresh databases on the PostgreSQL
  * server, fresh Kafka topics and consumer groups.
  */
+const RESIDENT_IDENTITY: Record<string, { idNumber: string; name: string; assurance: string }> = {
+  '440100': { idNumber: '440106199001010013', name: '陈小明', assurance: 'real-name' },
+  '440600': { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' },
+};
+
 export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<KafkaCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-it-'));
   const procs = new Map<string, ChildProcess>();
@@ -139,7 +144,8 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
       const topic = message.headers.ce_tocity ? inboundTopic(city) : PUBLIC_TOPIC;
       await producer.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
     },
-    token: (city, role) => tokenWith(city, { sub: `${city}-${role}`, role }),
+    // Residents get the real-name-verified identity of their city's demo resident (seeds/demo/users.yaml).
+    token: (city, role) => tokenWith(city, { sub: `${city}-${role}`, role, ...(role === 'resident' && RESIDENT_IDENTITY[city] ? { idv: RESIDENT_IDENTITY[city] } : {}) }),
     tokenWith,
     close: async () => {
       for (const city of [...procs.keys()]) await stopNode(city);

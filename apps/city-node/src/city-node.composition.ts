@@ -1,8 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { AffairsInit1764547200000, AffairsModule } from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService } from '@guangfo/catalogue';
-import { CredentialsInit1764374400000, CredentialsModule } from '@guangfo/credentials';
-import { type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig, PartnerCaseGrants1796256000000, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
+import { CredentialsInit1764374400000, CredentialsModule, IssuingAuthorities1764806460000 } from '@guangfo/credentials';
+import { ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig, PartnerCaseGrants1796256000000, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
 
 type Migration = new () => unknown;
 
@@ -17,11 +17,11 @@ export interface DomainEntry {
 export const DOMAINS: DomainEntry[] = [
   { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir }), migrations: [] },
   { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000] },
-  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000] },
+  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000] },
 ];
 
 /** Every migration of every domain, in one list (each domain owns its schema). */
-export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, PartnerCaseGrants1796256000000, ...DOMAINS.flatMap((d) => d.migrations)];
+export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, ApiKeyIssuingBody1764806400000, PartnerCaseGrants1796256000000, ...DOMAINS.flatMap((d) => d.migrations)];
 
 /** The composition root of a city node running every domain in one process. */
 export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {

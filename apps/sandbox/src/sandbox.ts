@@ -132,9 +132,9 @@ export class Sandbox {
     const ds = app.get(DataSource);
     for (const p of this.demo.directory.partners.filter((x) => x.city === city)) {
       await ds.query(
-        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name, case_item_grants = EXCLUDED.case_item_grants`,
-        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes, p.caseItems],
+        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants, issuing_body_code) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name, case_item_grants = EXCLUDED.case_item_grants, issuing_body_code = EXCLUDED.issuing_body_code`,
+        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes, p.caseItems, p.issuingBody ?? null],
       );
     }
   }

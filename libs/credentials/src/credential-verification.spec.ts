@@ -36,6 +36,17 @@ describe('evaluateCredential: the verdict and its reasons', () => {
     expect(verify(credential, facts(key, { key: keyRecord(key, { credentialTypes: ['BUSINESS_LICENSE'] }) })).reasons).toEqual(['KEY_NOT_AUTHORISED_FOR_TYPE']);
   });
 
+  it('ISSUER_NOT_AUTHORISED when the issuing body is not on the issuing city\'s list for the type, or not on it at all', () => {
+    // Genuinely signed by the city's key, but the body named is a lab that may only issue test reports.
+    const lab = signedCredential(key, { type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, issuer: { name: '广州市公安局', code: '12440100MB2C000020', city: '440100' } });
+    const hukouKey = keyRecord(key, { credentialTypes: ['HOUSEHOLD_REGISTER', 'RESIDENCE_PERMIT'] });
+    expect(verify(lab, facts(key, { key: hukouKey, type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, authorisedTypes: ['MEDICAL_TEST_REPORT'] })).reasons).toEqual(['ISSUER_NOT_AUTHORISED']);
+    expect(verify(lab, facts(key, { key: hukouKey, type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, authorisedTypes: ['HOUSEHOLD_REGISTER'] })).valid).toBe(true);
+    const { authorisedTypes: _unlisted, ...unknownBody } = facts(key);
+    expect(verify(credential, unknownBody).reasons).toEqual(['ISSUER_NOT_AUTHORISED']);
+    expect(verify(credential, facts(key, { authorisedTypes: ['BUSINESS_LICENSE'] })).reasons).toEqual(['ISSUER_NOT_AUTHORISED']);
+  });
+
   it('REVOKED / SUSPENDED from the replicated status', () => {
     expect(verify(credential, facts(key, { status: { status: 'revoked', reasonCode: 'WITHDRAWN', changedAt: '2026-05-01T00:00:00Z' } })).reasons).toEqual(['REVOKED']);
     const s = verify(credential, facts(key, { status: { status: 'suspended', reasonCode: 'UNDER_REVIEW', changedAt: '2026-05-01T00:00:00Z' } }));

@@ -11,6 +11,7 @@ export const VERIFICATION_REASONS = [
   'KEY_RETIRED',
   'SIGNATURE_INVALID',
   'KEY_NOT_AUTHORISED_FOR_TYPE',
+  'ISSUER_NOT_AUTHORISED',
   'UNKNOWN_CREDENTIAL_TYPE',
   'TYPE_MISMATCH',
   'REVOKED',
@@ -60,6 +61,8 @@ export interface RegistryFacts {
   readonly freshness: StatusFreshness;
   /** The credential type, when the catalogue knows it. */
   readonly type?: { readonly code: string; readonly name: string };
+  /** The types the credential's issuing body may issue in the issuing city's published list (absent: the body is not on it). */
+  readonly authorisedTypes?: readonly string[];
 }
 
 export interface VerifyOptions {
@@ -155,6 +158,8 @@ export const evaluateCredential = (credential: SignedCredential, facts: Registry
   if (reasons.length) return done();
   if (key.status === 'rotated') warnings.push('KEY_ROTATED');
   if (!key.credentialTypes.includes(credential.type.code)) reasons.push('KEY_NOT_AUTHORISED_FOR_TYPE');
+  // A genuine signature says the city signed it; the city's own list says whether that body may issue that type.
+  if (!facts.authorisedTypes?.includes(credential.type.code)) reasons.push('ISSUER_NOT_AUTHORISED');
 
   if (!facts.type) reasons.push('UNKNOWN_CREDENTIAL_TYPE');
   if (options.expectedType !== undefined && options.expectedType !== credential.type.code) reasons.push('TYPE_MISMATCH');

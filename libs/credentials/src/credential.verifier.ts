@@ -7,7 +7,8 @@ import { CredentialRegistryService } from './registry.service.js';
 
 /**
  * Verifies a presented credential against this city's replicated registry (no call to the
- * issuing city): signature, issuer key known and trusted for the type (and not retired), status
+ * issuing city): signature, issuer key known and trusted for the type (and not retired), the
+ * issuing body on the issuing city's published list for the type, status
  * with the freshness window, validity dates, and optionally type and holder.
  *
  * Side-effect free (no audit, no event): callers in other domains, e.g. 跨城通办 filing, record
@@ -39,13 +40,14 @@ export class CredentialVerifier {
   /** What this city's registry knows about a credential's issuer, key, status and type. */
   async facts(credential: SignedCredential): Promise<RegistryFacts> {
     const city = credential.issuer.city;
-    const [key, status, freshness] = await Promise.all([
+    const [key, status, freshness, authorisedTypes] = await Promise.all([
       this.registry.key(city, credential.proof.keyId),
       this.registry.status(city, credential.id),
       this.registry.freshness(city),
+      this.registry.authorisedTypes(city, credential.issuer.code),
     ]);
     const type = this.credentialType(credential.type.code);
-    return { issuerCityKnown: this.registry.issuerCityKnown(city), key, status, freshness, ...(type ? { type } : {}) };
+    return { issuerCityKnown: this.registry.issuerCityKnown(city), key, status, freshness, ...(type ? { type } : {}), ...(authorisedTypes ? { authorisedTypes } : {}) };
   }
 
   /** The type in the current catalogue, else in any loaded version (a type may have been dropped since issue). */

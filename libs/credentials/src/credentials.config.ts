@@ -17,6 +17,8 @@ export interface CredentialsConfig {
   readonly presentationMaxTtlSeconds: number;
   /** 128-bit SM4 key (32 hex digits) that encrypts issuer private keys at rest; undefined = stored unencrypted. */
   readonly keyEncryptionKey?: string;
+  /** The issuing-authority seed (bodies allowed to issue each credential type, halls → bodies); default: seeds/issuing-authorities.yaml. */
+  readonly issuingAuthoritiesFile?: string;
 }
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
@@ -32,6 +34,7 @@ export const credentialsEnvSchema = z
       .string()
       .regex(/^[0-9a-fA-F]{32}$/, 'must be a 128-bit SM4 key written as 32 hex digits (or set CREDENTIAL_KEY_ENCRYPTION_KEY_FILE)')
       .optional(),
+    CREDENTIAL_ISSUING_AUTHORITIES_FILE: z.string().min(1).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.CREDENTIAL_STATUS_HEARTBEAT_SECONDS >= e.CREDENTIAL_STATUS_MAX_AGE_SECONDS) {
@@ -71,6 +74,7 @@ export const loadCredentialsConfig = (env: NodeJS.ProcessEnv, overrides: Partial
     presentationDefaultTtlSeconds: e.CREDENTIAL_PRESENTATION_TTL_SECONDS,
     presentationMaxTtlSeconds: e.CREDENTIAL_PRESENTATION_MAX_TTL_SECONDS,
     ...(e.CREDENTIAL_KEY_ENCRYPTION_KEY ? { keyEncryptionKey: e.CREDENTIAL_KEY_ENCRYPTION_KEY.toLowerCase() } : {}),
+    ...(e.CREDENTIAL_ISSUING_AUTHORITIES_FILE ? { issuingAuthoritiesFile: e.CREDENTIAL_ISSUING_AUTHORITIES_FILE } : {}),
     ...overrides,
   };
   return config;

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@guangfo/platform';
 import { CredentialsEndpoint } from './credentials-endpoint.decorator.js';
 import { CredentialsService, type CredentialView } from './credentials.service.js';
-import { CredentialDto, CredentialListDto, IssueCredentialDto, ReinstateCredentialDto, RevokeCredentialDto, SuspendCredentialDto } from './dto/credential.dto.js';
+import { CredentialDto, CredentialListDto, IssueCredentialDto, ReadCredentialQueryDto, ReinstateCredentialDto, RevokeCredentialDto, SuspendCredentialDto } from './dto/credential.dto.js';
 
 const ISSUERS = { roles: ['clerk', 'supervisor'] as const, scopes: ['credentials:issue'] };
 const idParam = ApiParam({ name: 'id', format: 'uuid', example: '0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a' });
@@ -18,8 +18,8 @@ export class CredentialsController {
   @HttpCode(201)
   @Access({ roles: [...ISSUERS.roles], scopes: ISSUERS.scopes })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a POST with the same key (and body) to get the same credential back, not a second one' })
-  @CredentialsEndpoint('Issue a credential, signed with this city\'s SM2 issuer key', { status: 201, type: CredentialDto }, ['CREDENTIAL_INVALID', 'CREDENTIAL_TYPE_UNKNOWN', 'CREDENTIAL_NO_KEY_FOR_TYPE', 'CREDENTIAL_IDEMPOTENCY_CONFLICT'],
-    'Clerks of this city, or partner systems with scope credentials:issue. Holder codes are checked (GB 11643 / GB 32100 check characters); the number is generated (GB/T 36904 style).')
+  @CredentialsEndpoint('Issue a credential, signed with this city\'s SM2 issuer key', { status: 201, type: CredentialDto }, ['CREDENTIAL_INVALID', 'CREDENTIAL_TYPE_UNKNOWN', 'CREDENTIAL_ISSUER_UNBOUND', 'CREDENTIAL_ISSUER_MISMATCH', 'CREDENTIAL_ISSUER_NOT_AUTHORISED', 'CREDENTIAL_NO_KEY_FOR_TYPE', 'CREDENTIAL_IDEMPOTENCY_CONFLICT'],
+    'Clerks and supervisors of this city issue for the body of their hall, partner systems (scope credentials:issue) for the body their API key is bound to; that body must be authorised for the type in this city\'s issuing-authority list. Holder codes are checked (GB 11643 / GB 32100 check characters); the number is generated (GB/T 36904 style).')
   async issue(@CurrentPrincipal() p: Principal, @Body() body: IssueCredentialDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<CredentialView> {
     return (await this.credentials.issue(p, body, idempotencyKey?.slice(0, 200))).credential;
   }
@@ -34,9 +34,10 @@ export class CredentialsController {
   @Get(':id')
   @idParam
   @Access({ roles: ['resident', 'clerk', 'supervisor', 'admin'], scopes: ISSUERS.scopes, sameCity: false })
-  @CredentialsEndpoint('One credential with its signed document (its holder, this city\'s clerks, or the partner that issued it)', { status: 200, type: CredentialDto }, ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_NOT_ISSUED_BY_CALLER'])
-  get(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CredentialView> {
-    return this.credentials.get(p, id);
+  @CredentialsEndpoint('One credential (its holder, this city\'s staff, or the partner that issued it)', { status: 200, type: CredentialDto }, ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_NOT_ISSUED_BY_CALLER', 'CREDENTIAL_PURPOSE_NOT_PERMITTED'],
+    'The holder sees it in full with its signed document. Staff and partners see the holder\'s ID number masked and no document, unless a clerk or supervisor states a `purpose` their role may use; that read is audited with its purpose.')
+  get(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: ReadCredentialQueryDto): Promise<CredentialView> {
+    return this.credentials.get(p, id, query.purpose);
   }
 
   @Post(':id/suspend')

@@ -10,6 +10,10 @@ export const CREDENTIALS_ERROR_CODES = [
   'CREDENTIAL_NOT_ISSUED_BY_CALLER',
   'CREDENTIAL_IDEMPOTENCY_CONFLICT',
   'CREDENTIAL_NOT_PRESENTABLE',
+  'CREDENTIAL_ISSUER_UNBOUND',
+  'CREDENTIAL_ISSUER_MISMATCH',
+  'CREDENTIAL_ISSUER_NOT_AUTHORISED',
+  'CREDENTIAL_PURPOSE_NOT_PERMITTED',
   'VERIFICATION_INPUT_INVALID',
   'PRESENTATION_TTL_TOO_LONG',
   'PRESENTATION_VERIFIER_UNKNOWN',
@@ -28,6 +32,10 @@ export const describeCredentialsError = (code: CredentialsErrorCode): ErrorDescr
     case 'CREDENTIAL_NOT_ISSUED_BY_CALLER': return { status: 403, titleZh: '接入系统只能管理自己签发的证照', titleEn: 'A partner may only manage credentials it issued' };
     case 'CREDENTIAL_IDEMPOTENCY_CONFLICT': return { status: 409, titleZh: '幂等键已用于不同的请求', titleEn: 'Idempotency-Key already used for a different request' };
     case 'CREDENTIAL_NOT_PRESENTABLE': return { status: 409, titleZh: '证照已失效，不能出示', titleEn: 'The credential cannot be presented in its current status' };
+    case 'CREDENTIAL_ISSUER_UNBOUND': return { status: 403, titleZh: '调用方未绑定发证机关，不能签发证照', titleEn: 'The caller acts for no issuing body' };
+    case 'CREDENTIAL_ISSUER_MISMATCH': return { status: 403, titleZh: '颁发机构与调用方所属发证机关不符', titleEn: 'The issuer named is not the body the caller acts for' };
+    case 'CREDENTIAL_ISSUER_NOT_AUTHORISED': return { status: 403, titleZh: '该发证机关无权签发此类证照', titleEn: 'The caller\'s issuing body may not issue this credential type' };
+    case 'CREDENTIAL_PURPOSE_NOT_PERMITTED': return { status: 403, titleZh: '该角色不能以此事由查看完整证件号码', titleEn: 'This role may not read the full ID number for this purpose' };
     case 'VERIFICATION_INPUT_INVALID': return { status: 400, titleZh: '请提供且仅提供一份证照或一个出示令牌', titleEn: 'Send exactly one of credential or presentationToken' };
     case 'PRESENTATION_TTL_TOO_LONG': return { status: 400, titleZh: '出示有效期过长', titleEn: 'Presentation lifetime too long' };
     case 'PRESENTATION_VERIFIER_UNKNOWN': return { status: 422, titleZh: '核验方所在城市不在城市名录中', titleEn: 'The verifier\'s city is not in the city registry' };

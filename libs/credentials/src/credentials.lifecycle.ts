@@ -3,12 +3,14 @@ import { EventHandlerRegistry } from '@guangfo/platform';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import { CredentialsService } from './credentials.service.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
+import { IssuingAuthorityService } from './issuing-authority.service.js';
 import { CredentialRegistryService } from './registry.service.js';
 import { VerificationService } from './verification.service.js';
 
 /**
  * The domain's background work in a node: subscribe to the other cities' registry streams and
- * verification reports; at start make sure this city has an issuer key; then every heartbeat
+ * verification reports; at start publish this city's issuing-authority list (when it changed) and
+ * make sure this city has an issuer key; then every heartbeat
  * broadcast a registry checkpoint (so peers' view of our status stays fresh) and expire
  * credentials whose validity ended.
  */
@@ -21,6 +23,7 @@ export class CredentialsLifecycle implements OnApplicationBootstrap, OnApplicati
     @Inject(CREDENTIALS_CONFIG) private readonly config: CredentialsConfig,
     private readonly registry: CredentialRegistryService,
     private readonly keys: IssuerKeyService,
+    private readonly authorities: IssuingAuthorityService,
     private readonly credentials: CredentialsService,
     verification: VerificationService,
     handlers: EventHandlerRegistry,
@@ -31,6 +34,8 @@ export class CredentialsLifecycle implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.ensureOwnStream();
+    // The issuing-authority list first: a peer that has a key of ours then knows who may issue with it.
+    await this.registry.publishOwnAuthorities(this.authorities.bodies());
     await this.keys.ensureActiveKey();
     await this.beat();
     this.timer = setInterval(() => {

@@ -7,6 +7,7 @@ import { CredentialVerifier } from './credential.verifier.js';
 import { IssuerKeysController } from './issuer-keys.controller.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
 import { IssuerRegistryView } from './issuer-registry.view.js';
+import { IssuingAuthorityService } from './issuing-authority.service.js';
 import { PresentationsController } from './presentations.controller.js';
 import { PresentationsService } from './presentations.service.js';
 import { CredentialRegistryService } from './registry.service.js';
@@ -39,6 +40,7 @@ export class CredentialsModule {
     const providers: Provider[] = [
       { provide: CREDENTIALS_CONFIG, useFactory: () => loadCredentialsConfig(options.env ?? process.env, options.config) },
       CredentialRegistryService,
+      IssuingAuthorityService,
       IssuerKeyService,
       CredentialVerifier,
       CredentialsService,

@@ -8,7 +8,10 @@ import { canonicalJson } from './canonical-json.js';
 import { type CredentialDocument, CREDENTIAL_FORMAT, credentialDocumentSchema, type SignedCredential, signCredential } from './credential.document.js';
 import { formatCredentialNumber } from './credential-number.js';
 import { credentialsError } from './credentials.errors.js';
+import { type HolderCodeType, maskHolderCode } from './holder-code.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
+import { isAuthorised } from './issuing-authorities.js';
+import { IssuingAuthorityService } from './issuing-authority.service.js';
 import { CredentialRegistryService } from './registry.service.js';
 import { returnedRows } from './sql.js';
 
@@ -18,12 +21,26 @@ export type CredentialAction = 'suspend' | 'reinstate' | 'revoke';
 export const REVOKE_REASON_CODES = ['ISSUED_IN_ERROR', 'SUPERSEDED', 'CANCELLED', 'WITHDRAWN', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
 export const SUSPEND_REASON_CODES = ['UNDER_REVIEW', 'REPORTED_LOST', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
 
+/**
+ * Why a member of staff needs a holder's full ID number (the `purpose` of GET /credentials/{id}),
+ * and which roles may state it. Without one, staff and partners see the number masked.
+ */
+export const FULL_READ_PURPOSES = {
+  IDENTITY_CHECK: { zh: '窗口当面核对持证人身份', en: 'Checking the holder in person at the window', roles: ['clerk', 'supervisor'] },
+  CORRECTION: { zh: '更正证照信息', en: 'Correcting the credential', roles: ['clerk', 'supervisor'] },
+  COMPLAINT_REVIEW: { zh: '投诉或异议复核', en: 'Reviewing a complaint or objection', roles: ['supervisor'] },
+  JUDICIAL_ASSISTANCE: { zh: '司法或监察协查', en: 'Assisting a judicial or supervisory inquiry', roles: ['supervisor'] },
+} as const satisfies Record<string, { zh: string; en: string; roles: readonly string[] }>;
+export type FullReadPurpose = keyof typeof FULL_READ_PURPOSES;
+export const FULL_READ_PURPOSE_CODES = Object.keys(FULL_READ_PURPOSES) as FullReadPurpose[];
+
 export interface IssueCredentialInput {
   typeCode: string;
   holder: { name: string; code: string; codeType: string };
   /** The resident's account (统一身份认证 subject) whose wallet lists the credential. */
   holderAccount?: string;
-  issuer: { name: string; code: string };
+  /** Optional: the issuer is the body the caller acts for; if named, it must be that body. */
+  issuer?: { name: string; code: string };
   issueDate?: string;
   validFrom: string;
   validTo?: string | null;
@@ -45,9 +62,12 @@ export interface CredentialView {
   statusChangedAt: string | null;
   keyId: string;
   issuedAt: string;
-  /** The signed document: what the holder presents and any city verifies. */
-  document: SignedCredential;
+  /** The signed document: what the holder presents and any city verifies (absent in a masked view: it holds the full ID number). */
+  document?: SignedCredential;
 }
+
+/** full: the holder, the issuer's own issue response, or staff with a stated purpose; masked: everyone else. */
+export type Disclosure = 'full' | 'masked';
 
 export interface CredentialRow {
   id: string; number: string; type_code: string; holder_name: string; holder_code: string; holder_code_type: string; holder_account: string | null;
@@ -57,6 +77,17 @@ export interface CredentialRow {
 }
 
 const DATE_COLUMNS = `to_char(issue_date, 'YYYY-MM-DD') AS issue_date, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to`;
+/**
+ * Whether a resident holds a credential: it sits in their wallet (holder_account) AND names them —
+ * its holder is a 居民身份证 number equal to their token's verified identity. An issuer that puts a
+ * stranger's credential into an account shows that account nothing.
+ */
+export const isHolder = (p: Principal, row: Pick<CredentialRow, 'holder_account' | 'holder_code' | 'holder_code_type'>): boolean =>
+  p.kind === 'user' && p.role === 'resident' && p.identity !== undefined && row.holder_account === p.sub && row.holder_code_type === '111' && row.holder_code === p.identity.idNumber;
+
+/** SQL condition (on alias `c`) for the credentials a resident holds (see isHolder): params $n = sub, $n+1 = ID number. */
+export const HOLDER_CONDITION = (n: number): string => `c.holder_account = $${n} AND c.holder_code_type = '111' AND c.holder_code = $${n + 1}`;
+
 const SELECT_CREDENTIAL = `SELECT id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code, ${DATE_COLUMNS},
   status, status_reason_code, status_changed_at, key_id, document, issued_by, request_hash, created_at FROM credentials.credential`;
 
@@ -84,12 +115,25 @@ export class CredentialsService {
     private readonly catalogue: CatalogueService,
     private readonly keys: IssuerKeyService,
     private readonly registry: CredentialRegistryService,
+    private readonly authorities: IssuingAuthorityService,
     private readonly audit: AuditService,
   ) {}
 
   async issue(principal: Principal, input: IssueCredentialInput, idempotencyKey?: string): Promise<{ credential: CredentialView; replayed: boolean }> {
     const type = this.catalogue.credentialTypes().find((t) => t.code === input.typeCode);
     if (!type) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}`);
+    // The issuer is the body the caller acts for (hall or API-key binding), never what the request says.
+    const body = this.authorities.bodyFor(principal);
+    if (!body) throw credentialsError('CREDENTIAL_ISSUER_UNBOUND', `${actorOf(principal)} acts for no issuing body of ${this.node.cityCode}`);
+    if (input.issuer && input.issuer.code.trim().toUpperCase() !== body.code) {
+      throw credentialsError('CREDENTIAL_ISSUER_MISMATCH', `the caller issues for ${body.name} (${body.code}), not ${input.issuer.code}`, [
+        { field: 'issuer.code', rule: 'callerBody', message: `must be ${body.code} (the body the caller acts for) or omitted` },
+      ]);
+    }
+    if (!isAuthorised(this.authorities.bodies(), body.code, type.code)) {
+      throw credentialsError('CREDENTIAL_ISSUER_NOT_AUTHORISED', `${body.name} (${body.code}) is not authorised to issue ${type.code} in ${this.node.cityCode}`, undefined, { issuer: { code: body.code, name: body.name }, typeCode: type.code });
+    }
+    const issuer = { name: body.name, code: body.code };
     const now = new Date();
     const today = toShanghaiDate(now);
     const issueDate = input.issueDate ?? today;
@@ -103,16 +147,16 @@ export class CredentialsService {
         const [existing] = (await em.query(`${SELECT_CREDENTIAL} WHERE issued_by = $1 AND idempotency_key = $2`, [actor, idempotencyKey])) as CredentialRow[];
         if (existing) {
           if (existing.request_hash !== requestHash) throw credentialsError('CREDENTIAL_IDEMPOTENCY_CONFLICT', `Idempotency-Key ${idempotencyKey} was used for a different credential`);
-          return { credential: this.view(existing, now), replayed: true };
+          return { credential: this.view(existing, now, 'full'), replayed: true };
         }
       }
       const signer = await this.keys.activeSigner(em, type.code);
       const [seq] = (await em.query(
         `INSERT INTO credentials.number_sequence (issuer_code, year, last) VALUES ($1, $2, 1)
          ON CONFLICT (issuer_code, year) DO UPDATE SET last = credentials.number_sequence.last + 1 RETURNING last`,
-        [input.issuer.code, Number(issueDate.slice(0, 4))],
+        [issuer.code, Number(issueDate.slice(0, 4))],
       )) as { last: string }[];
-      const fields = this.buildDocument(input, type.name.zh, issueDate, Number(seq!.last));
+      const fields = this.buildDocument({ ...input, issuer }, type.name.zh, issueDate, Number(seq!.last));
       const signed = signCredential(fields, signer);
       const [row] = (await em.query(
         `INSERT INTO credentials.credential (id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code,
@@ -123,25 +167,46 @@ export class CredentialsService {
           actor, idempotencyKey ?? null, idempotencyKey !== undefined ? requestHash : null],
       )) as { id: string }[];
       await this.audit.record({ actor, action: 'credentials.issue', resource: `credential:${row!.id}`, outcome: 'success', detail: { type: signed.type.code, number: signed.number, keyId: signed.proof.keyId } }, em);
-      return { credential: this.view(await this.row(em, row!.id), now), replayed: false };
+      return { credential: this.view(await this.row(em, row!.id), now, 'full'), replayed: false };
     });
   }
 
-  /** The issuing authority (this city's clerks, or the partner that issued it) or the holder. */
-  async get(principal: Principal, id: string): Promise<CredentialView> {
+  /**
+   * The issuing authority (this city's staff, or the partner that issued it) or the holder. The
+   * holder sees their credential in full; anyone else sees the holder's ID number masked, unless a
+   * clerk or supervisor states a purpose their role may use (FULL_READ_PURPOSES). Every read is
+   * audited, with the purpose and whether the full number was shown.
+   */
+  async get(principal: Principal, id: string, purpose?: FullReadPurpose): Promise<CredentialView> {
     const row = await this.row(this.dataSource.manager, id);
     this.assertMayRead(principal, row);
-    await this.audit.record({ actor: actorOf(principal), action: 'credentials.read', resource: `credential:${id}`, outcome: 'success' });
-    return this.view(row, new Date());
+    const holder = principal.kind === 'user' && principal.role === 'resident';
+    if (purpose !== undefined && !holder) {
+      const roles: readonly string[] = FULL_READ_PURPOSES[purpose].roles;
+      if (principal.kind !== 'user' || !roles.includes(principal.role)) {
+        throw credentialsError('CREDENTIAL_PURPOSE_NOT_PERMITTED', `${principal.kind === 'user' ? principal.role : 'a partner system'} may not read the full ID number for ${purpose}`, [
+          { field: 'purpose', rule: 'permittedForRole', message: `${purpose} is for ${roles.join(', ')}` },
+        ]);
+      }
+    }
+    const disclosure: Disclosure = holder || purpose !== undefined ? 'full' : 'masked';
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'credentials.read',
+      resource: `credential:${id}`,
+      outcome: 'success',
+      detail: { disclosure, ...(purpose !== undefined && !holder ? { purpose } : {}) },
+    });
+    return this.view(row, new Date(), disclosure);
   }
 
   /** A resident's own credentials (their wallet), newest first. */
   async listOwn(principal: Principal): Promise<{ items: CredentialView[] }> {
-    if (principal.kind !== 'user' || principal.role !== 'resident') return { items: [] };
-    const rows = (await this.dataSource.query(`${SELECT_CREDENTIAL} WHERE holder_account = $1 ORDER BY created_at DESC LIMIT 200`, [principal.sub])) as CredentialRow[];
+    if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
+    const rows = (await this.dataSource.query(`SELECT * FROM (${SELECT_CREDENTIAL}) c WHERE ${HOLDER_CONDITION(1)} ORDER BY created_at DESC LIMIT 200`, [principal.sub, principal.identity.idNumber])) as CredentialRow[];
     await this.audit.record({ actor: actorOf(principal), action: 'credentials.list-own', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
     const now = new Date();
-    return { items: rows.map((r) => this.view(r, now)) };
+    return { items: rows.map((r) => this.view(r, now, 'full')) };
   }
 
   /** Suspend, reinstate or revoke; broadcast to every city in the same transaction. */
@@ -162,7 +227,7 @@ export class CredentialsService {
       );
       await this.registry.appendOwn(em, { kind: 'status', credentialId: id, credentialType: row.type_code, status: next, reasonCode });
       await this.audit.record({ actor, action: `credentials.${action}`, resource: `credential:${id}`, outcome: 'success', detail: { from: current, to: next, reasonCode } }, em);
-      return this.view(await this.row(em, id), now);
+      return this.view(await this.row(em, id), now, 'masked');
     });
   }
 
@@ -189,12 +254,14 @@ export class CredentialsService {
     return row;
   }
 
-  view(r: CredentialRow, now: Date): CredentialView {
+  view(r: CredentialRow, now: Date, disclosure: Disclosure): CredentialView {
+    const full = disclosure === 'full';
     return {
       id: r.id,
       number: r.number,
       type: { ...r.document.type },
-      holder: { name: r.holder_name, code: r.holder_code, codeType: r.holder_code_type },
+      // The masking rule of cases and verifications (maskResidentId for 居民身份证; organisations' codes are public).
+      holder: { name: r.holder_name, code: full ? r.holder_code : maskHolderCode(r.holder_code_type as HolderCodeType, r.holder_code), codeType: r.holder_code_type },
       holderAccount: r.holder_account,
       issuer: { name: r.issuer_name, code: r.issuer_code, city: r.document.issuer.city },
       issueDate: r.issue_date,
@@ -205,11 +272,11 @@ export class CredentialsService {
       statusChangedAt: r.status_changed_at?.toISOString() ?? null,
       keyId: r.key_id,
       issuedAt: r.created_at.toISOString(),
-      document: r.document,
+      ...(full ? { document: r.document } : {}),
     };
   }
 
-  private buildDocument(input: IssueCredentialInput, typeName: string, issueDate: string, sequence: number): CredentialDocument {
+  private buildDocument(input: IssueCredentialInput & { issuer: { name: string; code: string } }, typeName: string, issueDate: string, sequence: number): CredentialDocument {
     const nfc = (s: string) => s.normalize('NFC').trim();
     const candidate = {
       format: CREDENTIAL_FORMAT,
@@ -244,7 +311,7 @@ export class CredentialsService {
 
   private assertMayRead(p: Principal, row: CredentialRow): void {
     if (p.kind === 'user' && p.role === 'resident') {
-      if (row.holder_account !== p.sub) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${row.id} in your wallet`);
+      if (!isHolder(p, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${row.id} in your wallet`);
       return;
     }
     this.assertMayManage(p, row);

@@ -8,6 +8,7 @@ export interface IssuerKeyRegistryView {
   city: string;
   keys: (IssuerKeyRecord & { algorithm: 'SM2-SM3'; publicKeyPem: string })[];
   streams: StreamView[];
+  authorities: { issuerCity: string; code: string; name: string; credentialTypes: string[] }[];
   statusMaxAgeSeconds: number;
   staleStatusPolicy: StaleStatusPolicy;
 }
@@ -22,11 +23,12 @@ export class IssuerRegistryView {
   ) {}
 
   async view(city?: string): Promise<IssuerKeyRegistryView> {
-    const [keys, streams] = await Promise.all([this.registry.keys(city), this.registry.streams(city)]);
+    const [keys, streams, authorities] = await Promise.all([this.registry.keys(city), this.registry.streams(city), this.registry.allAuthorities(city)]);
     return {
       city: this.node.cityCode,
       keys: keys.map((k) => ({ ...k, algorithm: 'SM2-SM3' as const, publicKeyPem: sm2PublicKeyToPem(k.publicKey) })),
       streams,
+      authorities,
       statusMaxAgeSeconds: this.config.statusMaxAgeSeconds,
       staleStatusPolicy: this.config.staleStatusPolicy,
     };

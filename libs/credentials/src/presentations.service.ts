@@ -5,7 +5,7 @@ import type { CredentialVerifierRef } from '@guangfo/contracts';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import { credentialsError } from './credentials.errors.js';
-import { CredentialsService, effectiveStatus } from './credentials.service.js';
+import { CredentialsService, effectiveStatus, HOLDER_CONDITION, isHolder } from './credentials.service.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
 import { encodePresentationToken, type Presentation, type PresentationVerifier, presentationVerifierSchema, QR_PREFIX } from './presentation.token.js';
 
@@ -68,7 +68,7 @@ export class PresentationsService {
     const now = new Date();
     return this.dataSource.transaction(async (em) => {
       const row = await this.credentials.row(em, input.credentialId);
-      if (row.holder_account !== principal.sub) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${input.credentialId} in your wallet`);
+      if (!isHolder(principal, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${input.credentialId} in your wallet`);
       const status = effectiveStatus(row.status, row.valid_to, now);
       if (status !== 'valid') throw credentialsError('CREDENTIAL_NOT_PRESENTABLE', `the credential is ${status}`, undefined, { credentialStatus: status });
       const presentation: Presentation = {
@@ -103,12 +103,12 @@ export class PresentationsService {
 
   /** Who verified the holder's credentials, when, for what, with which outcome (newest first). */
   async accessLog(principal: Principal): Promise<{ items: AccessLogEntry[] }> {
-    if (principal.kind !== 'user' || principal.role !== 'resident') return { items: [] };
+    if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
     const rows = (await this.dataSource.query(
       `SELECT vl.id, vl.verified_at, vl.verifier, vl.presentation_id, vl.purpose, vl.valid, vl.reasons, c.id AS credential_id, c.type_code, c.number
          FROM credentials.verification_log vl JOIN credentials.credential c ON c.id = vl.credential_id
-        WHERE c.holder_account = $1 ORDER BY vl.verified_at DESC, vl.id LIMIT 500`,
-      [principal.sub],
+        WHERE ${HOLDER_CONDITION(1)} ORDER BY vl.verified_at DESC, vl.id LIMIT 500`,
+      [principal.sub, principal.identity.idNumber],
     )) as { id: string; verified_at: Date; verifier: CredentialVerifierRef; presentation_id: string | null; purpose: string | null; valid: boolean; reasons: string[]; credential_id: string; type_code: string; number: string }[];
     await this.audit.record({ actor: actorOf(principal), action: 'credentials.access-log.read', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
     return {

@@ -7,12 +7,15 @@ import {
   type CredentialStatusReasonCode,
   type IssuerKeyChanged,
   IssuerKeyChangedV1,
+  type IssuingAuthoritiesChanged,
+  IssuingAuthoritiesChangedV1,
   type RegistryCheckpoint,
   RegistryCheckpointV1,
 } from '@guangfo/contracts';
 import { CityRegistry, EventHandlerRegistry, NODE_CONFIG, type NodeConfig, OutboxService, type ReceivedEvent } from '@guangfo/platform';
 import type { CredentialStatusRecord, IssuerKeyRecord, IssuerKeyStatus } from './credential-verification.js';
 import type { StatusFreshness } from './freshness.js';
+import { canonicalBodies, type IssuingBody } from './issuing-authorities.js';
 import { advanceWatermark, applyCheckpoint, isBehind, type StreamState } from './registry.stream.js';
 import { returnedRows } from './sql.js';
 
@@ -21,7 +24,10 @@ export const CREDENTIALS_DOMAIN = 'credentials';
 /** A change this city makes to its own registry (and broadcasts). */
 export type OwnRegistryChange =
   | { kind: 'key'; key: Omit<IssuerKeyRecord, 'issuerCity' | 'statusChangedAt'> }
-  | { kind: 'status'; credentialId: string; credentialType: string; status: 'valid' | 'suspended' | 'revoked'; reasonCode: CredentialStatusReasonCode };
+  | { kind: 'status'; credentialId: string; credentialType: string; status: 'valid' | 'suspended' | 'revoked'; reasonCode: CredentialStatusReasonCode }
+  | { kind: 'authorities'; bodies: readonly IssuingBody[] };
+
+const AUTHORITIES_LOCK = 7_440_100_302;
 
 interface KeyRow {
   issuer_city: string; key_id: string; public_key: string; credential_types: string[]; status: IssuerKeyStatus;
@@ -29,7 +35,7 @@ interface KeyRow {
 }
 interface StreamRow {
   issuer_city: string; watermark: string; watermark_at: Date | null; highest_seen: string;
-  checkpoint_sequence: string | null; checkpoint_at: Date | null; as_of: Date | null; updated_at: Date;
+  checkpoint_sequence: string | null; checkpoint_at: Date | null; as_of: Date | null; updated_at: Date; authorities_sequence: string | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -83,7 +89,7 @@ export class CredentialRegistryService {
   registerHandlers(handlers: EventHandlerRegistry): void {
     handlers.register({
       consumer: 'credentials.registry',
-      types: [IssuerKeyChangedV1.type, CredentialStatusChangedV1.type, RegistryCheckpointV1.type],
+      types: [IssuerKeyChangedV1.type, IssuingAuthoritiesChangedV1.type, CredentialStatusChangedV1.type, RegistryCheckpointV1.type],
       handle: (event, em) => this.apply(event, em),
     });
   }
@@ -123,6 +129,16 @@ export class CredentialRegistryService {
         subject,
         data: { issuerCity: city, sequence, occurredAt, keyId: k.keyId, algorithm: 'SM2-SM3', publicKey: k.publicKey, credentialTypes: [...k.credentialTypes], status: k.status, publishedAt: k.publishedAt },
       });
+    } else if (change.kind === 'authorities') {
+      const bodies = canonicalBodies(change.bodies);
+      await this.replaceAuthorities(em, city, bodies, sequence);
+      await em.query(`INSERT INTO credentials.registry_event (issuer_city, sequence, kind, occurred_at) VALUES ($1, $2, 'authorities', $3)`, [city, sequence, occurredAt]);
+      await this.outbox.add(em, {
+        contract: IssuingAuthoritiesChangedV1,
+        domain: CREDENTIALS_DOMAIN,
+        subject,
+        data: { issuerCity: city, sequence, occurredAt, bodies: bodies.map((b) => ({ code: b.code, name: b.name, credentialTypes: [...b.credentialTypes] })) },
+      });
     } else {
       await this.upsertStatus(em, city, change.credentialId, change.credentialType, change.status, change.reasonCode, occurredAt, sequence);
       await em.query(`INSERT INTO credentials.registry_event (issuer_city, sequence, kind, occurred_at) VALUES ($1, $2, 'status', $3)`, [city, sequence, occurredAt]);
@@ -155,6 +171,20 @@ export class CredentialRegistryService {
     });
   }
 
+  /** Publishes this city's issuing-authority list when it differs from the one last published (at start, from the seed). */
+  async publishOwnAuthorities(bodies: readonly IssuingBody[]): Promise<boolean> {
+    const wanted = canonicalBodies(bodies);
+    return this.dataSource.transaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1)', [AUTHORITIES_LOCK]);
+      const [published] = (await em.query(`SELECT authorities_sequence FROM credentials.registry_stream WHERE issuer_city = $1`, [this.node.cityCode])) as { authorities_sequence: string | null }[];
+      const current = canonicalBodies(await this.authorities(this.node.cityCode, em));
+      if (published?.authorities_sequence != null && JSON.stringify(current) === JSON.stringify(wanted)) return false;
+      const sequence = await this.appendOwn(em, { kind: 'authorities', bodies: wanted });
+      this.logger.log({ bodies: wanted.length, sequence }, 'issuing-authority list published');
+      return true;
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Other cities' registries: apply their broadcasts (inbox transaction).
   // ---------------------------------------------------------------------------------------------
@@ -175,11 +205,11 @@ export class CredentialRegistryService {
       highestSeen = Math.max(highestSeen, cp.sequence);
       if (state.watermark >= cp.sequence) await this.reconcileKeys(em, city, cp);
     } else {
-      const change = event.data as IssuerKeyChanged | CredentialStatusChanged;
+      const change = event.data as IssuerKeyChanged | IssuingAuthoritiesChanged | CredentialStatusChanged;
       const inserted = (await em.query(
         `INSERT INTO credentials.registry_event (issuer_city, sequence, kind, occurred_at, event_id) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING sequence`,
-        [city, change.sequence, event.type === IssuerKeyChangedV1.type ? 'key' : 'status', change.occurredAt, event.id],
+        [city, change.sequence, event.type === IssuerKeyChangedV1.type ? 'key' : event.type === IssuingAuthoritiesChangedV1.type ? 'authorities' : 'status', change.occurredAt, event.id],
       )) as unknown[];
       if (inserted.length === 0) {
         this.logger.warn({ city, sequence: change.sequence, eventId: event.id }, 'registry sequence already applied; event ignored');
@@ -189,6 +219,10 @@ export class CredentialRegistryService {
         const k = change as IssuerKeyChanged;
         if (!k.keyId.startsWith(`${city}-`)) throw new Error(`key ${k.keyId} is not named after its issuer ${city}`);
         await this.upsertKey(em, { issuerCity: city, keyId: k.keyId, publicKey: k.publicKey, credentialTypes: k.credentialTypes, status: k.status, publishedAt: k.publishedAt, statusChangedAt: k.occurredAt }, k.sequence);
+      } else if (event.type === IssuingAuthoritiesChangedV1.type) {
+        const a = change as IssuingAuthoritiesChanged;
+        // A whole list replaces the previous one, unless a newer list was applied already (out-of-order replay).
+        if (streamRow!.authorities_sequence === null || Number(streamRow!.authorities_sequence) < a.sequence) await this.replaceAuthorities(em, city, a.bodies, a.sequence);
       } else {
         const s = change as CredentialStatusChanged;
         await this.upsertStatus(em, city, s.credentialId, s.credentialType, s.status, s.reasonCode, s.occurredAt, s.sequence);
@@ -231,6 +265,17 @@ export class CredentialRegistryService {
     );
   }
 
+  private async replaceAuthorities(em: EntityManager, city: string, bodies: readonly IssuingBody[], sequence: number): Promise<void> {
+    await em.query(`DELETE FROM credentials.issuing_authority WHERE issuer_city = $1`, [city]);
+    for (const b of bodies) {
+      await em.query(
+        `INSERT INTO credentials.issuing_authority (issuer_city, body_code, body_name, credential_types, sequence) VALUES ($1, $2, $3, $4, $5)`,
+        [city, b.code, b.name, [...b.credentialTypes], sequence],
+      );
+    }
+    await em.query(`UPDATE credentials.registry_stream SET authorities_sequence = $2 WHERE issuer_city = $1`, [city, sequence]);
+  }
+
   private async upsertStatus(em: EntityManager, city: string, credentialId: string, credentialType: string, status: string, reasonCode: string, changedAt: string, sequence: number): Promise<void> {
     await em.query(
       `INSERT INTO credentials.credential_status (issuer_city, credential_id, credential_type, status, reason_code, changed_at, sequence)
@@ -262,6 +307,33 @@ export class CredentialRegistryService {
     )) as { status: CredentialStatusRecord['status']; reason_code: string; changed_at: Date }[];
     const r = rows[0];
     return r ? { status: r.status, reasonCode: r.reason_code, changedAt: r.changed_at.toISOString() } : undefined;
+  }
+
+  /** The issuing-authority list of a city as this node knows it (own: from its seed; others: replicated). */
+  async authorities(issuerCity: string, em: EntityManager = this.dataSource.manager): Promise<IssuingBody[]> {
+    const rows = (await em.query(
+      `SELECT body_code, body_name, credential_types FROM credentials.issuing_authority WHERE issuer_city = $1 ORDER BY body_code`,
+      [issuerCity],
+    )) as { body_code: string; body_name: string; credential_types: string[] }[];
+    return rows.map((r) => ({ code: r.body_code, name: r.body_name, credentialTypes: r.credential_types }));
+  }
+
+  /** Every city's list (or one city's), for the public registry view. */
+  async allAuthorities(issuerCity?: string): Promise<{ issuerCity: string; code: string; name: string; credentialTypes: string[] }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT issuer_city, body_code, body_name, credential_types FROM credentials.issuing_authority WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city, body_code`,
+      [issuerCity ?? null],
+    )) as { issuer_city: string; body_code: string; body_name: string; credential_types: string[] }[];
+    return rows.map((r) => ({ issuerCity: r.issuer_city, code: r.body_code, name: r.body_name, credentialTypes: r.credential_types }));
+  }
+
+  /** The credential types `bodyCode` may issue in `issuerCity`'s published list (undefined: not on the list). */
+  async authorisedTypes(issuerCity: string, bodyCode: string): Promise<string[] | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT credential_types FROM credentials.issuing_authority WHERE issuer_city = $1 AND body_code = $2`,
+      [issuerCity, bodyCode],
+    )) as { credential_types: string[] }[];
+    return rows[0]?.credential_types;
   }
 
   async freshness(issuerCity: string): Promise<StatusFreshness> {

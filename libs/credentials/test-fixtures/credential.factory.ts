@@ -46,11 +46,12 @@ export const keyRecord = (key: TestIssuerKey, overrides: Partial<IssuerKeyRecord
   ...overrides,
 });
 
-/** What a verifying city (Foshan) knows: the key, no status change, status as of `asOf`. */
+/** What a verifying city (Foshan) knows: the key, 广州市公安局 on Guangzhou's list for 居住证, no status change, status as of `asOf`. */
 export const facts = (key: TestIssuerKey, overrides: Partial<RegistryFacts> = {}, asOf = '2026-06-01T03:50:00.000Z'): RegistryFacts => ({
   issuerCityKnown: true,
   key: keyRecord(key),
   freshness: { authoritative: false, asOf },
   type: { code: 'RESIDENCE_PERMIT', name: '居住证' },
+  authorisedTypes: ['ID_CARD', 'HOUSEHOLD_REGISTER', 'RESIDENCE_PERMIT'],
   ...overrides,
 });

@@ -15,6 +15,7 @@ export * from './database/data-source.options.js';
 export * from './database/migration.runner.js';
 export * from './database/migrations/1764201600000-platform-init.migration.js';
 export * from './database/migrations/1764288000000-webhooks-files.migration.js';
+export * from './database/migrations/1764806400000-api-key-issuing-body.migration.js';
 export * from './database/migrations/1796256000000-partner-case-grants.migration.js';
 export * from './auth/partner-grants.service.js';
 export * from './cities/item-codes.js';

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { CREDENTIAL_STATUS_REASON_CODES } from '@guangfo/contracts';
 import { HOLDER_CODE_TYPE_VALUES } from '../holder-code.js';
-import { REVOKE_REASON_CODES, SUSPEND_REASON_CODES } from '../credentials.service.js';
+import { FULL_READ_PURPOSE_CODES, FULL_READ_PURPOSES, type FullReadPurpose, REVOKE_REASON_CODES, SUSPEND_REASON_CODES } from '../credentials.service.js';
 import { EXAMPLE, EXAMPLE_DOCUMENT } from './examples.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -24,7 +24,7 @@ export class HolderDto {
 }
 
 export class IssuingBodyDto {
-  @ApiProperty({ example: '广州市公安局', description: '颁发机构' })
+  @ApiProperty({ example: '广州市公安局', description: '颁发机构 (ignored: the name on the credential is the one in the issuing-authority list)' })
   @IsString() @Length(1, 100)
   name: string;
 
@@ -46,9 +46,12 @@ export class IssueCredentialDto {
   @IsOptional() @IsString() @Length(1, 128)
   holderAccount?: string;
 
-  @ApiProperty({ type: IssuingBodyDto })
-  @ValidateNested() @Type(() => IssuingBodyDto)
-  issuer: IssuingBodyDto;
+  @ApiPropertyOptional({
+    type: IssuingBodyDto,
+    description: 'Optional. The issuer is always the body the caller acts for (a clerk: the body of their hall; a partner: the body its API key is bound to). If given, its code must be that body (else 403 CREDENTIAL_ISSUER_MISMATCH).',
+  })
+  @IsOptional() @ValidateNested() @Type(() => IssuingBodyDto)
+  issuer?: IssuingBodyDto;
 
   @ApiPropertyOptional({ example: '2026-11-27', description: '颁发日期 (default: today, Asia/Shanghai)' })
   @IsOptional() @Matches(DATE, { message: DATE_MESSAGE })
@@ -65,6 +68,16 @@ export class IssueCredentialDto {
   @ApiPropertyOptional({ example: { residenceAddressDistrict: '天河区' }, description: 'Type-specific data items (照面信息): lowerCamelCase names, string / integer / boolean values, at most 20' })
   @IsOptional() @IsObject()
   attributes?: Record<string, string | number | boolean>;
+}
+
+export class ReadCredentialQueryDto {
+  @ApiPropertyOptional({
+    enum: FULL_READ_PURPOSE_CODES,
+    example: 'IDENTITY_CHECK',
+    description: `Why the full ID number is needed (staff only; audited). Without it the holder's ID number is masked. ${FULL_READ_PURPOSE_CODES.map((c) => `${c} ${FULL_READ_PURPOSES[c].zh} (${FULL_READ_PURPOSES[c].roles.join(', ')})`).join('; ')}`,
+  })
+  @IsOptional() @IsIn(FULL_READ_PURPOSE_CODES)
+  purpose?: FullReadPurpose;
 }
 
 export class RevokeCredentialDto {
@@ -112,7 +125,7 @@ export class CredentialDto {
   @ApiProperty({ example: EXAMPLE.credentialId }) id: string;
   @ApiProperty({ example: EXAMPLE.number, description: '证照编号: issuing body USCC + year + 8-digit sequence + ISO 7064 MOD 37,36 check character' }) number: string;
   @ApiProperty({ type: TypeRefDto }) type: TypeRefDto;
-  @ApiProperty({ type: HolderViewDto, description: 'Unmasked: the caller is the holder or the issuing authority' }) holder: HolderViewDto;
+  @ApiProperty({ type: HolderViewDto, description: "A natural person's ID number is masked (110***********002X) except for the holder, the issue response, and staff reading with a stated purpose" }) holder: HolderViewDto;
   @ApiProperty({ example: 'gz-resident', nullable: true }) holderAccount: string | null;
   @ApiProperty({ type: IssuerRefDto }) issuer: IssuerRefDto;
   @ApiProperty({ example: '2026-11-27' }) issueDate: string;
@@ -123,8 +136,8 @@ export class CredentialDto {
   @ApiProperty({ nullable: true, example: null }) statusChangedAt: string | null;
   @ApiProperty({ example: EXAMPLE.keyId }) keyId: string;
   @ApiProperty({ example: '2026-11-27T08:00:00.000Z' }) issuedAt: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: EXAMPLE_DOCUMENT, description: 'The signed document to present: fields + proof { type: SM2-SM3, keyId, signature (DER, base64) }' })
-  document: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: EXAMPLE_DOCUMENT, description: 'The signed document to present: fields + proof { type: SM2-SM3, keyId, signature (DER, base64) }. Only in a full view (it holds the full ID number).' })
+  document?: Record<string, unknown>;
 }
 
 export class CredentialListDto {

@@ -28,10 +28,17 @@ export class RegistryStreamDto {
   @ApiProperty({ nullable: true, example: '2026-11-27T08:55:00.000Z' }) lastCheckpointAt: string | null;
   @ApiProperty({ example: false, description: 'A gap: announced changes not applied yet (status freshness held back)' }) behind: boolean;
 }
+export class IssuingAuthorityDto {
+  @ApiProperty({ example: '440100' }) issuerCity: string;
+  @ApiProperty({ example: '114401000075020016', description: '统一社会信用代码 of the body' }) code: string;
+  @ApiProperty({ example: '广州市公安局' }) name: string;
+  @ApiProperty({ type: [String], example: ['HOUSEHOLD_REGISTER', 'RESIDENCE_PERMIT'], description: 'Credential types the body may issue' }) credentialTypes: string[];
+}
 export class IssuerKeyRegistryDto {
   @ApiProperty({ example: '440600', description: 'The node answering' }) city: string;
   @ApiProperty({ type: [RegistryKeyDto] }) keys: RegistryKeyDto[];
   @ApiProperty({ type: [RegistryStreamDto] }) streams: RegistryStreamDto[];
+  @ApiProperty({ type: [IssuingAuthorityDto], description: "Each city's published issuing-authority list as this node holds it (ISSUER_NOT_AUTHORISED otherwise)" }) authorities: IssuingAuthorityDto[];
   @ApiProperty({ example: 3600 }) statusMaxAgeSeconds: number;
   @ApiProperty({ enum: ['fail-closed', 'accept-with-warning'], example: 'fail-closed' }) staleStatusPolicy: string;
 }

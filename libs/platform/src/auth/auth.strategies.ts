@@ -75,11 +75,13 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
       const key = req.header('x-api-key');
       if (!key || key.length > 256) return false;
       const rows = (await this.dataSource.query(
-        `SELECT id, name, city_code, scopes FROM platform.api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
+        `SELECT id, name, city_code, scopes, issuing_body_code FROM platform.api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
         [hashApiKey(key)],
-      )) as { id: string; name: string; city_code: string; scopes: string[] }[];
+      )) as { id: string; name: string; city_code: string; scopes: string[]; issuing_body_code: string | null }[];
       const row = rows[0];
-      return row ? { kind: 'partner', id: row.id, name: row.name, city: row.city_code, scopes: row.scopes } : false;
+      return row
+        ? { kind: 'partner', id: row.id, name: row.name, city: row.city_code, scopes: row.scopes, ...(row.issuing_body_code ? { issuingBody: row.issuing_body_code } : {}) }
+        : false;
     }
   }
 

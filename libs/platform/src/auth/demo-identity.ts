@@ -23,6 +23,8 @@ const demoSchema = z.object({
       scopes: z.array(z.string()),
       /** Catalogue items whose cases the partner may read (besides the items its webhooks subscribe to). */
       caseItems: z.array(z.string()).default([]),
+      /** USCC of the body the key issues credentials for (seeds/issuing-authorities.yaml). */
+      issuingBody: z.string().length(18).optional(),
     }),
   ),
 });

@@ -34,6 +34,8 @@ export interface PartnerPrincipal {
   city: string;
   scopes: string[];
   name: string;
+  /** The issuing body (统一社会信用代码) the key is bound to: the only body it issues credentials for. */
+  issuingBody?: string;
 }
 
 export type Principal = UserPrincipal | PartnerPrincipal;
