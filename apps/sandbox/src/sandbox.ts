@@ -12,13 +12,20 @@ import {
   loadDemoDirectory,
   NODE_VERSION,
   type NodeConfig,
+  SEALING_KEY_ID_PATTERN,
 } from '@guangfo/platform';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
 import { assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 const secretsSchema = z.object({
-  cities: z.record(z.string(), z.object({ signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }) })),
+  cities: z.record(
+    z.string(),
+    z.object({
+      signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
+      sealingKeys: z.array(z.object({ keyId: z.string().regex(SEALING_KEY_ID_PATTERN), keyHex: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+    }),
+  ),
   identityProvider: z.object({ issuer: z.string(), privateKeyPem: z.string(), publicKeyPem: z.string() }),
 });
 
@@ -76,6 +83,7 @@ export class Sandbox {
       databaseUrl: this.db.url(Sandbox.databaseName(city)),
       transport: { kind: 'embedded' },
       signingKey: secret.signingKey,
+      sealingKeys: secret.sealingKeys,
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
       catalogueDir: resolve(this.o.catalogueDirs?.[city] ?? resolve(this.seeds, 'catalogue')),

@@ -3,13 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CASE_STATES, type CaseState } from '@guangfo/contracts';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
-import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { CaseReply } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';
 import { type CaseDetailView, type CaseSummaryView, detailView, summaryView, type Viewer, viewerFor } from './case.views.js';
 import { CaseDeadlines, NEAR_DUE_WORKING_DAYS } from './case-deadlines.service.js';
 import { PAUSED_STATES } from './domain/case.aggregate.js';
-import type { PiiCipher } from './pii.cipher.js';
+import { ApplicantIdSeal } from './applicant-id.seal.js';
 import type { CaseQueryDto } from './dto/case-query.dto.js';
 
 export interface CasePage {
@@ -42,7 +41,7 @@ export class CaseQueryService {
     private readonly repo: CaseRepository,
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
-    @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly applicantIds: ApplicantIdSeal,
   ) {}
 
   async get(p: Principal, id: string): Promise<CaseReply<CaseDetailView>> {
@@ -69,7 +68,7 @@ export class CaseQueryService {
     const timeline = await this.repo.timeline(em, row.id);
     const points = timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
     return detailView(
-      { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) },
+      { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) },
       {
         timeline,
         notes: viewer.kind === 'staff' ? await this.repo.notes(em, row.id) : [],
@@ -127,7 +126,7 @@ export class CaseQueryService {
         const viewer = viewerFor(p, row);
         if (!viewer) return [];
         const deadline = this.deadlines.of(row.aggregate, points.get(row.id) ?? [], now);
-        return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) })];
+        return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) })];
       });
       await this.audit.record({ actor: actorOf(p), action: 'case.list', resource: 'case:*', outcome: 'success', detail: { count: items.length, cases: items.map((i) => i.id) } }, em);
       const last = page[page.length - 1];

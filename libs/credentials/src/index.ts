@@ -13,3 +13,4 @@ export * from './presentation.token.js';
 export * from './registry.stream.js';
 export * from './key-encryption.js';
 export { CredentialsInit1764374400000 } from './migrations/1764374400000-credentials-init.migration.js';
+export { credentialsSealingMigration } from './migrations/1764633600002-credentials-sealing.migration.js';

@@ -15,6 +15,8 @@ export * from './database/data-source.options.js';
 export * from './database/migration.runner.js';
 export * from './database/migrations/1764201600000-platform-init.migration.js';
 export * from './database/migrations/1764288000000-webhooks-files.migration.js';
+export { platformSealingMigration } from './database/migrations/1764633600000-platform-sealing.migration.js';
+export { resealColumn, type ResealKeys, type ResealColumn, type MigrationClass } from './database/reseal.js';
 export * from './errors/domain-error.js';
 export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
@@ -50,6 +52,7 @@ export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks
 export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
 export { canonicalJson, sha256Hex } from './crypto/digest.js';
+export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './crypto/sealing.js';
 export { FileStore, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
 export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './files/file-interchange.js';
 export { FileReplicator, type ReplicationRequest, type ReplicationStatus, type ReplicatedListener } from './files/file-replicator.js';
