@@ -13,6 +13,7 @@ import {
   NODE_VERSION,
   type NodeConfig,
   SEALING_KEY_ID_PATTERN,
+  type SealingKey,
 } from '@guangfo/platform';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
 import { assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
@@ -53,6 +54,7 @@ export class Sandbox {
   private readonly seeds: string;
   private readonly secrets: z.infer<typeof secretsSchema>;
   private readonly demo: DemoIdentity;
+  private readonly sealingOverrides = new Map<string, SealingKey[]>();
 
   constructor(private readonly o: SandboxOptions) {
     this.seeds = resolve(o.seedsDir ?? 'seeds');
@@ -83,7 +85,7 @@ export class Sandbox {
       databaseUrl: this.db.url(Sandbox.databaseName(city)),
       transport: { kind: 'embedded' },
       signingKey: secret.signingKey,
-      sealingKeys: secret.sealingKeys,
+      sealingKeys: this.sealingOverrides.get(city) ?? secret.sealingKeys,
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
       catalogueDir: resolve(this.o.catalogueDirs?.[city] ?? resolve(this.seeds, 'catalogue')),
@@ -97,6 +99,16 @@ export class Sandbox {
       nodeVersion: NODE_VERSION,
       peerApiBaseUrls: Object.fromEntries(Object.entries(this.o.ports).map(([c, port]) => [c, `http://${this.o.host ?? '127.0.0.1'}:${port}`])),
     };
+  }
+
+  /** Replaces a city's sealing keyring (newest first) from its next start on: rotation in tests and demos. */
+  useSealingKeys(city: string, keys: SealingKey[]): void {
+    this.sealingOverrides.set(city, keys);
+  }
+
+  /** The demo sealing keyring of a city (seeds/demo/secrets.yaml). */
+  demoSealingKeys(city: string): SealingKey[] {
+    return [...(this.secrets.cities[city]?.sealingKeys ?? [])];
   }
 
   async startNode(city: string): Promise<NestExpressApplication> {
