@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { generateSealingKey, Sealer } from '@guangfo/platform';
+import { generateSealingKey, type NodeConfig, Sealer } from '@guangfo/platform';
 import { applicantIdAd } from '@guangfo/affairs';
 import { as, type AffairsWorld, fileAndForward, FS, GZ, PEOPLE } from '../support/affairs.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
@@ -31,7 +31,7 @@ describe('data sealed at rest (embedded)', () => {
       .send({ url: 'http://127.0.0.1:9/hook', eventTypes: ['affairs.case.status-changed'], description: 'sealing e2e' });
     expect(hospital.status).toBe(201);
     const subId = hospital.body.id as string;
-    const secrets = { [GZ]: cluster.sandbox.configFor(GZ), [FS]: cluster.sandbox.configFor(FS) };
+    const secrets: Record<string, NodeConfig> = { [GZ]: cluster.sandbox.configFor(GZ), [FS]: cluster.sandbox.configFor(FS) };
     const issuerKeys: Record<string, { key_id: string; hex: string }> = {};
     for (const city of [GZ, FS]) {
       const sealer = new Sealer(cluster.sandbox.demoSealingKeys(city));
