@@ -52,6 +52,7 @@ export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks
 export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
 export { canonicalJson, sha256Hex } from './crypto/digest.js';
+export { sm2Encrypt, sm2Decrypt, sm2CiphertextToDer, sm2CiphertextFromDer } from './crypto/sm2.encryption.js';
 export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './crypto/sealing.js';
 export { FileStore, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
 export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './files/file-interchange.js';
