@@ -16,7 +16,7 @@ import {
   type SealingKey,
 } from '@guangfo/platform';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
-import { assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 const secretsSchema = z.object({
@@ -24,6 +24,7 @@ const secretsSchema = z.object({
     z.string(),
     z.object({
       signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
+      encryptionKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
       sealingKeys: z.array(z.object({ keyId: z.string().regex(SEALING_KEY_ID_PATTERN), keyHex: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
     }),
   ),
@@ -85,6 +86,7 @@ export class Sandbox {
       databaseUrl: this.db.url(Sandbox.databaseName(city)),
       transport: { kind: 'embedded' },
       signingKey: secret.signingKey,
+      encryptionKey: secret.encryptionKey,
       sealingKeys: this.sealingOverrides.get(city) ?? secret.sealingKeys,
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
@@ -115,6 +117,7 @@ export class Sandbox {
     if (this.nodes.has(city)) throw new Error(`node ${city} already running`);
     const config = this.configFor(city);
     assertSigningKeyPinned(config, this.registry);
+    assertEncryptionKeyPinned(config, this.registry);
     await this.db.ensureDatabase(Sandbox.databaseName(city));
     const transport = new EmbeddedTransport(city, this.registry);
     const app = await createCityNodeApp(composeCityNode(config, this.registry, transport, this.demo));

@@ -27,6 +27,7 @@ export * from './messaging/event-signer.js';
 export * from './messaging/outbox.service.js';
 export * from './messaging/outbox.relay.js';
 export * from './messaging/signed-event.js';
+export * from './messaging/personal-data.seal.js';
 export { sm3, sm3Bytes, SM3_DIGEST_LENGTH, type Sm3Input } from './crypto/sm3.js';
 export {
   SM2_DEFAULT_USER_ID, SM2_CURVE_OID, EC_PUBLIC_KEY_OID, SM2_CURVE,

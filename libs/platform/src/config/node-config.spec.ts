@@ -12,6 +12,8 @@ const valid = {
   EVENT_SIGNING_KEY: 'a'.repeat(64),
   EVENT_SIGNING_KEY_ID: 'fs-2026',
   DATA_SEALING_KEYS: `fs-seal-2026:${'c'.repeat(64)}`,
+  EVENT_ENCRYPTION_KEY: 'e'.repeat(64),
+  EVENT_ENCRYPTION_KEY_ID: 'fs-enc-2026',
   JWT_PUBLIC_KEY: PUB,
   JWT_ISSUER: 'guangfo-idp',
 };
@@ -59,6 +61,16 @@ describe('city node configuration', () => {
     expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: 'fs-seal:abcd' })).toThrow(/DATA_SEALING_KEYS: must be keyId:64-hex/);
     expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: `a:${'c'.repeat(64)},a:${'d'.repeat(64)}` })).toThrow(/DATA_SEALING_KEYS: names one key id twice/);
     expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: `s:${'a'.repeat(64)}` })).toThrow(/must not be the event-signing key/);
+  });
+
+  it('reads the encryption key (also from *_FILE) and refuses the signing key in its place', () => {
+    expect(loadCityNodeConfig(valid).encryptionKey).toEqual({ keyId: 'fs-enc-2026', privateKeyHex: 'e'.repeat(64) });
+    const { EVENT_ENCRYPTION_KEY: _e, ...rest } = valid;
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'enc'), `${'F'.repeat(64)}\n`);
+    expect(loadCityNodeConfig({ ...rest, EVENT_ENCRYPTION_KEY_FILE: join(dir, 'enc') }).encryptionKey.privateKeyHex).toBe('f'.repeat(64));
+    expect(() => loadCityNodeConfig(rest)).toThrow(/EVENT_ENCRYPTION_KEY/);
+    expect(() => loadCityNodeConfig({ ...rest, EVENT_ENCRYPTION_KEY: 'a'.repeat(64) })).toThrow(/EVENT_ENCRYPTION_KEY: must be a key pair of its own/);
   });
 
   it('lists the variables without defaults as required', () => {

@@ -11,6 +11,8 @@ export interface NodeConfig {
   readonly databaseUrl: string;
   readonly transport: { readonly kind: 'kafka'; readonly brokers: string[]; readonly clientId: string } | { readonly kind: 'embedded' };
   readonly signingKey: { readonly keyId: string; readonly privateKeyHex: string };
+  /** Opens the personal data peers sealed to this city (SM2 encryption key pair of its own, pinned in the registry). */
+  readonly encryptionKey: { readonly keyId: string; readonly privateKeyHex: string };
   /** The data-sealing keyring (data at rest), newest first: its own keys, never derived from the signing key. */
   readonly sealingKeys: readonly SealingKey[];
   /** The identity provider (统一身份认证) whose ES256 tokens this node accepts. */
@@ -43,6 +45,8 @@ export const cityNodeEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().optional(),
   EVENT_SIGNING_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a 64-hex-digit SM2 private key (or set EVENT_SIGNING_KEY_FILE)'),
   EVENT_SIGNING_KEY_ID: z.string().min(1, 'must name the key id pinned for this city in the registry'),
+  EVENT_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a 64-hex-digit SM2 private key (or set EVENT_ENCRYPTION_KEY_FILE)'),
+  EVENT_ENCRYPTION_KEY_ID: z.string().min(1, 'must name the encryption key id pinned for this city in the registry'),
   DATA_SEALING_KEYS: z
     .string()
     .regex(
@@ -85,6 +89,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
       ...env,
       EVENT_SIGNING_KEY: readSecret(env, 'EVENT_SIGNING_KEY'),
       DATA_SEALING_KEYS: readSecret(env, 'DATA_SEALING_KEYS'),
+      EVENT_ENCRYPTION_KEY: readSecret(env, 'EVENT_ENCRYPTION_KEY'),
       JWT_PUBLIC_KEY: readSecret(env, 'JWT_PUBLIC_KEY'),
     };
   } catch (err) {
@@ -96,6 +101,9 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
   }
   const e = parsed.data;
   const sealingKeys = parseSealingKeys(e.DATA_SEALING_KEYS);
+  if (e.EVENT_ENCRYPTION_KEY.toLowerCase() === e.EVENT_SIGNING_KEY.toLowerCase()) {
+    throw new ConfigError('Invalid configuration (city node):\n  - EVENT_ENCRYPTION_KEY: must be a key pair of its own, not the event-signing key');
+  }
   if (sealingKeys.some((k) => k.keyHex === e.EVENT_SIGNING_KEY.toLowerCase())) {
     throw new ConfigError('Invalid configuration (city node):\n  - DATA_SEALING_KEYS: a sealing key must not be the event-signing key (generate its own with npm run keys:generate)');
   }
@@ -106,6 +114,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     databaseUrl: e.DATABASE_URL,
     transport: { kind: 'kafka', brokers: e.KAFKA_BROKERS.split(','), clientId: e.KAFKA_CLIENT_ID ?? `guangfo-node-${e.CITY_CODE}` },
     signingKey: { keyId: e.EVENT_SIGNING_KEY_ID, privateKeyHex: e.EVENT_SIGNING_KEY.toLowerCase() },
+    encryptionKey: { keyId: e.EVENT_ENCRYPTION_KEY_ID, privateKeyHex: e.EVENT_ENCRYPTION_KEY.toLowerCase() },
     sealingKeys,
     identity: { issuer: e.JWT_ISSUER, publicKeyPem: e.JWT_PUBLIC_KEY },
     registryFile: resolve(e.CITY_REGISTRY_FILE),
