@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { generateSealingKey, type NodeConfig, Sealer } from '@guangfo/platform';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import {
+  eventSource, generateSealingKey, type NodeConfig, processExchange, Sealer, type SignedEvent, signingInput, sm2Sign, toTransportMessage, type TransportMessage,
+} from '@guangfo/platform';
+import { waitFor } from '../support/cluster.js';
 import { applicantIdAd } from '@guangfo/affairs';
 import { as, type AffairsWorld, fileAndForward, FS, GZ, PEOPLE } from '../support/affairs.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
@@ -10,19 +16,83 @@ const FS_RESIDENT_ID = '44060419920505002X';
 const webhookAd = (id: string) => `platform.webhook-subscription.secret:${id}`;
 const issuerAd = (id: string) => `credentials.issuer-key.private-key:${id}`;
 
-/** Data at rest under the sealing keyring: the re-sealing migrations, and rotation of the sealing key. */
-describe('data sealed at rest (embedded)', () => {
+/** An 18-digit 公民身份号码 anywhere in a string. */
+const ID_NUMBER = /(?<!\d)\d{17}[\dX](?!\d)/;
+
+/**
+ * Personal data sealed on the bus for the addressed city, and data at rest under the sealing
+ * keyring: the re-sealing migrations, and rotation of the sealing key.
+ */
+describe('personal data sealed on the bus and at rest (embedded)', () => {
   let cluster: EmbeddedCluster;
   let world: AffairsWorld;
   let caseId: string;
+  const carried: { to: string; message: TransportMessage }[] = [];
+  const deliver = processExchange.deliver.bind(processExchange);
 
   beforeAll(async () => {
+    // A tap on what the embedded transport carries between the nodes.
+    processExchange.deliver = async (to, message) => {
+      carried.push({ to, message });
+      return deliver(to, message);
+    };
     cluster = await startEmbeddedCluster();
     world = { cluster, token: (p) => cluster.tokenFor(p.city, p.username) };
     caseId = await fileAndForward(world);
   }, 120_000);
 
+  it('no applicant name or ID number in clear in the sender\'s outbox or on the transport; the receiving city shows the case', async () => {
+    const filed = carried.filter((c) => c.message.headers.ce_type === 'gov.guangfo.affairs.case-filed.v1');
+    expect(filed.length).toBeGreaterThan(0);
+    for (const { message } of carried) {
+      const wire = JSON.stringify(message);
+      expect(wire).not.toContain('李小红');
+      expect(wire).not.toMatch(ID_NUMBER);
+    }
+    const sealedOnWire = JSON.parse(filed[0]!.message.value) as Record<string, any>;
+    expect(sealedOnWire.sealedPersonal).toMatchObject({ alg: 'SM2+SM4-CTR+HMAC-SM3', kid: 'gz-enc-demo-2026' });
+    expect(sealedOnWire.case.applicant).toBeUndefined();
+    for (const city of [GZ, FS]) {
+      const rows = await cluster.query<{ envelope: unknown }>(city, `SELECT envelope FROM platform.outbox`);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        const text = JSON.stringify(r.envelope);
+        expect(text).not.toContain('李小红');
+        expect(text).not.toMatch(ID_NUMBER);
+      }
+    }
+    // Guangzhou (the addressee) opened it before its handler ran: its copy has the applicant.
+    const [row] = await cluster.query<{ applicant_name: string; applicant_id_cipher: string; applicant_id_masked: string }>(GZ, `SELECT applicant_name, applicant_id_cipher, applicant_id_masked FROM affairs."case" WHERE id = $1`, [caseId]);
+    expect(row).toMatchObject({ applicant_name: '李小红', applicant_id_masked: '440***********002X' });
+    expect(new Sealer(cluster.sandbox.demoSealingKeys(GZ)).open(row!.applicant_id_cipher, applicantIdAd(caseId))).toBe(FS_RESIDENT_ID);
+    const gzView = await (await as(world, PEOPLE.gzClerk)).get(`/cases/${caseId}`);
+    expect(gzView.status).toBe(200);
+    expect(gzView.body.applicant).toMatchObject({ idNumber: '440***********002X' });
+    expect(gzView.body.materials.length).toBeGreaterThan(0);
+  });
+
+  it('an event signed by its sender but carrying personal fields in clear is dead-lettered (PERSONAL_DATA_UNSEALED)', async () => {
+    const [filedRow] = await cluster.query<{ envelope: SignedEvent<Record<string, any>> }>(FS, `SELECT envelope FROM platform.outbox WHERE subject = $1 AND type = 'gov.guangfo.affairs.case-filed.v1'`, [caseId]);
+    const original = filedRow!.envelope;
+    const secrets = parse(readFileSync('seeds/demo/secrets.yaml', 'utf8')) as { cities: Record<string, { signingKey: { keyId: string; privateKeyHex: string } }> };
+    const copy = randomUUID();
+    const { sealedPersonal: _s, ...rest } = original.data;
+    const clear = { ...rest, caseId: copy, case: { ...rest.case, applicant: { sub: null, name: '李小红', idNumber: FS_RESIDENT_ID }, materials: [] } };
+    const { sig: _sig, ...attrs } = original;
+    const unsigned = { ...attrs, id: randomUUID(), subject: copy, source: eventSource(FS, 'affairs'), data: clear };
+    const forged = { ...unsigned, sig: sm2Sign(signingInput(unsigned as SignedEvent), secrets.cities[FS]!.signingKey.privateKeyHex) } as SignedEvent;
+    await cluster.inject(GZ, toTransportMessage(forged));
+    const [dead] = await waitFor('dead-lettered', async () => {
+      const rows = await cluster.query<{ reason_code: string; reason: string }>(GZ, `SELECT reason_code, reason FROM platform.dead_letter WHERE event_id = $1`, [forged.id]);
+      return rows.length ? rows : undefined;
+    });
+    expect(dead).toMatchObject({ reason_code: 'PERSONAL_DATA_UNSEALED' });
+    expect(dead!.reason).toMatch(/in clear: case.applicant/);
+    expect(await cluster.query(GZ, `SELECT 1 FROM affairs."case" WHERE id = $1`, [copy])).toHaveLength(0);
+  });
+
   afterAll(async () => {
+    processExchange.deliver = deliver;
     await cluster?.close();
   });
 
