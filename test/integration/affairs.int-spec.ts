@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import {
   claimsOf,
   identityBinding,
@@ -17,19 +19,40 @@ import {
   mutualRecognitionAndClaimCheck,
   withdrawals,
 } from '../support/affairs.scenarios.js';
-import { itDatabase, type KafkaCluster, pgUrl, startKafkaCluster } from '../support/kafka-cluster.js';
+import { isValidResidentId } from '@guangfo/platform';
+import { waitFor } from '../support/cluster.js';
+import { BROKERS, itDatabase, type KafkaCluster, pgUrl, startKafkaCluster } from '../support/kafka-cluster.js';
+
+/** An 18-digit 公民身份号码 anywhere in a string. */
+const ID_NUMBER = /(?<!\d)\d{17}[\dX](?!\d)/g;
+/** The 18-character strings that are real 公民身份号码 (GB 11643 check digit, date, region): a public body's 统一社会信用代码 is not one. */
+const idNumbersIn = (text: string): string[] => [...text.matchAll(ID_NUMBER)].map((m) => m[0]).filter((n) => isValidResidentId(n));
+const APPLICANT_NAMES = ['李小红', '陈小明', '王五'];
 
 /** 跨城通办 over a real Kafka broker and real PostgreSQL, each city node its own process (the embedded suite's scenarios). */
 describe('跨城通办 cases over real Kafka and PostgreSQL (separate node processes)', () => {
   let cluster: KafkaCluster;
   let world: AffairsWorld;
+  // An independent reader of the raw topics (its own client and consumer group), as someone with access to the broker would read them.
+  let tap: Consumer;
+  const raw: { topic: string; text: string }[] = [];
 
   beforeAll(async () => {
     cluster = await startKafkaCluster();
     world = { cluster, token: (p) => cluster.tokenWith(p.city, claimsOf(p)) };
+    tap = new Kafka({ clientId: 'raw-topic-reader', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `raw-topic-reader-${randomUUID()}` });
+    await tap.connect();
+    await tap.subscribe({ topics: [/^guangfo\./], fromBeginning: true });
+    await tap.run({
+      eachMessage: async ({ topic, message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        raw.push({ topic, text: `${message.key?.toString() ?? ''}\n${JSON.stringify(headers)}\n${message.value?.toString() ?? ''}` });
+      },
+    });
   }, 180_000);
 
   afterAll(async () => {
+    await tap?.disconnect();
     await cluster?.close();
   });
 
@@ -44,6 +67,19 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
   it('two clerks deciding with the same If-Match: exactly one wins', () => concurrentDecisions(world), 90_000);
   it('the clerk queue: by deadline, filtered, cursor pages', () => clerkQueue(world), 90_000);
   it('免提交: a Foshan-issued credential replaces a material, verified at filing, seen verified in Guangzhou; a 20 MB scan reaches Guangzhou by claim check', () => mutualRecognitionAndClaimCheck(world), 180_000);
+
+  it('the raw Kafka topics carry no applicant name and no ID number in clear', async () => {
+    let published = 0;
+    for (const city of [GZ, FS]) published += Number((await cluster.query<{ n: string }>(city, `SELECT count(*) AS n FROM platform.outbox WHERE sent_at IS NOT NULL`))[0]!.n);
+    await waitFor(`the raw reader to see all ${published} published events`, async () => raw.filter((m) => !m.topic.endsWith('.deadletter')).length >= published, 60_000, 500);
+    const filed = raw.filter((m) => m.text.includes('gov.guangfo.affairs.case-filed.v1'));
+    expect(filed.length).toBeGreaterThanOrEqual(5);
+    for (const m of filed) expect(m.text).toContain('"sealedPersonal"');
+    for (const m of raw) {
+      for (const name of APPLICANT_NAMES) expect(m.text).not.toContain(name);
+      expect(idNumbersIn(m.text)).toEqual([]);
+    }
+  }, 90_000);
 
   it('leaves no dead letters, no buffered entries, and intact audit chains', async () => {
     for (const city of [GZ, FS]) {

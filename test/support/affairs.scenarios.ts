@@ -4,7 +4,11 @@ import { createServer } from 'node:http';
 import { expect } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { computeSocialCreditCodeCheckChar, hashApiKey, type SignedEvent, signingInput, sm2Sign, toTransportMessage, verifyWebhookSignature } from '@guangfo/platform';
+import { findContract } from '@guangfo/contracts';
+import {
+  computeSocialCreditCodeCheckChar, hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, sm2PublicKeyFromPrivateKey, sm2Sign, toTransportMessage,
+  verifyWebhookSignature,
+} from '@guangfo/platform';
 import { formatCredentialNumber, signCredential, type SignedCredential } from '@guangfo/credentials';
 import { type TestCluster, waitFor } from './cluster.js';
 import { issuerKeyOf } from './credentials.scenarios.js';
@@ -599,15 +603,26 @@ export const deadlineAcrossNationalDay = async (w: AffairsWorld, clock: ClockCon
   }
 };
 
-interface Secrets { cities: Record<string, { signingKey: { keyId: string; privateKeyHex: string } }> }
+interface Secrets { cities: Record<string, { signingKey: { keyId: string; privateKeyHex: string }; encryptionKey: { keyId: string; privateKeyHex: string } }> }
 
-/** Re-signs an event as its author city with the sandbox's demo key (a new id: the inbox sees a new event). */
+/**
+ * Re-signs an event as its author city with the sandbox's demo key (a new id: the inbox sees a new
+ * event). Sealed personal fields are bound to the event id, so they are opened with the addressee's
+ * demo encryption key and sealed again for the new id.
+ */
 const resign = (e: SignedEvent, data: unknown, subject: string): SignedEvent => {
   const secrets = parse(readFileSync('seeds/demo/secrets.yaml', 'utf8')) as Secrets;
   const city = e.source.split('/')[2];
   const key = secrets.cities[city].signingKey;
   const { sig: _sig, ...rest } = e;
-  const unsigned = { ...rest, id: randomUUID(), subject, data, sigkeyid: key.keyId };
+  const id = randomUUID();
+  const personal = findContract(e.type)?.personal;
+  if (personal?.length && e.tocity) {
+    const enc = secrets.cities[e.tocity].encryptionKey;
+    const opened = openPersonalFields(data, personal, enc, { id: e.id, type: e.type, source: e.source, tocity: e.tocity });
+    data = sealPersonalFields(opened, personal, { keyId: enc.keyId, publicKey: sm2PublicKeyFromPrivateKey(enc.privateKeyHex) }, { id, type: e.type, source: e.source, tocity: e.tocity });
+  }
+  const unsigned = { ...rest, id, subject, data, sigkeyid: key.keyId };
   return { ...unsigned, sig: sm2Sign(signingInput(unsigned as SignedEvent), key.privateKeyHex) } as SignedEvent;
 };
 

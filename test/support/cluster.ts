@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@guangfo/platform';
+import type { Sealer, TransportMessage } from '@guangfo/platform';
 
 /** Two or more city nodes under test, whatever runs them (in-process sandbox or separate processes). */
 export interface TestCluster {
@@ -10,6 +10,8 @@ export interface TestCluster {
   query<T = Record<string, unknown>>(city: string, sql: string, params?: unknown[]): Promise<T[]>;
   /** Puts a raw message on the wire towards `city`, as the transport would carry it. */
   inject(city: string, message: TransportMessage): Promise<void>;
+  /** The data-sealing keyring of a city's node (test inspection only: opens what the node sealed at rest). */
+  sealer(city: string): Sealer;
   /** A bearer token for a user of `city` with `role`. */
   token(city: string, role: 'resident' | 'clerk' | 'admin' | 'supervisor'): Promise<string>;
 }

@@ -78,7 +78,7 @@ export const partner = async (c: TestCluster, city: string, id: string, scopes: 
  */
 export const issuerKeyOf = async (c: TestCluster, city: string): Promise<CredentialSigningKey> => {
   const [row] = await c.query<{ key_id: string; private_key: string }>(city, `SELECT key_id, private_key FROM credentials.issuer_key WHERE status = 'active'`);
-  const signer = Sm2Signer.fromPrivateKey(new KeyEncryption(process.env.CREDENTIAL_KEY_ENCRYPTION_KEY).open(row!.private_key, row!.key_id));
+  const signer = Sm2Signer.fromPrivateKey(new KeyEncryption(c.sealer(city)).open(row!.private_key, row!.key_id));
   return { keyId: row!.key_id, sign: (m) => signer.sign(m) };
 };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import pg from 'pg';
 import request from 'supertest';
-import { processExchange } from '@guangfo/platform';
+import { processExchange, Sealer } from '@guangfo/platform';
 import { freePort } from '../../apps/sandbox/src/embedded-database.js';
 import { Sandbox } from '../../apps/sandbox/src/sandbox.js';
 import type { TestCluster } from './cluster.js';
@@ -50,6 +50,7 @@ export const startEmbeddedCluster = async (cities = ['440100', '440600'], option
     sandbox,
     baseUrl,
     tokenWith,
+    sealer: (city) => sandbox.node(city).get(Sealer),
     stopNode: (city) => sandbox.stopNode(city),
     startNode: async (city) => {
       await sandbox.startNode(city);

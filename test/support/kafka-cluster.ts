@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { inboundTopic, PUBLIC_TOPIC } from '@guangfo/contracts';
-import { generateSm2KeyPair } from '@guangfo/platform';
+import { generateSealingKey, generateSm2KeyPair, parseSealingKeys, Sealer } from '@guangfo/platform';
 import { freePort } from '../../apps/sandbox/src/embedded-database.js';
 import { type TestCluster, waitFor } from './cluster.js';
 
@@ -53,8 +53,16 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   const seed = parse(readFileSync('seeds/cities.yaml', 'utf8')) as { cities: Record<string, unknown>[] };
   const registry = seed.cities.map((c) => {
     const keys = generateSm2KeyPair();
+    const enc = generateSm2KeyPair();
+    const sealing = generateSealingKey(`${String(c.code)}-seal-it`);
     writeFileSync(join(dir, `${String(c.code)}.key`), keys.privateKey);
-    return { ...c, signingKeys: [{ keyId: `${String(c.code)}-it`, alg: 'SM2-SM3', status: 'active', publicKey: keys.publicKey }] };
+    writeFileSync(join(dir, `${String(c.code)}.enc.key`), enc.privateKey);
+    writeFileSync(join(dir, `${String(c.code)}.sealing.keys`), `${sealing.keyId}:${sealing.keyHex}`);
+    return {
+      ...c,
+      signingKeys: [{ keyId: `${String(c.code)}-it`, alg: 'SM2-SM3', status: 'active', publicKey: keys.publicKey }],
+      encryptionKeys: [{ keyId: `${String(c.code)}-enc-it`, alg: 'SM2-ENC', status: 'active', publicKey: enc.publicKey }],
+    };
   });
   writeFileSync(join(dir, 'cities.yaml'), stringify({ cities: registry }));
   writeFileSync(join(dir, 'idp.pub.pem'), idp.publicKey.export({ type: 'spki', format: 'pem' }));
@@ -66,10 +74,6 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     await admin.query(`CREATE DATABASE ${itDatabase(city)}`);
   }
   await admin.end();
-  for (const city of cities) {
-    execFileSync(process.execPath, ['dist/apps/city-node/src/migrate.js'], { env: { PATH: process.env.PATH, DATABASE_URL: pgUrl(itDatabase(city)) } });
-    pools.set(city, new pg.Pool({ connectionString: pgUrl(itDatabase(city)), max: 2 }));
-  }
 
   const kadmin = kafka.admin();
   await kadmin.connect();
@@ -94,6 +98,9 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     KAFKA_BROKERS: BROKERS,
     EVENT_SIGNING_KEY_FILE: join(dir, `${city}.key`),
     EVENT_SIGNING_KEY_ID: `${city}-it`,
+    EVENT_ENCRYPTION_KEY_FILE: join(dir, `${city}.enc.key`),
+    EVENT_ENCRYPTION_KEY_ID: `${city}-enc-it`,
+    DATA_SEALING_KEYS_FILE: join(dir, `${city}.sealing.keys`),
     JWT_PUBLIC_KEY_FILE: join(dir, 'idp.pub.pem'),
     JWT_ISSUER: 'guangfo-idp-it',
     CITY_REGISTRY_FILE: join(dir, 'cities.yaml'),
@@ -128,6 +135,11 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   };
 
   for (const city of cities) ports[city] = await freePort();
+  // The migrations need the node's keys (re-sealing data at rest), so they run with its environment.
+  for (const city of cities) {
+    execFileSync(process.execPath, ['dist/apps/city-node/src/migrate.js'], { env: envFor(city) });
+    pools.set(city, new pg.Pool({ connectionString: pgUrl(itDatabase(city)), max: 2 }));
+  }
   for (const city of cities) await startNode(city);
 
   const tokenWith = (city: string, claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } }) =>
@@ -139,6 +151,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     baseUrl: (city) => `http://127.0.0.1:${ports[city]}`,
     stopNode,
     startNode,
+    sealer: (city) => new Sealer(parseSealingKeys(readFileSync(join(dir, `${city}.sealing.keys`), 'utf8'))),
     query: async <T>(city: string, sql: string, params?: unknown[]) => (await pools.get(city)!.query(sql, params)).rows as T[],
     inject: async (city, message) => {
       const topic = message.headers.ce_tocity ? inboundTopic(city) : PUBLIC_TOPIC;

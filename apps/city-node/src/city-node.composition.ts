@@ -1,8 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
-import { AffairsInit1764547200000, AffairsModule } from '@guangfo/affairs';
+import { AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService } from '@guangfo/catalogue';
-import { CredentialsInit1764374400000, CredentialsModule, IssuingAuthorities1764806460000 } from '@guangfo/credentials';
-import { ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig, PartnerCaseGrants1796256000000, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
+import { CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
+import {
+  ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
+  PartnerCaseGrants1796256000000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
+} from '@guangfo/platform';
 
 type Migration = new () => unknown;
 
@@ -11,17 +14,32 @@ export interface DomainEntry {
   name: string;
   module: (config: NodeConfig) => DynamicModule;
   migrations: Migration[];
+  /** Migrations that need the node's keys (re-sealing data at rest with the sealing keyring). */
+  keyedMigrations?: (keys: ResealKeys) => Migration[];
 }
 
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
   { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir }), migrations: [] },
-  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000] },
-  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000] },
+  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000], keyedMigrations: (k) => [affairsSealingMigration(k)] },
+  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000], keyedMigrations: (k) => [credentialsSealingMigration(k)] },
 ];
 
-/** Every migration of every domain, in one list (each domain owns its schema). */
-export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, ApiKeyIssuingBody1764806400000, PartnerCaseGrants1796256000000, ...DOMAINS.flatMap((d) => d.migrations)];
+/** The keys the re-sealing migrations need: the node's keyring and what the old schemes derived from. */
+export const resealKeysOf = (config: NodeConfig, env: NodeJS.ProcessEnv = process.env): ResealKeys => {
+  const legacyCredentialKek = loadCredentialsConfig(env).keyEncryptionKey;
+  return { cityCode: config.cityCode, signingKey: config.signingKey, sealingKeys: config.sealingKeys, ...(legacyCredentialKek ? { legacyCredentialKek } : {}) };
+};
+
+/** Every migration of every domain, in one list (each domain owns its schema; TypeORM orders them by timestamp). */
+export const allMigrations = (keys: ResealKeys): Migration[] => [
+  PlatformInit1764201600000,
+  WebhooksFiles1764288000000,
+  platformSealingMigration(keys),
+  ApiKeyIssuingBody1764806400000,
+  PartnerCaseGrants1796256000000,
+  ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
+];
 
 /** The composition root of a city node running every domain in one process. */
 export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {
@@ -31,7 +49,7 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
     registry,
     transport,
     demo,
-    migrations: ALL_MIGRATIONS,
+    migrations: allMigrations(resealKeysOf(config)),
     identity: {
       provider: {
         provide: NODE_IDENTITY,

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { CityRegistry, ConfigError, createCityNodeApp, KafkaTransport, loadCityNodeConfig, startCityNodeApp } from '@guangfo/platform';
 import { composeCityNode } from './city-node.composition.js';
-import { assertSigningKeyPinned } from './signing-key.check.js';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned } from './signing-key.check.js';
 
 /** One city node, every domain, against an external PostgreSQL and Kafka (configured by env). */
 const main = async (): Promise<void> => {
   const config = loadCityNodeConfig(process.env);
   const registry = CityRegistry.fromFile(config.registryFile, false);
   assertSigningKeyPinned(config, registry);
+  assertEncryptionKeyPinned(config, registry);
   if (config.transport.kind !== 'kafka') throw new ConfigError('a standalone city node needs KAFKA_BROKERS');
   const transport = new KafkaTransport({ cityCode: config.cityCode, brokers: config.transport.brokers, clientId: config.transport.clientId, registry });
   const app = await createCityNodeApp(composeCityNode(config, registry, transport));

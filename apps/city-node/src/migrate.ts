@@ -1,14 +1,20 @@
 import 'reflect-metadata';
-import { runMigrations } from '@guangfo/platform';
-import { ALL_MIGRATIONS } from './city-node.composition.js';
+import { ConfigError, loadCityNodeConfig, runMigrations } from '@guangfo/platform';
+import { allMigrations, resealKeysOf } from './city-node.composition.js';
 
-/** `npm run db:migrate` — applies every domain's pending migrations to DATABASE_URL. */
-const url = process.env.DATABASE_URL;
-if (!url) {
-  process.stderr.write('DATABASE_URL: required (postgres://…)\n');
+/**
+ * `npm run db:migrate` — applies every domain's pending migrations to DATABASE_URL. Reads the
+ * node's whole configuration: the re-sealing migrations need EVENT_SIGNING_KEY (the old schemes
+ * derived from it) and DATA_SEALING_KEYS.
+ */
+let config;
+try {
+  config = loadCityNodeConfig(process.env);
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
   process.exit(1);
 }
-runMigrations(url, ALL_MIGRATIONS)
+runMigrations(config.databaseUrl, allMigrations(resealKeysOf(config)))
   .then((done) => process.stdout.write(done.length ? `applied: ${done.join(', ')}\n` : 'database is up to date\n'))
   .catch((err: unknown) => {
     process.stderr.write(`migration failed: ${(err as Error).message}\n`);

@@ -12,13 +12,22 @@ import {
   loadDemoDirectory,
   NODE_VERSION,
   type NodeConfig,
+  SEALING_KEY_ID_PATTERN,
+  type SealingKey,
 } from '@guangfo/platform';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
-import { assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 const secretsSchema = z.object({
-  cities: z.record(z.string(), z.object({ signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }) })),
+  cities: z.record(
+    z.string(),
+    z.object({
+      signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
+      encryptionKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
+      sealingKeys: z.array(z.object({ keyId: z.string().regex(SEALING_KEY_ID_PATTERN), keyHex: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+    }),
+  ),
   identityProvider: z.object({ issuer: z.string(), privateKeyPem: z.string(), publicKeyPem: z.string() }),
 });
 
@@ -49,6 +58,7 @@ export class Sandbox {
   private readonly secrets: z.infer<typeof secretsSchema>;
   /** The demo identity provider (its key signs the demo users' tokens). */
   readonly demo: DemoIdentity;
+  private readonly sealingOverrides = new Map<string, SealingKey[]>();
 
   constructor(private readonly o: SandboxOptions) {
     this.seeds = resolve(o.seedsDir ?? 'seeds');
@@ -79,6 +89,8 @@ export class Sandbox {
       databaseUrl: this.db.url(Sandbox.databaseName(city)),
       transport: { kind: 'embedded' },
       signingKey: secret.signingKey,
+      encryptionKey: secret.encryptionKey,
+      sealingKeys: this.sealingOverrides.get(city) ?? secret.sealingKeys,
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
       catalogueDir: resolve(this.o.catalogueDirs?.[city] ?? resolve(this.seeds, 'catalogue')),
@@ -97,10 +109,21 @@ export class Sandbox {
     };
   }
 
+  /** Replaces a city's sealing keyring (newest first) from its next start on: rotation in tests and demos. */
+  useSealingKeys(city: string, keys: SealingKey[]): void {
+    this.sealingOverrides.set(city, keys);
+  }
+
+  /** The demo sealing keyring of a city (seeds/demo/secrets.yaml). */
+  demoSealingKeys(city: string): SealingKey[] {
+    return [...(this.secrets.cities[city]?.sealingKeys ?? [])];
+  }
+
   async startNode(city: string): Promise<NestExpressApplication> {
     if (this.nodes.has(city)) throw new Error(`node ${city} already running`);
     const config = this.configFor(city);
     assertSigningKeyPinned(config, this.registry);
+    assertEncryptionKeyPinned(config, this.registry);
     await this.db.ensureDatabase(Sandbox.databaseName(city));
     const transport = new EmbeddedTransport(city, this.registry);
     const app = await createCityNodeApp(composeCityNode(config, this.registry, transport, this.demo));

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Domain, WorkingDayCalendar } from '@guangfo/catalogue';
 import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
-import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS, AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
+import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS } from './affairs.tokens.js';
+import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { CaseController } from './case.controller.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 import { CaseFilingService } from './case-filing.service.js';
@@ -12,7 +13,6 @@ import { CaseReplicationHandler } from './case-replication.handler.js';
 import { CaseRepository } from './case.repository.js';
 import { CaseWorkflowService } from './case-workflow.service.js';
 import { AdjustableClock, Clock, SystemClock } from './clock.js';
-import { PiiCipher } from './pii.cipher.js';
 import { RemediationController } from './remediation.controller.js';
 import { RemediationService } from './remediation.service.js';
 
@@ -21,8 +21,6 @@ export interface AffairsModuleOptions {
   clock?: Clock;
   /** Working-day calendar; pass the catalogue's when it was given extra years. Default: official. */
   calendar?: WorkingDayCalendar;
-  /** Key material for encrypting ID numbers at rest (≥ 128 bits, hex). Default: derived from the node's signing key. */
-  piiKey?: string;
   /** Catalogue domains filed as cases. Default: affairs and other. */
   itemDomains?: Domain[];
   /** Mount the HTTP controllers (default true). */
@@ -46,11 +44,7 @@ export class AffairsModule {
           useFactory: (config: NodeConfig): Clock => options.clock ?? (config.sandbox ? new AdjustableClock() : new SystemClock()),
         },
         { provide: AFFAIRS_CALENDAR, useFactory: () => options.calendar ?? WorkingDayCalendar.official() },
-        {
-          provide: AFFAIRS_PII_CIPHER,
-          inject: [NODE_CONFIG],
-          useFactory: (config: NodeConfig) => new PiiCipher(options.piiKey ?? config.signingKey.privateKeyHex),
-        },
+        ApplicantIdSeal,
         { provide: AFFAIRS_OPTIONS, useValue: { itemDomains: options.itemDomains ?? ['affairs', 'other'] } },
         CaseRepository,
         CaseDeadlines,

@@ -2,12 +2,11 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { caseEventContract, type CaseStatus } from '@guangfo/contracts';
 import { AuditService, maskResidentId, NODE_CONFIG, type NodeConfig, OutboxService, WebhookOutbox } from '@guangfo/platform';
-import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { CaseRepository } from './case.repository.js';
 import type { CaseEntry } from './case.types.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 import { apply, type CaseAggregate, CaseReplicaError, decide, holderOf, refuseWithdrawal, statusOf, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
-import type { PiiCipher } from './pii.cipher.js';
+import { ApplicantIdSeal } from './applicant-id.seal.js';
 
 export const AFFAIRS_DOMAIN = 'affairs';
 /** The partner webhook every city sends when a case it keeps changes (no personal data). */
@@ -27,7 +26,7 @@ export class CaseLedger implements OnModuleInit {
     private readonly outbox: OutboxService,
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
-    @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly applicantIds: ApplicantIdSeal,
     private readonly webhooks: WebhookOutbox,
   ) {}
 
@@ -48,7 +47,7 @@ export class CaseLedger implements OnModuleInit {
     const stored: CaseAggregate = { ...c, filing: { ...c.filing, applicant: { ...c.filing.applicant, idNumber: masked } } };
     await this.repo.insert(em, stored, {
       applicantIdMasked: masked,
-      applicantIdCipher: this.cipher.encrypt(p.idNumber),
+      applicantIdCipher: this.applicantIds.seal(c.id, p.idNumber),
       filedAt: entry.at,
       dueDate: this.deadlines.of(c, [{ kind: entry.kind, at: entry.at }], entry.at).dueDate,
       localHall: p.localHall,

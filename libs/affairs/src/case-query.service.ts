@@ -3,7 +3,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CASE_STATES, type CaseState } from '@guangfo/contracts';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, PartnerGrants, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
-import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { CaseReply } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';
 import { type CaseDetailView, type CaseSummaryView, detailView, summaryView, type Viewer, viewerFor } from './case.views.js';
@@ -12,7 +11,7 @@ import { type CaseDetailView, type CaseSummaryView, detailView, summaryView, typ
 export type CaseAccess = (row: CaseRow) => Viewer | null;
 import { CaseDeadlines, NEAR_DUE_WORKING_DAYS } from './case-deadlines.service.js';
 import { PAUSED_STATES } from './domain/case.aggregate.js';
-import type { PiiCipher } from './pii.cipher.js';
+import { ApplicantIdSeal } from './applicant-id.seal.js';
 import type { CaseQueryDto } from './dto/case-query.dto.js';
 
 export interface CasePage {
@@ -45,14 +44,14 @@ export class CaseQueryService {
     private readonly repo: CaseRepository,
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
-    @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly applicantIds: ApplicantIdSeal,
     private readonly grants: PartnerGrants,
   ) {}
 
   /** Object-level access for one principal (partner grants looked up once). */
   async access(p: Principal, em?: EntityManager): Promise<CaseAccess> {
     const partnerItems = p.kind === 'partner' ? await this.grants.caseItems(p, em) : undefined;
-    return (row) => viewerFor(p, row, { applicantIdNumber: () => this.cipher.decrypt(row.applicant_id_cipher), ...(partnerItems ? { partnerItems } : {}) });
+    return (row) => viewerFor(p, row, { applicantIdNumber: () => this.applicantIds.open(row.id, row.applicant_id_cipher), ...(partnerItems ? { partnerItems } : {}) });
   }
 
   async get(p: Principal, id: string): Promise<CaseReply<CaseDetailView>> {
@@ -79,7 +78,7 @@ export class CaseQueryService {
     const timeline = await this.repo.timeline(em, row.id);
     const points = timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
     return detailView(
-      { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) },
+      { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) },
       {
         timeline,
         notes: viewer.kind === 'staff' ? await this.repo.notes(em, row.id) : [],
@@ -139,7 +138,7 @@ export class CaseQueryService {
         const viewer = access(row);
         if (!viewer) return [];
         const deadline = this.deadlines.of(row.aggregate, points.get(row.id) ?? [], now);
-        return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.cipher.decrypt(row.applicant_id_cipher) } : {}) })];
+        return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) })];
       });
       await this.audit.record({ actor: actorOf(p), action: 'case.list', resource: 'case:*', outcome: 'success', detail: { count: items.length, cases: items.map((i) => i.id) } }, em);
       const last = page[page.length - 1];

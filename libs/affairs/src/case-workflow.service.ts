@@ -10,9 +10,8 @@ import { CaseQueryService } from './case-query.service.js';
 import { CaseReply, parseIfMatch } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';
 import type { CaseDetailView, Viewer } from './case.views.js';
-import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
-import type { PiiCipher } from './pii.cipher.js';
+import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { Clock } from './clock.js';
 import { type CaseCommand, decide, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
@@ -39,7 +38,7 @@ export class CaseWorkflowService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly evidence: MaterialEvidenceService,
-    @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
+    private readonly applicantIds: ApplicantIdSeal,
   ) {}
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
@@ -55,7 +54,7 @@ export class CaseWorkflowService {
       if (cmd.action === 'supplement') {
         // Answers carry the same evidence as a filing: credentials verified, files resolved (and then granted).
         const submitted = cmd.responses.flatMap((r, i) => (r.evidence ? [{ field: `responses.${i}`, evidence: r.evidence, document: o.documents?.[r.itemId] }] : []));
-        await this.evidence.check(p, submitted, this.cipher.decrypt(row.applicant_id_cipher));
+        await this.evidence.check(p, submitted, this.applicantIds.open(row.id, row.applicant_id_cipher));
       }
       const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
       await this.ledger.append(em, before, entry);

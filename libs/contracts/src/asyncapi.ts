@@ -33,6 +33,13 @@ export const buildAsyncApiDocument = (): Record<string, unknown> => {
       payload: z.toJSONSchema(c.schema, { target: 'draft-7' }),
       examples: [{ payload: c.example }],
       'x-audience': c.audience,
+      ...(c.personal?.length
+        ? {
+            description:
+              'The personal fields listed in x-personal-fields travel sealed for the addressed city only: removed from data and carried as data.sealedPersonal = { alg: "SM2+SM4-CTR+HMAC-SM3", kid: <addressee encryption key id>, ek: <SM2-encrypted (C1C3C2) data key, base64url>, ct: <gfs1 sealed JSON of the fields> }. The payload schema is the opened form the handler sees.',
+            'x-personal-fields': c.personal,
+          }
+        : {}),
     };
   }
   const byAudience = (a: string) => Object.fromEntries(EVENT_CONTRACTS.filter((c) => c.audience === a).map((c) => [c.type, { $ref: `#/components/messages/${c.type}` }]));

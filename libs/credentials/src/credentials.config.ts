@@ -15,7 +15,10 @@ export interface CredentialsConfig {
   /** Default and maximum lifetime of a presentation token. */
   readonly presentationDefaultTtlSeconds: number;
   readonly presentationMaxTtlSeconds: number;
-  /** 128-bit SM4 key (32 hex digits) that encrypts issuer private keys at rest; undefined = stored unencrypted. */
+  /**
+   * Legacy: the 128-bit SM4 key (32 hex digits) that sealed issuer private keys before the
+   * data-sealing keyring (DATA_SEALING_KEYS). Read only by the migration that re-seals those rows.
+   */
   readonly keyEncryptionKey?: string;
   /** The issuing-authority seed (bodies allowed to issue each credential type, halls → bodies); default: seeds/issuing-authorities.yaml. */
   readonly issuingAuthoritiesFile?: string;

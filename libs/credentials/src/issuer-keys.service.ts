@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService } from '@guangfo/catalogue';
-import { AuditService, generateSm2KeyPair, NODE_CONFIG, type NodeConfig, Sm2Signer, sm2KeyId } from '@guangfo/platform';
-import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
+import { AuditService, generateSm2KeyPair, NODE_CONFIG, type NodeConfig, Sealer, Sm2Signer, sm2KeyId } from '@guangfo/platform';
 import type { CredentialSigningKey } from './credential.document.js';
 import type { IssuerKeyStatus } from './credential-verification.js';
 import { credentialsError } from './credentials.errors.js';
@@ -37,7 +36,7 @@ const view = (r: IssuerKeyRow): IssuerKeyView => ({
 
 /**
  * This city's credential-signing (issuer) keys. The node generates its first key on first start
- * and keeps private keys in its own database, sealed with CREDENTIAL_KEY_ENCRYPTION_KEY when set
+ * and keeps private keys in its own database, sealed with the node's data-sealing keyring
  * (production: an HSM / KMS would hold them). Life of a key:
  *   active  — signs new credentials and presentations; verifies;
  *   rotated — a newer key signs; still verifies what it signed;
@@ -52,13 +51,13 @@ export class IssuerKeyService {
 
   constructor(
     @Inject(NODE_CONFIG) private readonly node: NodeConfig,
-    @Inject(CREDENTIALS_CONFIG) config: CredentialsConfig,
+    private readonly sealer: Sealer,
     private readonly dataSource: DataSource,
     private readonly registry: CredentialRegistryService,
     private readonly catalogue: CatalogueService,
     private readonly audit: AuditService,
   ) {
-    this.sealing = new KeyEncryption(config.keyEncryptionKey);
+    this.sealing = new KeyEncryption(sealer);
   }
 
   /** At start: make sure this city has an active key (generating and publishing one the first time), and that it can be opened. */
@@ -70,7 +69,6 @@ export class IssuerKeyService {
       return this.createKey(em, 'system', this.allTypes());
     });
     this.signerOf(created);
-    if (!this.sealing.encrypting) this.logger.warn('issuer private keys are stored unencrypted: set CREDENTIAL_KEY_ENCRYPTION_KEY (production: use an HSM/KMS)');
     return view(created);
   }
 
@@ -143,7 +141,7 @@ export class IssuerKeyService {
       [keyId, pair.publicKey, this.sealing.seal(pair.privateKey, keyId), types],
     )) as IssuerKeyRow[];
     await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(row!) });
-    await this.audit.record({ actor, action: 'credentials.issuer-key.generate', resource: `issuer-key:${keyId}`, outcome: 'success', detail: { credentialTypes: types.length, sealed: this.sealing.encrypting } }, em);
+    await this.audit.record({ actor, action: 'credentials.issuer-key.generate', resource: `issuer-key:${keyId}`, outcome: 'success', detail: { credentialTypes: types.length, sealedWith: this.sealer.currentKeyId } }, em);
     this.logger.log({ keyId }, 'issuer key generated and published');
     return row!;
   }

@@ -19,6 +19,8 @@ export * from './database/migrations/1764806400000-api-key-issuing-body.migratio
 export * from './database/migrations/1796256000000-partner-case-grants.migration.js';
 export * from './auth/partner-grants.service.js';
 export * from './cities/item-codes.js';
+export { platformSealingMigration } from './database/migrations/1764633600000-platform-sealing.migration.js';
+export { resealColumn, type ResealKeys, type ResealColumn, type MigrationClass } from './database/reseal.js';
 export * from './errors/domain-error.js';
 export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
@@ -29,6 +31,7 @@ export * from './messaging/event-signer.js';
 export * from './messaging/outbox.service.js';
 export * from './messaging/outbox.relay.js';
 export * from './messaging/signed-event.js';
+export * from './messaging/personal-data.seal.js';
 export { sm3, sm3Bytes, SM3_DIGEST_LENGTH, type Sm3Input } from './crypto/sm3.js';
 export {
   SM2_DEFAULT_USER_ID, SM2_CURVE_OID, EC_PUBLIC_KEY_OID, SM2_CURVE,
@@ -54,6 +57,8 @@ export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks
 export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
 export { canonicalJson, sha256Hex } from './crypto/digest.js';
+export { sm2Encrypt, sm2Decrypt, sm2CiphertextToDer, sm2CiphertextFromDer } from './crypto/sm2.encryption.js';
+export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './crypto/sealing.js';
 export { FileStore, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
 export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './files/file-interchange.js';
 export { FileReplicator, type ReplicationRequest, type ReplicationStatus, type ReplicatedListener } from './files/file-replicator.js';

@@ -11,6 +11,15 @@ const signingKeySchema = z.object({
   publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, 'must be an uncompressed SM2 public key in hex (04||x||y)'),
 });
 
+/** A city's pinned SM2 *encryption* key (a key pair of its own, apart from the signing keys): peers seal personal data to it. */
+const encryptionKeySchema = z.object({
+  keyId: z.string().min(1).max(64),
+  alg: z.literal('SM2-ENC'),
+  status: z.enum(['active', 'retired']),
+  demo: z.boolean().default(false),
+  publicKey: z.string().regex(/^04[0-9a-fA-F]{128}$/, 'must be an uncompressed SM2 public key in hex (04||x||y)'),
+});
+
 const citySchema = z.object({
   code: z.string().regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 code'),
   nameZh: z.string().min(1),
@@ -20,11 +29,14 @@ const citySchema = z.object({
   /** Where the city's node answers node-to-node requests (e.g. fetching a case file by claim check). */
   apiBaseUrl: z.url().optional(),
   signingKeys: z.array(signingKeySchema).min(1),
+  /** Where peers seal personal data for this city (the first active key); a city without one receives no personal data. */
+  encryptionKeys: z.array(encryptionKeySchema).default([]),
 });
 
 const registrySchema = z.object({ cities: z.array(citySchema).min(1) });
 
 export type SigningKeyEntry = z.infer<typeof signingKeySchema>;
+export type EncryptionKeyEntry = z.infer<typeof encryptionKeySchema>;
 export interface City extends Omit<z.infer<typeof citySchema>, 'topics'> {
   topics: { inbound: string; deadLetter: string };
 }
@@ -66,6 +78,7 @@ export class CityRegistry {
       parsed.data.cities.map((c) => ({
         ...c,
         signingKeys: c.signingKeys.filter((k) => acceptDemoKeys || !k.demo),
+        encryptionKeys: c.encryptionKeys.filter((k) => acceptDemoKeys || !k.demo),
         topics: c.topics ?? { inbound: inboundTopic(c.code), deadLetter: deadLetterTopic(c.code) },
       })),
     );
@@ -92,6 +105,16 @@ export class CityRegistry {
   /** The pinned key a city signs with (active only); retired keys verify nothing. */
   verificationKey(cityCode: string, keyId: string): SigningKeyEntry | undefined {
     return this.byCode.get(cityCode)?.signingKeys.find((k) => k.keyId === keyId && k.status === 'active');
+  }
+
+  /** The key peers seal personal data to for a city (its first active encryption key). */
+  encryptionKey(cityCode: string): EncryptionKeyEntry | undefined {
+    return this.byCode.get(cityCode)?.encryptionKeys.find((k) => k.status === 'active');
+  }
+
+  /** A city's pinned encryption key by id (active or retired: a node still opens what was sealed to its retired key). */
+  encryptionKeyById(cityCode: string, keyId: string): EncryptionKeyEntry | undefined {
+    return this.byCode.get(cityCode)?.encryptionKeys.find((k) => k.keyId === keyId);
   }
 
   sameProvince(a: string, b: string): boolean {

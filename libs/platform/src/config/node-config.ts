@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSealingKeys, type SealingKey } from '../crypto/sealing.js';
 import { type OutboundPolicy, parseAllowedNetworks } from '../outbound/outbound-policy.js';
 import { readSecret } from './secret.js';
 
@@ -11,6 +12,10 @@ export interface NodeConfig {
   readonly databaseUrl: string;
   readonly transport: { readonly kind: 'kafka'; readonly brokers: string[]; readonly clientId: string } | { readonly kind: 'embedded' };
   readonly signingKey: { readonly keyId: string; readonly privateKeyHex: string };
+  /** Opens the personal data peers sealed to this city (SM2 encryption key pair of its own, pinned in the registry). */
+  readonly encryptionKey: { readonly keyId: string; readonly privateKeyHex: string };
+  /** The data-sealing keyring (data at rest), newest first: its own keys, never derived from the signing key. */
+  readonly sealingKeys: readonly SealingKey[];
   /** The identity provider (统一身份认证) whose ES256 tokens this node accepts. */
   readonly identity: { readonly issuer: string; readonly publicKeyPem: string };
   readonly registryFile: string;
@@ -45,6 +50,15 @@ export const cityNodeEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().optional(),
   EVENT_SIGNING_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a 64-hex-digit SM2 private key (or set EVENT_SIGNING_KEY_FILE)'),
   EVENT_SIGNING_KEY_ID: z.string().min(1, 'must name the key id pinned for this city in the registry'),
+  EVENT_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be a 64-hex-digit SM2 private key (or set EVENT_ENCRYPTION_KEY_FILE)'),
+  EVENT_ENCRYPTION_KEY_ID: z.string().min(1, 'must name the encryption key id pinned for this city in the registry'),
+  DATA_SEALING_KEYS: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9_-]{1,64}:[0-9a-fA-F]{64}\s*(,\s*[A-Za-z0-9_-]{1,64}:[0-9a-fA-F]{64}\s*)*$/,
+      'must be keyId:64-hex-digit-key[,keyId:key...] (newest first; or set DATA_SEALING_KEYS_FILE)',
+    )
+    .refine((v) => new Set(parseSealingKeys(v).map((k) => k.keyId)).size === parseSealingKeys(v).length, 'names one key id twice'),
   JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be the identity provider\'s ES256 public key in PEM (or set JWT_PUBLIC_KEY_FILE)' }),
   JWT_ISSUER: z.string().min(1, 'must name the identity provider that issues tokens'),
   CITY_REGISTRY_FILE: z.string().default('seeds/cities.yaml'),
@@ -91,6 +105,8 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     withSecrets = {
       ...env,
       EVENT_SIGNING_KEY: readSecret(env, 'EVENT_SIGNING_KEY'),
+      DATA_SEALING_KEYS: readSecret(env, 'DATA_SEALING_KEYS'),
+      EVENT_ENCRYPTION_KEY: readSecret(env, 'EVENT_ENCRYPTION_KEY'),
       JWT_PUBLIC_KEY: readSecret(env, 'JWT_PUBLIC_KEY'),
     };
   } catch (err) {
@@ -101,6 +117,13 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     throw new ConfigError(`Invalid configuration (city node):\n${formatIssues(parsed.error)}`);
   }
   const e = parsed.data;
+  const sealingKeys = parseSealingKeys(e.DATA_SEALING_KEYS);
+  if (e.EVENT_ENCRYPTION_KEY.toLowerCase() === e.EVENT_SIGNING_KEY.toLowerCase()) {
+    throw new ConfigError('Invalid configuration (city node):\n  - EVENT_ENCRYPTION_KEY: must be a key pair of its own, not the event-signing key');
+  }
+  if (sealingKeys.some((k) => k.keyHex === e.EVENT_SIGNING_KEY.toLowerCase())) {
+    throw new ConfigError('Invalid configuration (city node):\n  - DATA_SEALING_KEYS: a sealing key must not be the event-signing key (generate its own with npm run keys:generate)');
+  }
   return {
     cityCode: e.CITY_CODE,
     host: e.HOST,
@@ -108,6 +131,8 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     databaseUrl: e.DATABASE_URL,
     transport: { kind: 'kafka', brokers: e.KAFKA_BROKERS.split(','), clientId: e.KAFKA_CLIENT_ID ?? `guangfo-node-${e.CITY_CODE}` },
     signingKey: { keyId: e.EVENT_SIGNING_KEY_ID, privateKeyHex: e.EVENT_SIGNING_KEY.toLowerCase() },
+    encryptionKey: { keyId: e.EVENT_ENCRYPTION_KEY_ID, privateKeyHex: e.EVENT_ENCRYPTION_KEY.toLowerCase() },
+    sealingKeys,
     identity: { issuer: e.JWT_ISSUER, publicKeyPem: e.JWT_PUBLIC_KEY },
     registryFile: resolve(e.CITY_REGISTRY_FILE),
     catalogueDir: resolve(e.CATALOGUE_DIR),

@@ -6,7 +6,7 @@ import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { DeadLetterService, type DeadLetterView } from './dead-letter.service.js';
 
-const REASONS = ['MALFORMED', 'UNSIGNED', 'UNKNOWN_SIGNER', 'SIGNATURE_INVALID', 'NOT_ADDRESSED_HERE', 'UNKNOWN_TYPE', 'SCHEMA_INVALID', 'HANDLER_FAILED'];
+const REASONS = ['MALFORMED', 'UNSIGNED', 'UNKNOWN_SIGNER', 'SIGNATURE_INVALID', 'NOT_ADDRESSED_HERE', 'UNKNOWN_TYPE', 'SCHEMA_INVALID', 'PERSONAL_DATA_UNSEALED', 'HANDLER_FAILED'];
 
 export class DeadLetterQueryDto {
   @ApiPropertyOptional({ enum: REASONS }) @IsOptional() @IsIn(REASONS) reasonCode?: string;

@@ -9,6 +9,7 @@ import { Correlation } from '../observability/correlation.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { type CrossCityEventHandler, EventHandlerRegistry, type ReceivedEvent } from './event-handler.registry.js';
 import { EventSigner } from './event-signer.js';
+import { openPersonalFields, PersonalSealError } from './personal-data.seal.js';
 import { fromTransportMessage, type SignedEvent, type TransportMessage } from './signed-event.js';
 import type { InboundOutcome } from './transports/city-transport.js';
 
@@ -21,6 +22,7 @@ export type DeadLetterReason =
   | 'NOT_ADDRESSED_HERE'
   | 'UNKNOWN_TYPE'
   | 'SCHEMA_INVALID'
+  | 'PERSONAL_DATA_UNSEALED'
   | 'HANDLER_FAILED';
 
 class Rejection extends Error {
@@ -89,7 +91,17 @@ export class EventReceiver {
     if ((contract.audience === 'addressed') !== (event.tocity !== undefined)) {
       throw new Rejection('SCHEMA_INVALID', `${event.type} is ${contract.audience} but the event ${event.tocity ? 'names' : 'lacks'} tocity`);
     }
-    const parsed = contract.schema.safeParse(event.data);
+    let data: unknown = event.data;
+    if (contract.personal?.length) {
+      // The sealed envelope first (its shape, nothing personal in clear), then the opened payload against the contract.
+      try {
+        data = openPersonalFields(event.data, contract.personal, this.config.encryptionKey, { id: event.id, type: event.type, source: event.source, tocity: event.tocity! });
+      } catch (err) {
+        if (!(err instanceof PersonalSealError)) throw err;
+        throw new Rejection('PERSONAL_DATA_UNSEALED', err.message);
+      }
+    }
+    const parsed = contract.schema.safeParse(data);
     if (!parsed.success) {
       throw new Rejection('SCHEMA_INVALID', parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; '));
     }

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type EventContract } from '@guangfo/contracts';
+import { CityRegistry } from '../cities/city-registry.js';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { Correlation } from '../observability/correlation.js';
 import { EventSigner } from './event-signer.js';
+import { sealPersonalFields } from './personal-data.seal.js';
 import { eventSource, type SignedEvent } from './signed-event.js';
 
 export interface OutgoingEvent<T> {
@@ -22,6 +24,8 @@ export interface OutgoingEvent<T> {
 /**
  * Transactional outbox: the event row commits in the caller's transaction, with the state
  * change it describes. The relay publishes it afterwards; nothing is sent that did not commit.
+ * The personal fields a contract declares are sealed for the addressed city before the event is
+ * signed and stored: neither the outbox row nor the bus holds them in clear.
  */
 @Injectable()
 export class OutboxService {
@@ -30,6 +34,7 @@ export class OutboxService {
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly signer: EventSigner,
+    private readonly registry: CityRegistry,
   ) {}
 
   async add<T>(em: EntityManager, out: OutgoingEvent<T>): Promise<SignedEvent<T>> {
@@ -37,12 +42,20 @@ export class OutboxService {
     if (contract.audience === 'addressed' && !out.toCity) throw new Error(`${contract.type} is addressed: toCity is required`);
     if (contract.audience === 'broadcast' && out.toCity) throw new Error(`${contract.type} is a broadcast of public data: no toCity`);
     if (out.toCity === this.config.cityCode) throw new Error(`${contract.type}: a city does not address events to itself`);
-    const data = contract.schema.parse(out.data);
+    const parsed = contract.schema.parse(out.data);
     const scope = Correlation.current();
+    const id = randomUUID();
+    const source = eventSource(this.config.cityCode, out.domain);
+    let data: T = parsed;
+    if (contract.personal?.length && out.toCity) {
+      const recipient = this.registry.encryptionKey(out.toCity);
+      if (!recipient) throw new Error(`${contract.type} carries personal data, but city ${out.toCity} pins no active encryption key in the registry`);
+      data = sealPersonalFields(parsed, contract.personal, recipient, { id, type: contract.type, source, tocity: out.toCity });
+    }
     const event = this.signer.sign<T>({
       specversion: '1.0',
-      id: randomUUID(),
-      source: eventSource(this.config.cityCode, out.domain),
+      id,
+      source,
       type: contract.type,
       subject: out.subject,
       time: new Date().toISOString(),

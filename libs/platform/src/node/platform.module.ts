@@ -1,3 +1,4 @@
+import { Sealer } from '../crypto/sealing.js';
 import { type DynamicModule, Global, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -72,6 +73,7 @@ export class PlatformModule {
     if (o.transport instanceof KafkaTransport) controllers.push(createKafkaConsumerController(o.transport.inboundTopics()));
     const providers: Provider[] = [
       { provide: NODE_CONFIG, useValue: config },
+      { provide: Sealer, useValue: new Sealer(config.sealingKeys) },
       { provide: CityRegistry, useValue: o.registry },
       { provide: CITY_TRANSPORT, useValue: o.transport },
       ...(o.demo ? [{ provide: DEMO_IDENTITY, useValue: o.demo }] : []),
@@ -108,7 +110,7 @@ export class PlatformModule {
       ],
       controllers,
       providers,
-      exports: [NODE_CONFIG, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
+      exports: [NODE_CONFIG, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
     };
   }
 }

@@ -8,7 +8,8 @@ import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { platformError } from '../errors/platform-errors.js';
 import { WebhookOutbox } from './webhook-outbox.js';
-import { WebhookSecretSealer } from './webhook-secret.seal.js';
+import { Sealer } from '../crypto/sealing.js';
+import { webhookSecretAd } from './webhook-secret.seal.js';
 import { generateWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import { WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';
@@ -76,19 +77,16 @@ const invalidCursor = () => platformError('VALIDATION_FAILED', 'cursor is not on
 /** The partner-facing side of webhooks: own subscriptions, own deliveries, redelivery. */
 @Injectable()
 export class WebhookSubscriptionsService {
-  private readonly sealer: WebhookSecretSealer;
-
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(WEBHOOK_POLICY) private readonly policy: WebhookPolicy,
     private readonly dataSource: DataSource,
+    private readonly sealer: Sealer,
     private readonly audit: AuditService,
     private readonly outbox: WebhookOutbox,
     private readonly dispatcher: WebhookDispatcher,
     @Inject(ITEM_CODES) private readonly items: ItemCodes,
-  ) {
-    this.sealer = new WebhookSecretSealer(config.signingKey.keyId, config.signingKey.privateKeyHex, config.cityCode);
-  }
+  ) {}
 
   eventTypes(): { type: string; description: string }[] {
     return this.outbox.declared();
@@ -115,7 +113,7 @@ export class WebhookSubscriptionsService {
       const [r] = (await em.query(
         `INSERT INTO platform.webhook_subscription (id, partner_id, city_code, url, event_types, item_codes, description, secret_sealed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [id, p.id, p.city, url.url.toString(), [...new Set(input.eventTypes)], itemCodes.length ? [...new Set(itemCodes.map((c) => c.base!))] : null, input.description ?? '', this.sealer.seal(secret, id)],
+        [id, p.id, p.city, url.url.toString(), [...new Set(input.eventTypes)], itemCodes.length ? [...new Set(itemCodes.map((c) => c.base!))] : null, input.description ?? '', this.sealer.seal(secret, webhookSecretAd(id))],
       )) as SubscriptionRow[];
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.subscribed', resource: `webhook-subscription:${id}`, outcome: 'success', detail: { eventTypes: r.event_types, host: url.url.host } }, em);
       return r;
@@ -157,7 +155,7 @@ export class WebhookSubscriptionsService {
     const row = await this.dataSource.transaction(async (em) => {
       const [rows] = (await em.query(
         `UPDATE platform.webhook_subscription SET secret_sealed = $3 WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL RETURNING *`,
-        [id, p.id, this.sealer.seal(secret, id)],
+        [id, p.id, this.sealer.seal(secret, webhookSecretAd(id))],
       )) as [SubscriptionRow[], number];
       if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', `no subscription ${id}`);
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.secret-rotated', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);

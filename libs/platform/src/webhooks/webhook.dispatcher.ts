@@ -6,7 +6,8 @@ import type { NodeConfig } from '../config/node-config.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { postWebhook, type WebhookPostResult } from './webhook-http.js';
 import { WebhookOutbox } from './webhook-outbox.js';
-import { WebhookSecretSealer } from './webhook-secret.seal.js';
+import { Sealer } from '../crypto/sealing.js';
+import { webhookSecretAd } from './webhook-secret.seal.js';
 import { signWebhookBody } from './webhook-signature.js';
 import { webhookBackoffMs, WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';
 import { PollLoop } from '../messaging/poll-loop.js';
@@ -48,17 +49,16 @@ export const webhookBody = (cityCode: string, r: Pick<ClaimedRow, 'event_id' | '
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private readonly loop = new PollLoop(() => this.pass(), () => this.policy.pollMs, this.logger, 'webhook dispatch');
-  private readonly sealer: WebhookSecretSealer;
   private readonly attemptsMetric: Counter<'outcome'>;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     @Inject(WEBHOOK_POLICY) private readonly policy: WebhookPolicy,
     private readonly dataSource: DataSource,
+    private readonly sealer: Sealer,
     metrics: MetricsService,
     outbox: WebhookOutbox,
   ) {
-    this.sealer = new WebhookSecretSealer(config.signingKey.keyId, config.signingKey.privateKeyHex, config.cityCode);
     this.attemptsMetric = new Counter({ name: 'guangfo_webhook_attempts_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
     outbox.onEnqueued(() => this.nudge());
   }
@@ -104,7 +104,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const startedAt = new Date();
     let result: WebhookPostResult;
     try {
-      const secret = this.sealer.open(r.secret_sealed, r.subscription_id);
+      const secret = this.sealer.open(r.secret_sealed, webhookSecretAd(r.subscription_id));
       const body = webhookBody(this.config.cityCode, r);
       const timestamp = String(Math.floor(Date.now() / 1000));
       result = await postWebhook(

@@ -124,6 +124,8 @@ export const CaseFiledV1 = defineEvent<CaseFiledData>({
   schema: caseFiledSchema,
   summary: SUMMARIES.filed,
   example: { ...(exampleTransition('filed', 1) as CaseFiledData), case: EXAMPLE_FILING },
+  // The applicant (name, ID number, account) and the materials (credential numbers, file names).
+  personal: ['case.applicant', 'case.materials'],
 });
 
 /** One contract per transition kind, `gov.guangfo.affairs.case-<kind>.v1`. */
@@ -136,6 +138,8 @@ export const CASE_TRANSITION_CONTRACTS = Object.fromEntries(
       schema: caseTransitionSchemaOf(kind) as unknown as z.ZodType<CaseTransitionData>,
       summary: SUMMARIES[kind],
       example: exampleTransition(kind, i + 2),
+      // The applicant's answers to a 补正 notice (free text, file names, credential numbers).
+      ...(kind === 'supplemented' ? { personal: ['entry.detail.responses'] } : {}),
     }),
   ]),
 ) as Record<Exclude<CaseEntryKind, 'filed'>, EventContract<CaseTransitionData>>;
@@ -163,6 +167,7 @@ export const CaseWithdrawalRequestedV1 = defineEvent<CaseWithdrawalRequested>({
   type: 'gov.guangfo.affairs.case-withdrawal-requested.v1',
   audience: 'addressed',
   schema: caseWithdrawalRequestedSchema,
+  personal: ['reason'],
   summary: 'The applicant asked to withdraw (撤回) a case that the other city holds; that city answers with case-withdrawn or case-withdrawal-refused.',
   example: { caseId: CASE_ID, requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', requestedAt: AT, knownVersion: 4, actor: RESIDENT, reason: '已在本市办理' },
 });
@@ -186,6 +191,7 @@ export const CaseEvaluatedV1 = defineEvent<CaseEvaluated>({
   type: 'gov.guangfo.affairs.case-evaluated.v1',
   audience: 'addressed',
   schema: caseEvaluatedSchema,
+  personal: ['comment'],
   summary: 'The applicant rated the service (好差评, five levels); a rating of 1 or 2 opens a remediation due in 15 working days in every city that kept the case.',
   example: { caseId: CASE_ID, rating: 2, level: 'dissatisfied', comment: '等待时间较长', evaluatedAt: AT, actor: RESIDENT },
 });
