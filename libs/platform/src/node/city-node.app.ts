@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { runMigrations } from '../database/migration.runner.js';
 import { createValidationPipe } from '../errors/validation.pipe.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
 import { toProblem } from '../errors/problem.filter.js';
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
 import { correlationMiddleware } from '../observability/correlation.middleware.js';
+import { createNodeLogging } from '../observability/logging.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
 
 export interface CityNodeAppOptions extends PlatformOptions {
@@ -17,6 +18,8 @@ export interface CityNodeAppOptions extends PlatformOptions {
   domains: (Type<unknown> | DynamicModule)[];
   /** Extra text for the OpenAPI description. */
   apiDescription?: string;
+  /** Where the node's JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
 }
 
 export const API_PREFIX = 'api/v1';
@@ -48,8 +51,10 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   class CityNodeModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(CityNodeModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  const logging = createNodeLogging(o.config.cityCode, o.config.logLevel, o.logDestination);
+  app.useLogger(logging.nest);
   app.use(correlationMiddleware(o.config.cityCode));
+  app.use(logging.http);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(problemErrorHandler);

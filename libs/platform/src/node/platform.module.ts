@@ -4,7 +4,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import type { MixedList } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { createAccessGuard } from '../auth/access.guard.js';
@@ -34,7 +33,6 @@ import { createKafkaConsumerController } from '../messaging/transports/kafka-con
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
 import { HealthController } from '../observability/health.controller.js';
 import { HttpInterceptor } from '../observability/http.interceptor.js';
-import { loggerParams } from '../observability/logging.js';
 import { MetricsController } from '../observability/metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
@@ -93,7 +91,6 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot(loggerParams(config.cityCode, config.logLevel)),
         TypeOrmModule.forRoot(buildDataSourceOptions(config.databaseUrl, o.migrations, o.entities ?? [])),
         PassportModule,
         JwtModule.register({}),
