@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsObject, ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { CASE_CHANNELS, CASE_MODES, type CaseChannel, type CaseMode } from '@guangfo/contracts';
 import { MaterialSubmissionDto } from './material.dto.js';
 
@@ -41,7 +41,7 @@ export class FileCaseDto {
   channel?: CaseChannel;
 
   @ApiProperty({ type: ApplicantDto })
-  @ValidateNested() @Type(() => ApplicantDto)
+  @IsObject() @ValidateNested() @Type(() => ApplicantDto)
   applicant: ApplicantDto;
 
   @ApiProperty({
@@ -55,7 +55,7 @@ export class FileCaseDto {
       { materialId: 'contributions', missing: true },
     ],
   })
-  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => MaterialSubmissionDto)
+  @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => MaterialSubmissionDto)
   materials: MaterialSubmissionDto[];
 
   @ApiPropertyOptional({ example: '申请人现场出示身份证原件', description: 'Internal note of the filing clerk; stays in this city' })

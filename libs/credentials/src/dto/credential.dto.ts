@@ -39,7 +39,7 @@ export class IssueCredentialDto {
   typeCode: string;
 
   @ApiProperty({ type: HolderDto })
-  @ValidateNested() @Type(() => HolderDto)
+  @IsObject() @ValidateNested() @Type(() => HolderDto)
   holder: HolderDto;
 
   @ApiPropertyOptional({ example: 'gz-resident', description: "The holder's account (统一身份认证 subject): the credential appears in their wallet and they may present it" })
@@ -47,7 +47,7 @@ export class IssueCredentialDto {
   holderAccount?: string;
 
   @ApiProperty({ type: IssuingBodyDto })
-  @ValidateNested() @Type(() => IssuingBodyDto)
+  @IsObject() @ValidateNested() @Type(() => IssuingBodyDto)
   issuer: IssuingBodyDto;
 
   @ApiPropertyOptional({ example: '2026-11-27', description: '颁发日期 (default: today, Asia/Shanghai)' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsObject, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EXAMPLE } from './examples.js';
 
 export class PresentationVerifierDto {
@@ -27,7 +27,7 @@ export class CreatePresentationDto {
   credentialId: string;
 
   @ApiProperty({ type: PresentationVerifierDto })
-  @ValidateNested() @Type(() => PresentationVerifierDto)
+  @IsObject() @ValidateNested() @Type(() => PresentationVerifierDto)
   verifier: PresentationVerifierDto;
 
   @ApiProperty({ example: '开立账户核验居住证', description: 'What the verifier may use it for (shown in your access log)' })

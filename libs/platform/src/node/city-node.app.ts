@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { runMigrations } from '../database/migration.runner.js';
+import { inputGuardMiddleware } from '../errors/input-guard.js';
 import { createValidationPipe } from '../errors/validation.pipe.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
 import { toProblem } from '../errors/problem.filter.js';
@@ -57,6 +58,7 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   app.use(logging.http);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(inputGuardMiddleware());
   app.use(problemErrorHandler);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
