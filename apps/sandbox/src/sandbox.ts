@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   announceIntervalMs?: number;
   /** Per-city catalogue directory (default seeds/catalogue for every city). */
   catalogueDirs?: Record<string, string>;
+  /** Where the nodes' JSON log lines go (default stdout); tests pass a stream to read them. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -97,7 +100,7 @@ export class Sandbox {
     assertSigningKeyPinned(config, this.registry);
     await this.db.ensureDatabase(Sandbox.databaseName(city));
     const transport = new EmbeddedTransport(city, this.registry);
-    const app = await createCityNodeApp(composeCityNode(config, this.registry, transport, this.demo));
+    const app = await createCityNodeApp({ ...composeCityNode(config, this.registry, transport, this.demo), logDestination: this.o.logDestination });
     await app.listen(config.port, config.host);
     this.nodes.set(city, app);
     await this.seedPartners(city, app);
