@@ -13,6 +13,7 @@ import {
   loadDemoDirectory,
   NODE_VERSION,
   type NodeConfig,
+  type RateLimitConfig,
 } from '@guangfo/platform';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
 import { assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
@@ -22,6 +23,9 @@ const secretsSchema = z.object({
   cities: z.record(z.string(), z.object({ signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }) })),
   identityProvider: z.object({ issuer: z.string(), privateKeyPem: z.string(), publicKeyPem: z.string() }),
 });
+
+/** The sandbox's limits: a thousand times production, i.e. never met by a demo, a test suite or a benchmark. */
+export const SANDBOX_RATE_LIMIT: RateLimitConfig = { windowSeconds: 60, perIp: 600_000, perPrincipal: 300_000, tokenPerIp: 30_000 };
 
 export interface SandboxOptions {
   dataDir: string;
@@ -34,6 +38,8 @@ export interface SandboxOptions {
   announceIntervalMs?: number;
   /** Per-city catalogue directory (default seeds/catalogue for every city). */
   catalogueDirs?: Record<string, string>;
+  /** Request limits (default: raised far above production, so demos, tests and benchmarks never meet them). */
+  rateLimit?: RateLimitConfig;
   /** Where the nodes' JSON log lines go (default stdout); tests pass a stream to read them. */
   logDestination?: DestinationStream;
 }
@@ -90,6 +96,7 @@ export class Sandbox {
       maxDeliveryAttempts: 3,
       retryBaseMs: 50,
       nodeVersion: NODE_VERSION,
+      rateLimit: this.o.rateLimit ?? SANDBOX_RATE_LIMIT,
       peerApiBaseUrls: Object.fromEntries(Object.entries(this.o.ports).map(([c, port]) => [c, `http://${this.o.host ?? '127.0.0.1'}:${port}`])),
     };
   }

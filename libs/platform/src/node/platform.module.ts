@@ -36,6 +36,7 @@ import { HttpInterceptor } from '../observability/http.interceptor.js';
 import { MetricsController } from '../observability/metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
+import { IpRateLimitGuard, PrincipalRateLimitGuard } from './rate-limit.js';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_EXPORTS, WEBHOOK_PROVIDERS } from '../webhooks/webhooks.providers.js';
 
 type Entity = string | (new () => unknown);
@@ -84,7 +85,10 @@ export class PlatformModule {
       ...WEBHOOK_PROVIDERS,
       ...FILE_PROVIDERS,
       ...createAuthStrategies(config.cityCode, config.identity),
+      // Global guards run in this order: IP windows, authentication and access, the principal window.
+      { provide: APP_GUARD, useClass: IpRateLimitGuard },
       { provide: APP_GUARD, useClass: createAccessGuard(config.cityCode) },
+      { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
       { provide: APP_FILTER, useClass: ProblemFilter },
       { provide: APP_INTERCEPTOR, useClass: HttpInterceptor },
     ];
