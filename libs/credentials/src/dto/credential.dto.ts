@@ -58,7 +58,7 @@ export class IssueCredentialDto {
   @Matches(DATE, { message: DATE_MESSAGE })
   validFrom: string;
 
-  @ApiPropertyOptional({ example: '2027-11-26', nullable: true, description: '有效期截止 (inclusive); omit or null for 长期有效' })
+  @ApiPropertyOptional({ type: String, example: '2027-11-26', nullable: true, description: '有效期截止 (inclusive); omit or null for 长期有效' })
   @IsOptional() @ValidateIf((o: IssueCredentialDto) => o.validTo !== null) @Matches(DATE, { message: DATE_MESSAGE })
   validTo?: string | null;
 
@@ -113,11 +113,11 @@ export class CredentialDto {
   @ApiProperty({ example: EXAMPLE.number, description: '证照编号: issuing body USCC + year + 8-digit sequence + ISO 7064 MOD 37,36 check character' }) number: string;
   @ApiProperty({ type: TypeRefDto }) type: TypeRefDto;
   @ApiProperty({ type: HolderViewDto, description: 'Unmasked: the caller is the holder or the issuing authority' }) holder: HolderViewDto;
-  @ApiProperty({ example: 'gz-resident', nullable: true }) holderAccount: string | null;
+  @ApiProperty({ type: String, example: 'gz-resident', nullable: true }) holderAccount: string | null;
   @ApiProperty({ type: IssuerRefDto }) issuer: IssuerRefDto;
   @ApiProperty({ example: '2026-11-27' }) issueDate: string;
   @ApiProperty({ example: '2026-11-27' }) validFrom: string;
-  @ApiProperty({ example: '2027-11-26', nullable: true }) validTo: string | null;
+  @ApiProperty({ type: String, example: '2027-11-26', nullable: true }) validTo: string | null;
   @ApiProperty({ enum: ['valid', 'suspended', 'revoked', 'expired'], example: 'valid' }) status: string;
   @ApiProperty({ enum: CREDENTIAL_STATUS_REASON_CODES, nullable: true, example: null }) statusReasonCode: string | null;
   @ApiProperty({ nullable: true, example: null }) statusChangedAt: string | null;

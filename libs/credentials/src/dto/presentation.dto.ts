@@ -65,8 +65,8 @@ export class AccessLogEntryDto {
   @ApiProperty({ example: '2026-11-27T09:02:11.000Z' }) verifiedAt: string;
   @ApiProperty({ example: { kind: 'partner', city: '440600', id: 'demo-bank-fs', name: '佛山示范银行' }, description: 'A partner system, or a clerk role with city and hall (never a person)' }) verifier: Record<string, string>;
   @ApiProperty({ type: AccessCredentialDto }) credential: AccessCredentialDto;
-  @ApiProperty({ nullable: true, example: '7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0' }) presentationId: string | null;
-  @ApiProperty({ nullable: true, example: '开立账户核验居住证' }) purpose: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0' }) presentationId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '开立账户核验居住证' }) purpose: string | null;
   @ApiProperty({ example: true }) valid: boolean;
   @ApiProperty({ type: [String], example: [] }) reasons: string[];
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { platformError } from '../errors/platform-errors.js';
 import { JWT_AUDIENCE } from './auth.strategies.js';
@@ -16,7 +16,7 @@ export class DemoTokenRequestDto {
 }
 
 export class TokenResponseDto {
-  @ApiProperty() accessToken: string;
+  @ApiProperty({ example: 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmcy1yZXNpZGVudCJ9.c2lnbmF0dXJl' }) accessToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: string;
   @ApiProperty({ example: 3600 }) expiresIn: number;
   @ApiProperty({ example: { sub: 'fs-resident', role: 'resident', city: '440600' } }) claims: Record<string, unknown>;
@@ -36,6 +36,8 @@ export class TokenController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a token for a demo user (embedded sandbox only; 403 TOKEN_ISSUING_DISABLED elsewhere)' })
   @ApiOkResponse({ type: TokenResponseDto })
+  @ApiNotFoundResponse({ description: 'No such demo user (UNKNOWN_DEMO_USER)' })
+  @ApiForbiddenResponse({ description: 'Not the sandbox (TOKEN_ISSUING_DISABLED)' })
   async issue(@Body() body: DemoTokenRequestDto): Promise<TokenResponseDto> {
     if (!this.demo) throw platformError('TOKEN_ISSUING_DISABLED', 'Tokens come from the identity provider; this node has no demo users.');
     const user = this.demo.directory.users.find((u) => u.username === body.username);

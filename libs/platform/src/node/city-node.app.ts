@@ -12,6 +12,7 @@ import { toProblem } from '../errors/problem.filter.js';
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
 import { correlationMiddleware } from '../observability/correlation.middleware.js';
 import { createNodeLogging } from '../observability/logging.js';
+import { finishOpenApiDocument, locationMiddleware } from './openapi.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
 
 export interface CityNodeAppOptions extends PlatformOptions {
@@ -33,7 +34,7 @@ const problemErrorHandler = (err: unknown, req: Request, res: Response, next: Ne
 };
 
 export const buildOpenApiDocument = (app: INestApplication, cityName: string, description = '') =>
-  SwaggerModule.createDocument(
+  finishOpenApiDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`广佛通办 Guangfo Tongban — ${cityName} node`)
@@ -42,7 +43,7 @@ export const buildOpenApiDocument = (app: INestApplication, cityName: string, de
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Residents and clerks: token from the identity provider (sandbox: POST /api/v1/auth/token)' }, 'jwt')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Partner systems' }, 'api-key')
       .build(),
-  );
+  ));
 
 /** Creates (but does not listen) one city node: migrations if asked, HTTP edge, Swagger, transport. */
 export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpressApplication> => {
@@ -66,6 +67,7 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
 
   const city = o.registry.require(o.config.cityCode);
   const doc = buildOpenApiDocument(app, `${city.nameZh} ${city.nameEn} (${city.code})`, o.apiDescription);
+  app.use(locationMiddleware(doc));
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 
   if (o.transport instanceof KafkaTransport) app.connectMicroservice(o.transport.consumerOptions(), { inheritAppConfig: true });
