@@ -75,8 +75,12 @@ const OTHER_IDS = [
   '11010519491231002X', // a stranger
 ];
 
+/** Ids of real resources, seeded before the run (a case, a credential), so requests reach the services too. */
+const realIds: string[] = [];
+
 /** Hostile scalar and structured values for any one field. */
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+const hostileValue = (): fc.Arbitrary<unknown> => fc.oneof(
+  fc.constantFrom<unknown>(...(realIds.length ? realIds : ['none'])),
   fc.constantFrom<unknown>(
     null, [], [null], {}, [[]], [{}], '', ' ', 0, -1, 1.5, 1e308, true, false,
     'a\u0000b', '\u0000', '\uD800', 'x\uDFFFy', '\u0007bell', '\u001B[31m', 'line\nbreak',
@@ -93,7 +97,8 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Hostile values for a path segment or a query parameter (sent percent-encoded). */
-const hostileText: fc.Arbitrary<string> = fc.oneof(
+const hostileText = (): fc.Arbitrary<string> => fc.oneof(
+  fc.constantFrom(...(realIds.length ? realIds : ['none'])),
   fc.constantFrom(
     '\u0000', 'a\u0000', '\uD800', '\u001F', '%', '%00', '%ZZ', '..', '.', ' ', 'a'.repeat(4_000), '-1', '0', '1e999',
     'NaN', 'null', 'undefined', 'true', '[]', '{}', "'; DROP TABLE x; --",
@@ -170,6 +175,22 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     principals.push({ label: 'bad-token', city: FS, headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } });
 
     doc = (await (await fetch(`${url(GZ)}/docs-json`)).json()) as OpenApi;
+
+    // Real resources to aim at: a case filed at a Foshan window for Guangzhou, a credential issued in Guangzhou.
+    const post = async (label: string, path: string, body: unknown): Promise<{ id?: string }> => {
+      const p = principals.find((x) => x.label === label)!;
+      const r = await fetch(`${url(p.city)}/api/v1${path}`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.status).toBe(201);
+      return (await r.json()) as { id?: string };
+    };
+    const pdf = (name: string, c: string) => ({ fileName: `${name}.pdf`, mediaType: 'application/pdf', sizeBytes: 48_213, sha256: c.repeat(64) });
+    const filed = await post('fs-clerk', '/cases', {
+      itemCode: 'XK00201000', mode: 'proxy', administeringCity: GZ,
+      applicant: { name: '李小红', idNumber: '44060419920505002X', sub: 'fs-resident' },
+      materials: ['household-register', 'id-card', 'residence-permit', 'home', 'contributions'].map((materialId, i) => ({ materialId, file: pdf(materialId, 'abcde'[i]) })),
+    });
+    const issued = await post('gz-clerk', '/credentials', plausible({ $ref: '#/components/schemas/IssueCredentialDto' }));
+    realIds.push(filed.id!, issued.id!);
   }, 180_000);
 
   afterAll(async () => {
@@ -239,8 +260,8 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       principal: fc.nat({ max: principalCount - 1 }),
       // Mostly the principal's own city (so requests get past the city check), sometimes the other one.
       foreign: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
-      pathValues: fc.tuple(...pathParams.map(() => hostileText), fc.constant('')).map((t) => t.slice(0, pathParams.length) as string[]),
-      query: fc.tuple(...queryParams.map((q) => fc.tuple(fc.constant(q.name), fc.option(hostileText, { nil: undefined }))), fc.constant(['', undefined] as [string, undefined]))
+      pathValues: fc.tuple(...pathParams.map(() => hostileText()), fc.constant('')).map((t) => t.slice(0, pathParams.length) as string[]),
+      query: fc.tuple(...queryParams.map((q) => fc.tuple(fc.constant(q.name), fc.option(hostileText(), { nil: undefined }))), fc.constant(['', undefined] as [string, undefined]))
         .map((t) => t.slice(0, queryParams.length) as [string, string | undefined][]),
       headerValues: fc.tuple(...headerParams.map(() => fc.oneof(fc.constantFrom('', 'x', '"*"', 'W/"1"', '"1"', 'a'.repeat(200)), fc.string({ unit: 'grapheme-ascii', maxLength: 30 }))), fc.constant(''))
         .map((t) => t.slice(0, headerParams.length) as string[]),
@@ -253,9 +274,9 @@ describe('hostile input against every documented operation (embedded sandbox)', 
           { kind: 'raw' as const, text: '"\\u0000"' },
           { kind: 'raw' as const, text: '{"x":"\\ud800"}' },
         ),
-        fc.record({ kind: fc.constant('value' as const), value: hostileValue }),
-        fc.record({ kind: fc.constant('field' as const), pathIndex: fc.nat(), value: hostileValue, remove: fc.boolean() }),
-        fc.record({ kind: fc.constant('field' as const), pathIndex: fc.nat(), value: hostileValue, remove: fc.boolean() }),
+        fc.record({ kind: fc.constant('value' as const), value: hostileValue() }),
+        fc.record({ kind: fc.constant('field' as const), pathIndex: fc.nat(), value: hostileValue(), remove: fc.boolean() }),
+        fc.record({ kind: fc.constant('field' as const), pathIndex: fc.nat(), value: hostileValue(), remove: fc.boolean() }),
       ),
     });
 
