@@ -24,7 +24,8 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     dir = mkdtempSync(join(tmpdir(), 'guangfo-edge-'));
     ports[GZ] = await freePort();
     ports[FS] = await freePort();
-    sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent' });
+    // Low limits on this sandbox, so the last tests can meet them (other suites run with the sandbox's raised ones).
+    sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent', rateLimit: { windowSeconds: 60, perIp: 400, perPrincipal: 120, tokenPerIp: 25 } });
     await sandbox.start();
   }, 120_000);
 
@@ -123,5 +124,48 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     await ds.query(`ALTER TABLE platform.audit_log ENABLE TRIGGER audit_log_no_update`);
     const after = await verifyAuditChain(ds);
     expect(after).toMatchObject({ ok: false, brokenAtSeq: 2 });
+  });
+
+  // Last: these use up the limits of this sandbox.
+  const hammer = async (send: () => request.Test, max: number): Promise<{ response: request.Response; sent: number }> => {
+    for (let sent = 1; sent <= max; sent++) {
+      const response = await send();
+      if (response.status === 429) return { response, sent };
+    }
+    throw new Error(`no 429 after ${max} requests`);
+  };
+  const expect429 = (r: request.Response) => {
+    expectProblem(r, 429, 'TOO_MANY_REQUESTS');
+    const retryAfter = Number(r.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(r.body.retryAfterSeconds).toBe(retryAfter);
+  };
+
+  it('limits POST /auth/token per IP: 429 problem+json with Retry-After, even for unknown users', async () => {
+    const { response, sent } = await hammer(() => request(url(FS)).post('/api/v1/auth/token').send({ username: 'nobody-at-all' }), 40);
+    expect429(response);
+    expect(sent).toBeLessThanOrEqual(26);
+    // Other routes are still open to this IP; the other city keeps its own window.
+    await request(url(FS)).get('/api/v1/cities').expect(200);
+    await request(url(GZ)).post('/api/v1/auth/token').send({ username: 'gz-clerk' }).expect(200);
+  });
+
+  it('limits one principal across routes, whoever else calls', async () => {
+    const key = 'DEMO-gz-hospital-key-0001';
+    const { response, sent } = await hammer(() => request(url(GZ)).get('/api/v1/webhooks/subscriptions').set('x-api-key', key), 200);
+    expect429(response);
+    expect(sent).toBeLessThanOrEqual(121);
+    // Another route, same principal: still limited. Another principal: not.
+    expect429(await request(url(GZ)).get('/api/v1/cases').set('x-api-key', key));
+    await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${await token(GZ, 'gz-admin')}`).expect(200);
+  });
+
+  it('limits every request of one IP, authenticated or not, but never the health probes', async () => {
+    const { response } = await hammer(() => request(url(GZ)).get('/api/v1/cities'), 450);
+    expect429(response);
+    expect429(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('x-api-key', 'no-such-key-000000'));
+    await request(url(GZ)).get('/health/ready').expect(200);
+    await request(url(GZ)).get('/health/live').expect(200);
   });
 });

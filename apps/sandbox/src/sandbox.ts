@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
@@ -14,6 +15,7 @@ import {
   type NodeConfig,
   SEALING_KEY_ID_PATTERN,
   type SealingKey,
+  type RateLimitConfig,
 } from '@guangfo/platform';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
 import { assertEncryptionKeyPinned, assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
@@ -31,6 +33,9 @@ const secretsSchema = z.object({
   identityProvider: z.object({ issuer: z.string(), privateKeyPem: z.string(), publicKeyPem: z.string() }),
 });
 
+/** The sandbox's limits: a thousand times production, i.e. never met by a demo, a test suite or a benchmark. */
+export const SANDBOX_RATE_LIMIT: RateLimitConfig = { windowSeconds: 60, perIp: 600_000, perPrincipal: 300_000, tokenPerIp: 30_000 };
+
 export interface SandboxOptions {
   dataDir: string;
   /** city code → HTTP port. Cities without a port are not started. */
@@ -44,6 +49,10 @@ export interface SandboxOptions {
   catalogueDirs?: Record<string, string>;
   /** Allow partner webhooks to loopback endpoints (off unless asked for: SANDBOX_WEBHOOK_LOOPBACK=true). */
   webhookLoopback?: boolean;
+  /** Request limits (default: raised far above production, so demos, tests and benchmarks never meet them). */
+  rateLimit?: RateLimitConfig;
+  /** Where the nodes' JSON log lines go (default stdout); tests pass a stream to read them. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -102,6 +111,7 @@ export class Sandbox {
       maxDeliveryAttempts: 3,
       retryBaseMs: 50,
       nodeVersion: NODE_VERSION,
+      rateLimit: this.o.rateLimit ?? SANDBOX_RATE_LIMIT,
       peerApiBaseUrls: Object.fromEntries(Object.entries(this.o.ports).map(([c, port]) => [c, `http://${this.o.host ?? '127.0.0.1'}:${port}`])),
       // The sandbox's peers are on this machine: node-to-node calls may use loopback (nothing else private).
       outbound: { allowLoopback: true, allowedNetworks: [] },
@@ -126,7 +136,7 @@ export class Sandbox {
     assertEncryptionKeyPinned(config, this.registry);
     await this.db.ensureDatabase(Sandbox.databaseName(city));
     const transport = new EmbeddedTransport(city, this.registry);
-    const app = await createCityNodeApp(composeCityNode(config, this.registry, transport, this.demo));
+    const app = await createCityNodeApp({ ...composeCityNode(config, this.registry, transport, this.demo), logDestination: this.o.logDestination });
     await app.listen(config.port, config.host);
     this.nodes.set(city, app);
     await this.seedPartners(city, app);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsObject, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { DECISION_OUTCOMES, DELIVERY_METHODS, type DecisionOutcome, type DeliveryMethod, SPECIAL_PROCEDURES, type SpecialProcedure } from '@guangfo/contracts';
 import { DENY_REASONS, type DenyReason, REJECT_REASONS, type RejectReason, RETURN_REASONS, type ReturnReason } from '../domain/case.aggregate.js';
 import { SupplementResponseDto } from './material.dto.js';
@@ -44,7 +44,7 @@ export class SupplementItemRequestDto {
 
 export class RequestSupplementDto extends ClerkStepDto {
   @ApiProperty({ type: [SupplementItemRequestDto], description: 'One notice (一次性告知): every material still marked missing is added automatically' })
-  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SupplementItemRequestDto)
+  @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SupplementItemRequestDto)
   items: SupplementItemRequestDto[];
 }
 
@@ -54,7 +54,7 @@ export class SupplementDto {
     description: 'An answer to every item of the notice',
     example: [{ itemId: 's1', file: { fileName: 'contributions.pdf', mediaType: 'application/pdf', sizeBytes: 48213, sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' } }],
   })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SupplementResponseDto)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SupplementResponseDto)
   responses: SupplementResponseDto[];
 }
 

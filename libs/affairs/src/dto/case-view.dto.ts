@@ -6,18 +6,49 @@ export class CaseDeadlineDto {
   @ApiProperty({ enum: ['decision', 'delivery', 'closed'], example: 'decision' }) stage: string;
   @ApiProperty({ example: '2026-09-30', description: 'Day the application was received (not counted)' }) startDate: string;
   @ApiProperty({ example: 10 }) committedWorkingDays: number;
-  @ApiProperty({ example: 20, nullable: true }) legalWorkingDays: number | null;
-  @ApiProperty({ example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' }) decisionDueDate: string | null;
-  @ApiProperty({ example: '2026-11-03', nullable: true, description: 'Decision due under the statutory limit (法定时限)' }) legalDueDate: string | null;
+  @ApiProperty({ type: Number, example: 20, nullable: true }) legalWorkingDays: number | null;
+  @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' }) decisionDueDate: string | null;
+  @ApiProperty({ type: String, example: '2026-11-03', nullable: true, description: 'Decision due under the statutory limit (法定时限)' }) legalDueDate: string | null;
   @ApiProperty({ example: null, nullable: true, description: 'Delivery due (10 working days after the decision)' }) deliveryDueDate: string | null;
-  @ApiProperty({ example: '2026-10-20', nullable: true, description: 'Due date of the current stage' }) dueDate: string | null;
-  @ApiProperty({ example: [], description: 'Pauses (补正, special procedures)' }) pauses: unknown[];
+  @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Due date of the current stage' }) dueDate: string | null;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [], description: 'Pauses (补正, special procedures)' }) pauses: unknown[];
   @ApiProperty({ example: 0 }) pausedWorkingDays: number;
   @ApiProperty({ example: false }) clockPaused: boolean;
-  @ApiProperty({ example: 10, nullable: true }) remainingWorkingDays: number | null;
+  @ApiProperty({ type: Number, example: 10, nullable: true }) remainingWorkingDays: number | null;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ example: false, description: '≤ 3 working days left' }) nearDue: boolean;
   @ApiProperty({ example: true }) calendarCovered: boolean;
+}
+
+export class AvailableActionDto {
+  @ApiProperty({ example: 'accept' }) action: string;
+  @ApiProperty({ enum: ['applicant', 'receiving', 'administering'], example: 'administering', description: 'Who performs it' }) performer: string;
+  @ApiProperty({ example: '440100', description: 'Where' }) city: string;
+}
+
+export class CaseMaterialViewDto {
+  @ApiProperty({ example: 'id-card' }) materialId: string;
+  @ApiProperty({ example: { zh: '居民身份证', en: 'Resident identity card' } }) name: { zh: string; en: string };
+  @ApiProperty({ example: true }) required: boolean;
+  @ApiProperty({ enum: ['provided', 'missing', 'supplemented'], example: 'provided' }) status: string;
+  @ApiProperty({ type: Object, nullable: true, example: { kind: 'credential', credentialType: 'ID_CARD', credentialId: 'ID-1', verification: 'pending' }, description: 'file, stored file or credential; null when missing' })
+  evidence: Record<string, unknown> | null;
+}
+
+export class CaseRequestViewDto {
+  @ApiProperty({ example: '9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a' }) id: string;
+  @ApiProperty({ enum: ['withdraw'], example: 'withdraw' }) kind: string;
+  @ApiProperty({ example: 'pending' }) status: string;
+  @ApiProperty({ example: '2026-09-30T03:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) resolvedAt: string | null;
+}
+
+export class CaseNoteDto {
+  @ApiProperty({ example: 'gz-clerk' }) author: string;
+  @ApiProperty({ type: String, nullable: true, example: 'GZ-TH-01' }) hall: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 3, description: 'Timeline entry the note belongs to' }) seq: number | null;
+  @ApiProperty({ example: '材料已核对' }) text: string;
+  @ApiProperty({ example: '2026-09-30T03:00:00.000Z' }) at: string;
 }
 
 export class CaseSummaryDto {
@@ -29,7 +60,7 @@ export class CaseSummaryDto {
   @ApiProperty({ enum: CASE_STATES, example: 'forwarded' }) state: string;
   @ApiProperty({ enum: ['approved', 'denied'], nullable: true, example: null }) outcome: string | null;
   @ApiProperty({ example: 2, description: 'Case version = number of timeline entries; also the ETag' }) version: number;
-  @ApiProperty({ example: '440100', nullable: true, description: 'The city that acts next' }) holderCity: string | null;
+  @ApiProperty({ type: String, example: '440100', nullable: true, description: 'The city that acts next' }) holderCity: string | null;
   @ApiProperty({ example: true }) heldHere: boolean;
   @ApiProperty({ example: '440600' }) applicantCity: string;
   @ApiProperty({ example: '440600', description: '收件地' }) receivingCity: string;
@@ -37,9 +68,9 @@ export class CaseSummaryDto {
   @ApiProperty({ example: { name: '李小红', idNumber: '440***********002X', sub: 'fs-resident' }, description: 'ID number in full only for its owner' })
   applicant: { name: string; idNumber: string; sub?: string | null };
   @ApiProperty({ type: CaseDeadlineDto }) deadline: CaseDeadlineDto;
-  @ApiProperty({ example: [{ action: 'accept', performer: 'administering', city: '440100' }] }) availableActions: unknown[];
+  @ApiProperty({ type: [AvailableActionDto], example: [{ action: 'accept', performer: 'administering', city: '440100' }] }) availableActions: AvailableActionDto[];
   @ApiProperty({ nullable: true, example: { clerk: 'gz-clerk', hall: 'GZ-TH-01', expiresAt: '2026-09-30T03:00:00.000Z' } }) claim: unknown;
-  @ApiProperty({ nullable: true, example: 'GZ-TH-01' }) hall: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'GZ-TH-01' }) hall: string | null;
   @ApiProperty({ example: '2026-09-30T01:00:00.000Z' }) filedAt: string;
   @ApiProperty({ example: '2026-09-30T02:00:00.000Z' }) updatedAt: string;
 }
@@ -49,7 +80,7 @@ export class TimelineEntryDto {
   @ApiProperty({ example: 'forwarded' }) kind: string;
   @ApiProperty({ example: '2026-09-30T02:00:00.000Z' }) at: string;
   @ApiProperty({ example: { role: 'clerk', id: 'fs-clerk', city: '440600', hall: 'FS-CC-01' } }) actor: unknown;
-  @ApiProperty({ example: 'submitted', nullable: true }) fromState: string | null;
+  @ApiProperty({ type: String, example: 'submitted', nullable: true }) fromState: string | null;
   @ApiProperty({ example: 'forwarded' }) toState: string;
   @ApiProperty({ example: 'INTAKE_PASSED' }) reasonCode: string;
   @ApiProperty({ example: { to: '440100', checks: { identity: 'verified', form: 'complete' } } }) detail: Record<string, unknown>;
@@ -63,16 +94,16 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ example: true }) requiresIntake: boolean;
   @ApiProperty({ example: { receiving: 'XK00201000440600001', administering: 'XK00201000440100001' } }) implementationCodes: unknown;
   @ApiProperty({ example: { committed: 10, legal: 20 } }) timeLimits: unknown;
-  @ApiProperty({ example: [{ materialId: 'id-card', name: { zh: '居民身份证', en: 'Resident identity card' }, required: true, status: 'provided', evidence: { kind: 'credential', credentialType: 'ID_CARD', credentialId: 'ID-1', verification: 'pending' } }] })
-  materials: unknown[];
+  @ApiProperty({ type: [CaseMaterialViewDto] })
+  materials: CaseMaterialViewDto[];
   @ApiProperty({ nullable: true, example: null }) supplement: unknown;
   @ApiProperty({ nullable: true, example: null }) decision: unknown;
   @ApiProperty({ nullable: true, example: null }) delivery: unknown;
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
   @ApiProperty({ nullable: true, example: null }) evaluation: unknown;
-  @ApiProperty({ example: [] }) requests: unknown[];
-  @ApiPropertyOptional({ example: [{ author: 'gz-clerk', hall: 'GZ-TH-01', seq: 3, text: '材料已核对', at: '2026-09-30T03:00:00.000Z' }], description: 'Internal notes of this city (clerks and supervisors only)' })
-  notes?: unknown[];
+  @ApiProperty({ type: [CaseRequestViewDto] }) requests: CaseRequestViewDto[];
+  @ApiPropertyOptional({ type: [CaseNoteDto], description: 'Internal notes of this city (clerks and supervisors only)' })
+  notes?: CaseNoteDto[];
 }
 
 export class CasePageDto {
@@ -86,9 +117,9 @@ export class RemediationDto {
   @ApiProperty({ example: 'XK00201000' }) itemCode: string;
   @ApiProperty({ example: 2 }) rating: number;
   @ApiProperty({ example: 'dissatisfied' }) level: string;
-  @ApiProperty({ nullable: true, example: '等待时间较长' }) comment: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '等待时间较长' }) comment: string | null;
   @ApiProperty() openedAt: string;
-  @ApiProperty({ nullable: true, example: '2026-10-21' }) dueDate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-10-21' }) dueDate: string | null;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ enum: ['open', 'closed'] }) status: string;
   @ApiProperty({ nullable: true }) closedAt: string | null;

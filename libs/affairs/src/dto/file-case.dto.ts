@@ -67,14 +67,14 @@ export class FileCaseDto {
     type: [MaterialSubmissionDto],
     description: 'Every required material of the item, provided or explicitly `missing: true`; optional ones may be left out',
     example: [
-      { materialId: 'household-register', credential: { type: 'HOUSEHOLD_REGISTER', id: 'HOUSEHOLD_REGISTER-440600-000123' } },
+      { materialId: 'household-register', file: { fileName: 'hukou.pdf', mediaType: 'application/pdf', sizeBytes: 92311, sha256: '3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d' } },
       { materialId: 'id-card', file: { fileName: 'id-card.jpg', mediaType: 'image/jpeg', sizeBytes: 183220, sha256: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' } },
       { materialId: 'residence-permit', fileId: '5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f' },
       { materialId: 'home', file: { fileName: 'lease.pdf', mediaType: 'application/pdf', sizeBytes: 482113, sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' } },
       { materialId: 'contributions', missing: true },
     ],
   })
-  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => MaterialSubmissionDto)
+  @IsArray() @ArrayMaxSize(50) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => MaterialSubmissionDto)
   materials: MaterialSubmissionDto[];
 
   @ApiPropertyOptional({ example: '申请人现场出示身份证原件', description: 'Internal note of the filing clerk; stays in this city' })

@@ -51,7 +51,7 @@ export class MaterialSubmissionDto {
   materialId: string;
 
   @ApiPropertyOptional({ type: FileMetadataDto })
-  @IsOptional() @ValidateNested() @Type(() => FileMetadataDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FileMetadataDto)
   file?: FileMetadataDto;
 
   @ApiPropertyOptional({ example: '5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f', description: 'Id of a file in the platform file store' })
@@ -63,7 +63,7 @@ export class MaterialSubmissionDto {
   sha256?: string;
 
   @ApiPropertyOptional({ type: CredentialRefDto })
-  @IsOptional() @ValidateNested() @Type(() => CredentialRefDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CredentialRefDto)
   credential?: CredentialRefDto;
 
   @ApiPropertyOptional({ example: true, description: 'Explicitly missing: the administering city asks for it in one 补正 notice' })
@@ -78,7 +78,7 @@ export class SupplementResponseDto {
   itemId: string;
 
   @ApiPropertyOptional({ type: FileMetadataDto })
-  @IsOptional() @ValidateNested() @Type(() => FileMetadataDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FileMetadataDto)
   file?: FileMetadataDto;
 
   @ApiPropertyOptional({ example: '5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f' })
@@ -89,7 +89,7 @@ export class SupplementResponseDto {
   sha256?: string;
 
   @ApiPropertyOptional({ type: CredentialRefDto })
-  @IsOptional() @ValidateNested() @Type(() => CredentialRefDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CredentialRefDto)
   credential?: CredentialRefDto;
 
   @ApiPropertyOptional({ example: '已补充近 12 个月的缴费证明', maxLength: 2000 })

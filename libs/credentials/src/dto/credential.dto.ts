@@ -39,7 +39,7 @@ export class IssueCredentialDto {
   typeCode: string;
 
   @ApiProperty({ type: HolderDto })
-  @ValidateNested() @Type(() => HolderDto)
+  @IsObject() @ValidateNested() @Type(() => HolderDto)
   holder: HolderDto;
 
   @ApiPropertyOptional({ example: 'gz-resident', description: "The holder's account (统一身份认证 subject): the credential appears in their wallet and they may present it" })
@@ -50,7 +50,7 @@ export class IssueCredentialDto {
     type: IssuingBodyDto,
     description: 'Optional. The issuer is always the body the caller acts for (a clerk: the body of their hall; a partner: the body its API key is bound to). If given, its code must be that body (else 403 CREDENTIAL_ISSUER_MISMATCH).',
   })
-  @IsOptional() @ValidateNested() @Type(() => IssuingBodyDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => IssuingBodyDto)
   issuer?: IssuingBodyDto;
 
   @ApiPropertyOptional({ example: '2026-11-27', description: '颁发日期 (default: today, Asia/Shanghai)' })
@@ -61,7 +61,7 @@ export class IssueCredentialDto {
   @Matches(DATE, { message: DATE_MESSAGE })
   validFrom: string;
 
-  @ApiPropertyOptional({ example: '2027-11-26', nullable: true, description: '有效期截止 (inclusive); omit or null for 长期有效' })
+  @ApiPropertyOptional({ type: String, example: '2027-11-26', nullable: true, description: '有效期截止 (inclusive); omit or null for 长期有效' })
   @IsOptional() @ValidateIf((o: IssueCredentialDto) => o.validTo !== null) @Matches(DATE, { message: DATE_MESSAGE })
   validTo?: string | null;
 
@@ -126,11 +126,11 @@ export class CredentialDto {
   @ApiProperty({ example: EXAMPLE.number, description: '证照编号: issuing body USCC + year + 8-digit sequence + ISO 7064 MOD 37,36 check character' }) number: string;
   @ApiProperty({ type: TypeRefDto }) type: TypeRefDto;
   @ApiProperty({ type: HolderViewDto, description: "A natural person's ID number is masked (110***********002X) except for the holder, the issue response, and staff reading with a stated purpose" }) holder: HolderViewDto;
-  @ApiProperty({ example: 'gz-resident', nullable: true }) holderAccount: string | null;
+  @ApiProperty({ type: String, example: 'gz-resident', nullable: true }) holderAccount: string | null;
   @ApiProperty({ type: IssuerRefDto }) issuer: IssuerRefDto;
   @ApiProperty({ example: '2026-11-27' }) issueDate: string;
   @ApiProperty({ example: '2026-11-27' }) validFrom: string;
-  @ApiProperty({ example: '2027-11-26', nullable: true }) validTo: string | null;
+  @ApiProperty({ type: String, example: '2027-11-26', nullable: true }) validTo: string | null;
   @ApiProperty({ enum: ['valid', 'suspended', 'revoked', 'expired'], example: 'valid' }) status: string;
   @ApiProperty({ enum: CREDENTIAL_STATUS_REASON_CODES, nullable: true, example: null }) statusReasonCode: string | null;
   @ApiProperty({ nullable: true, example: null }) statusChangedAt: string | null;

@@ -24,8 +24,8 @@ export class RegistryStreamDto {
   @ApiProperty({ example: false, description: 'This node is the issuer (authoritative)' }) own: boolean;
   @ApiProperty({ example: 12, description: 'Registry changes applied in order' }) sequence: number;
   @ApiProperty({ example: 12 }) highestSeen: number;
-  @ApiProperty({ nullable: true, example: '2026-11-27T08:55:00.000Z' }) asOf: string | null;
-  @ApiProperty({ nullable: true, example: '2026-11-27T08:55:00.000Z' }) lastCheckpointAt: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-27T08:55:00.000Z' }) asOf: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-27T08:55:00.000Z' }) lastCheckpointAt: string | null;
   @ApiProperty({ example: false, description: 'A gap: announced changes not applied yet (status freshness held back)' }) behind: boolean;
 }
 export class IssuingAuthorityDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsObject, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { EXAMPLE } from './examples.js';
 
 export class PresentationVerifierDto {
@@ -27,7 +27,7 @@ export class CreatePresentationDto {
   credentialId: string;
 
   @ApiProperty({ type: PresentationVerifierDto })
-  @ValidateNested() @Type(() => PresentationVerifierDto)
+  @IsObject() @ValidateNested() @Type(() => PresentationVerifierDto)
   verifier: PresentationVerifierDto;
 
   @ApiProperty({ example: '开立账户核验居住证', description: 'What the verifier may use it for (shown in your access log)' })
@@ -65,8 +65,8 @@ export class AccessLogEntryDto {
   @ApiProperty({ example: '2026-11-27T09:02:11.000Z' }) verifiedAt: string;
   @ApiProperty({ example: { kind: 'partner', city: '440600', id: 'demo-bank-fs', name: '佛山示范银行' }, description: 'A partner system, or a clerk role with city and hall (never a person)' }) verifier: Record<string, string>;
   @ApiProperty({ type: AccessCredentialDto }) credential: AccessCredentialDto;
-  @ApiProperty({ nullable: true, example: '7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0' }) presentationId: string | null;
-  @ApiProperty({ nullable: true, example: '开立账户核验居住证' }) purpose: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0' }) presentationId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '开立账户核验居住证' }) purpose: string | null;
   @ApiProperty({ example: true }) valid: boolean;
   @ApiProperty({ type: [String], example: [] }) reasons: string[];
 }

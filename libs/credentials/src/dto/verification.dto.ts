@@ -47,14 +47,14 @@ export class CredentialSummaryDto {
   @ApiProperty({ type: SummaryIssuerDto }) issuer: SummaryIssuerDto;
   @ApiProperty({ example: '2026-11-27' }) issueDate: string;
   @ApiProperty({ example: '2026-11-27' }) validFrom: string;
-  @ApiProperty({ example: '2027-11-26', nullable: true }) validTo: string | null;
+  @ApiProperty({ type: String, example: '2027-11-26', nullable: true }) validTo: string | null;
   @ApiProperty({ example: EXAMPLE.keyId }) keyId: string;
 }
 class StatusViewDto {
   @ApiProperty({ enum: ['valid', 'suspended', 'revoked'], example: 'valid' }) value: string;
   @ApiProperty({ nullable: true, example: null }) reasonCode: string | null;
-  @ApiProperty({ nullable: true, example: '2026-11-27T08:55:00.000Z', description: "Issuer time the verifying city's copy of the status is known as of" }) asOf: string | null;
-  @ApiProperty({ nullable: true, example: 300 }) ageSeconds: number | null;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-27T08:55:00.000Z', description: "Issuer time the verifying city's copy of the status is known as of" }) asOf: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 300 }) ageSeconds: number | null;
   @ApiProperty({ example: true, description: 'Within CREDENTIAL_STATUS_MAX_AGE_SECONDS' }) fresh: boolean;
 }
 class PresentationRefDto {

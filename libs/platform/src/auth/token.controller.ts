@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { platformError } from '../errors/platform-errors.js';
+import { maskResidentId } from '../identifiers/resident-id.js';
 import { JWT_AUDIENCE } from './auth.strategies.js';
 import { DEMO_IDENTITY } from './auth.tokens.js';
 import type { DemoIdentity } from './demo-identity.js';
@@ -16,7 +17,7 @@ export class DemoTokenRequestDto {
 }
 
 export class TokenResponseDto {
-  @ApiProperty() accessToken: string;
+  @ApiProperty({ example: 'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmcy1yZXNpZGVudCJ9.c2lnbmF0dXJl' }) accessToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: string;
   @ApiProperty({ example: 3600 }) expiresIn: number;
   @ApiProperty({ example: { sub: 'fs-resident', role: 'resident', city: '440600' } }) claims: Record<string, unknown>;
@@ -36,6 +37,8 @@ export class TokenController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a token for a demo user (embedded sandbox only; 403 TOKEN_ISSUING_DISABLED elsewhere)' })
   @ApiOkResponse({ type: TokenResponseDto })
+  @ApiNotFoundResponse({ description: 'No such demo user (UNKNOWN_DEMO_USER)' })
+  @ApiForbiddenResponse({ description: 'Not the sandbox (TOKEN_ISSUING_DISABLED)' })
   async issue(@Body() body: DemoTokenRequestDto): Promise<TokenResponseDto> {
     if (!this.demo) throw platformError('TOKEN_ISSUING_DISABLED', 'Tokens come from the identity provider; this node has no demo users.');
     const user = this.demo.directory.users.find((u) => u.username === body.username);
@@ -50,6 +53,8 @@ export class TokenController {
       audience: JWT_AUDIENCE,
       expiresIn: 3600,
     });
-    return { accessToken, tokenType: 'Bearer', expiresIn: 3600, claims };
+    // The identity travels inside the token only; the echoed claims show the ID number masked.
+    const shown = idv ? { ...claims, idv: { ...idv, idNumber: maskResidentId(idv.idNumber) } } : claims;
+    return { accessToken, tokenType: 'Bearer', expiresIn: 3600, claims: shown };
   }
 }

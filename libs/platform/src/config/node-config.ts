@@ -4,6 +4,17 @@ import { parseSealingKeys, type SealingKey } from '../crypto/sealing.js';
 import { type OutboundPolicy, parseAllowedNetworks } from '../outbound/outbound-policy.js';
 import { readSecret } from './secret.js';
 
+/** Fixed-window request limits (see README, Rate limits). */
+export interface RateLimitConfig {
+  readonly windowSeconds: number;
+  /** Every request from one client IP. */
+  readonly perIp: number;
+  /** Every authenticated request of one principal (user or partner system). */
+  readonly perPrincipal: number;
+  /** POST /api/v1/auth/token from one client IP. */
+  readonly tokenPerIp: number;
+}
+
 /** The resolved configuration of one city node. Libraries read this, never `process.env`. */
 export interface NodeConfig {
   readonly cityCode: string;
@@ -35,6 +46,8 @@ export interface NodeConfig {
   readonly outbound: OutboundPolicy;
   /** Partner webhooks to loopback endpoints (http:// or https://): only by explicit setting, for local trials and tests. */
   readonly webhookLoopback: boolean;
+  /** Request limits; absent = the production defaults. */
+  readonly rateLimit?: RateLimitConfig;
 }
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -69,6 +82,10 @@ export const cityNodeEnvSchema = z.object({
   RELAY_POLL_MS: int(250, 10, 60000),
   EVENT_MAX_ATTEMPTS: int(5, 1, 50),
   EVENT_RETRY_BASE_MS: int(200, 1, 60000),
+  RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
+  RATE_LIMIT_PER_IP: int(600, 1, 10_000_000),
+  RATE_LIMIT_PER_PRINCIPAL: int(300, 1, 10_000_000),
+  RATE_LIMIT_TOKEN_PER_IP: int(30, 1, 10_000_000),
   PEER_API_BASE_URLS: z
     .string()
     .regex(/^\d{6}=https?:\/\/[^,\s]+(,\d{6}=https?:\/\/[^,\s]+)*$/, 'must look like 440100=http://gz-node:3000,440600=http://fs-node:3000')
@@ -147,6 +164,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     peerApiBaseUrls: Object.fromEntries((e.PEER_API_BASE_URLS ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, 6), p.slice(7).replace(/\/$/, '')])),
     outbound: { allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK, allowedNetworks: e.OUTBOUND_ALLOWED_NETWORKS.split(',').filter(Boolean) },
     webhookLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
+    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, perIp: e.RATE_LIMIT_PER_IP, perPrincipal: e.RATE_LIMIT_PER_PRINCIPAL, tokenPerIp: e.RATE_LIMIT_TOKEN_PER_IP },
   };
 };
 

@@ -5,6 +5,7 @@ export type PlatformErrorCode =
   | 'VALIDATION_FAILED'
   | 'MALFORMED_JSON'
   | 'PAYLOAD_TOO_LARGE'
+  | 'BODY_TOO_DEEP'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN_ROLE'
@@ -47,6 +48,7 @@ export const describePlatformError = (code: PlatformErrorCode): ErrorDescriptor 
   switch (code) {
     case 'VALIDATION_FAILED': return { status: 400, titleZh: '请求参数校验未通过', titleEn: 'Request validation failed' };
     case 'MALFORMED_JSON': return { status: 400, titleZh: '请求体不是合法的 JSON', titleEn: 'Request body is not valid JSON' };
+    case 'BODY_TOO_DEEP': return { status: 400, titleZh: '请求体嵌套层级过深', titleEn: 'Request body nested too deeply' };
     case 'PAYLOAD_TOO_LARGE': return { status: 413, titleZh: '请求体过大', titleEn: 'Request body too large' };
     case 'UNSUPPORTED_MEDIA_TYPE': return { status: 415, titleZh: '不支持的内容类型', titleEn: 'Unsupported media type' };
     case 'UNAUTHENTICATED': return { status: 401, titleZh: '未提供有效身份凭证', titleEn: 'Authentication required' };

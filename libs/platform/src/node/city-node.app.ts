@@ -3,13 +3,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { runMigrations } from '../database/migration.runner.js';
+import { inputGuardMiddleware } from '../errors/input-guard.js';
 import { createValidationPipe } from '../errors/validation.pipe.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
 import { toProblem } from '../errors/problem.filter.js';
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
 import { correlationMiddleware } from '../observability/correlation.middleware.js';
+import { createNodeLogging } from '../observability/logging.js';
+import { finishOpenApiDocument, locationMiddleware } from './openapi.js';
 import { PlatformModule, type PlatformOptions } from './platform.module.js';
 
 export interface CityNodeAppOptions extends PlatformOptions {
@@ -17,6 +20,8 @@ export interface CityNodeAppOptions extends PlatformOptions {
   domains: (Type<unknown> | DynamicModule)[];
   /** Extra text for the OpenAPI description. */
   apiDescription?: string;
+  /** Where the node's JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
 }
 
 export const API_PREFIX = 'api/v1';
@@ -29,7 +34,7 @@ const problemErrorHandler = (err: unknown, req: Request, res: Response, next: Ne
 };
 
 export const buildOpenApiDocument = (app: INestApplication, cityName: string, description = '') =>
-  SwaggerModule.createDocument(
+  finishOpenApiDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`广佛通办 Guangfo Tongban — ${cityName} node`)
@@ -38,7 +43,7 @@ export const buildOpenApiDocument = (app: INestApplication, cityName: string, de
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Residents and clerks: token from the identity provider (sandbox: POST /api/v1/auth/token)' }, 'jwt')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Partner systems' }, 'api-key')
       .build(),
-  );
+  ));
 
 /** Creates (but does not listen) one city node: migrations if asked, HTTP edge, Swagger, transport. */
 export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpressApplication> => {
@@ -48,10 +53,13 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   class CityNodeModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(CityNodeModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  const logging = createNodeLogging(o.config.cityCode, o.config.logLevel, o.logDestination);
+  app.useLogger(logging.nest);
   app.use(correlationMiddleware(o.config.cityCode));
+  app.use(logging.http);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(inputGuardMiddleware());
   app.use(problemErrorHandler);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
@@ -59,6 +67,7 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
 
   const city = o.registry.require(o.config.cityCode);
   const doc = buildOpenApiDocument(app, `${city.nameZh} ${city.nameEn} (${city.code})`, o.apiDescription);
+  app.use(locationMiddleware(doc));
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 
   if (o.transport instanceof KafkaTransport) app.connectMicroservice(o.transport.consumerOptions(), { inheritAppConfig: true });

@@ -5,7 +5,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import type { MixedList } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { createAccessGuard } from '../auth/access.guard.js';
@@ -35,12 +34,12 @@ import { createKafkaConsumerController } from '../messaging/transports/kafka-con
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
 import { HealthController } from '../observability/health.controller.js';
 import { HttpInterceptor } from '../observability/http.interceptor.js';
-import { loggerParams } from '../observability/logging.js';
 import { MetricsController } from '../observability/metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { PartnerGrants } from '../auth/partner-grants.service.js';
 import { ITEM_CODES } from '../cities/item-codes.js';
 import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
+import { IpRateLimitGuard, PrincipalRateLimitGuard } from './rate-limit.js';
 import { WEBHOOK_CONTROLLERS, WEBHOOK_EXPORTS, WEBHOOK_PROVIDERS } from '../webhooks/webhooks.providers.js';
 
 type Entity = string | (new () => unknown);
@@ -94,14 +93,16 @@ export class PlatformModule {
       ...WEBHOOK_PROVIDERS,
       ...FILE_PROVIDERS,
       ...createAuthStrategies(config.cityCode, config.identity),
+      // Global guards run in this order: IP windows, authentication and access, the principal window.
+      { provide: APP_GUARD, useClass: IpRateLimitGuard },
       { provide: APP_GUARD, useClass: createAccessGuard(config.cityCode) },
+      { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
       { provide: APP_FILTER, useClass: ProblemFilter },
       { provide: APP_INTERCEPTOR, useClass: HttpInterceptor },
     ];
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot(loggerParams(config.cityCode, config.logLevel)),
         TypeOrmModule.forRoot(buildDataSourceOptions(config.databaseUrl, o.migrations, o.entities ?? [])),
         PassportModule,
         JwtModule.register({}),

@@ -18,13 +18,13 @@ export const WEBHOOKS_SCOPE = 'webhooks:manage';
 const STATUSES: WebhookDeliveryStatus[] = ['pending', 'delivered', 'failed', 'cancelled'];
 
 export class CreateWebhookSubscriptionDto {
-  @ApiProperty({ example: 'https://partner.example.cn/guangfo/webhooks', description: 'https:// (http:// to loopback only on the sandbox)' })
+  @ApiProperty({ example: 'https://partner.example.cn/guangfo/webhooks', description: 'https:// to a public address; loopback (and then http://) only where explicitly allowed (WEBHOOK_ALLOW_LOOPBACK); private, link-local and metadata addresses never' })
   @IsString() @MaxLength(2048) url: string;
 
   @ApiProperty({ example: ['affairs.case.status-changed'], description: 'Declared event types (GET /webhooks/event-types)' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @IsString({ each: true }) @Matches(WEBHOOK_EVENT_TYPE_PATTERN, { each: true }) eventTypes: string[];
 
-  @ApiPropertyOptional({ example: ['GD-0001'], description: 'Only events of these catalogue items (omit for all)' })
+  @ApiPropertyOptional({ example: ['XK00201000'], description: 'Only events of these catalogue items (base or implementation codes; omit for all). Naming items also lets a partner with cases:read read those items\' cases.' })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsString({ each: true }) @Matches(WEBHOOK_ITEM_CODE_PATTERN, { each: true }) itemCodes?: string[];
 
   @ApiPropertyOptional({ example: '门诊结算通知' }) @IsOptional() @IsString() @MaxLength(500) description?: string;
