@@ -15,7 +15,7 @@ export interface DomainEntry {
 
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
-  { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir }), migrations: [] },
+  { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }), migrations: [] },
   { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000] },
   { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000] },
 ];

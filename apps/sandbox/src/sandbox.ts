@@ -33,6 +33,8 @@ export interface SandboxOptions {
   announceIntervalMs?: number;
   /** Per-city catalogue directory (default seeds/catalogue for every city). */
   catalogueDirs?: Record<string, string>;
+  /** Per city: a calendar directory other than seeds/calendar (tests loading a new year). */
+  calendarDirs?: Record<string, string>;
 }
 
 /**
@@ -79,6 +81,7 @@ export class Sandbox {
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
       catalogueDir: resolve(this.o.catalogueDirs?.[city] ?? resolve(this.seeds, 'catalogue')),
+      calendarDir: resolve(this.o.calendarDirs?.[city] ?? resolve(this.seeds, 'calendar')),
       sandbox: true,
       migrateOnStart: true,
       logLevel: this.o.logLevel ?? 'info',

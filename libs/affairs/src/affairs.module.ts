@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type Domain, WorkingDayCalendar } from '@guangfo/catalogue';
+import { type Domain, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS, AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { CaseController } from './case.controller.js';
@@ -19,7 +19,7 @@ import { RemediationService } from './remediation.service.js';
 export interface AffairsModuleOptions {
   /** Time source. Default: the system clock; in the sandbox an AdjustableClock (tests set "now"). */
   clock?: Clock;
-  /** Working-day calendar; pass the catalogue's when it was given extra years. Default: official. */
+  /** Working-day calendar. Default: the catalogue's (WORKING_DAY_CALENDAR), so a loaded year reaches both. */
   calendar?: WorkingDayCalendar;
   /** Key material for encrypting ID numbers at rest (≥ 128 bits, hex). Default: derived from the node's signing key. */
   piiKey?: string;
@@ -45,7 +45,7 @@ export class AffairsModule {
           inject: [NODE_CONFIG],
           useFactory: (config: NodeConfig): Clock => options.clock ?? (config.sandbox ? new AdjustableClock() : new SystemClock()),
         },
-        { provide: AFFAIRS_CALENDAR, useFactory: () => options.calendar ?? WorkingDayCalendar.official() },
+        { provide: AFFAIRS_CALENDAR, inject: [WORKING_DAY_CALENDAR], useFactory: (catalogues: WorkingDayCalendar) => options.calendar ?? catalogues },
         {
           provide: AFFAIRS_PII_CIPHER,
           inject: [NODE_CONFIG],

@@ -73,8 +73,16 @@ describe('case deadlines (working days, official calendar, Asia/Shanghai)', () =
     expect(closed).toMatchObject({ stage: 'closed', dueDate: null, remainingWorkingDays: null, overdue: false, nearDue: false });
   });
 
-  it('reports an uncovered calendar year instead of guessing', () => {
-    const d = computeCaseDeadline(calendar, { timeLimits: limits, timeline: tl(['filed', '2026-12-28']), state: 'submitted', now: at('2026-12-28') });
+  it('counts a case filed on 2026-12-15 for 20 working days into January 2027, marked provisional', () => {
+    const d = computeCaseDeadline(calendar, { timeLimits: { committed: 20, legal: 20 }, timeline: tl(['filed', '2026-12-15']), state: 'submitted', now: at('2026-12-15') });
+    expect(d).toMatchObject({ calendarCovered: true, provisional: true, provisionalYears: [2027], decisionDueDate: '2027-01-13', dueDate: '2027-01-13' });
+    const official = computeCaseDeadline(calendar, { timeLimits: limits, timeline: tl(['filed', '2026-09-30']), state: 'submitted', now: at('2026-09-30') });
+    expect(official).toMatchObject({ provisional: false, provisionalYears: [], dueDate: '2026-10-20' });
+  });
+
+  it('reports a year the calendar cannot count (no notice, no provisional rule) instead of guessing', () => {
+    const strict = new WorkingDayCalendar({ 2026: calendar.officialYear(2026)! });
+    const d = computeCaseDeadline(strict, { timeLimits: limits, timeline: tl(['filed', '2026-12-28']), state: 'submitted', now: at('2026-12-28') });
     expect(d).toMatchObject({ calendarCovered: false, dueDate: null, overdue: false });
   });
 

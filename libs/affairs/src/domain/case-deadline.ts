@@ -66,8 +66,16 @@ export interface CaseDeadline {
   remainingWorkingDays: number | null;
   overdue: boolean;
   nearDue: boolean;
-  /** False when a date falls in a year the official calendar does not cover yet. */
+  /** False when a date falls in a year the calendar cannot count at all (no notice and no provisional rule). */
   calendarCovered: boolean;
+  /**
+   * True when a due date was counted across a year without a State Council notice (the statutory
+   * holidays of the 放假办法 only): shown to residents and clerks, flagged to supervisors, and
+   * recomputed (with a `deadline-recomputed` timeline entry) once the notice is loaded.
+   */
+  provisional: boolean;
+  /** The years counted provisionally. */
+  provisionalYears: number[];
 }
 
 const DAY_MS = 86_400_000;
@@ -131,6 +139,8 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     overdue: false,
     nearDue: false,
     calendarCovered: true,
+    provisional: false,
+    provisionalYears: [],
   };
   try {
     const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed, dayPauses);
@@ -139,8 +149,12 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     const dueDate = stage === 'decision' ? decisionDueDate : stage === 'delivery' ? deliveryDueDate : null;
     const remaining = dueDate === null ? null : calendar.countWorkingDays(today, dueDate);
     const overdue = dueDate !== null && today > dueDate;
+    const latest = [decisionDueDate, legalDueDate, deliveryDueDate].reduce<string>((a, d) => (d !== null && d > a ? d : a), startDate);
+    const provisionalYears = calendar.provisionalYears(startDate, latest);
     return {
       ...base,
+      provisional: provisionalYears.length > 0,
+      provisionalYears,
       decisionDueDate,
       legalDueDate,
       deliveryDueDate,

@@ -18,6 +18,8 @@ export class CaseDeadlineDto {
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ example: false, description: '≤ 3 working days left' }) nearDue: boolean;
   @ApiProperty({ example: true }) calendarCovered: boolean;
+  @ApiProperty({ example: false, description: 'Counted across a year without a State Council notice (statutory holidays only); recomputed when the notice is loaded' }) provisional: boolean;
+  @ApiProperty({ type: [Number], example: [] }) provisionalYears: number[];
 }
 
 export class CaseSummaryDto {
