@@ -15,6 +15,8 @@ import { AdjustableClock, Clock, SystemClock } from './clock.js';
 import { PiiCipher } from './pii.cipher.js';
 import { RemediationController } from './remediation.controller.js';
 import { RemediationService } from './remediation.service.js';
+import { DeadlineRecomputeService } from './deadline-recompute.service.js';
+import { CalendarAdminController } from './calendar-admin.controller.js';
 
 export interface AffairsModuleOptions {
   /** Time source. Default: the system clock; in the sandbox an AdjustableClock (tests set "now"). */
@@ -38,7 +40,7 @@ export class AffairsModule {
   static forRoot(options: AffairsModuleOptions = {}): DynamicModule {
     return {
       module: AffairsModule,
-      controllers: options.http === false ? [] : [CaseController, RemediationController],
+      controllers: options.http === false ? [] : [CaseController, RemediationController, CalendarAdminController],
       providers: [
         {
           provide: Clock,
@@ -61,6 +63,7 @@ export class AffairsModule {
         RemediationService,
         CaseReplicationHandler,
         MaterialEvidenceService,
+        DeadlineRecomputeService,
       ],
       exports: [Clock, CaseQueryService],
     };

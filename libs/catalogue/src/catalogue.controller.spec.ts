@@ -205,6 +205,18 @@ describe('CatalogueController (HTTP)', () => {
     });
   });
 
+  describe('GET /calendar', () => {
+    it('lists the official years with their notices and the calendar identity', async () => {
+      const res = await request(http).get('/api/v1/calendar').expect(200);
+      expect(res.body).toMatchObject({ identity: { version: '2025+2026' }, provisional: 'statutory-holidays' });
+      expect(res.body.identity.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(res.body.official).toEqual([
+        { year: 2025, notice: { title: '国务院办公厅关于2025年部分节假日安排的通知', number: '国办发明电〔2024〕12号', date: '2024-11-12' }, holidays: 28, workdays: 5 },
+        { year: 2026, notice: { title: '国务院办公厅关于2026年部分节假日安排的通知', date: '2025-11-04' }, holidays: 33, workdays: 6 },
+      ]);
+    });
+  });
+
   describe('versions, credential types, commitments', () => {
     it('reports the current version and hash, and older versions on request', async () => {
       const current = await get('/version').expect(200);
@@ -239,6 +251,7 @@ describe('CatalogueController (HTTP)', () => {
     it('documents the endpoints in OpenAPI with examples', () => {
       const doc: OpenAPIObject = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('t').build());
       expect(Object.keys(doc.paths).sort()).toEqual([
+        '/api/v1/calendar',
         '/api/v1/catalogue/commitments',
         '/api/v1/catalogue/credential-types',
         '/api/v1/catalogue/items',

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CalendarController } from './calendar.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
 import { defaultSeedDir, loadCatalogueSet } from './catalogue.loader.js';
 import { CatalogueService } from './catalogue.service.js';
@@ -28,7 +29,7 @@ export class CatalogueModule {
     return {
       module: CatalogueModule,
       global: true,
-      controllers: options.http === false ? [] : [CatalogueController],
+      controllers: options.http === false ? [] : [CatalogueController, CalendarController],
       providers: [
         { provide: CATALOGUE_SET, useFactory: () => loadCatalogueSet(options.seedDir ?? defaultSeedDir()) },
         { provide: WORKING_DAY_CALENDAR, useFactory: () => options.calendar ?? loadCalendar(options.calendarDir ?? defaultCalendarDir()) },

@@ -10,6 +10,7 @@ export * from './catalogue.schema.js';
 export * from './catalogue.tokens.js';
 export * from './catalogue.types.js';
 export * from './catalogue.views.js';
+export * from './calendar.controller.js';
 export * from './calendar.loader.js';
 export * from './calendar.schema.js';
 export * from './holiday-rules.js';

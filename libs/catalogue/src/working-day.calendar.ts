@@ -103,7 +103,7 @@ interface YearDays {
  * Friday that is not an official holiday. A year without a notice is never guessed as "weekdays
  * only": with a `provisional` rule it is counted on the statutory holidays (status `provisional`,
  * and callers mark what they compute on it), without one it throws CalendarCoverageError.
- * `load()` replaces a year when its notice arrives (listeners recompute what depended on it).
+ * `load()` replaces a year when its notice arrives.
  *
  * Counting rule (期间开始之日不计入): the day work starts is not counted; `addWorkingDays(d, n)` is
  * the n-th working day after `d`, and `countWorkingDays(a, b)` counts the working days in (a, b].
@@ -111,7 +111,6 @@ interface YearDays {
 export class WorkingDayCalendar {
   private readonly official = new Map<number, OfficialYear>();
   private readonly days = new Map<number, YearDays>();
-  private readonly listeners: ((change: CalendarYearLoaded) => Promise<void> | void)[] = [];
 
   constructor(
     arrangements: Readonly<Record<number, OfficialYear>>,
@@ -167,18 +166,14 @@ export class WorkingDayCalendar {
     return { version: years.join('+') || 'provisional', hash: sha256Hex(canonicalJson(content)) };
   }
 
-  /** Called after each `load()`, in order; `load()` resolves once every listener has. */
-  onYearLoaded(listener: (change: CalendarYearLoaded) => Promise<void> | void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Loads (or replaces) the official arrangement of a year, then runs the listeners. */
-  async load(year: number, arrangement: OfficialYear): Promise<CalendarYearLoaded> {
+  /**
+   * Loads (or replaces) the official arrangement of a year, in place: every holder of this calendar
+   * counts on it from now on (callers then recount what they stored, see DeadlineRecomputeService).
+   */
+  load(year: number, arrangement: OfficialYear): CalendarYearLoaded {
     const previous = this.statusOf(year);
     this.setOfficial(year, arrangement);
-    const change: CalendarYearLoaded = { year, previous, identity: this.identity() };
-    for (const listener of this.listeners) await listener(change);
-    return change;
+    return { year, previous, identity: this.identity() };
   }
 
   isWorkingDay(date: DateInput): boolean {

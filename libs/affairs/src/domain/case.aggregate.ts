@@ -265,6 +265,16 @@ export const refuseWithdrawal = (c: CaseAggregate, requestId: string, ctx: Comma
   };
 };
 
+/**
+ * The holder's note that a due date moved because the calendar changed (a State Council notice
+ * was loaded for a year counted provisionally): an entry that changes nothing else, so both
+ * cities and the applicant see why the date moved.
+ */
+export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'deadline-recomputed'>['detail'], ctx: CommandContext): CaseEntryOf<'deadline-recomputed'> => {
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', 'only the holder records a recomputed deadline');
+  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'deadline-recomputed', reasonCode: 'CALENDAR_NOTICE_LOADED', detail };
+};
+
 const deliveryReason = (m: DeliveryMethod): string => {
   switch (m) {
     case 'window-pickup': return 'WINDOW_PICKUP';
@@ -333,6 +343,7 @@ export class CaseReplicaError extends Error {
 /** The state an entry of `kind` leads to from the case as it is (null: the kind is not possible). */
 const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
   if (e.kind === 'withdrawal-refused') return WITHDRAWABLE_STATES.includes(c.state) ? null : c.state;
+  if (e.kind === 'deadline-recomputed') return holderOf(c) === null ? null : c.state;
   if (e.kind === 'filed') return null;
   const action = (Object.keys(TRANSITIONS) as CaseAction[]).find((a) => TRANSITIONS[a].kind === e.kind)!;
   if (!isAllowedFrom(c, action)) return null;
@@ -391,6 +402,7 @@ export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseA
     case 'completed':
     case 'withdrawn':
     case 'withdrawal-refused':
+    case 'deadline-recomputed':
       return next;
   }
 };

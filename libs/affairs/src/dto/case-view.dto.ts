@@ -91,6 +91,7 @@ export class RemediationDto {
   @ApiProperty({ nullable: true, example: '等待时间较长' }) comment: string | null;
   @ApiProperty() openedAt: string;
   @ApiProperty({ nullable: true, example: '2026-10-21' }) dueDate: string | null;
+  @ApiProperty({ example: false, description: 'Counted across a year without a State Council notice; recounted when it is loaded' }) provisional: boolean;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ enum: ['open', 'closed'] }) status: string;
   @ApiProperty({ nullable: true }) closedAt: string | null;
@@ -100,4 +101,27 @@ export class RemediationDto {
 
 export class RemediationPageDto {
   @ApiProperty({ type: [RemediationDto] }) items: RemediationDto[];
+}
+
+export class CalendarIdentityDto {
+  @ApiProperty({ example: '2025+2026+2027' }) version: string;
+  @ApiProperty({ description: 'SHA-256 of the canonical JSON of the official years' }) hash: string;
+}
+
+export class DeadlineRecomputedDto {
+  @ApiProperty() caseId: string;
+  @ApiProperty({ nullable: true, example: '2027-01-13' }) previousDueDate: string | null;
+  @ApiProperty({ nullable: true, example: '2027-01-14' }) dueDate: string | null;
+}
+
+export class CalendarRecomputeDto {
+  @ApiProperty({ type: [DeadlineRecomputedDto], description: 'Cases held here whose due date moved' }) cases: DeadlineRecomputedDto[];
+  @ApiProperty({ example: 0, description: 'Open remediations whose due date moved' }) remediations: number;
+}
+
+export class CalendarYearLoadedDto {
+  @ApiProperty({ example: 2027 }) year: number;
+  @ApiProperty({ enum: ['official', 'provisional'], nullable: true, example: 'provisional' }) previous: string | null;
+  @ApiProperty({ type: CalendarIdentityDto }) identity: CalendarIdentityDto;
+  @ApiProperty({ type: CalendarRecomputeDto }) recomputed: CalendarRecomputeDto;
 }

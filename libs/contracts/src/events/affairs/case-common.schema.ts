@@ -148,6 +148,18 @@ export const CASE_ENTRY_SCHEMAS = {
   completed: entry('completed', z.object({})),
   withdrawn: entry('withdrawn', z.object({ requestId: z.uuid().optional(), reason: text.optional() })),
   'withdrawal-refused': entry('withdrawal-refused', z.object({ requestId: z.uuid(), reason: text })),
+  'deadline-recomputed': entry(
+    'deadline-recomputed',
+    z.object({
+      previousDueDate: civilDate.nullable(),
+      dueDate: civilDate.nullable(),
+      /** The calendar the new due date was counted on (version = its official years). */
+      calendar: z.object({ version: z.string().min(1).max(200), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+      /** Years still counted provisionally (no State Council notice yet). */
+      provisionalYears: z.array(z.number().int().min(2000).max(2100)).max(20),
+      reason: text,
+    }),
+  ),
 } as const;
 
 export type CaseEntryKind = keyof typeof CASE_ENTRY_SCHEMAS;
@@ -170,6 +182,7 @@ export const caseEntrySchema = z.discriminatedUnion('kind', [
   CASE_ENTRY_SCHEMAS.completed,
   CASE_ENTRY_SCHEMAS.withdrawn,
   CASE_ENTRY_SCHEMAS['withdrawal-refused'],
+  CASE_ENTRY_SCHEMAS['deadline-recomputed'],
 ]);
 /** One timeline entry: who did what, when, why (reason code), and the state it led to. */
 export type CaseEntry = z.infer<typeof caseEntrySchema>;
