@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { canonicalJson, sha256Hex } from '@guangfo/platform';
 import { loadCalendar } from './calendar.loader.js';
 import { isCivilDate } from './common.schema.js';
