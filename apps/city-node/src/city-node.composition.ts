@@ -1,8 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { AffairsInit1764547200000, AffairsModule } from '@guangfo/affairs';
-import { CatalogueModule, CatalogueService } from '@guangfo/catalogue';
+import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { CredentialsInit1764374400000, CredentialsModule } from '@guangfo/credentials';
-import { type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, NODE_IDENTITY, type NodeConfig, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
+import { type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, NODE_IDENTITY, type NodeConfig, PeerCalendar1764892800000, PlatformInit1764201600000, WebhooksFiles1764288000000 } from '@guangfo/platform';
 
 type Migration = new () => unknown;
 
@@ -21,7 +21,7 @@ export const DOMAINS: DomainEntry[] = [
 ];
 
 /** Every migration of every domain, in one list (each domain owns its schema). */
-export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, ...DOMAINS.flatMap((d) => d.migrations)];
+export const ALL_MIGRATIONS: Migration[] = [PlatformInit1764201600000, WebhooksFiles1764288000000, PeerCalendar1764892800000, ...DOMAINS.flatMap((d) => d.migrations)];
 
 /** The composition root of a city node running every domain in one process. */
 export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {
@@ -35,12 +35,13 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
     identity: {
       provider: {
         provide: NODE_IDENTITY,
-        inject: [CatalogueService],
-        useFactory: (c: CatalogueService) => ({
+        inject: [CatalogueService, WORKING_DAY_CALENDAR],
+        useFactory: (c: CatalogueService, calendar: WorkingDayCalendar) => ({
           catalogue: () => {
             const v = c.version();
             return { version: v.version, hash: v.hash };
           },
+          calendar: () => calendar.identity(),
           domains: ['platform', ...DOMAINS.map((d) => d.name)],
         }),
       },

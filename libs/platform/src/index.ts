@@ -15,6 +15,7 @@ export * from './database/data-source.options.js';
 export * from './database/migration.runner.js';
 export * from './database/migrations/1764201600000-platform-init.migration.js';
 export * from './database/migrations/1764288000000-webhooks-files.migration.js';
+export * from './database/migrations/1764892800000-peer-calendar.migration.js';
 export * from './errors/domain-error.js';
 export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
