@@ -2,11 +2,15 @@ import type { CaseEntryKind, CaseState } from '@guangfo/contracts';
 import { CalendarCoverageError, toShanghaiDate, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
 
 /**
- * Time limits of a case in working days (工作日) on the official calendar, Asia/Shanghai.
+ * Time limits of a case in working days (工作日, 行政许可法 art. 82) on the official calendar, Asia/Shanghai.
  *
- * - The clock starts on the day the application is received (收件日), which is not counted
- *   (期间开始之日不计入): `decisionDueDate = addWorkingDays(filed, committed, pauses)`, and the
- *   statutory `legalDueDate` likewise when the catalogue gives a legal limit.
+ * - The clock runs from acceptance (受理, 行政许可法 art. 42: 自受理行政许可申请之日起), the day of
+ *   acceptance not counted (期间开始之日不计入): `decisionDueDate = addWorkingDays(acceptedOn,
+ *   committed, pauses)`, and the statutory `legalDueDate` likewise when the catalogue gives one.
+ * - Art. 32(4): the 补正 notice must go out within 5 working days of receiving the application;
+ *   without a timely notice the application counts as accepted from the day it was received
+ *   (deemed acceptance), so then `acceptedOn` is the day of receipt. Until acceptance the due dates
+ *   are a projection from the day of receipt (or of the applicant's answer to the notice).
  * - The clock stops while the case waits on the applicant (补正) or on a special procedure
  *   (听证, 检验检测, 鉴定…). A pause covers the days after the day it started up to and including
  *   the day it ended: the start day was already a working day spent, and the day work resumes
@@ -37,6 +41,38 @@ export interface DeadlineInput {
 
 export type DeadlineStage = 'decision' | 'delivery' | 'closed';
 
+/** 行政许可法 art. 32(4): working days after receipt within which the 补正 notice must go out. */
+export const SUPPLEMENT_NOTICE_WORKING_DAYS = 5;
+
+/** Acceptance of a case under art. 32: when it was (or is deemed) accepted, and the 补正 window. */
+export interface CaseAcceptance {
+  /** Day of receipt (收到申请材料之日). */
+  receivedOn: string;
+  /** Last day a 补正 notice may go out (5 working days after receipt). */
+  supplementNoticeDueOn: string;
+  /** Day of acceptance (受理) the clock runs from; null while not (yet) accepted. */
+  acceptedOn: string | null;
+  /** True when acceptance is deemed (art. 32(4)): no 补正 notice within the window. */
+  deemed: boolean;
+}
+
+/** Art. 32(4): the acceptance of a case as of `today`. */
+export const acceptanceOf = (calendar: WorkingDayCalendar, timeline: readonly TimelinePoint[], today: string): CaseAcceptance => {
+  const first = timeline[0];
+  if (!first) throw new RangeError('a case timeline starts with its filing');
+  const receivedOn = toShanghaiDate(first.at);
+  const supplementNoticeDueOn = calendar.addWorkingDays(receivedOn, SUPPLEMENT_NOTICE_WORKING_DAYS);
+  const notice = timeline.find((e) => e.kind === 'supplement-requested');
+  const accepted = timeline.find((e) => e.kind === 'accepted');
+  const acceptedDay = accepted ? toShanghaiDate(accepted.at) : null;
+  const timelyNotice = notice !== undefined && toShanghaiDate(notice.at) <= supplementNoticeDueOn;
+  if (timelyNotice) return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
+  if (acceptedDay !== null && acceptedDay <= supplementNoticeDueOn) return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
+  const refused = timeline.some((e) => e.kind === 'not-accepted' || e.kind === 'returned');
+  if (!refused && (acceptedDay !== null || today > supplementNoticeDueOn)) return { receivedOn, supplementNoticeDueOn, acceptedOn: receivedOn, deemed: true };
+  return { receivedOn, supplementNoticeDueOn, acceptedOn: null, deemed: false };
+};
+
 export interface CasePause {
   reason: 'supplement' | 'special-procedure';
   /** Day the pause started (the case's clock ran that day). */
@@ -47,8 +83,12 @@ export interface CasePause {
 
 export interface CaseDeadline {
   stage: DeadlineStage;
-  /** The day the application was received (not counted). */
+  /** The day the clock runs from (not counted): acceptance, or until then the projection's start. */
   startDate: string;
+  /** Art. 32 / 42: acceptance (受理) and the 补正 window; null when the calendar cannot count. */
+  acceptance: CaseAcceptance | null;
+  /** False until the case is accepted (or deemed accepted): the due dates are a projection. */
+  clockStarted: boolean;
   committedWorkingDays: number;
   legalWorkingDays: number | null;
   /** Due date of the decision under the committed limit (承诺时限). */
@@ -116,7 +156,7 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
   const today = toShanghaiDate(input.now);
   const first = input.timeline[0];
   if (!first) throw new RangeError('a case timeline starts with its filing');
-  const startDate = toShanghaiDate(first.at);
+  const receivedOn = toShanghaiDate(first.at);
   const pauses = pausesOf(input.timeline);
   const decided = input.timeline.find((e) => e.kind === 'decided');
   const decidedOn = decided ? toShanghaiDate(decided.at) : null;
@@ -125,7 +165,9 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
   const clockPaused = stage === 'decision' && (input.state === 'supplement-requested' || input.state === 'special-procedure');
   const base: CaseDeadline = {
     stage,
-    startDate,
+    startDate: receivedOn,
+    acceptance: null,
+    clockStarted: false,
     committedWorkingDays: input.timeLimits.committed,
     legalWorkingDays: input.timeLimits.legal,
     decisionDueDate: null,
@@ -143,6 +185,10 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     provisionalYears: [],
   };
   try {
+    const acceptance = acceptanceOf(calendar, input.timeline, today);
+    const answered = input.timeline.find((e) => e.kind === 'supplemented');
+    // Art. 42: from acceptance; until then projected from receipt, or from the answer to the 补正 notice.
+    const startDate = acceptance.acceptedOn ?? (answered ? toShanghaiDate(answered.at) : receivedOn);
     const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed, dayPauses);
     const legalDueDate = input.timeLimits.legal === null ? null : calendar.addWorkingDays(startDate, input.timeLimits.legal, dayPauses);
     const deliveryDueDate = decidedOn ? calendar.addWorkingDays(decidedOn, deliveryDays) : null;
@@ -153,6 +199,9 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     const provisionalYears = calendar.provisionalYears(startDate, latest);
     return {
       ...base,
+      startDate,
+      acceptance,
+      clockStarted: acceptance.acceptedOn !== null,
       provisional: provisionalYears.length > 0,
       provisionalYears,
       decisionDueDate,

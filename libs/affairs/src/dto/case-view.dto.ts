@@ -4,7 +4,14 @@ import { CASE_MODES, CASE_STATES } from '@guangfo/contracts';
 /** OpenAPI shapes of the case views (see case.views.ts for the types). */
 export class CaseDeadlineDto {
   @ApiProperty({ enum: ['decision', 'delivery', 'closed'], example: 'decision' }) stage: string;
-  @ApiProperty({ example: '2026-09-30', description: 'Day the application was received (not counted)' }) startDate: string;
+  @ApiProperty({ example: '2026-09-30', description: 'Day the clock runs from (not counted): acceptance (行政许可法 art. 42), or until then the projection\'s start' }) startDate: string;
+  @ApiProperty({
+    nullable: true,
+    example: { receivedOn: '2026-09-30', supplementNoticeDueOn: '2026-10-13', acceptedOn: '2026-09-30', deemed: true },
+    description: 'Art. 32(4): receipt, the last day for a 补正 notice (5 working days), and acceptance (deemed from receipt when no timely notice)',
+  })
+  acceptance: { receivedOn: string; supplementNoticeDueOn: string; acceptedOn: string | null; deemed: boolean } | null;
+  @ApiProperty({ example: true, description: 'False until accepted (or deemed accepted): the due dates are a projection' }) clockStarted: boolean;
   @ApiProperty({ example: 10 }) committedWorkingDays: number;
   @ApiProperty({ example: 20, nullable: true }) legalWorkingDays: number | null;
   @ApiProperty({ example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' }) decisionDueDate: string | null;
