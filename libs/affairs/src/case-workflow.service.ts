@@ -16,6 +16,7 @@ import type { PiiCipher } from './pii.cipher.js';
 import { Clock } from './clock.js';
 import { type CaseCommand, decide, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
+import { CaseDeadlines } from './case-deadlines.service.js';
 
 const DEFAULT_CLAIM_MINUTES = 30;
 /** States after which the applicant can rate the service (好差评). */
@@ -39,6 +40,7 @@ export class CaseWorkflowService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly evidence: MaterialEvidenceService,
+    private readonly deadlines: CaseDeadlines,
     @Inject(AFFAIRS_PII_CIPHER) private readonly cipher: PiiCipher,
   ) {}
 
@@ -57,7 +59,7 @@ export class CaseWorkflowService {
         const submitted = cmd.responses.flatMap((r, i) => (r.evidence ? [{ field: `responses.${i}`, evidence: r.evidence, document: o.documents?.[r.itemId] }] : []));
         await this.evidence.check(p, submitted, this.cipher.decrypt(row.applicant_id_cipher));
       }
-      const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
+      const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString(), supplementNoticeDueOn: this.deadlines.supplementNoticeDueOn(row.filed_at) });
       await this.ledger.append(em, before, entry);
       if (cmd.action === 'supplement') await this.evidence.grant(em, cmd.responses.map((r) => r.evidence), before.filing.participants, actorOf(p));
       if (o.note && p.role === 'clerk') await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });

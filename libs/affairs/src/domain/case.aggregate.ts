@@ -14,6 +14,7 @@ import type {
   SupplementItem,
   SupplementResponse,
 } from '@guangfo/contracts';
+import { toShanghaiDate } from '@guangfo/catalogue';
 import { affairsError } from '../affairs.errors.js';
 
 /**
@@ -67,7 +68,7 @@ export type CaseCommand =
   | { action: 'request-supplement'; items: { materialId?: string | null; description: string }[] }
   | { action: 'supplement'; responses: SupplementResponse[] }
   | { action: 'review' }
-  | { action: 'special-procedure'; procedure: SpecialProcedure; expectedEnd?: string }
+  | { action: 'special-procedure'; procedure: SpecialProcedure; expectedEnd: string }
   | { action: 'resume'; result?: string }
   | { action: 'decide'; outcome: DecisionOutcome; reasonCode?: DenyReason; reason?: string; certificateNo?: string }
   | { action: 'deliver'; method: DeliveryMethod; trackingNumber?: string; carrier?: string }
@@ -93,6 +94,14 @@ export interface CommandContext {
   actor: CaseActor;
   authorCity: string;
   at: string;
+  /** Art. 32(4): the last day (Asia/Shanghai) a 补正 notice may go out; from the working-day calendar. */
+  supplementNoticeDueOn?: string;
+}
+
+/** What the pure aggregate cannot know by itself: today's date and the 补正 window (calendar). */
+export interface ActionContext {
+  today?: string;
+  supplementNoticeDueOn?: string;
 }
 
 /** Which step each action is, from which states, and who performs it. */
@@ -101,7 +110,8 @@ export const TRANSITIONS: { readonly [A in CaseAction]: { readonly kind: CaseEnt
   return: { kind: 'returned', from: ['submitted'], performer: 'receiving' },
   accept: { kind: 'accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
   reject: { kind: 'not-accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
-  'request-supplement': { kind: 'supplement-requested', from: ['submitted', 'forwarded', 'accepted', 'under-review'], performer: 'administering' },
+  // 行政许可法 art. 32(4): 补正 comes before acceptance (受理); after it only art. 45 procedures stop the clock.
+  'request-supplement': { kind: 'supplement-requested', from: ['submitted', 'forwarded'], performer: 'administering' },
   supplement: { kind: 'supplemented', from: ['supplement-requested'], performer: 'applicant' },
   review: { kind: 'review-started', from: ['accepted'], performer: 'administering' },
   'special-procedure': { kind: 'special-procedure-started', from: ['under-review'], performer: 'administering' },
@@ -151,15 +161,26 @@ export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action
   return action === 'withdraw' || intakeStep === c.filing.requiresIntake;
 };
 
-/** The actions the case allows now, with who performs each (for clients and the queue). */
-export const availableActions = (c: CaseAggregate): { action: CaseAction; performer: Performer; city: string }[] =>
-  CASE_ACTIONS.filter((a) => isAllowedFrom(c, a) && !(a === 'request-supplement' && c.supplement !== null)).map((a) => ({
+/**
+ * The actions that would succeed now, with who performs each (for clients and the queue): no
+ * `accept` while required materials are missing (art. 32: 补正 first), no 补正 notice after the
+ * 5-working-day window (art. 32(4)) or a second one (一次性告知).
+ */
+export const availableActions = (c: CaseAggregate, ctx: ActionContext = {}): { action: CaseAction; performer: Performer; city: string }[] =>
+  CASE_ACTIONS.filter((a) => {
+    if (!isAllowedFrom(c, a)) return false;
+    if (a === 'request-supplement') return c.supplement === null && !supplementWindowClosed(ctx.today, ctx.supplementNoticeDueOn);
+    if (a === 'accept') return missingRequired(c.materials).length === 0;
+    return true;
+  }).map((a) => ({
     action: a,
     performer: TRANSITIONS[a].performer,
     city: performerCity(c.filing, TRANSITIONS[a].performer),
   }));
 
 export const statusOf = (c: CaseAggregate): CaseStatus => ({ state: c.state, version: c.version, holder: holderOf(c), outcome: c.outcome });
+
+const supplementWindowClosed = (today: string | undefined, dueOn: string | undefined): boolean => today !== undefined && dueOn !== undefined && today > dueOn;
 
 const missingRequired = (materials: readonly CaseMaterial[]): string[] =>
   materials.filter((m) => m.required && m.evidence.kind === 'missing').map((m) => m.materialId);
@@ -214,6 +235,9 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
       return { ...head, kind: 'not-accepted', toState: 'not-accepted', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
     case 'request-supplement': {
       if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)`);
+      if (supplementWindowClosed(toShanghaiDate(ctx.at), ctx.supplementNoticeDueOn)) {
+        throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`, { supplementNoticeDueOn: ctx.supplementNoticeDueOn });
+      }
       return { ...head, kind: 'supplement-requested', toState: 'supplement-requested', reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } };
     }
     case 'supplement':
@@ -222,6 +246,9 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
     case 'review':
       return { ...head, kind: 'review-started', toState: 'under-review', reasonCode: 'REVIEW_STARTED', detail: {} };
     case 'special-procedure':
+      if (!cmd.expectedEnd || cmd.expectedEnd < toShanghaiDate(ctx.at)) {
+        throw affairsError('CASE_REASON_REQUIRED', '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)', { field: 'expectedEnd' });
+      }
       return { ...head, kind: 'special-procedure-started', toState: 'special-procedure', reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) };
     case 'resume':
       return { ...head, kind: 'special-procedure-ended', toState: 'under-review', reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) };

@@ -29,7 +29,12 @@ export const CASE_CHANNELS = ['window', 'online', 'self-service'] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
 
 /** 特别程序 that stop the clock (行政许可法 art. 45): 听证, 检验检测, 鉴定, 专家评审, 现场核查. */
-export const SPECIAL_PROCEDURES = ['HEARING', 'TESTING', 'APPRAISAL', 'EXPERT_REVIEW', 'ON_SITE_INSPECTION'] as const;
+/**
+ * 行政许可法 art. 45: the only procedures whose time is not counted in the limit — 听证 (HEARING),
+ * 招标 (TENDER), 拍卖 (AUCTION), 检验 (INSPECTION), 检测 (TESTING), 检疫 (QUARANTINE), 鉴定
+ * (APPRAISAL), 专家评审 (EXPERT_REVIEW); the applicant is told in writing how long it will take.
+ */
+export const SPECIAL_PROCEDURES = ['HEARING', 'TENDER', 'AUCTION', 'INSPECTION', 'TESTING', 'QUARANTINE', 'APPRAISAL', 'EXPERT_REVIEW'] as const;
 export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
 
 export const DELIVERY_METHODS = ['window-pickup', 'mail', 'electronic'] as const;
@@ -141,7 +146,7 @@ export const CASE_ENTRY_SCHEMAS = {
   'supplement-requested': entry('supplement-requested', z.object({ items: z.array(supplementItemSchema).min(1).max(50), resumeState: caseStateSchema })),
   supplemented: entry('supplemented', z.object({ responses: z.array(supplementResponseSchema).min(1).max(50) })),
   'review-started': entry('review-started', z.object({})),
-  'special-procedure-started': entry('special-procedure-started', z.object({ procedure: z.enum(SPECIAL_PROCEDURES), expectedEnd: civilDate.optional() })),
+  'special-procedure-started': entry('special-procedure-started', z.object({ procedure: z.enum(SPECIAL_PROCEDURES), expectedEnd: civilDate })),
   'special-procedure-ended': entry('special-procedure-ended', z.object({ result: text.optional() })),
   decided: entry('decided', z.object({ outcome: z.enum(DECISION_OUTCOMES), reason: text.optional(), certificateNo: z.string().min(1).max(64).optional() })),
   delivered: entry('delivered', z.object({ method: z.enum(DELIVERY_METHODS), trackingNumber: z.string().min(1).max(64).optional(), carrier: z.string().min(1).max(64).optional() })),
