@@ -16,6 +16,7 @@ export const AFFAIRS_ERROR_CODES = [
   'CASE_SUPPLEMENT_ALREADY_REQUESTED',
   'CASE_SUPPLEMENT_INVALID',
   'CASE_SUPPLEMENT_WINDOW_CLOSED',
+  'CASE_ALREADY_EXTENDED',
   'CASE_REASON_REQUIRED',
   'CASE_WITHDRAWAL_PENDING',
   'CASE_NOT_EVALUABLE',
@@ -44,6 +45,7 @@ export const describeAffairsError = (code: AffairsErrorCode): ErrorDescriptor =>
     case 'CASE_APPLICANT_INVALID': return { status: 422, titleZh: '申请人信息无效', titleEn: 'Invalid applicant' };
     case 'CASE_SUPPLEMENT_ALREADY_REQUESTED': return { status: 409, titleZh: '补正材料应一次性告知', titleEn: 'A supplement request was already made (one notice per case)' };
     case 'CASE_SUPPLEMENT_INVALID': return { status: 422, titleZh: '补正内容无效', titleEn: 'Invalid supplement' };
+    case 'CASE_ALREADY_EXTENDED': return { status: 409, titleZh: '办理期限只能延长一次', titleEn: 'The time limit was already extended (once only)' };
     case 'CASE_SUPPLEMENT_WINDOW_CLOSED': return { status: 409, titleZh: '补正告知期限已过，申请自收到之日起即为受理', titleEn: 'The 5-working-day window for a supplement notice has passed: the application counts as accepted' };
     case 'CASE_REASON_REQUIRED': return { status: 422, titleZh: '需要说明理由', titleEn: 'A reason is required' };
     case 'CASE_WITHDRAWAL_PENDING': return { status: 409, titleZh: '撤回申请已提交，等待办理地处理', titleEn: 'A withdrawal request is already pending' };

@@ -14,7 +14,7 @@ import { AFFAIRS_PII_CIPHER } from './affairs.tokens.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
 import type { PiiCipher } from './pii.cipher.js';
 import { Clock } from './clock.js';
-import { type CaseCommand, decide, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
+import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 
@@ -79,6 +79,23 @@ export class CaseWorkflowService {
    * otherwise the request goes to the holder, which answers with case-withdrawn or
    * case-withdrawal-refused (202 now, the timeline shows the answer).
    */
+  /** 行政许可法 art. 42: a supervisor of the administering city extends the time limit once, with reasons. */
+  async extend(p: UserPrincipal, id: string, o: { ifMatch?: string; reason: string; note?: string }): Promise<CaseReply<CaseDetailView>> {
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      this.checkVersion(row, o.ifMatch, true);
+      const entry = extendTimeLimit(row.aggregate, o.reason, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
+      await this.ledger.append(em, row.aggregate, entry);
+      if (o.note) await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
+      await this.audit.record({ actor: actorOf(p), action: 'case.extend', resource: `case:${id}`, outcome: 'success', detail: { seq: entry.seq, workingDays: entry.detail.workingDays } }, em);
+      return this.view(em, id, viewer);
+    });
+    if (!result) throw await this.queries.notFound(p, id, 'case.extend');
+    return new CaseReply(200, result, result.version);
+  }
+
   async withdraw(p: UserPrincipal, id: string, o: { ifMatch?: string; reason?: string }): Promise<CaseReply<CaseDetailView>> {
     const holder = await this.dataSource.transaction(async (em) => (await this.repo.find(em, id))?.holder_city);
     if (holder === this.config.cityCode || holder === undefined) return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);

@@ -119,6 +119,16 @@ describe('行政许可法: acceptance and the clock', () => {
     expect(accepted).toMatchObject({ clockStarted: true, startDate: '2026-11-23', decisionDueDate: '2026-12-07' });
   });
 
+  it('art. 42: an extension adds 10 working days; joint handling has 45 and adds 15', () => {
+    const timeline = tl(['filed', '2026-11-02'], ['accepted', '2026-11-02'], ['review-started', '2026-11-02']);
+    const plain = computeCaseDeadline(calendar, { timeLimits: limits, timeline, state: 'under-review', now: at('2026-11-10') });
+    expect(plain).toMatchObject({ extensionWorkingDays: 0, decisionDueDate: '2026-11-16', legalDueDate: '2026-11-30', legalWorkingDays: 20 });
+    const extended = computeCaseDeadline(calendar, { timeLimits: limits, timeline: [...timeline, ...tl(['extended', '2026-11-10'])], state: 'under-review', now: at('2026-11-10') });
+    expect(extended).toMatchObject({ extensionWorkingDays: 10, decisionDueDate: '2026-11-30', legalDueDate: '2026-12-14' });
+    const joint = computeCaseDeadline(calendar, { timeLimits: limits, mode: 'joint', timeline: [...timeline, ...tl(['extended', '2026-11-10'])], state: 'under-review', now: at('2026-11-10') });
+    expect(joint).toMatchObject({ legalWorkingDays: 45, extensionWorkingDays: 15, legalDueDate: calendar.addWorkingDays('2026-11-02', 60) });
+  });
+
   it('art. 44: the decision is delivered within 10 working days', () => {
     const d = computeCaseDeadline(calendar, { timeLimits: limits, timeline: tl(['filed', '2026-11-02'], ['accepted', '2026-11-02'], ['decided', '2026-11-06']), state: 'decided', now: at('2026-11-06') });
     expect(d).toMatchObject({ stage: 'delivery', deliveryDueDate: '2026-11-20', dueDate: '2026-11-20' });
@@ -147,19 +157,21 @@ describe('行政许可法 art. 45 and art. 42 — properties of the due date', (
     extra: fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 30 })),
   };
 
-  it('the due date never precedes the plain working-day count, and never moves backwards when a pause is added', () => {
+  it('for any pauses and extension, the due date never precedes the plain working-day count, and never moves backwards when a pause is added', () => {
     fc.assert(
-      fc.property(arbitraries.start, arbitraries.limit, arbitraries.pauses, arbitraries.extra, (start, committed, pauses, extra) => {
-        const due = (ps: readonly [number, number][]) => {
-          const timeline = withPauses(start, ps);
+      fc.property(arbitraries.start, arbitraries.limit, arbitraries.pauses, arbitraries.extra, fc.boolean(), fc.constantFrom('proxy' as const, 'joint' as const), (start, committed, pauses, extra, extended, mode) => {
+        const due = (ps: readonly [number, number][], ext = extended) => {
+          const paused = withPauses(start, ps);
+          const timeline = ext ? [...paused, { kind: 'extended' as const, at: paused[paused.length - 1]!.at }] : paused;
           const now = timeline[timeline.length - 1]!.at;
-          return computeCaseDeadline(calendar, { timeLimits: { committed, legal: null }, timeline, state: 'under-review', now }).decisionDueDate!;
+          return computeCaseDeadline(calendar, { timeLimits: { committed, legal: null }, mode, timeline, state: 'under-review', now }).decisionDueDate!;
         };
         const plain = calendar.addWorkingDays(start, committed);
         const before = due(pauses);
         const after = due([...pauses, extra]);
         expect(before >= plain).toBe(true);
         expect(after >= before).toBe(true);
+        expect(due(pauses, true) >= due(pauses, false)).toBe(true);
       }),
       { numRuns: 300 },
     );

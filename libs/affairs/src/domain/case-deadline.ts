@@ -1,4 +1,4 @@
-import type { CaseEntryKind, CaseState } from '@guangfo/contracts';
+import type { CaseEntryKind, CaseMode, CaseState } from '@guangfo/contracts';
 import { CalendarCoverageError, toShanghaiDate, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
 
 /**
@@ -32,6 +32,8 @@ export interface TimelinePoint {
 
 export interface DeadlineInput {
   timeLimits: { committed: number; legal: number | null };
+  /** The filing's mode: joint handling (多地联办) has the 45-day statutory base and +15 extensions (art. 42). */
+  mode?: CaseMode;
   /** The case's timeline in seq order (the first entry is the filing). */
   timeline: readonly TimelinePoint[];
   state: CaseState;
@@ -40,6 +42,9 @@ export interface DeadlineInput {
 }
 
 export type DeadlineStage = 'decision' | 'delivery' | 'closed';
+
+/** 行政许可法 art. 42 para. 2: the statutory limit of unified or joint handling (多地联办). */
+export const JOINT_HANDLING_WORKING_DAYS = 45;
 
 /** 行政许可法 art. 32(4): working days after receipt within which the 补正 notice must go out. */
 export const SUPPLEMENT_NOTICE_WORKING_DAYS = 5;
@@ -90,7 +95,10 @@ export interface CaseDeadline {
   /** False until the case is accepted (or deemed accepted): the due dates are a projection. */
   clockStarted: boolean;
   committedWorkingDays: number;
+  /** The statutory limit: the item's, or 45 for joint handling (art. 42 para. 2). */
   legalWorkingDays: number | null;
+  /** Art. 42: working days added by the one extension (10, or 15 for joint handling); 0 without. */
+  extensionWorkingDays: number;
   /** Due date of the decision under the committed limit (承诺时限). */
   decisionDueDate: string | null;
   /** Due date of the decision under the statutory limit (法定时限), when there is one. */
@@ -161,6 +169,10 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
   const decided = input.timeline.find((e) => e.kind === 'decided');
   const decidedOn = decided ? toShanghaiDate(decided.at) : null;
   const dayPauses = calendarPauses(pauses, today);
+  // 行政许可法 art. 42: 20 days (the item's limit), 45 for joint handling; one extension of 10 (15 joint).
+  const joint = input.mode === 'joint';
+  const legal = input.timeLimits.legal === null ? null : joint ? Math.max(input.timeLimits.legal, JOINT_HANDLING_WORKING_DAYS) : input.timeLimits.legal;
+  const extension = input.timeline.some((e) => e.kind === 'extended') ? (joint ? 15 : 10) : 0;
   const stage: DeadlineStage = CLOSED_STATES.includes(input.state) ? 'closed' : input.state === 'decided' ? 'delivery' : 'decision';
   const clockPaused = stage === 'decision' && (input.state === 'supplement-requested' || input.state === 'special-procedure');
   const base: CaseDeadline = {
@@ -169,7 +181,8 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     acceptance: null,
     clockStarted: false,
     committedWorkingDays: input.timeLimits.committed,
-    legalWorkingDays: input.timeLimits.legal,
+    legalWorkingDays: legal,
+    extensionWorkingDays: extension,
     decisionDueDate: null,
     legalDueDate: null,
     deliveryDueDate: null,
@@ -189,8 +202,8 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     const answered = input.timeline.find((e) => e.kind === 'supplemented');
     // Art. 42: from acceptance; until then projected from receipt, or from the answer to the 补正 notice.
     const startDate = acceptance.acceptedOn ?? (answered ? toShanghaiDate(answered.at) : receivedOn);
-    const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed, dayPauses);
-    const legalDueDate = input.timeLimits.legal === null ? null : calendar.addWorkingDays(startDate, input.timeLimits.legal, dayPauses);
+    const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed + extension, dayPauses);
+    const legalDueDate = legal === null ? null : calendar.addWorkingDays(startDate, legal + extension, dayPauses);
     const deliveryDueDate = decidedOn ? calendar.addWorkingDays(decidedOn, deliveryDays) : null;
     const dueDate = stage === 'decision' ? decisionDueDate : stage === 'delivery' ? deliveryDueDate : null;
     const remaining = dueDate === null ? null : calendar.countWorkingDays(today, dueDate);

@@ -13,6 +13,7 @@ import {
   decide,
   fileCase,
   holderOf,
+  extendTimeLimit,
   refuseWithdrawal,
   replay,
   TRANSITIONS,
@@ -197,6 +198,25 @@ describe('rules inside the steps', () => {
       expect(availableActions(missing).map((a) => a.action)).toEqual(['reject', 'request-supplement', 'withdraw']);
       expect(codeOf(() => decide(missing, COMMANDS.accept, gz))).toBe('CASE_MATERIALS_INCOMPLETE');
       expect(availableActions(caseIn('forwarded')).map((a) => a.action)).toEqual(['accept', 'reject', 'request-supplement', 'withdraw']);
+    });
+
+    it('art. 42: a supervisor of the administering city extends the time limit once, +10 (+15 joint), with reasons', () => {
+      const gzSupervisor: CaseActor = { role: 'supervisor', id: 'gz-supervisor', city: GZ, hall: 'GZ-TH-01' };
+      const sup = { actor: gzSupervisor, authorCity: GZ, at };
+      const c = caseIn('under-review');
+      const e = extendTimeLimit(c, '需现场核实住所信息', sup);
+      expect(e).toMatchObject({ kind: 'extended', fromState: 'under-review', toState: 'under-review', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: 10, reason: '需现场核实住所信息' } });
+      const after = apply(c, e, GZ);
+      expect(after).toMatchObject({ state: 'under-review', version: 6, extension: { seq: 6, workingDays: 10 } });
+      expect(codeOf(() => extendTimeLimit(after, 'again', sup))).toBe('CASE_ALREADY_EXTENDED');
+      expect(codeOf(() => apply(after, { ...e, seq: 7 }, GZ))).toBe('REPLICA');
+      expect(codeOf(() => extendTimeLimit(c, 'x', gz))).toBe('CASE_NOT_YOUR_DUTY');
+      expect(codeOf(() => extendTimeLimit(c, '  ', sup))).toBe('CASE_REASON_REQUIRED');
+      expect(codeOf(() => extendTimeLimit(caseIn('forwarded'), 'x', sup))).toBe('CASE_ILLEGAL_TRANSITION');
+      expect(codeOf(() => extendTimeLimit(caseIn('decided'), 'x', sup))).toBe('CASE_NOT_HELD_HERE');
+      const joint = caseIn('accepted', { ...proxyFiling(), mode: 'joint' });
+      expect(extendTimeLimit(joint, '联合办理需协调', sup).detail.workingDays).toBe(15);
+      expect(codeOf(() => apply(c, { ...e, detail: { ...e.detail, workingDays: 15 } }, GZ))).toBe('REPLICA');
     });
 
     it('art. 45: only the listed procedures stop the clock, each with its expected end in writing', () => {

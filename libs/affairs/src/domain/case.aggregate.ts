@@ -87,7 +87,14 @@ export interface CaseAggregate {
   readonly supplement: { readonly seq: number; readonly items: readonly SupplementItem[]; readonly resumeState: CaseState; readonly answeredSeq: number | null } | null;
   readonly decision: { readonly outcome: DecisionOutcome; readonly reasonCode: string; readonly reason?: string; readonly certificateNo?: string; readonly at: string } | null;
   readonly delivery: { readonly method: DeliveryMethod; readonly trackingNumber?: string; readonly carrier?: string; readonly at: string } | null;
+  /** 行政许可法 art. 42: the one extension of the time limit, once granted. */
+  readonly extension?: { readonly seq: number; readonly workingDays: 10 | 15; readonly reason: string; readonly at: string };
 }
+
+/** 行政许可法 art. 42: states in which the time limit may still be extended (accepted, before the decision). */
+export const EXTENDABLE_STATES: readonly CaseState[] = ['accepted', 'under-review', 'special-procedure'];
+/** Art. 42: +10 working days; +15 for unified or joint handling (多地联办). */
+export const extensionDaysOf = (f: Pick<CaseFiling, 'mode'>): 10 | 15 => (f.mode === 'joint' ? 15 : 10);
 
 /** Who is asking, and which city writes the entry (the holder: the node applying the command). */
 export interface CommandContext {
@@ -302,6 +309,21 @@ export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'
   return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'deadline-recomputed', reasonCode: 'CALENDAR_NOTICE_LOADED', detail };
 };
 
+/**
+ * 行政许可法 art. 42: the administering city's supervisor (本行政机关负责人) extends the time limit
+ * once, by 10 working days (15 for joint handling), with reasons the applicant sees in the timeline.
+ */
+export const extendTimeLimit = (c: CaseAggregate, reason: string, ctx: CommandContext): CaseEntryOf<'extended'> => {
+  if (ctx.actor.role !== 'supervisor' || ctx.actor.city !== c.filing.administeringCity) {
+    throw affairsError('CASE_NOT_YOUR_DUTY', 'art. 42: an extension is approved by a supervisor of the administering city', { action: 'extend', city: c.filing.administeringCity });
+  }
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', `city ${holderOf(c) ?? '(none)'} holds the case`, { holder: holderOf(c) });
+  if (!EXTENDABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', `cannot extend the time limit of a case that is ${c.state} (only after acceptance, before the decision)`, { state: c.state, action: 'extend' });
+  if (c.extension) throw affairsError('CASE_ALREADY_EXTENDED', `art. 42 allows one extension; it was granted at entry ${c.extension.seq}`);
+  if (!reason.trim()) throw affairsError('CASE_REASON_REQUIRED', 'art. 42: the reasons for the extension are told to the applicant');
+  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'extended', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: extensionDaysOf(c.filing), reason } };
+};
+
 const deliveryReason = (m: DeliveryMethod): string => {
   switch (m) {
     case 'window-pickup': return 'WINDOW_PICKUP';
@@ -371,6 +393,7 @@ export class CaseReplicaError extends Error {
 const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
   if (e.kind === 'withdrawal-refused') return WITHDRAWABLE_STATES.includes(c.state) ? null : c.state;
   if (e.kind === 'deadline-recomputed') return holderOf(c) === null ? null : c.state;
+  if (e.kind === 'extended') return EXTENDABLE_STATES.includes(c.state) && !c.extension && e.detail.workingDays === extensionDaysOf(c.filing) ? c.state : null;
   if (e.kind === 'filed') return null;
   const action = (Object.keys(TRANSITIONS) as CaseAction[]).find((a) => TRANSITIONS[a].kind === e.kind)!;
   if (!isAllowedFrom(c, action)) return null;
@@ -416,6 +439,8 @@ export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseA
       return { ...next, supplement: { ...c.supplement!, answeredSeq: e.seq }, materials: supplied(c, e.detail.responses) };
     case 'decided':
       return { ...next, outcome: e.detail.outcome, decision: { outcome: e.detail.outcome, reasonCode: e.reasonCode, ...opt({ reason: e.detail.reason, certificateNo: e.detail.certificateNo }), at: e.at } };
+    case 'extended':
+      return { ...next, extension: { seq: e.seq, workingDays: e.detail.workingDays, reason: e.detail.reason, at: e.at } };
     case 'delivered':
       return { ...next, delivery: { method: e.detail.method, ...opt({ trackingNumber: e.detail.trackingNumber, carrier: e.detail.carrier }), at: e.at } };
     case 'filed':

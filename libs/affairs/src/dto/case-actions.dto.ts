@@ -137,3 +137,10 @@ export class ResolveRemediationDto {
   @IsString() @MinLength(1) @MaxLength(2000)
   resolution: string;
 }
+
+/** 行政许可法 art. 42: the extension's reasons, shown to the applicant in the timeline. */
+export class ExtendDto extends ClerkStepDto {
+  @ApiProperty({ example: '需现场核实多处住所信息，经本机关负责人批准延长十个工作日', minLength: 1, maxLength: 2000 })
+  @IsString() @MinLength(1) @MaxLength(2000)
+  reason: string;
+}

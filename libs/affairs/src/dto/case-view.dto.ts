@@ -13,7 +13,8 @@ export class CaseDeadlineDto {
   acceptance: { receivedOn: string; supplementNoticeDueOn: string; acceptedOn: string | null; deemed: boolean } | null;
   @ApiProperty({ example: true, description: 'False until accepted (or deemed accepted): the due dates are a projection' }) clockStarted: boolean;
   @ApiProperty({ example: 10 }) committedWorkingDays: number;
-  @ApiProperty({ example: 20, nullable: true }) legalWorkingDays: number | null;
+  @ApiProperty({ example: 20, nullable: true, description: 'Statutory limit (法定时限): the item\'s, 45 for joint handling (行政许可法 art. 42)' }) legalWorkingDays: number | null;
+  @ApiProperty({ example: 0, description: 'Art. 42: working days added by the one extension (10, or 15 for joint handling)' }) extensionWorkingDays: number;
   @ApiProperty({ example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' }) decisionDueDate: string | null;
   @ApiProperty({ example: '2026-11-03', nullable: true, description: 'Decision due under the statutory limit (法定时限)' }) legalDueDate: string | null;
   @ApiProperty({ example: null, nullable: true, description: 'Delivery due (10 working days after the decision)' }) deliveryDueDate: string | null;

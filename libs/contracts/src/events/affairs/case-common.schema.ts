@@ -153,6 +153,8 @@ export const CASE_ENTRY_SCHEMAS = {
   completed: entry('completed', z.object({})),
   withdrawn: entry('withdrawn', z.object({ requestId: z.uuid().optional(), reason: text.optional() })),
   'withdrawal-refused': entry('withdrawal-refused', z.object({ requestId: z.uuid(), reason: text })),
+  /** 行政许可法 art. 42: the time limit extended once, with the agency head's approval, reasons told to the applicant. */
+  extended: entry('extended', z.object({ workingDays: z.union([z.literal(10), z.literal(15)]), reason: text })),
   'deadline-recomputed': entry(
     'deadline-recomputed',
     z.object({
@@ -187,6 +189,7 @@ export const caseEntrySchema = z.discriminatedUnion('kind', [
   CASE_ENTRY_SCHEMAS.completed,
   CASE_ENTRY_SCHEMAS.withdrawn,
   CASE_ENTRY_SCHEMAS['withdrawal-refused'],
+  CASE_ENTRY_SCHEMAS.extended,
   CASE_ENTRY_SCHEMAS['deadline-recomputed'],
 ]);
 /** One timeline entry: who did what, when, why (reason code), and the state it led to. */
