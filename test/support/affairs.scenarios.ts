@@ -283,7 +283,7 @@ export const withdrawals = async (w: AffairsWorld): Promise<void> => {
   ok(await fsClerk.step(raced, 'deliver', { method: 'window-pickup' }, 5));
 };
 
-/** 不予受理 by Guangzhou (with a reason code), seen in both cities; a 差评 opens a remediation in both. */
+/** 不予受理 by Guangzhou (with a reason code), seen in both cities; a 差评 opens a remediation in the responsible city only. */
 export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   const gzClerk = await as(w, PEOPLE.gzClerk);
   const resident = await as(w, PEOPLE.fsResident);
@@ -296,13 +296,15 @@ export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   expect(fsView.timeline[2]).toMatchObject({ kind: 'not-accepted', reasonCode: 'NOT_ELIGIBLE', detail: { reason: '申请人在广州无合法稳定住所' } });
   expectProblem(await gzClerk.step(id, 'accept', {}, 3), 409, 'CASE_ILLEGAL_TRANSITION');
 
-  // 差评 → a remediation due in 15 working days, for each city's supervisors.
+  // 差评 → a remediation due in 15 working days, for the responsible city's supervisors.
   ok(await resident.post(`/cases/${id}/evaluate`, { rating: 2, comment: '不予受理的理由没有提前告知' }));
-  for (const supervisor of [PEOPLE.gzSupervisor, PEOPLE.fsSupervisor]) {
-    const s = await as(w, supervisor);
-    const task = await waitFor(`remediation in ${supervisor.city}`, async () => ok(await s.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
-    expect(task).toMatchObject({ rating: 2, level: 'dissatisfied', status: 'open', dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
-  }
+  // 谁办理、谁负责: Guangzhou refused to accept, so only Guangzhou remediates.
+  const gzSupervisor = await as(w, PEOPLE.gzSupervisor);
+  const task = await waitFor('remediation in Guangzhou', async () => ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
+  expect(task).toMatchObject({ rating: 2, level: 'dissatisfied', status: 'open', provisional: false, dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  const fsSupervisor = await as(w, PEOPLE.fsSupervisor);
+  await waitFor('the rating in Foshan', async () => (await (await as(w, PEOPLE.fsClerk)).get(`/cases/${id}`)).body.evaluation?.rating === 2);
+  expect(ok(await fsSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id)).toBeUndefined();
   expectProblem(await gzClerk.get('/remediations'), 403, 'FORBIDDEN_ROLE');
 };
 

@@ -125,7 +125,7 @@ export class CaseWorkflowService {
     return new CaseReply(202, result, result.version);
   }
 
-  /** 好差评: the applicant rates the service once; 1–2 (差评) open a remediation in every city that kept the case. */
+  /** 好差评: the applicant rates the service once; 1–2 (差评) open a remediation in the responsible city (谁办理、谁负责). */
   async evaluate(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseReply<CaseDetailView>> {
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { toShanghaiDate } from '@guangfo/catalogue';
-import { actorOf, AuditService, type Principal } from '@guangfo/platform';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import type { CaseRow } from './case.repository.js';
 import { CaseDeadlines, REMEDIATION_WORKING_DAYS } from './case-deadlines.service.js';
+import { responsibleCityOf } from './domain/case.aggregate.js';
 
 export interface RemediationView {
   id: string;
@@ -31,16 +32,19 @@ interface Row {
   due_date: string | null; status: 'open' | 'closed'; closed_at: Date | null; closed_by: string | null; resolution: string | null;
 }
 
-/** 差评整改: a rating of 1 or 2 opens a task due in 15 working days, for this city's supervisors. */
+/** 差评整改: a rating of 1 or 2 opens a task due in 15 working days, for the supervisors of the responsible city. */
 @Injectable()
 export class RemediationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
-  async open(em: EntityManager, row: Pick<CaseRow, 'id' | 'item_code'>, e: { rating: number; level: string; comment?: string; at: string }): Promise<void> {
+  /** Opens the task only in the city responsible for what was rated (谁办理、谁负责). */
+  async open(em: EntityManager, row: Pick<CaseRow, 'id' | 'item_code' | 'aggregate'>, e: { rating: number; level: string; comment?: string; at: string }): Promise<void> {
+    if (responsibleCityOf(row.aggregate) !== this.config.cityCode) return;
     const due = this.dueDateFrom(e.at);
     const id = randomUUID();
     const inserted = (await em.query(

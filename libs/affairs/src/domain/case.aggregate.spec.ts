@@ -15,6 +15,7 @@ import {
   holderOf,
   extendTimeLimit,
   refuseWithdrawal,
+  responsibleCityOf,
   replay,
   TRANSITIONS,
 } from './case.aggregate.js';
@@ -217,6 +218,12 @@ describe('rules inside the steps', () => {
       const joint = caseIn('accepted', { ...proxyFiling(), mode: 'joint' });
       expect(extendTimeLimit(joint, '联合办理需协调', sup).detail.workingDays).toBe(15);
       expect(codeOf(() => apply(c, { ...e, detail: { ...e.detail, workingDays: 15 } }, GZ))).toBe('REPLICA');
+    });
+
+    it('好差评 谁办理、谁负责: the administering city answers for a case, the receiving city for its 退件', () => {
+      expect(responsibleCityOf(caseIn('completed'))).toBe(GZ);
+      expect(responsibleCityOf(caseIn('not-accepted'))).toBe(GZ);
+      expect(responsibleCityOf(caseIn('returned'))).toBe(FS);
     });
 
     it('art. 45: only the listed procedures stop the clock, each with its expected end in writing', () => {

@@ -151,6 +151,12 @@ export const holderOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string | n
   }
 };
 
+/**
+ * 好差评 谁办理、谁负责: the city answerable for a rating, and so the one that remediates a 差评 —
+ * the receiving city for an application it returned at intake (退件), else the administering city.
+ */
+export const responsibleCityOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string => (c.state === 'returned' ? c.filing.receivingCity : c.filing.administeringCity);
+
 export const performerCity = (f: CaseFiling, p: Performer): string => {
   switch (p) {
     case 'receiving': return f.receivingCity;
