@@ -60,7 +60,7 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
   it('全程网办: filed online at home, straight into the administering city\'s queue', () => onlineCase(world), 90_000);
   it('多地联办 (the 补正 answered in the applicant\'s own city) and 退件 at intake', () => jointCaseAndReturn(world), 90_000);
   it('撤回: at once, by request to the holding city, and refused after the decision', () => withdrawals(world), 120_000);
-  it('不予受理, and a 差评 that opens a remediation in both cities', () => notAccepted(world), 90_000);
+  it('不予受理, and a 差评 that opens a remediation in the responsible city (谁办理谁负责)', () => notAccepted(world), 90_000);
   it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 90_000);
   it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 90_000);
   it('identity binding: a resident files only as their verified identity; a stranger\'s case linked to her account stays invisible to her', () => identityBinding(world), 90_000);

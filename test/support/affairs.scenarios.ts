@@ -168,7 +168,7 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   expect(fwd).toMatchObject({ state: 'forwarded', version: 2, holderCity: GZ, heldHere: false });
   await converged(w, GZ, id, 2, 'forwarded');
 
-  // Guangzhou: a claim the other clerk sees, then 受理.
+  // Guangzhou: a claim the other clerk sees, then one 补正 notice before 受理 (行政许可法 art. 32(4)).
   const claimed = ok(await gzClerk.post(`/cases/${id}/claim`, { ttlMinutes: 15 }));
   expect(claimed.claim).toMatchObject({ clerk: 'gz-clerk', hall: 'GZ-TH-01' });
   const queue = ok(await gzClerk2.get('/cases?held=true&state=forwarded&limit=100'));
@@ -176,13 +176,12 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   expectProblem(await gzClerk2.post(`/cases/${id}/claim`, {}), 409, 'CASE_CLAIMED_BY_OTHER');
   expectProblem(await gzClerk2.step(id, 'accept', {}, 2), 409, 'CASE_CLAIMED_BY_OTHER');
   expectProblem(await fsClerk.step(id, 'accept', {}, 2), 403, 'CASE_NOT_YOUR_DUTY');
-  ok(await gzClerk.step(id, 'accept', { note: 'GZ-INTERNAL: 材料初审无误' }, 2));
 
-  // One 补正 notice; the clock stops; the case goes to the applicant's city.
-  const asked = ok(await gzClerk.step(id, 'request-supplement', { items: [{ materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' }] }, 3));
-  expect(asked).toMatchObject({ state: 'supplement-requested', version: 4, holderCity: FS });
+  // One 补正 notice, within 5 working days of receipt and before 受理; the case goes to the applicant's city.
+  const asked = ok(await gzClerk.step(id, 'request-supplement', { items: [{ materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' }] }, 2));
+  expect(asked).toMatchObject({ state: 'supplement-requested', version: 3, holderCity: FS, deadline: { clockStarted: false } });
   expect(asked.supplement.items).toEqual([{ id: 's1', materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' }]);
-  await converged(w, FS, id, 4, 'supplement-requested');
+  await converged(w, FS, id, 3, 'supplement-requested');
 
   // The resident sees the notice, their full ID number, and a stopped clock; then answers.
   const mine = ok(await resident.get(`/cases/${id}`));
@@ -191,9 +190,15 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   expect(mine.notes).toBeUndefined();
   expect(ok(await resident.get('/cases')).items.map((i: any) => i.id)).toContain(id);
   const answered = ok(await resident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('contributions-stamped', 'f') }] }));
-  expect(answered).toMatchObject({ state: 'accepted', version: 5, holderCity: GZ });
+  expect(answered).toMatchObject({ state: 'forwarded', version: 4, holderCity: GZ });
   expect(answered.materials.find((m: any) => m.materialId === 'contributions')).toMatchObject({ status: 'supplemented', evidence: { fileName: 'contributions-stamped.pdf' } });
-  await converged(w, GZ, id, 5, 'accepted');
+  await converged(w, GZ, id, 4, 'forwarded');
+
+  // 受理 once the materials are complete: the clock runs from acceptance (art. 42).
+  const accepted = ok(await gzClerk.step(id, 'accept', { note: 'GZ-INTERNAL: 材料初审无误' }, 4));
+  expect(accepted).toMatchObject({ state: 'accepted', version: 5, deadline: { clockStarted: true, acceptance: { deemed: false } } });
+  expect(accepted.deadline.startDate).toBe(accepted.deadline.acceptance.acceptedOn);
+  await converged(w, FS, id, 5, 'accepted');
 
   // 审查 and 决定 (准予) in Guangzhou; the result goes back to Foshan.
   ok(await gzClerk.step(id, 'review', {}, 5));
@@ -211,8 +216,8 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   const gzView = await converged(w, GZ, id, 9, 'completed');
   const fsView = ok(await fsClerk.get(`/cases/${id}`));
   expect(shared(gzView.timeline)).toEqual(shared(fsView.timeline));
-  expect(gzView.timeline.map((e: any) => e.kind)).toEqual(['filed', 'forwarded', 'accepted', 'supplement-requested', 'supplemented', 'review-started', 'decided', 'delivered', 'completed']);
-  expect(gzView.timeline.map((e: any) => e.authorCity)).toEqual([FS, FS, GZ, GZ, FS, GZ, GZ, FS, FS]);
+  expect(gzView.timeline.map((e: any) => e.kind)).toEqual(['filed', 'forwarded', 'supplement-requested', 'supplemented', 'accepted', 'review-started', 'decided', 'delivered', 'completed']);
+  expect(gzView.timeline.map((e: any) => e.authorCity)).toEqual([FS, FS, GZ, FS, GZ, GZ, GZ, FS, FS]);
   for (const k of ['state', 'outcome', 'version', 'materials', 'decision', 'delivery', 'supplement'] as const) expect(gzView[k]).toEqual(fsView[k]);
   expect(gzView.deadline.decisionDueDate).toBe(fsView.deadline.decisionDueDate);
 
@@ -289,7 +294,7 @@ export const withdrawals = async (w: AffairsWorld): Promise<void> => {
   ok(await fsClerk.step(raced, 'deliver', { method: 'window-pickup' }, 5));
 };
 
-/** 不予受理 by Guangzhou (with a reason code), seen in both cities; a 差评 opens a remediation in both. */
+/** 不予受理 by Guangzhou (with a reason code), seen in both cities; a 差评 opens a remediation in the responsible city only. */
 export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   const gzClerk = await as(w, PEOPLE.gzClerk);
   const resident = await as(w, PEOPLE.fsResident);
@@ -302,15 +307,20 @@ export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   expect(fsView.timeline[2]).toMatchObject({ kind: 'not-accepted', reasonCode: 'NOT_ELIGIBLE', detail: { reason: '申请人在广州无合法稳定住所' } });
   expectProblem(await gzClerk.step(id, 'accept', {}, 3), 409, 'CASE_ILLEGAL_TRANSITION');
 
-  // 差评 → a remediation due in 15 working days, for each city's supervisors.
+  // 差评 → a remediation due in 15 working days, for the responsible city's supervisors.
   ok(await resident.post(`/cases/${id}/evaluate`, { rating: 2, comment: '不予受理的理由没有提前告知' }));
-  for (const supervisor of [PEOPLE.gzSupervisor, PEOPLE.fsSupervisor]) {
-    const s = await as(w, supervisor);
-    const task = await waitFor(`remediation in ${supervisor.city}`, async () => ok(await s.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
-    expect(task).toMatchObject({ rating: 2, level: 'dissatisfied', status: 'open', dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
-  }
+  // 谁办理、谁负责: Guangzhou refused to accept, so only Guangzhou remediates.
+  const gzSupervisor = await as(w, PEOPLE.gzSupervisor);
+  const task = await waitFor('remediation in Guangzhou', async () => ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
+  expect(task).toMatchObject({ rating: 2, level: 'dissatisfied', status: 'open', provisional: false, dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  const fsSupervisor = await as(w, PEOPLE.fsSupervisor);
+  await waitFor('the rating in Foshan', async () => (await (await as(w, PEOPLE.fsClerk)).get(`/cases/${id}`)).body.evaluation?.rating === 2);
+  expect(ok(await fsSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id)).toBeUndefined();
   expectProblem(await gzClerk.get('/remediations'), 403, 'FORBIDDEN_ROLE');
 };
+
+/** A civil date `n` days from now (UTC), e.g. for an expected end that is never in the past. */
+const inDays = (n: number): string => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 /** 不予 decision after review and a special procedure (clock paused), delivered by mail. */
 export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
@@ -318,8 +328,12 @@ export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
   const gzClerk = await as(w, PEOPLE.gzClerk);
   const id = await acceptedCase(w);
   ok(await gzClerk.step(id, 'review', {}, 3));
-  const hearing = ok(await gzClerk.step(id, 'special-procedure', { procedure: 'HEARING', expectedEnd: '2026-12-18' }, 4));
+  // 行政许可法 art. 45: only the listed procedures, with the expected end stated in writing.
+  expectProblem(await gzClerk.step(id, 'special-procedure', { procedure: 'ON_SITE_INSPECTION', expectedEnd: inDays(14) }, 4), 400, 'VALIDATION_FAILED');
+  expectProblem(await gzClerk.step(id, 'special-procedure', { procedure: 'HEARING' }, 4), 400, 'VALIDATION_FAILED');
+  const hearing = ok(await gzClerk.step(id, 'special-procedure', { procedure: 'HEARING', expectedEnd: inDays(14) }, 4));
   expect(hearing).toMatchObject({ state: 'special-procedure', deadline: { clockPaused: true } });
+  expect(hearing.timeline[hearing.timeline.length - 1].detail).toEqual({ procedure: 'HEARING', expectedEnd: inDays(14) });
   expectProblem(await gzClerk.step(id, 'decide', { outcome: 'denied', reasonCode: 'HEARING_FINDINGS' }, 5), 409, 'CASE_ILLEGAL_TRANSITION');
   ok(await gzClerk.step(id, 'resume', { result: '听证结束' }, 5));
   expectProblem(await gzClerk.step(id, 'decide', { outcome: 'denied' }, 6), 422, 'CASE_REASON_REQUIRED');
@@ -395,6 +409,8 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
   }), 201);
   expect(filed).toMatchObject({ itemCode: 'GG00202000', mode: 'joint', applicantCity: GZ, receivingCity: FS, administeringCity: FS, requiresIntake: false, participants: [FS, GZ], holderCity: FS });
   const id: string = filed.id;
+  // Art. 32: with a required material missing, accept is not offered (and refused); 补正 is.
+  expect(filed.availableActions.map((a: any) => a.action)).toEqual(['reject', 'request-supplement', 'withdraw']);
   expectProblem(await fsClerk.step(id, 'accept', {}, 1), 422, 'CASE_MATERIALS_INCOMPLETE');
   const asked = ok(await fsClerk.step(id, 'request-supplement', { items: [] }, 1));
   expect(asked).toMatchObject({ state: 'supplement-requested', holderCity: GZ });

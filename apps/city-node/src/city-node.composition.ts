@@ -1,10 +1,10 @@
 import type { DynamicModule } from '@nestjs/common';
 import { AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
-import { CatalogueModule, CatalogueService } from '@guangfo/catalogue';
+import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
 import {
   ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
-  PartnerCaseGrants1796256000000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
+  PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
 } from '@guangfo/platform';
 
 type Migration = new () => unknown;
@@ -20,7 +20,7 @@ export interface DomainEntry {
 
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
-  { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir }), migrations: [] },
+  { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }), migrations: [] },
   { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000], keyedMigrations: (k) => [affairsSealingMigration(k)] },
   { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000], keyedMigrations: (k) => [credentialsSealingMigration(k)] },
 ];
@@ -38,6 +38,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   platformSealingMigration(keys),
   ApiKeyIssuingBody1764806400000,
   PartnerCaseGrants1796256000000,
+  PeerCalendar1764892800000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 
@@ -53,12 +54,13 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
     identity: {
       provider: {
         provide: NODE_IDENTITY,
-        inject: [CatalogueService],
-        useFactory: (c: CatalogueService) => ({
+        inject: [CatalogueService, WORKING_DAY_CALENDAR],
+        useFactory: (c: CatalogueService, calendar: WorkingDayCalendar) => ({
           catalogue: () => {
             const v = c.version();
             return { version: v.version, hash: v.hash };
           },
+          calendar: () => calendar.identity(),
           domains: ['platform', ...DOMAINS.map((d) => d.name)],
         }),
       },

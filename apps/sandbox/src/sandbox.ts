@@ -53,6 +53,8 @@ export interface SandboxOptions {
   rateLimit?: RateLimitConfig;
   /** Where the nodes' JSON log lines go (default stdout); tests pass a stream to read them. */
   logDestination?: DestinationStream;
+  /** Per city: a calendar directory other than seeds/calendar (tests loading a new year). */
+  calendarDirs?: Record<string, string>;
 }
 
 /**
@@ -103,6 +105,7 @@ export class Sandbox {
       identity: { issuer: this.secrets.identityProvider.issuer, publicKeyPem: this.secrets.identityProvider.publicKeyPem },
       registryFile: resolve(this.seeds, 'cities.yaml'),
       catalogueDir: resolve(this.o.catalogueDirs?.[city] ?? resolve(this.seeds, 'catalogue')),
+      calendarDir: resolve(this.o.calendarDirs?.[city] ?? resolve(this.seeds, 'calendar')),
       sandbox: true,
       migrateOnStart: true,
       logLevel: this.o.logLevel ?? 'info',

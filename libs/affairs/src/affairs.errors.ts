@@ -17,6 +17,8 @@ export const AFFAIRS_ERROR_CODES = [
   'CASE_IDENTITY_NOT_VERIFIED',
   'CASE_SUPPLEMENT_ALREADY_REQUESTED',
   'CASE_SUPPLEMENT_INVALID',
+  'CASE_SUPPLEMENT_WINDOW_CLOSED',
+  'CASE_ALREADY_EXTENDED',
   'CASE_REASON_REQUIRED',
   'CASE_WITHDRAWAL_PENDING',
   'CASE_NOT_EVALUABLE',
@@ -47,6 +49,8 @@ export const describeAffairsError = (code: AffairsErrorCode): ErrorDescriptor =>
     case 'CASE_IDENTITY_NOT_VERIFIED': return { status: 403, titleZh: '未完成实名认证，不能在线申请', titleEn: 'A real-name-verified identity is required to file online' };
     case 'CASE_SUPPLEMENT_ALREADY_REQUESTED': return { status: 409, titleZh: '补正材料应一次性告知', titleEn: 'A supplement request was already made (one notice per case)' };
     case 'CASE_SUPPLEMENT_INVALID': return { status: 422, titleZh: '补正内容无效', titleEn: 'Invalid supplement' };
+    case 'CASE_ALREADY_EXTENDED': return { status: 409, titleZh: '办理期限只能延长一次', titleEn: 'The time limit was already extended (once only)' };
+    case 'CASE_SUPPLEMENT_WINDOW_CLOSED': return { status: 409, titleZh: '补正告知期限已过，申请自收到之日起即为受理', titleEn: 'The 5-working-day window for a supplement notice has passed: the application counts as accepted' };
     case 'CASE_REASON_REQUIRED': return { status: 422, titleZh: '需要说明理由', titleEn: 'A reason is required' };
     case 'CASE_WITHDRAWAL_PENDING': return { status: 409, titleZh: '撤回申请已提交，等待办理地处理', titleEn: 'A withdrawal request is already pending' };
     case 'CASE_NOT_EVALUABLE': return { status: 409, titleZh: '办件尚未办结，暂不能评价', titleEn: 'The case cannot be rated yet' };

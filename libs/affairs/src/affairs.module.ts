@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type Domain, WorkingDayCalendar } from '@guangfo/catalogue';
+import { type Domain, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS } from './affairs.tokens.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
@@ -15,11 +15,13 @@ import { CaseWorkflowService } from './case-workflow.service.js';
 import { AdjustableClock, Clock, SystemClock } from './clock.js';
 import { RemediationController } from './remediation.controller.js';
 import { RemediationService } from './remediation.service.js';
+import { DeadlineRecomputeService } from './deadline-recompute.service.js';
+import { CalendarAdminController } from './calendar-admin.controller.js';
 
 export interface AffairsModuleOptions {
   /** Time source. Default: the system clock; in the sandbox an AdjustableClock (tests set "now"). */
   clock?: Clock;
-  /** Working-day calendar; pass the catalogue's when it was given extra years. Default: official. */
+  /** Working-day calendar. Default: the catalogue's (WORKING_DAY_CALENDAR), so a loaded year reaches both. */
   calendar?: WorkingDayCalendar;
   /** Catalogue domains filed as cases. Default: affairs and other. */
   itemDomains?: Domain[];
@@ -36,15 +38,15 @@ export class AffairsModule {
   static forRoot(options: AffairsModuleOptions = {}): DynamicModule {
     return {
       module: AffairsModule,
-      controllers: options.http === false ? [] : [CaseController, RemediationController],
+      controllers: options.http === false ? [] : [CaseController, RemediationController, CalendarAdminController],
       providers: [
         {
           provide: Clock,
           inject: [NODE_CONFIG],
           useFactory: (config: NodeConfig): Clock => options.clock ?? (config.sandbox ? new AdjustableClock() : new SystemClock()),
         },
-        { provide: AFFAIRS_CALENDAR, useFactory: () => options.calendar ?? WorkingDayCalendar.official() },
-        ApplicantIdSeal,
+          { provide: AFFAIRS_CALENDAR, inject: [WORKING_DAY_CALENDAR], useFactory: (catalogues: WorkingDayCalendar) => options.calendar ?? catalogues },
+          ApplicantIdSeal,
         { provide: AFFAIRS_OPTIONS, useValue: { itemDomains: options.itemDomains ?? ['affairs', 'other'] } },
         CaseRepository,
         CaseDeadlines,
@@ -55,6 +57,7 @@ export class AffairsModule {
         RemediationService,
         CaseReplicationHandler,
         MaterialEvidenceService,
+        DeadlineRecomputeService,
       ],
       exports: [Clock, CaseQueryService],
     };

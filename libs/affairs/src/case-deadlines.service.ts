@@ -4,7 +4,7 @@ import { AFFAIRS_CALENDAR } from './affairs.tokens.js';
 import type { CaseEntryKind } from './case.types.js';
 import { Clock } from './clock.js';
 import type { CaseAggregate } from './domain/case.aggregate.js';
-import { type CaseDeadline, computeCaseDeadline } from './domain/case-deadline.js';
+import { type CaseDeadline, computeCaseDeadline, SUPPLEMENT_NOTICE_WORKING_DAYS } from './domain/case-deadline.js';
 
 export const NEAR_DUE_WORKING_DAYS = 3;
 export const REMEDIATION_WORKING_DAYS = 15;
@@ -18,11 +18,20 @@ export class CaseDeadlines {
   ) {}
 
   of(c: CaseAggregate, points: readonly { kind: CaseEntryKind; at: string }[], now: Date | string = this.clock.now()): CaseDeadline {
-    return computeCaseDeadline(this.calendar, { timeLimits: c.filing.timeLimits, timeline: points, state: c.state, now }, { nearDueDays: NEAR_DUE_WORKING_DAYS });
+    return computeCaseDeadline(this.calendar, { timeLimits: c.filing.timeLimits, mode: c.filing.mode, timeline: points, state: c.state, now }, { nearDueDays: NEAR_DUE_WORKING_DAYS });
   }
 
   today(): string {
     return toShanghaiDate(this.clock.now());
+  }
+
+  /** 行政许可法 art. 32(4): the last day a 补正 notice may go out for a case received at `receivedAt`. */
+  supplementNoticeDueOn(receivedAt: Date | string): string | undefined {
+    try {
+      return this.calendar.addWorkingDays(toShanghaiDate(receivedAt), SUPPLEMENT_NOTICE_WORKING_DAYS);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The n-th working day after today, or null past the calendar's coverage. */

@@ -13,8 +13,9 @@ import type { CaseDetailView, Viewer } from './case.views.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { Clock } from './clock.js';
-import { type CaseCommand, decide, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
+import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
+import { CaseDeadlines } from './case-deadlines.service.js';
 
 const DEFAULT_CLAIM_MINUTES = 30;
 /** States after which the applicant can rate the service (好差评). */
@@ -38,6 +39,7 @@ export class CaseWorkflowService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly evidence: MaterialEvidenceService,
+    private readonly deadlines: CaseDeadlines,
     private readonly applicantIds: ApplicantIdSeal,
   ) {}
 
@@ -56,7 +58,7 @@ export class CaseWorkflowService {
         const submitted = cmd.responses.flatMap((r, i) => (r.evidence ? [{ field: `responses.${i}`, evidence: r.evidence, document: o.documents?.[r.itemId] }] : []));
         await this.evidence.check(p, submitted, this.applicantIds.open(row.id, row.applicant_id_cipher));
       }
-      const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
+      const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString(), supplementNoticeDueOn: this.deadlines.supplementNoticeDueOn(row.filed_at) });
       await this.ledger.append(em, before, entry);
       if (cmd.action === 'supplement') await this.evidence.grant(em, cmd.responses.map((r) => r.evidence), before.filing.participants, actorOf(p));
       if (o.note && p.role === 'clerk') await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
@@ -76,6 +78,23 @@ export class CaseWorkflowService {
    * otherwise the request goes to the holder, which answers with case-withdrawn or
    * case-withdrawal-refused (202 now, the timeline shows the answer).
    */
+  /** 行政许可法 art. 42: a supervisor of the administering city extends the time limit once, with reasons. */
+  async extend(p: UserPrincipal, id: string, o: { ifMatch?: string; reason: string; note?: string }): Promise<CaseReply<CaseDetailView>> {
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      this.checkVersion(row, o.ifMatch, true);
+      const entry = extendTimeLimit(row.aggregate, o.reason, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
+      await this.ledger.append(em, row.aggregate, entry);
+      if (o.note) await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
+      await this.audit.record({ actor: actorOf(p), action: 'case.extend', resource: `case:${id}`, outcome: 'success', detail: { seq: entry.seq, workingDays: entry.detail.workingDays } }, em);
+      return this.view(em, id, viewer);
+    });
+    if (!result) throw await this.queries.notFound(p, id, 'case.extend');
+    return new CaseReply(200, result, result.version);
+  }
+
   async withdraw(p: UserPrincipal, id: string, o: { ifMatch?: string; reason?: string }): Promise<CaseReply<CaseDetailView>> {
     const holder = await this.dataSource.transaction(async (em) => (await this.repo.find(em, id))?.holder_city);
     if (holder === this.config.cityCode || holder === undefined) return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);
@@ -105,7 +124,7 @@ export class CaseWorkflowService {
     return new CaseReply(202, result, result.version);
   }
 
-  /** 好差评: the applicant rates the service once; 1–2 (差评) open a remediation in every city that kept the case. */
+  /** 好差评: the applicant rates the service once; 1–2 (差评) open a remediation in the responsible city (谁办理、谁负责). */
   async evaluate(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseReply<CaseDetailView>> {
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);

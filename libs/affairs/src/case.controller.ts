@@ -8,7 +8,7 @@ import { type CaseReply, CaseReplyInterceptor } from './case-reply.js';
 import type { CaseDetailView } from './case.views.js';
 import { CaseWorkflowService } from './case-workflow.service.js';
 import { affairsError } from './affairs.errors.js';
-import { ClaimDto, ClerkStepDto, DecideDto, DeliverDto, EvaluateDto, RejectDto, RequestSupplementDto, ResumeDto, ReturnDto, SpecialProcedureDto, SupplementDto, WithdrawDto } from './dto/case-actions.dto.js';
+import { ClaimDto, ClerkStepDto, DecideDto, DeliverDto, EvaluateDto, ExtendDto, RejectDto, RequestSupplementDto, ResumeDto, ReturnDto, SpecialProcedureDto, SupplementDto, WithdrawDto } from './dto/case-actions.dto.js';
 import { CaseQueryDto } from './dto/case-query.dto.js';
 import { CaseDetailDto, CasePageDto } from './dto/case-view.dto.js';
 import { FileCaseDto } from './dto/file-case.dto.js';
@@ -124,6 +124,16 @@ export class CaseController {
   @CaseStep('complete', { summary: '收件地: close the case (办结)', roles: ['clerk'], body: ClerkStepDto, ifMatch: 'required' })
   complete(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: ClerkStepDto, @Headers('if-match') ifMatch?: string): Reply {
     return this.workflow.act(user(p), caseId, { action: 'complete' }, { ifMatch, note: b.note });
+  }
+
+  @CaseStep('extend', {
+    summary: '办理地负责人: extend the time limit once (行政许可法 art. 42): +10 working days, +15 for joint handling; the reasons are shown to the applicant',
+    roles: ['supervisor'],
+    body: ExtendDto,
+    ifMatch: 'required',
+  })
+  extend(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: ExtendDto, @Headers('if-match') ifMatch?: string): Reply {
+    return this.workflow.extend(user(p), caseId, { ifMatch, reason: b.reason, note: b.note });
   }
 
   @CaseStep('withdraw', {

@@ -1,3 +1,4 @@
+import { toShanghaiDate } from '@guangfo/catalogue';
 import type { Principal } from '@guangfo/platform';
 import type { CaseActor, CaseChannel, CaseEntry, CaseMaterial, CaseMode, CaseState, DecisionOutcome, LocalizedText, SupplementItem } from './case.types.js';
 import { availableActions, type CaseAction, type CaseAggregate, holderOf, type Performer } from './domain/case.aggregate.js';
@@ -130,7 +131,7 @@ export const summaryView = ({ row, city, viewer, deadline, idNumber, now }: View
       ...(viewer.kind === 'partner' ? {} : { sub: f.applicant.sub }),
     },
     deadline,
-    availableActions: availableActions(c),
+    availableActions: availableActions(c, { today: toShanghaiDate(now), supplementNoticeDueOn: deadline.acceptance?.supplementNoticeDueOn }),
     claim: staff && claimActive ? { clerk: row.claimed_by!, hall: row.claimed_hall, expiresAt: row.claim_expires_at!.toISOString() } : null,
     hall: staff ? row.local_hall : null,
     filedAt: row.filed_at.toISOString(),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { toShanghaiDate } from '@guangfo/catalogue';
-import { actorOf, AuditService, type Principal } from '@guangfo/platform';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import type { CaseRow } from './case.repository.js';
 import { CaseDeadlines, REMEDIATION_WORKING_DAYS } from './case-deadlines.service.js';
+import { responsibleCityOf } from './domain/case.aggregate.js';
 
 export interface RemediationView {
   id: string;
@@ -17,6 +18,8 @@ export interface RemediationView {
   openedAt: string;
   /** 15 working days after the rating (差评 整改); null past the calendar's coverage. */
   dueDate: string | null;
+  /** True when the due date was counted across a year without a State Council notice (recounted once it is loaded). */
+  provisional: boolean;
   overdue: boolean;
   status: 'open' | 'closed';
   closedAt: string | null;
@@ -29,22 +32,20 @@ interface Row {
   due_date: string | null; status: 'open' | 'closed'; closed_at: Date | null; closed_by: string | null; resolution: string | null;
 }
 
-/** 差评整改: a rating of 1 or 2 opens a task due in 15 working days, for this city's supervisors. */
+/** 差评整改: a rating of 1 or 2 opens a task due in 15 working days, for the supervisors of the responsible city. */
 @Injectable()
 export class RemediationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
-  async open(em: EntityManager, row: Pick<CaseRow, 'id' | 'item_code'>, e: { rating: number; level: string; comment?: string; at: string }): Promise<void> {
-    let due: string | null;
-    try {
-      due = this.deadlines.calendar.addWorkingDays(toShanghaiDate(e.at), REMEDIATION_WORKING_DAYS);
-    } catch {
-      due = null;
-    }
+  /** Opens the task only in the city responsible for what was rated (谁办理、谁负责). */
+  async open(em: EntityManager, row: Pick<CaseRow, 'id' | 'item_code' | 'aggregate'>, e: { rating: number; level: string; comment?: string; at: string }): Promise<void> {
+    if (responsibleCityOf(row.aggregate) !== this.config.cityCode) return;
+    const due = this.dueDateFrom(e.at);
     const id = randomUUID();
     const inserted = (await em.query(
       `INSERT INTO affairs.remediation (id, case_id, item_code, rating, level, comment, opened_at, due_date, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open')
@@ -52,6 +53,30 @@ export class RemediationService {
       [id, row.id, row.item_code, e.rating, e.level, e.comment ?? null, e.at, due],
     )) as unknown[];
     if (inserted.length) await this.audit.record({ actor: 'system', action: 'remediation.open', resource: `remediation:${id}`, outcome: 'success', detail: { caseId: row.id, rating: e.rating, dueDate: due } }, em);
+  }
+
+  /** Recounts the due date of every open remediation on the current calendar; returns how many moved. */
+  async recomputeDueDates(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows = (await em.query(`SELECT id, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date FROM affairs.remediation WHERE status = 'open' FOR UPDATE`)) as Pick<Row, 'id' | 'opened_at' | 'due_date'>[];
+      let moved = 0;
+      for (const r of rows) {
+        const due = this.dueDateFrom(r.opened_at.toISOString());
+        if (due === r.due_date) continue;
+        await em.query(`UPDATE affairs.remediation SET due_date = $2 WHERE id = $1`, [r.id, due]);
+        await this.audit.record({ actor: 'system', action: 'remediation.due-date-recomputed', resource: `remediation:${r.id}`, outcome: 'success', detail: { previousDueDate: r.due_date, dueDate: due } }, em);
+        moved += 1;
+      }
+      return moved;
+    });
+  }
+
+  private dueDateFrom(openedAt: string): string | null {
+    try {
+      return this.deadlines.calendar.addWorkingDays(toShanghaiDate(openedAt), REMEDIATION_WORKING_DAYS);
+    } catch {
+      return null;
+    }
   }
 
   async list(p: Principal, q: { status?: 'open' | 'closed'; limit?: number }): Promise<{ items: RemediationView[] }> {
@@ -92,6 +117,7 @@ export class RemediationService {
       comment: r.comment,
       openedAt: r.opened_at.toISOString(),
       dueDate: r.due_date,
+      provisional: r.due_date !== null && this.deadlines.calendar.provisionalYears(r.opened_at, r.due_date).length > 0,
       overdue: r.status === 'open' && r.due_date !== null && this.deadlines.today() > r.due_date,
       status: r.status,
       closedAt: r.closed_at?.toISOString() ?? null,

@@ -168,6 +168,8 @@ describe('CatalogueController (HTTP)', () => {
         deadline: '2025-09-30',
         pausedWorkingDays: 0,
         timeZone: 'Asia/Shanghai',
+        provisional: false,
+        provisionalYears: [],
       });
     });
 
@@ -179,7 +181,7 @@ describe('CatalogueController (HTTP)', () => {
 
     it.each([
       ['GG00101001', { start: '2025-09-26', basis: 'legal' }, 'CATALOGUE_NO_LEGAL_LIMIT'],
-      ['GG01001000', { start: '2026-12-01', basis: 'legal' }, 'CATALOGUE_CALENDAR_NOT_COVERED'],
+      ['GG01001000', { start: '2099-12-20', basis: 'legal' }, 'CATALOGUE_CALENDAR_NOT_COVERED'],
       ['XK00101000', { start: 'tomorrow' }, 'CATALOGUE_INVALID_QUERY'],
       ['XK00101000', { start: '2025-09-26', basis: 'soon' }, 'CATALOGUE_INVALID_QUERY'],
       ['XK00101000', { start: '2025-09-26', pauses: [{ from: '2025-10-02' }] }, 'CATALOGUE_INVALID_QUERY'],
@@ -189,9 +191,29 @@ describe('CatalogueController (HTTP)', () => {
       expect(res.body.code).toBe(errorCode);
     });
 
-    it('says which year is missing from the calendar', async () => {
-      const res = await post('GG01001000', { start: '2026-12-01', basis: 'legal' }).expect(422);
-      expect(res.body.detail).toMatch(/No official holiday arrangement for 2027/);
+    it('counts a year without a notice provisionally and says so', async () => {
+      const res = await post('GG01001000', { start: '2026-12-01', basis: 'legal' }).expect(200);
+      expect(res.body).toMatchObject({ start: '2026-12-01', provisional: true, provisionalYears: [2027] });
+      expect(res.body.deadline > '2027-01-01').toBe(true);
+      const within = await post('XK00101000', { start: '2025-09-26' }).expect(200);
+      expect(within.body).toMatchObject({ provisional: false, provisionalYears: [] });
+    });
+
+    it('says which year is beyond the calendar (past the lunar data)', async () => {
+      const res = await post('GG01001000', { start: '2099-12-20', basis: 'legal' }).expect(422);
+      expect(res.body.detail).toMatch(/No official holiday arrangement for 2100/);
+    });
+  });
+
+  describe('GET /calendar', () => {
+    it('lists the official years with their notices and the calendar identity', async () => {
+      const res = await request(http).get('/api/v1/calendar').expect(200);
+      expect(res.body).toMatchObject({ identity: { version: '2025+2026' }, provisional: 'statutory-holidays' });
+      expect(res.body.identity.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(res.body.official).toEqual([
+        { year: 2025, notice: { title: '国务院办公厅关于2025年部分节假日安排的通知', number: '国办发明电〔2024〕12号', date: '2024-11-12' }, holidays: 28, workdays: 5 },
+        { year: 2026, notice: { title: '国务院办公厅关于2026年部分节假日安排的通知', date: '2025-11-04' }, holidays: 33, workdays: 6 },
+      ]);
     });
   });
 
@@ -229,6 +251,7 @@ describe('CatalogueController (HTTP)', () => {
     it('documents the endpoints in OpenAPI with examples', () => {
       const doc: OpenAPIObject = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('t').build());
       expect(Object.keys(doc.paths).sort()).toEqual([
+        '/api/v1/calendar',
         '/api/v1/catalogue/commitments',
         '/api/v1/catalogue/credential-types',
         '/api/v1/catalogue/items',

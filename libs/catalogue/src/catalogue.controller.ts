@@ -63,7 +63,7 @@ export class CatalogueController {
   @Post('items/:code/deadline')
   @HttpCode(200)
   @codeParam
-  @PublicRead('Compute the deadline of an item from a start date', DeadlineDto, 'Counts working days on the official PRC calendar in Asia/Shanghai (holidays and 调休 make-up days); the start day is not counted; pauses stop the clock. Years without an official arrangement are refused (CATALOGUE_CALENDAR_NOT_COVERED).')
+  @PublicRead('Compute the deadline of an item from a start date', DeadlineDto, 'Counts working days on the official PRC calendar in Asia/Shanghai (holidays and 调休 make-up days); the start day is not counted; pauses stop the clock. A year without a State Council notice is counted provisionally on the statutory holidays (provisional: true).')
   computeDeadline(@Param('code') code: string, @Body() body: DeadlineRequestDto, @Query() { version }: VersionQueryDto): DeadlineView {
     return this.catalogue.computeDeadline(code, body, version);
   }

@@ -8,6 +8,7 @@ export const CATALOGUE_ERROR_CODES = [
   'CATALOGUE_INVALID_CURSOR',
   'CATALOGUE_NO_LEGAL_LIMIT',
   'CATALOGUE_CALENDAR_NOT_COVERED',
+  'CATALOGUE_CALENDAR_INVALID',
 ] as const;
 export type CatalogueErrorCode = (typeof CATALOGUE_ERROR_CODES)[number];
 
@@ -19,6 +20,7 @@ export const describeCatalogueError = (code: CatalogueErrorCode): ErrorDescripto
     case 'CATALOGUE_INVALID_CURSOR': return { status: 400, titleZh: '分页游标无效', titleEn: 'Invalid cursor' };
     case 'CATALOGUE_NO_LEGAL_LIMIT': return { status: 400, titleZh: '该事项无法定时限', titleEn: 'Item has no statutory time limit' };
     case 'CATALOGUE_CALENDAR_NOT_COVERED': return { status: 422, titleZh: '工作日历未覆盖该年份', titleEn: 'The official calendar does not cover that year' };
+    case 'CATALOGUE_CALENDAR_INVALID': return { status: 400, titleZh: '节假日安排数据无效', titleEn: 'Invalid holiday arrangement' };
   }
 };
 

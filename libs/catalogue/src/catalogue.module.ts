@@ -1,14 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CalendarController } from './calendar.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
 import { defaultSeedDir, loadCatalogueSet } from './catalogue.loader.js';
 import { CatalogueService } from './catalogue.service.js';
 import { CATALOGUE_SET, WORKING_DAY_CALENDAR } from './catalogue.tokens.js';
-import { WorkingDayCalendar } from './working-day.calendar.js';
+import { defaultCalendarDir, loadCalendar } from './calendar.loader.js';
+import type { WorkingDayCalendar } from './working-day.calendar.js';
 
 export interface CatalogueModuleOptions {
   /** Directory holding index.yaml and the version directories. Default: `<cwd>/seeds/catalogue`. */
   seedDir?: string;
-  /** Working-day calendar. Default: WorkingDayCalendar.official(). */
+  /** Directory of the calendar's year files. Default: `<cwd>/seeds/calendar`. */
+  calendarDir?: string;
+  /** Working-day calendar (instead of loading calendarDir). */
   calendar?: WorkingDayCalendar;
   /** Mount CatalogueController (default true); false for processes that only need CatalogueService. */
   http?: boolean;
@@ -25,13 +29,13 @@ export class CatalogueModule {
     return {
       module: CatalogueModule,
       global: true,
-      controllers: options.http === false ? [] : [CatalogueController],
+      controllers: options.http === false ? [] : [CatalogueController, CalendarController],
       providers: [
         { provide: CATALOGUE_SET, useFactory: () => loadCatalogueSet(options.seedDir ?? defaultSeedDir()) },
-        { provide: WORKING_DAY_CALENDAR, useFactory: () => options.calendar ?? WorkingDayCalendar.official() },
+        { provide: WORKING_DAY_CALENDAR, useFactory: () => options.calendar ?? loadCalendar(options.calendarDir ?? defaultCalendarDir()) },
         CatalogueService,
       ],
-      exports: [CatalogueService],
+      exports: [CatalogueService, WORKING_DAY_CALENDAR],
     };
   }
 }

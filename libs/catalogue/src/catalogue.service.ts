@@ -151,7 +151,8 @@ export class CatalogueService {
       const pauses = request.pauses ?? [];
       const deadline = this.calendar.addWorkingDays(start, workingDays, pauses);
       const pausedWorkingDays = workingDays === 0 ? 0 : this.calendar.countWorkingDays(start, deadline) - workingDays;
-      return { version: c.version, itemCode: item.code, basis, workingDays, start, deadline, pausedWorkingDays, timeZone: CALENDAR_TIME_ZONE };
+      const provisionalYears = this.calendar.provisionalYears(start, deadline);
+      return { version: c.version, itemCode: item.code, basis, workingDays, start, deadline, pausedWorkingDays, timeZone: CALENDAR_TIME_ZONE, provisional: provisionalYears.length > 0, provisionalYears };
     } catch (e) {
       if (e instanceof CalendarCoverageError) throw new CatalogueError('CATALOGUE_CALENDAR_NOT_COVERED', e.message).toHttp();
       if (e instanceof RangeError) throw new CatalogueError('CATALOGUE_INVALID_QUERY', e.message).toHttp();

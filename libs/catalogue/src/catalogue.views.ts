@@ -64,6 +64,10 @@ export interface DeadlineView {
   /** Working days skipped because the clock was paused. */
   pausedWorkingDays: number;
   timeZone: string;
+  /** True when the count crosses a year without a State Council notice (counted on the statutory holidays only). */
+  provisional: boolean;
+  /** The years counted provisionally. */
+  provisionalYears: number[];
 }
 
 export interface VersionView {

@@ -107,15 +107,27 @@ describe('time zone and coverage', () => {
     expect(() => toShanghaiDate('2025-02-30')).toThrow(RangeError);
   });
 
-  it('fails loudly for a year without an official arrangement (2027), never guessing weekdays', () => {
-    expect(calendar.coveredYears()).toContain(2026);
-    expect(calendar.coveredYears()).not.toContain(2027);
-    expect(() => calendar.isWorkingDay('2027-03-01')).toThrow(CalendarCoverageError);
-    expect(() => calendar.addWorkingDays('2026-12-24', 10)).toThrow(/No official holiday arrangement for 2027/);
-    expect(() => calendar.countWorkingDays('2026-12-30', '2027-01-05')).toThrow(CalendarCoverageError);
-    expect(() => calendar.countWorkingDays('2027-01-05', '2027-01-05')).toThrow(CalendarCoverageError);
+  it('without a provisional rule, fails loudly for a year without an official arrangement, never guessing weekdays', () => {
+    const strict = new WorkingDayCalendar({ 2026: calendar.officialYear(2026)! });
+    expect(strict.coveredYears()).toEqual([2026]);
+    expect(strict.statusOf(2027)).toBeNull();
+    expect(() => strict.isWorkingDay('2027-03-01')).toThrow(CalendarCoverageError);
+    expect(() => strict.addWorkingDays('2026-12-24', 10)).toThrow(/No official holiday arrangement for 2027/);
+    expect(() => strict.countWorkingDays('2026-12-30', '2027-01-05')).toThrow(CalendarCoverageError);
+    expect(() => strict.countWorkingDays('2027-01-05', '2027-01-05')).toThrow(CalendarCoverageError);
   });
 
+  it('the seed calendar counts a year without a notice (2027) as provisional, on the statutory holidays', () => {
+    expect(calendar.coveredYears()).toEqual([2025, 2026]);
+    expect(calendar.statusOf(2026)).toBe('official');
+    expect(calendar.statusOf(2027)).toBe('provisional');
+    expect(calendar.provisionalYears('2026-12-15', '2027-01-13')).toEqual([2027]);
+    expect(calendar.provisionalYears('2025-01-01', '2026-12-31')).toEqual([]);
+    expect(calendar.isWorkingDay('2027-01-01')).toBe(false); // 元旦 (a Friday)
+    expect(calendar.isWorkingDay('2027-01-04')).toBe(true);
+    // 20 working days from Tue 2026-12-15: 12 in December, 元旦 off, then 4–8 and 11–13 January.
+    expect(calendar.addWorkingDays('2026-12-15', 20)).toBe('2027-01-13');
+  });
   it('accepts a newly published year as data', () => {
     const with2027 = WorkingDayCalendar.official({ 2027: { holidays: ['2027-01-01'], workdays: [] } });
     expect(with2027.isWorkingDay('2027-01-01')).toBe(false);

@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { canonicalJson, sha256Hex } from '@guangfo/platform';
+import { loadCalendar } from './calendar.loader.js';
 import { isCivilDate } from './common.schema.js';
 
 export const CALENDAR_TIME_ZONE = 'Asia/Shanghai';
@@ -25,7 +26,7 @@ export class CalendarCoverageError extends RangeError {
     readonly covered: readonly number[],
   ) {
     super(
-      `No official holiday arrangement for ${year} (working-day calendar covers ${covered[0]}–${covered[covered.length - 1]}); ` +
+      `No official holiday arrangement for ${year} (working-day calendar covers ${covered.length ? `${covered[0]}–${covered[covered.length - 1]}` : 'no year'}); ` +
         `add the State Council notice for ${year} before computing working days in it`,
     );
     this.name = 'CalendarCoverageError';
@@ -49,56 +50,129 @@ export function toShanghaiDate(input: DateInput): string {
 const toDay = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 const fromDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
+/** The State Council notice (国务院办公厅关于某年部分节假日安排的通知) a year's arrangement comes from. */
+export interface HolidayNotice {
+  title: string;
+  /** 文号, e.g. 国办发明电〔2024〕12号, when known. */
+  number?: string;
+  /** Date the notice was issued. */
+  date: string;
+}
+
+/** One official year: its arrangement and the notice it comes from. */
+export interface OfficialYear extends YearArrangement {
+  notice?: HolidayNotice;
+}
+
+/** Where a year's days come from: a loaded notice, or the provisional rule (no notice yet). */
+export type CalendarYearStatus = 'official' | 'provisional';
+
+export interface WorkingDayCalendarOptions {
+  /**
+   * The arrangement of a year without a notice (see provisionalArrangement in holiday-rules.ts).
+   * Without it, such a year throws CalendarCoverageError.
+   */
+  provisional?: (year: number) => YearArrangement;
+}
+
+/** Version and hash of the official years a calendar holds (announced to the other cities). */
+export interface CalendarIdentity {
+  /** The official years, e.g. `2025+2026`. */
+  version: string;
+  /** SHA-256 of the canonical JSON of the official years (days and notices). */
+  hash: string;
+}
+
+/** What loading a year changed. */
+export interface CalendarYearLoaded {
+  year: number;
+  previous: CalendarYearStatus | null;
+  identity: CalendarIdentity;
+}
+
+interface YearDays {
+  holidays: Set<number>;
+  workdays: Set<number>;
+  status: CalendarYearStatus;
+}
+
 /**
  * Working days on the official PRC calendar (国务院办公厅 holiday notices, with 调休 make-up days),
  * counted in Asia/Shanghai. A day is a working day when it is a make-up working day, or a Monday to
- * Friday that is not an official holiday. Any date in a year without an arrangement throws
- * CalendarCoverageError: an unknown year is never guessed as "weekdays only".
+ * Friday that is not an official holiday. A year without a notice is never guessed as "weekdays
+ * only": with a `provisional` rule it is counted on the statutory holidays (status `provisional`,
+ * and callers mark what they compute on it), without one it throws CalendarCoverageError.
+ * `load()` replaces a year when its notice arrives.
  *
  * Counting rule (期间开始之日不计入): the day work starts is not counted; `addWorkingDays(d, n)` is
  * the n-th working day after `d`, and `countWorkingDays(a, b)` counts the working days in (a, b].
  */
 export class WorkingDayCalendar {
-  private readonly holidays = new Set<number>();
-  private readonly workdays = new Set<number>();
-  private readonly years: number[];
-  private readonly yearSet: Set<number>;
+  private readonly official = new Map<number, OfficialYear>();
+  private readonly days = new Map<number, YearDays>();
 
-  constructor(arrangements: Readonly<Record<number, YearArrangement>>) {
-    this.years = Object.keys(arrangements).map(Number).sort((a, b) => a - b);
-    this.yearSet = new Set(this.years);
-    if (this.years.length === 0) throw new RangeError('WorkingDayCalendar needs at least one year of holiday arrangements');
-    for (const year of this.years) {
-      const { holidays, workdays } = arrangements[year]!;
-      for (const [list, set] of [[holidays, this.holidays], [workdays, this.workdays]] as const) {
-        for (const d of list) {
-          if (!isCivilDate(d) || Number(d.slice(0, 4)) !== year) throw new RangeError(`Holiday arrangement for ${year} lists ${d}`);
-          set.add(toDay(d));
-        }
-      }
-    }
+  constructor(
+    arrangements: Readonly<Record<number, OfficialYear>>,
+    private readonly options: WorkingDayCalendarOptions = {},
+  ) {
+    const years = Object.keys(arrangements).map(Number);
+    if (years.length === 0 && !options.provisional) throw new RangeError('WorkingDayCalendar needs at least one year of holiday arrangements');
+    for (const year of years) this.setOfficial(year, arrangements[year]!);
   }
 
   /**
-   * The official calendar from the `chinese-days` package (国务院办公厅 notices on holiday
-   * arrangements; the 2025 and 2026 dates are pinned in working-day.calendar.spec.ts). `extra` adds
-   * or replaces years, e.g. 2027 once its notice is published.
+   * The official calendar from the seed files in `seeds/calendar` (one YAML file per year, see
+   * calendar.loader.ts), with years without a notice provisional. `extra` adds or replaces years.
    */
-  static official(extra: Readonly<Record<number, YearArrangement>> = {}): WorkingDayCalendar {
-    const data = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as {
-      holidays: Record<string, string>;
-      workdays: Record<string, string>;
-    };
-    const years: Record<number, { holidays: string[]; workdays: string[] }> = {};
-    const yearOf = (d: string) => (years[Number(d.slice(0, 4))] ??= { holidays: [], workdays: [] });
-    for (const d of Object.keys(data.holidays)) yearOf(d).holidays.push(d);
-    for (const d of Object.keys(data.workdays)) yearOf(d).workdays.push(d);
-    return new WorkingDayCalendar({ ...years, ...extra });
+  static official(extra: Readonly<Record<number, OfficialYear>> = {}): WorkingDayCalendar {
+    const calendar = loadCalendar();
+    for (const [year, arrangement] of Object.entries(extra)) calendar.setOfficial(Number(year), arrangement);
+    return calendar;
   }
 
-  /** The years this calendar knows, ascending. */
+  /** The years with an official arrangement, ascending. */
   coveredYears(): readonly number[] {
-    return this.years;
+    return [...this.official.keys()].sort((a, b) => a - b);
+  }
+
+  /** An official year's arrangement and notice. */
+  officialYear(year: number): OfficialYear | undefined {
+    return this.official.get(year);
+  }
+
+  /** `official`, `provisional` (no notice, counted on the statutory holidays), or null (not counted). */
+  statusOf(year: number): CalendarYearStatus | null {
+    if (this.official.has(year)) return 'official';
+    return this.options.provisional ? 'provisional' : null;
+  }
+
+  /** The years from `from` to `to` (either order) that have no official arrangement, ascending. */
+  provisionalYears(from: DateInput, to: DateInput): number[] {
+    const a = Number(toShanghaiDate(from).slice(0, 4));
+    const b = Number(toShanghaiDate(to).slice(0, 4));
+    const out: number[] = [];
+    for (let y = Math.min(a, b); y <= Math.max(a, b); y += 1) if (!this.official.has(y)) out.push(y);
+    return out;
+  }
+
+  /** Version and hash of the official years (what the other cities compare). */
+  identity(): CalendarIdentity {
+    const years = this.coveredYears();
+    const content = years.map((year) => {
+      const y = this.official.get(year)!;
+      return { year, notice: y.notice ?? null, holidays: [...y.holidays].sort(), workdays: [...y.workdays].sort() };
+    });
+    return { version: years.join('+') || 'provisional', hash: sha256Hex(canonicalJson(content)) };
+  }
+
+  /**
+   * Loads (or replaces) the official arrangement of a year, in place: every holder of this calendar
+   * counts on it from now on (callers then recount what they stored, see DeadlineRecomputeService).
+   */
+  load(year: number, arrangement: OfficialYear): CalendarYearLoaded {
+    const previous = this.statusOf(year);
+    this.setOfficial(year, arrangement);
+    return { year, previous, identity: this.identity() };
   }
 
   isWorkingDay(date: DateInput): boolean {
@@ -151,11 +225,37 @@ export class WorkingDayCalendar {
     return days;
   }
 
+  private setOfficial(year: number, arrangement: OfficialYear): void {
+    const days: YearDays = { holidays: new Set(), workdays: new Set(), status: 'official' };
+    for (const [list, set] of [[arrangement.holidays, days.holidays], [arrangement.workdays, days.workdays]] as const) {
+      for (const d of list) {
+        if (!isCivilDate(d) || Number(d.slice(0, 4)) !== year) throw new RangeError(`Holiday arrangement for ${year} lists ${d}`);
+        set.add(toDay(d));
+      }
+    }
+    this.official.set(year, { holidays: [...arrangement.holidays], workdays: [...arrangement.workdays], ...(arrangement.notice ? { notice: { ...arrangement.notice } } : {}) });
+    this.days.set(year, days);
+  }
+
+  private yearDays(year: number): YearDays {
+    const known = this.days.get(year);
+    if (known) return known;
+    if (!this.options.provisional) throw new CalendarCoverageError(year, this.coveredYears());
+    let arrangement: YearArrangement;
+    try {
+      arrangement = this.options.provisional(year);
+    } catch {
+      throw new CalendarCoverageError(year, this.coveredYears());
+    }
+    const days: YearDays = { holidays: new Set(arrangement.holidays.map(toDay)), workdays: new Set(arrangement.workdays.map(toDay)), status: 'provisional' };
+    this.days.set(year, days);
+    return days;
+  }
+
   private isWorking(day: number): boolean {
-    const year = new Date(day * DAY_MS).getUTCFullYear();
-    if (!this.yearSet.has(year)) throw new CalendarCoverageError(year, this.years);
-    if (this.workdays.has(day)) return true;
-    if (this.holidays.has(day)) return false;
+    const { workdays, holidays } = this.yearDays(new Date(day * DAY_MS).getUTCFullYear());
+    if (workdays.has(day)) return true;
+    if (holidays.has(day)) return false;
     const weekday = new Date(day * DAY_MS).getUTCDay();
     return weekday !== 0 && weekday !== 6;
   }

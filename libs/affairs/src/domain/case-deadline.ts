@@ -1,12 +1,16 @@
-import type { CaseEntryKind, CaseState } from '@guangfo/contracts';
+import type { CaseEntryKind, CaseMode, CaseState } from '@guangfo/contracts';
 import { CalendarCoverageError, toShanghaiDate, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
 
 /**
- * Time limits of a case in working days (工作日) on the official calendar, Asia/Shanghai.
+ * Time limits of a case in working days (工作日, 行政许可法 art. 82) on the official calendar, Asia/Shanghai.
  *
- * - The clock starts on the day the application is received (收件日), which is not counted
- *   (期间开始之日不计入): `decisionDueDate = addWorkingDays(filed, committed, pauses)`, and the
- *   statutory `legalDueDate` likewise when the catalogue gives a legal limit.
+ * - The clock runs from acceptance (受理, 行政许可法 art. 42: 自受理行政许可申请之日起), the day of
+ *   acceptance not counted (期间开始之日不计入): `decisionDueDate = addWorkingDays(acceptedOn,
+ *   committed, pauses)`, and the statutory `legalDueDate` likewise when the catalogue gives one.
+ * - Art. 32(4): the 补正 notice must go out within 5 working days of receiving the application;
+ *   without a timely notice the application counts as accepted from the day it was received
+ *   (deemed acceptance), so then `acceptedOn` is the day of receipt. Until acceptance the due dates
+ *   are a projection from the day of receipt (or of the applicant's answer to the notice).
  * - The clock stops while the case waits on the applicant (补正) or on a special procedure
  *   (听证, 检验检测, 鉴定…). A pause covers the days after the day it started up to and including
  *   the day it ended: the start day was already a working day spent, and the day work resumes
@@ -28,6 +32,8 @@ export interface TimelinePoint {
 
 export interface DeadlineInput {
   timeLimits: { committed: number; legal: number | null };
+  /** The filing's mode: joint handling (多地联办) has the 45-day statutory base and +15 extensions (art. 42). */
+  mode?: CaseMode;
   /** The case's timeline in seq order (the first entry is the filing). */
   timeline: readonly TimelinePoint[];
   state: CaseState;
@@ -36,6 +42,41 @@ export interface DeadlineInput {
 }
 
 export type DeadlineStage = 'decision' | 'delivery' | 'closed';
+
+/** 行政许可法 art. 42 para. 2: the statutory limit of unified or joint handling (多地联办). */
+export const JOINT_HANDLING_WORKING_DAYS = 45;
+
+/** 行政许可法 art. 32(4): working days after receipt within which the 补正 notice must go out. */
+export const SUPPLEMENT_NOTICE_WORKING_DAYS = 5;
+
+/** Acceptance of a case under art. 32: when it was (or is deemed) accepted, and the 补正 window. */
+export interface CaseAcceptance {
+  /** Day of receipt (收到申请材料之日). */
+  receivedOn: string;
+  /** Last day a 补正 notice may go out (5 working days after receipt). */
+  supplementNoticeDueOn: string;
+  /** Day of acceptance (受理) the clock runs from; null while not (yet) accepted. */
+  acceptedOn: string | null;
+  /** True when acceptance is deemed (art. 32(4)): no 补正 notice within the window. */
+  deemed: boolean;
+}
+
+/** Art. 32(4): the acceptance of a case as of `today`. */
+export const acceptanceOf = (calendar: WorkingDayCalendar, timeline: readonly TimelinePoint[], today: string): CaseAcceptance => {
+  const first = timeline[0];
+  if (!first) throw new RangeError('a case timeline starts with its filing');
+  const receivedOn = toShanghaiDate(first.at);
+  const supplementNoticeDueOn = calendar.addWorkingDays(receivedOn, SUPPLEMENT_NOTICE_WORKING_DAYS);
+  const notice = timeline.find((e) => e.kind === 'supplement-requested');
+  const accepted = timeline.find((e) => e.kind === 'accepted');
+  const acceptedDay = accepted ? toShanghaiDate(accepted.at) : null;
+  const timelyNotice = notice !== undefined && toShanghaiDate(notice.at) <= supplementNoticeDueOn;
+  if (timelyNotice) return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
+  if (acceptedDay !== null && acceptedDay <= supplementNoticeDueOn) return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
+  const refused = timeline.some((e) => e.kind === 'not-accepted' || e.kind === 'returned');
+  if (!refused && (acceptedDay !== null || today > supplementNoticeDueOn)) return { receivedOn, supplementNoticeDueOn, acceptedOn: receivedOn, deemed: true };
+  return { receivedOn, supplementNoticeDueOn, acceptedOn: null, deemed: false };
+};
 
 export interface CasePause {
   reason: 'supplement' | 'special-procedure';
@@ -47,10 +88,17 @@ export interface CasePause {
 
 export interface CaseDeadline {
   stage: DeadlineStage;
-  /** The day the application was received (not counted). */
+  /** The day the clock runs from (not counted): acceptance, or until then the projection's start. */
   startDate: string;
+  /** Art. 32 / 42: acceptance (受理) and the 补正 window; null when the calendar cannot count. */
+  acceptance: CaseAcceptance | null;
+  /** False until the case is accepted (or deemed accepted): the due dates are a projection. */
+  clockStarted: boolean;
   committedWorkingDays: number;
+  /** The statutory limit: the item's, or 45 for joint handling (art. 42 para. 2). */
   legalWorkingDays: number | null;
+  /** Art. 42: working days added by the one extension (10, or 15 for joint handling); 0 without. */
+  extensionWorkingDays: number;
   /** Due date of the decision under the committed limit (承诺时限). */
   decisionDueDate: string | null;
   /** Due date of the decision under the statutory limit (法定时限), when there is one. */
@@ -66,8 +114,16 @@ export interface CaseDeadline {
   remainingWorkingDays: number | null;
   overdue: boolean;
   nearDue: boolean;
-  /** False when a date falls in a year the official calendar does not cover yet. */
+  /** False when a date falls in a year the calendar cannot count at all (no notice and no provisional rule). */
   calendarCovered: boolean;
+  /**
+   * True when a due date was counted across a year without a State Council notice (the statutory
+   * holidays of the 放假办法 only): shown to residents and clerks, flagged to supervisors, and
+   * recomputed (with a `deadline-recomputed` timeline entry) once the notice is loaded.
+   */
+  provisional: boolean;
+  /** The years counted provisionally. */
+  provisionalYears: number[];
 }
 
 const DAY_MS = 86_400_000;
@@ -108,18 +164,25 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
   const today = toShanghaiDate(input.now);
   const first = input.timeline[0];
   if (!first) throw new RangeError('a case timeline starts with its filing');
-  const startDate = toShanghaiDate(first.at);
+  const receivedOn = toShanghaiDate(first.at);
   const pauses = pausesOf(input.timeline);
   const decided = input.timeline.find((e) => e.kind === 'decided');
   const decidedOn = decided ? toShanghaiDate(decided.at) : null;
   const dayPauses = calendarPauses(pauses, today);
+  // 行政许可法 art. 42: 20 days (the item's limit), 45 for joint handling; one extension of 10 (15 joint).
+  const joint = input.mode === 'joint';
+  const legal = input.timeLimits.legal === null ? null : joint ? Math.max(input.timeLimits.legal, JOINT_HANDLING_WORKING_DAYS) : input.timeLimits.legal;
+  const extension = input.timeline.some((e) => e.kind === 'extended') ? (joint ? 15 : 10) : 0;
   const stage: DeadlineStage = CLOSED_STATES.includes(input.state) ? 'closed' : input.state === 'decided' ? 'delivery' : 'decision';
   const clockPaused = stage === 'decision' && (input.state === 'supplement-requested' || input.state === 'special-procedure');
   const base: CaseDeadline = {
     stage,
-    startDate,
+    startDate: receivedOn,
+    acceptance: null,
+    clockStarted: false,
     committedWorkingDays: input.timeLimits.committed,
-    legalWorkingDays: input.timeLimits.legal,
+    legalWorkingDays: legal,
+    extensionWorkingDays: extension,
     decisionDueDate: null,
     legalDueDate: null,
     deliveryDueDate: null,
@@ -131,16 +194,29 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
     overdue: false,
     nearDue: false,
     calendarCovered: true,
+    provisional: false,
+    provisionalYears: [],
   };
   try {
-    const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed, dayPauses);
-    const legalDueDate = input.timeLimits.legal === null ? null : calendar.addWorkingDays(startDate, input.timeLimits.legal, dayPauses);
+    const acceptance = acceptanceOf(calendar, input.timeline, today);
+    const answered = input.timeline.find((e) => e.kind === 'supplemented');
+    // Art. 42: from acceptance; until then projected from receipt, or from the answer to the 补正 notice.
+    const startDate = acceptance.acceptedOn ?? (answered ? toShanghaiDate(answered.at) : receivedOn);
+    const decisionDueDate = calendar.addWorkingDays(startDate, input.timeLimits.committed + extension, dayPauses);
+    const legalDueDate = legal === null ? null : calendar.addWorkingDays(startDate, legal + extension, dayPauses);
     const deliveryDueDate = decidedOn ? calendar.addWorkingDays(decidedOn, deliveryDays) : null;
     const dueDate = stage === 'decision' ? decisionDueDate : stage === 'delivery' ? deliveryDueDate : null;
     const remaining = dueDate === null ? null : calendar.countWorkingDays(today, dueDate);
     const overdue = dueDate !== null && today > dueDate;
+    const latest = [decisionDueDate, legalDueDate, deliveryDueDate].reduce<string>((a, d) => (d !== null && d > a ? d : a), startDate);
+    const provisionalYears = calendar.provisionalYears(startDate, latest);
     return {
       ...base,
+      startDate,
+      acceptance,
+      clockStarted: acceptance.acceptedOn !== null,
+      provisional: provisionalYears.length > 0,
+      provisionalYears,
       decisionDueDate,
       legalDueDate,
       deliveryDueDate,

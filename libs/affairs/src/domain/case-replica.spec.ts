@@ -14,7 +14,7 @@ const command = (a: CaseAction): CaseCommand => {
     case 'request-supplement': return { action: 'request-supplement', items: [{ description: '情况说明' }] };
     case 'supplement': return { action: 'supplement', responses: [{ itemId: 's1', text: '已说明' }] };
     case 'review': return { action: 'review' };
-    case 'special-procedure': return { action: 'special-procedure', procedure: 'TESTING' };
+    case 'special-procedure': return { action: 'special-procedure', procedure: 'TESTING', expectedEnd: '2099-12-31' };
     case 'resume': return { action: 'resume' };
     case 'decide': return { action: 'decide', outcome: 'denied', reasonCode: 'REQUIREMENTS_NOT_MET' };
     case 'deliver': return { action: 'deliver', method: 'mail', trackingNumber: 'EMS1' };

@@ -13,7 +13,9 @@ import {
   decide,
   fileCase,
   holderOf,
+  extendTimeLimit,
   refuseWithdrawal,
+  responsibleCityOf,
   replay,
   TRANSITIONS,
 } from './case.aggregate.js';
@@ -27,7 +29,7 @@ const COMMANDS: { [A in CaseAction]: Extract<CaseCommand, { action: A }> } = {
   'request-supplement': { action: 'request-supplement', items: [{ materialId: 'home', description: '请提供清晰的住所证明' }] },
   supplement: { action: 'supplement', responses: [{ itemId: 's1', evidence: { kind: 'file', fileName: 'home.pdf', mediaType: 'application/pdf', sizeBytes: 2, sha256: 'b'.repeat(64) } }] },
   review: { action: 'review' },
-  'special-procedure': { action: 'special-procedure', procedure: 'HEARING' },
+  'special-procedure': { action: 'special-procedure', procedure: 'HEARING', expectedEnd: '2099-12-31' },
   resume: { action: 'resume' },
   decide: { action: 'decide', outcome: 'approved' },
   deliver: { action: 'deliver', method: 'window-pickup' },
@@ -42,8 +44,9 @@ const WITH_INTAKE: Record<CaseState, Partial<Record<CaseAction, CaseState>>> = {
   forwarded: { accept: 'accepted', reject: 'not-accepted', 'request-supplement': 'supplement-requested', withdraw: 'withdrawn' },
   'supplement-requested': { supplement: 'accepted', withdraw: 'withdrawn' },
   'not-accepted': {},
-  accepted: { 'request-supplement': 'supplement-requested', review: 'under-review', decide: 'decided', withdraw: 'withdrawn' },
-  'under-review': { 'request-supplement': 'supplement-requested', 'special-procedure': 'special-procedure', decide: 'decided', withdraw: 'withdrawn' },
+  // 行政许可法 art. 32(4): no 补正 after acceptance (受理).
+  accepted: { review: 'under-review', decide: 'decided', withdraw: 'withdrawn' },
+  'under-review': { 'special-procedure': 'special-procedure', decide: 'decided', withdraw: 'withdrawn' },
   'special-procedure': { resume: 'under-review', withdraw: 'withdrawn' },
   decided: { deliver: 'delivered' },
   delivered: { complete: 'completed' },
@@ -170,8 +173,67 @@ describe('rules inside the steps', () => {
     expect(back.state).toBe('forwarded');
     expect(back.materials.map((m) => m.status)).toEqual(['supplemented', 'supplemented']);
     expect(decide(back, { action: 'accept' }, gz).kind).toBe('accepted');
-    const accepted = apply(back, decide(back, { action: 'accept' }, gz), GZ);
-    expect(codeOf(() => decide(accepted, { action: 'request-supplement', items: [{ description: 'more' }] }, gz))).toBe('CASE_SUPPLEMENT_ALREADY_REQUESTED');
+    expect(codeOf(() => decide(back, { action: 'request-supplement', items: [{ description: 'more' }] }, gz))).toBe('CASE_SUPPLEMENT_ALREADY_REQUESTED');
+  });
+
+  describe('行政许可法', () => {
+    it('art. 32(4): 补正 only before acceptance (受理); after it the step is illegal', () => {
+      expect(decide(caseIn('forwarded'), COMMANDS['request-supplement'], gz).kind).toBe('supplement-requested');
+      for (const s of ['accepted', 'under-review'] as const) {
+        expect(codeOf(() => decide(caseIn(s), COMMANDS['request-supplement'], gz))).toBe('CASE_ILLEGAL_TRANSITION');
+        expect(availableActions(caseIn(s)).map((a) => a.action)).not.toContain('request-supplement');
+      }
+    });
+
+    it('art. 32(4): the 补正 notice goes out within 5 working days of receipt, not after', () => {
+      const c = caseIn('forwarded');
+      const due = '2026-10-13';
+      expect(decide(c, COMMANDS['request-supplement'], { ...gz, at: '2026-10-13T08:00:00Z', supplementNoticeDueOn: due }).kind).toBe('supplement-requested');
+      expect(codeOf(() => decide(c, COMMANDS['request-supplement'], { ...gz, at: '2026-10-14T08:00:00Z', supplementNoticeDueOn: due }))).toBe('CASE_SUPPLEMENT_WINDOW_CLOSED');
+      expect(availableActions(c, { today: '2026-10-13', supplementNoticeDueOn: due }).map((a) => a.action)).toContain('request-supplement');
+      expect(availableActions(c, { today: '2026-10-14', supplementNoticeDueOn: due }).map((a) => a.action)).not.toContain('request-supplement');
+    });
+
+    it('art. 32: availableActions offers accept only when every required material is there', () => {
+      const missing = caseIn('forwarded', proxyFiling({ missing: ['home'] }));
+      expect(availableActions(missing).map((a) => a.action)).toEqual(['reject', 'request-supplement', 'withdraw']);
+      expect(codeOf(() => decide(missing, COMMANDS.accept, gz))).toBe('CASE_MATERIALS_INCOMPLETE');
+      expect(availableActions(caseIn('forwarded')).map((a) => a.action)).toEqual(['accept', 'reject', 'request-supplement', 'withdraw']);
+    });
+
+    it('art. 42: a supervisor of the administering city extends the time limit once, +10 (+15 joint), with reasons', () => {
+      const gzSupervisor: CaseActor = { role: 'supervisor', id: 'gz-supervisor', city: GZ, hall: 'GZ-TH-01' };
+      const sup = { actor: gzSupervisor, authorCity: GZ, at };
+      const c = caseIn('under-review');
+      const e = extendTimeLimit(c, '需现场核实住所信息', sup);
+      expect(e).toMatchObject({ kind: 'extended', fromState: 'under-review', toState: 'under-review', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: 10, reason: '需现场核实住所信息' } });
+      const after = apply(c, e, GZ);
+      expect(after).toMatchObject({ state: 'under-review', version: 6, extension: { seq: 6, workingDays: 10 } });
+      expect(codeOf(() => extendTimeLimit(after, 'again', sup))).toBe('CASE_ALREADY_EXTENDED');
+      expect(codeOf(() => apply(after, { ...e, seq: 7 }, GZ))).toBe('REPLICA');
+      expect(codeOf(() => extendTimeLimit(c, 'x', gz))).toBe('CASE_NOT_YOUR_DUTY');
+      expect(codeOf(() => extendTimeLimit(c, '  ', sup))).toBe('CASE_REASON_REQUIRED');
+      expect(codeOf(() => extendTimeLimit(caseIn('forwarded'), 'x', sup))).toBe('CASE_ILLEGAL_TRANSITION');
+      expect(codeOf(() => extendTimeLimit(caseIn('decided'), 'x', sup))).toBe('CASE_NOT_HELD_HERE');
+      const joint = caseIn('accepted', { ...proxyFiling(), mode: 'joint' });
+      expect(extendTimeLimit(joint, '联合办理需协调', sup).detail.workingDays).toBe(15);
+      expect(codeOf(() => apply(c, { ...e, detail: { ...e.detail, workingDays: 15 } }, GZ))).toBe('REPLICA');
+    });
+
+    it('好差评 谁办理、谁负责: the administering city answers for a case, the receiving city for its 退件', () => {
+      expect(responsibleCityOf(caseIn('completed'))).toBe(GZ);
+      expect(responsibleCityOf(caseIn('not-accepted'))).toBe(GZ);
+      expect(responsibleCityOf(caseIn('returned'))).toBe(FS);
+    });
+
+    it('art. 45: only the listed procedures stop the clock, each with its expected end in writing', () => {
+      const c = caseIn('under-review');
+      for (const procedure of ['HEARING', 'TENDER', 'AUCTION', 'INSPECTION', 'TESTING', 'QUARANTINE', 'APPRAISAL', 'EXPERT_REVIEW'] as const) {
+        expect(decide(c, { action: 'special-procedure', procedure, expectedEnd: '2026-10-30' }, gz)).toMatchObject({ kind: 'special-procedure-started', detail: { procedure, expectedEnd: '2026-10-30' } });
+      }
+      expect(codeOf(() => decide(c, { action: 'special-procedure', procedure: 'HEARING' } as CaseCommand, gz))).toBe('CASE_REASON_REQUIRED');
+      expect(codeOf(() => decide(c, { action: 'special-procedure', procedure: 'HEARING', expectedEnd: '2026-09-29' }, gz))).toBe('CASE_REASON_REQUIRED');
+    });
   });
 
   it('needs reasons where the law does', () => {
@@ -206,7 +268,7 @@ describe('applying replicated entries', () => {
   it('arrives at the same case by replaying the timeline as by acting', () => {
     const filing = proxyFiling();
     const steps: [CaseAction, CaseActor, string][] = [
-      ['forward', fsClerk, FS], ['accept', gzClerk, GZ], ['request-supplement', gzClerk, GZ], ['supplement', fsResident, FS],
+      ['forward', fsClerk, FS], ['request-supplement', gzClerk, GZ], ['supplement', fsResident, FS], ['accept', gzClerk, GZ],
       ['review', gzClerk, GZ], ['special-procedure', gzClerk, GZ], ['resume', gzClerk, GZ], ['decide', gzClerk, GZ], ['deliver', fsClerk, FS], ['complete', fsClerk, FS],
     ];
     let c = fileCase(CASE_ID, filing, { seq: 1, kind: 'filed', at, actor: fsClerk, fromState: null, toState: 'submitted', reasonCode: 'FILED_AT_WINDOW', detail: { mode: 'proxy', channel: 'window' } });

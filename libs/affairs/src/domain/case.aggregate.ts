@@ -14,6 +14,7 @@ import type {
   SupplementItem,
   SupplementResponse,
 } from '@guangfo/contracts';
+import { toShanghaiDate } from '@guangfo/catalogue';
 import { affairsError } from '../affairs.errors.js';
 
 /**
@@ -67,7 +68,7 @@ export type CaseCommand =
   | { action: 'request-supplement'; items: { materialId?: string | null; description: string }[] }
   | { action: 'supplement'; responses: SupplementResponse[] }
   | { action: 'review' }
-  | { action: 'special-procedure'; procedure: SpecialProcedure; expectedEnd?: string }
+  | { action: 'special-procedure'; procedure: SpecialProcedure; expectedEnd: string }
   | { action: 'resume'; result?: string }
   | { action: 'decide'; outcome: DecisionOutcome; reasonCode?: DenyReason; reason?: string; certificateNo?: string }
   | { action: 'deliver'; method: DeliveryMethod; trackingNumber?: string; carrier?: string }
@@ -86,13 +87,28 @@ export interface CaseAggregate {
   readonly supplement: { readonly seq: number; readonly items: readonly SupplementItem[]; readonly resumeState: CaseState; readonly answeredSeq: number | null } | null;
   readonly decision: { readonly outcome: DecisionOutcome; readonly reasonCode: string; readonly reason?: string; readonly certificateNo?: string; readonly at: string } | null;
   readonly delivery: { readonly method: DeliveryMethod; readonly trackingNumber?: string; readonly carrier?: string; readonly at: string } | null;
+  /** 行政许可法 art. 42: the one extension of the time limit, once granted. */
+  readonly extension?: { readonly seq: number; readonly workingDays: 10 | 15; readonly reason: string; readonly at: string };
 }
+
+/** 行政许可法 art. 42: states in which the time limit may still be extended (accepted, before the decision). */
+export const EXTENDABLE_STATES: readonly CaseState[] = ['accepted', 'under-review', 'special-procedure'];
+/** Art. 42: +10 working days; +15 for unified or joint handling (多地联办). */
+export const extensionDaysOf = (f: Pick<CaseFiling, 'mode'>): 10 | 15 => (f.mode === 'joint' ? 15 : 10);
 
 /** Who is asking, and which city writes the entry (the holder: the node applying the command). */
 export interface CommandContext {
   actor: CaseActor;
   authorCity: string;
   at: string;
+  /** Art. 32(4): the last day (Asia/Shanghai) a 补正 notice may go out; from the working-day calendar. */
+  supplementNoticeDueOn?: string;
+}
+
+/** What the pure aggregate cannot know by itself: today's date and the 补正 window (calendar). */
+export interface ActionContext {
+  today?: string;
+  supplementNoticeDueOn?: string;
 }
 
 /** Which step each action is, from which states, and who performs it. */
@@ -101,7 +117,8 @@ export const TRANSITIONS: { readonly [A in CaseAction]: { readonly kind: CaseEnt
   return: { kind: 'returned', from: ['submitted'], performer: 'receiving' },
   accept: { kind: 'accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
   reject: { kind: 'not-accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
-  'request-supplement': { kind: 'supplement-requested', from: ['submitted', 'forwarded', 'accepted', 'under-review'], performer: 'administering' },
+  // 行政许可法 art. 32(4): 补正 comes before acceptance (受理); after it only art. 45 procedures stop the clock.
+  'request-supplement': { kind: 'supplement-requested', from: ['submitted', 'forwarded'], performer: 'administering' },
   supplement: { kind: 'supplemented', from: ['supplement-requested'], performer: 'applicant' },
   review: { kind: 'review-started', from: ['accepted'], performer: 'administering' },
   'special-procedure': { kind: 'special-procedure-started', from: ['under-review'], performer: 'administering' },
@@ -134,6 +151,12 @@ export const holderOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string | n
   }
 };
 
+/**
+ * 好差评 谁办理、谁负责: the city answerable for a rating, and so the one that remediates a 差评 —
+ * the receiving city for an application it returned at intake (退件), else the administering city.
+ */
+export const responsibleCityOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string => (c.state === 'returned' ? c.filing.receivingCity : c.filing.administeringCity);
+
 export const performerCity = (f: CaseFiling, p: Performer): string => {
   switch (p) {
     case 'receiving': return f.receivingCity;
@@ -151,15 +174,26 @@ export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action
   return action === 'withdraw' || intakeStep === c.filing.requiresIntake;
 };
 
-/** The actions the case allows now, with who performs each (for clients and the queue). */
-export const availableActions = (c: CaseAggregate): { action: CaseAction; performer: Performer; city: string }[] =>
-  CASE_ACTIONS.filter((a) => isAllowedFrom(c, a) && !(a === 'request-supplement' && c.supplement !== null)).map((a) => ({
+/**
+ * The actions that would succeed now, with who performs each (for clients and the queue): no
+ * `accept` while required materials are missing (art. 32: 补正 first), no 补正 notice after the
+ * 5-working-day window (art. 32(4)) or a second one (一次性告知).
+ */
+export const availableActions = (c: CaseAggregate, ctx: ActionContext = {}): { action: CaseAction; performer: Performer; city: string }[] =>
+  CASE_ACTIONS.filter((a) => {
+    if (!isAllowedFrom(c, a)) return false;
+    if (a === 'request-supplement') return c.supplement === null && !supplementWindowClosed(ctx.today, ctx.supplementNoticeDueOn);
+    if (a === 'accept') return missingRequired(c.materials).length === 0;
+    return true;
+  }).map((a) => ({
     action: a,
     performer: TRANSITIONS[a].performer,
     city: performerCity(c.filing, TRANSITIONS[a].performer),
   }));
 
 export const statusOf = (c: CaseAggregate): CaseStatus => ({ state: c.state, version: c.version, holder: holderOf(c), outcome: c.outcome });
+
+const supplementWindowClosed = (today: string | undefined, dueOn: string | undefined): boolean => today !== undefined && dueOn !== undefined && today > dueOn;
 
 const missingRequired = (materials: readonly CaseMaterial[]): string[] =>
   materials.filter((m) => m.required && m.evidence.kind === 'missing').map((m) => m.materialId);
@@ -214,6 +248,9 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
       return { ...head, kind: 'not-accepted', toState: 'not-accepted', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
     case 'request-supplement': {
       if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)`);
+      if (supplementWindowClosed(toShanghaiDate(ctx.at), ctx.supplementNoticeDueOn)) {
+        throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`, { supplementNoticeDueOn: ctx.supplementNoticeDueOn });
+      }
       return { ...head, kind: 'supplement-requested', toState: 'supplement-requested', reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } };
     }
     case 'supplement':
@@ -222,6 +259,9 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
     case 'review':
       return { ...head, kind: 'review-started', toState: 'under-review', reasonCode: 'REVIEW_STARTED', detail: {} };
     case 'special-procedure':
+      if (!cmd.expectedEnd || cmd.expectedEnd < toShanghaiDate(ctx.at)) {
+        throw affairsError('CASE_REASON_REQUIRED', '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)', { field: 'expectedEnd' });
+      }
       return { ...head, kind: 'special-procedure-started', toState: 'special-procedure', reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) };
     case 'resume':
       return { ...head, kind: 'special-procedure-ended', toState: 'under-review', reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) };
@@ -263,6 +303,31 @@ export const refuseWithdrawal = (c: CaseAggregate, requestId: string, ctx: Comma
     reasonCode: c.state === 'decided' || c.state === 'delivered' || c.state === 'completed' ? 'ALREADY_DECIDED' : 'ALREADY_CLOSED',
     detail: { requestId, reason: `the case was ${c.state} when the request arrived` },
   };
+};
+
+/**
+ * The holder's note that a due date moved because the calendar changed (a State Council notice
+ * was loaded for a year counted provisionally): an entry that changes nothing else, so both
+ * cities and the applicant see why the date moved.
+ */
+export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'deadline-recomputed'>['detail'], ctx: CommandContext): CaseEntryOf<'deadline-recomputed'> => {
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', 'only the holder records a recomputed deadline');
+  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'deadline-recomputed', reasonCode: 'CALENDAR_NOTICE_LOADED', detail };
+};
+
+/**
+ * 行政许可法 art. 42: the administering city's supervisor (本行政机关负责人) extends the time limit
+ * once, by 10 working days (15 for joint handling), with reasons the applicant sees in the timeline.
+ */
+export const extendTimeLimit = (c: CaseAggregate, reason: string, ctx: CommandContext): CaseEntryOf<'extended'> => {
+  if (ctx.actor.role !== 'supervisor' || ctx.actor.city !== c.filing.administeringCity) {
+    throw affairsError('CASE_NOT_YOUR_DUTY', 'art. 42: an extension is approved by a supervisor of the administering city', { action: 'extend', city: c.filing.administeringCity });
+  }
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', `city ${holderOf(c) ?? '(none)'} holds the case`, { holder: holderOf(c) });
+  if (!EXTENDABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', `cannot extend the time limit of a case that is ${c.state} (only after acceptance, before the decision)`, { state: c.state, action: 'extend' });
+  if (c.extension) throw affairsError('CASE_ALREADY_EXTENDED', `art. 42 allows one extension; it was granted at entry ${c.extension.seq}`);
+  if (!reason.trim()) throw affairsError('CASE_REASON_REQUIRED', 'art. 42: the reasons for the extension are told to the applicant');
+  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'extended', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: extensionDaysOf(c.filing), reason } };
 };
 
 const deliveryReason = (m: DeliveryMethod): string => {
@@ -333,6 +398,8 @@ export class CaseReplicaError extends Error {
 /** The state an entry of `kind` leads to from the case as it is (null: the kind is not possible). */
 const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
   if (e.kind === 'withdrawal-refused') return WITHDRAWABLE_STATES.includes(c.state) ? null : c.state;
+  if (e.kind === 'deadline-recomputed') return holderOf(c) === null ? null : c.state;
+  if (e.kind === 'extended') return EXTENDABLE_STATES.includes(c.state) && !c.extension && e.detail.workingDays === extensionDaysOf(c.filing) ? c.state : null;
   if (e.kind === 'filed') return null;
   const action = (Object.keys(TRANSITIONS) as CaseAction[]).find((a) => TRANSITIONS[a].kind === e.kind)!;
   if (!isAllowedFrom(c, action)) return null;
@@ -378,6 +445,8 @@ export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseA
       return { ...next, supplement: { ...c.supplement!, answeredSeq: e.seq }, materials: supplied(c, e.detail.responses) };
     case 'decided':
       return { ...next, outcome: e.detail.outcome, decision: { outcome: e.detail.outcome, reasonCode: e.reasonCode, ...opt({ reason: e.detail.reason, certificateNo: e.detail.certificateNo }), at: e.at } };
+    case 'extended':
+      return { ...next, extension: { seq: e.seq, workingDays: e.detail.workingDays, reason: e.detail.reason, at: e.at } };
     case 'delivered':
       return { ...next, delivery: { method: e.detail.method, ...opt({ trackingNumber: e.detail.trackingNumber, carrier: e.detail.carrier }), at: e.at } };
     case 'filed':
@@ -391,6 +460,7 @@ export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseA
     case 'completed':
     case 'withdrawn':
     case 'withdrawal-refused':
+    case 'deadline-recomputed':
       return next;
   }
 };

@@ -59,13 +59,13 @@ export class SupplementDto {
 }
 
 export class SpecialProcedureDto extends ClerkStepDto {
-  @ApiProperty({ enum: SPECIAL_PROCEDURES, example: 'HEARING', description: '听证 / 检验检测 / 鉴定 / 专家评审 / 现场核查: the clock stops' })
+  @ApiProperty({ enum: SPECIAL_PROCEDURES, example: 'HEARING', description: '行政许可法 art. 45: 听证 / 招标 / 拍卖 / 检验 / 检测 / 检疫 / 鉴定 / 专家评审 only; the clock stops' })
   @IsIn(SPECIAL_PROCEDURES)
   procedure: SpecialProcedure;
 
-  @ApiPropertyOptional({ example: '2026-10-16' })
-  @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  expectedEnd?: string;
+  @ApiProperty({ example: '2026-10-16', description: 'Art. 45: the expected end, told to the applicant in writing (required, not before today)' })
+  @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  expectedEnd: string;
 }
 
 export class ResumeDto extends ClerkStepDto {
@@ -136,4 +136,11 @@ export class ResolveRemediationDto {
   @ApiProperty({ example: '已回访申请人并说明延误原因，优化预约流程', maxLength: 2000 })
   @IsString() @MinLength(1) @MaxLength(2000)
   resolution: string;
+}
+
+/** 行政许可法 art. 42: the extension's reasons, shown to the applicant in the timeline. */
+export class ExtendDto extends ClerkStepDto {
+  @ApiProperty({ example: '需现场核实多处住所信息，经本机关负责人批准延长十个工作日', minLength: 1, maxLength: 2000 })
+  @IsString() @MinLength(1) @MaxLength(2000)
+  reason: string;
 }

@@ -4,9 +4,17 @@ import { CASE_MODES, CASE_STATES } from '@guangfo/contracts';
 /** OpenAPI shapes of the case views (see case.views.ts for the types). */
 export class CaseDeadlineDto {
   @ApiProperty({ enum: ['decision', 'delivery', 'closed'], example: 'decision' }) stage: string;
-  @ApiProperty({ example: '2026-09-30', description: 'Day the application was received (not counted)' }) startDate: string;
+  @ApiProperty({ example: '2026-09-30', description: 'Day the clock runs from (not counted): acceptance (行政许可法 art. 42), or until then the projection\'s start' }) startDate: string;
+  @ApiProperty({
+    nullable: true,
+    example: { receivedOn: '2026-09-30', supplementNoticeDueOn: '2026-10-13', acceptedOn: '2026-09-30', deemed: true },
+    description: 'Art. 32(4): receipt, the last day for a 补正 notice (5 working days), and acceptance (deemed from receipt when no timely notice)',
+  })
+  acceptance: { receivedOn: string; supplementNoticeDueOn: string; acceptedOn: string | null; deemed: boolean } | null;
+  @ApiProperty({ example: true, description: 'False until accepted (or deemed accepted): the due dates are a projection' }) clockStarted: boolean;
   @ApiProperty({ example: 10 }) committedWorkingDays: number;
-  @ApiProperty({ type: Number, example: 20, nullable: true }) legalWorkingDays: number | null;
+  @ApiProperty({ type: Number, example: 20, nullable: true, description: 'Statutory limit (法定时限): the item\'s, 45 for joint handling (行政许可法 art. 42)' }) legalWorkingDays: number | null;
+  @ApiProperty({ type: Number, example: 0, description: 'Art. 42: working days added by the one extension (10, or 15 for joint handling)' }) extensionWorkingDays: number;
   @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' }) decisionDueDate: string | null;
   @ApiProperty({ type: String, example: '2026-11-03', nullable: true, description: 'Decision due under the statutory limit (法定时限)' }) legalDueDate: string | null;
   @ApiProperty({ example: null, nullable: true, description: 'Delivery due (10 working days after the decision)' }) deliveryDueDate: string | null;
@@ -18,6 +26,8 @@ export class CaseDeadlineDto {
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ example: false, description: '≤ 3 working days left' }) nearDue: boolean;
   @ApiProperty({ example: true }) calendarCovered: boolean;
+  @ApiProperty({ example: false, description: 'Counted across a year without a State Council notice (statutory holidays only); recomputed when the notice is loaded' }) provisional: boolean;
+  @ApiProperty({ type: [Number], example: [] }) provisionalYears: number[];
 }
 
 export class AvailableActionDto {
@@ -120,6 +130,7 @@ export class RemediationDto {
   @ApiProperty({ type: String, nullable: true, example: '等待时间较长' }) comment: string | null;
   @ApiProperty() openedAt: string;
   @ApiProperty({ type: String, nullable: true, example: '2026-10-21' }) dueDate: string | null;
+  @ApiProperty({ type: Boolean, example: false, description: 'Counted across a year without a State Council notice; recounted when it is loaded' }) provisional: boolean;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ enum: ['open', 'closed'] }) status: string;
   @ApiProperty({ nullable: true }) closedAt: string | null;
@@ -129,4 +140,27 @@ export class RemediationDto {
 
 export class RemediationPageDto {
   @ApiProperty({ type: [RemediationDto] }) items: RemediationDto[];
+}
+
+export class CalendarIdentityDto {
+  @ApiProperty({ example: '2025+2026+2027' }) version: string;
+  @ApiProperty({ description: 'SHA-256 of the canonical JSON of the official years' }) hash: string;
+}
+
+export class DeadlineRecomputedDto {
+  @ApiProperty() caseId: string;
+  @ApiProperty({ nullable: true, example: '2027-01-13' }) previousDueDate: string | null;
+  @ApiProperty({ nullable: true, example: '2027-01-14' }) dueDate: string | null;
+}
+
+export class CalendarRecomputeDto {
+  @ApiProperty({ type: [DeadlineRecomputedDto], description: 'Cases held here whose due date moved' }) cases: DeadlineRecomputedDto[];
+  @ApiProperty({ example: 0, description: 'Open remediations whose due date moved' }) remediations: number;
+}
+
+export class CalendarYearLoadedDto {
+  @ApiProperty({ example: 2027 }) year: number;
+  @ApiProperty({ enum: ['official', 'provisional'], nullable: true, example: 'provisional' }) previous: string | null;
+  @ApiProperty({ type: CalendarIdentityDto }) identity: CalendarIdentityDto;
+  @ApiProperty({ type: CalendarRecomputeDto }) recomputed: CalendarRecomputeDto;
 }

@@ -8,6 +8,13 @@ export const nodeAnnouncedSchema = z.object({
     version: z.string().min(1).max(64),
     hash: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+  /** The working-day calendar (official years and hash); absent from nodes older than the calendar seed files. */
+  calendar: z
+    .object({
+      version: z.string().min(1).max(200),
+      hash: z.string().regex(/^[0-9a-f]{64}$/),
+    })
+    .optional(),
   announcedAt: z.iso.datetime(),
   domains: z.array(z.string().min(1).max(40)).max(20),
 });
@@ -18,11 +25,12 @@ export const NodeAnnouncedV1 = defineEvent<NodeAnnounced>({
   type: 'gov.guangfo.platform.node-announced.v1',
   audience: 'broadcast',
   schema: nodeAnnouncedSchema,
-  summary: 'A city node announces its software version, catalogue version and clock.',
+  summary: 'A city node announces its software version, catalogue version, working-day calendar and clock.',
   example: {
     cityCode: '440100',
     nodeVersion: '0.1.0',
     catalogue: { version: '2026.1', hash: 'a'.repeat(64) },
+    calendar: { version: '2025+2026', hash: 'b'.repeat(64) },
     announcedAt: '2026-11-27T08:00:00.000Z',
     domains: ['platform', 'catalogue'],
   },

@@ -12,6 +12,8 @@ export interface PeerAnnouncementView {
   cityCode: string;
   nodeVersion: string;
   catalogue: { version: string; hash: string };
+  /** Null when the peer's node does not announce its calendar. */
+  calendar: { version: string; hash: string } | null;
   announcedAt: string;
   receivedAt: string;
   eventId: string;
@@ -62,6 +64,7 @@ export class AnnouncementService implements OnApplicationBootstrap, OnApplicatio
           cityCode: this.config.cityCode,
           nodeVersion: this.config.nodeVersion,
           catalogue: this.identity.catalogue(),
+          calendar: this.identity.calendar(),
           announcedAt: new Date().toISOString(),
           domains: this.identity.domains,
         },
@@ -74,23 +77,24 @@ export class AnnouncementService implements OnApplicationBootstrap, OnApplicatio
   private async record(event: ReceivedEvent<NodeAnnounced>, em: EntityManager): Promise<void> {
     if (event.data.cityCode !== event.fromCity) throw new Error(`announcement for ${event.data.cityCode} signed by ${event.fromCity}`);
     await em.query(
-      `INSERT INTO platform.peer_announcement (event_id, city_code, node_version, catalogue_version, catalogue_hash, announced_at, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [event.id, event.data.cityCode, event.data.nodeVersion, event.data.catalogue.version, event.data.catalogue.hash, event.data.announcedAt, event.correlationid ?? null],
+      `INSERT INTO platform.peer_announcement (event_id, city_code, node_version, catalogue_version, catalogue_hash, calendar_version, calendar_hash, announced_at, correlation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [event.id, event.data.cityCode, event.data.nodeVersion, event.data.catalogue.version, event.data.catalogue.hash, event.data.calendar?.version ?? null, event.data.calendar?.hash ?? null, event.data.announcedAt, event.correlationid ?? null],
     );
   }
 
   async peers(): Promise<PeerAnnouncementView[]> {
     const rows = (await this.dataSource.query(`
-      SELECT DISTINCT ON (city_code) city_code, node_version, catalogue_version, catalogue_hash, announced_at, received_at, event_id,
+      SELECT DISTINCT ON (city_code) city_code, node_version, catalogue_version, catalogue_hash, calendar_version, calendar_hash, announced_at, received_at, event_id,
              count(*) OVER (PARTITION BY city_code)::int AS received
         FROM platform.peer_announcement ORDER BY city_code, id DESC`)) as {
-      city_code: string; node_version: string; catalogue_version: string; catalogue_hash: string; announced_at: Date; received_at: Date; event_id: string; received: number;
+      city_code: string; node_version: string; catalogue_version: string; catalogue_hash: string; calendar_version: string | null; calendar_hash: string | null; announced_at: Date; received_at: Date; event_id: string; received: number;
     }[];
     return rows.map((r) => ({
       cityCode: r.city_code,
       nodeVersion: r.node_version,
       catalogue: { version: r.catalogue_version, hash: r.catalogue_hash },
+      calendar: r.calendar_version && r.calendar_hash ? { version: r.calendar_version, hash: r.calendar_hash } : null,
       announcedAt: r.announced_at.toISOString(),
       receivedAt: r.received_at.toISOString(),
       eventId: r.event_id,

@@ -6,6 +6,8 @@ import { NODE_IDENTITY, type NodeIdentity } from './node-identity.js';
 export interface CitiesView {
   self: string;
   catalogue: { version: string; hash: string };
+  /** The working-day calendar this node counts deadlines on. */
+  calendar: { version: string; hash: string };
   cities: {
     code: string;
     nameZh: string;
@@ -16,6 +18,8 @@ export interface CitiesView {
     lastAnnouncement: PeerAnnouncementView | null;
     /** Whether this city runs the same catalogue as this node (null until it has announced). */
     catalogueAgrees: boolean | null;
+    /** Whether this city counts on the same calendar (same notices loaded); null until it has announced one. */
+    calendarAgrees: boolean | null;
   }[];
 }
 
@@ -30,9 +34,11 @@ export class CitiesService {
   async view(self: string): Promise<CitiesView> {
     const peers = new Map((await this.announcements.peers()).map((p) => [p.cityCode, p]));
     const mine = this.identity.catalogue();
+    const calendar = this.identity.calendar();
     return {
       self,
       catalogue: mine,
+      calendar,
       cities: this.registry.all().map((c) => {
         const last = peers.get(c.code) ?? null;
         return {
@@ -44,6 +50,7 @@ export class CitiesService {
           signingKeys: c.signingKeys.map(({ keyId, alg, status, publicKey }) => ({ keyId, alg, status, publicKey })),
           lastAnnouncement: last,
           catalogueAgrees: c.code === self ? true : last ? last.catalogue.hash === mine.hash : null,
+          calendarAgrees: c.code === self ? true : last?.calendar ? last.calendar.hash === calendar.hash : null,
         };
       }),
     };

@@ -31,6 +31,8 @@ export interface NodeConfig {
   readonly identity: { readonly issuer: string; readonly publicKeyPem: string };
   readonly registryFile: string;
   readonly catalogueDir: string;
+  /** Directory of the working-day calendar's year files (`<year>.yaml`, one State Council notice each). */
+  readonly calendarDir: string;
   /** Sandbox mode: demo secrets and the demo token endpoint are accepted only here. */
   readonly sandbox: boolean;
   readonly migrateOnStart: boolean;
@@ -76,6 +78,7 @@ export const cityNodeEnvSchema = z.object({
   JWT_ISSUER: z.string().min(1, 'must name the identity provider that issues tokens'),
   CITY_REGISTRY_FILE: z.string().default('seeds/cities.yaml'),
   CATALOGUE_DIR: z.string().default('seeds/catalogue'),
+  CALENDAR_DIR: z.string().default('seeds/calendar'),
   DB_MIGRATE_ON_START: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ANNOUNCE_INTERVAL_SECONDS: int(300, 1, 86400),
@@ -153,6 +156,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     identity: { issuer: e.JWT_ISSUER, publicKeyPem: e.JWT_PUBLIC_KEY },
     registryFile: resolve(e.CITY_REGISTRY_FILE),
     catalogueDir: resolve(e.CATALOGUE_DIR),
+    calendarDir: resolve(e.CALENDAR_DIR),
     sandbox: false,
     migrateOnStart: e.DB_MIGRATE_ON_START,
     logLevel: e.LOG_LEVEL,

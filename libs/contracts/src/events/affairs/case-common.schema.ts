@@ -29,7 +29,12 @@ export const CASE_CHANNELS = ['window', 'online', 'self-service'] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
 
 /** 特别程序 that stop the clock (行政许可法 art. 45): 听证, 检验检测, 鉴定, 专家评审, 现场核查. */
-export const SPECIAL_PROCEDURES = ['HEARING', 'TESTING', 'APPRAISAL', 'EXPERT_REVIEW', 'ON_SITE_INSPECTION'] as const;
+/**
+ * 行政许可法 art. 45: the only procedures whose time is not counted in the limit — 听证 (HEARING),
+ * 招标 (TENDER), 拍卖 (AUCTION), 检验 (INSPECTION), 检测 (TESTING), 检疫 (QUARANTINE), 鉴定
+ * (APPRAISAL), 专家评审 (EXPERT_REVIEW); the applicant is told in writing how long it will take.
+ */
+export const SPECIAL_PROCEDURES = ['HEARING', 'TENDER', 'AUCTION', 'INSPECTION', 'TESTING', 'QUARANTINE', 'APPRAISAL', 'EXPERT_REVIEW'] as const;
 export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
 
 export const DELIVERY_METHODS = ['window-pickup', 'mail', 'electronic'] as const;
@@ -153,13 +158,27 @@ export const CASE_ENTRY_SCHEMAS = {
   'supplement-requested': entry('supplement-requested', z.object({ items: z.array(supplementItemSchema).min(1).max(50), resumeState: caseStateSchema })),
   supplemented: entry('supplemented', z.object({ responses: z.array(supplementResponseSchema).min(1).max(50) })),
   'review-started': entry('review-started', z.object({})),
-  'special-procedure-started': entry('special-procedure-started', z.object({ procedure: z.enum(SPECIAL_PROCEDURES), expectedEnd: civilDate.optional() })),
+  'special-procedure-started': entry('special-procedure-started', z.object({ procedure: z.enum(SPECIAL_PROCEDURES), expectedEnd: civilDate })),
   'special-procedure-ended': entry('special-procedure-ended', z.object({ result: text.optional() })),
   decided: entry('decided', z.object({ outcome: z.enum(DECISION_OUTCOMES), reason: text.optional(), certificateNo: z.string().min(1).max(64).optional() })),
   delivered: entry('delivered', z.object({ method: z.enum(DELIVERY_METHODS), trackingNumber: z.string().min(1).max(64).optional(), carrier: z.string().min(1).max(64).optional() })),
   completed: entry('completed', z.object({})),
   withdrawn: entry('withdrawn', z.object({ requestId: z.uuid().optional(), reason: text.optional() })),
   'withdrawal-refused': entry('withdrawal-refused', z.object({ requestId: z.uuid(), reason: text })),
+  /** 行政许可法 art. 42: the time limit extended once, with the agency head's approval, reasons told to the applicant. */
+  extended: entry('extended', z.object({ workingDays: z.union([z.literal(10), z.literal(15)]), reason: text })),
+  'deadline-recomputed': entry(
+    'deadline-recomputed',
+    z.object({
+      previousDueDate: civilDate.nullable(),
+      dueDate: civilDate.nullable(),
+      /** The calendar the new due date was counted on (version = its official years). */
+      calendar: z.object({ version: z.string().min(1).max(200), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+      /** Years still counted provisionally (no State Council notice yet). */
+      provisionalYears: z.array(z.number().int().min(2000).max(2100)).max(20),
+      reason: text,
+    }),
+  ),
 } as const;
 
 export type CaseEntryKind = keyof typeof CASE_ENTRY_SCHEMAS;
@@ -182,6 +201,8 @@ export const caseEntrySchema = z.discriminatedUnion('kind', [
   CASE_ENTRY_SCHEMAS.completed,
   CASE_ENTRY_SCHEMAS.withdrawn,
   CASE_ENTRY_SCHEMAS['withdrawal-refused'],
+  CASE_ENTRY_SCHEMAS.extended,
+  CASE_ENTRY_SCHEMAS['deadline-recomputed'],
 ]);
 /** One timeline entry: who did what, when, why (reason code), and the state it led to. */
 export type CaseEntry = z.infer<typeof caseEntrySchema>;

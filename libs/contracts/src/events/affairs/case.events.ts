@@ -55,6 +55,16 @@ const EXAMPLES: { [K in CaseEntryKind]: Omit<CaseEntryOf<K>, 'seq' | 'at' | 'kin
     detail: { requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', reason: 'the case was decided before the request arrived' },
     status: { state: 'decided', holder: '440600', outcome: 'approved' },
   },
+  extended: {
+    actor: { role: 'supervisor', id: 'gz-supervisor', city: '440100', hall: 'GZ-TH-01' }, fromState: 'under-review', toState: 'under-review', reasonCode: 'EXTENSION_APPROVED',
+    detail: { workingDays: 10, reason: '需现场核实多处住所信息，经本机关负责人批准延长十个工作日' },
+    status: { state: 'under-review', holder: '440100', outcome: null },
+  },
+  'deadline-recomputed': {
+    actor: { role: 'system', id: 'affairs', city: '440100' }, fromState: 'under-review', toState: 'under-review', reasonCode: 'CALENDAR_NOTICE_LOADED',
+    detail: { previousDueDate: '2027-01-13', dueDate: '2027-01-14', calendar: { version: '2025+2026+2027', hash: 'c'.repeat(64) }, provisionalYears: [], reason: '国务院办公厅关于2027年部分节假日安排的通知 loaded: 2027 is no longer provisional' },
+    status: { state: 'under-review', holder: '440100', outcome: null },
+  },
 };
 
 const SUMMARIES: Record<CaseEntryKind, string> = {
@@ -73,6 +83,8 @@ const SUMMARIES: Record<CaseEntryKind, string> = {
   completed: 'The case was closed (办结).',
   withdrawn: 'The applicant withdrew the application (撤回) before the decision.',
   'withdrawal-refused': 'A withdrawal request arrived after the decision and was refused; the state is unchanged.',
+  extended: '行政许可法 art. 42: the administering city\'s supervisor (负责人) extended the time limit once, +10 working days (+15 for joint handling), with the reasons shown to the applicant; the state is unchanged.',
+  'deadline-recomputed': 'The holder recounted the due date on a newly loaded holiday notice (a year that was provisional); the state is unchanged.',
 };
 
 export const caseTransitionSchemaOf = <K extends CaseEntryKind>(kind: K) =>

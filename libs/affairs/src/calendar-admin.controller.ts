@@ -1,0 +1,52 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseIntPipe, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type CalendarYearLoaded, catalogueHttpError, officialYearOf, parseCalendarYear, type WorkingDayCalendar } from '@guangfo/catalogue';
+import { Access, actorOf, AuditService, CurrentPrincipal, type Principal } from '@guangfo/platform';
+import { AFFAIRS_CALENDAR } from './affairs.tokens.js';
+import { type DeadlineRecomputeResult, DeadlineRecomputeService } from './deadline-recompute.service.js';
+import { CalendarYearLoadedDto } from './dto/case-view.dto.js';
+
+/**
+ * Loading a State Council holiday notice (operator action): the body is the year file (same schema
+ * as `seeds/calendar/<year>.yaml`). The calendar counts on it at once; the due dates of open cases
+ * this city holds and of open remediations are recounted before the answer. Save the same file
+ * under CALENDAR_DIR so a restart keeps it, and load it on every city's node.
+ */
+@ApiTags('cases')
+@Controller('calendar')
+export class CalendarAdminController {
+  constructor(
+    @Inject(AFFAIRS_CALENDAR) private readonly calendar: WorkingDayCalendar,
+    private readonly recompute: DeadlineRecomputeService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Put('years/:year')
+  @HttpCode(200)
+  @Access({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Load the State Council holiday notice of a year',
+    description: 'Replaces the provisional (or previous) arrangement of the year. Each open case whose due date moves gets a deadline-recomputed timeline entry (sent to the other city); open remediations are recounted.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['year', 'notice', 'festivals'],
+      example: { year: 2027, notice: { title: '国务院办公厅关于2027年部分节假日安排的通知', date: '2026-11-01' }, festivals: [{ name: '元旦', holidays: ['2027-01-01'], workdays: [] }] },
+    },
+  })
+  @ApiOkResponse({ type: CalendarYearLoadedDto })
+  @ApiBadRequestResponse({ description: 'Invalid arrangement (problem+json, code CATALOGUE_CALENDAR_INVALID, with field errors)' })
+  async load(@CurrentPrincipal() p: Principal, @Param('year', new ParseIntPipe()) year: number, @Body() body: unknown): Promise<CalendarYearLoaded & { recomputed: DeadlineRecomputeResult }> {
+    const { value, issues } = parseCalendarYear(body, 'body');
+    if (!value) {
+      const fields = issues.map((i) => ({ field: i.field ?? '(body)', rule: 'calendarYear', message: i.message }));
+      throw catalogueHttpError('CATALOGUE_CALENDAR_INVALID', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+    }
+    if (value.year !== year) throw catalogueHttpError('CATALOGUE_CALENDAR_INVALID', `the body is for ${value.year}, the path for ${year}`, [{ field: 'year', rule: 'matchesPath', message: `must be ${year}` }]);
+    const change = this.calendar.load(year, officialYearOf(value));
+    await this.audit.record({ actor: actorOf(p), action: 'calendar.year-loaded', resource: `calendar:${year}`, outcome: 'success', detail: { previous: change.previous, version: change.identity.version, hash: change.identity.hash, notice: value.notice.title } });
+    const recomputed = await this.recompute.recompute(`${value.notice.title} loaded (${year} was ${change.previous ?? 'not counted'}; calendar ${change.identity.version}): due dates recounted`);
+    return { ...change, recomputed };
+  }
+}
