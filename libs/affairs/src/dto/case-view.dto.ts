@@ -118,7 +118,7 @@ export class CaseDetailDto extends CaseSummaryDto {
 
 export class CasePageDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
-  @ApiProperty({ nullable: true, example: null, description: 'Opaque; pass as cursor for the next page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Opaque; pass as cursor for the next page' }) nextCursor: string | null;
 }
 
 export class RemediationDto {
@@ -133,9 +133,9 @@ export class RemediationDto {
   @ApiProperty({ type: Boolean, example: false, description: 'Counted across a year without a State Council notice; recounted when it is loaded' }) provisional: boolean;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ enum: ['open', 'closed'] }) status: string;
-  @ApiProperty({ nullable: true }) closedAt: string | null;
-  @ApiProperty({ nullable: true }) closedBy: string | null;
-  @ApiProperty({ nullable: true }) resolution: string | null;
+  @ApiProperty({ type: String, nullable: true }) closedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) closedBy: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolution: string | null;
 }
 
 export class RemediationPageDto {
@@ -148,9 +148,9 @@ export class CalendarIdentityDto {
 }
 
 export class DeadlineRecomputedDto {
-  @ApiProperty() caseId: string;
-  @ApiProperty({ nullable: true, example: '2027-01-13' }) previousDueDate: string | null;
-  @ApiProperty({ nullable: true, example: '2027-01-14' }) dueDate: string | null;
+  @ApiProperty({ type: String, format: 'uuid' }) caseId: string;
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-13' }) previousDueDate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-14' }) dueDate: string | null;
 }
 
 export class CalendarRecomputeDto {
