@@ -39,6 +39,8 @@ const RESIDENT_IDENTITY: Record<string, { idNumber: string; name: string; assura
   '440600': { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' },
 };
 
+const DEMO_HALL: Record<string, string> = { '440100': 'GZ-TH-01', '440600': 'FS-CC-01' };
+
 export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<KafkaCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-it-'));
   const procs = new Map<string, ChildProcess>();
@@ -158,7 +160,14 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
       await producer.send({ topic, acks: -1, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
     },
     // Residents get the real-name-verified identity of their city's demo resident (seeds/demo/users.yaml).
-    token: (city, role) => tokenWith(city, { sub: `${city}-${role}`, role, ...(role === 'resident' && RESIDENT_IDENTITY[city] ? { idv: RESIDENT_IDENTITY[city] } : {}) }),
+    // Clerks and supervisors work at their city's demo hall (which acts for an issuing body).
+    token: (city, role) =>
+      tokenWith(city, {
+        sub: `${city}-${role}`,
+        role,
+        ...(role === 'resident' && RESIDENT_IDENTITY[city] ? { idv: RESIDENT_IDENTITY[city] } : {}),
+        ...((role === 'clerk' || role === 'supervisor') && DEMO_HALL[city] ? { hall: DEMO_HALL[city] } : {}),
+      }),
     tokenWith,
     close: async () => {
       for (const city of [...procs.keys()]) await stopNode(city);
