@@ -22,7 +22,7 @@ function errorOf(fn: () => unknown): { status: number; code: string } {
 describe('CatalogueService', () => {
   it('announces its version with per-item hashes, comparable with a peer', () => {
     const mine = service.versionInfo();
-    expect(Object.keys(mine.items!)).toHaveLength(37);
+    expect(Object.keys(mine.items!)).toHaveLength(40);
     expect(compareCatalogueVersions(mine, service.versionInfo('2025.1')).relation).toBe('a-newer');
     expect(service.version()).toEqual({ version: '2026.1', hash: mine.hash, effectiveFrom: '2026-01-01' });
   });
