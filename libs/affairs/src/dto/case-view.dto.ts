@@ -149,8 +149,8 @@ export class CalendarIdentityDto {
 
 export class DeadlineRecomputedDto {
   @ApiProperty() caseId: string;
-  @ApiProperty({ nullable: true, example: '2027-01-13' }) previousDueDate: string | null;
-  @ApiProperty({ nullable: true, example: '2027-01-14' }) dueDate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-13' }) previousDueDate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2027-01-14' }) dueDate: string | null;
 }
 
 export class CalendarRecomputeDto {
