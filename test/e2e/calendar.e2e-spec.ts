@@ -84,6 +84,11 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
     expect(gz).toMatchObject({ holderCity: GZ, deadline: { dueDate: '2027-01-13', provisional: true } });
     const queue = await get(GZ, 'gz-clerk', '/cases?limit=100');
     expect(queue.body.items.find((i: { id: string }) => i.id === caseId).deadline).toMatchObject({ provisional: true });
+    // Supervisors list the cases whose deadline is provisional; an official-only case is not among them.
+    const provisional = (await get(GZ, 'gz-clerk', '/cases?due=provisional&limit=100')).body.items as { id: string; deadline: { provisional: boolean } }[];
+    expect(provisional.map((i) => i.id)).toContain(caseId);
+    expect(provisional.every((i) => i.deadline.provisional)).toBe(true);
+    expect(queue.body.items.filter((i: { deadline: { provisional: boolean } }) => !i.deadline.provisional).every((i: { id: string }) => !provisional.some((p) => p.id === i.id))).toBe(true);
   });
 
   it('refuses an invalid notice with problem+json and field errors, and non-admins', async () => {
@@ -109,6 +114,7 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
     expect(loaded.body.recomputed.cases).toEqual([{ caseId, previousDueDate: '2027-01-13', dueDate: '2027-01-14' }]);
     const gz = (await get(GZ, 'gz-clerk', `/cases/${caseId}`)).body;
     expect(gz.deadline).toMatchObject({ dueDate: '2027-01-14', provisional: false, provisionalYears: [] });
+    expect(((await get(GZ, 'gz-clerk', '/cases?due=provisional&limit=100')).body.items as { id: string }[]).map((i) => i.id)).not.toContain(caseId);
     const last = gz.timeline[gz.timeline.length - 1];
     expect(last).toMatchObject({
       kind: 'deadline-recomputed',

@@ -307,7 +307,7 @@ export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   expect(fsView.timeline[2]).toMatchObject({ kind: 'not-accepted', reasonCode: 'NOT_ELIGIBLE', detail: { reason: '申请人在广州无合法稳定住所' } });
   expectProblem(await gzClerk.step(id, 'accept', {}, 3), 409, 'CASE_ILLEGAL_TRANSITION');
 
-  // 差评 → a remediation due in 15 working days, for the responsible city's supervisors.
+  // 差评 → a remediation due after the responsible city's period (15 working days in the 2026.1 catalogue), for its supervisors.
   ok(await resident.post(`/cases/${id}/evaluate`, { rating: 2, comment: '不予受理的理由没有提前告知' }));
   // 谁办理、谁负责: Guangzhou refused to accept, so only Guangzhou remediates.
   const gzSupervisor = await as(w, PEOPLE.gzSupervisor);

@@ -7,7 +7,6 @@ import type { CaseAggregate } from './domain/case.aggregate.js';
 import { type CaseDeadline, computeCaseDeadline, SUPPLEMENT_NOTICE_WORKING_DAYS } from './domain/case-deadline.js';
 
 export const NEAR_DUE_WORKING_DAYS = 3;
-export const REMEDIATION_WORKING_DAYS = 15;
 
 /** Deadlines of cases on the official calendar, "now" from the injectable clock. */
 @Injectable()

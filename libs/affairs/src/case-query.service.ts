@@ -111,7 +111,13 @@ export class CaseQueryService {
     if (q.due) {
       const today = this.deadlines.today();
       if (q.due === 'overdue' || q.due === 'near') add((n) => `NOT (state = ANY(${n}::text[]))`, PAUSED_STATES);
-      if (q.due === 'overdue') add((n) => `due_date < ${n}::date`, today);
+      if (q.due === 'provisional') {
+        // Counted across a year without a State Council notice: some year from filing to the due date is not official.
+        add(
+          (n) => `due_date IS NOT NULL AND EXISTS (SELECT 1 FROM generate_series(EXTRACT(YEAR FROM filed_at AT TIME ZONE 'Asia/Shanghai')::int, EXTRACT(YEAR FROM due_date)::int) AS y WHERE NOT (y = ANY(${n}::int[])))`,
+          [...this.deadlines.calendar.coveredYears()],
+        );
+      } else if (q.due === 'overdue') add((n) => `due_date < ${n}::date`, today);
       else if (q.due === 'near') {
         add((n) => `due_date >= ${n}::date`, today);
         add((n) => `due_date <= ${n}::date`, this.deadlines.workingDaysFromToday(NEAR_DUE_WORKING_DAYS) ?? '9999-12-30');

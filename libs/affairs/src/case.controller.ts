@@ -147,7 +147,7 @@ export class CaseController {
     return this.workflow.withdraw(user(p), caseId, { ifMatch, reason: b.reason });
   }
 
-  @CaseStep('evaluate', { summary: '好差评: the applicant rates the service (1–5); 1–2 open a remediation due in 15 working days', roles: ['resident'], body: EvaluateDto, ifMatch: 'none' })
+  @CaseStep('evaluate', { summary: '好差评: the applicant rates the service (1–5); 1–2 open a remediation in the responsible city, due after its remediation period (catalogue evaluation.yaml)', roles: ['resident'], body: EvaluateDto, ifMatch: 'none' })
   evaluate(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: EvaluateDto): Reply {
     return this.workflow.evaluate(user(p), caseId, b);
   }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { toShanghaiDate } from '@guangfo/catalogue';
+import { CatalogueService, toShanghaiDate } from '@guangfo/catalogue';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import type { CaseRow } from './case.repository.js';
-import { CaseDeadlines, REMEDIATION_WORKING_DAYS } from './case-deadlines.service.js';
+import { CaseDeadlines } from './case-deadlines.service.js';
 import { responsibleCityOf } from './domain/case.aggregate.js';
 
 export interface RemediationView {
@@ -16,7 +16,7 @@ export interface RemediationView {
   level: string;
   comment: string | null;
   openedAt: string;
-  /** 15 working days after the rating (差评 整改); null past the calendar's coverage. */
+  /** The city's 差评整改 period (catalogue `evaluation.yaml`) after the rating; null past the calendar's coverage. */
   dueDate: string | null;
   /** True when the due date was counted across a year without a State Council notice (recounted once it is loaded). */
   provisional: boolean;
@@ -32,13 +32,17 @@ interface Row {
   due_date: string | null; status: 'open' | 'closed'; closed_at: Date | null; closed_by: string | null; resolution: string | null;
 }
 
-/** 差评整改: a rating of 1 or 2 opens a task due in 15 working days, for the supervisors of the responsible city. */
+/**
+ * 差评整改: a rating of 1 or 2 opens a task for the supervisors of the responsible city, due after that city's
+ * remediation period, which is catalogue data with its source (seeds/catalogue/<version>/evaluation.yaml).
+ */
 @Injectable()
 export class RemediationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly deadlines: CaseDeadlines,
     private readonly audit: AuditService,
+    private readonly catalogue: CatalogueService,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
@@ -52,7 +56,10 @@ export class RemediationService {
        ON CONFLICT (case_id) DO NOTHING RETURNING id`,
       [id, row.id, row.item_code, e.rating, e.level, e.comment ?? null, e.at, due],
     )) as unknown[];
-    if (inserted.length) await this.audit.record({ actor: 'system', action: 'remediation.open', resource: `remediation:${id}`, outcome: 'success', detail: { caseId: row.id, rating: e.rating, dueDate: due } }, em);
+    if (inserted.length) {
+      const { workingDays, source } = this.rule();
+      await this.audit.record({ actor: 'system', action: 'remediation.open', resource: `remediation:${id}`, outcome: 'success', detail: { caseId: row.id, rating: e.rating, dueDate: due, workingDays, basis: source.number ?? source.document } }, em);
+    }
   }
 
   /** Recounts the due date of every open remediation on the current calendar; returns how many moved. */
@@ -71,9 +78,14 @@ export class RemediationService {
     });
   }
 
+  /** This city's remediation period and its source, from the current catalogue. */
+  rule() {
+    return this.catalogue.remediationRule(this.config.cityCode);
+  }
+
   private dueDateFrom(openedAt: string): string | null {
     try {
-      return this.deadlines.calendar.addWorkingDays(toShanghaiDate(openedAt), REMEDIATION_WORKING_DAYS);
+      return this.deadlines.calendar.addWorkingDays(toShanghaiDate(openedAt), this.rule().workingDays);
     } catch {
       return null;
     }

@@ -18,10 +18,11 @@ describe('compareCatalogueVersions', () => {
     const result = compareCatalogueVersions(info('2025.1'), info('2026.1'));
     expect(result.relation).toBe('b-newer');
     expect(result.agree).toBe(false);
-    expect(result.items!.added).toHaveLength(12);
-    expect(result.items!.added).toEqual(expect.arrayContaining(['GG00105000', 'QT00101000', 'XK00102000']));
+    expect(result.items!.added).toHaveLength(15);
+    expect(result.items!.added).toEqual(expect.arrayContaining(['GG00105000', 'QT00101000', 'XK00102000', 'GG00704000', 'GG00705000', 'GG00901000']));
     expect(result.items!.removed).toEqual([]);
-    expect(result.items!.changed).toEqual(['GG00101001', 'GG00103000', 'XK00101000']);
+    // 2026.1 re-attributes seven items to the plan text they implement (version 2 of each).
+    expect(result.items!.changed).toEqual(['GF01002000', 'GG00101001', 'GG00101002', 'GG00103000', 'GG00104000', 'GG00701000', 'GG01001000', 'GG01002000', 'QR01001000', 'XK00101000']);
     expect(compareCatalogueVersions(info('2026.1'), info('2025.1')).relation).toBe('a-newer');
   });
 

@@ -43,8 +43,8 @@ describe('CatalogueController (HTTP)', () => {
         pages += 1;
       } while (cursor);
       expect(pages).toBe(4);
-      expect(seen).toHaveLength(37);
-      expect(new Set(seen).size).toBe(37);
+      expect(seen).toHaveLength(40);
+      expect(new Set(seen).size).toBe(40);
       expect(seen).toEqual([...seen].sort());
     });
 

@@ -40,11 +40,38 @@ describe('coverage of the plan', () => {
     ['第六章 第三节', '一照多址'],
     ['第六章 第三节', '户籍准入年限同城化累计互认'],
     ['第四章 第一节', '公交乘车码互认互通'],
+    ['第五章 第四节', '创新券、创业券在广佛区域内通用'],
+    ['第八章 第三节', '公共文化云平台'],
+    ['第八章 第三节', '“群体通”线上服务功能'],
   ])('%s “%s” is listed and implemented', (location, phrase) => {
     const map = itemsByCommitment(catalogue);
     const found = inScope.filter((c) => `第${chineseNumeral(c.chapter)}章 第${chineseNumeral(c.section)}节` === location && c.quote.includes(phrase));
     expect(found.length).toBe(1);
     expect(map.get(found[0]!.id)!.length).toBeGreaterThan(0);
+  });
+
+  // Each item hangs on the plan text it implements, not on a heading or a neighbouring commitment.
+  it.each([
+    ['GG00701000', ['P4-1-01']],
+    ['QT00101000', ['P6-3-02']],
+    ['GG00104000', ['P8-2-04']],
+    ['QR01001000', ['P8-4-06']],
+    ['GG00101002', ['P5-2-05', 'P8-2-01']],
+    ['GF01002000', ['P6-3-05']],
+  ])('attributes %s to %j only', (code, ids) => {
+    expect(catalogue.items.find((i) => i.code === code)!.implements).toEqual(ids);
+  });
+
+  it('quotes no heading as a commitment (the quote says what is done, not where)', () => {
+    const headings = catalogue.commitments.filter((c) => c.quote === c.topic || c.quote === c.sectionTitle || c.quote === c.chapterTitle);
+    expect(headings.map((c) => `${c.id} ${c.quote}`)).toEqual([]);
+  });
+
+  it('lists 守信联合激励和失信联合惩戒 and 轨道交通一票通 as government-internal, with a reason', () => {
+    for (const phrase of ['守信联合激励和失信联合惩戒', '一票通', '联合救援和病人转送']) {
+      const found = catalogue.commitments.filter((c) => c.quote.includes(phrase));
+      expect(found.map((c) => c.scope)).toEqual(['out-of-scope']);
+    }
   });
 
   it('gives every out-of-scope commitment a reason', () => {

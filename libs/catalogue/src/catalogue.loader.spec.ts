@@ -55,6 +55,22 @@ describe('loadCatalogueSet — the project seeds', () => {
     expect(differing).toEqual(['XK00101000']);
   });
 
+  it('reads each city\'s 好差评 remediation period with its source (evaluation.yaml)', () => {
+    expect(set.current.remediation.map((r) => [r.city, r.workingDays, r.source.number])).toEqual([
+      ['440100', 15, '国办发〔2019〕51号'],
+      ['440600', 15, '国办发〔2019〕51号'],
+    ]);
+    const fixture = loadCatalogueSet(THREE_CITIES_DIR).current;
+    expect(fixture.remediation.find((r) => r.city === '441200')?.workingDays).toBe(5);
+  });
+
+  it('rejects a version without a remediation rule for one of its cities, or with a period that is not whole working days', () => {
+    const missing = errorAfter('2026.1/evaluation.yaml', (t) => t.slice(0, t.indexOf('  - city: "441200"')));
+    expect(missing.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'remediation', message: 'no remediation rule for city 441200' })]));
+    const fractional = errorAfter('2026.1/evaluation.yaml', (t) => t.replace('workingDays: 5', 'workingDays: 2.5'));
+    expect(fractional.issues.some((i) => i.item === '441200' && /workingDays/.test(i.field ?? ''))).toBe(true);
+  });
+
   it('freezes the loaded data', () => {
     expect(Object.isFrozen(set.current.items[0])).toBe(true);
   });

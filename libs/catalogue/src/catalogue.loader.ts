@@ -7,6 +7,8 @@ import {
   commitmentSchema,
   credentialTypeFileSchema,
   credentialTypeSchema,
+  evaluationFileSchema,
+  remediationRuleSchema,
   manifestSchema,
   seedIndexSchema,
   type Commitment,
@@ -68,8 +70,14 @@ function loadVersionInto(dir: string, issues: SeedIssue[]): Catalogue | undefine
   const commitments = loadList(join(dir, 'commitments.yaml'), commitmentFileSchema, 'commitments', commitmentSchema, (c) => c.id, issues);
   const credentialTypes = loadList(join(dir, 'credential-types.yaml'), credentialTypeFileSchema, 'credentialTypes', credentialTypeSchema, (c) => c.code, issues);
   const items = loadItems(join(dir, 'items'), issues);
+  const evaluationFile = join(dir, 'evaluation.yaml');
+  const remediation = loadList(evaluationFile, evaluationFileSchema, 'remediation', remediationRuleSchema, (r) => r.city, issues);
   if (!manifest) return undefined;
   checkReferences(manifest.cities, commitments, credentialTypes, items, issues);
+  for (const r of remediation) if (!manifest.cities.includes(r.value.city)) issues.push({ file: r.file, item: r.label, field: 'city', message: `city ${r.value.city} is not in catalogue.yaml cities` });
+  for (const city of manifest.cities) {
+    if (!remediation.some((r) => r.value.city === city)) issues.push({ file: display(evaluationFile), field: 'remediation', message: `no remediation rule for city ${city}` });
+  }
   if (issues.length > before) return undefined;
 
   const sortedItems = items.map((i) => i.item).sort((a, b) => (a.code < b.code ? -1 : 1));
@@ -81,6 +89,7 @@ function loadVersionInto(dir: string, issues: SeedIssue[]): Catalogue | undefine
     commitments: commitments.map((c) => c.value),
     credentialTypes: credentialTypes.map((c) => c.value),
     items: sortedItems,
+    remediation: remediation.map((r) => r.value),
   };
   return deepFreeze({
     ...content,
@@ -108,7 +117,7 @@ function loadList<T>(
   const out: Located<T>[] = [];
   const seen = new Map<string, number>();
   (parsed[key] as unknown[]).forEach((raw, i) => {
-    const label = rawLabel(raw, key === 'commitments' ? 'id' : 'code') ?? `${key}[${i}]`;
+    const label = rawLabel(raw, key === 'commitments' ? 'id' : key === 'remediation' ? 'city' : 'code') ?? `${key}[${i}]`;
     const value = parseWith(entrySchema, raw, file, issues, label);
     if (!value) return;
     const id = labelOf(value);

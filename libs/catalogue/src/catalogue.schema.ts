@@ -62,3 +62,24 @@ export const credentialTypeSchema = z.strictObject({
 export type CredentialType = z.infer<typeof credentialTypeSchema>;
 
 export const credentialTypeFileSchema = z.strictObject({ credentialTypes: z.array(z.unknown()) });
+
+/** Where a rule of the catalogue comes from: the document, its number and the provision, in its own words. */
+export const ruleSourceSchema = z.strictObject({
+  document: z.string().trim().min(4),
+  number: z.string().trim().min(2).optional(),
+  provision: z.string().trim().min(2),
+  /** What the provision says, as the catalogue applies it. */
+  text: z.string().trim().min(4),
+});
+export type RuleSource = z.infer<typeof ruleSourceSchema>;
+
+/** 好差评 差评整改: how many working days the responsible city has to remedy a 差评, and on what basis. */
+export const remediationRuleSchema = z.strictObject({
+  city: cityCodeSchema,
+  workingDays: z.number().int().min(1).max(60),
+  source: ruleSourceSchema,
+});
+export type RemediationRule = z.infer<typeof remediationRuleSchema>;
+
+/** `<version>/evaluation.yaml`: one remediation rule per city of the version. */
+export const evaluationFileSchema = z.strictObject({ remediation: z.array(z.unknown()) });

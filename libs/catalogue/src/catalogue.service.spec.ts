@@ -4,7 +4,7 @@ import { compareCatalogueVersions } from './catalogue.compare.js';
 import { loadCatalogueSet } from './catalogue.loader.js';
 import { CatalogueService } from './catalogue.service.js';
 import { WorkingDayCalendar } from './working-day.calendar.js';
-import { SEED_DIR } from '../test-fixtures/seed-dirs.js';
+import { SEED_DIR, THREE_CITIES_DIR } from '../test-fixtures/seed-dirs.js';
 
 // In-process use (other domains call the service directly, without HTTP or DTO validation).
 const service = new CatalogueService(loadCatalogueSet(SEED_DIR), WorkingDayCalendar.official());
@@ -22,9 +22,17 @@ function errorOf(fn: () => unknown): { status: number; code: string } {
 describe('CatalogueService', () => {
   it('announces its version with per-item hashes, comparable with a peer', () => {
     const mine = service.versionInfo();
-    expect(Object.keys(mine.items!)).toHaveLength(37);
+    expect(Object.keys(mine.items!)).toHaveLength(40);
     expect(compareCatalogueVersions(mine, service.versionInfo('2025.1')).relation).toBe('a-newer');
     expect(service.version()).toEqual({ version: '2026.1', hash: mine.hash, effectiveFrom: '2026-01-01' });
+  });
+
+  it('gives each city its 好差评 remediation period with the source, and refuses a city the catalogue does not have', () => {
+    expect(service.remediationRule('440600')).toMatchObject({ city: '440600', workingDays: 15, source: { number: '国办发〔2019〕51号' } });
+    expect(service.remediationRule('440100', '2025.1').workingDays).toBe(15);
+    const fixture = new CatalogueService(loadCatalogueSet(THREE_CITIES_DIR), WorkingDayCalendar.official());
+    expect(fixture.remediationRule('441200').workingDays).toBe(5);
+    expect(() => service.remediationRule('441200')).toThrow(/no remediation rule for city 441200/);
   });
 
   it('paginates filtered results without gaps or repeats', () => {

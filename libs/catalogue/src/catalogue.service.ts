@@ -24,7 +24,7 @@ import type {
   VersionView,
 } from './catalogue.views.js';
 import type { CatalogueItem } from './item.schema.js';
-import type { CredentialType } from './catalogue.schema.js';
+import type { CredentialType, RemediationRule } from './catalogue.schema.js';
 import { CALENDAR_TIME_ZONE, CalendarCoverageError, toShanghaiDate, WorkingDayCalendar, type DateInput, type Pause } from './working-day.calendar.js';
 
 export interface PageRequest {
@@ -74,6 +74,14 @@ export class CatalogueService {
   versionInfo(version?: string): CatalogueVersionInfo {
     const c = this.catalogue(version);
     return { ...this.version(version), items: c.itemHashes };
+  }
+
+  /** 好差评 差评整改: the period of `city` (working days) and its source, from the catalogue's `evaluation.yaml`. */
+  remediationRule(city: string, version?: string): RemediationRule {
+    const rule = this.catalogue(version).remediation.find((r) => r.city === city);
+    // The loader refuses a version without a rule for each of its cities; another city is a configuration error.
+    if (!rule) throw new Error(`catalogue ${this.catalogue(version).version} has no remediation rule for city ${city}`);
+    return rule;
   }
 
   listItems(filter: ItemFilter = {}, page: PageRequest = {}, version?: string): ItemPage {

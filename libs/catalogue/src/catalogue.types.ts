@@ -1,4 +1,4 @@
-import type { Commitment, CredentialType } from './catalogue.schema.js';
+import type { Commitment, CredentialType, RemediationRule } from './catalogue.schema.js';
 import type { CatalogueItem } from './item.schema.js';
 
 /** One loaded, validated catalogue version. Immutable after loading. */
@@ -11,6 +11,8 @@ export interface Catalogue {
   readonly credentialTypes: readonly CredentialType[];
   /** Sorted by code. */
   readonly items: readonly CatalogueItem[];
+  /** 好差评 差评整改 period per city, with its source (`evaluation.yaml`). */
+  readonly remediation: readonly RemediationRule[];
   /** sha256 (hex) of the canonical JSON of everything above. */
   readonly hash: string;
   /** sha256 (hex) of each item's canonical JSON, by base code. */

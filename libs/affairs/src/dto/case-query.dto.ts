@@ -12,8 +12,8 @@ export class CaseQueryDto {
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2}\d{8}$/)
   item?: string;
 
-  @ApiPropertyOptional({ example: 'near', description: '`overdue`, `near` (≤ 3 working days left), or a date YYYY-MM-DD (due on or before)' })
-  @IsOptional() @IsString() @Matches(/^(overdue|near|\d{4}-\d{2}-\d{2})$/, { message: 'due must be overdue, near or YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: 'near', description: '`overdue`, `near` (≤ 3 working days left), `provisional` (due date counted across a year without an official holiday notice), or a date YYYY-MM-DD (due on or before)' })
+  @IsOptional() @IsString() @Matches(/^(overdue|near|provisional|\d{4}-\d{2}-\d{2})$/, { message: 'due must be overdue, near, provisional or YYYY-MM-DD' })
   due?: string;
 
   @ApiPropertyOptional({ example: true, description: 'Only cases whose next step is this city\'s (the actionable queue)' })

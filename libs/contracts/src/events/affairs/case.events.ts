@@ -204,7 +204,7 @@ export const CaseEvaluatedV1 = defineEvent<CaseEvaluated>({
   audience: 'addressed',
   schema: caseEvaluatedSchema,
   personal: ['comment'],
-  summary: 'The applicant rated the service (好差评, five levels); a rating of 1 or 2 opens a remediation due in 15 working days in every city that kept the case.',
+  summary: 'The applicant rated the service (好差评, five levels); a rating of 1 or 2 opens a remediation in the city responsible for what was rated (谁办理、谁负责), due after the remediation period of that city (catalogue data with its source).',
   example: { caseId: CASE_ID, rating: 2, level: 'dissatisfied', comment: '等待时间较长', evaluatedAt: AT, actor: RESIDENT },
 });
 
