@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { AdjustableClock, Clock } from '@guangfo/affairs';
+import { AdjustableClock, Clock } from '@guangfo/kernel';
 import {
   accessRules,
   claimsOf,

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { stringify } from 'yaml';
-import { AdjustableClock, Clock } from '@guangfo/affairs';
+import { AdjustableClock, Clock } from '@guangfo/kernel';
 import { waitFor } from '../support/cluster.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { isValidResidentId } from '@guangfo/platform';
+import { isValidResidentId } from '@guangfo/kernel';
 import { Sandbox } from '../../apps/sandbox/src/sandbox.js';
 import { freePort } from '../../apps/sandbox/src/embedded-database.js';
 

@@ -3,8 +3,8 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { isValidResidentId } from '@guangfo/kernel';
 import {
-  isValidResidentId,
   eventSource, generateSealingKey, type NodeConfig, processExchange, Sealer, type SignedEvent, signingInput, sm2Sign, toTransportMessage, type TransportMessage,
 } from '@guangfo/platform';
 import { waitFor } from '../support/cluster.js';

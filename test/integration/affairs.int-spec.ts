@@ -19,7 +19,7 @@ import {
   mutualRecognitionAndClaimCheck,
   withdrawals,
 } from '../support/affairs.scenarios.js';
-import { isValidResidentId } from '@guangfo/platform';
+import { isValidResidentId } from '@guangfo/kernel';
 import { waitFor } from '../support/cluster.js';
 import { BROKERS, itDatabase, type KafkaCluster, pgUrl, startKafkaCluster } from '../support/kafka-cluster.js';
 

@@ -5,8 +5,9 @@ import { expect } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { findContract } from '@guangfo/contracts';
+import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
 import {
-  computeSocialCreditCodeCheckChar, hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, sm2PublicKeyFromPrivateKey, sm2Sign, toTransportMessage,
+  hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, sm2PublicKeyFromPrivateKey, sm2Sign, toTransportMessage,
   verifyWebhookSignature,
 } from '@guangfo/platform';
 import { formatCredentialNumber, signCredential, type SignedCredential } from '@guangfo/credentials';

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import request from 'supertest';
-import { toShanghaiDate } from '@guangfo/catalogue';
+import { toShanghaiDate } from '@guangfo/kernel';
 import { CREDENTIAL_FORMAT, type CredentialSigningKey, formatCredentialNumber, KeyEncryption, signCredential } from '@guangfo/credentials';
-import { computeSocialCreditCodeCheckChar, generateSm2KeyPair, hashApiKey, Sm2Signer, sm2KeyId } from '@guangfo/platform';
+import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
+import { generateSm2KeyPair, hashApiKey, Sm2Signer, sm2KeyId } from '@guangfo/platform';
 import { type TestCluster, waitFor } from './cluster.js';
 
 export const GZ = '440100';

@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Domain, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
-import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS } from './affairs.tokens.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { CaseController } from './case.controller.js';
@@ -12,15 +11,12 @@ import { MaterialEvidenceService } from './material-evidence.service.js';
 import { CaseReplicationHandler } from './case-replication.handler.js';
 import { CaseRepository } from './case.repository.js';
 import { CaseWorkflowService } from './case-workflow.service.js';
-import { AdjustableClock, Clock, SystemClock } from './clock.js';
 import { RemediationController } from './remediation.controller.js';
 import { RemediationService } from './remediation.service.js';
 import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { CalendarAdminController } from './calendar-admin.controller.js';
 
 export interface AffairsModuleOptions {
-  /** Time source. Default: the system clock; in the sandbox an AdjustableClock (tests set "now"). */
-  clock?: Clock;
   /** Working-day calendar. Default: the catalogue's (WORKING_DAY_CALENDAR), so a loaded year reaches both. */
   calendar?: WorkingDayCalendar;
   /** Catalogue domains filed as cases. Default: affairs and other. */
@@ -31,7 +27,7 @@ export interface AffairsModuleOptions {
 
 /**
  * 跨城通办: cases filed in one city and handled in the other. Needs the platform (global) and the
- * catalogue (global CatalogueService). Schema `affairs`, migration AffairsInit1764547200000.
+ * catalogue (global CatalogueService); its time source is the platform's global `Clock`. Schema `affairs`, migration AffairsInit1764547200000.
  */
 @Module({})
 export class AffairsModule {
@@ -40,11 +36,6 @@ export class AffairsModule {
       module: AffairsModule,
       controllers: options.http === false ? [] : [CaseController, RemediationController, CalendarAdminController],
       providers: [
-        {
-          provide: Clock,
-          inject: [NODE_CONFIG],
-          useFactory: (config: NodeConfig): Clock => options.clock ?? (config.sandbox ? new AdjustableClock() : new SystemClock()),
-        },
           { provide: AFFAIRS_CALENDAR, inject: [WORKING_DAY_CALENDAR], useFactory: (catalogues: WorkingDayCalendar) => options.calendar ?? catalogues },
           ApplicantIdSeal,
         { provide: AFFAIRS_OPTIONS, useValue: { itemDomains: options.itemDomains ?? ['affairs', 'other'] } },
@@ -59,7 +50,7 @@ export class AffairsModule {
         MaterialEvidenceService,
         DeadlineRecomputeService,
       ],
-      exports: [Clock, CaseQueryService],
+      exports: [CaseQueryService],
     };
   }
 }

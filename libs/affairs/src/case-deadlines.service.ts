@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { toShanghaiDate, type WorkingDayCalendar } from '@guangfo/catalogue';
+import type { WorkingDayCalendar } from '@guangfo/catalogue';
+import { Clock, toShanghaiDate } from '@guangfo/kernel';
 import { AFFAIRS_CALENDAR } from './affairs.tokens.js';
 import type { CaseEntryKind } from './case.types.js';
-import { Clock } from './clock.js';
 import type { CaseAggregate } from './domain/case.aggregate.js';
 import { type CaseDeadline, computeCaseDeadline, SUPPLEMENT_NOTICE_WORKING_DAYS } from './domain/case-deadline.js';
 

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CatalogueItem, CatalogueService, type Domain } from '@guangfo/catalogue';
 import type { CaseChannel, CaseFiling, CaseMaterial, IdentityCheck, MaterialEvidence } from '@guangfo/contracts';
-import { actorOf, AuditService, canonicalJson, sha256Hex, type FieldError, NODE_CONFIG, type NodeConfig, normalizeResidentId, type UserPrincipal } from '@guangfo/platform';
+import { Clock, normalizeResidentId, stableJson } from '@guangfo/kernel';
+import { actorOf, AuditService, sha256Hex, type FieldError, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { AFFAIRS_OPTIONS } from './affairs.tokens.js';
 import { caseActorOf } from './case-actor.js';
@@ -13,7 +14,6 @@ import { CaseReply } from './case-reply.js';
 import { MaterialEvidenceService, type SubmittedEvidence } from './material-evidence.service.js';
 import { CaseRepository } from './case.repository.js';
 import type { CaseDetailView } from './case.views.js';
-import { Clock } from './clock.js';
 import { fileCase } from './domain/case.aggregate.js';
 import type { FileCaseDto } from './dto/file-case.dto.js';
 import type { MaterialSubmissionDto, SupplementResponseDto } from './dto/material.dto.js';
@@ -67,7 +67,7 @@ export class CaseFilingService {
     }
     const { filing, idNumber, identityCheck } = this.prepare(p, dto);
     await this.evidence.check(p, this.submitted(filing.materials, dto.materials), idNumber);
-    const requestHash = sha256Hex(canonicalJson(dto));
+    const requestHash = sha256Hex(stableJson(dto));
     const caseId = randomUUID();
     const actor = actorOf(p);
     return this.dataSource.transaction(async (em) => {

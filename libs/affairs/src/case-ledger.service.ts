@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { caseEventContract, type CaseStatus } from '@guangfo/contracts';
-import { AuditService, maskResidentId, NODE_CONFIG, type NodeConfig, OutboxService, WebhookOutbox } from '@guangfo/platform';
+import { maskIdNumber } from '@guangfo/kernel';
+import { AuditService, NODE_CONFIG, type NodeConfig, OutboxService, WebhookOutbox } from '@guangfo/platform';
 import { CaseRepository } from './case.repository.js';
 import type { CaseEntry } from './case.types.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
@@ -43,7 +44,7 @@ export class CaseLedger implements OnModuleInit {
    * number is stored encrypted (and masked for display); the stored aggregate keeps only the mask.
    */
   async create(em: EntityManager, c: CaseAggregate, entry: CaseEntry, p: { authorCity: string; idNumber: string; localHall: string | null }): Promise<void> {
-    const masked = maskResidentId(p.idNumber);
+    const masked = maskIdNumber(p.idNumber);
     const stored: CaseAggregate = { ...c, filing: { ...c.filing, applicant: { ...c.filing.applicant, idNumber: masked } } };
     await this.repo.insert(em, stored, {
       applicantIdMasked: masked,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CASE_STATES, type CaseState } from '@guangfo/contracts';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, PartnerGrants, type Principal } from '@guangfo/platform';
@@ -19,15 +20,17 @@ export interface CasePage {
   nextCursor: string | null;
 }
 
-const encodeCursor = (due: string | null, id: string): string => Buffer.from(JSON.stringify({ d: due ?? '9999-12-31', i: id })).toString('base64url');
-const decodeCursor = (cursor: string): { d: string; i: string } => {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { d?: unknown; i?: unknown };
-    if (typeof v.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v.d) && typeof v.i === 'string' && /^[0-9a-f-]{36}$/.test(v.i)) return { d: v.d, i: v.i };
-  } catch {
-    // fall through
-  }
-  throw affairsError('CASE_INVALID_CURSOR', 'cursor is not one this API returned');
+/** Page cursor: due date (`9999-12-31` for none) and case id of the last row. */
+interface CaseCursor { d: string; i: string }
+const isCaseCursor = (v: unknown): v is CaseCursor => {
+  const c = v as Partial<CaseCursor> | null;
+  return typeof c === 'object' && c !== null && typeof c.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.d) && typeof c.i === 'string' && /^[0-9a-f-]{36}$/.test(c.i);
+};
+const pageCursor = (due: string | null, id: string): string => encodeCursor({ d: due ?? '9999-12-31', i: id } satisfies CaseCursor);
+const readCursor = (raw: string): CaseCursor => {
+  const c = decodeCursor(raw, isCaseCursor);
+  if (!c) throw affairsError('CASE_INVALID_CURSOR', 'cursor is not one this API returned');
+  return { d: c.d, i: c.i };
 };
 
 /**
@@ -124,7 +127,7 @@ export class CaseQueryService {
       } else add((n) => `due_date <= ${n}::date`, q.due);
     }
     if (q.cursor) {
-      const c = decodeCursor(q.cursor);
+      const c = readCursor(q.cursor);
       params.push(c.d, c.i);
       where.push(`(COALESCE(due_date, DATE '9999-12-31'), id) > ($${params.length - 1}::date, $${params.length}::uuid)`);
     }
@@ -148,7 +151,7 @@ export class CaseQueryService {
       });
       await this.audit.record({ actor: actorOf(p), action: 'case.list', resource: 'case:*', outcome: 'success', detail: { count: items.length, cases: items.map((i) => i.id) } }, em);
       const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.due_date, last.id) : null };
+      return { items, nextCursor: rows.length > limit && last ? pageCursor(last.due_date, last.id) : null };
     });
   }
 }

@@ -1,3 +1,4 @@
+import { Clock } from '@guangfo/kernel';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -12,7 +13,6 @@ import { CaseRepository, type CaseRow } from './case.repository.js';
 import type { CaseDetailView, Viewer } from './case.views.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
-import { Clock } from './clock.js';
 import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
 import { CaseDeadlines } from './case-deadlines.service.js';

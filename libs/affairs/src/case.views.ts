@@ -1,4 +1,4 @@
-import { toShanghaiDate } from '@guangfo/catalogue';
+import { maskName, toShanghaiDate } from '@guangfo/kernel';
 import type { Principal } from '@guangfo/platform';
 import type { CaseActor, CaseChannel, CaseEntry, CaseMaterial, CaseMode, CaseState, DecisionOutcome, LocalizedText, SupplementItem } from './case.types.js';
 import { availableActions, type CaseAction, type CaseAggregate, holderOf, type Performer } from './domain/case.aggregate.js';
@@ -39,13 +39,6 @@ export const viewerFor = (p: Principal, row: Pick<CaseRow, 'applicant_sub' | 'it
   }
 };
 
-/** Masks a name for partners: first character and, for longer names, the last (李*红). */
-export const maskName = (name: string): string => {
-  const chars = [...name];
-  if (chars.length <= 1) return '*';
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
-};
 
 export interface CaseSummaryView {
   id: string;

@@ -2,7 +2,6 @@
 export * from './affairs.module.js';
 export * from './affairs.errors.js';
 export * from './affairs.tokens.js';
-export * from './clock.js';
 export * from './applicant-id.seal.js';
 export * from './case.views.js';
 export * from './case-reply.js';

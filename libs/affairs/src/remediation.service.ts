@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CatalogueService, toShanghaiDate } from '@guangfo/catalogue';
+import { CatalogueService } from '@guangfo/catalogue';
+import { toShanghaiDate } from '@guangfo/kernel';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import type { CaseRow } from './case.repository.js';

@@ -15,7 +15,8 @@ import {
   type CredentialType,
 } from './catalogue.schema.js';
 import { CatalogueSeedError, type SeedIssue } from './catalogue.errors.js';
-import { canonicalJson, sha256Hex } from '@guangfo/platform';
+import { stableJson } from '@guangfo/kernel';
+import { sha256Hex } from '@guangfo/platform';
 import type { Catalogue, CatalogueSet } from './catalogue.types.js';
 import { VERSION_LABEL_PATTERN } from './common.schema.js';
 import { itemFileSchema, itemSchema, type CatalogueItem } from './item.schema.js';
@@ -93,8 +94,8 @@ function loadVersionInto(dir: string, issues: SeedIssue[]): Catalogue | undefine
   };
   return deepFreeze({
     ...content,
-    hash: sha256Hex(canonicalJson(content)),
-    itemHashes: Object.fromEntries(sortedItems.map((i) => [i.code, sha256Hex(canonicalJson(i))])),
+    hash: sha256Hex(stableJson(content)),
+    itemHashes: Object.fromEntries(sortedItems.map((i) => [i.code, sha256Hex(stableJson(i))])),
   });
 }
 

@@ -25,7 +25,8 @@ import type {
 } from './catalogue.views.js';
 import type { CatalogueItem } from './item.schema.js';
 import type { CredentialType, RemediationRule } from './catalogue.schema.js';
-import { CALENDAR_TIME_ZONE, CalendarCoverageError, toShanghaiDate, WorkingDayCalendar, type DateInput, type Pause } from './working-day.calendar.js';
+import { type DateInput, decodeCursor, encodeCursor, toShanghaiDate } from '@guangfo/kernel';
+import { CALENDAR_TIME_ZONE, CalendarCoverageError, WorkingDayCalendar, type Pause } from './working-day.calendar.js';
 
 export interface PageRequest {
   cursor?: string;
@@ -90,14 +91,14 @@ export class CatalogueService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
       throw catalogueHttpError('CATALOGUE_INVALID_QUERY', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
     }
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, c.version);
+    const after = page.cursor === undefined ? undefined : readCursor(page.cursor, c.version);
     const matches = filterItems(c, filter).filter((i) => after === undefined || i.code > after);
     const items = matches.slice(0, limit);
     const last = items[items.length - 1];
     return {
       version: c.version,
       items: items.map((i) => this.view(c, i)),
-      nextCursor: matches.length > limit && last ? encodeCursor(c.version, last.code) : null,
+      nextCursor: matches.length > limit && last ? pageCursor(c.version, last.code) : null,
     };
   }
 
@@ -190,19 +191,16 @@ function implementationCode(item: CatalogueItem, city: string): string {
   return item.implementations.find((i) => i.city === city)!.code;
 }
 
-function encodeCursor(version: string, after: string): string {
-  return Buffer.from(JSON.stringify({ v: version, a: after }), 'utf8').toString('base64url');
-}
+/** Page cursor: the catalogue version it was issued for and the last item code. */
+interface ItemCursor { v: string; a: string }
+const isItemCursor = (p: unknown): p is ItemCursor =>
+  typeof p === 'object' && p !== null && typeof (p as Partial<ItemCursor>).v === 'string' && typeof (p as Partial<ItemCursor>).a === 'string';
 
-function decodeCursor(cursor: string, version: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const { v, a } = (parsed ?? {}) as { v?: unknown; a?: unknown };
-  if (typeof v !== 'string' || typeof a !== 'string') throw catalogueHttpError('CATALOGUE_INVALID_CURSOR', 'cursor is not one this API returned');
-  if (v !== version) throw catalogueHttpError('CATALOGUE_INVALID_CURSOR', `cursor belongs to catalogue version ${v}, not ${version}`);
-  return a;
+const pageCursor = (version: string, after: string): string => encodeCursor({ v: version, a: after } satisfies ItemCursor);
+
+function readCursor(cursor: string, version: string): string {
+  const c = decodeCursor(cursor, isItemCursor);
+  if (!c) throw catalogueHttpError('CATALOGUE_INVALID_CURSOR', 'cursor is not one this API returned');
+  if (c.v !== version) throw catalogueHttpError('CATALOGUE_INVALID_CURSOR', `cursor belongs to catalogue version ${c.v}, not ${version}`);
+  return c.a;
 }

@@ -1,17 +1,10 @@
+import { isCivilDate } from '@guangfo/kernel';
 import { z } from 'zod';
 
 /** GB/T 2260 administrative-division code of a city, e.g. 440100 (Guangzhou). */
 export const CITY_CODE_PATTERN = /^\d{6}$/;
 /** Catalogue version label: `<year>.<sequence>`, e.g. 2026.1. */
 export const VERSION_LABEL_PATTERN = /^\d{4}\.\d{1,3}$/;
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** True for a real civil date written YYYY-MM-DD. */
-export function isCivilDate(value: string): boolean {
-  if (!DATE_PATTERN.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
 
 /** A city code; YAML authors may write it unquoted (a number), it is kept as a string. */
 export const cityCodeSchema = z

@@ -1,3 +1,4 @@
+import { addCivilDays } from '@guangfo/kernel';
 import { Lunar, Solar } from 'lunar-typescript';
 import type { YearArrangement } from './working-day.calendar.js';
 
@@ -22,9 +23,7 @@ export type StatutoryHoliday = (typeof STATUTORY_HOLIDAYS)[number]['name'];
 /** The lunar library's range (years it can convert reliably). */
 export const PROVISIONAL_YEAR_RANGE = { from: 1901, to: 2099 } as const;
 
-const DAY_MS = 86_400_000;
 const iso = (y: number, m: number, d: number): string => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-const addDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 const weekday = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
 const isWeekend = (date: string): boolean => weekday(date) === 0 || weekday(date) === 6;
 const lunarToSolar = (year: number, month: number, day: number): string => Lunar.fromYmd(year, month, day).getSolar().toYmd();
@@ -39,7 +38,7 @@ export function statutoryHolidayStarts(year: number): Record<StatutoryHoliday, s
   return {
     元旦: iso(year, 1, 1),
     // 除夕 is the eve of 正月初一 of the lunar year that starts in this Gregorian year (腊月 may have 29 or 30 days).
-    春节: addDays(lunarToSolar(year, 1, 1), -1),
+    春节: addCivilDays(lunarToSolar(year, 1, 1), -1),
     清明: qingming.toYmd(),
     劳动节: iso(year, 5, 1),
     端午: lunarToSolar(year, 5, 5),
@@ -61,7 +60,7 @@ export function provisionalArrangement(year: number): YearArrangement & { festiv
   const off = new Set<string>();
   const festivals: { name: StatutoryHoliday; holidays: string[] }[] = [];
   for (const { name, days } of STATUTORY_HOLIDAYS) {
-    const list = Array.from({ length: days }, (_, i) => addDays(starts[name], i)).filter((d) => Number(d.slice(0, 4)) === year);
+    const list = Array.from({ length: days }, (_, i) => addCivilDays(starts[name], i)).filter((d) => Number(d.slice(0, 4)) === year);
     list.forEach((d) => off.add(d));
     festivals.push({ name, holidays: list });
   }
@@ -69,7 +68,7 @@ export function provisionalArrangement(year: number): YearArrangement & { festiv
     const onWeekend = f.holidays.filter(isWeekend).length;
     let d = f.holidays[f.holidays.length - 1]!;
     for (let left = onWeekend; left > 0; ) {
-      d = addDays(d, 1);
+      d = addCivilDays(d, 1);
       if (Number(d.slice(0, 4)) !== year) break;
       if (isWeekend(d) || off.has(d)) continue;
       off.add(d);

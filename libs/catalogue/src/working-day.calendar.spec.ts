@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { CalendarCoverageError, toShanghaiDate, WorkingDayCalendar } from './working-day.calendar.js';
+import { toShanghaiDate } from '@guangfo/kernel';
+import { CalendarCoverageError, WorkingDayCalendar } from './working-day.calendar.js';
 
 const calendar = WorkingDayCalendar.official();
 

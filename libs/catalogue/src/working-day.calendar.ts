@@ -1,11 +1,11 @@
-import { canonicalJson, sha256Hex } from '@guangfo/platform';
+import { type DateInput, isCivilDate, SHANGHAI_TIME_ZONE, stableJson, toShanghaiDate } from '@guangfo/kernel';
+import { sha256Hex } from '@guangfo/platform';
 import { loadCalendar } from './calendar.loader.js';
-import { isCivilDate } from './common.schema.js';
 
-export const CALENDAR_TIME_ZONE = 'Asia/Shanghai';
+/** The calendar's time zone (the kernel's civil-date zone), reported with computed deadlines. */
+export const CALENDAR_TIME_ZONE = SHANGHAI_TIME_ZONE;
 
-/** A civil date `YYYY-MM-DD` (taken as a date in Asia/Shanghai), or an instant (Date / ISO date-time). */
-export type DateInput = string | Date;
+export type { DateInput };
 
 /** An interval during which the clock stops (补正, 听证, 检验检测, 鉴定…): both ends inclusive. */
 export interface Pause {
@@ -34,19 +34,6 @@ export class CalendarCoverageError extends RangeError {
 }
 
 const DAY_MS = 86_400_000;
-const shanghaiDate = new Intl.DateTimeFormat('en-CA', { timeZone: CALENDAR_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The civil date in Asia/Shanghai of an input: a `YYYY-MM-DD` string is taken as is. */
-export function toShanghaiDate(input: DateInput): string {
-  if (typeof input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(input)) {
-    if (!isCivilDate(input)) throw new RangeError(`Invalid date: ${input}`);
-    return input;
-  }
-  const instant = input instanceof Date ? input : new Date(input);
-  if (Number.isNaN(instant.getTime())) throw new RangeError(`Invalid date: ${String(input)}`);
-  return shanghaiDate.format(instant);
-}
-
 const toDay = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 const fromDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
@@ -162,7 +149,7 @@ export class WorkingDayCalendar {
       const y = this.official.get(year)!;
       return { year, notice: y.notice ?? null, holidays: [...y.holidays].sort(), workdays: [...y.workdays].sort() };
     });
-    return { version: years.join('+') || 'provisional', hash: sha256Hex(canonicalJson(content)) };
+    return { version: years.join('+') || 'provisional', hash: sha256Hex(stableJson(content)) };
   }
 
   /**

@@ -1,8 +1,8 @@
-import { toShanghaiDate } from '@guangfo/catalogue';
+import { maskName, toShanghaiDate } from '@guangfo/kernel';
 import type { z } from 'zod';
 import { type CredentialDocument, type SignedCredential, signedCredentialSchema, verifyCredentialSignature } from './credential.document.js';
 import { assessFreshness, type FreshnessPolicy, type StatusFreshness } from './freshness.js';
-import { type HolderCodeType, maskHolderCode, isNaturalPerson, maskPersonName } from './holder-code.js';
+import { type HolderCodeType, maskHolderCode, isNaturalPerson } from './holder-code.js';
 
 /** Why a credential is not accepted. Stable, machine-readable. */
 export const VERIFICATION_REASONS = [
@@ -114,7 +114,7 @@ export const summarizeCredential = (c: SignedCredential): CredentialSummary => {
     number: c.number,
     type: { ...c.type },
     holder: {
-      name: isNaturalPerson(type) ? maskPersonName(c.holder.name) : c.holder.name,
+      name: isNaturalPerson(type) ? maskName(c.holder.name) : c.holder.name,
       code: maskHolderCode(type, c.holder.code),
       codeType: c.holder.codeType,
     },

@@ -1,7 +1,6 @@
-import { isCivilDate } from '@guangfo/catalogue';
-import { isValidSocialCreditCode, sm2Verify } from '@guangfo/platform';
+import { isCivilDate, isValidSocialCreditCode, jcsCanonicalJson } from '@guangfo/kernel';
+import { sm2Verify } from '@guangfo/platform';
 import { z } from 'zod';
-import { canonicalJson } from './canonical-json.js';
 import { isValidCredentialNumber } from './credential-number.js';
 import { HOLDER_CODE_TYPE_VALUES, isValidHolderCode } from './holder-code.js';
 
@@ -107,7 +106,7 @@ export const credentialFields = (signed: SignedCredential): CredentialDocument =
 export const credentialSigningPayload = (fields: CredentialDocument, keyId: string): string => {
   const unsafe = fields as CredentialDocument & { keyId?: unknown; proof?: unknown };
   if (unsafe.keyId !== undefined || unsafe.proof !== undefined) throw new TypeError('credential fields must not contain keyId or proof');
-  return canonicalJson({ ...fields, keyId });
+  return jcsCanonicalJson({ ...fields, keyId });
 };
 
 /** Something that signs with one SM2 key (issuer key service, or a test key). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@guangfo/kernel';
 import { CatalogueService } from '@guangfo/catalogue';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import type { SignedCredential } from './credential.document.js';
@@ -24,16 +25,17 @@ export class CredentialVerifier {
     @Inject(CREDENTIALS_CONFIG) private readonly config: CredentialsConfig,
     private readonly registry: CredentialRegistryService,
     private readonly catalogue: CatalogueService,
+    private readonly clock: Clock,
   ) {}
 
   /** @param credential the signed credential document as received (any JSON value). */
-  async verifyPresented(credential: unknown, options: VerifyOptions = {}, now: Date = new Date()): Promise<VerificationResult> {
+  async verifyPresented(credential: unknown, options: VerifyOptions = {}, now: Date = this.clock.now()): Promise<VerificationResult> {
     const parsed = parseCredential(credential);
     if (!parsed.ok) return malformedResult(parsed.errors, now);
     return this.verifyParsed(parsed.credential, options, now);
   }
 
-  async verifyParsed(credential: SignedCredential, options: VerifyOptions = {}, now: Date = new Date()): Promise<VerificationResult> {
+  async verifyParsed(credential: SignedCredential, options: VerifyOptions = {}, now: Date = this.clock.now()): Promise<VerificationResult> {
     return evaluateCredential(credential, await this.facts(credential), this.config, now, options);
   }
 

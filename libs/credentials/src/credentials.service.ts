@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CatalogueService, toShanghaiDate } from '@guangfo/catalogue';
+import { CatalogueService } from '@guangfo/catalogue';
+import { Clock, jcsCanonicalJson, toShanghaiDate } from '@guangfo/kernel';
 import type { CredentialStatusReasonCode } from '@guangfo/contracts';
 import { actorOf, AuditService, type FieldError, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
-import { canonicalJson } from './canonical-json.js';
 import { type CredentialDocument, CREDENTIAL_FORMAT, credentialDocumentSchema, type SignedCredential, signCredential } from './credential.document.js';
 import { formatCredentialNumber } from './credential-number.js';
 import { credentialsError } from './credentials.errors.js';
@@ -117,6 +117,7 @@ export class CredentialsService {
     private readonly registry: CredentialRegistryService,
     private readonly authorities: IssuingAuthorityService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async issue(principal: Principal, input: IssueCredentialInput, idempotencyKey?: string): Promise<{ credential: CredentialView; replayed: boolean }> {
@@ -134,12 +135,12 @@ export class CredentialsService {
       throw credentialsError('CREDENTIAL_ISSUER_NOT_AUTHORISED', `${body.name} (${body.code}) is not authorised to issue ${type.code} in ${this.node.cityCode}`, undefined, { issuer: { code: body.code, name: body.name }, typeCode: type.code });
     }
     const issuer = { name: body.name, code: body.code };
-    const now = new Date();
+    const now = this.clock.now();
     const today = toShanghaiDate(now);
     const issueDate = input.issueDate ?? today;
     if (issueDate > today) throw credentialsError('CREDENTIAL_INVALID', 'issueDate is in the future', [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }]);
     const actor = actorOf(principal);
-    const requestHash = createHash('sha256').update(canonicalJson(JSON.parse(JSON.stringify(input)) as unknown)).digest('hex');
+    const requestHash = createHash('sha256').update(jcsCanonicalJson(JSON.parse(JSON.stringify(input)) as unknown)).digest('hex');
 
     return this.dataSource.transaction(async (em) => {
       if (idempotencyKey !== undefined) {
@@ -197,7 +198,7 @@ export class CredentialsService {
       outcome: 'success',
       detail: { disclosure, ...(purpose !== undefined && !holder ? { purpose } : {}) },
     });
-    return this.view(row, new Date(), disclosure);
+    return this.view(row, this.clock.now(), disclosure);
   }
 
   /** A resident's own credentials (their wallet), newest first. */
@@ -205,14 +206,14 @@ export class CredentialsService {
     if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
     const rows = (await this.dataSource.query(`SELECT * FROM (${SELECT_CREDENTIAL}) c WHERE ${HOLDER_CONDITION(1)} ORDER BY created_at DESC LIMIT 200`, [principal.sub, principal.identity.idNumber])) as CredentialRow[];
     await this.audit.record({ actor: actorOf(principal), action: 'credentials.list-own', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
-    const now = new Date();
+    const now = this.clock.now();
     return { items: rows.map((r) => this.view(r, now, 'full')) };
   }
 
   /** Suspend, reinstate or revoke; broadcast to every city in the same transaction. */
   async transition(principal: Principal, id: string, action: CredentialAction, reasonCode: CredentialStatusReasonCode, reason?: string): Promise<CredentialView> {
     const actor = actorOf(principal);
-    const now = new Date();
+    const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
       const [locked] = (await em.query(`SELECT id FROM credentials.credential WHERE id = $1 FOR UPDATE`, [id])) as { id: string }[];
       if (!locked) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${id} issued by ${this.node.cityCode}`);
@@ -232,7 +233,7 @@ export class CredentialsService {
   }
 
   /** Records the end of validity (the dates are in the signed document, so no broadcast is needed). */
-  async expireDue(now: Date = new Date()): Promise<number> {
+  async expireDue(now: Date = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (em) => {
       const rows = returnedRows<{ id: string }>(await em.query(
         `UPDATE credentials.credential SET status = 'expired', status_reason_code = NULL, status_changed_at = now(), updated_at = now()
@@ -260,7 +261,7 @@ export class CredentialsService {
       id: r.id,
       number: r.number,
       type: { ...r.document.type },
-      // The masking rule of cases and verifications (maskResidentId for 居民身份证; organisations' codes are public).
+      // The masking rule of cases and verifications (kernel maskIdNumber for 居民身份证, maskDocumentNumber for other documents; organisations' codes are public).
       holder: { name: r.holder_name, code: full ? r.holder_code : maskHolderCode(r.holder_code_type as HolderCodeType, r.holder_code), codeType: r.holder_code_type },
       holderAccount: r.holder_account,
       issuer: { name: r.issuer_name, code: r.issuer_code, city: r.document.issuer.city },

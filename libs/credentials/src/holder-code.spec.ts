@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { isValidHolderCode, maskHolderCode, maskPersonName } from './holder-code.js';
+import { maskName } from '@guangfo/kernel';
+import { isValidHolderCode, maskHolderCode } from './holder-code.js';
 
 describe('holder codes', () => {
   it('checks ID numbers and unified social credit codes with their check characters', () => {
@@ -12,8 +13,8 @@ describe('holder codes', () => {
   });
 
   it('masks natural persons, not organisations', () => {
-    expect(maskPersonName('陈小明')).toBe('陈**');
-    expect(maskPersonName('李')).toBe('*');
+    expect(maskName('陈小明')).toBe('陈*明');
+    expect(maskName('李')).toBe('*');
     expect(maskHolderCode('111', '440106199001010013')).toBe('440***********0013');
     expect(maskHolderCode('414', 'E12345678')).toBe('*****5678');
     expect(maskHolderCode('001', '91440101MA5C12345E')).toBe('91440101MA5C12345E');

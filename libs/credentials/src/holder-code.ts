@@ -1,4 +1,4 @@
-import { isValidResidentId, isValidSocialCreditCode, maskResidentId } from '@guangfo/platform';
+import { isValidResidentId, isValidSocialCreditCode, maskDocumentNumber, maskIdNumber } from '@guangfo/kernel';
 
 /**
  * 持证主体代码类型 (holder code types), after the 证件类型代码 used by GB/T 36903-style metadata:
@@ -31,14 +31,7 @@ export const isValidHolderCode = (type: HolderCodeType, code: string): boolean =
 /** Natural persons' names and codes are masked in any response not addressed to them; organisations' are public register data. */
 export const isNaturalPerson = (type: HolderCodeType): boolean => HOLDER_CODE_TYPES[type].person;
 
-/** 陈小明 → 陈**: the first character stays (surname), the rest is masked. */
-export const maskPersonName = (name: string): string => {
-  const chars = [...name];
-  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
-};
-
 export const maskHolderCode = (type: HolderCodeType, code: string): string => {
   if (!isNaturalPerson(type)) return code;
-  if (type === '111') return maskResidentId(code);
-  return code.length <= 4 ? '*'.repeat(code.length) : `${'*'.repeat(code.length - 4)}${code.slice(-4)}`;
+  return type === '111' ? maskIdNumber(code) : maskDocumentNumber(code);
 };

@@ -6,7 +6,6 @@ export * from './credential.verifier.js';
 export * from './credential-verification.js';
 export * from './credential.document.js';
 export * from './credential-number.js';
-export * from './canonical-json.js';
 export * from './freshness.js';
 export * from './holder-code.js';
 export * from './presentation.token.js';

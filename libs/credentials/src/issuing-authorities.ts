@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isValidSocialCreditCode } from '@guangfo/platform';
+import { isValidSocialCreditCode } from '@guangfo/kernel';
 import { parse } from 'yaml';
 import { z } from 'zod';
 

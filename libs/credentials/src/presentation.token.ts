@@ -1,6 +1,6 @@
 import { sm2Verify } from '@guangfo/platform';
 import { z } from 'zod';
-import { canonicalJson } from './canonical-json.js';
+import { jcsCanonicalJson } from '@guangfo/kernel';
 import { type CredentialSigningKey, ISSUER_KEY_ID_PATTERN, SIGNATURE_ALGORITHM, type SignedCredential, signedCredentialSchema } from './credential.document.js';
 
 export const PRESENTATION_FORMAT = 'guangfo.presentation.v1';
@@ -46,7 +46,7 @@ export interface PresentationToken {
  * authenticated and named the verifier (consent).
  */
 export const presentationSigningPayload = (presentation: Presentation, credential: SignedCredential, keyId: string): string =>
-  canonicalJson({ format: PRESENTATION_FORMAT, presentation, credential, keyId });
+  jcsCanonicalJson({ format: PRESENTATION_FORMAT, presentation, credential, keyId });
 
 export const encodePresentationToken = (presentation: Presentation, credential: SignedCredential, key: CredentialSigningKey): string => {
   const proof = { type: SIGNATURE_ALGORITHM, keyId: key.keyId, signature: key.sign(presentationSigningPayload(presentation, credential, key.keyId)) };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '@guangfo/kernel';
 import { DataSource } from 'typeorm';
 import type { CredentialVerifierRef } from '@guangfo/contracts';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
@@ -57,6 +58,7 @@ export class PresentationsService {
     private readonly keys: IssuerKeyService,
     private readonly cities: CityRegistry,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async create(principal: Principal, input: CreatePresentationInput): Promise<PresentationView> {
@@ -65,7 +67,7 @@ export class PresentationsService {
     if (!this.cities.get(verifier.city)) throw credentialsError('PRESENTATION_VERIFIER_UNKNOWN', `city ${verifier.city} is not in the city registry`);
     const ttl = input.ttlSeconds ?? this.config.presentationDefaultTtlSeconds;
     if (ttl > this.config.presentationMaxTtlSeconds) throw credentialsError('PRESENTATION_TTL_TOO_LONG', `at most ${this.config.presentationMaxTtlSeconds} seconds`);
-    const now = new Date();
+    const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
       const row = await this.credentials.row(em, input.credentialId);
       if (!isHolder(principal, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${input.credentialId} in your wallet`);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@guangfo/kernel';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   credentialRegistrySubject,
@@ -83,6 +84,7 @@ export class CredentialRegistryService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly cities: CityRegistry,
+    private readonly clock: Clock,
   ) {}
 
   /** Subscribes to the other cities' registry streams (once per process role that applies events). */
@@ -363,7 +365,7 @@ export class CredentialRegistryService {
         own,
         sequence: state.watermark,
         highestSeen: Number(r.highest_seen),
-        asOf: own ? new Date().toISOString() : state.asOf,
+        asOf: own ? this.clock.now().toISOString() : state.asOf,
         lastCheckpointAt: state.checkpointAt,
         behind: !own && isBehind(state, Number(r.highest_seen)),
       };

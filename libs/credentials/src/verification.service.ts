@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@guangfo/kernel';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type VerificationRecorded, VerificationRecordedV1 } from '@guangfo/contracts';
 import { actorOf, AuditService, EventHandlerRegistry, NODE_CONFIG, type NodeConfig, OutboxService, type Principal, type ReceivedEvent } from '@guangfo/platform';
@@ -46,6 +47,7 @@ export class VerificationService {
     private readonly registry: CredentialRegistryService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   registerHandlers(handlers: EventHandlerRegistry): void {
@@ -56,7 +58,7 @@ export class VerificationService {
     if ((req.credential === undefined) === (req.presentationToken === undefined)) {
       throw credentialsError('VERIFICATION_INPUT_INVALID', 'send either `credential` (the signed document) or `presentationToken`, not both');
     }
-    const now = new Date();
+    const now = this.clock.now();
     const options = { ...(req.expectedType ? { expectedType: req.expectedType } : {}), ...(req.expectedHolderCode ? { holderCode: req.expectedHolderCode } : {}) };
     const verificationId = randomUUID();
 

@@ -42,9 +42,6 @@ export {
   sm2SignatureToDer, sm2SignatureToRaw, sm2Za, sm2MessageDigest,
   type Sm2KeyPair, type Sm2Options, type Sm2SignOptions, type Sm2Message, type Sm2SignatureInput,
 } from './crypto/sm2.signer.js';
-export * from './identifiers/resident-id.js';
-export * from './identifiers/social-credit-code.js';
-export * from './identifiers/region-code.js';
 export * from './messaging/transports/city-transport.js';
 export * from './messaging/transports/embedded.transport.js';
 export * from './messaging/transports/kafka.transport.js';
@@ -57,7 +54,7 @@ export { generateWebhookSecret, signWebhookBody, verifyWebhookSignature, type We
 export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks/webhook.policy.js';
 export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
-export { canonicalJson, sha256Hex } from './crypto/digest.js';
+export { sha256Hex } from './crypto/digest.js';
 export { sm2Encrypt, sm2Decrypt, sm2CiphertextToDer, sm2CiphertextFromDer } from './crypto/sm2.encryption.js';
 export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './crypto/sealing.js';
 export { FileStore, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';

@@ -1,5 +1,6 @@
 import type { CaseEntryKind, CaseMode, CaseState } from '@guangfo/contracts';
-import { CalendarCoverageError, toShanghaiDate, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
+import { CalendarCoverageError, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
+import { addCivilDays, toShanghaiDate } from '@guangfo/kernel';
 
 /**
  * Time limits of a case in working days (工作日, 行政许可法 art. 82) on the official calendar, Asia/Shanghai.
@@ -126,8 +127,6 @@ export interface CaseDeadline {
   provisionalYears: number[];
 }
 
-const DAY_MS = 86_400_000;
-const nextDay = (d: string): string => new Date(Date.parse(`${d}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
 const OPENS: Partial<Record<CaseEntryKind, CasePause['reason']>> = { 'supplement-requested': 'supplement', 'special-procedure-started': 'special-procedure' };
 const CLOSES: readonly CaseEntryKind[] = ['supplemented', 'special-procedure-ended', 'withdrawn', 'not-accepted', 'returned'];
@@ -155,7 +154,7 @@ export const pausesOf = (timeline: readonly TimelinePoint[]): CasePause[] => {
 export const calendarPauses = (pauses: readonly CasePause[], today: string): Pause[] =>
   pauses.flatMap((p) => {
     const end = p.endedOn ?? today;
-    return end > p.startedOn ? [{ from: nextDay(p.startedOn), to: end }] : [];
+    return end > p.startedOn ? [{ from: addCivilDays(p.startedOn, 1), to: end }] : [];
   });
 
 export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: DeadlineInput, options: DeadlineOptions = {}): CaseDeadline => {

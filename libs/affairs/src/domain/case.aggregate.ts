@@ -14,7 +14,7 @@ import type {
   SupplementItem,
   SupplementResponse,
 } from '@guangfo/contracts';
-import { toShanghaiDate } from '@guangfo/catalogue';
+import { toShanghaiDate } from '@guangfo/kernel';
 import { affairsError } from '../affairs.errors.js';
 
 /**

@@ -3,7 +3,7 @@ export const EXAMPLE = {
   credentialId: '0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a',
   number: '1144010000750200162026000000426',
   holder: { name: '陈小明', code: '440106199001010013', codeType: '111' },
-  holderMasked: { name: '陈**', code: '440***********0013', codeType: '111' },
+  holderMasked: { name: '陈*明', code: '440***********0013', codeType: '111' },
   issuer: { name: '广州市公安局', code: '114401000075020016', city: '440100' },
   keyId: '440100-3f9a0c1d2e4b5a69',
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../crypto/digest.js';
+import { stableJson } from '@guangfo/kernel';
 
 /** One audit record as hashed. `at` is the ISO-8601 UTC instant. */
 export interface AuditRecord {
@@ -17,7 +17,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** hash_n = SM3(hash_{n-1} || canonical JSON of record n). */
 export const chainHash = (prevHash: string, record: AuditRecord): string =>
-  createHash('sm3').update(prevHash).update('\n').update(canonicalJson(record)).digest('hex');
+  createHash('sm3').update(prevHash).update('\n').update(stableJson(record)).digest('hex');
 
 export type ChainVerdict =
   | { ok: true; count: number; head: string }

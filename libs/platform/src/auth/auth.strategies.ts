@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { normalizeResidentId } from '../identifiers/resident-id.js';
+import { normalizeResidentId } from '@guangfo/kernel';
 import { hashApiKey } from './api-key.hash.js';
 import { USER_ROLES, type PartnerPrincipal, type UserPrincipal } from './principal.js';
 

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { platformError } from '../errors/platform-errors.js';
-import { maskResidentId } from '../identifiers/resident-id.js';
+import { maskIdNumber } from '@guangfo/kernel';
 import { JWT_AUDIENCE } from './auth.strategies.js';
 import { DEMO_IDENTITY } from './auth.tokens.js';
 import type { DemoIdentity } from './demo-identity.js';
@@ -54,7 +54,7 @@ export class TokenController {
       expiresIn: 3600,
     });
     // The identity travels inside the token only; the echoed claims show the ID number masked.
-    const shown = idv ? { ...claims, idv: { ...idv, idNumber: maskResidentId(idv.idNumber) } } : claims;
+    const shown = idv ? { ...claims, idv: { ...idv, idNumber: maskIdNumber(idv.idNumber) } } : claims;
     return { accessToken, tokenType: 'Bearer', expiresIn: 3600, claims: shown };
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { backoffMs } from '@guangfo/kernel';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -104,7 +105,7 @@ export class FileInterchange {
         // Storing (or the onStored listener) failed: not a transfer problem, not retried here.
         if (!(err instanceof FetchFailure)) throw err;
         if (!err.retryable || attempt >= attempts) throw err.error;
-        await sleep(this.policy.fetchRetryBaseMs * 2 ** (attempt - 1));
+        await sleep(backoffMs({ baseMs: this.policy.fetchRetryBaseMs, maxMs: Number.POSITIVE_INFINITY }, attempt));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { backoffMs } from '@guangfo/kernel';
 import type { NodeConfig } from '../config/node-config.js';
 
 /** Fetch and replication settings. Injected as FILES_POLICY. */
@@ -22,5 +23,6 @@ export const filesPolicyFor = (config: NodeConfig): FilesPolicy =>
     ? { fetchTimeoutMs: 30_000, fetchAttempts: 3, fetchRetryBaseMs: 50, replicationMaxAttempts: 20, replicationBaseBackoffMs: config.retryBaseMs, replicationMaxBackoffMs: 2_000, pollMs: config.relayPollMs, batchSize: 4 }
     : { fetchTimeoutMs: 30_000, fetchAttempts: 3, fetchRetryBaseMs: 500, replicationMaxAttempts: 20, replicationBaseBackoffMs: 1_000, replicationMaxBackoffMs: 300_000, pollMs: Math.max(config.relayPollMs, 1_000), batchSize: 4 };
 
+/** Delay after replication attempt n (1-based): the kernel's backoff with this policy's base and cap. */
 export const replicationBackoffMs = (p: FilesPolicy, attempt: number): number =>
-  Math.min(p.replicationMaxBackoffMs, p.replicationBaseBackoffMs * 2 ** Math.min(Math.max(attempt - 1, 0), 20));
+  backoffMs({ baseMs: p.replicationBaseBackoffMs, maxMs: p.replicationMaxBackoffMs }, attempt);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { platformError } from '../errors/platform-errors.js';
@@ -38,11 +39,16 @@ const view = (r: Row): DeadLetterView => ({
   lastReplayError: r.last_replay_error,
 });
 
-const encodeCursor = (r: Row) => Buffer.from(`${r.created_at.toISOString()}|${r.id}`).toString('base64url');
-const decodeCursor = (c: string): [string, string] => {
-  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at))) throw platformError('VALIDATION_FAILED', 'cursor is not one this API issued', [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }]);
-  return [at, id];
+interface DeadLetterCursor { at: string; id: string }
+const isDeadLetterCursor = (v: unknown): v is DeadLetterCursor => {
+  const c = v as Partial<DeadLetterCursor> | null;
+  return typeof c === 'object' && c !== null && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && c.id.length > 0;
+};
+const pageCursor = (r: Row): string => encodeCursor({ at: r.created_at.toISOString(), id: r.id } satisfies DeadLetterCursor);
+const readCursor = (raw: string): [string, string] => {
+  const c = decodeCursor(raw, isDeadLetterCursor);
+  if (!c) throw platformError('VALIDATION_FAILED', 'cursor is not one this API issued', [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }]);
+  return [c.at, c.id];
 };
 
 /** Lists the events this city rejected, and replays one once its cause is fixed. */
@@ -55,7 +61,7 @@ export class DeadLetterService {
   ) {}
 
   async list(q: { reasonCode?: string; pending?: boolean; cursor?: string; limit: number }): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
-    const [at, id] = q.cursor ? decodeCursor(q.cursor) : [null, null];
+    const [at, id] = q.cursor ? readCursor(q.cursor) : [null, null];
     const rows = (await this.dataSource.query(
       `SELECT * FROM platform.dead_letter
         WHERE ($1::text IS NULL OR reason_code = $1)
@@ -65,7 +71,7 @@ export class DeadLetterService {
       [q.reasonCode ?? null, q.pending ?? null, at, id, q.limit + 1],
     )) as Row[];
     const page = rows.slice(0, q.limit);
-    return { items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
+    return { items: page.map(view), nextCursor: rows.length > q.limit ? pageCursor(page[page.length - 1]) : null };
   }
 
   async replay(id: string, actor: string): Promise<DeadLetterView & { outcome: string }> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backoffMs } from '@guangfo/kernel';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { findContract } from '@guangfo/contracts';
@@ -138,7 +139,7 @@ export class EventReceiver {
       } catch (err) {
         this.logger.warn({ err, eventId: event.id, consumer: handler.consumer, attempt }, 'event handler failed');
         if (attempt >= this.config.maxDeliveryAttempts) return 'failed';
-        await sleep(this.config.retryBaseMs * 2 ** (attempt - 1));
+        await sleep(backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Number.POSITIVE_INFINITY }, attempt));
       }
     }
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { backoffMs } from '@guangfo/kernel';
 import { DataSource } from 'typeorm';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
@@ -81,7 +82,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           sent += 1;
         } else {
           blocked.add(row.subject);
-          const backoff = Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 2 ** Math.min(row.attempts, 10));
+          const backoff = backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 2 ** 10) }, row.attempts + 1);
           await em.query(
             `UPDATE platform.outbox SET attempts = attempts + 1, delivered_to = $2, last_error = $3,
                     next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE seq = $1`,

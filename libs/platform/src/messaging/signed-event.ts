@@ -1,5 +1,5 @@
 import { CloudEvent, Kafka } from 'cloudevents';
-import { canonicalJson } from '../crypto/digest.js';
+import { stableJson } from '@guangfo/kernel';
 
 /**
  * A signed cross-city event in CloudEvents 1.0 structured form (as kept in the outbox).
@@ -28,7 +28,7 @@ export type UnsignedEvent<T = unknown> = Omit<SignedEvent<T>, 'sig'>;
 /** The bytes a city signs: canonical JSON (sorted keys) of every attribute except `sig`. */
 export const signingInput = (event: UnsignedEvent | SignedEvent): string => {
   const { sig: _sig, ...rest } = event as SignedEvent;
-  return canonicalJson(rest);
+  return stableJson(rest);
 };
 
 export const eventSource = (cityCode: string, domain: string): string => `/guangfo/${cityCode}/${domain}`;

@@ -1,3 +1,4 @@
+import { AdjustableClock, Clock, SystemClock } from '@guangfo/kernel';
 import { Sealer } from '../crypto/sealing.js';
 import { type DynamicModule, Global, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -56,12 +57,14 @@ export interface PlatformOptions {
   itemCodes: Provider;
   /** Sandbox only. */
   demo?: DemoIdentity;
+  /** The node's time source (`Clock`, for every domain). Default: SystemClock; in the sandbox an AdjustableClock (tests set "now"). */
+  clock?: Clock;
 }
 
 /**
  * The shared machinery of one city node: config, database, messaging (outbox, relay,
  * receiver, dead letters, transport), auth, errors, audit, observability and the city registry.
- * Global, so domain modules inject OutboxService, AuditService, EventHandlerRegistry… directly.
+ * Global, so domain modules inject OutboxService, AuditService, EventHandlerRegistry, Clock… directly.
  */
 @Global()
 export class PlatformModule {
@@ -72,6 +75,7 @@ export class PlatformModule {
     if (o.transport instanceof KafkaTransport) controllers.push(createKafkaConsumerController(o.transport.inboundTopics()));
     const providers: Provider[] = [
       { provide: NODE_CONFIG, useValue: config },
+      { provide: Clock, useValue: o.clock ?? (config.sandbox ? new AdjustableClock() : new SystemClock()) },
       { provide: Sealer, useValue: new Sealer(config.sealingKeys) },
       { provide: CityRegistry, useValue: o.registry },
       { provide: CITY_TRANSPORT, useValue: o.transport },
@@ -111,7 +115,7 @@ export class PlatformModule {
       ],
       controllers,
       providers,
-      exports: [NODE_CONFIG, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
+      exports: [NODE_CONFIG, Clock, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -170,8 +171,9 @@ export class WebhookSubscriptionsService {
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
     let before: string | null = null;
     if (q.cursor) {
-      before = Buffer.from(q.cursor, 'base64url').toString();
-      if (!/^\d{1,19}$/.test(before)) throw invalidCursor();
+      const c = decodeCursor(q.cursor, (v): v is { seq: string } => typeof (v as { seq?: unknown } | null)?.seq === 'string' && /^\d{1,19}$/.test((v as { seq: string }).seq));
+      if (!c) throw invalidCursor();
+      before = c.seq;
     }
     const rows = (await this.dataSource.query(
       `${DELIVERY_SELECT}
@@ -183,7 +185,7 @@ export class WebhookSubscriptionsService {
     const page = rows.slice(0, q.limit);
     return {
       items: page.map((r) => this.deliveryView(r)),
-      nextCursor: rows.length > q.limit ? Buffer.from(page[page.length - 1].seq).toString('base64url') : null,
+      nextCursor: rows.length > q.limit ? encodeCursor({ seq: String(page[page.length - 1].seq) }) : null,
     };
   }
 

@@ -1,3 +1,4 @@
+import { backoffMs } from '@guangfo/kernel';
 import type { NodeConfig } from '../config/node-config.js';
 import type { OutboundPolicy } from '../outbound/outbound-policy.js';
 
@@ -26,4 +27,4 @@ export const webhookPolicyFor = (config: NodeConfig): WebhookPolicy => {
 };
 
 export const webhookBackoffMs = (policy: Pick<WebhookPolicy, 'baseBackoffMs' | 'maxBackoffMs'>, attempt: number): number =>
-  Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** Math.min(Math.max(attempt - 1, 0), 20));
+  backoffMs({ baseMs: policy.baseBackoffMs, maxMs: policy.maxBackoffMs }, attempt);

@@ -21,6 +21,7 @@
  * `normalizeResidentId` (trim + upper-case) first if you want to accept it.
  * The 15-digit first-generation numbers are not accepted.
  */
+import { toShanghaiDate } from '../time/shanghai-date.js';
 import { isValidRegionCode } from './region-code.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
@@ -28,7 +29,6 @@ const CHECK_CHARS = '10X98765432'; // indexed by S mod 11
 const SHAPE = /^\d{17}[\dX]$/;
 const RESIDENCE_PERMIT_PREFIXES = new Set(['810000', '820000', '830000']);
 const EARLIEST_BIRTH_DATE = '18000101';
-const CHINA_UTC_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export interface ResidentIdOptions {
   /** "Today" for the not-born-in-the-future check; defaults to the current time. */
@@ -64,7 +64,7 @@ function isRealDate(yyyymmdd: string): boolean {
 }
 
 function chinaToday(now: Date): string {
-  return new Date(now.getTime() + CHINA_UTC_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
+  return toShanghaiDate(now).replace(/-/g, '');
 }
 
 /** Parses a valid number into its parts, or returns undefined if it is not valid. */
@@ -99,20 +99,4 @@ export function normalizeResidentId(input: string, options: ResidentIdOptions = 
   if (typeof input !== 'string') return undefined;
   const candidate = input.trim().toUpperCase();
   return isValidResidentId(candidate, options) ? candidate : undefined;
-}
-
-/**
- * Masks a number for display and logs: first 3 and last 4 characters kept,
- * e.g. `11010519491231002X` → `110***********002X`. This hides the
- * prefecture/county and the whole date of birth; the province digits and the
- * last 4 (common for "尾号" confirmation) remain. A 15-character legacy number
- * keeps the same 3 + 4. Anything else is fully masked (same length, at least
- * one `*`), so malformed input never leaks into logs. Does not validate.
- */
-export function maskResidentId(id: string): string {
-  const value = typeof id === 'string' ? id : '';
-  if (value.length === 18 || value.length === 15) {
-    return `${value.slice(0, 3)}${'*'.repeat(value.length - 7)}${value.slice(-4)}`;
-  }
-  return '*'.repeat(Math.max(1, value.length));
 }

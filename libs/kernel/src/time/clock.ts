@@ -1,7 +1,7 @@
 /**
- * The time source of the affairs domain: entries are stamped and deadlines evaluated with it.
- * Production uses the system clock; the sandbox uses an AdjustableClock so tests (and demos) can
- * file a case "on 2026-09-30" and look at it "on 2026-10-19".
+ * The node's one time source for "now": every domain injects `Clock` (provided once by the platform
+ * module) instead of calling `new Date()`. Production uses the system clock; the sandbox uses an
+ * AdjustableClock so tests (and demos) can file a case "on 2026-09-30" and look at it "on 2026-10-19".
  */
 export abstract class Clock {
   abstract now(): Date;

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import {
   computeResidentIdCheckChar,
   isValidResidentId,
-  maskResidentId,
   normalizeResidentId,
   parseResidentId,
 } from './resident-id.js';
+import { maskIdNumber } from '../masking/masking.js';
 
 /*
  * The two worked examples printed in GB 11643-1999 (公民身份号码), reproduced in
@@ -127,23 +127,23 @@ describe('parseResidentId', () => {
   });
 });
 
-describe('maskResidentId', () => {
+describe('maskIdNumber', () => {
   it('keeps the first 3 and last 4 characters of an 18-character number', () => {
-    expect(maskResidentId(GB_EXAMPLE_BEIJING)).toBe('110***********002X');
-    expect(maskResidentId(GB_EXAMPLE_SHANTOU)).toBe('440***********0014');
-    expect(maskResidentId(GB_EXAMPLE_BEIJING)).toHaveLength(18);
+    expect(maskIdNumber(GB_EXAMPLE_BEIJING)).toBe('110***********002X');
+    expect(maskIdNumber(GB_EXAMPLE_SHANTOU)).toBe('440***********0014');
+    expect(maskIdNumber(GB_EXAMPLE_BEIJING)).toHaveLength(18);
   });
 
   it('hides the date of birth and the prefecture/county', () => {
-    const masked = maskResidentId(GB_EXAMPLE_BEIJING);
+    const masked = maskIdNumber(GB_EXAMPLE_BEIJING);
     expect(masked).not.toContain('1949');
     expect(masked).not.toContain('105');
   });
 
   it('masks legacy 15-character numbers the same way and anything else completely', () => {
-    expect(maskResidentId('110105491231002')).toBe('110********1002');
-    expect(maskResidentId('12345')).toBe('*****');
-    expect(maskResidentId('')).toBe('*');
-    expect(maskResidentId(null as unknown as string)).toBe('*');
+    expect(maskIdNumber('110105491231002')).toBe('110********1002');
+    expect(maskIdNumber('12345')).toBe('*****');
+    expect(maskIdNumber('')).toBe('*');
+    expect(maskIdNumber(null as unknown as string)).toBe('*');
   });
 });
