@@ -101,7 +101,7 @@ export const issueVerifyRevokeAcrossCities = async (c: TestCluster): Promise<voi
 
   await keyReplicated(c, FS, credential.keyId);
   const atFoshan = await verifyAt(c, FS, { credential: credential.document, expectedType: 'RESIDENCE_PERMIT', expectedHolderCode: HOLDER.code, purpose: '居住证积分入学核验' });
-  expect(atFoshan).toMatchObject({ valid: true, reasons: [], credential: { id: credential.id, holder: { name: '陈**', code: '440***********0013' } }, status: { value: 'valid', fresh: true } });
+  expect(atFoshan).toMatchObject({ valid: true, reasons: [], credential: { id: credential.id, holder: { name: '陈*明', code: '440***********0013' } }, status: { value: 'valid', fresh: true } });
 
   const gzClerk = bearer(await c.token(GZ, 'clerk'));
   const revoked = await request(c.baseUrl(GZ)).post(`/api/v1/credentials/${credential.id}/revoke`).set(gzClerk).send({ reasonCode: 'WITHDRAWN', reason: '持证人陈小明已迁出' }).expect(200);
@@ -253,7 +253,7 @@ export const presentationToNamedVerifier = async (c: TestCluster): Promise<void>
   expect(clerk.reasons).toEqual(['PRESENTATION_WRONG_VERIFIER']);
 
   const used = await verifyAt(c, FS, { presentationToken: qrPayload, expectedHolderCode: HOLDER.code }, bank);
-  expect(used).toMatchObject({ valid: true, reasons: [], credential: { id: credential.id, holder: { name: '陈**' } }, presentation: { id: presentationId } });
+  expect(used).toMatchObject({ valid: true, reasons: [], credential: { id: credential.id, holder: { name: '陈*明' } }, presentation: { id: presentationId } });
   expect((await verifyAt(c, FS, { presentationToken: token }, bank)).reasons).toEqual(['PRESENTATION_ALREADY_USED']);
 
   // Someone else cannot present the holder's credential.
