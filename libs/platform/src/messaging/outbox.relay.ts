@@ -82,7 +82,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           sent += 1;
         } else {
           blocked.add(row.subject);
-          const backoff = backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 2 ** 10) }, row.attempts + 1);
+          // Attempt n = attempts so far + 1; capped at 30 s and at 1024 × base (ten doublings), as before.
+          const backoff = backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 1024) }, row.attempts + 1);
           await em.query(
             `UPDATE platform.outbox SET attempts = attempts + 1, delivered_to = $2, last_error = $3,
                     next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE seq = $1`,
