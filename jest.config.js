@@ -1,5 +1,5 @@
 // Unit and e2e tests (embedded mode: no Kafka, no PostgreSQL server needed).
-const aliases = ['platform', 'contracts', 'catalogue', 'affairs', 'credentials'];
+const aliases = ['gm-crypto', 'platform', 'contracts', 'catalogue', 'affairs', 'credentials'];
 
 /** @type {import('jest').Config} */
 export const base = {

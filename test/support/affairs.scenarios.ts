@@ -6,9 +6,10 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { findContract } from '@guangfo/contracts';
 import {
-  computeSocialCreditCodeCheckChar, hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, sm2PublicKeyFromPrivateKey, sm2Sign, toTransportMessage,
+  computeSocialCreditCodeCheckChar, hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, toTransportMessage,
   verifyWebhookSignature,
 } from '@guangfo/platform';
+import { sm2PublicKeyFromPrivateKey, sm2Sign } from '@guangfo/gm-crypto';
 import { formatCredentialNumber, signCredential, type SignedCredential } from '@guangfo/credentials';
 import { type TestCluster, waitFor } from './cluster.js';
 import { issuerKeyOf } from './credentials.scenarios.js';

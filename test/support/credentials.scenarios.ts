@@ -7,7 +7,8 @@ import { expect } from '@jest/globals';
 import request from 'supertest';
 import { toShanghaiDate } from '@guangfo/catalogue';
 import { CREDENTIAL_FORMAT, type CredentialSigningKey, formatCredentialNumber, KeyEncryption, signCredential } from '@guangfo/credentials';
-import { computeSocialCreditCodeCheckChar, generateSm2KeyPair, hashApiKey, Sm2Signer, sm2KeyId } from '@guangfo/platform';
+import { computeSocialCreditCodeCheckChar, hashApiKey } from '@guangfo/platform';
+import { generateSm2KeyPair, Sm2Signer, sm2KeyId } from '@guangfo/gm-crypto';
 import { type TestCluster, waitFor } from './cluster.js';
 
 export const GZ = '440100';

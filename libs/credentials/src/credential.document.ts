@@ -1,5 +1,6 @@
 import { isCivilDate } from '@guangfo/catalogue';
-import { isValidSocialCreditCode, sm2Verify } from '@guangfo/platform';
+import { isValidSocialCreditCode } from '@guangfo/platform';
+import { sm2Verify } from '@guangfo/gm-crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
 import { isValidCredentialNumber } from './credential-number.js';
