@@ -32,8 +32,8 @@ Sm2Point.BASE.precompute(TABLE_WINDOW); // built lazily, on the first verificati
 /**
  * Public keys that verify often (the cities' event keys, issuers' keys) get a table of their
  * own on their third verification. At most MAX_PINNED keys get one (no eviction, so a stream
- * of one-off keys cannot make the node rebuild tables); the others use the joint
- * Strauss–Shamir product, ~5× slower.
+ * of one-off keys cannot make the node rebuild tables); the others multiply by a width-4 wNAF,
+ * several times slower (docs/performance.md, "SM2").
  */
 const PIN_AFTER_USES = 3;
 const MAX_PINNED = 16;
@@ -64,8 +64,6 @@ function pinnedPoint(uncompressedHex: string): Sm2Point | undefined {
  */
 export function sm2VerificationX(s: bigint, t: bigint, publicKey: string): bigint | undefined {
   const table = pinnedPoint(publicKey);
-  const sum = table
-    ? Sm2Point.BASE.multiplyUnsafe(s).add(table.multiplyUnsafe(t))
-    : Sm2Point.BASE.mulAddUnsafe(s, pointOf(publicKey), t);
+  const sum = Sm2Point.BASE.multiplyUnsafe(s).add((table ?? pointOf(publicKey)).multiplyUnsafe(t));
   return sum.is0() ? undefined : sum.toAffine().x;
 }
