@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { generateSealingKey, generateSm2KeyPair } from '@guangfo/platform';
+import { generateSealingKey, generateSm2KeyPair } from '@guangfo/gm-crypto';
 
 /**
  * `npm run keys:generate -- <dir>` — fresh (non-demo) keys for a real deployment:

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { isValidResidentId } from '@guangfo/kernel';
 import {
-  eventSource, generateSealingKey, type NodeConfig, processExchange, Sealer, type SignedEvent, signingInput, sm2Sign, toTransportMessage, type TransportMessage,
+  eventSource, type NodeConfig, processExchange, type SignedEvent, signingInput, toTransportMessage, type TransportMessage,
 } from '@guangfo/platform';
+import { generateSealingKey, Sealer, sm2Sign } from '@guangfo/gm-crypto';
 import { waitFor } from '../support/cluster.js';
 import { applicantIdAd } from '@guangfo/affairs';
 import { as, type AffairsWorld, fileAndForward, FS, GZ, PEOPLE } from '../support/affairs.scenarios.js';

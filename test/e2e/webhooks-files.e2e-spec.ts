@@ -11,7 +11,6 @@ import {
   FileReplicator,
   FileStore,
   type FileRef,
-  generateSm2KeyPair,
   hashApiKey,
   INTERCHANGE_HEADERS,
   signInterchangeRequest,
@@ -19,6 +18,7 @@ import {
   verifyWebhookSignature,
   WebhookOutbox,
 } from '@guangfo/platform';
+import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { waitFor } from '../support/cluster.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 

@@ -7,9 +7,10 @@ import { parse } from 'yaml';
 import { findContract } from '@guangfo/contracts';
 import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
 import {
-  hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, sm2PublicKeyFromPrivateKey, sm2Sign, toTransportMessage,
+  hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, toTransportMessage,
   verifyWebhookSignature,
 } from '@guangfo/platform';
+import { sm2PublicKeyFromPrivateKey, sm2Sign } from '@guangfo/gm-crypto';
 import { formatCredentialNumber, signCredential, type SignedCredential } from '@guangfo/credentials';
 import { type TestCluster, waitFor } from './cluster.js';
 import { issuerKeyOf } from './credentials.scenarios.js';

@@ -1,4 +1,5 @@
-import type { Sealer, TransportMessage } from '@guangfo/platform';
+import type { TransportMessage } from '@guangfo/platform';
+import type { Sealer } from '@guangfo/gm-crypto';
 
 /** Two or more city nodes under test, whatever runs them (in-process sandbox or separate processes). */
 export interface TestCluster {

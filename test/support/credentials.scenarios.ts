@@ -8,7 +8,8 @@ import request from 'supertest';
 import { toShanghaiDate } from '@guangfo/kernel';
 import { CREDENTIAL_FORMAT, type CredentialSigningKey, formatCredentialNumber, KeyEncryption, signCredential } from '@guangfo/credentials';
 import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
-import { generateSm2KeyPair, hashApiKey, Sm2Signer, sm2KeyId } from '@guangfo/platform';
+import { hashApiKey } from '@guangfo/platform';
+import { generateSm2KeyPair, Sm2Signer, sm2KeyId } from '@guangfo/gm-crypto';
 import { type TestCluster, waitFor } from './cluster.js';
 
 export const GZ = '440100';

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { inboundTopic, PUBLIC_TOPIC } from '@guangfo/contracts';
-import { generateSealingKey, generateSm2KeyPair, parseSealingKeys, Sealer } from '@guangfo/platform';
+import { generateSealingKey, generateSm2KeyPair, parseSealingKeys, Sealer } from '@guangfo/gm-crypto';
 import { freePort } from '../../apps/sandbox/src/embedded-database.js';
 import { type TestCluster, waitFor } from './cluster.js';
 

@@ -13,10 +13,10 @@ import {
   loadDemoDirectory,
   NODE_VERSION,
   type NodeConfig,
-  SEALING_KEY_ID_PATTERN,
-  type SealingKey,
+  
   type RateLimitConfig,
 } from '@guangfo/platform';
+import { SEALING_KEY_ID_PATTERN, type SealingKey } from '@guangfo/gm-crypto';
 import { composeCityNode } from '../../city-node/src/city-node.composition.js';
 import { assertEncryptionKeyPinned, assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
 import { EmbeddedDatabase } from './embedded-database.js';

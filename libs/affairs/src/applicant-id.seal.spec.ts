@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Sealer } from '@guangfo/platform';
+import { Sealer } from '@guangfo/gm-crypto';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { openLegacyApplicantId } from './migrations/1764633600001-affairs-sealing.migration.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sealer } from '@guangfo/platform';
+import { Sealer } from '@guangfo/gm-crypto';
 
 /** The associated data an applicant's sealed ID number is bound to: its purpose and its case. */
 export const applicantIdAd = (caseId: string): string => `affairs.case.applicant-id:${caseId}`;

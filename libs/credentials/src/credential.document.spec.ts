@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { sm2Verify } from '@guangfo/platform';
+import { sm2Verify } from '@guangfo/gm-crypto';
 import { credentialFields as fieldsOf, credentialSigningPayload, signedCredentialSchema, verifyCredentialSignature } from './credential.document.js';
 import { credentialFields, signedCredential, testIssuerKey } from '../test-fixtures/credential.factory.js';
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sm2PublicKeyToPem } from '@guangfo/platform';
+import { sm2PublicKeyToPem } from '@guangfo/gm-crypto';
 import { credentialFields, credentialSigningPayload } from './credential.document.js';
 import { signedCredential, testIssuerKey } from '../test-fixtures/credential.factory.js';
 

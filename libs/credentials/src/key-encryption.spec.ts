@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSm2KeyPair, Sealer } from '@guangfo/platform';
+import { generateSm2KeyPair, Sealer } from '@guangfo/gm-crypto';
 import { issuerKeyAd, KeyEncryption } from './key-encryption.js';
 import { openLegacyIssuerKey } from './migrations/1764633600002-credentials-sealing.migration.js';
 

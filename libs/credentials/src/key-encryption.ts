@@ -1,4 +1,4 @@
-import { Sealer } from '@guangfo/platform';
+import { Sealer } from '@guangfo/gm-crypto';
 
 /** The associated data an issuer private key is sealed with: its purpose and its key id. */
 export const issuerKeyAd = (keyId: string): string => `credentials.issuer-key.private-key:${keyId}`;

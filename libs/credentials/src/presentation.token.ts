@@ -1,4 +1,4 @@
-import { sm2Verify } from '@guangfo/platform';
+import { sm2Verify } from '@guangfo/gm-crypto';
 import { z } from 'zod';
 import { jcsCanonicalJson } from '@guangfo/kernel';
 import { type CredentialSigningKey, ISSUER_KEY_ID_PATTERN, SIGNATURE_ALGORITHM, type SignedCredential, signedCredentialSchema } from './credential.document.js';

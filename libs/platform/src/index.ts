@@ -33,15 +33,6 @@ export * from './messaging/outbox.service.js';
 export * from './messaging/outbox.relay.js';
 export * from './messaging/signed-event.js';
 export * from './messaging/personal-data.seal.js';
-export { sm3, sm3Bytes, SM3_DIGEST_LENGTH, type Sm3Input } from './crypto/sm3.js';
-export {
-  SM2_DEFAULT_USER_ID, SM2_CURVE_OID, EC_PUBLIC_KEY_OID, SM2_CURVE,
-  sm2Sign, sm2Verify, Sm2Signer,
-  generateSm2KeyPair, normalizeSm2PrivateKey, normalizeSm2PublicKey, sm2PublicKeyFromPrivateKey, sm2KeyId,
-  sm2PublicKeyToPem, sm2PublicKeyFromPem, sm2PrivateKeyToPem, sm2PrivateKeyFromPem,
-  sm2SignatureToDer, sm2SignatureToRaw, sm2Za, sm2MessageDigest,
-  type Sm2KeyPair, type Sm2Options, type Sm2SignOptions, type Sm2Message, type Sm2SignatureInput,
-} from './crypto/sm2.signer.js';
 export * from './messaging/transports/city-transport.js';
 export * from './messaging/transports/embedded.transport.js';
 export * from './messaging/transports/kafka.transport.js';
@@ -55,8 +46,6 @@ export { WEBHOOK_POLICY, webhookPolicyFor, type WebhookPolicy } from './webhooks
 export { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 export type { WebhookDeliveryStatus, WebhookDeliveryView, WebhookSubscriptionView, WebhookAttemptView } from './webhooks/webhook-subscriptions.service.js';
 export { sha256Hex } from './crypto/digest.js';
-export { sm2Encrypt, sm2Decrypt, sm2CiphertextToDer, sm2CiphertextFromDer } from './crypto/sm2.encryption.js';
-export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './crypto/sealing.js';
 export { FileStore, type FileRef, type StoredFile, type PutFile } from './files/file-store.js';
 export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './files/file-interchange.js';
 export { FileReplicator, type ReplicationRequest, type ReplicationStatus, type ReplicatedListener } from './files/file-replicator.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSm2KeyPair } from '../crypto/sm2.signer.js';
+import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { CityRegistry } from './city-registry.js';
 
 const key = (keyId: string, extra: Record<string, unknown> = {}) => ({ keyId, alg: 'SM2-SM3', status: 'active', publicKey: generateSm2KeyPair().publicKey, ...extra });

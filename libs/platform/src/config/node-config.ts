@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSealingKeys, type SealingKey } from '../crypto/sealing.js';
+import { parseSealingKeys, type SealingKey } from '@guangfo/gm-crypto';
 import { type OutboundPolicy, parseAllowedNetworks } from '../outbound/outbound-policy.js';
 import { readSecret } from './secret.js';
 

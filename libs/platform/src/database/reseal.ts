@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { NodeConfig } from '../config/node-config.js';
-import { Sealer } from '../crypto/sealing.js';
+import { Sealer } from '@guangfo/gm-crypto';
 
 /** What a re-sealing migration needs: the new keyring, and the settings the old schemes derived their keys from. */
 export interface ResealKeys {

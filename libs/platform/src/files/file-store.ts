@@ -8,7 +8,7 @@ import { CityRegistry } from '../cities/city-registry.js';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { sha256Hex } from '../crypto/digest.js';
-import { sm3 } from '../crypto/sm3.js';
+import { sm3 } from '@guangfo/gm-crypto';
 import { platformError } from '../errors/platform-errors.js';
 import { type AllowedMediaType, checkMediaType, FILE_MAX_BYTES, sanitizeFileName } from './media-type.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CityRegistry } from '../cities/city-registry.js';
-import { generateSm2KeyPair } from '../crypto/sm2.signer.js';
+import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { authenticateInterchangeRequest, INTERCHANGE_HEADERS, MemoryNonceStore, signInterchangeRequest, verifyInterchangeSignature } from './interchange-signature.js';
 
 const GZ = '440100';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CityRegistry } from '../cities/city-registry.js';
-import { sm2Sign, sm2Verify } from '../crypto/sm2.signer.js';
+import { sm2Sign, sm2Verify } from '@guangfo/gm-crypto';
 
 /** Node-to-node HTTP requests are signed with the requesting city's SM2 event-signing key. */
 export const INTERCHANGE_HEADERS = {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CityRegistry } from '../cities/city-registry.js';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
-import { sm2Sign, sm2Verify } from '../crypto/sm2.signer.js';
+import { sm2Sign, sm2Verify } from '@guangfo/gm-crypto';
 import { type SignedEvent, signingInput, sourceCity, type UnsignedEvent } from './signed-event.js';
 
 export type SignatureVerdict =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { CaseFiledV1, defineEvent, findContract } from '@guangfo/contracts';
 import { z } from 'zod';
-import { generateSm2KeyPair } from '../crypto/sm2.signer.js';
+import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { openPersonalFields, PersonalSealError, personalFieldsInClear, sealPersonalFields } from './personal-data.seal.js';
 
 const fs = generateSm2KeyPair();

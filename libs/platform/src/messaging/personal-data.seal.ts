@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SEALED_PERSONAL_MEMBER } from '@guangfo/contracts';
-import { Sealer } from '../crypto/sealing.js';
-import { sm2Decrypt, sm2Encrypt } from '../crypto/sm2.encryption.js';
+import { Sealer } from '@guangfo/gm-crypto';
+import { sm2Decrypt, sm2Encrypt } from '@guangfo/gm-crypto';
 
 /**
  * Personal data sealed end to end on the bus, for the addressed city only. Per event: a fresh

@@ -1,5 +1,5 @@
 import { AdjustableClock, Clock, SystemClock } from '@guangfo/kernel';
-import { Sealer } from '../crypto/sealing.js';
+import { Sealer } from '@guangfo/gm-crypto';
 import { type DynamicModule, Global, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';

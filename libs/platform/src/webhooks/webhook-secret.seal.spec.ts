@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Sealer } from '../crypto/sealing.js';
+import { Sealer } from '@guangfo/gm-crypto';
 import { openLegacyWebhookSecret } from '../database/migrations/1764633600000-platform-sealing.migration.js';
 import { webhookSecretAd } from './webhook-secret.seal.js';
 

@@ -9,7 +9,7 @@ import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { platformError } from '../errors/platform-errors.js';
 import { WebhookOutbox } from './webhook-outbox.js';
-import { Sealer } from '../crypto/sealing.js';
+import { Sealer } from '@guangfo/gm-crypto';
 import { webhookSecretAd } from './webhook-secret.seal.js';
 import { generateWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-url.js';

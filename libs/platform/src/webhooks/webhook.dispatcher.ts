@@ -6,7 +6,7 @@ import type { NodeConfig } from '../config/node-config.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { postWebhook, type WebhookPostResult } from './webhook-http.js';
 import { WebhookOutbox } from './webhook-outbox.js';
-import { Sealer } from '../crypto/sealing.js';
+import { Sealer } from '@guangfo/gm-crypto';
 import { webhookSecretAd } from './webhook-secret.seal.js';
 import { signWebhookBody } from './webhook-signature.js';
 import { webhookBackoffMs, WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';

@@ -1,6 +1,7 @@
 import { createECDH, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DER_TAG, derInteger, derSequence, derTlv, decodeDerUnsignedInteger, readDerChildren, readDerExact } from './asn1.js';
-import { normalizeSm2PrivateKey, normalizeSm2PublicKey, SM2_CURVE } from './sm2.signer.js';
+import { SM2_CURVE, Sm2Point } from './sm2.curve.js';
+import { normalizeSm2PrivateKey, normalizeSm2PublicKey } from './sm2.signer.js';
 import { sm3Bytes } from './sm3.js';
 
 /**
@@ -9,22 +10,13 @@ import { sm3Bytes } from './sm3.js';
  *   C1 = [k]G (04‖x1‖y1), C3 = SM3(x2‖M‖y2), C2 = M ⊕ KDF(x2‖y2, |M|), with (x2, y2) = [k]P.
  *
  * The scalar multiplications are OpenSSL's (Node's ECDH on the SM2 curve), k comes from Node's
- * CSPRNG. ECDH yields only x of a product, so y is recovered from the curve equation and told
- * apart from −y by one more product: x([k+1]P) = x([k]P + P).
+ * CSPRNG. ECDH yields only x of a product, so y is recovered from the curve equation (field
+ * arithmetic: the SM2 curve's @noble/curves field) and told apart from −y by one more product:
+ * x([k+1]P) = x([k]P + P).
  */
 
-const { p, a, b, n } = SM2_CURVE;
-const mod = (v: bigint, m = p): bigint => ((v % m) + m) % m;
-const pow = (base: bigint, exp: bigint): bigint => {
-  let r = 1n;
-  let x = mod(base);
-  for (let e = exp; e > 0n; e >>= 1n) {
-    if (e & 1n) r = (r * x) % p;
-    x = (x * x) % p;
-  }
-  return r;
-};
-const inv = (v: bigint): bigint => pow(v, p - 2n);
+const { a, b, n } = SM2_CURVE;
+const Fp = Sm2Point.Fp;
 const hex64 = (v: bigint): string => v.toString(16).padStart(64, '0');
 const big = (buf: Buffer): bigint => BigInt(`0x${buf.toString('hex') || '0'}`);
 
@@ -45,14 +37,18 @@ const ecdhX = (scalar: bigint, q: Point): bigint => {
 /** [scalar]Q with both coordinates (scalar in [1, n-2]). */
 const multiply = (scalar: bigint, q: Point): Point => {
   const x = ecdhX(scalar, q);
-  const rhs = mod(x * x * x + a * x + b);
-  const y = pow(rhs, (p + 1n) / 4n); // p ≡ 3 (mod 4)
-  if (mod(y * y) !== rhs) throw new Error('SM2: product is not on the curve');
+  const rhs = Fp.create(x * x * x + a * x + b);
+  let y: bigint;
+  try {
+    y = Fp.sqrt(rhs);
+  } catch (cause) {
+    throw new Error('SM2: product is not on the curve', { cause });
+  }
   const nextX = ecdhX(scalar + 1n, q);
-  for (const cand of [y, mod(-y)]) {
+  for (const cand of [y, Fp.neg(y)]) {
     if (x === q.x) break;
-    const lambda = mod((q.y - cand) * inv(q.x - x));
-    if (mod(lambda * lambda - x - q.x) === nextX) return { x, y: cand };
+    const lambda = Fp.div(Fp.sub(q.y, cand), Fp.sub(q.x, x));
+    if (Fp.create(lambda * lambda - x - q.x) === nextX) return { x, y: cand };
   }
   throw new Error('SM2: cannot recover the product point');
 };

@@ -4,25 +4,26 @@
  * electronic credentials.
  *
  * What this module does and does not do:
- * - The signature arithmetic is sm-crypto's `doSignature` / `doVerifySignature`
- *   with `hash: true`, i.e. e = SM3(Z_A || M) where
- *   Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A).
- *   The signer's distinguishing identifier ID_A defaults to
- *   `1234567812345678` (GM/T 0009-2012 §10, also OpenSSL's and GmSSL's default).
- * - Key generation, public-key derivation and the per-signature nonce k use
- *   Node's OpenSSL-backed `crypto` (CSPRNG + EC point multiplication); the
- *   nonce point is handed to sm-crypto through its `pointPool` option instead
- *   of letting sm-crypto draw k from its RC4-based PRNG.
+ * - e = SM3(Z_A || M) where Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A).
+ *   The signer's distinguishing identifier ID_A defaults to `1234567812345678`
+ *   (GM/T 0009-2012 §10, also OpenSSL's and GmSSL's default).
+ * - The signature equations are written once, here (GB/T 32918.2 §6.1, §7.1):
+ *   sign: (x1, y1) = [k]G, r = (e + x1) mod n, s = ((1 + d)⁻¹ · (k − r·d)) mod n;
+ *   verify: t = (r + s) mod n, (x1, y1) = [s]G + [t]P_A, accept iff (e + x1) mod n = r.
+ * - Key generation, public-key derivation and the nonce point [k]G use Node's
+ *   OpenSSL-backed `crypto` (CSPRNG + EC point multiplication). Verification's
+ *   public-scalar product is @noble/curves arithmetic with precomputed tables
+ *   for the base point and for keys that verify often (`sm2.curve.ts`).
  * - Signatures are emitted as DER `SEQUENCE { r INTEGER, s INTEGER }`
  *   (GB/T 35276 / GM/T 0009 `SM2Signature`), base64-encoded; OpenSSL, GmSSL,
  *   Bouncy Castle and Java/Go SM2 stacks read this form. Verification also
- *   accepts the 64-byte raw `r || s` form (as bytes, base64 or hex) and hex
- *   DER (sm-crypto's `der: true` output).
- * - Keys are hex in sm-crypto's convention (private: 64 hex digits; public:
- *   uncompressed `04 || x || y`, 130 hex digits) and PEM: SubjectPublicKeyInfo
- *   and PKCS#8 with id-ecPublicKey (1.2.840.10045.2.1) and the SM2 curve OID
+ *   accepts the 64-byte raw `r || s` form (as bytes, base64 or hex) and hex DER.
+ * - Keys are hex (private: 64 hex digits; public: uncompressed `04 || x || y`,
+ *   130 hex digits) and PEM: SubjectPublicKeyInfo and PKCS#8 with
+ *   id-ecPublicKey (1.2.840.10045.2.1) and the SM2 curve OID
  *   1.2.156.10197.1.301, exactly what `openssl genpkey -algorithm EC
- *   -pkeyopt ec_paramgen_curve:SM2` produces and consumes.
+ *   -pkeyopt ec_paramgen_curve:SM2` produces and consumes. PEM is read and
+ *   written by Node's KeyObject; the DER around the key is a fixed layout.
  *
  * Error policy: malformed *keys* and user ids throw (they are configuration
  * errors); a malformed or wrong *signature* makes `sm2Verify` return false.
@@ -31,25 +32,12 @@
  *   openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in msg -sigfile sig.der \
  *     -digest sm3 -pkeyopt distid:1234567812345678
  */
-import { ECDH, createECDH, randomBytes } from 'node:crypto';
-import smCrypto from 'sm-crypto';
-import type { KeyPairPoint } from 'sm-crypto';
-import {
-  DER_TAG,
-  DerError,
-  decodeDerUnsignedInteger,
-  derInteger,
-  derOid,
-  derSequence,
-  derTlv,
-  fromPem,
-  readDerChildren,
-  readDerExact,
-  toPem,
-} from './asn1.js';
+import { ECDH, createECDH, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
+import { DER_TAG, DerError, decodeDerUnsignedInteger, derInteger, derSequence, readDerChildren, readDerExact } from './asn1.js';
+import { Fn, SM2_CURVE, sm2VerificationX } from './sm2.curve.js';
 import { sm3, sm3Bytes } from './sm3.js';
 
-const { sm2 } = smCrypto;
+export { SM2_CURVE };
 
 /** Default distinguishing identifier (GM/T 0009-2012 §10). */
 export const SM2_DEFAULT_USER_ID = '1234567812345678';
@@ -58,20 +46,10 @@ export const SM2_CURVE_OID = '1.2.156.10197.1.301';
 /** OID id-ecPublicKey (RFC 5480), the key algorithm used with the SM2 curve OID. */
 export const EC_PUBLIC_KEY_OID = '1.2.840.10045.2.1';
 
-/** Domain parameters of sm2p256v1 (GB/T 32918.5-2017 §2). */
-export const SM2_CURVE = Object.freeze({
-  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
-  a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
-  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
-  gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
-  gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
-  n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
-});
-
 const NODE_CURVE_NAME = 'SM2';
 const MAX_USER_ID_BYTES = 0xffff >> 3; // ENTL is a 16-bit bit-length
 
-/** A key pair in sm-crypto hex form: private 64 hex digits, public `04||x||y` (130 hex digits), lowercase. */
+/** A key pair in hex: private 64 hex digits, public `04||x||y` (130 hex digits), lowercase. */
 export interface Sm2KeyPair {
   readonly privateKey: string;
   readonly publicKey: string;
@@ -170,39 +148,40 @@ export function sm2KeyId(publicKey: string): string {
 // PEM / DER key encodings
 // ---------------------------------------------------------------------------
 
-const ALGORITHM_IDENTIFIER = derSequence(derOid(EC_PUBLIC_KEY_OID), derOid(SM2_CURVE_OID));
-const SM2_CURVE_OID_TLV = derOid(SM2_CURVE_OID);
+// The DER around an SM2 key is a fixed layout: id-ecPublicKey with the SM2 curve, a 32-byte
+// private key, a 65-byte uncompressed point. Node's KeyObject parses, checks and writes the PEM.
+const SPKI_PREFIX = Buffer.from('3059301306072a8648ce3d020106082a811ccf5501822d034200', 'hex');
+/** PKCS#8 as OpenSSL 3 writes it: prefix ‖ d ‖ infix ‖ 04‖x‖y; without the public key: short prefix ‖ d. */
+const PKCS8_PREFIX = Buffer.from('308187020100301306072a8648ce3d020106082a811ccf5501822d046d306b0201010420', 'hex');
+const PKCS8_INFIX = Buffer.from('a144034200', 'hex');
+const PKCS8_SHORT_PREFIX = Buffer.from('3041020100301306072a8648ce3d020106082a811ccf5501822d04273025020101' + '0420', 'hex');
 
-const bitString = (bytes: Uint8Array): Buffer => derTlv(DER_TAG.BIT_STRING, Buffer.concat([Buffer.from([0]), bytes]));
+const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]+)-----/;
 
-function readBitStringPoint(value: Uint8Array): string {
-  if (value.length < 2 || value[0] !== 0) throw new DerError('BIT STRING with unused bits');
-  return normalizeSm2PublicKey(Buffer.from(value.subarray(1)).toString('hex'));
+function pemLabel(pem: string, labels: readonly string[]): string {
+  const label = PEM_LABEL.exec(pem)?.[1];
+  if (!label) throw new DerError('no PEM block found');
+  if (!labels.includes(label)) throw new DerError(`unexpected PEM label "${label}" (expected ${labels.join(' or ')})`);
+  return label;
 }
 
-function assertSm2AlgorithmIdentifier(element: { tag: number; value: Buffer }): void {
-  const encoded = derTlv(element.tag, element.value);
-  if (!encoded.equals(ALGORITHM_IDENTIFIER)) {
-    throw new DerError(`algorithm is not id-ecPublicKey with the SM2 curve (${EC_PUBLIC_KEY_OID} / ${SM2_CURVE_OID})`);
-  }
-}
+// OpenSSL 3 loads SM2-curve keys as its own key type, which Node reports no type or curve for,
+// so the check that a key is SM2 is its exported layout, which names the curve.
+const notSm2 = (): DerError =>
+  new DerError(`algorithm is not id-ecPublicKey with the SM2 curve (${EC_PUBLIC_KEY_OID} / ${SM2_CURVE_OID})`);
 
 /** SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`) for an SM2 public key. */
 export function sm2PublicKeyToPem(publicKey: string): string {
-  const point = Buffer.from(normalizeSm2PublicKey(publicKey), 'hex');
-  return toPem('PUBLIC KEY', derSequence(ALGORITHM_IDENTIFIER, bitString(point)));
+  const spki = Buffer.concat([SPKI_PREFIX, Buffer.from(normalizeSm2PublicKey(publicKey), 'hex')]);
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }) as string;
 }
 
 /** Reads a SubjectPublicKeyInfo PEM (id-ecPublicKey + SM2 curve) and returns `04||x||y` hex. */
 export function sm2PublicKeyFromPem(pem: string): string {
-  const { der } = fromPem(pem, ['PUBLIC KEY']);
-  const spki = readDerExact(der, DER_TAG.SEQUENCE);
-  const [algorithm, key, ...rest] = readDerChildren(spki.value);
-  if (!algorithm || !key || rest.length > 0 || algorithm.tag !== DER_TAG.SEQUENCE || key.tag !== DER_TAG.BIT_STRING) {
-    throw new DerError('not a SubjectPublicKeyInfo');
-  }
-  assertSm2AlgorithmIdentifier(algorithm);
-  return readBitStringPoint(key.value);
+  pemLabel(pem, ['PUBLIC KEY']);
+  const spki = createPublicKey({ key: pem, format: 'pem' }).export({ type: 'spki', format: 'der' });
+  if (spki.length !== SPKI_PREFIX.length + 65 || !spki.subarray(0, SPKI_PREFIX.length).equals(SPKI_PREFIX)) throw notSm2();
+  return normalizeSm2PublicKey(spki.subarray(SPKI_PREFIX.length).toString('hex'));
 }
 
 /**
@@ -211,42 +190,9 @@ export function sm2PublicKeyFromPem(pem: string): string {
  */
 export function sm2PrivateKeyToPem(privateKey: string): string {
   const d = normalizeSm2PrivateKey(privateKey);
-  const publicKey = Buffer.from(sm2PublicKeyFromPrivateKey(d), 'hex');
-  const ecPrivateKey = derSequence(
-    derInteger(1n),
-    derTlv(DER_TAG.OCTET_STRING, Buffer.from(d, 'hex')),
-    derTlv(DER_TAG.CONTEXT_1, bitString(publicKey)),
-  );
-  const pkcs8 = derSequence(derInteger(0n), ALGORITHM_IDENTIFIER, derTlv(DER_TAG.OCTET_STRING, ecPrivateKey));
-  return toPem('PRIVATE KEY', pkcs8);
-}
-
-function parseEcPrivateKey(der: Uint8Array, requireCurveParameter: boolean): Sm2KeyPair {
-  const [version, secret, ...optional] = readDerChildren(readDerExact(der, DER_TAG.SEQUENCE).value);
-  if (!version || version.tag !== DER_TAG.INTEGER || decodeDerUnsignedInteger(version.value) !== 1n) {
-    throw new DerError('ECPrivateKey version must be 1');
-  }
-  if (!secret || secret.tag !== DER_TAG.OCTET_STRING || secret.value.length === 0 || secret.value.length > 32) {
-    throw new DerError('ECPrivateKey privateKey must be an OCTET STRING of at most 32 bytes');
-  }
-  const privateKey = normalizeSm2PrivateKey(secret.value.toString('hex'));
-  const publicKey = sm2PublicKeyFromPrivateKey(privateKey);
-  let sawCurve = false;
-  for (const field of optional) {
-    if (field.tag === DER_TAG.CONTEXT_0) {
-      if (!field.value.equals(SM2_CURVE_OID_TLV)) throw new DerError('ECPrivateKey parameters are not the SM2 curve');
-      sawCurve = true;
-    } else if (field.tag === DER_TAG.CONTEXT_1) {
-      const embedded = readDerExact(field.value, DER_TAG.BIT_STRING);
-      if (readBitStringPoint(embedded.value) !== publicKey) {
-        throw new DerError('embedded public key does not match the private key');
-      }
-    } else {
-      throw new DerError(`unexpected ECPrivateKey field tag 0x${field.tag.toString(16)}`);
-    }
-  }
-  if (requireCurveParameter && !sawCurve) throw new DerError('SEC 1 key without the SM2 curve parameter');
-  return { privateKey, publicKey };
+  const point = Buffer.from(sm2PublicKeyFromPrivateKey(d), 'hex');
+  const pkcs8 = Buffer.concat([PKCS8_PREFIX, Buffer.from(d, 'hex'), PKCS8_INFIX, point]);
+  return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 /**
@@ -256,16 +202,27 @@ function parseEcPrivateKey(der: Uint8Array, requireCurveParameter: boolean): Sm2
  * hex key pair. Checks that an embedded public key matches the private key.
  */
 export function sm2PrivateKeyFromPem(pem: string): Sm2KeyPair {
-  const { label, der } = fromPem(pem, ['PRIVATE KEY', 'EC PRIVATE KEY', 'SM2 PRIVATE KEY']);
-  if (label !== 'PRIVATE KEY') return parseEcPrivateKey(der, true);
-  const [version, algorithm, privateKey] = readDerChildren(readDerExact(der, DER_TAG.SEQUENCE).value);
-  if (!version || version.tag !== DER_TAG.INTEGER || decodeDerUnsignedInteger(version.value) > 1n) {
-    throw new DerError('PKCS#8 version must be 0 or 1');
+  const label = pemLabel(pem, ['PRIVATE KEY', 'EC PRIVATE KEY', 'SM2 PRIVATE KEY']);
+  // OpenSSL reads the SM2 label but Node does not report its key type: read it as SEC 1.
+  const text = label === 'SM2 PRIVATE KEY' ? pem.replace(/SM2 PRIVATE KEY/g, 'EC PRIVATE KEY') : pem;
+  const der = createPrivateKey({ key: text, format: 'pem' }).export({ type: 'pkcs8', format: 'der' });
+  const at = (offset: number, bytes: Buffer) => der.subarray(offset, offset + bytes.length).equals(bytes);
+  let d: Buffer;
+  let embedded: string | undefined;
+  if (der.length === PKCS8_PREFIX.length + 32 + PKCS8_INFIX.length + 65 && at(0, PKCS8_PREFIX) && at(PKCS8_PREFIX.length + 32, PKCS8_INFIX)) {
+    d = der.subarray(PKCS8_PREFIX.length, PKCS8_PREFIX.length + 32);
+    embedded = der.subarray(der.length - 65).toString('hex');
+  } else if (der.length === PKCS8_SHORT_PREFIX.length + 32 && at(0, PKCS8_SHORT_PREFIX)) {
+    d = der.subarray(PKCS8_SHORT_PREFIX.length);
+  } else {
+    throw notSm2();
   }
-  if (!algorithm || algorithm.tag !== DER_TAG.SEQUENCE) throw new DerError('PKCS#8 without an AlgorithmIdentifier');
-  assertSm2AlgorithmIdentifier(algorithm);
-  if (!privateKey || privateKey.tag !== DER_TAG.OCTET_STRING) throw new DerError('PKCS#8 without a privateKey');
-  return parseEcPrivateKey(privateKey.value, false);
+  const privateKey = normalizeSm2PrivateKey(d.toString('hex'));
+  const publicKey = sm2PublicKeyFromPrivateKey(privateKey);
+  if (embedded !== undefined && normalizeSm2PublicKey(embedded) !== publicKey) {
+    throw new DerError('embedded public key does not match the private key');
+  }
+  return { privateKey, publicKey };
 }
 
 // ---------------------------------------------------------------------------
@@ -361,39 +318,15 @@ function computeZa(publicKey: string, userId: string): Buffer {
   return sm3Bytes(entl, id, curve, Buffer.from(publicKey.slice(2), 'hex'));
 }
 
-/** Z_A for a public key and user id (hex), computed independently of sm-crypto with Node's SM3. */
+/** Z_A for a public key and user id (hex). */
 export function sm2Za(publicKey: string, options: Sm2Options = {}): string {
   return computeZa(normalizeSm2PublicKey(publicKey), checkedUserId(options.userId)).toString('hex');
 }
 
-/** e = SM3(Z_A || M), the value SM2 actually signs (hex), computed independently of sm-crypto. */
+/** e = SM3(Z_A || M), the value SM2 actually signs (hex). */
 export function sm2MessageDigest(message: Sm2Message, publicKey: string, options: Sm2Options = {}): string {
   const za = computeZa(normalizeSm2PublicKey(publicKey), checkedUserId(options.userId));
   return sm3(za, messageBytes(message));
-}
-
-type JsbnBigInteger = KeyPairPoint['k'];
-type JsbnBigIntegerConstructor = new (value: string, radix: number) => JsbnBigInteger;
-let jsbnBigInteger: JsbnBigIntegerConstructor | undefined;
-
-/**
- * sm-crypto's `pointPool` entries must carry jsbn BigIntegers. jsbn is only a
- * transitive dependency, so borrow its constructor from a point sm-crypto
- * makes itself (once per process).
- */
-function bigIntegerConstructor(): JsbnBigIntegerConstructor {
-  jsbnBigInteger ??= sm2.getPoint().k.constructor as JsbnBigIntegerConstructor;
-  return jsbnBigInteger;
-}
-
-/** Builds the sm-crypto nonce point (k, x1) where (x1, y1) = [k]G, using OpenSSL for the multiplication. */
-function noncePoint(k: bigint): KeyPairPoint {
-  if (k < 1n || k >= SM2_CURVE.n) throw new RangeError('SM2 nonce out of range [1, n-1]');
-  const ecdh = createSm2Ecdh();
-  ecdh.setPrivateKey(Buffer.from(hex64(k), 'hex'));
-  const point = ecdh.getPublicKey('hex', 'uncompressed');
-  const BigInteger = bigIntegerConstructor();
-  return { k: new BigInteger(hex64(k), 16), x1: new BigInteger(point.slice(2, 66), 16), privateKey: hex64(k), publicKey: point };
 }
 
 /** Uniform k in [1, n-1] from Node's CSPRNG (rejection sampling). */
@@ -404,20 +337,30 @@ function randomNonce(): bigint {
   }
 }
 
-function signWithNonce(message: Sm2Message, privateKey: string, options: Sm2SignOptions, nonce: bigint): Buffer {
+/** x1 of [k]G, by OpenSSL. */
+function nonceX(k: bigint): bigint {
+  if (k < 1n || k >= SM2_CURVE.n) throw new RangeError('SM2 nonce out of range [1, n-1]');
+  const ecdh = createSm2Ecdh();
+  ecdh.setPrivateKey(Buffer.from(hex64(k), 'hex'));
+  return BigInt(`0x${ecdh.getPublicKey('hex', 'uncompressed').slice(2, 66)}`);
+}
+
+/** r = (e + x1) mod n, s = ((1 + d)⁻¹ · (k − r·d)) mod n; undefined for the retry cases r = 0, r + k = n, s = 0. */
+function signDigest(e: bigint, d: bigint, k: bigint): RawSignature | undefined {
+  const r = Fn.create(e + nonceX(k));
+  if (r === 0n || r + k === SM2_CURVE.n) return undefined;
+  const s = Fn.mul(Fn.inv(1n + d), Fn.create(k - r * d));
+  return s === 0n ? undefined : { r, s };
+}
+
+function signWithNonce(message: Sm2Message, privateKey: string, options: Sm2SignOptions, nonce: () => bigint): Buffer {
   const d = normalizeSm2PrivateKey(privateKey);
   const publicKey = options.publicKey === undefined ? sm2PublicKeyFromPrivateKey(d) : normalizeSm2PublicKey(options.publicKey);
-  const userId = checkedUserId(options.userId);
-  // If sm-crypto has to retry (r = 0, r + k = n or s = 0; probability ~2^-255) and
-  // the pool is empty, it falls back to its own PRNG for the retry.
-  const rs = sm2.doSignature(Array.from(messageBytes(message)), d, {
-    hash: true,
-    der: false,
-    publicKey,
-    userId,
-    pointPool: [noncePoint(nonce)],
-  });
-  return sm2SignatureToDer(Buffer.from(rs, 'hex'));
+  const e = BigInt(`0x${sm3(computeZa(publicKey, checkedUserId(options.userId)), messageBytes(message))}`);
+  for (;;) {
+    const signature = signDigest(e, BigInt(`0x${d}`), nonce());
+    if (signature) return derSequence(derInteger(signature.r), derInteger(signature.s));
+  }
 }
 
 /**
@@ -425,7 +368,7 @@ function signWithNonce(message: Sm2Message, privateKey: string, options: Sm2Sign
  * Pass `options.publicKey` when known to skip re-deriving it.
  */
 export function sm2Sign(message: Sm2Message, privateKey: string, options: Sm2SignOptions = {}): string {
-  return signWithNonce(message, privateKey, options, randomNonce()).toString('base64');
+  return signWithNonce(message, privateKey, options, randomNonce).toString('base64');
 }
 
 /**
@@ -440,7 +383,12 @@ export function sm2SignWithNonceForTesting(
   k: bigint,
   options: Sm2SignOptions = {},
 ): Buffer {
-  return signWithNonce(message, privateKey, options, k);
+  let used = false;
+  return signWithNonce(message, privateKey, options, () => {
+    if (used) throw new RangeError('SM2: this nonce gives r = 0, r + k = n or s = 0; choose another');
+    used = true;
+    return k;
+  });
 }
 
 /**
@@ -461,11 +409,13 @@ export function sm2Verify(
   const bytes = signatureInputToBytes(signature);
   const parsed = bytes && parseSignatureBytes(bytes);
   if (!parsed || !inSignatureRange(parsed)) return false;
-  return sm2.doVerifySignature(Array.from(messageBytes(message)), hex64(parsed.r) + hex64(parsed.s), key, {
-    hash: true,
-    der: false,
-    userId,
-  });
+  const { r, s } = parsed;
+  const t = Fn.create(r + s);
+  if (t === 0n) return false;
+  const x1 = sm2VerificationX(s, t, key);
+  if (x1 === undefined) return false;
+  const e = BigInt(`0x${sm3(computeZa(key, userId), messageBytes(message))}`);
+  return Fn.create(e + x1) === r;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Minimal, strict DER (ITU-T X.690) helpers for the handful of fixed
- * structures the SM2 code needs: SM2 signatures (SEQUENCE of two INTEGERs),
- * SubjectPublicKeyInfo, PKCS#8 PrivateKeyInfo and SEC 1 ECPrivateKey.
+ * Minimal, strict DER (ITU-T X.690) helpers for the two structures the SM2 code
+ * builds and reads itself: the SM2 signature (SEQUENCE of two INTEGERs) and the
+ * SM2 ciphertext (SEQUENCE of two INTEGERs and two OCTET STRINGs). Keys (SPKI,
+ * PKCS#8, SEC 1) are Node's KeyObject's job.
  *
  * Internal to the crypto folder: this is not a general ASN.1 library. The
  * reader only understands single-byte tags and rejects every non-canonical
@@ -11,12 +12,8 @@
 
 export const DER_TAG = {
   INTEGER: 0x02,
-  BIT_STRING: 0x03,
   OCTET_STRING: 0x04,
-  OID: 0x06,
   SEQUENCE: 0x30,
-  CONTEXT_0: 0xa0,
-  CONTEXT_1: 0xa1,
 } as const;
 
 export interface DerElement {
@@ -57,23 +54,6 @@ export function derInteger(value: bigint): Buffer {
   let bytes = Buffer.from(hex, 'hex');
   if (bytes[0]! & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
   return derTlv(DER_TAG.INTEGER, bytes);
-}
-
-/** Encodes a dotted OBJECT IDENTIFIER, e.g. `1.2.156.10197.1.301`, as a full TLV. */
-export function derOid(dotted: string): Buffer {
-  const arcs = dotted.split('.').map((arc) => {
-    if (!/^\d+$/.test(arc)) throw new RangeError(`derOid: bad arc in ${dotted}`);
-    return BigInt(arc);
-  });
-  if (arcs.length < 2) throw new RangeError(`derOid: ${dotted} has fewer than two arcs`);
-  const bytes: number[] = [];
-  const sub = [arcs[0]! * 40n + arcs[1]!, ...arcs.slice(2)];
-  for (const arc of sub) {
-    const group: number[] = [Number(arc & 0x7fn)];
-    for (let n = arc >> 7n; n > 0n; n >>= 7n) group.unshift(Number(n & 0x7fn) | 0x80);
-    bytes.push(...group);
-  }
-  return derTlv(DER_TAG.OID, Buffer.from(bytes));
 }
 
 /** Reads one TLV at `offset`, enforcing definite, minimally encoded lengths. */
@@ -130,23 +110,4 @@ export function decodeDerUnsignedInteger(value: Uint8Array): bigint {
   if (value[0]! & 0x80) throw new DerError('negative INTEGER');
   if (value.length > 1 && value[0] === 0 && !(value[1]! & 0x80)) throw new DerError('non-minimal INTEGER');
   return BigInt(`0x${Buffer.from(value).toString('hex')}`);
-}
-
-export function toPem(label: string, der: Uint8Array): string {
-  const body = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-}
-
-/**
- * Extracts the DER bytes of the first PEM block whose label is one of
- * `labels`. Returns the label found so callers can dispatch on it.
- */
-export function fromPem(pem: string, labels: readonly string[]): { label: string; der: Buffer } {
-  const match = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(pem);
-  if (!match) throw new DerError('no PEM block found');
-  const label = match[1]!;
-  if (!labels.includes(label)) throw new DerError(`unexpected PEM label "${label}" (expected ${labels.join(' or ')})`);
-  const body = match[2]!.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) throw new DerError('PEM body is not base64');
-  return { label, der: Buffer.from(body, 'base64') };
 }
