@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseIntPipe, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type CalendarYearLoaded, catalogueHttpError, officialYearOf, parseCalendarYear, type WorkingDayCalendar } from '@guangfo/catalogue';
+import { type CalendarYearLoaded, catalogueError, officialYearOf, parseCalendarYear, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { Access, actorOf, AuditService, CurrentPrincipal, type Principal } from '@guangfo/platform';
 import { AFFAIRS_CALENDAR } from './affairs.tokens.js';
 import { type DeadlineRecomputeResult, DeadlineRecomputeService } from './deadline-recompute.service.js';
@@ -41,9 +41,9 @@ export class CalendarAdminController {
     const { value, issues } = parseCalendarYear(body, 'body');
     if (!value) {
       const fields = issues.map((i) => ({ field: i.field ?? '(body)', rule: 'calendarYear', message: i.message }));
-      throw catalogueHttpError('CATALOGUE_CALENDAR_INVALID', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
+      throw catalogueError('CATALOGUE_CALENDAR_INVALID', { detail: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: fields });
     }
-    if (value.year !== year) throw catalogueHttpError('CATALOGUE_CALENDAR_INVALID', `the body is for ${value.year}, the path for ${year}`, [{ field: 'year', rule: 'matchesPath', message: `must be ${year}` }]);
+    if (value.year !== year) throw catalogueError('CATALOGUE_CALENDAR_INVALID', { detail: `the body is for ${value.year}, the path for ${year}`, fieldErrors: [{ field: 'year', rule: 'matchesPath', message: `must be ${year}` }] });
     const change = this.calendar.load(year, officialYearOf(value));
     await this.audit.record({ actor: actorOf(p), action: 'calendar.year-loaded', resource: `calendar:${year}`, outcome: 'success', detail: { previous: change.previous, version: change.identity.version, hash: change.identity.hash, notice: value.notice.title } });
     const recomputed = await this.recompute.recompute(`${value.notice.title} loaded (${year} was ${change.previous ?? 'not counted'}; calendar ${change.identity.version}): due dates recounted`);

@@ -14,7 +14,7 @@ import { CaseDetailDto, CasePageDto } from './dto/case-view.dto.js';
 import { FileCaseDto } from './dto/file-case.dto.js';
 
 type Reply = Promise<CaseReply<CaseDetailView>>;
-const id = new ParseUUIDPipe({ exceptionFactory: () => affairsError('CASE_NOT_FOUND', 'case ids are UUIDs') });
+const id = new ParseUUIDPipe({ exceptionFactory: () => affairsError('CASE_NOT_FOUND', { detail: 'case ids are UUIDs' }) });
 const user = (p: Principal): UserPrincipal => p as UserPrincipal; // write routes admit users only (@Access roles)
 
 /** 跨城通办 cases: filing, the clerk queue, one case with its timeline, and each step of its life. */
@@ -89,7 +89,7 @@ export class CaseController {
   supplement(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: SupplementDto, @Headers('if-match') ifMatch?: string): Reply {
     const responses = b.responses.map((r) => {
       const evidence = supplementEvidence(r);
-      if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId}: give at most one of file, fileId or credential`);
+      if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId}: give at most one of file, fileId or credential` });
       return { itemId: r.itemId, ...(evidence ? { evidence } : {}), ...(r.text ? { text: r.text } : {}) };
     });
     const documents = Object.fromEntries(b.responses.filter((r) => r.credential).map((r) => [r.itemId, r.credential!.document]));

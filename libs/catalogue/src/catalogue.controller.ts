@@ -3,7 +3,7 @@ import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { ValidationError } from 'class-validator';
 import type { FieldError } from '@guangfo/platform';
 import { PublicRead } from './catalogue-endpoint.decorator.js';
-import { catalogueHttpError } from './catalogue.errors.js';
+import { catalogueError } from './catalogue.errors.js';
 import { CatalogueService } from './catalogue.service.js';
 import type { CommitmentView, DeadlineView, ItemMaterials, ItemPage, ItemView, RouteList, VersionView } from './catalogue.views.js';
 import type { CredentialType } from './catalogue.schema.js';
@@ -33,7 +33,7 @@ const codeParam = ApiParam({ name: 'code', description: 'Base code (基本编码
     forbidNonWhitelisted: true,
     exceptionFactory: (errors) => {
       const fields = fieldErrors(errors);
-      return catalogueHttpError('CATALOGUE_INVALID_QUERY', fields.map((f) => f.message).join('; '), fields);
+      return catalogueError('CATALOGUE_INVALID_QUERY', { detail: fields.map((f) => f.message).join('; '), fieldErrors: fields });
     },
   }),
 )

@@ -22,6 +22,7 @@ export * from './cities/item-codes.js';
 export { platformSealingMigration } from './database/migrations/1764633600000-platform-sealing.migration.js';
 export { resealColumn, type ResealKeys, type ResealColumn, type MigrationClass } from './database/reseal.js';
 export * from './database/migrations/1764892800000-peer-calendar.migration.js';
+export * from './errors/define-errors.js';
 export * from './errors/domain-error.js';
 export * from './errors/platform-errors.js';
 export * from './errors/problem.js';

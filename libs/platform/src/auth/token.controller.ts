@@ -40,9 +40,9 @@ export class TokenController {
   @ApiNotFoundResponse({ description: 'No such demo user (UNKNOWN_DEMO_USER)' })
   @ApiForbiddenResponse({ description: 'Not the sandbox (TOKEN_ISSUING_DISABLED)' })
   async issue(@Body() body: DemoTokenRequestDto): Promise<TokenResponseDto> {
-    if (!this.demo) throw platformError('TOKEN_ISSUING_DISABLED', 'Tokens come from the identity provider; this node has no demo users.');
+    if (!this.demo) throw platformError('TOKEN_ISSUING_DISABLED', { detail: 'Tokens come from the identity provider; this node has no demo users.' });
     const user = this.demo.directory.users.find((u) => u.username === body.username);
-    if (!user) throw platformError('UNKNOWN_DEMO_USER', `no demo user ${body.username}`);
+    if (!user) throw platformError('UNKNOWN_DEMO_USER', { detail: `no demo user ${body.username}` });
     // Demo residents are "real-name verified" by the demo provider: their token carries the identity.
     const idv = user.role === 'resident' && user.residentId ? { idNumber: user.residentId, name: user.name, assurance: 'real-name' } : undefined;
     const claims = { sub: user.username, role: user.role, city: user.city, ...(user.hall ? { hall: user.hall } : {}), name: user.name, ...(idv ? { idv } : {}) };

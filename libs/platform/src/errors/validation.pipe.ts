@@ -15,5 +15,5 @@ export const createValidationPipe = (): ValidationPipe =>
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => platformError('VALIDATION_FAILED', 'One or more fields are invalid.', flatten(errors)),
+    exceptionFactory: (errors) => platformError('VALIDATION_FAILED', { detail: 'One or more fields are invalid.', fieldErrors: flatten(errors) }),
   });

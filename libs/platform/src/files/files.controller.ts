@@ -68,7 +68,7 @@ export class FilesController {
   @ApiOperation({ summary: 'Upload a case material (checked by magic bytes; 413 over 20 MiB, 415 for other types)' })
   @ApiCreatedResponse({ type: FileUploadedDto })
   async upload(@UploadedFile() file: UploadedFileData | undefined, @CurrentPrincipal() p: Principal): Promise<FileUploadedDto> {
-    if (!file?.buffer) throw platformError('FILE_MISSING', 'send multipart/form-data with the file in field "file"');
+    if (!file?.buffer) throw platformError('FILE_MISSING', { detail: 'send multipart/form-data with the file in field "file"' });
     const f = await this.files.put({ bytes: file.buffer, fileName: file.originalname, declaredType: file.mimetype, uploadedBy: p });
     return { id: f.fileId, sha256: f.sha256, sizeBytes: f.sizeBytes, mediaType: f.mediaType, fileName: f.fileName };
   }
@@ -82,7 +82,7 @@ export class FilesController {
     const actor = actorOf(p);
     if (!this.files.canRead(file, p)) {
       await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'denied' });
-      throw platformError('FILE_ACCESS_DENIED', 'only the uploader and the clerks of this city read a file');
+      throw platformError('FILE_ACCESS_DENIED', { detail: 'only the uploader and the clerks of this city read a file' });
     }
     await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { sizeBytes: file.sizeBytes } });
     setFileHeaders(res, file);
@@ -115,7 +115,7 @@ export class InterchangeFilesController {
     const file = await this.files.find(id);
     if (!file || !(await this.files.isGranted(file.fileId, city))) {
       await this.audit.record({ actor, action: 'file.read', resource: `file:${id.slice(0, 64)}`, outcome: 'denied', detail: { via: 'interchange' } });
-      throw platformError('FILE_NOT_GRANTED', `no file ${id} granted to ${city}`);
+      throw platformError('FILE_NOT_GRANTED', { detail: `no file ${id} granted to ${city}` });
     }
     await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { via: 'interchange', sizeBytes: file.sizeBytes } });
     setFileHeaders(res, file);
