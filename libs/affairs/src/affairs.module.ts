@@ -17,6 +17,7 @@ import { RemediationController } from './remediation.controller.js';
 import { RemediationService } from './remediation.service.js';
 import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { CalendarAdminController } from './calendar-admin.controller.js';
+import { CalendarAdminService } from './calendar-admin.service.js';
 
 export interface AffairsModuleOptions {
   /** Time source. Default: the system clock; in the sandbox an AdjustableClock (tests set "now"). */
@@ -58,6 +59,7 @@ export class AffairsModule {
         CaseReplicationHandler,
         MaterialEvidenceService,
         DeadlineRecomputeService,
+        CalendarAdminService,
       ],
       exports: [Clock, CaseQueryService],
     };

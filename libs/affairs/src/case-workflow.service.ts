@@ -16,6 +16,8 @@ import { Clock } from './clock.js';
 import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
+import { supplementEvidence } from './case-filing.service.js';
+import type { SupplementDto } from './dto/case-actions.dto.js';
 
 const DEFAULT_CLAIM_MINUTES = 30;
 /** States after which the applicant can rate the service (好差评). */
@@ -42,6 +44,17 @@ export class CaseWorkflowService {
     private readonly deadlines: CaseDeadlines,
     private readonly applicantIds: ApplicantIdSeal,
   ) {}
+
+  /** The answer to the 补正 notice as sent: each response at most one material (file, fileId or credential) and/or text. */
+  supplement(p: UserPrincipal, id: string, dto: SupplementDto, o: { ifMatch?: string } = {}): Promise<CaseReply<CaseDetailView>> {
+    const responses = dto.responses.map((r) => {
+      const evidence = supplementEvidence(r);
+      if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId}: give at most one of file, fileId or credential` });
+      return { itemId: r.itemId, ...(evidence ? { evidence } : {}), ...(r.text ? { text: r.text } : {}) };
+    });
+    const documents = Object.fromEntries(dto.responses.filter((r) => r.credential).map((r) => [r.itemId, r.credential!.document]));
+    return this.act(p, id, { action: 'supplement', responses }, { ifMatch: o.ifMatch, documents });
+  }
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
   async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {}): Promise<CaseReply<CaseDetailView>> {

@@ -27,6 +27,7 @@ export * from './errors/domain-error.js';
 export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
 export * from './errors/problem.filter.js';
+export * from './errors/validation.pipe.js';
 export * from './messaging/event-handler.registry.js';
 export * from './messaging/event-receiver.js';
 export * from './messaging/event-signer.js';

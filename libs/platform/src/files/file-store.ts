@@ -190,4 +190,28 @@ export class FileStore {
     if (p.role === 'clerk' || p.role === 'supervisor') return true;
     return this.isUploadedBy(file, p);
   }
+
+  /** A file read by a person of this city (the uploader; clerks, supervisors): refused unless canRead; audited either way. */
+  async openFor(p: Principal, id: string): Promise<StoredFile> {
+    const file = await this.require(id);
+    const actor = actorOf(p);
+    if (!this.canRead(file, p)) {
+      await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'denied' });
+      throw platformError('FILE_ACCESS_DENIED', { detail: 'only the uploader and the clerks of this city read a file' });
+    }
+    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { sizeBytes: file.sizeBytes } });
+    return file;
+  }
+
+  /** A file fetched by a peer city (claim check): refused unless granted to that city; audited either way. */
+  async openForCity(city: string, id: string): Promise<StoredFile> {
+    const actor = `city:${city}`;
+    const file = await this.find(id);
+    if (!file || !(await this.isGranted(file.fileId, city))) {
+      await this.audit.record({ actor, action: 'file.read', resource: `file:${id.slice(0, 64)}`, outcome: 'denied', detail: { via: 'interchange' } });
+      throw platformError('FILE_NOT_GRANTED', { detail: `no file ${id} granted to ${city}` });
+    }
+    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { via: 'interchange', sizeBytes: file.sizeBytes } });
+    return file;
+  }
 }
