@@ -15,6 +15,7 @@ import { RemediationController } from './remediation.controller.js';
 import { RemediationService } from './remediation.service.js';
 import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { CalendarAdminController } from './calendar-admin.controller.js';
+import { CalendarAdminService } from './calendar-admin.service.js';
 
 export interface AffairsModuleOptions {
   /** Working-day calendar. Default: the catalogue's (WORKING_DAY_CALENDAR), so a loaded year reaches both. */
@@ -49,6 +50,7 @@ export class AffairsModule {
         CaseReplicationHandler,
         MaterialEvidenceService,
         DeadlineRecomputeService,
+        CalendarAdminService,
       ],
       exports: [CaseQueryService],
     };

@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseIntPipe, Put } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseIntPipe, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type CalendarYearLoaded, catalogueHttpError, officialYearOf, parseCalendarYear, type WorkingDayCalendar } from '@guangfo/catalogue';
-import { Access, actorOf, AuditService, CurrentPrincipal, type Principal } from '@guangfo/platform';
-import { AFFAIRS_CALENDAR } from './affairs.tokens.js';
-import { type DeadlineRecomputeResult, DeadlineRecomputeService } from './deadline-recompute.service.js';
+import type { CalendarYearLoaded } from '@guangfo/catalogue';
+import { Access, CurrentPrincipal, type Principal } from '@guangfo/platform';
+import { CalendarAdminService } from './calendar-admin.service.js';
+import type { DeadlineRecomputeResult } from './deadline-recompute.service.js';
 import { CalendarYearLoadedDto } from './dto/case-view.dto.js';
 
 /**
@@ -15,11 +15,7 @@ import { CalendarYearLoadedDto } from './dto/case-view.dto.js';
 @ApiTags('cases')
 @Controller('calendar')
 export class CalendarAdminController {
-  constructor(
-    @Inject(AFFAIRS_CALENDAR) private readonly calendar: WorkingDayCalendar,
-    private readonly recompute: DeadlineRecomputeService,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly calendarAdmin: CalendarAdminService) {}
 
   @Put('years/:year')
   @HttpCode(200)
@@ -37,16 +33,7 @@ export class CalendarAdminController {
   })
   @ApiOkResponse({ type: CalendarYearLoadedDto })
   @ApiBadRequestResponse({ description: 'Invalid arrangement (problem+json, code CATALOGUE_CALENDAR_INVALID, with field errors)' })
-  async load(@CurrentPrincipal() p: Principal, @Param('year', new ParseIntPipe()) year: number, @Body() body: unknown): Promise<CalendarYearLoaded & { recomputed: DeadlineRecomputeResult }> {
-    const { value, issues } = parseCalendarYear(body, 'body');
-    if (!value) {
-      const fields = issues.map((i) => ({ field: i.field ?? '(body)', rule: 'calendarYear', message: i.message }));
-      throw catalogueHttpError('CATALOGUE_CALENDAR_INVALID', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-    }
-    if (value.year !== year) throw catalogueHttpError('CATALOGUE_CALENDAR_INVALID', `the body is for ${value.year}, the path for ${year}`, [{ field: 'year', rule: 'matchesPath', message: `must be ${year}` }]);
-    const change = this.calendar.load(year, officialYearOf(value));
-    await this.audit.record({ actor: actorOf(p), action: 'calendar.year-loaded', resource: `calendar:${year}`, outcome: 'success', detail: { previous: change.previous, version: change.identity.version, hash: change.identity.hash, notice: value.notice.title } });
-    const recomputed = await this.recompute.recompute(`${value.notice.title} loaded (${year} was ${change.previous ?? 'not counted'}; calendar ${change.identity.version}): due dates recounted`);
-    return { ...change, recomputed };
+  load(@CurrentPrincipal() p: Principal, @Param('year', new ParseIntPipe()) year: number, @Body() body: unknown): Promise<CalendarYearLoaded & { recomputed: DeadlineRecomputeResult }> {
+    return this.calendarAdmin.loadYear(p, year, body);
   }
 }

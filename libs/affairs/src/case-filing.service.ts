@@ -63,7 +63,7 @@ export class CaseFilingService {
 
   async file(p: UserPrincipal, dto: FileCaseDto, idempotencyKey?: string): Promise<CaseReply<CaseDetailView>> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw affairsError('CASE_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–128 characters of A–Z a–z 0–9 _ . : -');
+      throw affairsError('CASE_IDEMPOTENCY_KEY_INVALID', { detail: 'Idempotency-Key must be 1–128 characters of A–Z a–z 0–9 _ . : -' });
     }
     const { filing, idNumber, identityCheck } = this.prepare(p, dto);
     await this.evidence.check(p, this.submitted(filing.materials, dto.materials), idNumber);
@@ -74,7 +74,7 @@ export class CaseFilingService {
       if (idempotencyKey !== undefined) {
         const k = await this.repo.reserveKey(em, actor, idempotencyKey, requestHash, caseId);
         if (!k.reserved) {
-          if (k.hash !== requestHash) throw affairsError('CASE_IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${idempotencyKey} was used for a different request (case ${k.caseId})`, { caseId: k.caseId });
+          if (k.hash !== requestHash) throw affairsError('CASE_IDEMPOTENCY_KEY_REUSED', { detail: `Idempotency-Key ${idempotencyKey} was used for a different request (case ${k.caseId})`, extra: { caseId: k.caseId } });
           const row = (await this.repo.find(em, k.caseId))!;
           const view = await this.queries.detail(em, row, p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city });
           await this.audit.record({ actor, action: 'case.file.replayed', resource: `case:${k.caseId}`, outcome: 'success', detail: { idempotencyKey } }, em);
@@ -113,16 +113,16 @@ export class CaseFilingService {
     const view = this.catalogue.getItem(dto.itemCode);
     const item = view as CatalogueItem;
     if (!this.options.itemDomains.includes(item.domain)) {
-      throw affairsError('CASE_ITEM_NOT_HANDLED', `item ${item.code} belongs to the ${item.domain} domain; cases here cover ${this.options.itemDomains.join(', ')}`);
+      throw affairsError('CASE_ITEM_NOT_HANDLED', { detail: `item ${item.code} belongs to the ${item.domain} domain; cases here cover ${this.options.itemDomains.join(', ')}` });
     }
     const resident = p.role === 'resident';
     if (resident && dto.applicantCity !== undefined && dto.applicantCity !== p.city) {
-      throw affairsError('CASE_APPLICANT_INVALID', `a resident files as a resident of their own city (${p.city})`);
+      throw affairsError('CASE_APPLICANT_INVALID', { detail: `a resident files as a resident of their own city (${p.city})` });
     }
     const applicantCity = resident ? p.city : (dto.applicantCity ?? here);
     const channel: CaseChannel = dto.channel ?? (resident ? 'online' : 'window');
-    if (resident && channel === 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', 'at a window, the clerk files the case on the resident\'s behalf');
-    if (!resident && channel !== 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', 'clerks file at the window channel');
+    if (resident && channel === 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', { detail: 'at a window, the clerk files the case on the resident\'s behalf' });
+    if (!resident && channel !== 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', { detail: 'clerks file at the window channel' });
     const route = item.routes.find(
       (r) =>
         r.from === applicantCity &&
@@ -136,8 +136,7 @@ export class CaseFilingService {
       const allowed = item.routes.filter((r) => r.from === applicantCity).map((r) => ({ receivedBy: r.receivedBy, administeredBy: r.administeredBy, modes: r.modes, channels: r.channels }));
       throw affairsError(
         'CASE_ROUTE_NOT_ALLOWED',
-        `item ${item.code} has no route for an applicant of ${applicantCity} filed at ${here} (${channel}) for ${dto.administeringCity} in mode ${dto.mode}`,
-        { allowedRoutes: allowed },
+        { detail: `item ${item.code} has no route for an applicant of ${applicantCity} filed at ${here} (${channel}) for ${dto.administeringCity} in mode ${dto.mode}`, extra: { allowedRoutes: allowed } },
       );
     }
     const applicant = this.applicant(p, dto);
@@ -175,30 +174,30 @@ export class CaseFilingService {
    */
   private applicant(p: UserPrincipal, dto: FileCaseDto): { sub: string | null; name: string; idNumber: string; identityCheck: IdentityCheck } {
     if (p.role === 'resident') {
-      if (!p.identity) throw affairsError('CASE_IDENTITY_NOT_VERIFIED', 'the token carries no real-name-verified identity (idv); complete 实名认证 with the identity provider');
+      if (!p.identity) throw affairsError('CASE_IDENTITY_NOT_VERIFIED', { detail: 'the token carries no real-name-verified identity (idv); complete 实名认证 with the identity provider' });
       const a = dto.applicant;
       if (a) {
         const claimed = normalizeResidentId(a.idNumber ?? '', { now: this.clock.now() });
         if (claimed !== p.identity.idNumber || (a.name !== undefined && a.name.trim() !== p.identity.name)) {
-          throw affairsError('CASE_APPLICANT_NOT_SELF', 'a resident files as their own verified identity; leave applicant out', undefined, [
+          throw affairsError('CASE_APPLICANT_NOT_SELF', { detail: 'a resident files as their own verified identity; leave applicant out', fieldErrors: [
             { field: 'applicant', rule: 'isSelf', message: 'must be the verified identity of the token (or left out)' },
-          ]);
+          ] });
         }
       }
       return { sub: p.sub, name: p.identity.name, idNumber: p.identity.idNumber, identityCheck: `token:${p.identity.assurance}` };
     }
     const a = dto.applicant;
-    if (!a) throw affairsError('CASE_APPLICANT_INVALID', 'applicant is required when a clerk files at a window', undefined, [{ field: 'applicant', rule: 'required', message: 'applicant is required' }]);
+    if (!a) throw affairsError('CASE_APPLICANT_INVALID', { detail: 'applicant is required when a clerk files at a window', fieldErrors: [{ field: 'applicant', rule: 'required', message: 'applicant is required' }] });
     const idNumber = normalizeResidentId(a.idNumber, { now: this.clock.now() });
     if (!idNumber) {
-      throw affairsError('CASE_APPLICANT_INVALID', 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)', undefined, [
+      throw affairsError('CASE_APPLICANT_INVALID', { detail: 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)', fieldErrors: [
         { field: 'applicant.idNumber', rule: 'isResidentId', message: 'invalid 公民身份号码 (check digit, birth date or region)' },
-      ]);
+      ] });
     }
     if (!a.identityCheck) {
-      throw affairsError('CASE_APPLICANT_INVALID', 'a window filing records how the applicant\'s identity was checked in person', undefined, [
+      throw affairsError('CASE_APPLICANT_INVALID', { detail: 'a window filing records how the applicant\'s identity was checked in person', fieldErrors: [
         { field: 'applicant.identityCheck', rule: 'required', message: 'one of id-card-reader, id-card-inspection, face-match' },
-      ]);
+      ] });
     }
     return { sub: a.sub ?? null, name: a.name.trim(), idNumber, identityCheck: `in-person:${a.identityCheck}` };
   }
@@ -228,10 +227,10 @@ export class CaseFilingService {
       }
       given.set(s.materialId, ev);
     });
-    if (errors.length) throw affairsError('CASE_MATERIALS_INVALID', 'materials do not match the catalogue item', undefined, errors);
+    if (errors.length) throw affairsError('CASE_MATERIALS_INVALID', { detail: 'materials do not match the catalogue item', fieldErrors: errors });
     const absent = item.materials.filter((m) => m.required && !given.has(m.id)).map((m) => m.id);
     if (absent.length) {
-      throw affairsError('CASE_MATERIALS_INCOMPLETE', `list every required material, provided or marked missing: true (absent: ${absent.join(', ')})`, { absent }, absent.map((id) => ({ field: 'materials', rule: 'required', message: `${id} is required` })));
+      throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `list every required material, provided or marked missing: true (absent: ${absent.join(', ')})`, extra: { absent }, fieldErrors: absent.map((id) => ({ field: 'materials', rule: 'required', message: `${id} is required` })) });
     }
     return item.materials
       .filter((m) => given.has(m.id))

@@ -29,7 +29,7 @@ const isCaseCursor = (v: unknown): v is CaseCursor => {
 const pageCursor = (due: string | null, id: string): string => encodeCursor({ d: due ?? '9999-12-31', i: id } satisfies CaseCursor);
 const readCursor = (raw: string): CaseCursor => {
   const c = decodeCursor(raw, isCaseCursor);
-  if (!c) throw affairsError('CASE_INVALID_CURSOR', 'cursor is not one this API returned');
+  if (!c) throw affairsError('CASE_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
   return { d: c.d, i: c.i };
 };
 
@@ -73,7 +73,7 @@ export class CaseQueryService {
   /** 404 for a case that does not exist or that the caller may not see (audited as denied). */
   async notFound(p: Principal, id: string, action: string): Promise<Error> {
     await this.audit.record({ actor: actorOf(p), action, resource: `case:${id}`, outcome: 'denied', detail: { reason: 'not found or not visible' } });
-    return affairsError('CASE_NOT_FOUND', `no case ${id}`);
+    return affairsError('CASE_NOT_FOUND', { detail: `no case ${id}` });
   }
 
   async detail(em: EntityManager, row: CaseRow, viewer: Viewer): Promise<CaseDetailView> {
@@ -105,7 +105,7 @@ export class CaseQueryService {
     if (q.state) {
       const states = q.state.split(',');
       const unknown = states.filter((s) => !CASE_STATES.includes(s as CaseState));
-      if (unknown.length) throw affairsError('CASE_INVALID_QUERY', `unknown state ${unknown.join(', ')} (states: ${CASE_STATES.join(', ')})`);
+      if (unknown.length) throw affairsError('CASE_INVALID_QUERY', { detail: `unknown state ${unknown.join(', ')} (states: ${CASE_STATES.join(', ')})` });
       add((n) => `state = ANY(${n}::text[])`, states);
     }
     if (q.item) add((n) => `item_code = ${n}`, q.item.toUpperCase());

@@ -16,6 +16,8 @@ import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
+import { supplementEvidence } from './case-filing.service.js';
+import type { SupplementDto } from './dto/case-actions.dto.js';
 
 const DEFAULT_CLAIM_MINUTES = 30;
 /** States after which the applicant can rate the service (好差评). */
@@ -42,6 +44,17 @@ export class CaseWorkflowService {
     private readonly deadlines: CaseDeadlines,
     private readonly applicantIds: ApplicantIdSeal,
   ) {}
+
+  /** The answer to the 补正 notice as sent: each response at most one material (file, fileId or credential) and/or text. */
+  supplement(p: UserPrincipal, id: string, dto: SupplementDto, o: { ifMatch?: string } = {}): Promise<CaseReply<CaseDetailView>> {
+    const responses = dto.responses.map((r) => {
+      const evidence = supplementEvidence(r);
+      if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId}: give at most one of file, fileId or credential` });
+      return { itemId: r.itemId, ...(evidence ? { evidence } : {}), ...(r.text ? { text: r.text } : {}) };
+    });
+    const documents = Object.fromEntries(dto.responses.filter((r) => r.credential).map((r) => [r.itemId, r.credential!.document]));
+    return this.act(p, id, { action: 'supplement', responses }, { ifMatch: o.ifMatch, documents });
+  }
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
   async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {}): Promise<CaseReply<CaseDetailView>> {
@@ -105,11 +118,11 @@ export class CaseWorkflowService {
       if (row.holder_city === this.config.cityCode) return 'local' as const; // the case came back meanwhile
       this.checkVersion(row, o.ifMatch, false);
       const c = row.aggregate;
-      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', 'only the applicant withdraws an application');
+      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'only the applicant withdraws an application' });
       if (!WITHDRAWABLE_STATES.includes(c.state)) {
-        throw affairsError('CASE_ILLEGAL_TRANSITION', `cannot withdraw a case that is ${c.state}`, { state: c.state, action: 'withdraw' });
+        throw affairsError('CASE_ILLEGAL_TRANSITION', { detail: `cannot withdraw a case that is ${c.state}`, extra: { state: c.state, action: 'withdraw' } });
       }
-      if ((await this.repo.requests(em, id, 'pending')).length) throw affairsError('CASE_WITHDRAWAL_PENDING', 'a withdrawal request is already on its way');
+      if ((await this.repo.requests(em, id, 'pending')).length) throw affairsError('CASE_WITHDRAWAL_PENDING', { detail: 'a withdrawal request is already on its way' });
       const requestId = randomUUID();
       const requestedAt = this.clock.now().toISOString();
       const actor = caseActorOf(p);
@@ -130,14 +143,14 @@ export class CaseWorkflowService {
       const found = await this.locked(em, p, id);
       if (!found) return null;
       const { row, viewer } = found;
-      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', 'only the applicant rates the service');
+      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'only the applicant rates the service' });
       const c = row.aggregate;
-      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state)) throw affairsError('CASE_NOT_EVALUABLE', `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})`);
+      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state)) throw affairsError('CASE_NOT_EVALUABLE', { detail: `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})` });
       const at = this.clock.now().toISOString();
       const actor = caseActorOf(p);
       const level = EVALUATION_LEVELS[dto.rating - 1];
       if (!(await this.repo.insertEvaluation(em, { caseId: id, rating: dto.rating, level, comment: dto.comment, actor, at }))) {
-        throw affairsError('CASE_ALREADY_EVALUATED', 'the case was already rated');
+        throw affairsError('CASE_ALREADY_EVALUATED', { detail: 'the case was already rated' });
       }
       if (dto.rating <= 2) await this.remediations.open(em, row, { rating: dto.rating, level, comment: dto.comment, at });
       for (const toCity of c.filing.participants.filter((x) => x !== this.config.cityCode)) {
@@ -165,12 +178,12 @@ export class CaseWorkflowService {
       const now = this.clock.now();
       const active = row.claimed_by !== null && row.claim_expires_at !== null && row.claim_expires_at > now;
       if (dto.release) {
-        if (active && row.claimed_by !== p.sub) throw affairsError('CASE_CLAIMED_BY_OTHER', `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, { claimedBy: row.claimed_by });
+        if (active && row.claimed_by !== p.sub) throw affairsError('CASE_CLAIMED_BY_OTHER', { detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, extra: { claimedBy: row.claimed_by } });
         await this.repo.claim(em, id, { clerk: p.sub, hall: p.hall ?? null, expiresAt: null });
       } else {
-        if (row.holder_city !== this.config.cityCode) throw affairsError('CASE_NOT_HELD_HERE', `the next step is for city ${row.holder_city ?? '(none: the case is closed)'}`, { holder: row.holder_city });
+        if (row.holder_city !== this.config.cityCode) throw affairsError('CASE_NOT_HELD_HERE', { detail: `the next step is for city ${row.holder_city ?? '(none: the case is closed)'}`, extra: { holder: row.holder_city } });
         if (active && row.claimed_by !== p.sub) {
-          throw affairsError('CASE_CLAIMED_BY_OTHER', `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at!.toISOString() });
+          throw affairsError('CASE_CLAIMED_BY_OTHER', { detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, extra: { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at!.toISOString() } });
         }
         const expiresAt = new Date(now.getTime() + (dto.ttlMinutes ?? DEFAULT_CLAIM_MINUTES) * 60_000).toISOString();
         await this.repo.claim(em, id, { clerk: p.sub, hall: p.hall ?? null, expiresAt });
@@ -192,16 +205,16 @@ export class CaseWorkflowService {
   private checkVersion(row: CaseRow, ifMatch: string | undefined, required: boolean): void {
     const v = parseIfMatch(ifMatch);
     if (v === undefined) {
-      if (required) throw platformError('PRECONDITION_REQUIRED', `send If-Match: "${row.version}" (the case version you acted on; GET returns it as ETag)`);
+      if (required) throw platformError('PRECONDITION_REQUIRED', { detail: `send If-Match: "${row.version}" (the case version you acted on; GET returns it as ETag)` });
       return;
     }
-    if (v !== row.version) throw platformError('PRECONDITION_FAILED', `the case is at version ${row.version}, not ${ifMatch}: reload it and decide again`, undefined, { currentVersion: row.version });
+    if (v !== row.version) throw platformError('PRECONDITION_FAILED', { detail: `the case is at version ${row.version}, not ${ifMatch}: reload it and decide again`, extra: { currentVersion: row.version } });
   }
 
   private checkClaim(row: CaseRow, p: UserPrincipal): void {
     const now = this.clock.now();
     if (row.claimed_by && row.claimed_by !== p.sub && row.claim_expires_at && row.claim_expires_at > now) {
-      throw affairsError('CASE_CLAIMED_BY_OTHER', `claimed by ${row.claimed_by} until ${row.claim_expires_at.toISOString()}`, { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at.toISOString() });
+      throw affairsError('CASE_CLAIMED_BY_OTHER', { detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at.toISOString()}`, extra: { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at.toISOString() } });
     }
   }
 

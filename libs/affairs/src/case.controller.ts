@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, UseI
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
 import { CASE_ID_PARAM, CaseStep } from './case-endpoint.decorator.js';
-import { CaseFilingService, supplementEvidence } from './case-filing.service.js';
+import { CaseFilingService } from './case-filing.service.js';
 import { type CasePage, CaseQueryService } from './case-query.service.js';
 import { type CaseReply, CaseReplyInterceptor } from './case-reply.js';
 import type { CaseDetailView } from './case.views.js';
@@ -14,7 +14,7 @@ import { CaseDetailDto, CasePageDto } from './dto/case-view.dto.js';
 import { FileCaseDto } from './dto/file-case.dto.js';
 
 type Reply = Promise<CaseReply<CaseDetailView>>;
-const id = new ParseUUIDPipe({ exceptionFactory: () => affairsError('CASE_NOT_FOUND', 'case ids are UUIDs') });
+const id = new ParseUUIDPipe({ exceptionFactory: () => affairsError('CASE_NOT_FOUND', { detail: 'case ids are UUIDs' }) });
 const user = (p: Principal): UserPrincipal => p as UserPrincipal; // write routes admit users only (@Access roles)
 
 /** 跨城通办 cases: filing, the clerk queue, one case with its timeline, and each step of its life. */
@@ -87,13 +87,7 @@ export class CaseController {
 
   @CaseStep('supplement', { summary: 'The applicant (or a clerk of their city for them) answers the 补正 notice', roles: ['resident', 'clerk'], body: SupplementDto, ifMatch: 'optional' })
   supplement(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: SupplementDto, @Headers('if-match') ifMatch?: string): Reply {
-    const responses = b.responses.map((r) => {
-      const evidence = supplementEvidence(r);
-      if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId}: give at most one of file, fileId or credential`);
-      return { itemId: r.itemId, ...(evidence ? { evidence } : {}), ...(r.text ? { text: r.text } : {}) };
-    });
-    const documents = Object.fromEntries(b.responses.filter((r) => r.credential).map((r) => [r.itemId, r.credential!.document]));
-    return this.workflow.act(user(p), caseId, { action: 'supplement', responses }, { ifMatch, documents });
+    return this.workflow.supplement(user(p), caseId, b, { ifMatch });
   }
 
   @CaseStep('review', { summary: '办理地: start substantive review (审查)', roles: ['clerk'], body: ClerkStepDto, ifMatch: 'required' })

@@ -70,7 +70,7 @@ export class MaterialEvidenceService {
       }
     }
     if (errors.length) {
-      throw affairsError(credentialRejected ? 'CASE_CREDENTIAL_REJECTED' : 'CASE_MATERIALS_INVALID', errors.map((e) => e.message).join('; '), undefined, errors);
+      throw affairsError(credentialRejected ? 'CASE_CREDENTIAL_REJECTED' : 'CASE_MATERIALS_INVALID', { detail: errors.map((e) => e.message).join('; '), fieldErrors: errors });
     }
   }
 

@@ -107,8 +107,8 @@ export class RemediationService {
   async resolve(p: Principal, id: string, resolution: string): Promise<RemediationView> {
     return this.dataSource.transaction(async (em) => {
       const [row] = (await em.query(`SELECT status FROM affairs.remediation WHERE id = $1 FOR UPDATE`, [id])) as { status: string }[];
-      if (!row) throw affairsError('REMEDIATION_NOT_FOUND', `no remediation ${id}`);
-      if (row.status === 'closed') throw affairsError('REMEDIATION_ALREADY_CLOSED', `remediation ${id} is closed`);
+      if (!row) throw affairsError('REMEDIATION_NOT_FOUND', { detail: `no remediation ${id}` });
+      if (row.status === 'closed') throw affairsError('REMEDIATION_ALREADY_CLOSED', { detail: `remediation ${id} is closed` });
       // TypeORM answers UPDATE … RETURNING with [rows, count].
       const [[updated]] = (await em.query(
         `UPDATE affairs.remediation SET status = 'closed', closed_at = $2, closed_by = $3, resolution = $4 WHERE id = $1

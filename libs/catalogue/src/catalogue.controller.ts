@@ -1,9 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
-import type { ValidationError } from 'class-validator';
-import type { FieldError } from '@guangfo/platform';
+import { createValidationPipe } from '@guangfo/platform';
 import { PublicRead } from './catalogue-endpoint.decorator.js';
-import { catalogueHttpError } from './catalogue.errors.js';
+import { catalogueError } from './catalogue.errors.js';
 import { CatalogueService } from './catalogue.service.js';
 import type { CommitmentView, DeadlineView, ItemMaterials, ItemPage, ItemView, RouteList, VersionView } from './catalogue.views.js';
 import type { CredentialType } from './catalogue.schema.js';
@@ -15,28 +14,12 @@ import { CredentialTypeDto, ItemMaterialsDto } from './dto/materials.dto.js';
 import { RouteListDto } from './dto/route.dto.js';
 import { VersionDto } from './dto/version.dto.js';
 
-const fieldErrors = (errors: ValidationError[], prefix = ''): FieldError[] =>
-  errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    return [...Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ field, rule, message })), ...fieldErrors(e.children ?? [], field)];
-  });
-
 const codeParam = ApiParam({ name: 'code', description: 'Base code (基本编码) or implementation code (实施编码)', example: 'GG00101001' });
 
 /** The plan's service catalogue, read-only. Routes live under /api/v1/catalogue (the app sets the prefix). */
 @ApiTags('catalogue')
 @Controller('catalogue')
-@UsePipes(
-  new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    exceptionFactory: (errors) => {
-      const fields = fieldErrors(errors);
-      return catalogueHttpError('CATALOGUE_INVALID_QUERY', fields.map((f) => f.message).join('; '), fields);
-    },
-  }),
-)
+@UsePipes(createValidationPipe((fieldErrors) => catalogueError('CATALOGUE_INVALID_QUERY', { detail: fieldErrors.map((f) => f.message).join('; '), fieldErrors })))
 export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { CatalogueError } from './catalogue.errors.js';
+import { DomainError } from '@guangfo/platform';
 import { compareCatalogueVersions } from './catalogue.compare.js';
 import { loadCatalogueSet } from './catalogue.loader.js';
 import { CatalogueService } from './catalogue.service.js';
@@ -13,7 +13,7 @@ function errorOf(fn: () => unknown): { status: number; code: string } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof CatalogueError) return { status: e.status, code: e.code };
+    if (e instanceof DomainError) return { status: e.status, code: e.code };
     throw e;
   }
   throw new Error('expected an error');

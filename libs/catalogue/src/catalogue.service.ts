@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CatalogueError, catalogueHttpError } from './catalogue.errors.js';
+import { catalogueError } from './catalogue.errors.js';
 import { planLocation } from './catalogue.coverage.js';
 import {
   DEFAULT_PAGE_LIMIT,
@@ -56,7 +56,7 @@ export class CatalogueService {
     if (version === undefined) return this.set.current;
     const found = this.set.versions.get(version);
     if (!found) {
-      throw catalogueHttpError('CATALOGUE_VERSION_NOT_FOUND', `Catalogue version ${version} is not loaded (known: ${[...this.set.versions.keys()].join(', ')})`);
+      throw catalogueError('CATALOGUE_VERSION_NOT_FOUND', { detail: `Catalogue version ${version} is not loaded (known: ${[...this.set.versions.keys()].join(', ')})` });
     }
     return found;
   }
@@ -89,7 +89,7 @@ export class CatalogueService {
     const c = this.catalogue(version);
     const limit = page.limit ?? DEFAULT_PAGE_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-      throw catalogueHttpError('CATALOGUE_INVALID_QUERY', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`);
+      throw catalogueError('CATALOGUE_INVALID_QUERY', { detail: `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}` });
     }
     const after = page.cursor === undefined ? undefined : readCursor(page.cursor, c.version);
     const matches = filterItems(c, filter).filter((i) => after === undefined || i.code > after);
@@ -153,7 +153,7 @@ export class CatalogueService {
     const basis = request.basis ?? 'committed';
     const workingDays = item.timeLimits[basis];
     if (workingDays === null) {
-      throw catalogueHttpError('CATALOGUE_NO_LEGAL_LIMIT', `Item ${item.code} has no statutory time limit; use basis=committed`);
+      throw catalogueError('CATALOGUE_NO_LEGAL_LIMIT', { detail: `Item ${item.code} has no statutory time limit; use basis=committed` });
     }
     try {
       const start = toShanghaiDate(request.start);
@@ -163,15 +163,15 @@ export class CatalogueService {
       const provisionalYears = this.calendar.provisionalYears(start, deadline);
       return { version: c.version, itemCode: item.code, basis, workingDays, start, deadline, pausedWorkingDays, timeZone: CALENDAR_TIME_ZONE, provisional: provisionalYears.length > 0, provisionalYears };
     } catch (e) {
-      if (e instanceof CalendarCoverageError) throw new CatalogueError('CATALOGUE_CALENDAR_NOT_COVERED', e.message).toHttp();
-      if (e instanceof RangeError) throw new CatalogueError('CATALOGUE_INVALID_QUERY', e.message).toHttp();
+      if (e instanceof CalendarCoverageError) throw catalogueError('CATALOGUE_CALENDAR_NOT_COVERED', { detail: e.message });
+      if (e instanceof RangeError) throw catalogueError('CATALOGUE_INVALID_QUERY', { detail: e.message });
       throw e;
     }
   }
 
   private item(c: Catalogue, code: string): CatalogueItem {
     const item = findItem(c, code);
-    if (!item) throw catalogueHttpError('CATALOGUE_ITEM_NOT_FOUND', `No item ${code} in catalogue version ${c.version}`);
+    if (!item) throw catalogueError('CATALOGUE_ITEM_NOT_FOUND', { detail: `No item ${code} in catalogue version ${c.version}` });
     return item;
   }
 
@@ -200,7 +200,7 @@ const pageCursor = (version: string, after: string): string => encodeCursor({ v:
 
 function readCursor(cursor: string, version: string): string {
   const c = decodeCursor(cursor, isItemCursor);
-  if (!c) throw catalogueHttpError('CATALOGUE_INVALID_CURSOR', 'cursor is not one this API returned');
-  if (c.v !== version) throw catalogueHttpError('CATALOGUE_INVALID_CURSOR', `cursor belongs to catalogue version ${c.v}, not ${version}`);
+  if (!c) throw catalogueError('CATALOGUE_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
+  if (c.v !== version) throw catalogueError('CATALOGUE_INVALID_CURSOR', { detail: `cursor belongs to catalogue version ${c.v}, not ${version}` });
   return c.a;
 }

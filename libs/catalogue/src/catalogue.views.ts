@@ -1,6 +1,7 @@
 import type { Commitment, CredentialType } from './catalogue.schema.js';
 import type { CatalogueItem, Channel, Domain, HandlingMode, ItemKind, Material } from './item.schema.js';
 import type { LocalizedName } from './common.schema.js';
+import type { HolidayNotice, WorkingDayCalendar } from './working-day.calendar.js';
 
 /** Where in the plan an item comes from. */
 export interface PlanReference {
@@ -77,3 +78,21 @@ export interface VersionView {
 }
 
 export type CommitmentView = Commitment & { location: string; items: string[] };
+
+/** What the working-day calendar holds (GET /calendar). */
+export interface CalendarView {
+  /** Version and hash of the official years (announced to the other cities). */
+  identity: { version: string; hash: string };
+  official: { year: number; notice: HolidayNotice | null; holidays: number; workdays: number }[];
+  /** Years without a notice are counted on the statutory holidays of the 放假办法 and marked provisional. */
+  provisional: 'statutory-holidays';
+}
+
+export const calendarView = (calendar: WorkingDayCalendar): CalendarView => ({
+  identity: calendar.identity(),
+  official: calendar.coveredYears().map((year) => {
+    const y = calendar.officialYear(year)!;
+    return { year, notice: y.notice ?? null, holidays: y.holidays.length, workdays: y.workdays.length };
+  }),
+  provisional: 'statutory-holidays',
+});

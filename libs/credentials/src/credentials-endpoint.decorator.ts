@@ -1,13 +1,13 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiProperty, ApiResponse } from '@nestjs/swagger';
-import { CREDENTIALS_ERROR_CODES, type CredentialsErrorCode, describeCredentialsError } from './credentials.errors.js';
+import { CREDENTIALS_ERRORS, type CredentialsErrorCode } from './credentials.errors.js';
 
 /** RFC 9457 problem details as this domain returns them. */
 export class CredentialsProblemDto {
   @ApiProperty({ example: 'https://guangfo.gov.cn/problems/credential-not-found' }) type: string;
   @ApiProperty({ example: '电子证照不存在 / No such credential' }) title: string;
   @ApiProperty({ example: 404 }) status: number;
-  @ApiProperty({ enum: [...CREDENTIALS_ERROR_CODES, 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN_ROLE', 'FORBIDDEN_SCOPE', 'FORBIDDEN_CITY'], example: 'CREDENTIAL_NOT_FOUND' }) code: string;
+  @ApiProperty({ enum: [...CREDENTIALS_ERRORS.codes, 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN_ROLE', 'FORBIDDEN_SCOPE', 'FORBIDDEN_CITY'], example: 'CREDENTIAL_NOT_FOUND' }) code: string;
   @ApiProperty({ example: 'no credential 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a issued by 440100' }) detail: string;
   @ApiProperty({ example: '电子证照不存在' }) titleZh: string;
   @ApiProperty({ example: 'No such credential' }) titleEn: string;
@@ -17,7 +17,7 @@ export class CredentialsProblemDto {
 export function CredentialsEndpoint(summary: string, ok: { status: number; type?: Type<unknown> | [Type<unknown>]; description?: string }, errors: CredentialsErrorCode[] = [], description?: string): MethodDecorator {
   const byStatus = new Map<number, CredentialsErrorCode[]>();
   for (const code of errors) {
-    const status = describeCredentialsError(code).status;
+    const status = CREDENTIALS_ERRORS.describe(code).status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return applyDecorators(

@@ -122,23 +122,23 @@ export class CredentialsService {
 
   async issue(principal: Principal, input: IssueCredentialInput, idempotencyKey?: string): Promise<{ credential: CredentialView; replayed: boolean }> {
     const type = this.catalogue.credentialTypes().find((t) => t.code === input.typeCode);
-    if (!type) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}`);
+    if (!type) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}` });
     // The issuer is the body the caller acts for (hall or API-key binding), never what the request says.
     const body = this.authorities.bodyFor(principal);
-    if (!body) throw credentialsError('CREDENTIAL_ISSUER_UNBOUND', `${actorOf(principal)} acts for no issuing body of ${this.node.cityCode}`);
+    if (!body) throw credentialsError('CREDENTIAL_ISSUER_UNBOUND', { detail: `${actorOf(principal)} acts for no issuing body of ${this.node.cityCode}` });
     if (input.issuer && input.issuer.code.trim().toUpperCase() !== body.code) {
-      throw credentialsError('CREDENTIAL_ISSUER_MISMATCH', `the caller issues for ${body.name} (${body.code}), not ${input.issuer.code}`, [
+      throw credentialsError('CREDENTIAL_ISSUER_MISMATCH', { detail: `the caller issues for ${body.name} (${body.code}), not ${input.issuer.code}`, fieldErrors: [
         { field: 'issuer.code', rule: 'callerBody', message: `must be ${body.code} (the body the caller acts for) or omitted` },
-      ]);
+      ] });
     }
     if (!isAuthorised(this.authorities.bodies(), body.code, type.code)) {
-      throw credentialsError('CREDENTIAL_ISSUER_NOT_AUTHORISED', `${body.name} (${body.code}) is not authorised to issue ${type.code} in ${this.node.cityCode}`, undefined, { issuer: { code: body.code, name: body.name }, typeCode: type.code });
+      throw credentialsError('CREDENTIAL_ISSUER_NOT_AUTHORISED', { detail: `${body.name} (${body.code}) is not authorised to issue ${type.code} in ${this.node.cityCode}`, extra: { issuer: { code: body.code, name: body.name }, typeCode: type.code } });
     }
     const issuer = { name: body.name, code: body.code };
     const now = this.clock.now();
     const today = toShanghaiDate(now);
     const issueDate = input.issueDate ?? today;
-    if (issueDate > today) throw credentialsError('CREDENTIAL_INVALID', 'issueDate is in the future', [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }]);
+    if (issueDate > today) throw credentialsError('CREDENTIAL_INVALID', { detail: 'issueDate is in the future', fieldErrors: [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }] });
     const actor = actorOf(principal);
     const requestHash = createHash('sha256').update(jcsCanonicalJson(JSON.parse(JSON.stringify(input)) as unknown)).digest('hex');
 
@@ -147,7 +147,7 @@ export class CredentialsService {
         await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credentials:${actor}:${idempotencyKey}`]);
         const [existing] = (await em.query(`${SELECT_CREDENTIAL} WHERE issued_by = $1 AND idempotency_key = $2`, [actor, idempotencyKey])) as CredentialRow[];
         if (existing) {
-          if (existing.request_hash !== requestHash) throw credentialsError('CREDENTIAL_IDEMPOTENCY_CONFLICT', `Idempotency-Key ${idempotencyKey} was used for a different credential`);
+          if (existing.request_hash !== requestHash) throw credentialsError('CREDENTIAL_IDEMPOTENCY_CONFLICT', { detail: `Idempotency-Key ${idempotencyKey} was used for a different credential` });
           return { credential: this.view(existing, now, 'full'), replayed: true };
         }
       }
@@ -185,9 +185,9 @@ export class CredentialsService {
     if (purpose !== undefined && !holder) {
       const roles: readonly string[] = FULL_READ_PURPOSES[purpose].roles;
       if (principal.kind !== 'user' || !roles.includes(principal.role)) {
-        throw credentialsError('CREDENTIAL_PURPOSE_NOT_PERMITTED', `${principal.kind === 'user' ? principal.role : 'a partner system'} may not read the full ID number for ${purpose}`, [
+        throw credentialsError('CREDENTIAL_PURPOSE_NOT_PERMITTED', { detail: `${principal.kind === 'user' ? principal.role : 'a partner system'} may not read the full ID number for ${purpose}`, fieldErrors: [
           { field: 'purpose', rule: 'permittedForRole', message: `${purpose} is for ${roles.join(', ')}` },
-        ]);
+        ] });
       }
     }
     const disclosure: Disclosure = holder || purpose !== undefined ? 'full' : 'masked';
@@ -216,12 +216,12 @@ export class CredentialsService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
       const [locked] = (await em.query(`SELECT id FROM credentials.credential WHERE id = $1 FOR UPDATE`, [id])) as { id: string }[];
-      if (!locked) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${id} issued by ${this.node.cityCode}`);
+      if (!locked) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
       const row = await this.row(em, id);
       this.assertMayManage(principal, row);
       const current = effectiveStatus(row.status, row.valid_to, now);
       const next = nextStatus(current, action);
-      if (!next) throw credentialsError('CREDENTIAL_TRANSITION_NOT_ALLOWED', `cannot ${action} a credential that is ${current}`, undefined, { credentialStatus: current });
+      if (!next) throw credentialsError('CREDENTIAL_TRANSITION_NOT_ALLOWED', { detail: `cannot ${action} a credential that is ${current}`, extra: { credentialStatus: current } });
       await em.query(
         `UPDATE credentials.credential SET status = $2, status_reason_code = $3, status_reason = $4, status_changed_at = now(), updated_at = now() WHERE id = $1`,
         [id, next, reasonCode, reason ?? null],
@@ -251,7 +251,7 @@ export class CredentialsService {
   /** The credential row, for services of this domain. */
   async row(em: EntityManager, id: string): Promise<CredentialRow> {
     const [row] = (await em.query(`${SELECT_CREDENTIAL} WHERE id = $1`, [id])) as CredentialRow[];
-    if (!row) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${id} issued by ${this.node.cityCode}`);
+    if (!row) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
     return row;
   }
 
@@ -296,7 +296,7 @@ export class CredentialsService {
       // A bad issuer code makes the number unbuildable: report the code, not the number.
       const issues = parsed.error.issues.filter((i) => candidate.number !== '' || i.path.join('.') !== 'number');
       const fieldErrors: FieldError[] = issues.map((i) => ({ field: i.path.join('.'), rule: i.code, message: i.message }));
-      throw credentialsError('CREDENTIAL_INVALID', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors);
+      throw credentialsError('CREDENTIAL_INVALID', { detail: fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors });
     }
     return parsed.data as CredentialDocument;
   }
@@ -312,7 +312,7 @@ export class CredentialsService {
 
   private assertMayRead(p: Principal, row: CredentialRow): void {
     if (p.kind === 'user' && p.role === 'resident') {
-      if (!isHolder(p, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${row.id} in your wallet`);
+      if (!isHolder(p, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${row.id} in your wallet` });
       return;
     }
     this.assertMayManage(p, row);
@@ -320,9 +320,9 @@ export class CredentialsService {
 
   private assertMayManage(p: Principal, row: CredentialRow): void {
     if (p.kind === 'partner') {
-      if (p.city !== this.node.cityCode || row.issued_by !== actorOf(p)) throw credentialsError('CREDENTIAL_NOT_ISSUED_BY_CALLER', `partner ${p.id} did not issue credential ${row.id}`);
+      if (p.city !== this.node.cityCode || row.issued_by !== actorOf(p)) throw credentialsError('CREDENTIAL_NOT_ISSUED_BY_CALLER', { detail: `partner ${p.id} did not issue credential ${row.id}` });
       return;
     }
-    if (p.role === 'resident' || p.city !== this.node.cityCode) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${row.id} issued by ${this.node.cityCode} for you`);
+    if (p.role === 'resident' || p.city !== this.node.cityCode) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${row.id} issued by ${this.node.cityCode} for you` });
   }
 }

@@ -82,7 +82,7 @@ export class IssuerKeyService {
   async rotate(actor: string, credentialTypes?: string[]): Promise<{ active: IssuerKeyView; rotated: IssuerKeyView | null }> {
     const types = credentialTypes?.length ? [...new Set(credentialTypes)] : this.allTypes();
     const unknown = types.filter((t) => !this.allTypes().includes(t));
-    if (unknown.length) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', `not catalogue credential types: ${unknown.join(', ')}`);
+    if (unknown.length) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `not catalogue credential types: ${unknown.join(', ')}` });
     return this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       const previous = await this.activeRow(em);
@@ -102,9 +102,9 @@ export class IssuerKeyService {
     return this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       const [row] = (await em.query(`SELECT * FROM credentials.issuer_key WHERE key_id = $1 FOR UPDATE`, [keyId])) as IssuerKeyRow[];
-      if (!row) throw credentialsError('ISSUER_KEY_NOT_FOUND', `no issuer key ${keyId} in this city`);
+      if (!row) throw credentialsError('ISSUER_KEY_NOT_FOUND', { detail: `no issuer key ${keyId} in this city` });
       if (row.status !== 'rotated') {
-        throw credentialsError('ISSUER_KEY_TRANSITION_NOT_ALLOWED', row.status === 'active' ? 'rotate first: the active key cannot be retired' : `key ${keyId} is already retired`);
+        throw credentialsError('ISSUER_KEY_TRANSITION_NOT_ALLOWED', { detail: row.status === 'active' ? 'rotate first: the active key cannot be retired' : `key ${keyId} is already retired` });
       }
       const [retired] = returnedRows<IssuerKeyRow>(await em.query(`UPDATE credentials.issuer_key SET status = 'retired', retired_at = now() WHERE key_id = $1 RETURNING *`, [keyId]));
       await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(retired!) });
@@ -117,9 +117,9 @@ export class IssuerKeyService {
   /** The active key, which must be trusted for `credentialType` (null: any type, e.g. for presentations). Locks it against rotation until the transaction ends. */
   async activeSigner(em: EntityManager, credentialType: string | null): Promise<CredentialSigningKey> {
     const [row] = (await em.query(`SELECT * FROM credentials.issuer_key WHERE status = 'active' FOR SHARE`)) as IssuerKeyRow[];
-    if (!row) throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', 'this city has no active issuer key');
+    if (!row) throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', { detail: 'this city has no active issuer key' });
     if (credentialType !== null && !row.credential_types.includes(credentialType)) {
-      throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', `the active issuer key ${row.key_id} is not trusted for ${credentialType}; rotate with that type`);
+      throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', { detail: `the active issuer key ${row.key_id} is not trusted for ${credentialType}; rotate with that type` });
     }
     const signer = this.signerOf(row);
     return { keyId: row.key_id, sign: (message) => signer.sign(message) };

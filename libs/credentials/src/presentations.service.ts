@@ -62,17 +62,17 @@ export class PresentationsService {
   ) {}
 
   async create(principal: Principal, input: CreatePresentationInput): Promise<PresentationView> {
-    if (principal.kind !== 'user' || principal.role !== 'resident') throw credentialsError('CREDENTIAL_NOT_FOUND', 'only the holder presents a credential');
+    if (principal.kind !== 'user' || principal.role !== 'resident') throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: 'only the holder presents a credential' });
     const verifier = presentationVerifierSchema.parse(input.verifier);
-    if (!this.cities.get(verifier.city)) throw credentialsError('PRESENTATION_VERIFIER_UNKNOWN', `city ${verifier.city} is not in the city registry`);
+    if (!this.cities.get(verifier.city)) throw credentialsError('PRESENTATION_VERIFIER_UNKNOWN', { detail: `city ${verifier.city} is not in the city registry` });
     const ttl = input.ttlSeconds ?? this.config.presentationDefaultTtlSeconds;
-    if (ttl > this.config.presentationMaxTtlSeconds) throw credentialsError('PRESENTATION_TTL_TOO_LONG', `at most ${this.config.presentationMaxTtlSeconds} seconds`);
+    if (ttl > this.config.presentationMaxTtlSeconds) throw credentialsError('PRESENTATION_TTL_TOO_LONG', { detail: `at most ${this.config.presentationMaxTtlSeconds} seconds` });
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
       const row = await this.credentials.row(em, input.credentialId);
-      if (!isHolder(principal, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', `no credential ${input.credentialId} in your wallet`);
+      if (!isHolder(principal, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${input.credentialId} in your wallet` });
       const status = effectiveStatus(row.status, row.valid_to, now);
-      if (status !== 'valid') throw credentialsError('CREDENTIAL_NOT_PRESENTABLE', `the credential is ${status}`, undefined, { credentialStatus: status });
+      if (status !== 'valid') throw credentialsError('CREDENTIAL_NOT_PRESENTABLE', { detail: `the credential is ${status}`, extra: { credentialStatus: status } });
       const presentation: Presentation = {
         id: randomUUID(),
         credentialId: row.id,

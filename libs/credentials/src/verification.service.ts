@@ -56,7 +56,7 @@ export class VerificationService {
 
   async verify(principal: Principal, req: VerificationRequest): Promise<VerificationResponse> {
     if ((req.credential === undefined) === (req.presentationToken === undefined)) {
-      throw credentialsError('VERIFICATION_INPUT_INVALID', 'send either `credential` (the signed document) or `presentationToken`, not both');
+      throw credentialsError('VERIFICATION_INPUT_INVALID', { detail: 'send either `credential` (the signed document) or `presentationToken`, not both' });
     }
     const now = this.clock.now();
     const options = { ...(req.expectedType ? { expectedType: req.expectedType } : {}), ...(req.expectedHolderCode ? { holderCode: req.expectedHolderCode } : {}) };

@@ -199,7 +199,7 @@ const missingRequired = (materials: readonly CaseMaterial[]): string[] =>
   materials.filter((m) => m.required && m.evidence.kind === 'missing').map((m) => m.materialId);
 
 const needReason = (reasonCode: string | undefined, reason: string | undefined, what: string): void => {
-  if (reasonCode === 'OTHER' && !reason?.trim()) throw affairsError('CASE_REASON_REQUIRED', `${what} with reason code OTHER needs a written reason`);
+  if (reasonCode === 'OTHER' && !reason?.trim()) throw affairsError('CASE_REASON_REQUIRED', { detail: `${what} with reason code OTHER needs a written reason` });
 };
 
 /** Checks that the actor may perform the step here. Throws the domain's errors. */
@@ -210,20 +210,20 @@ const checkActor = (c: CaseAggregate, action: CaseAction, ctx: CommandContext): 
   if (performer === 'applicant') {
     // The applicant acts at their own city; a clerk there may hand in a supplement on their behalf.
     const ok = actor.role === 'resident' || (action === 'supplement' && actor.role === 'clerk' && actor.city === city);
-    if (!ok) throw affairsError('CASE_NOT_YOUR_DUTY', `${action} is the applicant's step`, { action, performer });
+    if (!ok) throw affairsError('CASE_NOT_YOUR_DUTY', { detail: `${action} is the applicant's step`, extra: { action, performer } });
   } else if (actor.role !== 'clerk' || actor.city !== city) {
-    throw affairsError('CASE_NOT_YOUR_DUTY', `${action} is a step for a clerk of the ${performer} city ${city}`, { action, performer, city });
+    throw affairsError('CASE_NOT_YOUR_DUTY', { detail: `${action} is a step for a clerk of the ${performer} city ${city}`, extra: { action, performer, city } });
   }
   const holder = holderOf(c);
-  if (holder !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', `city ${holder ?? '(none)'} holds the case for its next step`, { holder });
+  if (holder !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: `city ${holder ?? '(none)'} holds the case for its next step`, extra: { holder } });
 };
 
 const illegal = (c: CaseAggregate, action: CaseAction) =>
-  affairsError('CASE_ILLEGAL_TRANSITION', `cannot ${action} a case that is ${c.state}${c.state === 'submitted' ? (c.filing.requiresIntake ? ' (awaiting intake at the receiving city)' : ' (no intake step in this mode)') : ''}`, {
+  affairsError('CASE_ILLEGAL_TRANSITION', { detail: `cannot ${action} a case that is ${c.state}${c.state === 'submitted' ? (c.filing.requiresIntake ? ' (awaiting intake at the receiving city)' : ' (no intake step in this mode)') : ''}`, extra: {
     state: c.state,
     action,
     allowed: availableActions(c).map((a) => a.action),
-  });
+  } });
 
 /** Validates a command and returns the entry it produces (not yet applied). */
 export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): CaseEntry => {
@@ -240,16 +240,16 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
       return { ...head, kind: 'returned', toState: 'returned', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
     case 'accept': {
       const missing = missingRequired(c.materials);
-      if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', `required materials missing (${missing.join(', ')}): request a supplement first`, { missing });
+      if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `required materials missing (${missing.join(', ')}): request a supplement first`, extra: { missing } });
       return { ...head, kind: 'accepted', toState: 'accepted', reasonCode: 'MATERIALS_COMPLETE', detail: {} };
     }
     case 'reject':
       needReason(cmd.reasonCode, cmd.reason, 'reject');
       return { ...head, kind: 'not-accepted', toState: 'not-accepted', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
     case 'request-supplement': {
-      if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)`);
+      if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', { detail: `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)` });
       if (supplementWindowClosed(toShanghaiDate(ctx.at), ctx.supplementNoticeDueOn)) {
-        throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`, { supplementNoticeDueOn: ctx.supplementNoticeDueOn });
+        throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', { detail: `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`, extra: { supplementNoticeDueOn: ctx.supplementNoticeDueOn } });
       }
       return { ...head, kind: 'supplement-requested', toState: 'supplement-requested', reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } };
     }
@@ -260,24 +260,24 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
       return { ...head, kind: 'review-started', toState: 'under-review', reasonCode: 'REVIEW_STARTED', detail: {} };
     case 'special-procedure':
       if (!cmd.expectedEnd || cmd.expectedEnd < toShanghaiDate(ctx.at)) {
-        throw affairsError('CASE_REASON_REQUIRED', '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)', { field: 'expectedEnd' });
+        throw affairsError('CASE_REASON_REQUIRED', { detail: '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)', extra: { field: 'expectedEnd' } });
       }
       return { ...head, kind: 'special-procedure-started', toState: 'special-procedure', reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) };
     case 'resume':
       return { ...head, kind: 'special-procedure-ended', toState: 'under-review', reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) };
     case 'decide': {
       if (cmd.outcome === 'denied') {
-        if (!cmd.reasonCode) throw affairsError('CASE_REASON_REQUIRED', 'a denial (不予) needs a reason code');
+        if (!cmd.reasonCode) throw affairsError('CASE_REASON_REQUIRED', { detail: 'a denial (不予) needs a reason code' });
         needReason(cmd.reasonCode, cmd.reason, 'a denial');
       } else {
         const missing = missingRequired(c.materials);
-        if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', `cannot approve with required materials missing (${missing.join(', ')})`, { missing });
+        if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `cannot approve with required materials missing (${missing.join(', ')})`, extra: { missing } });
       }
       const reasonCode = cmd.outcome === 'approved' ? 'APPROVED' : cmd.reasonCode!;
       return { ...head, kind: 'decided', toState: 'decided', reasonCode, detail: opt({ outcome: cmd.outcome, reason: cmd.reason, certificateNo: cmd.certificateNo }) };
     }
     case 'deliver':
-      if (cmd.method === 'mail' && !cmd.trackingNumber) throw affairsError('CASE_REASON_REQUIRED', 'delivery by mail needs the tracking number');
+      if (cmd.method === 'mail' && !cmd.trackingNumber) throw affairsError('CASE_REASON_REQUIRED', { detail: 'delivery by mail needs the tracking number' });
       return { ...head, kind: 'delivered', toState: 'delivered', reasonCode: deliveryReason(cmd.method), detail: opt({ method: cmd.method, trackingNumber: cmd.trackingNumber, carrier: cmd.carrier }) };
     case 'complete':
       return { ...head, kind: 'completed', toState: 'completed', reasonCode: 'COMPLETED', detail: {} };
@@ -291,8 +291,8 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
  * that changes nothing but tells both cities (and the applicant) why.
  */
 export const refuseWithdrawal = (c: CaseAggregate, requestId: string, ctx: CommandContext): CaseEntryOf<'withdrawal-refused'> => {
-  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', 'only the holder answers a withdrawal request');
-  if (WITHDRAWABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', 'the case can still be withdrawn');
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: 'only the holder answers a withdrawal request' });
+  if (WITHDRAWABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', { detail: 'the case can still be withdrawn' });
   return {
     seq: c.version + 1,
     at: ctx.at,
@@ -311,7 +311,7 @@ export const refuseWithdrawal = (c: CaseAggregate, requestId: string, ctx: Comma
  * cities and the applicant see why the date moved.
  */
 export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'deadline-recomputed'>['detail'], ctx: CommandContext): CaseEntryOf<'deadline-recomputed'> => {
-  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', 'only the holder records a recomputed deadline');
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: 'only the holder records a recomputed deadline' });
   return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'deadline-recomputed', reasonCode: 'CALENDAR_NOTICE_LOADED', detail };
 };
 
@@ -321,12 +321,12 @@ export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'
  */
 export const extendTimeLimit = (c: CaseAggregate, reason: string, ctx: CommandContext): CaseEntryOf<'extended'> => {
   if (ctx.actor.role !== 'supervisor' || ctx.actor.city !== c.filing.administeringCity) {
-    throw affairsError('CASE_NOT_YOUR_DUTY', 'art. 42: an extension is approved by a supervisor of the administering city', { action: 'extend', city: c.filing.administeringCity });
+    throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'art. 42: an extension is approved by a supervisor of the administering city', extra: { action: 'extend', city: c.filing.administeringCity } });
   }
-  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', `city ${holderOf(c) ?? '(none)'} holds the case`, { holder: holderOf(c) });
-  if (!EXTENDABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', `cannot extend the time limit of a case that is ${c.state} (only after acceptance, before the decision)`, { state: c.state, action: 'extend' });
-  if (c.extension) throw affairsError('CASE_ALREADY_EXTENDED', `art. 42 allows one extension; it was granted at entry ${c.extension.seq}`);
-  if (!reason.trim()) throw affairsError('CASE_REASON_REQUIRED', 'art. 42: the reasons for the extension are told to the applicant');
+  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: `city ${holderOf(c) ?? '(none)'} holds the case`, extra: { holder: holderOf(c) } });
+  if (!EXTENDABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', { detail: `cannot extend the time limit of a case that is ${c.state} (only after acceptance, before the decision)`, extra: { state: c.state, action: 'extend' } });
+  if (c.extension) throw affairsError('CASE_ALREADY_EXTENDED', { detail: `art. 42 allows one extension; it was granted at entry ${c.extension.seq}` });
+  if (!reason.trim()) throw affairsError('CASE_REASON_REQUIRED', { detail: 'art. 42: the reasons for the extension are told to the applicant' });
   return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'extended', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: extensionDaysOf(c.filing), reason } };
 };
 
@@ -349,8 +349,8 @@ const supplementItems = (c: CaseAggregate, asked: { materialId?: string | null; 
   for (const a of asked) {
     const id = a.materialId ?? null;
     if (id !== null) {
-      if (!known.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', `material ${id} is not one of this item's materials`, { materialId: id });
-      if (seen.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', `material ${id} is listed twice`, { materialId: id });
+      if (!known.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `material ${id} is not one of this item's materials`, extra: { materialId: id } });
+      if (seen.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `material ${id} is listed twice`, extra: { materialId: id } });
       seen.add(id);
     }
     items.push({ materialId: id, description: a.description });
@@ -358,8 +358,8 @@ const supplementItems = (c: CaseAggregate, asked: { materialId?: string | null; 
   for (const m of c.materials) {
     if (m.evidence.kind === 'missing' && !seen.has(m.materialId)) items.push({ materialId: m.materialId, description: `请补充：${m.name.zh} / Please provide: ${m.name.en}` });
   }
-  if (items.length === 0) throw affairsError('CASE_SUPPLEMENT_INVALID', 'a supplement notice lists at least one item');
-  if (items.length > 50) throw affairsError('CASE_SUPPLEMENT_INVALID', 'at most 50 items');
+  if (items.length === 0) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: 'a supplement notice lists at least one item' });
+  if (items.length > 50) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: 'at most 50 items' });
   return items.map((it, i) => ({ id: `s${i + 1}`, ...it }));
 };
 
@@ -368,15 +368,15 @@ const checkSupplement = (c: CaseAggregate, responses: readonly SupplementRespons
   const answered = new Set<string>();
   for (const r of responses) {
     const item = items.get(r.itemId);
-    if (!item) throw affairsError('CASE_SUPPLEMENT_INVALID', `the notice has no item ${r.itemId}`, { itemId: r.itemId });
-    if (answered.has(r.itemId)) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId} answered twice`, { itemId: r.itemId });
+    if (!item) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `the notice has no item ${r.itemId}`, extra: { itemId: r.itemId } });
+    if (answered.has(r.itemId)) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} answered twice`, extra: { itemId: r.itemId } });
     answered.add(r.itemId);
     const hasEvidence = r.evidence !== undefined && r.evidence.kind !== 'missing';
-    if (item.materialId !== null && !hasEvidence) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId} (${item.materialId}) needs the material itself`, { itemId: r.itemId });
-    if (!hasEvidence && !r.text?.trim()) throw affairsError('CASE_SUPPLEMENT_INVALID', `item ${r.itemId} needs a material or a written answer`, { itemId: r.itemId });
+    if (item.materialId !== null && !hasEvidence) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} (${item.materialId}) needs the material itself`, extra: { itemId: r.itemId } });
+    if (!hasEvidence && !r.text?.trim()) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} needs a material or a written answer`, extra: { itemId: r.itemId } });
   }
   const open = [...items.keys()].filter((id) => !answered.has(id));
-  if (open.length) throw affairsError('CASE_SUPPLEMENT_INVALID', `answer every item of the notice (unanswered: ${open.join(', ')})`, { unanswered: open });
+  if (open.length) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `answer every item of the notice (unanswered: ${open.join(', ')})`, extra: { unanswered: open } });
 };
 
 /** A new case from its filing entry (seq 1). */

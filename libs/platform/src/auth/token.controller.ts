@@ -2,11 +2,9 @@ import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/comm
 import { JwtService } from '@nestjs/jwt';
 import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { platformError } from '../errors/platform-errors.js';
-import { maskIdNumber } from '@guangfo/kernel';
-import { JWT_AUDIENCE } from './auth.strategies.js';
 import { DEMO_IDENTITY } from './auth.tokens.js';
 import type { DemoIdentity } from './demo-identity.js';
+import { issueDemoToken } from './demo-token.js';
 import { Public } from './public.decorator.js';
 
 export class DemoTokenRequestDto {
@@ -39,22 +37,7 @@ export class TokenController {
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiNotFoundResponse({ description: 'No such demo user (UNKNOWN_DEMO_USER)' })
   @ApiForbiddenResponse({ description: 'Not the sandbox (TOKEN_ISSUING_DISABLED)' })
-  async issue(@Body() body: DemoTokenRequestDto): Promise<TokenResponseDto> {
-    if (!this.demo) throw platformError('TOKEN_ISSUING_DISABLED', 'Tokens come from the identity provider; this node has no demo users.');
-    const user = this.demo.directory.users.find((u) => u.username === body.username);
-    if (!user) throw platformError('UNKNOWN_DEMO_USER', `no demo user ${body.username}`);
-    // Demo residents are "real-name verified" by the demo provider: their token carries the identity.
-    const idv = user.role === 'resident' && user.residentId ? { idNumber: user.residentId, name: user.name, assurance: 'real-name' } : undefined;
-    const claims = { sub: user.username, role: user.role, city: user.city, ...(user.hall ? { hall: user.hall } : {}), name: user.name, ...(idv ? { idv } : {}) };
-    const accessToken = await this.jwt.signAsync(claims, {
-      algorithm: 'ES256',
-      privateKey: this.demo.privateKeyPem,
-      issuer: this.demo.issuer,
-      audience: JWT_AUDIENCE,
-      expiresIn: 3600,
-    });
-    // The identity travels inside the token only; the echoed claims show the ID number masked.
-    const shown = idv ? { ...claims, idv: { ...idv, idNumber: maskIdNumber(idv.idNumber) } } : claims;
-    return { accessToken, tokenType: 'Bearer', expiresIn: 3600, claims: shown };
+  issue(@Body() body: DemoTokenRequestDto): Promise<TokenResponseDto> {
+    return issueDemoToken(this.jwt, this.demo, body.username);
   }
 }

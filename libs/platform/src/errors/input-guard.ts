@@ -60,17 +60,17 @@ export const invalidTextFields = (value: unknown, root = ''): FieldError[] => {
 export const inputGuardMiddleware = () => (req: Request, _res: Response, next: NextFunction): void => {
   const body: unknown = req.body;
   if (jsonDepthExceeds(body, MAX_BODY_DEPTH)) {
-    return next(platformError('BODY_TOO_DEEP', `The JSON body is nested deeper than ${MAX_BODY_DEPTH} levels.`));
+    return next(platformError('BODY_TOO_DEEP', { detail: `The JSON body is nested deeper than ${MAX_BODY_DEPTH} levels.` }));
   }
   let path: string;
   try {
     path = decodeURIComponent(req.path);
   } catch {
-    return next(platformError('VALIDATION_FAILED', 'The path is not valid percent-encoded UTF-8.', [{ field: 'path', rule: 'validText', message: 'path is not valid percent-encoding' }]));
+    return next(platformError('VALIDATION_FAILED', { detail: 'The path is not valid percent-encoded UTF-8.', fieldErrors: [{ field: 'path', rule: 'validText', message: 'path is not valid percent-encoding' }] }));
   }
   const errors: FieldError[] = [];
   if (isInvalidText(path)) errors.push(invalidTextError('path'));
   errors.push(...invalidTextFields(req.query), ...invalidTextFields(body));
-  if (errors.length > 0) return next(platformError('VALIDATION_FAILED', 'Text fields may not contain NUL, control characters or unpaired surrogates.', errors));
+  if (errors.length > 0) return next(platformError('VALIDATION_FAILED', { detail: 'Text fields may not contain NUL, control characters or unpaired surrogates.', fieldErrors: errors }));
   next();
 };

@@ -1,93 +1,54 @@
-import { DomainError, type ErrorDescriptor } from './domain-error.js';
-import type { FieldError } from './problem.js';
+import { defineErrors, type ErrorCodeOf } from './define-errors.js';
 
-export type PlatformErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'MALFORMED_JSON'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'BODY_TOO_DEEP'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN_ROLE'
-  | 'FORBIDDEN_CITY'
-  | 'FORBIDDEN_SCOPE'
-  | 'ROUTE_NOT_FOUND'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'CONFLICT'
-  | 'PRECONDITION_FAILED'
-  | 'PRECONDITION_REQUIRED'
-  | 'TOO_MANY_REQUESTS'
-  | 'TOKEN_ISSUING_DISABLED'
-  | 'UNKNOWN_DEMO_USER'
-  | 'DEAD_LETTER_NOT_FOUND'
-  | 'DEAD_LETTER_STILL_FAILING'
-  | 'DEAD_LETTER_ALREADY_REPLAYED'
-  | 'WEBHOOK_URL_NOT_ALLOWED'
-  | 'WEBHOOK_UNKNOWN_EVENT_TYPE'
-  | 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'
-  | 'WEBHOOK_DELIVERY_NOT_FOUND'
-  | 'WEBHOOK_DELIVERY_IN_PROGRESS'
-  | 'FILE_MISSING'
-  | 'FILE_TYPE_NOT_ALLOWED'
-  | 'FILE_NOT_FOUND'
-  | 'FILE_ACCESS_DENIED'
-  | 'FILE_NOT_GRANTED'
-  | 'FILE_NOT_GRANTABLE'
-  | 'FILE_INTEGRITY_MISMATCH'
-  | 'PEER_UNAVAILABLE'
-  | 'INTERCHANGE_UNSIGNED'
-  | 'INTERCHANGE_SIGNATURE_INVALID'
-  | 'INTERCHANGE_STALE_REQUEST'
-  | 'INTERCHANGE_REPLAYED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL';
+/** The platform's stable error codes: status and titles, declared once. */
+export const PLATFORM_ERRORS = defineErrors({
+  VALIDATION_FAILED: { status: 400, zh: '请求参数校验未通过', en: 'Request validation failed' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'Request body is not valid JSON' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'Request body too large' },
+  BODY_TOO_DEEP: { status: 400, zh: '请求体嵌套层级过深', en: 'Request body nested too deeply' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported media type' },
+  UNAUTHENTICATED: { status: 401, zh: '未提供有效身份凭证', en: 'Authentication required' },
+  FORBIDDEN_ROLE: { status: 403, zh: '当前角色无权执行此操作', en: 'Your role may not do this' },
+  FORBIDDEN_CITY: { status: 403, zh: '无权访问其他城市的数据', en: 'This resource belongs to another city' },
+  FORBIDDEN_SCOPE: { status: 403, zh: '接入系统未获得该权限范围', en: 'API key lacks the required scope' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Resource not found' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed' },
+  CONFLICT: { status: 409, zh: '请求与当前状态冲突', en: 'Conflict with the current state' },
+  PRECONDITION_FAILED: { status: 412, zh: '资源已被他人修改', en: 'The resource changed since you read it' },
+  PRECONDITION_REQUIRED: { status: 428, zh: '缺少 If-Match 条件头', en: 'If-Match header required' },
+  TOO_MANY_REQUESTS: { status: 429, zh: '请求过于频繁', en: 'Too many requests' },
+  TOKEN_ISSUING_DISABLED: { status: 403, zh: '仅演示沙箱可签发演示令牌', en: 'Demo tokens are issued by the sandbox only' },
+  UNKNOWN_DEMO_USER: { status: 404, zh: '演示用户不存在', en: 'No such demo user' },
+  DEAD_LETTER_NOT_FOUND: { status: 404, zh: '死信不存在', en: 'Dead letter not found' },
+  DEAD_LETTER_STILL_FAILING: { status: 422, zh: '重放失败，事件仍无法处理', en: 'Replay failed: the event is still rejected' },
+  DEAD_LETTER_ALREADY_REPLAYED: { status: 409, zh: '该死信已重放成功', en: 'Dead letter already replayed' },
+  WEBHOOK_URL_NOT_ALLOWED: { status: 400, zh: '回调地址不被允许', en: 'Webhook URL not allowed' },
+  WEBHOOK_UNKNOWN_EVENT_TYPE: { status: 400, zh: '未知的回调事件类型', en: 'Unknown webhook event type' },
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND: { status: 404, zh: '回调订阅不存在', en: 'Webhook subscription not found' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, zh: '回调投递记录不存在', en: 'Webhook delivery not found' },
+  WEBHOOK_DELIVERY_IN_PROGRESS: { status: 409, zh: '该回调仍在投递中', en: 'Webhook delivery still pending' },
+  FILE_MISSING: { status: 400, zh: '缺少上传文件（字段 file）', en: 'No file uploaded (field file)' },
+  FILE_TYPE_NOT_ALLOWED: { status: 415, zh: '不支持的文件类型', en: 'File type not allowed' },
+  FILE_NOT_FOUND: { status: 404, zh: '文件不存在', en: 'File not found' },
+  FILE_ACCESS_DENIED: { status: 403, zh: '无权读取该文件', en: 'You may not read this file' },
+  FILE_NOT_GRANTED: { status: 403, zh: '该文件未授权给请求城市', en: 'File not granted to the requesting city' },
+  FILE_NOT_GRANTABLE: { status: 409, zh: '只能授权本市产生的文件', en: 'Only files that originated here can be granted' },
+  FILE_INTEGRITY_MISMATCH: { status: 502, zh: '文件完整性校验失败', en: 'File integrity check failed' },
+  PEER_UNAVAILABLE: { status: 502, zh: '对方城市节点暂不可用', en: 'Peer city node unavailable' },
+  INTERCHANGE_UNSIGNED: { status: 401, zh: '缺少城市请求签名', en: 'City request signature missing' },
+  INTERCHANGE_SIGNATURE_INVALID: { status: 401, zh: '城市请求签名无效', en: 'City request signature invalid' },
+  INTERCHANGE_STALE_REQUEST: { status: 401, zh: '请求时间超出允许偏差', en: 'Request date outside the allowed skew' },
+  INTERCHANGE_REPLAYED: { status: 401, zh: '重放的城市请求', en: 'Replayed city request' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+  INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
+});
+export type PlatformErrorCode = ErrorCodeOf<typeof PLATFORM_ERRORS>;
+/** `platformError('NOT_FOUND', { detail, fieldErrors, extra })`. */
+export const platformError = PLATFORM_ERRORS.error;
 
-/** The one place platform error codes meet HTTP. Exhaustive: a new code fails to compile here. */
-export const describePlatformError = (code: PlatformErrorCode): ErrorDescriptor => {
-  switch (code) {
-    case 'VALIDATION_FAILED': return { status: 400, titleZh: '请求参数校验未通过', titleEn: 'Request validation failed' };
-    case 'MALFORMED_JSON': return { status: 400, titleZh: '请求体不是合法的 JSON', titleEn: 'Request body is not valid JSON' };
-    case 'BODY_TOO_DEEP': return { status: 400, titleZh: '请求体嵌套层级过深', titleEn: 'Request body nested too deeply' };
-    case 'PAYLOAD_TOO_LARGE': return { status: 413, titleZh: '请求体过大', titleEn: 'Request body too large' };
-    case 'UNSUPPORTED_MEDIA_TYPE': return { status: 415, titleZh: '不支持的内容类型', titleEn: 'Unsupported media type' };
-    case 'UNAUTHENTICATED': return { status: 401, titleZh: '未提供有效身份凭证', titleEn: 'Authentication required' };
-    case 'FORBIDDEN_ROLE': return { status: 403, titleZh: '当前角色无权执行此操作', titleEn: 'Your role may not do this' };
-    case 'FORBIDDEN_CITY': return { status: 403, titleZh: '无权访问其他城市的数据', titleEn: 'This resource belongs to another city' };
-    case 'FORBIDDEN_SCOPE': return { status: 403, titleZh: '接入系统未获得该权限范围', titleEn: 'API key lacks the required scope' };
-    case 'ROUTE_NOT_FOUND': return { status: 404, titleZh: '接口不存在', titleEn: 'No such endpoint' };
-    case 'NOT_FOUND': return { status: 404, titleZh: '资源不存在', titleEn: 'Resource not found' };
-    case 'METHOD_NOT_ALLOWED': return { status: 405, titleZh: '不支持该请求方法', titleEn: 'Method not allowed' };
-    case 'CONFLICT': return { status: 409, titleZh: '请求与当前状态冲突', titleEn: 'Conflict with the current state' };
-    case 'PRECONDITION_FAILED': return { status: 412, titleZh: '资源已被他人修改', titleEn: 'The resource changed since you read it' };
-    case 'PRECONDITION_REQUIRED': return { status: 428, titleZh: '缺少 If-Match 条件头', titleEn: 'If-Match header required' };
-    case 'TOO_MANY_REQUESTS': return { status: 429, titleZh: '请求过于频繁', titleEn: 'Too many requests' };
-    case 'TOKEN_ISSUING_DISABLED': return { status: 403, titleZh: '仅演示沙箱可签发演示令牌', titleEn: 'Demo tokens are issued by the sandbox only' };
-    case 'UNKNOWN_DEMO_USER': return { status: 404, titleZh: '演示用户不存在', titleEn: 'No such demo user' };
-    case 'DEAD_LETTER_NOT_FOUND': return { status: 404, titleZh: '死信不存在', titleEn: 'Dead letter not found' };
-    case 'DEAD_LETTER_STILL_FAILING': return { status: 422, titleZh: '重放失败，事件仍无法处理', titleEn: 'Replay failed: the event is still rejected' };
-    case 'DEAD_LETTER_ALREADY_REPLAYED': return { status: 409, titleZh: '该死信已重放成功', titleEn: 'Dead letter already replayed' };
-    case 'WEBHOOK_URL_NOT_ALLOWED': return { status: 400, titleZh: '回调地址不被允许', titleEn: 'Webhook URL not allowed' };
-    case 'WEBHOOK_UNKNOWN_EVENT_TYPE': return { status: 400, titleZh: '未知的回调事件类型', titleEn: 'Unknown webhook event type' };
-    case 'WEBHOOK_SUBSCRIPTION_NOT_FOUND': return { status: 404, titleZh: '回调订阅不存在', titleEn: 'Webhook subscription not found' };
-    case 'WEBHOOK_DELIVERY_NOT_FOUND': return { status: 404, titleZh: '回调投递记录不存在', titleEn: 'Webhook delivery not found' };
-    case 'WEBHOOK_DELIVERY_IN_PROGRESS': return { status: 409, titleZh: '该回调仍在投递中', titleEn: 'Webhook delivery still pending' };
-    case 'FILE_MISSING': return { status: 400, titleZh: '缺少上传文件（字段 file）', titleEn: 'No file uploaded (field file)' };
-    case 'FILE_TYPE_NOT_ALLOWED': return { status: 415, titleZh: '不支持的文件类型', titleEn: 'File type not allowed' };
-    case 'FILE_NOT_FOUND': return { status: 404, titleZh: '文件不存在', titleEn: 'File not found' };
-    case 'FILE_ACCESS_DENIED': return { status: 403, titleZh: '无权读取该文件', titleEn: 'You may not read this file' };
-    case 'FILE_NOT_GRANTED': return { status: 403, titleZh: '该文件未授权给请求城市', titleEn: 'File not granted to the requesting city' };
-    case 'FILE_NOT_GRANTABLE': return { status: 409, titleZh: '只能授权本市产生的文件', titleEn: 'Only files that originated here can be granted' };
-    case 'FILE_INTEGRITY_MISMATCH': return { status: 502, titleZh: '文件完整性校验失败', titleEn: 'File integrity check failed' };
-    case 'PEER_UNAVAILABLE': return { status: 502, titleZh: '对方城市节点暂不可用', titleEn: 'Peer city node unavailable' };
-    case 'INTERCHANGE_UNSIGNED': return { status: 401, titleZh: '缺少城市请求签名', titleEn: 'City request signature missing' };
-    case 'INTERCHANGE_SIGNATURE_INVALID': return { status: 401, titleZh: '城市请求签名无效', titleEn: 'City request signature invalid' };
-    case 'INTERCHANGE_STALE_REQUEST': return { status: 401, titleZh: '请求时间超出允许偏差', titleEn: 'Request date outside the allowed skew' };
-    case 'INTERCHANGE_REPLAYED': return { status: 401, titleZh: '重放的城市请求', titleEn: 'Replayed city request' };
-    case 'SERVICE_UNAVAILABLE': return { status: 503, titleZh: '服务暂不可用', titleEn: 'Service unavailable' };
-    case 'INTERNAL': return { status: 500, titleZh: '系统内部错误', titleEn: 'Internal error' };
-  }
+/** The platform code of an HTTP status raised without one (Nest's HttpExceptions); 404 is NOT_FOUND or ROUTE_NOT_FOUND, by the filter. */
+export const PLATFORM_CODE_FOR_STATUS: Readonly<Partial<Record<number, PlatformErrorCode>>> = {
+  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN_ROLE', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 428: 'PRECONDITION_REQUIRED', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE',
 };
-
-export const platformError = (code: PlatformErrorCode, detail?: string, fieldErrors?: FieldError[], extra?: Record<string, unknown>): DomainError =>
-  new DomainError(code, describePlatformError(code), detail, fieldErrors, extra);

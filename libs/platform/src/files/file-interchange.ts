@@ -34,7 +34,7 @@ export const assertFileRef = (ref: FileRef): void => {
     typeof ref.sha256 === 'string' && /^[0-9a-f]{64}$/.test(ref.sha256) &&
     Number.isInteger(ref.sizeBytes) && ref.sizeBytes > 0 && ref.sizeBytes <= FILE_MAX_BYTES &&
     typeof ref.mediaType === 'string' && isAllowedMediaType(ref.mediaType);
-  if (!ok) throw platformError('VALIDATION_FAILED', 'not a valid file reference { fileId (uuid), sha256 (hex), sizeBytes (1..20 MiB), mediaType }');
+  if (!ok) throw platformError('VALIDATION_FAILED', { detail: 'not a valid file reference { fileId (uuid), sha256 (hex), sizeBytes (1..20 MiB), mediaType }' });
 };
 
 /** A small JSON body (a problem document), or {} when it is not JSON. */
@@ -87,10 +87,10 @@ export class FileInterchange {
     const existing = await this.files.find(ref.fileId);
     if (existing) {
       if (existing.sha256 === ref.sha256 && existing.originCity === city) return existing;
-      throw platformError('FILE_INTEGRITY_MISMATCH', `a different file ${ref.fileId} is already stored here`);
+      throw platformError('FILE_INTEGRITY_MISMATCH', { detail: `a different file ${ref.fileId} is already stored here` });
     }
     const base = peerApiBaseUrl(this.config, this.registry.get(city)?.apiBaseUrl, city);
-    if (!base) throw platformError('PEER_UNAVAILABLE', `no API base URL for city ${city} (PEER_API_BASE_URLS or the registry's apiBaseUrl)`);
+    if (!base) throw platformError('PEER_UNAVAILABLE', { detail: `no API base URL for city ${city} (PEER_API_BASE_URLS or the registry's apiBaseUrl)` });
     const attempts = Math.max(1, o.attempts ?? this.policy.fetchAttempts);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -119,7 +119,7 @@ export class FileInterchange {
     try {
       res = await outboundRequest(`${base}${path}`, { method: 'GET', headers, timeoutMs, policy: this.config.outbound });
     } catch (err) {
-      throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: ${(err as Error).message}`), (err as { code?: string }).code !== 'EFORBIDDENADDRESS');
+      throw new FetchFailure(platformError('PEER_UNAVAILABLE', { detail: `${city}: ${(err as Error).message}` }), (err as { code?: string }).code !== 'EFORBIDDENADDRESS');
     }
     const status = res.statusCode ?? 0;
     const header = (name: string): string | undefined => {
@@ -132,7 +132,7 @@ export class FileInterchange {
         const problem = (await readJson(res)) as { code?: string; detail?: string };
         const detail = `${city} answered ${status} ${problem.code ?? ''} ${problem.detail ?? ''}`.trim();
         this.logger.warn({ fileId: ref.fileId, city, status, code: problem.code }, `file fetch refused: ${detail}`);
-        const error = status === 403 ? platformError('FILE_NOT_GRANTED', detail) : platformError('PEER_UNAVAILABLE', detail);
+        const error = status === 403 ? platformError('FILE_NOT_GRANTED', { detail }) : platformError('PEER_UNAVAILABLE', { detail });
         throw new FetchFailure(error, status >= 500 || status === 429 || status === 408);
       }
       const declared = Number(header('content-length') ?? NaN);
@@ -151,7 +151,7 @@ export class FileInterchange {
           chunks.push(chunk);
         }
       } catch (err) {
-        throw new FetchFailure(platformError('PEER_UNAVAILABLE', `${city}: body interrupted: ${(err as Error).message}`), true);
+        throw new FetchFailure(platformError('PEER_UNAVAILABLE', { detail: `${city}: body interrupted: ${(err as Error).message}` }), true);
       }
       return await this.checked(city, ref, hash.digest('hex'), chunks, size, header('x-guangfo-file-name') ?? '');
     } finally {
@@ -181,6 +181,6 @@ export class FileInterchange {
     await this.audit
       .record({ actor: `city:${city}`, action: 'file.replication-rejected', resource: `file:${ref.fileId}`, outcome: 'rejected', detail: { fromCity: city, reason } })
       .catch((err: unknown) => this.logger.warn({ err }, 'could not audit a rejected file'));
-    return new FetchFailure(platformError('FILE_INTEGRITY_MISMATCH', `file ${ref.fileId} from ${city} rejected: ${reason}`), true);
+    return new FetchFailure(platformError('FILE_INTEGRITY_MISMATCH', { detail: `file ${ref.fileId} from ${city} rejected: ${reason}` }), true);
   }
 }

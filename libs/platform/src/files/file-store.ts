@@ -81,10 +81,10 @@ export class FileStore {
   /** Checks and stores an uploaded (or generated) file; audited `file.uploaded`. */
   async put(input: PutFile, em?: EntityManager): Promise<StoredFile> {
     const { bytes } = input;
-    if (bytes.length > FILE_MAX_BYTES) throw platformError('PAYLOAD_TOO_LARGE', `a file may have at most ${FILE_MAX_BYTES} bytes (20 MiB)`);
-    if (bytes.length === 0) throw platformError('FILE_TYPE_NOT_ALLOWED', 'the file is empty');
+    if (bytes.length > FILE_MAX_BYTES) throw platformError('PAYLOAD_TOO_LARGE', { detail: `a file may have at most ${FILE_MAX_BYTES} bytes (20 MiB)` });
+    if (bytes.length === 0) throw platformError('FILE_TYPE_NOT_ALLOWED', { detail: 'the file is empty' });
     const type = checkMediaType(bytes, input.declaredType);
-    if (!type.ok) throw platformError('FILE_TYPE_NOT_ALLOWED', type.reason);
+    if (!type.ok) throw platformError('FILE_TYPE_NOT_ALLOWED', { detail: type.reason });
     const actor = typeof input.uploadedBy === 'string' ? input.uploadedBy : actorOf(input.uploadedBy);
     const id = randomUUID();
     const write = async (tx: EntityManager) => {
@@ -108,7 +108,7 @@ export class FileStore {
     )) as FileRow[];
     if (row) return stored(row);
     const existing = await this.require(ref.fileId, em);
-    if (existing.sha256 !== ref.sha256 || existing.originCity !== fromCity) throw platformError('FILE_INTEGRITY_MISMATCH', `a different file ${ref.fileId} is already stored here`);
+    if (existing.sha256 !== ref.sha256 || existing.originCity !== fromCity) throw platformError('FILE_INTEGRITY_MISMATCH', { detail: `a different file ${ref.fileId} is already stored here` });
     return existing;
   }
 
@@ -120,14 +120,14 @@ export class FileStore {
 
   async require(id: string, em?: EntityManager): Promise<StoredFile> {
     const f = await this.find(id, em);
-    if (!f) throw platformError('FILE_NOT_FOUND', `no file ${id}`);
+    if (!f) throw platformError('FILE_NOT_FOUND', { detail: `no file ${id}` });
     return f;
   }
 
   /** The whole content (at most 20 MiB). */
   async read(id: string): Promise<Buffer> {
     const [row] = (await this.dataSource.query(`SELECT content FROM platform.file_blob WHERE id = $1`, [id])) as { content: Buffer }[];
-    if (!row) throw platformError('FILE_NOT_FOUND', `no file ${id}`);
+    if (!row) throw platformError('FILE_NOT_FOUND', { detail: `no file ${id}` });
     return row.content;
   }
 
@@ -154,7 +154,7 @@ export class FileStore {
     if (toCity === this.config.cityCode) throw new Error('a city does not grant files to itself');
     if (!this.registry.get(toCity)) throw new Error(`city ${toCity} is not in the city registry`);
     const file = await this.require(fileId, em);
-    if (file.replica || file.originCity !== this.config.cityCode) throw platformError('FILE_NOT_GRANTABLE', `file ${fileId} originated in ${file.originCity}; only that city grants it`);
+    if (file.replica || file.originCity !== this.config.cityCode) throw platformError('FILE_NOT_GRANTABLE', { detail: `file ${fileId} originated in ${file.originCity}; only that city grants it` });
     const inserted = (await em.query(
       `INSERT INTO platform.file_grant (file_id, to_city, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING file_id`,
       [fileId, toCity, actor],
@@ -189,5 +189,29 @@ export class FileStore {
     if (p.kind !== 'user' || p.city !== this.config.cityCode) return false;
     if (p.role === 'clerk' || p.role === 'supervisor') return true;
     return this.isUploadedBy(file, p);
+  }
+
+  /** A file read by a person of this city (the uploader; clerks, supervisors): refused unless canRead; audited either way. */
+  async openFor(p: Principal, id: string): Promise<StoredFile> {
+    const file = await this.require(id);
+    const actor = actorOf(p);
+    if (!this.canRead(file, p)) {
+      await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'denied' });
+      throw platformError('FILE_ACCESS_DENIED', { detail: 'only the uploader and the clerks of this city read a file' });
+    }
+    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { sizeBytes: file.sizeBytes } });
+    return file;
+  }
+
+  /** A file fetched by a peer city (claim check): refused unless granted to that city; audited either way. */
+  async openForCity(city: string, id: string): Promise<StoredFile> {
+    const actor = `city:${city}`;
+    const file = await this.find(id);
+    if (!file || !(await this.isGranted(file.fileId, city))) {
+      await this.audit.record({ actor, action: 'file.read', resource: `file:${id.slice(0, 64)}`, outcome: 'denied', detail: { via: 'interchange' } });
+      throw platformError('FILE_NOT_GRANTED', { detail: `no file ${id} granted to ${city}` });
+    }
+    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { via: 'interchange', sizeBytes: file.sizeBytes } });
+    return file;
   }
 }

@@ -2,9 +2,8 @@ import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, Stream
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuditService } from '../audit/audit.service.js';
 import { Access, CurrentPrincipal } from '../auth/access.decorator.js';
-import { actorOf, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import { Public } from '../auth/public.decorator.js';
 import { platformError } from '../errors/platform-errors.js';
 import { FileStore, type StoredFile } from './file-store.js';
@@ -42,6 +41,8 @@ const UPLOAD = FileInterceptor('file', {
 const contentDisposition = (name: string): string =>
   `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
+const uploadedView = (f: StoredFile): FileUploadedDto => ({ id: f.fileId, sha256: f.sha256, sizeBytes: f.sizeBytes, mediaType: f.mediaType, fileName: f.fileName });
+
 const setFileHeaders = (res: Response, f: StoredFile): void => {
   res.setHeader('content-type', f.mediaType);
   res.setHeader('content-length', String(f.sizeBytes));
@@ -54,10 +55,7 @@ const setFileHeaders = (res: Response, f: StoredFile): void => {
 @ApiTags('files')
 @Controller('files')
 export class FilesController {
-  constructor(
-    private readonly files: FileStore,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly files: FileStore) {}
 
   @Post()
   @HttpCode(201)
@@ -68,9 +66,9 @@ export class FilesController {
   @ApiOperation({ summary: 'Upload a case material (checked by magic bytes; 413 over 20 MiB, 415 for other types)' })
   @ApiCreatedResponse({ type: FileUploadedDto })
   async upload(@UploadedFile() file: UploadedFileData | undefined, @CurrentPrincipal() p: Principal): Promise<FileUploadedDto> {
-    if (!file?.buffer) throw platformError('FILE_MISSING', 'send multipart/form-data with the file in field "file"');
+    if (!file?.buffer) throw platformError('FILE_MISSING', { detail: 'send multipart/form-data with the file in field "file"' });
     const f = await this.files.put({ bytes: file.buffer, fileName: file.originalname, declaredType: file.mimetype, uploadedBy: p });
-    return { id: f.fileId, sha256: f.sha256, sizeBytes: f.sizeBytes, mediaType: f.mediaType, fileName: f.fileName };
+    return uploadedView(f);
   }
 
   @Get(':id')
@@ -78,13 +76,7 @@ export class FilesController {
   @ApiOperation({ summary: 'Download a file (the uploader; clerks and supervisors of this city); audited' })
   @ApiOkResponse({ description: 'The bytes, with content-type, content-length, x-guangfo-sha256' })
   async download(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const file = await this.files.require(id);
-    const actor = actorOf(p);
-    if (!this.files.canRead(file, p)) {
-      await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'denied' });
-      throw platformError('FILE_ACCESS_DENIED', 'only the uploader and the clerks of this city read a file');
-    }
-    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { sizeBytes: file.sizeBytes } });
+    const file = await this.files.openFor(p, id);
     setFileHeaders(res, file);
     res.setHeader('content-disposition', contentDisposition(file.fileName));
     return new StreamableFile(this.files.stream(file));
@@ -97,10 +89,7 @@ export class FilesController {
 @Public()
 @UseGuards(InterchangeSignatureGuard)
 export class InterchangeFilesController {
-  constructor(
-    private readonly files: FileStore,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly files: FileStore) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'Peer city nodes only: the bytes of a file granted to the requesting city (see docs/files.md for the signature)' })
@@ -110,14 +99,7 @@ export class InterchangeFilesController {
   @ApiHeader({ name: INTERCHANGE_HEADERS.nonce, required: true, description: 'Single use, 16-64 chars' })
   @ApiHeader({ name: INTERCHANGE_HEADERS.signature, required: true, description: 'base64 DER SM2 signature' })
   async fetch(@Param('id') id: string, @Req() req: InterchangeRequest, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const city = req.interchangeCity!;
-    const actor = `city:${city}`;
-    const file = await this.files.find(id);
-    if (!file || !(await this.files.isGranted(file.fileId, city))) {
-      await this.audit.record({ actor, action: 'file.read', resource: `file:${id.slice(0, 64)}`, outcome: 'denied', detail: { via: 'interchange' } });
-      throw platformError('FILE_NOT_GRANTED', `no file ${id} granted to ${city}`);
-    }
-    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { via: 'interchange', sizeBytes: file.sizeBytes } });
+    const file = await this.files.openForCity(req.interchangeCity!, id);
     setFileHeaders(res, file);
     res.setHeader('x-guangfo-file-name', encodeURIComponent(file.fileName));
     return new StreamableFile(this.files.stream(file));

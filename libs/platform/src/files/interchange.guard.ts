@@ -32,7 +32,7 @@ export class InterchangeSignatureGuard implements CanActivate {
     );
     if (!verdict.ok) {
       this.logger.warn({ code: verdict.code, claimedCity: verdict.claimedCity, path: req.originalUrl, ip: req.ip }, `interchange request refused: ${verdict.reason}`);
-      throw platformError(verdict.code, verdict.reason);
+      throw platformError(verdict.code, { detail: verdict.reason });
     }
     req.interchangeCity = verdict.city;
     return true;

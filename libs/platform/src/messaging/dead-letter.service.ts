@@ -47,7 +47,7 @@ const isDeadLetterCursor = (v: unknown): v is DeadLetterCursor => {
 const pageCursor = (r: Row): string => encodeCursor({ at: r.created_at.toISOString(), id: r.id } satisfies DeadLetterCursor);
 const readCursor = (raw: string): [string, string] => {
   const c = decodeCursor(raw, isDeadLetterCursor);
-  if (!c) throw platformError('VALIDATION_FAILED', 'cursor is not one this API issued', [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }]);
+  if (!c) throw platformError('VALIDATION_FAILED', { detail: 'cursor is not one this API issued', fieldErrors: [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }] });
   return [c.at, c.id];
 };
 
@@ -76,8 +76,8 @@ export class DeadLetterService {
 
   async replay(id: string, actor: string): Promise<DeadLetterView & { outcome: string }> {
     const [row] = (await this.dataSource.query(`SELECT * FROM platform.dead_letter WHERE id = $1`, [id])) as Row[];
-    if (!row) throw platformError('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
-    if (row.replayed_at) throw platformError('DEAD_LETTER_ALREADY_REPLAYED', `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}`);
+    if (!row) throw platformError('DEAD_LETTER_NOT_FOUND', { detail: `no dead letter ${id}` });
+    if (row.replayed_at) throw platformError('DEAD_LETTER_ALREADY_REPLAYED', { detail: `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}` });
     const outcome = await this.receiver.receive(row.raw, 'replay');
     const failed = outcome.status === 'dead-lettered';
     const [updated] = (await this.dataSource.query(
@@ -88,7 +88,7 @@ export class DeadLetterService {
     )) as [Row[], number];
     await this.audit.record({ actor, action: 'dead-letter.replay', resource: `dead-letter:${id}`, outcome: failed ? 'failed' : 'success', detail: { eventStatus: outcome.status } });
     const r = view(updated[0]);
-    if (failed) throw platformError('DEAD_LETTER_STILL_FAILING', `${outcome.reasonCode}: ${outcome.reason}`, undefined, { deadLetter: r });
+    if (failed) throw platformError('DEAD_LETTER_STILL_FAILING', { detail: `${outcome.reasonCode}: ${outcome.reason}`, extra: { deadLetter: r } });
     return { ...r, outcome: outcome.status };
   }
 }

@@ -7,8 +7,7 @@ import type { DestinationStream } from 'pino';
 import { runMigrations } from '../database/migration.runner.js';
 import { inputGuardMiddleware } from '../errors/input-guard.js';
 import { createValidationPipe } from '../errors/validation.pipe.js';
-import { PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
-import { toProblem } from '../errors/problem.filter.js';
+import { sendProblem } from '../errors/problem.filter.js';
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
 import { correlationMiddleware } from '../observability/correlation.middleware.js';
 import { createNodeLogging } from '../observability/logging.js';
@@ -29,8 +28,7 @@ export const API_PREFIX = 'api/v1';
 /** Body-parser failures happen before routing: render them as problem+json too (never an HTML 400/500). */
 const problemErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
   if (res.headersSent) return next(err);
-  const p = toProblem(err, req.originalUrl.split('?')[0]);
-  res.status(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(p));
+  sendProblem(err, req, res);
 };
 
 export const buildOpenApiDocument = (app: INestApplication, cityName: string, description = '') =>

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { describePlatformError, type PlatformErrorCode } from '../errors/platform-errors.js';
+import { PLATFORM_CODE_FOR_STATUS, PLATFORM_ERRORS, type PlatformErrorCode } from '../errors/platform-errors.js';
 import { PROBLEM_CONTENT_TYPE, problemTypeUri } from '../errors/problem.js';
 
 type Json = Record<string, unknown>;
@@ -45,15 +45,11 @@ export const PROBLEM_SCHEMA: Json = {
   },
 };
 
-const FALLBACK_CODE: Record<number, PlatformErrorCode> = {
-  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN_ROLE', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 428: 'PRECONDITION_REQUIRED', 429: 'TOO_MANY_REQUESTS', 502: 'PEER_UNAVAILABLE', 503: 'SERVICE_UNAVAILABLE',
-};
+/** The code an error response without named codes is shown with (a 502 from this API is a peer city's). */
+const FALLBACK_CODE: Partial<Record<number, PlatformErrorCode>> = { ...PLATFORM_CODE_FOR_STATUS, 502: 'PEER_UNAVAILABLE' };
 
 const problemExample = (status: number, code: string, path: string): Json => {
-  const platform = (() => {
-    try { return describePlatformError(code as PlatformErrorCode); } catch { return undefined; }
-  })();
+  const platform = PLATFORM_ERRORS.has(code) ? PLATFORM_ERRORS.describe(code) : undefined;
   const titles = platform ?? { titleZh: code, titleEn: code };
   return { type: problemTypeUri(code), title: `${titles.titleZh} / ${titles.titleEn}`, status, code, titleZh: titles.titleZh, titleEn: titles.titleEn, instance: path };
 };

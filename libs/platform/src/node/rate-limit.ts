@@ -41,7 +41,7 @@ export class FixedWindowCounter {
 
 const tooMany = (ctx: ExecutionContext, retryAfter: number, limit: number, windowSeconds: number, what: string): never => {
   ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-  throw platformError('TOO_MANY_REQUESTS', `At most ${limit} requests per ${windowSeconds} s ${what}; retry after ${retryAfter} s.`, undefined, { retryAfterSeconds: retryAfter });
+  throw platformError('TOO_MANY_REQUESTS', { detail: `At most ${limit} requests per ${windowSeconds} s ${what}; retry after ${retryAfter} s.`, extra: { retryAfterSeconds: retryAfter } });
 };
 
 const limited = (ctx: ExecutionContext): Request | undefined => {

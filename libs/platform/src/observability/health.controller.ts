@@ -38,7 +38,7 @@ export class HealthController {
       ]);
     } catch (err) {
       if (err instanceof ServiceUnavailableException) {
-        throw platformError('SERVICE_UNAVAILABLE', 'Not ready', undefined, { checks: err.getResponse() });
+        throw platformError('SERVICE_UNAVAILABLE', { detail: 'Not ready', extra: { checks: err.getResponse() } });
       }
       throw err;
     }

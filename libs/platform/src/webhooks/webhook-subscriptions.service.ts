@@ -73,7 +73,7 @@ const DELIVERY_SELECT = `SELECT d.id, d.seq, d.subscription_id, d.event_id, e.ev
        d.next_attempt_at, d.last_status_code, d.last_error, d.redeliveries, d.created_at, d.completed_at
   FROM platform.webhook_delivery d JOIN platform.webhook_event e ON e.id = d.event_id`;
 
-const invalidCursor = () => platformError('VALIDATION_FAILED', 'cursor is not one this API issued', [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }]);
+const invalidCursor = () => platformError('VALIDATION_FAILED', { detail: 'cursor is not one this API issued', fieldErrors: [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }] });
 
 /** The partner-facing side of webhooks: own subscriptions, own deliveries, redelivery. */
 @Injectable()
@@ -95,18 +95,16 @@ export class WebhookSubscriptionsService {
 
   async create(p: PartnerPrincipal, input: { url: string; eventTypes: string[]; itemCodes?: string[]; description?: string }): Promise<WebhookSubscriptionView & { secret: string }> {
     const url = checkWebhookUrl(input.url, this.policy.outbound);
-    if (!url.ok) throw platformError('WEBHOOK_URL_NOT_ALLOWED', `url: ${url.reason}`, [{ field: 'url', rule: 'webhookUrl', message: url.reason }]);
+    if (!url.ok) throw platformError('WEBHOOK_URL_NOT_ALLOWED', { detail: `url: ${url.reason}`, fieldErrors: [{ field: 'url', rule: 'webhookUrl', message: url.reason }] });
     const unknown = input.eventTypes.filter((t) => !this.outbox.isDeclared(t));
     if (unknown.length) {
-      throw platformError('WEBHOOK_UNKNOWN_EVENT_TYPE', `unknown event types: ${unknown.join(', ')} (GET /api/v1/webhooks/event-types lists them)`,
-        unknown.map((t) => ({ field: 'eventTypes', rule: 'declaredEventType', message: `${t} is not a declared event type` })));
+      throw platformError('WEBHOOK_UNKNOWN_EVENT_TYPE', { detail: `unknown event types: ${unknown.join(', ')} (GET /api/v1/webhooks/event-types lists them)`, fieldErrors: unknown.map((t) => ({ field: 'eventTypes', rule: 'declaredEventType', message: `${t} is not a declared event type` })) });
     }
     // Item scopes name catalogue items (stored as base codes, which is what events carry).
     const itemCodes = (input.itemCodes ?? []).map((code, i) => ({ code, i, base: this.items.baseCodeOf(code) }));
     const unknownItems = itemCodes.filter((c) => c.base === undefined);
     if (unknownItems.length) {
-      throw platformError('VALIDATION_FAILED', `itemCodes: not in the catalogue: ${unknownItems.map((c) => c.code).join(', ')}`,
-        unknownItems.map((c) => ({ field: `itemCodes.${c.i}`, rule: 'catalogueItem', message: `${c.code} is not an item of the catalogue` })));
+      throw platformError('VALIDATION_FAILED', { detail: `itemCodes: not in the catalogue: ${unknownItems.map((c) => c.code).join(', ')}`, fieldErrors: unknownItems.map((c) => ({ field: `itemCodes.${c.i}`, rule: 'catalogueItem', message: `${c.code} is not an item of the catalogue` })) });
     }
     const id = randomUUID();
     const secret = generateWebhookSecret();
@@ -135,7 +133,7 @@ export class WebhookSubscriptionsService {
       `SELECT * FROM platform.webhook_subscription WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL`,
       [id, p.id],
     )) as SubscriptionRow[];
-    if (!row) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', `no subscription ${id}`);
+    if (!row) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
     return subscriptionView(row);
   }
 
@@ -145,7 +143,7 @@ export class WebhookSubscriptionsService {
         `UPDATE platform.webhook_subscription SET deleted_at = now() WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL RETURNING id`,
         [id, p.id],
       )) as [{ id: string }[], number];
-      if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', `no subscription ${id}`);
+      if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
       await em.query(`UPDATE platform.webhook_delivery SET status = 'cancelled', completed_at = now() WHERE subscription_id = $1 AND status = 'pending'`, [id]);
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.unsubscribed', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);
     });
@@ -158,7 +156,7 @@ export class WebhookSubscriptionsService {
         `UPDATE platform.webhook_subscription SET secret_sealed = $3 WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL RETURNING *`,
         [id, p.id, this.sealer.seal(secret, webhookSecretAd(id))],
       )) as [SubscriptionRow[], number];
-      if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', `no subscription ${id}`);
+      if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.secret-rotated', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);
       return rows[0];
     });
@@ -204,7 +202,7 @@ export class WebhookSubscriptionsService {
   /** A failed or delivered delivery goes back to pending with a fresh attempt budget. */
   async redeliver(p: PartnerPrincipal, id: string): Promise<WebhookDeliveryView> {
     const current = await this.ownDelivery(p, id);
-    if (current.status === 'pending') throw platformError('WEBHOOK_DELIVERY_IN_PROGRESS', `delivery ${id} is still pending (attempt ${current.attempts} of ${this.policy.maxAttempts})`);
+    if (current.status === 'pending') throw platformError('WEBHOOK_DELIVERY_IN_PROGRESS', { detail: `delivery ${id} is still pending (attempt ${current.attempts} of ${this.policy.maxAttempts})` });
     await this.dataSource.transaction(async (em) => {
       const [, n] = (await em.query(
         `UPDATE platform.webhook_delivery d SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL, redeliveries = redeliveries + 1
@@ -212,7 +210,7 @@ export class WebhookSubscriptionsService {
           WHERE d.id = $1 AND d.partner_id = $2 AND d.status IN ('failed', 'delivered') AND s.id = d.subscription_id AND s.deleted_at IS NULL`,
         [id, p.id],
       )) as [unknown, number];
-      if (n !== 1) throw platformError('CONFLICT', `delivery ${id} cannot be redelivered now (its subscription was deleted, or it is pending)`);
+      if (n !== 1) throw platformError('CONFLICT', { detail: `delivery ${id} cannot be redelivered now (its subscription was deleted, or it is pending)` });
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.redelivered', resource: `webhook-delivery:${id}`, outcome: 'success', detail: { previousStatus: current.status } }, em);
     });
     this.dispatcher.nudge();
@@ -221,7 +219,7 @@ export class WebhookSubscriptionsService {
 
   private async ownDelivery(p: PartnerPrincipal, id: string): Promise<DeliveryRow> {
     const [row] = (await this.dataSource.query(`${DELIVERY_SELECT} WHERE d.id = $1 AND d.partner_id = $2`, [id, p.id])) as DeliveryRow[];
-    if (!row) throw platformError('WEBHOOK_DELIVERY_NOT_FOUND', `no delivery ${id}`);
+    if (!row) throw platformError('WEBHOOK_DELIVERY_NOT_FOUND', { detail: `no delivery ${id}` });
     return row;
   }
 

@@ -38,7 +38,7 @@ export class WebhookDeliveryQueryDto {
 }
 
 const partner = (p: Principal): PartnerPrincipal => {
-  if (p.kind !== 'partner') throw platformError('FORBIDDEN_ROLE', 'webhooks are managed by partner systems (X-API-Key)');
+  if (p.kind !== 'partner') throw platformError('FORBIDDEN_ROLE', { detail: 'webhooks are managed by partner systems (X-API-Key)' });
   return p;
 };
 
