@@ -9,6 +9,7 @@ export const CREDENTIALS_ERROR_CODES = [
   'CREDENTIAL_TRANSITION_NOT_ALLOWED',
   'CREDENTIAL_NOT_ISSUED_BY_CALLER',
   'CREDENTIAL_IDEMPOTENCY_CONFLICT',
+  'CREDENTIAL_IDEMPOTENCY_KEY_INVALID',
   'CREDENTIAL_NOT_PRESENTABLE',
   'CREDENTIAL_ISSUER_UNBOUND',
   'CREDENTIAL_ISSUER_MISMATCH',
@@ -31,6 +32,7 @@ export const describeCredentialsError = (code: CredentialsErrorCode): ErrorDescr
     case 'CREDENTIAL_TRANSITION_NOT_ALLOWED': return { status: 409, titleZh: '证照当前状态不允许该操作', titleEn: 'Not allowed in the credential\'s current status' };
     case 'CREDENTIAL_NOT_ISSUED_BY_CALLER': return { status: 403, titleZh: '接入系统只能管理自己签发的证照', titleEn: 'A partner may only manage credentials it issued' };
     case 'CREDENTIAL_IDEMPOTENCY_CONFLICT': return { status: 409, titleZh: '幂等键已用于不同的请求', titleEn: 'Idempotency-Key already used for a different request' };
+    case 'CREDENTIAL_IDEMPOTENCY_KEY_INVALID': return { status: 400, titleZh: '幂等键格式无效', titleEn: 'Invalid Idempotency-Key' };
     case 'CREDENTIAL_NOT_PRESENTABLE': return { status: 409, titleZh: '证照已失效，不能出示', titleEn: 'The credential cannot be presented in its current status' };
     case 'CREDENTIAL_ISSUER_UNBOUND': return { status: 403, titleZh: '调用方未绑定发证机关，不能签发证照', titleEn: 'The caller acts for no issuing body' };
     case 'CREDENTIAL_ISSUER_MISMATCH': return { status: 403, titleZh: '颁发机构与调用方所属发证机关不符', titleEn: 'The issuer named is not the body the caller acts for' };
