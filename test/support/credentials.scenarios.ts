@@ -41,13 +41,13 @@ const subOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[1]
 const shiftDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const today = (): string => toShanghaiDate(new Date());
 
-const issue = async (c: TestCluster, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<CredentialBody> => {
+const issue = async (c: TestCluster, body: Record<string, unknown> = {}, headers: Record<string, string> = {}, status = 201): Promise<CredentialBody> => {
   const r = await request(c.baseUrl(GZ))
     .post('/api/v1/credentials')
     .set(bearer(await c.token(GZ, 'clerk')))
     .set(headers)
     .send({ typeCode: 'RESIDENCE_PERMIT', holder: HOLDER, issuer: GZ_POLICE, validFrom: today(), validTo: shiftDays(today(), 365), ...body });
-  expect(r.status).toBe(201);
+  expect(r.status).toBe(status);
   return r.body as CredentialBody;
 };
 
@@ -98,7 +98,12 @@ export const issueVerifyRevokeAcrossCities = async (c: TestCluster): Promise<voi
   expect(credential).toMatchObject({ status: 'valid', document: { format: CREDENTIAL_FORMAT, holder: { name: HOLDER.name, code: HOLDER.code } } });
   expect(credential.number).toMatch(/^114401000075020016\d{12}[0-9A-Z]$/);
   expect(credential.keyId).toMatch(/^440100-[0-9a-f]{16}$/);
-  expect((await issue(c, { holderAccount: subOf(resident) }, idempotency)).id).toBe(credential.id); // same Idempotency-Key: same credential
+  expect((await issue(c, { holderAccount: subOf(resident) }, idempotency, 200)).id).toBe(credential.id); // same Idempotency-Key and body: the same credential, 200 (a replay, as POST /cases)
+  const gzIssuer = bearer(await c.token(GZ, 'clerk'));
+  const issueWith = (key: string, body: Record<string, unknown>) => request(c.baseUrl(GZ)).post('/api/v1/credentials').set(gzIssuer).set({ 'idempotency-key': key })
+    .send({ typeCode: 'RESIDENCE_PERMIT', holder: HOLDER, issuer: GZ_POLICE, validFrom: today(), validTo: shiftDays(today(), 365), ...body });
+  expect(problemOf(await issueWith(idempotency['idempotency-key'], { holderAccount: 'someone-else' }))).toEqual({ status: 409, code: 'CREDENTIAL_IDEMPOTENCY_CONFLICT' });
+  expect(problemOf(await issueWith('x'.repeat(129), {}))).toEqual({ status: 400, code: 'CREDENTIAL_IDEMPOTENCY_KEY_INVALID' }); // checked, never truncated
 
   await keyReplicated(c, FS, credential.keyId);
   const atFoshan = await verifyAt(c, FS, { credential: credential.document, expectedType: 'RESIDENCE_PERMIT', expectedHolderCode: HOLDER.code, purpose: '居住证积分入学核验' });

@@ -1,9 +1,9 @@
 import type { DynamicModule } from '@nestjs/common';
-import { AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
+import { AffairsIdempotency1796342400001, AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
-import { CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
+import { CredentialsIdempotency1796342400002, CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
 import {
-  ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
+  ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, IdempotencyKeys1796342400000, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
   PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
 } from '@guangfo/platform';
 
@@ -21,8 +21,8 @@ export interface DomainEntry {
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
   { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }), migrations: [] },
-  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000], keyedMigrations: (k) => [affairsSealingMigration(k)] },
-  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000], keyedMigrations: (k) => [credentialsSealingMigration(k)] },
+  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000, AffairsIdempotency1796342400001], keyedMigrations: (k) => [affairsSealingMigration(k)] },
+  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000, CredentialsIdempotency1796342400002], keyedMigrations: (k) => [credentialsSealingMigration(k)] },
 ];
 
 /** The keys the re-sealing migrations need: the node's keyring and what the old schemes derived from. */
@@ -38,6 +38,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   platformSealingMigration(keys),
   ApiKeyIssuingBody1764806400000,
   PartnerCaseGrants1796256000000,
+  IdempotencyKeys1796342400000,
   PeerCalendar1764892800000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CatalogueItem, CatalogueService, type Domain } from '@guangfo/catalogue';
 import type { CaseChannel, CaseFiling, CaseMaterial, IdentityCheck, MaterialEvidence } from '@guangfo/contracts';
-import { Clock, normalizeResidentId, stableJson } from '@guangfo/kernel';
-import { actorOf, AuditService, sha256Hex, type FieldError, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, type FieldError, Idempotency, IDEMPOTENT_REPLAY_STATUS, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
+import { Clock, normalizeResidentId } from '@guangfo/kernel';
 import { affairsError } from './affairs.errors.js';
 import { AFFAIRS_OPTIONS } from './affairs.tokens.js';
 import { caseActorOf } from './case-actor.js';
@@ -23,7 +23,11 @@ export interface AffairsOptionsResolved {
   itemDomains: readonly Domain[];
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Idempotency-Key of POST /cases (per caller). */
+const FILING_IDEMPOTENCY = new Idempotency('affairs.file-case', {
+  invalid: (message) => affairsError('CASE_IDEMPOTENCY_KEY_INVALID', { detail: message }),
+  reused: (message, caseId) => affairsError('CASE_IDEMPOTENCY_KEY_REUSED', { detail: message, extra: { caseId } }),
+});
 
 /** Turns one submitted material (filing or supplement) into evidence; null when it is not exactly one shape. */
 export const evidenceOf = (m: Pick<MaterialSubmissionDto, 'file' | 'fileId' | 'sha256' | 'credential'> & { missing?: true }): MaterialEvidence | null => {
@@ -61,24 +65,20 @@ export class CaseFilingService {
     private readonly evidence: MaterialEvidenceService,
   ) {}
 
-  async file(p: UserPrincipal, dto: FileCaseDto, idempotencyKey?: string): Promise<CaseReply<CaseDetailView>> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw affairsError('CASE_IDEMPOTENCY_KEY_INVALID', { detail: 'Idempotency-Key must be 1–128 characters of A–Z a–z 0–9 _ . : -' });
-    }
+  async file(p: UserPrincipal, dto: FileCaseDto, idempotencyHeader?: string): Promise<CaseReply<CaseDetailView>> {
+    const idempotencyKey = FILING_IDEMPOTENCY.key(idempotencyHeader);
     const { filing, idNumber, identityCheck } = this.prepare(p, dto);
     await this.evidence.check(p, this.submitted(filing.materials, dto.materials), idNumber);
-    const requestHash = sha256Hex(stableJson(dto));
     const caseId = randomUUID();
     const actor = actorOf(p);
     return this.dataSource.transaction(async (em) => {
       if (idempotencyKey !== undefined) {
-        const k = await this.repo.reserveKey(em, actor, idempotencyKey, requestHash, caseId);
-        if (!k.reserved) {
-          if (k.hash !== requestHash) throw affairsError('CASE_IDEMPOTENCY_KEY_REUSED', { detail: `Idempotency-Key ${idempotencyKey} was used for a different request (case ${k.caseId})`, extra: { caseId: k.caseId } });
-          const row = (await this.repo.find(em, k.caseId))!;
+        const k = await FILING_IDEMPOTENCY.claim(em, { caller: actor, key: idempotencyKey, body: dto, resourceId: caseId });
+        if (k.replay) {
+          const row = (await this.repo.find(em, k.resourceId))!;
           const view = await this.queries.detail(em, row, p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city });
-          await this.audit.record({ actor, action: 'case.file.replayed', resource: `case:${k.caseId}`, outcome: 'success', detail: { idempotencyKey } }, em);
-          return new CaseReply(200, view, view.version);
+          await this.audit.record({ actor, action: 'case.file.replayed', resource: `case:${k.resourceId}`, outcome: 'success', detail: { idempotencyKey } }, em);
+          return new CaseReply(IDEMPOTENT_REPLAY_STATUS, view, view.version);
         }
       }
       const at = this.clock.now().toISOString();

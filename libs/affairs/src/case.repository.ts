@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEntry, CaseEntryKind } from '@guangfo/contracts';
+import { queryRow } from '@guangfo/platform';
 import type { CaseAggregate } from './domain/case.aggregate.js';
 
 /** A case row: the replicated aggregate plus what only this city keeps (claim, hall). */
@@ -120,12 +121,7 @@ export class CaseRepository {
   }
 
   async takeBuffered<T>(em: EntityManager, caseId: string, seq: number): Promise<{ authorCity: string; payload: T } | undefined> {
-    // TypeORM answers DELETE … RETURNING with [rows, count].
-    const [rows] = (await em.query(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq = $2 RETURNING author_city, payload`, [caseId, seq])) as [
-      { author_city: string; payload: T }[],
-      number,
-    ];
-    const r = rows[0];
+    const r = await queryRow<{ author_city: string; payload: T }>(em, `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq = $2 RETURNING author_city, payload`, [caseId, seq]);
     return r ? { authorCity: r.author_city, payload: r.payload } : undefined;
   }
 
@@ -173,17 +169,6 @@ export class CaseRepository {
 
   async setLocalHall(em: EntityManager, id: string, hall: string): Promise<void> {
     await em.query(`UPDATE affairs.case SET local_hall = COALESCE(local_hall, $2) WHERE id = $1`, [id, hall]);
-  }
-
-  // Idempotency keys of POST /cases.
-  async reserveKey(em: EntityManager, actor: string, key: string, hash: string, caseId: string): Promise<{ reserved: true } | { reserved: false; hash: string; caseId: string }> {
-    const ins = (await em.query(
-      `INSERT INTO affairs.idempotency_key (actor, key, request_hash, case_id) VALUES ($1, $2, $3, $4) ON CONFLICT (actor, key) DO NOTHING RETURNING case_id`,
-      [actor, key, hash, caseId],
-    )) as unknown[];
-    if (ins.length) return { reserved: true };
-    const [row] = (await em.query(`SELECT request_hash, case_id FROM affairs.idempotency_key WHERE actor = $1 AND key = $2`, [actor, key])) as { request_hash: string; case_id: string }[];
-    return { reserved: false, hash: row.request_hash, caseId: row.case_id };
   }
 
   // 好差评 and remediation.

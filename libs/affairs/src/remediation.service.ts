@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService } from '@guangfo/catalogue';
 import { toShanghaiDate } from '@guangfo/kernel';
-import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal, queryRow } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import type { CaseRow } from './case.repository.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
@@ -109,14 +109,14 @@ export class RemediationService {
       const [row] = (await em.query(`SELECT status FROM affairs.remediation WHERE id = $1 FOR UPDATE`, [id])) as { status: string }[];
       if (!row) throw affairsError('REMEDIATION_NOT_FOUND', { detail: `no remediation ${id}` });
       if (row.status === 'closed') throw affairsError('REMEDIATION_ALREADY_CLOSED', { detail: `remediation ${id} is closed` });
-      // TypeORM answers UPDATE … RETURNING with [rows, count].
-      const [[updated]] = (await em.query(
+      const updated = await queryRow<Row>(
+        em,
         `UPDATE affairs.remediation SET status = 'closed', closed_at = $2, closed_by = $3, resolution = $4 WHERE id = $1
          RETURNING id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution`,
         [id, this.deadlines.clock.now().toISOString(), actorOf(p), resolution],
-      )) as [Row[], number];
+      );
       await this.audit.record({ actor: actorOf(p), action: 'remediation.resolve', resource: `remediation:${id}`, outcome: 'success' }, em);
-      return this.view(updated);
+      return this.view(updated!);
     });
   }
 

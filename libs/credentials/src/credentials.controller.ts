@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Access, CurrentPrincipal, type Principal } from '@guangfo/platform';
 import { CredentialsEndpoint } from './credentials-endpoint.decorator.js';
 import { CredentialsService, type CredentialView } from './credentials.service.js';
@@ -17,11 +18,14 @@ export class CredentialsController {
   @Post()
   @HttpCode(201)
   @Access({ roles: [...ISSUERS.roles], scopes: ISSUERS.scopes })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a POST with the same key (and body) to get the same credential back, not a second one' })
-  @CredentialsEndpoint('Issue a credential, signed with this city\'s SM2 issuer key', { status: 201, type: CredentialDto }, ['CREDENTIAL_INVALID', 'CREDENTIAL_TYPE_UNKNOWN', 'CREDENTIAL_ISSUER_UNBOUND', 'CREDENTIAL_ISSUER_MISMATCH', 'CREDENTIAL_ISSUER_NOT_AUTHORISED', 'CREDENTIAL_NO_KEY_FOR_TYPE', 'CREDENTIAL_IDEMPOTENCY_CONFLICT'],
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a POST with the same key (and body) to get the same credential back, not a second one (per caller; 1–128 characters of A–Z a–z 0–9 _ . : -)', example: 'gz-police-20260930-0001' })
+  @ApiOkResponse({ type: CredentialDto, description: 'A replay of an earlier issue with the same Idempotency-Key and body' })
+  @CredentialsEndpoint('Issue a credential, signed with this city\'s SM2 issuer key', { status: 201, type: CredentialDto }, ['CREDENTIAL_INVALID', 'CREDENTIAL_TYPE_UNKNOWN', 'CREDENTIAL_ISSUER_UNBOUND', 'CREDENTIAL_ISSUER_MISMATCH', 'CREDENTIAL_ISSUER_NOT_AUTHORISED', 'CREDENTIAL_NO_KEY_FOR_TYPE', 'CREDENTIAL_IDEMPOTENCY_CONFLICT', 'CREDENTIAL_IDEMPOTENCY_KEY_INVALID'],
     'Clerks and supervisors of this city issue for the body of their hall, partner systems (scope credentials:issue) for the body their API key is bound to; that body must be authorised for the type in this city\'s issuing-authority list. Holder codes are checked (GB 11643 / GB 32100 check characters); the number is generated (GB/T 36904 style).')
-  async issue(@CurrentPrincipal() p: Principal, @Body() body: IssueCredentialDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<CredentialView> {
-    return (await this.credentials.issue(p, body, idempotencyKey?.slice(0, 200))).credential;
+  async issue(@CurrentPrincipal() p: Principal, @Body() body: IssueCredentialDto, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') idempotencyKey?: string): Promise<CredentialView> {
+    const { credential, status } = await this.credentials.issue(p, body, idempotencyKey);
+    res.status(status);
+    return credential;
   }
 
   @Get()

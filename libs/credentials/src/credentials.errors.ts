@@ -9,6 +9,7 @@ export const CREDENTIALS_ERRORS = defineErrors({
   CREDENTIAL_TRANSITION_NOT_ALLOWED: { status: 409, zh: '证照当前状态不允许该操作', en: 'Not allowed in the credential\'s current status' },
   CREDENTIAL_NOT_ISSUED_BY_CALLER: { status: 403, zh: '接入系统只能管理自己签发的证照', en: 'A partner may only manage credentials it issued' },
   CREDENTIAL_IDEMPOTENCY_CONFLICT: { status: 409, zh: '幂等键已用于不同的请求', en: 'Idempotency-Key already used for a different request' },
+  CREDENTIAL_IDEMPOTENCY_KEY_INVALID: { status: 400, zh: '幂等键格式无效', en: 'Invalid Idempotency-Key' },
   CREDENTIAL_NOT_PRESENTABLE: { status: 409, zh: '证照已失效，不能出示', en: 'The credential cannot be presented in its current status' },
   CREDENTIAL_ISSUER_UNBOUND: { status: 403, zh: '调用方未绑定发证机关，不能签发证照', en: 'The caller acts for no issuing body' },
   CREDENTIAL_ISSUER_MISMATCH: { status: 403, zh: '颁发机构与调用方所属发证机关不符', en: 'The issuer named is not the body the caller acts for' },

@@ -2,15 +2,20 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { CREDENTIALS_CONFIG, type CredentialsConfig, loadCredentialsConfig } from './credentials.config.js';
 import { CredentialsController } from './credentials.controller.js';
 import { CredentialsLifecycle } from './credentials.lifecycle.js';
+import { CredentialRepository } from './credential.repository.js';
 import { CredentialsService } from './credentials.service.js';
 import { CredentialVerifier } from './credential.verifier.js';
+import { IssuerKeyRepository } from './issuer-key.repository.js';
 import { IssuerKeysController } from './issuer-keys.controller.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
 import { IssuerRegistryView } from './issuer-registry.view.js';
 import { IssuingAuthorityService } from './issuing-authority.service.js';
+import { PresentationRepository } from './presentation.repository.js';
 import { PresentationsController } from './presentations.controller.js';
 import { PresentationsService } from './presentations.service.js';
+import { RegistryRepository } from './registry.repository.js';
 import { CredentialRegistryService } from './registry.service.js';
+import { VerificationLogRepository } from './verification-log.repository.js';
 import { VerificationService } from './verification.service.js';
 import { VerificationsController } from './verifications.controller.js';
 
@@ -39,6 +44,11 @@ export class CredentialsModule {
   static forRoot(options: CredentialsModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: CREDENTIALS_CONFIG, useFactory: () => loadCredentialsConfig(options.env ?? process.env, options.config) },
+      CredentialRepository,
+      IssuerKeyRepository,
+      RegistryRepository,
+      PresentationRepository,
+      VerificationLogRepository,
       CredentialRegistryService,
       IssuingAuthorityService,
       IssuerKeyService,

@@ -1,21 +1,22 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService } from '@guangfo/catalogue';
 import { Clock, jcsCanonicalJson, toShanghaiDate } from '@guangfo/kernel';
 import type { CredentialStatusReasonCode } from '@guangfo/contracts';
-import { actorOf, AuditService, type FieldError, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { actorOf, AuditService, type FieldError, Idempotency, IDEMPOTENT_REPLAY_STATUS, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { type CredentialDocument, CREDENTIAL_FORMAT, credentialDocumentSchema, type SignedCredential, signCredential } from './credential.document.js';
 import { formatCredentialNumber } from './credential-number.js';
+import { type CredentialRow, CredentialRepository, type CredentialStatus } from './credential.repository.js';
 import { credentialsError } from './credentials.errors.js';
 import { type HolderCodeType, maskHolderCode } from './holder-code.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
 import { isAuthorised } from './issuing-authorities.js';
 import { IssuingAuthorityService } from './issuing-authority.service.js';
 import { CredentialRegistryService } from './registry.service.js';
-import { returnedRows } from './sql.js';
 
-export type CredentialStatus = 'valid' | 'suspended' | 'revoked' | 'expired';
+export type { CredentialRow, CredentialStatus } from './credential.repository.js';
+export { HOLDER_CONDITION } from './credential.repository.js';
 export type CredentialAction = 'suspend' | 'reinstate' | 'revoke';
 
 export const REVOKE_REASON_CODES = ['ISSUED_IN_ERROR', 'SUPERSEDED', 'CANCELLED', 'WITHDRAWN', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
@@ -69,14 +70,6 @@ export interface CredentialView {
 /** full: the holder, the issuer's own issue response, or staff with a stated purpose; masked: everyone else. */
 export type Disclosure = 'full' | 'masked';
 
-export interface CredentialRow {
-  id: string; number: string; type_code: string; holder_name: string; holder_code: string; holder_code_type: string; holder_account: string | null;
-  issuer_name: string; issuer_code: string; issue_date: string; valid_from: string; valid_to: string | null; status: CredentialStatus;
-  status_reason_code: string | null; status_changed_at: Date | null; key_id: string; document: SignedCredential; issued_by: string;
-  request_hash: string | null; created_at: Date;
-}
-
-const DATE_COLUMNS = `to_char(issue_date, 'YYYY-MM-DD') AS issue_date, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to`;
 /**
  * Whether a resident holds a credential: it sits in their wallet (holder_account) AND names them —
  * its holder is a 居民身份证 number equal to their token's verified identity. An issuer that puts a
@@ -85,11 +78,11 @@ const DATE_COLUMNS = `to_char(issue_date, 'YYYY-MM-DD') AS issue_date, to_char(v
 export const isHolder = (p: Principal, row: Pick<CredentialRow, 'holder_account' | 'holder_code' | 'holder_code_type'>): boolean =>
   p.kind === 'user' && p.role === 'resident' && p.identity !== undefined && row.holder_account === p.sub && row.holder_code_type === '111' && row.holder_code === p.identity.idNumber;
 
-/** SQL condition (on alias `c`) for the credentials a resident holds (see isHolder): params $n = sub, $n+1 = ID number. */
-export const HOLDER_CONDITION = (n: number): string => `c.holder_account = $${n} AND c.holder_code_type = '111' AND c.holder_code = $${n + 1}`;
-
-const SELECT_CREDENTIAL = `SELECT id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code, ${DATE_COLUMNS},
-  status, status_reason_code, status_changed_at, key_id, document, issued_by, request_hash, created_at FROM credentials.credential`;
+/** Idempotency-Key of POST /credentials (per caller). */
+const ISSUE_IDEMPOTENCY = new Idempotency('credentials.issue', {
+  invalid: (message) => credentialsError('CREDENTIAL_IDEMPOTENCY_KEY_INVALID', { detail: message }),
+  reused: (message) => credentialsError('CREDENTIAL_IDEMPOTENCY_CONFLICT', { detail: message }),
+});
 
 /** valid/suspended past the end of validity are expired (the sweep also records it). */
 export const effectiveStatus = (status: CredentialStatus, validTo: string | null, now: Date): CredentialStatus =>
@@ -112,6 +105,7 @@ export class CredentialsService {
   constructor(
     @Inject(NODE_CONFIG) private readonly node: NodeConfig,
     private readonly dataSource: DataSource,
+    private readonly credentials: CredentialRepository,
     private readonly catalogue: CatalogueService,
     private readonly keys: IssuerKeyService,
     private readonly registry: CredentialRegistryService,
@@ -120,7 +114,9 @@ export class CredentialsService {
     private readonly clock: Clock,
   ) {}
 
-  async issue(principal: Principal, input: IssueCredentialInput, idempotencyKey?: string): Promise<{ credential: CredentialView; replayed: boolean }> {
+  /** Issues a credential; with an Idempotency-Key, the same key and body again answer the first credential (`status` 200 instead of 201). */
+  async issue(principal: Principal, input: IssueCredentialInput, idempotencyHeader?: string): Promise<{ credential: CredentialView; status: number }> {
+    const idempotencyKey = ISSUE_IDEMPOTENCY.key(idempotencyHeader);
     const type = this.catalogue.credentialTypes().find((t) => t.code === input.typeCode);
     if (!type) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}` });
     // The issuer is the body the caller acts for (hall or API-key binding), never what the request says.
@@ -140,35 +136,20 @@ export class CredentialsService {
     const issueDate = input.issueDate ?? today;
     if (issueDate > today) throw credentialsError('CREDENTIAL_INVALID', { detail: 'issueDate is in the future', fieldErrors: [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }] });
     const actor = actorOf(principal);
-    const requestHash = createHash('sha256').update(jcsCanonicalJson(JSON.parse(JSON.stringify(input)) as unknown)).digest('hex');
+    const id = randomUUID();
 
     return this.dataSource.transaction(async (em) => {
       if (idempotencyKey !== undefined) {
-        await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`credentials:${actor}:${idempotencyKey}`]);
-        const [existing] = (await em.query(`${SELECT_CREDENTIAL} WHERE issued_by = $1 AND idempotency_key = $2`, [actor, idempotencyKey])) as CredentialRow[];
-        if (existing) {
-          if (existing.request_hash !== requestHash) throw credentialsError('CREDENTIAL_IDEMPOTENCY_CONFLICT', { detail: `Idempotency-Key ${idempotencyKey} was used for a different credential` });
-          return { credential: this.view(existing, now, 'full'), replayed: true };
-        }
+        const k = await ISSUE_IDEMPOTENCY.claim(em, { caller: actor, key: idempotencyKey, body: input, resourceId: id });
+        if (k.replay) return { credential: this.view(await this.row(em, k.resourceId), now, 'full'), status: IDEMPOTENT_REPLAY_STATUS };
       }
       const signer = await this.keys.activeSigner(em, type.code);
-      const [seq] = (await em.query(
-        `INSERT INTO credentials.number_sequence (issuer_code, year, last) VALUES ($1, $2, 1)
-         ON CONFLICT (issuer_code, year) DO UPDATE SET last = credentials.number_sequence.last + 1 RETURNING last`,
-        [issuer.code, Number(issueDate.slice(0, 4))],
-      )) as { last: string }[];
-      const fields = this.buildDocument({ ...input, issuer }, type.name.zh, issueDate, Number(seq!.last));
+      const sequence = await this.credentials.nextNumber(em, issuer.code, Number(issueDate.slice(0, 4)));
+      const fields = this.buildDocument({ ...input, issuer }, id, type.name.zh, issueDate, sequence);
       const signed = signCredential(fields, signer);
-      const [row] = (await em.query(
-        `INSERT INTO credentials.credential (id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code,
-           issue_date, valid_from, valid_to, status, key_id, document, issued_by, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'valid', $13, $14, $15, $16, $17) RETURNING id`,
-        [signed.id, signed.number, signed.type.code, signed.holder.name, signed.holder.code, signed.holder.codeType, input.holderAccount ?? null,
-          signed.issuer.name, signed.issuer.code, signed.issueDate, signed.validFrom, signed.validTo, signed.proof.keyId, JSON.stringify(signed),
-          actor, idempotencyKey ?? null, idempotencyKey !== undefined ? requestHash : null],
-      )) as { id: string }[];
-      await this.audit.record({ actor, action: 'credentials.issue', resource: `credential:${row!.id}`, outcome: 'success', detail: { type: signed.type.code, number: signed.number, keyId: signed.proof.keyId } }, em);
-      return { credential: this.view(await this.row(em, row!.id), now, 'full'), replayed: false };
+      await this.credentials.insert(em, signed, { holderAccount: input.holderAccount ?? null, issuedBy: actor });
+      await this.audit.record({ actor, action: 'credentials.issue', resource: `credential:${signed.id}`, outcome: 'success', detail: { type: signed.type.code, number: signed.number, keyId: signed.proof.keyId } }, em);
+      return { credential: this.view(await this.row(em, signed.id), now, 'full'), status: 201 };
     });
   }
 
@@ -204,7 +185,7 @@ export class CredentialsService {
   /** A resident's own credentials (their wallet), newest first. */
   async listOwn(principal: Principal): Promise<{ items: CredentialView[] }> {
     if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
-    const rows = (await this.dataSource.query(`SELECT * FROM (${SELECT_CREDENTIAL}) c WHERE ${HOLDER_CONDITION(1)} ORDER BY created_at DESC LIMIT 200`, [principal.sub, principal.identity.idNumber])) as CredentialRow[];
+    const rows = await this.credentials.listHeld(this.dataSource, principal.sub, principal.identity.idNumber, 200);
     await this.audit.record({ actor: actorOf(principal), action: 'credentials.list-own', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
     const now = this.clock.now();
     return { items: rows.map((r) => this.view(r, now, 'full')) };
@@ -215,17 +196,13 @@ export class CredentialsService {
     const actor = actorOf(principal);
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
-      const [locked] = (await em.query(`SELECT id FROM credentials.credential WHERE id = $1 FOR UPDATE`, [id])) as { id: string }[];
-      if (!locked) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
+      if (!(await this.credentials.lock(em, id))) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
       const row = await this.row(em, id);
       this.assertMayManage(principal, row);
       const current = effectiveStatus(row.status, row.valid_to, now);
       const next = nextStatus(current, action);
       if (!next) throw credentialsError('CREDENTIAL_TRANSITION_NOT_ALLOWED', { detail: `cannot ${action} a credential that is ${current}`, extra: { credentialStatus: current } });
-      await em.query(
-        `UPDATE credentials.credential SET status = $2, status_reason_code = $3, status_reason = $4, status_changed_at = now(), updated_at = now() WHERE id = $1`,
-        [id, next, reasonCode, reason ?? null],
-      );
+      await this.credentials.setStatus(em, id, next, reasonCode, reason ?? null);
       await this.registry.appendOwn(em, { kind: 'status', credentialId: id, credentialType: row.type_code, status: next, reasonCode });
       await this.audit.record({ actor, action: `credentials.${action}`, resource: `credential:${id}`, outcome: 'success', detail: { from: current, to: next, reasonCode } }, em);
       return this.view(await this.row(em, id), now, 'masked');
@@ -235,22 +212,18 @@ export class CredentialsService {
   /** Records the end of validity (the dates are in the signed document, so no broadcast is needed). */
   async expireDue(now: Date = this.clock.now()): Promise<number> {
     return this.dataSource.transaction(async (em) => {
-      const rows = returnedRows<{ id: string }>(await em.query(
-        `UPDATE credentials.credential SET status = 'expired', status_reason_code = NULL, status_changed_at = now(), updated_at = now()
-          WHERE status IN ('valid', 'suspended') AND valid_to < $1::date RETURNING id`,
-        [toShanghaiDate(now)],
-      ));
-      if (rows.length) {
-        await this.audit.record({ actor: 'system', action: 'credentials.expire', resource: 'credentials', outcome: 'success', detail: { count: rows.length, ids: rows.slice(0, 100).map((r) => r.id) } }, em);
-        this.logger.log({ count: rows.length }, 'credentials expired');
+      const ids = await this.credentials.expireBefore(em, toShanghaiDate(now));
+      if (ids.length) {
+        await this.audit.record({ actor: 'system', action: 'credentials.expire', resource: 'credentials', outcome: 'success', detail: { count: ids.length, ids: ids.slice(0, 100) } }, em);
+        this.logger.log({ count: ids.length }, 'credentials expired');
       }
-      return rows.length;
+      return ids.length;
     });
   }
 
   /** The credential row, for services of this domain. */
   async row(em: EntityManager, id: string): Promise<CredentialRow> {
-    const [row] = (await em.query(`${SELECT_CREDENTIAL} WHERE id = $1`, [id])) as CredentialRow[];
+    const row = await this.credentials.find(em, id);
     if (!row) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
     return row;
   }
@@ -277,11 +250,11 @@ export class CredentialsService {
     };
   }
 
-  private buildDocument(input: IssueCredentialInput & { issuer: { name: string; code: string } }, typeName: string, issueDate: string, sequence: number): CredentialDocument {
+  private buildDocument(input: IssueCredentialInput & { issuer: { name: string; code: string } }, id: string, typeName: string, issueDate: string, sequence: number): CredentialDocument {
     const nfc = (s: string) => s.normalize('NFC').trim();
     const candidate = {
       format: CREDENTIAL_FORMAT,
-      id: randomUUID(),
+      id,
       number: this.safeNumber(input.issuer.code, Number(issueDate.slice(0, 4)), sequence),
       type: { code: input.typeCode, name: typeName },
       holder: { name: nfc(input.holder.name), code: input.holder.code.trim().toUpperCase(), codeType: input.holder.codeType },

@@ -13,5 +13,6 @@ export * from './registry.stream.js';
 export * from './key-encryption.js';
 export { CredentialsInit1764374400000 } from './migrations/1764374400000-credentials-init.migration.js';
 export { IssuingAuthorities1764806460000 } from './migrations/1764806460000-issuing-authorities.migration.js';
+export { CredentialsIdempotency1796342400002 } from './migrations/1796342400002-credentials-idempotency.migration.js';
 export * from './issuing-authorities.js';
 export { credentialsSealingMigration } from './migrations/1764633600002-credentials-sealing.migration.js';

@@ -8,14 +8,7 @@ import type { IssuerKeyStatus } from './credential-verification.js';
 import { credentialsError } from './credentials.errors.js';
 import { KeyEncryption } from './key-encryption.js';
 import { CredentialRegistryService } from './registry.service.js';
-import { returnedRows } from './sql.js';
-
-const KEY_LOCK = 7_440_100_301;
-
-interface IssuerKeyRow {
-  key_id: string; public_key: string; private_key: string; credential_types: string[]; status: IssuerKeyStatus;
-  created_at: Date; rotated_at: Date | null; retired_at: Date | null;
-}
+import { type IssuerKeyRow, IssuerKeyRepository } from './issuer-key.repository.js';
 
 export interface IssuerKeyView {
   keyId: string;
@@ -54,6 +47,7 @@ export class IssuerKeyService {
     @Inject(NODE_CONFIG) private readonly node: NodeConfig,
     private readonly sealer: Sealer,
     private readonly dataSource: DataSource,
+    private readonly issuerKeys: IssuerKeyRepository,
     private readonly registry: CredentialRegistryService,
     private readonly catalogue: CatalogueService,
     private readonly audit: AuditService,
@@ -64,7 +58,7 @@ export class IssuerKeyService {
   /** At start: make sure this city has an active key (generating and publishing one the first time), and that it can be opened. */
   async ensureActiveKey(): Promise<IssuerKeyView> {
     const created = await this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      await this.issuerKeys.serialise(em);
       const active = await this.activeRow(em);
       if (active) return active;
       return this.createKey(em, 'system', this.allTypes());
@@ -74,8 +68,7 @@ export class IssuerKeyService {
   }
 
   async list(): Promise<IssuerKeyView[]> {
-    const rows = (await this.dataSource.query(`SELECT * FROM credentials.issuer_key ORDER BY created_at DESC`)) as IssuerKeyRow[];
-    return rows.map(view);
+    return (await this.issuerKeys.list(this.dataSource)).map(view);
   }
 
   /** A new active key; the previous one is `rotated` (keeps verifying what it signed). */
@@ -84,12 +77,12 @@ export class IssuerKeyService {
     const unknown = types.filter((t) => !this.allTypes().includes(t));
     if (unknown.length) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `not catalogue credential types: ${unknown.join(', ')}` });
     return this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+      await this.issuerKeys.serialise(em);
       const previous = await this.activeRow(em);
       let rotated: IssuerKeyRow | null = null;
       if (previous) {
-        [rotated] = returnedRows<IssuerKeyRow>(await em.query(`UPDATE credentials.issuer_key SET status = 'rotated', rotated_at = now() WHERE key_id = $1 RETURNING *`, [previous.key_id]));
-        await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(rotated!) });
+        rotated = await this.issuerKeys.markRotated(em, previous.key_id);
+        await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(rotated) });
         await this.audit.record({ actor, action: 'credentials.issuer-key.rotate', resource: `issuer-key:${previous.key_id}`, outcome: 'success' }, em);
       }
       const active = await this.createKey(em, actor, types);
@@ -100,23 +93,23 @@ export class IssuerKeyService {
   /** Retires a rotated key: from now on nothing it signed verifies, here or in any city. */
   async retire(actor: string, keyId: string): Promise<IssuerKeyView> {
     return this.dataSource.transaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      const [row] = (await em.query(`SELECT * FROM credentials.issuer_key WHERE key_id = $1 FOR UPDATE`, [keyId])) as IssuerKeyRow[];
+      await this.issuerKeys.serialise(em);
+      const row = await this.issuerKeys.lock(em, keyId);
       if (!row) throw credentialsError('ISSUER_KEY_NOT_FOUND', { detail: `no issuer key ${keyId} in this city` });
       if (row.status !== 'rotated') {
         throw credentialsError('ISSUER_KEY_TRANSITION_NOT_ALLOWED', { detail: row.status === 'active' ? 'rotate first: the active key cannot be retired' : `key ${keyId} is already retired` });
       }
-      const [retired] = returnedRows<IssuerKeyRow>(await em.query(`UPDATE credentials.issuer_key SET status = 'retired', retired_at = now() WHERE key_id = $1 RETURNING *`, [keyId]));
-      await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(retired!) });
+      const retired = await this.issuerKeys.markRetired(em, keyId);
+      await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(retired) });
       await this.audit.record({ actor, action: 'credentials.issuer-key.retire', resource: `issuer-key:${keyId}`, outcome: 'success' }, em);
       this.signers.delete(keyId);
-      return view(retired!);
+      return view(retired);
     });
   }
 
   /** The active key, which must be trusted for `credentialType` (null: any type, e.g. for presentations). Locks it against rotation until the transaction ends. */
   async activeSigner(em: EntityManager, credentialType: string | null): Promise<CredentialSigningKey> {
-    const [row] = (await em.query(`SELECT * FROM credentials.issuer_key WHERE status = 'active' FOR SHARE`)) as IssuerKeyRow[];
+    const row = await this.issuerKeys.active(em, 'share');
     if (!row) throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', { detail: 'this city has no active issuer key' });
     if (credentialType !== null && !row.credential_types.includes(credentialType)) {
       throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', { detail: `the active issuer key ${row.key_id} is not trusted for ${credentialType}; rotate with that type` });
@@ -130,21 +123,17 @@ export class IssuerKeyService {
   }
 
   private async activeRow(em: EntityManager): Promise<IssuerKeyRow | undefined> {
-    const [row] = (await em.query(`SELECT * FROM credentials.issuer_key WHERE status = 'active' FOR UPDATE`)) as IssuerKeyRow[];
-    return row;
+    return this.issuerKeys.active(em, 'update');
   }
 
   private async createKey(em: EntityManager, actor: string, types: string[]): Promise<IssuerKeyRow> {
     const pair = generateSm2KeyPair();
     const keyId = `${this.node.cityCode}-${sm2KeyId(pair.publicKey)}`;
-    const [row] = (await em.query(
-      `INSERT INTO credentials.issuer_key (key_id, public_key, private_key, credential_types, status) VALUES ($1, $2, $3, $4, 'active') RETURNING *`,
-      [keyId, pair.publicKey, this.sealing.seal(pair.privateKey, keyId), types],
-    )) as IssuerKeyRow[];
-    await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(row!) });
+    const row = await this.issuerKeys.insertActive(em, { keyId, publicKey: pair.publicKey, sealedPrivateKey: this.sealing.seal(pair.privateKey, keyId), credentialTypes: types });
+    await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(row) });
     await this.audit.record({ actor, action: 'credentials.issuer-key.generate', resource: `issuer-key:${keyId}`, outcome: 'success', detail: { credentialTypes: types.length, sealedWith: this.sealer.currentKeyId } }, em);
     this.logger.log({ keyId }, 'issuer key generated and published');
-    return row!;
+    return row;
   }
 
   private publicRecord(r: IssuerKeyRow) {

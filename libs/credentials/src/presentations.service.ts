@@ -6,8 +6,10 @@ import type { CredentialVerifierRef } from '@guangfo/contracts';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import { credentialsError } from './credentials.errors.js';
-import { CredentialsService, effectiveStatus, HOLDER_CONDITION, isHolder } from './credentials.service.js';
+import { CredentialsService, effectiveStatus, isHolder } from './credentials.service.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
+import { PresentationRepository } from './presentation.repository.js';
+import { VerificationLogRepository } from './verification-log.repository.js';
 import { encodePresentationToken, type Presentation, type PresentationVerifier, presentationVerifierSchema, QR_PREFIX } from './presentation.token.js';
 
 export interface CreatePresentationInput {
@@ -54,6 +56,8 @@ export class PresentationsService {
     @Inject(NODE_CONFIG) private readonly node: NodeConfig,
     @Inject(CREDENTIALS_CONFIG) private readonly config: CredentialsConfig,
     private readonly dataSource: DataSource,
+    private readonly presentations: PresentationRepository,
+    private readonly verificationLog: VerificationLogRepository,
     private readonly credentials: CredentialsService,
     private readonly keys: IssuerKeyService,
     private readonly cities: CityRegistry,
@@ -84,10 +88,7 @@ export class PresentationsService {
         expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
       };
       const token = encodePresentationToken(presentation, row.document, await this.keys.activeSigner(em, null));
-      await em.query(
-        `INSERT INTO credentials.presentation (id, credential_id, holder_account, verifier, purpose, single_use, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [presentation.id, row.id, principal.sub, JSON.stringify(verifier), presentation.purpose, presentation.singleUse, presentation.expiresAt, presentation.createdAt],
-      );
+      await this.presentations.insert(em, presentation, principal.sub);
       await this.audit.record({ actor: actorOf(principal), action: 'credentials.present', resource: `credential:${row.id}`, outcome: 'success', detail: { presentationId: presentation.id, verifier, expiresAt: presentation.expiresAt } }, em);
       return {
         presentationId: presentation.id,
@@ -106,12 +107,7 @@ export class PresentationsService {
   /** Who verified the holder's credentials, when, for what, with which outcome (newest first). */
   async accessLog(principal: Principal): Promise<{ items: AccessLogEntry[] }> {
     if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
-    const rows = (await this.dataSource.query(
-      `SELECT vl.id, vl.verified_at, vl.verifier, vl.presentation_id, vl.purpose, vl.valid, vl.reasons, c.id AS credential_id, c.type_code, c.number
-         FROM credentials.verification_log vl JOIN credentials.credential c ON c.id = vl.credential_id
-        WHERE ${HOLDER_CONDITION(1)} ORDER BY vl.verified_at DESC, vl.id LIMIT 500`,
-      [principal.sub, principal.identity.idNumber],
-    )) as { id: string; verified_at: Date; verifier: CredentialVerifierRef; presentation_id: string | null; purpose: string | null; valid: boolean; reasons: string[]; credential_id: string; type_code: string; number: string }[];
+    const rows = await this.verificationLog.ofHolder(this.dataSource, principal.sub, principal.identity.idNumber, 500);
     await this.audit.record({ actor: actorOf(principal), action: 'credentials.access-log.read', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
     return {
       items: rows.map((r) => ({

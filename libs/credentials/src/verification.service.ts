@@ -6,10 +6,13 @@ import { type VerificationRecorded, VerificationRecordedV1 } from '@guangfo/cont
 import { actorOf, AuditService, EventHandlerRegistry, NODE_CONFIG, type NodeConfig, OutboxService, type Principal, type ReceivedEvent } from '@guangfo/platform';
 import type { SignedCredential } from './credential.document.js';
 import { malformedResult, parseCredential, type VerificationReason, type VerificationResult } from './credential-verification.js';
+import { CredentialRepository } from './credential.repository.js';
 import { CredentialVerifier } from './credential.verifier.js';
 import { credentialsError } from './credentials.errors.js';
 import { decodePresentationToken, type Presentation, verifyPresentationSignature } from './presentation.token.js';
+import { PresentationRepository } from './presentation.repository.js';
 import { CREDENTIALS_DOMAIN, CredentialRegistryService } from './registry.service.js';
+import { VerificationLogRepository } from './verification-log.repository.js';
 import { isNamedVerifier, verifierRefOf } from './verifier-ref.js';
 
 export interface VerificationRequest {
@@ -43,6 +46,9 @@ export class VerificationService {
   constructor(
     @Inject(NODE_CONFIG) private readonly node: NodeConfig,
     private readonly dataSource: DataSource,
+    private readonly credentials: CredentialRepository,
+    private readonly presentations: PresentationRepository,
+    private readonly verificationLog: VerificationLogRepository,
     private readonly verifier: CredentialVerifier,
     private readonly registry: CredentialRegistryService,
     private readonly outbox: OutboxService,
@@ -95,11 +101,7 @@ export class VerificationService {
     const evaluated = await this.verifier.verifyParsed(credential, options, now);
     const result = await this.dataSource.transaction(async (em) => {
       if (presentation.singleUse) {
-        const fresh = (await em.query(
-          `INSERT INTO credentials.presentation_redemption (presentation_id, issuer_city, redeemed_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING presentation_id`,
-          [presentation.id, presentation.issuerCity, actorOf(principal)],
-        )) as unknown[];
-        if (fresh.length === 0) {
+        if (!(await this.presentations.redeem(em, { presentationId: presentation.id, issuerCity: presentation.issuerCity, redeemedBy: actorOf(principal) }))) {
           const used = this.rejected(['PRESENTATION_ALREADY_USED'], now);
           await this.record(em, principal, verificationId, used, credential, presentation);
           return used;
@@ -152,15 +154,10 @@ export class VerificationService {
   }
 
   private async insertLog(em: EntityManager, e: VerificationRecorded): Promise<void> {
-    const known = (await em.query(`SELECT 1 FROM credentials.credential WHERE id = $1`, [e.credentialId])) as unknown[];
-    if (!known.length) {
+    if (!(await this.credentials.exists(em, e.credentialId))) {
       this.logger.warn({ credentialId: e.credentialId }, 'verification of a credential this city did not issue: not logged');
       return;
     }
-    await em.query(
-      `INSERT INTO credentials.verification_log (id, credential_id, presentation_id, verifier, verifier_city, purpose, valid, reasons, verified_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-      [e.verificationId, e.credentialId, e.presentationId ?? null, JSON.stringify(e.verifier), e.verifier.city, e.purpose ?? null, e.valid, e.reasons, e.verifiedAt],
-    );
+    await this.verificationLog.insert(em, e);
   }
 }

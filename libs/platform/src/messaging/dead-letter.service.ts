@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { platformError } from '../errors/platform-errors.js';
+import { queryRows } from '../database/query-rows.js';
 import { EventReceiver } from './event-receiver.js';
 import type { TransportMessage } from './signed-event.js';
 
@@ -80,12 +81,13 @@ export class DeadLetterService {
     if (row.replayed_at) throw platformError('DEAD_LETTER_ALREADY_REPLAYED', { detail: `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}` });
     const outcome = await this.receiver.receive(row.raw, 'replay');
     const failed = outcome.status === 'dead-lettered';
-    const [updated] = (await this.dataSource.query(
+    const updated = await queryRows<Row>(
+      this.dataSource,
       `UPDATE platform.dead_letter SET replay_count = replay_count + 1,
               replayed_at = CASE WHEN $2 THEN NULL ELSE now() END, last_replay_error = $3
         WHERE id = $1 RETURNING *`,
       [id, failed, failed ? `${outcome.reasonCode}: ${outcome.reason}` : null],
-    )) as [Row[], number];
+    );
     await this.audit.record({ actor, action: 'dead-letter.replay', resource: `dead-letter:${id}`, outcome: failed ? 'failed' : 'success', detail: { eventStatus: outcome.status } });
     const r = view(updated[0]);
     if (failed) throw platformError('DEAD_LETTER_STILL_FAILING', { detail: `${outcome.reasonCode}: ${outcome.reason}`, extra: { deadLetter: r } });

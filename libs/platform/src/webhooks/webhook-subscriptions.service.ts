@@ -8,6 +8,7 @@ import type { PartnerPrincipal } from '../auth/principal.js';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { platformError } from '../errors/platform-errors.js';
+import { queryRows } from '../database/query-rows.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import { Sealer } from '@guangfo/gm-crypto';
 import { webhookSecretAd } from './webhook-secret.seal.js';
@@ -139,10 +140,11 @@ export class WebhookSubscriptionsService {
 
   async remove(p: PartnerPrincipal, id: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      const [rows] = (await em.query(
+      const rows = await queryRows<{ id: string }>(
+        em,
         `UPDATE platform.webhook_subscription SET deleted_at = now() WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL RETURNING id`,
         [id, p.id],
-      )) as [{ id: string }[], number];
+      );
       if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
       await em.query(`UPDATE platform.webhook_delivery SET status = 'cancelled', completed_at = now() WHERE subscription_id = $1 AND status = 'pending'`, [id]);
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.unsubscribed', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);
@@ -152,10 +154,11 @@ export class WebhookSubscriptionsService {
   async rotateSecret(p: PartnerPrincipal, id: string): Promise<WebhookSubscriptionView & { secret: string }> {
     const secret = generateWebhookSecret();
     const row = await this.dataSource.transaction(async (em) => {
-      const [rows] = (await em.query(
+      const rows = await queryRows<SubscriptionRow>(
+        em,
         `UPDATE platform.webhook_subscription SET secret_sealed = $3 WHERE id = $1 AND partner_id = $2 AND deleted_at IS NULL RETURNING *`,
         [id, p.id, this.sealer.seal(secret, webhookSecretAd(id))],
-      )) as [SubscriptionRow[], number];
+      );
       if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
       await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.secret-rotated', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);
       return rows[0];
