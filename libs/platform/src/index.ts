@@ -27,6 +27,7 @@ export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
 export * from './errors/problem.filter.js';
 export * from './messaging/event-handler.registry.js';
+export * from './messaging/handles-event.decorator.js';
 export * from './messaging/event-receiver.js';
 export * from './messaging/event-signer.js';
 export * from './messaging/outbox.service.js';
