@@ -5,6 +5,7 @@ import { CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigr
 import {
   ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
   PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
+  WorkerLeases1796342400000,
 } from '@guangfo/platform';
 
 type Migration = new () => unknown;
@@ -39,6 +40,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   ApiKeyIssuingBody1764806400000,
   PartnerCaseGrants1796256000000,
   PeerCalendar1764892800000,
+  WorkerLeases1796342400000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 
