@@ -49,7 +49,6 @@ export * from './identifiers/social-credit-code.js';
 export * from './identifiers/region-code.js';
 export * from './messaging/transports/city-transport.js';
 export { LeaseWorker, type Lease, type LeaseTable, type LeaseWorkerOptions } from './workers/lease-worker.js';
-export { PollLoop } from './workers/poll-loop.js';
 export * from './messaging/transports/embedded.transport.js';
 export * from './messaging/transports/kafka.transport.js';
 export * from './node/platform.module.js';
