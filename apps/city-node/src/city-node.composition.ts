@@ -5,6 +5,7 @@ import { CredentialsIdempotency1796342400002, CredentialsInit1764374400000, Cred
 import {
   ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, IdempotencyKeys1796342400000, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
   PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
+  WorkerLeases1796342400000,
 } from '@guangfo/platform';
 
 type Migration = new () => unknown;
@@ -40,6 +41,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   PartnerCaseGrants1796256000000,
   IdempotencyKeys1796342400000,
   PeerCalendar1764892800000,
+  WorkerLeases1796342400000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 

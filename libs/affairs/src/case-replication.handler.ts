@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   CASE_TRANSITION_CONTRACTS,
@@ -10,7 +10,7 @@ import {
   type CaseWithdrawalRequested,
   CaseWithdrawalRequestedV1,
 } from '@guangfo/contracts';
-import { AuditService, EventHandlerRegistry, NODE_CONFIG, type NodeConfig, type ReceivedEvent } from '@guangfo/platform';
+import { AuditService, HandlesEvent, NODE_CONFIG, type NodeConfig, type ReceivedEvent } from '@guangfo/platform';
 import { CaseLedger } from './case-ledger.service.js';
 import { CaseRepository } from './case.repository.js';
 import { type CaseAggregate, CaseReplicaError, fileCase, holderOf } from './domain/case.aggregate.js';
@@ -20,6 +20,9 @@ import { RemediationService } from './remediation.service.js';
 
 type EntryData = CaseTransitionData | CaseFiledData;
 
+/** Every entry of a case's timeline: its filing and each transition. */
+const CASE_ENTRY_CONTRACTS = [CaseFiledV1, ...Object.values(CASE_TRANSITION_CONTRACTS)] as const;
+
 /**
  * This city's copy of the cases it shares with the other city. Entries are applied in `seq` order:
  * an early entry is buffered (affairs.pending_entry) until the gap is filled, a repeated one is
@@ -27,12 +30,11 @@ type EntryData = CaseTransitionData | CaseFiledData;
  * city that held the case; the result must match the state the author reported.
  */
 @Injectable()
-export class CaseReplicationHandler implements OnModuleInit {
+export class CaseReplicationHandler {
   private readonly logger = new Logger(CaseReplicationHandler.name);
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
-    private readonly registry: EventHandlerRegistry,
     private readonly repo: CaseRepository,
     private readonly ledger: CaseLedger,
     private readonly remediations: RemediationService,
@@ -40,16 +42,7 @@ export class CaseReplicationHandler implements OnModuleInit {
     private readonly evidence: MaterialEvidenceService,
   ) {}
 
-  onModuleInit(): void {
-    this.registry.register({
-      consumer: 'affairs.case-replica',
-      types: [CaseFiledV1.type, ...Object.values(CASE_TRANSITION_CONTRACTS).map((c) => c.type)],
-      handle: (e, em) => this.onEntry(e as ReceivedEvent<EntryData>, em),
-    });
-    this.registry.register({ consumer: 'affairs.case-requests', types: [CaseWithdrawalRequestedV1.type], handle: (e, em) => this.onWithdrawalRequested(e as ReceivedEvent<CaseWithdrawalRequested>, em) });
-    this.registry.register({ consumer: 'affairs.case-evaluations', types: [CaseEvaluatedV1.type], handle: (e, em) => this.onEvaluated(e as ReceivedEvent<CaseEvaluated>, em) });
-  }
-
+  @HandlesEvent(CASE_ENTRY_CONTRACTS, { consumer: 'affairs.case-replica' })
   async onEntry(event: ReceivedEvent<EntryData>, em: EntityManager): Promise<void> {
     const { caseId, entry } = event.data;
     if (event.subject !== caseId) throw new CaseReplicaError(`subject ${event.subject} is not case ${caseId}`);
@@ -86,6 +79,7 @@ export class CaseReplicationHandler implements OnModuleInit {
   }
 
   /** The applicant's city asks the holder to withdraw; the holder answers in the timeline. */
+  @HandlesEvent(CaseWithdrawalRequestedV1, { consumer: 'affairs.case-requests' })
   async onWithdrawalRequested(event: ReceivedEvent<CaseWithdrawalRequested>, em: EntityManager): Promise<void> {
     const d = event.data;
     if (d.actor.city !== event.fromCity) throw new CaseReplicaError(`withdrawal request for an applicant of ${d.actor.city} signed by ${event.fromCity}`);
@@ -97,6 +91,7 @@ export class CaseReplicationHandler implements OnModuleInit {
     if (row) await this.ledger.answerRequests(em, row.aggregate);
   }
 
+  @HandlesEvent(CaseEvaluatedV1, { consumer: 'affairs.case-evaluations' })
   async onEvaluated(event: ReceivedEvent<CaseEvaluated>, em: EntityManager): Promise<void> {
     const d = event.data;
     const row = await this.repo.find(em, d.caseId, true);

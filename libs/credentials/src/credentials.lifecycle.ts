@@ -1,17 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EventHandlerRegistry } from '@guangfo/platform';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import { CredentialsService } from './credentials.service.js';
 import { IssuerKeyService } from './issuer-keys.service.js';
 import { IssuingAuthorityService } from './issuing-authority.service.js';
 import { CredentialRegistryService } from './registry.service.js';
-import { VerificationService } from './verification.service.js';
 
 /**
- * The domain's background work in a node: subscribe to the other cities' registry streams and
- * verification reports; at start publish this city's issuing-authority list (when it changed) and
- * make sure this city has an issuer key; then every heartbeat
- * broadcast a registry checkpoint (so peers' view of our status stays fresh) and expire
+ * The domain's background work in a node (the other cities' registry streams and verification
+ * reports are consumed by `@HandlesEvent` methods of the services): at start publish this city's
+ * issuing-authority list (when it changed) and make sure this city has an issuer key; then every
+ * heartbeat broadcast a registry checkpoint (so peers' view of our status stays fresh) and expire
  * credentials whose validity ended.
  */
 @Injectable()
@@ -25,12 +23,7 @@ export class CredentialsLifecycle implements OnApplicationBootstrap, OnApplicati
     private readonly keys: IssuerKeyService,
     private readonly authorities: IssuingAuthorityService,
     private readonly credentials: CredentialsService,
-    verification: VerificationService,
-    handlers: EventHandlerRegistry,
-  ) {
-    registry.registerHandlers(handlers);
-    verification.registerHandlers(handlers);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.ensureOwnStream();

@@ -13,7 +13,7 @@ import {
   type RegistryCheckpoint,
   RegistryCheckpointV1,
 } from '@guangfo/contracts';
-import { CityRegistry, EventHandlerRegistry, NODE_CONFIG, type NodeConfig, OutboxService, type ReceivedEvent } from '@guangfo/platform';
+import { CityRegistry, HandlesEvent, NODE_CONFIG, type NodeConfig, OutboxService, type ReceivedEvent } from '@guangfo/platform';
 import type { CredentialStatusRecord, IssuerKeyRecord } from './credential-verification.js';
 import type { StatusFreshness } from './freshness.js';
 import { canonicalBodies, type IssuingBody } from './issuing-authorities.js';
@@ -27,6 +27,10 @@ export type OwnRegistryChange =
   | { kind: 'key'; key: Omit<IssuerKeyRecord, 'issuerCity' | 'statusChangedAt'> }
   | { kind: 'status'; credentialId: string; credentialType: string; status: 'valid' | 'suspended' | 'revoked'; reasonCode: CredentialStatusReasonCode }
   | { kind: 'authorities'; bodies: readonly IssuingBody[] };
+
+/** The events of a city's registry stream, applied in order by one consumer. */
+const REGISTRY_STREAM_CONTRACTS = [IssuerKeyChangedV1, IssuingAuthoritiesChangedV1, CredentialStatusChangedV1, RegistryCheckpointV1] as const;
+type RegistryStreamData = IssuerKeyChanged | IssuingAuthoritiesChanged | CredentialStatusChanged | RegistryCheckpoint;
 
 export interface StreamView {
   issuerCity: string;
@@ -58,15 +62,6 @@ export class CredentialRegistryService {
     private readonly cities: CityRegistry,
     private readonly clock: Clock,
   ) {}
-
-  /** Subscribes to the other cities' registry streams (once per process role that applies events). */
-  registerHandlers(handlers: EventHandlerRegistry): void {
-    handlers.register({
-      consumer: 'credentials.registry',
-      types: [IssuerKeyChangedV1.type, IssuingAuthoritiesChangedV1.type, CredentialStatusChangedV1.type, RegistryCheckpointV1.type],
-      handle: (event, em) => this.apply(event, em),
-    });
-  }
 
   get cityCode(): string {
     return this.node.cityCode;
@@ -155,8 +150,10 @@ export class CredentialRegistryService {
   // Other cities' registries: apply their broadcasts (inbox transaction).
   // ---------------------------------------------------------------------------------------------
 
-  private async apply(event: ReceivedEvent, em: EntityManager): Promise<void> {
-    const data = event.data as { issuerCity: string };
+  /** Subscribes to the other cities' registry streams. */
+  @HandlesEvent(REGISTRY_STREAM_CONTRACTS, { consumer: 'credentials.registry' })
+  private async apply(event: ReceivedEvent<RegistryStreamData>, em: EntityManager): Promise<void> {
+    const data = event.data;
     // Trust comes from the event signature: a city speaks only for its own registry.
     if (data.issuerCity !== event.fromCity) throw new Error(`${event.type} for issuer ${data.issuerCity} signed by ${event.fromCity}`);
     const city = event.fromCity;

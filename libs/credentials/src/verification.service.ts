@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@guangfo/kernel';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type VerificationRecorded, VerificationRecordedV1 } from '@guangfo/contracts';
-import { actorOf, AuditService, EventHandlerRegistry, NODE_CONFIG, type NodeConfig, OutboxService, type Principal, type ReceivedEvent } from '@guangfo/platform';
+import { actorOf, AuditService, HandlesEvent, NODE_CONFIG, type NodeConfig, OutboxService, type Principal, type ReceivedEvent } from '@guangfo/platform';
 import type { SignedCredential } from './credential.document.js';
 import { malformedResult, parseCredential, type VerificationReason, type VerificationResult } from './credential-verification.js';
 import { CredentialRepository } from './credential.repository.js';
@@ -55,10 +55,6 @@ export class VerificationService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
-
-  registerHandlers(handlers: EventHandlerRegistry): void {
-    handlers.register({ consumer: 'credentials.verification-log', types: [VerificationRecordedV1.type], handle: (e, em) => this.recordRemote(e as ReceivedEvent<VerificationRecorded>, em) });
-  }
 
   async verify(principal: Principal, req: VerificationRequest): Promise<VerificationResponse> {
     if ((req.credential === undefined) === (req.presentationToken === undefined)) {
@@ -147,6 +143,7 @@ export class VerificationService {
     }
   }
 
+  @HandlesEvent(VerificationRecordedV1, { consumer: 'credentials.verification-log' })
   private async recordRemote(event: ReceivedEvent<VerificationRecorded>, em: EntityManager): Promise<void> {
     const d = event.data;
     if (d.verifier.city !== event.fromCity) throw new Error(`verification by a verifier of ${d.verifier.city} reported by ${event.fromCity}`);

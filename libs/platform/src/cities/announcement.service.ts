@@ -4,7 +4,8 @@ import { type NodeAnnounced, NodeAnnouncedV1 } from '@guangfo/contracts';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { AuditService } from '../audit/audit.service.js';
-import { EventHandlerRegistry, type ReceivedEvent } from '../messaging/event-handler.registry.js';
+import type { ReceivedEvent } from '../messaging/event-handler.registry.js';
+import { HandlesEvent } from '../messaging/handles-event.decorator.js';
 import { OutboxService } from '../messaging/outbox.service.js';
 import { NODE_IDENTITY, type NodeIdentity } from './node-identity.js';
 
@@ -36,10 +37,7 @@ export class AnnouncementService implements OnApplicationBootstrap, OnApplicatio
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
-    handlers: EventHandlerRegistry,
-  ) {
-    handlers.register({ consumer: 'platform.peer-announcements', types: [NodeAnnouncedV1.type], handle: (e, em) => this.record(e as ReceivedEvent<NodeAnnounced>, em) });
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.announce('system');
@@ -74,6 +72,7 @@ export class AnnouncementService implements OnApplicationBootstrap, OnApplicatio
     });
   }
 
+  @HandlesEvent(NodeAnnouncedV1, { consumer: 'platform.peer-announcements' })
   private async record(event: ReceivedEvent<NodeAnnounced>, em: EntityManager): Promise<void> {
     if (event.data.cityCode !== event.fromCity) throw new Error(`announcement for ${event.data.cityCode} signed by ${event.fromCity}`);
     await em.query(

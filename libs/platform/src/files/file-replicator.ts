@@ -11,7 +11,7 @@ import { assertFileRef, FileInterchange } from './file-interchange.js';
 import type { FileRef, StoredFile } from './file-store.js';
 import { FILES_POLICY, type FilesPolicy, replicationBackoffMs } from './files.policy.js';
 import type { AllowedMediaType } from './media-type.js';
-import { PollLoop } from '../messaging/poll-loop.js';
+import { type Lease, LeaseWorker } from '../workers/lease-worker.js';
 
 export interface ReplicationRequest {
   /** The city that owns the file (the event's source city). */
@@ -55,7 +55,7 @@ const view = (r: Row): ReplicationStatus => ({
 @Injectable()
 export class FileReplicator implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FileReplicator.name);
-  private readonly loop = new PollLoop(() => this.pass(), () => this.policy.pollMs, this.logger, 'file replication');
+  private readonly worker: LeaseWorker<Row>;
   private readonly listeners: ReplicatedListener[] = [];
   private readonly outcomes: Counter<'outcome'>;
 
@@ -69,6 +69,23 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
     metrics: MetricsService,
   ) {
     this.outcomes = new Counter({ name: 'guangfo_file_replication_attempts_total', help: 'Claim-check fetch attempts, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    this.worker = new LeaseWorker<Row>(
+      dataSource,
+      {
+        name: 'file replication',
+        table: 'platform.file_replication',
+        key: 'id',
+        due: `status = 'pending' AND next_attempt_at <= now()`,
+        order: 'next_attempt_at',
+        batchSize: () => this.policy.batchSize,
+        leaseMs: () => this.policy.fetchTimeoutMs * this.policy.fetchAttempts + 60_000,
+        pollMs: () => this.policy.pollMs,
+        act: async (rows, lease) => {
+          await Promise.all(rows.map((r) => this.replicate(r, lease)));
+        },
+      },
+      this.logger,
+    );
   }
 
   /** Records a pending fetch in the caller's transaction. Idempotent per (fromCity, fileId). */
@@ -95,35 +112,24 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    this.loop.start();
+    this.worker.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+    await this.worker.stop();
   }
 
   /** Ask for a pass soon (after the current one). */
   nudge(): void {
-    this.loop.nudge();
+    this.worker.nudge();
   }
 
   /** One pass: claim due replications (leased), fetch them, record the outcomes. */
-  async pass(): Promise<number> {
-    const leaseMs = this.policy.fetchTimeoutMs * this.policy.fetchAttempts + 60_000;
-    const rows = (await this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE platform.file_replication r SET next_attempt_at = now() + ($2::int * interval '1 millisecond')
-          WHERE r.id IN (SELECT id FROM platform.file_replication WHERE status = 'pending' AND next_attempt_at <= now()
-                          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING r.*
-       ) SELECT * FROM claimed`,
-      [this.policy.batchSize, leaseMs],
-    )) as Row[];
-    await Promise.all(rows.map((r) => this.replicate(r)));
-    return rows.length;
+  pass(): Promise<number> {
+    return this.worker.pass();
   }
 
-  private async replicate(r: Row): Promise<void> {
+  private async replicate(r: Row, lease: Lease): Promise<void> {
     const ref: FileRef = { fileId: r.file_id, sha256: r.sha256, sizeBytes: r.size_bytes, mediaType: r.media_type };
     const attempt = r.attempts + 1;
     try {
@@ -134,24 +140,22 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
         },
       });
       this.outcomes.inc({ outcome: 'done' });
-      await this.dataSource.query(
-        `UPDATE platform.file_replication SET status = 'done', attempts = $2, last_error = NULL, completed_at = now() WHERE id = $1`,
-        [r.id, attempt],
-      );
+      await lease.settle(r.id, `status = 'done', attempts = $3, last_error = NULL, completed_at = now()`, [attempt]);
     } catch (err) {
       const message = ((err as Error).message ?? String(err)).slice(0, 500);
       const final = attempt >= this.policy.replicationMaxAttempts;
       this.outcomes.inc({ outcome: final ? 'failed' : 'retry' });
       this.logger[final ? 'error' : 'warn']({ fileId: r.file_id, fromCity: r.from_city, attempt, err: message }, final ? 'file replication failed for good' : 'file replication attempt failed');
       await this.dataSource.transaction(async (em) => {
-        await em.query(
-          `UPDATE platform.file_replication SET attempts = $2, last_error = $3, status = $4,
-                  completed_at = CASE WHEN $4 = 'failed' THEN now() ELSE NULL END,
-                  next_attempt_at = now() + ($5::int * interval '1 millisecond')
-            WHERE id = $1`,
-          [r.id, attempt, message, final ? 'failed' : 'pending', replicationBackoffMs(this.policy, attempt)],
+        const recorded = await lease.settle(
+          r.id,
+          `attempts = $3, last_error = $4, status = $5,
+           completed_at = CASE WHEN $5 = 'failed' THEN now() ELSE NULL END,
+           next_attempt_at = now() + ($6::int * interval '1 millisecond')`,
+          [attempt, message, final ? 'failed' : 'pending', replicationBackoffMs(this.policy, attempt)],
+          em,
         );
-        if (final) {
+        if (final && recorded) {
           await this.audit.record({ actor: 'system', action: 'file.replication-failed', resource: `file:${r.file_id}`, outcome: 'failed', detail: { fromCity: r.from_city, attempts: attempt, error: message } }, em);
         }
       });

@@ -1,7 +1,7 @@
 import { AdjustableClock, Clock, SystemClock } from '@guangfo/kernel';
 import { Sealer } from '@guangfo/gm-crypto';
 import { type DynamicModule, Global, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
@@ -24,6 +24,7 @@ import { buildDataSourceOptions } from '../database/data-source.options.js';
 import { ProblemFilter } from '../errors/problem.filter.js';
 import { DeadLetterController } from '../messaging/dead-letter.controller.js';
 import { DeadLetterService } from '../messaging/dead-letter.service.js';
+import { EventHandlerExplorer } from '../messaging/event-handler.explorer.js';
 import { EventHandlerRegistry } from '../messaging/event-handler.registry.js';
 import { EventReceiver } from '../messaging/event-receiver.js';
 import { EventSigner } from '../messaging/event-signer.js';
@@ -87,6 +88,7 @@ export class PlatformModule {
       MetricsService,
       EventSigner,
       EventHandlerRegistry,
+      EventHandlerExplorer,
       OutboxService,
       OutboxRelay,
       EventReceiver,
@@ -108,6 +110,7 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         TypeOrmModule.forRoot(buildDataSourceOptions(config.databaseUrl, o.migrations, o.entities ?? [])),
+        DiscoveryModule,
         PassportModule,
         JwtModule.register({}),
         TerminusModule.forRoot({ logger: false }),

@@ -10,7 +10,7 @@ import { Sealer } from '@guangfo/gm-crypto';
 import { webhookSecretAd } from './webhook-secret.seal.js';
 import { signWebhookBody } from './webhook-signature.js';
 import { webhookBackoffMs, WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';
-import { PollLoop } from '../messaging/poll-loop.js';
+import { type Lease, LeaseWorker } from '../workers/lease-worker.js';
 
 interface ClaimedRow {
   id: string;
@@ -40,15 +40,15 @@ export const webhookBody = (cityCode: string, r: Pick<ClaimedRow, 'event_id' | '
   });
 
 /**
- * Sends committed webhook deliveries: claims due rows (FOR UPDATE SKIP LOCKED) and leases them
- * in a short statement, POSTs outside any transaction (a batch in parallel), then logs the attempt
- * and records the outcome: delivered, retry with exponential backoff, or failed after the last
- * attempt. A crashed sender's leased rows are retried when the lease runs out.
+ * Sends committed webhook deliveries on the `LeaseWorker`: leases due rows, POSTs outside any
+ * transaction (a batch in parallel), then logs the attempt and records the outcome: delivered,
+ * retry with exponential backoff, or failed after the last attempt. A crashed sender's leased
+ * rows are retried when the lease runs out.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private readonly loop = new PollLoop(() => this.pass(), () => this.policy.pollMs, this.logger, 'webhook dispatch');
+  private readonly worker: LeaseWorker<ClaimedRow>;
   private readonly attemptsMetric: Counter<'outcome'>;
 
   constructor(
@@ -60,44 +60,51 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     outbox: WebhookOutbox,
   ) {
     this.attemptsMetric = new Counter({ name: 'guangfo_webhook_attempts_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    this.worker = new LeaseWorker<ClaimedRow>(
+      dataSource,
+      {
+        name: 'webhook dispatch',
+        table: 'platform.webhook_delivery',
+        key: 'id',
+        due: `status = 'pending' AND next_attempt_at <= now()`,
+        order: 'next_attempt_at',
+        settleWhen: `status = 'pending'`,
+        select: `SELECT c.id, c.attempts, c.subscription_id, s.url, s.secret_sealed, s.deleted_at IS NOT NULL AS deleted,
+                        e.id AS event_id, e.event_type, e.subject, e.item_code, e.payload, e.occurred_at
+                   FROM claimed c JOIN platform.webhook_subscription s ON s.id = c.subscription_id JOIN platform.webhook_event e ON e.id = c.event_id`,
+        batchSize: () => this.policy.batchSize,
+        leaseMs: () => this.policy.timeoutMs + 30_000,
+        pollMs: () => this.policy.pollMs,
+        act: async (rows, lease) => {
+          await Promise.all(rows.map((r) => this.deliver(r, lease)));
+        },
+      },
+      this.logger,
+    );
     outbox.onEnqueued(() => this.nudge());
   }
 
   onApplicationBootstrap(): void {
-    this.loop.start();
+    this.worker.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+    await this.worker.stop();
   }
 
   /** Ask for a pass soon (after the current one). */
   nudge(): void {
-    this.loop.nudge();
+    this.worker.nudge();
   }
 
   /** One pass: claim due deliveries, send them, record the outcomes. Returns the attempts made. */
-  async pass(): Promise<number> {
-    const leaseMs = this.policy.timeoutMs + 30_000;
-    const rows = (await this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE platform.webhook_delivery d SET next_attempt_at = now() + ($2::int * interval '1 millisecond')
-          WHERE d.id IN (SELECT id FROM platform.webhook_delivery WHERE status = 'pending' AND next_attempt_at <= now()
-                          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING d.id, d.attempts, d.subscription_id, d.event_id
-       )
-       SELECT c.id, c.attempts, c.subscription_id, s.url, s.secret_sealed, s.deleted_at IS NOT NULL AS deleted,
-              e.id AS event_id, e.event_type, e.subject, e.item_code, e.payload, e.occurred_at
-         FROM claimed c JOIN platform.webhook_subscription s ON s.id = c.subscription_id JOIN platform.webhook_event e ON e.id = c.event_id`,
-      [this.policy.batchSize, leaseMs],
-    )) as ClaimedRow[];
-    await Promise.all(rows.map((r) => this.deliver(r)));
-    return rows.length;
+  pass(): Promise<number> {
+    return this.worker.pass();
   }
 
-  private async deliver(r: ClaimedRow): Promise<void> {
+  private async deliver(r: ClaimedRow, lease: Lease): Promise<void> {
     if (r.deleted) {
-      await this.dataSource.query(`UPDATE platform.webhook_delivery SET status = 'cancelled', completed_at = now() WHERE id = $1 AND status = 'pending'`, [r.id]);
+      await lease.settle(r.id, `status = 'cancelled', completed_at = now()`);
       return;
     }
     const attempt = r.attempts + 1;
@@ -135,13 +142,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         `INSERT INTO platform.webhook_attempt (delivery_id, attempt_no, started_at, duration_ms, status_code, error) VALUES ($1, $2, $3, $4, $5, $6)`,
         [r.id, attempt, startedAt.toISOString(), result.durationMs, result.statusCode ?? null, error],
       );
-      await em.query(
-        `UPDATE platform.webhook_delivery
-            SET attempts = $2, last_status_code = $3, last_error = $4,
-                status = $5, completed_at = CASE WHEN $5 = 'pending' THEN NULL ELSE now() END,
-                next_attempt_at = CASE WHEN $5 = 'pending' THEN now() + ($6::int * interval '1 millisecond') ELSE next_attempt_at END
-          WHERE id = $1 AND status = 'pending'`,
-        [r.id, attempt, result.statusCode ?? null, error, result.ok ? 'delivered' : final ? 'failed' : 'pending', webhookBackoffMs(this.policy, attempt)],
+      await lease.settle(
+        r.id,
+        `attempts = $3, last_status_code = $4, last_error = $5,
+         status = $6, completed_at = CASE WHEN $6 = 'pending' THEN NULL ELSE now() END,
+         next_attempt_at = CASE WHEN $6 = 'pending' THEN now() + ($7::int * interval '1 millisecond') ELSE next_attempt_at END`,
+        [attempt, result.statusCode ?? null, error, result.ok ? 'delivered' : final ? 'failed' : 'pending', webhookBackoffMs(this.policy, attempt)],
+        em,
       );
     });
   }

@@ -12,7 +12,12 @@ export interface PublishResult {
   /** True when nothing is left to deliver: the outbox row is sent. */
   complete: boolean;
   error?: string;
+  /** Not attempted: an earlier event of the same subject in the batch was not delivered. */
+  held?: boolean;
 }
+
+/** Called once per request of a batch, in request order, as soon as its outcome is known. */
+export type PublishedHandler = (index: number, result: PublishResult) => Promise<void>;
 
 /** What a transport hands to the node for each received message; resolves when the effects are durable. */
 export type InboundHandler = (message: TransportMessage, meta: { topic: string }) => Promise<InboundOutcome>;
@@ -25,6 +30,13 @@ export type InboundOutcome =
 export interface CityTransport {
   readonly kind: 'kafka' | 'embedded';
   publish(request: PublishRequest): Promise<PublishResult>;
+  /**
+   * Publishes a batch in outbox order (one producer call where the transport has one) and reports
+   * each request's outcome through `onPublished`. Order per subject holds on the wire: once a
+   * request fails, the later requests of its subject in the batch are not sent (reported
+   * incomplete, `held: true`).
+   */
+  publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void>;
   /** Starts consuming; every message goes through `handler` (the node's EventReceiver). */
   start(handler: InboundHandler): Promise<void>;
   stop(): Promise<void>;

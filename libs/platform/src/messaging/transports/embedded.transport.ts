@@ -1,7 +1,7 @@
 import type { CityRegistry } from '../../cities/city-registry.js';
 import type { TransportMessage } from '../signed-event.js';
 import { toTransportMessage } from '../signed-event.js';
-import type { CityTransport, InboundHandler, PublishRequest, PublishResult } from './city-transport.js';
+import type { CityTransport, InboundHandler, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
 
 /**
  * The in-process exchange of the embedded default: city nodes in one process register their
@@ -57,6 +57,19 @@ export class EmbeddedTransport implements CityTransport {
     }
     const complete = targets.every((c) => done.has(c));
     return { deliveredTo: [...done], complete, ...(complete ? {} : { error: errors.join('; ') }) };
+  }
+
+  /** One delivery pass over the batch, in order; a subject stops at its first undelivered event. */
+  async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
+    const stopped = new Set<string>();
+    for (const [i, request] of requests.entries()) {
+      const subject = request.event.subject;
+      const result: PublishResult = stopped.has(subject)
+        ? { deliveredTo: [...request.deliveredTo], complete: false, held: true, error: 'held behind an earlier event of its subject' }
+        : await this.publish(request);
+      if (!result.complete) stopped.add(subject);
+      await onPublished(i, result);
+    }
   }
 
   async start(handler: InboundHandler): Promise<void> {

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { consumerGroup, PUBLIC_TOPIC } from '@guangfo/contracts';
 import type { CityRegistry } from '../../cities/city-registry.js';
 import { type TransportMessage, toTransportMessage } from '../signed-event.js';
-import type { CityTransport, InboundHandler, InboundOutcome, PublishRequest, PublishResult } from './city-transport.js';
+import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
 
 export interface KafkaTransportOptions {
   cityCode: string;
@@ -55,11 +55,37 @@ export class KafkaTransport implements CityTransport {
     }
   }
 
+  private topicOf(event: PublishRequest['event']): string {
+    return event.tocity ? this.options.registry.require(event.tocity).topics.inbound : PUBLIC_TOPIC;
+  }
+
   async publish({ event }: PublishRequest): Promise<PublishResult> {
-    const topic = event.tocity ? this.options.registry.require(event.tocity).topics.inbound : PUBLIC_TOPIC;
     const m = toTransportMessage(event);
-    await this.client.emit(topic, { key: m.key, value: m.value, headers: m.headers }).toPromise();
+    await this.client.emit(this.topicOf(event), { key: m.key, value: m.value, headers: m.headers }).toPromise();
     return { deliveredTo: event.tocity ? [event.tocity] : [], complete: true };
+  }
+
+  /**
+   * One `sendBatch` for the whole batch (acks from all in-sync replicas). The key is the subject,
+   * so a subject's events share a partition and keep their order. The relay treats the call as one
+   * outcome: on an error every request is reported failed and retried (the inbox absorbs repeats).
+   */
+  async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const { event } of requests) {
+      const m = toTransportMessage(event);
+      const topic = this.topicOf(event);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: m.key, value: m.value, headers: m.headers }]);
+    }
+    let error: string | undefined;
+    try {
+      await this.client.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    for (const [i, { event }] of requests.entries()) {
+      await onPublished(i, error === undefined ? { deliveredTo: event.tocity ? [event.tocity] : [], complete: true } : { deliveredTo: [], complete: false, error });
+    }
   }
 
   async start(handler: InboundHandler): Promise<void> {

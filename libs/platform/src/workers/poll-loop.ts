@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 
 /**
  * Runs `pass` every `intervalMs`, one pass at a time; `nudge()` asks for a pass soon (after the
- * current one, if running). Used by the outbox relay, the webhook dispatcher and the file replicator.
+ * current one, if running). The loop of `LeaseWorker`.
  */
 export class PollLoop {
   private timer?: NodeJS.Timeout;

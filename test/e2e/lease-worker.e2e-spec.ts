@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  type CityRegistry,
+  EmbeddedExchange,
+  EmbeddedTransport,
+  LeaseWorker,
+  MetricsService,
+  type NodeConfig,
+  OutboxRelay,
+  type OutboxService,
+  PlatformInit1764201600000,
+  runMigrations,
+  type SignedEvent,
+  type TransportMessage,
+  WebhooksFiles1764288000000,
+  WorkerLeases1796342400000,
+} from '@guangfo/platform';
+import { EmbeddedDatabase } from '../../apps/sandbox/src/embedded-database.js';
+
+/** LeaseWorker and the outbox relay's claim rule on a real PostgreSQL (embedded). */
+describe('LeaseWorker on PostgreSQL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guangfo-lease-'));
+  const db = new EmbeddedDatabase(dir);
+  let ds: DataSource;
+  const logger = new Logger('lease-worker.e2e');
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeAll(async () => {
+    await db.start();
+    await db.ensureDatabase('lease');
+    await runMigrations(db.url('lease'), [PlatformInit1764201600000, WebhooksFiles1764288000000, WorkerLeases1796342400000]);
+    ds = new DataSource({ type: 'postgres', url: db.url('lease'), extra: { max: 10 } });
+    await ds.initialize();
+    await ds.query(`CREATE TABLE public.job (id text PRIMARY KEY, n int NOT NULL, done_by text, lease_owner text, lease_until timestamptz)`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const jobWorker = (acted: Map<string, string[]>, leaseMs = 60_000) =>
+    new LeaseWorker<{ id: string }>(
+      ds,
+      {
+        name: 'test jobs',
+        table: 'public.job',
+        key: 'id',
+        due: 'done_by IS NULL',
+        order: 'n',
+        batchSize: () => 7,
+        leaseMs: () => leaseMs,
+        pollMs: () => 60_000,
+        act: async (rows, lease) => {
+          for (const r of rows) {
+            acted.set(r.id, [...(acted.get(r.id) ?? []), lease.owner]);
+            await sleep(2);
+            await lease.settle(r.id, 'done_by = $3', [lease.owner]);
+          }
+        },
+      },
+      logger,
+    );
+
+  it('two workers never act on the same row', async () => {
+    await ds.query(`INSERT INTO public.job (id, n) SELECT 'a' || g, g FROM generate_series(1, 60) g`);
+    const acted = new Map<string, string[]>();
+    const [a, b] = [jobWorker(acted), jobWorker(acted)];
+    const drain = async (w: LeaseWorker<{ id: string }>) => {
+      while ((await w.pass()) > 0);
+    };
+    await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
+    expect(acted.size).toBe(60);
+    for (const owners of acted.values()) expect(owners).toHaveLength(1);
+    expect(new Set([...acted.values()].flat())).toEqual(new Set([a.owner, b.owner]));
+    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM public.job WHERE id LIKE 'a%' AND (done_by IS NULL OR lease_owner IS NOT NULL)`)) as { n: number }[];
+    expect(n).toBe(0);
+  });
+
+  it('reclaims an expired lease, and ignores the outcome of the worker that lost it', async () => {
+    await ds.query(`INSERT INTO public.job (id, n) VALUES ('b1', 1000), ('b2', 1001)`);
+    const acted = new Map<string, string[]>();
+    const crashed = jobWorker(acted, 300);
+    const other = jobWorker(acted);
+    const held = await crashed.claim(); // claims, then "dies" without settling
+    expect(held.map((r) => r.id).sort()).toEqual(['b1', 'b2']);
+    expect(await other.claim()).toEqual([]);
+    await sleep(400);
+    expect(await other.pass()).toBe(2);
+    expect(acted.get('b1')).toEqual([other.owner]);
+    expect(await crashed.lease.settle('b1', 'done_by = $3', ['late'])).toBe(false);
+    const rows = (await ds.query(`SELECT id, done_by, lease_owner FROM public.job WHERE id IN ('b1', 'b2') ORDER BY id`)) as { id: string; done_by: string; lease_owner: string | null }[];
+    expect(rows).toEqual([
+      { id: 'b1', done_by: other.owner, lease_owner: null },
+      { id: 'b2', done_by: other.owner, lease_owner: null },
+    ]);
+  });
+
+  describe('outbox relay', () => {
+    const config = { relayPollMs: 60_000, retryBaseMs: 1, cityCode: '440100' } as NodeConfig;
+    const outbox = { onAdded: () => undefined } as unknown as OutboxService;
+    const exchange = new EmbeddedExchange();
+    /** Per test: ids refused by the receiving city once, a gate that holds deliveries, what arrived. */
+    let failOnce = new Set<string>();
+    let gate: { subject: string; open: Promise<void> } | undefined;
+    let wire: string[] = [];
+    exchange.attach('440600', async (m: TransportMessage) => {
+      const id = m.headers.ce_id!;
+      if (gate?.subject === m.key) await gate.open;
+      if (failOnce.delete(id)) throw new Error(`refused ${id}`);
+      wire.push(id);
+      return { status: 'applied' };
+    });
+    const relay = async () => {
+      const transport = new EmbeddedTransport('440100', {} as CityRegistry, exchange);
+      await transport.start(async () => ({ status: 'ignored' }));
+      return new OutboxRelay(config, transport, ds, new MetricsService(config), outbox);
+    };
+    const add = async (subject: string, id: string): Promise<void> => {
+      const envelope: SignedEvent = {
+        specversion: '1.0', id: randomUUID(), source: '/cities/440100', type: 'gov.guangfo.test.thing.v1', subject, time: new Date().toISOString(),
+        datacontenttype: 'application/json', tocity: '440600', sigkeyid: 'k', sig: 's', data: { id },
+      };
+      await ds.query(`INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, 'addressed', '440600', $4)`, [envelope.id, envelope.type, subject, envelope]);
+      ids.set(envelope.id, id);
+    };
+    const ids = new Map<string, string>();
+    const named = (eventIds: string[]) => eventIds.map((e) => ids.get(e));
+    const state = async (subject: string) =>
+      (await ds.query(`SELECT envelope->'data'->>'id' AS id, sent_at IS NOT NULL AS sent, attempts, last_error IS NOT NULL AS failed, lease_owner FROM platform.outbox WHERE subject = $1 ORDER BY seq`, [subject])) as {
+        id: string; sent: boolean; attempts: number; failed: boolean; lease_owner: string | null;
+      }[];
+
+    it('keeps per-subject order when the head row of a subject fails', async () => {
+      wire = [];
+      for (const id of ['s1', 's2', 's3']) await add('subject-s', id);
+      for (const id of ['t1', 't2']) await add('subject-t', id);
+      failOnce = new Set([...ids].filter(([, v]) => v === 's1').map(([k]) => k));
+      const r = await relay();
+      expect(await r.pass()).toBe(5);
+      // s1 refused: s2 and s3 are neither sent on the wire nor marked sent; t is unaffected.
+      expect(named(wire)).toEqual(['t1', 't2']);
+      expect(await state('subject-s')).toEqual([
+        { id: 's1', sent: false, attempts: 1, failed: true, lease_owner: null },
+        { id: 's2', sent: false, attempts: 0, failed: false, lease_owner: null },
+        { id: 's3', sent: false, attempts: 0, failed: false, lease_owner: null },
+      ]);
+      // While s1 waits for its retry, nothing of its subject is claimed.
+      await ds.query(`UPDATE platform.outbox SET next_attempt_at = now() + interval '1 hour' WHERE envelope->'data'->>'id' = 's1'`);
+      expect(await r.pass()).toBe(0);
+      await ds.query(`UPDATE platform.outbox SET next_attempt_at = now() WHERE envelope->'data'->>'id' = 's1'`);
+      expect(await r.pass()).toBe(3);
+      expect(named(wire)).toEqual(['t1', 't2', 's1', 's2', 's3']);
+      expect((await state('subject-s')).map((s) => [s.id, s.sent, s.attempts])).toEqual([['s1', true, 2], ['s2', true, 1], ['s3', true, 1]]);
+    });
+
+    it('a second relay never claims a row behind one leased by another relay', async () => {
+      wire = [];
+      await add('subject-u', 'u1');
+      await add('subject-u', 'u2');
+      let open!: () => void;
+      gate = { subject: 'subject-u', open: new Promise<void>((r) => (open = r)) };
+      const [a, b] = [await relay(), await relay()];
+      const first = a.pass(); // claims u1, u2 and waits at the gate
+      await sleep(200);
+      await add('subject-u', 'u3');
+      await add('subject-v', 'v1');
+      expect(await b.pass()).toBe(1); // only v1: u3 is behind rows leased by relay a
+      open();
+      gate = undefined;
+      expect(await first).toBe(2);
+      expect(await b.pass()).toBe(1);
+      expect(named(wire)).toEqual(['v1', 'u1', 'u2', 'u3']);
+    });
+  });
+});
