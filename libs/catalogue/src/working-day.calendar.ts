@@ -1,5 +1,4 @@
 import { canonicalJson, sha256Hex } from '@guangfo/platform';
-import { loadCalendar } from './calendar.loader.js';
 import { isCivilDate } from './common.schema.js';
 
 export const CALENDAR_TIME_ZONE = 'Asia/Shanghai';
@@ -118,16 +117,6 @@ export class WorkingDayCalendar {
     const years = Object.keys(arrangements).map(Number);
     if (years.length === 0 && !options.provisional) throw new RangeError('WorkingDayCalendar needs at least one year of holiday arrangements');
     for (const year of years) this.setOfficial(year, arrangements[year]!);
-  }
-
-  /**
-   * The official calendar from the seed files in `seeds/calendar` (one YAML file per year, see
-   * calendar.loader.ts), with years without a notice provisional. `extra` adds or replaces years.
-   */
-  static official(extra: Readonly<Record<number, OfficialYear>> = {}): WorkingDayCalendar {
-    const calendar = loadCalendar();
-    for (const [year, arrangement] of Object.entries(extra)) calendar.setOfficial(Number(year), arrangement);
-    return calendar;
   }
 
   /** The years with an official arrangement, ascending. */

@@ -6,7 +6,7 @@ import type { NodeConfig } from '../config/node-config.js';
 import { AuditService } from '../audit/audit.service.js';
 import { EventHandlerRegistry, type ReceivedEvent } from '../messaging/event-handler.registry.js';
 import { OutboxService } from '../messaging/outbox.service.js';
-import { NODE_IDENTITY, type NodeIdentity } from './node-identity.js';
+import { NODE_IDENTITY, type NodeIdentity } from '../cities/node-identity.js';
 
 export interface PeerAnnouncementView {
   cityCode: string;
