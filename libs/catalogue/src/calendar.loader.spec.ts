@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogueSeedError } from './catalogue.errors.js';
 import { defaultCalendarDir, loadCalendar, loadOfficialCalendar, parseCalendarYear } from './calendar.loader.js';
-import { WorkingDayCalendar } from './working-day.calendar.js';
 
 /** The regression baseline: the `chinese-days` package's data for 2025 and 2026. */
 const baseline = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string>; workdays: Record<string, string> };

@@ -3,7 +3,6 @@ import { CatalogueError } from './catalogue.errors.js';
 import { compareCatalogueVersions } from './catalogue.compare.js';
 import { loadCatalogueSet } from './catalogue.loader.js';
 import { CatalogueService } from './catalogue.service.js';
-import { WorkingDayCalendar } from './working-day.calendar.js';
 import { loadOfficialCalendar } from './calendar.loader.js';
 import { SEED_DIR, THREE_CITIES_DIR } from '../test-fixtures/seed-dirs.js';
 

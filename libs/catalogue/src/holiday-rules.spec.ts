@@ -1,6 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
 import { provisionalArrangement, statutoryHolidayStarts } from './holiday-rules.js';
-import { WorkingDayCalendar } from './working-day.calendar.js';
 import { loadOfficialCalendar } from './calendar.loader.js';
 
 describe('全国年节及纪念日放假办法 (2024 revision) — the provisional arrangement', () => {

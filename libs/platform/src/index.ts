@@ -18,6 +18,7 @@ export * from './database/migrations/1764288000000-webhooks-files.migration.js';
 export * from './database/migrations/1764806400000-api-key-issuing-body.migration.js';
 export * from './database/migrations/1796256000000-partner-case-grants.migration.js';
 export * from './auth/partner-grants.service.js';
+export * from './auth/api-key.service.js';
 export * from './cities/item-codes.js';
 export { platformSealingMigration } from './database/migrations/1764633600000-platform-sealing.migration.js';
 export { resealColumn, type ResealKeys, type ResealColumn, type MigrationClass } from './database/reseal.js';

@@ -37,6 +37,7 @@ import { HttpInterceptor } from '../observability/http.interceptor.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { PartnerGrants } from '../auth/partner-grants.service.js';
+import { ApiKeyService } from '../auth/api-key.service.js';
 import { ITEM_CODES } from '../cities/item-codes.js';
 import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
 import { IpRateLimitGuard, PrincipalRateLimitGuard } from './rate-limit.js';
@@ -79,6 +80,7 @@ export class PlatformModule {
       o.identity.provider,
       o.itemCodes,
       PartnerGrants,
+      ApiKeyService,
       AuditService,
       MetricsService,
       EventSigner,
@@ -111,7 +113,7 @@ export class PlatformModule {
       ],
       controllers,
       providers,
-      exports: [NODE_CONFIG, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
+      exports: [NODE_CONFIG, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ApiKeyService, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
     };
   }
 }
