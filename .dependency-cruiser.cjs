@@ -25,6 +25,13 @@ const PEERS = {
 /** Libs that a `domain/` folder may import: pure ones only. */
 const PURE_LIBS = ['kernel', 'contracts'];
 
+/**
+ * TEMPORARY, the one exception: affairs/src/domain still imports `toShanghaiDate` from the catalogue
+ * barrel (nothing else: the calendar comes in through the domain's WorkingDays port). It moves to
+ * @guangfo/kernel with the kernel work; then delete this entry.
+ */
+const DOMAIN_EXCEPTIONS = ['^libs/catalogue/src/index\\.ts$'];
+
 const KNOWN = LAYERS.flat();
 const rankOf = (lib) => LAYERS.findIndex((layer) => layer.includes(lib));
 const alternation = (libs) => libs.map((l) => l.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')).join('|');
@@ -85,7 +92,10 @@ module.exports = {
       severity: 'error',
       comment: `a domain/ folder is pure: no @nestjs/*, typeorm or pg, and of the libs only ${PURE_LIBS.join(', ')}`,
       from: { path: '^libs/([^/]+)/.*/domain/', pathNot: '\\.spec\\.ts$' },
-      to: { path: ['(^|/)node_modules/(@nestjs/|typeorm/|pg/|pg-)', `^libs/(?!(${alternation(PURE_LIBS)})/)[^/]+/`], pathNot: '^libs/$1/' },
+      to: {
+        path: ['(^|/)node_modules/(@nestjs/|typeorm/|pg/|pg-)', `^libs/(?!(${alternation(PURE_LIBS)})/)[^/]+/`],
+        pathNot: ['^libs/$1/', ...DOMAIN_EXCEPTIONS],
+      },
     },
     {
       name: 'no-folder-cycle',

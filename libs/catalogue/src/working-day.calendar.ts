@@ -119,6 +119,11 @@ export class WorkingDayCalendar {
     for (const year of years) this.setOfficial(year, arrangements[year]!);
   }
 
+  /** True for the error this calendar throws for a year it cannot count at all (CalendarCoverageError). */
+  isCoverageGap(err: unknown): err is CalendarCoverageError {
+    return err instanceof CalendarCoverageError;
+  }
+
   /** The years with an official arrangement, ascending. */
   coveredYears(): readonly number[] {
     return [...this.official.keys()].sort((a, b) => a - b);
