@@ -62,7 +62,7 @@ module.exports = {
     {
       name: 'lib-barrel-only',
       severity: 'error',
-      comment: "another lib is imported only through its @guangfo/* barrel (libs/<lib>/src/index.ts)",
+      comment: 'another lib is imported only through its @guangfo/* barrel (libs/<lib>/src/index.ts)',
       from: { path: '^libs/([^/]+)/' },
       to: { path: '^libs/[^/]+/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
     },
