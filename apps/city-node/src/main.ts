@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { CityRegistry, ConfigError, createCityNodeApp, KafkaTransport, loadCityNodeConfig, startCityNodeApp } from '@guangfo/platform';
-import { composeCityNode } from './city-node.composition.js';
-import { assertEncryptionKeyPinned, assertSigningKeyPinned } from './signing-key.check.js';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode } from '@guangfo/node';
 
 /** One city node, every domain, against an external PostgreSQL and Kafka (configured by env). */
 const main = async (): Promise<void> => {

@@ -5,11 +5,11 @@ import type { DestinationStream } from 'pino';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
+  ApiKeyService,
   CityRegistry,
   createCityNodeApp,
   type DemoIdentity,
   EmbeddedTransport,
-  hashApiKey,
   loadDemoDirectory,
   NODE_VERSION,
   type NodeConfig,
@@ -17,8 +17,7 @@ import {
   type RateLimitConfig,
 } from '@guangfo/platform';
 import { SEALING_KEY_ID_PATTERN, type SealingKey } from '@guangfo/gm-crypto';
-import { composeCityNode } from '../../city-node/src/city-node.composition.js';
-import { assertEncryptionKeyPinned, assertSigningKeyPinned } from '../../city-node/src/signing-key.check.js';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode } from '@guangfo/node';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 const secretsSchema = z.object({
@@ -164,14 +163,7 @@ export class Sandbox {
   }
 
   private async seedPartners(city: string, app: NestExpressApplication): Promise<void> {
-    const { DataSource } = await import('typeorm');
-    const ds = app.get(DataSource);
-    for (const p of this.demo.directory.partners.filter((x) => x.city === city)) {
-      await ds.query(
-        `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants, issuing_body_code) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, name = EXCLUDED.name, case_item_grants = EXCLUDED.case_item_grants, issuing_body_code = EXCLUDED.issuing_body_code`,
-        [p.id, p.name, p.city, hashApiKey(p.apiKey), p.scopes, p.caseItems, p.issuingBody ?? null],
-      );
-    }
+    const apiKeys = app.get(ApiKeyService);
+    for (const p of this.demo.directory.partners.filter((x) => x.city === city)) await apiKeys.provision(p);
   }
 }

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { type Domain, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS } from './affairs.tokens.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
@@ -24,17 +24,20 @@ export interface AffairsModuleOptions {
   itemDomains?: Domain[];
   /** Mount the HTTP controllers (default true). */
   http?: boolean;
+  /** The modules whose exports this one injects: the catalogue's (CatalogueService, WORKING_DAY_CALENDAR) and the credentials' (CredentialVerifier). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /**
- * 跨城通办: cases filed in one city and handled in the other. Needs the platform (global) and the
- * catalogue (global CatalogueService); its time source is the platform's global `Clock`. Schema `affairs`, migration AffairsInit1764547200000.
+ * 跨城通办: cases filed in one city and handled in the other. Needs the platform (global; its `Clock` is the time source), the
+ * catalogue and the credentials modules (`imports`). Schema `affairs`, migration AffairsInit1764547200000.
  */
 @Module({})
 export class AffairsModule {
   static forRoot(options: AffairsModuleOptions = {}): DynamicModule {
     return {
       module: AffairsModule,
+      imports: options.imports ?? [],
       controllers: options.http === false ? [] : [CaseController, RemediationController, CalendarAdminController],
       providers: [
           { provide: AFFAIRS_CALENDAR, inject: [WORKING_DAY_CALENDAR], useFactory: (catalogues: WorkingDayCalendar) => options.calendar ?? catalogues },

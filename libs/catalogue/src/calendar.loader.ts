@@ -69,3 +69,13 @@ function display(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
+
+/**
+ * The official calendar from the seed files in `seeds/calendar` (one YAML file per year), with years
+ * without a notice provisional. `extra` adds or replaces years.
+ */
+export const loadOfficialCalendar = (extra: Readonly<Record<number, OfficialYear>> = {}): WorkingDayCalendar => {
+  const calendar = loadCalendar();
+  for (const [year, arrangement] of Object.entries(extra)) calendar.load(Number(year), arrangement);
+  return calendar;
+};

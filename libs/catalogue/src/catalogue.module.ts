@@ -20,15 +20,14 @@ export interface CatalogueModuleOptions {
 
 /**
  * Loads and validates the seed catalogue at boot (invalid seed data stops start-up with a
- * CatalogueSeedError naming file, item and field) and exports CatalogueService. Global, so domain
- * modules inject CatalogueService without importing this module again.
+ * CatalogueSeedError naming file, item and field) and exports CatalogueService and the calendar.
+ * Not global: a module that injects them lists this (one forRoot result, shared) in its `imports`.
  */
 @Module({})
 export class CatalogueModule {
   static forRoot(options: CatalogueModuleOptions = {}): DynamicModule {
     return {
       module: CatalogueModule,
-      global: true,
       controllers: options.http === false ? [] : [CatalogueController, CalendarController],
       providers: [
         { provide: CATALOGUE_SET, useFactory: () => loadCatalogueSet(options.seedDir ?? defaultSeedDir()) },

@@ -3,11 +3,11 @@ import { DomainError } from '@guangfo/platform';
 import { compareCatalogueVersions } from './catalogue.compare.js';
 import { loadCatalogueSet } from './catalogue.loader.js';
 import { CatalogueService } from './catalogue.service.js';
-import { WorkingDayCalendar } from './working-day.calendar.js';
+import { loadOfficialCalendar } from './calendar.loader.js';
 import { SEED_DIR, THREE_CITIES_DIR } from '../test-fixtures/seed-dirs.js';
 
 // In-process use (other domains call the service directly, without HTTP or DTO validation).
-const service = new CatalogueService(loadCatalogueSet(SEED_DIR), WorkingDayCalendar.official());
+const service = new CatalogueService(loadCatalogueSet(SEED_DIR), loadOfficialCalendar());
 
 function errorOf(fn: () => unknown): { status: number; code: string } {
   try {
@@ -30,7 +30,7 @@ describe('CatalogueService', () => {
   it('gives each city its 好差评 remediation period with the source, and refuses a city the catalogue does not have', () => {
     expect(service.remediationRule('440600')).toMatchObject({ city: '440600', workingDays: 15, source: { number: '国办发〔2019〕51号' } });
     expect(service.remediationRule('440100', '2025.1').workingDays).toBe(15);
-    const fixture = new CatalogueService(loadCatalogueSet(THREE_CITIES_DIR), WorkingDayCalendar.official());
+    const fixture = new CatalogueService(loadCatalogueSet(THREE_CITIES_DIR), loadOfficialCalendar());
     expect(fixture.remediationRule('441200').workingDays).toBe(5);
     expect(() => service.remediationRule('441200')).toThrow(/no remediation rule for city 441200/);
   });

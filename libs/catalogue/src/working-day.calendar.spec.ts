@@ -1,8 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import { toShanghaiDate } from '@guangfo/kernel';
 import { CalendarCoverageError, WorkingDayCalendar } from './working-day.calendar.js';
+import { loadOfficialCalendar } from './calendar.loader.js';
 
-const calendar = WorkingDayCalendar.official();
+const calendar = loadOfficialCalendar();
 
 /** Every date from `from` to `to` inclusive. */
 function days(from: string, to: string): string[] {
@@ -130,7 +131,7 @@ describe('time zone and coverage', () => {
     expect(calendar.addWorkingDays('2026-12-15', 20)).toBe('2027-01-13');
   });
   it('accepts a newly published year as data', () => {
-    const with2027 = WorkingDayCalendar.official({ 2027: { holidays: ['2027-01-01'], workdays: [] } });
+    const with2027 = loadOfficialCalendar({ 2027: { holidays: ['2027-01-01'], workdays: [] } });
     expect(with2027.isWorkingDay('2027-01-01')).toBe(false);
     expect(with2027.addWorkingDays('2026-12-31', 1)).toBe('2027-01-04');
     expect(() => new WorkingDayCalendar({ 2027: { holidays: ['2026-12-31'], workdays: [] } })).toThrow(/2027 lists 2026-12-31/);

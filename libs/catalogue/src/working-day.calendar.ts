@@ -1,6 +1,5 @@
 import { type DateInput, isCivilDate, SHANGHAI_TIME_ZONE, stableJson, toShanghaiDate } from '@guangfo/kernel';
 import { sha256Hex } from '@guangfo/platform';
-import { loadCalendar } from './calendar.loader.js';
 
 /** The calendar's time zone (the kernel's civil-date zone), reported with computed deadlines. */
 export const CALENDAR_TIME_ZONE = SHANGHAI_TIME_ZONE;
@@ -107,14 +106,9 @@ export class WorkingDayCalendar {
     for (const year of years) this.setOfficial(year, arrangements[year]!);
   }
 
-  /**
-   * The official calendar from the seed files in `seeds/calendar` (one YAML file per year, see
-   * calendar.loader.ts), with years without a notice provisional. `extra` adds or replaces years.
-   */
-  static official(extra: Readonly<Record<number, OfficialYear>> = {}): WorkingDayCalendar {
-    const calendar = loadCalendar();
-    for (const [year, arrangement] of Object.entries(extra)) calendar.setOfficial(Number(year), arrangement);
-    return calendar;
+  /** True for the error this calendar throws for a year it cannot count at all (CalendarCoverageError). */
+  isCoverageGap(err: unknown): err is CalendarCoverageError {
+    return err instanceof CalendarCoverageError;
   }
 
   /** The years with an official arrangement, ascending. */

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { CREDENTIALS_CONFIG, type CredentialsConfig, loadCredentialsConfig } from './credentials.config.js';
 import { CredentialsController } from './credentials.controller.js';
 import { CredentialsLifecycle } from './credentials.lifecycle.js';
@@ -32,12 +32,14 @@ export interface CredentialsModuleOptions {
    * CredentialVerifier (e.g. a scaled-out affairs process) passes false.
    */
   background?: boolean;
+  /** The modules whose exports this one injects: the catalogue's (CatalogueService), shared with the other domains. */
+  imports?: ModuleMetadata['imports'];
 }
 
 /**
  * 电子证照互认: issue, verify anywhere, revoke, and recognise credentials across cities.
- * Global, so other domains inject CredentialVerifier without importing this module again.
- * Needs the platform module (database, outbox, event handlers, audit) and the catalogue.
+ * Not global: a domain that injects CredentialVerifier lists this module in its `imports`.
+ * Needs the platform module (database, outbox, event handlers, audit) and the catalogue (`imports`).
  */
 @Module({})
 export class CredentialsModule {
@@ -61,7 +63,7 @@ export class CredentialsModule {
     ];
     return {
       module: CredentialsModule,
-      global: true,
+      imports: options.imports ?? [],
       // IssuerKeysController first: its GET credentials/issuer-keys must win over GET credentials/:id.
       controllers: options.http === false ? [] : [IssuerKeysController, CredentialsController, VerificationsController, PresentationsController],
       providers,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService } from '@guangfo/catalogue';
-import { Clock, jcsCanonicalJson, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, toShanghaiDate } from '@guangfo/kernel';
 import type { CredentialStatusReasonCode } from '@guangfo/contracts';
 import { actorOf, AuditService, type FieldError, Idempotency, IDEMPOTENT_REPLAY_STATUS, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { type CredentialDocument, CREDENTIAL_FORMAT, credentialDocumentSchema, type SignedCredential, signCredential } from './credential.document.js';

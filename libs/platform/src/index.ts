@@ -22,8 +22,9 @@ export { queryRows, queryRow, rowsOf, type SqlRunner } from './database/query-ro
 export { Idempotency, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, IDEMPOTENT_REPLAY_STATUS, type IdempotencyClaim, type IdempotencyErrors } from './idempotency/idempotency.js';
 export * from './database/migrations/1796342400000-worker-leases.migration.js';
 export * from './auth/partner-grants.service.js';
+export * from './auth/api-key.service.js';
 export * from './cities/item-codes.js';
-export { platformSealingMigration } from './database/migrations/1764633600000-platform-sealing.migration.js';
+export { platformSealingMigration } from './webhooks/migrations/1764633600000-platform-sealing.migration.js';
 export { resealColumn, type ResealKeys, type ResealColumn, type MigrationClass } from './database/reseal.js';
 export * from './database/migrations/1764892800000-peer-calendar.migration.js';
 export * from './errors/define-errors.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { WorkingDayCalendar } from '@guangfo/catalogue';
+import { loadOfficialCalendar, WorkingDayCalendar } from '@guangfo/catalogue';
 import { calendarPauses, computeCaseDeadline, pausesOf, type TimelinePoint } from './case-deadline.js';
 
-const calendar = WorkingDayCalendar.official();
+const calendar = loadOfficialCalendar();
 const limits = { committed: 10, legal: 20 };
 /** 09:00 in Shanghai on a date. */
 const at = (date: string): string => new Date(`${date}T09:00:00+08:00`).toISOString();

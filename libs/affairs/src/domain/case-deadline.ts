@@ -1,6 +1,6 @@
 import type { CaseEntryKind, CaseMode, CaseState } from '@guangfo/contracts';
-import { CalendarCoverageError, type Pause, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { addCivilDays, toShanghaiDate } from '@guangfo/kernel';
+import type { DayPause, WorkingDays } from './working-days.js';
 
 /**
  * Time limits of a case in working days (工作日, 行政许可法 art. 82) on the official calendar, Asia/Shanghai.
@@ -63,7 +63,7 @@ export interface CaseAcceptance {
 }
 
 /** Art. 32(4): the acceptance of a case as of `today`. */
-export const acceptanceOf = (calendar: WorkingDayCalendar, timeline: readonly TimelinePoint[], today: string): CaseAcceptance => {
+export const acceptanceOf = (calendar: WorkingDays, timeline: readonly TimelinePoint[], today: string): CaseAcceptance => {
   const first = timeline[0];
   if (!first) throw new RangeError('a case timeline starts with its filing');
   const receivedOn = toShanghaiDate(first.at);
@@ -151,13 +151,13 @@ export const pausesOf = (timeline: readonly TimelinePoint[]): CasePause[] => {
 };
 
 /** Calendar pauses: the days after the start day up to the end day (or today while open). */
-export const calendarPauses = (pauses: readonly CasePause[], today: string): Pause[] =>
+export const calendarPauses = (pauses: readonly CasePause[], today: string): DayPause[] =>
   pauses.flatMap((p) => {
     const end = p.endedOn ?? today;
     return end > p.startedOn ? [{ from: addCivilDays(p.startedOn, 1), to: end }] : [];
   });
 
-export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: DeadlineInput, options: DeadlineOptions = {}): CaseDeadline => {
+export const computeCaseDeadline = (calendar: WorkingDays, input: DeadlineInput, options: DeadlineOptions = {}): CaseDeadline => {
   const nearDueDays = options.nearDueDays ?? 3;
   const deliveryDays = options.deliveryDays ?? 10;
   const today = toShanghaiDate(input.now);
@@ -226,7 +226,7 @@ export const computeCaseDeadline = (calendar: WorkingDayCalendar, input: Deadlin
       nearDue: !overdue && remaining !== null && remaining <= nearDueDays,
     };
   } catch (err) {
-    if (err instanceof CalendarCoverageError) return { ...base, calendarCovered: false };
+    if (calendar.isCoverageGap(err)) return { ...base, calendarCovered: false };
     throw err;
   }
 };

@@ -13,9 +13,9 @@ import { createAuthStrategies } from '../auth/auth.strategies.js';
 import { DEMO_IDENTITY } from '../auth/auth.tokens.js';
 import type { DemoIdentity } from '../auth/demo-identity.js';
 import { TokenController } from '../auth/token.controller.js';
-import { AnnouncementService } from '../cities/announcement.service.js';
-import { CitiesController } from '../cities/cities.controller.js';
-import { CitiesService } from '../cities/cities.service.js';
+import { AnnouncementService } from '../federation/announcement.service.js';
+import { CitiesController } from '../federation/cities.controller.js';
+import { CitiesService } from '../federation/cities.service.js';
 import { CityRegistry } from '../cities/city-registry.js';
 import { NODE_IDENTITY } from '../cities/node-identity.js';
 import type { NodeConfig } from '../config/node-config.js';
@@ -34,11 +34,12 @@ import { TransportLifecycle } from '../messaging/transport.lifecycle.js';
 import { CITY_TRANSPORT, type CityTransport } from '../messaging/transports/city-transport.js';
 import { createKafkaConsumerController } from '../messaging/transports/kafka-consumer.controller.js';
 import { KafkaTransport } from '../messaging/transports/kafka.transport.js';
-import { HealthController } from '../observability/health.controller.js';
+import { HealthController } from './health.controller.js';
 import { HttpInterceptor } from '../observability/http.interceptor.js';
-import { MetricsController } from '../observability/metrics.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { PartnerGrants } from '../auth/partner-grants.service.js';
+import { ApiKeyService } from '../auth/api-key.service.js';
 import { ITEM_CODES } from '../cities/item-codes.js';
 import { FILE_CONTROLLERS, FILE_EXPORTS, FILE_PROVIDERS } from '../files/files.providers.js';
 import { IpRateLimitGuard, PrincipalRateLimitGuard } from './rate-limit.js';
@@ -84,6 +85,7 @@ export class PlatformModule {
       o.identity.provider,
       o.itemCodes,
       PartnerGrants,
+      ApiKeyService,
       AuditService,
       MetricsService,
       EventSigner,
@@ -118,7 +120,7 @@ export class PlatformModule {
       ],
       controllers,
       providers,
-      exports: [NODE_CONFIG, Clock, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
+      exports: [NODE_CONFIG, Clock, Sealer, CityRegistry, CITY_TRANSPORT, PartnerGrants, ApiKeyService, ITEM_CODES, AuditService, MetricsService, EventHandlerRegistry, OutboxService, EventSigner, NODE_IDENTITY, ...WEBHOOK_EXPORTS, ...FILE_EXPORTS],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Sealer } from '@guangfo/gm-crypto';
-import { openLegacyWebhookSecret } from '../database/migrations/1764633600000-platform-sealing.migration.js';
+import { openLegacyWebhookSecret } from './migrations/1764633600000-platform-sealing.migration.js';
 import { webhookSecretAd } from './webhook-secret.seal.js';
 
 describe('webhook secret sealing', () => {

@@ -1,7 +1,7 @@
 import { createDecipheriv, hkdfSync } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
-import { type MigrationClass, resealColumn, type ResealKeys } from '../reseal.js';
-import { webhookSecretAd } from '../../webhooks/webhook-secret.seal.js';
+import { type MigrationClass, resealColumn, type ResealKeys } from '../../database/reseal.js';
+import { webhookSecretAd } from '../webhook-secret.seal.js';
 
 /**
  * The old webhook-secret seal (before the data-sealing keyring): AES-256-GCM under a key derived

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
-import { MetricsService } from './metrics.service.js';
+import { MetricsService } from '../observability/metrics.service.js';
 
 @ApiExcludeController()
 @Controller('metrics')

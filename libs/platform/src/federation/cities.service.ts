@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AnnouncementService, type PeerAnnouncementView } from './announcement.service.js';
-import { CityRegistry } from './city-registry.js';
-import { NODE_IDENTITY, type NodeIdentity } from './node-identity.js';
+import { CityRegistry } from '../cities/city-registry.js';
+import { NODE_IDENTITY, type NodeIdentity } from '../cities/node-identity.js';
 
 export interface CitiesView {
   self: string;

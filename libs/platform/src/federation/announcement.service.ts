@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { ReceivedEvent } from '../messaging/event-handler.registry.js';
 import { HandlesEvent } from '../messaging/handles-event.decorator.js';
 import { OutboxService } from '../messaging/outbox.service.js';
-import { NODE_IDENTITY, type NodeIdentity } from './node-identity.js';
+import { NODE_IDENTITY, type NodeIdentity } from '../cities/node-identity.js';
 
 export interface PeerAnnouncementView {
   cityCode: string;

@@ -13,7 +13,10 @@ type Migration = new () => unknown;
 /** One domain of a city node: its module and its own schema's migrations. Add a domain with one entry. */
 export interface DomainEntry {
   name: string;
-  module: (config: NodeConfig) => DynamicModule;
+  /** The domains whose modules this one imports (their published exports), by name. */
+  uses?: string[];
+  /** The domain's module; `uses` holds the modules of the domains named in `uses`, in that order. */
+  module: (config: NodeConfig, uses: DynamicModule[]) => DynamicModule;
   migrations: Migration[];
   /** Migrations that need the node's keys (re-sealing data at rest with the sealing keyring). */
   keyedMigrations?: (keys: ResealKeys) => Migration[];
@@ -22,9 +25,37 @@ export interface DomainEntry {
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
   { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }), migrations: [] },
-  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000, AffairsIdempotency1796342400001], keyedMigrations: (k) => [affairsSealingMigration(k)] },
-  { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000, CredentialsIdempotency1796342400002], keyedMigrations: (k) => [credentialsSealingMigration(k)] },
+  {
+    name: 'affairs',
+    uses: ['catalogue', 'credentials'],
+    module: (_config, uses) => AffairsModule.forRoot({ imports: uses }),
+    migrations: [AffairsInit1764547200000, AffairsIdempotency1796342400001],
+    keyedMigrations: (k) => [affairsSealingMigration(k)],
+  },
+  {
+    name: 'credentials',
+    uses: ['catalogue'],
+    module: (_config, uses) => CredentialsModule.forRoot({ imports: uses }),
+    migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000, CredentialsIdempotency1796342400002],
+    keyedMigrations: (k) => [credentialsSealingMigration(k)],
+  },
 ];
+
+/** Each domain's module, built once (a domain imported by others is the same module instance everywhere). */
+export const domainModules = (config: NodeConfig, domains: readonly DomainEntry[] = DOMAINS): Map<string, DynamicModule> => {
+  const built = new Map<string, DynamicModule>();
+  const build = (name: string, path: readonly string[]): DynamicModule => {
+    const done = built.get(name);
+    if (done) return done;
+    if (path.includes(name)) throw new Error(`domains use each other in a circle: ${[...path, name].join(' → ')}`);
+    const entry = domains.find((d) => d.name === name);
+    if (!entry) throw new Error(`domain ${path.at(-1)} uses unknown domain ${name}`);
+    const module = entry.module(config, (entry.uses ?? []).map((u) => build(u, [...path, name])));
+    built.set(name, module);
+    return module;
+  };
+  return new Map(domains.map((d) => [d.name, build(d.name, [])]));
+};
 
 /** The keys the re-sealing migrations need: the node's keyring and what the old schemes derived from. */
 export const resealKeysOf = (config: NodeConfig, env: NodeJS.ProcessEnv = process.env): ResealKeys => {
@@ -47,7 +78,8 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
 
 /** The composition root of a city node running every domain in one process. */
 export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {
-  const modules = DOMAINS.map((d) => d.module(config));
+  const modules = domainModules(config);
+  const catalogue = modules.get('catalogue');
   return {
     config,
     registry,
@@ -55,6 +87,8 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
     demo,
     migrations: allMigrations(resealKeysOf(config)),
     identity: {
+      // NODE_IDENTITY and ITEM_CODES read the catalogue.
+      imports: catalogue ? [catalogue] : [],
       provider: {
         provide: NODE_IDENTITY,
         inject: [CatalogueService, WORKING_DAY_CALENDAR],
@@ -81,6 +115,6 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
         },
       }),
     },
-    domains: modules,
+    domains: [...modules.values()],
   };
 };
