@@ -13,7 +13,7 @@ import type { CaseDetailView, Viewer } from './case.views.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
 import { Clock } from './clock.js';
-import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
+import { type CaseCommand, decide, extendTimeLimit, holderOf, isClerkStep, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 
@@ -45,7 +45,7 @@ export class CaseWorkflowService {
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
   async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {}): Promise<CaseReply<CaseDetailView>> {
-    const clerkStep = TRANSITIONS[cmd.action].performer !== 'applicant';
+    const clerkStep = isClerkStep(cmd.action);
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
       if (!found) return null;
