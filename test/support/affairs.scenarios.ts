@@ -438,6 +438,42 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await (await as(w, PEOPLE.gzClerk)).step(returned.id, 'accept', {}, 2), 409, 'CASE_ILLEGAL_TRANSITION');
 };
 
+/**
+ * 行政许可法 art. 32(4): intake problem goes to 补正, not 退件. The Foshan window finds a required
+ * material missing: 退件 for incomplete materials is refused; the window gives the one 补正 notice
+ * (within the 5-working-day window), the resident supplies it, the window forwards, Guangzhou accepts.
+ */
+export const intakeProblemToSupplement = async (w: AffairsWorld): Promise<void> => {
+  const fsClerk = await as(w, PEOPLE.fsClerk);
+  const gzClerk = await as(w, PEOPLE.gzClerk);
+  const resident = await as(w, PEOPLE.fsResident);
+  const materials = hukouFiling().materials.map((m) => (m.materialId === 'home' ? { materialId: 'home', missing: true } : m));
+  const filed = ok(await fsClerk.post('/cases', hukouFiling({ materials })), 201);
+  const id: string = filed.id;
+  expect(filed.availableActions).toEqual([
+    { action: 'forward', performer: 'receiving', city: FS },
+    { action: 'return', performer: 'receiving', city: FS },
+    { action: 'request-supplement', performer: 'receiving', city: FS },
+    { action: 'withdraw', performer: 'applicant', city: FS },
+  ]);
+  expectProblem(await fsClerk.step(id, 'return', { reasonCode: 'FORM_INCOMPLETE' }, 1), 400, 'VALIDATION_FAILED');
+  await converged(w, GZ, id, 1, 'submitted');
+  expectProblem(await gzClerk.step(id, 'request-supplement', { items: [] }, 1), 403, 'CASE_NOT_YOUR_DUTY');
+  const asked = ok(await fsClerk.step(id, 'request-supplement', { items: [] }, 1));
+  expect(asked).toMatchObject({ state: 'supplement-requested', holderCity: FS });
+  expect(asked.supplement.items).toEqual([expect.objectContaining({ id: 's1', materialId: 'home' })]);
+  await converged(w, GZ, id, 2, 'supplement-requested');
+  const back = ok(await resident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('lease', 'f') }] }));
+  expect(back).toMatchObject({ state: 'submitted', holderCity: FS, version: 3 });
+  ok(await fsClerk.step(id, 'forward', {}, 3));
+  const gzCopy = await converged(w, GZ, id, 4, 'forwarded');
+  // One notice per case (一次性告知): Guangzhou accepts, it cannot ask again.
+  expect(gzCopy.availableActions.map((a: any) => a.action)).toEqual(['accept', 'reject', 'withdraw']);
+  ok(await gzClerk.step(id, 'accept', {}, 4));
+  const fsView = await converged(w, FS, id, 5, 'accepted');
+  expect(fsView.timeline.map((e: any) => `${e.kind}@${e.authorCity}`)).toEqual(['filed@440600', 'supplement-requested@440600', 'supplemented@440600', 'forwarded@440600', 'accepted@440100']);
+};
+
 /** Object-level access: other residents get 404, the wrong city 403, partners need cases:read. */
 export const accessRules = async (w: AffairsWorld): Promise<void> => {
   const id = await fileAndForward(w);
