@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import { AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
+import { AffairsFollowUp1796169600000, AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
 import {
@@ -21,7 +21,7 @@ export interface DomainEntry {
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
   { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }), migrations: [] },
-  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000], keyedMigrations: (k) => [affairsSealingMigration(k)] },
+  { name: 'affairs', module: () => AffairsModule.forRoot(), migrations: [AffairsInit1764547200000, AffairsFollowUp1796169600000], keyedMigrations: (k) => [affairsSealingMigration(k)] },
   { name: 'credentials', module: () => CredentialsModule.forRoot(), migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000], keyedMigrations: (k) => [credentialsSealingMigration(k)] },
 ];
 

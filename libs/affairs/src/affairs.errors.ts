@@ -23,6 +23,8 @@ export const AFFAIRS_ERROR_CODES = [
   'CASE_WITHDRAWAL_PENDING',
   'CASE_NOT_EVALUABLE',
   'CASE_ALREADY_EVALUATED',
+  'CASE_NOT_EVALUATED',
+  'CASE_ALREADY_FOLLOWED_UP',
   'CASE_INVALID_QUERY',
   'CASE_INVALID_CURSOR',
   'CASE_IDEMPOTENCY_KEY_REUSED',
@@ -55,6 +57,8 @@ export const describeAffairsError = (code: AffairsErrorCode): ErrorDescriptor =>
     case 'CASE_WITHDRAWAL_PENDING': return { status: 409, titleZh: '撤回申请已提交，等待办理地处理', titleEn: 'A withdrawal request is already pending' };
     case 'CASE_NOT_EVALUABLE': return { status: 409, titleZh: '办件尚未办结，暂不能评价', titleEn: 'The case cannot be rated yet' };
     case 'CASE_ALREADY_EVALUATED': return { status: 409, titleZh: '该办件已评价', titleEn: 'The case was already rated' };
+    case 'CASE_NOT_EVALUATED': return { status: 409, titleZh: '该办件尚未评价，不能追评', titleEn: 'The case has not been rated yet: no follow-up rating before the first' };
+    case 'CASE_ALREADY_FOLLOWED_UP': return { status: 409, titleZh: '该办件已追评', titleEn: 'The case already has its follow-up rating' };
     case 'CASE_INVALID_QUERY': return { status: 400, titleZh: '查询参数无效', titleEn: 'Invalid query' };
     case 'CASE_INVALID_CURSOR': return { status: 400, titleZh: '分页游标无效', titleEn: 'Invalid cursor' };
     case 'CASE_IDEMPOTENCY_KEY_REUSED': return { status: 409, titleZh: '幂等键已用于不同的请求', titleEn: 'Idempotency-Key reused with a different request' };

@@ -31,7 +31,7 @@ export interface AffairsModuleOptions {
 
 /**
  * 跨城通办: cases filed in one city and handled in the other. Needs the platform (global) and the
- * catalogue (global CatalogueService). Schema `affairs`, migration AffairsInit1764547200000.
+ * catalogue (global CatalogueService). Schema `affairs`, migrations AffairsInit1764547200000 and AffairsFollowUp1796169600000 (追评).
  */
 @Module({})
 export class AffairsModule {

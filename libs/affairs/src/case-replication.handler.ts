@@ -4,6 +4,8 @@ import {
   CASE_TRANSITION_CONTRACTS,
   type CaseEvaluated,
   CaseEvaluatedV1,
+  type CaseFollowUpEvaluated,
+  CaseFollowUpEvaluatedV1,
   type CaseFiledData,
   CaseFiledV1,
   type CaseTransitionData,
@@ -48,6 +50,7 @@ export class CaseReplicationHandler implements OnModuleInit {
     });
     this.registry.register({ consumer: 'affairs.case-requests', types: [CaseWithdrawalRequestedV1.type], handle: (e, em) => this.onWithdrawalRequested(e as ReceivedEvent<CaseWithdrawalRequested>, em) });
     this.registry.register({ consumer: 'affairs.case-evaluations', types: [CaseEvaluatedV1.type], handle: (e, em) => this.onEvaluated(e as ReceivedEvent<CaseEvaluated>, em) });
+    this.registry.register({ consumer: 'affairs.case-follow-ups', types: [CaseFollowUpEvaluatedV1.type], handle: (e, em) => this.onFollowUpEvaluated(e as ReceivedEvent<CaseFollowUpEvaluated>, em) });
   }
 
   async onEntry(event: ReceivedEvent<EntryData>, em: EntityManager): Promise<void> {
@@ -105,5 +108,19 @@ export class CaseReplicationHandler implements OnModuleInit {
     if (!(await this.repo.insertEvaluation(em, { caseId: d.caseId, rating: d.rating, level: d.level, comment: d.comment, actor: d.actor, at: d.evaluatedAt }))) return;
     if (d.rating <= 2) await this.remediations.open(em, row, { rating: d.rating, level: d.level, comment: d.comment, at: d.evaluatedAt });
     await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.replicated.evaluated', resource: `case:${d.caseId}`, outcome: 'success', detail: { rating: d.rating } }, em);
+  }
+
+  /** 追评 from the applicant's city: stored once; the responsible city notes it on its remediation task. */
+  async onFollowUpEvaluated(event: ReceivedEvent<CaseFollowUpEvaluated>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const row = await this.repo.find(em, d.caseId, true);
+    if (!row) throw new CaseReplicaError(`follow-up rating for unknown case ${d.caseId}`);
+    if (row.aggregate.filing.applicantCity !== event.fromCity) throw new CaseReplicaError(`follow-up rating signed by ${event.fromCity}, not the applicant's city`);
+    const stored = await this.repo.addFollowUp(em, { caseId: d.caseId, rating: d.rating, level: d.level, comment: d.comment, actor: d.actor, at: d.followedUpAt });
+    if (stored === 'already') return;
+    // The first rating travels before the follow-up; until it is here, fail so the event is retried.
+    if (stored === 'not-rated') throw new Error(`follow-up rating for case ${d.caseId} arrived before its first rating`);
+    await this.remediations.recordFollowUp(em, d.caseId, { rating: d.rating, at: d.followedUpAt });
+    await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.replicated.follow-up-evaluated', resource: `case:${d.caseId}`, outcome: 'success', detail: { rating: d.rating } }, em);
   }
 }

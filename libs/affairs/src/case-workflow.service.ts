@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CaseEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS } from '@guangfo/contracts';
+import { CaseEvaluatedV1, CaseFollowUpEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS } from '@guangfo/contracts';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, OutboxService, platformError, type UserPrincipal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { caseActorOf } from './case-actor.js';
@@ -153,6 +153,39 @@ export class CaseWorkflowService {
       return this.view(em, id, viewer);
     });
     if (!result) throw await this.queries.notFound(p, id, 'case.evaluate');
+    return new CaseReply(200, result, result.version);
+  }
+
+  /**
+   * 追评: the applicant adds one follow-up rating after the first (国办发〔2019〕51号 好差评), typically once
+   * a 差评 was remediated; the responsible city records on its remediation task whether they are now satisfied.
+   */
+  async followUp(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseReply<CaseDetailView>> {
+    const result = await this.dataSource.transaction(async (em) => {
+      const found = await this.locked(em, p, id);
+      if (!found) return null;
+      const { row, viewer } = found;
+      if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', 'only the applicant adds a follow-up rating (追评)');
+      const at = this.clock.now().toISOString();
+      const actor = caseActorOf(p);
+      const level = EVALUATION_LEVELS[dto.rating - 1];
+      const stored = await this.repo.addFollowUp(em, { caseId: id, rating: dto.rating, level, comment: dto.comment, actor, at });
+      if (stored === 'not-rated') throw affairsError('CASE_NOT_EVALUATED', 'a follow-up rating (追评) comes after the first rating: rate the service first');
+      if (stored === 'already') throw affairsError('CASE_ALREADY_FOLLOWED_UP', 'the case already has its follow-up rating (追评, once)');
+      await this.remediations.recordFollowUp(em, id, { rating: dto.rating, at });
+      for (const toCity of row.aggregate.filing.participants.filter((x) => x !== this.config.cityCode)) {
+        await this.outbox.add(em, {
+          contract: CaseFollowUpEvaluatedV1,
+          domain: AFFAIRS_DOMAIN,
+          subject: id,
+          data: { caseId: id, rating: dto.rating, level, followedUpAt: at, actor, ...(dto.comment ? { comment: dto.comment } : {}) },
+          toCity,
+        });
+      }
+      await this.audit.record({ actor: actorOf(p), action: 'case.evaluate.follow-up', resource: `case:${id}`, outcome: 'success', detail: { rating: dto.rating } }, em);
+      return this.view(em, id, viewer);
+    });
+    if (!result) throw await this.queries.notFound(p, id, 'case.evaluate.follow-up');
     return new CaseReply(200, result, result.version);
   }
 

@@ -11,4 +11,5 @@ export * from './domain/case.aggregate.js';
 export * from './domain/case-deadline.js';
 export * from './domain/case-replica.js';
 export * from './migrations/1764547200000-affairs-init.migration.js';
+export * from './migrations/1796169600000-affairs-follow-up.migration.js';
 export { affairsSealingMigration } from './migrations/1764633600001-affairs-sealing.migration.js';
