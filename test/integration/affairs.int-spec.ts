@@ -11,6 +11,7 @@ import {
   concurrentDecisions,
   deniedDecision,
   FS,
+  followUpAfterRemediation,
   GZ,
   intakeProblemToSupplement,
   jointCaseAndReturn,
@@ -63,6 +64,7 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
   it('art. 32(4): intake problem goes to 补正, not 退件 (the receiving window gives the notice)', () => intakeProblemToSupplement(world), 90_000);
   it('撤回: at once, by request to the holding city, and refused after the decision', () => withdrawals(world), 120_000);
   it('不予受理, and a 差评 that opens a remediation in the responsible city (谁办理谁负责)', () => notAccepted(world), 90_000);
+  it('追评: after a 差评 is remediated, the applicant follows up once; the task shows whether she is now satisfied', () => followUpAfterRemediation(world), 90_000);
   it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 90_000);
   it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 90_000);
   it('identity binding: a resident files only as their verified identity; a stranger\'s case linked to her account stays invisible to her', () => identityBinding(world), 90_000);

@@ -319,6 +319,39 @@ export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await gzClerk.get('/remediations'), 403, 'FORBIDDEN_ROLE');
 };
 
+/**
+ * 追评 (国办发〔2019〕51号 好差评): after a 差评 and its remediation in the responsible city, the applicant
+ * adds one follow-up rating; Guangzhou's task shows whether she is now satisfied, both cities show it.
+ */
+export const followUpAfterRemediation = async (w: AffairsWorld): Promise<void> => {
+  const gzClerk = await as(w, PEOPLE.gzClerk);
+  const resident = await as(w, PEOPLE.fsResident);
+  const id = await fileAndForward(w);
+  ok(await gzClerk.step(id, 'reject', { reasonCode: 'NOT_ELIGIBLE', reason: '申请人在广州无合法稳定住所' }, 2));
+  await converged(w, FS, id, 3, 'not-accepted');
+  expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 4 }), 409, 'CASE_NOT_EVALUATED');
+  ok(await resident.post(`/cases/${id}/evaluate`, { rating: 1, comment: '不予受理的理由没有讲清楚' }));
+  const gzSupervisor = await as(w, PEOPLE.gzSupervisor);
+  const task = await waitFor('remediation in Guangzhou', async () => ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
+  expect(task.followUp).toBeNull();
+  ok(await gzSupervisor.post(`/remediations/${task.id}/resolve`, { resolution: '已电话回访，说明不予受理的依据' }));
+  // Only the applicant: another resident does not see the case, a clerk has no such step.
+  expectProblem(await (await as(w, PEOPLE.gzResident)).post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 404, 'CASE_NOT_FOUND');
+  expectProblem(await gzClerk.post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 403, 'FORBIDDEN_ROLE');
+  expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 6 }), 400, 'VALIDATION_FAILED');
+  const after = ok(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 4, comment: '回访后清楚了' }));
+  expect(after.evaluation).toMatchObject({ rating: 1, followUp: { rating: 4, level: 'satisfied', comment: '回访后清楚了', followedUpAt: expect.any(String) } });
+  expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 409, 'CASE_ALREADY_FOLLOWED_UP');
+  const closed = await waitFor('the follow-up on the Guangzhou task', async () =>
+    ok(await gzSupervisor.get('/remediations?status=closed')).items.find((x: any) => x.caseId === id && x.followUp !== null));
+  expect(closed.followUp).toEqual({ rating: 4, satisfied: true, afterResolution: true, at: after.evaluation.followUp.followedUpAt });
+  const gzView = await waitFor('the follow-up in Guangzhou', async () => {
+    const v = ok(await gzClerk.get(`/cases/${id}`));
+    return v.evaluation?.followUp ? v : undefined;
+  });
+  expect(gzView.evaluation.followUp).toEqual(after.evaluation.followUp);
+};
+
 /** A civil date `n` days from now (UTC), e.g. for an expected end that is never in the past. */
 const inDays = (n: number): string => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
