@@ -208,14 +208,8 @@ export const CaseEvaluatedV1 = defineEvent<CaseEvaluated>({
   example: { caseId: CASE_ID, rating: 2, level: 'dissatisfied', comment: '等待时间较长', evaluatedAt: AT, actor: RESIDENT },
 });
 
-export const caseFollowUpEvaluatedSchema = z.object({
-  caseId: z.uuid(),
-  rating: z.number().int().min(1).max(5),
-  level: z.enum(EVALUATION_LEVELS),
-  comment: z.string().min(1).max(500).optional(),
-  followedUpAt: z.iso.datetime(),
-  actor: caseActorSchema,
-});
+/** 追评: the same fields as the rating, stamped when the follow-up was given. */
+export const caseFollowUpEvaluatedSchema = caseEvaluatedSchema.omit({ evaluatedAt: true }).extend({ followedUpAt: z.iso.datetime() });
 export type CaseFollowUpEvaluated = z.infer<typeof caseFollowUpEvaluatedSchema>;
 
 /**
