@@ -11,7 +11,9 @@ import {
   concurrentDecisions,
   deniedDecision,
   FS,
+  followUpAfterRemediation,
   GZ,
+  intakeProblemToSupplement,
   jointCaseAndReturn,
   notAccepted,
   onlineCase,
@@ -59,8 +61,10 @@ describe('跨城通办 cases over real Kafka and PostgreSQL (separate node proce
   it('异地代收代办 end to end: filed in Foshan, handled in Guangzhou, delivered in Foshan; one timeline in both', () => proxyCaseEndToEnd(world), 120_000);
   it('全程网办: filed online at home, straight into the administering city\'s queue', () => onlineCase(world), 90_000);
   it('多地联办 (the 补正 answered in the applicant\'s own city) and 退件 at intake', () => jointCaseAndReturn(world), 90_000);
+  it('art. 32(4): intake problem goes to 补正, not 退件 (the receiving window gives the notice)', () => intakeProblemToSupplement(world), 90_000);
   it('撤回: at once, by request to the holding city, and refused after the decision', () => withdrawals(world), 120_000);
   it('不予受理, and a 差评 that opens a remediation in the responsible city (谁办理谁负责)', () => notAccepted(world), 90_000);
+  it('追评: after a 差评 is remediated, the applicant follows up once; the task shows whether she is now satisfied', () => followUpAfterRemediation(world), 90_000);
   it('不予 decision after a hearing, delivered by mail', () => deniedDecision(world), 90_000);
   it('object-level access: other residents 404, wrong city 403, partners need cases:read, notes stay home', () => accessRules(world), 90_000);
   it('identity binding: a resident files only as their verified identity; a stranger\'s case linked to her account stays invisible to her', () => identityBinding(world), 90_000);

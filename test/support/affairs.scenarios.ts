@@ -321,6 +321,39 @@ export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await gzClerk.get('/remediations'), 403, 'FORBIDDEN_ROLE');
 };
 
+/**
+ * 追评 (国办发〔2019〕51号 好差评): after a 差评 and its remediation in the responsible city, the applicant
+ * adds one follow-up rating; Guangzhou's task shows whether she is now satisfied, both cities show it.
+ */
+export const followUpAfterRemediation = async (w: AffairsWorld): Promise<void> => {
+  const gzClerk = await as(w, PEOPLE.gzClerk);
+  const resident = await as(w, PEOPLE.fsResident);
+  const id = await fileAndForward(w);
+  ok(await gzClerk.step(id, 'reject', { reasonCode: 'NOT_ELIGIBLE', reason: '申请人在广州无合法稳定住所' }, 2));
+  await converged(w, FS, id, 3, 'not-accepted');
+  expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 4 }), 409, 'CASE_NOT_EVALUATED');
+  ok(await resident.post(`/cases/${id}/evaluate`, { rating: 1, comment: '不予受理的理由没有讲清楚' }));
+  const gzSupervisor = await as(w, PEOPLE.gzSupervisor);
+  const task = await waitFor('remediation in Guangzhou', async () => ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
+  expect(task.followUp).toBeNull();
+  ok(await gzSupervisor.post(`/remediations/${task.id}/resolve`, { resolution: '已电话回访，说明不予受理的依据' }));
+  // Only the applicant: another resident does not see the case, a clerk has no such step.
+  expectProblem(await (await as(w, PEOPLE.gzResident)).post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 404, 'CASE_NOT_FOUND');
+  expectProblem(await gzClerk.post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 403, 'FORBIDDEN_ROLE');
+  expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 6 }), 400, 'VALIDATION_FAILED');
+  const after = ok(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 4, comment: '回访后清楚了' }));
+  expect(after.evaluation).toMatchObject({ rating: 1, followUp: { rating: 4, level: 'satisfied', comment: '回访后清楚了', followedUpAt: expect.any(String) } });
+  expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 409, 'CASE_ALREADY_FOLLOWED_UP');
+  const closed = await waitFor('the follow-up on the Guangzhou task', async () =>
+    ok(await gzSupervisor.get('/remediations?status=closed')).items.find((x: any) => x.caseId === id && x.followUp !== null));
+  expect(closed.followUp).toEqual({ rating: 4, satisfied: true, afterResolution: true, at: after.evaluation.followUp.followedUpAt });
+  const gzView = await waitFor('the follow-up in Guangzhou', async () => {
+    const v = ok(await gzClerk.get(`/cases/${id}`));
+    return v.evaluation?.followUp ? v : undefined;
+  });
+  expect(gzView.evaluation.followUp).toEqual(after.evaluation.followUp);
+};
+
 /** A civil date `n` days from now (UTC), e.g. for an expected end that is never in the past. */
 const inDays = (n: number): string => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -438,6 +471,42 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
   const gzReturned = await converged(w, GZ, returned.id, 2, 'returned');
   expect(gzReturned.timeline[1]).toMatchObject({ kind: 'returned', reasonCode: 'IDENTITY_NOT_VERIFIED', authorCity: FS });
   expectProblem(await (await as(w, PEOPLE.gzClerk)).step(returned.id, 'accept', {}, 2), 409, 'CASE_ILLEGAL_TRANSITION');
+};
+
+/**
+ * 行政许可法 art. 32(4): intake problem goes to 补正, not 退件. The Foshan window finds a required
+ * material missing: 退件 for incomplete materials is refused; the window gives the one 补正 notice
+ * (within the 5-working-day window), the resident supplies it, the window forwards, Guangzhou accepts.
+ */
+export const intakeProblemToSupplement = async (w: AffairsWorld): Promise<void> => {
+  const fsClerk = await as(w, PEOPLE.fsClerk);
+  const gzClerk = await as(w, PEOPLE.gzClerk);
+  const resident = await as(w, PEOPLE.fsResident);
+  const materials = hukouFiling().materials.map((m) => (m.materialId === 'home' ? { materialId: 'home', missing: true } : m));
+  const filed = ok(await fsClerk.post('/cases', hukouFiling({ materials })), 201);
+  const id: string = filed.id;
+  expect(filed.availableActions).toEqual([
+    { action: 'forward', performer: 'receiving', city: FS },
+    { action: 'return', performer: 'receiving', city: FS },
+    { action: 'request-supplement', performer: 'receiving', city: FS },
+    { action: 'withdraw', performer: 'applicant', city: FS },
+  ]);
+  expectProblem(await fsClerk.step(id, 'return', { reasonCode: 'FORM_INCOMPLETE' }, 1), 400, 'VALIDATION_FAILED');
+  await converged(w, GZ, id, 1, 'submitted');
+  expectProblem(await gzClerk.step(id, 'request-supplement', { items: [] }, 1), 403, 'CASE_NOT_YOUR_DUTY');
+  const asked = ok(await fsClerk.step(id, 'request-supplement', { items: [] }, 1));
+  expect(asked).toMatchObject({ state: 'supplement-requested', holderCity: FS });
+  expect(asked.supplement.items).toEqual([expect.objectContaining({ id: 's1', materialId: 'home' })]);
+  await converged(w, GZ, id, 2, 'supplement-requested');
+  const back = ok(await resident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('lease', 'f') }] }));
+  expect(back).toMatchObject({ state: 'submitted', holderCity: FS, version: 3 });
+  ok(await fsClerk.step(id, 'forward', {}, 3));
+  const gzCopy = await converged(w, GZ, id, 4, 'forwarded');
+  // One notice per case (一次性告知): Guangzhou accepts, it cannot ask again.
+  expect(gzCopy.availableActions.map((a: any) => a.action)).toEqual(['accept', 'reject', 'withdraw']);
+  ok(await gzClerk.step(id, 'accept', {}, 4));
+  const fsView = await converged(w, FS, id, 5, 'accepted');
+  expect(fsView.timeline.map((e: any) => `${e.kind}@${e.authorCity}`)).toEqual(['filed@440600', 'supplement-requested@440600', 'supplemented@440600', 'forwarded@440600', 'accepted@440100']);
 };
 
 /** Object-level access: other residents get 404, the wrong city 403, partners need cases:read. */

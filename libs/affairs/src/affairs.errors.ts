@@ -23,6 +23,8 @@ export const AFFAIRS_ERRORS = defineErrors({
   CASE_WITHDRAWAL_PENDING: { status: 409, zh: '撤回申请已提交，等待办理地处理', en: 'A withdrawal request is already pending' },
   CASE_NOT_EVALUABLE: { status: 409, zh: '办件尚未办结，暂不能评价', en: 'The case cannot be rated yet' },
   CASE_ALREADY_EVALUATED: { status: 409, zh: '该办件已评价', en: 'The case was already rated' },
+  CASE_NOT_EVALUATED: { status: 409, zh: '该办件尚未评价，不能追评', en: 'The case has not been rated yet: no follow-up rating before the first' },
+  CASE_ALREADY_FOLLOWED_UP: { status: 409, zh: '该办件已追评', en: 'The case already has its follow-up rating' },
   CASE_INVALID_QUERY: { status: 400, zh: '查询参数无效', en: 'Invalid query' },
   CASE_INVALID_CURSOR: { status: 400, zh: '分页游标无效', en: 'Invalid cursor' },
   CASE_IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '幂等键已用于不同的请求', en: 'Idempotency-Key reused with a different request' },

@@ -30,7 +30,7 @@ export interface AffairsModuleOptions {
 
 /**
  * 跨城通办: cases filed in one city and handled in the other. Needs the platform (global; its `Clock` is the time source), the
- * catalogue and the credentials modules (`imports`). Schema `affairs`, migration AffairsInit1764547200000.
+ * catalogue and the credentials modules (`imports`). Schema `affairs`, migrations AffairsInit1764547200000 and AffairsFollowUp1796169600000 (追评).
  */
 @Module({})
 export class AffairsModule {

@@ -4,6 +4,8 @@ import {
   CASE_TRANSITION_CONTRACTS,
   type CaseEvaluated,
   CaseEvaluatedV1,
+  type CaseFollowUpEvaluated,
+  CaseFollowUpEvaluatedV1,
   type CaseFiledData,
   CaseFiledV1,
   type CaseTransitionData,
@@ -100,5 +102,20 @@ export class CaseReplicationHandler {
     if (!(await this.repo.insertEvaluation(em, { caseId: d.caseId, rating: d.rating, level: d.level, comment: d.comment, actor: d.actor, at: d.evaluatedAt }))) return;
     if (d.rating <= 2) await this.remediations.open(em, row, { rating: d.rating, level: d.level, comment: d.comment, at: d.evaluatedAt });
     await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.replicated.evaluated', resource: `case:${d.caseId}`, outcome: 'success', detail: { rating: d.rating } }, em);
+  }
+
+  /** 追评 from the applicant's city: stored once; the responsible city notes it on its remediation task. */
+  @HandlesEvent(CaseFollowUpEvaluatedV1, { consumer: 'affairs.case-follow-ups' })
+  async onFollowUpEvaluated(event: ReceivedEvent<CaseFollowUpEvaluated>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const row = await this.repo.find(em, d.caseId, true);
+    if (!row) throw new CaseReplicaError(`follow-up rating for unknown case ${d.caseId}`);
+    if (row.aggregate.filing.applicantCity !== event.fromCity) throw new CaseReplicaError(`follow-up rating signed by ${event.fromCity}, not the applicant's city`);
+    const stored = await this.repo.addFollowUp(em, { caseId: d.caseId, rating: d.rating, level: d.level, comment: d.comment, actor: d.actor, at: d.followedUpAt });
+    if (stored === 'already') return;
+    // The first rating travels before the follow-up; until it is here, fail so the event is retried.
+    if (stored === 'not-rated') throw new Error(`follow-up rating for case ${d.caseId} arrived before its first rating`);
+    await this.remediations.recordFollowUp(em, d.caseId, { rating: d.rating, at: d.followedUpAt });
+    await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.replicated.follow-up-evaluated', resource: `case:${d.caseId}`, outcome: 'success', detail: { rating: d.rating } }, em);
   }
 }

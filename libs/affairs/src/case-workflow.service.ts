@@ -2,7 +2,7 @@ import { Clock } from '@guangfo/kernel';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CaseEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS } from '@guangfo/contracts';
+import { type CaseActor, CaseEvaluatedV1, CaseFollowUpEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS, type EvaluationLevel, type EventContract } from '@guangfo/contracts';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, OutboxService, platformError, type UserPrincipal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { caseActorOf } from './case-actor.js';
@@ -13,7 +13,7 @@ import { CaseRepository, type CaseRow } from './case.repository.js';
 import type { CaseDetailView, Viewer } from './case.views.js';
 import { MaterialEvidenceService } from './material-evidence.service.js';
 import { ApplicantIdSeal } from './applicant-id.seal.js';
-import { type CaseCommand, decide, extendTimeLimit, holderOf, TRANSITIONS, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
+import { type CaseCommand, decide, extendTimeLimit, holderOf, isClerkStep, WITHDRAWABLE_STATES } from './domain/case.aggregate.js';
 import { RemediationService } from './remediation.service.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 import { supplementEvidence } from './case-filing.service.js';
@@ -58,7 +58,7 @@ export class CaseWorkflowService {
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
   async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {}): Promise<CaseReply<CaseDetailView>> {
-    const clerkStep = TRANSITIONS[cmd.action].performer !== 'applicant';
+    const clerkStep = isClerkStep(cmd.action);
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
       if (!found) return null;
@@ -139,34 +139,57 @@ export class CaseWorkflowService {
 
   /** 好差评: the applicant rates the service once; 1–2 (差评) open a remediation in the responsible city (谁办理、谁负责). */
   async evaluate(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseReply<CaseDetailView>> {
+    return this.rate(p, id, dto, 'case.evaluate', async (em, row, r) => {
+      const c = row.aggregate;
+      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state)) throw affairsError('CASE_NOT_EVALUABLE', { detail: `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})` });
+      if (!(await this.repo.insertEvaluation(em, { caseId: id, ...r }))) throw affairsError('CASE_ALREADY_EVALUATED', { detail: 'the case was already rated' });
+      if (r.rating <= 2) await this.remediations.open(em, row, r);
+      const data = { caseId: id, rating: r.rating, level: r.level, evaluatedAt: r.at, actor: r.actor, ...(r.comment ? { comment: r.comment } : {}) };
+      await this.toOtherCities(em, row, CaseEvaluatedV1, data);
+    });
+  }
+
+  /**
+   * 追评: the applicant adds one follow-up rating after the first (国办发〔2019〕51号 好差评), typically once
+   * a 差评 was remediated; the responsible city records on its remediation task whether they are now satisfied.
+   */
+  async followUp(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseReply<CaseDetailView>> {
+    return this.rate(p, id, dto, 'case.evaluate.follow-up', async (em, row, r) => {
+      const stored = await this.repo.addFollowUp(em, { caseId: id, ...r });
+      if (stored === 'not-rated') throw affairsError('CASE_NOT_EVALUATED', { detail: 'a follow-up rating (追评) comes after the first rating: rate the service first' });
+      if (stored === 'already') throw affairsError('CASE_ALREADY_FOLLOWED_UP', { detail: 'the case already has its follow-up rating (追评, once)' });
+      await this.remediations.recordFollowUp(em, id, r);
+      const data = { caseId: id, rating: r.rating, level: r.level, followedUpAt: r.at, actor: r.actor, ...(r.comment ? { comment: r.comment } : {}) };
+      await this.toOtherCities(em, row, CaseFollowUpEvaluatedV1, data);
+    });
+  }
+
+  /** A rating by the applicant (好差评, 追评): their own case, locked, in one transaction, audited. */
+  private async rate(
+    p: UserPrincipal,
+    id: string,
+    dto: { rating: number; comment?: string },
+    action: string,
+    store: (em: EntityManager, row: CaseRow, r: { rating: number; level: EvaluationLevel; comment?: string; actor: CaseActor; at: string }) => Promise<void>,
+  ): Promise<CaseReply<CaseDetailView>> {
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
       if (!found) return null;
       const { row, viewer } = found;
       if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'only the applicant rates the service' });
-      const c = row.aggregate;
-      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state)) throw affairsError('CASE_NOT_EVALUABLE', { detail: `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})` });
-      const at = this.clock.now().toISOString();
-      const actor = caseActorOf(p);
-      const level = EVALUATION_LEVELS[dto.rating - 1];
-      if (!(await this.repo.insertEvaluation(em, { caseId: id, rating: dto.rating, level, comment: dto.comment, actor, at }))) {
-        throw affairsError('CASE_ALREADY_EVALUATED', { detail: 'the case was already rated' });
-      }
-      if (dto.rating <= 2) await this.remediations.open(em, row, { rating: dto.rating, level, comment: dto.comment, at });
-      for (const toCity of c.filing.participants.filter((x) => x !== this.config.cityCode)) {
-        await this.outbox.add(em, {
-          contract: CaseEvaluatedV1,
-          domain: AFFAIRS_DOMAIN,
-          subject: id,
-          data: { caseId: id, rating: dto.rating, level, evaluatedAt: at, actor, ...(dto.comment ? { comment: dto.comment } : {}) },
-          toCity,
-        });
-      }
-      await this.audit.record({ actor: actorOf(p), action: 'case.evaluate', resource: `case:${id}`, outcome: 'success', detail: { rating: dto.rating } }, em);
+      await store(em, row, { rating: dto.rating, level: EVALUATION_LEVELS[dto.rating - 1], ...(dto.comment ? { comment: dto.comment } : {}), actor: caseActorOf(p), at: this.clock.now().toISOString() });
+      await this.audit.record({ actor: actorOf(p), action, resource: `case:${id}`, outcome: 'success', detail: { rating: dto.rating } }, em);
       return this.view(em, id, viewer);
     });
-    if (!result) throw await this.queries.notFound(p, id, 'case.evaluate');
+    if (!result) throw await this.queries.notFound(p, id, action);
     return new CaseReply(200, result, result.version);
+  }
+
+  /** An event outside the timeline, to every other city that keeps the case. */
+  private async toOtherCities<T>(em: EntityManager, row: CaseRow, contract: EventContract<T>, data: T): Promise<void> {
+    for (const toCity of row.aggregate.filing.participants.filter((x) => x !== this.config.cityCode)) {
+      await this.outbox.add(em, { contract, domain: AFFAIRS_DOMAIN, subject: row.id, data, toCity });
+    }
   }
 
   /** A claim: a lock other clerks of this city see, with an expiry. Only on cases whose next step is here. */

@@ -146,6 +146,17 @@ export class CaseController {
     return this.workflow.evaluate(user(p), caseId, b);
   }
 
+  @CaseStep('evaluate/follow-up', {
+    summary: '追评: the applicant adds one follow-up rating (1–5) after the first, e.g. once a 差评 was remediated; the responsible city records on its remediation task whether they are now satisfied (3+)',
+    description: 'Once per case, only after the first rating (CASE_NOT_EVALUATED), not twice (CASE_ALREADY_FOLLOWED_UP), by the applicant only (CASE_NOT_YOUR_DUTY). No follow-up period is enforced: none was verified in this repository.',
+    roles: ['resident'],
+    body: EvaluateDto,
+    ifMatch: 'none',
+  })
+  followUp(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: EvaluateDto): Reply {
+    return this.workflow.followUp(user(p), caseId, b);
+  }
+
   @CaseStep('claim', { summary: 'Claim the case for a while (others of this city see the claim and cannot act), or release it', roles: ['clerk'], body: ClaimDto, ifMatch: 'none' })
   claim(@CurrentPrincipal() p: Principal, @Param('id', id) caseId: string, @Body() b: ClaimDto): Reply {
     return this.workflow.claim(user(p), caseId, b);

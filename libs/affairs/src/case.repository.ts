@@ -184,6 +184,17 @@ export class CaseRepository {
     )) as unknown[];
     return rows.length > 0;
   }
+
+  /** 追评: once, on a rated case. 'not-rated' / 'already' say why nothing was stored. */
+  async addFollowUp(em: EntityManager, e: { caseId: string; rating: number; level: string; comment?: string; actor: unknown; at: string }): Promise<'stored' | 'not-rated' | 'already'> {
+    const [rows] = (await em.query(
+      `UPDATE affairs.evaluation SET follow_up_rating = $2, follow_up_level = $3, follow_up_comment = $4, follow_up_actor = $5, followed_up_at = $6
+        WHERE case_id = $1 AND followed_up_at IS NULL RETURNING case_id`,
+      [e.caseId, e.rating, e.level, e.comment ?? null, JSON.stringify(e.actor), e.at],
+    )) as [unknown[], number];
+    if (rows.length > 0) return 'stored';
+    return (await this.evaluation(em, e.caseId)) ? 'already' : 'not-rated';
+  }
 }
 
 export interface EvaluationRow {
@@ -193,4 +204,8 @@ export interface EvaluationRow {
   comment: string | null;
   actor: CaseEntry['actor'];
   evaluated_at: Date;
+  follow_up_rating: number | null;
+  follow_up_level: string | null;
+  follow_up_comment: string | null;
+  followed_up_at: Date | null;
 }

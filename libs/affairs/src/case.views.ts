@@ -82,7 +82,14 @@ export interface CaseDetailView extends CaseSummaryView {
   decision: CaseAggregate['decision'];
   delivery: CaseAggregate['delivery'];
   timeline: TimelineEntryView[];
-  evaluation: { rating: number; level: string; comment: string | null; evaluatedAt: string } | null;
+  evaluation: {
+    rating: number;
+    level: string;
+    comment: string | null;
+    evaluatedAt: string;
+    /** 追评: the applicant's one follow-up rating, if given. */
+    followUp: { rating: number; level: string; comment: string | null; followedUpAt: string } | null;
+  } | null;
   requests: { id: string; kind: 'withdraw'; status: RequestRow['status']; createdAt: string; resolvedAt: string | null }[];
   /** Internal notes of this city's clerks (never sent to the other city); staff only. */
   notes?: { author: string; hall: string | null; seq: number | null; text: string; at: string }[];
@@ -159,7 +166,7 @@ export const detailView = (
     delivery: c.delivery,
     timeline: extra.timeline.map((e) => entryView(e, input.viewer)),
     evaluation: extra.evaluation
-      ? { rating: extra.evaluation.rating, level: extra.evaluation.level, comment: extra.evaluation.comment, evaluatedAt: extra.evaluation.evaluated_at.toISOString() }
+      ? { rating: extra.evaluation.rating, level: extra.evaluation.level, comment: extra.evaluation.comment, evaluatedAt: extra.evaluation.evaluated_at.toISOString(), followUp: followUpView(extra.evaluation) }
       : null,
     requests: input.viewer.kind === 'partner' ? [] : extra.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.created_at.toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null })),
     ...(input.viewer.kind === 'staff'
@@ -167,3 +174,6 @@ export const detailView = (
       : {}),
   };
 };
+
+const followUpView = (e: EvaluationRow): NonNullable<CaseDetailView['evaluation']>['followUp'] =>
+  e.follow_up_rating !== null && e.followed_up_at !== null ? { rating: e.follow_up_rating, level: e.follow_up_level ?? '', comment: e.follow_up_comment, followedUpAt: e.followed_up_at.toISOString() } : null;

@@ -12,4 +12,5 @@ export * from './domain/case-replica.js';
 export * from './domain/working-days.js';
 export * from './migrations/1764547200000-affairs-init.migration.js';
 export { AffairsIdempotency1796342400001 } from './migrations/1796342400001-affairs-idempotency.migration.js';
+export * from './migrations/1796169600000-affairs-follow-up.migration.js';
 export { affairsSealingMigration } from './migrations/1764633600001-affairs-sealing.migration.js';

@@ -26,12 +26,21 @@ export interface RemediationView {
   closedAt: string | null;
   closedBy: string | null;
   resolution: string | null;
+  /** 追评: the applicant's follow-up on this case, and whether they are now satisfied (rating 3 or more). */
+  followUp: { rating: number; satisfied: boolean; afterResolution: boolean; at: string } | null;
 }
+
+/** 好差评: 3 (基本满意) and above is not a 差评, so a follow-up of 3+ means the applicant is now satisfied. */
+export const SATISFIED_FROM_RATING = 3;
 
 interface Row {
   id: string; case_id: string; item_code: string; rating: number; level: string; comment: string | null; opened_at: Date;
   due_date: string | null; status: 'open' | 'closed'; closed_at: Date | null; closed_by: string | null; resolution: string | null;
+  follow_up_rating: number | null; follow_up_satisfied: boolean | null; follow_up_after_resolution: boolean | null; followed_up_at: Date | null;
 }
+
+const COLUMNS = `id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution,
+  follow_up_rating, follow_up_satisfied, follow_up_after_resolution, followed_up_at`;
 
 /**
  * 差评整改: a rating of 1 or 2 opens a task for the supervisors of the responsible city, due after that city's
@@ -60,6 +69,21 @@ export class RemediationService {
     if (inserted.length) {
       const { workingDays, source } = this.rule();
       await this.audit.record({ actor: 'system', action: 'remediation.open', resource: `remediation:${id}`, outcome: 'success', detail: { caseId: row.id, rating: e.rating, dueDate: due, workingDays, basis: source.number ?? source.document } }, em);
+    }
+  }
+
+  /**
+   * 追评 after a 差评: records on this city's task (if it remediates the case) the follow-up rating,
+   * whether the applicant is now satisfied, and whether the task had been closed by then.
+   */
+  async recordFollowUp(em: EntityManager, caseId: string, e: { rating: number; at: string }): Promise<void> {
+    const [rows] = (await em.query(
+      `UPDATE affairs.remediation SET follow_up_rating = $2, follow_up_satisfied = $3, follow_up_after_resolution = (status = 'closed'), followed_up_at = $4
+        WHERE case_id = $1 AND followed_up_at IS NULL RETURNING id, follow_up_after_resolution`,
+      [caseId, e.rating, e.rating >= SATISFIED_FROM_RATING, e.at],
+    )) as [{ id: string; follow_up_after_resolution: boolean }[], number];
+    for (const r of rows) {
+      await this.audit.record({ actor: 'system', action: 'remediation.follow-up', resource: `remediation:${r.id}`, outcome: 'success', detail: { caseId, rating: e.rating, satisfied: e.rating >= SATISFIED_FROM_RATING, afterResolution: r.follow_up_after_resolution } }, em);
     }
   }
 
@@ -95,7 +119,7 @@ export class RemediationService {
   async list(p: Principal, q: { status?: 'open' | 'closed'; limit?: number }): Promise<{ items: RemediationView[] }> {
     return this.dataSource.transaction(async (em) => {
       const rows = (await em.query(
-        `SELECT id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution
+        `SELECT ${COLUMNS}
            FROM affairs.remediation WHERE ($1::text IS NULL OR status = $1) ORDER BY status, due_date NULLS LAST, id LIMIT $2`,
         [q.status ?? null, q.limit ?? 50],
       )) as Row[];
@@ -112,7 +136,7 @@ export class RemediationService {
       const updated = await queryRow<Row>(
         em,
         `UPDATE affairs.remediation SET status = 'closed', closed_at = $2, closed_by = $3, resolution = $4 WHERE id = $1
-         RETURNING id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution`,
+         RETURNING ${COLUMNS}`,
         [id, this.deadlines.clock.now().toISOString(), actorOf(p), resolution],
       );
       await this.audit.record({ actor: actorOf(p), action: 'remediation.resolve', resource: `remediation:${id}`, outcome: 'success' }, em);
@@ -136,6 +160,9 @@ export class RemediationService {
       closedAt: r.closed_at?.toISOString() ?? null,
       closedBy: r.closed_by,
       resolution: r.resolution,
+      followUp: r.follow_up_rating !== null && r.followed_up_at !== null
+        ? { rating: r.follow_up_rating, satisfied: r.follow_up_satisfied ?? r.follow_up_rating >= SATISFIED_FROM_RATING, afterResolution: r.follow_up_after_resolution ?? false, at: r.followed_up_at.toISOString() }
+        : null,
     };
   }
 }

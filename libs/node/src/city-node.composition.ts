@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import { AffairsIdempotency1796342400001, AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
+import { AffairsFollowUp1796169600000, AffairsIdempotency1796342400001, AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { CredentialsIdempotency1796342400002, CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
 import {
@@ -29,7 +29,7 @@ export const DOMAINS: DomainEntry[] = [
     name: 'affairs',
     uses: ['catalogue', 'credentials'],
     module: (_config, uses) => AffairsModule.forRoot({ imports: uses }),
-    migrations: [AffairsInit1764547200000, AffairsIdempotency1796342400001],
+    migrations: [AffairsInit1764547200000, AffairsFollowUp1796169600000, AffairsIdempotency1796342400001],
     keyedMigrations: (k) => [affairsSealingMigration(k)],
   },
   {

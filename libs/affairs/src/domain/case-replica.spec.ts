@@ -8,7 +8,7 @@ import { CaseReplica, placeEntry, type ReplicatedEntry } from './case-replica.js
 const command = (a: CaseAction): CaseCommand => {
   switch (a) {
     case 'forward': return { action: 'forward' };
-    case 'return': return { action: 'return', reasonCode: 'FORM_INCOMPLETE' };
+    case 'return': return { action: 'return', reasonCode: 'WRONG_ROUTE' };
     case 'accept': return { action: 'accept' };
     case 'reject': return { action: 'reject', reasonCode: 'NOT_ELIGIBLE' };
     case 'request-supplement': return { action: 'request-supplement', items: [{ description: '情况说明' }] };

@@ -17,7 +17,9 @@ import {
   refuseWithdrawal,
   responsibleCityOf,
   replay,
-  TRANSITIONS,
+  RETURN_REASON_BASIS,
+  RETURN_REASONS,
+  transitionOf,
 } from './case.aggregate.js';
 
 /** A valid command for each action (details do not matter for the state machine). */
@@ -39,7 +41,8 @@ const COMMANDS: { [A in CaseAction]: Extract<CaseCommand, { action: A }> } = {
 
 /** The whole state machine, written out: state → action → next state. Every other pair is illegal. */
 const WITH_INTAKE: Record<CaseState, Partial<Record<CaseAction, CaseState>>> = {
-  submitted: { forward: 'forwarded', return: 'returned', withdraw: 'withdrawn' },
+  // 行政许可法 art. 32(4): the receiving window gives the 补正 notice for what it finds missing.
+  submitted: { forward: 'forwarded', return: 'returned', 'request-supplement': 'supplement-requested', withdraw: 'withdrawn' },
   returned: {},
   forwarded: { accept: 'accepted', reject: 'not-accepted', 'request-supplement': 'supplement-requested', withdraw: 'withdrawn' },
   'supplement-requested': { supplement: 'accepted', withdraw: 'withdrawn' },
@@ -61,7 +64,7 @@ const WITHOUT_INTAKE: Record<CaseState, Partial<Record<CaseAction, CaseState>>> 
 
 /** The right actor for an action on a case: the performer's clerk, or the applicant. */
 const actorFor = (c: CaseAggregate, action: CaseAction): CaseActor => {
-  const p = TRANSITIONS[action].performer;
+  const p = transitionOf(c, action)?.performer ?? 'administering';
   if (p === 'applicant') return fsResident;
   const city = p === 'receiving' ? c.filing.receivingCity : c.filing.administeringCity;
   return city === GZ ? gzClerk : fsClerk;
@@ -95,7 +98,7 @@ describe('case state machine', () => {
               return;
             }
             const entry = decide(c, COMMANDS[action], ctx);
-            expect(entry).toMatchObject({ seq: 6, fromState: state, toState: expected, kind: TRANSITIONS[action].kind, reasonCode: expect.stringMatching(/^[A-Z_]+$/) });
+            expect(entry).toMatchObject({ seq: 6, fromState: state, toState: expected, kind: transitionOf(c, action)!.kind, reasonCode: expect.stringMatching(/^[A-Z_]+$/) });
             const next = apply(c, entry, ctx.authorCity);
             expect(next.state).toBe(expected);
             expect(next.version).toBe(6);
@@ -183,6 +186,40 @@ describe('rules inside the steps', () => {
         expect(codeOf(() => decide(caseIn(s), COMMANDS['request-supplement'], gz))).toBe('CASE_ILLEGAL_TRANSITION');
         expect(availableActions(caseIn(s)).map((a) => a.action)).not.toContain('request-supplement');
       }
+    });
+
+    it('art. 32(4): intake problem goes to 补正, not 退件', () => {
+      expect(RETURN_REASONS).not.toContain('FORM_INCOMPLETE');
+      const c = caseIn('submitted', proxyFiling({ missing: ['home'] }));
+      const fsAt = { actor: fsClerk, authorCity: FS, at };
+      expect(availableActions(c).map((a) => a.action)).toEqual(['forward', 'return', 'request-supplement', 'withdraw']);
+      expect(availableActions(c).find((a) => a.action === 'request-supplement')).toEqual({ action: 'request-supplement', performer: 'receiving', city: FS });
+      // The receiving window's clerk gives the one notice; the administering city's clerk cannot act at intake.
+      expect(codeOf(() => decide(c, COMMANDS['request-supplement'], gz))).toBe('CASE_NOT_YOUR_DUTY');
+      const notice = decide(c, COMMANDS['request-supplement'], fsAt);
+      expect(notice).toMatchObject({ kind: 'supplement-requested', fromState: 'submitted', toState: 'supplement-requested', detail: { resumeState: 'submitted' } });
+      const asked = apply(c, notice, FS);
+      const answer = decide(asked, COMMANDS.supplement, { actor: fsResident, authorCity: FS, at });
+      const back = apply(asked, answer, FS);
+      // The answer comes back to the window, which forwards; the administering city accepts (no second notice).
+      expect([back.state, holderOf(back)]).toEqual(['submitted', FS]);
+      const forwarded = apply(back, decide(back, COMMANDS.forward, fsAt), FS);
+      expect(availableActions(forwarded).map((a) => a.action)).toEqual(['accept', 'reject', 'withdraw']);
+      expect(decide(forwarded, COMMANDS.accept, gz).kind).toBe('accepted');
+    });
+
+    it('art. 32(4): the 5-day window applies to the receiving window\'s notice too', () => {
+      const c = caseIn('submitted');
+      const fsAt = { actor: fsClerk, authorCity: FS, at: '2026-10-14T08:00:00Z', supplementNoticeDueOn: '2026-10-13' };
+      expect(codeOf(() => decide(c, COMMANDS['request-supplement'], fsAt))).toBe('CASE_SUPPLEMENT_WINDOW_CLOSED');
+      expect(availableActions(c, { today: '2026-10-14', supplementNoticeDueOn: '2026-10-13' }).map((a) => a.action)).not.toContain('request-supplement');
+    });
+
+    it('art. 32(1)(2): every 退件 reason cites its basis; an old FORM_INCOMPLETE entry still replays', () => {
+      for (const r of RETURN_REASONS) expect(RETURN_REASON_BASIS[r]).toMatch(/\S/);
+      const c = caseIn('submitted');
+      const legacy = { ...decide(c, COMMANDS.return, { actor: fsClerk, authorCity: FS, at }), reasonCode: 'FORM_INCOMPLETE' };
+      expect(apply(c, legacy, FS)).toMatchObject({ state: 'returned', version: 6 });
     });
 
     it('art. 32(4): the 补正 notice goes out within 5 working days of receipt, not after', () => {

@@ -52,11 +52,27 @@ export const PAUSED_STATES: readonly CaseState[] = ['supplement-requested', 'spe
 /** The applicant may withdraw (撤回) until the decision. */
 export const WITHDRAWABLE_STATES: readonly CaseState[] = ['submitted', 'forwarded', 'supplement-requested', 'accepted', 'under-review', 'special-procedure'];
 
+/**
+ * 退件 at the receiving window (收件地), each code with its basis. Incomplete materials or a form not in
+ * the legal shape are never a 退件: 行政许可法 art. 32(4) makes them a one-time 补正 notice (else the
+ * application is deemed accepted), and art. 32(3) has correctable errors fixed on the spot.
+ * (Entries written before this rule may carry `FORM_INCOMPLETE`; they still replay.)
+ */
+export const RETURN_REASON_BASIS = {
+  /** There is no application: the person is not who they claim (身份核验, 行政许可法 art. 29/31 — the applicant applies and answers for the truth of it). */
+  IDENTITY_NOT_VERIFIED: '行政许可法 art. 29, 31: identity not verified, so no application by the applicant',
+  /** Art. 32(1)(2): not a matter this route or authority handles — the window tells the applicant at once and where to apply. */
+  WRONG_ROUTE: '行政许可法 art. 32(1)(2): not a matter for this route/authority; the applicant is told at once where to apply',
+  /** The same application is already pending: nothing new to receive (the pending case goes on). */
+  DUPLICATE_APPLICATION: 'same application already pending: nothing new to receive',
+  /** Any other lawful ground, in writing; never incomplete materials (art. 32(4): 补正). */
+  OTHER: 'another lawful ground, stated in writing (never incomplete materials: art. 32(4) 补正)',
+} as const;
 /** Reason codes a clerk picks from. `OTHER` needs a written reason. */
-export const RETURN_REASONS = ['IDENTITY_NOT_VERIFIED', 'FORM_INCOMPLETE', 'WRONG_ROUTE', 'DUPLICATE_APPLICATION', 'OTHER'] as const;
+export const RETURN_REASONS = Object.keys(RETURN_REASON_BASIS) as (keyof typeof RETURN_REASON_BASIS)[];
 export const REJECT_REASONS = ['NOT_COMPETENT', 'NOT_ELIGIBLE', 'NO_PERMIT_REQUIRED', 'MATERIALS_FALSE', 'OTHER'] as const;
 export const DENY_REASONS = ['REQUIREMENTS_NOT_MET', 'STATUTORY_PROHIBITION', 'PUBLIC_INTEREST', 'HEARING_FINDINGS', 'OTHER'] as const;
-export type ReturnReason = (typeof RETURN_REASONS)[number];
+export type ReturnReason = keyof typeof RETURN_REASON_BASIS;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -111,23 +127,52 @@ export interface ActionContext {
   supplementNoticeDueOn?: string;
 }
 
-/** Which step each action is, from which states, and who performs it. */
-export const TRANSITIONS: { readonly [A in CaseAction]: { readonly kind: CaseEntryKind; readonly from: readonly CaseState[]; readonly performer: Performer } } = {
-  forward: { kind: 'forwarded', from: ['submitted'], performer: 'receiving' },
-  return: { kind: 'returned', from: ['submitted'], performer: 'receiving' },
-  accept: { kind: 'accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
-  reject: { kind: 'not-accepted', from: ['submitted', 'forwarded'], performer: 'administering' },
-  // 行政许可法 art. 32(4): 补正 comes before acceptance (受理); after it only art. 45 procedures stop the clock.
-  'request-supplement': { kind: 'supplement-requested', from: ['submitted', 'forwarded'], performer: 'administering' },
-  supplement: { kind: 'supplemented', from: ['supplement-requested'], performer: 'applicant' },
-  review: { kind: 'review-started', from: ['accepted'], performer: 'administering' },
-  'special-procedure': { kind: 'special-procedure-started', from: ['under-review'], performer: 'administering' },
-  resume: { kind: 'special-procedure-ended', from: ['special-procedure'], performer: 'administering' },
-  decide: { kind: 'decided', from: ['accepted', 'under-review'], performer: 'administering' },
-  deliver: { kind: 'delivered', from: ['decided'], performer: 'receiving' },
-  complete: { kind: 'completed', from: ['delivered'], performer: 'receiving' },
-  withdraw: { kind: 'withdrawn', from: WITHDRAWABLE_STATES, performer: 'applicant' },
-};
+/**
+ * Every transition, stated once: the action, who performs it, from which states, the entry it writes
+ * and the state it leads to (`resume`: back to where the case was before the 补正 notice). In state
+ * `submitted` a clerk row applies only to its mode: the receiving city's rows when the filing has an
+ * intake step (异地代收代办), the administering city's when it has none (全程网办).
+ */
+export const TRANSITIONS = [
+  { action: 'forward', performer: 'receiving', from: ['submitted'], kind: 'forwarded', to: 'forwarded' },
+  { action: 'return', performer: 'receiving', from: ['submitted'], kind: 'returned', to: 'returned' },
+  // 行政许可法 art. 32(4): the receiving window sees missing or defective materials first and gives the
+  // one 补正 notice itself (the 5-working-day window runs from receipt); the answer comes back to it.
+  { action: 'request-supplement', performer: 'receiving', from: ['submitted'], kind: 'supplement-requested', to: 'supplement-requested' },
+  { action: 'accept', performer: 'administering', from: ['submitted', 'forwarded'], kind: 'accepted', to: 'accepted' },
+  { action: 'reject', performer: 'administering', from: ['submitted', 'forwarded'], kind: 'not-accepted', to: 'not-accepted' },
+  // Art. 32(4): 补正 comes before acceptance (受理); after it only art. 45 procedures stop the clock.
+  { action: 'request-supplement', performer: 'administering', from: ['submitted', 'forwarded'], kind: 'supplement-requested', to: 'supplement-requested' },
+  { action: 'supplement', performer: 'applicant', from: ['supplement-requested'], kind: 'supplemented', to: 'resume' },
+  { action: 'review', performer: 'administering', from: ['accepted'], kind: 'review-started', to: 'under-review' },
+  { action: 'special-procedure', performer: 'administering', from: ['under-review'], kind: 'special-procedure-started', to: 'special-procedure' },
+  { action: 'resume', performer: 'administering', from: ['special-procedure'], kind: 'special-procedure-ended', to: 'under-review' },
+  { action: 'decide', performer: 'administering', from: ['accepted', 'under-review'], kind: 'decided', to: 'decided' },
+  { action: 'deliver', performer: 'receiving', from: ['decided'], kind: 'delivered', to: 'delivered' },
+  { action: 'complete', performer: 'receiving', from: ['delivered'], kind: 'completed', to: 'completed' },
+  { action: 'withdraw', performer: 'applicant', from: WITHDRAWABLE_STATES, kind: 'withdrawn', to: 'withdrawn' },
+] as const satisfies readonly Transition[];
+
+export interface Transition {
+  readonly action: CaseAction;
+  readonly performer: Performer;
+  readonly from: readonly CaseState[];
+  readonly kind: CaseEntryKind;
+  readonly to: CaseState | 'resume';
+}
+
+type KindOf<A extends CaseAction> = Extract<(typeof TRANSITIONS)[number], { action: A }>['kind'];
+
+/** Whether a row applies to the case as it is (state, and in `submitted` the mode's first performer). */
+const applies = (c: Pick<CaseAggregate, 'state' | 'filing'>, t: Transition): boolean =>
+  t.from.includes(c.state) && (c.state !== 'submitted' || t.performer === 'applicant' || (t.performer === 'receiving') === c.filing.requiresIntake);
+
+/** The transition `action` takes from the case's state, if any (ignoring who asks). */
+export const transitionOf = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): Transition | undefined =>
+  (TRANSITIONS as readonly Transition[]).find((t) => t.action === action && applies(c, t));
+
+/** Whether `action` is a clerk's step wherever it is possible (clerk steps need If-Match). */
+export const isClerkStep = (action: CaseAction): boolean => (TRANSITIONS as readonly Transition[]).some((t) => t.action === action && t.performer !== 'applicant');
 
 /** The city that may write the next entry; null once the case is closed. */
 export const holderOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string | null => {
@@ -166,13 +211,7 @@ export const performerCity = (f: CaseFiling, p: Performer): string => {
 };
 
 /** Whether `action` is possible from the case's state (ignoring who asks). */
-export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): boolean => {
-  if (!TRANSITIONS[action].from.includes(c.state)) return false;
-  if (c.state !== 'submitted') return true;
-  // 异地代收代办: the receiving city's intake comes first; without intake the administering city starts.
-  const intakeStep = action === 'forward' || action === 'return';
-  return action === 'withdraw' || intakeStep === c.filing.requiresIntake;
-};
+export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): boolean => transitionOf(c, action) !== undefined;
 
 /**
  * The actions that would succeed now, with who performs each (for clients and the queue): no
@@ -180,16 +219,13 @@ export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action
  * 5-working-day window (art. 32(4)) or a second one (一次性告知).
  */
 export const availableActions = (c: CaseAggregate, ctx: ActionContext = {}): { action: CaseAction; performer: Performer; city: string }[] =>
-  CASE_ACTIONS.filter((a) => {
-    if (!isAllowedFrom(c, a)) return false;
-    if (a === 'request-supplement') return c.supplement === null && !supplementWindowClosed(ctx.today, ctx.supplementNoticeDueOn);
-    if (a === 'accept') return missingRequired(c.materials).length === 0;
-    return true;
-  }).map((a) => ({
-    action: a,
-    performer: TRANSITIONS[a].performer,
-    city: performerCity(c.filing, TRANSITIONS[a].performer),
-  }));
+  CASE_ACTIONS.flatMap((a) => {
+    const t = transitionOf(c, a);
+    if (!t) return [];
+    if (a === 'request-supplement' && (c.supplement !== null || supplementWindowClosed(ctx.today, ctx.supplementNoticeDueOn))) return [];
+    if (a === 'accept' && missingRequired(c.materials).length > 0) return [];
+    return [{ action: a, performer: t.performer, city: performerCity(c.filing, t.performer) }];
+  });
 
 export const statusOf = (c: CaseAggregate): CaseStatus => ({ state: c.state, version: c.version, holder: holderOf(c), outcome: c.outcome });
 
@@ -203,8 +239,7 @@ const needReason = (reasonCode: string | undefined, reason: string | undefined, 
 };
 
 /** Checks that the actor may perform the step here. Throws the domain's errors. */
-const checkActor = (c: CaseAggregate, action: CaseAction, ctx: CommandContext): void => {
-  const performer = TRANSITIONS[action].performer;
+const checkActor = (c: CaseAggregate, { action, performer }: Transition, ctx: CommandContext): void => {
   const city = performerCity(c.filing, performer);
   const { actor } = ctx;
   if (performer === 'applicant') {
@@ -225,46 +260,54 @@ const illegal = (c: CaseAggregate, action: CaseAction) =>
     allowed: availableActions(c).map((a) => a.action),
   } });
 
-/** Validates a command and returns the entry it produces (not yet applied). */
+/** What a step adds to its entry: the reason code and the detail of its kind. */
+type StepBody<A extends CaseAction> = Pick<CaseEntryOf<KindOf<A>>, 'reasonCode' | 'detail'>;
+
+/** Validates a command and returns the entry it produces (not yet applied): kind and state from TRANSITIONS. */
 export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): CaseEntry => {
-  const action = cmd.action;
-  if (!isAllowedFrom(c, action)) throw illegal(c, action);
-  checkActor(c, action, ctx);
-  const head = { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state };
+  const t = transitionOf(c, cmd.action);
+  if (!t) throw illegal(c, cmd.action);
+  checkActor(c, t, ctx);
+  const body = stepBody(c, cmd, ctx);
+  const toState = t.to === 'resume' ? c.supplement!.resumeState : t.to;
+  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState, kind: t.kind, ...body } as CaseEntry;
+};
+
+const stepBody = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): StepBody<CaseAction> => {
   const f = c.filing;
   switch (cmd.action) {
     case 'forward':
-      return { ...head, kind: 'forwarded', toState: 'forwarded', reasonCode: 'INTAKE_PASSED', detail: { to: f.administeringCity, checks: { identity: 'verified', form: 'complete' } } };
+      return { reasonCode: 'INTAKE_PASSED', detail: { to: f.administeringCity, checks: { identity: 'verified', form: 'complete' } } } satisfies StepBody<'forward'>;
     case 'return':
       needReason(cmd.reasonCode, cmd.reason, 'return');
-      return { ...head, kind: 'returned', toState: 'returned', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
+      return { reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) } satisfies StepBody<'return'>;
     case 'accept': {
       const missing = missingRequired(c.materials);
       if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `required materials missing (${missing.join(', ')}): request a supplement first`, extra: { missing } });
-      return { ...head, kind: 'accepted', toState: 'accepted', reasonCode: 'MATERIALS_COMPLETE', detail: {} };
+      return { reasonCode: 'MATERIALS_COMPLETE', detail: {} } satisfies StepBody<'accept'>;
     }
     case 'reject':
       needReason(cmd.reasonCode, cmd.reason, 'reject');
-      return { ...head, kind: 'not-accepted', toState: 'not-accepted', reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) };
+      return { reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) } satisfies StepBody<'reject'>;
     case 'request-supplement': {
       if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', { detail: `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)` });
       if (supplementWindowClosed(toShanghaiDate(ctx.at), ctx.supplementNoticeDueOn)) {
         throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', { detail: `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`, extra: { supplementNoticeDueOn: ctx.supplementNoticeDueOn } });
       }
-      return { ...head, kind: 'supplement-requested', toState: 'supplement-requested', reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } };
+      return { reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } } satisfies StepBody<'request-supplement'>;
     }
     case 'supplement':
       checkSupplement(c, cmd.responses);
-      return { ...head, kind: 'supplemented', toState: c.supplement!.resumeState, reasonCode: 'SUPPLEMENT_PROVIDED', detail: { responses: cmd.responses } };
+      return { reasonCode: 'SUPPLEMENT_PROVIDED', detail: { responses: cmd.responses } } satisfies StepBody<'supplement'>;
     case 'review':
-      return { ...head, kind: 'review-started', toState: 'under-review', reasonCode: 'REVIEW_STARTED', detail: {} };
+      return { reasonCode: 'REVIEW_STARTED', detail: {} } satisfies StepBody<'review'>;
     case 'special-procedure':
       if (!cmd.expectedEnd || cmd.expectedEnd < toShanghaiDate(ctx.at)) {
         throw affairsError('CASE_REASON_REQUIRED', { detail: '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)', extra: { field: 'expectedEnd' } });
       }
-      return { ...head, kind: 'special-procedure-started', toState: 'special-procedure', reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) };
+      return { reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) } satisfies StepBody<'special-procedure'>;
     case 'resume':
-      return { ...head, kind: 'special-procedure-ended', toState: 'under-review', reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) };
+      return { reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) } satisfies StepBody<'resume'>;
     case 'decide': {
       if (cmd.outcome === 'denied') {
         if (!cmd.reasonCode) throw affairsError('CASE_REASON_REQUIRED', { detail: 'a denial (不予) needs a reason code' });
@@ -274,15 +317,15 @@ export const decide = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext):
         if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `cannot approve with required materials missing (${missing.join(', ')})`, extra: { missing } });
       }
       const reasonCode = cmd.outcome === 'approved' ? 'APPROVED' : cmd.reasonCode!;
-      return { ...head, kind: 'decided', toState: 'decided', reasonCode, detail: opt({ outcome: cmd.outcome, reason: cmd.reason, certificateNo: cmd.certificateNo }) };
+      return { reasonCode, detail: opt({ outcome: cmd.outcome, reason: cmd.reason, certificateNo: cmd.certificateNo }) } satisfies StepBody<'decide'>;
     }
     case 'deliver':
       if (cmd.method === 'mail' && !cmd.trackingNumber) throw affairsError('CASE_REASON_REQUIRED', { detail: 'delivery by mail needs the tracking number' });
-      return { ...head, kind: 'delivered', toState: 'delivered', reasonCode: deliveryReason(cmd.method), detail: opt({ method: cmd.method, trackingNumber: cmd.trackingNumber, carrier: cmd.carrier }) };
+      return { reasonCode: deliveryReason(cmd.method), detail: opt({ method: cmd.method, trackingNumber: cmd.trackingNumber, carrier: cmd.carrier }) } satisfies StepBody<'deliver'>;
     case 'complete':
-      return { ...head, kind: 'completed', toState: 'completed', reasonCode: 'COMPLETED', detail: {} };
+      return { reasonCode: 'COMPLETED', detail: {} } satisfies StepBody<'complete'>;
     case 'withdraw':
-      return { ...head, kind: 'withdrawn', toState: 'withdrawn', reasonCode: 'APPLICANT_REQUEST', detail: opt({ requestId: cmd.requestId, reason: cmd.reason }) };
+      return { reasonCode: 'APPLICANT_REQUEST', detail: opt({ requestId: cmd.requestId, reason: cmd.reason }) } satisfies StepBody<'withdraw'>;
   }
 };
 
@@ -400,29 +443,10 @@ const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
   if (e.kind === 'withdrawal-refused') return WITHDRAWABLE_STATES.includes(c.state) ? null : c.state;
   if (e.kind === 'deadline-recomputed') return holderOf(c) === null ? null : c.state;
   if (e.kind === 'extended') return EXTENDABLE_STATES.includes(c.state) && !c.extension && e.detail.workingDays === extensionDaysOf(c.filing) ? c.state : null;
-  if (e.kind === 'filed') return null;
-  const action = (Object.keys(TRANSITIONS) as CaseAction[]).find((a) => TRANSITIONS[a].kind === e.kind)!;
-  if (!isAllowedFrom(c, action)) return null;
-  if (action === 'supplement') return c.supplement?.resumeState ?? null;
-  if (action === 'request-supplement' && c.supplement) return null;
-  return stateAfter(action);
-};
-
-const stateAfter = (a: Exclude<CaseAction, 'supplement'>): CaseState => {
-  switch (a) {
-    case 'forward': return 'forwarded';
-    case 'return': return 'returned';
-    case 'accept': return 'accepted';
-    case 'reject': return 'not-accepted';
-    case 'request-supplement': return 'supplement-requested';
-    case 'review': return 'under-review';
-    case 'special-procedure': return 'special-procedure';
-    case 'resume': return 'under-review';
-    case 'decide': return 'decided';
-    case 'deliver': return 'delivered';
-    case 'complete': return 'completed';
-    case 'withdraw': return 'withdrawn';
-  }
+  const t = (TRANSITIONS as readonly Transition[]).find((r) => r.kind === e.kind && applies(c, r));
+  if (!t) return null;
+  if (t.action === 'request-supplement' && c.supplement) return null;
+  return t.to === 'resume' ? (c.supplement?.resumeState ?? null) : t.to;
 };
 
 /**

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { DECISION_OUTCOMES, DELIVERY_METHODS, type DecisionOutcome, type DeliveryMethod, SPECIAL_PROCEDURES, type SpecialProcedure } from '@guangfo/contracts';
-import { DENY_REASONS, type DenyReason, REJECT_REASONS, type RejectReason, RETURN_REASONS, type ReturnReason } from '../domain/case.aggregate.js';
+import { DENY_REASONS, type DenyReason, REJECT_REASONS, type RejectReason, RETURN_REASON_BASIS, RETURN_REASONS, type ReturnReason } from '../domain/case.aggregate.js';
 import { SupplementResponseDto } from './material.dto.js';
 
 /** Every clerk step may carry an internal note: it stays in the clerk's city, never in an event. */
@@ -13,7 +13,11 @@ export class ClerkStepDto {
 }
 
 export class ReturnDto extends ClerkStepDto {
-  @ApiProperty({ enum: RETURN_REASONS, example: 'IDENTITY_NOT_VERIFIED', description: '退件 reason code' })
+  @ApiProperty({
+    enum: RETURN_REASONS,
+    example: 'IDENTITY_NOT_VERIFIED',
+    description: `退件 reason code, each with its basis: ${RETURN_REASONS.map((r) => `${r} (${RETURN_REASON_BASIS[r]})`).join('; ')}. Incomplete materials are not a 退件: request-supplement (行政许可法 art. 32(4)).`,
+  })
   @IsIn(RETURN_REASONS)
   reasonCode: ReturnReason;
 

@@ -110,7 +110,7 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ nullable: true, example: null }) decision: unknown;
   @ApiProperty({ nullable: true, example: null }) delivery: unknown;
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
-  @ApiProperty({ nullable: true, example: null }) evaluation: unknown;
+  @ApiProperty({ type: () => EvaluationDto, nullable: true, description: '好差评 rating and its 追评, once given' }) evaluation: EvaluationDto | null;
   @ApiProperty({ type: [CaseRequestViewDto] }) requests: CaseRequestViewDto[];
   @ApiPropertyOptional({ type: [CaseNoteDto], description: 'Internal notes of this city (clerks and supervisors only)' })
   notes?: CaseNoteDto[];
@@ -119,6 +119,28 @@ export class CaseDetailDto extends CaseSummaryDto {
 export class CasePageDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
   @ApiProperty({ type: String, nullable: true, example: null, description: 'Opaque; pass as cursor for the next page' }) nextCursor: string | null;
+}
+
+export class FollowUpEvaluationDto {
+  @ApiProperty({ example: 4 }) rating: number;
+  @ApiProperty({ example: 'satisfied' }) level: string;
+  @ApiProperty({ type: String, nullable: true, example: '整改后问题已解决' }) comment: string | null;
+  @ApiProperty({ example: '2026-10-20T03:00:00.000Z' }) followedUpAt: string;
+}
+
+export class EvaluationDto {
+  @ApiProperty({ example: 2 }) rating: number;
+  @ApiProperty({ example: 'dissatisfied' }) level: string;
+  @ApiProperty({ type: String, nullable: true, example: '等待时间较长' }) comment: string | null;
+  @ApiProperty({ example: '2026-10-09T03:00:00.000Z' }) evaluatedAt: string;
+  @ApiProperty({ type: () => FollowUpEvaluationDto, nullable: true, description: '追评 (once, after the first rating)' }) followUp: FollowUpEvaluationDto | null;
+}
+
+export class RemediationFollowUpDto {
+  @ApiProperty({ example: 4 }) rating: number;
+  @ApiProperty({ example: true, description: 'Rating 3 (基本满意) or more: the applicant is now satisfied' }) satisfied: boolean;
+  @ApiProperty({ example: true, description: 'The follow-up came after the task was closed' }) afterResolution: boolean;
+  @ApiProperty({ example: '2026-10-20T03:00:00.000Z' }) at: string;
 }
 
 export class RemediationDto {
@@ -136,6 +158,7 @@ export class RemediationDto {
   @ApiProperty({ type: String, nullable: true }) closedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) closedBy: string | null;
   @ApiProperty({ type: String, nullable: true }) resolution: string | null;
+  @ApiProperty({ type: () => RemediationFollowUpDto, nullable: true, description: '追评 of the applicant on this case, with whether they are now satisfied' }) followUp: RemediationFollowUpDto | null;
 }
 
 export class RemediationPageDto {

@@ -208,10 +208,29 @@ export const CaseEvaluatedV1 = defineEvent<CaseEvaluated>({
   example: { caseId: CASE_ID, rating: 2, level: 'dissatisfied', comment: '等待时间较长', evaluatedAt: AT, actor: RESIDENT },
 });
 
+/** 追评: the same fields as the rating, stamped when the follow-up was given. */
+export const caseFollowUpEvaluatedSchema = caseEvaluatedSchema.omit({ evaluatedAt: true }).extend({ followedUpAt: z.iso.datetime() });
+export type CaseFollowUpEvaluated = z.infer<typeof caseFollowUpEvaluatedSchema>;
+
+/**
+ * 追评: the applicant added a follow-up rating after the first one (once per case), typically after
+ * the remediation of a 差评 (国办发〔2019〕51号 好差评). The city that remediates records on its task
+ * whether the applicant is now satisfied (rating 3 or more).
+ */
+export const CaseFollowUpEvaluatedV1 = defineEvent<CaseFollowUpEvaluated>({
+  type: 'gov.guangfo.affairs.case-follow-up-evaluated.v1',
+  audience: 'addressed',
+  schema: caseFollowUpEvaluatedSchema,
+  personal: ['comment'],
+  summary: 'The applicant added a follow-up rating (追评, once, after the first rating); where a 差评 opened a remediation, the responsible city records on it whether the applicant is now satisfied (3 or more).',
+  example: { caseId: CASE_ID, rating: 4, level: 'satisfied', comment: '整改后已电话回访，问题已解决', followedUpAt: '2026-10-20T03:00:00.000Z', actor: RESIDENT },
+});
+
 /** Every affairs contract, for the event registry. */
 export const AFFAIRS_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   CaseFiledV1,
   ...Object.values(CASE_TRANSITION_CONTRACTS),
   CaseWithdrawalRequestedV1,
   CaseEvaluatedV1,
+  CaseFollowUpEvaluatedV1,
 ];
