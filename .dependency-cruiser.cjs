@@ -11,7 +11,8 @@ const LAYERS = [
   ['gm-crypto', 'contracts'],
   ['platform'],
   ['messaging'],
-  ['federation', 'files', 'webhooks'],
+  ['federation'],
+  ['files', 'webhooks'],
   ['catalogue', 'credentials', 'affairs', 'social-insurance', 'medical'],
   ['node'],
 ];

@@ -5,22 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  type CityRegistry,
-  EmbeddedExchange,
-  EmbeddedTransport,
-  LeaseWorker,
-  MetricsService,
-  type NodeConfig,
-  OutboxRelay,
-  type OutboxService,
-  PlatformInit1764201600000,
-  runMigrations,
-  type SignedEvent,
-  type TransportMessage,
-  WebhooksFiles1764288000000,
-  WorkerLeases1796342400000,
-} from '@guangfo/platform';
+import { EmbeddedExchange, EmbeddedTransport, OutboxRelay, type OutboxService, type SignedEvent, type TransportMessage } from '@guangfo/messaging';
+import { type CityRegistry, LeaseWorker, MetricsService, type NodeConfig, PlatformInit1764201600000, runMigrations, WebhooksFiles1764288000000, WorkerLeases1796342400000 } from '@guangfo/platform';
 import { EmbeddedDatabase } from '../../apps/sandbox/src/embedded-database.js';
 
 /** LeaseWorker and the outbox relay's claim rule on a real PostgreSQL (embedded). */

@@ -3,13 +3,12 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { isValidResidentId } from '@guangfo/kernel';
-import {
-  eventSource, type NodeConfig, processExchange, type SignedEvent, signingInput, toTransportMessage, type TransportMessage,
-} from '@guangfo/platform';
-import { generateSealingKey, Sealer, sm2Sign } from '@guangfo/gm-crypto';
-import { waitFor } from '../support/cluster.js';
 import { applicantIdAd } from '@guangfo/affairs';
+import { generateSealingKey, Sealer, sm2Sign } from '@guangfo/gm-crypto';
+import { isValidResidentId } from '@guangfo/kernel';
+import { eventSource, processExchange, type SignedEvent, signingInput, toTransportMessage, type TransportMessage } from '@guangfo/messaging';
+import type { NodeConfig } from '@guangfo/platform';
+import { waitFor } from '../support/cluster.js';
 import { as, type AffairsWorld, fileAndForward, FS, GZ, PEOPLE } from '../support/affairs.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 import { legacyPiiEncrypt, legacyWebhookSeal } from '../support/legacy-seals.js';

@@ -5,20 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  FILE_MAX_BYTES,
-  FileInterchange,
-  FileReplicator,
-  FileStore,
-  type FileRef,
-  hashApiKey,
-  INTERCHANGE_HEADERS,
-  signInterchangeRequest,
-  verifyAuditChain,
-  verifyWebhookSignature,
-  WebhookOutbox,
-} from '@guangfo/platform';
+import { INTERCHANGE_HEADERS, signInterchangeRequest } from '@guangfo/federation';
+import { FILE_MAX_BYTES, FileInterchange, type FileRef, FileReplicator, FileStore } from '@guangfo/files';
 import { generateSm2KeyPair } from '@guangfo/gm-crypto';
+import { hashApiKey, verifyAuditChain } from '@guangfo/platform';
+import { verifyWebhookSignature, WebhookOutbox } from '@guangfo/webhooks';
 import { waitFor } from '../support/cluster.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { signInterchangeRequest } from '@guangfo/platform';
+import { signInterchangeRequest } from '@guangfo/federation';
 import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { waitFor } from '../support/cluster.js';
 import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.js';

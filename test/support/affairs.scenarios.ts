@@ -5,13 +5,12 @@ import { expect } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { findContract } from '@guangfo/contracts';
-import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
-import {
-  hashApiKey, openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, toTransportMessage,
-  verifyWebhookSignature,
-} from '@guangfo/platform';
-import { sm2PublicKeyFromPrivateKey, sm2Sign } from '@guangfo/gm-crypto';
 import { formatCredentialNumber, signCredential, type SignedCredential } from '@guangfo/credentials';
+import { sm2PublicKeyFromPrivateKey, sm2Sign } from '@guangfo/gm-crypto';
+import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
+import { openPersonalFields, sealPersonalFields, type SignedEvent, signingInput, toTransportMessage } from '@guangfo/messaging';
+import { hashApiKey } from '@guangfo/platform';
+import { verifyWebhookSignature } from '@guangfo/webhooks';
 import { type TestCluster, waitFor } from './cluster.js';
 import { issuerKeyOf } from './credentials.scenarios.js';
 

@@ -1,5 +1,5 @@
-import type { TransportMessage } from '@guangfo/platform';
 import type { Sealer } from '@guangfo/gm-crypto';
+import type { TransportMessage } from '@guangfo/messaging';
 
 /** Two or more city nodes under test, whatever runs them (in-process sandbox or separate processes). */
 export interface TestCluster {

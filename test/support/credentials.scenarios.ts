@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import request from 'supertest';
-import { toShanghaiDate } from '@guangfo/kernel';
 import { CREDENTIAL_FORMAT, type CredentialSigningKey, formatCredentialNumber, KeyEncryption, signCredential } from '@guangfo/credentials';
-import { computeSocialCreditCodeCheckChar } from '@guangfo/kernel';
+import { generateSm2KeyPair, sm2KeyId, Sm2Signer } from '@guangfo/gm-crypto';
+import { computeSocialCreditCodeCheckChar, toShanghaiDate } from '@guangfo/kernel';
 import { hashApiKey } from '@guangfo/platform';
-import { generateSm2KeyPair, Sm2Signer, sm2KeyId } from '@guangfo/gm-crypto';
 import { type TestCluster, waitFor } from './cluster.js';
 
 export const GZ = '440100';

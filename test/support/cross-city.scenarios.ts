@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import request from 'supertest';
-import { type SignedEvent, signingInput, toTransportMessage } from '@guangfo/platform';
 import { generateSm2KeyPair, sm2Sign } from '@guangfo/gm-crypto';
+import { type SignedEvent, signingInput, toTransportMessage } from '@guangfo/messaging';
 import { type TestCluster, waitFor } from './cluster.js';
 
 export const GZ = '440100';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { CityRegistry, ConfigError, createCityNodeApp, KafkaTransport, loadCityNodeConfig, startCityNodeApp } from '@guangfo/platform';
-import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode } from '@guangfo/node';
+import { KafkaTransport } from '@guangfo/messaging';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode, createCityNodeApp, startCityNodeApp } from '@guangfo/node';
+import { CityRegistry, ConfigError, loadCityNodeConfig } from '@guangfo/platform';
 
 /** One city node, every domain, against an external PostgreSQL and Kafka (configured by env). */
 const main = async (): Promise<void> => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadCityNodeConfig, runMigrations } from '@guangfo/platform';
 import { allMigrations, resealKeysOf } from '@guangfo/node';
+import { ConfigError, loadCityNodeConfig, runMigrations } from '@guangfo/platform';
 
 /**
  * `npm run db:migrate` — applies every domain's pending migrations to DATABASE_URL. Reads the

@@ -4,20 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import {
-  ApiKeyService,
-  CityRegistry,
-  createCityNodeApp,
-  type DemoIdentity,
-  EmbeddedTransport,
-  loadDemoDirectory,
-  NODE_VERSION,
-  type NodeConfig,
-  
-  type RateLimitConfig,
-} from '@guangfo/platform';
 import { SEALING_KEY_ID_PATTERN, type SealingKey } from '@guangfo/gm-crypto';
-import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode } from '@guangfo/node';
+import { EmbeddedTransport } from '@guangfo/messaging';
+import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode, createCityNodeApp } from '@guangfo/node';
+import { ApiKeyService, CityRegistry, type DemoIdentity, loadDemoDirectory, NODE_VERSION, type NodeConfig, type RateLimitConfig } from '@guangfo/platform';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 const secretsSchema = z.object({

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '@guangfo/kernel';
-import { DataSource, type EntityManager } from 'typeorm';
 import { CASE_STATES, type CaseState } from '@guangfo/contracts';
+import { decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, PartnerGrants, type Principal } from '@guangfo/platform';
+import { DataSource, type EntityManager } from 'typeorm';
 import { affairsError } from './affairs.errors.js';
 import { CaseReply } from './case-reply.js';
 import { CaseRepository, type CaseRow } from './case.repository.js';

@@ -1,18 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  CASE_TRANSITION_CONTRACTS,
-  type CaseEvaluated,
-  CaseEvaluatedV1,
-  type CaseFollowUpEvaluated,
-  CaseFollowUpEvaluatedV1,
-  type CaseFiledData,
-  CaseFiledV1,
-  type CaseTransitionData,
-  type CaseWithdrawalRequested,
-  CaseWithdrawalRequestedV1,
-} from '@guangfo/contracts';
-import { AuditService, HandlesEvent, NODE_CONFIG, type NodeConfig, type ReceivedEvent } from '@guangfo/platform';
+import { CASE_TRANSITION_CONTRACTS, type CaseEvaluated, CaseEvaluatedV1, type CaseFiledData, CaseFiledV1, type CaseFollowUpEvaluated, CaseFollowUpEvaluatedV1, type CaseTransitionData, type CaseWithdrawalRequested, CaseWithdrawalRequestedV1 } from '@guangfo/contracts';
+import { HandlesEvent, type ReceivedEvent } from '@guangfo/messaging';
+import { AuditService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { CaseLedger } from './case-ledger.service.js';
 import { CaseRepository } from './case.repository.js';
 import { type CaseAggregate, CaseReplicaError, fileCase, holderOf } from './domain/case.aggregate.js';

@@ -1,9 +1,10 @@
+import { type CaseActor, CaseEvaluatedV1, CaseFollowUpEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS, type EvaluationLevel, type EventContract } from '@guangfo/contracts';
 import { Clock } from '@guangfo/kernel';
+import { OutboxService } from '@guangfo/messaging';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, platformError, type UserPrincipal } from '@guangfo/platform';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type CaseActor, CaseEvaluatedV1, CaseFollowUpEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS, type EvaluationLevel, type EventContract } from '@guangfo/contracts';
-import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, OutboxService, platformError, type UserPrincipal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 import { caseActorOf } from './case-actor.js';
 import { AFFAIRS_DOMAIN, CaseLedger } from './case-ledger.service.js';

@@ -39,7 +39,6 @@ export const viewerFor = (p: Principal, row: Pick<CaseRow, 'applicant_sub' | 'it
   }
 };
 
-
 export interface CaseSummaryView {
   id: string;
   itemCode: string;

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseMaterial, MaterialEvidence } from '@guangfo/contracts';
 import { CredentialVerifier } from '@guangfo/credentials';
-import { type FieldError, type FileRef, FileReplicator, FileStore, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { type FileRef, FileReplicator, FileStore } from '@guangfo/files';
+import { type FieldError, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { affairsError } from './affairs.errors.js';
 
 /** A submitted material, as the caller sent it, with the evidence built from it. */

@@ -1,5 +1,5 @@
-import { isCivilDate, isValidSocialCreditCode, jcsCanonicalJson } from '@guangfo/kernel';
 import { sm2Verify } from '@guangfo/gm-crypto';
+import { isCivilDate, isValidSocialCreditCode, jcsCanonicalJson } from '@guangfo/kernel';
 import { z } from 'zod';
 import { isValidCredentialNumber } from './credential-number.js';
 import { HOLDER_CODE_TYPE_VALUES, isValidHolderCode } from './holder-code.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@guangfo/kernel';
 import { CatalogueService } from '@guangfo/catalogue';
+import { Clock } from '@guangfo/kernel';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import type { SignedCredential } from './credential.document.js';
 import { evaluateCredential, malformedResult, parseCredential, type RegistryFacts, type VerificationResult, type VerifyOptions } from './credential-verification.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService } from '@guangfo/catalogue';
+import { generateSm2KeyPair, Sealer, sm2KeyId, Sm2Signer } from '@guangfo/gm-crypto';
 import { AuditService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
-import { generateSm2KeyPair, Sealer, Sm2Signer, sm2KeyId } from '@guangfo/gm-crypto';
 import type { CredentialSigningKey } from './credential.document.js';
 import type { IssuerKeyStatus } from './credential-verification.js';
 import { credentialsError } from './credentials.errors.js';

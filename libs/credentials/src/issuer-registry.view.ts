@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { sm2PublicKeyToPem } from '@guangfo/gm-crypto';
+import { NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { CREDENTIALS_CONFIG, type CredentialsConfig, type StaleStatusPolicy } from './credentials.config.js';
 import type { IssuerKeyRecord } from './credential-verification.js';
 import { CredentialRegistryService, type StreamView } from './registry.service.js';

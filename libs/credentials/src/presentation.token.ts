@@ -1,6 +1,6 @@
 import { sm2Verify } from '@guangfo/gm-crypto';
-import { z } from 'zod';
 import { jcsCanonicalJson } from '@guangfo/kernel';
+import { z } from 'zod';
 import { type CredentialSigningKey, ISSUER_KEY_ID_PATTERN, SIGNATURE_ALGORITHM, type SignedCredential, signedCredentialSchema } from './credential.document.js';
 
 export const PRESENTATION_FORMAT = 'guangfo.presentation.v1';

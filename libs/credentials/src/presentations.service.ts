@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@guangfo/kernel';
-import { DataSource } from 'typeorm';
 import type { CredentialVerifierRef } from '@guangfo/contracts';
+import { Clock } from '@guangfo/kernel';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { DataSource } from 'typeorm';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from './credentials.config.js';
 import { credentialsError } from './credentials.errors.js';
 import { CredentialsService, effectiveStatus, isHolder } from './credentials.service.js';

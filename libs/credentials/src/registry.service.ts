@@ -1,19 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { credentialRegistrySubject, type CredentialStatusChanged, CredentialStatusChangedV1, type CredentialStatusReasonCode, type IssuerKeyChanged, IssuerKeyChangedV1, type IssuingAuthoritiesChanged, IssuingAuthoritiesChangedV1, type RegistryCheckpoint, RegistryCheckpointV1 } from '@guangfo/contracts';
 import { Clock } from '@guangfo/kernel';
+import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
+import { CityRegistry, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  credentialRegistrySubject,
-  type CredentialStatusChanged,
-  CredentialStatusChangedV1,
-  type CredentialStatusReasonCode,
-  type IssuerKeyChanged,
-  IssuerKeyChangedV1,
-  type IssuingAuthoritiesChanged,
-  IssuingAuthoritiesChangedV1,
-  type RegistryCheckpoint,
-  RegistryCheckpointV1,
-} from '@guangfo/contracts';
-import { CityRegistry, HandlesEvent, NODE_CONFIG, type NodeConfig, OutboxService, type ReceivedEvent } from '@guangfo/platform';
 import type { CredentialStatusRecord, IssuerKeyRecord } from './credential-verification.js';
 import type { StatusFreshness } from './freshness.js';
 import { canonicalBodies, type IssuingBody } from './issuing-authorities.js';

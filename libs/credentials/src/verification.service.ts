@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@guangfo/kernel';
-import { DataSource, type EntityManager } from 'typeorm';
 import { type VerificationRecorded, VerificationRecordedV1 } from '@guangfo/contracts';
-import { actorOf, AuditService, HandlesEvent, NODE_CONFIG, type NodeConfig, OutboxService, type Principal, type ReceivedEvent } from '@guangfo/platform';
+import { Clock } from '@guangfo/kernel';
+import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { SignedCredential } from './credential.document.js';
 import { malformedResult, parseCredential, type VerificationReason, type VerificationResult } from './credential-verification.js';
 import { CredentialRepository } from './credential.repository.js';

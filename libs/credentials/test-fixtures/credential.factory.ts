@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateSm2KeyPair, Sm2Signer, sm2KeyId } from '@guangfo/gm-crypto';
+import { generateSm2KeyPair, sm2KeyId, Sm2Signer } from '@guangfo/gm-crypto';
 import { CREDENTIAL_FORMAT, type CredentialDocument, type CredentialSigningKey, type SignedCredential, signCredential } from '../src/credential.document.js';
 import { formatCredentialNumber } from '../src/credential-number.js';
 import type { IssuerKeyRecord, RegistryFacts } from '../src/credential-verification.js';

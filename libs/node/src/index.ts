@@ -1,3 +1,5 @@
 // The composition of a city node (every domain in one process) and its start-up checks; used by apps/city-node and apps/sandbox.
 export * from './city-node.composition.js';
 export * from './signing-key.check.js';
+export * from './city-node.module.js';
+export * from './city-node.app.js';

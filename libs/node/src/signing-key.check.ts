@@ -1,5 +1,5 @@
-import { type CityRegistry, ConfigError, type NodeConfig } from '@guangfo/platform';
 import { sm2PublicKeyFromPrivateKey } from '@guangfo/gm-crypto';
+import { type CityRegistry, ConfigError, type NodeConfig } from '@guangfo/platform';
 
 /** Refuses to start when this node's signing key is not the one its city pins (or is a demo key outside the sandbox). */
 export const assertSigningKeyPinned = (config: NodeConfig, registry: CityRegistry): void => {

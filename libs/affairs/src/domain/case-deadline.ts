@@ -127,7 +127,6 @@ export interface CaseDeadline {
   provisionalYears: number[];
 }
 
-
 const OPENS: Partial<Record<CaseEntryKind, CasePause['reason']>> = { 'supplement-requested': 'supplement', 'special-procedure-started': 'special-procedure' };
 const CLOSES: readonly CaseEntryKind[] = ['supplemented', 'special-procedure-ended', 'withdrawn', 'not-accepted', 'returned'];
 const CLOSED_STATES: readonly CaseState[] = ['delivered', 'completed', 'withdrawn', 'not-accepted', 'returned'];

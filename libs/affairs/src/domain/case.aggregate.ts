@@ -1,19 +1,4 @@
-import type {
-  CaseActor,
-  CaseEntry,
-  CaseEntryKind,
-  CaseEntryOf,
-  CaseFiling,
-  CaseMaterial,
-  CaseState,
-  CaseStatus,
-  DecisionOutcome,
-  DeliveryMethod,
-  MaterialEvidence,
-  SpecialProcedure,
-  SupplementItem,
-  SupplementResponse,
-} from '@guangfo/contracts';
+import type { CaseActor, CaseEntry, CaseEntryKind, CaseEntryOf, CaseFiling, CaseMaterial, CaseState, CaseStatus, DecisionOutcome, DeliveryMethod, MaterialEvidence, SpecialProcedure, SupplementItem, SupplementResponse } from '@guangfo/contracts';
 import { toShanghaiDate } from '@guangfo/kernel';
 import { affairsError } from '../affairs.errors.js';
 

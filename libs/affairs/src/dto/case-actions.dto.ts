@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { DECISION_OUTCOMES, DELIVERY_METHODS, type DecisionOutcome, type DeliveryMethod, SPECIAL_PROCEDURES, type SpecialProcedure } from '@guangfo/contracts';
+import { DECISION_OUTCOMES, type DecisionOutcome, DELIVERY_METHODS, type DeliveryMethod, SPECIAL_PROCEDURES, type SpecialProcedure } from '@guangfo/contracts';
 import { DENY_REASONS, type DenyReason, REJECT_REASONS, type RejectReason, RETURN_REASON_BASIS, RETURN_REASONS, type ReturnReason } from '../domain/case.aggregate.js';
 import { SupplementResponseDto } from './material.dto.js';
 

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { findContract } from '@guangfo/contracts';
+import { backoffMs } from '@guangfo/kernel';
+import { AuditService, Correlation, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type CrossCityEventHandler, EventHandlerRegistry, type ReceivedEvent } from './event-handler.registry.js';
+import { EventSigner } from './event-signer.js';
+import { openPersonalFields, PersonalSealError } from './personal-data.seal.js';
+import { fromTransportMessage, type SignedEvent, type TransportMessage } from './signed-event.js';
+import type { InboundOutcome } from './transports/city-transport.js';
+
+/** Why an event was dead-lettered. Stable codes, listed by the admin API. */
+export type DeadLetterReason =
+  | 'MALFORMED'
+  | 'UNSIGNED'
+  | 'UNKNOWN_SIGNER'
+  | 'SIGNATURE_INVALID'
+  | 'NOT_ADDRESSED_HERE'
+  | 'UNKNOWN_TYPE'
+  | 'SCHEMA_INVALID'
+  | 'PERSONAL_DATA_UNSEALED'
+  | 'HANDLER_FAILED';
+
+class Rejection extends Error {
+  constructor(readonly reasonCode: DeadLetterReason, reason: string) {
+    super(reason);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The edge every received event passes, whatever the transport: parse, verify the sender's
+ * signature against its pinned key, check the address, validate the payload against its
+ * contract, then apply each handler exactly once (inbox row + effects in one transaction),
+ * with bounded retries. Anything that cannot be applied goes to the dead-letter store with
+ * its reason, and is audited; it never blocks the messages behind it.
+ */
+@Injectable()
+export class EventReceiver {
+  private readonly logger = new Logger(EventReceiver.name);
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly dataSource: DataSource,
+    private readonly signer: EventSigner,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * @param mode `live`: a rejected message is stored as a dead letter. `replay`: an admin re-runs a
+   * stored dead letter; a rejection is only reported (the dead letter stays, with the new reason).
+   */
+  async receive(message: TransportMessage, mode: 'live' | 'replay' = 'live'): Promise<InboundOutcome> {
+    let received: ReceivedEvent;
+    try {
+      received = this.admit(message);
+    } catch (err) {
+      if (!(err instanceof Rejection)) throw err;
+      return this.reject(mode, message, err.reasonCode, err.message, 0);
+    }
+    if (received.fromCity === this.config.cityCode) return { status: 'ignored' }; // our own broadcast
+    const event = received;
+    return Correlation.run({ city: this.config.cityCode, correlationId: event.correlationid ?? randomUUID(), causationId: event.id, traceparent: event.traceparent }, () =>
+      this.apply(mode, message, received),
+    );
+  }
+
+  /** Checks everything that does not depend on handlers. Throws Rejection. */
+  private admit(message: TransportMessage): ReceivedEvent {
+    let event: SignedEvent;
+    try {
+      event = fromTransportMessage(message);
+    } catch (err) {
+      throw new Rejection('MALFORMED', `not a CloudEvents 1.0 message: ${(err as Error).message}`);
+    }
+    const verdict = this.signer.verify(event);
+    if (!verdict.ok) throw new Rejection(verdict.code, verdict.reason);
+    if (verdict.city === this.config.cityCode) return { ...event, fromCity: verdict.city };
+    if (event.tocity !== undefined && event.tocity !== this.config.cityCode) {
+      throw new Rejection('NOT_ADDRESSED_HERE', `addressed to ${event.tocity}, this node is ${this.config.cityCode}`);
+    }
+    const contract = findContract(event.type);
+    if (!contract) throw new Rejection('UNKNOWN_TYPE', `no contract for event type ${event.type}`);
+    if ((contract.audience === 'addressed') !== (event.tocity !== undefined)) {
+      throw new Rejection('SCHEMA_INVALID', `${event.type} is ${contract.audience} but the event ${event.tocity ? 'names' : 'lacks'} tocity`);
+    }
+    let data: unknown = event.data;
+    if (contract.personal?.length) {
+      // The sealed envelope first (its shape, nothing personal in clear), then the opened payload against the contract.
+      try {
+        data = openPersonalFields(event.data, contract.personal, this.config.encryptionKey, { id: event.id, type: event.type, source: event.source, tocity: event.tocity! });
+      } catch (err) {
+        if (!(err instanceof PersonalSealError)) throw err;
+        throw new Rejection('PERSONAL_DATA_UNSEALED', err.message);
+      }
+    }
+    const parsed = contract.schema.safeParse(data);
+    if (!parsed.success) {
+      throw new Rejection('SCHEMA_INVALID', parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; '));
+    }
+    return { ...event, data: parsed.data, fromCity: verdict.city };
+  }
+
+  private async apply(mode: 'live' | 'replay', message: TransportMessage, event: ReceivedEvent): Promise<InboundOutcome> {
+    let applied = false;
+    for (const handler of this.handlers.for(event.type)) {
+      const outcome = await this.applyOne(handler, event);
+      if (outcome === 'failed') {
+        return this.reject(mode, message, 'HANDLER_FAILED', `consumer ${handler.consumer} failed ${this.config.maxDeliveryAttempts} times`, this.config.maxDeliveryAttempts, event);
+      }
+      applied ||= outcome === 'applied';
+    }
+    const status = applied ? 'applied' : this.handlers.for(event.type).length ? 'duplicate' : 'ignored';
+    this.metrics.eventsReceived.inc({ type: event.type, outcome: status });
+    return { status };
+  }
+
+  private async applyOne(handler: CrossCityEventHandler, event: ReceivedEvent): Promise<'applied' | 'duplicate' | 'failed'> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction(async (em) => {
+          const inserted = (await em.query(
+            `INSERT INTO platform.inbox (event_id, consumer, source_city, type) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING RETURNING event_id`,
+            [event.id, handler.consumer, event.fromCity, event.type],
+          )) as unknown[];
+          if (inserted.length === 0) return 'duplicate' as const;
+          await handler.handle(event, em);
+          return 'applied' as const;
+        });
+      } catch (err) {
+        this.logger.warn({ err, eventId: event.id, consumer: handler.consumer, attempt }, 'event handler failed');
+        if (attempt >= this.config.maxDeliveryAttempts) return 'failed';
+        await sleep(backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Number.POSITIVE_INFINITY }, attempt));
+      }
+    }
+  }
+
+  private async reject(mode: 'live' | 'replay', message: TransportMessage, reasonCode: DeadLetterReason, reason: string, attempts: number, event?: SignedEvent): Promise<InboundOutcome> {
+    if (mode === 'replay') return { status: 'dead-lettered', reasonCode, reason };
+    const h = message.headers;
+    const id = randomUUID();
+    await this.dataSource.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO platform.dead_letter (id, event_id, type, source, reason_code, reason, raw, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, event?.id ?? h.ce_id ?? null, event?.type ?? h.ce_type ?? null, event?.source ?? h.ce_source ?? null, reasonCode, reason, JSON.stringify(message), attempts],
+      );
+      await this.audit.record(
+        {
+          actor: `city:${(event?.source ?? h.ce_source ?? '').split('/')[2] || 'unknown'}`,
+          action: 'event.dead-lettered',
+          resource: `event:${h.ce_id ?? 'unknown'}`,
+          outcome: 'rejected',
+          detail: { deadLetterId: id, reasonCode, reason, type: h.ce_type ?? null, source: h.ce_source ?? null },
+        },
+        em,
+      );
+    });
+    this.metrics.deadLetters.inc({ reason: reasonCode });
+    this.logger.warn({ deadLetterId: id, reasonCode, reason, eventId: h.ce_id }, 'event dead-lettered');
+    return { status: 'dead-lettered', reasonCode, reason };
+  }
+}

@@ -1,0 +1,50 @@
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DeadLetterController } from './dead-letter.controller.js';
+import { DeadLetterService } from './dead-letter.service.js';
+import { EventHandlerExplorer } from './event-handler.explorer.js';
+import { EventHandlerRegistry } from './event-handler.registry.js';
+import { EventReceiver } from './event-receiver.js';
+import { EventSigner } from './event-signer.js';
+import { OutboxRelay } from './outbox.relay.js';
+import { OutboxService } from './outbox.service.js';
+import { TransportLifecycle } from './transport.lifecycle.js';
+import { CITY_TRANSPORT, type CityTransport } from './transports/city-transport.js';
+import { createKafkaConsumerController } from './transports/kafka-consumer.controller.js';
+import { KafkaTransport } from './transports/kafka.transport.js';
+
+export interface MessagingOptions {
+  transport: CityTransport;
+  /** The platform module (NODE_CONFIG, CityRegistry, AuditService, MetricsService, Sealer…). */
+  imports: ModuleMetadata['imports'];
+}
+
+/**
+ * Cross-city messaging of one node: the outbox and its relay, the receiver with its inbox, dead
+ * letters, the transport, and the `@HandlesEvent` handlers discovered at boot in every module.
+ * Exports OutboxService (domains write events in their transaction) and the handler registry.
+ */
+@Module({})
+export class MessagingModule {
+  static forNode(o: MessagingOptions): DynamicModule {
+    const controllers: NonNullable<DynamicModule['controllers']> = [DeadLetterController];
+    if (o.transport instanceof KafkaTransport) controllers.push(createKafkaConsumerController(o.transport.inboundTopics()));
+    return {
+      module: MessagingModule,
+      imports: [...(o.imports ?? []), DiscoveryModule],
+      controllers,
+      providers: [
+        { provide: CITY_TRANSPORT, useValue: o.transport },
+        EventSigner,
+        EventHandlerRegistry,
+        EventHandlerExplorer,
+        OutboxService,
+        OutboxRelay,
+        EventReceiver,
+        TransportLifecycle,
+        DeadLetterService,
+      ],
+      exports: [CITY_TRANSPORT, EventHandlerRegistry, OutboxService, EventSigner],
+    };
+  }
+}

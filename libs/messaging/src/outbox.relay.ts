@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { backoffMs } from '@guangfo/kernel';
+import { type Lease, LeaseWorker, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { DataSource } from 'typeorm';
+import { OutboxService } from './outbox.service.js';
+import type { SignedEvent } from './signed-event.js';
+import { CITY_TRANSPORT, type CityTransport, type PublishResult } from './transports/city-transport.js';
+
+interface OutboxRow {
+  seq: string;
+  subject: string;
+  envelope: SignedEvent;
+  delivered_to: string[];
+  attempts: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+const BATCH_SIZE = 200;
+/** Longer than any publish pass; a relay that dies mid-batch leaves its rows to the next one after it. */
+const LEASE_MS = 120_000;
+
+/**
+ * The per-subject order rule of the claim: a row is leased only if every unsent row of its subject
+ * with a lower `seq` is leased by the same claim. So a subject's rows are claimed contiguously from
+ * its lowest unsent row, never while an earlier one is waiting for a retry, leased by another
+ * relay, or being claimed concurrently (locked, hence skipped, hence not in `candidates`).
+ */
+const PER_SUBJECT_ORDER = `NOT EXISTS (
+  SELECT 1 FROM platform.outbox e
+   WHERE e.subject = t.subject AND e.sent_at IS NULL AND e.seq < t.seq AND e.seq NOT IN (SELECT seq FROM candidates))`;
+
+/**
+ * Publishes committed outbox rows in order, on the `LeaseWorker`: claims a batch with a lease
+ * (per-subject rule above), publishes it outside any database transaction with one
+ * `publishBatch` call, and records each row's outcome (sent, or attempts/last_error and a
+ * backoff) in its own statement as the transport reports it. A row that fails holds the later
+ * rows of its subject (in this batch and after) until it is sent. A relay killed mid-batch loses
+ * nothing: its rows are published again when the lease runs out, and the receiver's inbox
+ * absorbs the duplicates. Several relays may run against one database.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly worker: LeaseWorker<OutboxRow>;
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(CITY_TRANSPORT) private readonly transport: CityTransport,
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+    outbox: OutboxService,
+  ) {
+    this.worker = new LeaseWorker<OutboxRow>(
+      dataSource,
+      {
+        name: 'outbox relay',
+        table: 'platform.outbox',
+        key: 'seq',
+        due: 'sent_at IS NULL AND next_attempt_at <= now()',
+        order: 'seq',
+        claimable: PER_SUBJECT_ORDER,
+        select: 'SELECT seq, subject, envelope, delivered_to, attempts FROM claimed ORDER BY seq',
+        batchSize: () => BATCH_SIZE,
+        leaseMs: () => LEASE_MS,
+        pollMs: () => this.config.relayPollMs,
+        ready: () => this.transport.isReady(),
+        act: (rows, lease) => this.publish(rows, lease),
+      },
+      this.logger,
+    );
+    outbox.onAdded(() => this.nudge());
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /** Ask for a pass soon (after the current one). */
+  nudge(): void {
+    this.worker.nudge();
+  }
+
+  /** One pass: claim a batch, publish it, record the outcomes. Returns the rows claimed. */
+  async pass(): Promise<number> {
+    const claimed = await this.worker.pass();
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox WHERE sent_at IS NULL`)) as { n: number }[];
+    this.metrics.outboxPending.set(n);
+    return claimed;
+  }
+
+  private async publish(rows: OutboxRow[], lease: Lease): Promise<void> {
+    const failed = new Set<string>();
+    const record = async (i: number, result: PublishResult): Promise<void> => {
+      const row = rows[i]!;
+      if (failed.has(row.subject) || result.held) {
+        // Never sent ahead of the earlier row of its subject: back to pending, no attempt counted.
+        failed.add(row.subject);
+        await lease.settle(row.seq, `delivered_to = $3`, [result.deliveredTo]);
+      } else if (result.complete) {
+        await lease.settle(row.seq, `sent_at = now(), delivered_to = $3, attempts = attempts + 1, last_error = NULL`, [result.deliveredTo]);
+        this.metrics.eventsPublished.inc({ type: row.envelope.type, transport: this.transport.kind });
+      } else {
+        failed.add(row.subject);
+        // Attempt n = attempts so far + 1; capped at 30 s and at 1024 × base (ten doublings).
+        const backoff = backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 1024) }, row.attempts + 1);
+        await lease.settle(
+          row.seq,
+          `attempts = attempts + 1, delivered_to = $3, last_error = $4, next_attempt_at = now() + ($5::int * interval '1 millisecond')`,
+          [result.deliveredTo, result.error ?? 'not delivered to every city yet', backoff],
+        );
+      }
+    };
+    const reported = new Set<number>();
+    try {
+      await this.transport.publishBatch(
+        rows.map((r) => ({ event: r.envelope, deliveredTo: r.delivered_to })),
+        async (i, result) => {
+          reported.add(i);
+          await record(i, result);
+        },
+      );
+    } catch (err) {
+      // Rows the transport did not report before failing: a failed attempt each (in order).
+      for (const i of rows.keys()) if (!reported.has(i)) await record(i, { deliveredTo: rows[i]!.delivered_to, complete: false, error: (err as Error).message });
+    }
+  }
+}

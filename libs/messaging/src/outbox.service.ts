@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventContract } from '@guangfo/contracts';
+import { CityRegistry, Correlation, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { EventSigner } from './event-signer.js';
+import { sealPersonalFields } from './personal-data.seal.js';
+import { eventSource, type SignedEvent } from './signed-event.js';
+
+export interface OutgoingEvent<T> {
+  contract: EventContract<T>;
+  /** Domain that emits it (`affairs`, `credentials`, …): part of `source`. */
+  domain: string;
+  /** Aggregate id: the Kafka key, so one aggregate's events stay in order. */
+  subject: string;
+  data: T;
+  /** Required for addressed events, forbidden for broadcasts (public data only). */
+  toCity?: string;
+}
+
+/**
+ * Transactional outbox: the event row commits in the caller's transaction, with the state
+ * change it describes. The relay publishes it afterwards; nothing is sent that did not commit.
+ * The personal fields a contract declares are sealed for the addressed city before the event is
+ * signed and stored: neither the outbox row nor the bus holds them in clear.
+ */
+@Injectable()
+export class OutboxService {
+  private listeners: (() => void)[] = [];
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly signer: EventSigner,
+    private readonly registry: CityRegistry,
+  ) {}
+
+  async add<T>(em: EntityManager, out: OutgoingEvent<T>): Promise<SignedEvent<T>> {
+    const { contract } = out;
+    if (contract.audience === 'addressed' && !out.toCity) throw new Error(`${contract.type} is addressed: toCity is required`);
+    if (contract.audience === 'broadcast' && out.toCity) throw new Error(`${contract.type} is a broadcast of public data: no toCity`);
+    if (out.toCity === this.config.cityCode) throw new Error(`${contract.type}: a city does not address events to itself`);
+    const parsed = contract.schema.parse(out.data);
+    const scope = Correlation.current();
+    const id = randomUUID();
+    const source = eventSource(this.config.cityCode, out.domain);
+    let data: T = parsed;
+    if (contract.personal?.length && out.toCity) {
+      const recipient = this.registry.encryptionKey(out.toCity);
+      if (!recipient) throw new Error(`${contract.type} carries personal data, but city ${out.toCity} pins no active encryption key in the registry`);
+      data = sealPersonalFields(parsed, contract.personal, recipient, { id, type: contract.type, source, tocity: out.toCity });
+    }
+    const event = this.signer.sign<T>({
+      specversion: '1.0',
+      id,
+      source,
+      type: contract.type,
+      subject: out.subject,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      ...(out.toCity ? { tocity: out.toCity } : {}),
+      correlationid: scope?.correlationId ?? randomUUID(),
+      ...(scope?.causationId ? { causationid: scope.causationId } : {}),
+      ...(scope?.traceparent ? { traceparent: scope.traceparent } : {}),
+      data,
+    });
+    await em.query(
+      `INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [event.id, event.type, event.subject, contract.audience, out.toCity ?? null, JSON.stringify(event)],
+    );
+    for (const l of this.listeners) l();
+    return event;
+  }
+
+  /** The relay subscribes to be nudged when a row is written (it still polls: the nudge may precede the commit). */
+  onAdded(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+}

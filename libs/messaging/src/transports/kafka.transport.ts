@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import { ClientKafka, type KafkaOptions, Transport } from '@nestjs/microservices';
+import { Kafka, logLevel } from 'kafkajs';
+import { consumerGroup, PUBLIC_TOPIC } from '@guangfo/contracts';
+import type { CityRegistry } from '@guangfo/platform';
+import { type TransportMessage, toTransportMessage } from '../signed-event.js';
+import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
+
+export interface KafkaTransportOptions {
+  cityCode: string;
+  brokers: string[];
+  clientId: string;
+  registry: CityRegistry;
+}
+
+/**
+ * Kafka through @nestjs/microservices: a ClientKafka produces (acks from all in-sync replicas,
+ * key = aggregate id), a ServerKafka consumer (see `kafkaConsumerOptions`) feeds the node's
+ * EventReceiver. Offsets are committed only after the receiver has committed the effects or
+ * the dead letter, so a crash means redelivery, which the inbox absorbs.
+ */
+export class KafkaTransport implements CityTransport {
+  readonly kind = 'kafka' as const;
+  private readonly logger = new Logger(KafkaTransport.name);
+  private readonly client: ClientKafka;
+  private handler?: InboundHandler;
+  private producerReady = false;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.client = new ClientKafka({
+      client: { clientId: `${options.clientId}-producer`, brokers: options.brokers, logLevel: logLevel.WARN },
+      producer: { allowAutoTopicCreation: false },
+      send: { acks: -1 },
+      producerOnlyMode: true,
+      postfixId: '',
+    });
+  }
+
+  /** The topics this city consumes: its own inbound topic and the public topic. */
+  inboundTopics(): string[] {
+    return [this.options.registry.require(this.options.cityCode).topics.inbound, PUBLIC_TOPIC];
+  }
+
+  /** Creates every topic the registry implies (idempotent). */
+  async ensureTopics(): Promise<void> {
+    const admin = new Kafka({ clientId: `${this.options.clientId}-admin`, brokers: this.options.brokers, logLevel: logLevel.WARN }).admin();
+    await admin.connect();
+    try {
+      const wanted = [PUBLIC_TOPIC, ...this.options.registry.all().flatMap((c) => [c.topics.inbound, c.topics.deadLetter])];
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !existing.has(t));
+      if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private topicOf(event: PublishRequest['event']): string {
+    return event.tocity ? this.options.registry.require(event.tocity).topics.inbound : PUBLIC_TOPIC;
+  }
+
+  async publish({ event }: PublishRequest): Promise<PublishResult> {
+    const m = toTransportMessage(event);
+    await this.client.emit(this.topicOf(event), { key: m.key, value: m.value, headers: m.headers }).toPromise();
+    return { deliveredTo: event.tocity ? [event.tocity] : [], complete: true };
+  }
+
+  /**
+   * One `sendBatch` for the whole batch (acks from all in-sync replicas). The key is the subject,
+   * so a subject's events share a partition and keep their order. The relay treats the call as one
+   * outcome: on an error every request is reported failed and retried (the inbox absorbs repeats).
+   */
+  async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const { event } of requests) {
+      const m = toTransportMessage(event);
+      const topic = this.topicOf(event);
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: m.key, value: m.value, headers: m.headers }]);
+    }
+    let error: string | undefined;
+    try {
+      await this.client.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    for (const [i, { event }] of requests.entries()) {
+      await onPublished(i, error === undefined ? { deliveredTo: event.tocity ? [event.tocity] : [], complete: true } : { deliveredTo: [], complete: false, error });
+    }
+  }
+
+  async start(handler: InboundHandler): Promise<void> {
+    await this.ensureTopics();
+    await this.client.connect();
+    this.producerReady = true;
+    this.handler = handler;
+  }
+
+  async stop(): Promise<void> {
+    this.handler = undefined;
+    this.producerReady = false;
+    await this.client.close();
+  }
+
+  isReady(): boolean {
+    return this.producerReady && this.handler !== undefined;
+  }
+
+  /** Called by the Kafka consumer controller for each message. Throws (no commit) when not ready. */
+  async handleInbound(message: TransportMessage, topic: string): Promise<InboundOutcome> {
+    if (!this.handler) throw new Error('kafka transport not started: message will be redelivered');
+    const outcome = await this.handler(message, { topic });
+    if (outcome.status === 'dead-lettered') {
+      const dlq = this.options.registry.require(this.options.cityCode).topics.deadLetter;
+      await this.client
+        .emit(dlq, { key: message.key, value: message.value, headers: { ...message.headers, 'x-dead-letter-reason-code': outcome.reasonCode, 'x-dead-letter-reason': outcome.reason, 'x-dead-letter-topic': topic } })
+        .toPromise();
+      this.logger.warn({ reasonCode: outcome.reasonCode, topic: dlq }, 'published to dead-letter topic');
+    }
+    return outcome;
+  }
+
+  /** Options for the ServerKafka consumer (`app.connectMicroservice`). */
+  consumerOptions(): KafkaOptions {
+    return {
+      transport: Transport.KAFKA,
+      options: {
+        postfixId: '',
+        client: { clientId: `${this.options.clientId}-consumer`, brokers: this.options.brokers, logLevel: logLevel.WARN },
+        consumer: { groupId: consumerGroup(this.options.cityCode), allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+        subscribe: { fromBeginning: true },
+        run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
+        parser: { keepBinary: true },
+      },
+    };
+  }
+}
