@@ -24,7 +24,7 @@ const PEERS = {
 };
 
 /** Libs that a `domain/` folder may import: pure ones only. */
-const PURE_LIBS = ['kernel', 'contracts'];
+const PURE_LIBS = ['kernel', 'gm-crypto', 'contracts'];
 
 /** Exceptions to the pure-domain rule: none. */
 const DOMAIN_EXCEPTIONS = [];

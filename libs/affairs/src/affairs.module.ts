@@ -1,21 +1,21 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { type Domain, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
-import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS } from './affairs.tokens.js';
-import { ApplicantIdSeal } from './applicant-id.seal.js';
-import { CaseController } from './case.controller.js';
-import { CaseDeadlines } from './case-deadlines.service.js';
-import { CaseFilingService } from './case-filing.service.js';
-import { CaseLedger } from './case-ledger.service.js';
-import { CaseQueryService } from './case-query.service.js';
-import { MaterialEvidenceService } from './material-evidence.service.js';
-import { CaseReplicationHandler } from './case-replication.handler.js';
-import { CaseRepository } from './case.repository.js';
-import { CaseWorkflowService } from './case-workflow.service.js';
-import { RemediationController } from './remediation.controller.js';
-import { RemediationService } from './remediation.service.js';
-import { DeadlineRecomputeService } from './deadline-recompute.service.js';
-import { CalendarAdminController } from './calendar-admin.controller.js';
-import { CalendarAdminService } from './calendar-admin.service.js';
+import { AFFAIRS_CALENDAR, AFFAIRS_OPTIONS } from './application/affairs.tokens.js';
+import { ApplicantIdSeal } from './infrastructure/applicant-id.seal.js';
+import { CaseController } from './http/case.controller.js';
+import { CaseDeadlines } from './application/case-deadlines.service.js';
+import { CaseFilingService } from './application/case-filing.service.js';
+import { CaseLedger } from './application/case-ledger.service.js';
+import { CaseQueryService } from './application/case-query.service.js';
+import { MaterialEvidenceService } from './application/material-evidence.service.js';
+import { CaseReplicationHandler } from './application/case-replication.handler.js';
+import { CaseRepository } from './infrastructure/case.repository.js';
+import { CaseWorkflowService } from './application/case-workflow.service.js';
+import { RemediationController } from './http/remediation.controller.js';
+import { RemediationService } from './application/remediation.service.js';
+import { DeadlineRecomputeService } from './application/deadline-recompute.service.js';
+import { CalendarAdminController } from './http/calendar-admin.controller.js';
+import { CalendarAdminService } from './application/calendar-admin.service.js';
 
 export interface AffairsModuleOptions {
   /** Working-day calendar. Default: the catalogue's (WORKING_DAY_CALENDAR), so a loaded year reaches both. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { CatalogueModule } from './catalogue.module.js';
-import { CatalogueService } from './catalogue.service.js';
-import { loadCatalogueSet } from './catalogue.loader.js';
+import { CatalogueService } from './application/catalogue.service.js';
+import { loadCatalogueSet } from './infrastructure/catalogue.loader.js';
 import { copySeedDir, SEED_DIR, THREE_CITIES_DIR } from '../test-fixtures/seed-dirs.js';
 
 const ZHAOQING = '441200';

@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CalendarController } from './calendar.controller.js';
-import { CatalogueController } from './catalogue.controller.js';
-import { defaultSeedDir, loadCatalogueSet } from './catalogue.loader.js';
-import { CatalogueService } from './catalogue.service.js';
-import { CATALOGUE_SET, WORKING_DAY_CALENDAR } from './catalogue.tokens.js';
-import { defaultCalendarDir, loadCalendar } from './calendar.loader.js';
-import type { WorkingDayCalendar } from './working-day.calendar.js';
+import { CalendarController } from './http/calendar.controller.js';
+import { CatalogueController } from './http/catalogue.controller.js';
+import { defaultSeedDir, loadCatalogueSet } from './infrastructure/catalogue.loader.js';
+import { CatalogueService } from './application/catalogue.service.js';
+import { CATALOGUE_SET, WORKING_DAY_CALENDAR } from './application/catalogue.tokens.js';
+import { defaultCalendarDir, loadCalendar } from './infrastructure/calendar.loader.js';
+import type { WorkingDayCalendar } from './domain/working-day.calendar.js';
 
 export interface CatalogueModuleOptions {
   /** Directory holding index.yaml and the version directories. Default: `<cwd>/seeds/catalogue`. */

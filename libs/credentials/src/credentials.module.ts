@@ -1,23 +1,23 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { CREDENTIALS_CONFIG, type CredentialsConfig, loadCredentialsConfig } from './credentials.config.js';
-import { CredentialsController } from './credentials.controller.js';
-import { CredentialsLifecycle } from './credentials.lifecycle.js';
-import { CredentialRepository } from './credential.repository.js';
-import { CredentialsService } from './credentials.service.js';
-import { CredentialVerifier } from './credential.verifier.js';
-import { IssuerKeyRepository } from './issuer-key.repository.js';
-import { IssuerKeysController } from './issuer-keys.controller.js';
-import { IssuerKeyService } from './issuer-keys.service.js';
-import { IssuerRegistryView } from './issuer-registry.view.js';
-import { IssuingAuthorityService } from './issuing-authority.service.js';
-import { PresentationRepository } from './presentation.repository.js';
-import { PresentationsController } from './presentations.controller.js';
-import { PresentationsService } from './presentations.service.js';
-import { RegistryRepository } from './registry.repository.js';
-import { CredentialRegistryService } from './registry.service.js';
-import { VerificationLogRepository } from './verification-log.repository.js';
-import { VerificationService } from './verification.service.js';
-import { VerificationsController } from './verifications.controller.js';
+import { CREDENTIALS_CONFIG, type CredentialsConfig, loadCredentialsConfig } from './infrastructure/credentials.config.js';
+import { CredentialsController } from './http/credentials.controller.js';
+import { CredentialsLifecycle } from './application/credentials.lifecycle.js';
+import { CredentialRepository } from './infrastructure/credential.repository.js';
+import { CredentialsService } from './application/credentials.service.js';
+import { CredentialVerifier } from './application/credential.verifier.js';
+import { IssuerKeyRepository } from './infrastructure/issuer-key.repository.js';
+import { IssuerKeysController } from './http/issuer-keys.controller.js';
+import { IssuerKeyService } from './application/issuer-keys.service.js';
+import { IssuerRegistryView } from './application/issuer-registry.view.js';
+import { IssuingAuthorityService } from './application/issuing-authority.service.js';
+import { PresentationRepository } from './infrastructure/presentation.repository.js';
+import { PresentationsController } from './http/presentations.controller.js';
+import { PresentationsService } from './application/presentations.service.js';
+import { RegistryRepository } from './infrastructure/registry.repository.js';
+import { CredentialRegistryService } from './application/registry.service.js';
+import { VerificationLogRepository } from './infrastructure/verification-log.repository.js';
+import { VerificationService } from './application/verification.service.js';
+import { VerificationsController } from './http/verifications.controller.js';
 
 export interface CredentialsModuleOptions {
   /** Overrides on top of the CREDENTIAL_* environment variables. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { generateSm2KeyPair, sm2KeyId, Sm2Signer } from '@guangfo/gm-crypto';
-import { CREDENTIAL_FORMAT, type CredentialDocument, type CredentialSigningKey, type SignedCredential, signCredential } from '../src/credential.document.js';
-import { formatCredentialNumber } from '../src/credential-number.js';
-import type { IssuerKeyRecord, RegistryFacts } from '../src/credential-verification.js';
+import { CREDENTIAL_FORMAT, type CredentialDocument, type CredentialSigningKey, type SignedCredential, signCredential } from '../src/domain/credential.document.js';
+import { formatCredentialNumber } from '../src/domain/credential-number.js';
+import type { IssuerKeyRecord, RegistryFacts } from '../src/domain/credential-verification.js';
 
 /** Fictional test data (valid check characters). */
 export const GZ_POLICE = { name: '广州市公安局', code: '114401000075020016', city: '440100' } as const;

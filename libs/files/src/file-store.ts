@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { sm3 } from '@guangfo/gm-crypto';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, platformError, type Principal, sha256Hex } from '@guangfo/platform';
+import { sha256Hex } from '@guangfo/kernel';
+import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, platformError, type Principal } from '@guangfo/platform';
 import { type AllowedMediaType, checkMediaType, FILE_MAX_BYTES, sanitizeFileName } from './media-type.js';
 
 /** The claim check: what a cross-city event carries instead of the bytes. */

@@ -10,3 +10,4 @@ export * from './json/canonical-json.js';
 export * from './cursor/cursor-codec.js';
 export * from './retry/backoff.js';
 export * from './masking/masking.js';
+export { sha256Hex } from './digest.js';

@@ -33,7 +33,6 @@ export * from './errors/validation.pipe.js';
 export { LeaseWorker, type Lease, type LeaseTable, type LeaseWorkerOptions } from './workers/lease-worker.js';
 export * from './observability/correlation.js';
 export * from './observability/metrics.service.js';
-export { sha256Hex } from './crypto/digest.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { finishOpenApiDocument, locationMiddleware } from './http/openapi.js';
 export { correlationMiddleware } from './observability/correlation.middleware.js';

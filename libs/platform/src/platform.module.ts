@@ -1,5 +1,5 @@
-import { AdjustableClock, Clock, SystemClock } from '@guangfo/kernel';
 import { Sealer } from '@guangfo/gm-crypto';
+import { AdjustableClock, Clock, SystemClock } from '@guangfo/kernel';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
-import { stableJson } from '@guangfo/kernel';
-import { sha256Hex } from '../crypto/digest.js';
+import { sha256Hex, stableJson } from '@guangfo/kernel';
 import { Idempotency } from './idempotency.js';
 
 class Problem extends Error {

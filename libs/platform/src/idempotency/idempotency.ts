@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { stableJson } from '@guangfo/kernel';
-import { sha256Hex } from '../crypto/digest.js';
+import { sha256Hex, stableJson } from '@guangfo/kernel';
 import { queryRow, queryRows } from '../database/query-rows.js';
 
 /** The rule for an Idempotency-Key header, the same on every route that reads one. */
