@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { backoffMs } from '@guangfo/kernel';
-import { type Lease, LeaseWorker, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { CommitNotifier, type Lease, LeaseWorker, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { DataSource } from 'typeorm';
-import { OutboxService } from './outbox.service.js';
+import { OUTBOX_CHANNEL, OutboxService } from './outbox.service.js';
 import type { SignedEvent } from './signed-event.js';
 import { CITY_TRANSPORT, type CityTransport, type PublishResult } from './transports/city-transport.js';
 
@@ -42,6 +42,8 @@ const PER_SUBJECT_ORDER = `NOT EXISTS (
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly worker: LeaseWorker<OutboxRow>;
+  /** Commit → publish at idle within milliseconds: the outbox insert notifies at commit, in any process of the city. */
+  private readonly commits: CommitNotifier;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -69,13 +71,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger,
     );
     outbox.onAdded(() => this.nudge());
+    this.commits = new CommitNotifier(config.databaseUrl, OUTBOX_CHANNEL, () => this.nudge(), this.logger);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.worker.start();
+    await this.commits.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.commits.stop();
     await this.worker.stop();
   }
 

@@ -7,6 +7,9 @@ import { EventSigner } from './event-signer.js';
 import { sealPersonalFields } from './personal-data.seal.js';
 import { eventSource, type SignedEvent } from './signed-event.js';
 
+/** The notification channel on which the outbox's commits wake the relay (LISTEN/NOTIFY, across processes). */
+export const OUTBOX_CHANNEL = 'guangfo_outbox';
+
 export interface OutgoingEvent<T> {
   contract: EventContract<T>;
   /** Domain that emits it (`affairs`, `credentials`, …): part of `source`. */
@@ -63,15 +66,17 @@ export class OutboxService {
       ...(scope?.traceparent ? { traceparent: scope.traceparent } : {}),
       data,
     });
+    // The insert and the relay's wake-up in one statement: the notification is delivered at commit.
     await em.query(
-      `INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `WITH added AS (INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1)
+       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM added`,
       [event.id, event.type, event.subject, contract.audience, out.toCity ?? null, JSON.stringify(event)],
     );
     for (const l of this.listeners) l();
     return event;
   }
 
-  /** The relay subscribes to be nudged when a row is written (it still polls: the nudge may precede the commit). */
+  /** In-process listeners told when a row is written (before its commit: the relay also listens for the commit). */
   onAdded(listener: () => void): void {
     this.listeners.push(listener);
   }

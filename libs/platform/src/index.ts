@@ -40,3 +40,4 @@ export { createNodeLogging } from './observability/logging.js';
 export { inputGuardMiddleware } from './errors/input-guard.js';
 export { DENY_PRIVATE, isLoopbackHost, refusalFor, refusalForHost, type OutboundPolicy } from './outbound/outbound-policy.js';
 export { outboundRequest } from './outbound/outbound-request.js';
+export { CommitNotifier } from './database/commit-notifier.js';

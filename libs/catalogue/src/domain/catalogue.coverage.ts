@@ -33,7 +33,7 @@ export function renderCoverageMarkdown(catalogue: Catalogue): string {
     '# Service catalogue — coverage of the plan',
     '',
     '<!-- Generated from seeds/catalogue by renderCoverageMarkdown() (libs/catalogue). Do not edit by hand:',
-    '     UPDATE_CATALOGUE_DOCS=1 npm test -- libs/catalogue/src/catalogue.coverage.spec.ts -->',
+    '     UPDATE_CATALOGUE_DOCS=1 npm test -- libs/catalogue/src/domain/catalogue.coverage.spec.ts -->',
     '',
     `Catalogue version ${catalogue.version} (effective ${catalogue.effectiveFrom}), cities ${catalogue.cities.join(', ')}.`,
     `${inScope.length} commitments of 《广佛全域同城化“十四五”发展规划》 map to ${catalogue.items.length} items; ` +
