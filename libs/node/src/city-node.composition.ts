@@ -3,7 +3,7 @@ import { AffairsFollowUp1796169600000, AffairsIdempotency1796342400001, AffairsI
 import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
 import { CredentialsIdempotency1796342400002, CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
 import {
-  ApiKeyIssuingBody1764806400000, type CityNodeAppOptions, IdempotencyKeys1796342400000, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
+  ApiKeyIssuingBody1764806400000, AuditBackgroundChain1796428800000, type CityNodeAppOptions, IdempotencyKeys1796342400000, type CityRegistry, type CityTransport, type DemoIdentity, ITEM_CODES, type ItemCodes, NODE_IDENTITY, type NodeConfig,
   PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, platformSealingMigration, type ResealKeys, WebhooksFiles1764288000000,
   WorkerLeases1796342400000,
 } from '@guangfo/platform';
@@ -73,6 +73,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   IdempotencyKeys1796342400000,
   PeerCalendar1764892800000,
   WorkerLeases1796342400000,
+  AuditBackgroundChain1796428800000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 

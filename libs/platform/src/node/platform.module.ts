@@ -7,6 +7,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
+import { AuditChainer } from '../audit/audit-chainer.js';
 import { AuditService } from '../audit/audit.service.js';
 import { createAccessGuard } from '../auth/access.guard.js';
 import { createAuthStrategies } from '../auth/auth.strategies.js';
@@ -87,6 +88,7 @@ export class PlatformModule {
       PartnerGrants,
       ApiKeyService,
       AuditService,
+      AuditChainer,
       MetricsService,
       EventSigner,
       EventHandlerRegistry,
