@@ -71,6 +71,20 @@ describe('audit chain on PostgreSQL', () => {
     );
   };
 
+  const migrate = async (direction: 'up' | 'down') => {
+    const qr = ds.createQueryRunner();
+    try {
+      await qr.startTransaction();
+      await new AuditBackgroundChain1796428800000()[direction](qr);
+      await qr.commitTransaction();
+    } catch (err) {
+      await qr.rollbackTransaction();
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  };
+
   beforeAll(async () => {
     await db.start();
     await db.ensureDatabase('audit');
@@ -92,6 +106,15 @@ describe('audit chain on PostgreSQL', () => {
     await runMigrations(db.url('audit'), [PlatformInit1764201600000, AuditBackgroundChain1796428800000]);
     expect(await verifyAuditChain(ds)).toMatchObject({ ok: true, count: 5, unchained: { count: 0, stale: false } });
     expect((await rows()).map((r) => [r.seq, r.pos])).toEqual([1, 2, 3, 4, 5].map((n) => [n, n]));
+    // Reversible while the chain is still in seq order.
+    await migrate('down');
+    expect(
+      await ds.query(
+        `SELECT 1 FROM information_schema.columns WHERE table_schema = 'platform' AND table_name = 'audit_log' AND column_name = 'pos'`,
+      ),
+    ).toEqual([]);
+    await migrate('up');
+    expect(await verifyAuditChain(ds)).toMatchObject({ ok: true, count: 5 });
 
     await audit.record(entry('after:1'));
     const [added] = (await rows()).slice(-1);
@@ -141,6 +164,10 @@ describe('audit chain on PostgreSQL', () => {
     expect(positions).toEqual(Array.from({ length: 60 }, (_, i) => before + 1 + i));
     expect(Math.max(...after.map((r) => r.seq))).toBeGreaterThan(before + 60);
     expect(await verifyAuditChain(ds)).toMatchObject({ ok: true, count: before + 60, unchained: { count: 0 } });
+  });
+
+  it('refuses to revert the migration once records are linked out of seq order or wait to be linked', async () => {
+    await expect(migrate('down')).rejects.toThrow(/cannot return to the inline chain/);
   });
 
   it('links a record whose seq is lower but whose transaction commits later after the others, never skipping it', async () => {
