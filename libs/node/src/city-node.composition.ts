@@ -5,7 +5,7 @@ import { CredentialsIdempotency1796342400002, CredentialsInit1764374400000, Cred
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
 import { FilesModule } from '@guangfo/files';
 import { type CityTransport, MessagingModule } from '@guangfo/messaging';
-import { ApiKeyIssuingBody1764806400000, type CityRegistry, type DemoIdentity, IdempotencyKeys1796342400000, type NodeConfig, PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, PlatformModule, type ResealKeys, WebhooksFiles1764288000000, WorkerLeases1796342400000 } from '@guangfo/platform';
+import { ApiKeyIssuingBody1764806400000, AuditBackgroundChain1796428800000, type CityRegistry, type DemoIdentity, IdempotencyKeys1796342400000, type NodeConfig, PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, PlatformModule, type ResealKeys, WebhooksFiles1764288000000, WorkerLeases1796342400000 } from '@guangfo/platform';
 import { ITEM_CODES, type ItemCodes, platformSealingMigration, WebhooksModule } from '@guangfo/webhooks';
 import type { CityNodeAppOptions } from './city-node.app.js';
 
@@ -78,6 +78,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   IdempotencyKeys1796342400000,
   PeerCalendar1764892800000,
   WorkerLeases1796342400000,
+  AuditBackgroundChain1796428800000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 

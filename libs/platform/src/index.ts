@@ -6,6 +6,7 @@ export * from './auth/api-key.hash.js';
 export * from './auth/demo-identity.js';
 export * from './audit/audit.service.js';
 export * from './audit/audit-chain.js';
+export { AuditChainer, AUDIT_CHAINER_OPTIONS, type AuditChainerOptions } from './audit/audit-chainer.js';
 export * from './cities/city-registry.js';
 export * from './config/node-config.js';
 export * from './config/node-config.token.js';
@@ -20,6 +21,7 @@ export * from './database/migrations/1796342400000-idempotency-keys.migration.js
 export { queryRows, queryRow, rowsOf, type SqlRunner } from './database/query-rows.js';
 export { Idempotency, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, IDEMPOTENT_REPLAY_STATUS, type IdempotencyClaim, type IdempotencyErrors } from './idempotency/idempotency.js';
 export * from './database/migrations/1796342400000-worker-leases.migration.js';
+export * from './database/migrations/1796428800000-audit-background-chain.migration.js';
 export * from './auth/partner-grants.service.js';
 export * from './auth/api-key.service.js';
 export { resealColumn, type ResealKeys, type ResealColumn, type MigrationClass } from './database/reseal.js';

@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
+import { AuditChainer } from './audit/audit-chainer.js';
 import { AuditService } from './audit/audit.service.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAccessGuard } from './auth/access.guard.js';
@@ -56,6 +57,7 @@ export class PlatformModule {
       PartnerGrants,
       ApiKeyService,
       AuditService,
+      AuditChainer,
       MetricsService,
       ...createAuthStrategies(config.cityCode, config.identity),
       // Global guards run in this order: IP windows, authentication and access, the principal window.

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Correlation } from '../observability/correlation.js';
-import { type AuditRecord, type ChainVerdict, chainHash, GENESIS_HASH, verifyChain } from './audit-chain.js';
+import { type AuditRecord, type ChainedRecord, type ChainVerdict, ChainWalker } from './audit-chain.js';
+import { AUDIT_COLUMNS, type AuditRow, recordOf } from './audit-row.js';
 
 export interface AuditEntry {
   /** `resident:<sub>`, `clerk:<sub>`, `partner:<id>`, `city:<code>` or `system`. Never a raw ID number. */
@@ -12,87 +13,101 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-const AUDIT_LOCK = 7_440_100_001;
-
 /**
  * Append-only, hash-chained audit log of writes and of reads of personal data.
- * Appends serialise on a transaction-scoped advisory lock so the chain has one order.
+ * An append is one INSERT in the caller's transaction — no lock, no read — so audited requests run
+ * side by side; `AuditChainer` links committed records into the hash chain in the background.
  */
 @Injectable()
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Appends inside the caller's transaction when given one, so the record commits with the change. */
+  /** Appends inside the caller's transaction when given one, so the record commits (or rolls back) with the change. */
   async record(entry: AuditEntry, em?: EntityManager): Promise<void> {
-    if (em) return this.append(em, entry);
-    await this.dataSource.transaction((tx) => this.append(tx, entry));
-  }
-
-  private async append(em: EntityManager, entry: AuditEntry): Promise<void> {
-    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-    const last = (await em.query('SELECT seq, hash FROM platform.audit_log ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
-    const record: AuditRecord = {
-      seq: last.length ? Number(last[0].seq) + 1 : 1,
-      at: new Date().toISOString(),
-      actor: entry.actor,
-      action: entry.action,
-      resource: entry.resource,
-      outcome: entry.outcome,
-      detail: entry.detail ?? {},
-      correlationId: Correlation.id() ?? null,
-    };
-    const prevHash = last.length ? last[0].hash : GENESIS_HASH;
-    const hash = chainHash(prevHash, record);
-    await em.query(
-      `INSERT INTO platform.audit_log (seq, at, actor, action, resource, outcome, detail, correlation_id, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [record.seq, record.at, record.actor, record.action, record.resource, record.outcome, JSON.stringify(record.detail), record.correlationId, prevHash, hash],
+    await (em ?? this.dataSource).query(
+      `INSERT INTO platform.audit_log (at, actor, action, resource, outcome, detail, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        new Date().toISOString(),
+        entry.actor,
+        entry.action,
+        entry.resource,
+        entry.outcome,
+        JSON.stringify(entry.detail ?? {}),
+        Correlation.id() ?? null,
+      ],
     );
   }
 
-  async find(filter: { action?: string; limit?: number }): Promise<(AuditRecord & { hash: string })[]> {
+  /** The latest records (by `seq`, newest first); `hash` is null for a record not linked yet. */
+  async find(filter: { action?: string; limit?: number }): Promise<(AuditRecord & { hash: string | null })[]> {
     const rows = (await this.dataSource.query(
-      `SELECT * FROM platform.audit_log WHERE ($1::text IS NULL OR action = $1) ORDER BY seq DESC LIMIT $2`,
+      `SELECT ${AUDIT_COLUMNS} FROM platform.audit_log WHERE ($1::text IS NULL OR action = $1) ORDER BY seq DESC LIMIT $2`,
       [filter.action ?? null, filter.limit ?? 100],
     )) as AuditRow[];
-    return rows.map(fromRow);
+    return rows.map((r) => ({ ...recordOf(r), hash: r.hash }));
   }
 
-  verify(): Promise<ChainVerdict> {
-    return verifyAuditChain(this.dataSource);
+  verify(options?: AuditVerifyOptions): Promise<AuditChainReport> {
+    return verifyAuditChain(this.dataSource, options);
   }
 }
 
-interface AuditRow {
-  seq: string; at: Date; actor: string; action: string; resource: string; outcome: string;
-  detail: Record<string, unknown>; correlation_id: string | null; prev_hash: string; hash: string;
+/** Records committed but not yet linked by the chainer (the tail), which the chain cannot vouch for yet. */
+export interface UnchainedTail {
+  count: number;
+  /** The oldest unlinked record (by `at`), if any. */
+  oldestSeq: number | null;
+  oldestAt: string | null;
+  /** Age of the oldest unlinked record (database clock minus its `at`). */
+  oldestAgeMs: number | null;
+  /** The oldest unlinked record is older than `staleAfterMs`: the chainer is not running or not keeping up. */
+  stale: boolean;
 }
 
-const fromRow = (r: AuditRow): AuditRecord & { prevHash: string; hash: string } => ({
-  seq: Number(r.seq),
-  at: r.at.toISOString(),
-  actor: r.actor,
-  action: r.action,
-  resource: r.resource,
-  outcome: r.outcome,
-  detail: r.detail,
-  correlationId: r.correlation_id,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
+export type AuditChainReport = ChainVerdict & { unchained: UnchainedTail };
 
-/** Verifies the whole chain in pages, for the `audit:verify` command and the admin API. */
-export const verifyAuditChain = async (ds: DataSource, pageSize = 5000): Promise<ChainVerdict> => {
-  const pages = async function* () {
+export interface AuditVerifyOptions {
+  /** Records read per query. Default 5000. */
+  pageSize?: number;
+  /** An unlinked record older than this is flagged (`unchained.stale`). Default 5 minutes. */
+  staleAfterMs?: number;
+}
+
+export const AUDIT_STALE_AFTER_MS = 5 * 60_000;
+
+const chained = (r: AuditRow): ChainedRecord => ({ ...recordOf(r), pos: Number(r.pos), prevHash: r.prev_hash ?? '', hash: r.hash ?? '' });
+
+/**
+ * Verifies the chained records in chain order, in pages, and reports the unlinked tail separately —
+ * in one REPEATABLE READ snapshot, so a record the chainer links meanwhile is counted once. For the
+ * `audit:verify` command and `AuditService.verify`.
+ */
+export const verifyAuditChain = (ds: DataSource, options: AuditVerifyOptions = {}): Promise<AuditChainReport> => {
+  const pageSize = options.pageSize ?? 5000;
+  const staleAfterMs = options.staleAfterMs ?? AUDIT_STALE_AFTER_MS;
+  return ds.transaction('REPEATABLE READ', async (em) => {
+    const walker = new ChainWalker();
     let after = 0;
     for (;;) {
-      const rows = (await ds.query('SELECT * FROM platform.audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize])) as AuditRow[];
-      if (!rows.length) return;
-      for (const r of rows) yield fromRow(r);
-      after = Number(rows[rows.length - 1].seq);
+      const rows = (await em.query(`SELECT ${AUDIT_COLUMNS} FROM platform.audit_log WHERE pos > $1 ORDER BY pos LIMIT $2`, [
+        after,
+        pageSize,
+      ])) as AuditRow[];
+      if (!rows.length || !rows.every((r) => walker.push(chained(r)))) break;
+      after = Number(rows[rows.length - 1]!.pos);
     }
-  };
-  const all: (AuditRecord & { prevHash: string; hash: string })[] = [];
-  for await (const r of pages()) all.push(r);
-  return verifyChain(all);
+    const [tail] = (await em.query(
+      `SELECT (SELECT count(*) FROM platform.audit_log WHERE pos IS NULL)::int AS count, o.seq, o.at,
+              (EXTRACT(EPOCH FROM (now() - o.at)) * 1000)::float8 AS age_ms
+         FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, at FROM platform.audit_log WHERE pos IS NULL ORDER BY at, seq LIMIT 1) o ON true`,
+    )) as { count: number; seq: string | null; at: Date | null; age_ms: number | null }[];
+    const unchained: UnchainedTail = {
+      count: tail!.count,
+      oldestSeq: tail!.seq === null ? null : Number(tail!.seq),
+      oldestAt: tail!.at?.toISOString() ?? null,
+      oldestAgeMs: tail!.age_ms,
+      stale: tail!.age_ms !== null && tail!.age_ms > staleAfterMs,
+    };
+    return { ...walker.verdict(), unchained };
+  });
 };
