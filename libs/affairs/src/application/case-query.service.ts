@@ -78,16 +78,11 @@ export class CaseQueryService {
 
   async detail(em: EntityManager, row: CaseRow, viewer: Viewer): Promise<CaseDetailView> {
     const now = this.deadlines.clock.now();
-    const timeline = await this.repo.timeline(em, row.id);
-    const points = timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
+    const parts = await this.repo.detailParts(em, row.id, viewer.kind === 'staff');
+    const points = parts.timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
     return detailView(
       { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) },
-      {
-        timeline,
-        notes: viewer.kind === 'staff' ? await this.repo.notes(em, row.id) : [],
-        evaluation: await this.repo.evaluation(em, row.id),
-        requests: await this.repo.requests(em, row.id),
-      },
+      parts,
     );
   }
 

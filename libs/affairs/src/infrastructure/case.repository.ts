@@ -46,6 +46,17 @@ export interface RequestRow {
   resolved_seq: number | null;
 }
 
+/** A row as json_agg / row_to_json return it: timestamps as ISO strings. */
+type JsonRow<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+const dateOrNull = (v: string | null): Date | null => (v === null ? null : new Date(v));
+
+export interface CaseDetailParts {
+  timeline: EntryRow[];
+  notes: NoteRow[];
+  evaluation: EvaluationRow | undefined;
+  requests: RequestRow[];
+}
+
 export interface NoteRow {
   id: string;
   case_id: string;
@@ -100,6 +111,27 @@ export class CaseRepository {
 
   async timeline(em: EntityManager, caseId: string): Promise<EntryRow[]> {
     return (await em.query(`SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1 ORDER BY seq`, [caseId])) as EntryRow[];
+  }
+
+  /**
+   * Everything a case's detail view reads besides the case row, in one round trip: the timeline, the
+   * clerks' notes (only when asked: staff views), the evaluation and the cross-city requests.
+   */
+  async detailParts(em: EntityManager, caseId: string, withNotes: boolean): Promise<CaseDetailParts> {
+    const [r] = (await em.query(
+      `SELECT
+         (SELECT coalesce(json_agg(t ORDER BY t.seq), '[]') FROM (SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1) t) AS timeline,
+         (SELECT coalesce(json_agg(n ORDER BY n.id::bigint), '[]') FROM (SELECT id::text, case_id, seq, author, hall, text, at FROM affairs.case_note WHERE case_id = $1 AND $2) n) AS notes,
+         (SELECT row_to_json(e) FROM affairs.evaluation e WHERE e.case_id = $1) AS evaluation,
+         (SELECT coalesce(json_agg(q ORDER BY q.created_at, q.id), '[]') FROM affairs.case_request q WHERE q.case_id = $1) AS requests`,
+      [caseId, withNotes],
+    )) as { timeline: JsonRow<EntryRow>[]; notes: JsonRow<NoteRow>[]; evaluation: JsonRow<EvaluationRow> | null; requests: JsonRow<RequestRow>[] }[];
+    return {
+      timeline: r.timeline.map((t) => ({ ...t, at: new Date(t.at) })),
+      notes: r.notes.map((n) => ({ ...n, at: new Date(n.at) })),
+      evaluation: r.evaluation ? { ...r.evaluation, evaluated_at: new Date(r.evaluation.evaluated_at), followed_up_at: dateOrNull(r.evaluation.followed_up_at) } : undefined,
+      requests: r.requests.map((q) => ({ ...q, created_at: new Date(q.created_at), resolved_at: dateOrNull(q.resolved_at) })),
+    };
   }
 
   /** Kind and time of every entry of several cases (for deadlines in lists). */
