@@ -10,3 +10,8 @@ export {
 export { Sm2VerifyPool, Sm2VerifyPoolError, type Sm2VerifyJob, type Sm2VerifyPoolOptions } from './sm2.verify-pool.js';
 export { sm2Encrypt, sm2Decrypt, sm2CiphertextToDer, sm2CiphertextFromDer } from './sm2.encryption.js';
 export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './sealing.js';
+export { MerkleTree, merkleLeafHash, merkleNodeHash, merkleRoot, merkleProof, verifyMerkleProof, type MerkleHash } from './merkle.js';
+export {
+  BATCH_ROOT_CONTEXT, BatchRootVerifier, batchLeafData, batchRootMessage, signBatch, signBatchRoot, verifyBatchInclusion, verifyBatchRoot,
+  type BatchInclusion, type BatchRootStatement, type BatchRootVerifierOptions, type SignedBatchRoot,
+} from './batch-root.js';
