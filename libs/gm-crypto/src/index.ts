@@ -7,5 +7,11 @@ export {
   sm2SignatureToDer, sm2SignatureToRaw, sm2Za, sm2MessageDigest,
   type Sm2KeyPair, type Sm2Options, type Sm2SignOptions, type Sm2Message, type Sm2SignatureInput,
 } from './sm2.signer.js';
+export { Sm2VerifyPool, Sm2VerifyPoolError, type Sm2VerifyJob, type Sm2VerifyPoolOptions } from './sm2.verify-pool.js';
 export { sm2Encrypt, sm2Decrypt, sm2CiphertextToDer, sm2CiphertextFromDer } from './sm2.encryption.js';
 export { Sealer, SealingError, parseSealingKeys, generateSealingKey, SEALING_KEY_ID_PATTERN, type SealingKey } from './sealing.js';
+export { MerkleTree, merkleLeafHash, merkleNodeHash, merkleRoot, merkleProof, verifyMerkleProof, type MerkleHash } from './merkle.js';
+export {
+  BATCH_ROOT_CONTEXT, BatchRootVerifier, batchLeafData, batchRootMessage, signBatch, signBatchRoot, verifyBatchInclusion, verifyBatchRoot,
+  type BatchInclusion, type BatchRootStatement, type BatchRootVerifierOptions, type SignedBatchRoot,
+} from './batch-root.js';

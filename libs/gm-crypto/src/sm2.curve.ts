@@ -1,10 +1,21 @@
 /**
- * The SM2 recommended curve sm2p256v1 (GB/T 32918.5-2017 §2) as @noble/curves short-Weierstrass
- * points, and the precomputed tables that make verification against pinned keys fast.
+ * The SM2 recommended curve sm2p256v1 (GB/T 32918.5-2017 §2), and the point arithmetic of SM2
+ * signature verification.
  *
- * Only public-scalar products are done here (signature verification: [s]G + [t]P_A). Products
- * with secret scalars (the nonce point [k]G, key derivation, encryption) stay with Node's
- * OpenSSL-backed `crypto`.
+ * Only public-scalar products are done here (verification: [s]G + [t]P_A). Products with secret
+ * scalars (the nonce point [k]G, key derivation, encryption) stay with Node's OpenSSL-backed
+ * `crypto`. `Sm2Point` (@noble/curves) is the reference arithmetic: SM2 encryption uses its field,
+ * and the specs check the verification arithmetic below against it.
+ *
+ * Verification arithmetic (all variable-time, which is fine: every input is public):
+ * - BigInt field arithmetic modulo p, points in Jacobian coordinates (x = X/Z², y = Y/Z³) mutated
+ *   in place, a = −3 doubling (dbl-2001-b) and mixed Jacobian + affine addition (madd-2004-hmv)
+ *   with the exceptional cases (equal x: doubling or the point at infinity) handled explicitly.
+ * - Fixed-window tables of affine multiples j·2^(w·i)·Q (signed digits, no doublings at all) for
+ *   the base point and for public keys that verify often; [s]G and [t]P_A add into one
+ *   accumulator. Keys without a table multiply by a width-5 wNAF (256 doublings).
+ * - No inversion at the end: x1 = X/Z², so (e + x1) mod n = r is checked as X = (r − e mod n)·Z²
+ *   (or with + n when that is still below p), as libsecp256k1 does for ECDSA.
  */
 import { weierstrass, type WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 
@@ -20,50 +31,363 @@ export const SM2_CURVE = Object.freeze({
 
 export type Sm2Point = WeierstrassPoint<bigint>;
 
-const { p, a, b, gx, gy, n } = SM2_CURVE;
-export const Sm2Point = weierstrass<bigint>({ p, n, h: 1n, a, b, Gx: gx, Gy: gy });
+const { p: P, a: A, b: B, gx: GX, gy: GY, n: N } = SM2_CURVE;
+export const Sm2Point = weierstrass<bigint>({ p: P, n: N, h: 1n, a: A, b: B, Gx: GX, Gy: GY });
 /** Arithmetic modulo the group order n. */
 export const Fn = Sm2Point.Fn;
+const Fp = Sm2Point.Fp;
 
-/** Window 8: a ~1 MB table per point, built once (~80 ms), then [x]P costs ~0.3 ms. */
-const TABLE_WINDOW = 8;
-Sm2Point.BASE.precompute(TABLE_WINDOW); // built lazily, on the first verification
+// ---------------------------------------------------------------------------
+// Jacobian arithmetic (a = −3)
+// ---------------------------------------------------------------------------
+
+/** a mod p for any a (BigInt % keeps the sign of the dividend). */
+const mod = (a: bigint): bigint => {
+  const r = a % P;
+  return r < 0n ? r + P : r;
+};
 
 /**
- * Public keys that verify often (the cities' event keys, issuers' keys) get a table of their
- * own on their third verification. At most MAX_PINNED keys get one (no eviction, so a stream
- * of one-off keys cannot make the node rebuild tables); the others multiply by a width-4 wNAF,
- * several times slower (docs/performance.md, "SM2").
+ * A point in Jacobian coordinates, mutated in place (no allocation per step besides BigInts).
+ * Z = 0 is the point at infinity. Coordinates are kept reduced to [0, p).
+ * @internal exported for the specs
  */
-const PIN_AFTER_USES = 3;
-const MAX_PINNED = 16;
-const MAX_TRACKED = 1024;
-const pinned = new Map<string, Sm2Point>();
-const uses = new Map<string, number>();
+export class JacobianPoint {
+  X = 0n;
+  Y = 1n;
+  Z = 0n;
 
-const pointOf = (uncompressedHex: string): Sm2Point => Sm2Point.fromHex(uncompressedHex);
-
-function pinnedPoint(uncompressedHex: string): Sm2Point | undefined {
-  const hit = pinned.get(uncompressedHex);
-  if (hit || pinned.size >= MAX_PINNED) return hit;
-  const count = (uses.get(uncompressedHex) ?? 0) + 1;
-  if (count < PIN_AFTER_USES) {
-    if (uses.size >= MAX_TRACKED) uses.clear();
-    uses.set(uncompressedHex, count);
-    return undefined;
+  isInfinity(): boolean {
+    return this.Z === 0n;
   }
-  uses.delete(uncompressedHex);
-  const point = pointOf(uncompressedHex).precompute(TABLE_WINDOW, false);
-  pinned.set(uncompressedHex, point);
-  return point;
+
+  setInfinity(): this {
+    this.X = 0n;
+    this.Y = 1n;
+    this.Z = 0n;
+    return this;
+  }
+
+  setAffine(x: bigint, y: bigint): this {
+    this.X = x;
+    this.Y = y;
+    this.Z = 1n;
+    return this;
+  }
+
+  /** this = 2·this. dbl-2001-b (a = −3): 3M + 5S. */
+  double(): this {
+    const { X, Y, Z } = this;
+    if (Z === 0n || Y === 0n) return this.setInfinity(); // y = 0 cannot occur in a group of odd order
+    const delta = (Z * Z) % P;
+    const gamma = (Y * Y) % P;
+    const beta = (X * gamma) % P;
+    const alpha = mod(3n * (X - delta) * (X + delta));
+    const X3 = mod(alpha * alpha - 8n * beta);
+    this.Z = mod((Y + Z) * (Y + Z) - gamma - delta);
+    this.Y = mod(alpha * (4n * beta - X3) - 8n * gamma * gamma);
+    this.X = X3;
+    return this;
+  }
+
+  /** this = this + (x, y) for an affine point (x, y) ≠ ∞. madd-2004-hmv: 8M + 3S. */
+  addAffine(x: bigint, y: bigint): this {
+    const { X, Y, Z } = this;
+    if (Z === 0n) return this.setAffine(x, y);
+    const zz = (Z * Z) % P;
+    const h = ((x * zz) % P) - X; // U2 − X1, in (−p, p)
+    const r = ((y * ((Z * zz) % P)) % P) - Y; // S2 − Y1
+    if (h === 0n) return r === 0n ? this.double() : this.setInfinity(); // same x: P + P or P + (−P)
+    const hh = (h * h) % P;
+    const hhh = (h * hh) % P; // sign of h; reduced below
+    const v = (X * hh) % P;
+    const X3 = mod(r * r - hhh - 2n * v);
+    this.Y = mod(r * (v - X3) - Y * hhh);
+    this.X = X3;
+    this.Z = mod(Z * h);
+    return this;
+  }
+
+  /** Affine (x, y); throws for the point at infinity. One inversion. */
+  toAffine(): { x: bigint; y: bigint } {
+    if (this.Z === 0n) throw new RangeError('the point at infinity has no affine coordinates');
+    const zi = Fp.inv(this.Z);
+    const zi2 = (zi * zi) % P;
+    return { x: (this.X * zi2) % P, y: (this.Y * ((zi2 * zi) % P)) % P };
+  }
+}
+
+/** Affine coordinates of many Jacobian points (none at infinity) with one inversion (Montgomery's trick). */
+function batchToAffine(points: readonly JacobianPoint[]): bigint[] {
+  const count = points.length;
+  const prefix = new Array<bigint>(count);
+  let acc = 1n;
+  for (let i = 0; i < count; i++) {
+    const z = points[i]!.Z;
+    if (z === 0n) throw new RangeError('unexpected point at infinity in a table');
+    acc = (acc * z) % P;
+    prefix[i] = acc;
+  }
+  let inv = Fp.inv(acc);
+  const coords = new Array<bigint>(2 * count);
+  for (let i = count - 1; i >= 0; i--) {
+    const point = points[i]!;
+    const zi = i === 0 ? inv : (inv * prefix[i - 1]!) % P;
+    inv = (inv * point.Z) % P;
+    const zi2 = (zi * zi) % P;
+    coords[2 * i] = (point.X * zi2) % P;
+    coords[2 * i + 1] = (point.Y * ((zi2 * zi) % P)) % P;
+  }
+  return coords;
+}
+
+// ---------------------------------------------------------------------------
+// Scalar recodings (on 32-bit words, not BigInt shifts)
+// ---------------------------------------------------------------------------
+
+/** Little-endian 32-bit words of a scalar in [0, 2^256), with zero words to read past bit 256. */
+function scalarWords(k: bigint): Uint32Array {
+  const hex = k.toString(16).padStart(64, '0');
+  if (hex.length > 64) throw new RangeError('scalar out of range');
+  const words = new Uint32Array(10);
+  for (let i = 0; i < 8; i++) words[i] = Number.parseInt(hex.slice(56 - 8 * i, 64 - 8 * i), 16);
+  return words;
+}
+
+/** `length` (≤ 24) bits of `words` from bit `position`. */
+function bitsAt(words: Uint32Array, position: number, length: number): number {
+  const index = position >>> 5;
+  const offset = position & 31;
+  let value = words[index]! >>> offset;
+  if (offset + length > 32) value |= words[index + 1]! << (32 - offset);
+  return value & ((1 << length) - 1);
+}
+
+/** Windows of a fixed-window table with window w: w·windows ≥ 257 leaves room for the final carry. */
+const windowsFor = (window: number): number => Math.ceil(257 / window);
+
+/**
+ * Signed fixed-window digits: k = Σ d_i·2^(w·i), d_i ∈ (−2^(w−1), 2^(w−1)].
+ * @internal exported for the specs
+ */
+export function fixedWindowDigits(k: bigint, window: number): Int32Array {
+  const windows = windowsFor(window);
+  const size = 1 << window;
+  const half = size >> 1;
+  const words = scalarWords(k);
+  const digits = new Int32Array(windows);
+  let carry = 0;
+  for (let i = 0; i < windows; i++) {
+    let digit = bitsAt(words, i * window, window) + carry;
+    carry = 0;
+    if (digit > half) {
+      digit -= size;
+      carry = 1;
+    }
+    digits[i] = digit;
+  }
+  if (carry !== 0) throw new RangeError('scalar out of range');
+  return digits;
 }
 
 /**
- * x1 of (x1, y1) = [s]G + [t]P for a validated uncompressed public key `04||x||y` (hex), or
- * undefined when the sum is the point at infinity. s, t in [0, n-1].
+ * Width-w NAF: k = Σ d_i·2^i, each nonzero d_i odd with |d_i| < 2^(w−1), followed by at least w−1 zeros.
+ * @internal exported for the specs
  */
-export function sm2VerificationX(s: bigint, t: bigint, publicKey: string): bigint | undefined {
-  const table = pinnedPoint(publicKey);
-  const sum = Sm2Point.BASE.multiplyUnsafe(s).add((table ?? pointOf(publicKey)).multiplyUnsafe(t));
-  return sum.is0() ? undefined : sum.toAffine().x;
+export function wnafDigits(k: bigint, window: number): Int8Array {
+  const words = scalarWords(k);
+  const size = 1 << window;
+  const half = size >> 1;
+  const digits = new Int8Array(258 + window);
+  let carry = 0;
+  for (let i = 0; i < 258;) {
+    const bit = bitsAt(words, i, 1);
+    if (bit === carry) {
+      i += 1; // (bit + carry) is even: digit 0, carry unchanged (0 + 0 or 1 + 1 → carry 1)
+      continue;
+    }
+    const value = bitsAt(words, i, window) + carry; // odd
+    let digit = value & (size - 1);
+    if (digit >= half) digit -= size;
+    digits[i] = digit;
+    carry = (value - digit) >> window; // 0 or 1
+    i += window;
+  }
+  if (carry !== 0) throw new RangeError('scalar out of range');
+  return digits;
+}
+
+// ---------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------
+
+/** Affine multiples j·2^(w·i)·Q for j = 1..2^(w−1), flattened as x, y. */
+interface FixedWindowTable {
+  readonly window: number;
+  readonly coords: readonly bigint[];
+}
+
+/** Builds the fixed-window table of an affine point of order n (no multiple is ∞: n is prime and > 2^(w−1)). */
+function buildFixedWindowTable(x: bigint, y: bigint, window: number): FixedWindowTable {
+  const windows = windowsFor(window);
+  const half = 1 << (window - 1);
+  const points: JacobianPoint[] = [];
+  let bx = x;
+  let by = y;
+  for (let i = 0; i < windows; i++) {
+    const acc = new JacobianPoint().setAffine(bx, by);
+    for (let j = 1; j <= half; j++) {
+      if (j > 1) acc.addAffine(bx, by);
+      const copy = new JacobianPoint();
+      copy.X = acc.X;
+      copy.Y = acc.Y;
+      copy.Z = acc.Z;
+      points.push(copy);
+    }
+    if (i + 1 < windows) ({ x: bx, y: by } = acc.double().toAffine()); // 2·(2^(w−1)·base) = 2^w·base
+  }
+  return { window, coords: batchToAffine(points) };
+}
+
+function addFixedWindow(acc: JacobianPoint, table: FixedWindowTable, k: bigint): void {
+  const { window, coords } = table;
+  const half = 1 << (window - 1);
+  const digits = fixedWindowDigits(k, window);
+  for (let i = 0; i < digits.length; i++) {
+    const digit = digits[i]!;
+    if (digit === 0) continue;
+    const at = 2 * (i * half + Math.abs(digit) - 1);
+    const y = coords[at + 1]!;
+    acc.addAffine(coords[at]!, digit > 0 ? y : P - y);
+  }
+}
+
+/** Width-5 wNAF product [k]Q for a point without a table: 256 doublings, ~43 additions. */
+const WNAF_WINDOW = 5;
+
+function addWnaf(acc: JacobianPoint, x: bigint, y: bigint, k: bigint): void {
+  // Odd multiples Q, 3Q, ..., 15Q, made affine with one inversion.
+  const twice = new JacobianPoint().setAffine(x, y).double().toAffine();
+  const odd: JacobianPoint[] = [];
+  const running = new JacobianPoint().setAffine(x, y);
+  for (let i = 0; i < 1 << (WNAF_WINDOW - 2); i++) {
+    if (i > 0) running.addAffine(twice.x, twice.y);
+    const copy = new JacobianPoint();
+    copy.X = running.X;
+    copy.Y = running.Y;
+    copy.Z = running.Z;
+    odd.push(copy);
+  }
+  const coords = batchToAffine(odd);
+  const digits = wnafDigits(k, WNAF_WINDOW);
+  let top = digits.length - 1;
+  while (top >= 0 && digits[top] === 0) top--;
+  if (!acc.isInfinity() && top >= 0) throw new Error('addWnaf: the accumulator must start at infinity');
+  for (let i = top; i >= 0; i--) {
+    acc.double();
+    const digit = digits[i]!;
+    if (digit === 0) continue;
+    const at = Math.abs(digit) - 1; // = 2·((|d| − 1) / 2)
+    const yy = coords[at + 1]!;
+    acc.addAffine(coords[at]!, digit > 0 ? yy : P - yy);
+  }
+}
+
+/**
+ * Window of the base point's table: 26 windows of 512 points (~13 300 affine points, ~1.5 MB,
+ * built once per thread on the first verification; window 12 would save 4 of the ~59 additions of
+ * a verification for a table 3.4 times as large and as slow to build). A pinned key's table has
+ * window 8: 33 windows of 128 points (~0.6 MB).
+ */
+const BASE_WINDOW = 10;
+const KEY_WINDOW = 8;
+let baseTable: FixedWindowTable | undefined;
+const base = (): FixedWindowTable => (baseTable ??= buildFixedWindowTable(GX, GY, BASE_WINDOW));
+
+// ---------------------------------------------------------------------------
+// Verification keys and the verification equation
+// ---------------------------------------------------------------------------
+
+/**
+ * Public keys that verify often (the cities' event keys, issuers' keys) get a table of their own on
+ * their third verification. At most MAX_PINNED keys get one, never evicted, so a stream of one-off
+ * keys cannot make the thread rebuild tables; the others multiply by a width-5 wNAF, several times
+ * slower (docs/performance.md, "SM2"). Each thread (e.g. each worker of `Sm2VerifyPool`) has its own.
+ */
+const PIN_AFTER_USES = 3;
+const MAX_PINNED = 16;
+const pinned = new Map<string, Sm2VerificationKey>();
+
+/** A validated public key's affine point, with its table once it is pinned. */
+export class Sm2VerificationKey {
+  #uses = 0;
+  #table: FixedWindowTable | undefined;
+
+  /** Use {@link sm2VerificationKey}. */
+  constructor(
+    readonly hex: string,
+    readonly x: bigint,
+    readonly y: bigint,
+  ) {}
+
+  get pinned(): boolean {
+    return this.#table !== undefined;
+  }
+
+  /** Counts a use; returns the table if the key is (now) pinned. */
+  tableForUse(): FixedWindowTable | undefined {
+    if (this.#table) return this.#table;
+    const other = pinned.get(this.hex); // the same key reached through another encoding (PEM, compressed)
+    if (other) return (this.#table = other.#table);
+    if (pinned.size >= MAX_PINNED || ++this.#uses < PIN_AFTER_USES) return undefined;
+    this.#table = buildFixedWindowTable(this.x, this.y, KEY_WINDOW);
+    pinned.set(this.hex, this);
+    return this.#table;
+  }
+}
+
+/**
+ * The verification key for a validated uncompressed public key `04||x||y` (lowercase hex; the
+ * caller has checked that the point is on the curve): the pinned one if there is one.
+ */
+export function sm2VerificationKey(uncompressedHex: string): Sm2VerificationKey {
+  return (
+    pinned.get(uncompressedHex) ??
+    new Sm2VerificationKey(uncompressedHex, BigInt(`0x${uncompressedHex.slice(2, 66)}`), BigInt(`0x${uncompressedHex.slice(66, 130)}`))
+  );
+}
+
+/**
+ * [s]G + [t]P as a Jacobian point (∞ possible). s, t in [0, n).
+ * @internal exported for the specs
+ */
+export function sm2VerificationSum(s: bigint, t: bigint, key: Sm2VerificationKey): JacobianPoint {
+  const acc = new JacobianPoint();
+  const table = key.tableForUse();
+  if (table) addFixedWindow(acc, table, t);
+  else addWnaf(acc, key.x, key.y, t); // starts from ∞: the doublings must come first
+  addFixedWindow(acc, base(), s);
+  return acc;
+}
+
+/**
+ * GB/T 32918.2 §7.1 B5–B7 for r, s in [1, n) and e = SM3(Z_A ‖ M) as an integer:
+ * t = (r + s) mod n ≠ 0, (x1, y1) = [s]G + [t]P_A ≠ ∞, accept iff (e + x1) mod n = r.
+ */
+export function sm2VerifyEquation(key: Sm2VerificationKey, e: bigint, r: bigint, s: bigint): boolean {
+  const t = Fn.create(r + s);
+  if (t === 0n) return false;
+  return affineXModNIs(sm2VerificationSum(s, t, key), Fn.create(r - e));
+}
+
+/**
+ * Whether x mod n = c for the affine x = X/Z² of a Jacobian point (false for ∞), without an
+ * inversion: x is in [0, p) and 2n > p, so x mod n = c ⇔ x = c or x = c + n.
+ * @internal exported for the specs
+ */
+export function affineXModNIs(point: JacobianPoint, c: bigint): boolean {
+  if (point.isInfinity()) return false;
+  const zz = (point.Z * point.Z) % P;
+  if ((c * zz) % P === point.X) return true;
+  return c + N < P && ((c + N) * zz) % P === point.X;
 }

@@ -12,8 +12,9 @@
  *   verify: t = (r + s) mod n, (x1, y1) = [s]G + [t]P_A, accept iff (e + x1) mod n = r.
  * - Key generation, public-key derivation and the nonce point [k]G use Node's
  *   OpenSSL-backed `crypto` (CSPRNG + EC point multiplication). Verification's
- *   public-scalar product is @noble/curves arithmetic with precomputed tables
- *   for the base point and for keys that verify often (`sm2.curve.ts`).
+ *   public-scalar product [s]G + [t]P_A is BigInt Jacobian arithmetic with
+ *   precomputed tables for the base point and for keys that verify often
+ *   (`sm2.curve.ts`). Validated keys and their Z_A (per user id) are cached.
  * - Signatures are emitted as DER `SEQUENCE { r INTEGER, s INTEGER }`
  *   (GB/T 35276 / GM/T 0009 `SM2Signature`), base64-encoded; OpenSSL, GmSSL,
  *   Bouncy Castle and Java/Go SM2 stacks read this form. Verification also
@@ -34,7 +35,7 @@
  */
 import { ECDH, createECDH, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { DER_TAG, DerError, decodeDerUnsignedInteger, derInteger, derSequence, readDerChildren, readDerExact } from './asn1.js';
-import { Fn, SM2_CURVE, sm2VerificationX } from './sm2.curve.js';
+import { Fn, SM2_CURVE, sm2VerificationKey, sm2VerifyEquation, type Sm2VerificationKey } from './sm2.curve.js';
 import { sm3, sm3Bytes } from './sm3.js';
 
 export { SM2_CURVE };
@@ -305,6 +306,11 @@ function checkedUserId(userId: string | undefined): string {
   return id;
 }
 
+const CURVE_BYTES = Buffer.from(
+  [SM2_CURVE.a, SM2_CURVE.b, SM2_CURVE.gx, SM2_CURVE.gy].map(hex64).join(''),
+  'hex',
+);
+
 /**
  * Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A)
  * (GB/T 32918.2-2016 §5.5), as raw bytes.
@@ -313,21 +319,56 @@ function computeZa(publicKey: string, userId: string): Buffer {
   const id = Buffer.from(userId, 'utf8');
   const entl = Buffer.alloc(2);
   entl.writeUInt16BE(id.length * 8);
-  const { a, b, gx, gy } = SM2_CURVE;
-  const curve = Buffer.from(hex64(a) + hex64(b) + hex64(gx) + hex64(gy), 'hex');
-  return sm3Bytes(entl, id, curve, Buffer.from(publicKey.slice(2), 'hex'));
+  return sm3Bytes(entl, id, CURVE_BYTES, Buffer.from(publicKey.slice(2), 'hex'));
+}
+
+/**
+ * A public key as signing and verification use it: normalized, its point, its Z_A per user id.
+ * Cached by the string the caller gave (hex or PEM), so a key seen before skips validation (an
+ * OpenSSL call), hex decoding and Z_A. Bounded: the oldest entry goes first; tables of pinned
+ * keys live in `sm2.curve.ts` and survive eviction.
+ */
+interface KeyEntry {
+  readonly hex: string;
+  readonly point: Sm2VerificationKey;
+  readonly za: Map<string, Buffer>;
+}
+
+const MAX_CACHED_KEYS = 1024;
+const MAX_USER_IDS_PER_KEY = 8;
+const keyEntries = new Map<string, KeyEntry>();
+
+function keyEntry(publicKey: string): KeyEntry {
+  const hit = keyEntries.get(publicKey);
+  if (hit) return hit;
+  const hex = normalizeSm2PublicKey(publicKey); // throws for a malformed key, which is not cached
+  const entry: KeyEntry = { hex, point: sm2VerificationKey(hex), za: new Map() };
+  if (keyEntries.size >= MAX_CACHED_KEYS) keyEntries.delete(keyEntries.keys().next().value!);
+  keyEntries.set(publicKey, entry);
+  return entry;
+}
+
+function zaOf(entry: KeyEntry, userId: string): Buffer {
+  let za = entry.za.get(userId);
+  if (za === undefined) {
+    if (entry.za.size >= MAX_USER_IDS_PER_KEY) entry.za.clear();
+    za = computeZa(entry.hex, userId);
+    entry.za.set(userId, za);
+  }
+  return za;
 }
 
 /** Z_A for a public key and user id (hex). */
 export function sm2Za(publicKey: string, options: Sm2Options = {}): string {
-  return computeZa(normalizeSm2PublicKey(publicKey), checkedUserId(options.userId)).toString('hex');
+  return zaOf(keyEntry(publicKey), checkedUserId(options.userId)).toString('hex');
 }
 
 /** e = SM3(Z_A || M), the value SM2 actually signs (hex). */
 export function sm2MessageDigest(message: Sm2Message, publicKey: string, options: Sm2Options = {}): string {
-  const za = computeZa(normalizeSm2PublicKey(publicKey), checkedUserId(options.userId));
-  return sm3(za, messageBytes(message));
+  return sm3(zaOf(keyEntry(publicKey), checkedUserId(options.userId)), messageBytes(message));
 }
+
+const digestInteger = (za: Buffer, message: Sm2Message): bigint => BigInt(`0x${sm3(za, messageBytes(message))}`);
 
 /** Uniform k in [1, n-1] from Node's CSPRNG (rejection sampling). */
 function randomNonce(): bigint {
@@ -355,8 +396,8 @@ function signDigest(e: bigint, d: bigint, k: bigint): RawSignature | undefined {
 
 function signWithNonce(message: Sm2Message, privateKey: string, options: Sm2SignOptions, nonce: () => bigint): Buffer {
   const d = normalizeSm2PrivateKey(privateKey);
-  const publicKey = options.publicKey === undefined ? sm2PublicKeyFromPrivateKey(d) : normalizeSm2PublicKey(options.publicKey);
-  const e = BigInt(`0x${sm3(computeZa(publicKey, checkedUserId(options.userId)), messageBytes(message))}`);
+  const entry = keyEntry(options.publicKey ?? sm2PublicKeyFromPrivateKey(d));
+  const e = digestInteger(zaOf(entry, checkedUserId(options.userId)), message);
   for (;;) {
     const signature = signDigest(e, BigInt(`0x${d}`), nonce());
     if (signature) return derSequence(derInteger(signature.r), derInteger(signature.s));
@@ -404,18 +445,12 @@ export function sm2Verify(
   publicKey: string,
   options: Sm2Options = {},
 ): boolean {
-  const key = normalizeSm2PublicKey(publicKey);
+  const entry = keyEntry(publicKey);
   const userId = checkedUserId(options.userId);
   const bytes = signatureInputToBytes(signature);
   const parsed = bytes && parseSignatureBytes(bytes);
   if (!parsed || !inSignatureRange(parsed)) return false;
-  const { r, s } = parsed;
-  const t = Fn.create(r + s);
-  if (t === 0n) return false;
-  const x1 = sm2VerificationX(s, t, key);
-  if (x1 === undefined) return false;
-  const e = BigInt(`0x${sm3(computeZa(key, userId), messageBytes(message))}`);
-  return Fn.create(e + x1) === r;
+  return sm2VerifyEquation(entry.point, digestInteger(zaOf(entry, userId), message), parsed.r, parsed.s);
 }
 
 /**
