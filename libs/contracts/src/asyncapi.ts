@@ -14,7 +14,8 @@ export const buildAsyncApiDocument = (): Record<string, unknown> => {
       headers: {
         type: 'object',
         description: 'CloudEvents 1.0 Kafka binary binding: ce_* headers; key = subject (aggregate id).',
-        required: ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'ce_sigkeyid', 'ce_sig'],
+        required: ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'ce_sigkeyid'],
+        oneOf: [{ required: ['ce_sigbatch'] }, { required: ['ce_sig'] }],
         properties: {
           ce_specversion: { const: '1.0' },
           ce_id: { type: 'string', format: 'uuid' },
@@ -27,7 +28,14 @@ export const buildAsyncApiDocument = (): Record<string, unknown> => {
           ce_causationid: { type: 'string' },
           ce_traceparent: { type: 'string' },
           ce_sigkeyid: { type: 'string', description: "Key id pinned for the sender city in the city registry" },
-          ce_sig: { type: 'string', description: 'SM2 (GM/T 0003, SM3, user id 1234567812345678) DER signature, base64, over the canonical JSON of all other attributes and data' },
+          ce_sig: { type: 'string', description: 'SM2 (GM/T 0003, SM3, user id 1234567812345678) DER signature, base64, over the canonical JSON of all other attributes (but ce_sigbatch) and data. Sent by nodes before batch signatures; still accepted' },
+          ce_sigbatch: {
+            type: 'string',
+            description:
+              'One SM2 signature per relay batch (what nodes send): base64url of the JSON array [batchId, size, root, signerCity, keyId, signature, index, path]. ' +
+              'The leaf is SM3 over "guangfo-batch-leaf/v1" 0x00, batchId, index, size and the canonical JSON of all other attributes (but ce_sig) and data; ' +
+              'the tree is RFC 6962-shaped (0x00 leaves, 0x01 nodes); the signature (SM2, SM3, user id 1234567812345678, DER base64) is over the UTF-8 JSON ["guangfo-batch-root/v1", batchId, size, root, signerCity, keyId]',
+          },
         },
       },
       payload: z.toJSONSchema(c.schema, { target: 'draft-7' }),

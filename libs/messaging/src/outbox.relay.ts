@@ -3,6 +3,7 @@ import { backoffMs } from '@guangfo/kernel';
 import { CommitNotifier, type Lease, LeaseWorker, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { DataSource } from 'typeorm';
 import { OUTBOX_CHANNEL, OutboxService } from './outbox.service.js';
+import { EventSigner } from './event-signer.js';
 import type { SignedEvent } from './signed-event.js';
 import { CITY_TRANSPORT, type CityTransport, type PublishResult } from './transports/city-transport.js';
 
@@ -50,6 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(CITY_TRANSPORT) private readonly transport: CityTransport,
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly signer: EventSigner,
     outbox: OutboxService,
   ) {
     this.worker = new LeaseWorker<OutboxRow>(
@@ -97,7 +99,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return claimed;
   }
 
-  private async publish(rows: OutboxRow[], lease: Lease): Promise<void> {
+  /**
+   * One SM2 signature for the claimed batch: events not signed yet (the outbox stores them unsigned)
+   * get their `sigbatch`; a row already signed (per event, or by an earlier pass) keeps its signature.
+   */
+  private signed(rows: OutboxRow[]): OutboxRow[] {
+    const pending = rows.filter((r) => !r.envelope.sig && !r.envelope.sigbatch);
+    const signed = new Map(this.signer.signBatch(pending.map((r) => r.envelope)).map((e) => [e.id, e]));
+    return rows.map((r) => (signed.has(r.envelope.id) ? { ...r, envelope: signed.get(r.envelope.id)! } : r));
+  }
+
+  private async publish(claimed: OutboxRow[], lease: Lease): Promise<void> {
+    const rows = this.signed(claimed);
     const failed = new Set<string>();
     const record = async (i: number, result: PublishResult): Promise<void> => {
       const row = rows[i]!;
@@ -106,7 +119,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         failed.add(row.subject);
         await lease.settle(row.seq, `delivered_to = $3`, [result.deliveredTo]);
       } else if (result.complete) {
-        await lease.settle(row.seq, `sent_at = now(), delivered_to = $3, attempts = attempts + 1, last_error = NULL`, [result.deliveredTo]);
+        // The envelope as sent (with its batch signature): what the receiver verified, kept for audit and resending.
+        await lease.settle(row.seq, `sent_at = now(), delivered_to = $3, attempts = attempts + 1, last_error = NULL, envelope = $4`, [result.deliveredTo, JSON.stringify(row.envelope)]);
         this.metrics.eventsPublished.inc({ type: row.envelope.type, transport: this.transport.kind });
       } else {
         failed.add(row.subject);

@@ -5,7 +5,7 @@ import type { EventContract } from '@guangfo/contracts';
 import { CityRegistry, Correlation, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { EventSigner } from './event-signer.js';
 import { sealPersonalFields } from './personal-data.seal.js';
-import { eventSource, type SignedEvent } from './signed-event.js';
+import { eventSource, type UnsignedEvent } from './signed-event.js';
 
 /** The notification channel on which the outbox's commits wake the relay (LISTEN/NOTIFY, across processes). */
 export const OUTBOX_CHANNEL = 'guangfo_outbox';
@@ -37,7 +37,7 @@ export class OutboxService {
     private readonly registry: CityRegistry,
   ) {}
 
-  async add<T>(em: EntityManager, out: OutgoingEvent<T>): Promise<SignedEvent<T>> {
+  async add<T>(em: EntityManager, out: OutgoingEvent<T>): Promise<UnsignedEvent<T>> {
     const { contract } = out;
     if (contract.audience === 'addressed' && !out.toCity) throw new Error(`${contract.type} is addressed: toCity is required`);
     if (contract.audience === 'broadcast' && out.toCity) throw new Error(`${contract.type} is a broadcast of public data: no toCity`);
@@ -52,7 +52,8 @@ export class OutboxService {
       if (!recipient) throw new Error(`${contract.type} carries personal data, but city ${out.toCity} pins no active encryption key in the registry`);
       data = sealPersonalFields(parsed, contract.personal, recipient, { id, type: contract.type, source, tocity: out.toCity });
     }
-    const event = this.signer.sign<T>({
+    // Signed by the relay, one signature per batch (EventSigner.signBatch), not here on the request's path.
+    const event = this.signer.unsigned<T>({
       specversion: '1.0',
       id,
       source,

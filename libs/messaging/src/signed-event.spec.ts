@@ -25,14 +25,14 @@ describe('signed CloudEvents over the Kafka binary binding', () => {
     expect(msg.headers).toMatchObject({ ce_id: unsigned.id, ce_type: unsigned.type, ce_tocity: '440600', ce_sigkeyid: 'gz-1' });
     const back = fromTransportMessage(msg);
     expect(back).toEqual(event);
-    expect(sm2Verify(signingInput(back), back.sig, keys.publicKey)).toBe(true);
+    expect(sm2Verify(signingInput(back), back.sig!, keys.publicKey)).toBe(true);
   });
 
   it('signs every attribute: changing the addressee breaks the signature', () => {
     const keys = generateSm2KeyPair();
     const event: SignedEvent = { ...unsigned, sig: sm2Sign(signingInput(unsigned), keys.privateKey) };
-    expect(sm2Verify(signingInput({ ...event, tocity: '441200' }), event.sig, keys.publicKey)).toBe(false);
-    expect(sm2Verify(signingInput({ ...event, data: { b: 2, a: '广州' } }), event.sig, keys.publicKey)).toBe(false);
+    expect(sm2Verify(signingInput({ ...event, tocity: '441200' }), event.sig!, keys.publicKey)).toBe(false);
+    expect(sm2Verify(signingInput({ ...event, data: { b: 2, a: '广州' } }), event.sig!, keys.publicKey)).toBe(false);
   });
 
   it('rejects a message that is not a CloudEvent', () => {

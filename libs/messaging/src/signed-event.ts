@@ -3,8 +3,10 @@ import { stableJson } from '@guangfo/kernel';
 
 /**
  * A signed cross-city event in CloudEvents 1.0 structured form (as kept in the outbox).
- * Extensions: tocity (absent = broadcast), correlationid, causationid, traceparent,
- * sigkeyid + sig (the sender city's SM2 signature over every other attribute and the data).
+ * Extensions: tocity (absent = broadcast), correlationid, causationid, traceparent, and the sender
+ * city's SM2 signature with its key id `sigkeyid`: either `sig` (over this event alone) or `sigbatch`
+ * (the event's place in a batch whose hash-tree root the relay signed once; see `batch-signature.ts`).
+ * Both sign the same bytes: canonical JSON of every attribute but `sig` and `sigbatch`.
  */
 export interface SignedEvent<T = unknown> {
   specversion: '1.0';
@@ -19,15 +21,18 @@ export interface SignedEvent<T = unknown> {
   causationid?: string;
   traceparent?: string;
   sigkeyid: string;
-  sig: string;
+  /** SM2 signature over this event (DER, base64). */
+  sig?: string;
+  /** This event's inclusion in a signed batch (base64url; see `batch-signature.ts`). */
+  sigbatch?: string;
   data: T;
 }
 
-export type UnsignedEvent<T = unknown> = Omit<SignedEvent<T>, 'sig'>;
+export type UnsignedEvent<T = unknown> = Omit<SignedEvent<T>, 'sig' | 'sigbatch'>;
 
-/** The bytes a city signs: canonical JSON (sorted keys) of every attribute except `sig`. */
+/** The bytes a city signs: canonical JSON (sorted keys) of every attribute except `sig` and `sigbatch`. */
 export const signingInput = (event: UnsignedEvent | SignedEvent): string => {
-  const { sig: _sig, ...rest } = event as SignedEvent;
+  const { sig: _sig, sigbatch: _batch, ...rest } = event as SignedEvent;
   return stableJson(rest);
 };
 
@@ -50,7 +55,7 @@ export const toTransportMessage = (event: SignedEvent): TransportMessage => {
   return { key: event.subject, headers, value: JSON.stringify(event.data) };
 };
 
-const STRING_ATTRS = ['id', 'source', 'type', 'subject', 'time', 'tocity', 'correlationid', 'causationid', 'traceparent', 'sigkeyid', 'sig'] as const;
+const STRING_ATTRS = ['id', 'source', 'type', 'subject', 'time', 'tocity', 'correlationid', 'causationid', 'traceparent', 'sigkeyid', 'sig', 'sigbatch'] as const;
 
 /** Parses a transport message back into a structured event. Throws with a reason when it is not one. */
 export const fromTransportMessage = (msg: TransportMessage): SignedEvent => {
