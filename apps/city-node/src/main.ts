@@ -13,7 +13,7 @@ const main = async (): Promise<void> => {
   const transport = new KafkaTransport({ cityCode: config.cityCode, brokers: config.transport.brokers, clientId: config.transport.clientId, registry });
   const app = await createCityNodeApp(composeCityNode(config, registry, transport));
   app.enableShutdownHooks();
-  await startCityNodeApp(app, config.host, config.port, transport);
+  await startCityNodeApp(app, config.host, config.port);
   process.stdout.write(`city node ${config.cityCode} listening on http://${config.host}:${config.port} (docs at /docs)\n`);
 };
 

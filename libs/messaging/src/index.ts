@@ -11,4 +11,3 @@ export * from './transports/city-transport.js';
 export * from './transports/embedded.transport.js';
 export * from './transports/kafka.transport.js';
 export { MessagingModule, type MessagingOptions } from './messaging.module.js';
-export { createKafkaConsumerController } from './transports/kafka-consumer.controller.js';

@@ -10,8 +10,6 @@ import { OutboxRelay } from './outbox.relay.js';
 import { OutboxService } from './outbox.service.js';
 import { TransportLifecycle } from './transport.lifecycle.js';
 import { CITY_TRANSPORT, type CityTransport } from './transports/city-transport.js';
-import { createKafkaConsumerController } from './transports/kafka-consumer.controller.js';
-import { KafkaTransport } from './transports/kafka.transport.js';
 
 export interface MessagingOptions {
   transport: CityTransport;
@@ -27,12 +25,10 @@ export interface MessagingOptions {
 @Module({})
 export class MessagingModule {
   static forNode(o: MessagingOptions): DynamicModule {
-    const controllers: NonNullable<DynamicModule['controllers']> = [DeadLetterController];
-    if (o.transport instanceof KafkaTransport) controllers.push(createKafkaConsumerController(o.transport.inboundTopics()));
     return {
       module: MessagingModule,
       imports: [...(o.imports ?? []), DiscoveryModule],
-      controllers,
+      controllers: [DeadLetterController],
       providers: [
         { provide: CITY_TRANSPORT, useValue: o.transport },
         EventSigner,

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
-import { type CityTransport, KafkaTransport } from '@guangfo/messaging';
+import type { CityTransport } from '@guangfo/messaging';
 import { type CityRegistry, correlationMiddleware, createNodeLogging, createValidationPipe, finishOpenApiDocument, inputGuardMiddleware, locationMiddleware, type NodeConfig, type PlatformOptions, runMigrations, sendProblem } from '@guangfo/platform';
 import { cityNodeModule } from './city-node.module.js';
 
@@ -64,12 +64,10 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   app.use(locationMiddleware(doc));
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 
-  if (o.transport instanceof KafkaTransport) app.connectMicroservice(o.transport.consumerOptions(), { inheritAppConfig: true });
   return app;
 };
 
-/** Listens, then starts the Kafka consumer (after the transport has created its topics). */
-export const startCityNodeApp = async (app: NestExpressApplication, host: string, port: number, transport: CityTransport): Promise<void> => {
+/** Listens. The transport (topics, producer, consumer) started with the application (TransportLifecycle). */
+export const startCityNodeApp = async (app: NestExpressApplication, host: string, port: number): Promise<void> => {
   await app.listen(port, host);
-  if (transport instanceof KafkaTransport) await app.startAllMicroservices();
 };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ClientKafka, type KafkaOptions, Transport } from '@nestjs/microservices';
-import { Kafka, logLevel } from 'kafkajs';
+import { ClientKafka } from '@nestjs/microservices';
+import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { consumerGroup, PUBLIC_TOPIC } from '@guangfo/contracts';
 import type { CityRegistry } from '@guangfo/platform';
 import { type TransportMessage, toTransportMessage } from '../signed-event.js';
@@ -13,11 +13,23 @@ export interface KafkaTransportOptions {
   registry: CityRegistry;
 }
 
+const text = (v: Buffer | string | null | undefined): string => (v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : v);
+
+/** A Kafka record as the receiver reads it (the CloudEvents Kafka binary binding). */
+export const transportMessageOf = (m: KafkaMessage): TransportMessage => {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Array.isArray(v) ? text(v[0]) : text(v);
+  return { key: text(m.key), headers, value: text(m.value) };
+};
+
 /**
- * Kafka through @nestjs/microservices: a ClientKafka produces (acks from all in-sync replicas,
- * key = aggregate id), a ServerKafka consumer (see `kafkaConsumerOptions`) feeds the node's
- * EventReceiver. Offsets are committed only after the receiver has committed the effects or
- * the dead letter, so a crash means redelivery, which the inbox absorbs.
+ * Kafka: a ClientKafka (@nestjs/microservices) produces (acks from all in-sync replicas, key =
+ * aggregate id); a kafkajs consumer takes each partition's messages in batches (`eachBatch`, several
+ * partitions at once, each in order) and feeds them to the node's EventReceiver one by one, each
+ * event's inbox row and effects in one transaction of its own (so one bad event never rolls back
+ * another). An offset is resolved only after the receiver committed that event's effects or its
+ * dead letter, and committed after the batch; a crash means redelivery, which the inbox absorbs.
+ * (Nest's ServerKafka consumes one message at a time, hence kafkajs directly.)
  */
 export class KafkaTransport implements CityTransport {
   readonly kind = 'kafka' as const;
@@ -25,6 +37,8 @@ export class KafkaTransport implements CityTransport {
   private readonly client: ClientKafka;
   private handler?: InboundHandler;
   private producerReady = false;
+  private consumer?: Consumer;
+  private consuming = false;
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.client = new ClientKafka({
@@ -93,19 +107,45 @@ export class KafkaTransport implements CityTransport {
     await this.client.connect();
     this.producerReady = true;
     this.handler = handler;
+    const consumer = new Kafka({ clientId: `${this.options.clientId}-consumer`, brokers: this.options.brokers, logLevel: logLevel.WARN }).consumer({
+      groupId: consumerGroup(this.options.cityCode),
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, () => (this.consuming = false));
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.consuming = true));
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.inboundTopics(), fromBeginning: true });
+    await consumer.run({ partitionsConsumedConcurrently: 3, eachBatchAutoResolve: false, eachBatch: (b) => this.consumeBatch(b) });
+  }
+
+  /** One partition's batch, in order: each message applied (or dead-lettered) before its offset is resolved. */
+  private async consumeBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await this.handleInbound(transportMessageOf(m), batch.topic);
+      resolveOffset(m.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
   }
 
   async stop(): Promise<void> {
     this.handler = undefined;
     this.producerReady = false;
+    this.consuming = false;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
     await this.client.close();
   }
 
   isReady(): boolean {
-    return this.producerReady && this.handler !== undefined;
+    return this.producerReady && this.handler !== undefined && this.consuming;
   }
 
-  /** Called by the Kafka consumer controller for each message. Throws (no commit) when not ready. */
+  /** Each consumed message. Throws (no offset resolved, redelivered) when the transport is not started. */
   async handleInbound(message: TransportMessage, topic: string): Promise<InboundOutcome> {
     if (!this.handler) throw new Error('kafka transport not started: message will be redelivered');
     const outcome = await this.handler(message, { topic });
@@ -117,20 +157,5 @@ export class KafkaTransport implements CityTransport {
       this.logger.warn({ reasonCode: outcome.reasonCode, topic: dlq }, 'published to dead-letter topic');
     }
     return outcome;
-  }
-
-  /** Options for the ServerKafka consumer (`app.connectMicroservice`). */
-  consumerOptions(): KafkaOptions {
-    return {
-      transport: Transport.KAFKA,
-      options: {
-        postfixId: '',
-        client: { clientId: `${this.options.clientId}-consumer`, brokers: this.options.brokers, logLevel: logLevel.WARN },
-        consumer: { groupId: consumerGroup(this.options.cityCode), allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
-        subscribe: { fromBeginning: true },
-        run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
-        parser: { keepBinary: true },
-      },
-    };
   }
 }
