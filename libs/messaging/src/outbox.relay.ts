@@ -17,6 +17,8 @@ interface OutboxRow {
 
 const MAX_BACKOFF_MS = 30_000;
 const BATCH_SIZE = 200;
+/** Sent rows are recorded in one statement per this many (and at the end of the batch). */
+const SETTLE_CHUNK = 32;
 /** Longer than any publish pass; a relay that dies mid-batch leaves its rows to the next one after it. */
 const LEASE_MS = 120_000;
 
@@ -33,8 +35,9 @@ const PER_SUBJECT_ORDER = `NOT EXISTS (
 /**
  * Publishes committed outbox rows in order, on the `LeaseWorker`: claims a batch with a lease
  * (per-subject rule above), publishes it outside any database transaction with one
- * `publishBatch` call, and records each row's outcome (sent, or attempts/last_error and a
- * backoff) in its own statement as the transport reports it. A row that fails holds the later
+ * `publishBatch` call, and records the outcomes as the transport reports them: a failure
+ * (attempts/last_error and a backoff) at once in its own statement, rows sent together, one
+ * statement per 32 rows and at the end of the batch (one commit, not one per row). A row that fails holds the later
  * rows of its subject (in this batch and after) until it is sent. A relay killed mid-batch loses
  * nothing: its rows are published again when the lease runs out, and the receiver's inbox
  * absorbs the duplicates. Several relays may run against one database.
@@ -112,6 +115,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async publish(claimed: OutboxRow[], lease: Lease): Promise<void> {
     const rows = this.signed(claimed);
     const failed = new Set<string>();
+    // Rows sent are recorded together (one statement, one commit), at the latest every SETTLE_CHUNK rows and at the end.
+    let sent: OutboxRow[] = [];
+    const sentResults = new Map<string, PublishResult>();
+    const flush = async (): Promise<void> => {
+      const done = sent;
+      sent = [];
+      await lease.settleMany(
+        done.map((r) => ({ key: r.seq, values: [JSON.stringify(sentResults.get(r.seq)!.deliveredTo), JSON.stringify(r.envelope)] })),
+        // The envelope as sent (with its batch signature): what the receiver verified, kept for audit and resending.
+        `sent_at = now(), delivered_to = ARRAY(SELECT jsonb_array_elements_text(v.p1::jsonb)), attempts = t.attempts + 1, last_error = NULL, envelope = v.p2::jsonb`,
+      );
+      for (const r of done) this.metrics.eventsPublished.inc({ type: r.envelope.type, transport: this.transport.kind });
+    };
     const record = async (i: number, result: PublishResult): Promise<void> => {
       const row = rows[i]!;
       if (failed.has(row.subject) || result.held) {
@@ -119,9 +135,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         failed.add(row.subject);
         await lease.settle(row.seq, `delivered_to = $3`, [result.deliveredTo]);
       } else if (result.complete) {
-        // The envelope as sent (with its batch signature): what the receiver verified, kept for audit and resending.
-        await lease.settle(row.seq, `sent_at = now(), delivered_to = $3, attempts = attempts + 1, last_error = NULL, envelope = $4`, [result.deliveredTo, JSON.stringify(row.envelope)]);
-        this.metrics.eventsPublished.inc({ type: row.envelope.type, transport: this.transport.kind });
+        sent.push(row);
+        sentResults.set(row.seq, result);
+        if (sent.length >= SETTLE_CHUNK) await flush();
       } else {
         failed.add(row.subject);
         // Attempt n = attempts so far + 1; capped at 30 s and at 1024 × base (ten doublings).
@@ -145,6 +161,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     } catch (err) {
       // Rows the transport did not report before failing: a failed attempt each (in order).
       for (const i of rows.keys()) if (!reported.has(i)) await record(i, { deliveredTo: rows[i]!.delivered_to, complete: false, error: (err as Error).message });
+    } finally {
+      await flush();
     }
   }
 }

@@ -48,6 +48,12 @@ export interface Lease {
    * (expired and claimed by another worker): the outcome is then not recorded.
    */
   settle(key: string, set: string, params?: readonly unknown[], em?: EntityManager): Promise<boolean>;
+  /**
+   * Records the same kind of outcome for several rows in one statement (one commit instead of one
+   * per row) and releases their leases. `set` reads each row's own values as `v.p1 … v.pN` (text:
+   * cast them in `set`). Rows whose lease was lost are skipped. Returns how many were recorded.
+   */
+  settleMany(rows: readonly { key: string; values: readonly (string | null)[] }[], set: string): Promise<number>;
   /** Gives a row back untouched (claimable again at once). */
   release(key: string): Promise<boolean>;
 }
@@ -114,8 +120,23 @@ export class LeaseWorker<R extends object> {
   readonly lease: Lease = {
     owner: this.owner,
     settle: (key, set, params = [], em) => this.update(`${set}, lease_owner = NULL, lease_until = NULL`, key, params, em),
+    settleMany: (rows, set) => this.updateMany(rows, `${set}, lease_owner = NULL, lease_until = NULL`),
     release: (key) => this.update('lease_owner = NULL, lease_until = NULL', key, []),
   };
+
+  private async updateMany(rows: readonly { key: string; values: readonly (string | null)[] }[], set: string): Promise<number> {
+    if (!rows.length) return 0;
+    const { table, key: column, settleWhen } = this.options;
+    const width = Math.max(...rows.map((r) => r.values.length));
+    const columns = ['k text', ...Array.from({ length: width }, (_, i) => `p${i + 1} text`)].join(', ');
+    const records = rows.map((r) => Object.fromEntries([['k', r.key], ...r.values.map((v, i) => [`p${i + 1}`, v])]));
+    const [, count] = (await this.dataSource.query(
+      `UPDATE ${table} t SET ${set} FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
+        WHERE t.${column}::text = v.k AND t.lease_owner = $1${settleWhen ? ` AND (${settleWhen})` : ''}`,
+      [this.owner, JSON.stringify(records)],
+    )) as [unknown[], number];
+    return count;
+  }
 
   private async update(set: string, key: string, params: readonly unknown[], em?: EntityManager): Promise<boolean> {
     const { table, key: column, settleWhen } = this.options;
