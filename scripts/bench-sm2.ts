@@ -35,12 +35,19 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
+/**
+ * Wall time per operation, and the process's CPU time per operation (no worker is running while
+ * these run): on a machine shared with other jobs, CPU time varies much less than wall time.
+ */
 const measure = (name: string, runs: number, op: (i: number) => unknown): number => {
   for (let i = 0; i < Math.min(10, runs); i++) op(i);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) op(i);
+  const used = process.cpuUsage(cpu);
   const ms = (performance.now() - start) / runs;
-  console.log(`${name.padEnd(52)} ${ms.toFixed(3).padStart(8)} ms/op  (${runs} ops)`);
+  const cpuMs = (used.user + used.system) / 1000 / runs;
+  console.log(`${name.padEnd(52)} ${ms.toFixed(3).padStart(8)} ms/op, cpu ${cpuMs.toFixed(3)} ms/op  (${runs} ops)`);
   return ms;
 };
 
@@ -112,7 +119,9 @@ async function eventLoopRun(name: string, run: () => Promise<boolean[]> | boolea
   delay.enable();
   const elu = performance.eventLoopUtilization();
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const results = await run();
+  const cpuUsed = process.cpuUsage(cpu);
   const wall = performance.now() - start;
   const used = performance.eventLoopUtilization(elu);
   delay.disable();
@@ -121,8 +130,10 @@ async function eventLoopRun(name: string, run: () => Promise<boolean[]> | boolea
     ? `loop blocked ${wall.toFixed(1)} ms in one stretch`
     : `loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`;
   const rate = ((jobs.length / wall) * 1000).toFixed(0);
+  const cpuPerEvent = (cpuUsed.user + cpuUsed.system) / 1000 / jobs.length; // all threads of the process
   console.log(
-    `${name.padEnd(52)} ${(used.active / jobs.length).toFixed(3).padStart(8)} ms event loop/event, ${rate} events/s, ${blocking}`,
+    `${name.padEnd(52)} ${(used.active / jobs.length).toFixed(3).padStart(8)} ms event loop/event, ` +
+      `process cpu ${cpuPerEvent.toFixed(3)} ms/event, ${rate} events/s, ${blocking}`,
   );
 }
 

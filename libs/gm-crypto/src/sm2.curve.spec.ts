@@ -5,7 +5,9 @@ import {
   SM2_CURVE,
   Sm2Point,
   Sm2VerificationKey,
+  addFixedWindow,
   affineXModNIs,
+  buildFixedWindowTable,
   fixedWindowDigits,
   sm2VerificationSum,
   wnafDigits,
@@ -119,6 +121,26 @@ describe('Jacobian arithmetic', () => {
     const high = p - n + 3n; // c + n ≥ p: only x = c is possible
     expect(affineXModNIs(jacobian(high, z), high)).toBe(true);
     expect(affineXModNIs(new JacobianPoint(), 0n)).toBe(false);
+  });
+});
+
+describe('fixed-window tables', () => {
+  // Windows 8 and 10 (main thread), 10 and 12 (worker threads), 5 (small, many windows).
+  it.each([5, 8, 10, 12])('window %i: [k]Q by the table equals @noble/curves', (w) => {
+    const Q = G.multiply(0x5eedn);
+    const { x, y } = Q.toAffine();
+    const table = buildFixedWindowTable(x, y, w);
+    expect(table.coords.length).toBe(2 * Math.ceil(257 / w) * 2 ** (w - 1));
+    const check = (k: bigint) => {
+      const acc = new JacobianPoint();
+      addFixedWindow(acc, table, k);
+      expect(affineOf(acc)).toEqual(nobleAffine(Q.multiplyUnsafe(k)));
+    };
+    edgeScalars.forEach(check);
+    fc.assert(
+      fc.property(scalar, (k) => check(k)),
+      { numRuns: 20 },
+    );
   });
 });
 

@@ -6,7 +6,8 @@
  * - Each worker (sm2.verify-worker.ts) has its own caches and pinned-key tables: the keys it
  *   verifies often get a table there on their third use, as with `sm2Verify` on the main thread.
  * - Jobs go to the worker with the fewest jobs in flight; `verifyMany` splits a list into batches
- *   (one message per batch) across the workers.
+ *   (one message per batch) across the workers, and `verify` calls made in the same tick (e.g. for
+ *   each event of a polled batch) are sent together in the same way.
  * - Same results as `sm2Verify`: false for a wrong or malformed signature; a malformed key or user
  *   id rejects (TypeError / RangeError, as `sm2Verify` throws).
  * - A worker that crashes rejects only the jobs it had in flight (`Sm2VerifyPoolError`), and the
@@ -153,6 +154,12 @@ export class Sm2VerifyPool {
   readonly #maxBatch: number;
   readonly #slots: Slot[] = [];
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** `verify` calls of the current tick, sent together by #flush. */
+  readonly #queued: {
+    readonly job: WireVerifyJob;
+    readonly resolve: (outcome: WireOutcome) => void;
+    readonly reject: (error: Error) => void;
+  }[] = [];
   #nextId = 0;
   #replaced = 0;
   #closing = false;
@@ -193,8 +200,13 @@ export class Sm2VerifyPool {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (wire === false) return this.#closing ? this.#closedError() : Promise.resolve(false);
-    return this.#dispatch([wire]).then(([outcome]) => fromWire(outcome!));
+    if (this.#closing) return this.#closedError();
+    if (wire === false) return Promise.resolve(false);
+    const job = wire;
+    return new Promise<WireOutcome>((resolve, reject) => {
+      this.#queued.push({ job, resolve, reject });
+      if (this.#queued.length === 1) queueMicrotask(() => this.#flush());
+    }).then(fromWire);
   }
 
   /**
@@ -219,20 +231,17 @@ export class Sm2VerifyPool {
       return Promise.reject(error);
     }
     if (this.#closing) return this.#closedError();
-    const batch = Math.min(this.#maxBatch, Math.max(1, Math.ceil(wires.length / this.#slots.length)));
-    const batches: Promise<void>[] = [];
-    for (let start = 0; start < wires.length; start += batch) {
-      batches.push(
-        this.#dispatch(wires.slice(start, start + batch)).then((outcomes) => {
-          outcomes.forEach((outcome, k) => (results[positions[start + k]!] = fromWire(outcome)));
-        }),
-      );
-    }
+    const batches = this.#batches(wires).map(({ start, jobs: batch }) =>
+      this.#dispatch(batch).then((outcomes) => {
+        outcomes.forEach((outcome, k) => (results[positions[start + k]!] = fromWire(outcome)));
+      }),
+    );
     return Promise.all(batches).then(() => results);
   }
 
   /** Waits for the jobs in flight, then stops the workers. Idempotent; later calls reject. */
   close(): Promise<void> {
+    this.#flush(); // calls made before close() are in flight, not refused
     this.#closing = true;
     this.#closed ??= (async () => {
       await Promise.allSettled([...this.#inFlight]);
@@ -304,6 +313,27 @@ export class Sm2VerifyPool {
       }
     });
     return slot;
+  }
+
+  /** Splits jobs into batches of at most maxBatch, spread over the workers. */
+  #batches(jobs: readonly WireVerifyJob[]): { start: number; jobs: WireVerifyJob[] }[] {
+    const size = Math.min(this.#maxBatch, Math.max(1, Math.ceil(jobs.length / Math.max(1, this.#slots.length))));
+    const batches: { start: number; jobs: WireVerifyJob[] }[] = [];
+    for (let start = 0; start < jobs.length; start += size) batches.push({ start, jobs: jobs.slice(start, start + size) });
+    return batches;
+  }
+
+  /** Sends the `verify` calls made since the last flush (same tick), batched like `verifyMany`. */
+  #flush(): void {
+    const queued = this.#queued.splice(0);
+    if (queued.length === 0) return;
+    for (const { start, jobs } of this.#batches(queued.map((q) => q.job))) {
+      const waiting = queued.slice(start, start + jobs.length);
+      this.#dispatch(jobs).then(
+        (outcomes) => waiting.forEach((q, k) => q.resolve(outcomes[k]!)),
+        (error: Error) => waiting.forEach((q) => q.reject(error)),
+      );
+    }
   }
 
   #dispatch(jobs: WireVerifyJob[]): Promise<readonly WireOutcome[]> {
