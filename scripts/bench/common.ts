@@ -1,5 +1,6 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 
 /** Helpers shared by the benchmarks (`npm run bench` and the single ones). No timing assertions anywhere. */
 
@@ -35,6 +36,17 @@ export const percentiles = (xs: readonly number[]): Percentiles => ({
   p99: percentile(xs, 99),
   max: xs.length ? Math.max(...xs) : NaN,
 });
+
+/**
+ * A pool of the benchmark's own on a node's database. `end()` resolves before every backend has
+ * gone, so a database dropped right after may still cut one: such errors of idle clients are
+ * ignored here instead of crashing the process (queries still reject as usual).
+ */
+export const inspectionPool = (connectionString: string, max: number): pg.Pool => {
+  const p = new pg.Pool({ connectionString, max });
+  p.on('error', () => undefined);
+  return p;
+};
 
 /** Progress on stderr (stdout carries only the tables). */
 export const progress = (s: string): void => {

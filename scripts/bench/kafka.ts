@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { offerAtRate, type Percentiles, percentiles, pool, progress, since, waitUntil } from './common.js';
+import { inspectionPool, offerAtRate, type Percentiles, percentiles, pool, progress, since, waitUntil } from './common.js';
 import type { DeliveryRun } from './delivery.js';
 import {
   composeCityNode,
@@ -94,12 +94,19 @@ export const startKafkaNodes = async (brokers: string[]): Promise<KafkaNodes> =>
   const db: Record<string, pg.Pool> = {};
   const cities = [GZ, FS];
   const admin = new pg.Client({ connectionString: PG_ADMIN });
+  admin.on('error', () => undefined);
   const dropDatabases = async () => {
     for (const city of cities) await admin.query(`DROP DATABASE IF EXISTS ${dbName(city)} WITH (FORCE)`);
   };
   const close = async () => {
-    // Each node's Kafka consumer takes seconds to leave its group: stop both at once.
-    await Promise.all(Object.values(apps).map((app) => app.close()));
+    // Each node's Kafka consumer takes seconds to leave (it waits out its fetch): stop both at once.
+    await Promise.all(
+      Object.entries(apps).map(async ([city, app]) => {
+        const t0 = performance.now();
+        await app.close();
+        progress(`  Kafka: node ${city} stopped in ${since(t0)}`);
+      }),
+    );
     for (const p of Object.values(db)) await p.end();
     await dropDatabases().catch(() => undefined);
     await admin.end().catch(() => undefined);
@@ -127,7 +134,7 @@ export const startKafkaNodes = async (brokers: string[]): Promise<KafkaNodes> =>
       const app = await createCityNodeApp(composeCityNode(config, sandbox.registry, transport, sandbox.demo));
       apps[city] = app;
       await startCityNodeApp(app, config.host, config.port, transport);
-      db[city] = new pg.Pool({ connectionString: pgUrl(dbName(city)), max: 4 });
+      db[city] = inspectionPool(pgUrl(dbName(city)), 4);
     }
     progress(`  Kafka: both city nodes started in ${since(t0)}`);
     return { apps, db, close };

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { inspectionPool } from './common.js';
 import { freePort, Sandbox } from './project.js';
 
 export const GZ = '440100';
@@ -31,7 +32,7 @@ export const startSandbox = async (poolSize: number): Promise<SandboxRun> => {
   };
   try {
     await sandbox.start();
-    for (const city of [GZ, FS]) db[city] = new pg.Pool({ connectionString: sandbox.db.url(Sandbox.databaseName(city)), max: poolSize });
+    for (const city of [GZ, FS]) db[city] = inspectionPool(sandbox.db.url(Sandbox.databaseName(city)), poolSize);
     const base = (city: string) => `http://127.0.0.1:${ports[city]}/api/v1`;
     const token = async (city: string, username: string) => {
       const res = await fetch(`${base(city)}/auth/token`, {
