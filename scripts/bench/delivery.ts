@@ -50,10 +50,10 @@ export const installMarks = async (ends: DeliveryEnds): Promise<void> => {
       FOR EACH ROW WHEN (NEW.subject LIKE 'bench/%') EXECUTE FUNCTION ${MARK_SCHEMA}.stamp_committed();`);
   await ends.receiverDb.query(`
     CREATE SCHEMA IF NOT EXISTS ${MARK_SCHEMA};
-    CREATE TABLE IF NOT EXISTS ${MARK_SCHEMA}.applied (event_id uuid PRIMARY KEY, at timestamptz NOT NULL);
+    CREATE TABLE IF NOT EXISTS ${MARK_SCHEMA}.applied (event_id uuid PRIMARY KEY, at timestamptz NOT NULL, tx_start timestamptz NOT NULL);
     CREATE OR REPLACE FUNCTION ${MARK_SCHEMA}.stamp_applied() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO ${MARK_SCHEMA}.applied (event_id, at) VALUES (NEW.event_id, clock_timestamp()) ON CONFLICT DO NOTHING;
+      INSERT INTO ${MARK_SCHEMA}.applied (event_id, at, tx_start) VALUES (NEW.event_id, clock_timestamp(), now()) ON CONFLICT DO NOTHING;
       RETURN NULL;
     END $$;
     DROP TRIGGER IF EXISTS bench_mark_applied ON platform.inbox;
@@ -104,6 +104,8 @@ export interface DeliveryRun {
   /** Events applied per second, first commit to last applied. */
   deliveredPerSecond: number;
   latency: Percentiles;
+  /** The two parts of the latency: sender's commit → start of the receiver's transaction (relay, transport, checks at the edge), and that transaction. */
+  parts?: { toReceiver: Percentiles; receiverTx: Percentiles };
   /** Starts that found the in-flight cap reached (the offered rate was not kept). */
   capped?: number;
 }
@@ -113,7 +115,7 @@ const settle = async (
   ends: DeliveryEnds,
   ids: string[],
   timeoutMs: number,
-): Promise<{ latencies: number[]; commitSpanMs: number; endToEndMs: number }> => {
+): Promise<{ latencies: number[]; toReceiver: number[]; receiverTx: number[]; commitSpanMs: number; endToEndMs: number }> => {
   await waitUntil(
     `${ids.length} events applied by the receiving city`,
     async () =>
@@ -126,45 +128,64 @@ const settle = async (
     timeoutMs,
     20,
   );
-  const stamps = async (db: pg.Pool, table: string) =>
+  const stamps = async (db: pg.Pool, table: string, column: string) =>
     new Map(
       (
         await db.query<{ id: string; ms: number }>(
-          `SELECT event_id::text AS id, (extract(epoch FROM at) * 1000)::float8 AS ms FROM ${MARK_SCHEMA}.${table} WHERE event_id = ANY($1::uuid[])`,
+          `SELECT event_id::text AS id, (extract(epoch FROM ${column}) * 1000)::float8 AS ms FROM ${MARK_SCHEMA}.${table} WHERE event_id = ANY($1::uuid[])`,
           [ids],
         )
       ).rows.map((r) => [r.id, Number(r.ms)]),
     );
-  const committed = await stamps(ends.senderDb, 'committed');
-  const applied = await stamps(ends.receiverDb, 'applied');
-  const latencies = ids.map((id) => {
+  const committed = await stamps(ends.senderDb, 'committed', 'at');
+  const applied = await stamps(ends.receiverDb, 'applied', 'at');
+  // now() in the receiver's trigger: the start of its transaction (after the transport and the checks at the edge).
+  const received = await stamps(ends.receiverDb, 'applied', 'tx_start');
+  const latencies: number[] = [];
+  const toReceiver: number[] = [];
+  const receiverTx: number[] = [];
+  for (const id of ids) {
     const c = committed.get(id);
     const a = applied.get(id);
-    if (c === undefined || a === undefined) throw new Error(`event ${id}: no ${c === undefined ? 'commit' : 'applied'} stamp`);
-    return a - c;
-  });
+    const r = received.get(id);
+    if (c === undefined || a === undefined || r === undefined)
+      throw new Error(`event ${id}: no ${c === undefined ? 'commit' : 'applied'} stamp`);
+    latencies.push(a - c);
+    toReceiver.push(r - c);
+    receiverTx.push(a - r);
+  }
   const cs = [...committed.values()];
   const firstCommit = Math.min(...cs);
-  return { latencies, commitSpanMs: Math.max(...cs) - firstCommit, endToEndMs: Math.max(...applied.values()) - firstCommit };
+  return {
+    latencies,
+    toReceiver,
+    receiverTx,
+    commitSpanMs: Math.max(...cs) - firstCommit,
+    endToEndMs: Math.max(...applied.values()) - firstCommit,
+  };
 };
 
 export interface DeliveryOptions {
-  /** Events per measured run. */
+  /** Open-loop runs, in this order: events at a fixed offered rate each. */
+  rates: { rate: number; events: number }[];
+  /** Events of the closed-loop run. */
   events: number;
-  rate: number;
   concurrency: number;
   warmUp: number;
   settleTimeoutMs: number;
 }
 
-/** Warm-up, then a fixed-rate open-loop run and a closed-loop run at `concurrency`, on the same two nodes. */
-export const benchDelivery = async (
-  ends: DeliveryEnds,
-  label: string,
-  o: DeliveryOptions,
-): Promise<{ fixed: DeliveryRun; sustained: DeliveryRun; sampleEventId: string }> => {
+export interface DeliveryResult {
+  /** The open-loop runs (as `o.rates`), then the closed loop. */
+  runs: DeliveryRun[];
+  sampleEventId: string;
+}
+
+/** Warm-up, then each fixed-rate open-loop run and a closed-loop run at `concurrency`, on the same two nodes. */
+export const benchDelivery = async (ends: DeliveryEnds, label: string, o: DeliveryOptions): Promise<DeliveryResult> => {
   const emit = announcer(ends);
   const run = randomUUID().slice(0, 8);
+  const perSecond = (n: number, ms: number) => (ms > 0 ? (n * 1000) / ms : NaN);
   let t0 = performance.now();
   const warm: string[] = [];
   await pool(
@@ -176,16 +197,29 @@ export const benchDelivery = async (
   );
   await settle(ends, warm, o.settleTimeoutMs);
   progress(`  ${label}: ${o.warmUp} warm-up events applied in ${since(t0)}`);
-  t0 = performance.now();
 
-  const fixedIds: string[] = [];
-  const offered = await offerAtRate(o.events, o.rate, 64, async (i) => {
-    fixedIds.push(await emit(`bench/${run}/rate-${i}`));
-  });
-  const f = await settle(ends, fixedIds, o.settleTimeoutMs);
-  progress(`  ${label}: ${o.events} events at ${o.rate}/s applied in ${since(t0)}`);
-  t0 = performance.now();
+  const runs: DeliveryRun[] = [];
+  for (const { rate, events } of o.rates) {
+    t0 = performance.now();
+    const ids: string[] = [];
+    const offered = await offerAtRate(events, rate, 64, async (i) => {
+      ids.push(await emit(`bench/${run}/rate-${rate}-${i}`));
+    });
+    const f = await settle(ends, ids, o.settleTimeoutMs);
+    progress(`  ${label}: ${events} events at ${rate}/s applied in ${since(t0)}`);
+    runs.push({
+      label,
+      events,
+      offeredRate: rate,
+      committedPerSecond: perSecond(events - 1, f.commitSpanMs),
+      deliveredPerSecond: perSecond(events, f.endToEndMs),
+      latency: percentiles(f.latencies),
+      parts: { toReceiver: percentiles(f.toReceiver), receiverTx: percentiles(f.receiverTx) },
+      capped: offered.capped,
+    });
+  }
 
+  t0 = performance.now();
   const loopIds: string[] = [];
   await pool(
     Array.from({ length: o.events }, (_, i) => i),
@@ -196,26 +230,14 @@ export const benchDelivery = async (
   );
   const s = await settle(ends, loopIds, o.settleTimeoutMs);
   progress(`  ${label}: ${o.events} events by ${o.concurrency} writers applied in ${since(t0)}`);
-
-  const perSecond = (n: number, ms: number) => (ms > 0 ? (n * 1000) / ms : NaN);
-  return {
-    fixed: {
-      label,
-      events: o.events,
-      offeredRate: o.rate,
-      committedPerSecond: perSecond(o.events - 1, f.commitSpanMs),
-      deliveredPerSecond: perSecond(o.events, f.endToEndMs),
-      latency: percentiles(f.latencies),
-      capped: offered.capped,
-    },
-    sustained: {
-      label,
-      events: o.events,
-      concurrency: o.concurrency,
-      committedPerSecond: perSecond(o.events - 1, s.commitSpanMs),
-      deliveredPerSecond: perSecond(o.events, s.endToEndMs),
-      latency: percentiles(s.latencies),
-    },
-    sampleEventId: fixedIds[0]!,
-  };
+  runs.push({
+    label,
+    events: o.events,
+    concurrency: o.concurrency,
+    committedPerSecond: perSecond(o.events - 1, s.commitSpanMs),
+    deliveredPerSecond: perSecond(o.events, s.endToEndMs),
+    latency: percentiles(s.latencies),
+    parts: { toReceiver: percentiles(s.toReceiver), receiverTx: percentiles(s.receiverTx) },
+  });
+  return { runs, sampleEventId: loopIds[0]! };
 };

@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { inspectionPool, offerAtRate, type Percentiles, percentiles, pool, progress, since, waitUntil } from './common.js';
-import type { DeliveryRun } from './delivery.js';
+import type { DeliveryOptions, DeliveryRun } from './delivery.js';
 import {
   composeCityNode,
   createCityNodeApp,
@@ -149,14 +149,14 @@ export const startKafkaNodes = async (brokers: string[]): Promise<KafkaNodes> =>
  * key, headers and value) on a fresh topic with the nodes' partition count, produced with acks
  * from all in-sync replicas and consumed by one consumer group as the nodes consume
  * (partitionsConsumedConcurrently 3). Latency: from just before the send to the consumer's
- * callback. Fixed rate: one send per message, open loop. Sustained: batches of 200 (the relay's
- * batch size), `concurrency` in flight.
+ * callback. Fixed rates: one send per message, open loop. Closed loop: batches of 200 (the
+ * relay's batch size), `concurrency` in flight.
  */
 export const benchRawKafka = async (
   brokers: string[],
   message: TransportMessage,
-  o: { events: number; rate: number; concurrency: number; warmUp: number; settleTimeoutMs: number },
-): Promise<{ fixed: DeliveryRun; sustained: DeliveryRun; bytes: number }> => {
+  o: DeliveryOptions,
+): Promise<{ runs: DeliveryRun[]; bytes: number }> => {
   const kafka = quiet(brokers, 'guangfo-bench-raw');
   const topic = `guangfo-bench-raw-${process.pid}-${Date.now()}`;
   const admin = kafka.admin();
@@ -209,49 +209,63 @@ export const benchRawKafka = async (
     }
     await settle(-o.warmUp, o.warmUp);
 
-    // Fixed rate: indices 0..n-1.
-    const t0 = performance.now();
-    const offered = await offerAtRate(o.events, o.rate, 64, async (i) => {
-      sent.set(i, performance.now());
-      await producer.send({ topic, acks: -1, messages: [msg(i)] });
-    });
-    const fixed = await settle(0, o.events);
-    // Sustained: indices n..2n-1.
-    const from = o.events;
+    // Each run its own range of indices.
+    let next = 0;
+    const span = (from: number, n: number) => {
+      let first = Infinity;
+      let lastSent = 0;
+      for (let i = from; i < from + n; i++) {
+        first = Math.min(first, sent.get(i)!);
+        lastSent = Math.max(lastSent, sent.get(i)!);
+      }
+      return { first, lastSent };
+    };
+    const runs: DeliveryRun[] = [];
+    for (const { rate, events } of o.rates) {
+      const from = next;
+      next += events;
+      const offered = await offerAtRate(events, rate, 64, async (k) => {
+        sent.set(from + k, performance.now());
+        await producer.send({ topic, acks: -1, messages: [msg(from + k)] });
+      });
+      const r = await settle(from, events);
+      const t = span(from, events);
+      runs.push({
+        label: 'raw kafkajs',
+        events,
+        offeredRate: rate,
+        committedPerSecond: ((events - 1) * 1000) / (t.lastSent - t.first),
+        deliveredPerSecond: (events * 1000) / (r.lastMs - t.first),
+        latency: r.latency,
+        capped: offered.capped,
+      });
+    }
+    // Closed loop: batches of 200, `concurrency` in flight.
+    const from = next;
     const chunks: number[][] = [];
     for (let i = from; i < from + o.events; i += 200)
       chunks.push(Array.from({ length: Math.min(200, from + o.events - i) }, (_, k) => i + k));
-    const t1 = performance.now();
     await pool(chunks, o.concurrency, async (chunk) => {
       const at = performance.now();
       for (const i of chunk) sent.set(i, at);
       await producer.send({ topic, acks: -1, messages: chunk.map(msg) });
     });
-    const sustained = await settle(from, o.events);
-    progress(`  raw kafkajs: warm-up, ${o.events} at ${o.rate}/s and ${o.events} in batches consumed in ${since(tStart)}`);
+    const loop = await settle(from, o.events);
+    runs.push({
+      label: 'raw kafkajs',
+      events: o.events,
+      concurrency: o.concurrency,
+      committedPerSecond: NaN,
+      deliveredPerSecond: (o.events * 1000) / (loop.lastMs - span(from, o.events).first),
+      latency: loop.latency,
+    });
+    progress(`  raw kafkajs: warm-up and ${runs.length} runs consumed in ${since(tStart)}`);
     return {
       bytes:
         Buffer.byteLength(message.value) +
         Buffer.byteLength(message.key) +
         Object.entries(message.headers).reduce((a, [k, v]) => a + k.length + Buffer.byteLength(v), 0),
-      fixed: {
-        label: 'raw kafkajs',
-        events: o.events,
-        offeredRate: o.rate,
-        committedPerSecond:
-          ((o.events - 1) * 1000) / (Math.max(...[...sent.entries()].filter(([i]) => i >= 0 && i < o.events).map(([, t]) => t)) - t0),
-        deliveredPerSecond: (o.events * 1000) / (fixed.lastMs - t0),
-        latency: fixed.latency,
-        capped: offered.capped,
-      },
-      sustained: {
-        label: 'raw kafkajs',
-        events: o.events,
-        concurrency: o.concurrency,
-        committedPerSecond: NaN,
-        deliveredPerSecond: (o.events * 1000) / (sustained.lastMs - t1),
-        latency: sustained.latency,
-      },
+      runs,
     };
   } finally {
     const t1 = performance.now();
