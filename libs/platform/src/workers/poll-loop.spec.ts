@@ -3,7 +3,9 @@ import { Logger } from '@nestjs/common';
 import { PollLoop } from './poll-loop.js';
 
 describe('PollLoop', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('a stream of nudges closer together than the nudge delay still runs passes (it never postpones a due pass)', async () => {
     jest.useFakeTimers();
