@@ -22,8 +22,9 @@ const main = async (): Promise<void> => {
   const app = await createCityNodeApp(composeCityNode(config, seeds.registry, transport, seeds.demo));
 
   let stopping: Promise<void> | undefined;
+  // The transport first: stop taking deliveries (peers retry) and give up ours in flight, then the node.
   const stop = (): Promise<void> =>
-    (stopping ??= app.close().then(
+    (stopping ??= transport.stop().then(() => app.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`[${spec.city}] stop failed: ${(err as Error).stack ?? String(err)}\n`);

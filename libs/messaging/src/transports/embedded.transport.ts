@@ -15,6 +15,8 @@ export interface EmbeddedLink {
   attach(cityCode: string, handler: InboundHandler): void;
   detach(cityCode: string, handler: InboundHandler): void;
   deliver(cityCode: string, message: TransportMessage): Promise<boolean>;
+  /** Gives up the deliveries in flight (each a failed attempt, retried later): the node is stopping. */
+  close?(): void;
 }
 
 /**
@@ -105,9 +107,11 @@ export class EmbeddedTransport implements CityTransport {
     this.exchange.attach(this.cityCode, handler);
   }
 
+  /** Stops consuming (peers' deliveries get 503 and are retried) and gives up the deliveries in flight. Idempotent. */
   async stop(): Promise<void> {
     if (this.handler) this.exchange.detach(this.cityCode, this.handler);
     this.handler = undefined;
+    this.exchange.close?.();
   }
 
   isReady(): boolean {

@@ -100,6 +100,25 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
     await expect(exchange(() => base, { allowLoopback: false, allowedNetworks: [] }).deliver('440600', message)).rejects.toThrow(/forbidden address/);
   });
 
+  it('gives up a delivery in flight when the node stops (a peer that accepts and never answers does not hold the shutdown)', async () => {
+    const hung: ServerResponse[] = [];
+    p.answer((res) => hung.push(res));
+    const link = new HttpExchange({ cityCode: '440100', peerBaseUrl: () => base, sign: () => ({}), policy: LOOPBACK, timeoutMs: 600_000 });
+    const transport = new EmbeddedTransport('440100', CityRegistry.fromFile('seeds/cities.yaml', true), link);
+    await transport.start(async () => ({ status: 'ignored' }));
+    const pending = transport.publish({ event, deliveredTo: [] });
+    await new Promise<void>((ok) => {
+      const check = () => (hung.length ? ok() : setTimeout(check, 5));
+      check();
+    });
+    await transport.stop();
+    expect(await pending).toMatchObject({ deliveredTo: [], complete: false, error: expect.stringContaining('440600:') });
+    for (const res of hung) res.destroy();
+    // Stopped, not broken: a later delivery goes out again.
+    p.answer((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}'));
+    expect(await link.deliver('440600', message)).toBe(true);
+  });
+
   it('as the embedded transport\'s link: a peer that is down keeps the event undelivered, a peer that answers completes it', async () => {
     const registry = CityRegistry.fromFile('seeds/cities.yaml', true);
     p.answer((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}'));

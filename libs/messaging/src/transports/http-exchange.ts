@@ -55,7 +55,15 @@ const parse = (text: string): Record<string, unknown> => {
  * hop (which city delivers), not the event.
  */
 export class HttpExchange implements EmbeddedLink {
+  /** Aborts the deliveries in flight when the node stops (a peer that accepts but never answers must not hold the shutdown). */
+  private inFlight = new AbortController();
+
   constructor(private readonly o: HttpExchangeOptions) {}
+
+  close(): void {
+    this.inFlight.abort(new Error('the node is stopping'));
+    this.inFlight = new AbortController();
+  }
 
   attach(): void {
     // Deliveries to this node arrive over HTTP (the delivery endpoint hands them to the transport).
@@ -72,7 +80,7 @@ export class HttpExchange implements EmbeddedLink {
     const headers = { 'content-type': 'application/json', ...this.o.sign({ method: 'POST', path: EMBEDDED_DELIVERY_PATH, toCity: city }) };
     let res: IncomingMessage;
     try {
-      res = await outboundRequest(`${base}${EMBEDDED_DELIVERY_PATH}`, { method: 'POST', headers, body, timeoutMs: this.o.timeoutMs ?? 30_000, policy: this.o.policy });
+      res = await outboundRequest(`${base}${EMBEDDED_DELIVERY_PATH}`, { method: 'POST', headers, body, timeoutMs: this.o.timeoutMs ?? 30_000, policy: this.o.policy, signal: this.inFlight.signal });
     } catch (err) {
       if ((err as { code?: string }).code === 'ECONNREFUSED') return false;
       throw err;
