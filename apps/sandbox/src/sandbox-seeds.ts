@@ -66,6 +66,8 @@ export class SandboxSeeds {
     const secret = this.secrets.cities[city];
     if (!secret) throw new Error(`seeds/demo/secrets.yaml has no demo key for city ${city}`);
     const host = s.host ?? '127.0.0.1';
+    // Peers are reached on loopback when the nodes listen on every address (SANDBOX_HOST=0.0.0.0).
+    const peerHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     return {
       cityCode: city,
       host,
@@ -88,7 +90,7 @@ export class SandboxSeeds {
       retryBaseMs: 50,
       nodeVersion: NODE_VERSION,
       rateLimit: s.rateLimit ?? SANDBOX_RATE_LIMIT,
-      peerApiBaseUrls: Object.fromEntries(Object.entries(s.ports).map(([c, port]) => [c, `http://${host}:${port}`])),
+      peerApiBaseUrls: Object.fromEntries(Object.entries(s.ports).map(([c, port]) => [c, `http://${peerHost}:${port}`])),
       // The sandbox's peers are on this machine: node-to-node calls may use loopback (nothing else private).
       outbound: { allowLoopback: true, allowedNetworks: [] },
       webhookLoopback: s.webhookLoopback ?? false,
