@@ -1,5 +1,5 @@
 // @guangfo/federation — how city nodes know each other: announcements, the cities view, node identity,
-// and node-to-node request signing (interchange). The library's only barrel.
+// node-to-node request signing (interchange), and the embedded transport's delivery endpoint. The library's only barrel.
 export * from './node-identity.js';
 export { AnnouncementService, type PeerAnnouncementView } from './announcement.service.js';
 export { CitiesService, type CitiesView } from './cities.service.js';
@@ -10,3 +10,4 @@ export {
 } from './interchange/interchange-signature.js';
 export { DbNonceStore } from './interchange/interchange-nonce.store.js';
 export { InterchangeSignatureGuard, type InterchangeRequest } from './interchange/interchange.guard.js';
+export { InterchangeEventsController } from './interchange/interchange-events.controller.js';

@@ -9,5 +9,6 @@ export * from './signed-event.js';
 export * from './personal-data.seal.js';
 export * from './transports/city-transport.js';
 export * from './transports/embedded.transport.js';
+export * from './transports/http-exchange.js';
 export * from './transports/kafka.transport.js';
 export { MessagingModule, type MessagingOptions } from './messaging.module.js';

@@ -111,9 +111,17 @@ const itemCodesProvider: Provider = {
   }),
 };
 
-/** The node's features below the domains; federation and webhooks read the catalogue through a token the composition fills. */
-const featureEntries = (domains: readonly DomainEntry[]): DomainEntry[] => [
-  { name: 'federation', uses: ['platform', 'messaging', 'catalogue'], module: (_c, imports) => FederationModule.forNode({ imports, identity: nodeIdentityProvider(domains) }), migrations: [] },
+/**
+ * The node's features below the domains; federation and webhooks read the catalogue through a token the composition fills.
+ * Federation takes peer deliveries over signed HTTP only on the embedded transport.
+ */
+const featureEntries = (domains: readonly DomainEntry[], transport: CityTransport): DomainEntry[] => [
+  {
+    name: 'federation',
+    uses: ['platform', 'messaging', 'catalogue'],
+    module: (_c, imports) => FederationModule.forNode({ imports, identity: nodeIdentityProvider(domains), acceptEventDeliveries: transport.kind === 'embedded' }),
+    migrations: [],
+  },
   { name: 'files', uses: ['platform'], module: (_c, imports) => FilesModule.forNode({ imports }), migrations: [] },
   { name: 'webhooks', uses: ['platform', 'catalogue'], module: (_c, imports) => WebhooksModule.forNode({ imports, itemCodes: itemCodesProvider }), migrations: [] },
 ];
@@ -123,6 +131,6 @@ export const composeCityNode = (config: NodeConfig, registry: CityRegistry, tran
   const migrations = allMigrations(resealKeysOf(config));
   const platform = PlatformModule.forNode({ config, registry, migrations, ...(demo ? { demo } : {}) });
   const messaging = MessagingModule.forNode({ transport, imports: [platform] });
-  const modules = buildModules(config, [...featureEntries(DOMAINS), ...DOMAINS], new Map([['platform', platform], ['messaging', messaging]]));
+  const modules = buildModules(config, [...featureEntries(DOMAINS, transport), ...DOMAINS], new Map([['platform', platform], ['messaging', messaging]]));
   return { config, registry, transport, migrations, modules: [...modules.values()] };
 };

@@ -1,15 +1,29 @@
-import type { CityRegistry } from '@guangfo/platform';
+import { platformError, type CityRegistry } from '@guangfo/platform';
 import type { TransportMessage } from '../signed-event.js';
 import { toTransportMessage } from '../signed-event.js';
-import type { CityTransport, InboundHandler, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
+import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
 
 /**
- * The in-process exchange of the embedded default: city nodes in one process register their
- * inbound handler here. There is no broker: the sender's durable outbox is the log. A
- * delivery counts only once the receiving node has committed it (or dead-lettered it); a node
- * that is down simply keeps the sender's rows pending until it is back.
+ * How an embedded transport reaches the other cities' nodes. There is no broker: the sender's
+ * durable outbox is the log, and `deliver` resolves `true` only once the receiving node has
+ * committed the message (or dead-lettered it); `false` when that node is not running (nothing
+ * was delivered). It throws for any other failure. Either way an undelivered row stays pending
+ * and the outbox relay retries it with backoff.
  */
-export class EmbeddedExchange {
+export interface EmbeddedLink {
+  /** Registers this node's inbound handler (in-process links call it directly; others ignore it). */
+  attach(cityCode: string, handler: InboundHandler): void;
+  detach(cityCode: string, handler: InboundHandler): void;
+  deliver(cityCode: string, message: TransportMessage): Promise<boolean>;
+  /** Gives up the deliveries in flight (each a failed attempt, retried later): the node is stopping. */
+  close?(): void;
+}
+
+/**
+ * The in-process link: city nodes in one process register their inbound handler here (the
+ * in-process sandbox of the tests). `deliver` calls the receiving node's handler.
+ */
+export class EmbeddedExchange implements EmbeddedLink {
   private readonly nodes = new Map<string, InboundHandler>();
 
   attach(cityCode: string, handler: InboundHandler): void {
@@ -31,6 +45,11 @@ export class EmbeddedExchange {
 /** The exchange shared by every node of this process. */
 export const processExchange = new EmbeddedExchange();
 
+/**
+ * The embedded transport: delivers each event to every addressed city through an
+ * {@link EmbeddedLink} (in-process, or signed HTTP between node processes: `HttpExchange`), and
+ * hands what arrives (`receive`, or the in-process link's call) to the node's EventReceiver.
+ */
 export class EmbeddedTransport implements CityTransport {
   readonly kind = 'embedded' as const;
   private handler?: InboundHandler;
@@ -38,7 +57,7 @@ export class EmbeddedTransport implements CityTransport {
   constructor(
     private readonly cityCode: string,
     private readonly registry: CityRegistry,
-    private readonly exchange: EmbeddedExchange = processExchange,
+    private readonly exchange: EmbeddedLink = processExchange,
   ) {}
 
   async publish({ event, deliveredTo }: PublishRequest): Promise<PublishResult> {
@@ -72,14 +91,27 @@ export class EmbeddedTransport implements CityTransport {
     }
   }
 
+  /**
+   * A message a peer node delivered over its link (the signed delivery endpoint): resolves with
+   * the receiver's outcome once it is committed or dead-lettered. 503 SERVICE_UNAVAILABLE while
+   * this node is not consuming (starting or stopping): the sender keeps the row and retries.
+   */
+  async receive(message: TransportMessage): Promise<InboundOutcome> {
+    const handler = this.handler;
+    if (!handler) throw platformError('SERVICE_UNAVAILABLE', { detail: `node ${this.cityCode} is not consuming events yet (starting or stopping)` });
+    return handler(message, { topic: `embedded:${this.cityCode}` });
+  }
+
   async start(handler: InboundHandler): Promise<void> {
     this.handler = handler;
     this.exchange.attach(this.cityCode, handler);
   }
 
+  /** Stops consuming (peers' deliveries get 503 and are retried) and gives up the deliveries in flight. Idempotent. */
   async stop(): Promise<void> {
     if (this.handler) this.exchange.detach(this.cityCode, this.handler);
     this.handler = undefined;
+    this.exchange.close?.();
   }
 
   isReady(): boolean {

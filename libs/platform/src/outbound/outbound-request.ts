@@ -12,6 +12,8 @@ export interface OutboundRequest {
   body?: string;
   timeoutMs: number;
   policy: OutboundPolicy;
+  /** Aborts the request (connect, response and body): the caller is shutting down. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,7 +30,7 @@ export const outboundRequest = (url: string | URL, o: OutboundRequest): Promise<
     if (why) return reject(new OutboundRefused(`forbidden address: ${why}`));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: OutgoingHttpHeaders = { ...(o.headers ?? {}), ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}) };
-    const req = send(target, { method: o.method, headers, lookup: guardedLookup(o.policy) as never }, (res) => {
+    const req = send(target, { method: o.method, headers, lookup: guardedLookup(o.policy) as never, ...(o.signal ? { signal: o.signal } : {}) }, (res) => {
       clearTimeout(timer);
       resolve(res);
     });
