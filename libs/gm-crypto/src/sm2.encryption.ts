@@ -1,7 +1,7 @@
 import { createECDH, randomBytes, timingSafeEqual, type ECDH } from 'node:crypto';
 import { DER_TAG, derInteger, derSequence, derTlv, decodeDerUnsignedInteger, readDerChildren, readDerExact } from './asn1.js';
-import { SM2_CURVE, Sm2Point, sm2EncryptionProducts, sm2IsOnCurve, sm2VerificationKey } from './sm2.curve.js';
-import { normalizeSm2PrivateKey, normalizeSm2PublicKey } from './sm2.signer.js';
+import { SM2_CURVE, Sm2Point, sm2EncryptionProducts, sm2IsOnCurve } from './sm2.curve.js';
+import { normalizeSm2PrivateKey, sm2PublicKeyPoint } from './sm2.signer.js';
 import { sm3Bytes } from './sm3.js';
 
 /**
@@ -17,10 +17,11 @@ import { sm3Bytes } from './sm3.js';
  * that P_B is a finite point on the curve. A KDF output t of all zeros restarts with a new k.
  *
  * Decryption (§7.1): C1 is checked to be a finite point on the curve (x, y < p, y² = x³ + ax + b)
- * before anything else; x2 of [d_B]C1 is OpenSSL's (Node's ECDH, one object per private key, its
- * key set once); y2 is ±√(x2³ + ax2 + b), and of the two candidates the one whose u = SM3(x2‖M′‖y2)
- * equals C3 is the product (the other would need an SM3 collision). Both candidates are always
- * computed. Same accept/reject and plaintext as computing (x2, y2) = [d_B]C1 directly.
+ * before anything else. [d_B]C1 is OpenSSL's (Node's ECDH), which yields only x2: y2 is the root of
+ * x2³ + ax2 + b for which x((x2, y2) + C1) = x([d_B + 1]C1), a second OpenSSL product. Two ECDH
+ * objects per private key (d_B and d_B + 1), their keys set once. (Choosing y2 by whichever root
+ * makes C3 check would save that product but accept −C1 in place of C1, which the standard
+ * rejects: a test checks that it is rejected.)
  *
  * Timing (JS BigInt is not constant-time; OpenSSL's EC scalar multiplication for a secret scalar
  * is a ladder with constant-time swaps):
@@ -33,11 +34,11 @@ import { sm3Bytes } from './sm3.js';
  *   cheaply through Node: its ECDH gives only x of [k]P_B, and y needs a second secret product.
  * - Decryption's d_B is the long-term private key, used on every received ciphertext, with C1
  *   chosen by whoever sends one: timing leaks would accumulate, so [d_B]C1 stays with OpenSSL. The
- *   JS left on that path is the square root (a fixed exponent, x2 of this message only) and the
- *   KDF/SM3 of both candidates.
+ *   JS left on that path is the square root (a fixed exponent) and one slope, on x2 of this
+ *   message only, not on d_B.
  */
 
-const { a, b, n, p } = SM2_CURVE;
+const { a, b, n } = SM2_CURVE;
 const Fp = Sm2Point.Fp;
 const hex64 = (v: bigint): string => v.toString(16).padStart(64, '0');
 const bytes32 = (v: bigint): Buffer => Buffer.from(hex64(v), 'hex');
@@ -68,7 +69,7 @@ const randomScalar = (): bigint => {
 /** Encrypts to an SM2 public key; returns C1‖C3‖C2 (C1 uncompressed, with its 04 prefix). */
 export function sm2Encrypt(message: Uint8Array, publicKey: string): Buffer {
   if (message.length === 0) throw new RangeError('SM2: nothing to encrypt');
-  const key = sm2VerificationKey(normalizeSm2PublicKey(publicKey));
+  const key = sm2PublicKeyPoint(publicKey); // validated (finite, on the curve), cached per string
   const m = Buffer.from(message);
   for (;;) {
     const k = randomScalar();
@@ -82,49 +83,73 @@ export function sm2Encrypt(message: Uint8Array, publicKey: string): Buffer {
   }
 }
 
-/** One ECDH object per private key (its key set once: setPrivateKey also computes [d]G). */
+/**
+ * Per private key (by the string given, at most 16): ECDH objects holding d and d + 1, their keys
+ * set once (setPrivateKey also computes a product with G, the bulk of the previous cost).
+ */
+interface DecryptionKey {
+  readonly d: ECDH;
+  readonly dPlusOne: ECDH;
+}
 const MAX_DECRYPTION_KEYS = 16;
-const decryptionKeys = new Map<string, ECDH>();
+const decryptionKeys = new Map<string, DecryptionKey>();
 
-const decryptionEcdh = (privateKey: string): ECDH => {
-  let ecdh = decryptionKeys.get(privateKey);
-  if (!ecdh) {
-    ecdh = createECDH('SM2');
-    ecdh.setPrivateKey(Buffer.from(normalizeSm2PrivateKey(privateKey), 'hex'));
+const decryptionKey = (privateKey: string): DecryptionKey => {
+  let key = decryptionKeys.get(privateKey);
+  if (!key) {
+    const d = BigInt(`0x${normalizeSm2PrivateKey(privateKey)}`); // d in [1, n − 2]: d + 1 < n
+    const ecdh = (scalar: bigint): ECDH => {
+      const e = createECDH('SM2');
+      e.setPrivateKey(bytes32(scalar));
+      return e;
+    };
+    key = { d: ecdh(d), dPlusOne: ecdh(d + 1n) };
     if (decryptionKeys.size >= MAX_DECRYPTION_KEYS) decryptionKeys.delete(decryptionKeys.keys().next().value!);
-    decryptionKeys.set(privateKey, ecdh);
+    decryptionKeys.set(privateKey, key);
   }
-  return ecdh;
+  return key;
+};
+
+/**
+ * (x2, y2) = [d]C1 from OpenSSL's x([d]C1) and x([d + 1]C1) = x([d]C1 + C1): y2 is the square
+ * root of x2³ + ax2 + b for which (x2, y2) + C1 has that x. C1 is a validated finite point.
+ */
+const decryptionProduct = (key: DecryptionKey, c1: Buffer, c1x: bigint, c1y: bigint): { x: bigint; y: bigint } => {
+  const x = big(key.d.computeSecret(c1));
+  const y = Fp.sqrt(Fp.create(x * x * x + a * x + b)); // x of a curve point: the root exists
+  // Same x as C1: [d]C1 = ±C1, so d ≡ ±1 (mod n); d = n − 1 is out of range, so [d]C1 = C1.
+  if (x === c1x) return { x, y: c1y };
+  const nextX = big(key.dPlusOne.computeSecret(c1));
+  const lambda = Fp.div(Fp.sub(c1y, y), Fp.sub(c1x, x));
+  return { x, y: Fp.create(lambda * lambda - x - c1x) === nextX ? y : Fp.neg(y) };
 };
 
 /** Decrypts C1‖C3‖C2 (C1 uncompressed, with its 04 prefix). Throws when C1 is not a curve point or C3 does not check. */
 export function sm2Decrypt(ciphertext: Uint8Array, privateKey: string): Buffer {
-  const ecdh = decryptionEcdh(privateKey);
+  const key = decryptionKey(privateKey);
   if (ciphertext[0] !== 0x04) throw new Error('SM2: C1 must be an uncompressed point (04…)');
   const ct = Buffer.from(ciphertext);
   if (ct.length < 1 + 64 + 32 + 1) throw new Error('SM2: ciphertext too short');
   const c1 = ct.subarray(0, 65);
-  if (!sm2IsOnCurve(big(c1.subarray(1, 33)), big(c1.subarray(33, 65)))) throw new Error('SM2: C1 is not a point on the curve');
+  const c1x = big(c1.subarray(1, 33));
+  const c1y = big(c1.subarray(33, 65));
+  // §7.1 B1: C1 must satisfy the curve equation (and S = [h]C1 = C1 ≠ ∞, h = 1: a finite point).
+  if (!sm2IsOnCurve(c1x, c1y)) throw new Error('SM2: C1 is not a point on the curve');
   const c3 = ct.subarray(65, 97);
   const c2 = ct.subarray(97);
-  let x: bigint;
+  let s: { x: bigint; y: bigint };
   try {
-    x = big(ecdh.computeSecret(c1));
+    s = decryptionProduct(key, c1, c1x, c1y);
   } catch (cause) {
-    throw new Error('SM2: C1 is not a point on the curve', { cause });
+    throw new Error('SM2: cannot compute [d]C1', { cause });
   }
-  const y = Fp.sqrt(Fp.create(x * x * x + a * x + b)); // x is x of a curve point: the square root exists
-  const x2 = bytes32(x);
-  let plain: Buffer | undefined;
-  for (const candidate of [y, p - y]) {
-    const y2 = bytes32(candidate);
-    const t = kdf(Buffer.concat([x2, y2]), c2.length);
-    const m = xor(c2, t);
-    const ok = timingSafeEqual(sm3Bytes(x2, m, y2), c3) && !allZero(t);
-    if (ok) plain = m;
-  }
-  if (!plain) throw new Error('SM2: ciphertext failed its check (C3): wrong key or tampered');
-  return plain;
+  const x2 = bytes32(s.x);
+  const y2 = bytes32(s.y);
+  const t = kdf(Buffer.concat([x2, y2]), c2.length);
+  if (allZero(t)) throw new Error('SM2: KDF output is all zero'); // §7.1 B4
+  const m = xor(c2, t);
+  if (!timingSafeEqual(sm3Bytes(x2, m, y2), c3)) throw new Error('SM2: ciphertext failed its check (C3): wrong key or tampered');
+  return m;
 }
 
 /** C1‖C3‖C2 → the ASN.1 DER form OpenSSL and GM/T 0009 use: SEQUENCE { x1 INTEGER, y1 INTEGER, C3 OCTET STRING, C2 OCTET STRING }. */
