@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { createECDH, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SM2_CURVE, Sm2Point, sm2EncryptionProducts, sm2IsOnCurve, sm2VerificationKey } from './sm2.curve.js';
 import { sm2Decrypt, sm2Encrypt } from './sm2.encryption.js';
-import { generateSm2KeyPair, normalizeSm2PrivateKey, normalizeSm2PublicKey, sm2PublicKeyPoint } from './sm2.signer.js';
+import { generateSm2KeyPair, normalizeSm2PrivateKey, normalizeSm2PublicKey, sm2PublicKeyFromPrivateKey, sm2PublicKeyPoint } from './sm2.signer.js';
 import { sm3Bytes } from './sm3.js';
 
 // ---------------------------------------------------------------------------
@@ -153,6 +153,16 @@ describe('SM2 encryption, table products and C1 validation', () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('round-trips with the extreme private keys d = 1 ([d]C1 = C1) and d = n − 2', () => {
+    for (const d of [1n, SM2_CURVE.n - 2n]) {
+      const privateKey = hex(d);
+      const publicKey = sm2PublicKeyFromPrivateKey(privateKey);
+      const m = randomBytes(40);
+      expect(sm2Decrypt(sm2Encrypt(m, publicKey), privateKey).equals(m)).toBe(true);
+      expect(sm2Decrypt(legacyEncrypt(m, publicKey), privateKey).equals(m)).toBe(true);
+    }
   });
 
   it('refuses an empty message (its KDF output t is empty, i.e. all zero)', () => {

@@ -17,8 +17,8 @@ import { sm3Bytes } from './sm3.js';
  * that P_B is a finite point on the curve. A KDF output t of all zeros restarts with a new k.
  *
  * Decryption (§7.1): C1 is checked to be a finite point on the curve (x, y < p, y² = x³ + ax + b)
- * before anything else. [d_B]C1 is OpenSSL's (Node's ECDH), which yields only x2: y2 is the root of
- * x2³ + ax2 + b for which x((x2, y2) + C1) = x([d_B + 1]C1), a second OpenSSL product. Two ECDH
+ * before anything else. [d_B]C1 is OpenSSL's (Node's ECDH), which yields only x2: y2 follows from
+ * x2, x([d_B + 1]C1) = x([d_B]C1 + C1) (a second OpenSSL product) and C1 by one field division. Two ECDH
  * objects per private key (d_B and d_B + 1), their keys set once. (Choosing y2 by whichever root
  * makes C3 check would save that product but accept −C1 in place of C1, which the standard
  * rejects: a test checks that it is rejected.)
@@ -34,11 +34,11 @@ import { sm3Bytes } from './sm3.js';
  *   cheaply through Node: its ECDH gives only x of [k]P_B, and y needs a second secret product.
  * - Decryption's d_B is the long-term private key, used on every received ciphertext, with C1
  *   chosen by whoever sends one: timing leaks would accumulate, so [d_B]C1 stays with OpenSSL. The
- *   JS left on that path is the square root (a fixed exponent) and one slope, on x2 of this
- *   message only, not on d_B.
+ *   JS left on that path is a few field products on x2 and x3 (this message's shared point,
+ *   not d_B) and an inversion of the public 2·y1.
  */
 
-const { a, b, n } = SM2_CURVE;
+const { a, b, n, p } = SM2_CURVE;
 const Fp = Sm2Point.Fp;
 const hex64 = (v: bigint): string => v.toString(16).padStart(64, '0');
 const bytes32 = (v: bigint): Buffer => Buffer.from(hex64(v), 'hex');
@@ -111,17 +111,21 @@ const decryptionKey = (privateKey: string): DecryptionKey => {
 };
 
 /**
- * (x2, y2) = [d]C1 from OpenSSL's x([d]C1) and x([d + 1]C1) = x([d]C1 + C1): y2 is the square
- * root of x2³ + ax2 + b for which (x2, y2) + C1 has that x. C1 is a validated finite point.
+ * (x2, y2) = [d]C1 from OpenSSL's x2 = x([d]C1) and x3 = x([d + 1]C1) = x([d]C1 + C1). With
+ * C1 = (x1, y1) and λ = (y1 − y2)/(x1 − x2) the slope of the addition, x3 = λ² − x2 − x1, so
+ * (y1 − y2)² = (x3 + x2 + x1)(x1 − x2)², and with y2² = x2³ + ax2 + b that is linear in y2:
+ *   y2 = (y1² + x2³ + ax2 + b − (x3 + x2 + x1)(x1 − x2)²) / (2·y1)
+ * (y1 ≠ 0: the group has odd order). No square root; the one inversion is of the public 2·y1.
+ * C1 is a validated finite point.
  */
-const decryptionProduct = (key: DecryptionKey, c1: Buffer, c1x: bigint, c1y: bigint): { x: bigint; y: bigint } => {
-  const x = big(key.d.computeSecret(c1));
-  const y = Fp.sqrt(Fp.create(x * x * x + a * x + b)); // x of a curve point: the root exists
+const decryptionProduct = (key: DecryptionKey, c1: Buffer, x1: bigint, y1: bigint): { x: bigint; y: bigint } => {
+  const x2 = big(key.d.computeSecret(c1));
   // Same x as C1: [d]C1 = ±C1, so d ≡ ±1 (mod n); d = n − 1 is out of range, so [d]C1 = C1.
-  if (x === c1x) return { x, y: c1y };
-  const nextX = big(key.dPlusOne.computeSecret(c1));
-  const lambda = Fp.div(Fp.sub(c1y, y), Fp.sub(c1x, x));
-  return { x, y: Fp.create(lambda * lambda - x - c1x) === nextX ? y : Fp.neg(y) };
+  if (x2 === x1) return { x: x2, y: y1 };
+  const x3 = big(key.dPlusOne.computeSecret(c1));
+  const dx = Fp.sub(x1, x2);
+  const numerator = Fp.create(y1 * y1 + x2 * x2 * x2 + a * x2 + b - (x3 + x2 + x1) * ((dx * dx) % p));
+  return { x: x2, y: Fp.div(numerator, Fp.create(2n * y1)) };
 };
 
 /** Decrypts C1‖C3‖C2 (C1 uncompressed, with its 04 prefix). Throws when C1 is not a curve point or C3 does not check. */
