@@ -2,10 +2,11 @@
  * The SM2 recommended curve sm2p256v1 (GB/T 32918.5-2017 §2), and the point arithmetic of SM2
  * signature verification.
  *
- * Only public-scalar products are done here (verification: [s]G + [t]P_A). Products with secret
- * scalars (the nonce point [k]G, key derivation, encryption) stay with Node's OpenSSL-backed
- * `crypto`. `Sm2Point` (@noble/curves) is the reference arithmetic: SM2 encryption uses its field,
- * and the specs check the verification arithmetic below against it.
+ * Products done here: verification's public-scalar [s]G + [t]P_A, and SM2 encryption's [k]G and
+ * [k]P_B, whose per-message nonce k is secret (sm2.encryption.ts says what that exposes). Products
+ * whose scalar would expose a long-term key (signing's nonce: k gives d from s; key derivation;
+ * decryption's [d]C1) stay with Node's OpenSSL-backed `crypto`. `Sm2Point` (@noble/curves) is the reference
+ * arithmetic: SM2 decryption uses its field, and the specs check the arithmetic below against it.
  *
  * Verification arithmetic (all variable-time, which is fine: every input is public):
  * - BigInt field arithmetic modulo p, points in Jacobian coordinates (x = X/Z², y = Y/Z³) mutated
