@@ -22,7 +22,8 @@ import {
  *
  * Env: BENCH_SM2_N (default 200); BENCH_SM2_POOL_SIZE (default: the pool's default);
  * BENCH_SM2_BASELINE = path of another build's gm-crypto `index.js` (e.g. a previous commit's,
- * compiled elsewhere) to time its sign/verify in the same process, alternating with this build's.
+ * compiled elsewhere) to time its sign/verify and encrypt/decrypt in the same process, alternating
+ * with this build's.
  */
 const N = Number(process.env.BENCH_SM2_N ?? 200);
 const message = JSON.stringify({
@@ -54,9 +55,11 @@ const measure = (name: string, runs: number, op: (i: number) => unknown): number
 interface Sm2Api {
   sm2Sign(message: string, privateKey: string, options?: { publicKey?: string }): string;
   sm2Verify(message: string, signature: string, publicKey: string): boolean;
+  sm2Encrypt(message: Uint8Array, publicKey: string): Buffer;
+  sm2Decrypt(ciphertext: Uint8Array, privateKey: string): Buffer;
 }
 
-const current: Sm2Api = { sm2Sign, sm2Verify };
+const current: Sm2Api = { sm2Sign, sm2Verify, sm2Encrypt, sm2Decrypt };
 const baselinePath = process.env.BENCH_SM2_BASELINE;
 const baseline = baselinePath ? ((await import(pathToFileURL(baselinePath).href)) as Sm2Api) : undefined;
 
@@ -150,10 +153,20 @@ await eventLoopRun(`pool.verify, one call per event`, () => Promise.all(jobs.map
 await eventLoopRun(`pool.verifyMany, one call`, () => pool.verifyMany(jobs));
 await pool.close();
 
+// Encryption of a 32-byte data key to a pinned recipient key (the first 3 encryptions pin it), and
+// its decryption; with a baseline, alternating as above. Each build decrypts the other's ciphertext.
 const dataKey = Buffer.alloc(32, 7);
-const wrapped = sm2Encrypt(dataKey, keys.publicKey);
-measure('sm2Encrypt (32-byte data key)', N, () => sm2Encrypt(dataKey, keys.publicKey));
-measure('sm2Decrypt (32-byte data key)', N, () => sm2Decrypt(wrapped, keys.privateKey));
+console.log(`load average before encryption ${load()}`);
+for (let round = 1; round <= rounds; round++) {
+  for (const [name, api] of builds) {
+    const tag = baseline ? `${name} (round ${round})` : name;
+    const wrapped = api.sm2Encrypt(dataKey, keys.publicKey);
+    for (const [, other] of builds)
+      if (!other.sm2Decrypt(wrapped, keys.privateKey).equals(dataKey)) throw new Error(`bench: ${name}'s ciphertext does not decrypt`);
+    measure(`${tag}: sm2Encrypt (32-byte data key)`, N, () => api.sm2Encrypt(dataKey, keys.publicKey));
+    measure(`${tag}: sm2Decrypt (32-byte data key)`, N, () => api.sm2Decrypt(wrapped, keys.privateKey));
+  }
+}
 const start = performance.now();
 if (!sm2Verify(message, signature, keys.publicKey) || sm2Verify(`${message} `, signature, keys.publicKey))
   throw new Error('bench: verification is wrong');

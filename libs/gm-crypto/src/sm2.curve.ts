@@ -2,10 +2,11 @@
  * The SM2 recommended curve sm2p256v1 (GB/T 32918.5-2017 §2), and the point arithmetic of SM2
  * signature verification.
  *
- * Only public-scalar products are done here (verification: [s]G + [t]P_A). Products with secret
- * scalars (the nonce point [k]G, key derivation, encryption) stay with Node's OpenSSL-backed
- * `crypto`. `Sm2Point` (@noble/curves) is the reference arithmetic: SM2 encryption uses its field,
- * and the specs check the verification arithmetic below against it.
+ * Products done here: verification's public-scalar [s]G + [t]P_A, and SM2 encryption's [k]G and
+ * [k]P_B, whose per-message nonce k is secret (sm2.encryption.ts says what that exposes). Products
+ * whose scalar would expose a long-term key (signing's nonce: k gives d from s; key derivation;
+ * decryption's [d]C1) stay with Node's OpenSSL-backed `crypto`. `Sm2Point` (@noble/curves) is the reference
+ * arithmetic: SM2 decryption uses its field, and the specs check the arithmetic below against it.
  *
  * Verification arithmetic (all variable-time, which is fine: every input is public):
  * - BigInt field arithmetic modulo p, points in Jacobian coordinates (x = X/Z², y = Y/Z³) mutated
@@ -401,4 +402,43 @@ export function affineXModNIs(point: JacobianPoint, c: bigint): boolean {
   const zz = (point.Z * point.Z) % P;
   if ((c * zz) % P === point.X) return true;
   return c + N < P && ((c + N) * zz) % P === point.X;
+}
+
+// ---------------------------------------------------------------------------
+// Products for SM2 encryption (sm2.encryption.ts)
+// ---------------------------------------------------------------------------
+
+/**
+ * [k]G and [k]Q (affine) for k in [1, n): the base table and the key's table once the key is pinned
+ * (the same pinned-key mechanism as verification, sharing its MAX_PINNED slots), else a width-5 wNAF.
+ * Both results made affine with one inversion. Variable-time BigInt arithmetic: the caller
+ * (`sm2Encrypt`) documents what that exposes (the per-message nonce k).
+ * @internal
+ */
+export function sm2EncryptionProducts(k: bigint, key: Sm2VerificationKey): { c1: { x: bigint; y: bigint }; shared: { x: bigint; y: bigint } } {
+  const kg = new JacobianPoint();
+  addFixedWindow(kg, base(), k);
+  const kq = new JacobianPoint();
+  const table = key.tableForUse();
+  if (table) addFixedWindow(kq, table, k);
+  else addWnaf(kq, key.x, key.y, k);
+  // k in [1, n) and both points of order n: neither product is ∞ (batchToAffine would throw).
+  const [x1, y1, x2, y2] = batchToAffine([kg, kq]);
+  return { c1: { x: x1!, y: y1! }, shared: { x: x2!, y: y2! } };
+}
+
+/**
+ * [k]Q for an affine point Q of order n without a table (width-5 wNAF), affine; ∞ throws.
+ * @internal used by the bench and specs to compare with OpenSSL's product
+ */
+export function sm2MultiplyVariable(k: bigint, x: bigint, y: bigint): { x: bigint; y: bigint } {
+  const acc = new JacobianPoint();
+  addWnaf(acc, x, y, k);
+  return acc.toAffine();
+}
+
+/** Whether (x, y) with x, y in [0, p) satisfies y² = x³ + ax + b (a finite point of sm2p256v1). */
+export function sm2IsOnCurve(x: bigint, y: bigint): boolean {
+  if (x < 0n || x >= P || y < 0n || y >= P) return false;
+  return (y * y) % P === mod(((x * x) % P) * x + A * x + B);
 }

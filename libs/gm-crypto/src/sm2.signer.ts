@@ -348,6 +348,15 @@ function keyEntry(publicKey: string): KeyEntry {
   return entry;
 }
 
+/**
+ * The validated point of a public key (hex or PEM), from the same cache as verification: its use
+ * count and pinned table are shared (SM2 encryption to a city's pinned key uses the table).
+ * @internal
+ */
+export function sm2PublicKeyPoint(publicKey: string): Sm2VerificationKey {
+  return keyEntry(publicKey).point;
+}
+
 function zaOf(entry: KeyEntry, userId: string): Buffer {
   let za = entry.za.get(userId);
   if (za === undefined) {
