@@ -1,5 +1,5 @@
 import { applyDecorators, type Type, UseInterceptors } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { Public } from '@guangfo/platform';
 import { CATALOGUE_CACHE_CONTROL, CatalogueCacheInterceptor } from './catalogue-cache.interceptor.js';
 import { CatalogueErrorDto } from './dto/catalogue-error.dto.js';
@@ -29,9 +29,8 @@ export function CachedRead(summary: string, type: Type<unknown> | [Type<unknown>
     Public(),
     UseInterceptors(CatalogueCacheInterceptor),
     ApiOperation({ summary, description }),
-    ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of a copy the client holds: 304 without a body when it is still current' }),
     ApiOkResponse({ type, headers: cacheHeaders }),
-    ApiResponse({ status: 304, description: 'Not modified: If-None-Match matched the ETag (no body)', headers: cacheHeaders }),
+    ApiResponse({ status: 304, description: 'Not modified: the request\'s If-None-Match header matched the ETag of the current answer (no body)', headers: cacheHeaders }),
     ApiBadRequestResponse({ type: CatalogueErrorDto, description: 'Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …)' }),
     ApiNotFoundResponse({ type: CatalogueErrorDto, description: 'Unknown item or catalogue version' }),
   );
