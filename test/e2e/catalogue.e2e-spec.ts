@@ -43,6 +43,44 @@ describe('catalogue across running city nodes (embedded sandbox)', () => {
     expect(missing.body.code).toBe('CATALOGUE_ITEM_NOT_FOUND');
   });
 
+  it('serves catalogue GETs with a strong ETag and Cache-Control, 304 on If-None-Match, never caching errors', async () => {
+    const base = cluster.baseUrl(GZ);
+    const first = await request(base).get('/api/v1/catalogue/items').query({ limit: 3 }).expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=60');
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The cached answer is the same bytes and the same ETag; the explicit current version resolves to the same entry.
+    const version = (first.body as { version: string }).version;
+    const again = await request(base).get('/api/v1/catalogue/items').query({ limit: 3, version }).expect(200);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.text).toBe(first.text);
+    const other = await request(base).get('/api/v1/catalogue/items').query({ limit: 4 }).expect(200);
+    expect(other.headers.etag).not.toBe(etag);
+    const notModified = await request(base).get('/api/v1/catalogue/items').query({ limit: 3 }).set('If-None-Match', etag).expect(304);
+    expect(notModified.text ?? '').toBe('');
+    expect(notModified.headers.etag).toBe(etag);
+    await request(base).get('/api/v1/catalogue/items').query({ limit: 3 }).set('If-None-Match', '"stale"').expect(200);
+    for (const path of ['/api/v1/catalogue/version', '/api/v1/catalogue/commitments', '/api/v1/catalogue/credential-types', '/api/v1/catalogue/routes']) {
+      const r = await request(base).get(path).expect(200);
+      expect(r.headers.etag).toMatch(/^"/);
+      await request(base).get(path).set('If-None-Match', r.headers.etag as string).expect(304);
+    }
+    // Errors stay problem+json (as before: no Cache-Control), computed every time, never cached.
+    for (let i = 0; i < 2; i++) {
+      const bad = await request(base).get('/api/v1/catalogue/items').query({ limit: 0 }).expect(400);
+      expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(bad.headers['cache-control']).toBeUndefined();
+      expect(bad.body.code).toMatch(/^[A-Z][A-Z_]+$/);
+      const unknown = await request(base).get('/api/v1/catalogue/items').query({ version: '1999.1' }).expect(404);
+      expect(unknown.body.code).toBe('CATALOGUE_VERSION_NOT_FOUND');
+      expect(unknown.headers['cache-control']).toBeUndefined();
+    }
+    // Each city caches its own catalogue: Foshan runs another one, so another body and ETag.
+    const fsPage = await request(cluster.baseUrl(FS)).get('/api/v1/catalogue/items').query({ limit: 3 }).expect(200);
+    expect(fsPage.headers.etag).not.toBe(etag);
+  });
+
   it('documents the catalogue endpoints in Swagger with examples', async () => {
     const doc = (await request(cluster.baseUrl(GZ)).get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
     const paths = Object.keys(doc.paths);

@@ -62,6 +62,11 @@ export class CatalogueService {
     return found;
   }
 
+  /** The loaded catalogue of a version label, or undefined (no error): for cache keys. */
+  loaded(version: string): Catalogue | undefined {
+    return this.set.versions.get(version);
+  }
+
   version(version?: string): VersionView {
     const c = this.catalogue(version);
     return { version: c.version, hash: c.hash, effectiveFrom: c.effectiveFrom };

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { createValidationPipe } from '@guangfo/platform';
-import { PublicRead } from './catalogue-endpoint.decorator.js';
+import { CachedRead, PublicRead } from './catalogue-endpoint.decorator.js';
 import { catalogueError } from '../catalogue.errors.js';
 import { CatalogueService } from '../application/catalogue.service.js';
 import type { CommitmentView, DeadlineView, ItemMaterials, ItemPage, ItemView, RouteList, VersionView } from '../application/catalogue.views.js';
@@ -24,21 +24,21 @@ export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Get('items')
-  @PublicRead('List service items', ItemPageDto, 'Filters combine with AND; pages are ordered by code. `q` matches Chinese or English names, keywords, codes, bodies and materials.')
+  @CachedRead('List service items', ItemPageDto, 'Filters combine with AND; pages are ordered by code. `q` matches Chinese or English names, keywords, codes, bodies and materials.')
   listItems(@Query() { version, cursor, limit, ...filter }: ListItemsQueryDto): ItemPage {
     return this.catalogue.listItems(filter, { cursor, limit }, version);
   }
 
   @Get('items/:code')
   @codeParam
-  @PublicRead('Get one item', ItemDto)
+  @CachedRead('Get one item', ItemDto)
   getItem(@Param('code') code: string, @Query() { version }: VersionQueryDto): ItemView {
     return this.catalogue.getItem(code, version);
   }
 
   @Get('items/:code/materials')
   @codeParam
-  @PublicRead("An item's materials with the credential types that may replace each", ItemMaterialsDto)
+  @CachedRead("An item's materials with the credential types that may replace each", ItemMaterialsDto)
   getMaterials(@Param('code') code: string, @Query() { version }: VersionQueryDto): ItemMaterials {
     return this.catalogue.getMaterials(code, version);
   }
@@ -52,25 +52,25 @@ export class CatalogueController {
   }
 
   @Get('routes')
-  @PublicRead('Which items a resident of `from` can file at `at`, administered by whom, in which mode', RouteListDto)
+  @CachedRead('Which items a resident of `from` can file at `at`, administered by whom, in which mode', RouteListDto)
   findRoutes(@Query() { version, ...query }: RoutesQueryDto): RouteList {
     return this.catalogue.findRoutes(query, version);
   }
 
   @Get('credential-types')
-  @PublicRead('Credential types that may replace materials', [CredentialTypeDto])
+  @CachedRead('Credential types that may replace materials', [CredentialTypeDto])
   credentialTypes(@Query() { version }: VersionQueryDto): readonly CredentialType[] {
     return this.catalogue.credentialTypes(version);
   }
 
   @Get('commitments')
-  @PublicRead('Plan commitments and the items implementing them', [CommitmentDto])
+  @CachedRead('Plan commitments and the items implementing them', [CommitmentDto])
   commitments(@Query() { version }: VersionQueryDto): CommitmentView[] {
     return this.catalogue.commitments(version);
   }
 
   @Get('version')
-  @PublicRead('Version label, content hash and start date of a catalogue (default: current)', VersionDto)
+  @CachedRead('Version label, content hash and start date of a catalogue (default: current)', VersionDto)
   version(@Query() { version }: VersionQueryDto): VersionView {
     return this.catalogue.version(version);
   }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { DestinationStream, Logger as Pino } from 'pino';
+import { type DestinationStream, type Logger as Pino, pino } from 'pino';
 import { type HttpLogger, pinoHttp } from 'pino-http';
 import { Correlation } from './correlation.js';
 
@@ -59,7 +59,16 @@ export const createNodeLogging = (cityCode: string, level: string, destination?:
       genReqId: (req) => (req as { correlationId?: string }).correlationId ?? Correlation.newId(),
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
       autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
-      serializers: { req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url, id: req.id }) },
+      // The request line carries method, URL and id; the response its status. No headers at all
+      // (the redaction above stays as a second line of defence). The serialisers get the raw
+      // objects (wrapSerializers: false): pino's standard ones would first copy every header of
+      // the request (once per request, at child-logger creation) and of the response.
+      wrapSerializers: false,
+      serializers: {
+        req: (req: { method: string; originalUrl?: string; url: string; id: string }) => ({ method: req.method, url: req.originalUrl ?? req.url, id: req.id }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
+      },
     },
     destination,
   );
