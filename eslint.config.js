@@ -14,17 +14,32 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import libraries through their @guangfo/* alias.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import libraries through their @guangfo/* alias.' },
+          ],
+        },
+      ],
     },
   },
   {
     // The kernel is pure: no framework, no database, no other @guangfo library.
     files: ['libs/kernel/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import libraries through their @guangfo/* alias.' },
-        { group: ['@nestjs/*', 'typeorm', 'pg', '@guangfo/*'], message: '@guangfo/kernel is pure: no Nest, no database, no other library.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'], message: 'Import libraries through their @guangfo/* alias.' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'pg', '@guangfo/*'],
+              message: '@guangfo/kernel is pure: no Nest, no database, no other library.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

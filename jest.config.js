@@ -1,5 +1,18 @@
 // Unit and e2e tests (embedded mode: no Kafka, no PostgreSQL server needed).
-const aliases = ['kernel', 'gm-crypto', 'platform', 'contracts', 'messaging', 'federation', 'files', 'webhooks', 'catalogue', 'affairs', 'credentials', 'node'];
+const aliases = [
+  'kernel',
+  'gm-crypto',
+  'platform',
+  'contracts',
+  'messaging',
+  'federation',
+  'files',
+  'webhooks',
+  'catalogue',
+  'affairs',
+  'credentials',
+  'node',
+];
 
 /** @type {import('jest').Config} */
 export const base = {

@@ -90,9 +90,7 @@ async function attempt() {
     await consumeOnce(kafka, topic, `kafka-ready-a-${id}`, value, 30_000);
     await consumeOnce(kafka, topic, `kafka-ready-b-${id}`, value, 30_000);
     await admin.deleteTopics({ topics: [topic], timeout: 5_000 }).catch(() => {});
-    await admin
-      .deleteGroups([`kafka-ready-a-${id}`, `kafka-ready-b-${id}`])
-      .catch(() => {});
+    await admin.deleteGroups([`kafka-ready-a-${id}`, `kafka-ready-b-${id}`]).catch(() => {});
   } finally {
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});

@@ -3,7 +3,12 @@ import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { REQUIRED_CITY_NODE_ENV } from '@guangfo/platform';
 
-interface Service { environment?: Record<string, string>; healthcheck?: unknown; build?: unknown; image?: string }
+interface Service {
+  environment?: Record<string, string>;
+  healthcheck?: unknown;
+  build?: unknown;
+  image?: string;
+}
 
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service> };

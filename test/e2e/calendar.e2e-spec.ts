@@ -49,13 +49,28 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
   let gzCalendarDir: string;
   const clock = (city: string) => cluster.sandbox.node(city).get(Clock) as AdjustableClock;
   const token = (city: string, user: string) => cluster.tokenFor(city, user);
-  const get = async (city: string, user: string, path: string) => request(cluster.baseUrl(city)).get(`/api/v1${path}`).set('authorization', `Bearer ${await token(city, user)}`);
-  const put = async (city: string, user: string, path: string, body: object) => request(cluster.baseUrl(city)).put(`/api/v1${path}`).set('authorization', `Bearer ${await token(city, user)}`).send(body);
-  const announce = async (city: string, admin: string) => request(cluster.baseUrl(city)).post('/api/v1/admin/announce').set('authorization', `Bearer ${await token(city, admin)}`).expect(202);
+  const get = async (city: string, user: string, path: string) =>
+    request(cluster.baseUrl(city))
+      .get(`/api/v1${path}`)
+      .set('authorization', `Bearer ${await token(city, user)}`);
+  const put = async (city: string, user: string, path: string, body: object) =>
+    request(cluster.baseUrl(city))
+      .put(`/api/v1${path}`)
+      .set('authorization', `Bearer ${await token(city, user)}`)
+      .send(body);
+  const announce = async (city: string, admin: string) =>
+    request(cluster.baseUrl(city))
+      .post('/api/v1/admin/announce')
+      .set('authorization', `Bearer ${await token(city, admin)}`)
+      .expect(202);
   const peerView = (from: string, peer: string, hash: string) =>
     waitFor(`${from} to see ${peer}'s calendar ${hash.slice(0, 8)}`, async () => {
       const r = await request(cluster.baseUrl(from)).get('/api/v1/cities').expect(200);
-      const c = (r.body as { cities: { code: string; calendarAgrees: boolean | null; lastAnnouncement: { calendar: { hash: string } | null } | null }[] }).cities.find((x) => x.code === peer);
+      const c = (
+        r.body as {
+          cities: { code: string; calendarAgrees: boolean | null; lastAnnouncement: { calendar: { hash: string } | null } | null }[];
+        }
+      ).cities.find((x) => x.code === peer);
       return c?.lastAnnouncement?.calendar?.hash === hash ? c : undefined;
     });
   let caseId: string;
@@ -73,10 +88,20 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
 
   it('files on 2026-12-15 a 20-working-day case due in January 2027, marked provisional in both cities', async () => {
     for (const city of [GZ, FS]) clock(city).set('2026-12-15T09:30:00+08:00');
-    const filed = await request(cluster.baseUrl(FS)).post('/api/v1/cases').set('authorization', `Bearer ${await token(FS, 'fs-resident')}`).send(schoolPlaces).expect(201);
+    const filed = await request(cluster.baseUrl(FS))
+      .post('/api/v1/cases')
+      .set('authorization', `Bearer ${await token(FS, 'fs-resident')}`)
+      .send(schoolPlaces)
+      .expect(201);
     caseId = filed.body.id as string;
     // 12 working days left in December, 元旦 (Fri 1/1) off, then 4–8 and 11–13 January.
-    expect(filed.body.deadline).toMatchObject({ committedWorkingDays: 20, startDate: '2026-12-15', dueDate: '2027-01-13', provisional: true, provisionalYears: [2027] });
+    expect(filed.body.deadline).toMatchObject({
+      committedWorkingDays: 20,
+      startDate: '2026-12-15',
+      dueDate: '2027-01-13',
+      provisional: true,
+      provisionalYears: [2027],
+    });
     const gz = await waitFor('Guangzhou to receive the case', async () => {
       const r = await get(GZ, 'gz-clerk', `/cases/${caseId}`);
       return r.status === 200 ? r.body : undefined;
@@ -85,14 +110,24 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
     const queue = await get(GZ, 'gz-clerk', '/cases?limit=100');
     expect(queue.body.items.find((i: { id: string }) => i.id === caseId).deadline).toMatchObject({ provisional: true });
     // Supervisors list the cases whose deadline is provisional; an official-only case is not among them.
-    const provisional = (await get(GZ, 'gz-clerk', '/cases?due=provisional&limit=100')).body.items as { id: string; deadline: { provisional: boolean } }[];
+    const provisional = (await get(GZ, 'gz-clerk', '/cases?due=provisional&limit=100')).body.items as {
+      id: string;
+      deadline: { provisional: boolean };
+    }[];
     expect(provisional.map((i) => i.id)).toContain(caseId);
     expect(provisional.every((i) => i.deadline.provisional)).toBe(true);
-    expect(queue.body.items.filter((i: { deadline: { provisional: boolean } }) => !i.deadline.provisional).every((i: { id: string }) => !provisional.some((p) => p.id === i.id))).toBe(true);
+    expect(
+      queue.body.items
+        .filter((i: { deadline: { provisional: boolean } }) => !i.deadline.provisional)
+        .every((i: { id: string }) => !provisional.some((p) => p.id === i.id)),
+    ).toBe(true);
   });
 
   it('refuses an invalid notice with problem+json and field errors, and non-admins', async () => {
-    const bad = await put(GZ, 'gz-admin', '/calendar/years/2027', { ...FIXTURE_2027, festivals: [{ name: '元旦', holidays: ['2026-12-31'], workdays: ['2027-01-06'] }] });
+    const bad = await put(GZ, 'gz-admin', '/calendar/years/2027', {
+      ...FIXTURE_2027,
+      festivals: [{ name: '元旦', holidays: ['2026-12-31'], workdays: ['2027-01-06'] }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(bad.body.code).toBe('CATALOGUE_CALENDAR_INVALID');
@@ -114,7 +149,9 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
     expect(loaded.body.recomputed.cases).toEqual([{ caseId, previousDueDate: '2027-01-13', dueDate: '2027-01-14' }]);
     const gz = (await get(GZ, 'gz-clerk', `/cases/${caseId}`)).body;
     expect(gz.deadline).toMatchObject({ dueDate: '2027-01-14', provisional: false, provisionalYears: [] });
-    expect(((await get(GZ, 'gz-clerk', '/cases?due=provisional&limit=100')).body.items as { id: string }[]).map((i) => i.id)).not.toContain(caseId);
+    expect(((await get(GZ, 'gz-clerk', '/cases?due=provisional&limit=100')).body.items as { id: string }[]).map((i) => i.id)).not.toContain(
+      caseId,
+    );
     const last = gz.timeline[gz.timeline.length - 1];
     expect(last).toMatchObject({
       kind: 'deadline-recomputed',
@@ -122,7 +159,12 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
       fromState: 'submitted',
       toState: 'submitted',
       reasonCode: 'CALENDAR_NOTICE_LOADED',
-      detail: { previousDueDate: '2027-01-13', dueDate: '2027-01-14', provisionalYears: [], calendar: { version: '2025+2026+2027', hash: loaded.body.identity.hash } },
+      detail: {
+        previousDueDate: '2027-01-13',
+        dueDate: '2027-01-14',
+        provisionalYears: [],
+        calendar: { version: '2025+2026+2027', hash: loaded.body.identity.hash },
+      },
     });
     expect(last.detail.reason).toContain('测试用节假日安排（非官方，2027）');
     const fs = await waitFor('Foshan to receive the entry', async () => {
@@ -155,7 +197,12 @@ describe('working-day calendar across running city nodes (embedded sandbox)', ()
     const after = (await get(GZ, 'gz-clerk', `/cases/${caseId}`)).body;
     expect(after.version).toBe(before.version + 1);
     expect(after.deadline).toMatchObject({ dueDate: '2027-01-15', provisional: false });
-    expect(after.timeline[after.timeline.length - 1]).toMatchObject({ kind: 'deadline-recomputed', detail: { previousDueDate: '2027-01-14', dueDate: '2027-01-15' } });
-    expect((await request(cluster.baseUrl(GZ)).get('/api/v1/calendar').expect(200)).body.official.map((y: { year: number }) => y.year)).toEqual([2025, 2026, 2027]);
+    expect(after.timeline[after.timeline.length - 1]).toMatchObject({
+      kind: 'deadline-recomputed',
+      detail: { previousDueDate: '2027-01-14', dueDate: '2027-01-15' },
+    });
+    expect(
+      (await request(cluster.baseUrl(GZ)).get('/api/v1/calendar').expect(200)).body.official.map((y: { year: number }) => y.year),
+    ).toEqual([2025, 2026, 2027]);
   });
 });

@@ -33,7 +33,10 @@ describe('catalogue across running city nodes (embedded sandbox)', () => {
       await request(cluster.baseUrl(city)).get(`/api/v1/catalogue/items/${code}/materials`).expect(200);
       await request(cluster.baseUrl(city)).get('/api/v1/catalogue/version').expect(200);
     }
-    const routes = await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/routes').query({ from: FS, at: FS, administeredBy: GZ }).expect(200);
+    const routes = await request(cluster.baseUrl(GZ))
+      .get('/api/v1/catalogue/routes')
+      .query({ from: FS, at: FS, administeredBy: GZ })
+      .expect(200);
     expect(JSON.stringify(routes.body)).toContain(GZ);
     const search = await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/items').query({ q: '异地就医' }).expect(200);
     expect(search.body.items.length).toBeGreaterThan(0);
@@ -61,10 +64,18 @@ describe('catalogue across running city nodes (embedded sandbox)', () => {
     expect(notModified.text ?? '').toBe('');
     expect(notModified.headers.etag).toBe(etag);
     await request(base).get('/api/v1/catalogue/items').query({ limit: 3 }).set('If-None-Match', '"stale"').expect(200);
-    for (const path of ['/api/v1/catalogue/version', '/api/v1/catalogue/commitments', '/api/v1/catalogue/credential-types', '/api/v1/catalogue/routes']) {
+    for (const path of [
+      '/api/v1/catalogue/version',
+      '/api/v1/catalogue/commitments',
+      '/api/v1/catalogue/credential-types',
+      '/api/v1/catalogue/routes',
+    ]) {
       const r = await request(base).get(path).expect(200);
       expect(r.headers.etag).toMatch(/^"/);
-      await request(base).get(path).set('If-None-Match', r.headers.etag as string).expect(304);
+      await request(base)
+        .get(path)
+        .set('If-None-Match', r.headers.etag as string)
+        .expect(304);
     }
     // Errors stay problem+json (as before: no Cache-Control), computed every time, never cached.
     for (let i = 0; i < 2; i++) {
@@ -84,7 +95,14 @@ describe('catalogue across running city nodes (embedded sandbox)', () => {
   it('documents the catalogue endpoints in Swagger with examples', async () => {
     const doc = (await request(cluster.baseUrl(GZ)).get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
     const paths = Object.keys(doc.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/catalogue/items', '/api/v1/catalogue/items/{code}', '/api/v1/catalogue/routes', '/api/v1/catalogue/items/{code}/deadline']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/catalogue/items',
+        '/api/v1/catalogue/items/{code}',
+        '/api/v1/catalogue/routes',
+        '/api/v1/catalogue/items/{code}/deadline',
+      ]),
+    );
     expect(JSON.stringify(doc)).toMatch(/"example"/);
   });
 
@@ -92,9 +110,11 @@ describe('catalogue across running city nodes (embedded sandbox)', () => {
     const gzVersion = (await request(cluster.baseUrl(GZ)).get('/api/v1/catalogue/version').expect(200)).body as { hash: string };
     const fsVersion = (await request(cluster.baseUrl(FS)).get('/api/v1/catalogue/version').expect(200)).body as { hash: string };
     expect(gzVersion.hash).not.toBe(fsVersion.hash);
-    const seen = await waitFor('Guangzhou to record Foshan\'s announcement', async () => {
+    const seen = await waitFor("Guangzhou to record Foshan's announcement", async () => {
       const r = await request(cluster.baseUrl(GZ)).get('/api/v1/cities').expect(200);
-      const fs = (r.body as { cities: { code: string; catalogueAgrees: boolean | null; lastAnnouncement: { catalogue: { hash: string } } | null }[] }).cities.find((c) => c.code === FS);
+      const fs = (
+        r.body as { cities: { code: string; catalogueAgrees: boolean | null; lastAnnouncement: { catalogue: { hash: string } } | null }[] }
+      ).cities.find((c) => c.code === FS);
       return fs?.lastAnnouncement ? fs : undefined;
     });
     expect(seen.lastAnnouncement?.catalogue.hash).toBe(fsVersion.hash);

@@ -4,7 +4,14 @@ import request from 'supertest';
 import { signInterchangeRequest } from '@guangfo/federation';
 import { generateSm2KeyPair, sm2Sign } from '@guangfo/gm-crypto';
 import { EMBEDDED_DELIVERY_PATH, type SignedEvent, signingInput, toTransportMessage, type UnsignedEvent } from '@guangfo/messaging';
-import { appliedAfterReceiverRestart, appliedExactlyOnce, duplicateHasNoEffect, forgedAndUnsignedAreDeadLettered, FS, GZ } from '../support/cross-city.scenarios.js';
+import {
+  appliedAfterReceiverRestart,
+  appliedExactlyOnce,
+  duplicateHasNoEffect,
+  forgedAndUnsignedAreDeadLettered,
+  FS,
+  GZ,
+} from '../support/cross-city.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 
 /** The cross-city scenarios on the embedded transport (the same scenarios as the Kafka integration suite). */
@@ -31,20 +38,38 @@ describe('cross-city events on the embedded transport', () => {
   describe('the delivery endpoint between node processes (POST /api/v1/interchange/events)', () => {
     const keyOf = (city: string) => cluster.sandbox.configFor(city).signingKey;
     const signedBy = (from: string, to: string, over: { keyId?: string; privateKeyHex?: string } = {}) =>
-      signInterchangeRequest({ method: 'POST', path: EMBEDDED_DELIVERY_PATH, fromCity: from, toCity: to, keyId: keyOf(from).keyId, privateKeyHex: keyOf(from).privateKeyHex, ...over });
-    const post = (to: string, headers: Record<string, string>, body: unknown) => request(cluster.baseUrl(to)).post(EMBEDDED_DELIVERY_PATH).set(headers).send(body as object);
+      signInterchangeRequest({
+        method: 'POST',
+        path: EMBEDDED_DELIVERY_PATH,
+        fromCity: from,
+        toCity: to,
+        keyId: keyOf(from).keyId,
+        privateKeyHex: keyOf(from).privateKeyHex,
+        ...over,
+      });
+    const post = (to: string, headers: Record<string, string>, body: unknown) =>
+      request(cluster.baseUrl(to))
+        .post(EMBEDDED_DELIVERY_PATH)
+        .set(headers)
+        .send(body as object);
 
     /** A fresh Guangzhou announcement (a copy of a real one with a new id), signed with `privateKeyHex` (default Guangzhou's key). */
     const announcement = async (privateKeyHex = keyOf(GZ).privateKeyHex, source?: string): Promise<SignedEvent> => {
       const token = await cluster.token(GZ, 'admin');
-      const { eventId } = (await request(cluster.baseUrl(GZ)).post('/api/v1/admin/announce').set('authorization', `Bearer ${token}`).expect(202)).body as { eventId: string };
-      const [row] = await cluster.query<{ envelope: SignedEvent }>(GZ, 'SELECT envelope FROM platform.outbox WHERE event_id = $1', [eventId]);
+      const { eventId } = (
+        await request(cluster.baseUrl(GZ)).post('/api/v1/admin/announce').set('authorization', `Bearer ${token}`).expect(202)
+      ).body as { eventId: string };
+      const [row] = await cluster.query<{ envelope: SignedEvent }>(GZ, 'SELECT envelope FROM platform.outbox WHERE event_id = $1', [
+        eventId,
+      ]);
       const { sig: _sig, ...rest } = row.envelope;
       const unsigned: UnsignedEvent = { ...rest, id: randomUUID(), ...(source ? { source } : {}) };
       return { ...unsigned, sig: sm2Sign(signingInput(unsigned), privateKeyHex) } as SignedEvent;
     };
     const applied = async (eventId: string) =>
-      (await cluster.query<{ n: number }>(FS, 'SELECT count(*)::int AS n FROM platform.peer_announcement WHERE event_id = $1', [eventId]))[0].n;
+      (
+        await cluster.query<{ n: number }>(FS, 'SELECT count(*)::int AS n FROM platform.peer_announcement WHERE event_id = $1', [eventId])
+      )[0].n;
     const expectProblem = (r: request.Response, status: number, code: string) => {
       expect({ status: r.status, code: (r.body as { code?: string }).code }).toEqual({ status, code });
       expect(String(r.headers['content-type'])).toMatch(/^application\/problem\+json/);
@@ -66,8 +91,16 @@ describe('cross-city events on the embedded transport', () => {
       expectProblem(await post(FS, {}, body), 401, 'INTERCHANGE_UNSIGNED');
       // Signed by Guangzhou for another city (itself), then by an attacker's key under Guangzhou's key id, then by Foshan's key claiming Guangzhou.
       expectProblem(await post(FS, signedBy(GZ, GZ), body), 401, 'INTERCHANGE_SIGNATURE_INVALID');
-      expectProblem(await post(FS, signedBy(GZ, FS, { privateKeyHex: generateSm2KeyPair().privateKey }), body), 401, 'INTERCHANGE_SIGNATURE_INVALID');
-      expectProblem(await post(FS, signedBy(GZ, FS, { keyId: keyOf(FS).keyId, privateKeyHex: keyOf(FS).privateKeyHex }), body), 401, 'INTERCHANGE_SIGNATURE_INVALID');
+      expectProblem(
+        await post(FS, signedBy(GZ, FS, { privateKeyHex: generateSm2KeyPair().privateKey }), body),
+        401,
+        'INTERCHANGE_SIGNATURE_INVALID',
+      );
+      expectProblem(
+        await post(FS, signedBy(GZ, FS, { keyId: keyOf(FS).keyId, privateKeyHex: keyOf(FS).privateKeyHex }), body),
+        401,
+        'INTERCHANGE_SIGNATURE_INVALID',
+      );
       // A node calling itself through the interchange.
       expectProblem(await post(FS, signedBy(FS, FS), body), 401, 'INTERCHANGE_SIGNATURE_INVALID');
       // Replayed headers.
@@ -86,10 +119,15 @@ describe('cross-city events on the embedded transport', () => {
     it('dead-letters a forged event inside a well-signed request: the hop is authenticated, the event is still checked', async () => {
       const forged = await announcement(generateSm2KeyPair().privateKey);
       const r = await post(FS, signedBy(GZ, FS), toTransportMessage(forged));
-      expect({ status: r.status, body: r.body }).toMatchObject({ status: 200, body: { status: 'dead-lettered', reasonCode: 'SIGNATURE_INVALID' } });
+      expect({ status: r.status, body: r.body }).toMatchObject({
+        status: 200,
+        body: { status: 'dead-lettered', reasonCode: 'SIGNATURE_INVALID' },
+      });
       expect(await applied(forged.id)).toBe(0);
       // Stored before the answer.
-      expect(await cluster.query(FS, 'SELECT reason_code FROM platform.dead_letter WHERE event_id = $1', [forged.id])).toEqual([{ reason_code: 'SIGNATURE_INVALID' }]);
+      expect(await cluster.query(FS, 'SELECT reason_code FROM platform.dead_letter WHERE event_id = $1', [forged.id])).toEqual([
+        { reason_code: 'SIGNATURE_INVALID' },
+      ]);
     });
   });
 });

@@ -79,35 +79,95 @@ const OTHER_IDS = [
 const realIds: string[] = [];
 
 /** Hostile scalar and structured values for any one field. */
-const hostileValue = (): fc.Arbitrary<unknown> => fc.oneof(
-  fc.constantFrom<unknown>(...(realIds.length ? realIds : ['none'])),
-  fc.constantFrom<unknown>(
-    null, [], [null], {}, [[]], [{}], '', ' ', 0, -1, 1.5, 1e308, true, false,
-    'a\u0000b', '\u0000', '\uD800', 'x\uDFFFy', '\u0007bell', '\u001B[31m', 'line\nbreak',
-    'a'.repeat(100_000), '😀'.repeat(1_000), "' OR '1'='1", '../../etc/passwd', '<script>alert(1)</script>',
-    '00000000-0000-0000-0000-000000000000', 'HOUSEHOLD_REGISTER-440600-000123', 'RESIDENCE_PERMIT-440100-999999',
-    '440600', '440100', '999999', 'FS-CC-01', 'GZ-TH-01', 'XK00201000', 'NONE-NEVER',
-    ...OTHER_IDS,
-    { __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } },
-  ),
-  fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.jsonValue({ maxDepth: 3 }),
-  fc.integer(),
-  fc.constant(deepValue(60)),
-);
+const hostileValue = (): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    fc.constantFrom<unknown>(...(realIds.length ? realIds : ['none'])),
+    fc.constantFrom<unknown>(
+      null,
+      [],
+      [null],
+      {},
+      [[]],
+      [{}],
+      '',
+      ' ',
+      0,
+      -1,
+      1.5,
+      1e308,
+      true,
+      false,
+      'a\u0000b',
+      '\u0000',
+      '\uD800',
+      'x\uDFFFy',
+      '\u0007bell',
+      '\u001B[31m',
+      'line\nbreak',
+      'a'.repeat(100_000),
+      '😀'.repeat(1_000),
+      "' OR '1'='1",
+      '../../etc/passwd',
+      '<script>alert(1)</script>',
+      '00000000-0000-0000-0000-000000000000',
+      'HOUSEHOLD_REGISTER-440600-000123',
+      'RESIDENCE_PERMIT-440100-999999',
+      '440600',
+      '440100',
+      '999999',
+      'FS-CC-01',
+      'GZ-TH-01',
+      'XK00201000',
+      'NONE-NEVER',
+      ...OTHER_IDS,
+      { __proto__: { polluted: true } },
+      { constructor: { prototype: { polluted: true } } },
+    ),
+    fc.string({ unit: 'binary', maxLength: 24 }),
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.integer(),
+    fc.constant(deepValue(60)),
+  );
 
 /** Hostile values for a path segment or a query parameter (sent percent-encoded). */
-const hostileText = (): fc.Arbitrary<string> => fc.oneof(
-  fc.constantFrom(...(realIds.length ? realIds : ['none'])),
-  fc.constantFrom(
-    '\u0000', 'a\u0000', '\uD800', '\u001F', '%', '%00', '%ZZ', '..', '.', ' ', 'a'.repeat(4_000), '-1', '0', '1e999',
-    'NaN', 'null', 'undefined', 'true', '[]', '{}', "'; DROP TABLE x; --",
-    '00000000-0000-0000-0000-000000000000', 'f47ac10b-58cc-4372-a567-0e02b2c3d479',
-    'HOUSEHOLD_REGISTER-440600-000123', 'GZ440100-2026-000001', 'FS440600-2026-000001', '440600', '440100', 'FS-CC-01', 'GZ-TH-01',
-    ...OTHER_IDS,
-  ),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 16 }),
-);
+const hostileText = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom(...(realIds.length ? realIds : ['none'])),
+    fc.constantFrom(
+      '\u0000',
+      'a\u0000',
+      '\uD800',
+      '\u001F',
+      '%',
+      '%00',
+      '%ZZ',
+      '..',
+      '.',
+      ' ',
+      'a'.repeat(4_000),
+      '-1',
+      '0',
+      '1e999',
+      'NaN',
+      'null',
+      'undefined',
+      'true',
+      '[]',
+      '{}',
+      "'; DROP TABLE x; --",
+      '00000000-0000-0000-0000-000000000000',
+      'f47ac10b-58cc-4372-a567-0e02b2c3d479',
+      'HOUSEHOLD_REGISTER-440600-000123',
+      'GZ440100-2026-000001',
+      'FS440600-2026-000001',
+      '440600',
+      '440100',
+      'FS-CC-01',
+      'GZ-TH-01',
+      ...OTHER_IDS,
+    ),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 16 }),
+  );
 
 const encodeSegment = (s: string): string => {
   try {
@@ -118,12 +178,23 @@ const encodeSegment = (s: string): string => {
 };
 
 /** One request over node:http (fetch refuses a body on GET, which a hostile client may well send). */
-const send = (target: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; type: string; text: string }> =>
+const send = (
+  target: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; type: string; text: string }> =>
   new Promise((resolveSend, reject) => {
     const req = httpRequest(target, { method, headers: body ? { ...headers, 'content-length': String(body.length) } : headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolveSend({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolveSend({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type'] ?? ''),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -166,10 +237,19 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     principals.push({ label: 'anonymous', city: GZ, headers: {} });
     for (const username of ['gz-resident', 'fs-resident', 'gz-clerk', 'fs-clerk', 'gz-supervisor', 'gz-admin', 'fs-admin']) {
       const city = username.startsWith('gz') ? GZ : FS;
-      const r = await fetch(`${url(city)}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+      const r = await fetch(`${url(city)}/api/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username }),
+      });
       expect(r.status).toBe(200);
       const { accessToken } = (await r.json()) as { accessToken: string };
-      principals.push({ label: username, city, headers: { authorization: `Bearer ${accessToken}` }, ownId: users.users.find((u) => u.username === username)?.residentId });
+      principals.push({
+        label: username,
+        city,
+        headers: { authorization: `Bearer ${accessToken}` },
+        ownId: users.users.find((u) => u.username === username)?.residentId,
+      });
     }
     for (const p of users.partners) principals.push({ label: p.id, city: p.city, headers: { 'x-api-key': p.apiKey } });
     principals.push({ label: 'bad-token', city: FS, headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' } });
@@ -179,18 +259,36 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     // Real resources to aim at: a case filed at a Foshan window for Guangzhou, a credential issued in Guangzhou.
     const post = async (label: string, path: string, body: unknown): Promise<{ id?: string }> => {
       const p = principals.find((x) => x.label === label)!;
-      const r = await fetch(`${url(p.city)}/api/v1${path}`, { method: 'POST', headers: { ...p.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${url(p.city)}/api/v1${path}`, {
+        method: 'POST',
+        headers: { ...p.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(r.status).toBe(201);
       return (await r.json()) as { id?: string };
     };
-    const pdf = (name: string, c: string) => ({ fileName: `${name}.pdf`, mediaType: 'application/pdf', sizeBytes: 48_213, sha256: c.repeat(64) });
+    const pdf = (name: string, c: string) => ({
+      fileName: `${name}.pdf`,
+      mediaType: 'application/pdf',
+      sizeBytes: 48_213,
+      sha256: c.repeat(64),
+    });
     const filed = await post('fs-clerk', '/cases', {
-      itemCode: 'XK00201000', mode: 'proxy', administeringCity: GZ,
+      itemCode: 'XK00201000',
+      mode: 'proxy',
+      administeringCity: GZ,
       applicant: { name: '李小红', idNumber: '44060419920505002X', sub: 'fs-resident', identityCheck: 'id-card-reader' },
-      materials: ['household-register', 'id-card', 'residence-permit', 'home', 'contributions'].map((materialId, i) => ({ materialId, file: pdf(materialId, 'abcde'[i]) })),
+      materials: ['household-register', 'id-card', 'residence-permit', 'home', 'contributions'].map((materialId, i) => ({
+        materialId,
+        file: pdf(materialId, 'abcde'[i]),
+      })),
     });
     // The issuer is the body of the clerk's hall (广州市公安局 for GZ-TH-01), which may issue residence permits.
-    const issued = await post('gz-clerk', '/credentials', { ...(plausible({ $ref: '#/components/schemas/IssueCredentialDto' }) as object), typeCode: 'RESIDENCE_PERMIT', issuer: undefined });
+    const issued = await post('gz-clerk', '/credentials', {
+      ...(plausible({ $ref: '#/components/schemas/IssueCredentialDto' }) as object),
+      typeCode: 'RESIDENCE_PERMIT',
+      issuer: undefined,
+    });
     realIds.push(filed.id!, issued.id!);
   }, 180_000);
 
@@ -215,7 +313,8 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     if (s.oneOf?.length) return plausible(s.oneOf[0], depth + 1);
     if (s.anyOf?.length) return plausible(s.anyOf[0], depth + 1);
     if (s.type === 'array') return [plausible(s.items, depth + 1)];
-    if (s.type === 'object' || s.properties) return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, plausible(v, depth + 1)]));
+    if (s.type === 'object' || s.properties)
+      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, plausible(v, depth + 1)]));
     if (s.type === 'integer' || s.type === 'number') return 1;
     if (s.type === 'boolean') return true;
     return 'x';
@@ -256,15 +355,33 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       | { kind: 'field'; pathIndex: number; value: unknown; remove: boolean };
   }
 
-  const attemptArb = (pathParams: Parameter[], queryParams: Parameter[], headerParams: Parameter[], principalCount: number): fc.Arbitrary<Attempt> =>
+  const attemptArb = (
+    pathParams: Parameter[],
+    queryParams: Parameter[],
+    headerParams: Parameter[],
+    principalCount: number,
+  ): fc.Arbitrary<Attempt> =>
     fc.record({
       principal: fc.nat({ max: principalCount - 1 }),
       // Mostly the principal's own city (so requests get past the city check), sometimes the other one.
       foreign: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
       pathValues: fc.tuple(...pathParams.map(() => hostileText()), fc.constant('')).map((t) => t.slice(0, pathParams.length) as string[]),
-      query: fc.tuple(...queryParams.map((q) => fc.tuple(fc.constant(q.name), fc.option(hostileText(), { nil: undefined }))), fc.constant(['', undefined] as [string, undefined]))
+      query: fc
+        .tuple(
+          ...queryParams.map((q) => fc.tuple(fc.constant(q.name), fc.option(hostileText(), { nil: undefined }))),
+          fc.constant(['', undefined] as [string, undefined]),
+        )
         .map((t) => t.slice(0, queryParams.length) as [string, string | undefined][]),
-      headerValues: fc.tuple(...headerParams.map(() => fc.oneof(fc.constantFrom('', 'x', '"*"', 'W/"1"', '"1"', 'a'.repeat(200)), fc.string({ unit: 'grapheme-ascii', maxLength: 30 }))), fc.constant(''))
+      headerValues: fc
+        .tuple(
+          ...headerParams.map(() =>
+            fc.oneof(
+              fc.constantFrom('', 'x', '"*"', 'W/"1"', '"1"', 'a'.repeat(200)),
+              fc.string({ unit: 'grapheme-ascii', maxLength: 30 }),
+            ),
+          ),
+          fc.constant(''),
+        )
         .map((t) => t.slice(0, headerParams.length) as string[]),
       body: fc.oneof(
         fc.constant({ kind: 'plausible' as const }),
@@ -301,14 +418,23 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       expect(r.body.code).toBe(code);
       if (field) expect(r.body.errors?.map((e) => e.field)).toContain(field);
     };
-    const example = (schema: string): Record<string, unknown> => plausible({ $ref: `#/components/schemas/${schema}` }) as Record<string, unknown>;
+    const example = (schema: string): Record<string, unknown> =>
+      plausible({ $ref: `#/components/schemas/${schema}` }) as Record<string, unknown>;
     const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
     const someCase = '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c';
 
     it('JSON nested 5,000 deep, unauthenticated, on the token and deadline routes → 400 BODY_TOO_DEEP', async () => {
       expectFieldProblem(await call('anonymous', 'POST', '/auth/token', undefined, deepJson(5_000)), '', 'BODY_TOO_DEEP');
-      expectFieldProblem(await call('anonymous', 'POST', '/catalogue/items/XK00201000/deadline', undefined, deepJson(5_000)), '', 'BODY_TOO_DEEP');
-      expectFieldProblem(await call('gz-clerk', 'POST', '/cases', undefined, `[${'['.repeat(5_000)}${']'.repeat(5_000)}]`), '', 'BODY_TOO_DEEP');
+      expectFieldProblem(
+        await call('anonymous', 'POST', '/catalogue/items/XK00201000/deadline', undefined, deepJson(5_000)),
+        '',
+        'BODY_TOO_DEEP',
+      );
+      expectFieldProblem(
+        await call('gz-clerk', 'POST', '/cases', undefined, `[${'['.repeat(5_000)}${']'.repeat(5_000)}]`),
+        '',
+        'BODY_TOO_DEEP',
+      );
     });
 
     it('a missing, null or array-valued nested object → 400 naming it', async () => {
@@ -316,7 +442,11 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       // A clerk's window filing needs its applicant (residents filing online send none: it is their token's identity).
       for (const body of [without(filing, 'applicant'), { ...filing, applicant: null }]) {
         const r = await call('fs-clerk', 'POST', '/cases', body);
-        expect({ status: r.status, code: r.body.code, fields: r.body.errors?.map((e) => e.field) }).toEqual({ status: 422, code: 'CASE_APPLICANT_INVALID', fields: ['applicant'] });
+        expect({ status: r.status, code: r.body.code, fields: r.body.errors?.map((e) => e.field) }).toEqual({
+          status: 422,
+          code: 'CASE_APPLICANT_INVALID',
+          fields: ['applicant'],
+        });
       }
       expectFieldProblem(await call('gz-clerk', 'POST', '/cases', { ...filing, applicant: [] }), 'applicant');
       expectFieldProblem(await call('gz-clerk', 'POST', '/cases', { ...filing, materials: [[]] }), 'materials');
@@ -324,7 +454,10 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       expectFieldProblem(await call('gz-clerk', 'POST', '/credentials', without(issue, 'holder')), 'holder');
       expectFieldProblem(await call('gz-clerk', 'POST', '/credentials', { ...issue, holder: [] }), 'holder');
       expectFieldProblem(await call('gz-clerk', 'POST', '/credentials', { ...issue, holder: 'x' }), 'holder');
-      expectFieldProblem(await call('gz-resident', 'POST', '/presentations', without(example('CreatePresentationDto'), 'verifier')), 'verifier');
+      expectFieldProblem(
+        await call('gz-resident', 'POST', '/presentations', without(example('CreatePresentationDto'), 'verifier')),
+        'verifier',
+      );
     });
 
     it('NUL bytes in a query, a path parameter and text fields → 400 naming the field, before any database', async () => {
@@ -332,12 +465,20 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       expectFieldProblem(await call('gz-admin', 'POST', '/credentials/issuer-keys/%00/retire', {}), 'path');
       const filing = example('FileCaseDto');
       expectFieldProblem(await call('gz-clerk', 'POST', '/cases', { ...filing, note: 'a\u0000b' }), 'note');
-      expectFieldProblem(await call('gz-clerk', 'POST', '/cases', { ...filing, applicant: { ...(filing.applicant as object), name: '王\u0000五' } }), 'applicant.name');
-      const materials = [{ materialId: 'id-card', file: { fileName: 'id\u0000.jpg', mediaType: 'image/jpeg', sizeBytes: 10, sha256: 'a'.repeat(64) } }];
+      expectFieldProblem(
+        await call('gz-clerk', 'POST', '/cases', { ...filing, applicant: { ...(filing.applicant as object), name: '王\u0000五' } }),
+        'applicant.name',
+      );
+      const materials = [
+        { materialId: 'id-card', file: { fileName: 'id\u0000.jpg', mediaType: 'image/jpeg', sizeBytes: 10, sha256: 'a'.repeat(64) } },
+      ];
       expectFieldProblem(await call('gz-clerk', 'POST', '/cases', { ...filing, materials }), 'materials.0.file.fileName');
       expectFieldProblem(await call('gz-clerk', 'POST', `/cases/${someCase}/accept`, { note: '\u0000' }), 'note');
       expectFieldProblem(await call('gz-resident', 'POST', `/cases/${someCase}/evaluate`, { rating: 5, comment: '很好\u0000' }), 'comment');
-      expectFieldProblem(await call('demo-hospital-gz', 'POST', '/verifications', { presentationToken: 'x', purpose: 'p\u0000' }), 'purpose');
+      expectFieldProblem(
+        await call('demo-hospital-gz', 'POST', '/verifications', { presentationToken: 'x', purpose: 'p\u0000' }),
+        'purpose',
+      );
       expectFieldProblem(await call('gz-clerk', 'POST', '/cases', { ...filing, note: 'lone \uD800 surrogate' }), 'note');
     });
   });
@@ -358,19 +499,32 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       const params = op.parameters ?? [];
       const pathParams = params.filter((p) => p.in === 'path');
       let target = path;
-      pathParams.forEach((p, i) => { target = target.replace(`{${p.name}}`, encodeSegment(a.pathValues[i])); });
-      const qs = a.query.filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeURIComponent(k)}=${encodeSegment(v!)}`).join('&');
+      pathParams.forEach((p, i) => {
+        target = target.replace(`{${p.name}}`, encodeSegment(a.pathValues[i]));
+      });
+      const qs = a.query
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeSegment(v!)}`)
+        .join('&');
       const principal = principals[a.principal];
       const city = a.foreign ? (principal.city === GZ ? FS : GZ) : principal.city;
       const headers: Record<string, string> = { ...principal.headers, 'x-correlation-id': `hostile-${index}` };
-      params.filter((p) => p.in === 'header').forEach((p, i) => { if (a.headerValues[i]) headers[p.name] = a.headerValues[i]; });
+      params
+        .filter((p) => p.in === 'header')
+        .forEach((p, i) => {
+          if (a.headerValues[i]) headers[p.name] = a.headerValues[i];
+        });
 
       let body: string | Buffer | undefined;
       const content = op.requestBody?.content ?? {};
       if (content['multipart/form-data']) {
         const form = new FormData();
         const name = a.body.kind === 'field' && typeof a.body.value === 'string' ? a.body.value.slice(0, 300) : 'scan.pdf';
-        form.append('file', new Blob([a.body.kind === 'plausible' ? '%PDF-1.4\n%\u00e2\u00e3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF' : '\u0000\u0001binary']), name);
+        form.append(
+          'file',
+          new Blob([a.body.kind === 'plausible' ? '%PDF-1.4\n%\u00e2\u00e3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF' : '\u0000\u0001binary']),
+          name,
+        );
         if (a.body.kind === 'value' && typeof a.body.value === 'string') form.append('materialId', a.body.value.slice(0, 300));
         const encoded = new Request('http://multipart.invalid/', { method: 'POST', body: form });
         headers['content-type'] = encoded.headers.get('content-type')!;
@@ -383,7 +537,10 @@ describe('hostile input against every documented operation (embedded sandbox)', 
         else if (a.body.kind === 'value') body = JSON.stringify(a.body.value) ?? 'null';
         else if (a.body.kind === 'field') {
           const paths = fieldPaths(base);
-          body = JSON.stringify(paths.length ? mutate(base, paths[a.body.pathIndex % paths.length], a.body.value, a.body.remove) : a.body.value) ?? 'null';
+          body =
+            JSON.stringify(
+              paths.length ? mutate(base, paths[a.body.pathIndex % paths.length], a.body.value, a.body.remove) : a.body.value,
+            ) ?? 'null';
         } else body = JSON.stringify(base) ?? 'null';
       } else if (a.body.kind === 'raw') {
         // A body on a GET must not matter either (the deep JSON of the report reached a GET).
@@ -395,7 +552,12 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       sent++;
       let res: { status: number; type: string; text: string };
       try {
-        res = await send(`${url(city)}${target}${qs ? `?${qs}` : ''}`, method, headers, typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+        res = await send(
+          `${url(city)}${target}${qs ? `?${qs}` : ''}`,
+          method,
+          headers,
+          typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+        );
       } catch (err) {
         findings.push({ what: 'connection failed', request: described, status: 0, body: String(err) });
         return;
@@ -405,22 +567,42 @@ describe('hostile input against every documented operation (embedded sandbox)', 
       if (res.status >= 400) {
         const type = res.type;
         let code: unknown;
-        try { code = (JSON.parse(text) as { code?: unknown }).code; } catch { code = undefined; }
+        try {
+          code = (JSON.parse(text) as { code?: unknown }).code;
+        } catch {
+          code = undefined;
+        }
         if (!type.startsWith('application/problem+json') || typeof code !== 'string' || !problemCode.test(code)) {
-          findings.push({ what: 'error without problem+json code', request: described, status: res.status, body: `${type} ${text.slice(0, 300)}` });
+          findings.push({
+            what: 'error without problem+json code',
+            request: described,
+            status: res.status,
+            body: `${type} ${text.slice(0, 300)}`,
+          });
         }
       }
       // What the client itself sent may come back (e.g. the path in `instance`); anything else may not.
       const sentText = `${decodeURIComponentSafe(target)} ${decodeURIComponentSafe(qs)} ${typeof body === 'string' ? body : ''}`;
       for (const id of `${decodeURIComponentSafe(target)} ${decodeURIComponentSafe(qs)}`.match(idPattern) ?? []) idsSentInUrls.add(id);
       for (const id of text.match(idPattern) ?? []) {
-        if (isValidResidentId(id) && id !== principal.ownId && !sentText.includes(id)) findings.push({ what: `ID number ${id} of someone else in the response`, request: described, status: res.status, body: text.slice(0, 300) });
+        if (isValidResidentId(id) && id !== principal.ownId && !sentText.includes(id))
+          findings.push({
+            what: `ID number ${id} of someone else in the response`,
+            request: described,
+            status: res.status,
+            body: text.slice(0, 300),
+          });
       }
     };
 
     for (const [n, { path, method, op }] of operations.entries()) {
       const params = op.parameters ?? [];
-      const arb = attemptArb(params.filter((p) => p.in === 'path'), params.filter((p) => p.in === 'query'), params.filter((p) => p.in === 'header'), principals.length);
+      const arb = attemptArb(
+        params.filter((p) => p.in === 'path'),
+        params.filter((p) => p.in === 'query'),
+        params.filter((p) => p.in === 'header'),
+        principals.length,
+      );
       const attempts = fc.sample(arb, { seed: SEED + n, numRuns: RUNS_PER_OPERATION });
       for (let i = 0; i < attempts.length; i += CONCURRENCY) {
         await Promise.all(attempts.slice(i, i + CONCURRENCY).map((a, j) => runOne(method, path, op, a, n * 1000 + i + j)));
@@ -435,7 +617,8 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     // Log lines: no citizen ID number at all, apart from one a client itself put in a URL (logged as the request line).
     for (const line of logLines) {
       for (const id of line.match(idPattern) ?? []) {
-        if (isValidResidentId(id) && !idsSentInUrls.has(id)) findings.push({ what: `ID number ${id} in a log line`, request: '-', status: 0, body: line.slice(0, 300) });
+        if (isValidResidentId(id) && !idsSentInUrls.has(id))
+          findings.push({ what: `ID number ${id} in a log line`, request: '-', status: 0, body: line.slice(0, 300) });
       }
     }
 
@@ -445,6 +628,10 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     expect(elapsed).toBeLessThan(120_000);
     expect(logLines.length).toBeGreaterThan(1_000); // the nodes' log lines really were captured
     const summary = [...new Set(findings.map((f) => `${f.what}: ${f.request.replace(/ as .*/, '')}`))];
-    expect({ count: findings.length, summary: summary.slice(0, 40), first: findings.slice(0, 10) }).toEqual({ count: 0, summary: [], first: [] });
+    expect({ count: findings.length, summary: summary.slice(0, 40), first: findings.slice(0, 10) }).toEqual({
+      count: 0,
+      summary: [],
+      first: [],
+    });
   }, 240_000);
 });

@@ -25,7 +25,12 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     ports[GZ] = await freePort();
     ports[FS] = await freePort();
     // Low limits on this sandbox, so the last tests can meet them (other suites run with the sandbox's raised ones).
-    sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent', rateLimit: { windowSeconds: 60, perIp: 400, perPrincipal: 120, tokenPerIp: 25 } });
+    sandbox = new Sandbox({
+      dataDir: dir,
+      ports,
+      logLevel: 'silent',
+      rateLimit: { windowSeconds: 60, perIp: 400, perPrincipal: 120, tokenPerIp: 25 },
+    });
     await sandbox.start();
   }, 120_000);
 
@@ -37,7 +42,13 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
   const expectProblem = (r: request.Response, status: number, code: string) => {
     expect(r.status).toBe(status);
     expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(r.body).toMatchObject({ status, code, type: expect.stringContaining('/problems/'), titleZh: expect.any(String), titleEn: expect.any(String) });
+    expect(r.body).toMatchObject({
+      status,
+      code,
+      type: expect.stringContaining('/problems/'),
+      titleZh: expect.any(String),
+      titleEn: expect.any(String),
+    });
   };
 
   it('is healthy on both cities, with database and transport checked', async () => {
@@ -53,21 +64,39 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     expect(html.text).toContain('swagger-ui');
     const doc = await request(url(FS)).get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/cities', '/api/v1/admin/dead-letters', '/api/v1/auth/token']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/cities', '/api/v1/admin/dead-letters', '/api/v1/auth/token']),
+    );
   });
 
   it('answers 401 problem+json without credentials', async () => {
     expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters'), 401, 'UNAUTHENTICATED');
-    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', 'Bearer not-a-jwt'), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', 'Bearer not-a-jwt'),
+      401,
+      'UNAUTHENTICATED',
+    );
     expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('x-api-key', 'no-such-key-000000'), 401, 'UNAUTHENTICATED');
   });
 
   it('answers 403 for the wrong role, the wrong city and a partner without scope', async () => {
     const resident = await token(GZ, 'gz-resident');
-    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${resident}`), 403, 'FORBIDDEN_ROLE');
+    expectProblem(
+      await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${resident}`),
+      403,
+      'FORBIDDEN_ROLE',
+    );
     const foshanAdmin = await token(FS, 'fs-admin');
-    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${foshanAdmin}`), 403, 'FORBIDDEN_CITY');
-    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters').set('x-api-key', 'DEMO-gz-hospital-key-0001'), 403, 'FORBIDDEN_SCOPE');
+    expectProblem(
+      await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${foshanAdmin}`),
+      403,
+      'FORBIDDEN_CITY',
+    );
+    expectProblem(
+      await request(url(GZ)).get('/api/v1/admin/dead-letters').set('x-api-key', 'DEMO-gz-hospital-key-0001'),
+      403,
+      'FORBIDDEN_SCOPE',
+    );
     const gzAdmin = await token(GZ, 'gz-admin');
     await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${gzAdmin}`).expect(200);
   });
@@ -75,10 +104,21 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
   it('answers problem+json with field errors on an invalid body, and on malformed JSON', async () => {
     const r = await request(url(GZ)).post('/api/v1/auth/token').send({ username: 42, extra: true });
     expectProblem(r, 400, 'VALIDATION_FAILED');
-    expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'username', rule: 'isString' }), expect.objectContaining({ field: 'extra' })]));
+    expect(r.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'username', rule: 'isString' }),
+        expect.objectContaining({ field: 'extra' }),
+      ]),
+    );
     const bad = await request(url(GZ)).post('/api/v1/auth/token').set('content-type', 'application/json').send('{"username": ');
     expectProblem(bad, 400, 'MALFORMED_JSON');
-    expectProblem(await request(url(GZ)).get('/api/v1/admin/dead-letters?limit=9999').set('authorization', `Bearer ${await token(GZ, 'gz-admin')}`), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await request(url(GZ))
+        .get('/api/v1/admin/dead-letters?limit=9999')
+        .set('authorization', `Bearer ${await token(GZ, 'gz-admin')}`),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('answers problem+json 404 on an unknown route', async () => {
@@ -96,7 +136,10 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
   });
 
   it('shows both cities agreeing on the catalogue once each has heard the other announce', async () => {
-    for (const [at, peer] of [[GZ, FS], [FS, GZ]]) {
+    for (const [at, peer] of [
+      [GZ, FS],
+      [FS, GZ],
+    ]) {
       await waitFor(`${at} to hear ${peer}`, async () => {
         const r = await request(url(at)).get('/api/v1/cities').expect(200);
         const c = (r.body as { cities: { code: string; catalogueAgrees: boolean | null }[] }).cities.find((x) => x.code === peer);
@@ -160,7 +203,10 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     expect(sent).toBeLessThanOrEqual(121);
     // Another route, same principal: still limited. Another principal: not.
     expect429(await request(url(GZ)).get('/api/v1/cases').set('x-api-key', key));
-    await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${await token(GZ, 'gz-admin')}`).expect(200);
+    await request(url(GZ))
+      .get('/api/v1/admin/dead-letters')
+      .set('authorization', `Bearer ${await token(GZ, 'gz-admin')}`)
+      .expect(200);
   });
 
   it('limits every request of one IP, authenticated or not, but never the health probes', async () => {

@@ -6,8 +6,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EmbeddedExchange, EmbeddedTransport, type EventSigner, OutboxRelay, type OutboxService, type SignedEvent, type TransportMessage } from '@guangfo/messaging';
-import { type CityRegistry, LeaseWorker, MetricsService, type NodeConfig, PlatformInit1764201600000, runMigrations, WebhooksFiles1764288000000, WorkerLeases1796342400000 } from '@guangfo/platform';
+import {
+  EmbeddedExchange,
+  EmbeddedTransport,
+  type EventSigner,
+  OutboxRelay,
+  type OutboxService,
+  type SignedEvent,
+  type TransportMessage,
+} from '@guangfo/messaging';
+import {
+  type CityRegistry,
+  LeaseWorker,
+  MetricsService,
+  type NodeConfig,
+  PlatformInit1764201600000,
+  runMigrations,
+  WebhooksFiles1764288000000,
+  WorkerLeases1796342400000,
+} from '@guangfo/platform';
 import { EmbeddedDatabase } from '../../apps/sandbox/src/embedded-database.js';
 
 /** LeaseWorker and the outbox relay's claim rule on a real PostgreSQL (embedded). */
@@ -24,7 +41,9 @@ describe('LeaseWorker on PostgreSQL', () => {
     await runMigrations(db.url('lease'), [PlatformInit1764201600000, WebhooksFiles1764288000000, WorkerLeases1796342400000]);
     ds = new DataSource({ type: 'postgres', url: db.url('lease'), extra: { max: 10 } });
     await ds.initialize();
-    await ds.query(`CREATE TABLE public.job (id text PRIMARY KEY, n int NOT NULL, done_by text, lease_owner text, lease_until timestamptz)`);
+    await ds.query(
+      `CREATE TABLE public.job (id text PRIMARY KEY, n int NOT NULL, done_by text, lease_owner text, lease_until timestamptz)`,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -67,7 +86,9 @@ describe('LeaseWorker on PostgreSQL', () => {
     expect(acted.size).toBe(60);
     for (const owners of acted.values()) expect(owners).toHaveLength(1);
     expect(new Set([...acted.values()].flat())).toEqual(new Set([a.owner, b.owner]));
-    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM public.job WHERE id LIKE 'a%' AND (done_by IS NULL OR lease_owner IS NOT NULL)`)) as { n: number }[];
+    const [{ n }] = (await ds.query(
+      `SELECT count(*)::int AS n FROM public.job WHERE id LIKE 'a%' AND (done_by IS NULL OR lease_owner IS NOT NULL)`,
+    )) as { n: number }[];
     expect(n).toBe(0);
   });
 
@@ -83,7 +104,11 @@ describe('LeaseWorker on PostgreSQL', () => {
     expect(await other.pass()).toBe(2);
     expect(acted.get('b1')).toEqual([other.owner]);
     expect(await crashed.lease.settle('b1', 'done_by = $3', ['late'])).toBe(false);
-    const rows = (await ds.query(`SELECT id, done_by, lease_owner FROM public.job WHERE id IN ('b1', 'b2') ORDER BY id`)) as { id: string; done_by: string; lease_owner: string | null }[];
+    const rows = (await ds.query(`SELECT id, done_by, lease_owner FROM public.job WHERE id IN ('b1', 'b2') ORDER BY id`)) as {
+      id: string;
+      done_by: string;
+      lease_owner: string | null;
+    }[];
     expect(rows).toEqual([
       { id: 'b1', done_by: other.owner, lease_owner: null },
       { id: 'b2', done_by: other.owner, lease_owner: null },
@@ -114,17 +139,36 @@ describe('LeaseWorker on PostgreSQL', () => {
     };
     const add = async (subject: string, id: string): Promise<void> => {
       const envelope: SignedEvent = {
-        specversion: '1.0', id: randomUUID(), source: '/cities/440100', type: 'gov.guangfo.test.thing.v1', subject, time: new Date().toISOString(),
-        datacontenttype: 'application/json', tocity: '440600', sigkeyid: 'k', sig: 's', data: { id },
+        specversion: '1.0',
+        id: randomUUID(),
+        source: '/cities/440100',
+        type: 'gov.guangfo.test.thing.v1',
+        subject,
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        tocity: '440600',
+        sigkeyid: 'k',
+        sig: 's',
+        data: { id },
       };
-      await ds.query(`INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, 'addressed', '440600', $4)`, [envelope.id, envelope.type, subject, envelope]);
+      await ds.query(
+        `INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, 'addressed', '440600', $4)`,
+        [envelope.id, envelope.type, subject, envelope],
+      );
       ids.set(envelope.id, id);
     };
     const ids = new Map<string, string>();
     const named = (eventIds: string[]) => eventIds.map((e) => ids.get(e));
     const state = async (subject: string) =>
-      (await ds.query(`SELECT envelope->'data'->>'id' AS id, sent_at IS NOT NULL AS sent, attempts, last_error IS NOT NULL AS failed, lease_owner FROM platform.outbox WHERE subject = $1 ORDER BY seq`, [subject])) as {
-        id: string; sent: boolean; attempts: number; failed: boolean; lease_owner: string | null;
+      (await ds.query(
+        `SELECT envelope->'data'->>'id' AS id, sent_at IS NOT NULL AS sent, attempts, last_error IS NOT NULL AS failed, lease_owner FROM platform.outbox WHERE subject = $1 ORDER BY seq`,
+        [subject],
+      )) as {
+        id: string;
+        sent: boolean;
+        attempts: number;
+        failed: boolean;
+        lease_owner: string | null;
       }[];
 
     it('keeps per-subject order when the head row of a subject fails', async () => {
@@ -147,7 +191,11 @@ describe('LeaseWorker on PostgreSQL', () => {
       await ds.query(`UPDATE platform.outbox SET next_attempt_at = now() WHERE envelope->'data'->>'id' = 's1'`);
       expect(await r.pass()).toBe(3);
       expect(named(wire)).toEqual(['t1', 't2', 's1', 's2', 's3']);
-      expect((await state('subject-s')).map((s) => [s.id, s.sent, s.attempts])).toEqual([['s1', true, 2], ['s2', true, 1], ['s3', true, 1]]);
+      expect((await state('subject-s')).map((s) => [s.id, s.sent, s.attempts])).toEqual([
+        ['s1', true, 2],
+        ['s2', true, 1],
+        ['s3', true, 1],
+      ]);
     });
 
     it('a second relay never claims a row behind one leased by another relay', async () => {

@@ -12,8 +12,19 @@ const FS = '440600';
 
 type Media = { schema?: Record<string, unknown>; example?: unknown; examples?: Record<string, { value: { code?: string } }> };
 type Response = { description?: string; content?: Record<string, Media>; headers?: Record<string, unknown> };
-type Operation = { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, Media> }; responses: Record<string, Response> };
-type Schema = { type?: string; example?: unknown; properties?: Record<string, Schema>; items?: Schema & { $ref?: string }; $ref?: string; allOf?: Schema[] };
+type Operation = {
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, Response>;
+};
+type Schema = {
+  type?: string;
+  example?: unknown;
+  properties?: Record<string, Schema>;
+  items?: Schema & { $ref?: string };
+  $ref?: string;
+  allOf?: Schema[];
+};
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -41,7 +52,9 @@ describe('the OpenAPI document of each city node', () => {
   });
 
   const operations = (doc: Doc) =>
-    Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ id: `${m.toUpperCase()} ${path}`, path, method: m, op: item[m] })));
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      METHODS.filter((m) => item[m]).map((m) => ({ id: `${m.toUpperCase()} ${path}`, path, method: m, op: item[m] })),
+    );
 
   it.each([GZ, FS])('%s: is a valid OpenAPI document for an independent validator', async (city) => {
     const result = await new Validator().validate(structuredClone(docs[city]) as never);
@@ -59,7 +72,12 @@ describe('the OpenAPI document of each city node', () => {
         const types = Object.keys(r.content ?? {});
         const media = r.content?.['application/problem+json'];
         const codes = Object.values(media?.examples ?? {}).map((e) => e.value.code);
-        if (types.join() !== 'application/problem+json' || media?.schema?.$ref !== '#/components/schemas/Problem' || codes.length === 0 || !codes.every((c) => /^[A-Z][A-Z0-9_]+$/.test(c ?? ''))) {
+        if (
+          types.join() !== 'application/problem+json' ||
+          media?.schema?.$ref !== '#/components/schemas/Problem' ||
+          codes.length === 0 ||
+          !codes.every((c) => /^[A-Z][A-Z0-9_]+$/.test(c ?? ''))
+        ) {
           wrong.push(`${id} ${status}: ${types.join() || 'no content'}`);
         }
       }
@@ -79,9 +97,12 @@ describe('the OpenAPI document of each city node', () => {
       }
       for (const [status, r] of Object.entries(op.responses)) {
         if (Number(status) >= 200 && Number(status) < 300) {
-          for (const [type, media] of Object.entries(r.content ?? {})) if (type === 'application/json' && media.example === undefined) problems.push(`${id} ${status}: response without example`);
+          for (const [type, media] of Object.entries(r.content ?? {}))
+            if (type === 'application/json' && media.example === undefined) problems.push(`${id} ${status}: response without example`);
         }
-        const itemPath = Object.keys(doc.paths).find((p) => p.startsWith(`${path}/{`) && /^\{[^/]+\}$/.test(p.slice(path.length + 1)) && doc.paths[p].get);
+        const itemPath = Object.keys(doc.paths).find(
+          (p) => p.startsWith(`${path}/{`) && /^\{[^/]+\}$/.test(p.slice(path.length + 1)) && doc.paths[p].get,
+        );
         if (status === '201' && method === 'post' && itemPath && !r.headers?.Location) problems.push(`${id}: 201 without Location`);
       }
     }
@@ -95,7 +116,9 @@ describe('the OpenAPI document of each city node', () => {
     expect(summary.holderCity.type).toBe('string');
     expect(summary.hall.type).toBe('string');
     expect(summary.availableActions.items?.$ref).toBe('#/components/schemas/AvailableActionDto');
-    const detail = schemas.CaseDetailDto.allOf ? Object.assign({}, ...schemas.CaseDetailDto.allOf.map((s) => s.properties ?? {})) : schemas.CaseDetailDto.properties!;
+    const detail = schemas.CaseDetailDto.allOf
+      ? Object.assign({}, ...schemas.CaseDetailDto.allOf.map((s) => s.properties ?? {}))
+      : schemas.CaseDetailDto.properties!;
     for (const field of ['materials', 'notes', 'requests']) expect(detail[field].items?.$ref).toMatch(/^#\/components\/schemas\//);
     // Across every schema: a declared type agrees with its example.
     const mismatches: string[] = [];
@@ -104,8 +127,15 @@ describe('the OpenAPI document of each city node', () => {
       for (const [prop, s] of Object.entries(schema.properties ?? {})) {
         if (s.example === undefined || s.example === null || !s.type) continue;
         const declared = s.type === 'integer' ? 'number' : s.type;
-        if (declared !== typeOf(s.example)) mismatches.push(`${name}.${prop}: type ${s.type}, example ${JSON.stringify(s.example).slice(0, 60)}`);
-        if (s.type === 'array' && Array.isArray(s.example) && s.example.some((e) => typeof e === 'object' && e !== null) && s.items?.type === 'string') mismatches.push(`${name}.${prop}: string[] holding objects`);
+        if (declared !== typeOf(s.example))
+          mismatches.push(`${name}.${prop}: type ${s.type}, example ${JSON.stringify(s.example).slice(0, 60)}`);
+        if (
+          s.type === 'array' &&
+          Array.isArray(s.example) &&
+          s.example.some((e) => typeof e === 'object' && e !== null) &&
+          s.items?.type === 'string'
+        )
+          mismatches.push(`${name}.${prop}: string[] holding objects`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -114,14 +144,20 @@ describe('the OpenAPI document of each city node', () => {
   it('sets the documented Location on a 201, pointing at a readable resource', async () => {
     const key = 'DEMO-gz-hospital-key-0001';
     const example = docs[GZ].paths['/api/v1/webhooks/subscriptions'].post.requestBody!.content['application/json'].example;
-    const created = await request(url(GZ)).post('/api/v1/webhooks/subscriptions').set('x-api-key', key).send(example as object);
+    const created = await request(url(GZ))
+      .post('/api/v1/webhooks/subscriptions')
+      .set('x-api-key', key)
+      .send(example as object);
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe(`/api/v1/webhooks/subscriptions/${created.body.id}`);
     await request(url(GZ)).get(created.headers.location).set('x-api-key', key).expect(200);
 
     const clerk = (await request(url(GZ)).post('/api/v1/auth/token').send({ username: 'gz-clerk' }).expect(200)).body.accessToken as string;
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    const file = await request(url(GZ)).post('/api/v1/files').set('authorization', `Bearer ${clerk}`).attach('file', pdf, { filename: 'scan.pdf', contentType: 'application/pdf' });
+    const file = await request(url(GZ))
+      .post('/api/v1/files')
+      .set('authorization', `Bearer ${clerk}`)
+      .attach('file', pdf, { filename: 'scan.pdf', contentType: 'application/pdf' });
     expect(file.status).toBe(201);
     expect(file.headers.location).toBe(`/api/v1/files/${file.body.id}`);
   });

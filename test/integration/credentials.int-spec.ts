@@ -29,10 +29,16 @@ describe('electronic credentials across cities over real Kafka and PostgreSQL (s
   });
 
   it('each node generated its issuer key at first start and published it to the other', async () => {
-    for (const [at, issuer] of [[FS, GZ], [GZ, FS]] as const) {
+    for (const [at, issuer] of [
+      [FS, GZ],
+      [GZ, FS],
+    ] as const) {
       const registry = await waitFor(`${at} to replicate the issuer key of ${issuer}`, async () => {
         const r = await request(cluster.baseUrl(at)).get(`/api/v1/credentials/issuer-keys?city=${issuer}`).expect(200);
-        const body = r.body as { keys: { status: string; keyId: string }[]; streams: { issuerCity: string; asOf: string | null; behind: boolean }[] };
+        const body = r.body as {
+          keys: { status: string; keyId: string }[];
+          streams: { issuerCity: string; asOf: string | null; behind: boolean }[];
+        };
         return body.keys.some((k) => k.status === 'active') ? body : undefined;
       });
       expect(registry.keys[0]!.keyId).toMatch(new RegExp(`^${issuer}-[0-9a-f]{16}$`));
@@ -42,11 +48,15 @@ describe('electronic credentials across cities over real Kafka and PostgreSQL (s
 
   it('issued in Guangzhou, verified in Foshan, revoked in Guangzhou, rejected in Foshan', () => issueVerifyRevokeAcrossCities(cluster));
   it('Foshan follows a suspension and a reinstatement', () => suspendAndReinstate(cluster));
-  it('rejects tampered (SIGNATURE_INVALID), expired (EXPIRED), unknown-issuer (UNKNOWN_ISSUER) and malformed credentials; OpenSSL verifies a genuine one', () => rejectsForgedAndExpired(cluster));
+  it('rejects tampered (SIGNATURE_INVALID), expired (EXPIRED), unknown-issuer (UNKNOWN_ISSUER) and malformed credentials; OpenSSL verifies a genuine one', () =>
+    rejectsForgedAndExpired(cluster));
   it('keeps verifying after rotation, and rejects what a retired key signed (KEY_RETIRED)', () => rotationAndRetiredKey(cluster));
-  it('a presentation works only for the named verifier, once, and shows in the holder\'s access log', () => presentationToNamedVerifier(cluster));
+  it("a presentation works only for the named verifier, once, and shows in the holder's access log", () =>
+    presentationToNamedVerifier(cluster));
   it('fails closed on stale status (STATUS_STALE) until a checkpoint arrives', () => staleStatusFailsClosed(cluster));
-  it('issues only as the caller\'s bound body and authorised types; a forged issuer is ISSUER_NOT_AUTHORISED in both cities', () => issuingAuthorityEnforced(cluster));
-  it('shows staff the holder\'s ID number masked unless a permitted purpose is stated (audited)', () => staffSeeMaskedIdNumbers(cluster));
-  it('a stranger\'s credential put into a resident\'s account stays invisible to it (the wallet follows the verified identity)', () => walletFollowsVerifiedIdentity(cluster));
+  it("issues only as the caller's bound body and authorised types; a forged issuer is ISSUER_NOT_AUTHORISED in both cities", () =>
+    issuingAuthorityEnforced(cluster));
+  it("shows staff the holder's ID number masked unless a permitted purpose is stated (audited)", () => staffSeeMaskedIdNumbers(cluster));
+  it("a stranger's credential put into a resident's account stays invisible to it (the wallet follows the verified identity)", () =>
+    walletFollowsVerifiedIdentity(cluster));
 });

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { deadLetterTopic } from '@guangfo/contracts';
 import { waitFor } from '../support/cluster.js';
-import { appliedAfterReceiverRestart, appliedExactlyOnce, duplicateHasNoEffect, forgedAndUnsignedAreDeadLettered, FS, GZ } from '../support/cross-city.scenarios.js';
+import {
+  appliedAfterReceiverRestart,
+  appliedExactlyOnce,
+  duplicateHasNoEffect,
+  forgedAndUnsignedAreDeadLettered,
+  FS,
+  GZ,
+} from '../support/cross-city.scenarios.js';
 import { itDatabase, type KafkaCluster, pgUrl, startKafkaCluster } from '../support/kafka-cluster.js';
 
 /** The cross-city scenarios against a real Kafka broker and a real PostgreSQL server, nodes as separate processes. */
@@ -51,7 +58,9 @@ describe('cross-city events over real Kafka and PostgreSQL (separate node proces
   });
 
   it('keeps an intact audit chain, as the audit:verify command reports', () => {
-    const out = execFileSync(process.execPath, ['dist/apps/city-node/src/audit-verify.js'], { env: { PATH: process.env.PATH, DATABASE_URL: pgUrl(itDatabase(FS)) } }).toString();
+    const out = execFileSync(process.execPath, ['dist/apps/city-node/src/audit-verify.js'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: pgUrl(itDatabase(FS)) },
+    }).toString();
     expect(out).toMatch(/audit chain intact: \d+ records/);
   });
 });

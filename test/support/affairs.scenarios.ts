@@ -33,8 +33,18 @@ export interface Person {
 
 /** People of seeds/demo/users.yaml (the Kafka suite mints tokens for the same subjects). */
 export const PEOPLE = {
-  fsResident: { username: 'fs-resident', city: FS, role: 'resident', identity: { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' } },
-  gzResident: { username: 'gz-resident', city: GZ, role: 'resident', identity: { idNumber: '440106199001010013', name: '陈小明', assurance: 'real-name' } },
+  fsResident: {
+    username: 'fs-resident',
+    city: FS,
+    role: 'resident',
+    identity: { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' },
+  },
+  gzResident: {
+    username: 'gz-resident',
+    city: GZ,
+    role: 'resident',
+    identity: { idNumber: '440106199001010013', name: '陈小明', assurance: 'real-name' },
+  },
   fsClerk: { username: 'fs-clerk', city: FS, role: 'clerk', hall: 'FS-CC-01' },
   fsClerk2: { username: 'fs-clerk-2', city: FS, role: 'clerk', hall: 'FS-CC-01' },
   gzClerk: { username: 'gz-clerk', city: GZ, role: 'clerk', hall: 'GZ-TH-01' },
@@ -44,7 +54,12 @@ export const PEOPLE = {
 } satisfies Record<string, Person>;
 
 /** The claims of a person's token (residents: with their verified identity, when they have one). */
-export const claimsOf = (p: Person) => ({ sub: p.username, role: p.role, ...(p.hall ? { hall: p.hall } : {}), ...(p.identity ? { idv: p.identity } : {}) });
+export const claimsOf = (p: Person) => ({
+  sub: p.username,
+  role: p.role,
+  ...(p.hall ? { hall: p.hall } : {}),
+  ...(p.identity ? { idv: p.identity } : {}),
+});
 
 /** Where the scenarios run, and how they get a token for a person. */
 export interface AffairsWorld {
@@ -73,7 +88,11 @@ export const hukouFiling = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-interface Res { status: number; body: any; headers: Record<string, string> }
+interface Res {
+  status: number;
+  body: any;
+  headers: Record<string, string>;
+}
 
 /** A tiny HTTP client acting as one person at one city's node. */
 export const as = async (w: AffairsWorld, person: Person, city = person.city) => {
@@ -90,7 +109,9 @@ export const as = async (w: AffairsWorld, person: Person, city = person.city) =>
     /** A clerk step with If-Match = the version given (or the current one). */
     step: async (caseId: string, action: string, body: object = {}, version?: number): Promise<Res> => {
       const v = version ?? ((await auth(request(base).get(`/api/v1/cases/${caseId}`))).body as { version: number }).version;
-      return auth(request(base).post(`/api/v1/cases/${caseId}/${action}`)).set('if-match', `"${v}"`).send(body);
+      return auth(request(base).post(`/api/v1/cases/${caseId}/${action}`))
+        .set('if-match', `"${v}"`)
+        .send(body);
     },
   };
 };
@@ -115,7 +136,18 @@ export const converged = async (w: AffairsWorld, city: string, caseId: string, v
 };
 
 /** The shared, replicated part of a timeline (what both cities must agree on). */
-const shared = (timeline: any[]) => timeline.map(({ seq, kind, at, actor, fromState, toState, reasonCode, detail, authorCity }) => ({ seq, kind, at, actor, fromState, toState, reasonCode, detail, authorCity }));
+const shared = (timeline: any[]) =>
+  timeline.map(({ seq, kind, at, actor, fromState, toState, reasonCode, detail, authorCity }) => ({
+    seq,
+    kind,
+    at,
+    actor,
+    fromState,
+    toState,
+    reasonCode,
+    detail,
+    authorCity,
+  }));
 
 /** Files the hukou case at the Foshan window and forwards it; returns its id once Guangzhou has it. */
 export const fileAndForward = async (w: AffairsWorld, over: Record<string, unknown> = {}): Promise<string> => {
@@ -150,12 +182,29 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   const first = await fsClerk.post('/cases', hukouFiling(), { 'idempotency-key': key });
   const filed = ok(first, 201);
   expect(first.headers.etag).toBe('"1"');
-  expect(filed).toMatchObject({ state: 'submitted', version: 1, mode: 'proxy', receivingCity: FS, administeringCity: GZ, holderCity: FS, heldHere: true, requiresIntake: true });
+  expect(filed).toMatchObject({
+    state: 'submitted',
+    version: 1,
+    mode: 'proxy',
+    receivingCity: FS,
+    administeringCity: GZ,
+    holderCity: FS,
+    heldHere: true,
+    requiresIntake: true,
+  });
   expect(filed.applicant.idNumber).toBe('440***********002X');
   const replay = await fsClerk.post('/cases', hukouFiling(), { 'idempotency-key': key });
   expect(replay.status).toBe(200);
   expect(replay.body.id).toBe(filed.id);
-  expectProblem(await fsClerk.post('/cases', hukouFiling({ applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'someone-else', identityCheck: 'id-card-reader' } }), { 'idempotency-key': key }), 409, 'CASE_IDEMPOTENCY_KEY_REUSED');
+  expectProblem(
+    await fsClerk.post(
+      '/cases',
+      hukouFiling({ applicant: { name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'someone-else', identityCheck: 'id-card-reader' } }),
+      { 'idempotency-key': key },
+    ),
+    409,
+    'CASE_IDEMPOTENCY_KEY_REUSED',
+  );
   const id: string = filed.id;
 
   // Guangzhou gets its copy; the intake step is Foshan's, not Guangzhou's.
@@ -179,9 +228,18 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   expectProblem(await fsClerk.step(id, 'accept', {}, 2), 403, 'CASE_NOT_YOUR_DUTY');
 
   // One 补正 notice, within 5 working days of receipt and before 受理; the case goes to the applicant's city.
-  const asked = ok(await gzClerk.step(id, 'request-supplement', { items: [{ materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' }] }, 2));
+  const asked = ok(
+    await gzClerk.step(
+      id,
+      'request-supplement',
+      { items: [{ materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' }] },
+      2,
+    ),
+  );
   expect(asked).toMatchObject({ state: 'supplement-requested', version: 3, holderCity: FS, deadline: { clockStarted: false } });
-  expect(asked.supplement.items).toEqual([{ id: 's1', materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' }]);
+  expect(asked.supplement.items).toEqual([
+    { id: 's1', materialId: 'contributions', description: '请补充近 12 个月的社会保险缴费证明（加盖公章）' },
+  ]);
   await converged(w, FS, id, 3, 'supplement-requested');
 
   // The resident sees the notice, their full ID number, and a stopped clock; then answers.
@@ -190,9 +248,14 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   expect(mine.deadline.clockPaused).toBe(true);
   expect(mine.notes).toBeUndefined();
   expect(ok(await resident.get('/cases')).items.map((i: any) => i.id)).toContain(id);
-  const answered = ok(await resident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('contributions-stamped', 'f') }] }));
+  const answered = ok(
+    await resident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('contributions-stamped', 'f') }] }),
+  );
   expect(answered).toMatchObject({ state: 'forwarded', version: 4, holderCity: GZ });
-  expect(answered.materials.find((m: any) => m.materialId === 'contributions')).toMatchObject({ status: 'supplemented', evidence: { fileName: 'contributions-stamped.pdf' } });
+  expect(answered.materials.find((m: any) => m.materialId === 'contributions')).toMatchObject({
+    status: 'supplemented',
+    evidence: { fileName: 'contributions-stamped.pdf' },
+  });
   await converged(w, GZ, id, 4, 'forwarded');
 
   // 受理 once the materials are complete: the clock runs from acceptance (art. 42).
@@ -217,21 +280,43 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   const gzView = await converged(w, GZ, id, 9, 'completed');
   const fsView = ok(await fsClerk.get(`/cases/${id}`));
   expect(shared(gzView.timeline)).toEqual(shared(fsView.timeline));
-  expect(gzView.timeline.map((e: any) => e.kind)).toEqual(['filed', 'forwarded', 'supplement-requested', 'supplemented', 'accepted', 'review-started', 'decided', 'delivered', 'completed']);
+  expect(gzView.timeline.map((e: any) => e.kind)).toEqual([
+    'filed',
+    'forwarded',
+    'supplement-requested',
+    'supplemented',
+    'accepted',
+    'review-started',
+    'decided',
+    'delivered',
+    'completed',
+  ]);
   expect(gzView.timeline.map((e: any) => e.authorCity)).toEqual([FS, FS, GZ, FS, GZ, GZ, GZ, FS, FS]);
-  for (const k of ['state', 'outcome', 'version', 'materials', 'decision', 'delivery', 'supplement'] as const) expect(gzView[k]).toEqual(fsView[k]);
+  for (const k of ['state', 'outcome', 'version', 'materials', 'decision', 'delivery', 'supplement'] as const)
+    expect(gzView[k]).toEqual(fsView[k]);
   expect(gzView.deadline.decisionDueDate).toBe(fsView.deadline.decisionDueDate);
 
   // Internal notes stay in their city; they never travel.
   expect(fsView.notes.map((n: any) => n.text)).toEqual(['FS-INTERNAL: 申请人现场出示身份证原件', 'FS-INTERNAL: 身份核验通过']);
   expect(gzView.notes.map((n: any) => n.text)).toEqual(['GZ-INTERNAL: 材料初审无误']);
-  for (const [city, marker] of [[FS, 'FS-INTERNAL'], [GZ, 'GZ-INTERNAL']] as const) {
-    const leaked = await w.cluster.query(city, `SELECT count(*)::int AS n FROM platform.outbox WHERE subject = $1 AND envelope::text LIKE $2`, [id, `%${marker}%`]);
+  for (const [city, marker] of [
+    [FS, 'FS-INTERNAL'],
+    [GZ, 'GZ-INTERNAL'],
+  ] as const) {
+    const leaked = await w.cluster.query(
+      city,
+      `SELECT count(*)::int AS n FROM platform.outbox WHERE subject = $1 AND envelope::text LIKE $2`,
+      [id, `%${marker}%`],
+    );
     expect(leaked[0]).toEqual({ n: 0 });
   }
   // The ID number is stored encrypted, never in clear, in either city.
   for (const city of [FS, GZ]) {
-    const [row] = await w.cluster.query<{ masked: string; clear: boolean }>(city, `SELECT applicant_id_masked AS masked, (aggregate::text LIKE '%' || $2 || '%' OR applicant_id_cipher LIKE '%' || $2 || '%') AS clear FROM affairs.case WHERE id = $1`, [id, FS_RESIDENT_ID]);
+    const [row] = await w.cluster.query<{ masked: string; clear: boolean }>(
+      city,
+      `SELECT applicant_id_masked AS masked, (aggregate::text LIKE '%' || $2 || '%' OR applicant_id_cipher LIKE '%' || $2 || '%') AS clear FROM affairs.case WHERE id = $1`,
+      [id, FS_RESIDENT_ID],
+    );
     expect(row).toEqual({ masked: '440***********002X', clear: false });
   }
 
@@ -241,10 +326,38 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   await waitFor('the rating in Guangzhou', async () => (await gzClerk.get(`/cases/${id}`)).body.evaluation?.rating === 5);
 
   // Every write and every read of the case is audited, in each city.
-  const fsAudit = (await w.cluster.query<{ action: string }>(FS, `SELECT DISTINCT action FROM platform.audit_log WHERE resource = $1`, [`case:${id}`])).map((r) => r.action);
-  expect(fsAudit).toEqual(expect.arrayContaining(['case.file', 'case.file.replayed', 'case.forward', 'case.read', 'case.supplement', 'case.deliver', 'case.complete', 'case.evaluate', 'case.replicated.accepted', 'case.replicated.decided']));
-  const gzAudit = (await w.cluster.query<{ action: string }>(GZ, `SELECT DISTINCT action FROM platform.audit_log WHERE resource = $1`, [`case:${id}`])).map((r) => r.action);
-  expect(gzAudit).toEqual(expect.arrayContaining(['case.replicated.filed', 'case.claim', 'case.accept', 'case.request-supplement', 'case.decide', 'case.read', 'case.replicated.completed', 'case.replicated.evaluated']));
+  const fsAudit = (
+    await w.cluster.query<{ action: string }>(FS, `SELECT DISTINCT action FROM platform.audit_log WHERE resource = $1`, [`case:${id}`])
+  ).map((r) => r.action);
+  expect(fsAudit).toEqual(
+    expect.arrayContaining([
+      'case.file',
+      'case.file.replayed',
+      'case.forward',
+      'case.read',
+      'case.supplement',
+      'case.deliver',
+      'case.complete',
+      'case.evaluate',
+      'case.replicated.accepted',
+      'case.replicated.decided',
+    ]),
+  );
+  const gzAudit = (
+    await w.cluster.query<{ action: string }>(GZ, `SELECT DISTINCT action FROM platform.audit_log WHERE resource = $1`, [`case:${id}`])
+  ).map((r) => r.action);
+  expect(gzAudit).toEqual(
+    expect.arrayContaining([
+      'case.replicated.filed',
+      'case.claim',
+      'case.accept',
+      'case.request-supplement',
+      'case.decide',
+      'case.read',
+      'case.replicated.completed',
+      'case.replicated.evaluated',
+    ]),
+  );
   return id;
 };
 
@@ -269,7 +382,12 @@ export const withdrawals = async (w: AffairsWorld): Promise<void> => {
   expect(requested.body.requests).toEqual([expect.objectContaining({ kind: 'withdraw', status: 'pending' })]);
   expectProblem(await resident.post(`/cases/${id}/withdraw`, {}), 409, 'CASE_WITHDRAWAL_PENDING');
   const fsDone = await converged(w, FS, id, 4, 'withdrawn');
-  expect(fsDone.timeline[3]).toMatchObject({ kind: 'withdrawn', authorCity: GZ, actor: { role: 'resident', id: 'fs-resident', city: FS }, detail: { requestId: requested.body.requests[0].id, reason: '已决定暂不迁移户口' } });
+  expect(fsDone.timeline[3]).toMatchObject({
+    kind: 'withdrawn',
+    authorCity: GZ,
+    actor: { role: 'resident', id: 'fs-resident', city: FS },
+    detail: { requestId: requested.body.requests[0].id, reason: '已决定暂不迁移户口' },
+  });
   expect(fsDone.requests[0].status).toBe('applied');
   await converged(w, GZ, id, 4, 'withdrawn');
   expectProblem(await gzClerk.step(id, 'decide', { outcome: 'approved' }, 4), 409, 'CASE_ILLEGAL_TRANSITION');
@@ -284,12 +402,26 @@ export const withdrawals = async (w: AffairsWorld): Promise<void> => {
   // event had not been delivered yet): Foshan, holding the case for delivery, refuses it in the timeline.
   const raced = await acceptedCase(w);
   const requestId = randomUUID();
-  await w.cluster.query(FS, `INSERT INTO affairs.case_request (id, case_id, kind, origin_city, status, payload, created_at) VALUES ($1, $2, 'withdraw', $3, 'pending', $4, now())`, [
-    requestId, raced, FS, JSON.stringify({ actor: { role: 'resident', id: 'fs-resident', city: FS }, requestedAt: new Date().toISOString(), knownVersion: 3 }),
-  ]);
+  await w.cluster.query(
+    FS,
+    `INSERT INTO affairs.case_request (id, case_id, kind, origin_city, status, payload, created_at) VALUES ($1, $2, 'withdraw', $3, 'pending', $4, now())`,
+    [
+      requestId,
+      raced,
+      FS,
+      JSON.stringify({ actor: { role: 'resident', id: 'fs-resident', city: FS }, requestedAt: new Date().toISOString(), knownVersion: 3 }),
+    ],
+  );
   ok(await gzClerk.step(raced, 'decide', { outcome: 'approved' }, 3));
   const refused = await converged(w, FS, raced, 5, 'decided');
-  expect(refused.timeline[4]).toMatchObject({ kind: 'withdrawal-refused', fromState: 'decided', toState: 'decided', reasonCode: 'ALREADY_DECIDED', authorCity: FS, detail: { requestId } });
+  expect(refused.timeline[4]).toMatchObject({
+    kind: 'withdrawal-refused',
+    fromState: 'decided',
+    toState: 'decided',
+    reasonCode: 'ALREADY_DECIDED',
+    authorCity: FS,
+    detail: { requestId },
+  });
   expect(refused.requests).toEqual([expect.objectContaining({ id: requestId, status: 'refused' })]);
   await converged(w, GZ, raced, 5, 'decided');
   ok(await fsClerk.step(raced, 'deliver', { method: 'window-pickup' }, 5));
@@ -305,17 +437,32 @@ export const notAccepted = async (w: AffairsWorld): Promise<void> => {
   const r = ok(await gzClerk.step(id, 'reject', { reasonCode: 'NOT_ELIGIBLE', reason: '申请人在广州无合法稳定住所' }, 2));
   expect(r).toMatchObject({ state: 'not-accepted', holderCity: null, deadline: { stage: 'closed' } });
   const fsView = await converged(w, FS, id, 3, 'not-accepted');
-  expect(fsView.timeline[2]).toMatchObject({ kind: 'not-accepted', reasonCode: 'NOT_ELIGIBLE', detail: { reason: '申请人在广州无合法稳定住所' } });
+  expect(fsView.timeline[2]).toMatchObject({
+    kind: 'not-accepted',
+    reasonCode: 'NOT_ELIGIBLE',
+    detail: { reason: '申请人在广州无合法稳定住所' },
+  });
   expectProblem(await gzClerk.step(id, 'accept', {}, 3), 409, 'CASE_ILLEGAL_TRANSITION');
 
   // 差评 → a remediation due after the responsible city's period (15 working days in the 2026.1 catalogue), for its supervisors.
   ok(await resident.post(`/cases/${id}/evaluate`, { rating: 2, comment: '不予受理的理由没有提前告知' }));
   // 谁办理、谁负责: Guangzhou refused to accept, so only Guangzhou remediates.
   const gzSupervisor = await as(w, PEOPLE.gzSupervisor);
-  const task = await waitFor('remediation in Guangzhou', async () => ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
-  expect(task).toMatchObject({ rating: 2, level: 'dissatisfied', status: 'open', provisional: false, dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  const task = await waitFor('remediation in Guangzhou', async () =>
+    ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id),
+  );
+  expect(task).toMatchObject({
+    rating: 2,
+    level: 'dissatisfied',
+    status: 'open',
+    provisional: false,
+    dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+  });
   const fsSupervisor = await as(w, PEOPLE.fsSupervisor);
-  await waitFor('the rating in Foshan', async () => (await (await as(w, PEOPLE.fsClerk)).get(`/cases/${id}`)).body.evaluation?.rating === 2);
+  await waitFor(
+    'the rating in Foshan',
+    async () => (await (await as(w, PEOPLE.fsClerk)).get(`/cases/${id}`)).body.evaluation?.rating === 2,
+  );
   expect(ok(await fsSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id)).toBeUndefined();
   expectProblem(await gzClerk.get('/remediations'), 403, 'FORBIDDEN_ROLE');
 };
@@ -333,7 +480,9 @@ export const followUpAfterRemediation = async (w: AffairsWorld): Promise<void> =
   expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 4 }), 409, 'CASE_NOT_EVALUATED');
   ok(await resident.post(`/cases/${id}/evaluate`, { rating: 1, comment: '不予受理的理由没有讲清楚' }));
   const gzSupervisor = await as(w, PEOPLE.gzSupervisor);
-  const task = await waitFor('remediation in Guangzhou', async () => ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id));
+  const task = await waitFor('remediation in Guangzhou', async () =>
+    ok(await gzSupervisor.get('/remediations?status=open')).items.find((x: any) => x.caseId === id),
+  );
   expect(task.followUp).toBeNull();
   ok(await gzSupervisor.post(`/remediations/${task.id}/resolve`, { resolution: '已电话回访，说明不予受理的依据' }));
   // Only the applicant: another resident does not see the case, a clerk has no such step.
@@ -341,10 +490,14 @@ export const followUpAfterRemediation = async (w: AffairsWorld): Promise<void> =
   expectProblem(await gzClerk.post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 403, 'FORBIDDEN_ROLE');
   expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 6 }), 400, 'VALIDATION_FAILED');
   const after = ok(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 4, comment: '回访后清楚了' }));
-  expect(after.evaluation).toMatchObject({ rating: 1, followUp: { rating: 4, level: 'satisfied', comment: '回访后清楚了', followedUpAt: expect.any(String) } });
+  expect(after.evaluation).toMatchObject({
+    rating: 1,
+    followUp: { rating: 4, level: 'satisfied', comment: '回访后清楚了', followedUpAt: expect.any(String) },
+  });
   expectProblem(await resident.post(`/cases/${id}/evaluate/follow-up`, { rating: 5 }), 409, 'CASE_ALREADY_FOLLOWED_UP');
   const closed = await waitFor('the follow-up on the Guangzhou task', async () =>
-    ok(await gzSupervisor.get('/remediations?status=closed')).items.find((x: any) => x.caseId === id && x.followUp !== null));
+    ok(await gzSupervisor.get('/remediations?status=closed')).items.find((x: any) => x.caseId === id && x.followUp !== null),
+  );
   expect(closed.followUp).toEqual({ rating: 4, satisfied: true, afterResolution: true, at: after.evaluation.followUp.followedUpAt });
   const gzView = await waitFor('the follow-up in Guangzhou', async () => {
     const v = ok(await gzClerk.get(`/cases/${id}`));
@@ -363,7 +516,11 @@ export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
   const id = await acceptedCase(w);
   ok(await gzClerk.step(id, 'review', {}, 3));
   // 行政许可法 art. 45: only the listed procedures, with the expected end stated in writing.
-  expectProblem(await gzClerk.step(id, 'special-procedure', { procedure: 'ON_SITE_INSPECTION', expectedEnd: inDays(14) }, 4), 400, 'VALIDATION_FAILED');
+  expectProblem(
+    await gzClerk.step(id, 'special-procedure', { procedure: 'ON_SITE_INSPECTION', expectedEnd: inDays(14) }, 4),
+    400,
+    'VALIDATION_FAILED',
+  );
   expectProblem(await gzClerk.step(id, 'special-procedure', { procedure: 'HEARING' }, 4), 400, 'VALIDATION_FAILED');
   const hearing = ok(await gzClerk.step(id, 'special-procedure', { procedure: 'HEARING', expectedEnd: inDays(14) }, 4));
   expect(hearing).toMatchObject({ state: 'special-procedure', deadline: { clockPaused: true } });
@@ -371,7 +528,9 @@ export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await gzClerk.step(id, 'decide', { outcome: 'denied', reasonCode: 'HEARING_FINDINGS' }, 5), 409, 'CASE_ILLEGAL_TRANSITION');
   ok(await gzClerk.step(id, 'resume', { result: '听证结束' }, 5));
   expectProblem(await gzClerk.step(id, 'decide', { outcome: 'denied' }, 6), 422, 'CASE_REASON_REQUIRED');
-  const denied = ok(await gzClerk.step(id, 'decide', { outcome: 'denied', reasonCode: 'HEARING_FINDINGS', reason: '听证查明住所证明与实际不符' }, 6));
+  const denied = ok(
+    await gzClerk.step(id, 'decide', { outcome: 'denied', reasonCode: 'HEARING_FINDINGS', reason: '听证查明住所证明与实际不符' }, 6),
+  );
   expect(denied).toMatchObject({ state: 'decided', outcome: 'denied', decision: { outcome: 'denied', reasonCode: 'HEARING_FINDINGS' } });
   await converged(w, FS, id, 7, 'decided');
   expectProblem(await fsClerk.step(id, 'deliver', { method: 'mail' }, 7), 422, 'CASE_REASON_REQUIRED');
@@ -379,7 +538,17 @@ export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
   ok(await fsClerk.step(id, 'complete', {}, 8));
   const gzView = await converged(w, GZ, id, 9, 'completed');
   expect(gzView).toMatchObject({ outcome: 'denied', delivery: { method: 'mail', trackingNumber: 'EMS1234567890CN' } });
-  expect(gzView.timeline.map((e: any) => e.kind)).toEqual(['filed', 'forwarded', 'accepted', 'review-started', 'special-procedure-started', 'special-procedure-ended', 'decided', 'delivered', 'completed']);
+  expect(gzView.timeline.map((e: any) => e.kind)).toEqual([
+    'filed',
+    'forwarded',
+    'accepted',
+    'review-started',
+    'special-procedure-started',
+    'special-procedure-ended',
+    'decided',
+    'delivered',
+    'completed',
+  ]);
 };
 
 /** 全程网办: the resident files at home; the case lands in Guangzhou's queue with no intake step. */
@@ -400,14 +569,46 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await resident.post('/cases', { ...body, mode: 'proxy' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
   expectProblem(await resident.post('/cases', { ...body, channel: 'window' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
   // The applicant is the token's verified identity: filing as someone else is refused, whatever the body says.
-  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '王五', idNumber: '11010519491231002X' } }), 403, 'CASE_APPLICANT_NOT_SELF');
-  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '王五', idNumber: FS_RESIDENT_ID } }), 403, 'CASE_APPLICANT_NOT_SELF');
+  expectProblem(
+    await resident.post('/cases', { ...body, applicant: { name: '王五', idNumber: '11010519491231002X' } }),
+    403,
+    'CASE_APPLICANT_NOT_SELF',
+  );
+  expectProblem(
+    await resident.post('/cases', { ...body, applicant: { name: '王五', idNumber: FS_RESIDENT_ID } }),
+    403,
+    'CASE_APPLICANT_NOT_SELF',
+  );
   // Sending one's own identity is allowed (and redundant).
-  expectProblem(await resident.post('/cases', { ...body, applicant: { name: '李小红', idNumber: FS_RESIDENT_ID }, materials: body.materials.slice(0, 2) }), 422, 'CASE_MATERIALS_INCOMPLETE');
+  expectProblem(
+    await resident.post('/cases', {
+      ...body,
+      applicant: { name: '李小红', idNumber: FS_RESIDENT_ID },
+      materials: body.materials.slice(0, 2),
+    }),
+    422,
+    'CASE_MATERIALS_INCOMPLETE',
+  );
   expectProblem(await resident.post('/cases', { ...body, materials: body.materials.slice(0, 2) }), 422, 'CASE_MATERIALS_INCOMPLETE');
-  expectProblem(await resident.post('/cases', { ...body, materials: [...body.materials.slice(0, 2), { materialId: 'years', credential: { type: 'ID_CARD', id: 'x', document: {} } }] }), 422, 'CASE_MATERIALS_INVALID');
+  expectProblem(
+    await resident.post('/cases', {
+      ...body,
+      materials: [...body.materials.slice(0, 2), { materialId: 'years', credential: { type: 'ID_CARD', id: 'x', document: {} } }],
+    }),
+    422,
+    'CASE_MATERIALS_INVALID',
+  );
   const filed = ok(await resident.post('/cases', body), 201);
-  expect(filed).toMatchObject({ mode: 'online', channel: 'online', receivingCity: GZ, administeringCity: GZ, requiresIntake: false, holderCity: GZ, heldHere: false, applicant: { sub: 'fs-resident', idNumber: FS_RESIDENT_ID } });
+  expect(filed).toMatchObject({
+    mode: 'online',
+    channel: 'online',
+    receivingCity: GZ,
+    administeringCity: GZ,
+    requiresIntake: false,
+    holderCity: GZ,
+    heldHere: false,
+    applicant: { sub: 'fs-resident', idNumber: FS_RESIDENT_ID },
+  });
   expectProblem(await fsClerk.step(filed.id, 'forward', {}, 1), 409, 'CASE_ILLEGAL_TRANSITION');
   const gzCopy = await converged(w, GZ, filed.id, 1, 'submitted');
   expect(gzCopy.availableActions.map((a: any) => a.action)).toEqual(['accept', 'reject', 'request-supplement', 'withdraw']);
@@ -428,20 +629,32 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
   const fsClerk = await as(w, PEOPLE.fsClerk);
   const gzResident = await as(w, PEOPLE.gzResident);
   const fsResident = await as(w, PEOPLE.fsResident);
-  const filed = ok(await fsClerk.post('/cases', {
-    itemCode: 'GG00202000440600001', // the implementation code works too
+  const filed = ok(
+    await fsClerk.post('/cases', {
+      itemCode: 'GG00202000440600001', // the implementation code works too
+      mode: 'joint',
+      administeringCity: FS,
+      applicantCity: GZ,
+      applicant: { name: '陈小明', idNumber: '440106199001010013', sub: 'gz-resident', identityCheck: 'id-card-inspection' },
+      materials: [
+        { materialId: 'id-card', file: pdf('id-card', 'a') },
+        { materialId: 'photo', file: pdf('photo', 'b') },
+        { materialId: 'home', missing: true },
+        { materialId: 'job-or-study', file: pdf('job-or-study', 'c') },
+      ],
+    }),
+    201,
+  );
+  expect(filed).toMatchObject({
+    itemCode: 'GG00202000',
     mode: 'joint',
-    administeringCity: FS,
     applicantCity: GZ,
-    applicant: { name: '陈小明', idNumber: '440106199001010013', sub: 'gz-resident', identityCheck: 'id-card-inspection' },
-    materials: [
-      { materialId: 'id-card', file: pdf('id-card', 'a') },
-      { materialId: 'photo', file: pdf('photo', 'b') },
-      { materialId: 'home', missing: true },
-      { materialId: 'job-or-study', file: pdf('job-or-study', 'c') },
-    ],
-  }), 201);
-  expect(filed).toMatchObject({ itemCode: 'GG00202000', mode: 'joint', applicantCity: GZ, receivingCity: FS, administeringCity: FS, requiresIntake: false, participants: [FS, GZ], holderCity: FS });
+    receivingCity: FS,
+    administeringCity: FS,
+    requiresIntake: false,
+    participants: [FS, GZ],
+    holderCity: FS,
+  });
   const id: string = filed.id;
   // Art. 32: with a required material missing, accept is not offered (and refused); 补正 is.
   expect(filed.availableActions.map((a: any) => a.action)).toEqual(['reject', 'request-supplement', 'withdraw']);
@@ -455,17 +668,30 @@ export const jointCaseAndReturn = async (w: AffairsWorld): Promise<void> => {
   expect(mine.applicant.idNumber).toBe('440106199001010013');
   ok(await gzResident.post(`/cases/${id}/supplement`, { responses: [{ itemId: 's1', file: pdf('home', 'd') }] }));
   await converged(w, FS, id, 3, 'submitted');
-  for (const [action, body, v] of [['accept', {}, 3], ['decide', { outcome: 'approved' }, 4], ['deliver', { method: 'window-pickup' }, 5], ['complete', {}, 6]] as const) {
+  for (const [action, body, v] of [
+    ['accept', {}, 3],
+    ['decide', { outcome: 'approved' }, 4],
+    ['deliver', { method: 'window-pickup' }, 5],
+    ['complete', {}, 6],
+  ] as const) {
     ok(await fsClerk.step(id, action, body, v));
   }
   const gzView = await converged(w, GZ, id, 7, 'completed');
   expect(gzView.timeline.map((e: any) => `${e.kind}@${e.authorCity}`)).toEqual([
-    'filed@440600', 'supplement-requested@440600', 'supplemented@440100', 'accepted@440600', 'decided@440600', 'delivered@440600', 'completed@440600',
+    'filed@440600',
+    'supplement-requested@440600',
+    'supplemented@440100',
+    'accepted@440600',
+    'decided@440600',
+    'delivered@440600',
+    'completed@440600',
   ]);
 
   // 退件 at intake: the receiving city returns the application with a reason code.
   const returned = ok(await fsClerk.post('/cases', hukouFiling()), 201);
-  const back = ok(await fsClerk.step(returned.id, 'return', { reasonCode: 'IDENTITY_NOT_VERIFIED', reason: '申请人未能出示身份证原件' }, 1));
+  const back = ok(
+    await fsClerk.step(returned.id, 'return', { reasonCode: 'IDENTITY_NOT_VERIFIED', reason: '申请人未能出示身份证原件' }, 1),
+  );
   expect(back).toMatchObject({ state: 'returned', holderCity: null, deadline: { stage: 'closed' } });
   const gzReturned = await converged(w, GZ, returned.id, 2, 'returned');
   expect(gzReturned.timeline[1]).toMatchObject({ kind: 'returned', reasonCode: 'IDENTITY_NOT_VERIFIED', authorCity: FS });
@@ -505,7 +731,13 @@ export const intakeProblemToSupplement = async (w: AffairsWorld): Promise<void> 
   expect(gzCopy.availableActions.map((a: any) => a.action)).toEqual(['accept', 'reject', 'withdraw']);
   ok(await gzClerk.step(id, 'accept', {}, 4));
   const fsView = await converged(w, FS, id, 5, 'accepted');
-  expect(fsView.timeline.map((e: any) => `${e.kind}@${e.authorCity}`)).toEqual(['filed@440600', 'supplement-requested@440600', 'supplemented@440600', 'forwarded@440600', 'accepted@440100']);
+  expect(fsView.timeline.map((e: any) => `${e.kind}@${e.authorCity}`)).toEqual([
+    'filed@440600',
+    'supplement-requested@440600',
+    'supplemented@440600',
+    'forwarded@440600',
+    'accepted@440100',
+  ]);
 };
 
 /** Object-level access: other residents get 404, the wrong city 403, partners need cases:read. */
@@ -534,10 +766,23 @@ export const accessRules = async (w: AffairsWorld): Promise<void> => {
   const noScope = `it-partner-noscope-${randomUUID()}`;
   const withScope = `it-partner-cases-${randomUUID()}`;
   const otherItems = `it-partner-other-${randomUUID()}`;
-  await w.cluster.query(GZ, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants) VALUES ($1, 'no scope', $2, $3, $4, '{}'), ($5, 'reader', $2, $6, $7, $8), ($9, 'reader of other items', $2, $10, $7, $11)`, [
-    `p-${noScope.slice(-12)}`, GZ, hashApiKey(noScope), ['credentials:verify'], `p-${withScope.slice(-12)}`, hashApiKey(withScope), ['cases:read'], ['XK00201000'],
-    `p-${otherItems.slice(-12)}`, hashApiKey(otherItems), ['QR00101000'],
-  ]);
+  await w.cluster.query(
+    GZ,
+    `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, case_item_grants) VALUES ($1, 'no scope', $2, $3, $4, '{}'), ($5, 'reader', $2, $6, $7, $8), ($9, 'reader of other items', $2, $10, $7, $11)`,
+    [
+      `p-${noScope.slice(-12)}`,
+      GZ,
+      hashApiKey(noScope),
+      ['credentials:verify'],
+      `p-${withScope.slice(-12)}`,
+      hashApiKey(withScope),
+      ['cases:read'],
+      ['XK00201000'],
+      `p-${otherItems.slice(-12)}`,
+      hashApiKey(otherItems),
+      ['QR00101000'],
+    ],
+  );
   const partner = (key: string) => request(w.cluster.baseUrl(GZ)).get(`/api/v1/cases/${id}`).set('x-api-key', key);
   expectProblem(await partner(noScope), 403, 'FORBIDDEN_SCOPE');
   expectProblem(await partner(otherItems), 404, 'CASE_NOT_FOUND');
@@ -552,7 +797,11 @@ export const accessRules = async (w: AffairsWorld): Promise<void> => {
   expect(list.status).toBe(200);
   expect(list.body.items.map((i: any) => i.id)).toContain(id);
   expect(list.body.items.every((i: any) => i.itemCode === 'XK00201000')).toBe(true);
-  expectProblem(await request(w.cluster.baseUrl(GZ)).post(`/api/v1/cases/${id}/accept`).set('x-api-key', withScope).set('if-match', '"2"').send({}), 403, 'FORBIDDEN_SCOPE');
+  expectProblem(
+    await request(w.cluster.baseUrl(GZ)).post(`/api/v1/cases/${id}/accept`).set('x-api-key', withScope).set('if-match', '"2"').send({}),
+    403,
+    'FORBIDDEN_SCOPE',
+  );
 
   // A clerk sees the case, but not the other city's notes, and only a masked ID number.
   const gzView = ok(await (await as(w, PEOPLE.gzClerk)).get(`/cases/${id}`));
@@ -560,8 +809,17 @@ export const accessRules = async (w: AffairsWorld): Promise<void> => {
   expect(gzView.notes).toEqual([]);
 
   // Reads and denied reads are audited.
-  const audited = await w.cluster.query<{ actor: string; outcome: string }>(GZ, `SELECT actor, outcome FROM platform.audit_log WHERE resource = $1 AND action = 'case.read'`, [`case:${id}`]);
-  expect(audited).toEqual(expect.arrayContaining([{ actor: 'resident:gz-resident', outcome: 'denied' }, { actor: 'clerk:gz-clerk', outcome: 'success' }]));
+  const audited = await w.cluster.query<{ actor: string; outcome: string }>(
+    GZ,
+    `SELECT actor, outcome FROM platform.audit_log WHERE resource = $1 AND action = 'case.read'`,
+    [`case:${id}`],
+  );
+  expect(audited).toEqual(
+    expect.arrayContaining([
+      { actor: 'resident:gz-resident', outcome: 'denied' },
+      { actor: 'clerk:gz-clerk', outcome: 'success' },
+    ]),
+  );
 };
 
 /**
@@ -579,7 +837,13 @@ export const identityBinding = async (w: AffairsWorld): Promise<void> => {
   expectProblem(noCheck, 422, 'CASE_APPLICANT_INVALID');
   expect(noCheck.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'applicant.identityCheck' })]));
   expectProblem(await fsClerk.post('/cases', hukouFiling({ applicant: undefined })), 422, 'CASE_APPLICANT_INVALID');
-  const strangers = ok(await fsClerk.post('/cases', hukouFiling({ applicant: { name: '王五', idNumber: STRANGER_ID, sub: 'fs-resident', identityCheck: 'id-card-reader' } })), 201);
+  const strangers = ok(
+    await fsClerk.post(
+      '/cases',
+      hukouFiling({ applicant: { name: '王五', idNumber: STRANGER_ID, sub: 'fs-resident', identityCheck: 'id-card-reader' } }),
+    ),
+    201,
+  );
   // The account named by the clerk is not this applicant: the case does not exist for it.
   const read = await fsResident.get(`/cases/${strangers.id}`);
   expectProblem(read, 404, 'CASE_NOT_FOUND');
@@ -597,9 +861,16 @@ export const identityBinding = async (w: AffairsWorld): Promise<void> => {
   expect(ok(await fsResident.get(`/cases/${hers.id}`)).applicant.idNumber).toBe(FS_RESIDENT_ID);
   // A token without a verified identity cannot file online, and owns nothing.
   const unverified = await as(w, { username: 'fs-resident', city: FS, role: 'resident' });
-  const online = { itemCode: 'QR00101000', mode: 'online', administeringCity: GZ, materials: [
-    { materialId: 'residence-permit', file: pdf('residence-permit', 'c') }, { materialId: 'contributions', file: pdf('contributions') }, { materialId: 'years', file: pdf('years', 'b') },
-  ] };
+  const online = {
+    itemCode: 'QR00101000',
+    mode: 'online',
+    administeringCity: GZ,
+    materials: [
+      { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
+      { materialId: 'contributions', file: pdf('contributions') },
+      { materialId: 'years', file: pdf('years', 'b') },
+    ],
+  };
   expectProblem(await unverified.post('/cases', online), 403, 'CASE_IDENTITY_NOT_VERIFIED');
   expectProblem(await unverified.get(`/cases/${hers.id}`), 404, 'CASE_NOT_FOUND');
   // Online filings carry the token's identity and say so.
@@ -669,7 +940,17 @@ export const deadlineAcrossNationalDay = async (w: AffairsWorld, clock: ClockCon
     const fsClerk = await as(w, PEOPLE.fsClerk);
     const filed = ok(await fsClerk.post('/cases', hukouFiling()), 201);
     expect(filed.filedAt).toBe('2026-09-30T01:30:00.000Z');
-    expect(filed.deadline).toMatchObject({ stage: 'decision', startDate: '2026-09-30', committedWorkingDays: 10, decisionDueDate: '2026-10-20', legalDueDate: '2026-11-03', dueDate: '2026-10-20', remainingWorkingDays: 10, nearDue: false, overdue: false });
+    expect(filed.deadline).toMatchObject({
+      stage: 'decision',
+      startDate: '2026-09-30',
+      committedWorkingDays: 10,
+      decisionDueDate: '2026-10-20',
+      legalDueDate: '2026-11-03',
+      dueDate: '2026-10-20',
+      remainingWorkingDays: 10,
+      nearDue: false,
+      overdue: false,
+    });
     ok(await fsClerk.step(filed.id, 'forward', {}, 1));
     await converged(w, GZ, filed.id, 2, 'forwarded');
     const gzClerk = await as(w, PEOPLE.gzClerk);
@@ -689,7 +970,9 @@ export const deadlineAcrossNationalDay = async (w: AffairsWorld, clock: ClockCon
   }
 };
 
-interface Secrets { cities: Record<string, { signingKey: { keyId: string; privateKeyHex: string }; encryptionKey: { keyId: string; privateKeyHex: string } }> }
+interface Secrets {
+  cities: Record<string, { signingKey: { keyId: string; privateKeyHex: string }; encryptionKey: { keyId: string; privateKeyHex: string } }>;
+}
 
 /**
  * Re-signs an event as its author city with the sandbox's demo key (a new id: the inbox sees a new
@@ -706,7 +989,12 @@ const resign = (e: SignedEvent, data: unknown, subject: string): SignedEvent => 
   if (personal?.length && e.tocity) {
     const enc = secrets.cities[e.tocity].encryptionKey;
     const opened = openPersonalFields(data, personal, enc, { id: e.id, type: e.type, source: e.source, tocity: e.tocity });
-    data = sealPersonalFields(opened, personal, { keyId: enc.keyId, publicKey: sm2PublicKeyFromPrivateKey(enc.privateKeyHex) }, { id, type: e.type, source: e.source, tocity: e.tocity });
+    data = sealPersonalFields(
+      opened,
+      personal,
+      { keyId: enc.keyId, publicKey: sm2PublicKeyFromPrivateKey(enc.privateKeyHex) },
+      { id, type: e.type, source: e.source, tocity: e.tocity },
+    );
   }
   const unsigned = { ...rest, id, subject, data, sigkeyid: key.keyId };
   return { ...unsigned, sig: sm2Sign(signingInput(unsigned as SignedEvent), key.privateKeyHex) } as SignedEvent;
@@ -719,7 +1007,13 @@ const resign = (e: SignedEvent, data: unknown, subject: string): SignedEvent => 
  */
 export const outOfOrderDelivery = async (w: AffairsWorld): Promise<void> => {
   const source = await fileAndForward(w);
-  const envelopes = (await w.cluster.query<{ envelope: SignedEvent<any> }>(FS, `SELECT envelope FROM platform.outbox WHERE subject = $1 AND to_city = $2 ORDER BY seq`, [source, GZ])).map((r) => r.envelope);
+  const envelopes = (
+    await w.cluster.query<{ envelope: SignedEvent<any> }>(
+      FS,
+      `SELECT envelope FROM platform.outbox WHERE subject = $1 AND to_city = $2 ORDER BY seq`,
+      [source, GZ],
+    )
+  ).map((r) => r.envelope);
   const [filedEv, forwardedEv] = envelopes;
   expect([filedEv.type, forwardedEv.type]).toEqual(['gov.guangfo.affairs.case-filed.v1', 'gov.guangfo.affairs.case-forwarded.v1']);
   const copy = randomUUID();
@@ -739,13 +1033,30 @@ export const outOfOrderDelivery = async (w: AffairsWorld): Promise<void> => {
   expect(await w.cluster.query(GZ, `SELECT 1 FROM affairs.pending_entry WHERE case_id = $1`, [copy])).toHaveLength(0);
   // A forged step (Foshan "accepting" for Guangzhou) is refused and dead-lettered, not applied.
   const acceptedType = forwardedEv.type.replace('case-forwarded', 'case-accepted');
-  const forged = resign({ ...forwardedEv, type: acceptedType }, {
-    caseId: copy,
-    entry: { ...forwardedEv.data.entry, seq: 3, kind: 'accepted', fromState: 'forwarded', toState: 'accepted', reasonCode: 'MATERIALS_COMPLETE', detail: {} },
-    status: { state: 'accepted', version: 3, holder: GZ, outcome: null },
-  }, copy);
+  const forged = resign(
+    { ...forwardedEv, type: acceptedType },
+    {
+      caseId: copy,
+      entry: {
+        ...forwardedEv.data.entry,
+        seq: 3,
+        kind: 'accepted',
+        fromState: 'forwarded',
+        toState: 'accepted',
+        reasonCode: 'MATERIALS_COMPLETE',
+        detail: {},
+      },
+      status: { state: 'accepted', version: 3, holder: GZ, outcome: null },
+    },
+    copy,
+  );
   await w.cluster.inject(GZ, toTransportMessage(forged));
-  await waitFor('the forged step dead-lettered', async () => (await w.cluster.query(GZ, `SELECT 1 FROM platform.dead_letter WHERE event_id = $1 AND reason_code = 'HANDLER_FAILED'`, [forged.id])).length > 0);
+  await waitFor(
+    'the forged step dead-lettered',
+    async () =>
+      (await w.cluster.query(GZ, `SELECT 1 FROM platform.dead_letter WHERE event_id = $1 AND reason_code = 'HANDLER_FAILED'`, [forged.id]))
+        .length > 0,
+  );
   expect(ok(await (await as(w, PEOPLE.gzClerk)).get(`/cases/${copy}`)).version).toBe(2);
 };
 
@@ -768,7 +1079,10 @@ export const partnerWebhook = async (w: AffairsWorld): Promise<void> => {
   const port = (server.address() as { port: number }).port;
   const partner = (r: request.Test) => r.set('x-api-key', 'DEMO-gz-hospital-key-0001');
   const sub = await partner(request(w.cluster.baseUrl(GZ)).post('/api/v1/webhooks/subscriptions')).send({
-    url: `http://127.0.0.1:${port}/hooks/cases`, eventTypes: ['affairs.case.status-changed'], itemCodes: ['XK00201000'], description: 'affairs e2e',
+    url: `http://127.0.0.1:${port}/hooks/cases`,
+    eventTypes: ['affairs.case.status-changed'],
+    itemCodes: ['XK00201000'],
+    description: 'affairs e2e',
   });
   try {
     expect(sub.status).toBe(201);
@@ -777,8 +1091,20 @@ export const partnerWebhook = async (w: AffairsWorld): Promise<void> => {
     const got = await waitFor('three notifications', async () => (mine().length >= 3 ? mine() : undefined));
     expect(got.map((r) => r.json.data.step).sort()).toEqual(['accepted', 'filed', 'forwarded']);
     for (const r of got) {
-      expect(r.json).toMatchObject({ eventType: 'affairs.case.status-changed', itemCode: 'XK00201000', city: GZ, data: { caseId: id, administeringCity: GZ } });
-      expect(verifyWebhookSignature({ secret: sub.body.secret, timestamp: String(r.headers['x-guangfo-timestamp']), body: r.body, signature: String(r.headers['x-guangfo-signature']) })).toBe(true);
+      expect(r.json).toMatchObject({
+        eventType: 'affairs.case.status-changed',
+        itemCode: 'XK00201000',
+        city: GZ,
+        data: { caseId: id, administeringCity: GZ },
+      });
+      expect(
+        verifyWebhookSignature({
+          secret: sub.body.secret,
+          timestamp: String(r.headers['x-guangfo-timestamp']),
+          body: r.body,
+          signature: String(r.headers['x-guangfo-signature']),
+        }),
+      ).toBe(true);
       expect(r.body).not.toMatch(/李小红|44060419920505002X|002X/);
     }
   } finally {
@@ -810,12 +1136,24 @@ export const mutualRecognitionAndClaimCheck = async (w: AffairsWorld): Promise<v
   const today = new Date().toISOString().slice(0, 10);
   const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
   const issueTo = async (holder: { name: string; code: string }) =>
-    ok(await fsClerk.post('/credentials', { typeCode: 'HOUSEHOLD_REGISTER', holder: { ...holder, codeType: '111' }, issuer: fsPolice(), validFrom: today, validTo: nextYear }), 201);
+    ok(
+      await fsClerk.post('/credentials', {
+        typeCode: 'HOUSEHOLD_REGISTER',
+        holder: { ...holder, codeType: '111' },
+        issuer: fsPolice(),
+        validFrom: today,
+        validTo: nextYear,
+      }),
+      201,
+    );
 
   const credential = await issueTo({ name: '李小红', code: FS_RESIDENT_ID });
   const scan = pdfBytes(20 * 1024 * 1024);
   const scanSha = createHash('sha256').update(scan).digest('hex');
-  const upload = await request(fsBase).post('/api/v1/files').set('authorization', `Bearer ${clerkToken}`).attach('file', scan, { filename: 'id-card-scan.pdf', contentType: 'application/pdf' });
+  const upload = await request(fsBase)
+    .post('/api/v1/files')
+    .set('authorization', `Bearer ${clerkToken}`)
+    .attach('file', scan, { filename: 'id-card-scan.pdf', contentType: 'application/pdf' });
   const uploaded = ok(upload as unknown as Res, 201);
   expect(uploaded).toMatchObject({ sha256: scanSha, sizeBytes: scan.length, mediaType: 'application/pdf' });
 
@@ -830,9 +1168,28 @@ export const mutualRecognitionAndClaimCheck = async (w: AffairsWorld): Promise<v
       ],
     });
   const filed = ok(await fsClerk.post('/cases', withEvidence(credential)), 201);
-  const recognised = { materialId: 'household-register', status: 'provided', evidence: expect.objectContaining({ kind: 'credential', credentialType: 'HOUSEHOLD_REGISTER', credentialId: credential.id, verification: 'verified', verifiedBy: FS, issuerCity: FS, credentialNumber: credential.number, verifiedAt: expect.any(String) }) };
+  const recognised = {
+    materialId: 'household-register',
+    status: 'provided',
+    evidence: expect.objectContaining({
+      kind: 'credential',
+      credentialType: 'HOUSEHOLD_REGISTER',
+      credentialId: credential.id,
+      verification: 'verified',
+      verifiedBy: FS,
+      issuerCity: FS,
+      credentialNumber: credential.number,
+      verifiedAt: expect.any(String),
+    }),
+  };
   expect(filed.materials).toEqual(expect.arrayContaining([expect.objectContaining(recognised)]));
-  expect(filed.materials.find((m: any) => m.materialId === 'id-card').evidence).toMatchObject({ kind: 'file-ref', fileId: uploaded.id, sha256: scanSha, sizeBytes: scan.length, ownerCity: FS });
+  expect(filed.materials.find((m: any) => m.materialId === 'id-card').evidence).toMatchObject({
+    kind: 'file-ref',
+    fileId: uploaded.id,
+    sha256: scanSha,
+    sizeBytes: scan.length,
+    ownerCity: FS,
+  });
 
   // The Guangzhou clerk (administering city) sees the credential verified, after intake and forwarding.
   ok(await fsClerk.step(filed.id, 'forward', {}, 1));
@@ -840,14 +1197,23 @@ export const mutualRecognitionAndClaimCheck = async (w: AffairsWorld): Promise<v
   expect(gzCopy.materials).toEqual(expect.arrayContaining([expect.objectContaining(recognised)]));
   // …and downloads the scan from Guangzhou's own node: fetched by claim check, hash-verified, identical.
   const gzToken = await w.token(PEOPLE.gzClerk);
-  const copy = await waitFor('the scan replicated to Guangzhou', async () => {
-    const r = await request(w.cluster.baseUrl(GZ)).get(`/api/v1/files/${uploaded.id}`).set('authorization', `Bearer ${gzToken}`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-    return r.status === 200 ? (r.body as Buffer) : undefined;
-  }, 60_000, 250);
+  const copy = await waitFor(
+    'the scan replicated to Guangzhou',
+    async () => {
+      const r = await request(w.cluster.baseUrl(GZ))
+        .get(`/api/v1/files/${uploaded.id}`)
+        .set('authorization', `Bearer ${gzToken}`)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      return r.status === 200 ? (r.body as Buffer) : undefined;
+    },
+    60_000,
+    250,
+  );
   expect(copy.length).toBe(scan.length);
   expect(createHash('sha256').update(copy).digest('hex')).toBe(scanSha);
 
@@ -859,7 +1225,15 @@ export const mutualRecognitionAndClaimCheck = async (w: AffairsWorld): Promise<v
   // Signed with Foshan's genuine issuer key, bypassing the issue API, for a body not authorised to issue 户口簿: refused with the verifier's reason.
   const { proof: _proof, ...fields } = credential.document as SignedCredential;
   const clinic = `12440600MB2C00002${computeSocialCreditCodeCheckChar('12440600MB2C00002')}`;
-  const forged = signCredential({ ...fields, id: randomUUID(), number: formatCredentialNumber(clinic, Number(today.slice(0, 4)), 99_999_997), issuer: { name: '佛山市公安局', code: clinic, city: FS } }, await issuerKeyOf(w.cluster, FS));
+  const forged = signCredential(
+    {
+      ...fields,
+      id: randomUUID(),
+      number: formatCredentialNumber(clinic, Number(today.slice(0, 4)), 99_999_997),
+      issuer: { name: '佛山市公安局', code: clinic, city: FS },
+    },
+    await issuerKeyOf(w.cluster, FS),
+  );
   const unauthorised = await fsClerk.post('/cases', withEvidence({ id: forged.id, document: forged }));
   expectProblem(unauthorised, 422, 'CASE_CREDENTIAL_REJECTED');
   expect(unauthorised.body.detail).toMatch(/ISSUER_NOT_AUTHORISED/);

@@ -17,7 +17,12 @@ export interface TestCluster {
   token(city: string, role: 'resident' | 'clerk' | 'admin' | 'supervisor'): Promise<string>;
 }
 
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> => {
+export const waitFor = async <T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> => {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

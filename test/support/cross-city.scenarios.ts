@@ -7,8 +7,15 @@ import { type TestCluster, waitFor } from './cluster.js';
 export const GZ = '440100';
 export const FS = '440600';
 
-interface PeerView { cityCode: string; eventId: string; received: number; catalogue: { version: string; hash: string } }
-interface CitiesBody { cities: { code: string; lastAnnouncement: PeerView | null; catalogueAgrees: boolean | null }[] }
+interface PeerView {
+  cityCode: string;
+  eventId: string;
+  received: number;
+  catalogue: { version: string; hash: string };
+}
+interface CitiesBody {
+  cities: { code: string; lastAnnouncement: PeerView | null; catalogueAgrees: boolean | null }[];
+}
 
 const peer = async (c: TestCluster, at: string, from: string): Promise<PeerView | null> => {
   const r = await request(c.baseUrl(at)).get('/api/v1/cities').expect(200);
@@ -16,12 +23,16 @@ const peer = async (c: TestCluster, at: string, from: string): Promise<PeerView 
 };
 
 const appliedCount = async (c: TestCluster, at: string, eventId: string): Promise<number> => {
-  const [row] = await c.query<{ n: number }>(at, 'SELECT count(*)::int AS n FROM platform.peer_announcement WHERE event_id = $1', [eventId]);
+  const [row] = await c.query<{ n: number }>(at, 'SELECT count(*)::int AS n FROM platform.peer_announcement WHERE event_id = $1', [
+    eventId,
+  ]);
   return row.n;
 };
 
 const announce = async (c: TestCluster, city: string, correlationId?: string): Promise<string> => {
-  const req = request(c.baseUrl(city)).post('/api/v1/admin/announce').set('authorization', `Bearer ${await c.token(city, 'admin')}`);
+  const req = request(c.baseUrl(city))
+    .post('/api/v1/admin/announce')
+    .set('authorization', `Bearer ${await c.token(city, 'admin')}`);
   if (correlationId) void req.set('x-correlation-id', correlationId);
   const r = await req.expect(202);
   return (r.body as { eventId: string }).eventId;
@@ -37,11 +48,15 @@ export const appliedExactlyOnce = async (c: TestCluster): Promise<void> => {
   const eventId = await announce(c, GZ, 'it-correlation-0001');
   await waitFor('Foshan to apply the announcement', async () => (await peer(c, FS, GZ))?.eventId === eventId);
   expect(await appliedCount(c, FS, eventId)).toBe(1);
-  const [row] = await c.query<{ correlation_id: string }>(FS, 'SELECT correlation_id FROM platform.peer_announcement WHERE event_id = $1', [eventId]);
+  const [row] = await c.query<{ correlation_id: string }>(FS, 'SELECT correlation_id FROM platform.peer_announcement WHERE event_id = $1', [
+    eventId,
+  ]);
   expect(row.correlation_id).toBe('it-correlation-0001');
   const [inbox] = await c.query<{ n: number }>(FS, 'SELECT count(*)::int AS n FROM platform.inbox WHERE event_id = $1', [eventId]);
   expect(inbox.n).toBe(1);
-  const [sent] = await c.query<{ sent: boolean }>(GZ, 'SELECT sent_at IS NOT NULL AS sent FROM platform.outbox WHERE event_id = $1', [eventId]);
+  const [sent] = await c.query<{ sent: boolean }>(GZ, 'SELECT sent_at IS NOT NULL AS sent FROM platform.outbox WHERE event_id = $1', [
+    eventId,
+  ]);
   expect(sent.sent).toBe(true);
 };
 
@@ -73,7 +88,9 @@ export const duplicateHasNoEffect = async (c: TestCluster): Promise<void> => {
   expect(dead).toHaveLength(0);
 };
 
-interface DeadLetterBody { items: { id: string; eventId: string; reasonCode: string; reason: string }[] }
+interface DeadLetterBody {
+  items: { id: string; eventId: string; reasonCode: string; reason: string }[];
+}
 
 /** Forged and unsigned events are dead-lettered with their reason, not applied, and audited. */
 export const forgedAndUnsignedAreDeadLettered = async (c: TestCluster): Promise<void> => {
@@ -99,12 +116,17 @@ export const forgedAndUnsignedAreDeadLettered = async (c: TestCluster): Promise<
   expect(await appliedCount(c, FS, unsignedId)).toBe(0);
   const evil = await c.query(FS, `SELECT 1 FROM platform.peer_announcement WHERE node_version = 'evil-1.0'`);
   expect(evil).toHaveLength(0);
-  const audited = await c.query<{ resource: string; outcome: string }>(FS, `SELECT resource, outcome FROM platform.audit_log WHERE action = 'event.dead-lettered'`);
+  const audited = await c.query<{ resource: string; outcome: string }>(
+    FS,
+    `SELECT resource, outcome FROM platform.audit_log WHERE action = 'event.dead-lettered'`,
+  );
   expect(audited.map((a) => a.resource)).toEqual(expect.arrayContaining([`event:${forgedId}`, `event:${unsignedId}`]));
 
   // Replaying a forged event cannot make it pass.
   const forgedDl = list.find((i) => i.eventId === forgedId)!;
-  const replay = await request(c.baseUrl(FS)).post(`/api/v1/admin/dead-letters/${forgedDl.id}/replay`).set('authorization', `Bearer ${admin}`);
+  const replay = await request(c.baseUrl(FS))
+    .post(`/api/v1/admin/dead-letters/${forgedDl.id}/replay`)
+    .set('authorization', `Bearer ${admin}`);
   expect(replay.status).toBe(422);
   expect(replay.body.code).toBe('DEAD_LETTER_STILL_FAILING');
   expect(await appliedCount(c, FS, forgedId)).toBe(0);

@@ -32,12 +32,22 @@ export interface EmbeddedCluster extends TestCluster {
 }
 
 /** Guangzhou and Foshan in this process: embedded PostgreSQL in a temp dir, embedded transport. */
-export const startEmbeddedCluster = async (cities = ['440100', '440600'], options: { catalogueDirs?: Record<string, string>; calendarDirs?: Record<string, string> } = {}): Promise<EmbeddedCluster> => {
+export const startEmbeddedCluster = async (
+  cities = ['440100', '440600'],
+  options: { catalogueDirs?: Record<string, string>; calendarDirs?: Record<string, string> } = {},
+): Promise<EmbeddedCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-e2e-'));
   const ports: Record<string, number> = {};
   for (const c of cities) ports[c] = await freePort();
-    // Test partners' webhook receivers listen on loopback: allowed here by the explicit setting.
-    const sandbox = new Sandbox({ dataDir: dir, ports, logLevel: 'silent', catalogueDirs: options.catalogueDirs, calendarDirs: options.calendarDirs, webhookLoopback: true });
+  // Test partners' webhook receivers listen on loopback: allowed here by the explicit setting.
+  const sandbox = new Sandbox({
+    dataDir: dir,
+    ports,
+    logLevel: 'silent',
+    catalogueDirs: options.catalogueDirs,
+    calendarDirs: options.calendarDirs,
+    webhookLoopback: true,
+  });
   await sandbox.start();
   const pools = new Map<string, pg.Pool>();
   const baseUrl = (city: string) => `http://127.0.0.1:${ports[city]}`;
@@ -45,7 +55,10 @@ export const startEmbeddedCluster = async (cities = ['440100', '440600'], option
     ((await request(baseUrl(city)).post('/api/v1/auth/token').send({ username }).expect(200)).body as { accessToken: string }).accessToken;
   const jwt = new JwtService();
   const tokenWith = (city: string, claims: TokenClaims) =>
-    jwt.signAsync({ ...claims, city }, { algorithm: 'ES256', privateKey: sandbox.demo.privateKeyPem, issuer: sandbox.demo.issuer, audience: 'guangfo-api', expiresIn: 600 });
+    jwt.signAsync(
+      { ...claims, city },
+      { algorithm: 'ES256', privateKey: sandbox.demo.privateKeyPem, issuer: sandbox.demo.issuer, audience: 'guangfo-api', expiresIn: 600 },
+    );
   return {
     transport: 'embedded',
     sandbox,

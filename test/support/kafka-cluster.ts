@@ -25,7 +25,10 @@ export const itDatabase = (city: string): string => `${process.env.IT_DATABASE_P
 export interface KafkaCluster extends TestCluster {
   kafka: Kafka;
   /** A token from the test identity provider for any subject. */
-  tokenWith(city: string, claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } }): Promise<string>;
+  tokenWith(
+    city: string,
+    claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -83,11 +86,16 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   if (stale.length) await kadmin.deleteTopics({ topics: stale, timeout: 30_000 });
   await waitFor('old topics gone', async () => !(await kadmin.listTopics()).some((t) => t.startsWith('guangfo.')), 60_000, 500);
   // A previous run's consumers may still be members until their session times out: retry until the groups are gone.
-  await waitFor('old consumer groups gone', async () => {
-    const groups = (await kadmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('guangfo-node-'));
-    if (groups.length) await kadmin.deleteGroups(groups);
-    return true;
-  }, 60_000, 1000);
+  await waitFor(
+    'old consumer groups gone',
+    async () => {
+      const groups = (await kadmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith('guangfo-node-'));
+      if (groups.length) await kadmin.deleteGroups(groups);
+      return true;
+    },
+    60_000,
+    1000,
+  );
   await kadmin.disconnect();
   await producer.connect();
 
@@ -121,10 +129,15 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
       stderr += d.toString();
     });
     procs.set(city, child);
-    await waitFor(`node ${city} ready`, async () => {
-      if (child.exitCode !== null) throw new Error(`node ${city} exited ${child.exitCode}: ${stderr}`);
-      return (await fetch(`http://127.0.0.1:${ports[city]}/health/ready`)).ok;
-    }, 60_000, 250);
+    await waitFor(
+      `node ${city} ready`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`node ${city} exited ${child.exitCode}: ${stderr}`);
+        return (await fetch(`http://127.0.0.1:${ports[city]}/health/ready`)).ok;
+      },
+      60_000,
+      250,
+    );
   };
 
   const stopNode = async (city: string) => {
@@ -144,8 +157,14 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   }
   for (const city of cities) await startNode(city);
 
-  const tokenWith = (city: string, claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } }) =>
-    jwt.signAsync({ ...claims, city }, { algorithm: 'ES256', privateKey: idpKey, issuer: 'guangfo-idp-it', audience: 'guangfo-api', expiresIn: 600 });
+  const tokenWith = (
+    city: string,
+    claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } },
+  ) =>
+    jwt.signAsync(
+      { ...claims, city },
+      { algorithm: 'ES256', privateKey: idpKey, issuer: 'guangfo-idp-it', audience: 'guangfo-api', expiresIn: 600 },
+    );
 
   return {
     transport: 'kafka',

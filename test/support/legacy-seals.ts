@@ -5,7 +5,9 @@ import { createCipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
  * that the re-sealing migrations must convert (their decryption lives in the migrations).
  */
 export const legacyPiiEncrypt = (signingKeyHex: string, plain: string): string => {
-  const okm = Buffer.from(hkdfSync('sm3', Buffer.from(signingKeyHex, 'hex'), Buffer.from('guangfo-pii-salt'), Buffer.from('guangfo/affairs/pii/v1'), 48));
+  const okm = Buffer.from(
+    hkdfSync('sm3', Buffer.from(signingKeyHex, 'hex'), Buffer.from('guangfo-pii-salt'), Buffer.from('guangfo/affairs/pii/v1'), 48),
+  );
   const iv = randomBytes(16);
   const c = createCipheriv('sm4-cbc', okm.subarray(0, 16), iv);
   const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
@@ -13,8 +15,15 @@ export const legacyPiiEncrypt = (signingKeyHex: string, plain: string): string =
   return ['v1', iv.toString('base64url'), ct.toString('base64url'), mac.toString('base64url')].join('.');
 };
 
-export const legacyWebhookSeal = (signing: { keyId: string; privateKeyHex: string }, cityCode: string, secret: string, subscriptionId: string): string => {
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(signing.privateKeyHex, 'hex'), 'guangfo/webhook-secret-seal/v1', `city:${cityCode}`, 32));
+export const legacyWebhookSeal = (
+  signing: { keyId: string; privateKeyHex: string },
+  cityCode: string,
+  secret: string,
+  subscriptionId: string,
+): string => {
+  const key = Buffer.from(
+    hkdfSync('sha256', Buffer.from(signing.privateKeyHex, 'hex'), 'guangfo/webhook-secret-seal/v1', `city:${cityCode}`, 32),
+  );
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(subscriptionId));

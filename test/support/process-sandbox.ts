@@ -73,10 +73,15 @@ export const startProcessSandbox = async (cities = ['440100', '440600']): Promis
   const ready = async (city: string) => (await fetch(`${baseUrl(city)}/health/ready`)).ok;
 
   try {
-    await waitFor('the sandbox to print that it runs', async () => {
-      alive();
-      return stdout.includes('Stop with Ctrl-C');
-    }, 170_000, 250);
+    await waitFor(
+      'the sandbox to print that it runs',
+      async () => {
+        alive();
+        return stdout.includes('Stop with Ctrl-C');
+      },
+      170_000,
+      250,
+    );
     for (const c of cities) await waitFor(`${c} ready`, () => ready(c));
   } catch (err) {
     if (supervisor.exitCode === null) supervisor.kill('SIGTERM');
@@ -104,10 +109,15 @@ export const startProcessSandbox = async (cities = ['440100', '440600']): Promis
       const before = pids[city];
       alive();
       supervisor.kill('SIGUSR2');
-      await waitFor(`${city} restarted`, async () => {
-        alive();
-        return pids[city] !== before && (await ready(city).catch(() => false));
-      }, 120_000, 250);
+      await waitFor(
+        `${city} restarted`,
+        async () => {
+          alive();
+          return pids[city] !== before && (await ready(city).catch(() => false));
+        },
+        120_000,
+        250,
+      );
     },
     query: async <T>(city: string, sql: string, params?: unknown[]) => {
       if (!pools.has(city)) {
@@ -121,7 +131,14 @@ export const startProcessSandbox = async (cities = ['440100', '440600']): Promis
     inject: async (city, message) => {
       const from = sourceCity(message.headers.ce_source ?? '') ?? cities.find((c) => c !== city)!;
       const key = secrets.cities[from].signingKey;
-      const headers = signInterchangeRequest({ method: 'POST', path: EMBEDDED_DELIVERY_PATH, fromCity: from, toCity: city, keyId: key.keyId, privateKeyHex: key.privateKeyHex });
+      const headers = signInterchangeRequest({
+        method: 'POST',
+        path: EMBEDDED_DELIVERY_PATH,
+        fromCity: from,
+        toCity: city,
+        keyId: key.keyId,
+        privateKeyHex: key.privateKeyHex,
+      });
       await request(baseUrl(city)).post(EMBEDDED_DELIVERY_PATH).set(headers).send(message).expect(200);
     },
     sealer: (city) => new Sealer(secrets.cities[city].sealingKeys),

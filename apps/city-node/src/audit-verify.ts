@@ -22,12 +22,16 @@ const main = async (): Promise<number> => {
       ? `${u.count} records not linked yet, the oldest seq ${u.oldestSeq} at ${u.oldestAt} (${Math.round((u.oldestAgeMs ?? 0) / 1000)} s old)`
       : 'no record waiting to be linked';
     if (!v.ok) {
-      process.stdout.write(`audit chain BROKEN at position ${v.brokenAtPos} (seq ${v.brokenAtSeq}): ${v.reason} (${v.count} records verified before it); ${tail}\n`);
+      process.stdout.write(
+        `audit chain BROKEN at position ${v.brokenAtPos} (seq ${v.brokenAtSeq}): ${v.reason} (${v.count} records verified before it); ${tail}\n`,
+      );
       return 1;
     }
     process.stdout.write(`audit chain intact: ${v.count} records, head ${v.head}; ${tail}\n`);
     if (u.stale) {
-      process.stdout.write(`audit chain STALE: a record has waited longer than ${staleAfterMs ?? AUDIT_STALE_AFTER_MS} ms to be linked — is the chainer running?\n`);
+      process.stdout.write(
+        `audit chain STALE: a record has waited longer than ${staleAfterMs ?? AUDIT_STALE_AFTER_MS} ms to be linked — is the chainer running?\n`,
+      );
       return 3;
     }
     return 0;
@@ -36,7 +40,10 @@ const main = async (): Promise<number> => {
   }
 };
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  process.stderr.write(`audit verification failed: ${(err as Error).message}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`audit verification failed: ${(err as Error).message}\n`);
+    process.exit(2);
+  },
+);

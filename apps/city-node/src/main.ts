@@ -10,7 +10,12 @@ const main = async (): Promise<void> => {
   assertSigningKeyPinned(config, registry);
   assertEncryptionKeyPinned(config, registry);
   if (config.transport.kind !== 'kafka') throw new ConfigError('a standalone city node needs KAFKA_BROKERS');
-  const transport = new KafkaTransport({ cityCode: config.cityCode, brokers: config.transport.brokers, clientId: config.transport.clientId, registry });
+  const transport = new KafkaTransport({
+    cityCode: config.cityCode,
+    brokers: config.transport.brokers,
+    clientId: config.transport.clientId,
+    registry,
+  });
   const app = await createCityNodeApp(composeCityNode(config, registry, transport));
   app.enableShutdownHooks();
   await startCityNodeApp(app, config.host, config.port);
@@ -18,6 +23,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(1);
 });

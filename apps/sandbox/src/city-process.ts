@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { assertEncryptionKeyPinned, assertSigningKeyPinned, composeCityNode, createCityNodeApp, createEmbeddedHttpTransport } from '@guangfo/node';
+import {
+  assertEncryptionKeyPinned,
+  assertSigningKeyPinned,
+  composeCityNode,
+  createCityNodeApp,
+  createEmbeddedHttpTransport,
+} from '@guangfo/node';
 import { type CityProcessMessage, SANDBOX_CITY_ENV, type SandboxCitySpec } from './city-process.protocol.js';
 import { SandboxSeeds } from './sandbox-seeds.js';
 
@@ -12,7 +18,10 @@ import { SandboxSeeds } from './sandbox-seeds.js';
  */
 const main = async (): Promise<void> => {
   const raw = process.env[SANDBOX_CITY_ENV];
-  if (!raw || !process.send) throw new Error(`city-process.js is started by the sandbox (npm start), not by hand (${SANDBOX_CITY_ENV} and an IPC channel are missing)`);
+  if (!raw || !process.send)
+    throw new Error(
+      `city-process.js is started by the sandbox (npm start), not by hand (${SANDBOX_CITY_ENV} and an IPC channel are missing)`,
+    );
   const spec = JSON.parse(raw) as SandboxCitySpec;
   const seeds = new SandboxSeeds(spec.settings.seedsDir ?? 'seeds');
   const config = seeds.nodeConfig(spec.city, spec.settings, spec.databaseUrl);
@@ -24,13 +33,16 @@ const main = async (): Promise<void> => {
   let stopping: Promise<void> | undefined;
   // The transport first: stop taking deliveries (peers retry) and give up ours in flight, then the node.
   const stop = (): Promise<void> =>
-    (stopping ??= transport.stop().then(() => app.close()).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`[${spec.city}] stop failed: ${(err as Error).stack ?? String(err)}\n`);
-        process.exit(1);
-      },
-    ));
+    (stopping ??= transport
+      .stop()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`[${spec.city}] stop failed: ${(err as Error).stack ?? String(err)}\n`);
+          process.exit(1);
+        },
+      ));
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   process.on('disconnect', () => void stop());

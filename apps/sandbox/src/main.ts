@@ -7,11 +7,17 @@ import { type RunningCity, SandboxSupervisor } from './supervisor.js';
 const envSchema = z.object({
   SANDBOX_DATA_DIR: z.string().default('data'),
   SANDBOX_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(3000),
-  SANDBOX_PORTS: z.string().regex(/^\d{6}=\d+(,\d{6}=\d+)*$/, 'must look like 440100=3000,440600=3001').optional(),
+  SANDBOX_PORTS: z
+    .string()
+    .regex(/^\d{6}=\d+(,\d{6}=\d+)*$/, 'must look like 440100=3000,440600=3001')
+    .optional(),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
-  SANDBOX_WEBHOOK_LOOPBACK: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  SANDBOX_WEBHOOK_LOOPBACK: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 /**
@@ -22,23 +28,39 @@ const envSchema = z.object({
 const main = async (): Promise<void> => {
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
-    throw new Error(`Invalid configuration (sandbox):\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `Invalid configuration (sandbox):\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const env = parsed.data;
   const registry = CityRegistry.fromFile(resolve('seeds/cities.yaml'), true);
   const ports: Record<string, number> = env.SANDBOX_PORTS
-    ? Object.fromEntries(env.SANDBOX_PORTS.split(',').map((p) => p.split('=')).map(([c, n]) => [c, Number(n)]))
+    ? Object.fromEntries(
+        env.SANDBOX_PORTS.split(',')
+          .map((p) => p.split('='))
+          .map(([c, n]) => [c, Number(n)]),
+      )
     : Object.fromEntries(registry.all().map((c, i) => [c.code, env.SANDBOX_BASE_PORT + i]));
-  const supervisor = new SandboxSupervisor({ dataDir: env.SANDBOX_DATA_DIR, ports, host: env.SANDBOX_HOST, pgPort: env.SANDBOX_PG_PORT, logLevel: env.LOG_LEVEL, webhookLoopback: env.SANDBOX_WEBHOOK_LOOPBACK });
+  const supervisor = new SandboxSupervisor({
+    dataDir: env.SANDBOX_DATA_DIR,
+    ports,
+    host: env.SANDBOX_HOST,
+    pgPort: env.SANDBOX_PG_PORT,
+    logLevel: env.LOG_LEVEL,
+    webhookLoopback: env.SANDBOX_WEBHOOK_LOOPBACK,
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     process.stderr.write(`\n${signal}: stopping the city processes, then PostgreSQL\n`);
-    stopping = supervisor.stop().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exit(1);
-    });
+    stopping = supervisor.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   // Ctrl-C reaches every process of the terminal's group; the city processes also get it from here (once is enough).
   process.on('SIGINT', stop);

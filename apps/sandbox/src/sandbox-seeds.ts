@@ -4,7 +4,15 @@ import type { INestApplication } from '@nestjs/common';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SEALING_KEY_ID_PATTERN, type SealingKey } from '@guangfo/gm-crypto';
-import { ApiKeyService, CityRegistry, type DemoIdentity, loadDemoDirectory, NODE_VERSION, type NodeConfig, type RateLimitConfig } from '@guangfo/platform';
+import {
+  ApiKeyService,
+  CityRegistry,
+  type DemoIdentity,
+  loadDemoDirectory,
+  NODE_VERSION,
+  type NodeConfig,
+  type RateLimitConfig,
+} from '@guangfo/platform';
 
 const secretsSchema = z.object({
   cities: z.record(
@@ -12,7 +20,9 @@ const secretsSchema = z.object({
     z.object({
       signingKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
       encryptionKey: z.object({ keyId: z.string(), privateKeyHex: z.string().regex(/^[0-9a-f]{64}$/) }),
-      sealingKeys: z.array(z.object({ keyId: z.string().regex(SEALING_KEY_ID_PATTERN), keyHex: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+      sealingKeys: z
+        .array(z.object({ keyId: z.string().regex(SEALING_KEY_ID_PATTERN), keyHex: z.string().regex(/^[0-9a-f]{64}$/) }))
+        .min(1),
     }),
   ),
   identityProvider: z.object({ issuer: z.string(), privateKeyPem: z.string(), publicKeyPem: z.string() }),

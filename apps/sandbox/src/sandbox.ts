@@ -66,7 +66,10 @@ export class Sandbox {
     assertEncryptionKeyPinned(config, this.registry);
     await this.db.ensureDatabase(Sandbox.databaseName(city));
     const transport = new EmbeddedTransport(city, this.registry);
-    const app = await createCityNodeApp({ ...composeCityNode(config, this.registry, transport, this.demo), logDestination: this.o.logDestination });
+    const app = await createCityNodeApp({
+      ...composeCityNode(config, this.registry, transport, this.demo),
+      logDestination: this.o.logDestination,
+    });
     await app.listen(config.port, config.host);
     this.nodes.set(city, app);
     await this.seeds.seedPartners(city, app);

@@ -93,7 +93,8 @@ export class SandboxSupervisor {
         if (this.cities.get(city) === state) this.cities.delete(city);
         const how = signal ? `signal ${signal}` : `code ${code}`;
         if (!state.ready) reject(new Error(`city ${city} exited before it was ready (${how})`));
-        else if (!this.stopping) this.report(`city ${city} (pid ${child.pid}) exited (${how}); not restarted: \`kill -USR2 ${process.pid}\` starts it again`);
+        else if (!this.stopping)
+          this.report(`city ${city} (pid ${child.pid}) exited (${how}); not restarted: \`kill -USR2 ${process.pid}\` starts it again`);
       });
       child.once('error', (err) => reject(err));
     });

@@ -40,8 +40,12 @@ export class AffairsModule {
       imports: options.imports ?? [],
       controllers: options.http === false ? [] : [CaseController, RemediationController, CalendarAdminController],
       providers: [
-          { provide: AFFAIRS_CALENDAR, inject: [WORKING_DAY_CALENDAR], useFactory: (catalogues: WorkingDayCalendar) => options.calendar ?? catalogues },
-          ApplicantIdSeal,
+        {
+          provide: AFFAIRS_CALENDAR,
+          inject: [WORKING_DAY_CALENDAR],
+          useFactory: (catalogues: WorkingDayCalendar) => options.calendar ?? catalogues,
+        },
+        ApplicantIdSeal,
         { provide: AFFAIRS_OPTIONS, useValue: { itemDomains: options.itemDomains ?? ['affairs', 'other'] } },
         CaseRepository,
         CaseDeadlines,

@@ -15,7 +15,9 @@ const material = (materialId: string, zh: string, missing = false): CaseMaterial
   name: { zh, en: materialId },
   required: true,
   status: missing ? 'missing' : 'provided',
-  evidence: missing ? { kind: 'missing' } : { kind: 'file', fileName: `${materialId}.pdf`, mediaType: 'application/pdf', sizeBytes: 1000, sha256: 'a'.repeat(64) },
+  evidence: missing
+    ? { kind: 'missing' }
+    : { kind: 'file', fileName: `${materialId}.pdf`, mediaType: 'application/pdf', sizeBytes: 1000, sha256: 'a'.repeat(64) },
 });
 
 /** A Foshan resident's hukou move filed at a Foshan window, decided by Guangzhou (异地代收代办). */
@@ -34,7 +36,10 @@ export const proxyFiling = (o: { missing?: string[] } = {}): CaseFiling => ({
   receivingHall: 'FS-CC-01',
   implementationCodes: { receiving: 'XK00201000440600001', administering: 'XK00201000440100001' },
   applicant: { sub: 'fs-resident', name: '李小红', idNumber: '44060419920505002X' },
-  materials: [material('id-card', '居民身份证', o.missing?.includes('id-card')), material('home', '合法稳定住所证明', o.missing?.includes('home'))],
+  materials: [
+    material('id-card', '居民身份证', o.missing?.includes('id-card')),
+    material('home', '合法稳定住所证明', o.missing?.includes('home')),
+  ],
   timeLimits: { committed: 10, legal: 20 },
 });
 
@@ -58,7 +63,10 @@ export const caseIn = (state: CaseState, filing: CaseFiling = proxyFiling(), ove
   version: 5,
   outcome: state === 'decided' || state === 'delivered' || state === 'completed' ? 'approved' : null,
   materials: filing.materials,
-  supplement: state === 'supplement-requested' ? { seq: 5, items: [{ id: 's1', materialId: 'home', description: 'clearer copy' }], resumeState: 'accepted', answeredSeq: null } : null,
+  supplement:
+    state === 'supplement-requested'
+      ? { seq: 5, items: [{ id: 's1', materialId: 'home', description: 'clearer copy' }], resumeState: 'accepted', answeredSeq: null }
+      : null,
   decision: null,
   delivery: null,
   ...over,

@@ -32,7 +32,9 @@ export function formatSeedIssue(issue: SeedIssue): string {
 /** Thrown at load time: the seed data is invalid. Start-up must stop. */
 export class CatalogueSeedError extends Error {
   constructor(readonly issues: readonly SeedIssue[]) {
-    super(`Invalid catalogue seed data (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  - ${formatSeedIssue(i)}`).join('\n')}`);
+    super(
+      `Invalid catalogue seed data (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  - ${formatSeedIssue(i)}`).join('\n')}`,
+    );
     this.name = 'CatalogueSeedError';
   }
 }

@@ -27,8 +27,12 @@ export const buildAsyncApiDocument = (): Record<string, unknown> => {
           ce_correlationid: { type: 'string' },
           ce_causationid: { type: 'string' },
           ce_traceparent: { type: 'string' },
-          ce_sigkeyid: { type: 'string', description: "Key id pinned for the sender city in the city registry" },
-          ce_sig: { type: 'string', description: 'SM2 (GM/T 0003, SM3, user id 1234567812345678) DER signature, base64, over the canonical JSON of all other attributes (but ce_sigbatch) and data. Sent by nodes before batch signatures; still accepted' },
+          ce_sigkeyid: { type: 'string', description: 'Key id pinned for the sender city in the city registry' },
+          ce_sig: {
+            type: 'string',
+            description:
+              'SM2 (GM/T 0003, SM3, user id 1234567812345678) DER signature, base64, over the canonical JSON of all other attributes (but ce_sigbatch) and data. Sent by nodes before batch signatures; still accepted',
+          },
           ce_sigbatch: {
             type: 'string',
             description:
@@ -50,19 +54,30 @@ export const buildAsyncApiDocument = (): Record<string, unknown> => {
         : {}),
     };
   }
-  const byAudience = (a: string) => Object.fromEntries(EVENT_CONTRACTS.filter((c) => c.audience === a).map((c) => [c.type, { $ref: `#/components/messages/${c.type}` }]));
+  const byAudience = (a: string) =>
+    Object.fromEntries(EVENT_CONTRACTS.filter((c) => c.audience === a).map((c) => [c.type, { $ref: `#/components/messages/${c.type}` }]));
   return {
     asyncapi: '3.0.0',
     info: {
       title: '广佛通办 Guangfo Tongban — cross-city events',
       version: '1',
-      description: 'Events between city nodes. Addressed events go to the inbound topic of their city; public data is broadcast. Consumers verify the signature against the sender city\'s pinned key, validate the payload, and apply each event exactly once (inbox). Rejected events go to the city\'s dead-letter topic with x-dead-letter-reason-code.',
+      description:
+        "Events between city nodes. Addressed events go to the inbound topic of their city; public data is broadcast. Consumers verify the signature against the sender city's pinned key, validate the payload, and apply each event exactly once (inbox). Rejected events go to the city's dead-letter topic with x-dead-letter-reason-code.",
     },
     defaultContentType: 'application/json',
     channels: {
       public: { address: PUBLIC_TOPIC, description: 'Public data, consumed by every city', messages: byAudience('broadcast') },
-      cityInbound: { address: 'guangfo.city.{cityCode}.inbound', description: 'Events addressed to one city', parameters: { cityCode: { description: 'GB/T 2260 code' } }, messages: byAudience('addressed') },
-      cityDeadLetter: { address: 'guangfo.city.{cityCode}.deadletter', description: 'Events a city rejected, as received, plus x-dead-letter-reason-code / x-dead-letter-reason headers', parameters: { cityCode: { description: 'GB/T 2260 code' } } },
+      cityInbound: {
+        address: 'guangfo.city.{cityCode}.inbound',
+        description: 'Events addressed to one city',
+        parameters: { cityCode: { description: 'GB/T 2260 code' } },
+        messages: byAudience('addressed'),
+      },
+      cityDeadLetter: {
+        address: 'guangfo.city.{cityCode}.deadletter',
+        description: 'Events a city rejected, as received, plus x-dead-letter-reason-code / x-dead-letter-reason headers',
+        parameters: { cityCode: { description: 'GB/T 2260 code' } },
+      },
     },
     components: { messages },
   };

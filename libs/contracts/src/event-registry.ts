@@ -6,5 +6,4 @@ import { CREDENTIALS_EVENT_CONTRACTS } from './events/credentials/index.js';
 /** Every event type the system accepts. Unknown types are dead-lettered at the edge. */
 export const EVENT_CONTRACTS: readonly EventContract<any>[] = [NodeAnnouncedV1, ...CREDENTIALS_EVENT_CONTRACTS, ...AFFAIRS_EVENT_CONTRACTS];
 
-export const findContract = (type: string): EventContract<unknown> | undefined =>
-  EVENT_CONTRACTS.find((c) => c.type === type);
+export const findContract = (type: string): EventContract<unknown> | undefined => EVENT_CONTRACTS.find((c) => c.type === type);

@@ -35,7 +35,8 @@ export const defineEvent = <T>(contract: EventContract<T>): EventContract<T> => 
     throw new Error(`${contract.type}: a broadcast carries no personal data (personal fields are sealed for one addressed city)`);
   }
   for (const path of contract.personal ?? []) {
-    if (!PERSONAL_PATH.test(path) || path.split('.')[0] === SEALED_PERSONAL_MEMBER) throw new Error(`${contract.type}: personal field "${path}" is not a dot path into data`);
+    if (!PERSONAL_PATH.test(path) || path.split('.')[0] === SEALED_PERSONAL_MEMBER)
+      throw new Error(`${contract.type}: personal field "${path}" is not a dot path into data`);
   }
   return contract;
 };

@@ -65,7 +65,8 @@ export class CredentialsModule {
       module: CredentialsModule,
       imports: options.imports ?? [],
       // IssuerKeysController first: its GET credentials/issuer-keys must win over GET credentials/:id.
-      controllers: options.http === false ? [] : [IssuerKeysController, CredentialsController, VerificationsController, PresentationsController],
+      controllers:
+        options.http === false ? [] : [IssuerKeysController, CredentialsController, VerificationsController, PresentationsController],
       providers,
       exports: [CredentialVerifier, CREDENTIALS_CONFIG],
     };

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { generateSm2KeyPair, sm2KeyId, Sm2Signer } from '@guangfo/gm-crypto';
-import { CREDENTIAL_FORMAT, type CredentialDocument, type CredentialSigningKey, type SignedCredential, signCredential } from '../src/domain/credential.document.js';
+import {
+  CREDENTIAL_FORMAT,
+  type CredentialDocument,
+  type CredentialSigningKey,
+  type SignedCredential,
+  signCredential,
+} from '../src/domain/credential.document.js';
 import { formatCredentialNumber } from '../src/domain/credential-number.js';
 import type { IssuerKeyRecord, RegistryFacts } from '../src/domain/credential-verification.js';
 
@@ -33,7 +39,8 @@ export const credentialFields = (overrides: Partial<CredentialDocument> = {}): C
   ...overrides,
 });
 
-export const signedCredential = (key: TestIssuerKey, overrides: Partial<CredentialDocument> = {}): SignedCredential => signCredential(credentialFields(overrides), key);
+export const signedCredential = (key: TestIssuerKey, overrides: Partial<CredentialDocument> = {}): SignedCredential =>
+  signCredential(credentialFields(overrides), key);
 
 export const keyRecord = (key: TestIssuerKey, overrides: Partial<IssuerKeyRecord> = {}): IssuerKeyRecord => ({
   issuerCity: key.keyId.slice(0, 6),

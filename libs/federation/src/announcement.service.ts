@@ -74,7 +74,17 @@ export class AnnouncementService implements OnApplicationBootstrap, OnApplicatio
     await em.query(
       `INSERT INTO platform.peer_announcement (event_id, city_code, node_version, catalogue_version, catalogue_hash, calendar_version, calendar_hash, announced_at, correlation_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [event.id, event.data.cityCode, event.data.nodeVersion, event.data.catalogue.version, event.data.catalogue.hash, event.data.calendar?.version ?? null, event.data.calendar?.hash ?? null, event.data.announcedAt, event.correlationid ?? null],
+      [
+        event.id,
+        event.data.cityCode,
+        event.data.nodeVersion,
+        event.data.catalogue.version,
+        event.data.catalogue.hash,
+        event.data.calendar?.version ?? null,
+        event.data.calendar?.hash ?? null,
+        event.data.announcedAt,
+        event.correlationid ?? null,
+      ],
     );
   }
 
@@ -83,7 +93,16 @@ export class AnnouncementService implements OnApplicationBootstrap, OnApplicatio
       SELECT DISTINCT ON (city_code) city_code, node_version, catalogue_version, catalogue_hash, calendar_version, calendar_hash, announced_at, received_at, event_id,
              count(*) OVER (PARTITION BY city_code)::int AS received
         FROM platform.peer_announcement ORDER BY city_code, id DESC`)) as {
-      city_code: string; node_version: string; catalogue_version: string; catalogue_hash: string; calendar_version: string | null; calendar_hash: string | null; announced_at: Date; received_at: Date; event_id: string; received: number;
+      city_code: string;
+      node_version: string;
+      catalogue_version: string;
+      catalogue_hash: string;
+      calendar_version: string | null;
+      calendar_hash: string | null;
+      announced_at: Date;
+      received_at: Date;
+      event_id: string;
+      received: number;
     }[];
     return rows.map((r) => ({
       cityCode: r.city_code,

@@ -5,8 +5,16 @@ export { AnnouncementService, type PeerAnnouncementView } from './announcement.s
 export { CitiesService, type CitiesView } from './cities.service.js';
 export { FederationModule, type FederationOptions } from './federation.module.js';
 export {
-  INTERCHANGE_HEADERS, INTERCHANGE_MAX_SKEW_MS, interchangeSigningString, signInterchangeRequest, verifyInterchangeSignature,
-  authenticateInterchangeRequest, MemoryNonceStore, type NonceStore, type InterchangeVerdict, type InterchangeSignRequest,
+  INTERCHANGE_HEADERS,
+  INTERCHANGE_MAX_SKEW_MS,
+  interchangeSigningString,
+  signInterchangeRequest,
+  verifyInterchangeSignature,
+  authenticateInterchangeRequest,
+  MemoryNonceStore,
+  type NonceStore,
+  type InterchangeVerdict,
+  type InterchangeSignRequest,
 } from './interchange/interchange-signature.js';
 export { DbNonceStore } from './interchange/interchange-nonce.store.js';
 export { InterchangeSignatureGuard, type InterchangeRequest } from './interchange/interchange.guard.js';

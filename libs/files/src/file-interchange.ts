@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { signInterchangeRequest } from '@guangfo/federation';
 import { backoffMs } from '@guangfo/kernel';
-import { AuditService, CityRegistry, type DomainError, NODE_CONFIG, type NodeConfig, outboundRequest, peerApiBaseUrl, platformError } from '@guangfo/platform';
+import {
+  AuditService,
+  CityRegistry,
+  type DomainError,
+  NODE_CONFIG,
+  type NodeConfig,
+  outboundRequest,
+  peerApiBaseUrl,
+  platformError,
+} from '@guangfo/platform';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -23,12 +32,21 @@ export interface FetchOptions {
 /** A reference as it arrives in an event: checked before anything is fetched. */
 export const assertFileRef = (ref: FileRef): void => {
   const ok =
-    typeof ref === 'object' && ref !== null &&
-    typeof ref.fileId === 'string' && UUID.test(ref.fileId) &&
-    typeof ref.sha256 === 'string' && /^[0-9a-f]{64}$/.test(ref.sha256) &&
-    Number.isInteger(ref.sizeBytes) && ref.sizeBytes > 0 && ref.sizeBytes <= FILE_MAX_BYTES &&
-    typeof ref.mediaType === 'string' && isAllowedMediaType(ref.mediaType);
-  if (!ok) throw platformError('VALIDATION_FAILED', { detail: 'not a valid file reference { fileId (uuid), sha256 (hex), sizeBytes (1..20 MiB), mediaType }' });
+    typeof ref === 'object' &&
+    ref !== null &&
+    typeof ref.fileId === 'string' &&
+    UUID.test(ref.fileId) &&
+    typeof ref.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(ref.sha256) &&
+    Number.isInteger(ref.sizeBytes) &&
+    ref.sizeBytes > 0 &&
+    ref.sizeBytes <= FILE_MAX_BYTES &&
+    typeof ref.mediaType === 'string' &&
+    isAllowedMediaType(ref.mediaType);
+  if (!ok)
+    throw platformError('VALIDATION_FAILED', {
+      detail: 'not a valid file reference { fileId (uuid), sha256 (hex), sizeBytes (1..20 MiB), mediaType }',
+    });
 };
 
 /** A small JSON body (a problem document), or {} when it is not JSON. */
@@ -84,14 +102,26 @@ export class FileInterchange {
       throw platformError('FILE_INTEGRITY_MISMATCH', { detail: `a different file ${ref.fileId} is already stored here` });
     }
     const base = peerApiBaseUrl(this.config, this.registry.get(city)?.apiBaseUrl, city);
-    if (!base) throw platformError('PEER_UNAVAILABLE', { detail: `no API base URL for city ${city} (PEER_API_BASE_URLS or the registry's apiBaseUrl)` });
+    if (!base)
+      throw platformError('PEER_UNAVAILABLE', {
+        detail: `no API base URL for city ${city} (PEER_API_BASE_URLS or the registry's apiBaseUrl)`,
+      });
     const attempts = Math.max(1, o.attempts ?? this.policy.fetchAttempts);
     for (let attempt = 1; ; attempt++) {
       try {
         const { bytes, fileName } = await this.fetchOnce(base, city, ref, o.timeoutMs ?? this.policy.fetchTimeoutMs);
         return await this.dataSource.transaction(async (em) => {
           const file = await this.files.putReplica(em, city, ref, fileName, bytes);
-          await this.audit.record({ actor: `city:${city}`, action: 'file.replicated', resource: `file:${ref.fileId}`, outcome: 'success', detail: { fromCity: city, sha256: ref.sha256, sizeBytes: ref.sizeBytes } }, em);
+          await this.audit.record(
+            {
+              actor: `city:${city}`,
+              action: 'file.replicated',
+              resource: `file:${ref.fileId}`,
+              outcome: 'success',
+              detail: { fromCity: city, sha256: ref.sha256, sizeBytes: ref.sizeBytes },
+            },
+            em,
+          );
           if (o.onStored) await o.onStored(file, em);
           return file;
         });
@@ -106,14 +136,24 @@ export class FileInterchange {
 
   private async fetchOnce(base: string, city: string, ref: FileRef, timeoutMs: number): Promise<{ bytes: Buffer; fileName: string }> {
     const path = `${INTERCHANGE_FILES_PATH}/${ref.fileId}`;
-    const headers = signInterchangeRequest({ method: 'GET', path, fromCity: this.config.cityCode, toCity: city, keyId: this.config.signingKey.keyId, privateKeyHex: this.config.signingKey.privateKeyHex });
+    const headers = signInterchangeRequest({
+      method: 'GET',
+      path,
+      fromCity: this.config.cityCode,
+      toCity: city,
+      keyId: this.config.signingKey.keyId,
+      privateKeyHex: this.config.signingKey.privateKeyHex,
+    });
     // The peer's base URL is the operator's (config or registry), and the connection obeys the node's
     // outbound policy like any other outbound call: no redirects, every resolved address checked.
     let res: IncomingMessage;
     try {
       res = await outboundRequest(`${base}${path}`, { method: 'GET', headers, timeoutMs, policy: this.config.outbound });
     } catch (err) {
-      throw new FetchFailure(platformError('PEER_UNAVAILABLE', { detail: `${city}: ${(err as Error).message}` }), (err as { code?: string }).code !== 'EFORBIDDENADDRESS');
+      throw new FetchFailure(
+        platformError('PEER_UNAVAILABLE', { detail: `${city}: ${(err as Error).message}` }),
+        (err as { code?: string }).code !== 'EFORBIDDENADDRESS',
+      );
     }
     const status = res.statusCode ?? 0;
     const header = (name: string): string | undefined => {
@@ -154,12 +194,25 @@ export class FileInterchange {
     }
   }
 
-  private async checked(city: string, ref: FileRef, sha256: string, chunks: Buffer[], size: number, rawName: string): Promise<{ bytes: Buffer; fileName: string }> {
-    if (size !== ref.sizeBytes) throw await this.rejected(city, ref, `${size > ref.sizeBytes ? 'more than' : 'only'} ${size} bytes received, ${ref.sizeBytes} expected`);
+  private async checked(
+    city: string,
+    ref: FileRef,
+    sha256: string,
+    chunks: Buffer[],
+    size: number,
+    rawName: string,
+  ): Promise<{ bytes: Buffer; fileName: string }> {
+    if (size !== ref.sizeBytes)
+      throw await this.rejected(
+        city,
+        ref,
+        `${size > ref.sizeBytes ? 'more than' : 'only'} ${size} bytes received, ${ref.sizeBytes} expected`,
+      );
     if (sha256 !== ref.sha256) throw await this.rejected(city, ref, `sha256 ${sha256} received, ${ref.sha256} expected`);
     const bytes = Buffer.concat(chunks, size);
     const detected = detectMediaType(bytes);
-    if (detected !== ref.mediaType) throw await this.rejected(city, ref, `content is ${detected ?? 'of no allowed type'}, ${ref.mediaType} expected`);
+    if (detected !== ref.mediaType)
+      throw await this.rejected(city, ref, `content is ${detected ?? 'of no allowed type'}, ${ref.mediaType} expected`);
     let fileName = '';
     try {
       fileName = decodeURIComponent(rawName);
@@ -173,8 +226,17 @@ export class FileInterchange {
   private async rejected(city: string, ref: FileRef, reason: string): Promise<FetchFailure> {
     this.logger.error({ fileId: ref.fileId, city, reason }, 'file from peer rejected: integrity check failed');
     await this.audit
-      .record({ actor: `city:${city}`, action: 'file.replication-rejected', resource: `file:${ref.fileId}`, outcome: 'rejected', detail: { fromCity: city, reason } })
+      .record({
+        actor: `city:${city}`,
+        action: 'file.replication-rejected',
+        resource: `file:${ref.fileId}`,
+        outcome: 'rejected',
+        detail: { fromCity: city, reason },
+      })
       .catch((err: unknown) => this.logger.warn({ err }, 'could not audit a rejected file'));
-    return new FetchFailure(platformError('FILE_INTEGRITY_MISMATCH', { detail: `file ${ref.fileId} from ${city} rejected: ${reason}` }), true);
+    return new FetchFailure(
+      platformError('FILE_INTEGRITY_MISMATCH', { detail: `file ${ref.fileId} from ${city} rejected: ${reason}` }),
+      true,
+    );
   }
 }

@@ -27,8 +27,17 @@ export interface ReplicationStatus {
 export type ReplicatedListener = (e: { fromCity: string; ref: FileRef; file: StoredFile }, em: EntityManager) => Promise<void>;
 
 interface Row {
-  id: string; from_city: string; file_id: string; sha256: string; size_bytes: number; media_type: AllowedMediaType;
-  status: ReplicationStatus['status']; attempts: number; last_error: string | null; created_at: Date; completed_at: Date | null;
+  id: string;
+  from_city: string;
+  file_id: string;
+  sha256: string;
+  size_bytes: number;
+  media_type: AllowedMediaType;
+  status: ReplicationStatus['status'];
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  completed_at: Date | null;
 }
 
 const view = (r: Row): ReplicationStatus => ({
@@ -63,7 +72,12 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
     private readonly audit: AuditService,
     metrics: MetricsService,
   ) {
-    this.outcomes = new Counter({ name: 'guangfo_file_replication_attempts_total', help: 'Claim-check fetch attempts, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    this.outcomes = new Counter({
+      name: 'guangfo_file_replication_attempts_total',
+      help: 'Claim-check fetch attempts, by outcome',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
     this.worker = new LeaseWorker<Row>(
       dataSource,
       {
@@ -97,7 +111,10 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async status(fileId: string): Promise<ReplicationStatus | undefined> {
-    const [row] = (await this.dataSource.query(`SELECT * FROM platform.file_replication WHERE file_id = $1 ORDER BY created_at DESC LIMIT 1`, [fileId])) as Row[];
+    const [row] = (await this.dataSource.query(
+      `SELECT * FROM platform.file_replication WHERE file_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [fileId],
+    )) as Row[];
     return row ? view(row) : undefined;
   }
 
@@ -140,7 +157,10 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
       const message = ((err as Error).message ?? String(err)).slice(0, 500);
       const final = attempt >= this.policy.replicationMaxAttempts;
       this.outcomes.inc({ outcome: final ? 'failed' : 'retry' });
-      this.logger[final ? 'error' : 'warn']({ fileId: r.file_id, fromCity: r.from_city, attempt, err: message }, final ? 'file replication failed for good' : 'file replication attempt failed');
+      this.logger[final ? 'error' : 'warn'](
+        { fileId: r.file_id, fromCity: r.from_city, attempt, err: message },
+        final ? 'file replication failed for good' : 'file replication attempt failed',
+      );
       await this.dataSource.transaction(async (em) => {
         const recorded = await lease.settle(
           r.id,
@@ -151,7 +171,16 @@ export class FileReplicator implements OnApplicationBootstrap, OnApplicationShut
           em,
         );
         if (final && recorded) {
-          await this.audit.record({ actor: 'system', action: 'file.replication-failed', resource: `file:${r.file_id}`, outcome: 'failed', detail: { fromCity: r.from_city, attempts: attempt, error: message } }, em);
+          await this.audit.record(
+            {
+              actor: 'system',
+              action: 'file.replication-failed',
+              resource: `file:${r.file_id}`,
+              outcome: 'failed',
+              detail: { fromCity: r.from_city, attempts: attempt, error: message },
+            },
+            em,
+          );
         }
       });
     }

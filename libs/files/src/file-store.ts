@@ -38,8 +38,16 @@ export interface PutFile {
 }
 
 interface FileRow {
-  id: string; origin_city: string; replica: boolean; file_name: string; media_type: AllowedMediaType; size_bytes: number;
-  sha256: string; sm3: string; uploaded_by: string; created_at: Date;
+  id: string;
+  origin_city: string;
+  replica: boolean;
+  file_name: string;
+  media_type: AllowedMediaType;
+  size_bytes: number;
+  sha256: string;
+  sm3: string;
+  uploaded_by: string;
+  created_at: Date;
 }
 
 const META = 'id, origin_city, replica, file_name, media_type, size_bytes, sha256, sm3, uploaded_by, created_at';
@@ -76,7 +84,8 @@ export class FileStore {
   /** Checks and stores an uploaded (or generated) file; audited `file.uploaded`. */
   async put(input: PutFile, em?: EntityManager): Promise<StoredFile> {
     const { bytes } = input;
-    if (bytes.length > FILE_MAX_BYTES) throw platformError('PAYLOAD_TOO_LARGE', { detail: `a file may have at most ${FILE_MAX_BYTES} bytes (20 MiB)` });
+    if (bytes.length > FILE_MAX_BYTES)
+      throw platformError('PAYLOAD_TOO_LARGE', { detail: `a file may have at most ${FILE_MAX_BYTES} bytes (20 MiB)` });
     if (bytes.length === 0) throw platformError('FILE_TYPE_NOT_ALLOWED', { detail: 'the file is empty' });
     const type = checkMediaType(bytes, input.declaredType);
     if (!type.ok) throw platformError('FILE_TYPE_NOT_ALLOWED', { detail: type.reason });
@@ -86,9 +95,28 @@ export class FileStore {
       const [row] = (await tx.query(
         `INSERT INTO platform.file_blob (id, origin_city, replica, file_name, media_type, size_bytes, sha256, sm3, uploaded_by, content)
          VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, $9) RETURNING ${META}`,
-        [id, this.config.cityCode, sanitizeFileName(input.fileName, type.mediaType), type.mediaType, bytes.length, sha256Hex(bytes), sm3(bytes), actor, bytes],
+        [
+          id,
+          this.config.cityCode,
+          sanitizeFileName(input.fileName, type.mediaType),
+          type.mediaType,
+          bytes.length,
+          sha256Hex(bytes),
+          sm3(bytes),
+          actor,
+          bytes,
+        ],
       )) as FileRow[];
-      await this.audit.record({ actor, action: 'file.uploaded', resource: `file:${id}`, outcome: 'success', detail: { sizeBytes: bytes.length, mediaType: type.mediaType, sha256: row.sha256 } }, tx);
+      await this.audit.record(
+        {
+          actor,
+          action: 'file.uploaded',
+          resource: `file:${id}`,
+          outcome: 'success',
+          detail: { sizeBytes: bytes.length, mediaType: type.mediaType, sha256: row.sha256 },
+        },
+        tx,
+      );
       return stored(row);
     };
     return em ? write(em) : this.dataSource.transaction(write);
@@ -99,11 +127,22 @@ export class FileStore {
     const [row] = (await em.query(
       `INSERT INTO platform.file_blob (id, origin_city, replica, file_name, media_type, size_bytes, sha256, sm3, uploaded_by, content)
        VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING ${META}`,
-      [ref.fileId, fromCity, sanitizeFileName(fileName, ref.mediaType), ref.mediaType, bytes.length, sha256Hex(bytes), sm3(bytes), `city:${fromCity}`, bytes],
+      [
+        ref.fileId,
+        fromCity,
+        sanitizeFileName(fileName, ref.mediaType),
+        ref.mediaType,
+        bytes.length,
+        sha256Hex(bytes),
+        sm3(bytes),
+        `city:${fromCity}`,
+        bytes,
+      ],
     )) as FileRow[];
     if (row) return stored(row);
     const existing = await this.require(ref.fileId, em);
-    if (existing.sha256 !== ref.sha256 || existing.originCity !== fromCity) throw platformError('FILE_INTEGRITY_MISMATCH', { detail: `a different file ${ref.fileId} is already stored here` });
+    if (existing.sha256 !== ref.sha256 || existing.originCity !== fromCity)
+      throw platformError('FILE_INTEGRITY_MISMATCH', { detail: `a different file ${ref.fileId} is already stored here` });
     return existing;
   }
 
@@ -132,7 +171,11 @@ export class FileStore {
     return Readable.from(
       (async function* () {
         for (let offset = 0; offset < file.sizeBytes; offset += SLICE) {
-          const [row] = (await ds.query(`SELECT substring(content FROM $2 FOR $3) AS chunk FROM platform.file_blob WHERE id = $1`, [file.fileId, offset + 1, SLICE])) as { chunk: Buffer }[];
+          const [row] = (await ds.query(`SELECT substring(content FROM $2 FOR $3) AS chunk FROM platform.file_blob WHERE id = $1`, [
+            file.fileId,
+            offset + 1,
+            SLICE,
+          ])) as { chunk: Buffer }[];
           if (!row) throw new Error(`file ${file.fileId} vanished while streaming`);
           yield row.chunk;
         }
@@ -149,13 +192,17 @@ export class FileStore {
     if (toCity === this.config.cityCode) throw new Error('a city does not grant files to itself');
     if (!this.registry.get(toCity)) throw new Error(`city ${toCity} is not in the city registry`);
     const file = await this.require(fileId, em);
-    if (file.replica || file.originCity !== this.config.cityCode) throw platformError('FILE_NOT_GRANTABLE', { detail: `file ${fileId} originated in ${file.originCity}; only that city grants it` });
+    if (file.replica || file.originCity !== this.config.cityCode)
+      throw platformError('FILE_NOT_GRANTABLE', { detail: `file ${fileId} originated in ${file.originCity}; only that city grants it` });
     const inserted = (await em.query(
       `INSERT INTO platform.file_grant (file_id, to_city, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING file_id`,
       [fileId, toCity, actor],
     )) as unknown[];
     if (inserted.length) {
-      await this.audit.record({ actor, action: 'file.granted', resource: `file:${fileId}`, outcome: 'success', detail: { toCity, sha256: file.sha256 } }, em);
+      await this.audit.record(
+        { actor, action: 'file.granted', resource: `file:${fileId}`, outcome: 'success', detail: { toCity, sha256: file.sha256 } },
+        em,
+      );
     }
     return this.refOf(file);
   }
@@ -194,7 +241,13 @@ export class FileStore {
       await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'denied' });
       throw platformError('FILE_ACCESS_DENIED', { detail: 'only the uploader and the clerks of this city read a file' });
     }
-    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { sizeBytes: file.sizeBytes } });
+    await this.audit.record({
+      actor,
+      action: 'file.read',
+      resource: `file:${id}`,
+      outcome: 'success',
+      detail: { sizeBytes: file.sizeBytes },
+    });
     return file;
   }
 
@@ -203,10 +256,22 @@ export class FileStore {
     const actor = `city:${city}`;
     const file = await this.find(id);
     if (!file || !(await this.isGranted(file.fileId, city))) {
-      await this.audit.record({ actor, action: 'file.read', resource: `file:${id.slice(0, 64)}`, outcome: 'denied', detail: { via: 'interchange' } });
+      await this.audit.record({
+        actor,
+        action: 'file.read',
+        resource: `file:${id.slice(0, 64)}`,
+        outcome: 'denied',
+        detail: { via: 'interchange' },
+      });
       throw platformError('FILE_NOT_GRANTED', { detail: `no file ${id} granted to ${city}` });
     }
-    await this.audit.record({ actor, action: 'file.read', resource: `file:${id}`, outcome: 'success', detail: { via: 'interchange', sizeBytes: file.sizeBytes } });
+    await this.audit.record({
+      actor,
+      action: 'file.read',
+      resource: `file:${id}`,
+      outcome: 'success',
+      detail: { via: 'interchange', sizeBytes: file.sizeBytes },
+    });
     return file;
   }
 }

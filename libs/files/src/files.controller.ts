@@ -1,4 +1,17 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -37,7 +50,13 @@ const UPLOAD = FileInterceptor('file', {
 const contentDisposition = (name: string): string =>
   `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
-const uploadedView = (f: StoredFile): FileUploadedDto => ({ id: f.fileId, sha256: f.sha256, sizeBytes: f.sizeBytes, mediaType: f.mediaType, fileName: f.fileName });
+const uploadedView = (f: StoredFile): FileUploadedDto => ({
+  id: f.fileId,
+  sha256: f.sha256,
+  sizeBytes: f.sizeBytes,
+  mediaType: f.mediaType,
+  fileName: f.fileName,
+});
 
 const setFileHeaders = (res: Response, f: StoredFile): void => {
   res.setHeader('content-type', f.mediaType);
@@ -58,7 +77,13 @@ export class FilesController {
   @Access({ roles: ['resident', 'clerk'] })
   @UseInterceptors(UPLOAD)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'PDF, JPEG, PNG or OFD, at most 20 MiB' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: 'PDF, JPEG, PNG or OFD, at most 20 MiB' } },
+    },
+  })
   @ApiOperation({ summary: 'Upload a case material (checked by magic bytes; 413 over 20 MiB, 415 for other types)' })
   @ApiCreatedResponse({ type: FileUploadedDto })
   async upload(@UploadedFile() file: UploadedFileData | undefined, @CurrentPrincipal() p: Principal): Promise<FileUploadedDto> {
@@ -71,7 +96,11 @@ export class FilesController {
   @Access({ roles: ['resident', 'clerk', 'supervisor'] })
   @ApiOperation({ summary: 'Download a file (the uploader; clerks and supervisors of this city); audited' })
   @ApiOkResponse({ description: 'The bytes, with content-type, content-length, x-guangfo-sha256' })
-  async download(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async download(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const file = await this.files.openFor(p, id);
     setFileHeaders(res, file);
     res.setHeader('content-disposition', contentDisposition(file.fileName));
@@ -88,7 +117,9 @@ export class InterchangeFilesController {
   constructor(private readonly files: FileStore) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'Peer city nodes only: the bytes of a file granted to the requesting city (see docs/files.md for the signature)' })
+  @ApiOperation({
+    summary: 'Peer city nodes only: the bytes of a file granted to the requesting city (see docs/files.md for the signature)',
+  })
   @ApiHeader({ name: INTERCHANGE_HEADERS.city, required: true, description: 'Requesting city code' })
   @ApiHeader({ name: INTERCHANGE_HEADERS.keyId, required: true, description: 'Its pinned SM2 key id' })
   @ApiHeader({ name: INTERCHANGE_HEADERS.date, required: true, description: 'ISO 8601; at most 5 minutes away' })

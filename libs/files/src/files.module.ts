@@ -10,6 +10,12 @@ export interface FilesOptions {
 @Module({})
 export class FilesModule {
   static forNode(o: FilesOptions): DynamicModule {
-    return { module: FilesModule, imports: o.imports ?? [], controllers: FILE_CONTROLLERS, providers: FILE_PROVIDERS, exports: FILE_EXPORTS };
+    return {
+      module: FilesModule,
+      imports: o.imports ?? [],
+      controllers: FILE_CONTROLLERS,
+      providers: FILE_PROVIDERS,
+      exports: FILE_EXPORTS,
+    };
   }
 }

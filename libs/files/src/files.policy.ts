@@ -20,8 +20,26 @@ export const FILES_POLICY = Symbol('FILES_POLICY');
 
 export const filesPolicyFor = (config: NodeConfig): FilesPolicy =>
   config.sandbox
-    ? { fetchTimeoutMs: 30_000, fetchAttempts: 3, fetchRetryBaseMs: 50, replicationMaxAttempts: 20, replicationBaseBackoffMs: config.retryBaseMs, replicationMaxBackoffMs: 2_000, pollMs: config.relayPollMs, batchSize: 4 }
-    : { fetchTimeoutMs: 30_000, fetchAttempts: 3, fetchRetryBaseMs: 500, replicationMaxAttempts: 20, replicationBaseBackoffMs: 1_000, replicationMaxBackoffMs: 300_000, pollMs: Math.max(config.relayPollMs, 1_000), batchSize: 4 };
+    ? {
+        fetchTimeoutMs: 30_000,
+        fetchAttempts: 3,
+        fetchRetryBaseMs: 50,
+        replicationMaxAttempts: 20,
+        replicationBaseBackoffMs: config.retryBaseMs,
+        replicationMaxBackoffMs: 2_000,
+        pollMs: config.relayPollMs,
+        batchSize: 4,
+      }
+    : {
+        fetchTimeoutMs: 30_000,
+        fetchAttempts: 3,
+        fetchRetryBaseMs: 500,
+        replicationMaxAttempts: 20,
+        replicationBaseBackoffMs: 1_000,
+        replicationMaxBackoffMs: 300_000,
+        pollMs: Math.max(config.relayPollMs, 1_000),
+        batchSize: 4,
+      };
 
 /** Delay after replication attempt n (1-based): the kernel's backoff with this policy's base and cap. */
 export const replicationBackoffMs = (p: FilesPolicy, attempt: number): number =>

@@ -3,5 +3,12 @@ export { FileStore, type FileRef, type StoredFile, type PutFile } from './file-s
 export { FileInterchange, assertFileRef, INTERCHANGE_FILES_PATH, type FetchOptions } from './file-interchange.js';
 export { FileReplicator, type ReplicationRequest, type ReplicationStatus, type ReplicatedListener } from './file-replicator.js';
 export { FILES_POLICY, filesPolicyFor, type FilesPolicy } from './files.policy.js';
-export { ALLOWED_MEDIA_TYPES, FILE_MAX_BYTES, checkMediaType, detectMediaType, isAllowedMediaType, type AllowedMediaType } from './media-type.js';
+export {
+  ALLOWED_MEDIA_TYPES,
+  FILE_MAX_BYTES,
+  checkMediaType,
+  detectMediaType,
+  isAllowedMediaType,
+  type AllowedMediaType,
+} from './media-type.js';
 export { FilesModule, type FilesOptions } from './files.module.js';

@@ -76,7 +76,10 @@ export const checkMediaType = (bytes: Buffer, declared?: string): MediaTypeVerdi
   const detected = detectMediaType(bytes);
   if (!detected) return { ok: false, reason: `the content is not one of ${ALLOWED_MEDIA_TYPES.join(', ')} (checked by its magic bytes)` };
   const d = (declared ?? '').split(';')[0].trim().toLowerCase();
-  if (GENERIC.has(d)) return d.includes('zip') && detected !== 'application/ofd' ? { ok: false, reason: `declared ${d} but the content is ${detected}` } : { ok: true, mediaType: detected };
+  if (GENERIC.has(d))
+    return d.includes('zip') && detected !== 'application/ofd'
+      ? { ok: false, reason: `declared ${d} but the content is ${detected}` }
+      : { ok: true, mediaType: detected };
   const normalized = ALIASES[d];
   if (!normalized) return { ok: false, reason: `declared type ${d} is not allowed` };
   if (normalized !== detected) return { ok: false, reason: `declared ${d} but the content is ${detected}` };
@@ -86,7 +89,10 @@ export const checkMediaType = (bytes: Buffer, declared?: string): MediaTypeVerdi
 /** A file name safe to store and to put in Content-Disposition: no path, no control characters, ≤ 255 chars. */
 export const sanitizeFileName = (name: string | undefined, mediaType: AllowedMediaType): string => {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 255);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim()
+    .slice(0, 255);
   if (clean && clean !== '.' && clean !== '..') return clean;
   const ext = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'application/ofd': 'ofd' }[mediaType];
   return `file.${ext}`;

@@ -96,7 +96,7 @@ export function readDerExact(buffer: Uint8Array, tag: number): DerElement {
 /** Splits the content of a constructed element into its children. */
 export function readDerChildren(content: Uint8Array): DerElement[] {
   const children: DerElement[] = [];
-  for (let offset = 0; offset < content.length; ) {
+  for (let offset = 0; offset < content.length;) {
     const child = readDer(content, offset);
     children.push(child);
     offset = child.end;

@@ -31,7 +31,8 @@ const derive = (k: SealingKey): DerivedKey => {
   if (!SEALING_KEY_ID_PATTERN.test(k.keyId)) throw new RangeError(`sealing key id ${JSON.stringify(k.keyId)}: 1–64 of A–Z a–z 0–9 _ -`);
   if (!/^[0-9a-fA-F]{64}$/.test(k.keyHex)) throw new RangeError(`sealing key ${k.keyId}: must be 256 bits written as 64 hex digits`);
   const ikm = Buffer.from(k.keyHex, 'hex');
-  const okm = (label: string, n: number) => Buffer.from(hkdfSync('sm3', ikm, Buffer.from('guangfo/sealing/v1'), Buffer.from(`${label}\u0000${k.keyId}`), n));
+  const okm = (label: string, n: number) =>
+    Buffer.from(hkdfSync('sm3', ikm, Buffer.from('guangfo/sealing/v1'), Buffer.from(`${label}\u0000${k.keyId}`), n));
   return { enc: okm('enc', 16), mac: okm('mac', 32) };
 };
 
@@ -102,14 +103,20 @@ export class Sealer {
     const [, keyId, ivB, ctB, macB] = m;
     const k = this.keys.get(keyId!);
     if (!k) {
-      throw new SealingError(`sealed under key ${keyId}, which is not in the sealing keyring (${this.keyIds.join(', ')}): add it to DATA_SEALING_KEYS`, 'unknown-key');
+      throw new SealingError(
+        `sealed under key ${keyId}, which is not in the sealing keyring (${this.keyIds.join(', ')}): add it to DATA_SEALING_KEYS`,
+        'unknown-key',
+      );
     }
     const iv = Buffer.from(ivB!, 'base64url');
     const ct = Buffer.from(ctB!, 'base64url');
     const mac = Buffer.from(macB!, 'base64url');
     const expected = this.mac(k, keyId!, associatedData, iv, ct);
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
-      throw new SealingError(`sealed value (key ${keyId}) failed its integrity check: tampered, or bound to another purpose or row`, 'integrity');
+      throw new SealingError(
+        `sealed value (key ${keyId}) failed its integrity check: tampered, or bound to another purpose or row`,
+        'integrity',
+      );
     }
     const decipher = createDecipheriv('sm4-ctr', k.enc, iv);
     return Buffer.concat([decipher.update(ct), decipher.final()]);

@@ -415,7 +415,10 @@ export function affineXModNIs(point: JacobianPoint, c: bigint): boolean {
  * (`sm2Encrypt`) documents what that exposes (the per-message nonce k).
  * @internal
  */
-export function sm2EncryptionProducts(k: bigint, key: Sm2VerificationKey): { c1: { x: bigint; y: bigint }; shared: { x: bigint; y: bigint } } {
+export function sm2EncryptionProducts(
+  k: bigint,
+  key: Sm2VerificationKey,
+): { c1: { x: bigint; y: bigint }; shared: { x: bigint; y: bigint } } {
   const kg = new JacobianPoint();
   addFixedWindow(kg, base(), k);
   const kq = new JacobianPoint();

@@ -9,7 +9,13 @@ import fc from 'fast-check';
 import { createECDH, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SM2_CURVE, Sm2Point, sm2EncryptionProducts, sm2IsOnCurve, sm2VerificationKey } from './sm2.curve.js';
 import { sm2Decrypt, sm2Encrypt } from './sm2.encryption.js';
-import { generateSm2KeyPair, normalizeSm2PrivateKey, normalizeSm2PublicKey, sm2PublicKeyFromPrivateKey, sm2PublicKeyPoint } from './sm2.signer.js';
+import {
+  generateSm2KeyPair,
+  normalizeSm2PrivateKey,
+  normalizeSm2PublicKey,
+  sm2PublicKeyFromPrivateKey,
+  sm2PublicKeyPoint,
+} from './sm2.signer.js';
 import { sm3Bytes } from './sm3.js';
 
 // ---------------------------------------------------------------------------
@@ -25,7 +31,10 @@ interface Point {
   readonly y: bigint;
 }
 
-const pointOf = (uncompressedHex: string): Point => ({ x: BigInt(`0x${uncompressedHex.slice(2, 66)}`), y: BigInt(`0x${uncompressedHex.slice(66, 130)}`) });
+const pointOf = (uncompressedHex: string): Point => ({
+  x: BigInt(`0x${uncompressedHex.slice(2, 66)}`),
+  y: BigInt(`0x${uncompressedHex.slice(66, 130)}`),
+});
 
 /** x of [scalar]Q, by OpenSSL. */
 const ecdhX = (scalar: bigint, q: Point): bigint => {
@@ -108,7 +117,6 @@ function legacyDecrypt(ciphertext: Uint8Array, privateKey: string): Buffer {
   if (!timingSafeEqual(sm3Bytes(x2, m, y2), c3)) throw new Error('SM2: ciphertext failed its check (C3): wrong key or tampered');
   return m;
 }
-
 
 // ---------------------------------------------------------------------------
 

@@ -172,8 +172,23 @@ export function sm2CiphertextToDer(ciphertext: Uint8Array): Buffer {
 export function sm2CiphertextFromDer(der: Uint8Array): Buffer {
   const seq = readDerExact(der, DER_TAG.SEQUENCE);
   const [x, y, c3, c2] = readDerChildren(seq.value);
-  if (!x || !y || !c3 || !c2 || x.tag !== DER_TAG.INTEGER || y.tag !== DER_TAG.INTEGER || c3.tag !== DER_TAG.OCTET_STRING || c2.tag !== DER_TAG.OCTET_STRING) {
+  if (
+    !x ||
+    !y ||
+    !c3 ||
+    !c2 ||
+    x.tag !== DER_TAG.INTEGER ||
+    y.tag !== DER_TAG.INTEGER ||
+    c3.tag !== DER_TAG.OCTET_STRING ||
+    c2.tag !== DER_TAG.OCTET_STRING
+  ) {
     throw new Error('SM2: not an SM2 ciphertext structure');
   }
-  return Buffer.concat([Buffer.from([4]), Buffer.from(hex64(decodeDerUnsignedInteger(x.value)), 'hex'), Buffer.from(hex64(decodeDerUnsignedInteger(y.value)), 'hex'), c3.value, c2.value]);
+  return Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(hex64(decodeDerUnsignedInteger(x.value)), 'hex'),
+    Buffer.from(hex64(decodeDerUnsignedInteger(y.value)), 'hex'),
+    c3.value,
+    c2.value,
+  ]);
 }

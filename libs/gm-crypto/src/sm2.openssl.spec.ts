@@ -51,14 +51,37 @@ afterAll(() => {
 
 const verifyWithOpenssl = (pub: string, msg: string, sig: string, distid = SM2_DEFAULT_USER_ID): OpensslResult =>
   openssl([
-    'pkeyutl', '-verify', '-pubin', '-inkey', file(pub), '-rawin', '-in', file(msg), '-sigfile', file(sig),
-    '-digest', 'sm3', '-pkeyopt', `distid:${distid}`,
+    'pkeyutl',
+    '-verify',
+    '-pubin',
+    '-inkey',
+    file(pub),
+    '-rawin',
+    '-in',
+    file(msg),
+    '-sigfile',
+    file(sig),
+    '-digest',
+    'sm3',
+    '-pkeyopt',
+    `distid:${distid}`,
   ]);
 
 const signWithOpenssl = (key: string, msg: string, sig: string, distid = SM2_DEFAULT_USER_ID): void => {
   opensslOk([
-    'pkeyutl', '-sign', '-inkey', file(key), '-rawin', '-in', file(msg), '-out', file(sig),
-    '-digest', 'sm3', '-pkeyopt', `distid:${distid}`,
+    'pkeyutl',
+    '-sign',
+    '-inkey',
+    file(key),
+    '-rawin',
+    '-in',
+    file(msg),
+    '-out',
+    file(sig),
+    '-digest',
+    'sm3',
+    '-pkeyopt',
+    `distid:${distid}`,
   ]);
 };
 

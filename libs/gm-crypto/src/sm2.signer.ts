@@ -168,8 +168,7 @@ function pemLabel(pem: string, labels: readonly string[]): string {
 
 // OpenSSL 3 loads SM2-curve keys as its own key type, which Node reports no type or curve for,
 // so the check that a key is SM2 is its exported layout, which names the curve.
-const notSm2 = (): DerError =>
-  new DerError(`algorithm is not id-ecPublicKey with the SM2 curve (${EC_PUBLIC_KEY_OID} / ${SM2_CURVE_OID})`);
+const notSm2 = (): DerError => new DerError(`algorithm is not id-ecPublicKey with the SM2 curve (${EC_PUBLIC_KEY_OID} / ${SM2_CURVE_OID})`);
 
 /** SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`) for an SM2 public key. */
 export function sm2PublicKeyToPem(publicKey: string): string {
@@ -210,7 +209,11 @@ export function sm2PrivateKeyFromPem(pem: string): Sm2KeyPair {
   const at = (offset: number, bytes: Buffer) => der.subarray(offset, offset + bytes.length).equals(bytes);
   let d: Buffer;
   let embedded: string | undefined;
-  if (der.length === PKCS8_PREFIX.length + 32 + PKCS8_INFIX.length + 65 && at(0, PKCS8_PREFIX) && at(PKCS8_PREFIX.length + 32, PKCS8_INFIX)) {
+  if (
+    der.length === PKCS8_PREFIX.length + 32 + PKCS8_INFIX.length + 65 &&
+    at(0, PKCS8_PREFIX) &&
+    at(PKCS8_PREFIX.length + 32, PKCS8_INFIX)
+  ) {
     d = der.subarray(PKCS8_PREFIX.length, PKCS8_PREFIX.length + 32);
     embedded = der.subarray(der.length - 65).toString('hex');
   } else if (der.length === PKCS8_SHORT_PREFIX.length + 32 && at(0, PKCS8_SHORT_PREFIX)) {
@@ -273,8 +276,7 @@ function signatureInputToBytes(signature: Sm2SignatureInput): Uint8Array | undef
   return bytes;
 }
 
-const inSignatureRange = ({ r, s }: RawSignature): boolean =>
-  r >= 1n && r < SM2_CURVE.n && s >= 1n && s < SM2_CURVE.n;
+const inSignatureRange = ({ r, s }: RawSignature): boolean => r >= 1n && r < SM2_CURVE.n && s >= 1n && s < SM2_CURVE.n;
 
 /** Converts a signature (DER or raw `r||s` bytes) to DER. Throws if it is neither. */
 export function sm2SignatureToDer(signature: Uint8Array): Buffer {
@@ -295,9 +297,7 @@ export function sm2SignatureToRaw(signature: Uint8Array): Buffer {
 // ---------------------------------------------------------------------------
 
 const messageBytes = (message: Sm2Message): Buffer =>
-  typeof message === 'string'
-    ? Buffer.from(message, 'utf8')
-    : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  typeof message === 'string' ? Buffer.from(message, 'utf8') : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
 
 function checkedUserId(userId: string | undefined): string {
   const id = userId ?? SM2_DEFAULT_USER_ID;
@@ -306,10 +306,7 @@ function checkedUserId(userId: string | undefined): string {
   return id;
 }
 
-const CURVE_BYTES = Buffer.from(
-  [SM2_CURVE.a, SM2_CURVE.b, SM2_CURVE.gx, SM2_CURVE.gy].map(hex64).join(''),
-  'hex',
-);
+const CURVE_BYTES = Buffer.from([SM2_CURVE.a, SM2_CURVE.b, SM2_CURVE.gx, SM2_CURVE.gy].map(hex64).join(''), 'hex');
 
 /**
  * Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A)
@@ -427,12 +424,7 @@ export function sm2Sign(message: Sm2Message, privateKey: string, options: Sm2Sig
  * signatures and do not re-export it from the library barrel.
  * @internal
  */
-export function sm2SignWithNonceForTesting(
-  message: Sm2Message,
-  privateKey: string,
-  k: bigint,
-  options: Sm2SignOptions = {},
-): Buffer {
+export function sm2SignWithNonceForTesting(message: Sm2Message, privateKey: string, k: bigint, options: Sm2SignOptions = {}): Buffer {
   let used = false;
   return signWithNonce(message, privateKey, options, () => {
     if (used) throw new RangeError('SM2: this nonce gives r = 0, r + k = n or s = 0; choose another');
@@ -448,12 +440,7 @@ export function sm2SignWithNonceForTesting(
  * out-of-range or non-matching signature; throws only for a malformed key or
  * user id.
  */
-export function sm2Verify(
-  message: Sm2Message,
-  signature: Sm2SignatureInput,
-  publicKey: string,
-  options: Sm2Options = {},
-): boolean {
+export function sm2Verify(message: Sm2Message, signature: Sm2SignatureInput, publicKey: string, options: Sm2Options = {}): boolean {
   const entry = keyEntry(publicKey);
   const userId = checkedUserId(options.userId);
   const bytes = signatureInputToBytes(signature);

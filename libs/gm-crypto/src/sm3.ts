@@ -18,10 +18,9 @@ function newSm3(): Hash {
   try {
     return createHash('sm3');
   } catch (cause) {
-    throw new Error(
-      `SM3 is not available in this Node.js/OpenSSL build (getHashes() has no "sm3": ${!getHashes().includes('sm3')})`,
-      { cause },
-    );
+    throw new Error(`SM3 is not available in this Node.js/OpenSSL build (getHashes() has no "sm3": ${!getHashes().includes('sm3')})`, {
+      cause,
+    });
   }
 }
 

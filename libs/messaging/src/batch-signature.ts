@@ -13,7 +13,10 @@ export interface EventBatchProof {
 const MAX_ENCODED = 16_384;
 
 export const encodeBatchProof = ({ root, inclusion }: EventBatchProof): string =>
-  Buffer.from(JSON.stringify([root.batchId, root.size, root.root, root.signerCity, root.keyId, root.signature, inclusion.index, inclusion.path]), 'utf8').toString('base64url');
+  Buffer.from(
+    JSON.stringify([root.batchId, root.size, root.root, root.signerCity, root.keyId, root.signature, inclusion.index, inclusion.path]),
+    'utf8',
+  ).toString('base64url');
 
 /** Undefined when the value is not a well-formed proof (the verifier then rejects the event). */
 export const decodeBatchProof = (value: string): EventBatchProof | undefined => {
@@ -28,7 +31,8 @@ export const decodeBatchProof = (value: string): EventBatchProof | undefined => 
   const [batchId, size, root, signerCity, keyId, signature, index, path] = parts as unknown[];
   const isString = (v: unknown): v is string => typeof v === 'string';
   if (!isString(batchId) || !isString(root) || !isString(signerCity) || !isString(keyId) || !isString(signature)) return undefined;
-  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(index) || !Array.isArray(path) || !path.every(isString) || path.length > 64) return undefined;
+  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(index) || !Array.isArray(path) || !path.every(isString) || path.length > 64)
+    return undefined;
   return {
     root: { batchId, size: size as number, root, signerCity, keyId, signature },
     inclusion: { batchId, index: index as number, size: size as number, path: path as string[] },

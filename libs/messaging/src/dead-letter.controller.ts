@@ -5,14 +5,33 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-va
 import { Access, actorOf, CurrentPrincipal, type Principal } from '@guangfo/platform';
 import { DeadLetterService, type DeadLetterView } from './dead-letter.service.js';
 
-const REASONS = ['MALFORMED', 'UNSIGNED', 'UNKNOWN_SIGNER', 'SIGNATURE_INVALID', 'NOT_ADDRESSED_HERE', 'UNKNOWN_TYPE', 'SCHEMA_INVALID', 'PERSONAL_DATA_UNSEALED', 'HANDLER_FAILED'];
+const REASONS = [
+  'MALFORMED',
+  'UNSIGNED',
+  'UNKNOWN_SIGNER',
+  'SIGNATURE_INVALID',
+  'NOT_ADDRESSED_HERE',
+  'UNKNOWN_TYPE',
+  'SCHEMA_INVALID',
+  'PERSONAL_DATA_UNSEALED',
+  'HANDLER_FAILED',
+];
 
 export class DeadLetterQueryDto {
   @ApiPropertyOptional({ enum: REASONS }) @IsOptional() @IsIn(REASONS) reasonCode?: string;
   @ApiPropertyOptional({ description: 'true: only those not replayed yet' })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() pending?: boolean;
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  pending?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 @ApiTags('admin')

@@ -20,8 +20,18 @@ export interface DeadLetterView {
 }
 
 interface Row {
-  id: string; event_id: string | null; type: string | null; source: string | null; reason_code: string; reason: string;
-  attempts: number; created_at: Date; replayed_at: Date | null; replay_count: number; last_replay_error: string | null; raw: TransportMessage;
+  id: string;
+  event_id: string | null;
+  type: string | null;
+  source: string | null;
+  reason_code: string;
+  reason: string;
+  attempts: number;
+  created_at: Date;
+  replayed_at: Date | null;
+  replay_count: number;
+  last_replay_error: string | null;
+  raw: TransportMessage;
 }
 
 const view = (r: Row): DeadLetterView => ({
@@ -38,15 +48,29 @@ const view = (r: Row): DeadLetterView => ({
   lastReplayError: r.last_replay_error,
 });
 
-interface DeadLetterCursor { at: string; id: string }
+interface DeadLetterCursor {
+  at: string;
+  id: string;
+}
 const isDeadLetterCursor = (v: unknown): v is DeadLetterCursor => {
   const c = v as Partial<DeadLetterCursor> | null;
-  return typeof c === 'object' && c !== null && typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && c.id.length > 0;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.at === 'string' &&
+    !Number.isNaN(Date.parse(c.at)) &&
+    typeof c.id === 'string' &&
+    c.id.length > 0
+  );
 };
 const pageCursor = (r: Row): string => encodeCursor({ at: r.created_at.toISOString(), id: r.id } satisfies DeadLetterCursor);
 const readCursor = (raw: string): [string, string] => {
   const c = decodeCursor(raw, isDeadLetterCursor);
-  if (!c) throw platformError('VALIDATION_FAILED', { detail: 'cursor is not one this API issued', fieldErrors: [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }] });
+  if (!c)
+    throw platformError('VALIDATION_FAILED', {
+      detail: 'cursor is not one this API issued',
+      fieldErrors: [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }],
+    });
   return [c.at, c.id];
 };
 
@@ -59,7 +83,12 @@ export class DeadLetterService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(q: { reasonCode?: string; pending?: boolean; cursor?: string; limit: number }): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
+  async list(q: {
+    reasonCode?: string;
+    pending?: boolean;
+    cursor?: string;
+    limit: number;
+  }): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
     const [at, id] = q.cursor ? readCursor(q.cursor) : [null, null];
     const rows = (await this.dataSource.query(
       `SELECT * FROM platform.dead_letter
@@ -76,7 +105,8 @@ export class DeadLetterService {
   async replay(id: string, actor: string): Promise<DeadLetterView & { outcome: string }> {
     const [row] = (await this.dataSource.query(`SELECT * FROM platform.dead_letter WHERE id = $1`, [id])) as Row[];
     if (!row) throw platformError('DEAD_LETTER_NOT_FOUND', { detail: `no dead letter ${id}` });
-    if (row.replayed_at) throw platformError('DEAD_LETTER_ALREADY_REPLAYED', { detail: `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}` });
+    if (row.replayed_at)
+      throw platformError('DEAD_LETTER_ALREADY_REPLAYED', { detail: `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}` });
     const outcome = await this.receiver.receive(row.raw, 'replay');
     const failed = outcome.status === 'dead-lettered';
     const updated = await queryRows<Row>(
@@ -86,9 +116,16 @@ export class DeadLetterService {
         WHERE id = $1 RETURNING *`,
       [id, failed, failed ? `${outcome.reasonCode}: ${outcome.reason}` : null],
     );
-    await this.audit.record({ actor, action: 'dead-letter.replay', resource: `dead-letter:${id}`, outcome: failed ? 'failed' : 'success', detail: { eventStatus: outcome.status } });
+    await this.audit.record({
+      actor,
+      action: 'dead-letter.replay',
+      resource: `dead-letter:${id}`,
+      outcome: failed ? 'failed' : 'success',
+      detail: { eventStatus: outcome.status },
+    });
     const r = view(updated[0]);
-    if (failed) throw platformError('DEAD_LETTER_STILL_FAILING', { detail: `${outcome.reasonCode}: ${outcome.reason}`, extra: { deadLetter: r } });
+    if (failed)
+      throw platformError('DEAD_LETTER_STILL_FAILING', { detail: `${outcome.reasonCode}: ${outcome.reason}`, extra: { deadLetter: r } });
     return { ...r, outcome: outcome.status };
   }
 }

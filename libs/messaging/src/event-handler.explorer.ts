@@ -33,7 +33,10 @@ export class EventHandlerExplorer implements OnModuleInit {
         const meta = this.reflector.get<HandlesEventMetadata | undefined>(HANDLES_EVENT, method);
         if (!meta) continue;
         this.registry.register({ consumer: meta.consumer, types: meta.types, handle: (event, em) => method.call(instance, event, em) });
-        this.logger.debug({ consumer: meta.consumer, types: meta.types, handler: `${prototype.constructor.name}.${name}` }, 'event handler registered');
+        this.logger.debug(
+          { consumer: meta.consumer, types: meta.types, handler: `${prototype.constructor.name}.${name}` },
+          'event handler registered',
+        );
       }
     }
   }

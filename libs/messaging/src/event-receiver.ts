@@ -23,7 +23,10 @@ export type DeadLetterReason =
   | 'HANDLER_FAILED';
 
 class Rejection extends Error {
-  constructor(readonly reasonCode: DeadLetterReason, reason: string) {
+  constructor(
+    readonly reasonCode: DeadLetterReason,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -64,8 +67,14 @@ export class EventReceiver {
     }
     if (received.fromCity === this.config.cityCode) return { status: 'ignored' }; // our own broadcast
     const event = received;
-    return Correlation.run({ city: this.config.cityCode, correlationId: event.correlationid ?? randomUUID(), causationId: event.id, traceparent: event.traceparent }, () =>
-      this.apply(mode, message, received),
+    return Correlation.run(
+      {
+        city: this.config.cityCode,
+        correlationId: event.correlationid ?? randomUUID(),
+        causationId: event.id,
+        traceparent: event.traceparent,
+      },
+      () => this.apply(mode, message, received),
     );
   }
 
@@ -86,13 +95,21 @@ export class EventReceiver {
     const contract = findContract(event.type);
     if (!contract) throw new Rejection('UNKNOWN_TYPE', `no contract for event type ${event.type}`);
     if ((contract.audience === 'addressed') !== (event.tocity !== undefined)) {
-      throw new Rejection('SCHEMA_INVALID', `${event.type} is ${contract.audience} but the event ${event.tocity ? 'names' : 'lacks'} tocity`);
+      throw new Rejection(
+        'SCHEMA_INVALID',
+        `${event.type} is ${contract.audience} but the event ${event.tocity ? 'names' : 'lacks'} tocity`,
+      );
     }
     let data: unknown = event.data;
     if (contract.personal?.length) {
       // The sealed envelope first (its shape, nothing personal in clear), then the opened payload against the contract.
       try {
-        data = openPersonalFields(event.data, contract.personal, this.config.encryptionKey, { id: event.id, type: event.type, source: event.source, tocity: event.tocity! });
+        data = openPersonalFields(event.data, contract.personal, this.config.encryptionKey, {
+          id: event.id,
+          type: event.type,
+          source: event.source,
+          tocity: event.tocity!,
+        });
       } catch (err) {
         if (!(err instanceof PersonalSealError)) throw err;
         throw new Rejection('PERSONAL_DATA_UNSEALED', err.message);
@@ -110,7 +127,14 @@ export class EventReceiver {
     for (const handler of this.handlers.for(event.type)) {
       const outcome = await this.applyOne(handler, event);
       if (outcome === 'failed') {
-        return this.reject(mode, message, 'HANDLER_FAILED', `consumer ${handler.consumer} failed ${this.config.maxDeliveryAttempts} times`, this.config.maxDeliveryAttempts, event);
+        return this.reject(
+          mode,
+          message,
+          'HANDLER_FAILED',
+          `consumer ${handler.consumer} failed ${this.config.maxDeliveryAttempts} times`,
+          this.config.maxDeliveryAttempts,
+          event,
+        );
       }
       applied ||= outcome === 'applied';
     }
@@ -140,14 +164,30 @@ export class EventReceiver {
     }
   }
 
-  private async reject(mode: 'live' | 'replay', message: TransportMessage, reasonCode: DeadLetterReason, reason: string, attempts: number, event?: SignedEvent): Promise<InboundOutcome> {
+  private async reject(
+    mode: 'live' | 'replay',
+    message: TransportMessage,
+    reasonCode: DeadLetterReason,
+    reason: string,
+    attempts: number,
+    event?: SignedEvent,
+  ): Promise<InboundOutcome> {
     if (mode === 'replay') return { status: 'dead-lettered', reasonCode, reason };
     const h = message.headers;
     const id = randomUUID();
     await this.dataSource.transaction(async (em) => {
       await em.query(
         `INSERT INTO platform.dead_letter (id, event_id, type, source, reason_code, reason, raw, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, event?.id ?? h.ce_id ?? null, event?.type ?? h.ce_type ?? null, event?.source ?? h.ce_source ?? null, reasonCode, reason, JSON.stringify(message), attempts],
+        [
+          id,
+          event?.id ?? h.ce_id ?? null,
+          event?.type ?? h.ce_type ?? null,
+          event?.source ?? h.ce_source ?? null,
+          reasonCode,
+          reason,
+          JSON.stringify(message),
+          attempts,
+        ],
       );
       await this.audit.record(
         {

@@ -6,8 +6,7 @@ import { decodeBatchProof, encodeBatchProof } from './batch-signature.js';
 import { type SignedEvent, signingInput, sourceCity, type UnsignedEvent } from './signed-event.js';
 
 export type SignatureVerdict =
-  | { ok: true; city: string }
-  | { ok: false; code: 'UNSIGNED' | 'UNKNOWN_SIGNER' | 'SIGNATURE_INVALID'; reason: string };
+  { ok: true; city: string } | { ok: false; code: 'UNSIGNED' | 'UNKNOWN_SIGNER' | 'SIGNATURE_INVALID'; reason: string };
 
 /**
  * Signs outgoing events with this city's key; verifies incoming ones against the sender's pinned key.
@@ -54,17 +53,26 @@ export class EventSigner {
   /** One signature for the whole batch: each event gets its `sigbatch` (inclusion proof + signed root). */
   signBatch<T>(events: readonly UnsignedEvent<T>[]): SignedEvent<T>[] {
     if (!events.length) return [];
-    const { root, inclusions } = signBatch(events.map((e) => signingInput(e)), { batchId: randomUUID(), signerCity: this.config.cityCode }, this.batchSigner);
+    const { root, inclusions } = signBatch(
+      events.map((e) => signingInput(e)),
+      { batchId: randomUUID(), signerCity: this.config.cityCode },
+      this.batchSigner,
+    );
     return events.map((e, i) => ({ ...e, sigbatch: encodeBatchProof({ root, inclusion: inclusions[i]! }) }));
   }
 
   verify(event: Partial<SignedEvent>): SignatureVerdict {
-    if ((!event.sig && !event.sigbatch) || !event.sigkeyid) return { ok: false, code: 'UNSIGNED', reason: 'event carries no sig/sigbatch and sigkeyid extension' };
+    if ((!event.sig && !event.sigbatch) || !event.sigkeyid)
+      return { ok: false, code: 'UNSIGNED', reason: 'event carries no sig/sigbatch and sigkeyid extension' };
     const city = event.source ? sourceCity(event.source) : undefined;
     if (!city) return { ok: false, code: 'UNKNOWN_SIGNER', reason: `source ${String(event.source)} names no city` };
     const key = this.registry.verificationKey(city, event.sigkeyid);
     if (!key) return { ok: false, code: 'UNKNOWN_SIGNER', reason: `no active key ${event.sigkeyid} pinned for city ${city}` };
-    const invalid: SignatureVerdict = { ok: false, code: 'SIGNATURE_INVALID', reason: `signature does not verify with ${city}/${key.keyId}` };
+    const invalid: SignatureVerdict = {
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+      reason: `signature does not verify with ${city}/${key.keyId}`,
+    };
     let valid = false;
     try {
       if (event.sig) valid = sm2Verify(signingInput(event as SignedEvent), event.sig, key.publicKey);

@@ -14,10 +14,17 @@ export interface HandlesEventMetadata {
 
 type AnyContract = EventContract<any>;
 /** The payload a handler of these contracts receives: the union of their schemas' output. */
-export type EventDataOf<C extends AnyContract | readonly AnyContract[]> = C extends readonly AnyContract[] ? z.infer<C[number]['schema']> : C extends AnyContract ? z.infer<C['schema']> : never;
+export type EventDataOf<C extends AnyContract | readonly AnyContract[]> = C extends readonly AnyContract[]
+  ? z.infer<C[number]['schema']>
+  : C extends AnyContract
+    ? z.infer<C['schema']>
+    : never;
 
 /** The signature a `@HandlesEvent` method must accept. */
-export type EventHandlerMethod<C extends AnyContract | readonly AnyContract[]> = (event: ReceivedEvent<EventDataOf<C>>, em: EntityManager) => Promise<void>;
+export type EventHandlerMethod<C extends AnyContract | readonly AnyContract[]> = (
+  event: ReceivedEvent<EventDataOf<C>>,
+  em: EntityManager,
+) => Promise<void>;
 
 /**
  * Declares a provider method as the cross-city handler of one contract (or several, for one
@@ -33,5 +40,9 @@ export const HandlesEvent =
   <M extends EventHandlerMethod<C>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     const list: readonly AnyContract[] = Array.isArray(contracts) ? contracts : [contracts as AnyContract];
     if (list.length === 0) throw new Error(`@HandlesEvent on ${String(key)}: no contract`);
-    SetMetadata<symbol, HandlesEventMetadata>(HANDLES_EVENT, { consumer: options.consumer, types: list.map((c) => c.type) })(target, key, descriptor);
+    SetMetadata<symbol, HandlesEventMetadata>(HANDLES_EVENT, { consumer: options.consumer, types: list.map((c) => c.type) })(
+      target,
+      key,
+      descriptor,
+    );
   };

@@ -97,7 +97,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** One pass: claim a batch, publish it, record the outcomes. Returns the rows claimed. */
   async pass(): Promise<number> {
     const claimed = await this.worker.pass();
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox WHERE sent_at IS NULL`)) as { n: number }[];
+    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox WHERE sent_at IS NULL`)) as {
+      n: number;
+    }[];
     this.metrics.outboxPending.set(n);
     return claimed;
   }
@@ -141,7 +143,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       } else {
         failed.add(row.subject);
         // Attempt n = attempts so far + 1; capped at 30 s and at 1024 × base (ten doublings).
-        const backoff = backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 1024) }, row.attempts + 1);
+        const backoff = backoffMs(
+          { baseMs: this.config.retryBaseMs, maxMs: Math.min(MAX_BACKOFF_MS, this.config.retryBaseMs * 1024) },
+          row.attempts + 1,
+        );
         await lease.settle(
           row.seq,
           `attempts = attempts + 1, delivered_to = $3, last_error = $4, next_attempt_at = now() + ($5::int * interval '1 millisecond')`,
@@ -160,7 +165,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
     } catch (err) {
       // Rows the transport did not report before failing: a failed attempt each (in order).
-      for (const i of rows.keys()) if (!reported.has(i)) await record(i, { deliveredTo: rows[i]!.delivered_to, complete: false, error: (err as Error).message });
+      for (const i of rows.keys())
+        if (!reported.has(i)) await record(i, { deliveredTo: rows[i]!.delivered_to, complete: false, error: (err as Error).message });
     } finally {
       await flush();
     }

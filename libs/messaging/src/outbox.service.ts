@@ -49,7 +49,8 @@ export class OutboxService {
     let data: T = parsed;
     if (contract.personal?.length && out.toCity) {
       const recipient = this.registry.encryptionKey(out.toCity);
-      if (!recipient) throw new Error(`${contract.type} carries personal data, but city ${out.toCity} pins no active encryption key in the registry`);
+      if (!recipient)
+        throw new Error(`${contract.type} carries personal data, but city ${out.toCity} pins no active encryption key in the registry`);
       data = sealPersonalFields(parsed, contract.personal, recipient, { id, type: contract.type, source, tocity: out.toCity });
     }
     // Signed by the relay, one signature per batch (EventSigner.signBatch), not here on the request's path.

@@ -22,7 +22,10 @@ export const sealedPersonalSchema = z
     alg: z.literal(PERSONAL_SEAL_ALG),
     kid: z.string().min(1).max(64),
     ek: z.string().regex(/^[A-Za-z0-9_-]{100,400}$/),
-    ct: z.string().regex(/^gfs1\./).max(1_000_000),
+    ct: z
+      .string()
+      .regex(/^gfs1\./)
+      .max(1_000_000),
   })
   .strict();
 export type SealedPersonal = z.infer<typeof sealedPersonalSchema>;
@@ -70,7 +73,12 @@ export const personalFieldsInClear = (data: unknown, paths: readonly string[]): 
   isObject(data) ? paths.filter((p) => getPath(data, p).found) : [];
 
 /** Seals the declared personal fields of `data` to the recipient's encryption key. */
-export const sealPersonalFields = <T>(data: T, paths: readonly string[], recipient: { keyId: string; publicKey: string }, context: PersonalSealContext): T => {
+export const sealPersonalFields = <T>(
+  data: T,
+  paths: readonly string[],
+  recipient: { keyId: string; publicKey: string },
+  context: PersonalSealContext,
+): T => {
   if (!isObject(data)) throw new Error('personal fields: data must be an object');
   if (Object.hasOwn(data, SEALED_PERSONAL_MEMBER)) throw new Error(`personal fields: data already has ${SEALED_PERSONAL_MEMBER}`);
   const fields: Json = {};
@@ -100,14 +108,24 @@ export class PersonalSealError extends Error {}
  * for this city's key), opens it with this city's encryption private key and puts the fields
  * back. Throws PersonalSealError with the reason.
  */
-export const openPersonalFields = (data: unknown, paths: readonly string[], own: { keyId: string; privateKeyHex: string }, context: PersonalSealContext): Json => {
+export const openPersonalFields = (
+  data: unknown,
+  paths: readonly string[],
+  own: { keyId: string; privateKeyHex: string },
+  context: PersonalSealContext,
+): Json => {
   if (!isObject(data)) throw new PersonalSealError('data must be an object');
   const clear = personalFieldsInClear(data, paths);
-  if (clear.length) throw new PersonalSealError(`personal fields travel in clear: ${clear.join(', ')} (they must be sealed for the addressed city)`);
+  if (clear.length)
+    throw new PersonalSealError(`personal fields travel in clear: ${clear.join(', ')} (they must be sealed for the addressed city)`);
   const shape = sealedPersonalSchema.safeParse(data[SEALED_PERSONAL_MEMBER]);
-  if (!shape.success) throw new PersonalSealError(`${SEALED_PERSONAL_MEMBER}: ${shape.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!shape.success)
+    throw new PersonalSealError(
+      `${SEALED_PERSONAL_MEMBER}: ${shape.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   const s = shape.data;
-  if (s.kid !== own.keyId) throw new PersonalSealError(`${SEALED_PERSONAL_MEMBER} is sealed to encryption key ${s.kid}, this node holds ${own.keyId}`);
+  if (s.kid !== own.keyId)
+    throw new PersonalSealError(`${SEALED_PERSONAL_MEMBER} is sealed to encryption key ${s.kid}, this node holds ${own.keyId}`);
   let fields: unknown;
   try {
     const dataKey = sm2Decrypt(Buffer.from(s.ek, 'base64url'), own.privateKeyHex);

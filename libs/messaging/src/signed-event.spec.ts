@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateSm2KeyPair, sm2Sign, sm2Verify } from '@guangfo/gm-crypto';
-import { fromTransportMessage, type SignedEvent, signingInput, sourceCity, toTransportMessage, type UnsignedEvent } from './signed-event.js';
+import {
+  fromTransportMessage,
+  type SignedEvent,
+  signingInput,
+  sourceCity,
+  toTransportMessage,
+  type UnsignedEvent,
+} from './signed-event.js';
 
 const unsigned: UnsignedEvent<{ b: number; a: string }> = {
   specversion: '1.0',

@@ -55,7 +55,20 @@ export const toTransportMessage = (event: SignedEvent): TransportMessage => {
   return { key: event.subject, headers, value: JSON.stringify(event.data) };
 };
 
-const STRING_ATTRS = ['id', 'source', 'type', 'subject', 'time', 'tocity', 'correlationid', 'causationid', 'traceparent', 'sigkeyid', 'sig', 'sigbatch'] as const;
+const STRING_ATTRS = [
+  'id',
+  'source',
+  'type',
+  'subject',
+  'time',
+  'tocity',
+  'correlationid',
+  'causationid',
+  'traceparent',
+  'sigkeyid',
+  'sig',
+  'sigbatch',
+] as const;
 
 /** Parses a transport message back into a structured event. Throws with a reason when it is not one. */
 export const fromTransportMessage = (msg: TransportMessage): SignedEvent => {
@@ -66,7 +79,8 @@ export const fromTransportMessage = (msg: TransportMessage): SignedEvent => {
     const v = (ce as unknown as Record<string, unknown>)[a];
     if (v !== undefined) out[a] = String(v);
   }
-  if (ce.datacontenttype !== 'application/json') throw new Error(`datacontenttype must be application/json, got ${String(ce.datacontenttype)}`);
+  if (ce.datacontenttype !== 'application/json')
+    throw new Error(`datacontenttype must be application/json, got ${String(ce.datacontenttype)}`);
   out.data = typeof ce.data === 'string' ? JSON.parse(ce.data) : ce.data;
   return out as unknown as SignedEvent;
 };

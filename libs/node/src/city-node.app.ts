@@ -5,7 +5,19 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import type { CityTransport } from '@guangfo/messaging';
-import { type CityRegistry, correlationMiddleware, createNodeLogging, createValidationPipe, finishOpenApiDocument, inputGuardMiddleware, locationMiddleware, type NodeConfig, type PlatformOptions, runMigrations, sendProblem } from '@guangfo/platform';
+import {
+  type CityRegistry,
+  correlationMiddleware,
+  createNodeLogging,
+  createValidationPipe,
+  finishOpenApiDocument,
+  inputGuardMiddleware,
+  locationMiddleware,
+  type NodeConfig,
+  type PlatformOptions,
+  runMigrations,
+  sendProblem,
+} from '@guangfo/platform';
 import { cityNodeModule } from './city-node.module.js';
 
 export interface CityNodeAppOptions {
@@ -31,22 +43,38 @@ const problemErrorHandler = (err: unknown, req: Request, res: Response, next: Ne
 };
 
 export const buildOpenApiDocument = (app: INestApplication, cityName: string, description = '') =>
-  finishOpenApiDocument(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`广佛通办 Guangfo Tongban — ${cityName} node`)
-      .setDescription(`Cross-city public services between Guangzhou and Foshan. Errors are RFC 9457 application/problem+json with a stable \`code\`.\n\n${description}`)
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Residents and clerks: token from the identity provider (sandbox: POST /api/v1/auth/token)' }, 'jwt')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Partner systems' }, 'api-key')
-      .build(),
-  ));
+  finishOpenApiDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(`广佛通办 Guangfo Tongban — ${cityName} node`)
+        .setDescription(
+          `Cross-city public services between Guangzhou and Foshan. Errors are RFC 9457 application/problem+json with a stable \`code\`.\n\n${description}`,
+        )
+        .setVersion('1')
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'Residents and clerks: token from the identity provider (sandbox: POST /api/v1/auth/token)',
+          },
+          'jwt',
+        )
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Partner systems' }, 'api-key')
+        .build(),
+    ),
+  );
 
 /** Creates (but does not listen) one city node: migrations if asked, HTTP edge, Swagger, transport. */
 export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpressApplication> => {
   if (o.config.migrateOnStart) await runMigrations(o.config.databaseUrl, o.migrations);
 
-  const app = await NestFactory.create<NestExpressApplication>(cityNodeModule(o.modules), { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(cityNodeModule(o.modules), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   const logging = createNodeLogging(o.config.cityCode, o.config.logLevel, o.logDestination);
   app.useLogger(logging.nest);
   app.use(correlationMiddleware(o.config.cityCode));

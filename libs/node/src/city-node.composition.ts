@@ -1,11 +1,38 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { AffairsFollowUp1796169600000, AffairsIdempotency1796342400001, AffairsInit1764547200000, AffairsModule, affairsSealingMigration } from '@guangfo/affairs';
+import {
+  AffairsFollowUp1796169600000,
+  AffairsIdempotency1796342400001,
+  AffairsInit1764547200000,
+  AffairsModule,
+  affairsSealingMigration,
+} from '@guangfo/affairs';
 import { CatalogueModule, CatalogueService, WORKING_DAY_CALENDAR, type WorkingDayCalendar } from '@guangfo/catalogue';
-import { CredentialsIdempotency1796342400002, CredentialsInit1764374400000, CredentialsModule, credentialsSealingMigration, IssuingAuthorities1764806460000, loadCredentialsConfig } from '@guangfo/credentials';
+import {
+  CredentialsIdempotency1796342400002,
+  CredentialsInit1764374400000,
+  CredentialsModule,
+  credentialsSealingMigration,
+  IssuingAuthorities1764806460000,
+  loadCredentialsConfig,
+} from '@guangfo/credentials';
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
 import { FilesModule } from '@guangfo/files';
 import { type CityTransport, MessagingModule } from '@guangfo/messaging';
-import { ApiKeyIssuingBody1764806400000, AuditBackgroundChain1796428800000, type CityRegistry, type DemoIdentity, IdempotencyKeys1796342400000, type NodeConfig, PartnerCaseGrants1796256000000, PeerCalendar1764892800000, PlatformInit1764201600000, PlatformModule, type ResealKeys, WebhooksFiles1764288000000, WorkerLeases1796342400000 } from '@guangfo/platform';
+import {
+  ApiKeyIssuingBody1764806400000,
+  AuditBackgroundChain1796428800000,
+  type CityRegistry,
+  type DemoIdentity,
+  IdempotencyKeys1796342400000,
+  type NodeConfig,
+  PartnerCaseGrants1796256000000,
+  PeerCalendar1764892800000,
+  PlatformInit1764201600000,
+  PlatformModule,
+  type ResealKeys,
+  WebhooksFiles1764288000000,
+  WorkerLeases1796342400000,
+} from '@guangfo/platform';
 import { ITEM_CODES, type ItemCodes, platformSealingMigration, WebhooksModule } from '@guangfo/webhooks';
 import type { CityNodeAppOptions } from './city-node.app.js';
 
@@ -25,7 +52,11 @@ export interface DomainEntry {
 
 /** The domains of the default deployable (every domain in one process). */
 export const DOMAINS: DomainEntry[] = [
-  { name: 'catalogue', module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }), migrations: [] },
+  {
+    name: 'catalogue',
+    module: (config) => CatalogueModule.forRoot({ seedDir: config.catalogueDir, calendarDir: config.calendarDir }),
+    migrations: [],
+  },
   {
     name: 'affairs',
     uses: ['platform', 'messaging', 'files', 'webhooks', 'catalogue', 'credentials'],
@@ -46,7 +77,11 @@ export const DOMAINS: DomainEntry[] = [
  * Builds each module once, in the order `uses` asks for (a module imported by several others is the
  * same instance everywhere). `given` holds modules built beforehand (the platform, messaging).
  */
-export const buildModules = (config: NodeConfig, entries: readonly DomainEntry[], given: ReadonlyMap<string, DynamicModule> = new Map()): Map<string, DynamicModule> => {
+export const buildModules = (
+  config: NodeConfig,
+  entries: readonly DomainEntry[],
+  given: ReadonlyMap<string, DynamicModule> = new Map(),
+): Map<string, DynamicModule> => {
   const built = new Map(given);
   const build = (name: string, path: readonly string[]): DynamicModule => {
     const done = built.get(name);
@@ -54,7 +89,10 @@ export const buildModules = (config: NodeConfig, entries: readonly DomainEntry[]
     if (path.includes(name)) throw new Error(`modules use each other in a circle: ${[...path, name].join(' → ')}`);
     const entry = entries.find((d) => d.name === name);
     if (!entry) throw new Error(`module ${path.at(-1)} uses unknown module ${name}`);
-    const module = entry.module(config, (entry.uses ?? []).map((u) => build(u, [...path, name])));
+    const module = entry.module(
+      config,
+      (entry.uses ?? []).map((u) => build(u, [...path, name])),
+    );
     built.set(name, module);
     return module;
   };
@@ -65,7 +103,12 @@ export const buildModules = (config: NodeConfig, entries: readonly DomainEntry[]
 /** The keys the re-sealing migrations need: the node's keyring and what the old schemes derived from. */
 export const resealKeysOf = (config: NodeConfig, env: NodeJS.ProcessEnv = process.env): ResealKeys => {
   const legacyCredentialKek = loadCredentialsConfig(env).keyEncryptionKey;
-  return { cityCode: config.cityCode, signingKey: config.signingKey, sealingKeys: config.sealingKeys, ...(legacyCredentialKek ? { legacyCredentialKek } : {}) };
+  return {
+    cityCode: config.cityCode,
+    signingKey: config.signingKey,
+    sealingKeys: config.sealingKeys,
+    ...(legacyCredentialKek ? { legacyCredentialKek } : {}),
+  };
 };
 
 /** Every migration of every domain, in one list (each domain owns its schema; TypeORM orders them by timestamp). */
@@ -119,18 +162,36 @@ const featureEntries = (domains: readonly DomainEntry[], transport: CityTranspor
   {
     name: 'federation',
     uses: ['platform', 'messaging', 'catalogue'],
-    module: (_c, imports) => FederationModule.forNode({ imports, identity: nodeIdentityProvider(domains), acceptEventDeliveries: transport.kind === 'embedded' }),
+    module: (_c, imports) =>
+      FederationModule.forNode({ imports, identity: nodeIdentityProvider(domains), acceptEventDeliveries: transport.kind === 'embedded' }),
     migrations: [],
   },
   { name: 'files', uses: ['platform'], module: (_c, imports) => FilesModule.forNode({ imports }), migrations: [] },
-  { name: 'webhooks', uses: ['platform', 'catalogue'], module: (_c, imports) => WebhooksModule.forNode({ imports, itemCodes: itemCodesProvider }), migrations: [] },
+  {
+    name: 'webhooks',
+    uses: ['platform', 'catalogue'],
+    module: (_c, imports) => WebhooksModule.forNode({ imports, itemCodes: itemCodesProvider }),
+    migrations: [],
+  },
 ];
 
 /** The composition root of a city node running every domain in one process. */
-export const composeCityNode = (config: NodeConfig, registry: CityRegistry, transport: CityTransport, demo?: DemoIdentity): CityNodeAppOptions => {
+export const composeCityNode = (
+  config: NodeConfig,
+  registry: CityRegistry,
+  transport: CityTransport,
+  demo?: DemoIdentity,
+): CityNodeAppOptions => {
   const migrations = allMigrations(resealKeysOf(config));
   const platform = PlatformModule.forNode({ config, registry, migrations, ...(demo ? { demo } : {}) });
   const messaging = MessagingModule.forNode({ transport, imports: [platform] });
-  const modules = buildModules(config, [...featureEntries(DOMAINS, transport), ...DOMAINS], new Map([['platform', platform], ['messaging', messaging]]));
+  const modules = buildModules(
+    config,
+    [...featureEntries(DOMAINS, transport), ...DOMAINS],
+    new Map([
+      ['platform', platform],
+      ['messaging', messaging],
+    ]),
+  );
   return { config, registry, transport, migrations, modules: [...modules.values()] };
 };

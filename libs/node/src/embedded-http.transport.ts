@@ -15,7 +15,14 @@ export const createEmbeddedHttpTransport = (config: NodeConfig, registry: CityRe
       cityCode: config.cityCode,
       peerBaseUrl: (city) => peerApiBaseUrl(config, registry.get(city)?.apiBaseUrl, city),
       sign: ({ method, path, toCity }) =>
-        signInterchangeRequest({ method, path, fromCity: config.cityCode, toCity, keyId: config.signingKey.keyId, privateKeyHex: config.signingKey.privateKeyHex }),
+        signInterchangeRequest({
+          method,
+          path,
+          fromCity: config.cityCode,
+          toCity,
+          keyId: config.signingKey.keyId,
+          privateKeyHex: config.signingKey.privateKeyHex,
+        }),
       policy: config.outbound,
     }),
   );

@@ -29,10 +29,19 @@ export class HealthController {
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
-        () => this.indicators.check('database').attempt(async () => { await this.dataSource.query('SELECT 1'); return {}; }).withTimeout(3000),
+        () =>
+          this.indicators
+            .check('database')
+            .attempt(async () => {
+              await this.dataSource.query('SELECT 1');
+              return {};
+            })
+            .withTimeout(3000),
         () => {
           const s = this.indicators.check('transport');
-          return this.transport.isReady() ? s.up({ kind: this.transport.kind }) : s.down({ kind: this.transport.kind, message: 'not connected' });
+          return this.transport.isReady()
+            ? s.up({ kind: this.transport.kind })
+            : s.down({ kind: this.transport.kind, message: 'not connected' });
         },
       ]);
     } catch (err) {

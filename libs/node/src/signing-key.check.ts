@@ -25,6 +25,8 @@ export const assertEncryptionKeyPinned = (config: NodeConfig, registry: CityRegi
     );
   }
   if (sm2PublicKeyFromPrivateKey(config.encryptionKey.privateKeyHex).toLowerCase() !== pinned.publicKey.toLowerCase()) {
-    throw new ConfigError(`EVENT_ENCRYPTION_KEY: does not match the encryption public key pinned as ${pinned.keyId} for ${config.cityCode}`);
+    throw new ConfigError(
+      `EVENT_ENCRYPTION_KEY: does not match the encryption public key pinned as ${pinned.keyId} for ${config.cityCode}`,
+    );
   }
 };

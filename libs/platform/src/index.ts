@@ -19,7 +19,14 @@ export * from './database/migrations/1764806400000-api-key-issuing-body.migratio
 export * from './database/migrations/1796256000000-partner-case-grants.migration.js';
 export * from './database/migrations/1796342400000-idempotency-keys.migration.js';
 export { queryRows, queryRow, rowsOf, type SqlRunner } from './database/query-rows.js';
-export { Idempotency, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, IDEMPOTENT_REPLAY_STATUS, type IdempotencyClaim, type IdempotencyErrors } from './idempotency/idempotency.js';
+export {
+  Idempotency,
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENCY_KEY_RULE,
+  IDEMPOTENT_REPLAY_STATUS,
+  type IdempotencyClaim,
+  type IdempotencyErrors,
+} from './idempotency/idempotency.js';
 export * from './database/migrations/1796342400000-worker-leases.migration.js';
 export * from './database/migrations/1796428800000-audit-background-chain.migration.js';
 export * from './auth/partner-grants.service.js';

@@ -69,7 +69,11 @@ export class PlatformModule {
     ];
     return {
       module: PlatformModule,
-      imports: [TypeOrmModule.forRoot(buildDataSourceOptions(config.databaseUrl, o.migrations, o.entities ?? [])), PassportModule, JwtModule.register({})],
+      imports: [
+        TypeOrmModule.forRoot(buildDataSourceOptions(config.databaseUrl, o.migrations, o.entities ?? [])),
+        PassportModule,
+        JwtModule.register({}),
+      ],
       controllers: [TokenController, MetricsController],
       providers,
       exports: [NODE_CONFIG, Clock, Sealer, CityRegistry, PartnerGrants, ApiKeyService, AuditService, MetricsService],

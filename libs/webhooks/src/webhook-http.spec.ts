@@ -33,15 +33,25 @@ describe('postWebhook', () => {
   });
 
   it('posts the body with the headers and reports 2xx as success', async () => {
-    const r = await postWebhook(`${base}/ok`, { 'content-type': 'application/json', 'x-test': '1' }, '{"a":1}', { timeoutMs: 2000, policy: LOOPBACK_OK });
+    const r = await postWebhook(`${base}/ok`, { 'content-type': 'application/json', 'x-test': '1' }, '{"a":1}', {
+      timeoutMs: 2000,
+      policy: LOOPBACK_OK,
+    });
     expect(r).toMatchObject({ ok: true, statusCode: 204 });
     expect(r.durationMs).toBeGreaterThanOrEqual(0);
     expect(seen.at(-1)).toMatchObject({ body: '{"a":1}', headers: expect.objectContaining({ 'x-test': '1', 'content-length': '7' }) });
   });
 
   it('reports a non-2xx answer (redirects are not followed) as a failure with its status', async () => {
-    expect(await postWebhook(`${base}/fail`, {}, '{}', { timeoutMs: 2000, policy: LOOPBACK_OK })).toMatchObject({ ok: false, statusCode: 500, error: 'HTTP 500' });
-    expect(await postWebhook(`${base}/redirect`, {}, '{}', { timeoutMs: 2000, policy: LOOPBACK_OK })).toMatchObject({ ok: false, statusCode: 302 });
+    expect(await postWebhook(`${base}/fail`, {}, '{}', { timeoutMs: 2000, policy: LOOPBACK_OK })).toMatchObject({
+      ok: false,
+      statusCode: 500,
+      error: 'HTTP 500',
+    });
+    expect(await postWebhook(`${base}/redirect`, {}, '{}', { timeoutMs: 2000, policy: LOOPBACK_OK })).toMatchObject({
+      ok: false,
+      statusCode: 302,
+    });
   });
 
   it('gives up after the timeout', async () => {

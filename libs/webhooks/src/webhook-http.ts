@@ -14,7 +14,12 @@ export interface WebhookPostResult {
  * address are checked again now: DNS rebinding): no redirects, an overall timeout (connect +
  * response), the response body read and discarded (at most 64 KiB).
  */
-export const postWebhook = async (url: string, headers: Record<string, string>, body: string, o: { timeoutMs: number; policy: OutboundPolicy }): Promise<WebhookPostResult> => {
+export const postWebhook = async (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  o: { timeoutMs: number; policy: OutboundPolicy },
+): Promise<WebhookPostResult> => {
   const started = process.hrtime.bigint();
   const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   try {

@@ -35,7 +35,8 @@ export class WebhookOutbox {
 
   /** Declares a type partners may subscribe to. Idempotent; call it at start (onModuleInit). */
   declare(d: WebhookEventDeclaration): void {
-    if (!WEBHOOK_EVENT_TYPE_PATTERN.test(d.type) || d.type.length > 128) throw new Error(`webhook event type ${d.type} must look like domain.aggregate.what-happened`);
+    if (!WEBHOOK_EVENT_TYPE_PATTERN.test(d.type) || d.type.length > 128)
+      throw new Error(`webhook event type ${d.type} must look like domain.aggregate.what-happened`);
     this.types.set(d.type, { type: d.type, description: d.description });
   }
 
@@ -48,12 +49,16 @@ export class WebhookOutbox {
   }
 
   async enqueue(em: EntityManager, e: WebhookEnqueue): Promise<{ eventId: string; deliveries: number }> {
-    if (!this.types.has(e.eventType)) throw new Error(`webhook event type ${e.eventType} is not declared: call WebhookOutbox.declare() at start`);
+    if (!this.types.has(e.eventType))
+      throw new Error(`webhook event type ${e.eventType} is not declared: call WebhookOutbox.declare() at start`);
     if (!e.subject || e.subject.length > 200) throw new Error('webhook subject must be 1..200 characters');
-    if (e.itemCode !== undefined && !WEBHOOK_ITEM_CODE_PATTERN.test(e.itemCode)) throw new Error(`webhook item code ${e.itemCode} is malformed`);
-    if (typeof e.payload !== 'object' || e.payload === null || Array.isArray(e.payload)) throw new Error('webhook payload must be a JSON object');
+    if (e.itemCode !== undefined && !WEBHOOK_ITEM_CODE_PATTERN.test(e.itemCode))
+      throw new Error(`webhook item code ${e.itemCode} is malformed`);
+    if (typeof e.payload !== 'object' || e.payload === null || Array.isArray(e.payload))
+      throw new Error('webhook payload must be a JSON object');
     const payload = JSON.stringify(e.payload);
-    if (Buffer.byteLength(payload) > WEBHOOK_MAX_PAYLOAD_BYTES) throw new Error(`webhook payload over ${WEBHOOK_MAX_PAYLOAD_BYTES} bytes: send ids, not documents`);
+    if (Buffer.byteLength(payload) > WEBHOOK_MAX_PAYLOAD_BYTES)
+      throw new Error(`webhook payload over ${WEBHOOK_MAX_PAYLOAD_BYTES} bytes: send ids, not documents`);
     const eventId = randomUUID();
     // One statement: the event row only if some subscription matches, and one delivery per match.
     const rows = (await em.query(

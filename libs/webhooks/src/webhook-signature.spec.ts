@@ -5,7 +5,9 @@ describe('webhook HMAC signature', () => {
   const now = new Date(1_764_300_000 * 1000);
 
   it('is sha256=<hex HMAC-SHA256(secret, timestamp "." body)> (known answer, computed with Python hmac)', () => {
-    expect(signWebhookBody('whsec_test', '1764300000', '{"a":1}')).toBe('sha256=ae8cd8988e6cfa1e616760b15a9a00246de8f63a1dab43bf9fa252f535686403');
+    expect(signWebhookBody('whsec_test', '1764300000', '{"a":1}')).toBe(
+      'sha256=ae8cd8988e6cfa1e616760b15a9a00246de8f63a1dab43bf9fa252f535686403',
+    );
     expect(signWebhookBody('whsec_test', 1764300000, Buffer.from('{"a":1}'))).toBe(signWebhookBody('whsec_test', '1764300000', '{"a":1}'));
   });
 
@@ -14,7 +16,9 @@ describe('webhook HMAC signature', () => {
     const body = JSON.stringify({ eventId: 'e1', data: { status: 'accepted' } });
     const signature = signWebhookBody(secret, '1764300000', body);
     expect(verifyWebhookSignature({ secret, timestamp: '1764300000', body, signature, now })).toBe(true);
-    expect(verifyWebhookSignature({ secret, timestamp: '1764300000', body: body.replace('accepted', 'rejected'), signature, now })).toBe(false);
+    expect(verifyWebhookSignature({ secret, timestamp: '1764300000', body: body.replace('accepted', 'rejected'), signature, now })).toBe(
+      false,
+    );
     expect(verifyWebhookSignature({ secret, timestamp: '1764300001', body, signature, now })).toBe(false);
     expect(verifyWebhookSignature({ secret: generateWebhookSecret(), timestamp: '1764300000', body, signature, now })).toBe(false);
     expect(verifyWebhookSignature({ secret, timestamp: '1764300000', body, signature: signature.slice(0, -1), now })).toBe(false);

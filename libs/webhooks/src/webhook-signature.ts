@@ -5,7 +5,10 @@ export const generateWebhookSecret = (): string => `whsec_${randomBytes(32).toSt
 
 /** `sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, the `x-guangfo-signature` header. */
 export const signWebhookBody = (secret: string, timestamp: string | number, body: string | Buffer): string =>
-  `sha256=${createHmac('sha256', secret).update(`${String(timestamp)}.`).update(body).digest('hex')}`;
+  `sha256=${createHmac('sha256', secret)
+    .update(`${String(timestamp)}.`)
+    .update(body)
+    .digest('hex')}`;
 
 export interface WebhookVerification {
   secret: string;

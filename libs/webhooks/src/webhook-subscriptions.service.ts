@@ -49,11 +49,30 @@ export interface WebhookAttemptView {
   error: string | null;
 }
 
-interface SubscriptionRow { id: string; url: string; event_types: string[]; item_codes: string[] | null; description: string; created_at: Date }
+interface SubscriptionRow {
+  id: string;
+  url: string;
+  event_types: string[];
+  item_codes: string[] | null;
+  description: string;
+  created_at: Date;
+}
 interface DeliveryRow {
-  id: string; seq: string; subscription_id: string; event_id: string; event_type: string; subject: string; item_code: string | null;
-  status: WebhookDeliveryStatus; attempts: number; next_attempt_at: Date; last_status_code: number | null; last_error: string | null;
-  redeliveries: number; created_at: Date; completed_at: Date | null;
+  id: string;
+  seq: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  item_code: string | null;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  last_status_code: number | null;
+  last_error: string | null;
+  redeliveries: number;
+  created_at: Date;
+  completed_at: Date | null;
 }
 
 const subscriptionView = (r: SubscriptionRow): WebhookSubscriptionView => ({
@@ -69,7 +88,11 @@ const DELIVERY_SELECT = `SELECT d.id, d.seq, d.subscription_id, d.event_id, e.ev
        d.next_attempt_at, d.last_status_code, d.last_error, d.redeliveries, d.created_at, d.completed_at
   FROM platform.webhook_delivery d JOIN platform.webhook_event e ON e.id = d.event_id`;
 
-const invalidCursor = () => platformError('VALIDATION_FAILED', { detail: 'cursor is not one this API issued', fieldErrors: [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }] });
+const invalidCursor = () =>
+  platformError('VALIDATION_FAILED', {
+    detail: 'cursor is not one this API issued',
+    fieldErrors: [{ field: 'cursor', rule: 'cursor', message: 'invalid cursor' }],
+  });
 
 /** The partner-facing side of webhooks: own subscriptions, own deliveries, redelivery. */
 @Injectable()
@@ -89,18 +112,35 @@ export class WebhookSubscriptionsService {
     return this.outbox.declared();
   }
 
-  async create(p: PartnerPrincipal, input: { url: string; eventTypes: string[]; itemCodes?: string[]; description?: string }): Promise<WebhookSubscriptionView & { secret: string }> {
+  async create(
+    p: PartnerPrincipal,
+    input: { url: string; eventTypes: string[]; itemCodes?: string[]; description?: string },
+  ): Promise<WebhookSubscriptionView & { secret: string }> {
     const url = checkWebhookUrl(input.url, this.policy.outbound);
-    if (!url.ok) throw platformError('WEBHOOK_URL_NOT_ALLOWED', { detail: `url: ${url.reason}`, fieldErrors: [{ field: 'url', rule: 'webhookUrl', message: url.reason }] });
+    if (!url.ok)
+      throw platformError('WEBHOOK_URL_NOT_ALLOWED', {
+        detail: `url: ${url.reason}`,
+        fieldErrors: [{ field: 'url', rule: 'webhookUrl', message: url.reason }],
+      });
     const unknown = input.eventTypes.filter((t) => !this.outbox.isDeclared(t));
     if (unknown.length) {
-      throw platformError('WEBHOOK_UNKNOWN_EVENT_TYPE', { detail: `unknown event types: ${unknown.join(', ')} (GET /api/v1/webhooks/event-types lists them)`, fieldErrors: unknown.map((t) => ({ field: 'eventTypes', rule: 'declaredEventType', message: `${t} is not a declared event type` })) });
+      throw platformError('WEBHOOK_UNKNOWN_EVENT_TYPE', {
+        detail: `unknown event types: ${unknown.join(', ')} (GET /api/v1/webhooks/event-types lists them)`,
+        fieldErrors: unknown.map((t) => ({ field: 'eventTypes', rule: 'declaredEventType', message: `${t} is not a declared event type` })),
+      });
     }
     // Item scopes name catalogue items (stored as base codes, which is what events carry).
     const itemCodes = (input.itemCodes ?? []).map((code, i) => ({ code, i, base: this.items.baseCodeOf(code) }));
     const unknownItems = itemCodes.filter((c) => c.base === undefined);
     if (unknownItems.length) {
-      throw platformError('VALIDATION_FAILED', { detail: `itemCodes: not in the catalogue: ${unknownItems.map((c) => c.code).join(', ')}`, fieldErrors: unknownItems.map((c) => ({ field: `itemCodes.${c.i}`, rule: 'catalogueItem', message: `${c.code} is not an item of the catalogue` })) });
+      throw platformError('VALIDATION_FAILED', {
+        detail: `itemCodes: not in the catalogue: ${unknownItems.map((c) => c.code).join(', ')}`,
+        fieldErrors: unknownItems.map((c) => ({
+          field: `itemCodes.${c.i}`,
+          rule: 'catalogueItem',
+          message: `${c.code} is not an item of the catalogue`,
+        })),
+      });
     }
     const id = randomUUID();
     const secret = generateWebhookSecret();
@@ -108,9 +148,27 @@ export class WebhookSubscriptionsService {
       const [r] = (await em.query(
         `INSERT INTO platform.webhook_subscription (id, partner_id, city_code, url, event_types, item_codes, description, secret_sealed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [id, p.id, p.city, url.url.toString(), [...new Set(input.eventTypes)], itemCodes.length ? [...new Set(itemCodes.map((c) => c.base!))] : null, input.description ?? '', this.sealer.seal(secret, webhookSecretAd(id))],
+        [
+          id,
+          p.id,
+          p.city,
+          url.url.toString(),
+          [...new Set(input.eventTypes)],
+          itemCodes.length ? [...new Set(itemCodes.map((c) => c.base!))] : null,
+          input.description ?? '',
+          this.sealer.seal(secret, webhookSecretAd(id)),
+        ],
       )) as SubscriptionRow[];
-      await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.subscribed', resource: `webhook-subscription:${id}`, outcome: 'success', detail: { eventTypes: r.event_types, host: url.url.host } }, em);
+      await this.audit.record(
+        {
+          actor: `partner:${p.id}`,
+          action: 'webhook.subscribed',
+          resource: `webhook-subscription:${id}`,
+          outcome: 'success',
+          detail: { eventTypes: r.event_types, host: url.url.host },
+        },
+        em,
+      );
       return r;
     });
     return { ...subscriptionView(row), secret };
@@ -141,8 +199,14 @@ export class WebhookSubscriptionsService {
         [id, p.id],
       );
       if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
-      await em.query(`UPDATE platform.webhook_delivery SET status = 'cancelled', completed_at = now() WHERE subscription_id = $1 AND status = 'pending'`, [id]);
-      await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.unsubscribed', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);
+      await em.query(
+        `UPDATE platform.webhook_delivery SET status = 'cancelled', completed_at = now() WHERE subscription_id = $1 AND status = 'pending'`,
+        [id],
+      );
+      await this.audit.record(
+        { actor: `partner:${p.id}`, action: 'webhook.unsubscribed', resource: `webhook-subscription:${id}`, outcome: 'success' },
+        em,
+      );
     });
   }
 
@@ -155,7 +219,10 @@ export class WebhookSubscriptionsService {
         [id, p.id, this.sealer.seal(secret, webhookSecretAd(id))],
       );
       if (!rows.length) throw platformError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', { detail: `no subscription ${id}` });
-      await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.secret-rotated', resource: `webhook-subscription:${id}`, outcome: 'success' }, em);
+      await this.audit.record(
+        { actor: `partner:${p.id}`, action: 'webhook.secret-rotated', resource: `webhook-subscription:${id}`, outcome: 'success' },
+        em,
+      );
       return rows[0];
     });
     return { ...subscriptionView(row), secret };
@@ -167,7 +234,11 @@ export class WebhookSubscriptionsService {
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
     let before: string | null = null;
     if (q.cursor) {
-      const c = decodeCursor(q.cursor, (v): v is { seq: string } => typeof (v as { seq?: unknown } | null)?.seq === 'string' && /^\d{1,19}$/.test((v as { seq: string }).seq));
+      const c = decodeCursor(
+        q.cursor,
+        (v): v is { seq: string } =>
+          typeof (v as { seq?: unknown } | null)?.seq === 'string' && /^\d{1,19}$/.test((v as { seq: string }).seq),
+      );
       if (!c) throw invalidCursor();
       before = c.seq;
     }
@@ -193,14 +264,23 @@ export class WebhookSubscriptionsService {
     )) as { attempt_no: number; started_at: Date; duration_ms: number; status_code: number | null; error: string | null }[];
     return {
       ...this.deliveryView(row),
-      attemptLog: attempts.map((a) => ({ attempt: a.attempt_no, startedAt: a.started_at.toISOString(), durationMs: a.duration_ms, statusCode: a.status_code, error: a.error })),
+      attemptLog: attempts.map((a) => ({
+        attempt: a.attempt_no,
+        startedAt: a.started_at.toISOString(),
+        durationMs: a.duration_ms,
+        statusCode: a.status_code,
+        error: a.error,
+      })),
     };
   }
 
   /** A failed or delivered delivery goes back to pending with a fresh attempt budget. */
   async redeliver(p: PartnerPrincipal, id: string): Promise<WebhookDeliveryView> {
     const current = await this.ownDelivery(p, id);
-    if (current.status === 'pending') throw platformError('WEBHOOK_DELIVERY_IN_PROGRESS', { detail: `delivery ${id} is still pending (attempt ${current.attempts} of ${this.policy.maxAttempts})` });
+    if (current.status === 'pending')
+      throw platformError('WEBHOOK_DELIVERY_IN_PROGRESS', {
+        detail: `delivery ${id} is still pending (attempt ${current.attempts} of ${this.policy.maxAttempts})`,
+      });
     await this.dataSource.transaction(async (em) => {
       const [, n] = (await em.query(
         `UPDATE platform.webhook_delivery d SET status = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL, redeliveries = redeliveries + 1
@@ -208,8 +288,20 @@ export class WebhookSubscriptionsService {
           WHERE d.id = $1 AND d.partner_id = $2 AND d.status IN ('failed', 'delivered') AND s.id = d.subscription_id AND s.deleted_at IS NULL`,
         [id, p.id],
       )) as [unknown, number];
-      if (n !== 1) throw platformError('CONFLICT', { detail: `delivery ${id} cannot be redelivered now (its subscription was deleted, or it is pending)` });
-      await this.audit.record({ actor: `partner:${p.id}`, action: 'webhook.redelivered', resource: `webhook-delivery:${id}`, outcome: 'success', detail: { previousStatus: current.status } }, em);
+      if (n !== 1)
+        throw platformError('CONFLICT', {
+          detail: `delivery ${id} cannot be redelivered now (its subscription was deleted, or it is pending)`,
+        });
+      await this.audit.record(
+        {
+          actor: `partner:${p.id}`,
+          action: 'webhook.redelivered',
+          resource: `webhook-delivery:${id}`,
+          outcome: 'success',
+          detail: { previousStatus: current.status },
+        },
+        em,
+      );
     });
     this.dispatcher.nudge();
     return this.deliveryView(await this.ownDelivery(p, id));

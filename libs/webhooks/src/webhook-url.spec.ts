@@ -13,7 +13,14 @@ describe('webhook URL rules', () => {
   });
 
   it('refuses the metadata, private and loopback targets even where loopback is allowed (the finding: accepted on npm start)', () => {
-    for (const u of ['https://169.254.169.254/latest', 'https://10.0.0.1/x', 'https://192.168.1.1/', 'https://[fe80::1]/', 'https://[::ffff:169.254.169.254]/', 'https://0.0.0.0/']) {
+    for (const u of [
+      'https://169.254.169.254/latest',
+      'https://10.0.0.1/x',
+      'https://192.168.1.1/',
+      'https://[fe80::1]/',
+      'https://[::ffff:169.254.169.254]/',
+      'https://0.0.0.0/',
+    ]) {
       expect({ u, ok: checkWebhookUrl(u, LOOPBACK_OK).ok }).toEqual({ u, ok: false });
     }
     // Loopback itself only by explicit setting: the finding's https://127.0.0.1:5432/ on a default node.
@@ -29,13 +36,31 @@ describe('webhook URL rules', () => {
   });
 
   it('refuses other schemes, credentials, fragments and non-URLs', () => {
-    for (const u of ['ftp://partner.example.cn/x', 'file:///etc/passwd', 'https://user:pw@partner.example.cn/', 'https://partner.example.cn/#x', 'not a url', 'javascript:alert(1)']) {
+    for (const u of [
+      'ftp://partner.example.cn/x',
+      'file:///etc/passwd',
+      'https://user:pw@partner.example.cn/',
+      'https://partner.example.cn/#x',
+      'not a url',
+      'javascript:alert(1)',
+    ]) {
       expect(checkWebhookUrl(u, LOOPBACK_OK).ok).toBe(false);
     }
   });
 
   it('refuses private, loopback and link-local targets outside the sandbox (SSRF)', () => {
-    for (const u of ['https://10.1.2.3/', 'https://192.168.1.1/', 'https://172.16.0.1/', 'https://169.254.169.254/latest', 'https://127.0.0.1/', 'https://localhost/', 'https://[::1]/', 'https://[fd00::1]/', 'https://[::ffff:10.0.0.1]/', 'https://0.0.0.0/']) {
+    for (const u of [
+      'https://10.1.2.3/',
+      'https://192.168.1.1/',
+      'https://172.16.0.1/',
+      'https://169.254.169.254/latest',
+      'https://127.0.0.1/',
+      'https://localhost/',
+      'https://[::1]/',
+      'https://[fd00::1]/',
+      'https://[::ffff:10.0.0.1]/',
+      'https://0.0.0.0/',
+    ]) {
       expect({ u, ok: checkWebhookUrl(u, DENY_PRIVATE).ok }).toEqual({ u, ok: false });
     }
     expect(isForbiddenAddress('8.8.8.8')).toBe(false);

@@ -18,7 +18,10 @@ export const checkWebhookUrl = (raw: string, policy: OutboundPolicy): WebhookUrl
   if (url.hash) return { ok: false, reason: 'a fragment is not allowed' };
   if (url.protocol === 'http:') {
     if (policy.allowLoopback && isLoopbackHost(url.hostname)) return { ok: true, url };
-    return { ok: false, reason: policy.allowLoopback ? 'http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)' : 'https:// is required' };
+    return {
+      ok: false,
+      reason: policy.allowLoopback ? 'http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost)' : 'https:// is required',
+    };
   }
   if (url.protocol !== 'https:') return { ok: false, reason: 'https:// is required' };
   const why = refusalForHost(url.hostname, policy);

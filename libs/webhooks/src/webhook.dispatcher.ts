@@ -25,7 +25,10 @@ interface ClaimedRow {
 }
 
 /** The exact body a partner receives (and the signature covers). */
-export const webhookBody = (cityCode: string, r: Pick<ClaimedRow, 'event_id' | 'event_type' | 'subject' | 'item_code' | 'payload' | 'occurred_at'>): string =>
+export const webhookBody = (
+  cityCode: string,
+  r: Pick<ClaimedRow, 'event_id' | 'event_type' | 'subject' | 'item_code' | 'payload' | 'occurred_at'>,
+): string =>
   JSON.stringify({
     eventId: r.event_id,
     eventType: r.event_type,
@@ -56,7 +59,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     metrics: MetricsService,
     outbox: WebhookOutbox,
   ) {
-    this.attemptsMetric = new Counter({ name: 'guangfo_webhook_attempts_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'], registers: [metrics.registry] });
+    this.attemptsMetric = new Counter({
+      name: 'guangfo_webhook_attempts_total',
+      help: 'Webhook delivery attempts, by outcome',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
     this.worker = new LeaseWorker<ClaimedRow>(
       dataSource,
       {
@@ -133,7 +141,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const final = !result.ok && attempt >= this.policy.maxAttempts;
     const outcome = result.ok ? 'delivered' : final ? 'failed' : 'retry';
     this.attemptsMetric.inc({ outcome });
-    if (!result.ok) this.logger.warn({ delivery: r.id, attempt, statusCode: result.statusCode, error }, `webhook attempt failed (${outcome})`);
+    if (!result.ok)
+      this.logger.warn({ delivery: r.id, attempt, statusCode: result.statusCode, error }, `webhook attempt failed (${outcome})`);
     await this.dataSource.transaction(async (em) => {
       await em.query(
         `INSERT INTO platform.webhook_attempt (delivery_id, attempt_no, started_at, duration_ms, status_code, error) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -144,7 +153,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         `attempts = $3, last_status_code = $4, last_error = $5,
          status = $6, completed_at = CASE WHEN $6 = 'pending' THEN NULL ELSE now() END,
          next_attempt_at = CASE WHEN $6 = 'pending' THEN now() + ($7::int * interval '1 millisecond') ELSE next_attempt_at END`,
-        [attempt, result.statusCode ?? null, error, result.ok ? 'delivered' : final ? 'failed' : 'pending', webhookBackoffMs(this.policy, attempt)],
+        [
+          attempt,
+          result.statusCode ?? null,
+          error,
+          result.ok ? 'delivered' : final ? 'failed' : 'pending',
+          webhookBackoffMs(this.policy, attempt),
+        ],
         em,
       );
     });

@@ -21,8 +21,24 @@ export const WEBHOOK_POLICY = Symbol('WEBHOOK_POLICY');
 export const webhookPolicyFor = (config: NodeConfig): WebhookPolicy => {
   const outbound: OutboundPolicy = { allowLoopback: config.webhookLoopback, allowedNetworks: [] };
   return config.sandbox
-    ? { maxAttempts: 4, baseBackoffMs: config.retryBaseMs, maxBackoffMs: 2_000, timeoutMs: 5_000, pollMs: config.relayPollMs, batchSize: 20, outbound }
-    : { maxAttempts: 8, baseBackoffMs: 30_000, maxBackoffMs: 3_600_000, timeoutMs: 5_000, pollMs: Math.max(config.relayPollMs, 1_000), batchSize: 20, outbound };
+    ? {
+        maxAttempts: 4,
+        baseBackoffMs: config.retryBaseMs,
+        maxBackoffMs: 2_000,
+        timeoutMs: 5_000,
+        pollMs: config.relayPollMs,
+        batchSize: 20,
+        outbound,
+      }
+    : {
+        maxAttempts: 8,
+        baseBackoffMs: 30_000,
+        maxBackoffMs: 3_600_000,
+        timeoutMs: 5_000,
+        pollMs: Math.max(config.relayPollMs, 1_000),
+        batchSize: 20,
+        outbound,
+      };
 };
 
 export const webhookBackoffMs = (policy: Pick<WebhookPolicy, 'baseBackoffMs' | 'maxBackoffMs'>, attempt: number): number =>

@@ -21,12 +21,27 @@ export class CalendarAdminService {
     const { value, issues } = parseCalendarYear(body, 'body');
     if (!value) {
       const fields = issues.map((i) => ({ field: i.field ?? '(body)', rule: 'calendarYear', message: i.message }));
-      throw catalogueError('CATALOGUE_CALENDAR_INVALID', { detail: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: fields });
+      throw catalogueError('CATALOGUE_CALENDAR_INVALID', {
+        detail: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+        fieldErrors: fields,
+      });
     }
-    if (value.year !== year) throw catalogueError('CATALOGUE_CALENDAR_INVALID', { detail: `the body is for ${value.year}, the path for ${year}`, fieldErrors: [{ field: 'year', rule: 'matchesPath', message: `must be ${year}` }] });
+    if (value.year !== year)
+      throw catalogueError('CATALOGUE_CALENDAR_INVALID', {
+        detail: `the body is for ${value.year}, the path for ${year}`,
+        fieldErrors: [{ field: 'year', rule: 'matchesPath', message: `must be ${year}` }],
+      });
     const change = this.calendar.load(year, officialYearOf(value));
-    await this.audit.record({ actor: actorOf(p), action: 'calendar.year-loaded', resource: `calendar:${year}`, outcome: 'success', detail: { previous: change.previous, version: change.identity.version, hash: change.identity.hash, notice: value.notice.title } });
-    const recomputed = await this.recompute.recompute(`${value.notice.title} loaded (${year} was ${change.previous ?? 'not counted'}; calendar ${change.identity.version}): due dates recounted`);
+    await this.audit.record({
+      actor: actorOf(p),
+      action: 'calendar.year-loaded',
+      resource: `calendar:${year}`,
+      outcome: 'success',
+      detail: { previous: change.previous, version: change.identity.version, hash: change.identity.hash, notice: value.notice.title },
+    });
+    const recomputed = await this.recompute.recompute(
+      `${value.notice.title} loaded (${year} was ${change.previous ?? 'not counted'}; calendar ${change.identity.version}): due dates recounted`,
+    );
     return { ...change, recomputed };
   }
 }

@@ -17,7 +17,11 @@ export class CaseDeadlines {
   ) {}
 
   of(c: CaseAggregate, points: readonly { kind: CaseEntryKind; at: string }[], now: Date | string = this.clock.now()): CaseDeadline {
-    return computeCaseDeadline(this.calendar, { timeLimits: c.filing.timeLimits, mode: c.filing.mode, timeline: points, state: c.state, now }, { nearDueDays: NEAR_DUE_WORKING_DAYS });
+    return computeCaseDeadline(
+      this.calendar,
+      { timeLimits: c.filing.timeLimits, mode: c.filing.mode, timeline: points, state: c.state, now },
+      { nearDueDays: NEAR_DUE_WORKING_DAYS },
+    );
   }
 
   today(): string {

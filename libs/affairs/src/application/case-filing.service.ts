@@ -30,12 +30,16 @@ const FILING_IDEMPOTENCY = new Idempotency('affairs.file-case', {
 });
 
 /** Turns one submitted material (filing or supplement) into evidence; null when it is not exactly one shape. */
-export const evidenceOf = (m: Pick<MaterialSubmission, 'file' | 'fileId' | 'sha256' | 'credential'> & { missing?: true }): MaterialEvidence | null => {
+export const evidenceOf = (
+  m: Pick<MaterialSubmission, 'file' | 'fileId' | 'sha256' | 'credential'> & { missing?: true },
+): MaterialEvidence | null => {
   const shapes = [m.file !== undefined, m.fileId !== undefined, m.credential !== undefined, m.missing === true].filter(Boolean).length;
   if (shapes !== 1) return null;
-  if (m.file) return { kind: 'file', fileName: m.file.fileName, mediaType: m.file.mediaType, sizeBytes: m.file.sizeBytes, sha256: m.file.sha256 };
+  if (m.file)
+    return { kind: 'file', fileName: m.file.fileName, mediaType: m.file.mediaType, sizeBytes: m.file.sizeBytes, sha256: m.file.sha256 };
   if (m.fileId) return { kind: 'file-ref', fileId: m.fileId, ...(m.sha256 ? { sha256: m.sha256 } : {}) };
-  if (m.credential) return { kind: 'credential', credentialType: m.credential.type, credentialId: m.credential.id, verification: 'pending' };
+  if (m.credential)
+    return { kind: 'credential', credentialType: m.credential.type, credentialId: m.credential.id, verification: 'pending' };
   return { kind: 'missing' };
 };
 
@@ -76,8 +80,15 @@ export class CaseFilingService {
         const k = await FILING_IDEMPOTENCY.claim(em, { caller: actor, key: idempotencyKey, body: dto, resourceId: caseId });
         if (k.replay) {
           const row = (await this.repo.find(em, k.resourceId))!;
-          const view = await this.queries.detail(em, row, p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city });
-          await this.audit.record({ actor, action: 'case.file.replayed', resource: `case:${k.resourceId}`, outcome: 'success', detail: { idempotencyKey } }, em);
+          const view = await this.queries.detail(
+            em,
+            row,
+            p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city },
+          );
+          await this.audit.record(
+            { actor, action: 'case.file.replayed', resource: `case:${k.resourceId}`, outcome: 'success', detail: { idempotencyKey } },
+            em,
+          );
           return new CaseResult('replayed', view, view.version);
         }
       }
@@ -93,16 +104,38 @@ export class CaseFilingService {
         detail: { mode: filing.mode, channel: filing.channel, identityCheck },
       };
       const c = fileCase(caseId, filing, entry);
-      await this.ledger.create(em, c, entry, { authorCity: this.config.cityCode, idNumber, localHall: p.role === 'clerk' ? (p.hall ?? null) : null });
+      await this.ledger.create(em, c, entry, {
+        authorCity: this.config.cityCode,
+        idNumber,
+        localHall: p.role === 'clerk' ? (p.hall ?? null) : null,
+      });
       await this.ledger.send(em, c, entry, { case: filing });
       await this.evidence.grant(em, MaterialEvidenceService.ofMaterials(filing.materials), filing.participants, actor);
-      if (dto.note && p.role === 'clerk') await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at });
+      if (dto.note && p.role === 'clerk')
+        await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at });
       await this.audit.record(
-        { actor, action: 'case.file', resource: `case:${caseId}`, outcome: 'success', detail: { itemCode: filing.itemCode, mode: filing.mode, administeringCity: filing.administeringCity, ...(idempotencyKey ? { idempotencyKey } : {}) } },
+        {
+          actor,
+          action: 'case.file',
+          resource: `case:${caseId}`,
+          outcome: 'success',
+          detail: {
+            itemCode: filing.itemCode,
+            mode: filing.mode,
+            administeringCity: filing.administeringCity,
+            ...(idempotencyKey ? { idempotencyKey } : {}),
+          },
+        },
         em,
       );
       const row = (await this.repo.find(em, caseId))!;
-      const view = await this.queries.detail(em, row, p.role === 'resident' ? { kind: 'owner', sub: p.sub } : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city, ...(p.hall ? { hall: p.hall } : {}) });
+      const view = await this.queries.detail(
+        em,
+        row,
+        p.role === 'resident'
+          ? { kind: 'owner', sub: p.sub }
+          : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city, ...(p.hall ? { hall: p.hall } : {}) },
+      );
       return new CaseResult('created', view, view.version);
     });
   }
@@ -113,7 +146,9 @@ export class CaseFilingService {
     const view = this.catalogue.getItem(dto.itemCode);
     const item = view as CatalogueItem;
     if (!this.options.itemDomains.includes(item.domain)) {
-      throw affairsError('CASE_ITEM_NOT_HANDLED', { detail: `item ${item.code} belongs to the ${item.domain} domain; cases here cover ${this.options.itemDomains.join(', ')}` });
+      throw affairsError('CASE_ITEM_NOT_HANDLED', {
+        detail: `item ${item.code} belongs to the ${item.domain} domain; cases here cover ${this.options.itemDomains.join(', ')}`,
+      });
     }
     const resident = p.role === 'resident';
     if (resident && dto.applicantCity !== undefined && dto.applicantCity !== p.city) {
@@ -121,7 +156,8 @@ export class CaseFilingService {
     }
     const applicantCity = resident ? p.city : (dto.applicantCity ?? here);
     const channel: CaseChannel = dto.channel ?? (resident ? 'online' : 'window');
-    if (resident && channel === 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', { detail: 'at a window, the clerk files the case on the resident\'s behalf' });
+    if (resident && channel === 'window')
+      throw affairsError('CASE_ROUTE_NOT_ALLOWED', { detail: "at a window, the clerk files the case on the resident's behalf" });
     if (!resident && channel !== 'window') throw affairsError('CASE_ROUTE_NOT_ALLOWED', { detail: 'clerks file at the window channel' });
     const route = item.routes.find(
       (r) =>
@@ -133,14 +169,18 @@ export class CaseFilingService {
         (dto.mode === 'online' ? here === r.receivedBy || here === r.from : here === r.receivedBy),
     );
     if (!route) {
-      const allowed = item.routes.filter((r) => r.from === applicantCity).map((r) => ({ receivedBy: r.receivedBy, administeredBy: r.administeredBy, modes: r.modes, channels: r.channels }));
-      throw affairsError(
-        'CASE_ROUTE_NOT_ALLOWED',
-        { detail: `item ${item.code} has no route for an applicant of ${applicantCity} filed at ${here} (${channel}) for ${dto.administeringCity} in mode ${dto.mode}`, extra: { allowedRoutes: allowed } },
-      );
+      const allowed = item.routes
+        .filter((r) => r.from === applicantCity)
+        .map((r) => ({ receivedBy: r.receivedBy, administeredBy: r.administeredBy, modes: r.modes, channels: r.channels }));
+      throw affairsError('CASE_ROUTE_NOT_ALLOWED', {
+        detail: `item ${item.code} has no route for an applicant of ${applicantCity} filed at ${here} (${channel}) for ${dto.administeringCity} in mode ${dto.mode}`,
+        extra: { allowedRoutes: allowed },
+      });
     }
     const applicant = this.applicant(p, dto);
-    const participants = [...new Set([here, route.receivedBy, route.administeredBy, route.from, ...(dto.mode === 'joint' ? [route.to] : [])])];
+    const participants = [
+      ...new Set([here, route.receivedBy, route.administeredBy, route.from, ...(dto.mode === 'joint' ? [route.to] : [])]),
+    ];
     const impl = (city: string) => item.implementations.find((i) => i.city === city)!.code;
     return {
       idNumber: applicant.idNumber,
@@ -172,32 +212,49 @@ export class CaseFilingService {
    * was checked in person. A clerk-named resident account is kept as a link candidate only: the
    * account sees the case only while its verified identity is the applicant's (see CaseAccess).
    */
-  private applicant(p: UserPrincipal, dto: FileCaseCommand): { sub: string | null; name: string; idNumber: string; identityCheck: IdentityCheck } {
+  private applicant(
+    p: UserPrincipal,
+    dto: FileCaseCommand,
+  ): { sub: string | null; name: string; idNumber: string; identityCheck: IdentityCheck } {
     if (p.role === 'resident') {
-      if (!p.identity) throw affairsError('CASE_IDENTITY_NOT_VERIFIED', { detail: 'the token carries no real-name-verified identity (idv); complete 实名认证 with the identity provider' });
+      if (!p.identity)
+        throw affairsError('CASE_IDENTITY_NOT_VERIFIED', {
+          detail: 'the token carries no real-name-verified identity (idv); complete 实名认证 with the identity provider',
+        });
       const a = dto.applicant;
       if (a) {
         const claimed = normalizeResidentId(a.idNumber ?? '', { now: this.clock.now() });
         if (claimed !== p.identity.idNumber || (a.name !== undefined && a.name.trim() !== p.identity.name)) {
-          throw affairsError('CASE_APPLICANT_NOT_SELF', { detail: 'a resident files as their own verified identity; leave applicant out', fieldErrors: [
-            { field: 'applicant', rule: 'isSelf', message: 'must be the verified identity of the token (or left out)' },
-          ] });
+          throw affairsError('CASE_APPLICANT_NOT_SELF', {
+            detail: 'a resident files as their own verified identity; leave applicant out',
+            fieldErrors: [{ field: 'applicant', rule: 'isSelf', message: 'must be the verified identity of the token (or left out)' }],
+          });
         }
       }
       return { sub: p.sub, name: p.identity.name, idNumber: p.identity.idNumber, identityCheck: `token:${p.identity.assurance}` };
     }
     const a = dto.applicant;
-    if (!a) throw affairsError('CASE_APPLICANT_INVALID', { detail: 'applicant is required when a clerk files at a window', fieldErrors: [{ field: 'applicant', rule: 'required', message: 'applicant is required' }] });
+    if (!a)
+      throw affairsError('CASE_APPLICANT_INVALID', {
+        detail: 'applicant is required when a clerk files at a window',
+        fieldErrors: [{ field: 'applicant', rule: 'required', message: 'applicant is required' }],
+      });
     const idNumber = normalizeResidentId(a.idNumber, { now: this.clock.now() });
     if (!idNumber) {
-      throw affairsError('CASE_APPLICANT_INVALID', { detail: 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)', fieldErrors: [
-        { field: 'applicant.idNumber', rule: 'isResidentId', message: 'invalid 公民身份号码 (check digit, birth date or region)' },
-      ] });
+      throw affairsError('CASE_APPLICANT_INVALID', {
+        detail: 'applicant.idNumber is not a valid 18-character 公民身份号码 (GB 11643)',
+        fieldErrors: [
+          { field: 'applicant.idNumber', rule: 'isResidentId', message: 'invalid 公民身份号码 (check digit, birth date or region)' },
+        ],
+      });
     }
     if (!a.identityCheck) {
-      throw affairsError('CASE_APPLICANT_INVALID', { detail: 'a window filing records how the applicant\'s identity was checked in person', fieldErrors: [
-        { field: 'applicant.identityCheck', rule: 'required', message: 'one of id-card-reader, id-card-inspection, face-match' },
-      ] });
+      throw affairsError('CASE_APPLICANT_INVALID', {
+        detail: "a window filing records how the applicant's identity was checked in person",
+        fieldErrors: [
+          { field: 'applicant.identityCheck', rule: 'required', message: 'one of id-card-reader, id-card-inspection, face-match' },
+        ],
+      });
     }
     return { sub: a.sub ?? null, name: a.name.trim(), idNumber, identityCheck: `in-person:${a.identityCheck}` };
   }
@@ -218,25 +275,46 @@ export class CaseFilingService {
     submitted.forEach((s, i) => {
       const m = byId.get(s.materialId);
       const field = `materials.${i}`;
-      if (!m) return errors.push({ field: `${field}.materialId`, rule: 'catalogueMaterial', message: `${s.materialId} is not a material of ${item.code} (${item.materials.map((x) => x.id).join(', ')})` });
-      if (given.has(s.materialId)) return errors.push({ field: `${field}.materialId`, rule: 'unique', message: `${s.materialId} is listed twice` });
+      if (!m)
+        return errors.push({
+          field: `${field}.materialId`,
+          rule: 'catalogueMaterial',
+          message: `${s.materialId} is not a material of ${item.code} (${item.materials.map((x) => x.id).join(', ')})`,
+        });
+      if (given.has(s.materialId))
+        return errors.push({ field: `${field}.materialId`, rule: 'unique', message: `${s.materialId} is listed twice` });
       const ev = evidenceOf(s);
       if (!ev) return errors.push({ field, rule: 'oneOf', message: 'give exactly one of file, fileId, credential or missing: true' });
       if (ev.kind === 'credential' && !m.replaceableBy.includes(ev.credentialType)) {
-        return errors.push({ field: `${field}.credential.type`, rule: 'replaceableBy', message: `${ev.credentialType} cannot replace ${m.id} (accepted: ${m.replaceableBy.join(', ') || 'none'})` });
+        return errors.push({
+          field: `${field}.credential.type`,
+          rule: 'replaceableBy',
+          message: `${ev.credentialType} cannot replace ${m.id} (accepted: ${m.replaceableBy.join(', ') || 'none'})`,
+        });
       }
       given.set(s.materialId, ev);
     });
-    if (errors.length) throw affairsError('CASE_MATERIALS_INVALID', { detail: 'materials do not match the catalogue item', fieldErrors: errors });
+    if (errors.length)
+      throw affairsError('CASE_MATERIALS_INVALID', { detail: 'materials do not match the catalogue item', fieldErrors: errors });
     const absent = item.materials.filter((m) => m.required && !given.has(m.id)).map((m) => m.id);
     if (absent.length) {
-      throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `list every required material, provided or marked missing: true (absent: ${absent.join(', ')})`, extra: { absent }, fieldErrors: absent.map((id) => ({ field: 'materials', rule: 'required', message: `${id} is required` })) });
+      throw affairsError('CASE_MATERIALS_INCOMPLETE', {
+        detail: `list every required material, provided or marked missing: true (absent: ${absent.join(', ')})`,
+        extra: { absent },
+        fieldErrors: absent.map((id) => ({ field: 'materials', rule: 'required', message: `${id} is required` })),
+      });
     }
     return item.materials
       .filter((m) => given.has(m.id))
       .map((m) => {
         const evidence = given.get(m.id)!;
-        return { materialId: m.id, name: m.name, required: m.required, status: evidence.kind === 'missing' ? 'missing' : 'provided', evidence };
+        return {
+          materialId: m.id,
+          name: m.name,
+          required: m.required,
+          status: evidence.kind === 'missing' ? 'missing' : 'provided',
+          evidence,
+        };
       });
   }
 }

@@ -8,7 +8,16 @@ import { WebhookOutbox } from '@guangfo/webhooks';
 import { CaseRepository } from '../infrastructure/case.repository.js';
 import type { CaseEntry } from './case.types.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
-import { apply, type CaseAggregate, CaseReplicaError, decide, holderOf, refuseWithdrawal, statusOf, WITHDRAWABLE_STATES } from '../domain/case.aggregate.js';
+import {
+  apply,
+  type CaseAggregate,
+  CaseReplicaError,
+  decide,
+  holderOf,
+  refuseWithdrawal,
+  statusOf,
+  WITHDRAWABLE_STATES,
+} from '../domain/case.aggregate.js';
 import { ApplicantIdSeal } from '../infrastructure/applicant-id.seal.js';
 
 export const AFFAIRS_DOMAIN = 'affairs';
@@ -34,7 +43,10 @@ export class CaseLedger implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.webhooks.declare({ type: CASE_WEBHOOK_TYPE, description: 'A 跨城通办 case this city keeps took a step (filed, forwarded, accepted, decided, …): ids, state and reason code only' });
+    this.webhooks.declare({
+      type: CASE_WEBHOOK_TYPE,
+      description: 'A 跨城通办 case this city keeps took a step (filed, forwarded, accepted, decided, …): ids, state and reason code only',
+    });
   }
 
   get city(): string {
@@ -45,7 +57,12 @@ export class CaseLedger implements OnModuleInit {
    * Stores a new case from its filing entry (seq 1), written here or received. The applicant's ID
    * number is stored encrypted (and masked for display); the stored aggregate keeps only the mask.
    */
-  async create(em: EntityManager, c: CaseAggregate, entry: CaseEntry, p: { authorCity: string; idNumber: string; localHall: string | null }): Promise<void> {
+  async create(
+    em: EntityManager,
+    c: CaseAggregate,
+    entry: CaseEntry,
+    p: { authorCity: string; idNumber: string; localHall: string | null },
+  ): Promise<void> {
     const masked = maskIdNumber(p.idNumber);
     const stored: CaseAggregate = { ...c, filing: { ...c.filing, applicant: { ...c.filing.applicant, idNumber: masked } } };
     await this.repo.insert(em, stored, {
@@ -72,19 +89,45 @@ export class CaseLedger implements OnModuleInit {
   async send(em: EntityManager, c: CaseAggregate, entry: CaseEntry, extra: Record<string, unknown> = {}): Promise<void> {
     const contract = caseEventContract(entry.kind);
     for (const toCity of c.filing.participants.filter((p) => p !== this.city)) {
-      await this.outbox.add(em, { contract, domain: AFFAIRS_DOMAIN, subject: c.id, data: { caseId: c.id, entry, status: statusOf(c), ...extra } as never, toCity });
+      await this.outbox.add(em, {
+        contract,
+        domain: AFFAIRS_DOMAIN,
+        subject: c.id,
+        data: { caseId: c.id, entry, status: statusOf(c), ...extra } as never,
+        toCity,
+      });
     }
   }
 
   /** Applies an entry the other city wrote; it must lead where its author says it did. */
-  async applyReplicated(em: EntityManager, c: CaseAggregate, entry: CaseEntry, authorCity: string, expected: CaseStatus): Promise<CaseAggregate> {
+  async applyReplicated(
+    em: EntityManager,
+    c: CaseAggregate,
+    entry: CaseEntry,
+    authorCity: string,
+    expected: CaseStatus,
+  ): Promise<CaseAggregate> {
     const next = apply(c, entry, authorCity);
     const got = statusOf(next);
-    if (got.state !== expected.state || got.version !== expected.version || got.holder !== expected.holder || got.outcome !== expected.outcome) {
+    if (
+      got.state !== expected.state ||
+      got.version !== expected.version ||
+      got.holder !== expected.holder ||
+      got.outcome !== expected.outcome
+    ) {
       throw new CaseReplicaError(`entry ${entry.seq} leads to ${JSON.stringify(got)} here, ${JSON.stringify(expected)} at ${authorCity}`);
     }
     await this.persist(em, c, next, entry, authorCity);
-    await this.audit.record({ actor: `city:${authorCity}`, action: `case.replicated.${entry.kind}`, resource: `case:${c.id}`, outcome: 'success', detail: { seq: entry.seq, state: next.state } }, em);
+    await this.audit.record(
+      {
+        actor: `city:${authorCity}`,
+        action: `case.replicated.${entry.kind}`,
+        resource: `case:${c.id}`,
+        outcome: 'success',
+        detail: { seq: entry.seq, state: next.state },
+      },
+      em,
+    );
     return this.afterEntry(em, next, entry);
   }
 
@@ -127,7 +170,8 @@ export class CaseLedger implements OnModuleInit {
 
   /** Resolves withdrawal requests the entry answers, then answers one waiting for this city. */
   private async afterEntry(em: EntityManager, c: CaseAggregate, entry: CaseEntry): Promise<CaseAggregate> {
-    if (entry.kind === 'withdrawn' && entry.detail.requestId) await this.repo.resolveRequest(em, entry.detail.requestId, 'applied', entry.seq, entry.at);
+    if (entry.kind === 'withdrawn' && entry.detail.requestId)
+      await this.repo.resolveRequest(em, entry.detail.requestId, 'applied', entry.seq, entry.at);
     if (entry.kind === 'withdrawal-refused') await this.repo.resolveRequest(em, entry.detail.requestId, 'refused', entry.seq, entry.at);
     const holder = holderOf(c);
     if (holder === null) {
@@ -145,9 +189,22 @@ export class CaseLedger implements OnModuleInit {
     if (!req) return c;
     const at = this.deadlines.clock.now().toISOString();
     const entry = WITHDRAWABLE_STATES.includes(c.state)
-      ? decide(c, { action: 'withdraw', requestId: req.id, ...(req.payload.reason ? { reason: req.payload.reason } : {}) }, { actor: req.payload.actor, authorCity: this.city, at })
+      ? decide(
+          c,
+          { action: 'withdraw', requestId: req.id, ...(req.payload.reason ? { reason: req.payload.reason } : {}) },
+          { actor: req.payload.actor, authorCity: this.city, at },
+        )
       : refuseWithdrawal(c, req.id, { actor: { role: 'system', id: AFFAIRS_DOMAIN, city: this.city }, authorCity: this.city, at });
-    await this.audit.record({ actor: `city:${this.city}`, action: `case.request.${entry.kind}`, resource: `case:${c.id}`, outcome: 'success', detail: { requestId: req.id, seq: entry.seq } }, em);
+    await this.audit.record(
+      {
+        actor: `city:${this.city}`,
+        action: `case.request.${entry.kind}`,
+        resource: `case:${c.id}`,
+        outcome: 'success',
+        detail: { requestId: req.id, seq: entry.seq },
+      },
+      em,
+    );
     return this.append(em, c, entry);
   }
 }

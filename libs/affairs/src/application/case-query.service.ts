@@ -21,10 +21,20 @@ export interface CasePage {
 }
 
 /** Page cursor: due date (`9999-12-31` for none) and case id of the last row. */
-interface CaseCursor { d: string; i: string }
+interface CaseCursor {
+  d: string;
+  i: string;
+}
 const isCaseCursor = (v: unknown): v is CaseCursor => {
   const c = v as Partial<CaseCursor> | null;
-  return typeof c === 'object' && c !== null && typeof c.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.d) && typeof c.i === 'string' && /^[0-9a-f-]{36}$/.test(c.i);
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.d === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(c.d) &&
+    typeof c.i === 'string' &&
+    /^[0-9a-f-]{36}$/.test(c.i)
+  );
 };
 const pageCursor = (due: string | null, id: string): string => encodeCursor({ d: due ?? '9999-12-31', i: id } satisfies CaseCursor);
 const readCursor = (raw: string): CaseCursor => {
@@ -54,7 +64,11 @@ export class CaseQueryService {
   /** Object-level access for one principal (partner grants looked up once). */
   async access(p: Principal, em?: EntityManager): Promise<CaseAccess> {
     const partnerItems = p.kind === 'partner' ? await this.grants.caseItems(p, em) : undefined;
-    return (row) => viewerFor(p, row, { applicantIdNumber: () => this.applicantIds.open(row.id, row.applicant_id_cipher), ...(partnerItems ? { partnerItems } : {}) });
+    return (row) =>
+      viewerFor(p, row, {
+        applicantIdNumber: () => this.applicantIds.open(row.id, row.applicant_id_cipher),
+        ...(partnerItems ? { partnerItems } : {}),
+      });
   }
 
   async get(p: Principal, id: string): Promise<CaseResult<CaseDetailView>> {
@@ -63,7 +77,10 @@ export class CaseQueryService {
       const viewer = row && (await this.access(p, em))(row);
       if (!row || !viewer) return null;
       const v = await this.detail(em, row, viewer);
-      await this.audit.record({ actor: actorOf(p), action: 'case.read', resource: `case:${id}`, outcome: 'success', detail: { version: v.version } }, em);
+      await this.audit.record(
+        { actor: actorOf(p), action: 'case.read', resource: `case:${id}`, outcome: 'success', detail: { version: v.version } },
+        em,
+      );
       return v;
     });
     if (!view) throw await this.notFound(p, id, 'case.read');
@@ -72,7 +89,13 @@ export class CaseQueryService {
 
   /** 404 for a case that does not exist or that the caller may not see (audited as denied). */
   async notFound(p: Principal, id: string, action: string): Promise<Error> {
-    await this.audit.record({ actor: actorOf(p), action, resource: `case:${id}`, outcome: 'denied', detail: { reason: 'not found or not visible' } });
+    await this.audit.record({
+      actor: actorOf(p),
+      action,
+      resource: `case:${id}`,
+      outcome: 'denied',
+      detail: { reason: 'not found or not visible' },
+    });
     return affairsError('CASE_NOT_FOUND', { detail: `no case ${id}` });
   }
 
@@ -81,7 +104,14 @@ export class CaseQueryService {
     const parts = await this.repo.detailParts(em, row.id, viewer.kind === 'staff');
     const points = parts.timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
     return detailView(
-      { row, city: this.config.cityCode, viewer, deadline: this.deadlines.of(row.aggregate, points, now), now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) },
+      {
+        row,
+        city: this.config.cityCode,
+        viewer,
+        deadline: this.deadlines.of(row.aggregate, points, now),
+        now,
+        ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}),
+      },
       parts,
     );
   }
@@ -100,7 +130,8 @@ export class CaseQueryService {
     if (q.state) {
       const states = q.state.split(',');
       const unknown = states.filter((s) => !CASE_STATES.includes(s as CaseState));
-      if (unknown.length) throw affairsError('CASE_INVALID_QUERY', { detail: `unknown state ${unknown.join(', ')} (states: ${CASE_STATES.join(', ')})` });
+      if (unknown.length)
+        throw affairsError('CASE_INVALID_QUERY', { detail: `unknown state ${unknown.join(', ')} (states: ${CASE_STATES.join(', ')})` });
       add((n) => `state = ANY(${n}::text[])`, states);
     }
     if (q.item) add((n) => `item_code = ${n}`, q.item.toUpperCase());
@@ -112,7 +143,8 @@ export class CaseQueryService {
       if (q.due === 'provisional') {
         // Counted across a year without a State Council notice: some year from filing to the due date is not official.
         add(
-          (n) => `due_date IS NOT NULL AND EXISTS (SELECT 1 FROM generate_series(EXTRACT(YEAR FROM filed_at AT TIME ZONE 'Asia/Shanghai')::int, EXTRACT(YEAR FROM due_date)::int) AS y WHERE NOT (y = ANY(${n}::int[])))`,
+          (n) =>
+            `due_date IS NOT NULL AND EXISTS (SELECT 1 FROM generate_series(EXTRACT(YEAR FROM filed_at AT TIME ZONE 'Asia/Shanghai')::int, EXTRACT(YEAR FROM due_date)::int) AS y WHERE NOT (y = ANY(${n}::int[])))`,
           [...this.deadlines.calendar.coveredYears()],
         );
       } else if (q.due === 'overdue') add((n) => `due_date < ${n}::date`, today);
@@ -136,15 +168,36 @@ export class CaseQueryService {
         params,
       )) as CaseRow[];
       const page = rows.slice(0, limit);
-      const points = await this.repo.points(em, page.map((r) => r.id));
+      const points = await this.repo.points(
+        em,
+        page.map((r) => r.id),
+      );
       const now = this.deadlines.clock.now();
       const items = page.flatMap((row) => {
         const viewer = access(row);
         if (!viewer) return [];
         const deadline = this.deadlines.of(row.aggregate, points.get(row.id) ?? [], now);
-        return [summaryView({ row, city: this.config.cityCode, viewer, deadline, now, ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}) })];
+        return [
+          summaryView({
+            row,
+            city: this.config.cityCode,
+            viewer,
+            deadline,
+            now,
+            ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}),
+          }),
+        ];
       });
-      await this.audit.record({ actor: actorOf(p), action: 'case.list', resource: 'case:*', outcome: 'success', detail: { count: items.length, cases: items.map((i) => i.id) } }, em);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'case.list',
+          resource: 'case:*',
+          outcome: 'success',
+          detail: { count: items.length, cases: items.map((i) => i.id) },
+        },
+        em,
+      );
       const last = page[page.length - 1];
       return { items, nextCursor: rows.length > limit && last ? pageCursor(last.due_date, last.id) : null };
     });

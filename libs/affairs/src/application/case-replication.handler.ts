@@ -1,6 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CASE_TRANSITION_CONTRACTS, type CaseEvaluated, CaseEvaluatedV1, type CaseFiledData, CaseFiledV1, type CaseFollowUpEvaluated, CaseFollowUpEvaluatedV1, type CaseTransitionData, type CaseWithdrawalRequested, CaseWithdrawalRequestedV1 } from '@guangfo/contracts';
+import {
+  CASE_TRANSITION_CONTRACTS,
+  type CaseEvaluated,
+  CaseEvaluatedV1,
+  type CaseFiledData,
+  CaseFiledV1,
+  type CaseFollowUpEvaluated,
+  CaseFollowUpEvaluatedV1,
+  type CaseTransitionData,
+  type CaseWithdrawalRequested,
+  CaseWithdrawalRequestedV1,
+} from '@guangfo/contracts';
 import { HandlesEvent, type ReceivedEvent } from '@guangfo/messaging';
 import { AuditService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { CaseLedger } from './case-ledger.service.js';
@@ -47,7 +58,11 @@ export class CaseReplicationHandler {
       return;
     }
     let c = await this.applyOne(em, row?.aggregate ?? null, event.data, event.fromCity);
-    for (let next = await this.repo.takeBuffered<EntryData>(em, caseId, c.version + 1); next; next = await this.repo.takeBuffered<EntryData>(em, caseId, c.version + 1)) {
+    for (
+      let next = await this.repo.takeBuffered<EntryData>(em, caseId, c.version + 1);
+      next;
+      next = await this.repo.takeBuffered<EntryData>(em, caseId, c.version + 1)
+    ) {
       c = await this.applyOne(em, c, next.payload, next.authorCity);
     }
     await this.repo.dropBufferedUpTo(em, caseId, c.version);
@@ -58,15 +73,33 @@ export class CaseReplicationHandler {
       if (!('case' in data)) throw new CaseReplicaError('the first entry of a case must be its filing');
       const filing = data.case;
       if (authorCity !== filing.originCity) throw new CaseReplicaError(`case filed at ${filing.originCity} but signed by ${authorCity}`);
-      if (!filing.participants.includes(this.config.cityCode)) throw new CaseReplicaError(`city ${this.config.cityCode} does not take part in case ${data.caseId}`);
+      if (!filing.participants.includes(this.config.cityCode))
+        throw new CaseReplicaError(`city ${this.config.cityCode} does not take part in case ${data.caseId}`);
       const created = fileCase(data.caseId, filing, data.entry);
-      await this.ledger.create(em, created, data.entry, { authorCity, idNumber: filing.applicant.idNumber, localHall: filing.receivingCity === this.config.cityCode ? filing.receivingHall : null });
+      await this.ledger.create(em, created, data.entry, {
+        authorCity,
+        idNumber: filing.applicant.idNumber,
+        localHall: filing.receivingCity === this.config.cityCode ? filing.receivingHall : null,
+      });
       await this.evidence.replicate(em, MaterialEvidenceService.ofMaterials(filing.materials));
-      await this.audit.record({ actor: `city:${authorCity}`, action: 'case.replicated.filed', resource: `case:${data.caseId}`, outcome: 'success', detail: { itemCode: filing.itemCode } }, em);
+      await this.audit.record(
+        {
+          actor: `city:${authorCity}`,
+          action: 'case.replicated.filed',
+          resource: `case:${data.caseId}`,
+          outcome: 'success',
+          detail: { itemCode: filing.itemCode },
+        },
+        em,
+      );
       return holderOf(created) === this.config.cityCode ? this.ledger.answerRequests(em, created) : created;
     }
     if (!c) throw new CaseReplicaError(`entry ${data.entry.seq} of case ${data.caseId} applied before its filing`);
-    if (data.entry.kind === 'supplemented') await this.evidence.replicate(em, data.entry.detail.responses.map((r) => r.evidence));
+    if (data.entry.kind === 'supplemented')
+      await this.evidence.replicate(
+        em,
+        data.entry.detail.responses.map((r) => r.evidence),
+      );
     return this.ledger.applyReplicated(em, c, data.entry, authorCity, data.status);
   }
 
@@ -74,11 +107,28 @@ export class CaseReplicationHandler {
   @HandlesEvent(CaseWithdrawalRequestedV1, { consumer: 'affairs.case-requests' })
   async onWithdrawalRequested(event: ReceivedEvent<CaseWithdrawalRequested>, em: EntityManager): Promise<void> {
     const d = event.data;
-    if (d.actor.city !== event.fromCity) throw new CaseReplicaError(`withdrawal request for an applicant of ${d.actor.city} signed by ${event.fromCity}`);
+    if (d.actor.city !== event.fromCity)
+      throw new CaseReplicaError(`withdrawal request for an applicant of ${d.actor.city} signed by ${event.fromCity}`);
     const row = await this.repo.find(em, d.caseId, true);
-    if (row && row.aggregate.filing.applicantCity !== event.fromCity) throw new CaseReplicaError(`only the applicant's city ${row.aggregate.filing.applicantCity} asks to withdraw`);
-    await this.repo.insertRequest(em, { id: d.requestId, caseId: d.caseId, originCity: event.fromCity, payload: { actor: d.actor, requestedAt: d.requestedAt, knownVersion: d.knownVersion, ...(d.reason ? { reason: d.reason } : {}) }, createdAt: d.requestedAt });
-    await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.withdraw.received', resource: `case:${d.caseId}`, outcome: 'success', detail: { requestId: d.requestId } }, em);
+    if (row && row.aggregate.filing.applicantCity !== event.fromCity)
+      throw new CaseReplicaError(`only the applicant's city ${row.aggregate.filing.applicantCity} asks to withdraw`);
+    await this.repo.insertRequest(em, {
+      id: d.requestId,
+      caseId: d.caseId,
+      originCity: event.fromCity,
+      payload: { actor: d.actor, requestedAt: d.requestedAt, knownVersion: d.knownVersion, ...(d.reason ? { reason: d.reason } : {}) },
+      createdAt: d.requestedAt,
+    });
+    await this.audit.record(
+      {
+        actor: `city:${event.fromCity}`,
+        action: 'case.withdraw.received',
+        resource: `case:${d.caseId}`,
+        outcome: 'success',
+        detail: { requestId: d.requestId },
+      },
+      em,
+    );
     // Answered now if this city holds the case; otherwise by whoever holds it when it comes back here.
     if (row) await this.ledger.answerRequests(em, row.aggregate);
   }
@@ -88,10 +138,30 @@ export class CaseReplicationHandler {
     const d = event.data;
     const row = await this.repo.find(em, d.caseId, true);
     if (!row) throw new CaseReplicaError(`rating for unknown case ${d.caseId}`);
-    if (row.aggregate.filing.applicantCity !== event.fromCity) throw new CaseReplicaError(`rating signed by ${event.fromCity}, not the applicant's city`);
-    if (!(await this.repo.insertEvaluation(em, { caseId: d.caseId, rating: d.rating, level: d.level, comment: d.comment, actor: d.actor, at: d.evaluatedAt }))) return;
+    if (row.aggregate.filing.applicantCity !== event.fromCity)
+      throw new CaseReplicaError(`rating signed by ${event.fromCity}, not the applicant's city`);
+    if (
+      !(await this.repo.insertEvaluation(em, {
+        caseId: d.caseId,
+        rating: d.rating,
+        level: d.level,
+        comment: d.comment,
+        actor: d.actor,
+        at: d.evaluatedAt,
+      }))
+    )
+      return;
     if (d.rating <= 2) await this.remediations.open(em, row, { rating: d.rating, level: d.level, comment: d.comment, at: d.evaluatedAt });
-    await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.replicated.evaluated', resource: `case:${d.caseId}`, outcome: 'success', detail: { rating: d.rating } }, em);
+    await this.audit.record(
+      {
+        actor: `city:${event.fromCity}`,
+        action: 'case.replicated.evaluated',
+        resource: `case:${d.caseId}`,
+        outcome: 'success',
+        detail: { rating: d.rating },
+      },
+      em,
+    );
   }
 
   /** 追评 from the applicant's city: stored once; the responsible city notes it on its remediation task. */
@@ -100,12 +170,29 @@ export class CaseReplicationHandler {
     const d = event.data;
     const row = await this.repo.find(em, d.caseId, true);
     if (!row) throw new CaseReplicaError(`follow-up rating for unknown case ${d.caseId}`);
-    if (row.aggregate.filing.applicantCity !== event.fromCity) throw new CaseReplicaError(`follow-up rating signed by ${event.fromCity}, not the applicant's city`);
-    const stored = await this.repo.addFollowUp(em, { caseId: d.caseId, rating: d.rating, level: d.level, comment: d.comment, actor: d.actor, at: d.followedUpAt });
+    if (row.aggregate.filing.applicantCity !== event.fromCity)
+      throw new CaseReplicaError(`follow-up rating signed by ${event.fromCity}, not the applicant's city`);
+    const stored = await this.repo.addFollowUp(em, {
+      caseId: d.caseId,
+      rating: d.rating,
+      level: d.level,
+      comment: d.comment,
+      actor: d.actor,
+      at: d.followedUpAt,
+    });
     if (stored === 'already') return;
     // The first rating travels before the follow-up; until it is here, fail so the event is retried.
     if (stored === 'not-rated') throw new Error(`follow-up rating for case ${d.caseId} arrived before its first rating`);
     await this.remediations.recordFollowUp(em, d.caseId, { rating: d.rating, at: d.followedUpAt });
-    await this.audit.record({ actor: `city:${event.fromCity}`, action: 'case.replicated.follow-up-evaluated', resource: `case:${d.caseId}`, outcome: 'success', detail: { rating: d.rating } }, em);
+    await this.audit.record(
+      {
+        actor: `city:${event.fromCity}`,
+        action: 'case.replicated.follow-up-evaluated',
+        resource: `case:${d.caseId}`,
+        outcome: 'success',
+        detail: { rating: d.rating },
+      },
+      em,
+    );
   }
 }

@@ -1,4 +1,12 @@
-import { type CaseActor, CaseEvaluatedV1, CaseFollowUpEvaluatedV1, CaseWithdrawalRequestedV1, EVALUATION_LEVELS, type EvaluationLevel, type EventContract } from '@guangfo/contracts';
+import {
+  type CaseActor,
+  CaseEvaluatedV1,
+  CaseFollowUpEvaluatedV1,
+  CaseWithdrawalRequestedV1,
+  EVALUATION_LEVELS,
+  type EvaluationLevel,
+  type EventContract,
+} from '@guangfo/contracts';
 import { Clock } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, platformError, type UserPrincipal } from '@guangfo/platform';
@@ -50,7 +58,8 @@ export class CaseWorkflowService {
   supplement(p: UserPrincipal, id: string, dto: SupplementCommand, o: { ifMatch?: string } = {}): Promise<CaseResult<CaseDetailView>> {
     const responses = dto.responses.map((r) => {
       const evidence = supplementEvidence(r);
-      if (evidence === null) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId}: give at most one of file, fileId or credential` });
+      if (evidence === null)
+        throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId}: give at most one of file, fileId or credential` });
       return { itemId: r.itemId, ...(evidence ? { evidence } : {}), ...(r.text ? { text: r.text } : {}) };
     });
     const documents = Object.fromEntries(dto.responses.filter((r) => r.credential).map((r) => [r.itemId, r.credential!.document]));
@@ -58,7 +67,12 @@ export class CaseWorkflowService {
   }
 
   /** A step of the state machine. Clerk steps need If-Match; the applicant's may send it. */
-  async act(p: UserPrincipal, id: string, cmd: CaseCommand, o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {}): Promise<CaseResult<CaseDetailView>> {
+  async act(
+    p: UserPrincipal,
+    id: string,
+    cmd: CaseCommand,
+    o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {},
+  ): Promise<CaseResult<CaseDetailView>> {
     const clerkStep = isClerkStep(cmd.action);
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
@@ -69,16 +83,36 @@ export class CaseWorkflowService {
       const before = row.aggregate;
       if (cmd.action === 'supplement') {
         // Answers carry the same evidence as a filing: credentials verified, files resolved (and then granted).
-        const submitted = cmd.responses.flatMap((r, i) => (r.evidence ? [{ field: `responses.${i}`, evidence: r.evidence, document: o.documents?.[r.itemId] }] : []));
+        const submitted = cmd.responses.flatMap((r, i) =>
+          r.evidence ? [{ field: `responses.${i}`, evidence: r.evidence, document: o.documents?.[r.itemId] }] : [],
+        );
         await this.evidence.check(p, submitted, this.applicantIds.open(row.id, row.applicant_id_cipher));
       }
-      const entry = decide(before, cmd, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString(), supplementNoticeDueOn: this.deadlines.supplementNoticeDueOn(row.filed_at) });
+      const entry = decide(before, cmd, {
+        actor: caseActorOf(p),
+        authorCity: this.config.cityCode,
+        at: this.clock.now().toISOString(),
+        supplementNoticeDueOn: this.deadlines.supplementNoticeDueOn(row.filed_at),
+      });
       await this.ledger.append(em, before, entry);
-      if (cmd.action === 'supplement') await this.evidence.grant(em, cmd.responses.map((r) => r.evidence), before.filing.participants, actorOf(p));
-      if (o.note && p.role === 'clerk') await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
+      if (cmd.action === 'supplement')
+        await this.evidence.grant(
+          em,
+          cmd.responses.map((r) => r.evidence),
+          before.filing.participants,
+          actorOf(p),
+        );
+      if (o.note && p.role === 'clerk')
+        await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
       if (p.role === 'clerk' && p.hall) await this.repo.setLocalHall(em, id, p.hall);
       await this.audit.record(
-        { actor: actorOf(p), action: `case.${cmd.action}`, resource: `case:${id}`, outcome: 'success', detail: { seq: entry.seq, from: entry.fromState, to: entry.toState, reasonCode: entry.reasonCode } },
+        {
+          actor: actorOf(p),
+          action: `case.${cmd.action}`,
+          resource: `case:${id}`,
+          outcome: 'success',
+          detail: { seq: entry.seq, from: entry.fromState, to: entry.toState, reasonCode: entry.reasonCode },
+        },
         em,
       );
       return this.view(em, id, viewer);
@@ -99,10 +133,24 @@ export class CaseWorkflowService {
       if (!found) return null;
       const { row, viewer } = found;
       this.checkVersion(row, o.ifMatch, true);
-      const entry = extendTimeLimit(row.aggregate, o.reason, { actor: caseActorOf(p), authorCity: this.config.cityCode, at: this.clock.now().toISOString() });
+      const entry = extendTimeLimit(row.aggregate, o.reason, {
+        actor: caseActorOf(p),
+        authorCity: this.config.cityCode,
+        at: this.clock.now().toISOString(),
+      });
       await this.ledger.append(em, row.aggregate, entry);
-      if (o.note) await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
-      await this.audit.record({ actor: actorOf(p), action: 'case.extend', resource: `case:${id}`, outcome: 'success', detail: { seq: entry.seq, workingDays: entry.detail.workingDays } }, em);
+      if (o.note)
+        await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'case.extend',
+          resource: `case:${id}`,
+          outcome: 'success',
+          detail: { seq: entry.seq, workingDays: entry.detail.workingDays },
+        },
+        em,
+      );
       return this.view(em, id, viewer);
     });
     if (!result) throw await this.queries.notFound(p, id, 'case.extend');
@@ -111,7 +159,8 @@ export class CaseWorkflowService {
 
   async withdraw(p: UserPrincipal, id: string, o: { ifMatch?: string; reason?: string }): Promise<CaseResult<CaseDetailView>> {
     const holder = await this.dataSource.transaction(async (em) => (await this.repo.find(em, id))?.holder_city);
-    if (holder === this.config.cityCode || holder === undefined) return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);
+    if (holder === this.config.cityCode || holder === undefined)
+      return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
       if (!found) return null;
@@ -121,16 +170,35 @@ export class CaseWorkflowService {
       const c = row.aggregate;
       if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'only the applicant withdraws an application' });
       if (!WITHDRAWABLE_STATES.includes(c.state)) {
-        throw affairsError('CASE_ILLEGAL_TRANSITION', { detail: `cannot withdraw a case that is ${c.state}`, extra: { state: c.state, action: 'withdraw' } });
+        throw affairsError('CASE_ILLEGAL_TRANSITION', {
+          detail: `cannot withdraw a case that is ${c.state}`,
+          extra: { state: c.state, action: 'withdraw' },
+        });
       }
-      if ((await this.repo.requests(em, id, 'pending')).length) throw affairsError('CASE_WITHDRAWAL_PENDING', { detail: 'a withdrawal request is already on its way' });
+      if ((await this.repo.requests(em, id, 'pending')).length)
+        throw affairsError('CASE_WITHDRAWAL_PENDING', { detail: 'a withdrawal request is already on its way' });
       const requestId = randomUUID();
       const requestedAt = this.clock.now().toISOString();
       const actor = caseActorOf(p);
       const payload = { actor, requestedAt, knownVersion: c.version, ...(o.reason ? { reason: o.reason } : {}) };
       await this.repo.insertRequest(em, { id: requestId, caseId: id, originCity: this.config.cityCode, payload, createdAt: requestedAt });
-      await this.outbox.add(em, { contract: CaseWithdrawalRequestedV1, domain: AFFAIRS_DOMAIN, subject: id, data: { caseId: id, requestId, ...payload }, toCity: holderOf(c)! });
-      await this.audit.record({ actor: actorOf(p), action: 'case.withdraw.requested', resource: `case:${id}`, outcome: 'success', detail: { requestId, holder: holderOf(c) } }, em);
+      await this.outbox.add(em, {
+        contract: CaseWithdrawalRequestedV1,
+        domain: AFFAIRS_DOMAIN,
+        subject: id,
+        data: { caseId: id, requestId, ...payload },
+        toCity: holderOf(c)!,
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'case.withdraw.requested',
+          resource: `case:${id}`,
+          outcome: 'success',
+          detail: { requestId, holder: holderOf(c) },
+        },
+        em,
+      );
       return this.view(em, id, viewer);
     });
     if (result === 'local') return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);
@@ -142,10 +210,21 @@ export class CaseWorkflowService {
   async evaluate(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseResult<CaseDetailView>> {
     return this.rate(p, id, dto, 'case.evaluate', async (em, row, r) => {
       const c = row.aggregate;
-      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state)) throw affairsError('CASE_NOT_EVALUABLE', { detail: `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})` });
-      if (!(await this.repo.insertEvaluation(em, { caseId: id, ...r }))) throw affairsError('CASE_ALREADY_EVALUATED', { detail: 'the case was already rated' });
+      if (!(EVALUABLE_STATES as readonly string[]).includes(c.state))
+        throw affairsError('CASE_NOT_EVALUABLE', {
+          detail: `a ${c.state} case cannot be rated yet (after: ${EVALUABLE_STATES.join(', ')})`,
+        });
+      if (!(await this.repo.insertEvaluation(em, { caseId: id, ...r })))
+        throw affairsError('CASE_ALREADY_EVALUATED', { detail: 'the case was already rated' });
       if (r.rating <= 2) await this.remediations.open(em, row, r);
-      const data = { caseId: id, rating: r.rating, level: r.level, evaluatedAt: r.at, actor: r.actor, ...(r.comment ? { comment: r.comment } : {}) };
+      const data = {
+        caseId: id,
+        rating: r.rating,
+        level: r.level,
+        evaluatedAt: r.at,
+        actor: r.actor,
+        ...(r.comment ? { comment: r.comment } : {}),
+      };
       await this.toOtherCities(em, row, CaseEvaluatedV1, data);
     });
   }
@@ -157,10 +236,21 @@ export class CaseWorkflowService {
   async followUp(p: UserPrincipal, id: string, dto: { rating: number; comment?: string }): Promise<CaseResult<CaseDetailView>> {
     return this.rate(p, id, dto, 'case.evaluate.follow-up', async (em, row, r) => {
       const stored = await this.repo.addFollowUp(em, { caseId: id, ...r });
-      if (stored === 'not-rated') throw affairsError('CASE_NOT_EVALUATED', { detail: 'a follow-up rating (追评) comes after the first rating: rate the service first' });
-      if (stored === 'already') throw affairsError('CASE_ALREADY_FOLLOWED_UP', { detail: 'the case already has its follow-up rating (追评, once)' });
+      if (stored === 'not-rated')
+        throw affairsError('CASE_NOT_EVALUATED', {
+          detail: 'a follow-up rating (追评) comes after the first rating: rate the service first',
+        });
+      if (stored === 'already')
+        throw affairsError('CASE_ALREADY_FOLLOWED_UP', { detail: 'the case already has its follow-up rating (追评, once)' });
       await this.remediations.recordFollowUp(em, id, r);
-      const data = { caseId: id, rating: r.rating, level: r.level, followedUpAt: r.at, actor: r.actor, ...(r.comment ? { comment: r.comment } : {}) };
+      const data = {
+        caseId: id,
+        rating: r.rating,
+        level: r.level,
+        followedUpAt: r.at,
+        actor: r.actor,
+        ...(r.comment ? { comment: r.comment } : {}),
+      };
       await this.toOtherCities(em, row, CaseFollowUpEvaluatedV1, data);
     });
   }
@@ -171,15 +261,28 @@ export class CaseWorkflowService {
     id: string,
     dto: { rating: number; comment?: string },
     action: string,
-    store: (em: EntityManager, row: CaseRow, r: { rating: number; level: EvaluationLevel; comment?: string; actor: CaseActor; at: string }) => Promise<void>,
+    store: (
+      em: EntityManager,
+      row: CaseRow,
+      r: { rating: number; level: EvaluationLevel; comment?: string; actor: CaseActor; at: string },
+    ) => Promise<void>,
   ): Promise<CaseResult<CaseDetailView>> {
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
       if (!found) return null;
       const { row, viewer } = found;
       if (viewer.kind !== 'owner') throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'only the applicant rates the service' });
-      await store(em, row, { rating: dto.rating, level: EVALUATION_LEVELS[dto.rating - 1], ...(dto.comment ? { comment: dto.comment } : {}), actor: caseActorOf(p), at: this.clock.now().toISOString() });
-      await this.audit.record({ actor: actorOf(p), action, resource: `case:${id}`, outcome: 'success', detail: { rating: dto.rating } }, em);
+      await store(em, row, {
+        rating: dto.rating,
+        level: EVALUATION_LEVELS[dto.rating - 1],
+        ...(dto.comment ? { comment: dto.comment } : {}),
+        actor: caseActorOf(p),
+        at: this.clock.now().toISOString(),
+      });
+      await this.audit.record(
+        { actor: actorOf(p), action, resource: `case:${id}`, outcome: 'success', detail: { rating: dto.rating } },
+        em,
+      );
       return this.view(em, id, viewer);
     });
     if (!result) throw await this.queries.notFound(p, id, action);
@@ -202,17 +305,37 @@ export class CaseWorkflowService {
       const now = this.clock.now();
       const active = row.claimed_by !== null && row.claim_expires_at !== null && row.claim_expires_at > now;
       if (dto.release) {
-        if (active && row.claimed_by !== p.sub) throw affairsError('CASE_CLAIMED_BY_OTHER', { detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, extra: { claimedBy: row.claimed_by } });
+        if (active && row.claimed_by !== p.sub)
+          throw affairsError('CASE_CLAIMED_BY_OTHER', {
+            detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`,
+            extra: { claimedBy: row.claimed_by },
+          });
         await this.repo.claim(em, id, { clerk: p.sub, hall: p.hall ?? null, expiresAt: null });
       } else {
-        if (row.holder_city !== this.config.cityCode) throw affairsError('CASE_NOT_HELD_HERE', { detail: `the next step is for city ${row.holder_city ?? '(none: the case is closed)'}`, extra: { holder: row.holder_city } });
+        if (row.holder_city !== this.config.cityCode)
+          throw affairsError('CASE_NOT_HELD_HERE', {
+            detail: `the next step is for city ${row.holder_city ?? '(none: the case is closed)'}`,
+            extra: { holder: row.holder_city },
+          });
         if (active && row.claimed_by !== p.sub) {
-          throw affairsError('CASE_CLAIMED_BY_OTHER', { detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`, extra: { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at!.toISOString() } });
+          throw affairsError('CASE_CLAIMED_BY_OTHER', {
+            detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at!.toISOString()}`,
+            extra: { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at!.toISOString() },
+          });
         }
         const expiresAt = new Date(now.getTime() + (dto.ttlMinutes ?? DEFAULT_CLAIM_MINUTES) * 60_000).toISOString();
         await this.repo.claim(em, id, { clerk: p.sub, hall: p.hall ?? null, expiresAt });
       }
-      await this.audit.record({ actor: actorOf(p), action: dto.release ? 'case.release' : 'case.claim', resource: `case:${id}`, outcome: 'success', detail: { ttlMinutes: dto.ttlMinutes ?? DEFAULT_CLAIM_MINUTES } }, em);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: dto.release ? 'case.release' : 'case.claim',
+          resource: `case:${id}`,
+          outcome: 'success',
+          detail: { ttlMinutes: dto.ttlMinutes ?? DEFAULT_CLAIM_MINUTES },
+        },
+        em,
+      );
       return this.view(em, id, viewer);
     });
     if (!result) throw await this.queries.notFound(p, id, 'case.claim');
@@ -229,16 +352,26 @@ export class CaseWorkflowService {
   private checkVersion(row: CaseRow, ifMatch: string | undefined, required: boolean): void {
     const v = parseIfMatch(ifMatch);
     if (v === undefined) {
-      if (required) throw platformError('PRECONDITION_REQUIRED', { detail: `send If-Match: "${row.version}" (the case version you acted on; GET returns it as ETag)` });
+      if (required)
+        throw platformError('PRECONDITION_REQUIRED', {
+          detail: `send If-Match: "${row.version}" (the case version you acted on; GET returns it as ETag)`,
+        });
       return;
     }
-    if (v !== row.version) throw platformError('PRECONDITION_FAILED', { detail: `the case is at version ${row.version}, not ${ifMatch}: reload it and decide again`, extra: { currentVersion: row.version } });
+    if (v !== row.version)
+      throw platformError('PRECONDITION_FAILED', {
+        detail: `the case is at version ${row.version}, not ${ifMatch}: reload it and decide again`,
+        extra: { currentVersion: row.version },
+      });
   }
 
   private checkClaim(row: CaseRow, p: UserPrincipal): void {
     const now = this.clock.now();
     if (row.claimed_by && row.claimed_by !== p.sub && row.claim_expires_at && row.claim_expires_at > now) {
-      throw affairsError('CASE_CLAIMED_BY_OTHER', { detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at.toISOString()}`, extra: { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at.toISOString() } });
+      throw affairsError('CASE_CLAIMED_BY_OTHER', {
+        detail: `claimed by ${row.claimed_by} until ${row.claim_expires_at.toISOString()}`,
+        extra: { claimedBy: row.claimed_by, expiresAt: row.claim_expires_at.toISOString() },
+      });
     }
   }
 

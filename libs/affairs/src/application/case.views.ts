@@ -1,6 +1,16 @@
 import { maskName, toShanghaiDate } from '@guangfo/kernel';
 import type { Principal } from '@guangfo/platform';
-import type { CaseActor, CaseChannel, CaseEntry, CaseMaterial, CaseMode, CaseState, DecisionOutcome, LocalizedText, SupplementItem } from './case.types.js';
+import type {
+  CaseActor,
+  CaseChannel,
+  CaseEntry,
+  CaseMaterial,
+  CaseMode,
+  CaseState,
+  DecisionOutcome,
+  LocalizedText,
+  SupplementItem,
+} from './case.types.js';
 import { availableActions, type CaseAction, type CaseAggregate, holderOf, type Performer } from '../domain/case.aggregate.js';
 import type { CaseDeadline } from '../domain/case-deadline.js';
 import type { CaseRow, EvaluationRow, NoteRow, RequestRow } from '../infrastructure/case.repository.js';
@@ -27,15 +37,19 @@ export interface AccessFacts {
  * - A partner with `cases:read` sees only the cases of the items it is granted or subscribed to.
  */
 export const viewerFor = (p: Principal, row: Pick<CaseRow, 'applicant_sub' | 'item_code'>, facts: AccessFacts): Viewer | null => {
-  if (p.kind === 'partner') return p.scopes.includes('cases:read') && facts.partnerItems?.has(row.item_code) ? { kind: 'partner', id: p.id } : null;
+  if (p.kind === 'partner')
+    return p.scopes.includes('cases:read') && facts.partnerItems?.has(row.item_code) ? { kind: 'partner', id: p.id } : null;
   switch (p.role) {
     case 'resident':
-      return row.applicant_sub === p.sub && p.identity !== undefined && facts.applicantIdNumber() === p.identity.idNumber ? { kind: 'owner', sub: p.sub } : null;
+      return row.applicant_sub === p.sub && p.identity !== undefined && facts.applicantIdNumber() === p.identity.idNumber
+        ? { kind: 'owner', sub: p.sub }
+        : null;
     case 'clerk':
     case 'supervisor':
       // The guard checked the caller belongs to this node's city; every case stored here involves this city.
       return { kind: 'staff', role: p.role, sub: p.sub, city: p.city, ...(p.hall ? { hall: p.hall } : {}) };
-    case 'admin': return null;
+    case 'admin':
+      return null;
   }
 };
 
@@ -130,7 +144,10 @@ export const summaryView = ({ row, city, viewer, deadline, idNumber, now }: View
       ...(viewer.kind === 'partner' ? {} : { sub: f.applicant.sub }),
     },
     deadline,
-    availableActions: availableActions(c, { today: toShanghaiDate(now), supplementNoticeDueOn: deadline.acceptance?.supplementNoticeDueOn }),
+    availableActions: availableActions(c, {
+      today: toShanghaiDate(now),
+      supplementNoticeDueOn: deadline.acceptance?.supplementNoticeDueOn,
+    }),
     claim: staff && claimActive ? { clerk: row.claimed_by!, hall: row.claimed_hall, expiresAt: row.claim_expires_at!.toISOString() } : null,
     hall: staff ? row.local_hall : null,
     filedAt: row.filed_at.toISOString(),
@@ -160,14 +177,31 @@ export const detailView = (
     implementationCodes: f.implementationCodes,
     timeLimits: f.timeLimits,
     materials: [...c.materials],
-    supplement: c.supplement ? { requestedAt: at(c.supplement.seq) ?? '', items: [...c.supplement.items], answeredAt: at(c.supplement.answeredSeq) } : null,
+    supplement: c.supplement
+      ? { requestedAt: at(c.supplement.seq) ?? '', items: [...c.supplement.items], answeredAt: at(c.supplement.answeredSeq) }
+      : null,
     decision: c.decision,
     delivery: c.delivery,
     timeline: extra.timeline.map((e) => entryView(e, input.viewer)),
     evaluation: extra.evaluation
-      ? { rating: extra.evaluation.rating, level: extra.evaluation.level, comment: extra.evaluation.comment, evaluatedAt: extra.evaluation.evaluated_at.toISOString(), followUp: followUpView(extra.evaluation) }
+      ? {
+          rating: extra.evaluation.rating,
+          level: extra.evaluation.level,
+          comment: extra.evaluation.comment,
+          evaluatedAt: extra.evaluation.evaluated_at.toISOString(),
+          followUp: followUpView(extra.evaluation),
+        }
       : null,
-    requests: input.viewer.kind === 'partner' ? [] : extra.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.created_at.toISOString(), resolvedAt: r.resolved_at?.toISOString() ?? null })),
+    requests:
+      input.viewer.kind === 'partner'
+        ? []
+        : extra.requests.map((r) => ({
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            createdAt: r.created_at.toISOString(),
+            resolvedAt: r.resolved_at?.toISOString() ?? null,
+          })),
     ...(input.viewer.kind === 'staff'
       ? { notes: extra.notes.map((n) => ({ author: n.author, hall: n.hall, seq: n.seq, text: n.text, at: n.at.toISOString() })) }
       : {}),
@@ -175,4 +209,11 @@ export const detailView = (
 };
 
 const followUpView = (e: EvaluationRow): NonNullable<CaseDetailView['evaluation']>['followUp'] =>
-  e.follow_up_rating !== null && e.followed_up_at !== null ? { rating: e.follow_up_rating, level: e.follow_up_level ?? '', comment: e.follow_up_comment, followedUpAt: e.followed_up_at.toISOString() } : null;
+  e.follow_up_rating !== null && e.followed_up_at !== null
+    ? {
+        rating: e.follow_up_rating,
+        level: e.follow_up_level ?? '',
+        comment: e.follow_up_comment,
+        followedUpAt: e.followed_up_at.toISOString(),
+      }
+    : null;

@@ -39,11 +39,14 @@ export class DeadlineRecomputeService implements OnApplicationBootstrap {
   /** After a restart with a new year file, stored due dates counted on the old calendar are recounted. */
   async onApplicationBootstrap(): Promise<void> {
     const result = await this.recompute(`calendar ${this.deadlines.calendar.identity().version} at start-up: due dates recounted`);
-    if (result.cases.length || result.remediations) this.logger.log({ cases: result.cases.length, remediations: result.remediations }, 'deadlines recomputed on the calendar');
+    if (result.cases.length || result.remediations)
+      this.logger.log({ cases: result.cases.length, remediations: result.remediations }, 'deadlines recomputed on the calendar');
   }
 
   async recompute(reason: string): Promise<DeadlineRecomputeResult> {
-    const ids = (await this.dataSource.query(`SELECT id FROM affairs.case WHERE holder_city = $1 ORDER BY id`, [this.config.cityCode])) as { id: string }[];
+    const ids = (await this.dataSource.query(`SELECT id FROM affairs.case WHERE holder_city = $1 ORDER BY id`, [this.config.cityCode])) as {
+      id: string;
+    }[];
     const cases: DeadlineRecomputeResult['cases'] = [];
     for (const { id } of ids) {
       const moved = await this.dataSource.transaction(async (em) => {
@@ -58,11 +61,26 @@ export class DeadlineRecomputeService implements OnApplicationBootstrap {
         const now = this.deadlines.of(row.aggregate, points, at);
         const entry = recordDeadlineRecomputed(
           row.aggregate,
-          { previousDueDate: row.due_date, dueDate: now.dueDate, calendar: this.deadlines.calendar.identity(), provisionalYears: now.provisionalYears, reason },
+          {
+            previousDueDate: row.due_date,
+            dueDate: now.dueDate,
+            calendar: this.deadlines.calendar.identity(),
+            provisionalYears: now.provisionalYears,
+            reason,
+          },
           { actor: { role: 'system', id: AFFAIRS_DOMAIN, city: this.config.cityCode }, authorCity: this.config.cityCode, at },
         );
         await this.ledger.append(em, row.aggregate, entry);
-        await this.audit.record({ actor: 'system', action: 'case.deadline-recomputed', resource: `case:${id}`, outcome: 'success', detail: { seq: entry.seq, previousDueDate: row.due_date, dueDate: now.dueDate } }, em);
+        await this.audit.record(
+          {
+            actor: 'system',
+            action: 'case.deadline-recomputed',
+            resource: `case:${id}`,
+            outcome: 'success',
+            detail: { seq: entry.seq, previousDueDate: row.due_date, dueDate: now.dueDate },
+          },
+          em,
+        );
         return { caseId: id, previousDueDate: row.due_date, dueDate: now.dueDate };
       });
       if (moved) cases.push(moved);

@@ -44,7 +44,11 @@ export class MaterialEvidenceService {
         if (!r.valid || !matches) {
           credentialRejected = true;
           const reasons = [...r.reasons, ...(r.credential && !matches ? ['ID_MISMATCH'] : [])];
-          errors.push({ field: `${s.field}.credential`, rule: 'credentialVerified', message: `credential rejected: ${reasons.join(', ')}` });
+          errors.push({
+            field: `${s.field}.credential`,
+            rule: 'credentialVerified',
+            message: `credential rejected: ${reasons.join(', ')}`,
+          });
           ev.verification = 'failed';
           continue;
         }
@@ -57,7 +61,11 @@ export class MaterialEvidenceService {
       } else if (ev.kind === 'file-ref') {
         const file = await this.files.find(ev.fileId);
         if (!file || !this.files.canRead(file, p) || file.replica) {
-          errors.push({ field: `${s.field}.fileId`, rule: 'fileExists', message: `no file ${ev.fileId} uploaded in this city that you may use` });
+          errors.push({
+            field: `${s.field}.fileId`,
+            rule: 'fileExists',
+            message: `no file ${ev.fileId} uploaded in this city that you may use`,
+          });
           continue;
         }
         if (ev.sha256 && ev.sha256 !== file.sha256) {
@@ -71,12 +79,20 @@ export class MaterialEvidenceService {
       }
     }
     if (errors.length) {
-      throw affairsError(credentialRejected ? 'CASE_CREDENTIAL_REJECTED' : 'CASE_MATERIALS_INVALID', { detail: errors.map((e) => e.message).join('; '), fieldErrors: errors });
+      throw affairsError(credentialRejected ? 'CASE_CREDENTIAL_REJECTED' : 'CASE_MATERIALS_INVALID', {
+        detail: errors.map((e) => e.message).join('; '),
+        fieldErrors: errors,
+      });
     }
   }
 
   /** In the transaction that records the evidence: grant every other city of the case the files this city owns. */
-  async grant(em: EntityManager, evidence: readonly (MaterialEvidence | undefined)[], toCities: readonly string[], actor: string): Promise<void> {
+  async grant(
+    em: EntityManager,
+    evidence: readonly (MaterialEvidence | undefined)[],
+    toCities: readonly string[],
+    actor: string,
+  ): Promise<void> {
     for (const ev of evidence) {
       if (ev?.kind !== 'file-ref' || ev.ownerCity !== this.config.cityCode) continue;
       for (const city of toCities) if (city !== this.config.cityCode) await this.files.grant(em, ev.fileId, city, actor);
@@ -86,8 +102,19 @@ export class MaterialEvidenceService {
   /** In a replica's inbox transaction: queue the fetch of files another city owns (background, hash-verified). */
   async replicate(em: EntityManager, evidence: readonly (MaterialEvidence | undefined)[]): Promise<void> {
     for (const ev of evidence) {
-      if (ev?.kind !== 'file-ref' || !ev.ownerCity || ev.ownerCity === this.config.cityCode || !ev.sha256 || ev.sizeBytes === undefined || !ev.mediaType) continue;
-      await this.replicator.enqueue(em, { fromCity: ev.ownerCity, ref: { fileId: ev.fileId, sha256: ev.sha256, sizeBytes: ev.sizeBytes, mediaType: ev.mediaType as FileRef['mediaType'] } });
+      if (
+        ev?.kind !== 'file-ref' ||
+        !ev.ownerCity ||
+        ev.ownerCity === this.config.cityCode ||
+        !ev.sha256 ||
+        ev.sizeBytes === undefined ||
+        !ev.mediaType
+      )
+        continue;
+      await this.replicator.enqueue(em, {
+        fromCity: ev.ownerCity,
+        ref: { fileId: ev.fileId, sha256: ev.sha256, sizeBytes: ev.sizeBytes, mediaType: ev.mediaType as FileRef['mediaType'] },
+      });
     }
   }
 

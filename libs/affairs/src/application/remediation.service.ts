@@ -34,9 +34,22 @@ export interface RemediationView {
 export const SATISFIED_FROM_RATING = 3;
 
 interface Row {
-  id: string; case_id: string; item_code: string; rating: number; level: string; comment: string | null; opened_at: Date;
-  due_date: string | null; status: 'open' | 'closed'; closed_at: Date | null; closed_by: string | null; resolution: string | null;
-  follow_up_rating: number | null; follow_up_satisfied: boolean | null; follow_up_after_resolution: boolean | null; followed_up_at: Date | null;
+  id: string;
+  case_id: string;
+  item_code: string;
+  rating: number;
+  level: string;
+  comment: string | null;
+  opened_at: Date;
+  due_date: string | null;
+  status: 'open' | 'closed';
+  closed_at: Date | null;
+  closed_by: string | null;
+  resolution: string | null;
+  follow_up_rating: number | null;
+  follow_up_satisfied: boolean | null;
+  follow_up_after_resolution: boolean | null;
+  followed_up_at: Date | null;
 }
 
 const COLUMNS = `id, case_id, item_code, rating, level, comment, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date, status, closed_at, closed_by, resolution,
@@ -57,7 +70,11 @@ export class RemediationService {
   ) {}
 
   /** Opens the task only in the city responsible for what was rated (谁办理、谁负责). */
-  async open(em: EntityManager, row: Pick<CaseRow, 'id' | 'item_code' | 'aggregate'>, e: { rating: number; level: string; comment?: string; at: string }): Promise<void> {
+  async open(
+    em: EntityManager,
+    row: Pick<CaseRow, 'id' | 'item_code' | 'aggregate'>,
+    e: { rating: number; level: string; comment?: string; at: string },
+  ): Promise<void> {
     if (responsibleCityOf(row.aggregate) !== this.config.cityCode) return;
     const due = this.dueDateFrom(e.at);
     const id = randomUUID();
@@ -68,7 +85,16 @@ export class RemediationService {
     )) as unknown[];
     if (inserted.length) {
       const { workingDays, source } = this.rule();
-      await this.audit.record({ actor: 'system', action: 'remediation.open', resource: `remediation:${id}`, outcome: 'success', detail: { caseId: row.id, rating: e.rating, dueDate: due, workingDays, basis: source.number ?? source.document } }, em);
+      await this.audit.record(
+        {
+          actor: 'system',
+          action: 'remediation.open',
+          resource: `remediation:${id}`,
+          outcome: 'success',
+          detail: { caseId: row.id, rating: e.rating, dueDate: due, workingDays, basis: source.number ?? source.document },
+        },
+        em,
+      );
     }
   }
 
@@ -83,20 +109,40 @@ export class RemediationService {
       [caseId, e.rating, e.rating >= SATISFIED_FROM_RATING, e.at],
     )) as [{ id: string; follow_up_after_resolution: boolean }[], number];
     for (const r of rows) {
-      await this.audit.record({ actor: 'system', action: 'remediation.follow-up', resource: `remediation:${r.id}`, outcome: 'success', detail: { caseId, rating: e.rating, satisfied: e.rating >= SATISFIED_FROM_RATING, afterResolution: r.follow_up_after_resolution } }, em);
+      await this.audit.record(
+        {
+          actor: 'system',
+          action: 'remediation.follow-up',
+          resource: `remediation:${r.id}`,
+          outcome: 'success',
+          detail: { caseId, rating: e.rating, satisfied: e.rating >= SATISFIED_FROM_RATING, afterResolution: r.follow_up_after_resolution },
+        },
+        em,
+      );
     }
   }
 
   /** Recounts the due date of every open remediation on the current calendar; returns how many moved. */
   async recomputeDueDates(): Promise<number> {
     return this.dataSource.transaction(async (em) => {
-      const rows = (await em.query(`SELECT id, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date FROM affairs.remediation WHERE status = 'open' FOR UPDATE`)) as Pick<Row, 'id' | 'opened_at' | 'due_date'>[];
+      const rows = (await em.query(
+        `SELECT id, opened_at, to_char(due_date, 'YYYY-MM-DD') AS due_date FROM affairs.remediation WHERE status = 'open' FOR UPDATE`,
+      )) as Pick<Row, 'id' | 'opened_at' | 'due_date'>[];
       let moved = 0;
       for (const r of rows) {
         const due = this.dueDateFrom(r.opened_at.toISOString());
         if (due === r.due_date) continue;
         await em.query(`UPDATE affairs.remediation SET due_date = $2 WHERE id = $1`, [r.id, due]);
-        await this.audit.record({ actor: 'system', action: 'remediation.due-date-recomputed', resource: `remediation:${r.id}`, outcome: 'success', detail: { previousDueDate: r.due_date, dueDate: due } }, em);
+        await this.audit.record(
+          {
+            actor: 'system',
+            action: 'remediation.due-date-recomputed',
+            resource: `remediation:${r.id}`,
+            outcome: 'success',
+            detail: { previousDueDate: r.due_date, dueDate: due },
+          },
+          em,
+        );
         moved += 1;
       }
       return moved;
@@ -123,7 +169,10 @@ export class RemediationService {
            FROM affairs.remediation WHERE ($1::text IS NULL OR status = $1) ORDER BY status, due_date NULLS LAST, id LIMIT $2`,
         [q.status ?? null, q.limit ?? 50],
       )) as Row[];
-      await this.audit.record({ actor: actorOf(p), action: 'remediation.list', resource: 'remediation:*', outcome: 'success', detail: { count: rows.length } }, em);
+      await this.audit.record(
+        { actor: actorOf(p), action: 'remediation.list', resource: 'remediation:*', outcome: 'success', detail: { count: rows.length } },
+        em,
+      );
       return { items: rows.map((r) => this.view(r)) };
     });
   }
@@ -160,9 +209,15 @@ export class RemediationService {
       closedAt: r.closed_at?.toISOString() ?? null,
       closedBy: r.closed_by,
       resolution: r.resolution,
-      followUp: r.follow_up_rating !== null && r.followed_up_at !== null
-        ? { rating: r.follow_up_rating, satisfied: r.follow_up_satisfied ?? r.follow_up_rating >= SATISFIED_FROM_RATING, afterResolution: r.follow_up_after_resolution ?? false, at: r.followed_up_at.toISOString() }
-        : null,
+      followUp:
+        r.follow_up_rating !== null && r.followed_up_at !== null
+          ? {
+              rating: r.follow_up_rating,
+              satisfied: r.follow_up_satisfied ?? r.follow_up_rating >= SATISFIED_FROM_RATING,
+              afterResolution: r.follow_up_after_resolution ?? false,
+              at: r.followed_up_at.toISOString(),
+            }
+          : null,
     };
   }
 }

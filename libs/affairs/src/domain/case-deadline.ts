@@ -73,9 +73,11 @@ export const acceptanceOf = (calendar: WorkingDays, timeline: readonly TimelineP
   const acceptedDay = accepted ? toShanghaiDate(accepted.at) : null;
   const timelyNotice = notice !== undefined && toShanghaiDate(notice.at) <= supplementNoticeDueOn;
   if (timelyNotice) return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
-  if (acceptedDay !== null && acceptedDay <= supplementNoticeDueOn) return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
+  if (acceptedDay !== null && acceptedDay <= supplementNoticeDueOn)
+    return { receivedOn, supplementNoticeDueOn, acceptedOn: acceptedDay, deemed: false };
   const refused = timeline.some((e) => e.kind === 'not-accepted' || e.kind === 'returned');
-  if (!refused && (acceptedDay !== null || today > supplementNoticeDueOn)) return { receivedOn, supplementNoticeDueOn, acceptedOn: receivedOn, deemed: true };
+  if (!refused && (acceptedDay !== null || today > supplementNoticeDueOn))
+    return { receivedOn, supplementNoticeDueOn, acceptedOn: receivedOn, deemed: true };
   return { receivedOn, supplementNoticeDueOn, acceptedOn: null, deemed: false };
 };
 
@@ -127,7 +129,10 @@ export interface CaseDeadline {
   provisionalYears: number[];
 }
 
-const OPENS: Partial<Record<CaseEntryKind, CasePause['reason']>> = { 'supplement-requested': 'supplement', 'special-procedure-started': 'special-procedure' };
+const OPENS: Partial<Record<CaseEntryKind, CasePause['reason']>> = {
+  'supplement-requested': 'supplement',
+  'special-procedure-started': 'special-procedure',
+};
 const CLOSES: readonly CaseEntryKind[] = ['supplemented', 'special-procedure-ended', 'withdrawn', 'not-accepted', 'returned'];
 const CLOSED_STATES: readonly CaseState[] = ['delivered', 'completed', 'withdrawn', 'not-accepted', 'returned'];
 
@@ -169,7 +174,8 @@ export const computeCaseDeadline = (calendar: WorkingDays, input: DeadlineInput,
   const dayPauses = calendarPauses(pauses, today);
   // 行政许可法 art. 42: 20 days (the item's limit), 45 for joint handling; one extension of 10 (15 joint).
   const joint = input.mode === 'joint';
-  const legal = input.timeLimits.legal === null ? null : joint ? Math.max(input.timeLimits.legal, JOINT_HANDLING_WORKING_DAYS) : input.timeLimits.legal;
+  const legal =
+    input.timeLimits.legal === null ? null : joint ? Math.max(input.timeLimits.legal, JOINT_HANDLING_WORKING_DAYS) : input.timeLimits.legal;
   const extension = input.timeline.some((e) => e.kind === 'extended') ? (joint ? 15 : 10) : 0;
   const stage: DeadlineStage = CLOSED_STATES.includes(input.state) ? 'closed' : input.state === 'decided' ? 'delivery' : 'decision';
   const clockPaused = stage === 'decision' && (input.state === 'supplement-requested' || input.state === 'special-procedure');

@@ -12,7 +12,8 @@ export interface ReplicatedEntry {
 /** What a replica does with an entry given the version it holds (0 = no copy yet). */
 export type Placement = 'apply' | 'duplicate' | 'buffer';
 
-export const placeEntry = (version: number, seq: number): Placement => (seq <= version ? 'duplicate' : seq === version + 1 ? 'apply' : 'buffer');
+export const placeEntry = (version: number, seq: number): Placement =>
+  seq <= version ? 'duplicate' : seq === version + 1 ? 'apply' : 'buffer';
 
 /**
  * One city's copy of one case, in memory: applies entries in `seq` order, buffers the ones that

@@ -29,7 +29,15 @@ const COMMANDS: { [A in CaseAction]: Extract<CaseCommand, { action: A }> } = {
   accept: { action: 'accept' },
   reject: { action: 'reject', reasonCode: 'NOT_ELIGIBLE' },
   'request-supplement': { action: 'request-supplement', items: [{ materialId: 'home', description: '请提供清晰的住所证明' }] },
-  supplement: { action: 'supplement', responses: [{ itemId: 's1', evidence: { kind: 'file', fileName: 'home.pdf', mediaType: 'application/pdf', sizeBytes: 2, sha256: 'b'.repeat(64) } }] },
+  supplement: {
+    action: 'supplement',
+    responses: [
+      {
+        itemId: 's1',
+        evidence: { kind: 'file', fileName: 'home.pdf', mediaType: 'application/pdf', sizeBytes: 2, sha256: 'b'.repeat(64) },
+      },
+    ],
+  },
   review: { action: 'review' },
   'special-procedure': { action: 'special-procedure', procedure: 'HEARING', expectedEnd: '2099-12-31' },
   resume: { action: 'resume' },
@@ -98,7 +106,13 @@ describe('case state machine', () => {
               return;
             }
             const entry = decide(c, COMMANDS[action], ctx);
-            expect(entry).toMatchObject({ seq: 6, fromState: state, toState: expected, kind: transitionOf(c, action)!.kind, reasonCode: expect.stringMatching(/^[A-Z_]+$/) });
+            expect(entry).toMatchObject({
+              seq: 6,
+              fromState: state,
+              toState: expected,
+              kind: transitionOf(c, action)!.kind,
+              reasonCode: expect.stringMatching(/^[A-Z_]+$/),
+            });
             const next = apply(c, entry, ctx.authorCity);
             expect(next.state).toBe(expected);
             expect(next.version).toBe(6);
@@ -110,12 +124,28 @@ describe('case state machine', () => {
 
   it('lists as available exactly the legal actions', () => {
     for (const state of CASE_STATES) {
-      expect(availableActions(caseIn(state)).map((a) => a.action).sort()).toEqual(Object.keys(WITH_INTAKE[state]).sort());
+      expect(
+        availableActions(caseIn(state))
+          .map((a) => a.action)
+          .sort(),
+      ).toEqual(Object.keys(WITH_INTAKE[state]).sort());
     }
   });
 
   it('passes the case between the cities: receiving (intake) → administering → applicant (补正) → receiving (送达)', () => {
-    const holders = (['submitted', 'forwarded', 'accepted', 'supplement-requested', 'under-review', 'special-procedure', 'decided', 'delivered', 'completed'] as const).map((s) => holderOf(caseIn(s)));
+    const holders = (
+      [
+        'submitted',
+        'forwarded',
+        'accepted',
+        'supplement-requested',
+        'under-review',
+        'special-procedure',
+        'decided',
+        'delivered',
+        'completed',
+      ] as const
+    ).map((s) => holderOf(caseIn(s)));
     expect(holders).toEqual([FS, GZ, GZ, FS, GZ, GZ, FS, FS, null]);
     expect(holderOf(caseIn('submitted', onlineFiling()))).toBe(GZ);
   });
@@ -123,19 +153,31 @@ describe('case state machine', () => {
 
 describe('division of duties', () => {
   const at = AT;
-  it('lets only the receiving city\'s clerk forward, and only the administering city\'s clerk accept and decide', () => {
-    expect(codeOf(() => decide(caseIn('submitted'), { action: 'forward' }, { actor: gzClerk, authorCity: FS, at }))).toBe('CASE_NOT_YOUR_DUTY');
-    expect(codeOf(() => decide(caseIn('forwarded'), { action: 'accept' }, { actor: fsClerk, authorCity: GZ, at }))).toBe('CASE_NOT_YOUR_DUTY');
-    expect(codeOf(() => decide(caseIn('accepted'), { action: 'decide', outcome: 'approved' }, { actor: fsResident, authorCity: GZ, at }))).toBe('CASE_NOT_YOUR_DUTY');
-    expect(codeOf(() => decide(caseIn('decided'), { action: 'deliver', method: 'window-pickup' }, { actor: gzClerk, authorCity: FS, at }))).toBe('CASE_NOT_YOUR_DUTY');
-    expect(codeOf(() => decide(caseIn('accepted'), { action: 'withdraw' }, { actor: gzClerk, authorCity: GZ, at }))).toBe('CASE_NOT_YOUR_DUTY');
+  it("lets only the receiving city's clerk forward, and only the administering city's clerk accept and decide", () => {
+    expect(codeOf(() => decide(caseIn('submitted'), { action: 'forward' }, { actor: gzClerk, authorCity: FS, at }))).toBe(
+      'CASE_NOT_YOUR_DUTY',
+    );
+    expect(codeOf(() => decide(caseIn('forwarded'), { action: 'accept' }, { actor: fsClerk, authorCity: GZ, at }))).toBe(
+      'CASE_NOT_YOUR_DUTY',
+    );
+    expect(
+      codeOf(() => decide(caseIn('accepted'), { action: 'decide', outcome: 'approved' }, { actor: fsResident, authorCity: GZ, at })),
+    ).toBe('CASE_NOT_YOUR_DUTY');
+    expect(
+      codeOf(() => decide(caseIn('decided'), { action: 'deliver', method: 'window-pickup' }, { actor: gzClerk, authorCity: FS, at })),
+    ).toBe('CASE_NOT_YOUR_DUTY');
+    expect(codeOf(() => decide(caseIn('accepted'), { action: 'withdraw' }, { actor: gzClerk, authorCity: GZ, at }))).toBe(
+      'CASE_NOT_YOUR_DUTY',
+    );
   });
 
   it('refuses a step written by a city that does not hold the case', () => {
-    expect(codeOf(() => decide(caseIn('forwarded'), { action: 'accept' }, { actor: gzClerk, authorCity: FS, at }))).toBe('CASE_NOT_HELD_HERE');
+    expect(codeOf(() => decide(caseIn('forwarded'), { action: 'accept' }, { actor: gzClerk, authorCity: FS, at }))).toBe(
+      'CASE_NOT_HELD_HERE',
+    );
   });
 
-  it('lets a clerk of the applicant\'s city hand in a supplement for the applicant', () => {
+  it("lets a clerk of the applicant's city hand in a supplement for the applicant", () => {
     const e = decide(caseIn('supplement-requested'), COMMANDS.supplement, { actor: fsClerk, authorCity: FS, at });
     expect(e.kind).toBe('supplemented');
   });
@@ -150,12 +192,18 @@ describe('rules inside the steps', () => {
     expect(codeOf(() => decide(c, { action: 'accept' }, gz))).toBe('CASE_MATERIALS_INCOMPLETE');
     const a = caseIn('accepted', proxyFiling({ missing: ['home'] }));
     expect(codeOf(() => decide(a, { action: 'decide', outcome: 'approved' }, gz))).toBe('CASE_MATERIALS_INCOMPLETE');
-    expect(decide(a, { action: 'decide', outcome: 'denied', reasonCode: 'REQUIREMENTS_NOT_MET' }, gz).reasonCode).toBe('REQUIREMENTS_NOT_MET');
+    expect(decide(a, { action: 'decide', outcome: 'denied', reasonCode: 'REQUIREMENTS_NOT_MET' }, gz).reasonCode).toBe(
+      'REQUIREMENTS_NOT_MET',
+    );
   });
 
   it('lists every missing material in the one supplement notice, and allows only one notice', () => {
     const c = caseIn('forwarded', proxyFiling({ missing: ['id-card', 'home'] }));
-    const e = decide(c, { action: 'request-supplement', items: [{ materialId: 'home', description: '住所证明' }, { description: '情况说明' }] }, gz);
+    const e = decide(
+      c,
+      { action: 'request-supplement', items: [{ materialId: 'home', description: '住所证明' }, { description: '情况说明' }] },
+      gz,
+    );
     if (e.kind !== 'supplement-requested') throw new Error('expected a supplement request');
     expect(e.detail.items).toEqual([
       { id: 's1', materialId: 'home', description: '住所证明' },
@@ -168,15 +216,47 @@ describe('rules inside the steps', () => {
     // The applicant answers every item; the case goes back where it was, materials updated.
     const file = { kind: 'file' as const, fileName: 'x.pdf', mediaType: 'application/pdf', sizeBytes: 1, sha256: 'c'.repeat(64) };
     const fs = { actor: fsResident, authorCity: FS, at };
-    expect(codeOf(() => decide(after, { action: 'supplement', responses: [{ itemId: 's1', evidence: file }] }, fs))).toBe('CASE_SUPPLEMENT_INVALID');
-    expect(codeOf(() => decide(after, { action: 'supplement', responses: [{ itemId: 's1', text: 'no file' }, { itemId: 's2', text: 'x' }, { itemId: 's3', evidence: file }] }, fs))).toBe('CASE_SUPPLEMENT_INVALID');
-    expect(codeOf(() => decide(after, { action: 'supplement', responses: [{ itemId: 's9', evidence: file }] }, fs))).toBe('CASE_SUPPLEMENT_INVALID');
-    const answer = decide(after, { action: 'supplement', responses: [{ itemId: 's1', evidence: file }, { itemId: 's2', text: '已说明' }, { itemId: 's3', evidence: file }] }, fs);
+    expect(codeOf(() => decide(after, { action: 'supplement', responses: [{ itemId: 's1', evidence: file }] }, fs))).toBe(
+      'CASE_SUPPLEMENT_INVALID',
+    );
+    expect(
+      codeOf(() =>
+        decide(
+          after,
+          {
+            action: 'supplement',
+            responses: [
+              { itemId: 's1', text: 'no file' },
+              { itemId: 's2', text: 'x' },
+              { itemId: 's3', evidence: file },
+            ],
+          },
+          fs,
+        ),
+      ),
+    ).toBe('CASE_SUPPLEMENT_INVALID');
+    expect(codeOf(() => decide(after, { action: 'supplement', responses: [{ itemId: 's9', evidence: file }] }, fs))).toBe(
+      'CASE_SUPPLEMENT_INVALID',
+    );
+    const answer = decide(
+      after,
+      {
+        action: 'supplement',
+        responses: [
+          { itemId: 's1', evidence: file },
+          { itemId: 's2', text: '已说明' },
+          { itemId: 's3', evidence: file },
+        ],
+      },
+      fs,
+    );
     const back = apply(after, answer, FS);
     expect(back.state).toBe('forwarded');
     expect(back.materials.map((m) => m.status)).toEqual(['supplemented', 'supplemented']);
     expect(decide(back, { action: 'accept' }, gz).kind).toBe('accepted');
-    expect(codeOf(() => decide(back, { action: 'request-supplement', items: [{ description: 'more' }] }, gz))).toBe('CASE_SUPPLEMENT_ALREADY_REQUESTED');
+    expect(codeOf(() => decide(back, { action: 'request-supplement', items: [{ description: 'more' }] }, gz))).toBe(
+      'CASE_SUPPLEMENT_ALREADY_REQUESTED',
+    );
   });
 
   describe('行政许可法', () => {
@@ -193,11 +273,20 @@ describe('rules inside the steps', () => {
       const c = caseIn('submitted', proxyFiling({ missing: ['home'] }));
       const fsAt = { actor: fsClerk, authorCity: FS, at };
       expect(availableActions(c).map((a) => a.action)).toEqual(['forward', 'return', 'request-supplement', 'withdraw']);
-      expect(availableActions(c).find((a) => a.action === 'request-supplement')).toEqual({ action: 'request-supplement', performer: 'receiving', city: FS });
+      expect(availableActions(c).find((a) => a.action === 'request-supplement')).toEqual({
+        action: 'request-supplement',
+        performer: 'receiving',
+        city: FS,
+      });
       // The receiving window's clerk gives the one notice; the administering city's clerk cannot act at intake.
       expect(codeOf(() => decide(c, COMMANDS['request-supplement'], gz))).toBe('CASE_NOT_YOUR_DUTY');
       const notice = decide(c, COMMANDS['request-supplement'], fsAt);
-      expect(notice).toMatchObject({ kind: 'supplement-requested', fromState: 'submitted', toState: 'supplement-requested', detail: { resumeState: 'submitted' } });
+      expect(notice).toMatchObject({
+        kind: 'supplement-requested',
+        fromState: 'submitted',
+        toState: 'supplement-requested',
+        detail: { resumeState: 'submitted' },
+      });
       const asked = apply(c, notice, FS);
       const answer = decide(asked, COMMANDS.supplement, { actor: fsResident, authorCity: FS, at });
       const back = apply(asked, answer, FS);
@@ -208,11 +297,13 @@ describe('rules inside the steps', () => {
       expect(decide(forwarded, COMMANDS.accept, gz).kind).toBe('accepted');
     });
 
-    it('art. 32(4): the 5-day window applies to the receiving window\'s notice too', () => {
+    it("art. 32(4): the 5-day window applies to the receiving window's notice too", () => {
       const c = caseIn('submitted');
       const fsAt = { actor: fsClerk, authorCity: FS, at: '2026-10-14T08:00:00Z', supplementNoticeDueOn: '2026-10-13' };
       expect(codeOf(() => decide(c, COMMANDS['request-supplement'], fsAt))).toBe('CASE_SUPPLEMENT_WINDOW_CLOSED');
-      expect(availableActions(c, { today: '2026-10-14', supplementNoticeDueOn: '2026-10-13' }).map((a) => a.action)).not.toContain('request-supplement');
+      expect(availableActions(c, { today: '2026-10-14', supplementNoticeDueOn: '2026-10-13' }).map((a) => a.action)).not.toContain(
+        'request-supplement',
+      );
     });
 
     it('art. 32(1)(2): every 退件 reason cites its basis; an old FORM_INCOMPLETE entry still replays', () => {
@@ -225,10 +316,16 @@ describe('rules inside the steps', () => {
     it('art. 32(4): the 补正 notice goes out within 5 working days of receipt, not after', () => {
       const c = caseIn('forwarded');
       const due = '2026-10-13';
-      expect(decide(c, COMMANDS['request-supplement'], { ...gz, at: '2026-10-13T08:00:00Z', supplementNoticeDueOn: due }).kind).toBe('supplement-requested');
-      expect(codeOf(() => decide(c, COMMANDS['request-supplement'], { ...gz, at: '2026-10-14T08:00:00Z', supplementNoticeDueOn: due }))).toBe('CASE_SUPPLEMENT_WINDOW_CLOSED');
+      expect(decide(c, COMMANDS['request-supplement'], { ...gz, at: '2026-10-13T08:00:00Z', supplementNoticeDueOn: due }).kind).toBe(
+        'supplement-requested',
+      );
+      expect(
+        codeOf(() => decide(c, COMMANDS['request-supplement'], { ...gz, at: '2026-10-14T08:00:00Z', supplementNoticeDueOn: due })),
+      ).toBe('CASE_SUPPLEMENT_WINDOW_CLOSED');
       expect(availableActions(c, { today: '2026-10-13', supplementNoticeDueOn: due }).map((a) => a.action)).toContain('request-supplement');
-      expect(availableActions(c, { today: '2026-10-14', supplementNoticeDueOn: due }).map((a) => a.action)).not.toContain('request-supplement');
+      expect(availableActions(c, { today: '2026-10-14', supplementNoticeDueOn: due }).map((a) => a.action)).not.toContain(
+        'request-supplement',
+      );
     });
 
     it('art. 32: availableActions offers accept only when every required material is there', () => {
@@ -243,7 +340,13 @@ describe('rules inside the steps', () => {
       const sup = { actor: gzSupervisor, authorCity: GZ, at };
       const c = caseIn('under-review');
       const e = extendTimeLimit(c, '需现场核实住所信息', sup);
-      expect(e).toMatchObject({ kind: 'extended', fromState: 'under-review', toState: 'under-review', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: 10, reason: '需现场核实住所信息' } });
+      expect(e).toMatchObject({
+        kind: 'extended',
+        fromState: 'under-review',
+        toState: 'under-review',
+        reasonCode: 'EXTENSION_APPROVED',
+        detail: { workingDays: 10, reason: '需现场核实住所信息' },
+      });
       const after = apply(c, e, GZ);
       expect(after).toMatchObject({ state: 'under-review', version: 6, extension: { seq: 6, workingDays: 10 } });
       expect(codeOf(() => extendTimeLimit(after, 'again', sup))).toBe('CASE_ALREADY_EXTENDED');
@@ -265,11 +368,27 @@ describe('rules inside the steps', () => {
 
     it('art. 45: only the listed procedures stop the clock, each with its expected end in writing', () => {
       const c = caseIn('under-review');
-      for (const procedure of ['HEARING', 'TENDER', 'AUCTION', 'INSPECTION', 'TESTING', 'QUARANTINE', 'APPRAISAL', 'EXPERT_REVIEW'] as const) {
-        expect(decide(c, { action: 'special-procedure', procedure, expectedEnd: '2026-10-30' }, gz)).toMatchObject({ kind: 'special-procedure-started', detail: { procedure, expectedEnd: '2026-10-30' } });
+      for (const procedure of [
+        'HEARING',
+        'TENDER',
+        'AUCTION',
+        'INSPECTION',
+        'TESTING',
+        'QUARANTINE',
+        'APPRAISAL',
+        'EXPERT_REVIEW',
+      ] as const) {
+        expect(decide(c, { action: 'special-procedure', procedure, expectedEnd: '2026-10-30' }, gz)).toMatchObject({
+          kind: 'special-procedure-started',
+          detail: { procedure, expectedEnd: '2026-10-30' },
+        });
       }
-      expect(codeOf(() => decide(c, { action: 'special-procedure', procedure: 'HEARING' } as CaseCommand, gz))).toBe('CASE_REASON_REQUIRED');
-      expect(codeOf(() => decide(c, { action: 'special-procedure', procedure: 'HEARING', expectedEnd: '2026-09-29' }, gz))).toBe('CASE_REASON_REQUIRED');
+      expect(codeOf(() => decide(c, { action: 'special-procedure', procedure: 'HEARING' } as CaseCommand, gz))).toBe(
+        'CASE_REASON_REQUIRED',
+      );
+      expect(codeOf(() => decide(c, { action: 'special-procedure', procedure: 'HEARING', expectedEnd: '2026-09-29' }, gz))).toBe(
+        'CASE_REASON_REQUIRED',
+      );
     });
   });
 
@@ -277,16 +396,24 @@ describe('rules inside the steps', () => {
     expect(codeOf(() => decide(caseIn('accepted'), { action: 'decide', outcome: 'denied' }, gz))).toBe('CASE_REASON_REQUIRED');
     expect(codeOf(() => decide(caseIn('forwarded'), { action: 'reject', reasonCode: 'OTHER' }, gz))).toBe('CASE_REASON_REQUIRED');
     expect(decide(caseIn('forwarded'), { action: 'reject', reasonCode: 'OTHER', reason: '另有规定' }, gz).reasonCode).toBe('OTHER');
-    expect(codeOf(() => decide(caseIn('decided'), { action: 'deliver', method: 'mail' }, { actor: fsClerk, authorCity: FS, at }))).toBe('CASE_REASON_REQUIRED');
+    expect(codeOf(() => decide(caseIn('decided'), { action: 'deliver', method: 'mail' }, { actor: fsClerk, authorCity: FS, at }))).toBe(
+      'CASE_REASON_REQUIRED',
+    );
   });
 
   it('refuses a late withdrawal with an entry that changes nothing', () => {
     const c = caseIn('decided');
-    const e = refuseWithdrawal(c, '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', { actor: { role: 'system', id: 'affairs', city: FS }, authorCity: FS, at });
+    const e = refuseWithdrawal(c, '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', {
+      actor: { role: 'system', id: 'affairs', city: FS },
+      authorCity: FS,
+      at,
+    });
     const after = apply(c, e, FS);
     expect(after.state).toBe('decided');
     expect(after.version).toBe(6);
-    expect(codeOf(() => refuseWithdrawal(caseIn('accepted'), '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', { actor: gzClerk, authorCity: GZ, at }))).toBe('CASE_ILLEGAL_TRANSITION');
+    expect(
+      codeOf(() => refuseWithdrawal(caseIn('accepted'), '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', { actor: gzClerk, authorCity: GZ, at })),
+    ).toBe('CASE_ILLEGAL_TRANSITION');
   });
 });
 
@@ -305,11 +432,42 @@ describe('applying replicated entries', () => {
   it('arrives at the same case by replaying the timeline as by acting', () => {
     const filing = proxyFiling();
     const steps: [CaseAction, CaseActor, string][] = [
-      ['forward', fsClerk, FS], ['request-supplement', gzClerk, GZ], ['supplement', fsResident, FS], ['accept', gzClerk, GZ],
-      ['review', gzClerk, GZ], ['special-procedure', gzClerk, GZ], ['resume', gzClerk, GZ], ['decide', gzClerk, GZ], ['deliver', fsClerk, FS], ['complete', fsClerk, FS],
+      ['forward', fsClerk, FS],
+      ['request-supplement', gzClerk, GZ],
+      ['supplement', fsResident, FS],
+      ['accept', gzClerk, GZ],
+      ['review', gzClerk, GZ],
+      ['special-procedure', gzClerk, GZ],
+      ['resume', gzClerk, GZ],
+      ['decide', gzClerk, GZ],
+      ['deliver', fsClerk, FS],
+      ['complete', fsClerk, FS],
     ];
-    let c = fileCase(CASE_ID, filing, { seq: 1, kind: 'filed', at, actor: fsClerk, fromState: null, toState: 'submitted', reasonCode: 'FILED_AT_WINDOW', detail: { mode: 'proxy', channel: 'window' } });
-    const log = [{ entry: { seq: 1, kind: 'filed' as const, at, actor: fsClerk, fromState: null, toState: 'submitted' as const, reasonCode: 'FILED_AT_WINDOW', detail: { mode: 'proxy' as const, channel: 'window' as const } }, authorCity: FS }];
+    let c = fileCase(CASE_ID, filing, {
+      seq: 1,
+      kind: 'filed',
+      at,
+      actor: fsClerk,
+      fromState: null,
+      toState: 'submitted',
+      reasonCode: 'FILED_AT_WINDOW',
+      detail: { mode: 'proxy', channel: 'window' },
+    });
+    const log = [
+      {
+        entry: {
+          seq: 1,
+          kind: 'filed' as const,
+          at,
+          actor: fsClerk,
+          fromState: null,
+          toState: 'submitted' as const,
+          reasonCode: 'FILED_AT_WINDOW',
+          detail: { mode: 'proxy' as const, channel: 'window' as const },
+        },
+        authorCity: FS,
+      },
+    ];
     for (const [action, actor, city] of steps) {
       const e = decide(c, COMMANDS[action], { actor, authorCity: city, at });
       c = apply(c, e, city);

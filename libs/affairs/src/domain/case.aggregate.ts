@@ -1,4 +1,19 @@
-import type { CaseActor, CaseEntry, CaseEntryKind, CaseEntryOf, CaseFiling, CaseMaterial, CaseState, CaseStatus, DecisionOutcome, DeliveryMethod, MaterialEvidence, SpecialProcedure, SupplementItem, SupplementResponse } from '@guangfo/contracts';
+import type {
+  CaseActor,
+  CaseEntry,
+  CaseEntryKind,
+  CaseEntryOf,
+  CaseFiling,
+  CaseMaterial,
+  CaseState,
+  CaseStatus,
+  DecisionOutcome,
+  DeliveryMethod,
+  MaterialEvidence,
+  SpecialProcedure,
+  SupplementItem,
+  SupplementResponse,
+} from '@guangfo/contracts';
 import { toShanghaiDate } from '@guangfo/kernel';
 import { affairsError } from '../affairs.errors.js';
 
@@ -25,7 +40,19 @@ export type CaseAction =
   | 'withdraw';
 
 export const CASE_ACTIONS: readonly CaseAction[] = [
-  'forward', 'return', 'accept', 'reject', 'request-supplement', 'supplement', 'review', 'special-procedure', 'resume', 'decide', 'deliver', 'complete', 'withdraw',
+  'forward',
+  'return',
+  'accept',
+  'reject',
+  'request-supplement',
+  'supplement',
+  'review',
+  'special-procedure',
+  'resume',
+  'decide',
+  'deliver',
+  'complete',
+  'withdraw',
 ];
 
 /** Who performs a step: the receiving city's clerk (收件地), the administering city's clerk (办理地), or the applicant. */
@@ -35,7 +62,14 @@ export const TERMINAL_STATES: readonly CaseState[] = ['returned', 'not-accepted'
 /** States in which the clock is stopped (waiting on the applicant, or a special procedure). */
 export const PAUSED_STATES: readonly CaseState[] = ['supplement-requested', 'special-procedure'];
 /** The applicant may withdraw (撤回) until the decision. */
-export const WITHDRAWABLE_STATES: readonly CaseState[] = ['submitted', 'forwarded', 'supplement-requested', 'accepted', 'under-review', 'special-procedure'];
+export const WITHDRAWABLE_STATES: readonly CaseState[] = [
+  'submitted',
+  'forwarded',
+  'supplement-requested',
+  'accepted',
+  'under-review',
+  'special-procedure',
+];
 
 /**
  * 退件 at the receiving window (收件地), each code with its basis. Incomplete materials or a form not in
@@ -85,9 +119,25 @@ export interface CaseAggregate {
   readonly outcome: DecisionOutcome | null;
   readonly materials: readonly CaseMaterial[];
   /** The one 补正 notice (一次性告知), once made. */
-  readonly supplement: { readonly seq: number; readonly items: readonly SupplementItem[]; readonly resumeState: CaseState; readonly answeredSeq: number | null } | null;
-  readonly decision: { readonly outcome: DecisionOutcome; readonly reasonCode: string; readonly reason?: string; readonly certificateNo?: string; readonly at: string } | null;
-  readonly delivery: { readonly method: DeliveryMethod; readonly trackingNumber?: string; readonly carrier?: string; readonly at: string } | null;
+  readonly supplement: {
+    readonly seq: number;
+    readonly items: readonly SupplementItem[];
+    readonly resumeState: CaseState;
+    readonly answeredSeq: number | null;
+  } | null;
+  readonly decision: {
+    readonly outcome: DecisionOutcome;
+    readonly reasonCode: string;
+    readonly reason?: string;
+    readonly certificateNo?: string;
+    readonly at: string;
+  } | null;
+  readonly delivery: {
+    readonly method: DeliveryMethod;
+    readonly trackingNumber?: string;
+    readonly carrier?: string;
+    readonly at: string;
+  } | null;
   /** 行政许可法 art. 42: the one extension of the time limit, once granted. */
   readonly extension?: { readonly seq: number; readonly workingDays: 10 | 15; readonly reason: string; readonly at: string };
 }
@@ -127,10 +177,22 @@ export const TRANSITIONS = [
   { action: 'accept', performer: 'administering', from: ['submitted', 'forwarded'], kind: 'accepted', to: 'accepted' },
   { action: 'reject', performer: 'administering', from: ['submitted', 'forwarded'], kind: 'not-accepted', to: 'not-accepted' },
   // Art. 32(4): 补正 comes before acceptance (受理); after it only art. 45 procedures stop the clock.
-  { action: 'request-supplement', performer: 'administering', from: ['submitted', 'forwarded'], kind: 'supplement-requested', to: 'supplement-requested' },
+  {
+    action: 'request-supplement',
+    performer: 'administering',
+    from: ['submitted', 'forwarded'],
+    kind: 'supplement-requested',
+    to: 'supplement-requested',
+  },
   { action: 'supplement', performer: 'applicant', from: ['supplement-requested'], kind: 'supplemented', to: 'resume' },
   { action: 'review', performer: 'administering', from: ['accepted'], kind: 'review-started', to: 'under-review' },
-  { action: 'special-procedure', performer: 'administering', from: ['under-review'], kind: 'special-procedure-started', to: 'special-procedure' },
+  {
+    action: 'special-procedure',
+    performer: 'administering',
+    from: ['under-review'],
+    kind: 'special-procedure-started',
+    to: 'special-procedure',
+  },
   { action: 'resume', performer: 'administering', from: ['special-procedure'], kind: 'special-procedure-ended', to: 'under-review' },
   { action: 'decide', performer: 'administering', from: ['accepted', 'under-review'], kind: 'decided', to: 'decided' },
   { action: 'deliver', performer: 'receiving', from: ['decided'], kind: 'delivered', to: 'delivered' },
@@ -150,26 +212,30 @@ type KindOf<A extends CaseAction> = Extract<(typeof TRANSITIONS)[number], { acti
 
 /** Whether a row applies to the case as it is (state, and in `submitted` the mode's first performer). */
 const applies = (c: Pick<CaseAggregate, 'state' | 'filing'>, t: Transition): boolean =>
-  t.from.includes(c.state) && (c.state !== 'submitted' || t.performer === 'applicant' || (t.performer === 'receiving') === c.filing.requiresIntake);
+  t.from.includes(c.state) &&
+  (c.state !== 'submitted' || t.performer === 'applicant' || (t.performer === 'receiving') === c.filing.requiresIntake);
 
 /** The transition `action` takes from the case's state, if any (ignoring who asks). */
 export const transitionOf = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): Transition | undefined =>
   (TRANSITIONS as readonly Transition[]).find((t) => t.action === action && applies(c, t));
 
 /** Whether `action` is a clerk's step wherever it is possible (clerk steps need If-Match). */
-export const isClerkStep = (action: CaseAction): boolean => (TRANSITIONS as readonly Transition[]).some((t) => t.action === action && t.performer !== 'applicant');
+export const isClerkStep = (action: CaseAction): boolean =>
+  (TRANSITIONS as readonly Transition[]).some((t) => t.action === action && t.performer !== 'applicant');
 
 /** The city that may write the next entry; null once the case is closed. */
 export const holderOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string | null => {
   const f = c.filing;
   switch (c.state) {
-    case 'submitted': return f.requiresIntake ? f.receivingCity : f.administeringCity;
+    case 'submitted':
+      return f.requiresIntake ? f.receivingCity : f.administeringCity;
     case 'forwarded':
     case 'accepted':
     case 'under-review':
     case 'special-procedure':
       return f.administeringCity;
-    case 'supplement-requested': return f.applicantCity;
+    case 'supplement-requested':
+      return f.applicantCity;
     case 'decided':
     case 'delivered':
       return f.receivingCity;
@@ -185,18 +251,23 @@ export const holderOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string | n
  * 好差评 谁办理、谁负责: the city answerable for a rating, and so the one that remediates a 差评 —
  * the receiving city for an application it returned at intake (退件), else the administering city.
  */
-export const responsibleCityOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string => (c.state === 'returned' ? c.filing.receivingCity : c.filing.administeringCity);
+export const responsibleCityOf = (c: Pick<CaseAggregate, 'state' | 'filing'>): string =>
+  c.state === 'returned' ? c.filing.receivingCity : c.filing.administeringCity;
 
 export const performerCity = (f: CaseFiling, p: Performer): string => {
   switch (p) {
-    case 'receiving': return f.receivingCity;
-    case 'administering': return f.administeringCity;
-    case 'applicant': return f.applicantCity;
+    case 'receiving':
+      return f.receivingCity;
+    case 'administering':
+      return f.administeringCity;
+    case 'applicant':
+      return f.applicantCity;
   }
 };
 
 /** Whether `action` is possible from the case's state (ignoring who asks). */
-export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): boolean => transitionOf(c, action) !== undefined;
+export const isAllowedFrom = (c: Pick<CaseAggregate, 'state' | 'filing'>, action: CaseAction): boolean =>
+  transitionOf(c, action) !== undefined;
 
 /**
  * The actions that would succeed now, with who performs each (for clients and the queue): no
@@ -214,13 +285,15 @@ export const availableActions = (c: CaseAggregate, ctx: ActionContext = {}): { a
 
 export const statusOf = (c: CaseAggregate): CaseStatus => ({ state: c.state, version: c.version, holder: holderOf(c), outcome: c.outcome });
 
-const supplementWindowClosed = (today: string | undefined, dueOn: string | undefined): boolean => today !== undefined && dueOn !== undefined && today > dueOn;
+const supplementWindowClosed = (today: string | undefined, dueOn: string | undefined): boolean =>
+  today !== undefined && dueOn !== undefined && today > dueOn;
 
 const missingRequired = (materials: readonly CaseMaterial[]): string[] =>
   materials.filter((m) => m.required && m.evidence.kind === 'missing').map((m) => m.materialId);
 
 const needReason = (reasonCode: string | undefined, reason: string | undefined, what: string): void => {
-  if (reasonCode === 'OTHER' && !reason?.trim()) throw affairsError('CASE_REASON_REQUIRED', { detail: `${what} with reason code OTHER needs a written reason` });
+  if (reasonCode === 'OTHER' && !reason?.trim())
+    throw affairsError('CASE_REASON_REQUIRED', { detail: `${what} with reason code OTHER needs a written reason` });
 };
 
 /** Checks that the actor may perform the step here. Throws the domain's errors. */
@@ -232,18 +305,25 @@ const checkActor = (c: CaseAggregate, { action, performer }: Transition, ctx: Co
     const ok = actor.role === 'resident' || (action === 'supplement' && actor.role === 'clerk' && actor.city === city);
     if (!ok) throw affairsError('CASE_NOT_YOUR_DUTY', { detail: `${action} is the applicant's step`, extra: { action, performer } });
   } else if (actor.role !== 'clerk' || actor.city !== city) {
-    throw affairsError('CASE_NOT_YOUR_DUTY', { detail: `${action} is a step for a clerk of the ${performer} city ${city}`, extra: { action, performer, city } });
+    throw affairsError('CASE_NOT_YOUR_DUTY', {
+      detail: `${action} is a step for a clerk of the ${performer} city ${city}`,
+      extra: { action, performer, city },
+    });
   }
   const holder = holderOf(c);
-  if (holder !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: `city ${holder ?? '(none)'} holds the case for its next step`, extra: { holder } });
+  if (holder !== ctx.authorCity)
+    throw affairsError('CASE_NOT_HELD_HERE', { detail: `city ${holder ?? '(none)'} holds the case for its next step`, extra: { holder } });
 };
 
 const illegal = (c: CaseAggregate, action: CaseAction) =>
-  affairsError('CASE_ILLEGAL_TRANSITION', { detail: `cannot ${action} a case that is ${c.state}${c.state === 'submitted' ? (c.filing.requiresIntake ? ' (awaiting intake at the receiving city)' : ' (no intake step in this mode)') : ''}`, extra: {
-    state: c.state,
-    action,
-    allowed: availableActions(c).map((a) => a.action),
-  } });
+  affairsError('CASE_ILLEGAL_TRANSITION', {
+    detail: `cannot ${action} a case that is ${c.state}${c.state === 'submitted' ? (c.filing.requiresIntake ? ' (awaiting intake at the receiving city)' : ' (no intake step in this mode)') : ''}`,
+    extra: {
+      state: c.state,
+      action,
+      allowed: availableActions(c).map((a) => a.action),
+    },
+  });
 
 /** What a step adds to its entry: the reason code and the detail of its kind. */
 type StepBody<A extends CaseAction> = Pick<CaseEntryOf<KindOf<A>>, 'reasonCode' | 'detail'>;
@@ -262,24 +342,40 @@ const stepBody = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): Step
   const f = c.filing;
   switch (cmd.action) {
     case 'forward':
-      return { reasonCode: 'INTAKE_PASSED', detail: { to: f.administeringCity, checks: { identity: 'verified', form: 'complete' } } } satisfies StepBody<'forward'>;
+      return {
+        reasonCode: 'INTAKE_PASSED',
+        detail: { to: f.administeringCity, checks: { identity: 'verified', form: 'complete' } },
+      } satisfies StepBody<'forward'>;
     case 'return':
       needReason(cmd.reasonCode, cmd.reason, 'return');
       return { reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) } satisfies StepBody<'return'>;
     case 'accept': {
       const missing = missingRequired(c.materials);
-      if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `required materials missing (${missing.join(', ')}): request a supplement first`, extra: { missing } });
+      if (missing.length)
+        throw affairsError('CASE_MATERIALS_INCOMPLETE', {
+          detail: `required materials missing (${missing.join(', ')}): request a supplement first`,
+          extra: { missing },
+        });
       return { reasonCode: 'MATERIALS_COMPLETE', detail: {} } satisfies StepBody<'accept'>;
     }
     case 'reject':
       needReason(cmd.reasonCode, cmd.reason, 'reject');
       return { reasonCode: cmd.reasonCode, detail: opt({ reason: cmd.reason }) } satisfies StepBody<'reject'>;
     case 'request-supplement': {
-      if (c.supplement) throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', { detail: `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)` });
+      if (c.supplement)
+        throw affairsError('CASE_SUPPLEMENT_ALREADY_REQUESTED', {
+          detail: `the supplement notice was given at entry ${c.supplement.seq}: all missing items go in one notice (一次性告知)`,
+        });
       if (supplementWindowClosed(toShanghaiDate(ctx.at), ctx.supplementNoticeDueOn)) {
-        throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', { detail: `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`, extra: { supplementNoticeDueOn: ctx.supplementNoticeDueOn } });
+        throw affairsError('CASE_SUPPLEMENT_WINDOW_CLOSED', {
+          detail: `行政许可法 art. 32(4): the 补正 notice was due by ${ctx.supplementNoticeDueOn}; the application counts as accepted from the day it was received`,
+          extra: { supplementNoticeDueOn: ctx.supplementNoticeDueOn },
+        });
       }
-      return { reasonCode: 'MATERIALS_MISSING', detail: { items: supplementItems(c, cmd.items), resumeState: c.state } } satisfies StepBody<'request-supplement'>;
+      return {
+        reasonCode: 'MATERIALS_MISSING',
+        detail: { items: supplementItems(c, cmd.items), resumeState: c.state },
+      } satisfies StepBody<'request-supplement'>;
     }
     case 'supplement':
       checkSupplement(c, cmd.responses);
@@ -288,9 +384,15 @@ const stepBody = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): Step
       return { reasonCode: 'REVIEW_STARTED', detail: {} } satisfies StepBody<'review'>;
     case 'special-procedure':
       if (!cmd.expectedEnd || cmd.expectedEnd < toShanghaiDate(ctx.at)) {
-        throw affairsError('CASE_REASON_REQUIRED', { detail: '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)', extra: { field: 'expectedEnd' } });
+        throw affairsError('CASE_REASON_REQUIRED', {
+          detail: '行政许可法 art. 45: state in writing when the procedure is expected to end (expectedEnd, not before today)',
+          extra: { field: 'expectedEnd' },
+        });
       }
-      return { reasonCode: cmd.procedure, detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }) } satisfies StepBody<'special-procedure'>;
+      return {
+        reasonCode: cmd.procedure,
+        detail: opt({ procedure: cmd.procedure, expectedEnd: cmd.expectedEnd }),
+      } satisfies StepBody<'special-procedure'>;
     case 'resume':
       return { reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: opt({ result: cmd.result }) } satisfies StepBody<'resume'>;
     case 'decide': {
@@ -299,18 +401,32 @@ const stepBody = (c: CaseAggregate, cmd: CaseCommand, ctx: CommandContext): Step
         needReason(cmd.reasonCode, cmd.reason, 'a denial');
       } else {
         const missing = missingRequired(c.materials);
-        if (missing.length) throw affairsError('CASE_MATERIALS_INCOMPLETE', { detail: `cannot approve with required materials missing (${missing.join(', ')})`, extra: { missing } });
+        if (missing.length)
+          throw affairsError('CASE_MATERIALS_INCOMPLETE', {
+            detail: `cannot approve with required materials missing (${missing.join(', ')})`,
+            extra: { missing },
+          });
       }
       const reasonCode = cmd.outcome === 'approved' ? 'APPROVED' : cmd.reasonCode!;
-      return { reasonCode, detail: opt({ outcome: cmd.outcome, reason: cmd.reason, certificateNo: cmd.certificateNo }) } satisfies StepBody<'decide'>;
+      return {
+        reasonCode,
+        detail: opt({ outcome: cmd.outcome, reason: cmd.reason, certificateNo: cmd.certificateNo }),
+      } satisfies StepBody<'decide'>;
     }
     case 'deliver':
-      if (cmd.method === 'mail' && !cmd.trackingNumber) throw affairsError('CASE_REASON_REQUIRED', { detail: 'delivery by mail needs the tracking number' });
-      return { reasonCode: deliveryReason(cmd.method), detail: opt({ method: cmd.method, trackingNumber: cmd.trackingNumber, carrier: cmd.carrier }) } satisfies StepBody<'deliver'>;
+      if (cmd.method === 'mail' && !cmd.trackingNumber)
+        throw affairsError('CASE_REASON_REQUIRED', { detail: 'delivery by mail needs the tracking number' });
+      return {
+        reasonCode: deliveryReason(cmd.method),
+        detail: opt({ method: cmd.method, trackingNumber: cmd.trackingNumber, carrier: cmd.carrier }),
+      } satisfies StepBody<'deliver'>;
     case 'complete':
       return { reasonCode: 'COMPLETED', detail: {} } satisfies StepBody<'complete'>;
     case 'withdraw':
-      return { reasonCode: 'APPLICANT_REQUEST', detail: opt({ requestId: cmd.requestId, reason: cmd.reason }) } satisfies StepBody<'withdraw'>;
+      return {
+        reasonCode: 'APPLICANT_REQUEST',
+        detail: opt({ requestId: cmd.requestId, reason: cmd.reason }),
+      } satisfies StepBody<'withdraw'>;
   }
 };
 
@@ -338,9 +454,22 @@ export const refuseWithdrawal = (c: CaseAggregate, requestId: string, ctx: Comma
  * was loaded for a year counted provisionally): an entry that changes nothing else, so both
  * cities and the applicant see why the date moved.
  */
-export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'deadline-recomputed'>['detail'], ctx: CommandContext): CaseEntryOf<'deadline-recomputed'> => {
+export const recordDeadlineRecomputed = (
+  c: CaseAggregate,
+  detail: CaseEntryOf<'deadline-recomputed'>['detail'],
+  ctx: CommandContext,
+): CaseEntryOf<'deadline-recomputed'> => {
   if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: 'only the holder records a recomputed deadline' });
-  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'deadline-recomputed', reasonCode: 'CALENDAR_NOTICE_LOADED', detail };
+  return {
+    seq: c.version + 1,
+    at: ctx.at,
+    actor: ctx.actor,
+    fromState: c.state,
+    toState: c.state,
+    kind: 'deadline-recomputed',
+    reasonCode: 'CALENDAR_NOTICE_LOADED',
+    detail,
+  };
 };
 
 /**
@@ -349,20 +478,42 @@ export const recordDeadlineRecomputed = (c: CaseAggregate, detail: CaseEntryOf<'
  */
 export const extendTimeLimit = (c: CaseAggregate, reason: string, ctx: CommandContext): CaseEntryOf<'extended'> => {
   if (ctx.actor.role !== 'supervisor' || ctx.actor.city !== c.filing.administeringCity) {
-    throw affairsError('CASE_NOT_YOUR_DUTY', { detail: 'art. 42: an extension is approved by a supervisor of the administering city', extra: { action: 'extend', city: c.filing.administeringCity } });
+    throw affairsError('CASE_NOT_YOUR_DUTY', {
+      detail: 'art. 42: an extension is approved by a supervisor of the administering city',
+      extra: { action: 'extend', city: c.filing.administeringCity },
+    });
   }
-  if (holderOf(c) !== ctx.authorCity) throw affairsError('CASE_NOT_HELD_HERE', { detail: `city ${holderOf(c) ?? '(none)'} holds the case`, extra: { holder: holderOf(c) } });
-  if (!EXTENDABLE_STATES.includes(c.state)) throw affairsError('CASE_ILLEGAL_TRANSITION', { detail: `cannot extend the time limit of a case that is ${c.state} (only after acceptance, before the decision)`, extra: { state: c.state, action: 'extend' } });
-  if (c.extension) throw affairsError('CASE_ALREADY_EXTENDED', { detail: `art. 42 allows one extension; it was granted at entry ${c.extension.seq}` });
-  if (!reason.trim()) throw affairsError('CASE_REASON_REQUIRED', { detail: 'art. 42: the reasons for the extension are told to the applicant' });
-  return { seq: c.version + 1, at: ctx.at, actor: ctx.actor, fromState: c.state, toState: c.state, kind: 'extended', reasonCode: 'EXTENSION_APPROVED', detail: { workingDays: extensionDaysOf(c.filing), reason } };
+  if (holderOf(c) !== ctx.authorCity)
+    throw affairsError('CASE_NOT_HELD_HERE', { detail: `city ${holderOf(c) ?? '(none)'} holds the case`, extra: { holder: holderOf(c) } });
+  if (!EXTENDABLE_STATES.includes(c.state))
+    throw affairsError('CASE_ILLEGAL_TRANSITION', {
+      detail: `cannot extend the time limit of a case that is ${c.state} (only after acceptance, before the decision)`,
+      extra: { state: c.state, action: 'extend' },
+    });
+  if (c.extension)
+    throw affairsError('CASE_ALREADY_EXTENDED', { detail: `art. 42 allows one extension; it was granted at entry ${c.extension.seq}` });
+  if (!reason.trim())
+    throw affairsError('CASE_REASON_REQUIRED', { detail: 'art. 42: the reasons for the extension are told to the applicant' });
+  return {
+    seq: c.version + 1,
+    at: ctx.at,
+    actor: ctx.actor,
+    fromState: c.state,
+    toState: c.state,
+    kind: 'extended',
+    reasonCode: 'EXTENSION_APPROVED',
+    detail: { workingDays: extensionDaysOf(c.filing), reason },
+  };
 };
 
 const deliveryReason = (m: DeliveryMethod): string => {
   switch (m) {
-    case 'window-pickup': return 'WINDOW_PICKUP';
-    case 'mail': return 'MAIL';
-    case 'electronic': return 'ELECTRONIC';
+    case 'window-pickup':
+      return 'WINDOW_PICKUP';
+    case 'mail':
+      return 'MAIL';
+    case 'electronic':
+      return 'ELECTRONIC';
   }
 };
 
@@ -377,14 +528,20 @@ const supplementItems = (c: CaseAggregate, asked: { materialId?: string | null; 
   for (const a of asked) {
     const id = a.materialId ?? null;
     if (id !== null) {
-      if (!known.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `material ${id} is not one of this item's materials`, extra: { materialId: id } });
-      if (seen.has(id)) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `material ${id} is listed twice`, extra: { materialId: id } });
+      if (!known.has(id))
+        throw affairsError('CASE_SUPPLEMENT_INVALID', {
+          detail: `material ${id} is not one of this item's materials`,
+          extra: { materialId: id },
+        });
+      if (seen.has(id))
+        throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `material ${id} is listed twice`, extra: { materialId: id } });
       seen.add(id);
     }
     items.push({ materialId: id, description: a.description });
   }
   for (const m of c.materials) {
-    if (m.evidence.kind === 'missing' && !seen.has(m.materialId)) items.push({ materialId: m.materialId, description: `请补充：${m.name.zh} / Please provide: ${m.name.en}` });
+    if (m.evidence.kind === 'missing' && !seen.has(m.materialId))
+      items.push({ materialId: m.materialId, description: `请补充：${m.name.zh} / Please provide: ${m.name.en}` });
   }
   if (items.length === 0) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: 'a supplement notice lists at least one item' });
   if (items.length > 50) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: 'at most 50 items' });
@@ -397,14 +554,27 @@ const checkSupplement = (c: CaseAggregate, responses: readonly SupplementRespons
   for (const r of responses) {
     const item = items.get(r.itemId);
     if (!item) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `the notice has no item ${r.itemId}`, extra: { itemId: r.itemId } });
-    if (answered.has(r.itemId)) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} answered twice`, extra: { itemId: r.itemId } });
+    if (answered.has(r.itemId))
+      throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} answered twice`, extra: { itemId: r.itemId } });
     answered.add(r.itemId);
     const hasEvidence = r.evidence !== undefined && r.evidence.kind !== 'missing';
-    if (item.materialId !== null && !hasEvidence) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} (${item.materialId}) needs the material itself`, extra: { itemId: r.itemId } });
-    if (!hasEvidence && !r.text?.trim()) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `item ${r.itemId} needs a material or a written answer`, extra: { itemId: r.itemId } });
+    if (item.materialId !== null && !hasEvidence)
+      throw affairsError('CASE_SUPPLEMENT_INVALID', {
+        detail: `item ${r.itemId} (${item.materialId}) needs the material itself`,
+        extra: { itemId: r.itemId },
+      });
+    if (!hasEvidence && !r.text?.trim())
+      throw affairsError('CASE_SUPPLEMENT_INVALID', {
+        detail: `item ${r.itemId} needs a material or a written answer`,
+        extra: { itemId: r.itemId },
+      });
   }
   const open = [...items.keys()].filter((id) => !answered.has(id));
-  if (open.length) throw affairsError('CASE_SUPPLEMENT_INVALID', { detail: `answer every item of the notice (unanswered: ${open.join(', ')})`, extra: { unanswered: open } });
+  if (open.length)
+    throw affairsError('CASE_SUPPLEMENT_INVALID', {
+      detail: `answer every item of the notice (unanswered: ${open.join(', ')})`,
+      extra: { unanswered: open },
+    });
 };
 
 /** A new case from its filing entry (seq 1). */
@@ -412,7 +582,17 @@ export const fileCase = (id: string, filing: CaseFiling, entry: CaseEntry): Case
   if (entry.kind !== 'filed' || entry.seq !== 1 || entry.toState !== 'submitted' || entry.fromState !== null) {
     throw new CaseReplicaError('the first entry of a case must be its filing (seq 1, submitted)');
   }
-  return { id, filing, state: 'submitted', version: 1, outcome: null, materials: filing.materials, supplement: null, decision: null, delivery: null };
+  return {
+    id,
+    filing,
+    state: 'submitted',
+    version: 1,
+    outcome: null,
+    materials: filing.materials,
+    supplement: null,
+    decision: null,
+    delivery: null,
+  };
 };
 
 /** A replicated entry that cannot be applied: forged, out of role, or contradicting the case. */
@@ -427,7 +607,8 @@ export class CaseReplicaError extends Error {
 const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
   if (e.kind === 'withdrawal-refused') return WITHDRAWABLE_STATES.includes(c.state) ? null : c.state;
   if (e.kind === 'deadline-recomputed') return holderOf(c) === null ? null : c.state;
-  if (e.kind === 'extended') return EXTENDABLE_STATES.includes(c.state) && !c.extension && e.detail.workingDays === extensionDaysOf(c.filing) ? c.state : null;
+  if (e.kind === 'extended')
+    return EXTENDABLE_STATES.includes(c.state) && !c.extension && e.detail.workingDays === extensionDaysOf(c.filing) ? c.state : null;
   const t = (TRANSITIONS as readonly Transition[]).find((r) => r.kind === e.kind && applies(c, r));
   if (!t) return null;
   if (t.action === 'request-supplement' && c.supplement) return null;
@@ -442,10 +623,12 @@ const expectedToState = (c: CaseAggregate, e: CaseEntry): CaseState | null => {
 export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseAggregate => {
   if (e.seq !== c.version + 1) throw new CaseReplicaError(`entry ${e.seq} does not follow version ${c.version}`);
   const holder = holderOf(c);
-  if (holder !== authorCity) throw new CaseReplicaError(`entry ${e.seq} (${e.kind}) written by ${authorCity}, but ${holder ?? 'nobody'} holds the case`);
+  if (holder !== authorCity)
+    throw new CaseReplicaError(`entry ${e.seq} (${e.kind}) written by ${authorCity}, but ${holder ?? 'nobody'} holds the case`);
   if (e.fromState !== c.state) throw new CaseReplicaError(`entry ${e.seq} starts from ${String(e.fromState)}, the case is ${c.state}`);
   const to = expectedToState(c, e);
-  if (to === null || to !== e.toState) throw new CaseReplicaError(`entry ${e.seq} (${e.kind}) cannot take a ${c.state} case to ${e.toState}`);
+  if (to === null || to !== e.toState)
+    throw new CaseReplicaError(`entry ${e.seq} (${e.kind}) cannot take a ${c.state} case to ${e.toState}`);
   const next = { ...c, state: e.toState, version: e.seq };
   switch (e.kind) {
     case 'supplement-requested':
@@ -453,11 +636,23 @@ export const apply = (c: CaseAggregate, e: CaseEntry, authorCity: string): CaseA
     case 'supplemented':
       return { ...next, supplement: { ...c.supplement!, answeredSeq: e.seq }, materials: supplied(c, e.detail.responses) };
     case 'decided':
-      return { ...next, outcome: e.detail.outcome, decision: { outcome: e.detail.outcome, reasonCode: e.reasonCode, ...opt({ reason: e.detail.reason, certificateNo: e.detail.certificateNo }), at: e.at } };
+      return {
+        ...next,
+        outcome: e.detail.outcome,
+        decision: {
+          outcome: e.detail.outcome,
+          reasonCode: e.reasonCode,
+          ...opt({ reason: e.detail.reason, certificateNo: e.detail.certificateNo }),
+          at: e.at,
+        },
+      };
     case 'extended':
       return { ...next, extension: { seq: e.seq, workingDays: e.detail.workingDays, reason: e.detail.reason, at: e.at } };
     case 'delivered':
-      return { ...next, delivery: { method: e.detail.method, ...opt({ trackingNumber: e.detail.trackingNumber, carrier: e.detail.carrier }), at: e.at } };
+      return {
+        ...next,
+        delivery: { method: e.detail.method, ...opt({ trackingNumber: e.detail.trackingNumber, carrier: e.detail.carrier }), at: e.at },
+      };
     case 'filed':
     case 'forwarded':
     case 'returned':

@@ -22,18 +22,27 @@ export class CalendarAdminController {
   @Access({ roles: ['admin'] })
   @ApiOperation({
     summary: 'Load the State Council holiday notice of a year',
-    description: 'Replaces the provisional (or previous) arrangement of the year. Each open case whose due date moves gets a deadline-recomputed timeline entry (sent to the other city); open remediations are recounted.',
+    description:
+      'Replaces the provisional (or previous) arrangement of the year. Each open case whose due date moves gets a deadline-recomputed timeline entry (sent to the other city); open remediations are recounted.',
   })
   @ApiBody({
     schema: {
       type: 'object',
       required: ['year', 'notice', 'festivals'],
-      example: { year: 2027, notice: { title: '国务院办公厅关于2027年部分节假日安排的通知', date: '2026-11-01' }, festivals: [{ name: '元旦', holidays: ['2027-01-01'], workdays: [] }] },
+      example: {
+        year: 2027,
+        notice: { title: '国务院办公厅关于2027年部分节假日安排的通知', date: '2026-11-01' },
+        festivals: [{ name: '元旦', holidays: ['2027-01-01'], workdays: [] }],
+      },
     },
   })
   @ApiOkResponse({ type: CalendarYearLoadedDto })
   @ApiBadRequestResponse({ description: 'Invalid arrangement (problem+json, code CATALOGUE_CALENDAR_INVALID, with field errors)' })
-  load(@CurrentPrincipal() p: Principal, @Param('year', new ParseIntPipe()) year: number, @Body() body: unknown): Promise<CalendarYearLoaded & { recomputed: DeadlineRecomputeResult }> {
+  load(
+    @CurrentPrincipal() p: Principal,
+    @Param('year', new ParseIntPipe()) year: number,
+    @Body() body: unknown,
+  ): Promise<CalendarYearLoaded & { recomputed: DeadlineRecomputeResult }> {
     return this.calendarAdmin.loadYear(p, year, body);
   }
 }

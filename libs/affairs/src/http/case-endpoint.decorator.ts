@@ -1,5 +1,16 @@
 import { applyDecorators, HttpCode, Post, type Type } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPreconditionFailedResponse, ApiResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPreconditionFailedResponse,
+  ApiResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { Access, type UserRole } from '@guangfo/platform';
 import { CaseDetailDto } from './dto/case-view.dto.js';
 
@@ -9,7 +20,10 @@ export const CASE_ID_PARAM = ApiParam({ name: 'id', description: 'Case id (UUID)
  * One step of a case: POST /cases/{id}/{action}. Auth, the If-Match header, and the responses
  * in one place. Clerk steps require If-Match (the case version, returned as ETag).
  */
-export function CaseStep(action: string, o: { summary: string; description?: string; roles: UserRole[]; body?: Type<unknown>; ifMatch: 'required' | 'optional' | 'none' }): MethodDecorator {
+export function CaseStep(
+  action: string,
+  o: { summary: string; description?: string; roles: UserRole[]; body?: Type<unknown>; ifMatch: 'required' | 'optional' | 'none' },
+): MethodDecorator {
   return applyDecorators(
     Post(`:id/${action}`),
     HttpCode(200),
@@ -20,13 +34,23 @@ export function CaseStep(action: string, o: { summary: string; description?: str
     ...(o.ifMatch === 'none'
       ? []
       : [
-          ApiHeader({ name: 'If-Match', required: o.ifMatch === 'required', description: 'The case version you acted on, as returned in ETag, e.g. "4"', example: '"4"' }),
+          ApiHeader({
+            name: 'If-Match',
+            required: o.ifMatch === 'required',
+            description: 'The case version you acted on, as returned in ETag, e.g. "4"',
+            example: '"4"',
+          }),
           ApiResponse({ status: 428, description: 'If-Match missing (PRECONDITION_REQUIRED)' }),
           ApiPreconditionFailedResponse({ description: 'The case changed since you read it (PRECONDITION_FAILED); reload and act again' }),
         ]),
     ApiOkResponse({ type: CaseDetailDto, description: 'The case after the step; ETag = its version' }),
     ApiNotFoundResponse({ description: 'No such case, or not yours (CASE_NOT_FOUND)' }),
-    ApiConflictResponse({ description: 'Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)…' }),
-    ApiUnprocessableEntityResponse({ description: 'Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…)' }),
+    ApiConflictResponse({
+      description:
+        'Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)…',
+    }),
+    ApiUnprocessableEntityResponse({
+      description: 'Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…)',
+    }),
   );
 }

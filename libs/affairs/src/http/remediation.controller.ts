@@ -25,7 +25,11 @@ export class RemediationController {
   @Access({ roles: ['supervisor'] })
   @ApiOperation({ summary: 'Close a remediation task with what was done' })
   @ApiOkResponse({ type: RemediationDto })
-  resolve(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() b: ResolveRemediationDto): Promise<RemediationView> {
+  resolve(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() b: ResolveRemediationDto,
+  ): Promise<RemediationView> {
     return this.remediations.resolve(p, id, b.resolution);
   }
 }

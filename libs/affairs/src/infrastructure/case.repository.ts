@@ -78,7 +78,18 @@ export class CaseRepository {
     return rows[0];
   }
 
-  async insert(em: EntityManager, c: CaseAggregate, p: { applicantIdMasked: string; applicantIdCipher: string; filedAt: string; dueDate: string | null; localHall: string | null; holder: string | null }): Promise<void> {
+  async insert(
+    em: EntityManager,
+    c: CaseAggregate,
+    p: {
+      applicantIdMasked: string;
+      applicantIdCipher: string;
+      filedAt: string;
+      dueDate: string | null;
+      localHall: string | null;
+      holder: string | null;
+    },
+  ): Promise<void> {
     const f = c.filing;
     await em.query(
       `INSERT INTO affairs.case (id, item_code, mode, channel, applicant_city, receiving_city, administering_city, origin_city, participants,
@@ -86,14 +97,36 @@ export class CaseRepository {
          filed_at, updated_at, local_hall)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)`,
       [
-        c.id, f.itemCode, f.mode, f.channel, f.applicantCity, f.receivingCity, f.administeringCity, f.originCity, f.participants,
-        f.applicant.sub, f.applicant.name, p.applicantIdMasked, p.applicantIdCipher, JSON.stringify(c), c.state, c.version, p.holder, c.outcome, p.dueDate,
-        p.filedAt, p.localHall,
+        c.id,
+        f.itemCode,
+        f.mode,
+        f.channel,
+        f.applicantCity,
+        f.receivingCity,
+        f.administeringCity,
+        f.originCity,
+        f.participants,
+        f.applicant.sub,
+        f.applicant.name,
+        p.applicantIdMasked,
+        p.applicantIdCipher,
+        JSON.stringify(c),
+        c.state,
+        c.version,
+        p.holder,
+        c.outcome,
+        p.dueDate,
+        p.filedAt,
+        p.localHall,
       ],
     );
   }
 
-  async update(em: EntityManager, c: CaseAggregate, p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean }): Promise<void> {
+  async update(
+    em: EntityManager,
+    c: CaseAggregate,
+    p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean },
+  ): Promise<void> {
     await em.query(
       `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
               claimed_by = CASE WHEN $9 THEN claimed_by END, claimed_hall = CASE WHEN $9 THEN claimed_hall END,
@@ -105,12 +138,20 @@ export class CaseRepository {
 
   async insertEntry(em: EntityManager, caseId: string, e: CaseEntry, authorCity: string): Promise<void> {
     await em.query(`INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      caseId, e.seq, e.kind, authorCity, e.at, JSON.stringify(e),
+      caseId,
+      e.seq,
+      e.kind,
+      authorCity,
+      e.at,
+      JSON.stringify(e),
     ]);
   }
 
   async timeline(em: EntityManager, caseId: string): Promise<EntryRow[]> {
-    return (await em.query(`SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1 ORDER BY seq`, [caseId])) as EntryRow[];
+    return (await em.query(
+      `SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1 ORDER BY seq`,
+      [caseId],
+    )) as EntryRow[];
   }
 
   /**
@@ -125,19 +166,31 @@ export class CaseRepository {
          (SELECT row_to_json(e) FROM affairs.evaluation e WHERE e.case_id = $1) AS evaluation,
          (SELECT coalesce(json_agg(q ORDER BY q.created_at, q.id), '[]') FROM affairs.case_request q WHERE q.case_id = $1) AS requests`,
       [caseId, withNotes],
-    )) as { timeline: JsonRow<EntryRow>[]; notes: JsonRow<NoteRow>[]; evaluation: JsonRow<EvaluationRow> | null; requests: JsonRow<RequestRow>[] }[];
+    )) as {
+      timeline: JsonRow<EntryRow>[];
+      notes: JsonRow<NoteRow>[];
+      evaluation: JsonRow<EvaluationRow> | null;
+      requests: JsonRow<RequestRow>[];
+    }[];
     return {
       timeline: r.timeline.map((t) => ({ ...t, at: new Date(t.at) })),
       notes: r.notes.map((n) => ({ ...n, at: new Date(n.at) })),
-      evaluation: r.evaluation ? { ...r.evaluation, evaluated_at: new Date(r.evaluation.evaluated_at), followed_up_at: dateOrNull(r.evaluation.followed_up_at) } : undefined,
+      evaluation: r.evaluation
+        ? { ...r.evaluation, evaluated_at: new Date(r.evaluation.evaluated_at), followed_up_at: dateOrNull(r.evaluation.followed_up_at) }
+        : undefined,
       requests: r.requests.map((q) => ({ ...q, created_at: new Date(q.created_at), resolved_at: dateOrNull(q.resolved_at) })),
     };
   }
 
   /** Kind and time of every entry of several cases (for deadlines in lists). */
   async points(em: EntityManager, ids: string[]): Promise<Map<string, { kind: CaseEntryKind; at: string }[]>> {
-    const rows = (await em.query(`SELECT case_id, kind, at FROM affairs.timeline_entry WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, seq`, [ids])) as {
-      case_id: string; kind: CaseEntryKind; at: Date;
+    const rows = (await em.query(
+      `SELECT case_id, kind, at FROM affairs.timeline_entry WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, seq`,
+      [ids],
+    )) as {
+      case_id: string;
+      kind: CaseEntryKind;
+      at: Date;
     }[];
     const out = new Map<string, { kind: CaseEntryKind; at: string }[]>();
     for (const r of rows) out.set(r.case_id, [...(out.get(r.case_id) ?? []), { kind: r.kind, at: r.at.toISOString() }]);
@@ -145,7 +198,10 @@ export class CaseRepository {
   }
 
   // Entries that arrived before the ones they follow.
-  async buffer(em: EntityManager, p: { caseId: string; seq: number; authorCity: string; eventId: string; payload: unknown }): Promise<void> {
+  async buffer(
+    em: EntityManager,
+    p: { caseId: string; seq: number; authorCity: string; eventId: string; payload: unknown },
+  ): Promise<void> {
     await em.query(
       `INSERT INTO affairs.pending_entry (case_id, seq, author_city, event_id, payload) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, seq) DO NOTHING`,
       [p.caseId, p.seq, p.authorCity, p.eventId, JSON.stringify(p.payload)],
@@ -153,7 +209,11 @@ export class CaseRepository {
   }
 
   async takeBuffered<T>(em: EntityManager, caseId: string, seq: number): Promise<{ authorCity: string; payload: T } | undefined> {
-    const r = await queryRow<{ author_city: string; payload: T }>(em, `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq = $2 RETURNING author_city, payload`, [caseId, seq]);
+    const r = await queryRow<{ author_city: string; payload: T }>(
+      em,
+      `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq = $2 RETURNING author_city, payload`,
+      [caseId, seq],
+    );
     return r ? { authorCity: r.author_city, payload: r.payload } : undefined;
   }
 
@@ -162,7 +222,10 @@ export class CaseRepository {
   }
 
   // Withdrawal requests.
-  async insertRequest(em: EntityManager, r: { id: string; caseId: string; originCity: string; payload: RequestRow['payload']; createdAt: string }): Promise<boolean> {
+  async insertRequest(
+    em: EntityManager,
+    r: { id: string; caseId: string; originCity: string; payload: RequestRow['payload']; createdAt: string },
+  ): Promise<boolean> {
     const rows = (await em.query(
       `INSERT INTO affairs.case_request (id, case_id, kind, origin_city, status, payload, created_at) VALUES ($1, $2, 'withdraw', $3, 'pending', $4, $5)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -172,31 +235,53 @@ export class CaseRepository {
   }
 
   async requests(em: EntityManager, caseId: string, status?: RequestRow['status']): Promise<RequestRow[]> {
-    return (await em.query(`SELECT * FROM affairs.case_request WHERE case_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`, [caseId, status ?? null])) as RequestRow[];
+    return (await em.query(
+      `SELECT * FROM affairs.case_request WHERE case_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
+      [caseId, status ?? null],
+    )) as RequestRow[];
   }
 
   async resolveRequest(em: EntityManager, id: string, status: RequestRow['status'], seq: number | null, at: string): Promise<void> {
-    await em.query(`UPDATE affairs.case_request SET status = $2, resolved_seq = $3, resolved_at = $4 WHERE id = $1 AND status = 'pending'`, [id, status, seq, at]);
+    await em.query(
+      `UPDATE affairs.case_request SET status = $2, resolved_seq = $3, resolved_at = $4 WHERE id = $1 AND status = 'pending'`,
+      [id, status, seq, at],
+    );
   }
 
   async supersedeRequests(em: EntityManager, caseId: string, seq: number, at: string): Promise<void> {
-    await em.query(`UPDATE affairs.case_request SET status = 'superseded', resolved_seq = $2, resolved_at = $3 WHERE case_id = $1 AND status = 'pending'`, [caseId, seq, at]);
+    await em.query(
+      `UPDATE affairs.case_request SET status = 'superseded', resolved_seq = $2, resolved_at = $3 WHERE case_id = $1 AND status = 'pending'`,
+      [caseId, seq, at],
+    );
   }
 
   // Clerk notes: this city only, never in an event.
-  async addNote(em: EntityManager, n: { caseId: string; seq: number | null; author: string; hall: string | null; text: string; at: string }): Promise<void> {
-    await em.query(`INSERT INTO affairs.case_note (case_id, seq, author, hall, text, at) VALUES ($1, $2, $3, $4, $5, $6)`, [n.caseId, n.seq, n.author, n.hall, n.text, n.at]);
+  async addNote(
+    em: EntityManager,
+    n: { caseId: string; seq: number | null; author: string; hall: string | null; text: string; at: string },
+  ): Promise<void> {
+    await em.query(`INSERT INTO affairs.case_note (case_id, seq, author, hall, text, at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      n.caseId,
+      n.seq,
+      n.author,
+      n.hall,
+      n.text,
+      n.at,
+    ]);
   }
 
   async notes(em: EntityManager, caseId: string): Promise<NoteRow[]> {
-    return (await em.query(`SELECT id::text, case_id, seq, author, hall, text, at FROM affairs.case_note WHERE case_id = $1 ORDER BY id`, [caseId])) as NoteRow[];
+    return (await em.query(`SELECT id::text, case_id, seq, author, hall, text, at FROM affairs.case_note WHERE case_id = $1 ORDER BY id`, [
+      caseId,
+    ])) as NoteRow[];
   }
 
   // Claims: a lock other clerks of this city see, with an expiry.
   async claim(em: EntityManager, id: string, p: { clerk: string; hall: string | null; expiresAt: string | null }): Promise<void> {
-    await em.query(`UPDATE affairs.case SET claimed_by = $2, claimed_hall = $3, claim_expires_at = $4, local_hall = COALESCE(local_hall, $3) WHERE id = $1`, [
-      id, p.expiresAt ? p.clerk : null, p.expiresAt ? p.hall : null, p.expiresAt,
-    ]);
+    await em.query(
+      `UPDATE affairs.case SET claimed_by = $2, claimed_hall = $3, claim_expires_at = $4, local_hall = COALESCE(local_hall, $3) WHERE id = $1`,
+      [id, p.expiresAt ? p.clerk : null, p.expiresAt ? p.hall : null, p.expiresAt],
+    );
   }
 
   async setLocalHall(em: EntityManager, id: string, hall: string): Promise<void> {
@@ -209,7 +294,10 @@ export class CaseRepository {
     return rows[0];
   }
 
-  async insertEvaluation(em: EntityManager, e: { caseId: string; rating: number; level: string; comment?: string; actor: unknown; at: string }): Promise<boolean> {
+  async insertEvaluation(
+    em: EntityManager,
+    e: { caseId: string; rating: number; level: string; comment?: string; actor: unknown; at: string },
+  ): Promise<boolean> {
     const rows = (await em.query(
       `INSERT INTO affairs.evaluation (case_id, rating, level, comment, actor, evaluated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
       [e.caseId, e.rating, e.level, e.comment ?? null, JSON.stringify(e.actor), e.at],
@@ -218,7 +306,10 @@ export class CaseRepository {
   }
 
   /** 追评: once, on a rated case. 'not-rated' / 'already' say why nothing was stored. */
-  async addFollowUp(em: EntityManager, e: { caseId: string; rating: number; level: string; comment?: string; actor: unknown; at: string }): Promise<'stored' | 'not-rated' | 'already'> {
+  async addFollowUp(
+    em: EntityManager,
+    e: { caseId: string; rating: number; level: string; comment?: string; actor: unknown; at: string },
+  ): Promise<'stored' | 'not-rated' | 'already'> {
     const [rows] = (await em.query(
       `UPDATE affairs.evaluation SET follow_up_rating = $2, follow_up_level = $3, follow_up_comment = $4, follow_up_actor = $5, followed_up_at = $6
         WHERE case_id = $1 AND followed_up_at IS NULL RETURNING case_id`,

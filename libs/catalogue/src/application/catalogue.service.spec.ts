@@ -49,7 +49,11 @@ describe('CatalogueService', () => {
   });
 
   it('computes an on-the-spot (0-day) deadline as the next working day', () => {
-    expect(service.computeDeadline('GG00201000', { start: '2025-10-01' })).toMatchObject({ workingDays: 0, deadline: '2025-10-09', pausedWorkingDays: 0 });
+    expect(service.computeDeadline('GG00201000', { start: '2025-10-01' })).toMatchObject({
+      workingDays: 0,
+      deadline: '2025-10-09',
+      pausedWorkingDays: 0,
+    });
   });
 
   it('counts the legal limit of a hukou transfer (20 working days) over the 2026 Spring Festival', () => {

@@ -57,7 +57,9 @@ export class CatalogueService {
     if (version === undefined) return this.set.current;
     const found = this.set.versions.get(version);
     if (!found) {
-      throw catalogueError('CATALOGUE_VERSION_NOT_FOUND', { detail: `Catalogue version ${version} is not loaded (known: ${[...this.set.versions.keys()].join(', ')})` });
+      throw catalogueError('CATALOGUE_VERSION_NOT_FOUND', {
+        detail: `Catalogue version ${version} is not loaded (known: ${[...this.set.versions.keys()].join(', ')})`,
+      });
     }
     return found;
   }
@@ -167,7 +169,18 @@ export class CatalogueService {
       const deadline = this.calendar.addWorkingDays(start, workingDays, pauses);
       const pausedWorkingDays = workingDays === 0 ? 0 : this.calendar.countWorkingDays(start, deadline) - workingDays;
       const provisionalYears = this.calendar.provisionalYears(start, deadline);
-      return { version: c.version, itemCode: item.code, basis, workingDays, start, deadline, pausedWorkingDays, timeZone: CALENDAR_TIME_ZONE, provisional: provisionalYears.length > 0, provisionalYears };
+      return {
+        version: c.version,
+        itemCode: item.code,
+        basis,
+        workingDays,
+        start,
+        deadline,
+        pausedWorkingDays,
+        timeZone: CALENDAR_TIME_ZONE,
+        provisional: provisionalYears.length > 0,
+        provisionalYears,
+      };
     } catch (e) {
       if (e instanceof CalendarCoverageError) throw catalogueError('CATALOGUE_CALENDAR_NOT_COVERED', { detail: e.message });
       if (e instanceof RangeError) throw catalogueError('CATALOGUE_INVALID_QUERY', { detail: e.message });
@@ -198,15 +211,22 @@ function implementationCode(item: CatalogueItem, city: string): string {
 }
 
 /** Page cursor: the catalogue version it was issued for and the last item code. */
-interface ItemCursor { v: string; a: string }
+interface ItemCursor {
+  v: string;
+  a: string;
+}
 const isItemCursor = (p: unknown): p is ItemCursor =>
-  typeof p === 'object' && p !== null && typeof (p as Partial<ItemCursor>).v === 'string' && typeof (p as Partial<ItemCursor>).a === 'string';
+  typeof p === 'object' &&
+  p !== null &&
+  typeof (p as Partial<ItemCursor>).v === 'string' &&
+  typeof (p as Partial<ItemCursor>).a === 'string';
 
 const pageCursor = (version: string, after: string): string => encodeCursor({ v: version, a: after } satisfies ItemCursor);
 
 function readCursor(cursor: string, version: string): string {
   const c = decodeCursor(cursor, isItemCursor);
   if (!c) throw catalogueError('CATALOGUE_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
-  if (c.v !== version) throw catalogueError('CATALOGUE_INVALID_CURSOR', { detail: `cursor belongs to catalogue version ${c.v}, not ${version}` });
+  if (c.v !== version)
+    throw catalogueError('CATALOGUE_INVALID_CURSOR', { detail: `cursor belongs to catalogue version ${c.v}, not ${version}` });
   return c.a;
 }

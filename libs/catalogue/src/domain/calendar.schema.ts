@@ -39,7 +39,8 @@ export const calendarYearSchema = z
           if (Number(d.slice(0, 4)) !== y.year) ctx.addIssue({ code: 'custom', path, message: `${d} is not in ${y.year}` });
           if (seen.has(d)) ctx.addIssue({ code: 'custom', path, message: `${d} is already listed (${seen.get(d)})` });
           seen.set(d, `${f.name} ${key}`);
-          if (key === 'workdays' && weekday(d) !== 0 && weekday(d) !== 6) ctx.addIssue({ code: 'custom', path, message: `${d} is a weekday: a make-up working day is a Saturday or Sunday` });
+          if (key === 'workdays' && weekday(d) !== 0 && weekday(d) !== 6)
+            ctx.addIssue({ code: 'custom', path, message: `${d} is a weekday: a make-up working day is a Saturday or Sunday` });
         });
       }
     });

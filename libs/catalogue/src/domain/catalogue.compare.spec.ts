@@ -11,7 +11,11 @@ const info = (version: string) => {
 
 describe('compareCatalogueVersions', () => {
   it('agrees when both cities hold the same catalogue', () => {
-    expect(compareCatalogueVersions(info('2026.1'), info('2026.1'))).toEqual({ relation: 'identical', agree: true, items: { added: [], removed: [], changed: [] } });
+    expect(compareCatalogueVersions(info('2026.1'), info('2026.1'))).toEqual({
+      relation: 'identical',
+      agree: true,
+      items: { added: [], removed: [], changed: [] },
+    });
   });
 
   it('tells which side is newer and which items differ', () => {
@@ -19,18 +23,38 @@ describe('compareCatalogueVersions', () => {
     expect(result.relation).toBe('b-newer');
     expect(result.agree).toBe(false);
     expect(result.items!.added).toHaveLength(15);
-    expect(result.items!.added).toEqual(expect.arrayContaining(['GG00105000', 'QT00101000', 'XK00102000', 'GG00704000', 'GG00705000', 'GG00901000']));
+    expect(result.items!.added).toEqual(
+      expect.arrayContaining(['GG00105000', 'QT00101000', 'XK00102000', 'GG00704000', 'GG00705000', 'GG00901000']),
+    );
     expect(result.items!.removed).toEqual([]);
     // 2026.1 re-attributes seven items to the plan text they implement (version 2 of each).
-    expect(result.items!.changed).toEqual(['GF01002000', 'GG00101001', 'GG00101002', 'GG00103000', 'GG00104000', 'GG00701000', 'GG01001000', 'GG01002000', 'QR01001000', 'XK00101000']);
+    expect(result.items!.changed).toEqual([
+      'GF01002000',
+      'GG00101001',
+      'GG00101002',
+      'GG00103000',
+      'GG00104000',
+      'GG00701000',
+      'GG01001000',
+      'GG01002000',
+      'QR01001000',
+      'XK00101000',
+    ]);
     expect(compareCatalogueVersions(info('2026.1'), info('2025.1')).relation).toBe('a-newer');
   });
 
   it('flags a conflict when two cities hold different content under the same label', () => {
     const dir = copySeedDir(SEED_DIR);
-    editSeedFile(dir, '2026.1/items/other.yaml', (t) => t.replace('timeLimits: { legal: null, committed: 20 }', 'timeLimits: { legal: null, committed: 25 }'));
+    editSeedFile(dir, '2026.1/items/other.yaml', (t) =>
+      t.replace('timeLimits: { legal: null, committed: 20 }', 'timeLimits: { legal: null, committed: 25 }'),
+    );
     const edited = loadCatalogueSet(dir).current;
-    const result = compareCatalogueVersions(info('2026.1'), { version: edited.version, hash: edited.hash, effectiveFrom: edited.effectiveFrom, items: edited.itemHashes });
+    const result = compareCatalogueVersions(info('2026.1'), {
+      version: edited.version,
+      hash: edited.hash,
+      effectiveFrom: edited.effectiveFrom,
+      items: edited.itemHashes,
+    });
     expect(result).toEqual({ relation: 'conflict', agree: false, items: { added: [], removed: [], changed: ['GG00401000'] } });
   });
 

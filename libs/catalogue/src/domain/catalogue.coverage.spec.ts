@@ -45,7 +45,9 @@ describe('coverage of the plan', () => {
     ['第八章 第三节', '“群体通”线上服务功能'],
   ])('%s “%s” is listed and implemented', (location, phrase) => {
     const map = itemsByCommitment(catalogue);
-    const found = inScope.filter((c) => `第${chineseNumeral(c.chapter)}章 第${chineseNumeral(c.section)}节` === location && c.quote.includes(phrase));
+    const found = inScope.filter(
+      (c) => `第${chineseNumeral(c.chapter)}章 第${chineseNumeral(c.section)}节` === location && c.quote.includes(phrase),
+    );
     expect(found.length).toBe(1);
     expect(map.get(found[0]!.id)!.length).toBeGreaterThan(0);
   });
@@ -100,13 +102,20 @@ describe('seed quality', () => {
 
   it('gives every item routes for both ordered pairs, Guangzhou→Foshan and Foshan→Guangzhou', () => {
     const missing = catalogue.items.flatMap((i) =>
-      [[GZ, FS], [FS, GZ]].filter(([from, to]) => !i.routes.some((r) => r.from === from && r.to === to)).map(([from, to]) => `${i.code} ${from}→${to}`),
+      [
+        [GZ, FS],
+        [FS, GZ],
+      ]
+        .filter(([from, to]) => !i.routes.some((r) => r.from === from && r.to === to))
+        .map(([from, to]) => `${i.code} ${from}→${to}`),
     );
     expect(missing).toEqual([]);
   });
 
   it('uses every domain, every handling mode and every channel', () => {
-    expect(new Set(catalogue.items.map((i) => i.domain))).toEqual(new Set(['affairs', 'social-insurance', 'medical-settlement', 'credentials', 'other']));
+    expect(new Set(catalogue.items.map((i) => i.domain))).toEqual(
+      new Set(['affairs', 'social-insurance', 'medical-settlement', 'credentials', 'other']),
+    );
     const routes = catalogue.items.flatMap((i) => i.routes);
     expect(new Set(routes.flatMap((r) => r.modes))).toEqual(new Set(['online', 'proxy', 'joint']));
     expect(new Set(routes.flatMap((r) => r.channels))).toEqual(new Set(['window', 'online', 'self-service']));

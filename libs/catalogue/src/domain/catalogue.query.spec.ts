@@ -27,7 +27,10 @@ describe('filterItems', () => {
   });
 
   it('combines filters with AND', () => {
-    expect(codes(filterItems(catalogue, { domain: 'social-insurance', kind: '行政给付', mode: 'proxy' }))).toEqual(['GF01001000', 'GF01002000']);
+    expect(codes(filterItems(catalogue, { domain: 'social-insurance', kind: '行政给付', mode: 'proxy' }))).toEqual([
+      'GF01001000',
+      'GF01002000',
+    ]);
   });
 });
 
@@ -87,6 +90,8 @@ describe('findRoutes: which items a resident of X can file at Y, administered by
 
   it('narrows by domain and text', () => {
     const matches = findRoutes(catalogue, { from: GZ, domain: 'medical-settlement', q: '住院' });
-    expect(matches.map((m) => [m.item.code, m.route.receivedBy, m.route.administeredBy, m.route.modes])).toEqual([['GG00102000', FS, GZ, ['joint']]]);
+    expect(matches.map((m) => [m.item.code, m.route.receivedBy, m.route.administeredBy, m.route.modes])).toEqual([
+      ['GG00102000', FS, GZ, ['joint']],
+    ]);
   });
 });

@@ -43,8 +43,10 @@ export const commitmentSchema = z
   })
   .superRefine((c, ctx) => {
     const prefix = `P${c.chapter}-${c.section}-`;
-    if (!c.id.startsWith(prefix)) ctx.addIssue({ code: 'custom', path: ['id'], message: `must start with ${prefix} (chapter ${c.chapter}, section ${c.section})` });
-    if (c.scope === 'out-of-scope' && c.reason === undefined) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'an out-of-scope commitment needs a reason' });
+    if (!c.id.startsWith(prefix))
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `must start with ${prefix} (chapter ${c.chapter}, section ${c.section})` });
+    if (c.scope === 'out-of-scope' && c.reason === undefined)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'an out-of-scope commitment needs a reason' });
   });
 export type Commitment = z.infer<typeof commitmentSchema>;
 

@@ -33,6 +33,4 @@ export const credentialTypeCodeSchema = z
   .regex(/^[A-Z][A-Z0-9_]{1,39}$/, 'must be an UPPER_SNAKE credential type code, e.g. RESIDENCE_PERMIT');
 
 /** Plan commitment id: P<chapter>-<section>-<nn>, e.g. P8-2-04. */
-export const commitmentIdSchema = z
-  .string()
-  .regex(/^P\d{1,2}-\d{1,2}-\d{2}$/, 'must look like P8-2-04 (chapter-section-number)');
+export const commitmentIdSchema = z.string().regex(/^P\d{1,2}-\d{1,2}-\d{2}$/, 'must look like P8-2-04 (chapter-section-number)');

@@ -67,7 +67,7 @@ export function provisionalArrangement(year: number): YearArrangement & { festiv
   for (const f of festivals) {
     const onWeekend = f.holidays.filter(isWeekend).length;
     let d = f.holidays[f.holidays.length - 1]!;
-    for (let left = onWeekend; left > 0; ) {
+    for (let left = onWeekend; left > 0;) {
       d = addCivilDays(d, 1);
       if (Number(d.slice(0, 4)) !== year) break;
       if (isWeekend(d) || off.has(d)) continue;

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  cityCodeSchema,
-  civilDateSchema,
-  commitmentIdSchema,
-  credentialTypeCodeSchema,
-  localizedNameSchema,
-} from './common.schema.js';
+import { cityCodeSchema, civilDateSchema, commitmentIdSchema, credentialTypeCodeSchema, localizedNameSchema } from './common.schema.js';
 
 /** Handling modes of 国办发〔2020〕35号: 全程网办, 异地代收代办, 多地联办. */
 export const HANDLING_MODES = ['online', 'proxy', 'joint'] as const;
@@ -135,7 +129,8 @@ export const itemSchema = z
     }
     const cities = new Set<string>();
     item.implementations.forEach((impl, i) => {
-      if (cities.has(impl.city)) ctx.addIssue({ code: 'custom', path: ['implementations', i, 'city'], message: `duplicate implementation for ${impl.city}` });
+      if (cities.has(impl.city))
+        ctx.addIssue({ code: 'custom', path: ['implementations', i, 'city'], message: `duplicate implementation for ${impl.city}` });
       cities.add(impl.city);
       const prefix = item.code + impl.city;
       if (!impl.code.startsWith(prefix)) {
@@ -145,7 +140,8 @@ export const itemSchema = z
     const routeKeys = new Set<string>();
     item.routes.forEach((r, i) => {
       const key = [r.from, r.to, r.receivedBy, r.administeredBy].join('>');
-      if (routeKeys.has(key)) ctx.addIssue({ code: 'custom', path: ['routes', i], message: 'duplicates another route (same from/to/receivedBy/administeredBy)' });
+      if (routeKeys.has(key))
+        ctx.addIssue({ code: 'custom', path: ['routes', i], message: 'duplicates another route (same from/to/receivedBy/administeredBy)' });
       routeKeys.add(key);
       for (const key2 of ['receivedBy', 'administeredBy'] as const) {
         if (!cities.has(r[key2])) {
@@ -155,7 +151,8 @@ export const itemSchema = z
     });
     const materialIds = item.materials.map((m) => m.id);
     materialIds.forEach((id, i) => {
-      if (materialIds.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['materials', i, 'id'], message: `duplicate material id ${id}` });
+      if (materialIds.indexOf(id) !== i)
+        ctx.addIssue({ code: 'custom', path: ['materials', i, 'id'], message: `duplicate material id ${id}` });
     });
     if (item.effectiveTo !== undefined && item.effectiveTo < item.effectiveFrom) {
       ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: 'must not be before effectiveFrom' });

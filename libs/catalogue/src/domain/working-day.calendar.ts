@@ -101,7 +101,8 @@ export class WorkingDayCalendar {
     private readonly options: WorkingDayCalendarOptions = {},
   ) {
     const years = Object.keys(arrangements).map(Number);
-    if (years.length === 0 && !options.provisional) throw new RangeError('WorkingDayCalendar needs at least one year of holiday arrangements');
+    if (years.length === 0 && !options.provisional)
+      throw new RangeError('WorkingDayCalendar needs at least one year of holiday arrangements');
     for (const year of years) this.setOfficial(year, arrangements[year]!);
   }
 
@@ -169,7 +170,7 @@ export class WorkingDayCalendar {
       while (!counts(day)) day += 1;
       return fromDay(day);
     }
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day += 1;
       if (counts(day)) left -= 1;
     }
@@ -207,13 +208,20 @@ export class WorkingDayCalendar {
 
   private setOfficial(year: number, arrangement: OfficialYear): void {
     const days: YearDays = { holidays: new Set(), workdays: new Set(), status: 'official' };
-    for (const [list, set] of [[arrangement.holidays, days.holidays], [arrangement.workdays, days.workdays]] as const) {
+    for (const [list, set] of [
+      [arrangement.holidays, days.holidays],
+      [arrangement.workdays, days.workdays],
+    ] as const) {
       for (const d of list) {
         if (!isCivilDate(d) || Number(d.slice(0, 4)) !== year) throw new RangeError(`Holiday arrangement for ${year} lists ${d}`);
         set.add(toDay(d));
       }
     }
-    this.official.set(year, { holidays: [...arrangement.holidays], workdays: [...arrangement.workdays], ...(arrangement.notice ? { notice: { ...arrangement.notice } } : {}) });
+    this.official.set(year, {
+      holidays: [...arrangement.holidays],
+      workdays: [...arrangement.workdays],
+      ...(arrangement.notice ? { notice: { ...arrangement.notice } } : {}),
+    });
     this.days.set(year, days);
   }
 
@@ -227,7 +235,11 @@ export class WorkingDayCalendar {
     } catch {
       throw new CalendarCoverageError(year, this.coveredYears());
     }
-    const days: YearDays = { holidays: new Set(arrangement.holidays.map(toDay)), workdays: new Set(arrangement.workdays.map(toDay)), status: 'provisional' };
+    const days: YearDays = {
+      holidays: new Set(arrangement.holidays.map(toDay)),
+      workdays: new Set(arrangement.workdays.map(toDay)),
+      status: 'provisional',
+    };
     this.days.set(year, days);
     return days;
   }

@@ -91,7 +91,9 @@ export class CatalogueCacheInterceptor implements NestInterceptor {
     } else {
       return undefined;
     }
-    const names = Object.keys(query).filter((k) => k !== 'version').sort();
+    const names = Object.keys(query)
+      .filter((k) => k !== 'version')
+      .sort();
     let key = `${resolved} ${req.path}`;
     for (const k of names) key += `\u0000${k}=${JSON.stringify(query[k])}`;
     return key;

@@ -5,8 +5,14 @@ import { CATALOGUE_CACHE_CONTROL, CatalogueCacheInterceptor } from './catalogue-
 import { CatalogueErrorDto } from './dto/catalogue-error.dto.js';
 
 const cacheHeaders = {
-  ETag: { description: 'Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match', schema: { type: 'string', example: '"3q2-7w…"' } },
-  'Cache-Control': { description: 'A catalogue version never changes once loaded', schema: { type: 'string', example: CATALOGUE_CACHE_CONTROL } },
+  ETag: {
+    description: 'Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match',
+    schema: { type: 'string', example: '"3q2-7w…"' },
+  },
+  'Cache-Control': {
+    description: 'A catalogue version never changes once loaded',
+    schema: { type: 'string', example: CATALOGUE_CACHE_CONTROL },
+  },
 };
 
 /** A public, read-only catalogue endpoint: auth + OpenAPI metadata in one place. */
@@ -15,7 +21,10 @@ export function PublicRead(summary: string, type: Type<unknown> | [Type<unknown>
     Public(),
     ApiOperation({ summary, description }),
     ApiOkResponse({ type }),
-    ApiBadRequestResponse({ type: CatalogueErrorDto, description: 'Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …)' }),
+    ApiBadRequestResponse({
+      type: CatalogueErrorDto,
+      description: 'Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …)',
+    }),
     ApiNotFoundResponse({ type: CatalogueErrorDto, description: 'Unknown item or catalogue version' }),
   );
 }
@@ -30,8 +39,15 @@ export function CachedRead(summary: string, type: Type<unknown> | [Type<unknown>
     UseInterceptors(CatalogueCacheInterceptor),
     ApiOperation({ summary, description }),
     ApiOkResponse({ type, headers: cacheHeaders }),
-    ApiResponse({ status: 304, description: 'Not modified: the request\'s If-None-Match header matched the ETag of the current answer (no body)', headers: cacheHeaders }),
-    ApiBadRequestResponse({ type: CatalogueErrorDto, description: 'Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …)' }),
+    ApiResponse({
+      status: 304,
+      description: "Not modified: the request's If-None-Match header matched the ETag of the current answer (no body)",
+      headers: cacheHeaders,
+    }),
+    ApiBadRequestResponse({
+      type: CatalogueErrorDto,
+      description: 'Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …)',
+    }),
     ApiNotFoundResponse({ type: CatalogueErrorDto, description: 'Unknown item or catalogue version' }),
   );
 }

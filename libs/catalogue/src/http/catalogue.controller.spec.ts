@@ -35,7 +35,9 @@ describe('CatalogueController (HTTP)', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: request.Response = await get('/items').query({ limit: 10, ...(cursor ? { cursor } : {}) }).expect(200);
+        const res: request.Response = await get('/items')
+          .query({ limit: 10, ...(cursor ? { cursor } : {}) })
+          .expect(200);
         expect(res.body.version).toBe('2026.1');
         expect(res.body.items.length).toBeLessThanOrEqual(10);
         seen.push(...res.body.items.map((i: { code: string }) => i.code));
@@ -62,7 +64,9 @@ describe('CatalogueController (HTTP)', () => {
     });
 
     it('filters by city, domain, mode, kind and channel', async () => {
-      const res = await get('/items').query({ city: FS, domain: 'social-insurance', mode: 'proxy', kind: '行政给付', channel: 'window' }).expect(200);
+      const res = await get('/items')
+        .query({ city: FS, domain: 'social-insurance', mode: 'proxy', kind: '行政给付', channel: 'window' })
+        .expect(200);
       expect(res.body.items.map((i: { code: string }) => i.code)).toEqual(['GF01001000', 'GF01002000']);
     });
 
@@ -83,7 +87,10 @@ describe('CatalogueController (HTTP)', () => {
       const res = await get('/items').query(query).expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 400, code });
-      if (code === 'CATALOGUE_INVALID_QUERY') expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String), rule: expect.any(String) })]));
+      if (code === 'CATALOGUE_INVALID_QUERY')
+        expect(res.body.errors).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field: expect.any(String), rule: expect.any(String) })]),
+        );
       expect(res.body.detail).toMatch(message);
     });
 
@@ -102,7 +109,14 @@ describe('CatalogueController (HTTP)', () => {
   describe('GET /catalogue/items/:code and /materials', () => {
     it('returns one item by base or implementation code', async () => {
       const res = await get('/items/XK00101000').expect(200);
-      expect(res.body).toMatchObject({ code: 'XK00101000', kind: '行政许可', domain: 'affairs', timeLimits: { legal: 3, committed: 1 }, feeFen: 0, version: 2 });
+      expect(res.body).toMatchObject({
+        code: 'XK00101000',
+        kind: '行政许可',
+        domain: 'affairs',
+        timeLimits: { legal: 3, committed: 1 },
+        feeFen: 0,
+        version: 2,
+      });
       const byImpl = await get('/items/XK00101000440600001').expect(200);
       expect(byImpl.body.code).toBe('XK00101000');
       const old = await get('/items/XK00101000').query({ version: '2025.1' }).expect(200);
@@ -111,7 +125,11 @@ describe('CatalogueController (HTTP)', () => {
 
     it('answers 404 with a code for an unknown item', async () => {
       const res = await get('/items/GG99999000').expect(404);
-      expect(res.body).toMatchObject({ status: 404, code: 'CATALOGUE_ITEM_NOT_FOUND', detail: 'No item GG99999000 in catalogue version 2026.1' });
+      expect(res.body).toMatchObject({
+        status: 404,
+        code: 'CATALOGUE_ITEM_NOT_FOUND',
+        detail: 'No item GG99999000 in catalogue version 2026.1',
+      });
     });
 
     it('lists materials with the credential types that may replace them', async () => {
@@ -122,7 +140,13 @@ describe('CatalogueController (HTTP)', () => {
         name: { zh: '积分入户年限证明', en: 'Certificate of years counted towards points-based hukou' },
         required: true,
         form: 'original',
-        replaceableBy: [{ code: 'SETTLEMENT_POINTS_YEARS_CERT', name: { zh: '积分入户年限证明', en: 'Points-based hukou years certificate' }, issuer: '积分入户主管部门' }],
+        replaceableBy: [
+          {
+            code: 'SETTLEMENT_POINTS_YEARS_CERT',
+            name: { zh: '积分入户年限证明', en: 'Points-based hukou years certificate' },
+            issuer: '积分入户主管部门',
+          },
+        ],
       });
     });
   });
@@ -134,7 +158,10 @@ describe('CatalogueController (HTTP)', () => {
       const hukou = res.body.routes.find((r: { itemCode: string }) => r.itemCode === 'XK00201000');
       expect(hukou).toEqual({
         itemCode: 'XK00201000',
-        itemName: { zh: '以经常居住地登记户口（跨市户口迁移）', en: 'Household registration at the habitual residence (moving hukou between the cities)' },
+        itemName: {
+          zh: '以经常居住地登记户口（跨市户口迁移）',
+          en: 'Household registration at the habitual residence (moving hukou between the cities)',
+        },
         kind: '行政许可',
         domain: 'affairs',
         from: FS,
@@ -150,7 +177,12 @@ describe('CatalogueController (HTTP)', () => {
 
     it('narrows by mode and channel', async () => {
       const res = await get('/routes').query({ from: GZ, at: FS, mode: 'proxy', channel: 'self-service' }).expect(200);
-      expect(res.body.routes.map((r: { itemCode: string }) => r.itemCode)).toEqual(['GG00101001', 'GG00201000', 'GG01003000', 'GG01004000']);
+      expect(res.body.routes.map((r: { itemCode: string }) => r.itemCode)).toEqual([
+        'GG00101001',
+        'GG00201000',
+        'GG01003000',
+        'GG01004000',
+      ]);
     });
   });
 
@@ -174,9 +206,18 @@ describe('CatalogueController (HTTP)', () => {
     });
 
     it('stops the clock during pauses and defaults to the committed limit', async () => {
-      const res = await post('XK00102000', { start: '2026-02-13T10:00:00+08:00', pauses: [{ from: '2026-02-24', to: '2026-02-25' }] }).expect(200);
+      const res = await post('XK00102000', {
+        start: '2026-02-13T10:00:00+08:00',
+        pauses: [{ from: '2026-02-24', to: '2026-02-25' }],
+      }).expect(200);
       // committed 5: 2/14 (make-up Sat), [2/24, 2/25 paused], 2/26, 2/27, 2/28 (make-up Sat), 3/2
-      expect(res.body).toMatchObject({ basis: 'committed', workingDays: 5, start: '2026-02-13', deadline: '2026-03-02', pausedWorkingDays: 2 });
+      expect(res.body).toMatchObject({
+        basis: 'committed',
+        workingDays: 5,
+        start: '2026-02-13',
+        deadline: '2026-03-02',
+        pausedWorkingDays: 2,
+      });
     });
 
     it.each([
@@ -211,7 +252,12 @@ describe('CatalogueController (HTTP)', () => {
       expect(res.body).toMatchObject({ identity: { version: '2025+2026' }, provisional: 'statutory-holidays' });
       expect(res.body.identity.hash).toMatch(/^[0-9a-f]{64}$/);
       expect(res.body.official).toEqual([
-        { year: 2025, notice: { title: '国务院办公厅关于2025年部分节假日安排的通知', number: '国办发明电〔2024〕12号', date: '2024-11-12' }, holidays: 28, workdays: 5 },
+        {
+          year: 2025,
+          notice: { title: '国务院办公厅关于2025年部分节假日安排的通知', number: '国办发明电〔2024〕12号', date: '2024-11-12' },
+          holidays: 28,
+          workdays: 5,
+        },
         { year: 2026, notice: { title: '国务院办公厅关于2026年部分节假日安排的通知', date: '2025-11-04' }, holidays: 33, workdays: 6 },
       ]);
     });
@@ -229,9 +275,15 @@ describe('CatalogueController (HTTP)', () => {
 
     it('lists credential types and commitments with their items', async () => {
       const types = await get('/credential-types').expect(200);
-      expect(types.body).toEqual(expect.arrayContaining([{ code: 'RESIDENCE_PERMIT', name: { zh: '居住证', en: 'Residence permit' }, issuer: '公安机关' }]));
+      expect(types.body).toEqual(
+        expect.arrayContaining([{ code: 'RESIDENCE_PERMIT', name: { zh: '居住证', en: 'Residence permit' }, issuer: '公安机关' }]),
+      );
       const commitments = await get('/commitments').expect(200);
-      expect(commitments.body.find((c: { id: string }) => c.id === 'P4-1-01')).toMatchObject({ location: '第四章 第一节', quote: '实现公交乘车码互认互通', items: ['GG00701000'] });
+      expect(commitments.body.find((c: { id: string }) => c.id === 'P4-1-01')).toMatchObject({
+        location: '第四章 第一节',
+        quote: '实现公交乘车码互认互通',
+        items: ['GG00701000'],
+      });
     });
   });
 
@@ -263,7 +315,17 @@ describe('CatalogueController (HTTP)', () => {
         '/api/v1/catalogue/versions',
       ]);
       const list = doc.paths['/api/v1/catalogue/items']!.get!;
-      expect(list.parameters!.map((p) => ('name' in p ? p.name : '')).sort()).toEqual(['channel', 'city', 'cursor', 'domain', 'kind', 'limit', 'mode', 'q', 'version']);
+      expect(list.parameters!.map((p) => ('name' in p ? p.name : '')).sort()).toEqual([
+        'channel',
+        'city',
+        'cursor',
+        'domain',
+        'kind',
+        'limit',
+        'mode',
+        'q',
+        'version',
+      ]);
       expect(list.responses['200']).toBeDefined();
       expect(list.responses['400']).toBeDefined();
       const schemas = doc.components!.schemas!;

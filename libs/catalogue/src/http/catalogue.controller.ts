@@ -4,7 +4,15 @@ import { createValidationPipe } from '@guangfo/platform';
 import { CachedRead, PublicRead } from './catalogue-endpoint.decorator.js';
 import { catalogueError } from '../catalogue.errors.js';
 import { CatalogueService } from '../application/catalogue.service.js';
-import type { CommitmentView, DeadlineView, ItemMaterials, ItemPage, ItemView, RouteList, VersionView } from '../application/catalogue.views.js';
+import type {
+  CommitmentView,
+  DeadlineView,
+  ItemMaterials,
+  ItemPage,
+  ItemView,
+  RouteList,
+  VersionView,
+} from '../application/catalogue.views.js';
 import type { CredentialType } from '../domain/catalogue.schema.js';
 import { ListItemsQueryDto, RoutesQueryDto, VersionQueryDto } from './dto/catalogue-query.dto.js';
 import { CommitmentDto } from './dto/commitment.dto.js';
@@ -19,12 +27,20 @@ const codeParam = ApiParam({ name: 'code', description: 'Base code (基本编码
 /** The plan's service catalogue, read-only. Routes live under /api/v1/catalogue (the app sets the prefix). */
 @ApiTags('catalogue')
 @Controller('catalogue')
-@UsePipes(createValidationPipe((fieldErrors) => catalogueError('CATALOGUE_INVALID_QUERY', { detail: fieldErrors.map((f) => f.message).join('; '), fieldErrors })))
+@UsePipes(
+  createValidationPipe((fieldErrors) =>
+    catalogueError('CATALOGUE_INVALID_QUERY', { detail: fieldErrors.map((f) => f.message).join('; '), fieldErrors }),
+  ),
+)
 export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Get('items')
-  @CachedRead('List service items', ItemPageDto, 'Filters combine with AND; pages are ordered by code. `q` matches Chinese or English names, keywords, codes, bodies and materials.')
+  @CachedRead(
+    'List service items',
+    ItemPageDto,
+    'Filters combine with AND; pages are ordered by code. `q` matches Chinese or English names, keywords, codes, bodies and materials.',
+  )
   listItems(@Query() { version, cursor, limit, ...filter }: ListItemsQueryDto): ItemPage {
     return this.catalogue.listItems(filter, { cursor, limit }, version);
   }
@@ -46,7 +62,11 @@ export class CatalogueController {
   @Post('items/:code/deadline')
   @HttpCode(200)
   @codeParam
-  @PublicRead('Compute the deadline of an item from a start date', DeadlineDto, 'Counts working days on the official PRC calendar in Asia/Shanghai (holidays and 调休 make-up days); the start day is not counted; pauses stop the clock. A year without a State Council notice is counted provisionally on the statutory holidays (provisional: true).')
+  @PublicRead(
+    'Compute the deadline of an item from a start date',
+    DeadlineDto,
+    'Counts working days on the official PRC calendar in Asia/Shanghai (holidays and 调休 make-up days); the start day is not counted; pauses stop the clock. A year without a State Council notice is counted provisionally on the statutory holidays (provisional: true).',
+  )
   computeDeadline(@Param('code') code: string, @Body() body: DeadlineRequestDto, @Query() { version }: VersionQueryDto): DeadlineView {
     return this.catalogue.computeDeadline(code, body, version);
   }

@@ -7,8 +7,14 @@ import { CatalogueSeedError } from '../catalogue.errors.js';
 import { defaultCalendarDir, loadCalendar, loadOfficialCalendar, parseCalendarYear } from './calendar.loader.js';
 
 /** The regression baseline: the `chinese-days` package's data for 2025 and 2026. */
-const baseline = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string>; workdays: Record<string, string> };
-const baselineOf = (year: number, kind: 'holidays' | 'workdays') => Object.keys(baseline[kind]).filter((d) => d.startsWith(`${year}-`)).sort();
+const baseline = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+};
+const baselineOf = (year: number, kind: 'holidays' | 'workdays') =>
+  Object.keys(baseline[kind])
+    .filter((d) => d.startsWith(`${year}-`))
+    .sort();
 
 const dirWith = (files: Record<string, string>): string => {
   const dir = mkdtempSync(join(tmpdir(), 'calendar-'));
@@ -27,7 +33,11 @@ describe('calendar seed files (seeds/calendar)', () => {
   });
 
   it('names the notices and has a stable identity', () => {
-    expect(calendar.officialYear(2025)!.notice).toEqual({ title: '国务院办公厅关于2025年部分节假日安排的通知', number: '国办发明电〔2024〕12号', date: '2024-11-12' });
+    expect(calendar.officialYear(2025)!.notice).toEqual({
+      title: '国务院办公厅关于2025年部分节假日安排的通知',
+      number: '国办发明电〔2024〕12号',
+      date: '2024-11-12',
+    });
     expect(calendar.officialYear(2026)!.notice?.date).toBe('2025-11-04');
     const id = calendar.identity();
     expect(id.version).toBe('2025+2026');
@@ -38,8 +48,10 @@ describe('calendar seed files (seeds/calendar)', () => {
 
   it('rejects invalid files, naming file and field', () => {
     const dir = dirWith({
-      '2027.yaml': 'year: 2027\nnotice: { title: 测试通知（非官方）, date: 2026-11-01 }\nfestivals:\n  - name: 元旦\n    holidays: [2027-01-01, 2026-12-31]\n    workdays: [2027-01-05]\n',
-      '2028.yaml': 'year: 2029\nnotice: { title: 测试通知（非官方）, date: 2027-11-01 }\nfestivals:\n  - { name: 元旦, holidays: [2029-01-01] }\n',
+      '2027.yaml':
+        'year: 2027\nnotice: { title: 测试通知（非官方）, date: 2026-11-01 }\nfestivals:\n  - name: 元旦\n    holidays: [2027-01-01, 2026-12-31]\n    workdays: [2027-01-05]\n',
+      '2028.yaml':
+        'year: 2029\nnotice: { title: 测试通知（非官方）, date: 2027-11-01 }\nfestivals:\n  - { name: 元旦, holidays: [2029-01-01] }\n',
     });
     let error: unknown;
     try {
@@ -59,18 +71,32 @@ describe('calendar seed files (seeds/calendar)', () => {
   });
 
   it('validates an admin request body with the same schema', () => {
-    expect(parseCalendarYear({ year: 2027, notice: { title: '测试', date: '2026-11-01' }, festivals: [] }, 'request').issues[0]).toMatchObject({ file: 'request', field: 'notice.title' });
-    const ok = parseCalendarYear({ year: 2027, notice: { title: '测试通知（非官方）', date: '2026-11-01' }, festivals: [{ name: '元旦', holidays: ['2027-01-01'] }] }, 'request');
+    expect(
+      parseCalendarYear({ year: 2027, notice: { title: '测试', date: '2026-11-01' }, festivals: [] }, 'request').issues[0],
+    ).toMatchObject({ file: 'request', field: 'notice.title' });
+    const ok = parseCalendarYear(
+      { year: 2027, notice: { title: '测试通知（非官方）', date: '2026-11-01' }, festivals: [{ name: '元旦', holidays: ['2027-01-01'] }] },
+      'request',
+    );
     expect(ok.issues).toEqual([]);
     expect(ok.value?.festivals[0]?.workdays).toEqual([]);
   });
 
   it('loading a year replaces the provisional arrangement', () => {
-    const cal = loadCalendar(dirWith({ '2026.yaml': 'year: 2026\nnotice: { title: 国务院办公厅关于2026年部分节假日安排的通知, date: 2025-11-04 }\nfestivals:\n  - { name: 元旦, holidays: [2026-01-01] }\n' }));
+    const cal = loadCalendar(
+      dirWith({
+        '2026.yaml':
+          'year: 2026\nnotice: { title: 国务院办公厅关于2026年部分节假日安排的通知, date: 2025-11-04 }\nfestivals:\n  - { name: 元旦, holidays: [2026-01-01] }\n',
+      }),
+    );
     expect(cal.statusOf(2027)).toBe('provisional');
     expect(cal.isWorkingDay('2027-01-04')).toBe(true);
     const before = cal.identity();
-    const change = cal.load(2027, { holidays: ['2027-01-01', '2027-01-04'], workdays: [], notice: { title: '测试通知（非官方）', date: '2026-11-01' } });
+    const change = cal.load(2027, {
+      holidays: ['2027-01-01', '2027-01-04'],
+      workdays: [],
+      notice: { title: '测试通知（非官方）', date: '2026-11-01' },
+    });
     expect(change).toMatchObject({ year: 2027, previous: 'provisional', identity: { version: '2026+2027' } });
     expect(change.identity.hash).not.toBe(before.hash);
     expect(cal.statusOf(2027)).toBe('official');

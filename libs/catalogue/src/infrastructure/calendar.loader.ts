@@ -36,7 +36,11 @@ export function parseCalendarYear(raw: unknown, source: string): { value?: Calen
 export function loadCalendar(dir: string = defaultCalendarDir()): WorkingDayCalendar {
   const issues: SeedIssue[] = [];
   const years: Record<number, OfficialYear> = {};
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
   if (!existsSync(dir)) issues.push({ file: display(dir), message: 'calendar directory not found' });
   for (const name of files) {
     const file = join(dir, name);
@@ -60,7 +64,10 @@ function readYaml(file: string, issues: SeedIssue[]): unknown {
   if (doc.errors.length === 0) return doc.toJS();
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
-    issues.push({ file: display(file), message: `YAML error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}` });
+    issues.push({
+      file: display(file),
+      message: `YAML error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}`,
+    });
   }
   return undefined;
 }

@@ -48,14 +48,16 @@ describe('loadCatalogueSet — the project seeds', () => {
     expect(loadCatalogueSet(relaidOut).current.hash).toBe(set.current.hash);
 
     const changed = copySeedDir(SEED_DIR);
-    editSeedFile(changed, '2026.1/items/affairs.yaml', (t) => t.replace('timeLimits: { legal: 3, committed: 1 }', 'timeLimits: { legal: 3, committed: 2 }'));
+    editSeedFile(changed, '2026.1/items/affairs.yaml', (t) =>
+      t.replace('timeLimits: { legal: 3, committed: 1 }', 'timeLimits: { legal: 3, committed: 2 }'),
+    );
     const other = loadCatalogueSet(changed).current;
     expect(other.hash).not.toBe(set.current.hash);
     const differing = Object.keys(other.itemHashes).filter((code) => other.itemHashes[code] !== set.current.itemHashes[code]);
     expect(differing).toEqual(['XK00101000']);
   });
 
-  it('reads each city\'s 好差评 remediation period with its source (evaluation.yaml)', () => {
+  it("reads each city's 好差评 remediation period with its source (evaluation.yaml)", () => {
     expect(set.current.remediation.map((r) => [r.city, r.workingDays, r.source.number])).toEqual([
       ['440100', 15, '国办发〔2019〕51号'],
       ['440600', 15, '国办发〔2019〕51号'],
@@ -66,7 +68,9 @@ describe('loadCatalogueSet — the project seeds', () => {
 
   it('rejects a version without a remediation rule for one of its cities, or with a period that is not whole working days', () => {
     const missing = errorAfter('2026.1/evaluation.yaml', (t) => t.slice(0, t.indexOf('  - city: "441200"')));
-    expect(missing.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'remediation', message: 'no remediation rule for city 441200' })]));
+    expect(missing.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'remediation', message: 'no remediation rule for city 441200' })]),
+    );
     const fractional = errorAfter('2026.1/evaluation.yaml', (t) => t.replace('workingDays: 5', 'workingDays: 2.5'));
     expect(fractional.issues.some((i) => i.item === '441200' && /workingDays/.test(i.field ?? ''))).toBe(true);
   });
@@ -78,13 +82,23 @@ describe('loadCatalogueSet — the project seeds', () => {
 
 describe('seed validation names the file, the item and the field', () => {
   it('rejects an unknown handling mode', () => {
-    const e = errorAfter(MEDICAL, (t) => t.replace('modes: [ proxy ], channels: [ window, self-service ]', 'modes: [ proxi ], channels: [ window, self-service ]'));
-    expect(e.issues).toEqual([expect.objectContaining({ file: expect.stringMatching(/2026\.1\/items\/medical-settlement\.yaml$/), item: 'GG00101001', field: 'routes[2].modes[0]' })]);
+    const e = errorAfter(MEDICAL, (t) =>
+      t.replace('modes: [ proxy ], channels: [ window, self-service ]', 'modes: [ proxi ], channels: [ window, self-service ]'),
+    );
+    expect(e.issues).toEqual([
+      expect.objectContaining({
+        file: expect.stringMatching(/2026\.1\/items\/medical-settlement\.yaml$/),
+        item: 'GG00101001',
+        field: 'routes[2].modes[0]',
+      }),
+    ]);
     expect(e.message).toMatch(/medical-settlement\.yaml: item GG00101001: field routes\[2\]\.modes\[0\]: Invalid option/);
   });
 
   it('rejects a missing English name', () => {
-    const e = errorAfter(AFFAIRS, (t) => t.replace('name: { zh: 居住证签注, en: Residence permit endorsement }', 'name: { zh: 居住证签注 }'));
+    const e = errorAfter(AFFAIRS, (t) =>
+      t.replace('name: { zh: 居住证签注, en: Residence permit endorsement }', 'name: { zh: 居住证签注 }'),
+    );
     expect(e.message).toMatch(/affairs\.yaml: item GG00201000: field name\.en: /);
   });
 
@@ -95,24 +109,42 @@ describe('seed validation names the file, the item and the field', () => {
 
   it('rejects a fee that is not whole fen', () => {
     const e = errorAfter(AFFAIRS, (t) => t.replace('feeFen: 0', 'feeFen: 1.5'));
-    expect(e.issues).toEqual([expect.objectContaining({ item: 'GG00201000', field: 'feeFen', message: 'must be an integer number of fen' })]);
+    expect(e.issues).toEqual([
+      expect.objectContaining({ item: 'GG00201000', field: 'feeFen', message: 'must be an integer number of fen' }),
+    ]);
   });
 
   it('rejects an unknown credential type in a material', () => {
-    const e = errorAfter(MEDICAL, (t) => t.replace('replaceableBy: [ ID_CARD, SOCIAL_SECURITY_CARD ]', 'replaceableBy: [ ID_CARD, PASSPORT ]'));
+    const e = errorAfter(MEDICAL, (t) =>
+      t.replace('replaceableBy: [ ID_CARD, SOCIAL_SECURITY_CARD ]', 'replaceableBy: [ ID_CARD, PASSPORT ]'),
+    );
     expect(e.issues).toEqual([
-      expect.objectContaining({ item: 'GG00101001', field: 'materials[0].replaceableBy[1]', message: expect.stringContaining('unknown credential type PASSPORT') }),
+      expect.objectContaining({
+        item: 'GG00101001',
+        field: 'materials[0].replaceableBy[1]',
+        message: expect.stringContaining('unknown credential type PASSPORT'),
+      }),
     ]);
   });
 
   it('rejects a reference to a commitment that does not exist', () => {
     const e = errorAfter(AFFAIRS, (t) => t.replace('implements: [ P8-5-05 ]', 'implements: [ P8-5-99 ]'));
-    expect(e.issues).toEqual([expect.objectContaining({ item: 'GG00201000', field: 'implements[0]', message: expect.stringContaining('unknown plan commitment P8-5-99') })]);
+    expect(e.issues).toEqual([
+      expect.objectContaining({
+        item: 'GG00201000',
+        field: 'implements[0]',
+        message: expect.stringContaining('unknown plan commitment P8-5-99'),
+      }),
+    ]);
   });
 
   it('rejects a city that is not in the catalogue', () => {
-    const e = errorAfter('2026.1/catalogue.yaml', (t) => t.replace('cities: ["440100", "440600", "441200"]', 'cities: ["440100", "440600"]'));
-    expect(e.message).toMatch(/affairs\.yaml: item GG00201000: field implementations\[1\]\.city: city 441200 is not in catalogue\.yaml cities \(440100, 440600\)/);
+    const e = errorAfter('2026.1/catalogue.yaml', (t) =>
+      t.replace('cities: ["440100", "440600", "441200"]', 'cities: ["440100", "440600"]'),
+    );
+    expect(e.message).toMatch(
+      /affairs\.yaml: item GG00201000: field implementations\[1\]\.city: city 441200 is not in catalogue\.yaml cities \(440100, 440600\)/,
+    );
     expect(e.message).toMatch(/affairs\.yaml: item GG00201000: field routes\[0\]\.from: city 441200 is not in catalogue\.yaml cities/);
   });
 
@@ -122,7 +154,9 @@ describe('seed validation names the file, the item and the field', () => {
   });
 
   it('rejects a proxy route whose receiving and administering cities are the same', () => {
-    const e = errorAfter(AFFAIRS, (t) => t.replace('receivedBy: 440600, administeredBy: 441200', 'receivedBy: 441200, administeredBy: 441200'));
+    const e = errorAfter(AFFAIRS, (t) =>
+      t.replace('receivedBy: 440600, administeredBy: 441200', 'receivedBy: 441200, administeredBy: 441200'),
+    );
     expect(e.issues[0]).toMatchObject({ item: 'GG00201000', field: 'routes[0].modes', message: expect.stringContaining('proxy') });
   });
 
@@ -138,7 +172,9 @@ describe('seed validation names the file, the item and the field', () => {
 
   it('rejects the same item code in two files, naming both', () => {
     const e = errorAfter(AFFAIRS, (t) => t.replace(/GG00201000/g, 'GG00101001'));
-    expect(e.message).toMatch(/medical-settlement\.yaml: item GG00101001: field code: duplicate item code, already defined in .*affairs\.yaml/);
+    expect(e.message).toMatch(
+      /medical-settlement\.yaml: item GG00101001: field code: duplicate item code, already defined in .*affairs\.yaml/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -151,14 +187,18 @@ describe('seed validation names the file, the item and the field', () => {
     const dir = copySeedDir(THREE_CITIES_DIR);
     editSeedFile(dir, AFFAIRS, (t) => t.replace('feeFen: 0', 'feeFen: -1'));
     editSeedFile(dir, MEDICAL, (t) => t.replace('domain: medical-settlement', 'domain: health'));
-    expect(() => loadCatalogueSet(dir)).toThrow(/2 problems[\s\S]*affairs\.yaml: item GG00201000: field feeFen[\s\S]*medical-settlement\.yaml: item GG00101001: field domain/);
+    expect(() => loadCatalogueSet(dir)).toThrow(
+      /2 problems[\s\S]*affairs\.yaml: item GG00201000: field feeFen[\s\S]*medical-settlement\.yaml: item GG00101001: field domain/,
+    );
   });
 
   it('rejects a version directory whose manifest has another label, and a missing current version', () => {
     const dir = copySeedDir(THREE_CITIES_DIR);
     editSeedFile(dir, '2026.1/catalogue.yaml', (t) => t.replace('version: "2026.1"', 'version: "2026.2"'));
     writeFileSync(join(dir, 'index.yaml'), 'current: "2027.1"\n');
-    expect(() => loadCatalogueSet(dir)).toThrow(/index\.yaml: field current: version directory 2027\.1\/ not found[\s\S]*catalogue\.yaml: field version: is 2026\.2 but the directory is 2026\.1\//);
+    expect(() => loadCatalogueSet(dir)).toThrow(
+      /index\.yaml: field current: version directory 2027\.1\/ not found[\s\S]*catalogue\.yaml: field version: is 2026\.2 but the directory is 2026\.1\//,
+    );
   });
 
   it('stops Nest start-up when the seed data is invalid', async () => {

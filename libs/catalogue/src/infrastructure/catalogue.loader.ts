@@ -38,7 +38,11 @@ export function loadCatalogueSet(seedDir: string = defaultSeedDir()): CatalogueS
     ? readdirSync(seedDir).filter((name) => VERSION_LABEL_PATTERN.test(name) && statSync(join(seedDir, name)).isDirectory())
     : [];
   if (index && !labels.includes(index.current)) {
-    issues.push({ file: display(indexFile), field: 'current', message: `version directory ${index.current}/ not found in ${display(seedDir)}` });
+    issues.push({
+      file: display(indexFile),
+      field: 'current',
+      message: `version directory ${index.current}/ not found in ${display(seedDir)}`,
+    });
   }
   const loaded = labels.map((label) => loadVersionInto(join(seedDir, label), issues));
   if (issues.length > 0 || !index) throw new CatalogueSeedError(issues);
@@ -65,18 +69,32 @@ function loadVersionInto(dir: string, issues: SeedIssue[]): Catalogue | undefine
   const manifestFile = join(dir, 'catalogue.yaml');
   const manifest = parseWith(manifestSchema, readYaml(manifestFile, issues), manifestFile, issues);
   if (manifest && manifest.version !== basename(dir)) {
-    issues.push({ file: display(manifestFile), field: 'version', message: `is ${manifest.version} but the directory is ${basename(dir)}/` });
+    issues.push({
+      file: display(manifestFile),
+      field: 'version',
+      message: `is ${manifest.version} but the directory is ${basename(dir)}/`,
+    });
   }
   const commitments = loadList(join(dir, 'commitments.yaml'), commitmentFileSchema, 'commitments', commitmentSchema, (c) => c.id, issues);
-  const credentialTypes = loadList(join(dir, 'credential-types.yaml'), credentialTypeFileSchema, 'credentialTypes', credentialTypeSchema, (c) => c.code, issues);
+  const credentialTypes = loadList(
+    join(dir, 'credential-types.yaml'),
+    credentialTypeFileSchema,
+    'credentialTypes',
+    credentialTypeSchema,
+    (c) => c.code,
+    issues,
+  );
   const items = loadItems(join(dir, 'items'), issues);
   const evaluationFile = join(dir, 'evaluation.yaml');
   const remediation = loadList(evaluationFile, evaluationFileSchema, 'remediation', remediationRuleSchema, (r) => r.city, issues);
   if (!manifest) return undefined;
   checkReferences(manifest.cities, commitments, credentialTypes, items, issues);
-  for (const r of remediation) if (!manifest.cities.includes(r.value.city)) issues.push({ file: r.file, item: r.label, field: 'city', message: `city ${r.value.city} is not in catalogue.yaml cities` });
+  for (const r of remediation)
+    if (!manifest.cities.includes(r.value.city))
+      issues.push({ file: r.file, item: r.label, field: 'city', message: `city ${r.value.city} is not in catalogue.yaml cities` });
   for (const city of manifest.cities) {
-    if (!remediation.some((r) => r.value.city === city)) issues.push({ file: display(evaluationFile), field: 'remediation', message: `no remediation rule for city ${city}` });
+    if (!remediation.some((r) => r.value.city === city))
+      issues.push({ file: display(evaluationFile), field: 'remediation', message: `no remediation rule for city ${city}` });
   }
   if (issues.length > before) return undefined;
 
@@ -196,7 +214,8 @@ function checkReferences(
     });
     item.materials.forEach((m, i) => {
       m.replaceableBy.forEach((code, j) => {
-        if (!credentialCodes.has(code)) at(`materials[${i}].replaceableBy[${j}]`, `unknown credential type ${code} (not in credential-types.yaml)`);
+        if (!credentialCodes.has(code))
+          at(`materials[${i}].replaceableBy[${j}]`, `unknown credential type ${code} (not in credential-types.yaml)`);
       });
     });
   }
@@ -218,7 +237,10 @@ function readYaml(file: string, issues: SeedIssue[]): unknown {
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
-      issues.push({ file: display(file), message: `YAML error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}` });
+      issues.push({
+        file: display(file),
+        message: `YAML error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}`,
+      });
     }
     return UNREADABLE;
   }

@@ -3,7 +3,14 @@ import { CatalogueService } from '@guangfo/catalogue';
 import { Clock } from '@guangfo/kernel';
 import { CREDENTIALS_CONFIG, type CredentialsConfig } from '../infrastructure/credentials.config.js';
 import type { SignedCredential } from '../domain/credential.document.js';
-import { evaluateCredential, malformedResult, parseCredential, type RegistryFacts, type VerificationResult, type VerifyOptions } from '../domain/credential-verification.js';
+import {
+  evaluateCredential,
+  malformedResult,
+  parseCredential,
+  type RegistryFacts,
+  type VerificationResult,
+  type VerifyOptions,
+} from '../domain/credential-verification.js';
 import { CredentialRegistryService } from './registry.service.js';
 
 /**
@@ -49,7 +56,14 @@ export class CredentialVerifier {
       this.registry.authorisedTypes(city, credential.issuer.code),
     ]);
     const type = this.credentialType(credential.type.code);
-    return { issuerCityKnown: this.registry.issuerCityKnown(city), key, status, freshness, ...(type ? { type } : {}), ...(authorisedTypes ? { authorisedTypes } : {}) };
+    return {
+      issuerCityKnown: this.registry.issuerCityKnown(city),
+      key,
+      status,
+      freshness,
+      ...(type ? { type } : {}),
+      ...(authorisedTypes ? { authorisedTypes } : {}),
+    };
   }
 
   /** The type in the current catalogue, else in any loaded version (a type may have been dropped since issue). */

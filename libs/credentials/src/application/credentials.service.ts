@@ -4,8 +4,23 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService } from '@guangfo/catalogue';
 import type { CredentialStatusReasonCode } from '@guangfo/contracts';
 import { Clock, toShanghaiDate } from '@guangfo/kernel';
-import { actorOf, AuditService, type FieldError, Idempotency, IDEMPOTENT_REPLAY_STATUS, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
-import { type CredentialDocument, CREDENTIAL_FORMAT, credentialDocumentSchema, type SignedCredential, signCredential } from '../domain/credential.document.js';
+import {
+  actorOf,
+  AuditService,
+  type FieldError,
+  Idempotency,
+  IDEMPOTENT_REPLAY_STATUS,
+  NODE_CONFIG,
+  type NodeConfig,
+  type Principal,
+} from '@guangfo/platform';
+import {
+  type CredentialDocument,
+  CREDENTIAL_FORMAT,
+  credentialDocumentSchema,
+  type SignedCredential,
+  signCredential,
+} from '../domain/credential.document.js';
 import { formatCredentialNumber } from '../domain/credential-number.js';
 import { type CredentialRow, CredentialRepository, type CredentialStatus } from '../infrastructure/credential.repository.js';
 import { credentialsError } from '../credentials.errors.js';
@@ -19,7 +34,13 @@ export type { CredentialRow, CredentialStatus } from '../infrastructure/credenti
 export { HOLDER_CONDITION } from '../infrastructure/credential.repository.js';
 export type CredentialAction = 'suspend' | 'reinstate' | 'revoke';
 
-export const REVOKE_REASON_CODES = ['ISSUED_IN_ERROR', 'SUPERSEDED', 'CANCELLED', 'WITHDRAWN', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
+export const REVOKE_REASON_CODES = [
+  'ISSUED_IN_ERROR',
+  'SUPERSEDED',
+  'CANCELLED',
+  'WITHDRAWN',
+  'OTHER',
+] as const satisfies readonly CredentialStatusReasonCode[];
 export const SUSPEND_REASON_CODES = ['UNDER_REVIEW', 'REPORTED_LOST', 'OTHER'] as const satisfies readonly CredentialStatusReasonCode[];
 
 /**
@@ -76,7 +97,12 @@ export type Disclosure = 'full' | 'masked';
  * stranger's credential into an account shows that account nothing.
  */
 export const isHolder = (p: Principal, row: Pick<CredentialRow, 'holder_account' | 'holder_code' | 'holder_code_type'>): boolean =>
-  p.kind === 'user' && p.role === 'resident' && p.identity !== undefined && row.holder_account === p.sub && row.holder_code_type === '111' && row.holder_code === p.identity.idNumber;
+  p.kind === 'user' &&
+  p.role === 'resident' &&
+  p.identity !== undefined &&
+  row.holder_account === p.sub &&
+  row.holder_code_type === '111' &&
+  row.holder_code === p.identity.idNumber;
 
 /** Idempotency-Key of POST /credentials (per caller). */
 const ISSUE_IDEMPOTENCY = new Idempotency('credentials.issue', {
@@ -91,9 +117,12 @@ export const effectiveStatus = (status: CredentialStatus, validTo: string | null
 /** Which action is allowed from which status (expired and revoked are final). */
 export const nextStatus = (current: CredentialStatus, action: CredentialAction): 'valid' | 'suspended' | 'revoked' | undefined => {
   switch (action) {
-    case 'suspend': return current === 'valid' ? 'suspended' : undefined;
-    case 'reinstate': return current === 'suspended' ? 'valid' : undefined;
-    case 'revoke': return current === 'valid' || current === 'suspended' ? 'revoked' : undefined;
+    case 'suspend':
+      return current === 'valid' ? 'suspended' : undefined;
+    case 'reinstate':
+      return current === 'suspended' ? 'valid' : undefined;
+    case 'revoke':
+      return current === 'valid' || current === 'suspended' ? 'revoked' : undefined;
   }
 };
 
@@ -115,26 +144,46 @@ export class CredentialsService {
   ) {}
 
   /** Issues a credential; with an Idempotency-Key, the same key and body again answer the first credential (`status` 200 instead of 201). */
-  async issue(principal: Principal, input: IssueCredentialInput, idempotencyHeader?: string): Promise<{ credential: CredentialView; status: number }> {
+  async issue(
+    principal: Principal,
+    input: IssueCredentialInput,
+    idempotencyHeader?: string,
+  ): Promise<{ credential: CredentialView; status: number }> {
     const idempotencyKey = ISSUE_IDEMPOTENCY.key(idempotencyHeader);
     const type = this.catalogue.credentialTypes().find((t) => t.code === input.typeCode);
-    if (!type) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}` });
+    if (!type)
+      throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', {
+        detail: `${input.typeCode} is not a credential type of catalogue ${this.catalogue.version().version}`,
+      });
     // The issuer is the body the caller acts for (hall or API-key binding), never what the request says.
     const body = this.authorities.bodyFor(principal);
-    if (!body) throw credentialsError('CREDENTIAL_ISSUER_UNBOUND', { detail: `${actorOf(principal)} acts for no issuing body of ${this.node.cityCode}` });
+    if (!body)
+      throw credentialsError('CREDENTIAL_ISSUER_UNBOUND', {
+        detail: `${actorOf(principal)} acts for no issuing body of ${this.node.cityCode}`,
+      });
     if (input.issuer && input.issuer.code.trim().toUpperCase() !== body.code) {
-      throw credentialsError('CREDENTIAL_ISSUER_MISMATCH', { detail: `the caller issues for ${body.name} (${body.code}), not ${input.issuer.code}`, fieldErrors: [
-        { field: 'issuer.code', rule: 'callerBody', message: `must be ${body.code} (the body the caller acts for) or omitted` },
-      ] });
+      throw credentialsError('CREDENTIAL_ISSUER_MISMATCH', {
+        detail: `the caller issues for ${body.name} (${body.code}), not ${input.issuer.code}`,
+        fieldErrors: [
+          { field: 'issuer.code', rule: 'callerBody', message: `must be ${body.code} (the body the caller acts for) or omitted` },
+        ],
+      });
     }
     if (!isAuthorised(this.authorities.bodies(), body.code, type.code)) {
-      throw credentialsError('CREDENTIAL_ISSUER_NOT_AUTHORISED', { detail: `${body.name} (${body.code}) is not authorised to issue ${type.code} in ${this.node.cityCode}`, extra: { issuer: { code: body.code, name: body.name }, typeCode: type.code } });
+      throw credentialsError('CREDENTIAL_ISSUER_NOT_AUTHORISED', {
+        detail: `${body.name} (${body.code}) is not authorised to issue ${type.code} in ${this.node.cityCode}`,
+        extra: { issuer: { code: body.code, name: body.name }, typeCode: type.code },
+      });
     }
     const issuer = { name: body.name, code: body.code };
     const now = this.clock.now();
     const today = toShanghaiDate(now);
     const issueDate = input.issueDate ?? today;
-    if (issueDate > today) throw credentialsError('CREDENTIAL_INVALID', { detail: 'issueDate is in the future', fieldErrors: [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }] });
+    if (issueDate > today)
+      throw credentialsError('CREDENTIAL_INVALID', {
+        detail: 'issueDate is in the future',
+        fieldErrors: [{ field: 'issueDate', rule: 'notFuture', message: `must not be after ${today}` }],
+      });
     const actor = actorOf(principal);
     const id = randomUUID();
 
@@ -148,7 +197,16 @@ export class CredentialsService {
       const fields = this.buildDocument({ ...input, issuer }, id, type.name.zh, issueDate, sequence);
       const signed = signCredential(fields, signer);
       await this.credentials.insert(em, signed, { holderAccount: input.holderAccount ?? null, issuedBy: actor });
-      await this.audit.record({ actor, action: 'credentials.issue', resource: `credential:${signed.id}`, outcome: 'success', detail: { type: signed.type.code, number: signed.number, keyId: signed.proof.keyId } }, em);
+      await this.audit.record(
+        {
+          actor,
+          action: 'credentials.issue',
+          resource: `credential:${signed.id}`,
+          outcome: 'success',
+          detail: { type: signed.type.code, number: signed.number, keyId: signed.proof.keyId },
+        },
+        em,
+      );
       return { credential: this.view(await this.row(em, signed.id), now, 'full'), status: 201 };
     });
   }
@@ -166,9 +224,10 @@ export class CredentialsService {
     if (purpose !== undefined && !holder) {
       const roles: readonly string[] = FULL_READ_PURPOSES[purpose].roles;
       if (principal.kind !== 'user' || !roles.includes(principal.role)) {
-        throw credentialsError('CREDENTIAL_PURPOSE_NOT_PERMITTED', { detail: `${principal.kind === 'user' ? principal.role : 'a partner system'} may not read the full ID number for ${purpose}`, fieldErrors: [
-          { field: 'purpose', rule: 'permittedForRole', message: `${purpose} is for ${roles.join(', ')}` },
-        ] });
+        throw credentialsError('CREDENTIAL_PURPOSE_NOT_PERMITTED', {
+          detail: `${principal.kind === 'user' ? principal.role : 'a partner system'} may not read the full ID number for ${purpose}`,
+          fieldErrors: [{ field: 'purpose', rule: 'permittedForRole', message: `${purpose} is for ${roles.join(', ')}` }],
+        });
       }
     }
     const disclosure: Disclosure = holder || purpose !== undefined ? 'full' : 'masked';
@@ -186,25 +245,51 @@ export class CredentialsService {
   async listOwn(principal: Principal): Promise<{ items: CredentialView[] }> {
     if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
     const rows = await this.credentials.listHeld(this.dataSource, principal.sub, principal.identity.idNumber, 200);
-    await this.audit.record({ actor: actorOf(principal), action: 'credentials.list-own', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'credentials.list-own',
+      resource: `holder:${principal.sub}`,
+      outcome: 'success',
+      detail: { count: rows.length },
+    });
     const now = this.clock.now();
     return { items: rows.map((r) => this.view(r, now, 'full')) };
   }
 
   /** Suspend, reinstate or revoke; broadcast to every city in the same transaction. */
-  async transition(principal: Principal, id: string, action: CredentialAction, reasonCode: CredentialStatusReasonCode, reason?: string): Promise<CredentialView> {
+  async transition(
+    principal: Principal,
+    id: string,
+    action: CredentialAction,
+    reasonCode: CredentialStatusReasonCode,
+    reason?: string,
+  ): Promise<CredentialView> {
     const actor = actorOf(principal);
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
-      if (!(await this.credentials.lock(em, id))) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
+      if (!(await this.credentials.lock(em, id)))
+        throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${id} issued by ${this.node.cityCode}` });
       const row = await this.row(em, id);
       this.assertMayManage(principal, row);
       const current = effectiveStatus(row.status, row.valid_to, now);
       const next = nextStatus(current, action);
-      if (!next) throw credentialsError('CREDENTIAL_TRANSITION_NOT_ALLOWED', { detail: `cannot ${action} a credential that is ${current}`, extra: { credentialStatus: current } });
+      if (!next)
+        throw credentialsError('CREDENTIAL_TRANSITION_NOT_ALLOWED', {
+          detail: `cannot ${action} a credential that is ${current}`,
+          extra: { credentialStatus: current },
+        });
       await this.credentials.setStatus(em, id, next, reasonCode, reason ?? null);
       await this.registry.appendOwn(em, { kind: 'status', credentialId: id, credentialType: row.type_code, status: next, reasonCode });
-      await this.audit.record({ actor, action: `credentials.${action}`, resource: `credential:${id}`, outcome: 'success', detail: { from: current, to: next, reasonCode } }, em);
+      await this.audit.record(
+        {
+          actor,
+          action: `credentials.${action}`,
+          resource: `credential:${id}`,
+          outcome: 'success',
+          detail: { from: current, to: next, reasonCode },
+        },
+        em,
+      );
       return this.view(await this.row(em, id), now, 'masked');
     });
   }
@@ -214,7 +299,16 @@ export class CredentialsService {
     return this.dataSource.transaction(async (em) => {
       const ids = await this.credentials.expireBefore(em, toShanghaiDate(now));
       if (ids.length) {
-        await this.audit.record({ actor: 'system', action: 'credentials.expire', resource: 'credentials', outcome: 'success', detail: { count: ids.length, ids: ids.slice(0, 100) } }, em);
+        await this.audit.record(
+          {
+            actor: 'system',
+            action: 'credentials.expire',
+            resource: 'credentials',
+            outcome: 'success',
+            detail: { count: ids.length, ids: ids.slice(0, 100) },
+          },
+          em,
+        );
         this.logger.log({ count: ids.length }, 'credentials expired');
       }
       return ids.length;
@@ -235,7 +329,11 @@ export class CredentialsService {
       number: r.number,
       type: { ...r.document.type },
       // The masking rule of cases and verifications (kernel maskIdNumber for 居民身份证, maskDocumentNumber for other documents; organisations' codes are public).
-      holder: { name: r.holder_name, code: full ? r.holder_code : maskHolderCode(r.holder_code_type as HolderCodeType, r.holder_code), codeType: r.holder_code_type },
+      holder: {
+        name: r.holder_name,
+        code: full ? r.holder_code : maskHolderCode(r.holder_code_type as HolderCodeType, r.holder_code),
+        codeType: r.holder_code_type,
+      },
       holderAccount: r.holder_account,
       issuer: { name: r.issuer_name, code: r.issuer_code, city: r.document.issuer.city },
       issueDate: r.issue_date,
@@ -250,7 +348,13 @@ export class CredentialsService {
     };
   }
 
-  private buildDocument(input: IssueCredentialInput & { issuer: { name: string; code: string } }, id: string, typeName: string, issueDate: string, sequence: number): CredentialDocument {
+  private buildDocument(
+    input: IssueCredentialInput & { issuer: { name: string; code: string } },
+    id: string,
+    typeName: string,
+    issueDate: string,
+    sequence: number,
+  ): CredentialDocument {
     const nfc = (s: string) => s.normalize('NFC').trim();
     const candidate = {
       format: CREDENTIAL_FORMAT,
@@ -293,9 +397,11 @@ export class CredentialsService {
 
   private assertMayManage(p: Principal, row: CredentialRow): void {
     if (p.kind === 'partner') {
-      if (p.city !== this.node.cityCode || row.issued_by !== actorOf(p)) throw credentialsError('CREDENTIAL_NOT_ISSUED_BY_CALLER', { detail: `partner ${p.id} did not issue credential ${row.id}` });
+      if (p.city !== this.node.cityCode || row.issued_by !== actorOf(p))
+        throw credentialsError('CREDENTIAL_NOT_ISSUED_BY_CALLER', { detail: `partner ${p.id} did not issue credential ${row.id}` });
       return;
     }
-    if (p.role === 'resident' || p.city !== this.node.cityCode) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${row.id} issued by ${this.node.cityCode} for you` });
+    if (p.role === 'resident' || p.city !== this.node.cityCode)
+      throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${row.id} issued by ${this.node.cityCode} for you` });
   }
 }

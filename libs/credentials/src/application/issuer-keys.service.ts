@@ -75,7 +75,8 @@ export class IssuerKeyService {
   async rotate(actor: string, credentialTypes?: string[]): Promise<{ active: IssuerKeyView; rotated: IssuerKeyView | null }> {
     const types = credentialTypes?.length ? [...new Set(credentialTypes)] : this.allTypes();
     const unknown = types.filter((t) => !this.allTypes().includes(t));
-    if (unknown.length) throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `not catalogue credential types: ${unknown.join(', ')}` });
+    if (unknown.length)
+      throw credentialsError('CREDENTIAL_TYPE_UNKNOWN', { detail: `not catalogue credential types: ${unknown.join(', ')}` });
     return this.dataSource.transaction(async (em) => {
       await this.issuerKeys.serialise(em);
       const previous = await this.activeRow(em);
@@ -83,7 +84,10 @@ export class IssuerKeyService {
       if (previous) {
         rotated = await this.issuerKeys.markRotated(em, previous.key_id);
         await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(rotated) });
-        await this.audit.record({ actor, action: 'credentials.issuer-key.rotate', resource: `issuer-key:${previous.key_id}`, outcome: 'success' }, em);
+        await this.audit.record(
+          { actor, action: 'credentials.issuer-key.rotate', resource: `issuer-key:${previous.key_id}`, outcome: 'success' },
+          em,
+        );
       }
       const active = await this.createKey(em, actor, types);
       return { active: view(active), rotated: rotated ? view(rotated) : null };
@@ -97,7 +101,9 @@ export class IssuerKeyService {
       const row = await this.issuerKeys.lock(em, keyId);
       if (!row) throw credentialsError('ISSUER_KEY_NOT_FOUND', { detail: `no issuer key ${keyId} in this city` });
       if (row.status !== 'rotated') {
-        throw credentialsError('ISSUER_KEY_TRANSITION_NOT_ALLOWED', { detail: row.status === 'active' ? 'rotate first: the active key cannot be retired' : `key ${keyId} is already retired` });
+        throw credentialsError('ISSUER_KEY_TRANSITION_NOT_ALLOWED', {
+          detail: row.status === 'active' ? 'rotate first: the active key cannot be retired' : `key ${keyId} is already retired`,
+        });
       }
       const retired = await this.issuerKeys.markRetired(em, keyId);
       await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(retired) });
@@ -112,7 +118,9 @@ export class IssuerKeyService {
     const row = await this.issuerKeys.active(em, 'share');
     if (!row) throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', { detail: 'this city has no active issuer key' });
     if (credentialType !== null && !row.credential_types.includes(credentialType)) {
-      throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', { detail: `the active issuer key ${row.key_id} is not trusted for ${credentialType}; rotate with that type` });
+      throw credentialsError('CREDENTIAL_NO_KEY_FOR_TYPE', {
+        detail: `the active issuer key ${row.key_id} is not trusted for ${credentialType}; rotate with that type`,
+      });
     }
     const signer = this.signerOf(row);
     return { keyId: row.key_id, sign: (message) => signer.sign(message) };
@@ -129,15 +137,35 @@ export class IssuerKeyService {
   private async createKey(em: EntityManager, actor: string, types: string[]): Promise<IssuerKeyRow> {
     const pair = generateSm2KeyPair();
     const keyId = `${this.node.cityCode}-${sm2KeyId(pair.publicKey)}`;
-    const row = await this.issuerKeys.insertActive(em, { keyId, publicKey: pair.publicKey, sealedPrivateKey: this.sealing.seal(pair.privateKey, keyId), credentialTypes: types });
+    const row = await this.issuerKeys.insertActive(em, {
+      keyId,
+      publicKey: pair.publicKey,
+      sealedPrivateKey: this.sealing.seal(pair.privateKey, keyId),
+      credentialTypes: types,
+    });
     await this.registry.appendOwn(em, { kind: 'key', key: this.publicRecord(row) });
-    await this.audit.record({ actor, action: 'credentials.issuer-key.generate', resource: `issuer-key:${keyId}`, outcome: 'success', detail: { credentialTypes: types.length, sealedWith: this.sealer.currentKeyId } }, em);
+    await this.audit.record(
+      {
+        actor,
+        action: 'credentials.issuer-key.generate',
+        resource: `issuer-key:${keyId}`,
+        outcome: 'success',
+        detail: { credentialTypes: types.length, sealedWith: this.sealer.currentKeyId },
+      },
+      em,
+    );
     this.logger.log({ keyId }, 'issuer key generated and published');
     return row;
   }
 
   private publicRecord(r: IssuerKeyRow) {
-    return { keyId: r.key_id, publicKey: r.public_key, credentialTypes: r.credential_types, status: r.status, publishedAt: r.created_at.toISOString() };
+    return {
+      keyId: r.key_id,
+      publicKey: r.public_key,
+      credentialTypes: r.credential_types,
+      status: r.status,
+      publishedAt: r.created_at.toISOString(),
+    };
   }
 
   private signerOf(row: IssuerKeyRow): Sm2Signer {

@@ -24,7 +24,11 @@ export class IssuerRegistryView {
   ) {}
 
   async view(city?: string): Promise<IssuerKeyRegistryView> {
-    const [keys, streams, authorities] = await Promise.all([this.registry.keys(city), this.registry.streams(city), this.registry.allAuthorities(city)]);
+    const [keys, streams, authorities] = await Promise.all([
+      this.registry.keys(city),
+      this.registry.streams(city),
+      this.registry.allAuthorities(city),
+    ]);
     return {
       city: this.node.cityCode,
       keys: keys.map((k) => ({ ...k, algorithm: 'SM2-SM3' as const, publicKeyPem: sm2PublicKeyToPem(k.publicKey) })),

@@ -26,8 +26,16 @@ export class IssuingAuthorityService {
     // A type this node's catalogue does not know cannot be issued here anyway (CREDENTIAL_TYPE_UNKNOWN); say so, do not stop.
     const known = new Set(catalogue.versions().flatMap((v) => catalogue.credentialTypes(v.version).map((t) => t.code)));
     const unknown = [...new Set(this.own.bodies.flatMap((b) => b.credentialTypes).filter((t) => !known.has(t)))];
-    if (unknown.length) new Logger(IssuingAuthorityService.name).warn({ file: this.file, unknown }, 'issuing-authority list names credential types this catalogue does not have');
-    if (this.own.bodies.length === 0) new Logger(IssuingAuthorityService.name).warn({ file: this.file, city: node.cityCode }, 'no issuing authorities for this city: nobody can issue credentials here');
+    if (unknown.length)
+      new Logger(IssuingAuthorityService.name).warn(
+        { file: this.file, unknown },
+        'issuing-authority list names credential types this catalogue does not have',
+      );
+    if (this.own.bodies.length === 0)
+      new Logger(IssuingAuthorityService.name).warn(
+        { file: this.file, city: node.cityCode },
+        'no issuing authorities for this city: nobody can issue credentials here',
+      );
   }
 
   /** The list this city publishes on its registry stream. */
@@ -38,9 +46,14 @@ export class IssuingAuthorityService {
   /** The body `principal` issues for in this city, if any. */
   bodyFor(principal: Principal): IssuingBody | undefined {
     if (principal.city !== this.node.cityCode) return undefined;
-    const code = principal.kind === 'partner'
-      ? principal.issuingBody
-      : principal.role === 'clerk' || principal.role === 'supervisor' ? (principal.hall ? this.own.halls[principal.hall] : undefined) : undefined;
+    const code =
+      principal.kind === 'partner'
+        ? principal.issuingBody
+        : principal.role === 'clerk' || principal.role === 'supervisor'
+          ? principal.hall
+            ? this.own.halls[principal.hall]
+            : undefined
+          : undefined;
     return code === undefined ? undefined : this.own.bodies.find((b) => b.code === code);
   }
 }

@@ -10,7 +10,13 @@ import { CredentialsService, effectiveStatus, isHolder } from './credentials.ser
 import { IssuerKeyService } from './issuer-keys.service.js';
 import { PresentationRepository } from '../infrastructure/presentation.repository.js';
 import { VerificationLogRepository } from '../infrastructure/verification-log.repository.js';
-import { encodePresentationToken, type Presentation, type PresentationVerifier, presentationVerifierSchema, QR_PREFIX } from '../domain/presentation.token.js';
+import {
+  encodePresentationToken,
+  type Presentation,
+  type PresentationVerifier,
+  presentationVerifierSchema,
+  QR_PREFIX,
+} from '../domain/presentation.token.js';
 
 export interface CreatePresentationInput {
   credentialId: string;
@@ -66,17 +72,25 @@ export class PresentationsService {
   ) {}
 
   async create(principal: Principal, input: CreatePresentationInput): Promise<PresentationView> {
-    if (principal.kind !== 'user' || principal.role !== 'resident') throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: 'only the holder presents a credential' });
+    if (principal.kind !== 'user' || principal.role !== 'resident')
+      throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: 'only the holder presents a credential' });
     const verifier = presentationVerifierSchema.parse(input.verifier);
-    if (!this.cities.get(verifier.city)) throw credentialsError('PRESENTATION_VERIFIER_UNKNOWN', { detail: `city ${verifier.city} is not in the city registry` });
+    if (!this.cities.get(verifier.city))
+      throw credentialsError('PRESENTATION_VERIFIER_UNKNOWN', { detail: `city ${verifier.city} is not in the city registry` });
     const ttl = input.ttlSeconds ?? this.config.presentationDefaultTtlSeconds;
-    if (ttl > this.config.presentationMaxTtlSeconds) throw credentialsError('PRESENTATION_TTL_TOO_LONG', { detail: `at most ${this.config.presentationMaxTtlSeconds} seconds` });
+    if (ttl > this.config.presentationMaxTtlSeconds)
+      throw credentialsError('PRESENTATION_TTL_TOO_LONG', { detail: `at most ${this.config.presentationMaxTtlSeconds} seconds` });
     const now = this.clock.now();
     return this.dataSource.transaction(async (em) => {
       const row = await this.credentials.row(em, input.credentialId);
-      if (!isHolder(principal, row)) throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${input.credentialId} in your wallet` });
+      if (!isHolder(principal, row))
+        throw credentialsError('CREDENTIAL_NOT_FOUND', { detail: `no credential ${input.credentialId} in your wallet` });
       const status = effectiveStatus(row.status, row.valid_to, now);
-      if (status !== 'valid') throw credentialsError('CREDENTIAL_NOT_PRESENTABLE', { detail: `the credential is ${status}`, extra: { credentialStatus: status } });
+      if (status !== 'valid')
+        throw credentialsError('CREDENTIAL_NOT_PRESENTABLE', {
+          detail: `the credential is ${status}`,
+          extra: { credentialStatus: status },
+        });
       const presentation: Presentation = {
         id: randomUUID(),
         credentialId: row.id,
@@ -89,7 +103,16 @@ export class PresentationsService {
       };
       const token = encodePresentationToken(presentation, row.document, await this.keys.activeSigner(em, null));
       await this.presentations.insert(em, presentation, principal.sub);
-      await this.audit.record({ actor: actorOf(principal), action: 'credentials.present', resource: `credential:${row.id}`, outcome: 'success', detail: { presentationId: presentation.id, verifier, expiresAt: presentation.expiresAt } }, em);
+      await this.audit.record(
+        {
+          actor: actorOf(principal),
+          action: 'credentials.present',
+          resource: `credential:${row.id}`,
+          outcome: 'success',
+          detail: { presentationId: presentation.id, verifier, expiresAt: presentation.expiresAt },
+        },
+        em,
+      );
       return {
         presentationId: presentation.id,
         credentialId: row.id,
@@ -108,7 +131,13 @@ export class PresentationsService {
   async accessLog(principal: Principal): Promise<{ items: AccessLogEntry[] }> {
     if (principal.kind !== 'user' || principal.role !== 'resident' || !principal.identity) return { items: [] };
     const rows = await this.verificationLog.ofHolder(this.dataSource, principal.sub, principal.identity.idNumber, 500);
-    await this.audit.record({ actor: actorOf(principal), action: 'credentials.access-log.read', resource: `holder:${principal.sub}`, outcome: 'success', detail: { count: rows.length } });
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'credentials.access-log.read',
+      resource: `holder:${principal.sub}`,
+      outcome: 'success',
+      detail: { count: rows.length },
+    });
     return {
       items: rows.map((r) => ({
         verificationId: r.id,

@@ -1,5 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { credentialRegistrySubject, type CredentialStatusChanged, CredentialStatusChangedV1, type CredentialStatusReasonCode, type IssuerKeyChanged, IssuerKeyChangedV1, type IssuingAuthoritiesChanged, IssuingAuthoritiesChangedV1, type RegistryCheckpoint, RegistryCheckpointV1 } from '@guangfo/contracts';
+import {
+  credentialRegistrySubject,
+  type CredentialStatusChanged,
+  CredentialStatusChangedV1,
+  type CredentialStatusReasonCode,
+  type IssuerKeyChanged,
+  IssuerKeyChangedV1,
+  type IssuingAuthoritiesChanged,
+  IssuingAuthoritiesChangedV1,
+  type RegistryCheckpoint,
+  RegistryCheckpointV1,
+} from '@guangfo/contracts';
 import { Clock } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { CityRegistry, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
@@ -15,11 +26,22 @@ export const CREDENTIALS_DOMAIN = 'credentials';
 /** A change this city makes to its own registry (and broadcasts). */
 export type OwnRegistryChange =
   | { kind: 'key'; key: Omit<IssuerKeyRecord, 'issuerCity' | 'statusChangedAt'> }
-  | { kind: 'status'; credentialId: string; credentialType: string; status: 'valid' | 'suspended' | 'revoked'; reasonCode: CredentialStatusReasonCode }
+  | {
+      kind: 'status';
+      credentialId: string;
+      credentialType: string;
+      status: 'valid' | 'suspended' | 'revoked';
+      reasonCode: CredentialStatusReasonCode;
+    }
   | { kind: 'authorities'; bodies: readonly IssuingBody[] };
 
 /** The events of a city's registry stream, applied in order by one consumer. */
-const REGISTRY_STREAM_CONTRACTS = [IssuerKeyChangedV1, IssuingAuthoritiesChangedV1, CredentialStatusChangedV1, RegistryCheckpointV1] as const;
+const REGISTRY_STREAM_CONTRACTS = [
+  IssuerKeyChangedV1,
+  IssuingAuthoritiesChangedV1,
+  CredentialStatusChangedV1,
+  RegistryCheckpointV1,
+] as const;
 type RegistryStreamData = IssuerKeyChanged | IssuingAuthoritiesChanged | CredentialStatusChanged | RegistryCheckpoint;
 
 export interface StreamView {
@@ -80,7 +102,17 @@ export class CredentialRegistryService {
         contract: IssuerKeyChangedV1,
         domain: CREDENTIALS_DOMAIN,
         subject,
-        data: { issuerCity: city, sequence, occurredAt, keyId: k.keyId, algorithm: 'SM2-SM3', publicKey: k.publicKey, credentialTypes: [...k.credentialTypes], status: k.status, publishedAt: k.publishedAt },
+        data: {
+          issuerCity: city,
+          sequence,
+          occurredAt,
+          keyId: k.keyId,
+          algorithm: 'SM2-SM3',
+          publicKey: k.publicKey,
+          credentialTypes: [...k.credentialTypes],
+          status: k.status,
+          publishedAt: k.publishedAt,
+        },
       });
     } else if (change.kind === 'authorities') {
       const bodies = canonicalBodies(change.bodies);
@@ -90,16 +122,37 @@ export class CredentialRegistryService {
         contract: IssuingAuthoritiesChangedV1,
         domain: CREDENTIALS_DOMAIN,
         subject,
-        data: { issuerCity: city, sequence, occurredAt, bodies: bodies.map((b) => ({ code: b.code, name: b.name, credentialTypes: [...b.credentialTypes] })) },
+        data: {
+          issuerCity: city,
+          sequence,
+          occurredAt,
+          bodies: bodies.map((b) => ({ code: b.code, name: b.name, credentialTypes: [...b.credentialTypes] })),
+        },
       });
     } else {
-      await this.repo.upsertStatus(em, { city, credentialId: change.credentialId, credentialType: change.credentialType, status: change.status, reasonCode: change.reasonCode, changedAt: occurredAt, sequence });
+      await this.repo.upsertStatus(em, {
+        city,
+        credentialId: change.credentialId,
+        credentialType: change.credentialType,
+        status: change.status,
+        reasonCode: change.reasonCode,
+        changedAt: occurredAt,
+        sequence,
+      });
       await this.repo.insertOwnEvent(em, { city, sequence, kind: 'status', occurredAt });
       await this.outbox.add(em, {
         contract: CredentialStatusChangedV1,
         domain: CREDENTIALS_DOMAIN,
         subject,
-        data: { issuerCity: city, sequence, occurredAt, credentialId: change.credentialId, credentialType: change.credentialType, status: change.status, reasonCode: change.reasonCode },
+        data: {
+          issuerCity: city,
+          sequence,
+          occurredAt,
+          credentialId: change.credentialId,
+          credentialType: change.credentialType,
+          status: change.status,
+          reasonCode: change.reasonCode,
+        },
       });
     }
     return sequence;
@@ -159,7 +212,8 @@ export class CredentialRegistryService {
       if (state.watermark >= cp.sequence) await this.reconcileKeys(em, city, cp);
     } else {
       const change = event.data as IssuerKeyChanged | IssuingAuthoritiesChanged | CredentialStatusChanged;
-      const kind = event.type === IssuerKeyChangedV1.type ? 'key' : event.type === IssuingAuthoritiesChangedV1.type ? 'authorities' : 'status';
+      const kind =
+        event.type === IssuerKeyChangedV1.type ? 'key' : event.type === IssuingAuthoritiesChangedV1.type ? 'authorities' : 'status';
       if (!(await this.repo.insertEvent(em, { city, sequence: change.sequence, kind, occurredAt: change.occurredAt, eventId: event.id }))) {
         this.logger.warn({ city, sequence: change.sequence, eventId: event.id }, 'registry sequence already applied; event ignored');
         return;
@@ -167,20 +221,44 @@ export class CredentialRegistryService {
       if (event.type === IssuerKeyChangedV1.type) {
         const k = change as IssuerKeyChanged;
         if (!k.keyId.startsWith(`${city}-`)) throw new Error(`key ${k.keyId} is not named after its issuer ${city}`);
-        await this.repo.upsertKey(em, { issuerCity: city, keyId: k.keyId, publicKey: k.publicKey, credentialTypes: k.credentialTypes, status: k.status, publishedAt: k.publishedAt, statusChangedAt: k.occurredAt }, k.sequence);
+        await this.repo.upsertKey(
+          em,
+          {
+            issuerCity: city,
+            keyId: k.keyId,
+            publicKey: k.publicKey,
+            credentialTypes: k.credentialTypes,
+            status: k.status,
+            publishedAt: k.publishedAt,
+            statusChangedAt: k.occurredAt,
+          },
+          k.sequence,
+        );
       } else if (event.type === IssuingAuthoritiesChangedV1.type) {
         const a = change as IssuingAuthoritiesChanged;
         // A whole list replaces the previous one, unless a newer list was applied already (out-of-order replay).
-        if (stream.authoritiesSequence === null || stream.authoritiesSequence < a.sequence) await this.repo.replaceAuthorities(em, city, a.bodies, a.sequence);
+        if (stream.authoritiesSequence === null || stream.authoritiesSequence < a.sequence)
+          await this.repo.replaceAuthorities(em, city, a.bodies, a.sequence);
       } else {
         const s = change as CredentialStatusChanged;
-        await this.repo.upsertStatus(em, { city, credentialId: s.credentialId, credentialType: s.credentialType, status: s.status, reasonCode: s.reasonCode, changedAt: s.occurredAt, sequence: s.sequence });
+        await this.repo.upsertStatus(em, {
+          city,
+          credentialId: s.credentialId,
+          credentialType: s.credentialType,
+          status: s.status,
+          reasonCode: s.reasonCode,
+          changedAt: s.occurredAt,
+          sequence: s.sequence,
+        });
       }
       highestSeen = Math.max(highestSeen, change.sequence);
       state = advanceWatermark(state, await this.repo.eventsAfter(em, city, state.watermark));
     }
     if (isBehind(state, highestSeen)) {
-      this.logger.warn({ city, watermark: state.watermark, highestSeen, checkpoint: state.checkpointSequence }, 'credential registry stream has a gap: status freshness is held back until it is filled');
+      this.logger.warn(
+        { city, watermark: state.watermark, highestSeen, checkpoint: state.checkpointSequence },
+        'credential registry stream has a gap: status freshness is held back until it is filled',
+      );
     }
     await this.repo.saveStream(em, city, state, highestSeen);
   }

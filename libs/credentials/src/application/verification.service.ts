@@ -59,16 +59,23 @@ export class VerificationService {
 
   async verify(principal: Principal, req: VerificationRequest): Promise<VerificationResponse> {
     if ((req.credential === undefined) === (req.presentationToken === undefined)) {
-      throw credentialsError('VERIFICATION_INPUT_INVALID', { detail: 'send either `credential` (the signed document) or `presentationToken`, not both' });
+      throw credentialsError('VERIFICATION_INPUT_INVALID', {
+        detail: 'send either `credential` (the signed document) or `presentationToken`, not both',
+      });
     }
     const now = this.clock.now();
-    const options = { ...(req.expectedType ? { expectedType: req.expectedType } : {}), ...(req.expectedHolderCode ? { holderCode: req.expectedHolderCode } : {}) };
+    const options = {
+      ...(req.expectedType ? { expectedType: req.expectedType } : {}),
+      ...(req.expectedHolderCode ? { holderCode: req.expectedHolderCode } : {}),
+    };
     const verificationId = randomUUID();
 
     if (req.credential !== undefined) {
       const parsed = parseCredential(req.credential);
       const result = parsed.ok ? await this.verifier.verifyParsed(parsed.credential, options, now) : malformedResult(parsed.errors, now);
-      await this.dataSource.transaction((em) => this.record(em, principal, verificationId, result, parsed.ok ? parsed.credential : undefined, undefined, req.purpose));
+      await this.dataSource.transaction((em) =>
+        this.record(em, principal, verificationId, result, parsed.ok ? parsed.credential : undefined, undefined, req.purpose),
+      );
       return { verificationId, ...result };
     }
 
@@ -85,11 +92,18 @@ export class VerificationService {
       await this.dataSource.transaction((em) => this.record(em, principal, verificationId, result));
       return { verificationId, ...result };
     }
-    const about = { id: presentation.id, purpose: presentation.purpose, expiresAt: presentation.expiresAt, singleUse: presentation.singleUse };
+    const about = {
+      id: presentation.id,
+      purpose: presentation.purpose,
+      expiresAt: presentation.expiresAt,
+      singleUse: presentation.singleUse,
+    };
     // From here the presentation is genuine: the holder's city hears about every use of it.
     const early: VerificationReason | undefined = !isNamedVerifier(presentation.verifier, principal)
       ? 'PRESENTATION_WRONG_VERIFIER'
-      : now.getTime() > Date.parse(presentation.expiresAt) ? 'PRESENTATION_EXPIRED' : undefined;
+      : now.getTime() > Date.parse(presentation.expiresAt)
+        ? 'PRESENTATION_EXPIRED'
+        : undefined;
     if (early) {
       const result = this.rejected([early], now);
       await this.dataSource.transaction((em) => this.record(em, principal, verificationId, result, credential, presentation));
@@ -98,7 +112,13 @@ export class VerificationService {
     const evaluated = await this.verifier.verifyParsed(credential, options, now);
     const result = await this.dataSource.transaction(async (em) => {
       if (presentation.singleUse) {
-        if (!(await this.presentations.redeem(em, { presentationId: presentation.id, issuerCity: presentation.issuerCity, redeemedBy: actorOf(principal) }))) {
+        if (
+          !(await this.presentations.redeem(em, {
+            presentationId: presentation.id,
+            issuerCity: presentation.issuerCity,
+            redeemedBy: actorOf(principal),
+          }))
+        ) {
           const used = this.rejected(['PRESENTATION_ALREADY_USED'], now);
           await this.record(em, principal, verificationId, used, credential, presentation);
           return used;
@@ -115,14 +135,28 @@ export class VerificationService {
   }
 
   /** Audit here; and tell the issuing city (or log locally when we are it), unless the credential is not authentic. */
-  private async record(em: EntityManager, principal: Principal, verificationId: string, result: VerificationResult, credential?: SignedCredential, presentation?: Presentation, purpose?: string): Promise<void> {
+  private async record(
+    em: EntityManager,
+    principal: Principal,
+    verificationId: string,
+    result: VerificationResult,
+    credential?: SignedCredential,
+    presentation?: Presentation,
+    purpose?: string,
+  ): Promise<void> {
     await this.audit.record(
       {
         actor: actorOf(principal),
         action: 'credentials.verify',
         resource: credential ? `credential:${credential.issuer.city}/${credential.id}` : 'credential:unidentified',
         outcome: result.valid ? 'success' : 'rejected',
-        detail: { verificationId, valid: result.valid, reasons: result.reasons, warnings: result.warnings, ...(presentation ? { presentationId: presentation.id } : {}) },
+        detail: {
+          verificationId,
+          valid: result.valid,
+          reasons: result.reasons,
+          warnings: result.warnings,
+          ...(presentation ? { presentationId: presentation.id } : {}),
+        },
       },
       em,
     );
@@ -140,14 +174,21 @@ export class VerificationService {
     };
     if (credential.issuer.city === this.node.cityCode) await this.insertLog(em, entry);
     else if (this.registry.issuerCityKnown(credential.issuer.city)) {
-      await this.outbox.add(em, { contract: VerificationRecordedV1, domain: CREDENTIALS_DOMAIN, subject: `credential/${credential.id}`, data: entry, toCity: credential.issuer.city });
+      await this.outbox.add(em, {
+        contract: VerificationRecordedV1,
+        domain: CREDENTIALS_DOMAIN,
+        subject: `credential/${credential.id}`,
+        data: entry,
+        toCity: credential.issuer.city,
+      });
     }
   }
 
   @HandlesEvent(VerificationRecordedV1, { consumer: 'credentials.verification-log' })
   private async recordRemote(event: ReceivedEvent<VerificationRecorded>, em: EntityManager): Promise<void> {
     const d = event.data;
-    if (d.verifier.city !== event.fromCity) throw new Error(`verification by a verifier of ${d.verifier.city} reported by ${event.fromCity}`);
+    if (d.verifier.city !== event.fromCity)
+      throw new Error(`verification by a verifier of ${d.verifier.city} reported by ${event.fromCity}`);
     await this.insertLog(em, d);
   }
 

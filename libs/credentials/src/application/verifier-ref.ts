@@ -11,7 +11,9 @@ export const verifierRefOf = (p: Principal): CredentialVerifierRef =>
 /** Is the caller the verifier the holder named? */
 export const isNamedVerifier = (v: PresentationVerifier, p: Principal): boolean => {
   switch (v.kind) {
-    case 'partner': return p.kind === 'partner' && p.city === v.city && p.id === v.id;
-    case 'hall': return p.kind === 'user' && (p.role === 'clerk' || p.role === 'supervisor') && p.city === v.city && p.hall === v.hall;
+    case 'partner':
+      return p.kind === 'partner' && p.city === v.city && p.id === v.id;
+    case 'hall':
+      return p.kind === 'user' && (p.role === 'clerk' || p.role === 'supervisor') && p.city === v.city && p.hall === v.hall;
   }
 };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatCredentialNumber, isValidCredentialNumber, iso7064HybridCheckChar, iso7064HybridChecksum, parseCredentialNumber } from './credential-number.js';
+import {
+  formatCredentialNumber,
+  isValidCredentialNumber,
+  iso7064HybridCheckChar,
+  iso7064HybridChecksum,
+  parseCredentialNumber,
+} from './credential-number.js';
 
 describe('ISO/IEC 7064 hybrid check characters', () => {
   it('matches published MOD 37,36 and MOD 11,10 examples', () => {

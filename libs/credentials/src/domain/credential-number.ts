@@ -46,4 +46,6 @@ export const isValidCredentialNumber = (number: string): boolean =>
   typeof number === 'string' && CREDENTIAL_NUMBER_PATTERN.test(number) && iso7064HybridChecksum(number) === 1;
 
 export const parseCredentialNumber = (number: string): { issuerCode: string; year: number; sequence: number } | undefined =>
-  isValidCredentialNumber(number) ? { issuerCode: number.slice(0, 18), year: Number(number.slice(18, 22)), sequence: Number(number.slice(22, 30)) } : undefined;
+  isValidCredentialNumber(number)
+    ? { issuerCode: number.slice(0, 18), year: Number(number.slice(18, 22)), sequence: Number(number.slice(22, 30)) }
+    : undefined;

@@ -7,7 +7,8 @@ const NOW = new Date('2026-06-01T04:00:00.000Z'); // 12:00 in Shanghai
 const POLICY: FreshnessPolicy = { statusMaxAgeSeconds: 3600, staleStatusPolicy: 'fail-closed' };
 const key = testIssuerKey();
 const credential = signedCredential(key);
-const verify = (c = credential, f = facts(key), options = {}, policy = POLICY, now = NOW): VerificationResult => evaluateCredential(c, f, policy, now, options);
+const verify = (c = credential, f = facts(key), options = {}, policy = POLICY, now = NOW): VerificationResult =>
+  evaluateCredential(c, f, policy, now, options);
 
 describe('evaluateCredential: the verdict and its reasons', () => {
   it('accepts a genuine, current, unrevoked credential and masks its holder', () => {
@@ -33,26 +34,48 @@ describe('evaluateCredential: the verdict and its reasons', () => {
   });
 
   it('KEY_NOT_AUTHORISED_FOR_TYPE when the key is not trusted for the type', () => {
-    expect(verify(credential, facts(key, { key: keyRecord(key, { credentialTypes: ['BUSINESS_LICENSE'] }) })).reasons).toEqual(['KEY_NOT_AUTHORISED_FOR_TYPE']);
+    expect(verify(credential, facts(key, { key: keyRecord(key, { credentialTypes: ['BUSINESS_LICENSE'] }) })).reasons).toEqual([
+      'KEY_NOT_AUTHORISED_FOR_TYPE',
+    ]);
   });
 
-  it('ISSUER_NOT_AUTHORISED when the issuing body is not on the issuing city\'s list for the type, or not on it at all', () => {
+  it("ISSUER_NOT_AUTHORISED when the issuing body is not on the issuing city's list for the type, or not on it at all", () => {
     // Genuinely signed by the city's key, but the body named is a lab that may only issue test reports.
-    const lab = signedCredential(key, { type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, issuer: { name: '广州市公安局', code: '12440100MB2C000020', city: '440100' } });
+    const lab = signedCredential(key, {
+      type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' },
+      issuer: { name: '广州市公安局', code: '12440100MB2C000020', city: '440100' },
+    });
     const hukouKey = keyRecord(key, { credentialTypes: ['HOUSEHOLD_REGISTER', 'RESIDENCE_PERMIT'] });
-    expect(verify(lab, facts(key, { key: hukouKey, type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, authorisedTypes: ['MEDICAL_TEST_REPORT'] })).reasons).toEqual(['ISSUER_NOT_AUTHORISED']);
-    expect(verify(lab, facts(key, { key: hukouKey, type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, authorisedTypes: ['HOUSEHOLD_REGISTER'] })).valid).toBe(true);
+    expect(
+      verify(
+        lab,
+        facts(key, { key: hukouKey, type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, authorisedTypes: ['MEDICAL_TEST_REPORT'] }),
+      ).reasons,
+    ).toEqual(['ISSUER_NOT_AUTHORISED']);
+    expect(
+      verify(
+        lab,
+        facts(key, { key: hukouKey, type: { code: 'HOUSEHOLD_REGISTER', name: '居民户口簿' }, authorisedTypes: ['HOUSEHOLD_REGISTER'] }),
+      ).valid,
+    ).toBe(true);
     const { authorisedTypes: _unlisted, ...unknownBody } = facts(key);
     expect(verify(credential, unknownBody).reasons).toEqual(['ISSUER_NOT_AUTHORISED']);
     expect(verify(credential, facts(key, { authorisedTypes: ['BUSINESS_LICENSE'] })).reasons).toEqual(['ISSUER_NOT_AUTHORISED']);
   });
 
   it('REVOKED / SUSPENDED from the replicated status', () => {
-    expect(verify(credential, facts(key, { status: { status: 'revoked', reasonCode: 'WITHDRAWN', changedAt: '2026-05-01T00:00:00Z' } })).reasons).toEqual(['REVOKED']);
-    const s = verify(credential, facts(key, { status: { status: 'suspended', reasonCode: 'UNDER_REVIEW', changedAt: '2026-05-01T00:00:00Z' } }));
+    expect(
+      verify(credential, facts(key, { status: { status: 'revoked', reasonCode: 'WITHDRAWN', changedAt: '2026-05-01T00:00:00Z' } })).reasons,
+    ).toEqual(['REVOKED']);
+    const s = verify(
+      credential,
+      facts(key, { status: { status: 'suspended', reasonCode: 'UNDER_REVIEW', changedAt: '2026-05-01T00:00:00Z' } }),
+    );
     expect(s.reasons).toEqual(['SUSPENDED']);
     expect(s.status).toMatchObject({ value: 'suspended', reasonCode: 'UNDER_REVIEW' });
-    expect(verify(credential, facts(key, { status: { status: 'valid', reasonCode: 'REINSTATED', changedAt: '2026-05-02T00:00:00Z' } })).valid).toBe(true);
+    expect(
+      verify(credential, facts(key, { status: { status: 'valid', reasonCode: 'REINSTATED', changedAt: '2026-05-02T00:00:00Z' } })).valid,
+    ).toBe(true);
   });
 
   it('EXPIRED after the last day, NOT_YET_VALID before the first, in Asia/Shanghai civil dates', () => {
@@ -77,7 +100,11 @@ describe('evaluateCredential: the verdict and its reasons', () => {
 
   it('lists every failed check at once', () => {
     const c = signedCredential(key, { validFrom: '2025-01-01', validTo: '2025-12-31' });
-    const r = verify(c, facts(key, { status: { status: 'revoked', reasonCode: 'OTHER', changedAt: '2026-01-01T00:00:00Z' } }, '2026-05-01T00:00:00Z'), { holderCode: '44010619900101002X' });
+    const r = verify(
+      c,
+      facts(key, { status: { status: 'revoked', reasonCode: 'OTHER', changedAt: '2026-01-01T00:00:00Z' } }, '2026-05-01T00:00:00Z'),
+      { holderCode: '44010619900101002X' },
+    );
     expect(r.reasons).toEqual(['REVOKED', 'STATUS_STALE', 'EXPIRED', 'HOLDER_MISMATCH']);
     expect(r.valid).toBe(false);
   });
@@ -118,7 +145,11 @@ describe('stale status', () => {
     expect(r.status).toMatchObject({ fresh: false, ageSeconds: 7200 });
   });
   it('accept-with-warning accepts and warns', () => {
-    expect(verify(credential, stale, {}, { ...POLICY, staleStatusPolicy: 'accept-with-warning' })).toMatchObject({ valid: true, reasons: [], warnings: ['STATUS_STALE'] });
+    expect(verify(credential, stale, {}, { ...POLICY, staleStatusPolicy: 'accept-with-warning' })).toMatchObject({
+      valid: true,
+      reasons: [],
+      warnings: ['STATUS_STALE'],
+    });
   });
   it('a revocation known before the status went stale still rejects, whatever the policy', () => {
     const revoked = { ...stale, status: { status: 'revoked' as const, reasonCode: 'WITHDRAWN', changedAt: '2026-06-01T01:00:00Z' } };

@@ -1,6 +1,11 @@
 import { maskName, toShanghaiDate } from '@guangfo/kernel';
 import type { z } from 'zod';
-import { type CredentialDocument, type SignedCredential, signedCredentialSchema, verifyCredentialSignature } from './credential.document.js';
+import {
+  type CredentialDocument,
+  type SignedCredential,
+  signedCredentialSchema,
+  verifyCredentialSignature,
+} from './credential.document.js';
 import { assessFreshness, type FreshnessPolicy, type StatusFreshness } from './freshness.js';
 import { type HolderCodeType, maskHolderCode, isNaturalPerson } from './holder-code.js';
 
@@ -92,19 +97,28 @@ export interface VerificationResult {
   checkedAt: string;
   credential?: CredentialSummary;
   /** Status as the verifying city knows it. */
-  status?: { value: 'valid' | 'suspended' | 'revoked'; reasonCode: string | null; asOf: string | null; ageSeconds: number | null; fresh: boolean };
+  status?: {
+    value: 'valid' | 'suspended' | 'revoked';
+    reasonCode: string | null;
+    asOf: string | null;
+    ageSeconds: number | null;
+    fresh: boolean;
+  };
   /** For MALFORMED: what is wrong with the document. */
   errors?: string[];
 }
 
 export type ParsedCredential = { ok: true; credential: SignedCredential } | { ok: false; errors: string[] };
 
-const formatIssues = (issues: z.core.$ZodIssue[]): string[] => issues.slice(0, 20).map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
+const formatIssues = (issues: z.core.$ZodIssue[]): string[] =>
+  issues.slice(0, 20).map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
 
 /** Parses a presented document (any JSON value). */
 export const parseCredential = (input: unknown): ParsedCredential => {
   const parsed = signedCredentialSchema.safeParse(input);
-  return parsed.success ? { ok: true, credential: parsed.data as SignedCredential } : { ok: false, errors: formatIssues(parsed.error.issues) };
+  return parsed.success
+    ? { ok: true, credential: parsed.data as SignedCredential }
+    : { ok: false, errors: formatIssues(parsed.error.issues) };
 };
 
 export const summarizeCredential = (c: SignedCredential): CredentialSummary => {
@@ -142,11 +156,23 @@ const normalizeCode = (code: string): string => code.trim().toUpperCase();
  * key or a bad signature nothing else in the document can be trusted, so only that is reported.
  * Otherwise every failed check is listed.
  */
-export const evaluateCredential = (credential: SignedCredential, facts: RegistryFacts, policy: FreshnessPolicy, now: Date, options: VerifyOptions = {}): VerificationResult => {
+export const evaluateCredential = (
+  credential: SignedCredential,
+  facts: RegistryFacts,
+  policy: FreshnessPolicy,
+  now: Date,
+  options: VerifyOptions = {},
+): VerificationResult => {
   const reasons: VerificationReason[] = [];
   const warnings: VerificationWarning[] = [];
   const base = { checkedAt: now.toISOString(), credential: summarizeCredential(credential) };
-  const done = (extra: Partial<VerificationResult> = {}): VerificationResult => ({ valid: reasons.length === 0, reasons, warnings, ...base, ...extra });
+  const done = (extra: Partial<VerificationResult> = {}): VerificationResult => ({
+    valid: reasons.length === 0,
+    reasons,
+    warnings,
+    ...base,
+    ...extra,
+  });
 
   const key = facts.key;
   if (!facts.issuerCityKnown || !key || key.issuerCity !== credential.issuer.city) {
@@ -175,7 +201,15 @@ export const evaluateCredential = (credential: SignedCredential, facts: Registry
   if (credential.validTo === null) warnings.push('NO_EXPIRY');
   if (options.holderCode !== undefined && normalizeCode(options.holderCode) !== credential.holder.code) reasons.push('HOLDER_MISMATCH');
 
-  return done({ status: { value: status.status, reasonCode: status.reasonCode ?? null, asOf: freshness.asOf, ageSeconds: freshness.ageSeconds, fresh: freshness.fresh } });
+  return done({
+    status: {
+      value: status.status,
+      reasonCode: status.reasonCode ?? null,
+      asOf: freshness.asOf,
+      ageSeconds: freshness.ageSeconds,
+      fresh: freshness.fresh,
+    },
+  });
 };
 
 /** The result for a document that is not a credential at all. */

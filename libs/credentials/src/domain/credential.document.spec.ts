@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { sm2Verify } from '@guangfo/gm-crypto';
-import { credentialFields as fieldsOf, credentialSigningPayload, signedCredentialSchema, verifyCredentialSignature } from './credential.document.js';
+import {
+  credentialFields as fieldsOf,
+  credentialSigningPayload,
+  signedCredentialSchema,
+  verifyCredentialSignature,
+} from './credential.document.js';
 import { credentialFields, signedCredential, testIssuerKey } from '../../test-fixtures/credential.factory.js';
 
 describe('signed credential documents', () => {
@@ -9,7 +14,9 @@ describe('signed credential documents', () => {
   it('signs canonical JSON of the fields plus the key id with SM2/SM3', () => {
     const signed = signedCredential(key);
     const payload = credentialSigningPayload(fieldsOf(signed), key.keyId);
-    expect(payload.startsWith('{"format":"guangfo.credential.v1","holder":{"code":"440106199001010013","codeType":"111","name":"陈小明"},"id":')).toBe(true);
+    expect(
+      payload.startsWith('{"format":"guangfo.credential.v1","holder":{"code":"440106199001010013","codeType":"111","name":"陈小明"},"id":'),
+    ).toBe(true);
     expect(payload).toContain(`"keyId":"${key.keyId}"`);
     expect(payload).not.toContain('proof');
     expect(sm2Verify(payload, signed.proof.signature, key.publicKey)).toBe(true);
@@ -26,7 +33,9 @@ describe('signed credential documents', () => {
     const signed = signedCredential(key);
     expect(verifyCredentialSignature({ ...signed, holder: { ...signed.holder, name: '陈大明' } }, key.publicKey)).toBe(false);
     expect(verifyCredentialSignature({ ...signed, validTo: '2099-12-31' }, key.publicKey)).toBe(false);
-    expect(verifyCredentialSignature({ ...signed, proof: { ...signed.proof, keyId: '440100-0000000000000000' } }, key.publicKey)).toBe(false);
+    expect(verifyCredentialSignature({ ...signed, proof: { ...signed.proof, keyId: '440100-0000000000000000' } }, key.publicKey)).toBe(
+      false,
+    );
     expect(verifyCredentialSignature({ ...signed, attributes: { extra: true } }, key.publicKey)).toBe(false);
     expect(verifyCredentialSignature(signed, testIssuerKey().publicKey)).toBe(false);
     expect(verifyCredentialSignature({ ...signed, proof: { ...signed.proof, signature: 'not base64!' } }, key.publicKey)).toBe(false);

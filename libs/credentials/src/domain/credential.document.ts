@@ -32,7 +32,8 @@ export const credentialHolderSchema = z
     codeType: z.enum(HOLDER_CODE_TYPE_VALUES as [string, ...string[]]),
   })
   .superRefine((h, ctx) => {
-    if (!isValidHolderCode(h.codeType as never, h.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: `is not a valid code of type ${h.codeType}` });
+    if (!isValidHolderCode(h.codeType as never, h.code))
+      ctx.addIssue({ code: 'custom', path: ['code'], message: `is not a valid code of type ${h.codeType}` });
   });
 
 export const credentialIssuerSchema = z.strictObject({
@@ -46,7 +47,10 @@ export const credentialIssuerSchema = z.strictObject({
 
 const attributeKey = /^[a-z][A-Za-z0-9]{0,39}$/;
 export const credentialAttributesSchema = z
-  .record(z.string().regex(attributeKey, 'attribute names are lowerCamelCase, up to 40 characters'), z.union([text(500), z.number().int().min(-1e12).max(1e12), z.boolean()]))
+  .record(
+    z.string().regex(attributeKey, 'attribute names are lowerCamelCase, up to 40 characters'),
+    z.union([text(500), z.number().int().min(-1e12).max(1e12), z.boolean()]),
+  )
   .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes');
 
 /** The credential's own fields (GB/T 36903-style metadata): everything signed except the key id. */
@@ -71,8 +75,10 @@ const documentShape = {
 
 type DocumentLike = { validFrom: string; validTo: string | null; number: string; issuer: { code: string } };
 const checkDocument = (d: DocumentLike, ctx: z.RefinementCtx): void => {
-  if (d.validTo !== null && d.validTo < d.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
-  if (d.number.slice(0, 18) !== d.issuer.code) ctx.addIssue({ code: 'custom', path: ['number'], message: 'does not carry the issuing body code' });
+  if (d.validTo !== null && d.validTo < d.validFrom)
+    ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
+  if (d.number.slice(0, 18) !== d.issuer.code)
+    ctx.addIssue({ code: 'custom', path: ['number'], message: 'does not carry the issuing body code' });
 };
 
 export const credentialDocumentSchema = z.strictObject(documentShape).superRefine(checkDocument);
@@ -89,7 +95,8 @@ export type CredentialProof = z.infer<typeof credentialProofSchema>;
 /** The document a holder presents: the credential fields plus the issuer's proof. */
 export const signedCredentialSchema = z.strictObject({ ...documentShape, proof: credentialProofSchema }).superRefine((d, ctx) => {
   checkDocument(d, ctx);
-  if (ISSUER_KEY_ID_PATTERN.exec(d.proof.keyId)?.[1] !== d.issuer.city) ctx.addIssue({ code: 'custom', path: ['proof', 'keyId'], message: 'is not a key of the issuing city' });
+  if (ISSUER_KEY_ID_PATTERN.exec(d.proof.keyId)?.[1] !== d.issuer.city)
+    ctx.addIssue({ code: 'custom', path: ['proof', 'keyId'], message: 'is not a key of the issuing city' });
 });
 export type SignedCredential = CredentialDocument & { proof: CredentialProof };
 

@@ -14,7 +14,10 @@ import { sm2PublicKeyToPem } from '@guangfo/gm-crypto';
 import { credentialFields, credentialSigningPayload } from './credential.document.js';
 import { signedCredential, testIssuerKey } from '../../test-fixtures/credential.factory.js';
 
-interface Run { status: number; output: string }
+interface Run {
+  status: number;
+  output: string;
+}
 const run = (cmd: string, args: string[]): Run => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
@@ -31,11 +34,28 @@ afterAll(() => {
 });
 
 const opensslVerify = (msg: string, sig: string, pub: string): Run =>
-  run('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', file(pub), '-rawin', '-in', file(msg), '-sigfile', file(sig), '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678']);
+  run('openssl', [
+    'pkeyutl',
+    '-verify',
+    '-pubin',
+    '-inkey',
+    file(pub),
+    '-rawin',
+    '-in',
+    file(msg),
+    '-sigfile',
+    file(sig),
+    '-digest',
+    'sm3',
+    '-pkeyopt',
+    'distid:1234567812345678',
+  ]);
 
 describe('credential signatures verify with OpenSSL (an independent SM2/SM3 implementation)', () => {
   const key = testIssuerKey();
-  const credential = signedCredential(key, { attributes: { residenceAddressDistrict: '天河区 "珠江新城" \\ A座', settledYears: 5, canApplyForHukou: true } });
+  const credential = signedCredential(key, {
+    attributes: { residenceAddressDistrict: '天河区 "珠江新城" \\ A座', settledYears: 5, canApplyForHukou: true },
+  });
 
   it('OpenSSL verifies the service signature over the canonical payload, and rejects a tampered payload', () => {
     const payload = credentialSigningPayload(credentialFields(credential), credential.proof.keyId);

@@ -30,7 +30,8 @@ export interface FreshnessVerdict {
  */
 export const assessFreshness = (f: StatusFreshness, now: Date, policy: FreshnessPolicy): FreshnessVerdict => {
   if (f.authoritative) return { fresh: true, ageSeconds: 0, asOf: now.toISOString(), effect: 'none' };
-  if (f.asOf === null) return { fresh: false, ageSeconds: null, asOf: null, effect: policy.staleStatusPolicy === 'fail-closed' ? 'reject' : 'warn' };
+  if (f.asOf === null)
+    return { fresh: false, ageSeconds: null, asOf: null, effect: policy.staleStatusPolicy === 'fail-closed' ? 'reject' : 'warn' };
   const ageSeconds = Math.max(0, Math.floor((now.getTime() - Date.parse(f.asOf)) / 1000));
   const fresh = ageSeconds <= policy.statusMaxAgeSeconds;
   return { fresh, ageSeconds, asOf: f.asOf, effect: fresh ? 'none' : policy.staleStatusPolicy === 'fail-closed' ? 'reject' : 'warn' };

@@ -20,11 +20,16 @@ export const isHolderCodeType = (v: string): v is HolderCodeType => Object.hasOw
 /** True when `code` is a valid code of `type` (checksums for 111 and 001, shape for the others). */
 export const isValidHolderCode = (type: HolderCodeType, code: string): boolean => {
   switch (type) {
-    case '111': return isValidResidentId(code);
-    case '001': return isValidSocialCreditCode(code);
-    case '414': return /^[A-Z0-9]{5,17}$/.test(code);
-    case '511': return /^\d{8}$/.test(code);
-    case '516': return /^[HM]\d{8,10}$/.test(code);
+    case '111':
+      return isValidResidentId(code);
+    case '001':
+      return isValidSocialCreditCode(code);
+    case '414':
+      return /^[A-Z0-9]{5,17}$/.test(code);
+    case '511':
+      return /^\d{8}$/.test(code);
+    case '516':
+      return /^[HM]\d{8,10}$/.test(code);
   }
 };
 

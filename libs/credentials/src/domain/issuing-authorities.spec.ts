@@ -11,7 +11,7 @@ const catalogueTypes = (): Set<string> => {
 };
 
 describe('issuing authorities (seed)', () => {
-  it('the shipped seed is valid: USCC check characters, catalogue types, halls bound to their own city\'s bodies', () => {
+  it("the shipped seed is valid: USCC check characters, catalogue types, halls bound to their own city's bodies", () => {
     const all = loadIssuingAuthorities(SEED, catalogueTypes());
     expect(Object.keys(all).sort()).toEqual(['440100', '440600']);
     // Every demo hall and every demo partner key acts for a body of its own city.
@@ -25,17 +25,29 @@ describe('issuing authorities (seed)', () => {
     expect(isAuthorised(gz.bodies, '12440100MB2C000020', 'HOUSEHOLD_REGISTER')).toBe(false);
   });
 
-  it('refuses a code with a wrong check character, an unknown type, a hall bound to another city\'s body, a body listed twice', () => {
+  it("refuses a code with a wrong check character, an unknown type, a hall bound to another city's body, a body listed twice", () => {
     const body = { code: '114401000075020016', name: '广州市公安局', credentialTypes: ['RESIDENCE_PERMIT'] };
-    expect(() => parseIssuingAuthorities({ cities: { '440100': { bodies: [{ ...body, code: '114401000075020017' }] } } })).toThrow(/GB 32100/);
-    expect(() => parseIssuingAuthorities({ cities: { '440100': { bodies: [body] } } }, new Set(['ID_CARD']))).toThrow(/RESIDENCE_PERMIT is not a catalogue credential type/);
-    expect(() => parseIssuingAuthorities({ cities: { '440100': { bodies: [body] }, '440600': { bodies: [], halls: { 'FS-CC-01': body.code } } } })).toThrow(/FS-CC-01: 114401000075020016 is not a body of 440600/);
+    expect(() => parseIssuingAuthorities({ cities: { '440100': { bodies: [{ ...body, code: '114401000075020017' }] } } })).toThrow(
+      /GB 32100/,
+    );
+    expect(() => parseIssuingAuthorities({ cities: { '440100': { bodies: [body] } } }, new Set(['ID_CARD']))).toThrow(
+      /RESIDENCE_PERMIT is not a catalogue credential type/,
+    );
+    expect(() =>
+      parseIssuingAuthorities({ cities: { '440100': { bodies: [body] }, '440600': { bodies: [], halls: { 'FS-CC-01': body.code } } } }),
+    ).toThrow(/FS-CC-01: 114401000075020016 is not a body of 440600/);
     expect(() => parseIssuingAuthorities({ cities: { '440100': { bodies: [body, body] } } })).toThrow(/listed twice/);
   });
 
   it('compares lists by value (order of bodies and types does not matter)', () => {
-    const a = [{ code: 'B', name: 'b', credentialTypes: ['Y', 'X'] }, { code: 'A', name: 'a', credentialTypes: ['Z'] }];
-    const b = [{ code: 'A', name: 'a', credentialTypes: ['Z'] }, { code: 'B', name: 'b', credentialTypes: ['X', 'Y', 'X'] }];
+    const a = [
+      { code: 'B', name: 'b', credentialTypes: ['Y', 'X'] },
+      { code: 'A', name: 'a', credentialTypes: ['Z'] },
+    ];
+    const b = [
+      { code: 'A', name: 'a', credentialTypes: ['Z'] },
+      { code: 'B', name: 'b', credentialTypes: ['X', 'Y', 'X'] },
+    ];
     expect(JSON.stringify(canonicalBodies(a))).toBe(JSON.stringify(canonicalBodies(b)));
   });
 });

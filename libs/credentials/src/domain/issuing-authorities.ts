@@ -23,7 +23,9 @@ export type IssuingAuthorities = Readonly<Record<string, CityIssuingAuthorities>
 const uscc = z.string().refine(isValidSocialCreditCode, { message: 'must be a 统一社会信用代码 with a valid GB 32100 check character' });
 const typeCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/);
 const bodySchema = z.object({ code: uscc, name: z.string().min(1).max(100), credentialTypes: z.array(typeCode).min(1).max(200) }).strict();
-const citySchema = z.object({ bodies: z.array(bodySchema).max(500), halls: z.record(z.string().min(1).max(64), uscc).default({}) }).strict();
+const citySchema = z
+  .object({ bodies: z.array(bodySchema).max(500), halls: z.record(z.string().min(1).max(64), uscc).default({}) })
+  .strict();
 const fileSchema = z.object({ cities: z.record(z.string().regex(/^\d{6}$/), citySchema) }).strict();
 
 /**
@@ -40,9 +42,11 @@ export const parseIssuingAuthorities = (doc: unknown, knownTypes?: ReadonlySet<s
     c.bodies.forEach((b, i) => {
       if (codes.has(b.code)) issues.push(`cities.${city}.bodies.${i}: body ${b.code} listed twice`);
       codes.add(b.code);
-      for (const t of b.credentialTypes) if (knownTypes && !knownTypes.has(t)) issues.push(`cities.${city}.bodies.${i}: ${t} is not a catalogue credential type`);
+      for (const t of b.credentialTypes)
+        if (knownTypes && !knownTypes.has(t)) issues.push(`cities.${city}.bodies.${i}: ${t} is not a catalogue credential type`);
     });
-    for (const [hall, code] of Object.entries(c.halls)) if (!codes.has(code)) issues.push(`cities.${city}.halls.${hall}: ${code} is not a body of ${city}`);
+    for (const [hall, code] of Object.entries(c.halls))
+      if (!codes.has(code)) issues.push(`cities.${city}.halls.${hall}: ${code} is not a body of ${city}`);
   }
   if (issues.length) throw new Error(issues.join('; '));
   return parsed.data.cities;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { decodePresentationToken, encodePresentationToken, type Presentation, QR_PREFIX, verifyPresentationSignature } from './presentation.token.js';
+import {
+  decodePresentationToken,
+  encodePresentationToken,
+  type Presentation,
+  QR_PREFIX,
+  verifyPresentationSignature,
+} from './presentation.token.js';
 import { signedCredential, testIssuerKey } from '../../test-fixtures/credential.factory.js';
 
 const key = testIssuerKey();
@@ -33,8 +39,15 @@ describe('presentation tokens', () => {
     const token = encodePresentationToken(presentation, credential, key);
     const d = decodePresentationToken(token);
     if (!d.ok) throw new Error(d.error);
-    expect(verifyPresentationSignature({ ...d.token, presentation: { ...presentation, verifier: { kind: 'partner', city: '440600', id: 'evil' } } }, key.publicKey)).toBe(false);
-    expect(verifyPresentationSignature({ ...d.token, presentation: { ...presentation, expiresAt: '2030-01-01T00:00:00.000Z' } }, key.publicKey)).toBe(false);
+    expect(
+      verifyPresentationSignature(
+        { ...d.token, presentation: { ...presentation, verifier: { kind: 'partner', city: '440600', id: 'evil' } } },
+        key.publicKey,
+      ),
+    ).toBe(false);
+    expect(
+      verifyPresentationSignature({ ...d.token, presentation: { ...presentation, expiresAt: '2030-01-01T00:00:00.000Z' } }, key.publicKey),
+    ).toBe(false);
   });
 
   it('rejects garbage and mismatched tokens', () => {

@@ -1,7 +1,13 @@
 import { sm2Verify } from '@guangfo/gm-crypto';
 import { jcsCanonicalJson } from '@guangfo/kernel';
 import { z } from 'zod';
-import { type CredentialSigningKey, ISSUER_KEY_ID_PATTERN, SIGNATURE_ALGORITHM, type SignedCredential, signedCredentialSchema } from './credential.document.js';
+import {
+  type CredentialSigningKey,
+  ISSUER_KEY_ID_PATTERN,
+  SIGNATURE_ALGORITHM,
+  type SignedCredential,
+  signedCredentialSchema,
+} from './credential.document.js';
 
 export const PRESENTATION_FORMAT = 'guangfo.presentation.v1';
 /** Prefix of the QR code payload; the rest is the token. */
@@ -30,7 +36,11 @@ const tokenSchema = z.strictObject({
   format: z.literal(PRESENTATION_FORMAT),
   presentation: presentationSchema,
   credential: z.unknown(),
-  proof: z.strictObject({ type: z.literal(SIGNATURE_ALGORITHM), keyId: z.string().regex(ISSUER_KEY_ID_PATTERN), signature: z.string().min(1).max(200) }),
+  proof: z.strictObject({
+    type: z.literal(SIGNATURE_ALGORITHM),
+    keyId: z.string().regex(ISSUER_KEY_ID_PATTERN),
+    signature: z.string().min(1).max(200),
+  }),
 });
 
 export interface PresentationToken {
@@ -49,7 +59,11 @@ export const presentationSigningPayload = (presentation: Presentation, credentia
   jcsCanonicalJson({ format: PRESENTATION_FORMAT, presentation, credential, keyId });
 
 export const encodePresentationToken = (presentation: Presentation, credential: SignedCredential, key: CredentialSigningKey): string => {
-  const proof = { type: SIGNATURE_ALGORITHM, keyId: key.keyId, signature: key.sign(presentationSigningPayload(presentation, credential, key.keyId)) };
+  const proof = {
+    type: SIGNATURE_ALGORITHM,
+    keyId: key.keyId,
+    signature: key.sign(presentationSigningPayload(presentation, credential, key.keyId)),
+  };
   return Buffer.from(JSON.stringify({ format: PRESENTATION_FORMAT, presentation, credential, proof }), 'utf8').toString('base64url');
 };
 
@@ -66,7 +80,8 @@ export const decodePresentationToken = (input: string): DecodedPresentation => {
     return { ok: false, error: 'token is not JSON' };
   }
   const outer = tokenSchema.safeParse(json);
-  if (!outer.success) return { ok: false, error: `not a presentation: ${outer.error.issues[0]?.path.join('.')}: ${outer.error.issues[0]?.message}` };
+  if (!outer.success)
+    return { ok: false, error: `not a presentation: ${outer.error.issues[0]?.path.join('.')}: ${outer.error.issues[0]?.message}` };
   const credential = signedCredentialSchema.safeParse(outer.data.credential);
   if (!credential.success) return { ok: false, error: 'the presented credential is malformed' };
   const { presentation, proof } = outer.data;

@@ -11,7 +11,16 @@ describe('registry stream freshness', () => {
   });
 
   it('a checkpoint the receiver has reached moves as-of to the checkpoint time', () => {
-    const s = applyCheckpoint(advanceWatermark(emptyStream(), new Map([[1, t(0)], [2, t(1)]])), { sequence: 2, occurredAt: t(30) });
+    const s = applyCheckpoint(
+      advanceWatermark(
+        emptyStream(),
+        new Map([
+          [1, t(0)],
+          [2, t(1)],
+        ]),
+      ),
+      { sequence: 2, occurredAt: t(30) },
+    );
     expect(s.asOf).toBe(t(30));
     expect(isBehind(s, 2)).toBe(false);
   });
@@ -23,7 +32,13 @@ describe('registry stream freshness', () => {
     expect(s).toMatchObject({ watermark: 1, asOf: t(0), checkpointSequence: 3 });
     expect(isBehind(s, 3)).toBe(true);
     // The dead letter is replayed: 2 and the already-applied 3 close the gap, and the checkpoint counts.
-    s = advanceWatermark(s, new Map([[2, t(5)], [3, t(10)]]));
+    s = advanceWatermark(
+      s,
+      new Map([
+        [2, t(5)],
+        [3, t(10)],
+      ]),
+    );
     expect(s).toMatchObject({ watermark: 3, asOf: t(30) });
     expect(isBehind(s, 3)).toBe(false);
   });

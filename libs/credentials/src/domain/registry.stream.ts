@@ -17,7 +17,13 @@ export interface StreamState {
   asOf: string | null;
 }
 
-export const emptyStream = (): StreamState => ({ watermark: 0, watermarkAt: null, checkpointSequence: null, checkpointAt: null, asOf: null });
+export const emptyStream = (): StreamState => ({
+  watermark: 0,
+  watermarkAt: null,
+  checkpointSequence: null,
+  checkpointAt: null,
+  asOf: null,
+});
 
 const later = (a: string | null, b: string | null): string | null => {
   if (a === null) return b;
@@ -27,7 +33,9 @@ const later = (a: string | null, b: string | null): string | null => {
 
 /** What the state proves, before taking the running maximum. */
 const provenAsOf = (s: StreamState): string | null =>
-  s.checkpointSequence !== null && s.checkpointAt !== null && s.watermark >= s.checkpointSequence ? later(s.watermarkAt, s.checkpointAt) : s.watermarkAt;
+  s.checkpointSequence !== null && s.checkpointAt !== null && s.watermark >= s.checkpointSequence
+    ? later(s.watermarkAt, s.checkpointAt)
+    : s.watermarkAt;
 
 const settle = (s: StreamState): StreamState => ({ ...s, asOf: later(s.asOf, provenAsOf(s)) });
 

@@ -18,8 +18,12 @@ export class PresentationsController {
   @Post()
   @HttpCode(201)
   @Access({ roles: ['resident'], sameCity: false })
-  @CredentialsEndpoint('Present one of your credentials to a named verifier, for a purpose, for a short time', { status: 201, type: PresentationDto }, ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_NOT_PRESENTABLE', 'PRESENTATION_TTL_TOO_LONG', 'PRESENTATION_VERIFIER_UNKNOWN'],
-    'Only that verifier can use the token (POST /api/v1/verifications), once (or until expiry when singleUse is false). The token carries the signed credential and is signed by the issuing city, so any city verifies it offline.')
+  @CredentialsEndpoint(
+    'Present one of your credentials to a named verifier, for a purpose, for a short time',
+    { status: 201, type: PresentationDto },
+    ['CREDENTIAL_NOT_FOUND', 'CREDENTIAL_NOT_PRESENTABLE', 'PRESENTATION_TTL_TOO_LONG', 'PRESENTATION_VERIFIER_UNKNOWN'],
+    'Only that verifier can use the token (POST /api/v1/verifications), once (or until expiry when singleUse is false). The token carries the signed credential and is signed by the issuing city, so any city verifies it offline.',
+  )
   create(@CurrentPrincipal() p: Principal, @Body() body: CreatePresentationDto): Promise<PresentationView> {
     return this.presentations.create(p, { ...body, verifier: verifierOf(body.verifier) });
   }

@@ -6,14 +6,30 @@ export type CredentialStatus = 'valid' | 'suspended' | 'revoked' | 'expired';
 
 /** A row of credentials.credential (dates as YYYY-MM-DD). */
 export interface CredentialRow {
-  id: string; number: string; type_code: string; holder_name: string; holder_code: string; holder_code_type: string; holder_account: string | null;
-  issuer_name: string; issuer_code: string; issue_date: string; valid_from: string; valid_to: string | null; status: CredentialStatus;
-  status_reason_code: string | null; status_changed_at: Date | null; key_id: string; document: SignedCredential; issued_by: string;
+  id: string;
+  number: string;
+  type_code: string;
+  holder_name: string;
+  holder_code: string;
+  holder_code_type: string;
+  holder_account: string | null;
+  issuer_name: string;
+  issuer_code: string;
+  issue_date: string;
+  valid_from: string;
+  valid_to: string | null;
+  status: CredentialStatus;
+  status_reason_code: string | null;
+  status_changed_at: Date | null;
+  key_id: string;
+  document: SignedCredential;
+  issued_by: string;
   created_at: Date;
 }
 
 /** SQL condition (on alias `c`) for the credentials a resident holds (see isHolder): params $n = sub, $n+1 = ID number. */
-export const HOLDER_CONDITION = (n: number): string => `c.holder_account = $${n} AND c.holder_code_type = '111' AND c.holder_code = $${n + 1}`;
+export const HOLDER_CONDITION = (n: number): string =>
+  `c.holder_account = $${n} AND c.holder_code_type = '111' AND c.holder_code = $${n + 1}`;
 
 const DATE_COLUMNS = `to_char(issue_date, 'YYYY-MM-DD') AS issue_date, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to`;
 const SELECT_CREDENTIAL = `SELECT id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code, ${DATE_COLUMNS},
@@ -37,7 +53,11 @@ export class CredentialRepository {
 
   /** The credentials a resident holds (HOLDER_CONDITION), newest first. */
   async listHeld(db: SqlRunner, sub: string, idNumber: string, limit: number): Promise<CredentialRow[]> {
-    return queryRows<CredentialRow>(db, `SELECT * FROM (${SELECT_CREDENTIAL}) c WHERE ${HOLDER_CONDITION(1)} ORDER BY created_at DESC LIMIT $3`, [sub, idNumber, limit]);
+    return queryRows<CredentialRow>(
+      db,
+      `SELECT * FROM (${SELECT_CREDENTIAL}) c WHERE ${HOLDER_CONDITION(1)} ORDER BY created_at DESC LIMIT $3`,
+      [sub, idNumber, limit],
+    );
   }
 
   /** The next number of `issuerCode`'s credentials in `year` (1, 2, …). */
@@ -56,12 +76,33 @@ export class CredentialRepository {
       `INSERT INTO credentials.credential (id, number, type_code, holder_name, holder_code, holder_code_type, holder_account, issuer_name, issuer_code,
          issue_date, valid_from, valid_to, status, key_id, document, issued_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'valid', $13, $14, $15)`,
-      [signed.id, signed.number, signed.type.code, signed.holder.name, signed.holder.code, signed.holder.codeType, p.holderAccount,
-        signed.issuer.name, signed.issuer.code, signed.issueDate, signed.validFrom, signed.validTo, signed.proof.keyId, JSON.stringify(signed), p.issuedBy],
+      [
+        signed.id,
+        signed.number,
+        signed.type.code,
+        signed.holder.name,
+        signed.holder.code,
+        signed.holder.codeType,
+        p.holderAccount,
+        signed.issuer.name,
+        signed.issuer.code,
+        signed.issueDate,
+        signed.validFrom,
+        signed.validTo,
+        signed.proof.keyId,
+        JSON.stringify(signed),
+        p.issuedBy,
+      ],
     );
   }
 
-  async setStatus(db: SqlRunner, id: string, status: 'valid' | 'suspended' | 'revoked', reasonCode: string, reason: string | null): Promise<void> {
+  async setStatus(
+    db: SqlRunner,
+    id: string,
+    status: 'valid' | 'suspended' | 'revoked',
+    reasonCode: string,
+    reason: string | null,
+  ): Promise<void> {
     await db.query(
       `UPDATE credentials.credential SET status = $2, status_reason_code = $3, status_reason = $4, status_changed_at = now(), updated_at = now() WHERE id = $1`,
       [id, status, reasonCode, reason],

@@ -14,18 +14,36 @@ describe('credentials configuration', () => {
   });
 
   it('reads the environment', () => {
-    const c = loadCredentialsConfig({ CREDENTIAL_STATUS_MAX_AGE_SECONDS: '600', CREDENTIAL_STALE_STATUS_POLICY: 'accept-with-warning', CREDENTIAL_STATUS_HEARTBEAT_SECONDS: '60', CREDENTIAL_KEY_ENCRYPTION_KEY: 'ABCDEF0123456789ABCDEF0123456789' });
-    expect(c).toMatchObject({ statusMaxAgeSeconds: 600, staleStatusPolicy: 'accept-with-warning', heartbeatSeconds: 60, keyEncryptionKey: 'abcdef0123456789abcdef0123456789' });
+    const c = loadCredentialsConfig({
+      CREDENTIAL_STATUS_MAX_AGE_SECONDS: '600',
+      CREDENTIAL_STALE_STATUS_POLICY: 'accept-with-warning',
+      CREDENTIAL_STATUS_HEARTBEAT_SECONDS: '60',
+      CREDENTIAL_KEY_ENCRYPTION_KEY: 'ABCDEF0123456789ABCDEF0123456789',
+    });
+    expect(c).toMatchObject({
+      statusMaxAgeSeconds: 600,
+      staleStatusPolicy: 'accept-with-warning',
+      heartbeatSeconds: 60,
+      keyEncryptionKey: 'abcdef0123456789abcdef0123456789',
+    });
   });
 
   it('fails with a message naming each bad variable', () => {
-    const attempt = () => loadCredentialsConfig({ CREDENTIAL_STALE_STATUS_POLICY: 'maybe', CREDENTIAL_KEY_ENCRYPTION_KEY: 'short', CREDENTIAL_STATUS_MAX_AGE_SECONDS: '100', CREDENTIAL_STATUS_HEARTBEAT_SECONDS: '200' });
+    const attempt = () =>
+      loadCredentialsConfig({
+        CREDENTIAL_STALE_STATUS_POLICY: 'maybe',
+        CREDENTIAL_KEY_ENCRYPTION_KEY: 'short',
+        CREDENTIAL_STATUS_MAX_AGE_SECONDS: '100',
+        CREDENTIAL_STATUS_HEARTBEAT_SECONDS: '200',
+      });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/CREDENTIAL_STALE_STATUS_POLICY: must be one of fail-closed, accept-with-warning/);
     expect(attempt).toThrow(/CREDENTIAL_KEY_ENCRYPTION_KEY: must be a 128-bit SM4 key/);
   });
 
   it('requires the heartbeat to be shorter than the freshness window', () => {
-    expect(() => loadCredentialsConfig({ CREDENTIAL_STATUS_MAX_AGE_SECONDS: '100', CREDENTIAL_STATUS_HEARTBEAT_SECONDS: '100' })).toThrow(/CREDENTIAL_STATUS_HEARTBEAT_SECONDS: must be shorter than CREDENTIAL_STATUS_MAX_AGE_SECONDS/);
+    expect(() => loadCredentialsConfig({ CREDENTIAL_STATUS_MAX_AGE_SECONDS: '100', CREDENTIAL_STATUS_HEARTBEAT_SECONDS: '100' })).toThrow(
+      /CREDENTIAL_STATUS_HEARTBEAT_SECONDS: must be shorter than CREDENTIAL_STATUS_MAX_AGE_SECONDS/,
+    );
   });
 });

@@ -30,7 +30,9 @@ const int = (def: number, min: number, max: number) => z.coerce.number().int().m
 export const credentialsEnvSchema = z
   .object({
     CREDENTIAL_STATUS_MAX_AGE_SECONDS: int(3600, 1, 30 * 86400),
-    CREDENTIAL_STALE_STATUS_POLICY: z.enum(STALE_STATUS_POLICIES, { error: `must be one of ${STALE_STATUS_POLICIES.join(', ')}` }).default('fail-closed'),
+    CREDENTIAL_STALE_STATUS_POLICY: z
+      .enum(STALE_STATUS_POLICIES, { error: `must be one of ${STALE_STATUS_POLICIES.join(', ')}` })
+      .default('fail-closed'),
     CREDENTIAL_STATUS_HEARTBEAT_SECONDS: int(300, 1, 86400),
     CREDENTIAL_PRESENTATION_TTL_SECONDS: int(600, 10, 86400),
     CREDENTIAL_PRESENTATION_MAX_TTL_SECONDS: int(3600, 10, 7 * 86400),
@@ -49,7 +51,11 @@ export const credentialsEnvSchema = z
       });
     }
     if (e.CREDENTIAL_PRESENTATION_TTL_SECONDS > e.CREDENTIAL_PRESENTATION_MAX_TTL_SECONDS) {
-      ctx.addIssue({ code: 'custom', path: ['CREDENTIAL_PRESENTATION_TTL_SECONDS'], message: 'must not exceed CREDENTIAL_PRESENTATION_MAX_TTL_SECONDS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CREDENTIAL_PRESENTATION_TTL_SECONDS'],
+        message: 'must not exceed CREDENTIAL_PRESENTATION_MAX_TTL_SECONDS',
+      });
     }
   });
 

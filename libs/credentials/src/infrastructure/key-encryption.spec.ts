@@ -26,7 +26,8 @@ describe('issuer private keys at rest', () => {
   });
 
   it('the migration opens the old forms (known answer from the former KEK scheme, and plain)', () => {
-    const legacy = 'sm4-cbc+hmac-sm3:v1:13bcec3a:0a16018c574e0a6b77b862f1c0d6da49:f2f1d0c3696ac6c68ee31446455f017cd8b8a036595a0176a0cecc5d4c22ad013f0c324acc21f30bad1a4c014c20ddde:fbb6e17165d725d0fb3587613448c4f14b3c2f4d139a87d7f879691d6ee2fd58';
+    const legacy =
+      'sm4-cbc+hmac-sm3:v1:13bcec3a:0a16018c574e0a6b77b862f1c0d6da49:f2f1d0c3696ac6c68ee31446455f017cd8b8a036595a0176a0cecc5d4c22ad013f0c324acc21f30bad1a4c014c20ddde:fbb6e17165d725d0fb3587613448c4f14b3c2f4d139a87d7f879691d6ee2fd58';
     const kek = '0123456789abcdeffedcba9876543210';
     expect(openLegacyIssuerKey(kek, legacy, '440100-aaaaaaaaaaaaaaaa').toString('hex')).toBe('1'.repeat(64));
     expect(() => openLegacyIssuerKey(kek, legacy, '440100-bbbbbbbbbbbbbbbb')).toThrow(/integrity/);

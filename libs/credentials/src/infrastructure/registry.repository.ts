@@ -10,18 +10,40 @@ export type RegistryEventKind = 'key' | 'authorities' | 'status';
 
 /** A row of credentials.key_registry: every city's issuer keys as this node knows them. */
 interface KeyRegistryRow {
-  issuer_city: string; key_id: string; public_key: string; credential_types: string[]; status: IssuerKeyStatus;
-  published_at: Date; status_changed_at: Date; sequence: string;
+  issuer_city: string;
+  key_id: string;
+  public_key: string;
+  credential_types: string[];
+  status: IssuerKeyStatus;
+  published_at: Date;
+  status_changed_at: Date;
+  sequence: string;
 }
 /** A row of credentials.registry_stream: how far this node has applied each city's registry stream. */
 interface RegistryStreamRow {
-  issuer_city: string; watermark: string; watermark_at: Date | null; highest_seen: string;
-  checkpoint_sequence: string | null; checkpoint_at: Date | null; as_of: Date | null; updated_at: Date; authorities_sequence: string | null;
+  issuer_city: string;
+  watermark: string;
+  watermark_at: Date | null;
+  highest_seen: string;
+  checkpoint_sequence: string | null;
+  checkpoint_at: Date | null;
+  as_of: Date | null;
+  updated_at: Date;
+  authorities_sequence: string | null;
 }
 /** A row of credentials.credential_status. */
-interface CredentialStatusRow { status: CredentialStatusRecord['status']; reason_code: string; changed_at: Date }
+interface CredentialStatusRow {
+  status: CredentialStatusRecord['status'];
+  reason_code: string;
+  changed_at: Date;
+}
 /** A row of credentials.issuing_authority. */
-interface IssuingAuthorityRow { issuer_city: string; body_code: string; body_name: string; credential_types: string[] }
+interface IssuingAuthorityRow {
+  issuer_city: string;
+  body_code: string;
+  body_name: string;
+  credential_types: string[];
+}
 
 /** One city's registry stream, parsed. */
 export interface RegistryStream {
@@ -54,7 +76,13 @@ const toStream = (r: RegistryStreamRow): RegistryStream => ({
   highestSeen: Number(r.highest_seen),
   authoritiesSequence: r.authorities_sequence === null ? null : Number(r.authorities_sequence),
 });
-const toBody = (r: Pick<IssuingAuthorityRow, 'body_code' | 'body_name' | 'credential_types'>): { code: string; name: string; credentialTypes: string[] } => ({ code: r.body_code, name: r.body_name, credentialTypes: r.credential_types });
+const toBody = (
+  r: Pick<IssuingAuthorityRow, 'body_code' | 'body_name' | 'credential_types'>,
+): { code: string; name: string; credentialTypes: string[] } => ({
+  code: r.body_code,
+  name: r.body_name,
+  credentialTypes: r.credential_types,
+});
 
 /**
  * SQL of the replicated credential registry: registry_stream, registry_event, key_registry,
@@ -81,12 +109,18 @@ export class RegistryRepository {
 
   /** This city's stream position, locked, with the database time. */
   async lockOwnPosition(db: SqlRunner, city: string): Promise<{ sequence: number; now: string }> {
-    const row = await queryRow<{ watermark: string; now: Date }>(db, `SELECT watermark, now() AS now FROM credentials.registry_stream WHERE issuer_city = $1 FOR UPDATE`, [city]);
+    const row = await queryRow<{ watermark: string; now: Date }>(
+      db,
+      `SELECT watermark, now() AS now FROM credentials.registry_stream WHERE issuer_city = $1 FOR UPDATE`,
+      [city],
+    );
     return { sequence: Number(row!.watermark), now: row!.now.toISOString() };
   }
 
   async lockStream(db: SqlRunner, city: string): Promise<RegistryStream> {
-    return toStream((await queryRow<RegistryStreamRow>(db, `SELECT * FROM credentials.registry_stream WHERE issuer_city = $1 FOR UPDATE`, [city]))!);
+    return toStream(
+      (await queryRow<RegistryStreamRow>(db, `SELECT * FROM credentials.registry_stream WHERE issuer_city = $1 FOR UPDATE`, [city]))!,
+    );
   }
 
   async saveStream(db: SqlRunner, city: string, state: StreamState, highestSeen: number): Promise<void> {
@@ -98,17 +132,30 @@ export class RegistryRepository {
   }
 
   async streams(db: SqlRunner, city?: string): Promise<RegistryStream[]> {
-    return (await queryRows<RegistryStreamRow>(db, `SELECT * FROM credentials.registry_stream WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city`, [city ?? null])).map(toStream);
+    return (
+      await queryRows<RegistryStreamRow>(
+        db,
+        `SELECT * FROM credentials.registry_stream WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city`,
+        [city ?? null],
+      )
+    ).map(toStream);
   }
 
   /** Issuer time `city`'s replicated registry is known as of. */
   async asOf(db: SqlRunner, city: string): Promise<string | null> {
-    return iso((await queryRow<{ as_of: Date | null }>(db, `SELECT as_of FROM credentials.registry_stream WHERE issuer_city = $1`, [city]))?.as_of ?? null);
+    return iso(
+      (await queryRow<{ as_of: Date | null }>(db, `SELECT as_of FROM credentials.registry_stream WHERE issuer_city = $1`, [city]))?.as_of ??
+        null,
+    );
   }
 
   /** Sequence of `city`'s issuing-authority list applied last: undefined without a stream, null before any list. */
   async authoritiesSequence(db: SqlRunner, city: string): Promise<number | null | undefined> {
-    const row = await queryRow<{ authorities_sequence: string | null }>(db, `SELECT authorities_sequence FROM credentials.registry_stream WHERE issuer_city = $1`, [city]);
+    const row = await queryRow<{ authorities_sequence: string | null }>(
+      db,
+      `SELECT authorities_sequence FROM credentials.registry_stream WHERE issuer_city = $1`,
+      [city],
+    );
     return row === undefined ? undefined : row.authorities_sequence === null ? null : Number(row.authorities_sequence);
   }
 
@@ -121,11 +168,19 @@ export class RegistryRepository {
 
   /** Records a change of this city's own stream (its sequence was just taken: never a duplicate). */
   async insertOwnEvent(db: SqlRunner, e: { city: string; sequence: number; kind: RegistryEventKind; occurredAt: string }): Promise<void> {
-    await db.query(`INSERT INTO credentials.registry_event (issuer_city, sequence, kind, occurred_at) VALUES ($1, $2, $3, $4)`, [e.city, e.sequence, e.kind, e.occurredAt]);
+    await db.query(`INSERT INTO credentials.registry_event (issuer_city, sequence, kind, occurred_at) VALUES ($1, $2, $3, $4)`, [
+      e.city,
+      e.sequence,
+      e.kind,
+      e.occurredAt,
+    ]);
   }
 
   /** Records that `sequence` of another city's stream was applied; false when it was already (a replay). */
-  async insertEvent(db: SqlRunner, e: { city: string; sequence: number; kind: RegistryEventKind; occurredAt: string; eventId: string }): Promise<boolean> {
+  async insertEvent(
+    db: SqlRunner,
+    e: { city: string; sequence: number; kind: RegistryEventKind; occurredAt: string; eventId: string },
+  ): Promise<boolean> {
     const rows = await queryRows(
       db,
       `INSERT INTO credentials.registry_event (issuer_city, sequence, kind, occurred_at, event_id) VALUES ($1, $2, $3, $4, $5)
@@ -167,24 +222,46 @@ export class RegistryRepository {
   }
 
   async key(db: SqlRunner, city: string, keyId: string): Promise<IssuerKeyRecord | undefined> {
-    const row = await queryRow<KeyRegistryRow>(db, `SELECT * FROM credentials.key_registry WHERE issuer_city = $1 AND key_id = $2`, [city, keyId]);
+    const row = await queryRow<KeyRegistryRow>(db, `SELECT * FROM credentials.key_registry WHERE issuer_city = $1 AND key_id = $2`, [
+      city,
+      keyId,
+    ]);
     return row ? toKey(row) : undefined;
   }
 
   async keys(db: SqlRunner, city?: string): Promise<IssuerKeyRecord[]> {
-    const rows = await queryRows<KeyRegistryRow>(db, `SELECT * FROM credentials.key_registry WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city, published_at DESC, key_id`, [city ?? null]);
+    const rows = await queryRows<KeyRegistryRow>(
+      db,
+      `SELECT * FROM credentials.key_registry WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city, published_at DESC, key_id`,
+      [city ?? null],
+    );
     return rows.map(toKey);
   }
 
   /** The newest keys of `city` with their status (for a checkpoint). */
   async keyStatuses(db: SqlRunner, city: string, limit: number): Promise<{ keyId: string; status: IssuerKeyStatus }[]> {
-    const rows = await queryRows<Pick<KeyRegistryRow, 'key_id' | 'status'>>(db, `SELECT key_id, status FROM credentials.key_registry WHERE issuer_city = $1 ORDER BY published_at DESC LIMIT $2`, [city, limit]);
+    const rows = await queryRows<Pick<KeyRegistryRow, 'key_id' | 'status'>>(
+      db,
+      `SELECT key_id, status FROM credentials.key_registry WHERE issuer_city = $1 ORDER BY published_at DESC LIMIT $2`,
+      [city, limit],
+    );
     return rows.map((k) => ({ keyId: k.key_id, status: k.status }));
   }
 
   // Credential status -----------------------------------------------------------------------------
 
-  async upsertStatus(db: SqlRunner, s: { city: string; credentialId: string; credentialType: string; status: string; reasonCode: string; changedAt: string; sequence: number }): Promise<void> {
+  async upsertStatus(
+    db: SqlRunner,
+    s: {
+      city: string;
+      credentialId: string;
+      credentialType: string;
+      status: string;
+      reasonCode: string;
+      changedAt: string;
+      sequence: number;
+    },
+  ): Promise<void> {
     await db.query(
       `INSERT INTO credentials.credential_status (issuer_city, credential_id, credential_type, status, reason_code, changed_at, sequence)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -196,7 +273,11 @@ export class RegistryRepository {
   }
 
   async status(db: SqlRunner, city: string, credentialId: string): Promise<CredentialStatusRecord | undefined> {
-    const r = await queryRow<CredentialStatusRow>(db, `SELECT status, reason_code, changed_at FROM credentials.credential_status WHERE issuer_city = $1 AND credential_id = $2`, [city, credentialId]);
+    const r = await queryRow<CredentialStatusRow>(
+      db,
+      `SELECT status, reason_code, changed_at FROM credentials.credential_status WHERE issuer_city = $1 AND credential_id = $2`,
+      [city, credentialId],
+    );
     return r ? { status: r.status, reasonCode: r.reason_code, changedAt: r.changed_at.toISOString() } : undefined;
   }
 
@@ -206,19 +287,27 @@ export class RegistryRepository {
   async replaceAuthorities(db: SqlRunner, city: string, bodies: readonly IssuingBody[], sequence: number): Promise<void> {
     await db.query(`DELETE FROM credentials.issuing_authority WHERE issuer_city = $1`, [city]);
     for (const b of bodies) {
-      await db.query(`INSERT INTO credentials.issuing_authority (issuer_city, body_code, body_name, credential_types, sequence) VALUES ($1, $2, $3, $4, $5)`, [
-        city, b.code, b.name, [...b.credentialTypes], sequence,
-      ]);
+      await db.query(
+        `INSERT INTO credentials.issuing_authority (issuer_city, body_code, body_name, credential_types, sequence) VALUES ($1, $2, $3, $4, $5)`,
+        [city, b.code, b.name, [...b.credentialTypes], sequence],
+      );
     }
     await db.query(`UPDATE credentials.registry_stream SET authorities_sequence = $2 WHERE issuer_city = $1`, [city, sequence]);
   }
 
   async authorities(db: SqlRunner, city: string): Promise<IssuingBody[]> {
-    const rows = await queryRows<IssuingAuthorityRow>(db, `SELECT body_code, body_name, credential_types FROM credentials.issuing_authority WHERE issuer_city = $1 ORDER BY body_code`, [city]);
+    const rows = await queryRows<IssuingAuthorityRow>(
+      db,
+      `SELECT body_code, body_name, credential_types FROM credentials.issuing_authority WHERE issuer_city = $1 ORDER BY body_code`,
+      [city],
+    );
     return rows.map(toBody);
   }
 
-  async allAuthorities(db: SqlRunner, city?: string): Promise<{ issuerCity: string; code: string; name: string; credentialTypes: string[] }[]> {
+  async allAuthorities(
+    db: SqlRunner,
+    city?: string,
+  ): Promise<{ issuerCity: string; code: string; name: string; credentialTypes: string[] }[]> {
     const rows = await queryRows<IssuingAuthorityRow>(
       db,
       `SELECT issuer_city, body_code, body_name, credential_types FROM credentials.issuing_authority WHERE ($1::text IS NULL OR issuer_city = $1) ORDER BY issuer_city, body_code`,
@@ -229,6 +318,12 @@ export class RegistryRepository {
 
   /** The credential types `bodyCode` may issue in `city`'s list (undefined: not on the list). */
   async authorisedTypes(db: SqlRunner, city: string, bodyCode: string): Promise<string[] | undefined> {
-    return (await queryRow<Pick<IssuingAuthorityRow, 'credential_types'>>(db, `SELECT credential_types FROM credentials.issuing_authority WHERE issuer_city = $1 AND body_code = $2`, [city, bodyCode]))?.credential_types;
+    return (
+      await queryRow<Pick<IssuingAuthorityRow, 'credential_types'>>(
+        db,
+        `SELECT credential_types FROM credentials.issuing_authority WHERE issuer_city = $1 AND body_code = $2`,
+        [city, bodyCode],
+      )
+    )?.credential_types;
   }
 }

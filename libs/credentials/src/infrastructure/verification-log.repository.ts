@@ -5,8 +5,16 @@ import { HOLDER_CONDITION } from './credential.repository.js';
 
 /** A row of credentials.verification_log joined with its credential: one entry of a holder's access log. */
 export interface AccessLogRow {
-  id: string; verified_at: Date; verifier: CredentialVerifierRef; presentation_id: string | null; purpose: string | null; valid: boolean; reasons: string[];
-  credential_id: string; type_code: string; number: string;
+  id: string;
+  verified_at: Date;
+  verifier: CredentialVerifierRef;
+  presentation_id: string | null;
+  purpose: string | null;
+  valid: boolean;
+  reasons: string[];
+  credential_id: string;
+  type_code: string;
+  number: string;
 }
 
 /** SQL of credentials.verification_log: who verified this city's credentials (the holders' access log). */
@@ -16,7 +24,17 @@ export class VerificationLogRepository {
     await db.query(
       `INSERT INTO credentials.verification_log (id, credential_id, presentation_id, verifier, verifier_city, purpose, valid, reasons, verified_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-      [e.verificationId, e.credentialId, e.presentationId ?? null, JSON.stringify(e.verifier), e.verifier.city, e.purpose ?? null, e.valid, e.reasons, e.verifiedAt],
+      [
+        e.verificationId,
+        e.credentialId,
+        e.presentationId ?? null,
+        JSON.stringify(e.verifier),
+        e.verifier.city,
+        e.purpose ?? null,
+        e.valid,
+        e.reasons,
+        e.verifiedAt,
+      ],
     );
   }
 

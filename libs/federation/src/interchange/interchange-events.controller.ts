@@ -1,7 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsObject, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { CITY_TRANSPORT, type CityTransport, EmbeddedTransport, type InboundOutcome, sourceCity, type TransportMessage } from '@guangfo/messaging';
+import {
+  CITY_TRANSPORT,
+  type CityTransport,
+  EmbeddedTransport,
+  type InboundOutcome,
+  sourceCity,
+  type TransportMessage,
+} from '@guangfo/messaging';
 import { platformError, Public } from '@guangfo/platform';
 import { INTERCHANGE_HEADERS } from './interchange-signature.js';
 import { type InterchangeRequest, InterchangeSignatureGuard } from './interchange.guard.js';
@@ -19,7 +26,11 @@ const EXAMPLE_HEADERS = {
 };
 
 const isStringRecord = (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= 64 && Object.values(v).every((x) => typeof x === 'string' && x.length <= 16_384);
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.keys(v).length <= 64 &&
+  Object.values(v).every((x) => typeof x === 'string' && x.length <= 16_384);
 
 /** A cross-city event as every transport carries it: the CloudEvents Kafka binary binding. */
 export class TransportMessageDto implements TransportMessage {
@@ -28,9 +39,17 @@ export class TransportMessageDto implements TransportMessage {
   @MaxLength(200)
   key: string;
 
-  @ApiProperty({ description: 'CloudEvents attributes as `ce_*` headers (signature included: `ce_sigkeyid`, `ce_sig`), and `content-type`', type: 'object', additionalProperties: { type: 'string' }, example: EXAMPLE_HEADERS })
+  @ApiProperty({
+    description: 'CloudEvents attributes as `ce_*` headers (signature included: `ce_sigkeyid`, `ce_sig`), and `content-type`',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: EXAMPLE_HEADERS,
+  })
   @IsObject()
-  @ValidateBy({ name: 'isStringRecord', validator: { validate: isStringRecord, defaultMessage: () => 'headers must be an object of at most 64 string values' } })
+  @ValidateBy({
+    name: 'isStringRecord',
+    validator: { validate: isStringRecord, defaultMessage: () => 'headers must be an object of at most 64 string values' },
+  })
   headers: Record<string, string>;
 
   @ApiProperty({ description: 'The event data, JSON text', example: '{"nodeVersion":"0.1.0"}' })
@@ -39,10 +58,17 @@ export class TransportMessageDto implements TransportMessage {
 }
 
 export class DeliveryOutcomeDto {
-  @ApiProperty({ enum: ['applied', 'duplicate', 'ignored', 'dead-lettered'], example: 'applied', description: 'What the receiving node did, committed before this answer' })
+  @ApiProperty({
+    enum: ['applied', 'duplicate', 'ignored', 'dead-lettered'],
+    example: 'applied',
+    description: 'What the receiving node did, committed before this answer',
+  })
   status: InboundOutcome['status'];
 
-  @ApiPropertyOptional({ example: 'SCHEMA_INVALID', description: 'dead-lettered: the reason code (listed by GET /api/v1/admin/dead-letters)' })
+  @ApiPropertyOptional({
+    example: 'SCHEMA_INVALID',
+    description: 'dead-lettered: the reason code (listed by GET /api/v1/admin/dead-letters)',
+  })
   reasonCode?: string;
 
   @ApiPropertyOptional({ example: 'data.nodeVersion: Required' })
@@ -65,25 +91,38 @@ export class InterchangeEventsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Peer city nodes only (embedded transport): deliver one signed cross-city event; answers after the receiver committed or dead-lettered it (see docs/messaging.md)' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.city, required: true, description: 'Delivering city code (the event\'s source city)' })
+  @ApiOperation({
+    summary:
+      'Peer city nodes only (embedded transport): deliver one signed cross-city event; answers after the receiver committed or dead-lettered it (see docs/messaging.md)',
+  })
+  @ApiHeader({ name: INTERCHANGE_HEADERS.city, required: true, description: "Delivering city code (the event's source city)" })
   @ApiHeader({ name: INTERCHANGE_HEADERS.keyId, required: true, description: 'Its pinned SM2 key id' })
   @ApiHeader({ name: INTERCHANGE_HEADERS.date, required: true, description: 'ISO 8601; at most 5 minutes away' })
   @ApiHeader({ name: INTERCHANGE_HEADERS.nonce, required: true, description: 'Single use, 16-64 chars' })
   @ApiHeader({ name: INTERCHANGE_HEADERS.signature, required: true, description: 'base64 DER SM2 signature' })
   @ApiBody({ type: TransportMessageDto })
-  @ApiOkResponse({ type: DeliveryOutcomeDto, description: 'The receiver\'s outcome: the delivery counts' })
-  @ApiResponse({ status: 401, description: 'The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED' })
-  @ApiResponse({ status: 403, description: 'FORBIDDEN_CITY: the event\'s source is another city than the delivering one' })
-  @ApiResponse({ status: 503, description: 'SERVICE_UNAVAILABLE: this node is not consuming yet (starting or stopping); the sender retries' })
+  @ApiOkResponse({ type: DeliveryOutcomeDto, description: "The receiver's outcome: the delivery counts" })
+  @ApiResponse({
+    status: 401,
+    description:
+      'The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED',
+  })
+  @ApiResponse({ status: 403, description: "FORBIDDEN_CITY: the event's source is another city than the delivering one" })
+  @ApiResponse({
+    status: 503,
+    description: 'SERVICE_UNAVAILABLE: this node is not consuming yet (starting or stopping); the sender retries',
+  })
   async deliver(@Body() message: TransportMessageDto, @Req() req: InterchangeRequest): Promise<DeliveryOutcomeDto> {
     // A city delivers its own events only (a malformed source is the receiver's to dead-letter).
     const source = message.headers.ce_source;
     const from = source ? sourceCity(source) : undefined;
     if (from !== undefined && from !== req.interchangeCity) {
-      throw platformError('FORBIDDEN_CITY', { detail: `${req.interchangeCity} may deliver only its own events, this one's source is ${from}` });
+      throw platformError('FORBIDDEN_CITY', {
+        detail: `${req.interchangeCity} may deliver only its own events, this one's source is ${from}`,
+      });
     }
-    if (!(this.transport instanceof EmbeddedTransport)) throw platformError('SERVICE_UNAVAILABLE', { detail: 'this node does not run the embedded transport' });
+    if (!(this.transport instanceof EmbeddedTransport))
+      throw platformError('SERVICE_UNAVAILABLE', { detail: 'this node does not run the embedded transport' });
     return this.transport.receive({ key: message.key, headers: { ...message.headers }, value: message.value });
   }
 }

@@ -43,7 +43,10 @@ export interface InterchangeSignRequest {
 export const signInterchangeRequest = (r: InterchangeSignRequest): Record<string, string> => {
   const date = (r.date ?? new Date()).toISOString();
   const nonce = r.nonce ?? randomBytes(18).toString('base64url');
-  const signature = sm2Sign(interchangeSigningString({ method: r.method, path: r.path, date, fromCity: r.fromCity, toCity: r.toCity, nonce }), r.privateKeyHex);
+  const signature = sm2Sign(
+    interchangeSigningString({ method: r.method, path: r.path, date, fromCity: r.fromCity, toCity: r.toCity, nonce }),
+    r.privateKeyHex,
+  );
   return {
     [INTERCHANGE_HEADERS.city]: r.fromCity,
     [INTERCHANGE_HEADERS.keyId]: r.keyId,
@@ -53,7 +56,8 @@ export const signInterchangeRequest = (r: InterchangeSignRequest): Record<string
   };
 };
 
-export type InterchangeFailureCode = 'INTERCHANGE_UNSIGNED' | 'INTERCHANGE_SIGNATURE_INVALID' | 'INTERCHANGE_STALE_REQUEST' | 'INTERCHANGE_REPLAYED';
+export type InterchangeFailureCode =
+  'INTERCHANGE_UNSIGNED' | 'INTERCHANGE_SIGNATURE_INVALID' | 'INTERCHANGE_STALE_REQUEST' | 'INTERCHANGE_REPLAYED';
 export type InterchangeVerdict =
   | { ok: true; city: string; keyId: string; nonce: string; date: Date }
   | { ok: false; code: InterchangeFailureCode; reason: string; claimedCity?: string };
@@ -82,23 +86,52 @@ export const verifyInterchangeSignature = (
   if (!city || !keyId || !date || !nonce || !signature) {
     return { ok: false, code: 'INTERCHANGE_UNSIGNED', reason: `send ${Object.values(INTERCHANGE_HEADERS).join(', ')}` };
   }
-  if (!NONCE.test(nonce)) return { ok: false, code: 'INTERCHANGE_UNSIGNED', reason: 'x-guangfo-nonce must be 16-64 characters [A-Za-z0-9_-]', claimedCity: city };
+  if (!NONCE.test(nonce))
+    return { ok: false, code: 'INTERCHANGE_UNSIGNED', reason: 'x-guangfo-nonce must be 16-64 characters [A-Za-z0-9_-]', claimedCity: city };
   const at = Date.parse(date);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(date) || Number.isNaN(at)) return { ok: false, code: 'INTERCHANGE_UNSIGNED', reason: 'x-guangfo-date must be an ISO 8601 date-time', claimedCity: city };
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(date) || Number.isNaN(at))
+    return { ok: false, code: 'INTERCHANGE_UNSIGNED', reason: 'x-guangfo-date must be an ISO 8601 date-time', claimedCity: city };
   const skew = Math.abs((ctx.now ?? new Date()).getTime() - at);
   if (skew > (ctx.maxSkewMs ?? INTERCHANGE_MAX_SKEW_MS)) {
-    return { ok: false, code: 'INTERCHANGE_STALE_REQUEST', reason: `request date is ${Math.round(skew / 1000)} s away from this node's clock (max ${Math.round((ctx.maxSkewMs ?? INTERCHANGE_MAX_SKEW_MS) / 1000)} s)`, claimedCity: city };
+    return {
+      ok: false,
+      code: 'INTERCHANGE_STALE_REQUEST',
+      reason: `request date is ${Math.round(skew / 1000)} s away from this node's clock (max ${Math.round((ctx.maxSkewMs ?? INTERCHANGE_MAX_SKEW_MS) / 1000)} s)`,
+      claimedCity: city,
+    };
   }
-  if (city === ctx.toCity) return { ok: false, code: 'INTERCHANGE_SIGNATURE_INVALID', reason: 'a city does not call its own node through the interchange', claimedCity: city };
+  if (city === ctx.toCity)
+    return {
+      ok: false,
+      code: 'INTERCHANGE_SIGNATURE_INVALID',
+      reason: 'a city does not call its own node through the interchange',
+      claimedCity: city,
+    };
   const key = ctx.registry.verificationKey(city, keyId);
-  if (!key) return { ok: false, code: 'INTERCHANGE_SIGNATURE_INVALID', reason: `no active key ${keyId} pinned for city ${city}`, claimedCity: city };
+  if (!key)
+    return {
+      ok: false,
+      code: 'INTERCHANGE_SIGNATURE_INVALID',
+      reason: `no active key ${keyId} pinned for city ${city}`,
+      claimedCity: city,
+    };
   let valid = false;
   try {
-    valid = sm2Verify(interchangeSigningString({ method: req.method, path: req.path, date, fromCity: city, toCity: ctx.toCity, nonce }), signature, key.publicKey);
+    valid = sm2Verify(
+      interchangeSigningString({ method: req.method, path: req.path, date, fromCity: city, toCity: ctx.toCity, nonce }),
+      signature,
+      key.publicKey,
+    );
   } catch {
     valid = false;
   }
-  if (!valid) return { ok: false, code: 'INTERCHANGE_SIGNATURE_INVALID', reason: `signature does not verify with ${city}/${keyId}`, claimedCity: city };
+  if (!valid)
+    return {
+      ok: false,
+      code: 'INTERCHANGE_SIGNATURE_INVALID',
+      reason: `signature does not verify with ${city}/${keyId}`,
+      claimedCity: city,
+    };
   return { ok: true, city, keyId, nonce, date: new Date(at) };
 };
 
@@ -129,6 +162,7 @@ export const authenticateInterchangeRequest = async (
 ): Promise<InterchangeVerdict> => {
   const v = verifyInterchangeSignature(req, ctx);
   if (!v.ok) return v;
-  if (!(await ctx.nonces.remember(v.city, v.nonce))) return { ok: false, code: 'INTERCHANGE_REPLAYED', reason: `nonce ${v.nonce} was already used by ${v.city}`, claimedCity: v.city };
+  if (!(await ctx.nonces.remember(v.city, v.nonce)))
+    return { ok: false, code: 'INTERCHANGE_REPLAYED', reason: `nonce ${v.nonce} was already used by ${v.city}`, claimedCity: v.city };
   return v;
 };

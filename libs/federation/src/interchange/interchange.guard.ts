@@ -28,7 +28,10 @@ export class InterchangeSignatureGuard implements CanActivate {
       { toCity: this.config.cityCode, registry: this.registry, nonces: this.nonces },
     );
     if (!verdict.ok) {
-      this.logger.warn({ code: verdict.code, claimedCity: verdict.claimedCity, path: req.originalUrl, ip: req.ip }, `interchange request refused: ${verdict.reason}`);
+      this.logger.warn(
+        { code: verdict.code, claimedCity: verdict.claimedCity, path: req.originalUrl, ip: req.ip },
+        `interchange request refused: ${verdict.reason}`,
+      );
       throw platformError(verdict.code, { detail: verdict.reason });
     }
     req.interchangeCity = verdict.city;

@@ -1,10 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  computeResidentIdCheckChar,
-  isValidResidentId,
-  normalizeResidentId,
-  parseResidentId,
-} from './resident-id.js';
+import { computeResidentIdCheckChar, isValidResidentId, normalizeResidentId, parseResidentId } from './resident-id.js';
 import { maskIdNumber } from '../masking/masking.js';
 
 /*

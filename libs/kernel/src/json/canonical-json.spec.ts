@@ -4,11 +4,15 @@ import { jcsCanonicalJson, stableJson } from './canonical-json.js';
 
 describe('jcsCanonicalJson (signed documents)', () => {
   it('sorts keys at every depth, drops undefined members and writes no white space', () => {
-    expect(jcsCanonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: 'x' }, u: undefined })).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}');
+    expect(jcsCanonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}',
+    );
   });
 
   it('writes Chinese text as raw UTF-8 and escapes only what JSON requires', () => {
-    expect(jcsCanonicalJson({ name: '陈小明', q: 'say "hi"\\', nl: 'a\nb', tab: '\t', bell: '\u0007' })).toBe('{"bell":"\\u0007","name":"陈小明","nl":"a\\nb","q":"say \\"hi\\"\\\\","tab":"\\t"}');
+    expect(jcsCanonicalJson({ name: '陈小明', q: 'say "hi"\\', nl: 'a\nb', tab: '\t', bell: '\u0007' })).toBe(
+      '{"bell":"\\u0007","name":"陈小明","nl":"a\\nb","q":"say \\"hi\\"\\\\","tab":"\\t"}',
+    );
     expect(Buffer.from(jcsCanonicalJson('广佛'), 'utf8').toString('hex')).toBe('22e5b9bfe4bd9b22');
   });
 
@@ -30,7 +34,15 @@ describe('jcsCanonicalJson (signed documents)', () => {
 
   it('is independent of key insertion order and agrees with JSON.parse (round trip)', () => {
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 5 }), tie('value'), { maxKeys: 4 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ maxLength: 5 }), tie('value'), { maxKeys: 4 }),
+      ),
     })).value;
     fc.assert(
       fc.property(json, (v) => {
@@ -47,7 +59,9 @@ describe('jcsCanonicalJson (signed documents)', () => {
 
 describe('stableJson (hashing and event signatures)', () => {
   it('sorts keys, drops undefined members, and accepts what JSON accepts (its bytes are pinned: stored hashes depend on them)', () => {
-    expect(stableJson({ b: 1.5, a: { d: [3, { z: true, y: null }], c: 'x' }, u: undefined })).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1.5}');
+    expect(stableJson({ b: 1.5, a: { d: [3, { z: true, y: null }], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1.5}',
+    );
     expect(stableJson({ at: new Date(0), name: '陈小明' })).toBe('{"at":"1970-01-01T00:00:00.000Z","name":"陈小明"}');
     expect(stableJson(undefined)).toBe('null');
   });

@@ -41,10 +41,12 @@ export function jcsCanonicalJson(value: unknown): string {
     case 'object': {
       if (value === null) return 'null';
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => {
-          if (v === undefined) throw new TypeError(`jcsCanonicalJson: undefined at array index ${i}`);
-          return jcsCanonicalJson(v);
-        }).join(',')}]`;
+        return `[${value
+          .map((v, i) => {
+            if (v === undefined) throw new TypeError(`jcsCanonicalJson: undefined at array index ${i}`);
+            return jcsCanonicalJson(v);
+          })
+          .join(',')}]`;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) throw new TypeError('jcsCanonicalJson: only plain objects are allowed');

@@ -30,4 +30,5 @@ export function toShanghaiDate(input: DateInput): string {
 }
 
 /** The civil date `n` calendar days after (or, negative, before) `date` (`YYYY-MM-DD`). */
-export const addCivilDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+export const addCivilDays = (date: string, n: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);

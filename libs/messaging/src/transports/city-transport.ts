@@ -23,8 +23,7 @@ export type PublishedHandler = (index: number, result: PublishResult) => Promise
 export type InboundHandler = (message: TransportMessage, meta: { topic: string }) => Promise<InboundOutcome>;
 
 export type InboundOutcome =
-  | { status: 'applied' | 'duplicate' | 'ignored' }
-  | { status: 'dead-lettered'; reasonCode: string; reason: string };
+  { status: 'applied' | 'duplicate' | 'ignored' } | { status: 'dead-lettered'; reasonCode: string; reason: string };
 
 /** A way to move signed events between city nodes, with the same guarantees on every transport. */
 export interface CityTransport {

@@ -98,7 +98,8 @@ export class EmbeddedTransport implements CityTransport {
    */
   async receive(message: TransportMessage): Promise<InboundOutcome> {
     const handler = this.handler;
-    if (!handler) throw platformError('SERVICE_UNAVAILABLE', { detail: `node ${this.cityCode} is not consuming events yet (starting or stopping)` });
+    if (!handler)
+      throw platformError('SERVICE_UNAVAILABLE', { detail: `node ${this.cityCode} is not consuming events yet (starting or stopping)` });
     return handler(message, { topic: `embedded:${this.cityCode}` });
   }
 

@@ -7,8 +7,17 @@ import { EmbeddedTransport } from './embedded.transport.js';
 import { EMBEDDED_DELIVERY_PATH, HttpExchange } from './http-exchange.js';
 
 const event: SignedEvent = {
-  specversion: '1.0', id: '7a1c6d2e-3c1b-4f7e-9d59-1c2b3a4d5e6f', source: '/guangfo/440100/platform', type: 'gov.guangfo.platform.node-announced.v1',
-  subject: 'city-node/440100', time: '2026-11-27T08:00:00.000Z', datacontenttype: 'application/json', tocity: '440600', sigkeyid: 'gz-1', sig: 'c2ln', data: { a: 1 },
+  specversion: '1.0',
+  id: '7a1c6d2e-3c1b-4f7e-9d59-1c2b3a4d5e6f',
+  source: '/guangfo/440100/platform',
+  type: 'gov.guangfo.platform.node-announced.v1',
+  subject: 'city-node/440100',
+  time: '2026-11-27T08:00:00.000Z',
+  datacontenttype: 'application/json',
+  tocity: '440600',
+  sigkeyid: 'gz-1',
+  sig: 'c2ln',
+  data: { a: 1 },
 };
 const message = toTransportMessage(event);
 
@@ -22,7 +31,8 @@ interface Seen {
 /** A stand-in for the peer's delivery endpoint on 127.0.0.1: answers what `answer` says. */
 const peer = () => {
   const seen: Seen[] = [];
-  let answer: (res: ServerResponse) => void = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}');
+  let answer: (res: ServerResponse) => void = (res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}');
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
@@ -35,7 +45,8 @@ const peer = () => {
     seen,
     server,
     answer: (a: (res: ServerResponse) => void) => (answer = a),
-    listen: () => new Promise<string>((ok) => server.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    listen: () =>
+      new Promise<string>((ok) => server.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
   };
 };
 
@@ -82,14 +93,24 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
     }
     const last = p.seen.at(-1)!;
     expect(last).toMatchObject({ method: 'POST', url: EMBEDDED_DELIVERY_PATH, body: message });
-    expect(last.headers).toMatchObject({ 'content-type': 'application/json', 'x-guangfo-city': '440100', 'x-guangfo-signature': 'sig-for-440600' });
+    expect(last.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-guangfo-city': '440100',
+      'x-guangfo-signature': 'sig-for-440600',
+    });
     expect(signed.at(-1)).toEqual({ method: 'POST', path: EMBEDDED_DELIVERY_PATH, toCity: '440600' });
   });
 
   it('reports a peer that does not listen as not running (nothing delivered), and every other failure as an error', async () => {
     expect(await exchange(() => down).deliver('440600', message)).toBe(false);
-    p.answer((res) => res.writeHead(401, { 'content-type': 'application/problem+json' }).end('{"code":"INTERCHANGE_SIGNATURE_INVALID","detail":"signature does not verify"}'));
-    await expect(exchange(() => base).deliver('440600', message)).rejects.toThrow('440600 answered 401 INTERCHANGE_SIGNATURE_INVALID signature does not verify');
+    p.answer((res) =>
+      res
+        .writeHead(401, { 'content-type': 'application/problem+json' })
+        .end('{"code":"INTERCHANGE_SIGNATURE_INVALID","detail":"signature does not verify"}'),
+    );
+    await expect(exchange(() => base).deliver('440600', message)).rejects.toThrow(
+      '440600 answered 401 INTERCHANGE_SIGNATURE_INVALID signature does not verify',
+    );
     p.answer((res) => res.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"code":"SERVICE_UNAVAILABLE"}'));
     await expect(exchange(() => base).deliver('440600', message)).rejects.toThrow('440600 answered 503 SERVICE_UNAVAILABLE');
     // A 200 that is not an outcome does not count.
@@ -97,7 +118,9 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
     await expect(exchange(() => base).deliver('440600', message)).rejects.toThrow('440600 answered 200');
     await expect(exchange(() => undefined).deliver('440600', message)).rejects.toThrow('no base URL for city 440600');
     // The node's outbound policy holds: loopback only when it says so.
-    await expect(exchange(() => base, { allowLoopback: false, allowedNetworks: [] }).deliver('440600', message)).rejects.toThrow(/forbidden address/);
+    await expect(exchange(() => base, { allowLoopback: false, allowedNetworks: [] }).deliver('440600', message)).rejects.toThrow(
+      /forbidden address/,
+    );
   });
 
   it('gives up a delivery in flight when the node stops (a peer that accepts and never answers does not hold the shutdown)', async () => {
@@ -119,11 +142,19 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
     expect(await link.deliver('440600', message)).toBe(true);
   });
 
-  it('as the embedded transport\'s link: a peer that is down keeps the event undelivered, a peer that answers completes it', async () => {
+  it("as the embedded transport's link: a peer that is down keeps the event undelivered, a peer that answers completes it", async () => {
     const registry = CityRegistry.fromFile('seeds/cities.yaml', true);
     p.answer((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}'));
-    const up = new EmbeddedTransport('440100', registry, exchange(() => base));
-    const gone = new EmbeddedTransport('440100', registry, exchange(() => down));
+    const up = new EmbeddedTransport(
+      '440100',
+      registry,
+      exchange(() => base),
+    );
+    const gone = new EmbeddedTransport(
+      '440100',
+      registry,
+      exchange(() => down),
+    );
     expect(await gone.publish({ event, deliveredTo: [] })).toEqual({ deliveredTo: [], complete: false, error: '440600: node not running' });
     expect(await up.publish({ event, deliveredTo: [] })).toEqual({ deliveredTo: ['440600'], complete: true });
     // A broadcast goes to every peer of the registry.
@@ -131,9 +162,13 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
     expect(await up.publish({ event: broadcast, deliveredTo: [] })).toMatchObject({ deliveredTo: ['440600'], complete: true });
   });
 
-  it('hands a delivered message to the node\'s receiver, and refuses it (503) while the node does not consume', async () => {
+  it("hands a delivered message to the node's receiver, and refuses it (503) while the node does not consume", async () => {
     const registry = CityRegistry.fromFile('seeds/cities.yaml', true);
-    const transport = new EmbeddedTransport('440600', registry, exchange(() => base));
+    const transport = new EmbeddedTransport(
+      '440600',
+      registry,
+      exchange(() => base),
+    );
     await expect(transport.receive(message)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     const received: TransportMessage[] = [];
     await transport.start(async (m) => {

@@ -80,7 +80,14 @@ export class HttpExchange implements EmbeddedLink {
     const headers = { 'content-type': 'application/json', ...this.o.sign({ method: 'POST', path: EMBEDDED_DELIVERY_PATH, toCity: city }) };
     let res: IncomingMessage;
     try {
-      res = await outboundRequest(`${base}${EMBEDDED_DELIVERY_PATH}`, { method: 'POST', headers, body, timeoutMs: this.o.timeoutMs ?? 30_000, policy: this.o.policy, signal: this.inFlight.signal });
+      res = await outboundRequest(`${base}${EMBEDDED_DELIVERY_PATH}`, {
+        method: 'POST',
+        headers,
+        body,
+        timeoutMs: this.o.timeoutMs ?? 30_000,
+        policy: this.o.policy,
+        signal: this.inFlight.signal,
+      });
     } catch (err) {
       if ((err as { code?: string }).code === 'ECONNREFUSED') return false;
       throw err;

@@ -13,7 +13,8 @@ export interface KafkaTransportOptions {
   registry: CityRegistry;
 }
 
-const text = (v: Buffer | string | null | undefined): string => (v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : v);
+const text = (v: Buffer | string | null | undefined): string =>
+  v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : v;
 
 /** A Kafka record as the receiver reads it (the CloudEvents Kafka binary binding). */
 export const transportMessageOf = (m: KafkaMessage): TransportMessage => {
@@ -98,7 +99,12 @@ export class KafkaTransport implements CityTransport {
       error = (err as Error).message;
     }
     for (const [i, { event }] of requests.entries()) {
-      await onPublished(i, error === undefined ? { deliveredTo: event.tocity ? [event.tocity] : [], complete: true } : { deliveredTo: [], complete: false, error });
+      await onPublished(
+        i,
+        error === undefined
+          ? { deliveredTo: event.tocity ? [event.tocity] : [], complete: true }
+          : { deliveredTo: [], complete: false, error },
+      );
     }
   }
 
@@ -107,7 +113,11 @@ export class KafkaTransport implements CityTransport {
     await this.client.connect();
     this.producerReady = true;
     this.handler = handler;
-    const consumer = new Kafka({ clientId: `${this.options.clientId}-consumer`, brokers: this.options.brokers, logLevel: logLevel.WARN }).consumer({
+    const consumer = new Kafka({
+      clientId: `${this.options.clientId}-consumer`,
+      brokers: this.options.brokers,
+      logLevel: logLevel.WARN,
+    }).consumer({
       groupId: consumerGroup(this.options.cityCode),
       allowAutoTopicCreation: false,
       sessionTimeout: 10_000,
@@ -122,7 +132,14 @@ export class KafkaTransport implements CityTransport {
   }
 
   /** One partition's batch, in order: each message applied (or dead-lettered) before its offset is resolved. */
-  private async consumeBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) return;
       await this.handleInbound(transportMessageOf(m), batch.topic);
@@ -152,7 +169,16 @@ export class KafkaTransport implements CityTransport {
     if (outcome.status === 'dead-lettered') {
       const dlq = this.options.registry.require(this.options.cityCode).topics.deadLetter;
       await this.client
-        .emit(dlq, { key: message.key, value: message.value, headers: { ...message.headers, 'x-dead-letter-reason-code': outcome.reasonCode, 'x-dead-letter-reason': outcome.reason, 'x-dead-letter-topic': topic } })
+        .emit(dlq, {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'x-dead-letter-reason-code': outcome.reasonCode,
+            'x-dead-letter-reason': outcome.reason,
+            'x-dead-letter-topic': topic,
+          },
+        })
         .toPromise();
       this.logger.warn({ reasonCode: outcome.reasonCode, topic: dlq }, 'published to dead-letter topic');
     }

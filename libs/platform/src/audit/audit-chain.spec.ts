@@ -6,7 +6,16 @@ const build = (n: number, seqs: number[] = Array.from({ length: n }, (_, i) => i
   const rows: ChainedRecord[] = [];
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i += 1) {
-    const r: AuditRecord = { seq: seqs[i - 1]!, at: new Date(Date.UTC(2026, 10, 27, 0, 0, i)).toISOString(), actor: 'clerk:fs-clerk', action: 'case.accept', resource: `case:${i}`, outcome: 'success', detail: { b: i, a: [1, 2] }, correlationId: null };
+    const r: AuditRecord = {
+      seq: seqs[i - 1]!,
+      at: new Date(Date.UTC(2026, 10, 27, 0, 0, i)).toISOString(),
+      actor: 'clerk:fs-clerk',
+      action: 'case.accept',
+      resource: `case:${i}`,
+      outcome: 'success',
+      detail: { b: i, a: [1, 2] },
+      correlationId: null,
+    };
     const hash = chainHash(prev, r);
     rows.push({ ...r, pos: i, prevHash: prev, hash });
     prev = hash;
@@ -39,10 +48,19 @@ describe('audit hash chain', () => {
 
   it('finds a removed position, an inserted record and a moved record', () => {
     const rows = build(6, [1, 3, 2, 4, 6, 5]);
-    expect(verifyChain(rows.filter((r) => r.pos !== 3))).toMatchObject({ ok: false, brokenAtPos: 4, reason: expect.stringContaining('position gap') });
+    expect(verifyChain(rows.filter((r) => r.pos !== 3))).toMatchObject({
+      ok: false,
+      brokenAtPos: 4,
+      reason: expect.stringContaining('position gap'),
+    });
     // Removed and the later positions renumbered: the link breaks.
     const renumbered = rows.filter((r) => r.pos !== 3).map((r) => (r.pos > 3 ? { ...r, pos: r.pos - 1 } : r));
-    expect(verifyChain(renumbered)).toMatchObject({ ok: false, brokenAtPos: 3, brokenAtSeq: 4, reason: expect.stringContaining('prev_hash') });
+    expect(verifyChain(renumbered)).toMatchObject({
+      ok: false,
+      brokenAtPos: 3,
+      brokenAtSeq: 4,
+      reason: expect.stringContaining('prev_hash'),
+    });
     // Inserted with a correct link to its predecessor and a correct hash, the later positions shifted.
     const { pos: _pos, prevHash: _prev, hash: _hash, ...second } = rows[1]!;
     const forged: AuditRecord = { ...second, seq: 99, actor: 'admin:x' };

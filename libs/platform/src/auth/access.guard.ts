@@ -23,7 +23,8 @@ export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
       @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     ) {
       (this.authenticate as unknown as { handleRequest: unknown }).handleRequest = (err: unknown, user: Principal | false) => {
-        if (err || !user) throw platformError('UNAUTHENTICATED', { detail: 'Send a Bearer token (residents, clerks) or an X-API-Key (partner systems).' });
+        if (err || !user)
+          throw platformError('UNAUTHENTICATED', { detail: 'Send a Bearer token (residents, clerks) or an X-API-Key (partner systems).' });
         return user;
       };
     }
@@ -37,9 +38,12 @@ export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
       const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
       if (!rule) throw platformError('FORBIDDEN_ROLE', { detail: 'This route grants access to nobody (deny by default).' });
       if (principal.kind === 'user') {
-        if (!rule.roles?.includes(principal.role)) throw platformError('FORBIDDEN_ROLE', { detail: `role ${principal.role} may not call this route` });
+        if (!rule.roles?.includes(principal.role))
+          throw platformError('FORBIDDEN_ROLE', { detail: `role ${principal.role} may not call this route` });
       } else if (!rule.scopes?.some((s) => principal.scopes.includes(s))) {
-        throw platformError('FORBIDDEN_SCOPE', { detail: `requires one of the scopes: ${(rule.scopes ?? []).join(', ') || '(none: users only)'}` });
+        throw platformError('FORBIDDEN_SCOPE', {
+          detail: `requires one of the scopes: ${(rule.scopes ?? []).join(', ') || '(none: users only)'}`,
+        });
       }
       if (rule.sameCity !== false && principal.city !== this.config.cityCode) {
         throw platformError('FORBIDDEN_CITY', { detail: `caller belongs to ${principal.city}; this is the ${this.config.cityCode} node` });

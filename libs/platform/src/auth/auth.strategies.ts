@@ -80,7 +80,14 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
       )) as { id: string; name: string; city_code: string; scopes: string[]; issuing_body_code: string | null }[];
       const row = rows[0];
       return row
-        ? { kind: 'partner', id: row.id, name: row.name, city: row.city_code, scopes: row.scopes, ...(row.issuing_body_code ? { issuingBody: row.issuing_body_code } : {}) }
+        ? {
+            kind: 'partner',
+            id: row.id,
+            name: row.name,
+            city: row.city_code,
+            scopes: row.scopes,
+            ...(row.issuing_body_code ? { issuingBody: row.issuing_body_code } : {}),
+          }
         : false;
     }
   }

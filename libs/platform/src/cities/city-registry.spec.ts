@@ -2,11 +2,29 @@ import { describe, expect, it } from '@jest/globals';
 import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { CityRegistry } from './city-registry.js';
 
-const key = (keyId: string, extra: Record<string, unknown> = {}) => ({ keyId, alg: 'SM2-SM3', status: 'active', publicKey: generateSm2KeyPair().publicKey, ...extra });
+const key = (keyId: string, extra: Record<string, unknown> = {}) => ({
+  keyId,
+  alg: 'SM2-SM3',
+  status: 'active',
+  publicKey: generateSm2KeyPair().publicKey,
+  ...extra,
+});
 const data = {
   cities: [
-    { code: '440100', nameZh: '广州市', nameEn: 'Guangzhou', provinceCode: '440000', signingKeys: [key('gz-1'), key('gz-demo', { demo: true })] },
-    { code: '440600', nameZh: '佛山市', nameEn: 'Foshan', provinceCode: '440000', signingKeys: [key('fs-1'), key('fs-0', { status: 'retired' })] },
+    {
+      code: '440100',
+      nameZh: '广州市',
+      nameEn: 'Guangzhou',
+      provinceCode: '440000',
+      signingKeys: [key('gz-1'), key('gz-demo', { demo: true })],
+    },
+    {
+      code: '440600',
+      nameZh: '佛山市',
+      nameEn: 'Foshan',
+      provinceCode: '440000',
+      signingKeys: [key('fs-1'), key('fs-0', { status: 'retired' })],
+    },
     { code: '441200', nameZh: '肇庆市', nameEn: 'Zhaoqing', provinceCode: '440000', signingKeys: [key('zq-1')] },
   ],
 };

@@ -21,7 +21,13 @@ const valid = {
 describe('city node configuration', () => {
   it('loads a valid environment with defaults', () => {
     const c = loadCityNodeConfig(valid);
-    expect(c).toMatchObject({ cityCode: '440600', port: 3000, transport: { kind: 'kafka', brokers: ['127.0.0.1:19092'] }, sandbox: false, migrateOnStart: false });
+    expect(c).toMatchObject({
+      cityCode: '440600',
+      port: 3000,
+      transport: { kind: 'kafka', brokers: ['127.0.0.1:19092'] },
+      sandbox: false,
+      migrateOnStart: false,
+    });
   });
 
   it('names every missing or bad variable', () => {
@@ -56,10 +62,15 @@ describe('city node configuration', () => {
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'seal'), `${two}\n`);
-    expect(loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS_FILE: join(dir, 'seal') }).sealingKeys.map((k) => k.keyId)).toEqual(['fs-seal-2027', 'fs-seal-2026']);
+    expect(loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS_FILE: join(dir, 'seal') }).sealingKeys.map((k) => k.keyId)).toEqual([
+      'fs-seal-2027',
+      'fs-seal-2026',
+    ]);
     expect(() => loadCityNodeConfig(rest)).toThrow(/DATA_SEALING_KEYS/);
     expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: 'fs-seal:abcd' })).toThrow(/DATA_SEALING_KEYS: must be keyId:64-hex/);
-    expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: `a:${'c'.repeat(64)},a:${'d'.repeat(64)}` })).toThrow(/DATA_SEALING_KEYS: names one key id twice/);
+    expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: `a:${'c'.repeat(64)},a:${'d'.repeat(64)}` })).toThrow(
+      /DATA_SEALING_KEYS: names one key id twice/,
+    );
     expect(() => loadCityNodeConfig({ ...rest, DATA_SEALING_KEYS: `s:${'a'.repeat(64)}` })).toThrow(/must not be the event-signing key/);
   });
 
@@ -70,7 +81,9 @@ describe('city node configuration', () => {
     writeFileSync(join(dir, 'enc'), `${'F'.repeat(64)}\n`);
     expect(loadCityNodeConfig({ ...rest, EVENT_ENCRYPTION_KEY_FILE: join(dir, 'enc') }).encryptionKey.privateKeyHex).toBe('f'.repeat(64));
     expect(() => loadCityNodeConfig(rest)).toThrow(/EVENT_ENCRYPTION_KEY/);
-    expect(() => loadCityNodeConfig({ ...rest, EVENT_ENCRYPTION_KEY: 'a'.repeat(64) })).toThrow(/EVENT_ENCRYPTION_KEY: must be a key pair of its own/);
+    expect(() => loadCityNodeConfig({ ...rest, EVENT_ENCRYPTION_KEY: 'a'.repeat(64) })).toThrow(
+      /EVENT_ENCRYPTION_KEY: must be a key pair of its own/,
+    );
   });
 
   it('lists the variables without defaults as required', () => {

@@ -74,7 +74,9 @@ export const cityNodeEnvSchema = z.object({
       'must be keyId:64-hex-digit-key[,keyId:key...] (newest first; or set DATA_SEALING_KEYS_FILE)',
     )
     .refine((v) => new Set(parseSealingKeys(v).map((k) => k.keyId)).size === parseSealingKeys(v).length, 'names one key id twice'),
-  JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be the identity provider\'s ES256 public key in PEM (or set JWT_PUBLIC_KEY_FILE)' }),
+  JWT_PUBLIC_KEY: z
+    .string()
+    .includes('BEGIN PUBLIC KEY', { message: "must be the identity provider's ES256 public key in PEM (or set JWT_PUBLIC_KEY_FILE)" }),
   JWT_ISSUER: z.string().min(1, 'must name the identity provider that issues tokens'),
   CITY_REGISTRY_FILE: z.string().default('seeds/cities.yaml'),
   CATALOGUE_DIR: z.string().default('seeds/catalogue'),
@@ -101,7 +103,10 @@ export const cityNodeEnvSchema = z.object({
       try {
         parseAllowedNetworks(v.split(',').filter(Boolean));
       } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `must be a comma-separated CIDR list of private networks the peers are on: ${(err as Error).message}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated CIDR list of private networks the peers are on: ${(err as Error).message}`,
+        });
       }
     }),
   WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
@@ -114,8 +119,7 @@ export const REQUIRED_CITY_NODE_ENV = Object.entries(cityNodeEnvSchema.shape)
 
 export class ConfigError extends Error {}
 
-const formatIssues = (error: z.ZodError): string =>
-  error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+const formatIssues = (error: z.ZodError): string => error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
 
 export const NODE_VERSION = '0.1.0';
 
@@ -139,10 +143,14 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
   const e = parsed.data;
   const sealingKeys = parseSealingKeys(e.DATA_SEALING_KEYS);
   if (e.EVENT_ENCRYPTION_KEY.toLowerCase() === e.EVENT_SIGNING_KEY.toLowerCase()) {
-    throw new ConfigError('Invalid configuration (city node):\n  - EVENT_ENCRYPTION_KEY: must be a key pair of its own, not the event-signing key');
+    throw new ConfigError(
+      'Invalid configuration (city node):\n  - EVENT_ENCRYPTION_KEY: must be a key pair of its own, not the event-signing key',
+    );
   }
   if (sealingKeys.some((k) => k.keyHex === e.EVENT_SIGNING_KEY.toLowerCase())) {
-    throw new ConfigError('Invalid configuration (city node):\n  - DATA_SEALING_KEYS: a sealing key must not be the event-signing key (generate its own with npm run keys:generate)');
+    throw new ConfigError(
+      'Invalid configuration (city node):\n  - DATA_SEALING_KEYS: a sealing key must not be the event-signing key (generate its own with npm run keys:generate)',
+    );
   }
   return {
     cityCode: e.CITY_CODE,
@@ -165,10 +173,20 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     maxDeliveryAttempts: e.EVENT_MAX_ATTEMPTS,
     retryBaseMs: e.EVENT_RETRY_BASE_MS,
     nodeVersion: NODE_VERSION,
-    peerApiBaseUrls: Object.fromEntries((e.PEER_API_BASE_URLS ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, 6), p.slice(7).replace(/\/$/, '')])),
+    peerApiBaseUrls: Object.fromEntries(
+      (e.PEER_API_BASE_URLS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => [p.slice(0, 6), p.slice(7).replace(/\/$/, '')]),
+    ),
     outbound: { allowLoopback: e.OUTBOUND_ALLOW_LOOPBACK, allowedNetworks: e.OUTBOUND_ALLOWED_NETWORKS.split(',').filter(Boolean) },
     webhookLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
-    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, perIp: e.RATE_LIMIT_PER_IP, perPrincipal: e.RATE_LIMIT_PER_PRINCIPAL, tokenPerIp: e.RATE_LIMIT_TOKEN_PER_IP },
+    rateLimit: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      perIp: e.RATE_LIMIT_PER_IP,
+      perPrincipal: e.RATE_LIMIT_PER_PRINCIPAL,
+      tokenPerIp: e.RATE_LIMIT_TOKEN_PER_IP,
+    },
   };
 };
 

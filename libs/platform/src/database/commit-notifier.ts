@@ -64,10 +64,13 @@ export class CommitNotifier {
     if (this.stopped || this.retry || (this.client && this.client !== client)) return;
     this.client = undefined;
     this.attempt += 1;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      void this.connect();
-    }, backoffMs({ baseMs: 200, maxMs: 10_000 }, this.attempt));
+    this.retry = setTimeout(
+      () => {
+        this.retry = undefined;
+        void this.connect();
+      },
+      backoffMs({ baseMs: 200, maxMs: 10_000 }, this.attempt),
+    );
     this.retry.unref();
   }
 }

@@ -17,7 +17,9 @@ export const rowsOf = <T>(result: unknown): T[] => {
  * Runs `sql` and returns its rows typed as `T`, whatever the statement (SELECT, INSERT/UPDATE/DELETE
  * … RETURNING). The one place where raw rows get their type: repositories call this, then map.
  */
-export const queryRows = async <T>(db: SqlRunner, sql: string, params: readonly unknown[] = []): Promise<T[]> => rowsOf<T>(await db.query(sql, [...params]));
+export const queryRows = async <T>(db: SqlRunner, sql: string, params: readonly unknown[] = []): Promise<T[]> =>
+  rowsOf<T>(await db.query(sql, [...params]));
 
 /** The first row of `sql`, or undefined. */
-export const queryRow = async <T>(db: SqlRunner, sql: string, params: readonly unknown[] = []): Promise<T | undefined> => (await queryRows<T>(db, sql, params))[0];
+export const queryRow = async <T>(db: SqlRunner, sql: string, params: readonly unknown[] = []): Promise<T | undefined> =>
+  (await queryRows<T>(db, sql, params))[0];

@@ -29,7 +29,9 @@ export interface ResealColumn {
  */
 export const resealColumn = async (q: QueryRunner, keys: ResealKeys, c: ResealColumn): Promise<number> => {
   const sealer = new Sealer(keys.sealingKeys);
-  const rows = (await q.query(`SELECT ${c.idColumn} AS id, ${c.column} AS value FROM ${c.table} WHERE ${c.column} NOT LIKE 'gfs1.%' FOR UPDATE`)) as { id: string; value: string }[];
+  const rows = (await q.query(
+    `SELECT ${c.idColumn} AS id, ${c.column} AS value FROM ${c.table} WHERE ${c.column} NOT LIKE 'gfs1.%' FOR UPDATE`,
+  )) as { id: string; value: string }[];
   for (const r of rows) {
     let plain: string | Buffer;
     try {

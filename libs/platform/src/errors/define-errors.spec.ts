@@ -33,20 +33,43 @@ describe('defineErrors', () => {
 
 describe('toProblem', () => {
   it('renders a domain error with its titles, field errors and extra members', () => {
-    const p = toProblem(ERRORS.error('THING_LOCKED', { detail: 'locked', fieldErrors: [{ field: 'a', rule: 'r', message: 'm' }], extra: { lockedBy: 'li' } }), '/api/v1/things/1');
+    const p = toProblem(
+      ERRORS.error('THING_LOCKED', { detail: 'locked', fieldErrors: [{ field: 'a', rule: 'r', message: 'm' }], extra: { lockedBy: 'li' } }),
+      '/api/v1/things/1',
+    );
     expect(p).toMatchObject({
-      type: 'https://guangfo.gov.cn/problems/thing-locked', title: '事物已锁定 / Thing locked', status: 409, detail: 'locked', instance: '/api/v1/things/1',
-      code: 'THING_LOCKED', titleZh: '事物已锁定', titleEn: 'Thing locked', errors: [{ field: 'a', rule: 'r', message: 'm' }], lockedBy: 'li',
+      type: 'https://guangfo.gov.cn/problems/thing-locked',
+      title: '事物已锁定 / Thing locked',
+      status: 409,
+      detail: 'locked',
+      instance: '/api/v1/things/1',
+      code: 'THING_LOCKED',
+      titleZh: '事物已锁定',
+      titleEn: 'Thing locked',
+      errors: [{ field: 'a', rule: 'r', message: 'm' }],
+      lockedBy: 'li',
     });
     expect(toProblem(ERRORS.error('THING_NOT_FOUND'))).not.toHaveProperty('errors');
   });
 
   it('maps body-parser errors, HttpExceptions and anything else to platform codes', () => {
-    expect(toProblem(Object.assign(new Error('Unexpected token'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({ status: 400, code: 'MALFORMED_JSON', detail: 'Unexpected token' });
+    expect(toProblem(Object.assign(new Error('Unexpected token'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({
+      status: 400,
+      code: 'MALFORMED_JSON',
+      detail: 'Unexpected token',
+    });
     expect(toProblem(new NotFoundException('Cannot GET /api/v1/nope'))).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
-    expect(toProblem(new NotFoundException('gone'))).toMatchObject({ status: 404, code: 'NOT_FOUND', titleEn: PLATFORM_ERRORS.describe('NOT_FOUND').titleEn });
+    expect(toProblem(new NotFoundException('gone'))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      titleEn: PLATFORM_ERRORS.describe('NOT_FOUND').titleEn,
+    });
     expect(toProblem(new HttpException('teapot', 418))).toMatchObject({ status: 418, code: 'VALIDATION_FAILED' });
     expect(toProblem(new HttpException('bad gateway', 502))).toMatchObject({ status: 502, code: 'INTERNAL' });
-    expect(toProblem(new Error('secret stack detail'))).toMatchObject({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred. Quote the correlation id when reporting it.' });
+    expect(toProblem(new Error('secret stack detail'))).toMatchObject({
+      status: 500,
+      code: 'INTERNAL',
+      detail: 'An unexpected error occurred. Quote the correlation id when reporting it.',
+    });
   });
 });

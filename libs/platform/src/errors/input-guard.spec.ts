@@ -17,7 +17,12 @@ describe('edge input checks', () => {
   });
 
   it('names every offending field by its dotted path, keys included', () => {
-    const fields = invalidTextFields({ applicant: { name: '王\u0000五' }, materials: [{ file: { fileName: 'a\uD800.pdf' } }], 'k\u0000': 1, ok: 'fine' });
+    const fields = invalidTextFields({
+      applicant: { name: '王\u0000五' },
+      materials: [{ file: { fileName: 'a\uD800.pdf' } }],
+      'k\u0000': 1,
+      ok: 'fine',
+    });
     expect(fields.map((f) => f.field)).toEqual(['applicant.name', 'k?', 'materials.0.file.fileName']);
     expect(fields.every((f) => f.rule === 'validText')).toBe(true);
     expect(invalidTextFields({ hall: ['ok', '\u0000'] }).map((f) => f.field)).toEqual(['hall.1']);

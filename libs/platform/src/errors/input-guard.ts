@@ -8,7 +8,8 @@ export const MAX_BODY_DEPTH = 32;
 const MAX_REPORTED = 20;
 
 // C0 controls other than TAB, LF and CR, DEL, and UTF-16 surrogates that are not part of a pair.
-const INVALID_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const INVALID_TEXT =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the string holds a NUL, another control character without a meaning in text, or a lone surrogate. */
 export const isInvalidText = (s: string): boolean => INVALID_TEXT.test(s);
@@ -57,20 +58,33 @@ export const invalidTextFields = (value: unknown, root = ''): FieldError[] => {
  * Path parameters are reported by name again by the validation pipe; here the raw path is checked
  * so that no route (whatever its pipes) sees a NUL.
  */
-export const inputGuardMiddleware = () => (req: Request, _res: Response, next: NextFunction): void => {
-  const body: unknown = req.body;
-  if (jsonDepthExceeds(body, MAX_BODY_DEPTH)) {
-    return next(platformError('BODY_TOO_DEEP', { detail: `The JSON body is nested deeper than ${MAX_BODY_DEPTH} levels.` }));
-  }
-  let path: string;
-  try {
-    path = decodeURIComponent(req.path);
-  } catch {
-    return next(platformError('VALIDATION_FAILED', { detail: 'The path is not valid percent-encoded UTF-8.', fieldErrors: [{ field: 'path', rule: 'validText', message: 'path is not valid percent-encoding' }] }));
-  }
-  const errors: FieldError[] = [];
-  if (isInvalidText(path)) errors.push(invalidTextError('path'));
-  errors.push(...invalidTextFields(req.query), ...invalidTextFields(body));
-  if (errors.length > 0) return next(platformError('VALIDATION_FAILED', { detail: 'Text fields may not contain NUL, control characters or unpaired surrogates.', fieldErrors: errors }));
-  next();
-};
+export const inputGuardMiddleware =
+  () =>
+  (req: Request, _res: Response, next: NextFunction): void => {
+    const body: unknown = req.body;
+    if (jsonDepthExceeds(body, MAX_BODY_DEPTH)) {
+      return next(platformError('BODY_TOO_DEEP', { detail: `The JSON body is nested deeper than ${MAX_BODY_DEPTH} levels.` }));
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(req.path);
+    } catch {
+      return next(
+        platformError('VALIDATION_FAILED', {
+          detail: 'The path is not valid percent-encoded UTF-8.',
+          fieldErrors: [{ field: 'path', rule: 'validText', message: 'path is not valid percent-encoding' }],
+        }),
+      );
+    }
+    const errors: FieldError[] = [];
+    if (isInvalidText(path)) errors.push(invalidTextError('path'));
+    errors.push(...invalidTextFields(req.query), ...invalidTextFields(body));
+    if (errors.length > 0)
+      return next(
+        platformError('VALIDATION_FAILED', {
+          detail: 'Text fields may not contain NUL, control characters or unpaired surrogates.',
+          fieldErrors: errors,
+        }),
+      );
+    next();
+  };

@@ -11,7 +11,8 @@ export const validationFieldErrors = (errors: ValidationError[], prefix = ''): F
     return [...own, ...validationFieldErrors(e.children ?? [], field)];
   });
 
-const validationFailed = (fieldErrors: FieldError[]): DomainError => platformError('VALIDATION_FAILED', { detail: 'One or more fields are invalid.', fieldErrors });
+const validationFailed = (fieldErrors: FieldError[]): DomainError =>
+  platformError('VALIDATION_FAILED', { detail: 'One or more fields are invalid.', fieldErrors });
 
 /**
  * class-validator pipe (whitelist, no unknown fields, transform) whose failures become the error

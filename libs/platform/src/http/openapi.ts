@@ -7,12 +7,22 @@ interface Doc {
   paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, Json> };
 }
-interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: Json; example?: unknown }
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: Json;
+  example?: unknown;
+}
 interface Operation {
   parameters?: Parameter[];
   security?: unknown[];
   requestBody?: { content?: Record<string, { schema?: Json; example?: unknown }> };
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Json; example?: unknown }>; headers?: Record<string, Json> }>;
+  responses?: Record<
+    string,
+    { description?: string; content?: Record<string, { schema?: Json; example?: unknown }>; headers?: Record<string, Json> }
+  >;
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -28,7 +38,12 @@ export const PROBLEM_SCHEMA: Json = {
     status: { type: 'integer', example: 400 },
     detail: { type: 'string', example: 'One or more fields are invalid.' },
     instance: { type: 'string', example: '/api/v1/cases' },
-    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]+$', example: 'VALIDATION_FAILED', description: 'Stable machine-readable code; the error responses of each operation name theirs' },
+    code: {
+      type: 'string',
+      pattern: '^[A-Z][A-Z0-9_]+$',
+      example: 'VALIDATION_FAILED',
+      description: 'Stable machine-readable code; the error responses of each operation name theirs',
+    },
     titleZh: { type: 'string', example: '请求参数校验未通过' },
     titleEn: { type: 'string', example: 'Request validation failed' },
     errors: {
@@ -37,7 +52,11 @@ export const PROBLEM_SCHEMA: Json = {
       items: {
         type: 'object',
         required: ['field', 'rule', 'message'],
-        properties: { field: { type: 'string', example: 'applicant.name' }, rule: { type: 'string', example: 'isString' }, message: { type: 'string', example: 'name must be a string' } },
+        properties: {
+          field: { type: 'string', example: 'applicant.name' },
+          rule: { type: 'string', example: 'isString' },
+          message: { type: 'string', example: 'name must be a string' },
+        },
       },
     },
     correlationId: { type: 'string', example: '01JDZ6W3Q4M5N6P7R8S9T0V1W2' },
@@ -51,13 +70,27 @@ const FALLBACK_CODE: Partial<Record<number, PlatformErrorCode>> = { ...PLATFORM_
 const problemExample = (status: number, code: string, path: string): Json => {
   const platform = PLATFORM_ERRORS.has(code) ? PLATFORM_ERRORS.describe(code) : undefined;
   const titles = platform ?? { titleZh: code, titleEn: code };
-  return { type: problemTypeUri(code), title: `${titles.titleZh} / ${titles.titleEn}`, status, code, titleZh: titles.titleZh, titleEn: titles.titleEn, instance: path };
+  return {
+    type: problemTypeUri(code),
+    title: `${titles.titleZh} / ${titles.titleEn}`,
+    status,
+    code,
+    titleZh: titles.titleZh,
+    titleEn: titles.titleEn,
+    instance: path,
+  };
 };
 
 const STANDARD: Record<string, { description: string; when: (op: Operation, path: string) => boolean }> = {
-  400: { description: 'Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP)', when: (op) => Boolean(op.requestBody || op.parameters?.length) },
+  400: {
+    description: 'Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP)',
+    when: (op) => Boolean(op.requestBody || op.parameters?.length),
+  },
   401: { description: 'No valid credentials (UNAUTHENTICATED)', when: (op) => Boolean(op.security?.length) },
-  403: { description: 'Role, city or scope not allowed (FORBIDDEN_ROLE, FORBIDDEN_CITY, FORBIDDEN_SCOPE)', when: (op) => Boolean(op.security?.length) },
+  403: {
+    description: 'Role, city or scope not allowed (FORBIDDEN_ROLE, FORBIDDEN_CITY, FORBIDDEN_SCOPE)',
+    when: (op) => Boolean(op.security?.length),
+  },
   413: { description: 'Body too large (PAYLOAD_TOO_LARGE)', when: (op) => Boolean(op.requestBody) },
   429: { description: 'Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds', when: (_op, path) => !UNLIMITED.has(path) },
 };
@@ -107,7 +140,13 @@ export const finishOpenApiDocument = <T>(input: T): T => {
           const key = `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
           const prior = seen.get(key);
           if (!prior) seen.set(key, p);
-          else seen.set(key, { ...prior, ...p, ...(prior.description ? { description: prior.description } : {}), required: Boolean(prior.required && p.required) || (p.in === 'path') });
+          else
+            seen.set(key, {
+              ...prior,
+              ...p,
+              ...(prior.description ? { description: prior.description } : {}),
+              required: Boolean(prior.required && p.required) || p.in === 'path',
+            });
         }
         op.parameters = [...seen.values()];
       }
@@ -126,7 +165,8 @@ export const finishOpenApiDocument = <T>(input: T): T => {
               examples: Object.fromEntries(codes.map((c) => [c, { value: problemExample(code, c, path) }])),
             } as Json,
           };
-          if (code === 429) response.headers = { 'Retry-After': { description: 'Seconds until the window reopens', schema: { type: 'integer' } } };
+          if (code === 429)
+            response.headers = { 'Retry-After': { description: 'Seconds until the window reopens', schema: { type: 'integer' } } };
         } else {
           for (const media of Object.values(response.content ?? {})) {
             if (media.example === undefined) {
@@ -136,7 +176,10 @@ export const finishOpenApiDocument = <T>(input: T): T => {
           }
         }
         if (code === 201 && method === 'post' && itemPathOf(doc, path)) {
-          response.headers = { ...(response.headers ?? {}), Location: { description: 'URL of the created resource', schema: { type: 'string', example: `${itemPathOf(doc, path)}` } } };
+          response.headers = {
+            ...(response.headers ?? {}),
+            Location: { description: 'URL of the created resource', schema: { type: 'string', example: `${itemPathOf(doc, path)}` } },
+          };
         }
       }
       for (const media of Object.values(op.requestBody?.content ?? {})) {
@@ -164,7 +207,8 @@ export const locationMiddleware = (input: unknown) => {
       const json = res.json.bind(res);
       res.json = (body?: unknown) => {
         const id = (body as { id?: unknown } | null)?.id;
-        if (res.statusCode === 201 && typeof id === 'string' && !res.headersSent) res.setHeader('Location', `${req.path}/${encodeURIComponent(id)}`);
+        if (res.statusCode === 201 && typeof id === 'string' && !res.headersSent)
+          res.setHeader('Location', `${req.path}/${encodeURIComponent(id)}`);
         return json(body);
       };
     }

@@ -20,7 +20,10 @@ export class FixedWindowCounter {
   private readonly windows = new Map<string, { hits: number; resetAt: number }>();
   private nextSweep = 0;
 
-  constructor(private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Counts one hit; returns the seconds to wait when the limit is exceeded, else undefined. */
   hit(key: string, limit: number): number | undefined {
@@ -41,7 +44,10 @@ export class FixedWindowCounter {
 
 const tooMany = (ctx: ExecutionContext, retryAfter: number, limit: number, windowSeconds: number, what: string): never => {
   ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-  throw platformError('TOO_MANY_REQUESTS', { detail: `At most ${limit} requests per ${windowSeconds} s ${what}; retry after ${retryAfter} s.`, extra: { retryAfterSeconds: retryAfter } });
+  throw platformError('TOO_MANY_REQUESTS', {
+    detail: `At most ${limit} requests per ${windowSeconds} s ${what}; retry after ${retryAfter} s.`,
+    extra: { retryAfterSeconds: retryAfter },
+  });
 };
 
 const limited = (ctx: ExecutionContext): Request | undefined => {
@@ -101,4 +107,3 @@ export class PrincipalRateLimitGuard implements CanActivate {
     return true;
   }
 }
-

@@ -58,11 +58,14 @@ export class Idempotency {
       [this.scope, p.caller, p.key, hash, p.resourceId],
     );
     if (inserted.length) return { replay: false };
-    const earlier = await queryRow<IdempotencyKeyRow>(em, `SELECT request_hash, resource_id FROM platform.idempotency_key WHERE scope = $1 AND caller = $2 AND key = $3`, [
-      this.scope, p.caller, p.key,
-    ]);
+    const earlier = await queryRow<IdempotencyKeyRow>(
+      em,
+      `SELECT request_hash, resource_id FROM platform.idempotency_key WHERE scope = $1 AND caller = $2 AND key = $3`,
+      [this.scope, p.caller, p.key],
+    );
     if (!earlier) throw new Error(`idempotency key ${this.scope}/${p.key} neither inserted nor found`);
-    if (earlier.request_hash !== hash) throw this.errors.reused(`Idempotency-Key ${p.key} was used for a different request (${earlier.resource_id})`, earlier.resource_id);
+    if (earlier.request_hash !== hash)
+      throw this.errors.reused(`Idempotency-Key ${p.key} was used for a different request (${earlier.resource_id})`, earlier.resource_id);
     return { replay: true, resourceId: earlier.resource_id };
   }
 }

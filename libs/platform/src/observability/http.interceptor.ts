@@ -24,7 +24,8 @@ export class HttpInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         next: () => finish(res.statusCode),
-        error: (err: { getStatus?: () => number; descriptor?: { status: number } }) => finish(err.descriptor?.status ?? err.getStatus?.() ?? 500),
+        error: (err: { getStatus?: () => number; descriptor?: { status: number } }) =>
+          finish(err.descriptor?.status ?? err.getStatus?.() ?? 500),
       }),
     );
   }

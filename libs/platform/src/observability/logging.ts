@@ -16,12 +16,24 @@ type Level = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';
 class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: Pino) {}
 
-  log(message: unknown, ...params: unknown[]): void { this.write('info', message, params); }
-  error(message: unknown, ...params: unknown[]): void { this.write('error', message, params); }
-  warn(message: unknown, ...params: unknown[]): void { this.write('warn', message, params); }
-  debug(message: unknown, ...params: unknown[]): void { this.write('debug', message, params); }
-  verbose(message: unknown, ...params: unknown[]): void { this.write('trace', message, params); }
-  fatal(message: unknown, ...params: unknown[]): void { this.write('fatal', message, params); }
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.write('fatal', message, params);
+  }
 
   private write(level: Level, message: unknown, params: unknown[]): void {
     const rest = [...params];
@@ -65,7 +77,11 @@ export const createNodeLogging = (cityCode: string, level: string, destination?:
       // the request (once per request, at child-logger creation) and of the response.
       wrapSerializers: false,
       serializers: {
-        req: (req: { method: string; originalUrl?: string; url: string; id: string }) => ({ method: req.method, url: req.originalUrl ?? req.url, id: req.id }),
+        req: (req: { method: string; originalUrl?: string; url: string; id: string }) => ({
+          method: req.method,
+          url: req.originalUrl ?? req.url,
+          id: req.id,
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         err: pino.stdSerializers.err,
       },

@@ -18,11 +18,37 @@ export class MetricsService {
     this.registry.setDefaultLabels({ city: config.cityCode });
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.httpRequests = new Counter({ name: 'guangfo_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers });
-    this.httpDuration = new Histogram({ name: 'guangfo_http_request_seconds', help: 'HTTP request duration', labelNames: ['method', 'route'], registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
-    this.eventsPublished = new Counter({ name: 'guangfo_events_published_total', help: 'Events handed to the transport', labelNames: ['type', 'transport'], registers });
-    this.eventsReceived = new Counter({ name: 'guangfo_events_received_total', help: 'Events received, by outcome', labelNames: ['type', 'outcome'], registers });
-    this.deadLetters = new Counter({ name: 'guangfo_dead_letters_total', help: 'Events dead-lettered, by reason', labelNames: ['reason'], registers });
+    this.httpRequests = new Counter({
+      name: 'guangfo_http_requests_total',
+      help: 'HTTP requests',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'guangfo_http_request_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'],
+      registers,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
+    this.eventsPublished = new Counter({
+      name: 'guangfo_events_published_total',
+      help: 'Events handed to the transport',
+      labelNames: ['type', 'transport'],
+      registers,
+    });
+    this.eventsReceived = new Counter({
+      name: 'guangfo_events_received_total',
+      help: 'Events received, by outcome',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.deadLetters = new Counter({
+      name: 'guangfo_dead_letters_total',
+      help: 'Events dead-lettered, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
     this.outboxPending = new Gauge({ name: 'guangfo_outbox_pending', help: 'Outbox rows not yet sent', registers });
   }
 }

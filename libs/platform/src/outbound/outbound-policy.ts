@@ -26,13 +26,37 @@ const subnets = (list: readonly (readonly [string, number])[], family: 'ipv4' | 
 };
 
 const NEVER = subnets(
-  [['0.0.0.0', 8], ['169.254.0.0', 16], ['192.0.0.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]],
+  [
+    ['0.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['192.0.0.0', 24],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ],
   'ipv4',
 );
-subnets([['::', 128], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]], 'ipv6', NEVER);
+subnets(
+  [
+    ['::', 128],
+    ['fe80::', 10],
+    ['ff00::', 8],
+    ['64:ff9b::', 96],
+  ],
+  'ipv6',
+  NEVER,
+);
 const LOOPBACK = subnets([['127.0.0.0', 8]], 'ipv4');
 subnets([['::1', 128]], 'ipv6', LOOPBACK);
-const PRIVATE = subnets([['10.0.0.0', 8], ['100.64.0.0', 10], ['172.16.0.0', 12], ['192.168.0.0', 16], ['198.18.0.0', 15]], 'ipv4');
+const PRIVATE = subnets(
+  [
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+  ],
+  'ipv4',
+);
 subnets([['fc00::', 7]], 'ipv6', PRIVATE);
 
 export type AddressClass = 'never' | 'loopback' | 'private' | 'public';
@@ -82,12 +106,17 @@ export const refusalFor = (address: string, policy: OutboundPolicy): string | nu
   const cls = classifyAddress(address);
   if (cls === undefined) return `${address} is not an IP address`;
   switch (cls) {
-    case 'public': return null;
-    case 'never': return `${address} is a link-local, metadata, reserved or multicast address`;
-    case 'loopback': return policy.allowLoopback ? null : `${address} is a loopback address`;
+    case 'public':
+      return null;
+    case 'never':
+      return `${address} is a link-local, metadata, reserved or multicast address`;
+    case 'loopback':
+      return policy.allowLoopback ? null : `${address} is a loopback address`;
     case 'private': {
       const ip = unbracket(address).replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-      return allowedOf(policy).check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6') ? null : `${address} is a private address outside the allowed networks`;
+      return allowedOf(policy).check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')
+        ? null
+        : `${address} is a private address outside the allowed networks`;
     }
   }
 };

@@ -25,15 +25,23 @@ export interface OutboundRequest {
 export const outboundRequest = (url: string | URL, o: OutboundRequest): Promise<IncomingMessage> =>
   new Promise((resolve, reject) => {
     const target = typeof url === 'string' ? new URL(url) : url;
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return reject(new OutboundRefused(`${target.protocol} is not http(s)`));
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return reject(new OutboundRefused(`${target.protocol} is not http(s)`));
     const why = refusalForHost(target.hostname, o.policy);
     if (why) return reject(new OutboundRefused(`forbidden address: ${why}`));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const headers: OutgoingHttpHeaders = { ...(o.headers ?? {}), ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}) };
-    const req = send(target, { method: o.method, headers, lookup: guardedLookup(o.policy) as never, ...(o.signal ? { signal: o.signal } : {}) }, (res) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
+    const headers: OutgoingHttpHeaders = {
+      ...(o.headers ?? {}),
+      ...(o.body !== undefined ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}),
+    };
+    const req = send(
+      target,
+      { method: o.method, headers, lookup: guardedLookup(o.policy) as never, ...(o.signal ? { signal: o.signal } : {}) },
+      (res) => {
+        clearTimeout(timer);
+        resolve(res);
+      },
+    );
     const timer = setTimeout(() => req.destroy(new Error(`no response within ${o.timeoutMs} ms`)), o.timeoutMs);
     req.on('error', (err) => {
       clearTimeout(timer);

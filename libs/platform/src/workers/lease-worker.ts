@@ -142,7 +142,10 @@ export class LeaseWorker<R extends object> {
     const { table, key: column, settleWhen } = this.options;
     const where = `${column} = $1 AND lease_owner = $2${settleWhen ? ` AND (${settleWhen})` : ''}`;
     // TypeORM answers an UPDATE with [rows, rowCount].
-    const [, count] = (await (em ?? this.dataSource).query(`UPDATE ${table} SET ${set} WHERE ${where}`, [key, this.owner, ...params])) as [unknown[], number];
+    const [, count] = (await (em ?? this.dataSource).query(`UPDATE ${table} SET ${set} WHERE ${where}`, [key, this.owner, ...params])) as [
+      unknown[],
+      number,
+    ];
     return count > 0;
   }
 }

@@ -10,7 +10,12 @@ describe('PollLoop', () => {
   it('a stream of nudges closer together than the nudge delay still runs passes (it never postpones a due pass)', async () => {
     jest.useFakeTimers();
     let passes = 0;
-    const loop = new PollLoop(async () => void passes++, () => 60_000, new Logger('test'), 'test loop');
+    const loop = new PollLoop(
+      async () => void passes++,
+      () => 60_000,
+      new Logger('test'),
+      'test loop',
+    );
     loop.start();
     await jest.advanceTimersByTimeAsync(1);
     expect(passes).toBe(1);
@@ -26,7 +31,12 @@ describe('PollLoop', () => {
   it('a nudge while idle runs a pass within a few milliseconds, long before the poll interval', async () => {
     jest.useFakeTimers();
     let passes = 0;
-    const loop = new PollLoop(async () => void passes++, () => 60_000, new Logger('test'), 'test loop');
+    const loop = new PollLoop(
+      async () => void passes++,
+      () => 60_000,
+      new Logger('test'),
+      'test loop',
+    );
     loop.start();
     await jest.advanceTimersByTimeAsync(1);
     loop.nudge();

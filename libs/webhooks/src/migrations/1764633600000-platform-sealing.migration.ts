@@ -8,14 +8,22 @@ import { webhookSecretAd } from '../webhook-secret.seal.js';
  * from the event-signing key, `v1.<keyId>.<iv>.<tag>.<ciphertext>`, bound to the subscription id.
  * Kept here only, to re-seal existing rows.
  */
-export const openLegacyWebhookSecret = (keys: Pick<ResealKeys, 'signingKey' | 'cityCode'>, sealed: string, subscriptionId: string): string => {
+export const openLegacyWebhookSecret = (
+  keys: Pick<ResealKeys, 'signingKey' | 'cityCode'>,
+  sealed: string,
+  subscriptionId: string,
+): string => {
   const [v, keyId, iv, tag, ct] = sealed.split('.');
   if (v !== 'v1' || !keyId || !iv || !tag || ct === undefined) throw new Error('webhook secret: unknown seal format');
   const sealedUnder = Buffer.from(keyId, 'base64url').toString();
   if (sealedUnder !== keys.signingKey.keyId) {
-    throw new Error(`webhook secret sealed under signing key ${sealedUnder}, but EVENT_SIGNING_KEY is ${keys.signingKey.keyId}: run the migration with the key it was sealed under`);
+    throw new Error(
+      `webhook secret sealed under signing key ${sealedUnder}, but EVENT_SIGNING_KEY is ${keys.signingKey.keyId}: run the migration with the key it was sealed under`,
+    );
   }
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(keys.signingKey.privateKeyHex, 'hex'), 'guangfo/webhook-secret-seal/v1', `city:${keys.cityCode}`, 32));
+  const key = Buffer.from(
+    hkdfSync('sha256', Buffer.from(keys.signingKey.privateKeyHex, 'hex'), 'guangfo/webhook-secret-seal/v1', `city:${keys.cityCode}`, 32),
+  );
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(subscriptionId));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));

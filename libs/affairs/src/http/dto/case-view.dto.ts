@@ -4,35 +4,58 @@ import { CASE_MODES, CASE_STATES } from '@guangfo/contracts';
 /** OpenAPI shapes of the case views (see case.views.ts for the types). */
 export class CaseDeadlineDto {
   @ApiProperty({ enum: ['decision', 'delivery', 'closed'], example: 'decision' }) stage: string;
-  @ApiProperty({ example: '2026-09-30', description: 'Day the clock runs from (not counted): acceptance (行政许可法 art. 42), or until then the projection\'s start' }) startDate: string;
+  @ApiProperty({
+    example: '2026-09-30',
+    description: "Day the clock runs from (not counted): acceptance (行政许可法 art. 42), or until then the projection's start",
+  })
+  startDate: string;
   @ApiProperty({
     nullable: true,
     example: { receivedOn: '2026-09-30', supplementNoticeDueOn: '2026-10-13', acceptedOn: '2026-09-30', deemed: true },
-    description: 'Art. 32(4): receipt, the last day for a 补正 notice (5 working days), and acceptance (deemed from receipt when no timely notice)',
+    description:
+      'Art. 32(4): receipt, the last day for a 补正 notice (5 working days), and acceptance (deemed from receipt when no timely notice)',
   })
   acceptance: { receivedOn: string; supplementNoticeDueOn: string; acceptedOn: string | null; deemed: boolean } | null;
-  @ApiProperty({ example: true, description: 'False until accepted (or deemed accepted): the due dates are a projection' }) clockStarted: boolean;
+  @ApiProperty({ example: true, description: 'False until accepted (or deemed accepted): the due dates are a projection' })
+  clockStarted: boolean;
   @ApiProperty({ example: 10 }) committedWorkingDays: number;
-  @ApiProperty({ type: Number, example: 20, nullable: true, description: 'Statutory limit (法定时限): the item\'s, 45 for joint handling (行政许可法 art. 42)' }) legalWorkingDays: number | null;
-  @ApiProperty({ type: Number, example: 0, description: 'Art. 42: working days added by the one extension (10, or 15 for joint handling)' }) extensionWorkingDays: number;
-  @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' }) decisionDueDate: string | null;
-  @ApiProperty({ type: String, example: '2026-11-03', nullable: true, description: 'Decision due under the statutory limit (法定时限)' }) legalDueDate: string | null;
-  @ApiProperty({ example: null, nullable: true, description: 'Delivery due (10 working days after the decision)' }) deliveryDueDate: string | null;
-  @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Due date of the current stage' }) dueDate: string | null;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [], description: 'Pauses (补正, special procedures)' }) pauses: unknown[];
+  @ApiProperty({
+    type: Number,
+    example: 20,
+    nullable: true,
+    description: "Statutory limit (法定时限): the item's, 45 for joint handling (行政许可法 art. 42)",
+  })
+  legalWorkingDays: number | null;
+  @ApiProperty({ type: Number, example: 0, description: 'Art. 42: working days added by the one extension (10, or 15 for joint handling)' })
+  extensionWorkingDays: number;
+  @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Decision due under the committed limit (承诺时限)' })
+  decisionDueDate: string | null;
+  @ApiProperty({ type: String, example: '2026-11-03', nullable: true, description: 'Decision due under the statutory limit (法定时限)' })
+  legalDueDate: string | null;
+  @ApiProperty({ example: null, nullable: true, description: 'Delivery due (10 working days after the decision)' }) deliveryDueDate:
+    string | null;
+  @ApiProperty({ type: String, example: '2026-10-20', nullable: true, description: 'Due date of the current stage' }) dueDate:
+    string | null;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, example: [], description: 'Pauses (补正, special procedures)' })
+  pauses: unknown[];
   @ApiProperty({ example: 0 }) pausedWorkingDays: number;
   @ApiProperty({ example: false }) clockPaused: boolean;
   @ApiProperty({ type: Number, example: 10, nullable: true }) remainingWorkingDays: number | null;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ example: false, description: '≤ 3 working days left' }) nearDue: boolean;
   @ApiProperty({ example: true }) calendarCovered: boolean;
-  @ApiProperty({ example: false, description: 'Counted across a year without a State Council notice (statutory holidays only); recomputed when the notice is loaded' }) provisional: boolean;
+  @ApiProperty({
+    example: false,
+    description: 'Counted across a year without a State Council notice (statutory holidays only); recomputed when the notice is loaded',
+  })
+  provisional: boolean;
   @ApiProperty({ type: [Number], example: [] }) provisionalYears: number[];
 }
 
 export class AvailableActionDto {
   @ApiProperty({ example: 'accept' }) action: string;
-  @ApiProperty({ enum: ['applicant', 'receiving', 'administering'], example: 'administering', description: 'Who performs it' }) performer: string;
+  @ApiProperty({ enum: ['applicant', 'receiving', 'administering'], example: 'administering', description: 'Who performs it' })
+  performer: string;
   @ApiProperty({ example: '440100', description: 'Where' }) city: string;
 }
 
@@ -41,7 +64,12 @@ export class CaseMaterialViewDto {
   @ApiProperty({ example: { zh: '居民身份证', en: 'Resident identity card' } }) name: { zh: string; en: string };
   @ApiProperty({ example: true }) required: boolean;
   @ApiProperty({ enum: ['provided', 'missing', 'supplemented'], example: 'provided' }) status: string;
-  @ApiProperty({ type: Object, nullable: true, example: { kind: 'credential', credentialType: 'ID_CARD', credentialId: 'ID-1', verification: 'pending' }, description: 'file, stored file or credential; null when missing' })
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    example: { kind: 'credential', credentialType: 'ID_CARD', credentialId: 'ID-1', verification: 'pending' },
+    description: 'file, stored file or credential; null when missing',
+  })
   evidence: Record<string, unknown> | null;
 }
 
@@ -64,7 +92,8 @@ export class CaseNoteDto {
 export class CaseSummaryDto {
   @ApiProperty({ example: '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c' }) id: string;
   @ApiProperty({ example: 'XK00201000' }) itemCode: string;
-  @ApiProperty({ example: { zh: '以经常居住地登记户口（跨市户口迁移）', en: 'Household registration at the habitual residence' } }) itemName: { zh: string; en: string };
+  @ApiProperty({ example: { zh: '以经常居住地登记户口（跨市户口迁移）', en: 'Household registration at the habitual residence' } })
+  itemName: { zh: string; en: string };
   @ApiProperty({ enum: CASE_MODES, example: 'proxy' }) mode: string;
   @ApiProperty({ example: 'window' }) channel: string;
   @ApiProperty({ enum: CASE_STATES, example: 'forwarded' }) state: string;
@@ -75,10 +104,14 @@ export class CaseSummaryDto {
   @ApiProperty({ example: '440600' }) applicantCity: string;
   @ApiProperty({ example: '440600', description: '收件地' }) receivingCity: string;
   @ApiProperty({ example: '440100', description: '办理地' }) administeringCity: string;
-  @ApiProperty({ example: { name: '李小红', idNumber: '440***********002X', sub: 'fs-resident' }, description: 'ID number in full only for its owner' })
+  @ApiProperty({
+    example: { name: '李小红', idNumber: '440***********002X', sub: 'fs-resident' },
+    description: 'ID number in full only for its owner',
+  })
   applicant: { name: string; idNumber: string; sub?: string | null };
   @ApiProperty({ type: CaseDeadlineDto }) deadline: CaseDeadlineDto;
-  @ApiProperty({ type: [AvailableActionDto], example: [{ action: 'accept', performer: 'administering', city: '440100' }] }) availableActions: AvailableActionDto[];
+  @ApiProperty({ type: [AvailableActionDto], example: [{ action: 'accept', performer: 'administering', city: '440100' }] })
+  availableActions: AvailableActionDto[];
   @ApiProperty({ nullable: true, example: { clerk: 'gz-clerk', hall: 'GZ-TH-01', expiresAt: '2026-09-30T03:00:00.000Z' } }) claim: unknown;
   @ApiProperty({ type: String, nullable: true, example: 'GZ-TH-01' }) hall: string | null;
   @ApiProperty({ example: '2026-09-30T01:00:00.000Z' }) filedAt: string;
@@ -110,7 +143,8 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ nullable: true, example: null }) decision: unknown;
   @ApiProperty({ nullable: true, example: null }) delivery: unknown;
   @ApiProperty({ type: [TimelineEntryDto] }) timeline: TimelineEntryDto[];
-  @ApiProperty({ type: () => EvaluationDto, nullable: true, description: '好差评 rating and its 追评, once given' }) evaluation: EvaluationDto | null;
+  @ApiProperty({ type: () => EvaluationDto, nullable: true, description: '好差评 rating and its 追评, once given' })
+  evaluation: EvaluationDto | null;
   @ApiProperty({ type: [CaseRequestViewDto] }) requests: CaseRequestViewDto[];
   @ApiPropertyOptional({ type: [CaseNoteDto], description: 'Internal notes of this city (clerks and supervisors only)' })
   notes?: CaseNoteDto[];
@@ -118,7 +152,8 @@ export class CaseDetailDto extends CaseSummaryDto {
 
 export class CasePageDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'Opaque; pass as cursor for the next page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Opaque; pass as cursor for the next page' }) nextCursor:
+    string | null;
 }
 
 export class FollowUpEvaluationDto {
@@ -133,7 +168,8 @@ export class EvaluationDto {
   @ApiProperty({ example: 'dissatisfied' }) level: string;
   @ApiProperty({ type: String, nullable: true, example: '等待时间较长' }) comment: string | null;
   @ApiProperty({ example: '2026-10-09T03:00:00.000Z' }) evaluatedAt: string;
-  @ApiProperty({ type: () => FollowUpEvaluationDto, nullable: true, description: '追评 (once, after the first rating)' }) followUp: FollowUpEvaluationDto | null;
+  @ApiProperty({ type: () => FollowUpEvaluationDto, nullable: true, description: '追评 (once, after the first rating)' })
+  followUp: FollowUpEvaluationDto | null;
 }
 
 export class RemediationFollowUpDto {
@@ -152,13 +188,23 @@ export class RemediationDto {
   @ApiProperty({ type: String, nullable: true, example: '等待时间较长' }) comment: string | null;
   @ApiProperty() openedAt: string;
   @ApiProperty({ type: String, nullable: true, example: '2026-10-21' }) dueDate: string | null;
-  @ApiProperty({ type: Boolean, example: false, description: 'Counted across a year without a State Council notice; recounted when it is loaded' }) provisional: boolean;
+  @ApiProperty({
+    type: Boolean,
+    example: false,
+    description: 'Counted across a year without a State Council notice; recounted when it is loaded',
+  })
+  provisional: boolean;
   @ApiProperty({ example: false }) overdue: boolean;
   @ApiProperty({ enum: ['open', 'closed'] }) status: string;
   @ApiProperty({ type: String, nullable: true }) closedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) closedBy: string | null;
   @ApiProperty({ type: String, nullable: true }) resolution: string | null;
-  @ApiProperty({ type: () => RemediationFollowUpDto, nullable: true, description: '追评 of the applicant on this case, with whether they are now satisfied' }) followUp: RemediationFollowUpDto | null;
+  @ApiProperty({
+    type: () => RemediationFollowUpDto,
+    nullable: true,
+    description: '追评 of the applicant on this case, with whether they are now satisfied',
+  })
+  followUp: RemediationFollowUpDto | null;
 }
 
 export class RemediationPageDto {

@@ -26,7 +26,11 @@ export class AffairsFollowUp1796169600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE affairs.remediation DROP COLUMN follow_up_rating, DROP COLUMN follow_up_satisfied, DROP COLUMN follow_up_after_resolution, DROP COLUMN followed_up_at`);
-    await q.query(`ALTER TABLE affairs.evaluation DROP CONSTRAINT evaluation_follow_up_whole, DROP COLUMN follow_up_rating, DROP COLUMN follow_up_level, DROP COLUMN follow_up_comment, DROP COLUMN follow_up_actor, DROP COLUMN followed_up_at`);
+    await q.query(
+      `ALTER TABLE affairs.remediation DROP COLUMN follow_up_rating, DROP COLUMN follow_up_satisfied, DROP COLUMN follow_up_after_resolution, DROP COLUMN followed_up_at`,
+    );
+    await q.query(
+      `ALTER TABLE affairs.evaluation DROP CONSTRAINT evaluation_follow_up_whole, DROP COLUMN follow_up_rating, DROP COLUMN follow_up_level, DROP COLUMN follow_up_comment, DROP COLUMN follow_up_actor, DROP COLUMN followed_up_at`,
+    );
   }
 }

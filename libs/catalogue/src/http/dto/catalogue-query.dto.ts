@@ -2,7 +2,16 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CITY_CODE_PATTERN, VERSION_LABEL_PATTERN } from '../../domain/common.schema.js';
-import { CHANNELS, DOMAINS, HANDLING_MODES, ITEM_KINDS, type Channel, type Domain, type HandlingMode, type ItemKind } from '../../domain/item.schema.js';
+import {
+  CHANNELS,
+  DOMAINS,
+  HANDLING_MODES,
+  ITEM_KINDS,
+  type Channel,
+  type Domain,
+  type HandlingMode,
+  type ItemKind,
+} from '../../domain/item.schema.js';
 import { MAX_PAGE_LIMIT } from '../../domain/catalogue.query.js';
 
 export class VersionQueryDto {

@@ -33,7 +33,8 @@ export class DeadlineRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsObject({ each: true }) @ValidateNested({ each: true })
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
   @Type(() => PauseDto)
   pauses?: PauseDto[];
 }
@@ -47,6 +48,11 @@ export class DeadlineDto implements DeadlineView {
   @ApiProperty({ example: '2025-09-30' }) deadline: string;
   @ApiProperty({ example: 0 }) pausedWorkingDays: number;
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
-  @ApiProperty({ example: false, description: 'True when the count crosses a year without a State Council notice: counted on the statutory holidays of the 放假办法 only, recomputed once the notice is loaded' }) provisional: boolean;
+  @ApiProperty({
+    example: false,
+    description:
+      'True when the count crosses a year without a State Council notice: counted on the statutory holidays of the 放假办法 only, recomputed once the notice is loaded',
+  })
+  provisional: boolean;
   @ApiProperty({ type: [Number], example: [] }) provisionalYears: number[];
 }

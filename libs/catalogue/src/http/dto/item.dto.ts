@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CHANNELS, DOMAINS, HANDLING_MODES, ITEM_KINDS, MATERIAL_FORMS, type Channel, type Domain, type HandlingMode, type ItemKind, type MaterialForm } from '../../domain/item.schema.js';
+import {
+  CHANNELS,
+  DOMAINS,
+  HANDLING_MODES,
+  ITEM_KINDS,
+  MATERIAL_FORMS,
+  type Channel,
+  type Domain,
+  type HandlingMode,
+  type ItemKind,
+  type MaterialForm,
+} from '../../domain/item.schema.js';
 import type { ItemPage, ItemView, PlanReference } from '../../application/catalogue.views.js';
 
 export class LocalizedNameDto {
@@ -28,11 +39,13 @@ export class MaterialDto {
   @ApiProperty({ type: LocalizedNameDto }) name: LocalizedNameDto;
   @ApiProperty({ example: true }) required: boolean;
   @ApiProperty({ enum: MATERIAL_FORMS, example: 'original' }) form: MaterialForm;
-  @ApiProperty({ description: 'Credential type codes whose electronic credential replaces this material', example: ['RESIDENCE_PERMIT'] }) replaceableBy: string[];
+  @ApiProperty({ description: 'Credential type codes whose electronic credential replaces this material', example: ['RESIDENCE_PERMIT'] })
+  replaceableBy: string[];
 }
 
 export class TimeLimitsDto {
-  @ApiProperty({ type: Number, nullable: true, description: 'Statutory limit, working days; null when no law sets one', example: 20 }) legal: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Statutory limit, working days; null when no law sets one', example: 20 })
+  legal: number | null;
   @ApiProperty({ description: 'Committed limit (承诺时限), working days; 0 = on the spot', example: 5 }) committed: number;
 }
 

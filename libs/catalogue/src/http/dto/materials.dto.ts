@@ -12,10 +12,12 @@ export class CredentialTypeDto implements CredentialType {
 
 export class MaterialViewDto implements MaterialView {
   @ApiProperty({ example: 'residence-proof' }) id: string;
-  @ApiProperty({ type: LocalizedNameDto, example: { zh: '在居住地居住的证明材料', en: 'Proof of residence in the other city' } }) name: LocalizedNameDto;
+  @ApiProperty({ type: LocalizedNameDto, example: { zh: '在居住地居住的证明材料', en: 'Proof of residence in the other city' } })
+  name: LocalizedNameDto;
   @ApiProperty({ example: true }) required: boolean;
   @ApiProperty({ enum: MATERIAL_FORMS, example: 'original' }) form: MaterialForm;
-  @ApiProperty({ type: [CredentialTypeDto], description: 'Credential types that may replace this material' }) replaceableBy: CredentialTypeDto[];
+  @ApiProperty({ type: [CredentialTypeDto], description: 'Credential types that may replace this material' })
+  replaceableBy: CredentialTypeDto[];
 }
 
 export class ItemMaterialsDto implements ItemMaterials {

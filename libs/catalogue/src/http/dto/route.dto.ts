@@ -1,11 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CHANNELS, DOMAINS, HANDLING_MODES, ITEM_KINDS, type Channel, type Domain, type HandlingMode, type ItemKind } from '../../domain/item.schema.js';
+import {
+  CHANNELS,
+  DOMAINS,
+  HANDLING_MODES,
+  ITEM_KINDS,
+  type Channel,
+  type Domain,
+  type HandlingMode,
+  type ItemKind,
+} from '../../domain/item.schema.js';
 import type { RouteList, RouteView } from '../../application/catalogue.views.js';
 import { LocalizedNameDto } from './item.dto.js';
 
 export class RouteViewDto implements RouteView {
   @ApiProperty({ example: 'GG01003000' }) itemCode: string;
-  @ApiProperty({ type: LocalizedNameDto, example: { zh: '异地居住退休人员养老待遇领取资格认证', en: 'Pension eligibility confirmation for retirees living in the other city' } })
+  @ApiProperty({
+    type: LocalizedNameDto,
+    example: { zh: '异地居住退休人员养老待遇领取资格认证', en: 'Pension eligibility confirmation for retirees living in the other city' },
+  })
   itemName: LocalizedNameDto;
   @ApiProperty({ enum: ITEM_KINDS, example: '公共服务' }) kind: ItemKind;
   @ApiProperty({ enum: DOMAINS, example: 'social-insurance' }) domain: Domain;

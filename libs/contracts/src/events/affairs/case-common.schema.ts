@@ -34,7 +34,16 @@ export type CaseChannel = (typeof CASE_CHANNELS)[number];
  * 招标 (TENDER), 拍卖 (AUCTION), 检验 (INSPECTION), 检测 (TESTING), 检疫 (QUARANTINE), 鉴定
  * (APPRAISAL), 专家评审 (EXPERT_REVIEW); the applicant is told in writing how long it will take.
  */
-export const SPECIAL_PROCEDURES = ['HEARING', 'TENDER', 'AUCTION', 'INSPECTION', 'TESTING', 'QUARANTINE', 'APPRAISAL', 'EXPERT_REVIEW'] as const;
+export const SPECIAL_PROCEDURES = [
+  'HEARING',
+  'TENDER',
+  'AUCTION',
+  'INSPECTION',
+  'TESTING',
+  'QUARANTINE',
+  'APPRAISAL',
+  'EXPERT_REVIEW',
+] as const;
 export type SpecialProcedure = (typeof SPECIAL_PROCEDURES)[number];
 
 export const DELIVERY_METHODS = ['window-pickup', 'mail', 'electronic'] as const;
@@ -46,7 +55,10 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 const city = z.string().regex(/^\d{6}$/);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex SHA-256');
 const text = z.string().min(1).max(2000);
-const reasonCode = z.string().regex(/^[A-Z][A-Z0-9_]*$/).max(64);
+const reasonCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]*$/)
+  .max(64);
 const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const caseStateSchema = z.enum(CASE_STATES);
@@ -71,7 +83,10 @@ export const materialEvidenceSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('file'),
     fileName: z.string().min(1).max(255),
-    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/).max(127),
+    mediaType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/)
+      .max(127),
     sizeBytes: z.number().int().min(0).max(10_000_000_000),
     sha256,
   }),
@@ -81,12 +96,19 @@ export const materialEvidenceSchema = z.discriminatedUnion('kind', [
     sha256: sha256.optional(),
     /** Set once the receiving city found the file in its store (the claim check other cities fetch by). */
     sizeBytes: z.number().int().min(0).max(10_000_000_000).optional(),
-    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/).max(127).optional(),
+    mediaType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/)
+      .max(127)
+      .optional(),
     ownerCity: city.optional(),
   }),
   z.object({
     kind: z.literal('credential'),
-    credentialType: z.string().regex(/^[A-Z][A-Z0-9_]*$/).max(64),
+    credentialType: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/)
+      .max(64),
     credentialId: z.string().min(1).max(128),
     verification: z.enum(['pending', 'verified', 'failed']),
     /** 免提交: who verified it, when, and against which issuer (set by the city that took the filing). */
@@ -137,7 +159,13 @@ const entryBase = {
 const entry = <K extends string, D extends z.ZodObject>(kind: K, detail: D) => z.object({ ...entryBase, kind: z.literal(kind), detail });
 
 /** How a filing established who the applicant is. */
-export const IDENTITY_CHECKS = ['token:real-name', 'token:face', 'in-person:id-card-reader', 'in-person:id-card-inspection', 'in-person:face-match'] as const;
+export const IDENTITY_CHECKS = [
+  'token:real-name',
+  'token:face',
+  'in-person:id-card-reader',
+  'in-person:id-card-inspection',
+  'in-person:face-match',
+] as const;
 export type IdentityCheck = (typeof IDENTITY_CHECKS)[number];
 
 /** The timeline entry of each kind (one kind per transition, plus the refusal of a late withdrawal). */
@@ -155,13 +183,29 @@ export const CASE_ENTRY_SCHEMAS = {
   returned: entry('returned', z.object({ reason: text.optional() })),
   accepted: entry('accepted', z.object({})),
   'not-accepted': entry('not-accepted', z.object({ reason: text.optional() })),
-  'supplement-requested': entry('supplement-requested', z.object({ items: z.array(supplementItemSchema).min(1).max(50), resumeState: caseStateSchema })),
+  'supplement-requested': entry(
+    'supplement-requested',
+    z.object({ items: z.array(supplementItemSchema).min(1).max(50), resumeState: caseStateSchema }),
+  ),
   supplemented: entry('supplemented', z.object({ responses: z.array(supplementResponseSchema).min(1).max(50) })),
   'review-started': entry('review-started', z.object({})),
-  'special-procedure-started': entry('special-procedure-started', z.object({ procedure: z.enum(SPECIAL_PROCEDURES), expectedEnd: civilDate })),
+  'special-procedure-started': entry(
+    'special-procedure-started',
+    z.object({ procedure: z.enum(SPECIAL_PROCEDURES), expectedEnd: civilDate }),
+  ),
   'special-procedure-ended': entry('special-procedure-ended', z.object({ result: text.optional() })),
-  decided: entry('decided', z.object({ outcome: z.enum(DECISION_OUTCOMES), reason: text.optional(), certificateNo: z.string().min(1).max(64).optional() })),
-  delivered: entry('delivered', z.object({ method: z.enum(DELIVERY_METHODS), trackingNumber: z.string().min(1).max(64).optional(), carrier: z.string().min(1).max(64).optional() })),
+  decided: entry(
+    'decided',
+    z.object({ outcome: z.enum(DECISION_OUTCOMES), reason: text.optional(), certificateNo: z.string().min(1).max(64).optional() }),
+  ),
+  delivered: entry(
+    'delivered',
+    z.object({
+      method: z.enum(DELIVERY_METHODS),
+      trackingNumber: z.string().min(1).max(64).optional(),
+      carrier: z.string().min(1).max(64).optional(),
+    }),
+  ),
   completed: entry('completed', z.object({})),
   withdrawn: entry('withdrawn', z.object({ requestId: z.uuid().optional(), reason: text.optional() })),
   'withdrawal-refused': entry('withdrawal-refused', z.object({ requestId: z.uuid(), reason: text })),

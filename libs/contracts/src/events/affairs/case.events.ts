@@ -28,41 +28,156 @@ const RESIDENT = { role: 'resident' as const, id: 'fs-resident', city: '440600' 
 
 /** Example entry of each kind (AsyncAPI examples; each satisfies its schema). */
 const EXAMPLES: { [K in CaseEntryKind]: Omit<CaseEntryOf<K>, 'seq' | 'at' | 'kind'> & { status: Omit<CaseStatus, 'version'> } } = {
-  filed: { actor: FS_CLERK, fromState: null, toState: 'submitted', reasonCode: 'FILED_AT_WINDOW', detail: { mode: 'proxy', channel: 'window' }, status: { state: 'submitted', holder: '440600', outcome: null } },
-  forwarded: { actor: FS_CLERK, fromState: 'submitted', toState: 'forwarded', reasonCode: 'INTAKE_PASSED', detail: { to: '440100', checks: { identity: 'verified', form: 'complete' } }, status: { state: 'forwarded', holder: '440100', outcome: null } },
-  returned: { actor: FS_CLERK, fromState: 'submitted', toState: 'returned', reasonCode: 'IDENTITY_MISMATCH', detail: { reason: '申请人身份与证件不符' }, status: { state: 'returned', holder: null, outcome: null } },
-  accepted: { actor: GZ_CLERK, fromState: 'forwarded', toState: 'accepted', reasonCode: 'MATERIALS_COMPLETE', detail: {}, status: { state: 'accepted', holder: '440100', outcome: null } },
-  'not-accepted': { actor: GZ_CLERK, fromState: 'forwarded', toState: 'not-accepted', reasonCode: 'NOT_ELIGIBLE', detail: { reason: '不符合以经常居住地登记户口的条件' }, status: { state: 'not-accepted', holder: null, outcome: null } },
+  filed: {
+    actor: FS_CLERK,
+    fromState: null,
+    toState: 'submitted',
+    reasonCode: 'FILED_AT_WINDOW',
+    detail: { mode: 'proxy', channel: 'window' },
+    status: { state: 'submitted', holder: '440600', outcome: null },
+  },
+  forwarded: {
+    actor: FS_CLERK,
+    fromState: 'submitted',
+    toState: 'forwarded',
+    reasonCode: 'INTAKE_PASSED',
+    detail: { to: '440100', checks: { identity: 'verified', form: 'complete' } },
+    status: { state: 'forwarded', holder: '440100', outcome: null },
+  },
+  returned: {
+    actor: FS_CLERK,
+    fromState: 'submitted',
+    toState: 'returned',
+    reasonCode: 'IDENTITY_MISMATCH',
+    detail: { reason: '申请人身份与证件不符' },
+    status: { state: 'returned', holder: null, outcome: null },
+  },
+  accepted: {
+    actor: GZ_CLERK,
+    fromState: 'forwarded',
+    toState: 'accepted',
+    reasonCode: 'MATERIALS_COMPLETE',
+    detail: {},
+    status: { state: 'accepted', holder: '440100', outcome: null },
+  },
+  'not-accepted': {
+    actor: GZ_CLERK,
+    fromState: 'forwarded',
+    toState: 'not-accepted',
+    reasonCode: 'NOT_ELIGIBLE',
+    detail: { reason: '不符合以经常居住地登记户口的条件' },
+    status: { state: 'not-accepted', holder: null, outcome: null },
+  },
   'supplement-requested': {
-    actor: GZ_CLERK, fromState: 'accepted', toState: 'supplement-requested', reasonCode: 'MATERIALS_MISSING',
-    detail: { items: [{ id: 's1', materialId: 'contributions', description: '请补充近 12 个月社会保险缴费证明' }], resumeState: 'accepted' },
+    actor: GZ_CLERK,
+    fromState: 'accepted',
+    toState: 'supplement-requested',
+    reasonCode: 'MATERIALS_MISSING',
+    detail: {
+      items: [{ id: 's1', materialId: 'contributions', description: '请补充近 12 个月社会保险缴费证明' }],
+      resumeState: 'accepted',
+    },
     status: { state: 'supplement-requested', holder: '440600', outcome: null },
   },
   supplemented: {
-    actor: RESIDENT, fromState: 'supplement-requested', toState: 'accepted', reasonCode: 'SUPPLEMENT_PROVIDED',
-    detail: { responses: [{ itemId: 's1', evidence: { kind: 'file', fileName: 'contributions.pdf', mediaType: 'application/pdf', sizeBytes: 48213, sha256: 'e'.repeat(64) } }] },
+    actor: RESIDENT,
+    fromState: 'supplement-requested',
+    toState: 'accepted',
+    reasonCode: 'SUPPLEMENT_PROVIDED',
+    detail: {
+      responses: [
+        {
+          itemId: 's1',
+          evidence: { kind: 'file', fileName: 'contributions.pdf', mediaType: 'application/pdf', sizeBytes: 48213, sha256: 'e'.repeat(64) },
+        },
+      ],
+    },
     status: { state: 'accepted', holder: '440100', outcome: null },
   },
-  'review-started': { actor: GZ_CLERK, fromState: 'accepted', toState: 'under-review', reasonCode: 'REVIEW_STARTED', detail: {}, status: { state: 'under-review', holder: '440100', outcome: null } },
-  'special-procedure-started': { actor: GZ_CLERK, fromState: 'under-review', toState: 'special-procedure', reasonCode: 'HEARING', detail: { procedure: 'HEARING', expectedEnd: '2026-10-16' }, status: { state: 'special-procedure', holder: '440100', outcome: null } },
-  'special-procedure-ended': { actor: GZ_CLERK, fromState: 'special-procedure', toState: 'under-review', reasonCode: 'SPECIAL_PROCEDURE_ENDED', detail: { result: '听证结束' }, status: { state: 'under-review', holder: '440100', outcome: null } },
-  decided: { actor: GZ_CLERK, fromState: 'under-review', toState: 'decided', reasonCode: 'APPROVED', detail: { outcome: 'approved', certificateNo: 'GZ-HK-2026-000123' }, status: { state: 'decided', holder: '440600', outcome: 'approved' } },
-  delivered: { actor: FS_CLERK, fromState: 'decided', toState: 'delivered', reasonCode: 'MAIL', detail: { method: 'mail', trackingNumber: 'EMS1234567890CN', carrier: 'EMS' }, status: { state: 'delivered', holder: '440600', outcome: 'approved' } },
-  completed: { actor: FS_CLERK, fromState: 'delivered', toState: 'completed', reasonCode: 'COMPLETED', detail: {}, status: { state: 'completed', holder: null, outcome: 'approved' } },
-  withdrawn: { actor: RESIDENT, fromState: 'under-review', toState: 'withdrawn', reasonCode: 'APPLICANT_REQUEST', detail: { requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e' }, status: { state: 'withdrawn', holder: null, outcome: null } },
+  'review-started': {
+    actor: GZ_CLERK,
+    fromState: 'accepted',
+    toState: 'under-review',
+    reasonCode: 'REVIEW_STARTED',
+    detail: {},
+    status: { state: 'under-review', holder: '440100', outcome: null },
+  },
+  'special-procedure-started': {
+    actor: GZ_CLERK,
+    fromState: 'under-review',
+    toState: 'special-procedure',
+    reasonCode: 'HEARING',
+    detail: { procedure: 'HEARING', expectedEnd: '2026-10-16' },
+    status: { state: 'special-procedure', holder: '440100', outcome: null },
+  },
+  'special-procedure-ended': {
+    actor: GZ_CLERK,
+    fromState: 'special-procedure',
+    toState: 'under-review',
+    reasonCode: 'SPECIAL_PROCEDURE_ENDED',
+    detail: { result: '听证结束' },
+    status: { state: 'under-review', holder: '440100', outcome: null },
+  },
+  decided: {
+    actor: GZ_CLERK,
+    fromState: 'under-review',
+    toState: 'decided',
+    reasonCode: 'APPROVED',
+    detail: { outcome: 'approved', certificateNo: 'GZ-HK-2026-000123' },
+    status: { state: 'decided', holder: '440600', outcome: 'approved' },
+  },
+  delivered: {
+    actor: FS_CLERK,
+    fromState: 'decided',
+    toState: 'delivered',
+    reasonCode: 'MAIL',
+    detail: { method: 'mail', trackingNumber: 'EMS1234567890CN', carrier: 'EMS' },
+    status: { state: 'delivered', holder: '440600', outcome: 'approved' },
+  },
+  completed: {
+    actor: FS_CLERK,
+    fromState: 'delivered',
+    toState: 'completed',
+    reasonCode: 'COMPLETED',
+    detail: {},
+    status: { state: 'completed', holder: null, outcome: 'approved' },
+  },
+  withdrawn: {
+    actor: RESIDENT,
+    fromState: 'under-review',
+    toState: 'withdrawn',
+    reasonCode: 'APPLICANT_REQUEST',
+    detail: { requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e' },
+    status: { state: 'withdrawn', holder: null, outcome: null },
+  },
   'withdrawal-refused': {
-    actor: { role: 'system', id: 'affairs', city: '440100' }, fromState: 'decided', toState: 'decided', reasonCode: 'ALREADY_DECIDED',
+    actor: { role: 'system', id: 'affairs', city: '440100' },
+    fromState: 'decided',
+    toState: 'decided',
+    reasonCode: 'ALREADY_DECIDED',
     detail: { requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', reason: 'the case was decided before the request arrived' },
     status: { state: 'decided', holder: '440600', outcome: 'approved' },
   },
   extended: {
-    actor: { role: 'supervisor', id: 'gz-supervisor', city: '440100', hall: 'GZ-TH-01' }, fromState: 'under-review', toState: 'under-review', reasonCode: 'EXTENSION_APPROVED',
+    actor: { role: 'supervisor', id: 'gz-supervisor', city: '440100', hall: 'GZ-TH-01' },
+    fromState: 'under-review',
+    toState: 'under-review',
+    reasonCode: 'EXTENSION_APPROVED',
     detail: { workingDays: 10, reason: '需现场核实多处住所信息，经本机关负责人批准延长十个工作日' },
     status: { state: 'under-review', holder: '440100', outcome: null },
   },
   'deadline-recomputed': {
-    actor: { role: 'system', id: 'affairs', city: '440100' }, fromState: 'under-review', toState: 'under-review', reasonCode: 'CALENDAR_NOTICE_LOADED',
-    detail: { previousDueDate: '2027-01-13', dueDate: '2027-01-14', calendar: { version: '2025+2026+2027', hash: 'c'.repeat(64) }, provisionalYears: [], reason: '国务院办公厅关于2027年部分节假日安排的通知 loaded: 2027 is no longer provisional' },
+    actor: { role: 'system', id: 'affairs', city: '440100' },
+    fromState: 'under-review',
+    toState: 'under-review',
+    reasonCode: 'CALENDAR_NOTICE_LOADED',
+    detail: {
+      previousDueDate: '2027-01-13',
+      dueDate: '2027-01-14',
+      calendar: { version: '2025+2026+2027', hash: 'c'.repeat(64) },
+      provisionalYears: [],
+      reason: '国务院办公厅关于2027年部分节假日安排的通知 loaded: 2027 is no longer provisional',
+    },
     status: { state: 'under-review', holder: '440100', outcome: null },
   },
 };
@@ -83,8 +198,10 @@ const SUMMARIES: Record<CaseEntryKind, string> = {
   completed: 'The case was closed (办结).',
   withdrawn: 'The applicant withdrew the application (撤回) before the decision.',
   'withdrawal-refused': 'A withdrawal request arrived after the decision and was refused; the state is unchanged.',
-  extended: '行政许可法 art. 42: the administering city\'s supervisor (负责人) extended the time limit once, +10 working days (+15 for joint handling), with the reasons shown to the applicant; the state is unchanged.',
-  'deadline-recomputed': 'The holder recounted the due date on a newly loaded holiday notice (a year that was provisional); the state is unchanged.',
+  extended:
+    "行政许可法 art. 42: the administering city's supervisor (负责人) extended the time limit once, +10 working days (+15 for joint handling), with the reasons shown to the applicant; the state is unchanged.",
+  'deadline-recomputed':
+    'The holder recounted the due date on a newly loaded holiday notice (a year that was provisional); the state is unchanged.',
 };
 
 export const caseTransitionSchemaOf = <K extends CaseEntryKind>(kind: K) =>
@@ -97,7 +214,12 @@ export interface CaseTransitionData {
   status: CaseStatus;
 }
 
-export const caseFiledSchema = z.object({ caseId: z.uuid(), entry: CASE_ENTRY_SCHEMAS.filed, status: caseStatusSchema, case: caseFilingSchema });
+export const caseFiledSchema = z.object({
+  caseId: z.uuid(),
+  entry: CASE_ENTRY_SCHEMAS.filed,
+  status: caseStatusSchema,
+  case: caseFilingSchema,
+});
 export type CaseFiledData = z.infer<typeof caseFiledSchema>;
 
 const typeOf = (kind: CaseEntryKind): string => `gov.guangfo.affairs.case-${kind}.v1`;
@@ -109,7 +231,10 @@ const exampleTransition = (kind: CaseEntryKind, seq: number): CaseTransitionData
 
 const EXAMPLE_FILING: CaseFiling = {
   itemCode: 'XK00201000',
-  itemName: { zh: '以经常居住地登记户口（跨市户口迁移）', en: 'Household registration at the habitual residence (moving hukou between the cities)' },
+  itemName: {
+    zh: '以经常居住地登记户口（跨市户口迁移）',
+    en: 'Household registration at the habitual residence (moving hukou between the cities)',
+  },
   catalogueVersion: '2026.1',
   mode: 'proxy',
   channel: 'window',
@@ -123,8 +248,20 @@ const EXAMPLE_FILING: CaseFiling = {
   implementationCodes: { receiving: 'XK00201000440600001', administering: 'XK00201000440100001' },
   applicant: { sub: 'fs-resident', name: '李小红', idNumber: '44060419920505002X' },
   materials: [
-    { materialId: 'id-card', name: { zh: '居民身份证', en: 'Resident identity card' }, required: true, status: 'provided', evidence: { kind: 'credential', credentialType: 'ID_CARD', credentialId: 'ID_CARD-440600-0001', verification: 'pending' } },
-    { materialId: 'contributions', name: { zh: '社会保险缴费证明', en: 'Social insurance contribution record' }, required: true, status: 'missing', evidence: { kind: 'missing' } },
+    {
+      materialId: 'id-card',
+      name: { zh: '居民身份证', en: 'Resident identity card' },
+      required: true,
+      status: 'provided',
+      evidence: { kind: 'credential', credentialType: 'ID_CARD', credentialId: 'ID_CARD-440600-0001', verification: 'pending' },
+    },
+    {
+      materialId: 'contributions',
+      name: { zh: '社会保险缴费证明', en: 'Social insurance contribution record' },
+      required: true,
+      status: 'missing',
+      evidence: { kind: 'missing' },
+    },
   ],
   timeLimits: { committed: 10, legal: 20 },
 };
@@ -180,8 +317,16 @@ export const CaseWithdrawalRequestedV1 = defineEvent<CaseWithdrawalRequested>({
   audience: 'addressed',
   schema: caseWithdrawalRequestedSchema,
   personal: ['reason'],
-  summary: 'The applicant asked to withdraw (撤回) a case that the other city holds; that city answers with case-withdrawn or case-withdrawal-refused.',
-  example: { caseId: CASE_ID, requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e', requestedAt: AT, knownVersion: 4, actor: RESIDENT, reason: '已在本市办理' },
+  summary:
+    'The applicant asked to withdraw (撤回) a case that the other city holds; that city answers with case-withdrawn or case-withdrawal-refused.',
+  example: {
+    caseId: CASE_ID,
+    requestId: '0b6f2d3c-4e5a-4b7c-8d9e-0f1a2b3c4d5e',
+    requestedAt: AT,
+    knownVersion: 4,
+    actor: RESIDENT,
+    reason: '已在本市办理',
+  },
 });
 
 /** 好差评 levels, from 5 (非常满意) to 1 (非常不满意); 1 and 2 are 差评. */
@@ -204,7 +349,8 @@ export const CaseEvaluatedV1 = defineEvent<CaseEvaluated>({
   audience: 'addressed',
   schema: caseEvaluatedSchema,
   personal: ['comment'],
-  summary: 'The applicant rated the service (好差评, five levels); a rating of 1 or 2 opens a remediation in the city responsible for what was rated (谁办理、谁负责), due after the remediation period of that city (catalogue data with its source).',
+  summary:
+    'The applicant rated the service (好差评, five levels); a rating of 1 or 2 opens a remediation in the city responsible for what was rated (谁办理、谁负责), due after the remediation period of that city (catalogue data with its source).',
   example: { caseId: CASE_ID, rating: 2, level: 'dissatisfied', comment: '等待时间较长', evaluatedAt: AT, actor: RESIDENT },
 });
 
@@ -222,8 +368,16 @@ export const CaseFollowUpEvaluatedV1 = defineEvent<CaseFollowUpEvaluated>({
   audience: 'addressed',
   schema: caseFollowUpEvaluatedSchema,
   personal: ['comment'],
-  summary: 'The applicant added a follow-up rating (追评, once, after the first rating); where a 差评 opened a remediation, the responsible city records on it whether the applicant is now satisfied (3 or more).',
-  example: { caseId: CASE_ID, rating: 4, level: 'satisfied', comment: '整改后已电话回访，问题已解决', followedUpAt: '2026-10-20T03:00:00.000Z', actor: RESIDENT },
+  summary:
+    'The applicant added a follow-up rating (追评, once, after the first rating); where a 差评 opened a remediation, the responsible city records on it whether the applicant is now satisfied (3 or more).',
+  example: {
+    caseId: CASE_ID,
+    rating: 4,
+    level: 'satisfied',
+    comment: '整改后已电话回访，问题已解决',
+    followedUpAt: '2026-10-20T03:00:00.000Z',
+    actor: RESIDENT,
+  },
 });
 
 /** Every affairs contract, for the event registry. */

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { defineEvent } from '../../event-type.js';
 
 export const credentialVerifierSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('partner'), city: z.string().regex(/^\d{6}$/), id: z.string().min(1).max(64), name: z.string().max(100).optional() }),
+  z.object({
+    kind: z.literal('partner'),
+    city: z.string().regex(/^\d{6}$/),
+    id: z.string().min(1).max(64),
+    name: z.string().max(100).optional(),
+  }),
   z.object({ kind: z.literal('clerk'), city: z.string().regex(/^\d{6}$/), hall: z.string().max(64).optional(), role: z.string().max(20) }),
 ]);
 export type CredentialVerifierRef = z.infer<typeof credentialVerifierSchema>;

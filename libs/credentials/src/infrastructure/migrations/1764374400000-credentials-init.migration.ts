@@ -95,7 +95,9 @@ export class CredentialsInit1764374400000 implements MigrationInterface {
         updated_at         timestamptz NOT NULL DEFAULT now(),
         UNIQUE (issued_by, idempotency_key)
       )`);
-    await q.query(`CREATE INDEX credential_holder_account_idx ON credentials.credential (holder_account, created_at DESC) WHERE holder_account IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX credential_holder_account_idx ON credentials.credential (holder_account, created_at DESC) WHERE holder_account IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX credential_expiry_idx ON credentials.credential (valid_to) WHERE status IN ('valid', 'suspended')`);
     await q.query(`
       CREATE TABLE credentials.number_sequence (

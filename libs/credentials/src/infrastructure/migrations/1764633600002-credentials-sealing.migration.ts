@@ -13,16 +13,19 @@ export const openLegacyIssuerKey = (kekHex: string | undefined, stored: string, 
   const m = /^sm4-cbc\+hmac-sm3:v1:([0-9a-f]{8}):([0-9a-f]{32}):([0-9a-f]+):([0-9a-f]{64})$/.exec(stored);
   if (!m) throw new Error(`issuer key ${keyId}: unrecognised storage format`);
   const [, kekId, ivHex, ctHex, macHex] = m;
-  if (!kekHex) throw new Error(`issuer key ${keyId} is encrypted (key ${kekId}): set CREDENTIAL_KEY_ENCRYPTION_KEY to that key for this migration`);
+  if (!kekHex)
+    throw new Error(`issuer key ${keyId} is encrypted (key ${kekId}): set CREDENTIAL_KEY_ENCRYPTION_KEY to that key for this migration`);
   const kek = Buffer.from(kekHex, 'hex');
   const own = createHash('sm3').update(kek).digest('hex').slice(0, 8);
-  if (kekId !== own) throw new Error(`issuer key ${keyId} was encrypted with key ${kekId}, but CREDENTIAL_KEY_ENCRYPTION_KEY is key ${own}`);
+  if (kekId !== own)
+    throw new Error(`issuer key ${keyId} was encrypted with key ${kekId}, but CREDENTIAL_KEY_ENCRYPTION_KEY is key ${own}`);
   const encKey = createHmac('sm3', kek).update('guangfo/credentials/issuer-key/encryption').digest().subarray(0, 16);
   const macKey = createHmac('sm3', kek).update('guangfo/credentials/issuer-key/authentication').digest();
   const iv = Buffer.from(ivHex!, 'hex');
   const ct = Buffer.from(ctHex!, 'hex');
   const mac = createHmac('sm3', macKey).update(`v1\u0000${keyId}\u0000`).update(iv).update(ct).digest();
-  if (!timingSafeEqual(mac, Buffer.from(macHex!, 'hex'))) throw new Error(`issuer key ${keyId}: integrity check failed (tampered row, or a row of another key)`);
+  if (!timingSafeEqual(mac, Buffer.from(macHex!, 'hex')))
+    throw new Error(`issuer key ${keyId}: integrity check failed (tampered row, or a row of another key)`);
   const decipher = createDecipheriv('sm4-cbc', encKey, iv);
   return Buffer.concat([decipher.update(ct), decipher.final()]);
 };

@@ -17,7 +17,9 @@ export class CredentialsIdempotency1796342400002 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE credentials.credential ADD COLUMN idempotency_key text, ADD COLUMN request_hash text, ADD UNIQUE (issued_by, idempotency_key)`);
+    await q.query(
+      `ALTER TABLE credentials.credential ADD COLUMN idempotency_key text, ADD COLUMN request_hash text, ADD UNIQUE (issued_by, idempotency_key)`,
+    );
     await q.query(`
       UPDATE credentials.credential c SET idempotency_key = k.key, request_hash = k.request_hash
         FROM platform.idempotency_key k WHERE k.scope = 'credentials.issue' AND k.resource_id = c.id::text AND k.caller = c.issued_by`);

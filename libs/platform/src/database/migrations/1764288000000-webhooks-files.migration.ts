@@ -21,8 +21,12 @@ export class WebhooksFiles1764288000000 implements MigrationInterface {
         created_at    timestamptz NOT NULL DEFAULT now(),
         deleted_at    timestamptz
       )`);
-    await q.query(`CREATE INDEX webhook_subscription_partner_idx ON platform.webhook_subscription (partner_id, created_at DESC) WHERE deleted_at IS NULL`);
-    await q.query(`CREATE INDEX webhook_subscription_types_idx ON platform.webhook_subscription USING gin (event_types) WHERE deleted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX webhook_subscription_partner_idx ON platform.webhook_subscription (partner_id, created_at DESC) WHERE deleted_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX webhook_subscription_types_idx ON platform.webhook_subscription USING gin (event_types) WHERE deleted_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE platform.webhook_event (
         id          uuid PRIMARY KEY,
@@ -117,7 +121,16 @@ export class WebhooksFiles1764288000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['interchange_nonce', 'file_replication', 'file_grant', 'file_blob', 'webhook_attempt', 'webhook_delivery', 'webhook_event', 'webhook_subscription']) {
+    for (const t of [
+      'interchange_nonce',
+      'file_replication',
+      'file_grant',
+      'file_blob',
+      'webhook_attempt',
+      'webhook_delivery',
+      'webhook_event',
+      'webhook_subscription',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS platform.${t}`);
     }
   }

@@ -5,7 +5,9 @@ export class ApiKeyIssuingBody1764806400000 implements MigrationInterface {
   name = 'ApiKeyIssuingBody1764806400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE platform.api_key ADD COLUMN issuing_body_code text CHECK (issuing_body_code ~ '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$')`);
+    await q.query(
+      `ALTER TABLE platform.api_key ADD COLUMN issuing_body_code text CHECK (issuing_body_code ~ '^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
