@@ -16,7 +16,7 @@ export interface PublishResult {
   held?: boolean;
 }
 
-/** Called once per request of a batch, in request order, as soon as its outcome is known. */
+/** Called once per request of a batch as soon as its outcome is known: in request order within each subject (subjects may interleave). */
 export type PublishedHandler = (index: number, result: PublishResult) => Promise<void>;
 
 /** What a transport hands to the node for each received message; resolves when the effects are durable. */

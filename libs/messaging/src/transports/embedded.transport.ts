@@ -50,6 +50,9 @@ export const processExchange = new EmbeddedExchange();
  * {@link EmbeddedLink} (in-process, or signed HTTP between node processes: `HttpExchange`), and
  * hands what arrives (`receive`, or the in-process link's call) to the node's EventReceiver.
  */
+/** How many subjects (aggregates) a delivery pass sends at once; each subject's events go one after another, in order. */
+const DELIVERY_LANES = 4;
+
 export class EmbeddedTransport implements CityTransport {
   readonly kind = 'embedded' as const;
   private handler?: InboundHandler;
@@ -78,17 +81,31 @@ export class EmbeddedTransport implements CityTransport {
     return { deliveredTo: [...done], complete, ...(complete ? {} : { error: errors.join('; ') }) };
   }
 
-  /** One delivery pass over the batch, in order; a subject stops at its first undelivered event. */
+  /** One delivery pass over the batch: each subject in order, several subjects at once; a subject stops at its first undelivered event. */
   async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
-    const stopped = new Set<string>();
+    // Subjects are independent: up to DELIVERY_LANES of them are delivered at once, each in order.
+    const lanes: number[][] = [];
+    const laneOf = new Map<string, number>();
     for (const [i, request] of requests.entries()) {
       const subject = request.event.subject;
-      const result: PublishResult = stopped.has(subject)
-        ? { deliveredTo: [...request.deliveredTo], complete: false, held: true, error: 'held behind an earlier event of its subject' }
-        : await this.publish(request);
-      if (!result.complete) stopped.add(subject);
-      await onPublished(i, result);
+      let lane = laneOf.get(subject);
+      if (lane === undefined) laneOf.set(subject, (lane = laneOf.size % DELIVERY_LANES));
+      (lanes[lane] ??= []).push(i);
     }
+    const stopped = new Set<string>();
+    await Promise.all(
+      lanes.map(async (indexes) => {
+        for (const i of indexes) {
+          const request = requests[i]!;
+          const subject = request.event.subject;
+          const result: PublishResult = stopped.has(subject)
+            ? { deliveredTo: [...request.deliveredTo], complete: false, held: true, error: 'held behind an earlier event of its subject' }
+            : await this.publish(request);
+          if (!result.complete) stopped.add(subject);
+          await onPublished(i, result);
+        }
+      }),
+    );
   }
 
   /**
