@@ -51,7 +51,7 @@ export const processExchange = new EmbeddedExchange();
  * hands what arrives (`receive`, or the in-process link's call) to the node's EventReceiver.
  */
 /** How many subjects (aggregates) a delivery pass sends at once; each subject's events go one after another, in order. */
-const DELIVERY_LANES = 4;
+const DELIVERY_LANES = 8;
 
 export class EmbeddedTransport implements CityTransport {
   readonly kind = 'embedded' as const;
