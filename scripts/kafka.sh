@@ -2,7 +2,7 @@
 # Local single-node Apache Kafka (KRaft) broker for tests and development,
 # without Docker: Java 17 + jars fetched once from Maven Central via Maven.
 #
-# Usage: bash scripts/kafka.sh start|stop|status
+# Usage: bash scripts/kafka.sh start|stop|status|wipe   (start keeps existing storage; wipe removes it)
 #
 # Env (all optional):
 #   KAFKA_PORT              client (PLAINTEXT) port          default 19092
@@ -161,15 +161,21 @@ cmd_start() {
   fetch_jars
   write_config
 
-  # Fresh storage for every start.
-  rm -rf "$DATA_DIR"
+  # Storage is formatted only when there is none: a restart keeps topics, messages and committed
+  # offsets (a broker restart must lose nothing). `wipe` removes it explicitly.
   : >"$LOG_FILE"
   local cluster_id
-  cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$LOG_FILE" | tail -n 1 | tr -d '[:space:]')"
-  [[ -n "$cluster_id" ]] || { tail_log; die "could not generate a cluster id"; }
-  if ! java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >>"$LOG_FILE" 2>&1; then
-    tail_log
-    die "storage format failed"
+  if [[ -f "$DATA_DIR/meta.properties" ]]; then
+    cluster_id="$(sed -n 's/^cluster.id=//p' "$DATA_DIR/meta.properties")"
+    log "keeping existing storage in $DATA_DIR"
+  else
+    rm -rf "$DATA_DIR"
+    cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid 2>>"$LOG_FILE" | tail -n 1 | tr -d '[:space:]')"
+    [[ -n "$cluster_id" ]] || { tail_log; die "could not generate a cluster id"; }
+    if ! java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >>"$LOG_FILE" 2>&1; then
+      tail_log
+      die "storage format failed"
+    fi
   fi
 
   log "starting Kafka $KAFKA_VERSION (cluster $cluster_id) on 127.0.0.1:$KAFKA_PORT, log: $LOG_FILE"
@@ -241,12 +247,19 @@ cmd_status() {
   return 1
 }
 
+cmd_wipe() {
+  cmd_stop
+  rm -rf "$DATA_DIR"
+  log "storage removed ($DATA_DIR); the next start formats it anew"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  wipe) cmd_wipe ;;
   *)
-    echo "usage: $0 start|stop|status" >&2
+    echo "usage: $0 start|stop|status|wipe" >&2
     exit 2
     ;;
 esac

@@ -9,6 +9,7 @@ import {
   appliedExactlyOnce,
   duplicateHasNoEffect,
   forgedAndUnsignedAreDeadLettered,
+  nulMessageIsDeadLetteredAndTrafficFlows,
   FS,
   GZ,
 } from '../support/cross-city.scenarios.js';
@@ -30,6 +31,8 @@ describe('cross-city events on the embedded transport', () => {
   it('applies it after Foshan restarts when Foshan was down while it was sent', () => appliedAfterReceiverRestart(cluster), 90_000);
   it('gives a duplicate delivery no second effect', () => duplicateHasNoEffect(cluster));
   it('dead-letters forged and unsigned events, applies neither, audits both', () => forgedAndUnsignedAreDeadLettered(cluster));
+  it('dead-letters a message of one NUL byte as it arrived; traffic behind it flows', () =>
+    nulMessageIsDeadLetteredAndTrafficFlows(cluster));
 
   /**
    * The endpoint through which node processes deliver to each other (`npm start`); the in-process

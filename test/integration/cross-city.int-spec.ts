@@ -8,6 +8,7 @@ import {
   appliedExactlyOnce,
   duplicateHasNoEffect,
   forgedAndUnsignedAreDeadLettered,
+  nulMessageIsDeadLetteredAndTrafficFlows,
   FS,
   GZ,
 } from '../support/cross-city.scenarios.js';
@@ -35,6 +36,8 @@ describe('cross-city events over real Kafka and PostgreSQL (separate node proces
   it('applies an event committed in Guangzhou in Foshan exactly once', () => appliedExactlyOnce(cluster));
   it('applies it after Foshan restarts when Foshan was down while it was sent', () => appliedAfterReceiverRestart(cluster), 120_000);
   it('gives a duplicate delivery no second effect', () => duplicateHasNoEffect(cluster));
+  it('dead-letters a message of one NUL byte as it arrived; the partition keeps flowing', () =>
+    nulMessageIsDeadLetteredAndTrafficFlows(cluster));
 
   it('dead-letters forged and unsigned events (and publishes them to the dead-letter topic)', async () => {
     await forgedAndUnsignedAreDeadLettered(cluster);

@@ -131,3 +131,29 @@ export const forgedAndUnsignedAreDeadLettered = async (c: TestCluster): Promise<
   expect(replay.body.code).toBe('DEAD_LETTER_STILL_FAILING');
   expect(await appliedCount(c, FS, forgedId)).toBe(0);
 };
+
+/**
+ * A message that is not an event at all — a single NUL byte, no headers, no key — is dead-lettered
+ * as it arrived (kept exactly, and replayable), and the events behind it on the same key still arrive.
+ */
+export const nulMessageIsDeadLetteredAndTrafficFlows = async (c: TestCluster): Promise<void> => {
+  const marker = `nul-${crypto.randomUUID()}`;
+  // The key of Guangzhou's announcements, so on Kafka the NUL message sits in their partition.
+  const key = (await outboxEnvelope(c, GZ, await announce(c, GZ))).subject;
+  await c.inject(FS, { key, headers: { ce_id: `${marker}\u0000` }, value: '\u0000' });
+  const rows = await waitFor('the NUL message dead-lettered', async () => {
+    const r = await c.query<{ reason_code: string; event_id: string; raw_text: string }>(
+      FS,
+      `SELECT reason_code, event_id, raw_text FROM platform.dead_letter WHERE event_id LIKE $1`,
+      [`${marker}%`],
+    );
+    return r.length ? r : undefined;
+  });
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.reason_code).toBe('MALFORMED');
+  expect(rows[0]!.event_id).toBe(`${marker}\uFFFD`);
+  expect(JSON.parse(rows[0]!.raw_text)).toMatchObject({ key, headers: { ce_id: `${marker}\u0000` }, value: '\u0000' });
+  // Traffic behind it flows.
+  const later = await announce(c, GZ);
+  await waitFor('an event after the NUL message', async () => (await appliedCount(c, FS, later)) === 1);
+};

@@ -31,7 +31,8 @@ interface Row {
   replayed_at: Date | null;
   replay_count: number;
   last_replay_error: string | null;
-  raw: TransportMessage;
+  raw: TransportMessage | null;
+  raw_text: string | null;
 }
 
 const view = (r: Row): DeadLetterView => ({
@@ -107,7 +108,8 @@ export class DeadLetterService {
     if (!row) throw platformError('DEAD_LETTER_NOT_FOUND', { detail: `no dead letter ${id}` });
     if (row.replayed_at)
       throw platformError('DEAD_LETTER_ALREADY_REPLAYED', { detail: `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}` });
-    const outcome = await this.receiver.receive(row.raw, 'replay');
+    const raw = row.raw_text !== null ? (JSON.parse(row.raw_text) as TransportMessage) : row.raw!;
+    const outcome = await this.receiver.receive(raw, 'replay');
     const failed = outcome.status === 'dead-lettered';
     const updated = await queryRows<Row>(
       this.dataSource,

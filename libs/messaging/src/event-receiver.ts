@@ -33,6 +33,15 @@ class Rejection extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Text PostgreSQL accepts (no U+0000, no unpaired surrogate): such characters become U+FFFD. */
+function pgText(s: string): string;
+function pgText(s: string | undefined): string | undefined;
+function pgText(s: string | undefined): string | undefined {
+  return s === undefined
+    ? undefined
+    : s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /**
  * The edge every received event passes, whatever the transport: parse, verify the sender's
  * signature against its pinned key, check the address, validate the payload against its
@@ -173,16 +182,19 @@ export class EventReceiver {
     event?: SignedEvent,
   ): Promise<InboundOutcome> {
     if (mode === 'replay') return { status: 'dead-lettered', reasonCode, reason };
-    const h = message.headers;
+    // Whatever arrived is stored: the message itself as JSON text (NUL and lone surrogates escaped),
+    // the descriptive columns with anything PostgreSQL text cannot hold replaced (pgText).
+    const h = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, pgText(v)])) as Record<string, string | undefined>;
+    reason = pgText(reason);
     const id = randomUUID();
     await this.dataSource.transaction(async (em) => {
       await em.query(
-        `INSERT INTO platform.dead_letter (id, event_id, type, source, reason_code, reason, raw, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO platform.dead_letter (id, event_id, type, source, reason_code, reason, raw_text, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           id,
-          event?.id ?? h.ce_id ?? null,
-          event?.type ?? h.ce_type ?? null,
-          event?.source ?? h.ce_source ?? null,
+          pgText(event?.id ?? h.ce_id) ?? null,
+          pgText(event?.type ?? h.ce_type) ?? null,
+          pgText(event?.source ?? h.ce_source) ?? null,
           reasonCode,
           reason,
           JSON.stringify(message),
@@ -191,7 +203,7 @@ export class EventReceiver {
       );
       await this.audit.record(
         {
-          actor: `city:${(event?.source ?? h.ce_source ?? '').split('/')[2] || 'unknown'}`,
+          actor: `city:${pgText(event?.source ?? h.ce_source ?? '').split('/')[2] || 'unknown'}`,
           action: 'event.dead-lettered',
           resource: `event:${h.ce_id ?? 'unknown'}`,
           outcome: 'rejected',

@@ -21,6 +21,7 @@ import { type CityTransport, MessagingModule } from '@guangfo/messaging';
 import {
   ApiKeyIssuingBody1764806400000,
   AuditBackgroundChain1796428800000,
+  DeadLetterRawText1796515200000,
   type CityRegistry,
   type DemoIdentity,
   IdempotencyKeys1796342400000,
@@ -122,6 +123,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   PeerCalendar1764892800000,
   WorkerLeases1796342400000,
   AuditBackgroundChain1796428800000,
+  DeadLetterRawText1796515200000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 

@@ -50,3 +50,4 @@ export { inputGuardMiddleware } from './errors/input-guard.js';
 export { DENY_PRIVATE, isLoopbackHost, refusalFor, refusalForHost, type OutboundPolicy } from './outbound/outbound-policy.js';
 export { outboundRequest } from './outbound/outbound-request.js';
 export { CommitNotifier } from './database/commit-notifier.js';
+export * from './database/migrations/1796515200000-dead-letter-raw-text.migration.js';
