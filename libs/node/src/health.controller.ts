@@ -25,7 +25,9 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the city database answers and the event transport is connected' })
+  @ApiOperation({
+    summary: 'Readiness: the city database answers and the event transport can deliver (Kafka: the broker answers for this node’s topics)',
+  })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
@@ -37,11 +39,10 @@ export class HealthController {
               return {};
             })
             .withTimeout(3000),
-        () => {
+        async () => {
           const s = this.indicators.check('transport');
-          return this.transport.isReady()
-            ? s.up({ kind: this.transport.kind })
-            : s.down({ kind: this.transport.kind, message: 'not connected' });
+          const reason = await this.transport.probe();
+          return reason === undefined ? s.up({ kind: this.transport.kind }) : s.down({ kind: this.transport.kind, message: reason });
         },
       ]);
     } catch (err) {

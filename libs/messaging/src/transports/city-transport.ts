@@ -40,6 +40,11 @@ export interface CityTransport {
   start(handler: InboundHandler): Promise<void>;
   stop(): Promise<void>;
   isReady(): boolean;
+  /**
+   * Asks the transport whether it can really deliver now (readiness): undefined when it can, else
+   * why not. Cheap to call often (results may be cached for a second); never throws.
+   */
+  probe(): Promise<string | undefined>;
 }
 
 export const CITY_TRANSPORT = Symbol('CITY_TRANSPORT');

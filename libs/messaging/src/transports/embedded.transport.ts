@@ -135,4 +135,8 @@ export class EmbeddedTransport implements CityTransport {
   isReady(): boolean {
     return this.handler !== undefined;
   }
+
+  async probe(): Promise<string | undefined> {
+    return this.isReady() ? undefined : 'not consuming (starting or stopping)';
+  }
 }

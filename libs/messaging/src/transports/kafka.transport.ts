@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
-import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { consumerGroup, PUBLIC_TOPIC } from '@guangfo/contracts';
 import type { CityRegistry } from '@guangfo/platform';
 import { type TransportMessage, toTransportMessage } from '../signed-event.js';
@@ -12,6 +12,17 @@ export interface KafkaTransportOptions {
   clientId: string;
   registry: CityRegistry;
 }
+
+const PROBE_TIMEOUT_MS = 2_000;
+const PROBE_CACHE_MS = 1_000;
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
 
 const text = (v: Buffer | string | null | undefined): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : v;
@@ -40,6 +51,9 @@ export class KafkaTransport implements CityTransport {
   private producerReady = false;
   private consumer?: Consumer;
   private consuming = false;
+  /** Readiness probes: an admin client that fails fast, and the last answer (kept a second). */
+  private prober?: Admin;
+  private lastProbe?: { at: number; reason: string | undefined };
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.client = new ClientKafka({
@@ -56,12 +70,51 @@ export class KafkaTransport implements CityTransport {
     return [this.options.registry.require(this.options.cityCode).topics.inbound, PUBLIC_TOPIC];
   }
 
+  private wantedTopics(): string[] {
+    return [PUBLIC_TOPIC, ...this.options.registry.all().flatMap((c) => [c.topics.inbound, c.topics.deadLetter])];
+  }
+
+  /**
+   * Readiness from the broker itself, not from a flag: the producer's and consumer's state, then the
+   * broker answering a metadata request for this node's topics within 2 s (no retries). Missing
+   * topics are created again (a broker that lost its storage) and reported not ready until they exist.
+   */
+  async probe(): Promise<string | undefined> {
+    const now = Date.now();
+    if (this.lastProbe && now - this.lastProbe.at < PROBE_CACHE_MS) return this.lastProbe.reason;
+    let reason: string | undefined;
+    if (!this.producerReady || !this.handler) reason = 'producer not connected';
+    else if (!this.consuming) reason = 'consumer not in its group (no partitions assigned)';
+    else {
+      try {
+        this.prober ??= new Kafka({
+          clientId: `${this.options.clientId}-probe`,
+          brokers: this.options.brokers,
+          logLevel: logLevel.NOTHING,
+          connectionTimeout: PROBE_TIMEOUT_MS,
+          requestTimeout: PROBE_TIMEOUT_MS,
+          retry: { retries: 0 },
+        }).admin();
+        const existing = new Set(await withTimeout(this.prober.listTopics(), PROBE_TIMEOUT_MS));
+        const missing = this.wantedTopics().filter((t) => !existing.has(t));
+        if (missing.length) {
+          reason = `topics missing: ${missing.join(', ')} (creating them)`;
+          await withTimeout(this.ensureTopics(), PROBE_TIMEOUT_MS).catch(() => undefined);
+        }
+      } catch (err) {
+        reason = `broker not answering: ${(err as Error).message}`;
+      }
+    }
+    this.lastProbe = { at: Date.now(), reason };
+    return reason;
+  }
+
   /** Creates every topic the registry implies (idempotent). */
   async ensureTopics(): Promise<void> {
     const admin = new Kafka({ clientId: `${this.options.clientId}-admin`, brokers: this.options.brokers, logLevel: logLevel.WARN }).admin();
     await admin.connect();
     try {
-      const wanted = [PUBLIC_TOPIC, ...this.options.registry.all().flatMap((c) => [c.topics.inbound, c.topics.deadLetter])];
+      const wanted = this.wantedTopics();
       const existing = new Set(await admin.listTopics());
       const missing = wanted.filter((t) => !existing.has(t));
       if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
@@ -97,6 +150,8 @@ export class KafkaTransport implements CityTransport {
       await this.client.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (err) {
       error = (err as Error).message;
+      // A broker that lost its storage no longer has the topics: declare them again (the relay retries).
+      if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test(error)) await this.ensureTopics().catch(() => undefined);
     }
     for (const [i, { event }] of requests.entries()) {
       await onPublished(
@@ -155,6 +210,8 @@ export class KafkaTransport implements CityTransport {
     this.consuming = false;
     await this.consumer?.disconnect();
     this.consumer = undefined;
+    await this.prober?.disconnect().catch(() => undefined);
+    this.prober = undefined;
     await this.client.close();
   }
 
