@@ -135,6 +135,13 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     expect(m.text).toContain('city="440100"');
   });
 
+  it('exposes the outbox backlog: unsent rows and the age of the oldest, read at scrape time', async () => {
+    const m = await request(url(GZ)).get('/metrics').expect(200);
+    const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)$`, 'm').exec(m.text)?.[1]);
+    expect(value('guangfo_outbox_pending')).toBeGreaterThanOrEqual(0);
+    expect(value('guangfo_outbox_oldest_unsent_seconds')).toBeGreaterThanOrEqual(0);
+  });
+
   it('shows both cities agreeing on the catalogue once each has heard the other announce', async () => {
     for (const [at, peer] of [
       [GZ, FS],

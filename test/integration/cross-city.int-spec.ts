@@ -36,6 +36,10 @@ describe('cross-city events over real Kafka and PostgreSQL (separate node proces
   it('applies an event committed in Guangzhou in Foshan exactly once', () => appliedExactlyOnce(cluster));
   it('applies it after Foshan restarts when Foshan was down while it was sent', () => appliedAfterReceiverRestart(cluster), 120_000);
   it('gives a duplicate delivery no second effect', () => duplicateHasNoEffect(cluster));
+  it('exposes consumer lag per topic and partition on /metrics once it has consumed', async () => {
+    const m = await request(cluster.baseUrl(FS)).get('/metrics').expect(200);
+    expect(m.text).toMatch(/^guangfo_consumer_lag\{[^}]*topic="guangfo\.[^"]+",partition="\d+"[^}]*\} \d+$/m);
+  });
   it('dead-letters a message of one NUL byte as it arrived; the partition keeps flowing', () =>
     nulMessageIsDeadLetteredAndTrafficFlows(cluster));
 

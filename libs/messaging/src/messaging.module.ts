@@ -9,6 +9,7 @@ import { EventSigner } from './event-signer.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { OutboxService } from './outbox.service.js';
 import { TransportLifecycle } from './transport.lifecycle.js';
+import { TransportMetrics } from './transport.metrics.js';
 import { CITY_TRANSPORT, type CityTransport } from './transports/city-transport.js';
 
 export interface MessagingOptions {
@@ -38,6 +39,7 @@ export class MessagingModule {
         OutboxRelay,
         EventReceiver,
         TransportLifecycle,
+        TransportMetrics,
         DeadLetterService,
       ],
       exports: [CITY_TRANSPORT, EventHandlerRegistry, OutboxService, EventSigner],

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { backoffMs } from '@guangfo/kernel';
 import { CommitNotifier, type Lease, LeaseWorker, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { OUTBOX_CHANNEL, OutboxService } from './outbox.service.js';
 import { EventSigner } from './event-signer.js';
@@ -77,6 +78,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     );
     outbox.onAdded(() => this.nudge());
     this.commits = new CommitNotifier(config.databaseUrl, OUTBOX_CHANNEL, () => this.nudge(), this.logger);
+    this.registerBacklogGauges();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -95,13 +97,35 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** One pass: claim a batch, publish it, record the outcomes. Returns the rows claimed. */
-  async pass(): Promise<number> {
-    const claimed = await this.worker.pass();
-    const [{ n }] = (await this.dataSource.query(`SELECT count(*)::int AS n FROM platform.outbox WHERE sent_at IS NULL`)) as {
-      n: number;
-    }[];
-    this.metrics.outboxPending.set(n);
-    return claimed;
+  pass(): Promise<number> {
+    return this.worker.pass();
+  }
+
+  /** The outbox backlog, read when /metrics is scraped: unsent rows and the age of the oldest. */
+  private registerBacklogGauges(): void {
+    const backlog = async (): Promise<{ n: number; age: number }> => {
+      const [row] = (await this.dataSource.query(
+        `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM platform.outbox WHERE sent_at IS NULL`,
+      )) as { n: number; age: number }[];
+      return row ?? { n: 0, age: 0 };
+    };
+    const registers = [this.metrics.registry];
+    new Gauge({
+      name: 'guangfo_outbox_pending',
+      help: 'Outbox rows not yet sent',
+      registers,
+      async collect() {
+        this.set((await backlog()).n);
+      },
+    });
+    new Gauge({
+      name: 'guangfo_outbox_oldest_unsent_seconds',
+      help: 'Age of the oldest outbox row not yet sent (0 when none)',
+      registers,
+      async collect() {
+        this.set((await backlog()).age);
+      },
+    });
   }
 
   /**

@@ -54,6 +54,8 @@ export class KafkaTransport implements CityTransport {
   /** Readiness probes: an admin client that fails fast, and the last answer (kept a second). */
   private prober?: Admin;
   private lastProbe?: { at: number; reason: string | undefined };
+  /** Consumer lag per topic and partition after the last batch (messages behind the high watermark). */
+  private readonly lags = new Map<string, { topic: string; partition: number; lag: number }>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.client = new ClientKafka({
@@ -107,6 +109,11 @@ export class KafkaTransport implements CityTransport {
     }
     this.lastProbe = { at: Date.now(), reason };
     return reason;
+  }
+
+  /** Consumer lag per partition, as of each partition's last batch. */
+  consumerLag(): { topic: string; partition: number; lag: number }[] {
+    return [...this.lags.values()];
   }
 
   /** Creates every topic the registry implies (idempotent). */
@@ -181,6 +188,13 @@ export class KafkaTransport implements CityTransport {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, () => (this.consuming = false));
     consumer.on(consumer.events.GROUP_JOIN, () => (this.consuming = true));
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      this.lags.set(`${payload.topic}:${payload.partition}`, {
+        topic: payload.topic,
+        partition: payload.partition,
+        lag: Number(payload.offsetLag),
+      }),
+    );
     await consumer.connect();
     await consumer.subscribe({ topics: this.inboundTopics(), fromBeginning: true });
     await consumer.run({ partitionsConsumedConcurrently: 3, eachBatchAutoResolve: false, eachBatch: (b) => this.consumeBatch(b) });

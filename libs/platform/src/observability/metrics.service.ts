@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 
@@ -12,7 +12,6 @@ export class MetricsService {
   readonly eventsPublished: Counter<'type' | 'transport'>;
   readonly eventsReceived: Counter<'type' | 'outcome'>;
   readonly deadLetters: Counter<'reason'>;
-  readonly outboxPending: Gauge;
 
   constructor(@Inject(NODE_CONFIG) config: NodeConfig) {
     this.registry.setDefaultLabels({ city: config.cityCode });
@@ -49,6 +48,5 @@ export class MetricsService {
       labelNames: ['reason'],
       registers,
     });
-    this.outboxPending = new Gauge({ name: 'guangfo_outbox_pending', help: 'Outbox rows not yet sent', registers });
   }
 }
