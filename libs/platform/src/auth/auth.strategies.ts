@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { Injectable, type Type } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
@@ -43,7 +44,9 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
     constructor() {
       super({
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: identity.publicKeyPem,
+        // A KeyObject, parsed once: given the PEM, jsonwebtoken parses it again for every request
+        // (jsonwebtoken takes a KeyObject; passport-jwt passes it through, its types say string | Buffer).
+        secretOrKey: createPublicKey(identity.publicKeyPem) as unknown as string,
         algorithms: ['ES256'],
         issuer: identity.issuer,
         audience: JWT_AUDIENCE,
