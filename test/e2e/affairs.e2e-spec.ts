@@ -8,6 +8,7 @@ import {
   type AffairsWorld,
   clerkQueue,
   concurrentDecisions,
+  minimalSteps,
   deadlineAcrossNationalDay,
   deniedDecision,
   FS,
@@ -87,6 +88,7 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
     60_000,
   );
   it('two clerks deciding with the same If-Match: exactly one wins', () => concurrentDecisions(world), 60_000);
+  it('Prefer: return=minimal answers 204 with the new version, no body', () => minimalSteps(world), 60_000);
   it('the clerk queue: by deadline, filtered, cursor pages', () => clerkQueue(world), 60_000);
   it(
     'a deadline across National Day (filed 2026-09-30, due 2026-10-20), near-due and overdue',

@@ -901,6 +901,26 @@ export const concurrentDecisions = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await b.step(id, 'review', {}, 3), 412, 'PRECONDITION_FAILED');
 };
 
+/** `Prefer: return=minimal` (RFC 7240): 204 with the new version in ETag, no body; the step is done all the same. */
+export const minimalSteps = async (w: AffairsWorld): Promise<void> => {
+  const id = await acceptedCase(w);
+  const gzClerk = await as(w, PEOPLE.gzClerk);
+  const r = await gzClerk.post(`/cases/${id}/review`, {}, { 'if-match': '"3"', prefer: 'return=minimal' });
+  expect(r.status).toBe(204);
+  expect(r.headers['etag']).toBe('"4"');
+  expect(r.headers['preference-applied']).toBe('return=minimal');
+  expect(r.body).toEqual({});
+  const now = ok(await gzClerk.get(`/cases/${id}`));
+  expect(now).toMatchObject({ version: 4, state: 'under-review' });
+  // A refused step is refused the same way, with its problem document.
+  expectProblem(await gzClerk.post(`/cases/${id}/review`, {}, { 'if-match': '"3"', prefer: 'return=minimal' }), 412, 'PRECONDITION_FAILED');
+  // Another preference alone changes nothing.
+  const full = await gzClerk.post(`/cases/${id}/decide`, { outcome: 'approved', certificateNo: 'M-1' }, { 'if-match': '"4"', prefer: 'return=representation' });
+  expect(full.status).toBe(200);
+  expect(full.body).toMatchObject({ id, version: 5, state: 'decided' });
+  await converged(w, FS, id, 5, 'decided');
+};
+
 /** The clerk queue: this city's cases by due date, filters and cursor pages. */
 export const clerkQueue = async (w: AffairsWorld): Promise<void> => {
   const ids = [await fileAndForward(w), await fileAndForward(w), await fileAndForward(w)];

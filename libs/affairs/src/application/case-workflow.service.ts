@@ -55,7 +55,7 @@ export class CaseWorkflowService {
   ) {}
 
   /** The answer to the 补正 notice as sent: each response at most one material (file, fileId or credential) and/or text. */
-  supplement(p: UserPrincipal, id: string, dto: SupplementCommand, o: { ifMatch?: string } = {}): Promise<CaseResult<CaseDetailView>> {
+  supplement(p: UserPrincipal, id: string, dto: SupplementCommand, o: { ifMatch?: string } = {}): Promise<CaseResult<CaseDetailView | undefined>> {
     const responses = dto.responses.map((r) => {
       const evidence = supplementEvidence(r);
       if (evidence === null)
@@ -71,8 +71,8 @@ export class CaseWorkflowService {
     p: UserPrincipal,
     id: string,
     cmd: CaseCommand,
-    o: { ifMatch?: string; note?: string; documents?: Record<string, unknown> } = {},
-  ): Promise<CaseResult<CaseDetailView>> {
+    o: { ifMatch?: string; note?: string; documents?: Record<string, unknown>; minimal?: boolean } = {},
+  ): Promise<CaseResult<CaseDetailView | undefined>> {
     const clerkStep = isClerkStep(cmd.action);
     const result = await this.dataSource.transaction(async (em) => {
       const found = await this.locked(em, p, id);
@@ -115,10 +115,11 @@ export class CaseWorkflowService {
         },
         em,
       );
-      return this.view(em, id, viewer);
+      // `Prefer: return=minimal`: the new version is enough; the case is not read back.
+      return o.minimal ? { view: undefined, version: entry.seq } : { view: await this.view(em, id, viewer), version: entry.seq };
     });
     if (!result) throw await this.queries.notFound(p, id, `case.${cmd.action}`);
-    return new CaseResult('done', result, result.version);
+    return new CaseResult('done', result.view, result.version);
   }
 
   /**
@@ -157,7 +158,7 @@ export class CaseWorkflowService {
     return new CaseResult('done', result, result.version);
   }
 
-  async withdraw(p: UserPrincipal, id: string, o: { ifMatch?: string; reason?: string }): Promise<CaseResult<CaseDetailView>> {
+  async withdraw(p: UserPrincipal, id: string, o: { ifMatch?: string; reason?: string }): Promise<CaseResult<CaseDetailView | undefined>> {
     const holder = await this.dataSource.transaction(async (em) => (await this.repo.find(em, id))?.holder_city);
     if (holder === this.config.cityCode || holder === undefined)
       return this.act(p, id, { action: 'withdraw', ...(o.reason ? { reason: o.reason } : {}) }, o);

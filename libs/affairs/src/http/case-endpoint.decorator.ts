@@ -1,4 +1,4 @@
-import { applyDecorators, HttpCode, Post, type Type } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, HttpCode, Post, type Type } from '@nestjs/common';
 import {
   ApiBody,
   ApiConflictResponse,
@@ -11,7 +11,8 @@ import {
   ApiResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Access, type UserRole } from '@guangfo/platform';
+import { Access, prefersMinimal, type UserRole } from '@guangfo/platform';
+import type { Request } from 'express';
 import { CaseDetailDto } from './dto/case-view.dto.js';
 
 export const CASE_ID_PARAM = ApiParam({ name: 'id', description: 'Case id (UUID)', example: '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c' });
@@ -43,7 +44,14 @@ export function CaseStep(
           ApiResponse({ status: 428, description: 'If-Match missing (PRECONDITION_REQUIRED)' }),
           ApiPreconditionFailedResponse({ description: 'The case changed since you read it (PRECONDITION_FAILED); reload and act again' }),
         ]),
+    ApiHeader({
+      name: 'Prefer',
+      required: false,
+      description: '`return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back)',
+      example: 'return=minimal',
+    }),
     ApiOkResponse({ type: CaseDetailDto, description: 'The case after the step; ETag = its version' }),
+    ApiResponse({ status: 204, description: 'Done, with `Prefer: return=minimal`: no body; ETag = the new version' }),
     ApiNotFoundResponse({ description: 'No such case, or not yours (CASE_NOT_FOUND)' }),
     ApiConflictResponse({
       description:
@@ -54,3 +62,16 @@ export function CaseStep(
     }),
   );
 }
+
+/** What a step's request says about how to act and answer: If-Match, and `Prefer: return=minimal` (RFC 7240). */
+export interface StepPreferences {
+  ifMatch?: string;
+  minimal: boolean;
+}
+
+export const StepPreferences = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): StepPreferences => {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    return { ifMatch: req.header('if-match'), minimal: prefersMinimal(req.header('prefer')) };
+  },
+);

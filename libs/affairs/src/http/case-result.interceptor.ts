@@ -1,5 +1,5 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { IDEMPOTENT_REPLAY_STATUS } from '@guangfo/platform';
+import { IDEMPOTENT_REPLAY_STATUS, PREFERENCE_APPLIED } from '@guangfo/platform';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
 import { type CaseOutcome, CaseResult } from '../application/case-result.js';
@@ -7,7 +7,10 @@ import { type CaseOutcome, CaseResult } from '../application/case-result.js';
 /** The status of each outcome: 201 filed, 200 replay of a filing, 200 done, 202 requested (a withdrawal awaiting the other city). */
 const STATUS: Record<CaseOutcome, number> = { created: 201, replayed: IDEMPOTENT_REPLAY_STATUS, done: 200, accepted: 202 };
 
-/** Applies a CaseResult's status and `ETag: "<version>"`, and sends its view. */
+/**
+ * Applies a CaseResult's status and `ETag: "<version>"`, and sends its view. A result without a view
+ * (the client sent `Prefer: return=minimal`) is 204 with `Preference-Applied: return=minimal`.
+ */
 @Injectable()
 export class CaseResultInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -15,8 +18,12 @@ export class CaseResultInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((value: unknown) => {
         if (!(value instanceof CaseResult)) return value;
-        res.status(STATUS[value.outcome]);
         if (value.version !== undefined) res.setHeader('ETag', `"${value.version}"`);
+        if (value.view === undefined) {
+          res.status(204).setHeader(PREFERENCE_APPLIED, 'return=minimal');
+          return undefined;
+        }
+        res.status(STATUS[value.outcome]);
         return value.view as unknown;
       }),
     );

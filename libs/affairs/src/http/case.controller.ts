@@ -9,7 +9,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
-import { CASE_ID_PARAM, CaseStep } from './case-endpoint.decorator.js';
+import { CASE_ID_PARAM, CaseStep, StepPreferences } from './case-endpoint.decorator.js';
 import { CaseFilingService } from '../application/case-filing.service.js';
 import { type CasePage, CaseQueryService } from '../application/case-query.service.js';
 import type { CaseResult } from '../application/case-result.js';
@@ -36,7 +36,8 @@ import { CaseQueryDto } from './dto/case-query.dto.js';
 import { CaseDetailDto, CasePageDto } from './dto/case-view.dto.js';
 import { FileCaseDto } from './dto/file-case.dto.js';
 
-type Reply = Promise<CaseResult<CaseDetailView>>;
+/** A step's answer: the case after it, or no view when the client asked for `Prefer: return=minimal`. */
+type Reply = Promise<CaseResult<CaseDetailView | undefined>>;
 const id = new ParseUUIDPipe({ exceptionFactory: () => affairsError('CASE_NOT_FOUND', { detail: 'case ids are UUIDs' }) });
 const user = (p: Principal): UserPrincipal => p as UserPrincipal; // write routes admit users only (@Access roles)
 
@@ -104,9 +105,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: ClerkStepDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'forward' }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'forward' }, { ...pref, note: b.note });
   }
 
   @CaseStep('return', {
@@ -119,9 +120,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: ReturnDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'return', reasonCode: b.reasonCode, reason: b.reason }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'return', reasonCode: b.reasonCode, reason: b.reason }, { ...pref, note: b.note });
   }
 
   @CaseStep('accept', {
@@ -134,9 +135,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: ClerkStepDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'accept' }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'accept' }, { ...pref, note: b.note });
   }
 
   @CaseStep('reject', {
@@ -149,9 +150,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: RejectDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'reject', reasonCode: b.reasonCode, reason: b.reason }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'reject', reasonCode: b.reasonCode, reason: b.reason }, { ...pref, note: b.note });
   }
 
   @CaseStep('request-supplement', {
@@ -164,9 +165,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: RequestSupplementDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'request-supplement', items: b.items }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'request-supplement', items: b.items }, { ...pref, note: b.note });
   }
 
   @CaseStep('supplement', {
@@ -189,9 +190,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: ClerkStepDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'review' }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'review' }, { ...pref, note: b.note });
   }
 
   @CaseStep('special-procedure', {
@@ -204,13 +205,13 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: SpecialProcedureDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
     return this.workflow.act(
       user(p),
       caseId,
       { action: 'special-procedure', procedure: b.procedure, expectedEnd: b.expectedEnd },
-      { ifMatch, note: b.note },
+      { ...pref, note: b.note },
     );
   }
 
@@ -224,9 +225,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: ResumeDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'resume', result: b.result }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'resume', result: b.result }, { ...pref, note: b.note });
   }
 
   @CaseStep('decide', {
@@ -239,13 +240,13 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: DecideDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
     return this.workflow.act(
       user(p),
       caseId,
       { action: 'decide', outcome: b.outcome, reasonCode: b.reasonCode, reason: b.reason, certificateNo: b.certificateNo },
-      { ifMatch, note: b.note },
+      { ...pref, note: b.note },
     );
   }
 
@@ -259,13 +260,13 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: DeliverDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
     return this.workflow.act(
       user(p),
       caseId,
       { action: 'deliver', method: b.method, trackingNumber: b.trackingNumber, carrier: b.carrier },
-      { ifMatch, note: b.note },
+      { ...pref, note: b.note },
     );
   }
 
@@ -274,9 +275,9 @@ export class CaseController {
     @CurrentPrincipal() p: Principal,
     @Param('id', id) caseId: string,
     @Body() b: ClerkStepDto,
-    @Headers('if-match') ifMatch?: string,
+    @StepPreferences() pref: StepPreferences,
   ): Reply {
-    return this.workflow.act(user(p), caseId, { action: 'complete' }, { ifMatch, note: b.note });
+    return this.workflow.act(user(p), caseId, { action: 'complete' }, { ...pref, note: b.note });
   }
 
   @CaseStep('extend', {
