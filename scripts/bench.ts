@@ -20,7 +20,7 @@ import {
 import { benchDelivery, type DeliveryEnds, type DeliveryRun, installMarks, removeMarks } from './bench/delivery.js';
 import { benchRawKafka, brokersFromEnv, startKafkaNodes } from './bench/kafka.js';
 import { type SignedEvent, toTransportMessage } from './bench/project.js';
-import { FS, GZ, type SandboxRun, startSandbox } from './bench/sandbox-run.js';
+import { FS, GZ, type HttpSandboxRun, type SandboxRun, startProcessSandbox, startSandbox } from './bench/sandbox-run.js';
 import { benchSm2, sm2Section } from './bench/sm2.js';
 
 /**
@@ -135,10 +135,12 @@ const partsTable = (): string[] =>
     ),
   );
 
-const sandboxBenches = async (): Promise<void> => {
-  let run: SandboxRun | undefined;
-  await attempt('sandbox start', async () => {
-    run = await startSandbox(settings.p2.concurrency + 4);
+/** P1 and P2 against what `npm start` runs: one process per city, the shared embedded PostgreSQL. */
+const processSandboxBenches = async (): Promise<void> => {
+  if (!only.has('p1') && !only.has('p2')) return;
+  let run: HttpSandboxRun | undefined;
+  await attempt('sandbox start (one process per city)', async () => {
+    run = await startProcessSandbox(settings.p2.concurrency + 4);
     pgLine = `PostgreSQL ${run.pgVersion} (embedded) for the sandbox`;
   });
   if (!run) return;
@@ -154,23 +156,37 @@ const sandboxBenches = async (): Promise<void> => {
         sections.push(casesSection(await benchCases(sandbox, settings.p2.cases, settings.p2.concurrency)));
       });
     }
-    if (only.has('p3')) {
-      await attempt('P3 embedded delivery', async () => {
-        const ends: DeliveryEnds = {
-          sender: sandbox.sandbox.node(GZ),
-          senderCity: GZ,
-          senderDb: sandbox.db[GZ]!,
-          receiverDb: sandbox.db[FS]!,
-        };
-        await installMarks(ends);
-        try {
-          const r = await benchDelivery(ends, 'city nodes', settings.p3);
-          delivery.push({ transport: 'embedded', runs: r.runs });
-        } finally {
-          await removeMarks(ends);
-        }
-      });
-    }
+  } finally {
+    await sandbox.close().catch((err: unknown) => log(`sandbox stop failed: ${String(err)}`));
+  }
+};
+
+/** P3 on the embedded transport: events are written through a node's service layer, so both nodes run in this process. */
+const embeddedDeliveryBench = async (): Promise<void> => {
+  if (!only.has('p3')) return;
+  let run: SandboxRun | undefined;
+  await attempt('sandbox start (in this process)', async () => {
+    run = await startSandbox(settings.p3.concurrency + 4);
+    pgLine ||= `PostgreSQL ${run.pgVersion} (embedded) for the sandbox`;
+  });
+  if (!run) return;
+  const sandbox = run;
+  try {
+    await attempt('P3 embedded delivery', async () => {
+      const ends: DeliveryEnds = {
+        sender: sandbox.sandbox.node(GZ),
+        senderCity: GZ,
+        senderDb: sandbox.db[GZ]!,
+        receiverDb: sandbox.db[FS]!,
+      };
+      await installMarks(ends);
+      try {
+        const r = await benchDelivery(ends, 'city nodes', settings.p3);
+        delivery.push({ transport: 'embedded', runs: r.runs });
+      } finally {
+        await removeMarks(ends);
+      }
+    });
   } finally {
     await sandbox.close().catch((err: unknown) => log(`sandbox stop failed: ${String(err)}`));
   }
@@ -243,7 +259,8 @@ const main = async (): Promise<number> => {
   const t0 = performance.now();
   const loadStart = loadLine();
   log(`${SMOKE ? 'SMOKE run (tiny sizes: numbers mean nothing)' : 'full run'}; machine ${machineLine()}; load average ${loadStart}`);
-  if (only.has('p1') || only.has('p2') || only.has('p3')) await sandboxBenches();
+  await processSandboxBenches();
+  await embeddedDeliveryBench();
   if (only.has('kafka')) await kafkaBench();
   if (only.has('sm2')) {
     await attempt('SM2', async () => {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import express from 'express';
 import { type BenchSection, fmt, markdownTable, percentile, ratio, type Target } from './common.js';
 import type { LoadRequest, LoadResult } from './http-load.worker.js';
-import { FS, type SandboxRun } from './sandbox-run.js';
+import { FS, type HttpSandboxRun } from './sandbox-run.js';
 
 /**
  * P1: the catalogue page `GET /api/v1/catalogue/items?limit=20` through the full pipeline of a
@@ -38,7 +38,7 @@ export interface CatalogueResult extends CatalogueOptions {
 
 const rps = (s: Side) => s.requests / s.seconds;
 
-export const benchCatalogue = async (run: SandboxRun, o: CatalogueOptions): Promise<CatalogueResult> => {
+export const benchCatalogue = async (run: HttpSandboxRun, o: CatalogueOptions): Promise<CatalogueResult> => {
   const nodeUrl = `http://127.0.0.1:${run.ports[FS]}${CATALOGUE_PATH}`;
   const first = await fetch(nodeUrl);
   if (!first.ok) throw new Error(`catalogue page: ${first.status}`);
