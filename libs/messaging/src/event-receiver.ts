@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CrossCityEventHandler, EventHandlerRegistry, type ReceivedEvent } from './event-handler.registry.js';
 import { EventSigner } from './event-signer.js';
-import { openPersonalFields, PersonalSealError } from './personal-data.seal.js';
+import { DataKeyCache, openPersonalFields, PersonalSealError } from './personal-data.seal.js';
 import { fromTransportMessage, type SignedEvent, type TransportMessage } from './signed-event.js';
 import type { InboundOutcome } from './transports/city-transport.js';
 
@@ -52,6 +52,8 @@ function pgText(s: string | undefined): string | undefined {
 @Injectable()
 export class EventReceiver {
   private readonly logger = new Logger(EventReceiver.name);
+  /** The data keys this node unwrapped with its encryption key (one cache per node and key). */
+  private readonly dataKeys = new DataKeyCache();
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -113,12 +115,18 @@ export class EventReceiver {
     if (contract.personal?.length) {
       // The sealed envelope first (its shape, nothing personal in clear), then the opened payload against the contract.
       try {
-        data = openPersonalFields(event.data, contract.personal, this.config.encryptionKey, {
-          id: event.id,
-          type: event.type,
-          source: event.source,
-          tocity: event.tocity!,
-        });
+        data = openPersonalFields(
+          event.data,
+          contract.personal,
+          this.config.encryptionKey,
+          {
+            id: event.id,
+            type: event.type,
+            source: event.source,
+            tocity: event.tocity!,
+          },
+          this.dataKeys,
+        );
       } catch (err) {
         if (!(err instanceof PersonalSealError)) throw err;
         throw new Rejection('PERSONAL_DATA_UNSEALED', err.message);

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { EventContract } from '@guangfo/contracts';
 import { CityRegistry, Correlation, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { EventSigner } from './event-signer.js';
-import { sealPersonalFields } from './personal-data.seal.js';
+import { DataKeyCache, sealPersonalFields } from './personal-data.seal.js';
 import { eventSource, type UnsignedEvent } from './signed-event.js';
 
 /** The notification channel on which the outbox's commits wake the relay (LISTEN/NOTIFY, across processes). */
@@ -30,6 +30,8 @@ export interface OutgoingEvent<T> {
 @Injectable()
 export class OutboxService {
   private listeners: (() => void)[] = [];
+  /** Data keys for sealing personal fields, reused per recipient key for a bounded number of events and minutes. */
+  private readonly dataKeys = new DataKeyCache();
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -51,7 +53,13 @@ export class OutboxService {
       const recipient = this.registry.encryptionKey(out.toCity);
       if (!recipient)
         throw new Error(`${contract.type} carries personal data, but city ${out.toCity} pins no active encryption key in the registry`);
-      data = sealPersonalFields(parsed, contract.personal, recipient, { id, type: contract.type, source, tocity: out.toCity });
+      data = sealPersonalFields(
+        parsed,
+        contract.personal,
+        recipient,
+        { id, type: contract.type, source, tocity: out.toCity },
+        this.dataKeys,
+      );
     }
     // Signed by the relay, one signature per batch (EventSigner.signBatch), not here on the request's path.
     const event = this.signer.unsigned<T>({

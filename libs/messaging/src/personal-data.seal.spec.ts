@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CaseFiledV1, defineEvent, findContract } from '@guangfo/contracts';
 import { generateSm2KeyPair } from '@guangfo/gm-crypto';
 import { z } from 'zod';
-import { openPersonalFields, PersonalSealError, personalFieldsInClear, sealPersonalFields } from './personal-data.seal.js';
+import { DataKeyCache, openPersonalFields, PersonalSealError, personalFieldsInClear, sealPersonalFields } from './personal-data.seal.js';
 
 const fs = generateSm2KeyPair();
 const recipient = { keyId: 'fs-enc-1', publicKey: fs.publicKey };
@@ -72,5 +72,63 @@ describe('personal fields sealed for the addressed city', () => {
     ).toThrow(/broadcast carries no personal data/);
     expect(findContract('gov.guangfo.affairs.case-supplemented.v1')?.personal).toEqual(['entry.detail.responses']);
     expect(findContract('gov.guangfo.affairs.case-evaluated.v1')?.personal).toEqual(['comment']);
+  });
+
+  describe('with a data-key cache', () => {
+    const ctx2 = { ...ctx, id: '11111111-2222-4333-8444-555555555555' };
+    const seal = (keys: DataKeyCache, c = ctx) => sealPersonalFields(example, paths, recipient, c, keys) as unknown as Record<string, any>;
+
+    it('a sender reuses one wrapped key per recipient; each event still opens only as itself', () => {
+      const keys = new DataKeyCache();
+      const a = seal(keys);
+      const b = seal(keys, ctx2);
+      expect(b.sealedPersonal.ek).toBe(a.sealedPersonal.ek);
+      expect(b.sealedPersonal.ct).not.toBe(a.sealedPersonal.ct);
+      const opened = new DataKeyCache();
+      expect(openPersonalFields(a, paths, own, ctx, opened)).toEqual(example);
+      expect(openPersonalFields(b, paths, own, ctx2, opened)).toEqual(example);
+      // One event's sealed fields on another event, with the key already unwrapped: refused.
+      const swapped = { ...b, sealedPersonal: { ...b.sealedPersonal, ct: a.sealedPersonal.ct } };
+      expect(() => openPersonalFields(swapped, paths, own, ctx2, opened)).toThrow(/integrity/);
+      // Tampered ciphertext under a cached key: refused.
+      const ct = a.sealedPersonal.ct as string;
+      const tampered = {
+        ...a,
+        sealedPersonal: { ...a.sealedPersonal, ct: `${ct.slice(0, -2)}${ct.endsWith('A') ? 'B' : 'A'}${ct.slice(-1)}` },
+      };
+      expect(() => openPersonalFields(tampered, paths, own, ctx, opened)).toThrow(PersonalSealError);
+    });
+
+    it('a receiver unwraps each data key once', () => {
+      const keys = new DataKeyCache();
+      const wrapped = seal(new DataKeyCache()).sealedPersonal.ek as string;
+      let unwraps = 0;
+      const unwrap = () => {
+        unwraps += 1;
+        return keys.forRecipient(recipient).sealer; // any sealer: only the count matters here
+      };
+      keys.opener(wrapped, unwrap);
+      keys.opener(wrapped, unwrap);
+      expect(unwraps).toBe(1);
+    });
+
+    it('a fresh data key after maxUses events or maxAgeMs', () => {
+      let now = 0;
+      const keys = new DataKeyCache({ maxUses: 2, maxAgeMs: 1_000, maxOpened: 4 }, () => now);
+      const eks = [seal(keys), seal(keys), seal(keys)].map((x) => x.sealedPersonal.ek);
+      expect(eks[1]).toBe(eks[0]);
+      expect(eks[2]).not.toBe(eks[1]);
+      now = 1_000;
+      expect(seal(keys).sealedPersonal.ek).not.toBe(eks[2]);
+    });
+
+    it("another city's key does not open what a cache unwrapped for this one", () => {
+      const other = generateSm2KeyPair();
+      const sealed = seal(new DataKeyCache());
+      expect(openPersonalFields(sealed, paths, own, ctx, new DataKeyCache())).toEqual(example);
+      expect(() =>
+        openPersonalFields(sealed, paths, { keyId: 'fs-enc-1', privateKeyHex: other.privateKey }, ctx, new DataKeyCache()),
+      ).toThrow(/does not open/);
+    });
   });
 });
