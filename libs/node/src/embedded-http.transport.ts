@@ -1,4 +1,5 @@
 import { signInterchangeRequest } from '@guangfo/federation';
+import { sm2PublicKeyFromPrivateKey } from '@guangfo/gm-crypto';
 import { EmbeddedTransport, HttpExchange } from '@guangfo/messaging';
 import { type CityRegistry, type NodeConfig, peerApiBaseUrl } from '@guangfo/platform';
 
@@ -7,8 +8,9 @@ import { type CityRegistry, type NodeConfig, peerApiBaseUrl } from '@guangfo/pla
  * delivery endpoint over HTTP (its base URL from `peerApiBaseUrls` or the registry), each request
  * signed node-to-node with this city's SM2 event-signing key, under the node's outbound policy.
  */
-export const createEmbeddedHttpTransport = (config: NodeConfig, registry: CityRegistry): EmbeddedTransport =>
-  new EmbeddedTransport(
+export const createEmbeddedHttpTransport = (config: NodeConfig, registry: CityRegistry): EmbeddedTransport => {
+  const publicKey = sm2PublicKeyFromPrivateKey(config.signingKey.privateKeyHex);
+  return new EmbeddedTransport(
     config.cityCode,
     registry,
     new HttpExchange({
@@ -22,7 +24,9 @@ export const createEmbeddedHttpTransport = (config: NodeConfig, registry: CityRe
           toCity,
           keyId: config.signingKey.keyId,
           privateKeyHex: config.signingKey.privateKeyHex,
+          publicKey,
         }),
       policy: config.outbound,
     }),
   );
+};

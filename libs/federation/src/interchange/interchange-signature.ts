@@ -35,6 +35,8 @@ export interface InterchangeSignRequest {
   toCity: string;
   keyId: string;
   privateKeyHex: string;
+  /** The public key of `privateKeyHex`, when the caller holds it: saves deriving it for every request (a scalar multiplication). */
+  publicKey?: string;
   date?: Date;
   nonce?: string;
 }
@@ -46,6 +48,7 @@ export const signInterchangeRequest = (r: InterchangeSignRequest): Record<string
   const signature = sm2Sign(
     interchangeSigningString({ method: r.method, path: r.path, date, fromCity: r.fromCity, toCity: r.toCity, nonce }),
     r.privateKeyHex,
+    r.publicKey ? { publicKey: r.publicKey } : {},
   );
   return {
     [INTERCHANGE_HEADERS.city]: r.fromCity,
