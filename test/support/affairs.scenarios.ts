@@ -915,7 +915,11 @@ export const minimalSteps = async (w: AffairsWorld): Promise<void> => {
   // A refused step is refused the same way, with its problem document.
   expectProblem(await gzClerk.post(`/cases/${id}/review`, {}, { 'if-match': '"3"', prefer: 'return=minimal' }), 412, 'PRECONDITION_FAILED');
   // Another preference alone changes nothing.
-  const full = await gzClerk.post(`/cases/${id}/decide`, { outcome: 'approved', certificateNo: 'M-1' }, { 'if-match': '"4"', prefer: 'return=representation' });
+  const full = await gzClerk.post(
+    `/cases/${id}/decide`,
+    { outcome: 'approved', certificateNo: 'M-1' },
+    { 'if-match': '"4"', prefer: 'return=representation' },
+  );
   expect(full.status).toBe(200);
   expect(full.body).toMatchObject({ id, version: 5, state: 'decided' });
   await converged(w, FS, id, 5, 'decided');

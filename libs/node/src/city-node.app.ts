@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { DestinationStream } from 'pino';
 import type { CityTransport } from '@guangfo/messaging';
 import {
+  BufferReplyExpressAdapter,
   type CityRegistry,
   correlationMiddleware,
   createNodeLogging,
@@ -70,7 +71,7 @@ export const buildOpenApiDocument = (app: INestApplication, cityName: string, de
 export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpressApplication> => {
   if (o.config.migrateOnStart) await runMigrations(o.config.databaseUrl, o.migrations);
 
-  const app = await NestFactory.create<NestExpressApplication>(cityNodeModule(o.modules), {
+  const app = await NestFactory.create<NestExpressApplication>(cityNodeModule(o.modules), new BufferReplyExpressAdapter(), {
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,

@@ -55,7 +55,12 @@ export class CaseWorkflowService {
   ) {}
 
   /** The answer to the 补正 notice as sent: each response at most one material (file, fileId or credential) and/or text. */
-  supplement(p: UserPrincipal, id: string, dto: SupplementCommand, o: { ifMatch?: string } = {}): Promise<CaseResult<CaseDetailView | undefined>> {
+  supplement(
+    p: UserPrincipal,
+    id: string,
+    dto: SupplementCommand,
+    o: { ifMatch?: string } = {},
+  ): Promise<CaseResult<CaseDetailView | undefined>> {
     const responses = dto.responses.map((r) => {
       const evidence = supplementEvidence(r);
       if (evidence === null)

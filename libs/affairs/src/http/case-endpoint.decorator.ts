@@ -69,9 +69,7 @@ export interface StepPreferences {
   minimal: boolean;
 }
 
-export const StepPreferences = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): StepPreferences => {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    return { ifMatch: req.header('if-match'), minimal: prefersMinimal(req.header('prefer')) };
-  },
-);
+export const StepPreferences = createParamDecorator((_data: unknown, ctx: ExecutionContext): StepPreferences => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  return { ifMatch: req.header('if-match'), minimal: prefersMinimal(req.header('prefer')) };
+});

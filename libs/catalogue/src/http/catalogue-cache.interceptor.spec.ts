@@ -2,18 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { BodyCache, strongEtag } from './catalogue-cache.interceptor.js';
 
 describe('BodyCache (catalogue response cache)', () => {
-  const entry = (body: string) => ({ body, etag: strongEtag(body) });
+  const entry = (body: string) => ({ body: Buffer.from(body), etag: strongEtag(body) });
 
   it('keeps at most maxEntries, dropping the least recently used', () => {
     const cache = new BodyCache(2);
     cache.set('a', entry('1'));
     cache.set('b', entry('2'));
-    expect(cache.get('a')?.body).toBe('1'); // a is now the most recent
+    expect(cache.get('a')?.body.toString()).toBe('1'); // a is now the most recent
     cache.set('c', entry('3'));
     expect(cache.size).toBe(2);
     expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')?.body).toBe('1');
-    expect(cache.get('c')?.body).toBe('3');
+    expect(cache.get('a')?.body.toString()).toBe('1');
+    expect(cache.get('c')?.body.toString()).toBe('3');
   });
 
   it('gives a strong ETag that depends on every byte', () => {

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { BufferReplyExpressAdapter } from '@guangfo/platform';
 import type { Request, Response } from 'express';
 import { map, type Observable, of } from 'rxjs';
 import { CatalogueService } from '../application/catalogue.service.js';
 
-/** One cached response: the JSON body exactly as sent and its strong ETag. */
+/** One cached response: the JSON body exactly as sent (its UTF-8 bytes) and its strong ETag. */
 export interface CachedBody {
-  body: string;
+  body: Buffer;
   etag: string;
 }
 
@@ -39,7 +41,7 @@ export const CATALOGUE_CACHE_CONTROL = 'public, max-age=60';
 export const CATALOGUE_CACHE_ENTRIES = 500;
 
 /** Strong ETag: sha256 of the exact bytes sent. */
-export const strongEtag = (body: string): string => `"${createHash('sha256').update(body).digest('base64url')}"`;
+export const strongEtag = (body: string | Buffer): string => `"${createHash('sha256').update(body).digest('base64url')}"`;
 
 /**
  * Read-only catalogue GETs: a catalogue version never changes once loaded, so each response is
@@ -55,7 +57,15 @@ export const strongEtag = (body: string): string => `"${createHash('sha256').upd
 export class CatalogueCacheInterceptor implements NestInterceptor {
   readonly cache = new BodyCache(CATALOGUE_CACHE_ENTRIES);
 
-  constructor(private readonly catalogue: CatalogueService) {}
+  /** Whether the app sends a Buffer as its bytes (a city node's adapter); elsewhere (a test module's default adapter) the text is sent. */
+  private readonly sendsBuffers: boolean;
+
+  constructor(
+    private readonly catalogue: CatalogueService,
+    adapterHost: HttpAdapterHost,
+  ) {
+    this.sendsBuffers = adapterHost.httpAdapter instanceof BufferReplyExpressAdapter;
+  }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<Request>();
@@ -68,7 +78,7 @@ export class CatalogueCacheInterceptor implements NestInterceptor {
       map((value: unknown) => {
         // Only a 200 with a JSON value is kept (errors never reach here: they are thrown).
         if (res.statusCode !== 200 || value === undefined) return value;
-        const body = JSON.stringify(value);
+        const body = Buffer.from(JSON.stringify(value), 'utf8');
         const entry = { body, etag: strongEtag(body) };
         this.cache.set(key, entry);
         return this.send(req, res, entry);
@@ -99,13 +109,17 @@ export class CatalogueCacheInterceptor implements NestInterceptor {
     return key;
   }
 
-  /** Headers of a cached body; the body itself, or undefined for a 304. */
-  private send(req: Request, res: Response, entry: CachedBody): string | undefined {
+  /**
+   * Headers of a cached body; the body itself, or undefined for a 304. The body is a Buffer, sent as
+   * it is by the node's BufferReplyExpressAdapter (not encoded again for each request); under another
+   * adapter, its text.
+   */
+  private send(req: Request, res: Response, entry: CachedBody): Buffer | string | undefined {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('ETag', entry.etag);
     res.setHeader('Cache-Control', CATALOGUE_CACHE_CONTROL);
     // Express compares If-None-Match with the ETag just set; on a match it answers 304 with no body.
-    if (!req.fresh) return entry.body;
+    if (!req.fresh) return this.sendsBuffers ? entry.body : entry.body.toString('utf8');
     res.status(304);
     return undefined;
   }

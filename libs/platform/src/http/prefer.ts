@@ -7,7 +7,12 @@ export const prefersMinimal = (header: string | undefined): boolean =>
   header !== undefined &&
   header.split(',').some((pref) => {
     const [token] = pref.split(';');
-    return token!.trim().toLowerCase().replace(/\s*=\s*/, '=') === 'return=minimal';
+    return (
+      token!
+        .trim()
+        .toLowerCase()
+        .replace(/\s*=\s*/, '=') === 'return=minimal'
+    );
   });
 
 /** The response header that says a preference was applied. */
