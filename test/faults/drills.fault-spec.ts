@@ -29,6 +29,8 @@ import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.j
  * (Foshan's effects and inbox): nothing lost, nothing applied twice.
  */
 const EVENTS = 300;
+/** Progress on stderr as it happens (Jest prints console output only after the file). */
+const step = (msg: string): void => void process.stderr.write(`[faults ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 const rows: DrillRow[] = [];
 const notes: string[] = [];
 
@@ -64,8 +66,11 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
     const t0 = Date.now();
     const deadBefore = await deadLetterCount(c);
     const r = await Redeliveries.start(c);
+    step(`${name}: start`);
     const extra = (await body(r))?.sentExtra ?? 0;
+    step(`${name}: waiting for every event`);
     const t = await settled(c, tag, extra);
+    step(`${name}: settled ${JSON.stringify(t)}`);
     const dead = (await deadLetterCount(c)) - deadBefore;
     const row: DrillRow = {
       drill: name,
@@ -91,8 +96,10 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
       const stream = announceUntil(c, 'rx', EVENTS);
       await waitFor('Foshan applying the stream', async () => (await appliedNow('rx')) >= 80, 60_000);
       await r.beforeKill();
+      step('kill -9 Foshan');
       await c.killNode(FS);
       await stream;
+      step('start Foshan');
       await c.startNode(FS);
     });
     expect(row.sent).toBe(EVENTS);
@@ -105,6 +112,7 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
       let stop = false;
       const stream = announceUntil(c, 'tx', EVENTS, { concurrency: 16, stop: () => stop });
       await waitFor('Guangzhou sending', async () => (await tally(c, 'tx')).sent >= 60, 60_000);
+      step('kill -9 Guangzhou');
       await c.killNode(GZ);
       stop = true;
       await stream;
@@ -128,11 +136,14 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
       await announceUntil(c, 'broker', 100);
       await waitFor('Foshan applying', async () => (await appliedNow('broker')) >= 50, 60_000);
       const killedAt = Date.now();
+      step('kill -9 broker');
       broker.kill();
       // Generous bound: the probe answers within 2 s, cached 1 s.
       reason = await readiness(c, FS, false, 30_000);
       notes.push(`broker drill: Foshan /health/ready 503 ${((Date.now() - killedAt) / 1000).toFixed(1)} s after kill -9 of the broker`);
+      step(`Foshan not ready: ${reason}`);
       await announceUntil(c, 'broker', EVENTS);
+      step('200 more committed while the broker is down');
       // While the broker is away the relay's attempts and last error are visible on the rows.
       retrying = await waitFor(
         'an outbox row retrying',
@@ -147,8 +158,10 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
         60_000,
         250,
       );
+      step(`outbox row retrying: ${JSON.stringify(retrying)}`);
       const restartedAt = Date.now();
       broker.start();
+      step('broker started');
       await readiness(c, FS, true, 120_000);
       await readiness(c, GZ, true, 120_000);
       notes.push(`broker drill: both nodes ready again ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the broker's start`);
@@ -170,6 +183,7 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
       terminated += (await db.terminate(FS)) + (await db.terminate(GZ));
       await waitFor('Foshan applying again', async () => (await appliedNow('db')) >= 120, 60_000);
       try {
+        step('databases refuse connections');
         await db.allowConnections(FS, false);
         await db.allowConnections(GZ, false);
         terminated += (await db.terminate(FS)) + (await db.terminate(GZ));
@@ -179,6 +193,7 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
         await db.allowConnections(FS, true);
         await db.allowConnections(GZ, true);
       }
+      step('databases allow connections');
       await stream;
       await readiness(c, FS, true, 60_000);
       await readiness(c, GZ, true, 60_000);
