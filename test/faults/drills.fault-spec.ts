@@ -112,19 +112,35 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
       let stop = false;
       const stream = announceUntil(c, 'tx', EVENTS, { concurrency: 16, stop: () => stop });
       await waitFor('Guangzhou sending', async () => (await tally(c, 'tx')).sent >= 60, 60_000);
-      step('kill -9 Guangzhou');
-      await c.killNode(GZ);
+      // The broker stops answering (SIGSTOP) so the relay's next batch is in flight, leased and not marked sent, when the node dies.
+      step('broker paused (SIGSTOP)');
+      broker.pause();
+      try {
+        leased = await waitFor(
+          'a batch leased and in flight',
+          async () =>
+            (
+              await c.query<{ n: number }>(
+                GZ,
+                `SELECT count(*)::int AS n FROM platform.outbox WHERE envelope->>'correlationid' LIKE 'tx-%' AND sent_at IS NULL AND lease_owner IS NOT NULL`,
+              )
+            )[0]!.n || undefined,
+          30_000,
+          50,
+        );
+        step(`kill -9 Guangzhou with ${leased} rows leased and in flight`);
+        await c.killNode(GZ);
+      } finally {
+        broker.resume();
+        step('broker resumed (SIGCONT)');
+      }
       stop = true;
       await stream;
-      const [l] = await c.query<{ n: number }>(
-        GZ,
-        `SELECT count(*)::int AS n FROM platform.outbox WHERE envelope->>'correlationid' LIKE 'tx-%' AND sent_at IS NULL AND lease_owner IS NOT NULL`,
-      );
-      leased = l!.n;
       await c.startNode(GZ);
       await announceUntil(c, 'tx', EVENTS);
     });
-    notes.push(`sending node drill: ${leased} rows were leased and unsent at the kill (sent again after the lease ran out)`);
+    notes.push(`sending node drill: killed with ${leased} outbox rows leased and in flight (sent again once the 5 s lease ran out)`);
+    expect(leased).toBeGreaterThan(0);
     expect(row.sent).toBe(EVENTS);
     expect(row.deadLettered).toBe(0);
   });
@@ -174,32 +190,38 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
     expect(row.deadLettered).toBe(0);
   });
 
-  it('database connections terminated, then the databases refusing connections for a few seconds', async () => {
+  it('database connections terminated, then each database refusing connections for a few seconds', async () => {
     const db = database(c);
     let terminated = 0;
-    const { row } = await drill('DB connections terminated; DBs refusing connections 4 s', 'db', async () => {
-      const stream = announceUntil(c, 'db', EVENTS, { concurrency: 4 });
-      await waitFor('Foshan applying', async () => (await appliedNow('db')) >= 50, 60_000);
-      terminated += (await db.terminate(FS)) + (await db.terminate(GZ));
-      await waitFor('Foshan applying again', async () => (await appliedNow('db')) >= 120, 60_000);
+    const refuse = async (city: string, ms: number) => {
       try {
-        step('databases refuse connections');
-        await db.allowConnections(FS, false);
-        await db.allowConnections(GZ, false);
-        terminated += (await db.terminate(FS)) + (await db.terminate(GZ));
-        await readiness(c, FS, false, 30_000);
-        await new Promise((r) => setTimeout(r, 4_000));
+        await db.allowConnections(city, false);
+        terminated += await db.terminate(city);
+        step(`${city} database refuses connections`);
+        await readiness(c, city, false, 30_000);
+        await new Promise((r) => setTimeout(r, ms));
       } finally {
-        await db.allowConnections(FS, true);
-        await db.allowConnections(GZ, true);
+        await db.allowConnections(city, true);
+        step(`${city} database allows connections`);
       }
-      step('databases allow connections');
+    };
+    const { row } = await drill('DB connections terminated; each DB refusing connections 4 s', 'db', async () => {
+      // Paced, so that events are being sent and received through each outage.
+      const stream = announceUntil(c, 'db', EVENTS, { concurrency: 2, paceMs: 50 });
+      await waitFor('Foshan applying', async () => (await appliedNow('db')) >= 40, 60_000);
+      terminated += (await db.terminate(FS)) + (await db.terminate(GZ));
+      step('every connection of both databases terminated');
+      await waitFor('Foshan applying again', async () => (await appliedNow('db')) >= 80, 60_000);
+      await refuse(FS, 4_000);
+      await refuse(GZ, 4_000);
       await stream;
       await readiness(c, FS, true, 60_000);
       await readiness(c, GZ, true, 60_000);
       await announceUntil(c, 'db', EVENTS);
     });
-    notes.push(`database drill: ${terminated} connections terminated (pg_terminate_backend), both databases refused connections for 4 s`);
+    notes.push(
+      `database drill: ${terminated} connections terminated (pg_terminate_backend); Foshan's, then Guangzhou's database refused connections for 4 s each while events flowed`,
+    );
     expect(row.sent).toBeGreaterThanOrEqual(EVENTS);
     expect(row.deadLettered).toBe(0);
   });
@@ -328,6 +350,9 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
       const [copy] = await readTopic(c, deadLetterTopic(FS), (m) => String(m.headers?.ce_id ?? '') === marker, 1);
       expect(String(copy!.headers?.['x-dead-letter-reason-code'])).toBe('MALFORMED');
       expect(copy!.value?.equals(Buffer.from([0xff, 0]))).toBe(true);
+      notes.push(
+        'dead-letter store drill: 1 message kept on the dead-letter topic only (the store refused it), guangfo_dead_letter_store_failures_total +1',
+      );
     } finally {
       await c.query(FS, `DROP TRIGGER IF EXISTS fault_drill_refuse ON platform.dead_letter`);
     }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { sm2Sign } from '@guangfo/gm-crypto';
 import { type SignedEvent, signingInput, type UnsignedEvent } from '@guangfo/messaging';
@@ -46,7 +47,7 @@ export const announceUntil = async (
   c: KafkaCluster,
   tag: string,
   total: number,
-  opts: { concurrency?: number; stop?: () => boolean } = {},
+  opts: { concurrency?: number; stop?: () => boolean; paceMs?: number } = {},
 ): Promise<void> => {
   const token = await c.token(GZ, 'admin');
   let n = 0;
@@ -64,7 +65,7 @@ export const announceUntil = async (
         }).catch(() => undefined);
       }),
     );
-    if (outbox < 0) await new Promise((r) => setTimeout(r, 200));
+    if (outbox < 0 || opts.paceMs) await new Promise((r) => setTimeout(r, outbox < 0 ? 200 : opts.paceMs));
   }
 };
 
@@ -153,7 +154,11 @@ export const broker = (() => {
     KAFKA_PORT: port,
     KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT ?? String(Number(port) + 1),
   };
+  const pid = () => Number(readFileSync(join(process.env.KAFKA_RUN_DIR ?? '.cache/kafka-run', 'kafka.pid'), 'utf8').trim());
   return {
+    /** SIGSTOP: the broker stops answering but keeps its connections (requests in flight hang until `resume`). */
+    pause: () => process.kill(pid(), 'SIGSTOP'),
+    resume: () => process.kill(pid(), 'SIGCONT'),
     kill: () => execFileSync('bash', ['scripts/kafka.sh', 'kill'], { env, stdio: ['ignore', 'ignore', 'pipe'] }),
     start: () => execFileSync('bash', ['scripts/kafka.sh', 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] }),
   };

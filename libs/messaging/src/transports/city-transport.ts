@@ -41,6 +41,7 @@ export interface CityTransport {
   /** Starts consuming; every message goes through `handler` (the node's EventReceiver). */
   start(handler: InboundHandler): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the outbox relay may hand it events now (started; on Kafka, the producer connected). */
   isReady(): boolean;
   /**
    * Asks the transport whether it can really deliver now (readiness): undefined when it can, else

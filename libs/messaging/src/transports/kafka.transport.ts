@@ -284,8 +284,13 @@ export class KafkaTransport implements CityTransport {
     await this.client.close();
   }
 
+  /**
+   * Whether the relay may publish: started, producer connected. Not the consumer's state (that is
+   * readiness's, `probe`): while the broker is away the relay keeps trying, so the outbox rows show
+   * their attempts and last error, instead of waiting silently because the consumer left its group.
+   */
   isReady(): boolean {
-    return this.producerReady && this.handler !== undefined && this.consuming;
+    return this.producerReady && this.handler !== undefined;
   }
 
   /**
