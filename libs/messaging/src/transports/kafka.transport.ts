@@ -121,8 +121,8 @@ export class KafkaTransport implements CityTransport {
   }
 
   /**
-   * Readiness from the broker itself, not from a flag: the producer's and consumer's state, then the
-   * broker answering a metadata request for this node's topics within 2 s (no retries). Missing
+   * Readiness from the broker itself, not from a flag: the producer's and consumer's state (in its
+   * group, and not without partitions for longer than its session timeout), then the broker answering a metadata request for this node's topics within 2 s (no retries). Missing
    * topics are created again (a broker that lost its storage) and reported not ready until they exist.
    */
   async probe(): Promise<string | undefined> {
