@@ -52,7 +52,7 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
   }, 240_000);
 
   afterAll(async () => {
-    if (rows.length) writeTable(tableOf(rows, notes));
+    if (rows.length || notes.length) writeTable(tableOf(rows, notes));
     await producer?.disconnect().catch(() => undefined);
     await c?.close();
   });
@@ -387,24 +387,32 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     try {
-      for (let i = 0; i < 6; i++) {
-        const k = c.kafka.consumer({ groupId: consumerGroup(FS), sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-        intruders.push(k);
-        await k.connect();
-        await k.subscribe({ topics: [inboundTopic(FS), PUBLIC_TOPIC] });
-        await k.run({ autoCommit: false, eachBatch: () => held });
-      }
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const k = c.kafka.consumer({ groupId: consumerGroup(FS), sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+          intruders.push(k);
+          await k.connect();
+          await k.subscribe({ topics: [inboundTopic(FS), PUBLIC_TOPIC] });
+          await k.run({ autoCommit: false, eachBatch: () => held });
+        }),
+      );
+      step("6 other members in Foshan's group");
       const t0 = Date.now();
       const body = await readiness(c, FS, false, 90_000);
+      step('Foshan not ready');
       expect(body).toMatch(/held no partitions/);
       notes.push(
         `partition hold: Foshan not ready ("held no partitions") ${((Date.now() - t0) / 1000).toFixed(1)} s after 6 other members took its partitions`,
       );
     } finally {
       release();
-      for (const k of intruders) await k.disconnect().catch(() => undefined);
+      await Promise.all(intruders.map((k) => k.disconnect().catch(() => undefined)));
+      step('the other members left');
     }
+    const left = Date.now();
     await readiness(c, FS, true, 90_000);
+    step('Foshan ready');
+    notes.push(`partition hold: Foshan ready again ${((Date.now() - left) / 1000).toFixed(1)} s after the other members left`);
   });
 });
 
