@@ -2,7 +2,8 @@
 # Local single-node Apache Kafka (KRaft) broker for tests and development,
 # without Docker: Java 17 + jars fetched once from Maven Central via Maven.
 #
-# Usage: bash scripts/kafka.sh start|stop|status|wipe   (start keeps existing storage; wipe removes it)
+# Usage: bash scripts/kafka.sh start|stop|kill|status|wipe   (start keeps existing storage; wipe removes it;
+#        kill is kill -9 of the broker, no shutdown at all: the fault drills' broker crash)
 #
 # Env (all optional):
 #   KAFKA_PORT              client (PLAINTEXT) port          default 19092
@@ -236,6 +237,20 @@ cmd_stop() {
   log "stopped"
 }
 
+# kill -9: the broker dies as in a crash (no controlled shutdown, no flush); storage stays for the next start.
+cmd_kill() {
+  local pid
+  pid="$(running_pid)"
+  if [[ -z "$pid" ]]; then
+    log "not running"
+    return 0
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  rm -f "$PID_FILE" "$PORT_FILE"
+  log "killed (pid $pid, SIGKILL); storage kept in $DATA_DIR"
+}
+
 cmd_status() {
   local pid
   pid="$(running_pid)"
@@ -256,10 +271,11 @@ cmd_wipe() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  kill) cmd_kill ;;
   status) cmd_status ;;
   wipe) cmd_wipe ;;
   *)
-    echo "usage: $0 start|stop|status|wipe" >&2
+    echo "usage: $0 start|stop|kill|status|wipe" >&2
     exit 2
     ;;
 esac

@@ -34,6 +34,31 @@ describe('cross-city events on the embedded transport', () => {
   it('dead-letters a message of one NUL byte as it arrived; traffic behind it flows', () =>
     nulMessageIsDeadLetteredAndTrafficFlows(cluster));
 
+  it('refuses a delivery whose dead letter cannot be stored (the sender keeps it and retries), and takes it once the store works', async () => {
+    const marker = `store-fails-${randomUUID()}`;
+    await cluster.query(
+      FS,
+      `CREATE OR REPLACE FUNCTION platform.e2e_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.event_id LIKE 'store-fails-%' THEN RAISE EXCEPTION 'dead-letter store refuses'; END IF; RETURN NEW; END $$`,
+    );
+    await cluster.query(
+      FS,
+      `CREATE TRIGGER e2e_refuse BEFORE INSERT ON platform.dead_letter FOR EACH ROW EXECUTE FUNCTION platform.e2e_refuse()`,
+    );
+    const message = { key: 'k', headers: { ce_id: marker }, value: 'not an event' };
+    try {
+      await expect(cluster.inject(FS, message)).rejects.toThrow(/dead letter not stored \(MALFORMED\)/);
+      const m = await request(cluster.baseUrl(FS)).get('/metrics').expect(200);
+      expect(m.text).toMatch(/^guangfo_dead_letter_store_failures_total\{[^}]*reason="MALFORMED"[^}]*\} [1-9]/m);
+    } finally {
+      await cluster.query(FS, `DROP TRIGGER IF EXISTS e2e_refuse ON platform.dead_letter`);
+    }
+    await cluster.inject(FS, message);
+    expect(await cluster.query(FS, `SELECT reason_code FROM platform.dead_letter WHERE event_id = $1`, [marker])).toEqual([
+      { reason_code: 'MALFORMED' },
+    ]);
+  });
+
   /**
    * The endpoint through which node processes deliver to each other (`npm start`); the in-process
    * nodes here have it too (their transport is the embedded one).

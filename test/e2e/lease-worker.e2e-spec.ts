@@ -13,7 +13,8 @@ import {
   OutboxRelay,
   type OutboxService,
   type SignedEvent,
-  type TransportMessage,
+  type WireMessage,
+  wireHeader,
 } from '@guangfo/messaging';
 import {
   type CityRegistry,
@@ -123,8 +124,8 @@ describe('LeaseWorker on PostgreSQL', () => {
     let failOnce = new Set<string>();
     let gate: { subject: string; open: Promise<void> } | undefined;
     let wire: string[] = [];
-    exchange.attach('440600', async (m: TransportMessage) => {
-      const id = m.headers.ce_id!;
+    exchange.attach('440600', async (m: WireMessage) => {
+      const id = wireHeader(m, 'ce_id')!;
       if (gate?.subject === m.key) await gate.open;
       if (failOnce.delete(id)) throw new Error(`refused ${id}`);
       wire.push(id);

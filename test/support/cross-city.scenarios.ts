@@ -142,9 +142,9 @@ export const nulMessageIsDeadLetteredAndTrafficFlows = async (c: TestCluster): P
   const key = (await outboxEnvelope(c, GZ, await announce(c, GZ))).subject;
   await c.inject(FS, { key, headers: { ce_id: `${marker}\u0000` }, value: '\u0000' });
   const rows = await waitFor('the NUL message dead-lettered', async () => {
-    const r = await c.query<{ reason_code: string; event_id: string; raw_text: string }>(
+    const r = await c.query<{ reason_code: string; event_id: string; raw_key: Buffer; raw_value: Buffer; raw_headers: Buffer }>(
       FS,
-      `SELECT reason_code, event_id, raw_text FROM platform.dead_letter WHERE event_id LIKE $1`,
+      `SELECT reason_code, event_id, raw_key, raw_value, raw_headers FROM platform.dead_letter WHERE event_id LIKE $1`,
       [`${marker}%`],
     );
     return r.length ? r : undefined;
@@ -152,7 +152,10 @@ export const nulMessageIsDeadLetteredAndTrafficFlows = async (c: TestCluster): P
   expect(rows).toHaveLength(1);
   expect(rows[0]!.reason_code).toBe('MALFORMED');
   expect(rows[0]!.event_id).toBe(`${marker}\uFFFD`);
-  expect(JSON.parse(rows[0]!.raw_text)).toMatchObject({ key, headers: { ce_id: `${marker}\u0000` }, value: '\u0000' });
+  // Byte for byte: the key, the one NUL byte of the value, the header's bytes (NUL included).
+  expect(rows[0]!.raw_key.equals(Buffer.from(key))).toBe(true);
+  expect(rows[0]!.raw_value.equals(Buffer.from([0]))).toBe(true);
+  expect(JSON.parse(rows[0]!.raw_headers.toString('utf8'))).toEqual([['ce_id', Buffer.from(`${marker}\u0000`).toString('base64')]]);
   // Traffic behind it flows.
   const later = await announce(c, GZ);
   await waitFor('an event after the NUL message', async () => (await appliedCount(c, FS, later)) === 1);

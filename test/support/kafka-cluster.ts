@@ -29,7 +29,20 @@ export interface KafkaCluster extends TestCluster {
     city: string,
     claims: { sub: string; role: string; hall?: string; idv?: { idNumber: string; name: string; assurance: string } },
   ): Promise<string>;
+  /** kill -9 of a city's node process (no shutdown at all); `startNode` starts it again. */
+  killNode(city: string): Promise<void>;
+  /** The pid of a city's node process (undefined when it is not running). */
+  pid(city: string): number | undefined;
+  /** A city's event-signing private key and key id (the test may sign events as that city, e.g. for a misbehaving producer). */
+  signingKey(city: string): { keyId: string; privateKey: string };
+  /** The PostgreSQL server's admin connection string (faults: terminate connections, refuse them). */
+  adminUrl: string;
   close(): Promise<void>;
+}
+
+export interface KafkaClusterOptions {
+  /** Extra environment for every node process (e.g. a shorter relay lease, higher rate limits). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -44,7 +57,7 @@ const RESIDENT_IDENTITY: Record<string, { idNumber: string; name: string; assura
 
 const DEMO_HALL: Record<string, string> = { '440100': 'GZ-TH-01', '440600': 'FS-CC-01' };
 
-export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<KafkaCluster> => {
+export const startKafkaCluster = async (cities = ['440100', '440600'], options: KafkaClusterOptions = {}): Promise<KafkaCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-it-'));
   const procs = new Map<string, ChildProcess>();
   const ports: Record<string, number> = {};
@@ -120,6 +133,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     PEER_API_BASE_URLS: cities.map((c) => `${c}=http://127.0.0.1:${ports[c]}`).join(','),
     // The peers are on this machine: node-to-node calls may use loopback (explicit, as in production it is off).
     OUTBOUND_ALLOW_LOOPBACK: 'true',
+    ...options.env,
   });
 
   const startNode = async (city: string) => {
@@ -129,6 +143,11 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
       stderr += d.toString();
     });
     procs.set(city, child);
+    // A node that exits while the test runs (a crash) is reported at once, not as a timeout.
+    child.once('exit', (code, signal) => {
+      if (procs.get(city) === child && signal !== 'SIGKILL' && signal !== 'SIGTERM')
+        process.stderr.write(`node ${city} exited (${code ?? signal}): ${stderr.slice(-2000)}\n`);
+    });
     await waitFor(
       `node ${city} ready`,
       async () => {
@@ -149,11 +168,23 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     await exited;
   };
 
+  const killNode = async (city: string) => {
+    const child = procs.get(city);
+    procs.delete(city);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+
   for (const city of cities) ports[city] = await freePort();
   // The migrations need the node's keys (re-sealing data at rest), so they run with its environment.
   for (const city of cities) {
     execFileSync(process.execPath, ['dist/apps/city-node/src/migrate.js'], { env: envFor(city) });
-    pools.set(city, new pg.Pool({ connectionString: pgUrl(itDatabase(city)), max: 2 }));
+    const pool = new pg.Pool({ connectionString: pgUrl(itDatabase(city)), max: 2 });
+    // Drills terminate every connection of the database: an idle client's error is not the test's.
+    pool.on('error', () => undefined);
+    pools.set(city, pool);
   }
   for (const city of cities) await startNode(city);
 
@@ -172,6 +203,10 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
     baseUrl: (city) => `http://127.0.0.1:${ports[city]}`,
     stopNode,
     startNode,
+    killNode,
+    pid: (city) => procs.get(city)?.pid,
+    signingKey: (city) => ({ keyId: `${city}-it`, privateKey: readFileSync(join(dir, `${city}.key`), 'utf8').trim() }),
+    adminUrl: PG_ADMIN,
     sealer: (city) => new Sealer(parseSealingKeys(readFileSync(join(dir, `${city}.sealing.keys`), 'utf8'))),
     query: async <T>(city: string, sql: string, params?: unknown[]) => (await pools.get(city)!.query(sql, params)).rows as T[],
     inject: async (city, message) => {

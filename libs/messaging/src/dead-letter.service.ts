@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { AuditService, platformError, queryRows } from '@guangfo/platform';
 import { DataSource } from 'typeorm';
 import { EventReceiver } from './event-receiver.js';
-import type { TransportMessage } from './signed-event.js';
+import { loadWire } from './dead-letter.wire.js';
+import type { TransportMessage, WireMessage } from './signed-event.js';
 
 export interface DeadLetterView {
   id: string;
@@ -33,6 +34,9 @@ interface Row {
   last_replay_error: string | null;
   raw: TransportMessage | null;
   raw_text: string | null;
+  raw_key: Buffer | null;
+  raw_value: Buffer | null;
+  raw_headers: Buffer | null;
 }
 
 const view = (r: Row): DeadLetterView => ({
@@ -108,7 +112,13 @@ export class DeadLetterService {
     if (!row) throw platformError('DEAD_LETTER_NOT_FOUND', { detail: `no dead letter ${id}` });
     if (row.replayed_at)
       throw platformError('DEAD_LETTER_ALREADY_REPLAYED', { detail: `dead letter ${id} was replayed at ${row.replayed_at.toISOString()}` });
-    const raw = row.raw_text !== null ? (JSON.parse(row.raw_text) as TransportMessage) : row.raw!;
+    // Exactly the bytes that arrived; rows older nodes wrote keep the message as JSON text (raw_text, or raw).
+    const raw: WireMessage =
+      row.raw_headers !== null
+        ? loadWire({ rawKey: row.raw_key, rawValue: row.raw_value, rawHeaders: row.raw_headers })
+        : row.raw_text !== null
+          ? (JSON.parse(row.raw_text) as TransportMessage)
+          : row.raw!;
     const outcome = await this.receiver.receive(raw, 'replay');
     const failed = outcome.status === 'dead-lettered';
     const updated = await queryRows<Row>(

@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { type CrossCityEventHandler, EventHandlerRegistry, type ReceivedEvent } from './event-handler.registry.js';
 import { EventSigner } from './event-signer.js';
 import { DataKeyCache, openPersonalFields, PersonalSealError } from './personal-data.seal.js';
-import { fromTransportMessage, type SignedEvent, type TransportMessage } from './signed-event.js';
+import { storeWire } from './dead-letter.wire.js';
+import { fromTransportMessage, type SignedEvent, type WireMessage, wireHeadersText } from './signed-event.js';
 import type { InboundOutcome } from './transports/city-transport.js';
 
 /** Why an event was dead-lettered. Stable codes, listed by the admin API. */
@@ -32,6 +33,10 @@ class Rejection extends Error {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Attempts at storing one dead letter before it is given up to the transport's dead-letter topic alone. */
+const STORE_ATTEMPTS = 3;
+const PROBE_TIMEOUT_MS = 2_000;
 
 /** Text PostgreSQL accepts (no U+0000, no unpaired surrogate): such characters become U+FFFD. */
 function pgText(s: string): string;
@@ -68,7 +73,7 @@ export class EventReceiver {
    * @param mode `live`: a rejected message is stored as a dead letter. `replay`: an admin re-runs a
    * stored dead letter; a rejection is only reported (the dead letter stays, with the new reason).
    */
-  async receive(message: TransportMessage, mode: 'live' | 'replay' = 'live'): Promise<InboundOutcome> {
+  async receive(message: WireMessage, mode: 'live' | 'replay' = 'live'): Promise<InboundOutcome> {
     let received: ReceivedEvent;
     try {
       received = this.admit(message);
@@ -90,7 +95,7 @@ export class EventReceiver {
   }
 
   /** Checks everything that does not depend on handlers. Throws Rejection. */
-  private admit(message: TransportMessage): ReceivedEvent {
+  private admit(message: WireMessage): ReceivedEvent {
     let event: SignedEvent;
     try {
       event = fromTransportMessage(message);
@@ -139,11 +144,14 @@ export class EventReceiver {
     return { ...event, data: parsed.data, fromCity: verdict.city };
   }
 
-  private async apply(mode: 'live' | 'replay', message: TransportMessage, event: ReceivedEvent): Promise<InboundOutcome> {
+  private async apply(mode: 'live' | 'replay', message: WireMessage, event: ReceivedEvent): Promise<InboundOutcome> {
     let applied = false;
     for (const handler of this.handlers.for(event.type)) {
       const outcome = await this.applyOne(handler, event);
       if (outcome === 'failed') {
+        // A handler cannot commit while the database is away: that is not the event's fault. Thrown,
+        // so the transport delivers it again later (Kafka: redelivered; embedded: the sender retries).
+        if (!(await this.databaseAnswers())) throw new Error(`database not answering: event ${event.id} will be delivered again`);
         return this.reject(
           mode,
           message,
@@ -181,47 +189,88 @@ export class EventReceiver {
     }
   }
 
+  /** Whether the city database answers now (a short probe). */
+  private async databaseAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS))),
+      ]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async reject(
     mode: 'live' | 'replay',
-    message: TransportMessage,
+    message: WireMessage,
     reasonCode: DeadLetterReason,
     reason: string,
     attempts: number,
     event?: SignedEvent,
   ): Promise<InboundOutcome> {
     if (mode === 'replay') return { status: 'dead-lettered', reasonCode, reason };
-    // Whatever arrived is stored: the message itself as JSON text (NUL and lone surrogates escaped),
-    // the descriptive columns with anything PostgreSQL text cannot hold replaced (pgText).
-    const h = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, pgText(v)])) as Record<string, string | undefined>;
+    // Whatever arrived is stored byte for byte (raw_key, raw_value, raw_headers); the descriptive
+    // columns are text, with anything PostgreSQL text cannot hold replaced (pgText).
+    const h = Object.fromEntries(Object.entries(wireHeadersText(message, true)).map(([k, v]) => [k, pgText(v)])) as Record<
+      string,
+      string | undefined
+    >;
     reason = pgText(reason);
     const id = randomUUID();
-    await this.dataSource.transaction(async (em) => {
-      await em.query(
-        `INSERT INTO platform.dead_letter (id, event_id, type, source, reason_code, reason, raw_text, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          id,
-          pgText(event?.id ?? h.ce_id) ?? null,
-          pgText(event?.type ?? h.ce_type) ?? null,
-          pgText(event?.source ?? h.ce_source) ?? null,
-          reasonCode,
-          reason,
-          JSON.stringify(message),
-          attempts,
-        ],
-      );
-      await this.audit.record(
-        {
-          actor: `city:${pgText(event?.source ?? h.ce_source ?? '').split('/')[2] || 'unknown'}`,
-          action: 'event.dead-lettered',
-          resource: `event:${h.ce_id ?? 'unknown'}`,
-          outcome: 'rejected',
-          detail: { deadLetterId: id, reasonCode, reason, type: h.ce_type ?? null, source: h.ce_source ?? null },
-        },
-        em,
-      );
-    });
+    const wire = storeWire(message);
     this.metrics.deadLetters.inc({ reason: reasonCode });
-    this.logger.warn({ deadLetterId: id, reasonCode, reason, eventId: h.ce_id }, 'event dead-lettered');
-    return { status: 'dead-lettered', reasonCode, reason };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.dataSource.transaction(async (em) => {
+          await em.query(
+            `INSERT INTO platform.dead_letter (id, event_id, type, source, reason_code, reason, raw_key, raw_value, raw_headers, attempts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [
+              id,
+              pgText(event?.id ?? h.ce_id) ?? null,
+              pgText(event?.type ?? h.ce_type) ?? null,
+              pgText(event?.source ?? h.ce_source) ?? null,
+              reasonCode,
+              reason,
+              wire.rawKey,
+              wire.rawValue,
+              wire.rawHeaders,
+              attempts,
+            ],
+          );
+          await this.audit.record(
+            {
+              actor: `city:${pgText(event?.source ?? h.ce_source ?? '').split('/')[2] || 'unknown'}`,
+              action: 'event.dead-lettered',
+              resource: `event:${h.ce_id ?? 'unknown'}`,
+              outcome: 'rejected',
+              detail: { deadLetterId: id, reasonCode, reason, type: h.ce_type ?? null, source: h.ce_source ?? null },
+            },
+            em,
+          );
+        });
+        this.logger.warn({ deadLetterId: id, reasonCode, reason, eventId: h.ce_id }, 'event dead-lettered');
+        return { status: 'dead-lettered', reasonCode, reason, stored: true };
+      } catch (err) {
+        if (attempt < STORE_ATTEMPTS) {
+          await sleep(backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Number.POSITIVE_INFINITY }, attempt));
+          continue;
+        }
+        // An event whose handlers failed only because the database is away is not dead: delivered again later.
+        if (reasonCode === 'HANDLER_FAILED' && !(await this.databaseAnswers())) throw err;
+        // Never retried for ever: the transport keeps the only copy (Kafka: the dead-letter topic) and moves on.
+        this.metrics.deadLetterStoreFailures.inc({ reason: reasonCode });
+        this.logger.error(
+          { alert: 'DEAD_LETTER_STORE_FAILED', err, reasonCode, reason, eventId: h.ce_id },
+          'ALERT: the dead-letter store failed; the message is kept on the dead-letter topic only',
+        );
+        return { status: 'dead-lettered', reasonCode, reason, stored: false };
+      }
+    }
   }
 }

@@ -20,7 +20,7 @@ const MAX_BACKOFF_MS = 30_000;
 const BATCH_SIZE = 200;
 /** Sent rows are recorded in one statement per this many (and at the end of the batch). */
 const SETTLE_CHUNK = 32;
-/** Longer than any publish pass; a relay that dies mid-batch leaves its rows to the next one after it. */
+/** Longer than any publish pass; a relay that dies mid-batch leaves its rows to the next one after it (`RELAY_LEASE_MS`). */
 const LEASE_MS = 120_000;
 
 /**
@@ -69,7 +69,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         claimable: PER_SUBJECT_ORDER,
         select: 'SELECT seq, subject, envelope, delivered_to, attempts FROM claimed ORDER BY seq',
         batchSize: () => BATCH_SIZE,
-        leaseMs: () => LEASE_MS,
+        leaseMs: () => this.config.relayLeaseMs ?? LEASE_MS,
         pollMs: () => this.config.relayPollMs,
         ready: () => this.transport.isReady(),
         act: (rows, lease) => this.publish(rows, lease),

@@ -42,6 +42,33 @@ describe('signed CloudEvents over the Kafka binary binding', () => {
     expect(sm2Verify(signingInput({ ...event, data: { b: 2, a: '广州' } }), event.sig!, keys.publicKey)).toBe(false);
   });
 
+  it('maps datacontenttype to content-type only (the Kafka binding), and parses it back from there', () => {
+    const keys = generateSm2KeyPair();
+    const event: SignedEvent = { ...unsigned, sig: sm2Sign(signingInput(unsigned), keys.privateKey) };
+    const msg = toTransportMessage(event);
+    expect(msg.headers['content-type']).toBe('application/json');
+    expect(msg.headers).not.toHaveProperty('ce_datacontenttype');
+    expect(fromTransportMessage(msg).datacontenttype).toBe('application/json');
+    // Messages of older nodes carried both headers: still read.
+    expect(fromTransportMessage({ ...msg, headers: { ...msg.headers, ce_datacontenttype: 'application/json' } })).toEqual(event);
+  });
+
+  it('parses a message as Kafka hands it: key, value and header values as bytes', () => {
+    const keys = generateSm2KeyPair();
+    const event: SignedEvent = { ...unsigned, sig: sm2Sign(signingInput(unsigned), keys.privateKey) };
+    const msg = toTransportMessage(event);
+    const bytes = {
+      key: Buffer.from(msg.key),
+      value: Buffer.from(msg.value),
+      headers: Object.fromEntries(Object.entries(msg.headers).map(([k, v]) => [k, Buffer.from(v)])),
+    };
+    expect(fromTransportMessage(bytes)).toEqual(event);
+    // A repeated CloudEvents header is ambiguous: not an event.
+    expect(() => fromTransportMessage({ ...bytes, headers: { ...bytes.headers, ce_type: [Buffer.from('a'), Buffer.from('b')] } })).toThrow(
+      /repeated/,
+    );
+  });
+
   it('rejects a message that is not a CloudEvent', () => {
     expect(() => fromTransportMessage({ key: 'k', headers: {}, value: '{"a":1}' })).toThrow();
   });

@@ -21,6 +21,7 @@ import { type CityTransport, MessagingModule } from '@guangfo/messaging';
 import {
   ApiKeyIssuingBody1764806400000,
   AuditBackgroundChain1796428800000,
+  DeadLetterRawBytes1796601600000,
   DeadLetterRawText1796515200000,
   type CityRegistry,
   type DemoIdentity,
@@ -124,6 +125,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   WorkerLeases1796342400000,
   AuditBackgroundChain1796428800000,
   DeadLetterRawText1796515200000,
+  DeadLetterRawBytes1796601600000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 

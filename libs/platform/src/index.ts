@@ -53,3 +53,4 @@ export { DENY_PRIVATE, isLoopbackHost, refusalFor, refusalForHost, type Outbound
 export { outboundRequest } from './outbound/outbound-request.js';
 export { CommitNotifier } from './database/commit-notifier.js';
 export * from './database/migrations/1796515200000-dead-letter-raw-text.migration.js';
+export * from './database/migrations/1796601600000-dead-letter-raw-bytes.migration.js';

@@ -1,4 +1,4 @@
-import type { SignedEvent, TransportMessage } from '../signed-event.js';
+import type { SignedEvent, WireMessage } from '../signed-event.js';
 
 export interface PublishRequest {
   event: SignedEvent;
@@ -19,11 +19,13 @@ export interface PublishResult {
 /** Called once per request of a batch as soon as its outcome is known: in request order within each subject (subjects may interleave). */
 export type PublishedHandler = (index: number, result: PublishResult) => Promise<void>;
 
-/** What a transport hands to the node for each received message; resolves when the effects are durable. */
-export type InboundHandler = (message: TransportMessage, meta: { topic: string }) => Promise<InboundOutcome>;
+/** What a transport hands to the node for each received message, as it arrived; resolves when the effects are durable. */
+export type InboundHandler = (message: WireMessage, meta: { topic: string }) => Promise<InboundOutcome>;
 
 export type InboundOutcome =
-  { status: 'applied' | 'duplicate' | 'ignored' } | { status: 'dead-lettered'; reasonCode: string; reason: string };
+  | { status: 'applied' | 'duplicate' | 'ignored' }
+  /** `stored: false`: the dead-letter store failed; the transport's dead-letter topic (Kafka) is then the only copy. */
+  | { status: 'dead-lettered'; reasonCode: string; reason: string; stored?: boolean };
 
 /** A way to move signed events between city nodes, with the same guarantees on every transport. */
 export interface CityTransport {
@@ -39,6 +41,7 @@ export interface CityTransport {
   /** Starts consuming; every message goes through `handler` (the node's EventReceiver). */
   start(handler: InboundHandler): Promise<void>;
   stop(): Promise<void>;
+  /** Whether the outbox relay may hand it events now (started; on Kafka, the producer connected). */
   isReady(): boolean;
   /**
    * Asks the transport whether it can really deliver now (readiness): undefined when it can, else

@@ -120,9 +120,19 @@ export class EmbeddedTransport implements CityTransport {
     return handler(message, { topic: `embedded:${this.cityCode}` });
   }
 
+  /**
+   * There is no dead-letter topic here: a message whose dead letter could not be stored is refused
+   * (thrown), so the sender keeps it in its outbox and retries it, rather than it being lost.
+   */
   async start(handler: InboundHandler): Promise<void> {
-    this.handler = handler;
-    this.exchange.attach(this.cityCode, handler);
+    const guarded: InboundHandler = async (message, meta) => {
+      const outcome = await handler(message, meta);
+      if (outcome.status === 'dead-lettered' && outcome.stored === false)
+        throw new Error(`dead letter not stored (${outcome.reasonCode}): the sender will retry`);
+      return outcome;
+    };
+    this.handler = guarded;
+    this.exchange.attach(this.cityCode, guarded);
   }
 
   /** Stops consuming (peers' deliveries get 503 and are retried) and gives up the deliveries in flight. Idempotent. */

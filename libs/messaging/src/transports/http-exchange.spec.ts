@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CityRegistry } from '@guangfo/platform';
-import { type SignedEvent, toTransportMessage, type TransportMessage } from '../signed-event.js';
+import { type SignedEvent, toTransportMessage, type TransportMessage, type WireMessage } from '../signed-event.js';
 import { EmbeddedTransport } from './embedded.transport.js';
 import { EMBEDDED_DELIVERY_PATH, HttpExchange } from './http-exchange.js';
 
@@ -170,7 +170,7 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
       exchange(() => base),
     );
     await expect(transport.receive(message)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-    const received: TransportMessage[] = [];
+    const received: WireMessage[] = [];
     await transport.start(async (m) => {
       received.push(m);
       return { status: 'applied' };

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { ClientKafka } from '@nestjs/microservices';
-import { type Admin, type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, type IHeaders, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { consumerGroup, PUBLIC_TOPIC } from '@guangfo/contracts';
 import type { CityRegistry } from '@guangfo/platform';
-import { type TransportMessage, toTransportMessage } from '../signed-event.js';
+import { toTransportMessage, type WireHeaderValue, type WireMessage } from '../signed-event.js';
 import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
 
 export interface KafkaTransportOptions {
@@ -24,15 +24,58 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
     );
   });
 
-const text = (v: Buffer | string | null | undefined): string =>
-  v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString('utf8') : v;
-
-/** A Kafka record as the receiver reads it (the CloudEvents Kafka binary binding). */
-export const transportMessageOf = (m: KafkaMessage): TransportMessage => {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Array.isArray(v) ? text(v[0]) : text(v);
-  return { key: text(m.key), headers, value: text(m.value) };
+/**
+ * A Kafka record exactly as it arrived: key, value and header values are the record's bytes
+ * (Buffers; a null key or value stays null; a repeated header is an array). Nothing is decoded
+ * here: the receiver reads text from it, the dead-letter store and topic keep the bytes.
+ */
+export const transportMessageOf = (m: KafkaMessage): WireMessage => {
+  // kafkajs reads a null header value as null (its types say otherwise); own properties, whatever the names.
+  const headers = Object.entries((m.headers ?? {}) as Record<string, WireHeaderValue | undefined>).filter(([, v]) => v !== undefined);
+  return { key: m.key ?? null, headers: Object.fromEntries(headers), value: m.value ?? null };
 };
+
+/** Headers as kafkajs sends them, bytes unchanged (a null value is written as a null header value). */
+const kafkaHeaders = (headers: WireMessage['headers']): IHeaders => {
+  return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as IHeaders;
+};
+
+/** The consumer's session timeout: a consumer holding no partition for longer than this makes the node not ready. */
+export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether the consumer holds partitions, for readiness: since when it has held none (from start,
+ * after a join that assigned it nothing, after a crash or a stop) — cleared by a join that assigned
+ * it some. Not ready once that lasts longer than the session timeout (a rebalance takes less).
+ */
+export class PartitionHold {
+  private noneSince: number | undefined;
+
+  constructor(
+    private readonly sessionTimeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.noneSince = now();
+  }
+
+  joined(partitions: number): void {
+    if (partitions > 0) this.noneSince = undefined;
+    else this.noneSince ??= this.now();
+  }
+
+  lost(): void {
+    this.noneSince ??= this.now();
+  }
+
+  /** Why the node is not ready, or undefined. */
+  reason(): string | undefined {
+    if (this.noneSince === undefined) return undefined;
+    const held = this.now() - this.noneSince;
+    return held > this.sessionTimeoutMs
+      ? `consumer has held no partitions for ${Math.round(held / 1000)} s (longer than its ${this.sessionTimeoutMs / 1000} s session timeout)`
+      : undefined;
+  }
+}
 
 /**
  * Kafka: a ClientKafka (@nestjs/microservices) produces (acks from all in-sync replicas, key =
@@ -51,6 +94,7 @@ export class KafkaTransport implements CityTransport {
   private producerReady = false;
   private consumer?: Consumer;
   private consuming = false;
+  private hold = new PartitionHold(CONSUMER_SESSION_TIMEOUT_MS);
   /** Readiness probes: an admin client that fails fast, and the last answer (kept a second). */
   private prober?: Admin;
   private lastProbe?: { at: number; reason: string | undefined };
@@ -77,8 +121,8 @@ export class KafkaTransport implements CityTransport {
   }
 
   /**
-   * Readiness from the broker itself, not from a flag: the producer's and consumer's state, then the
-   * broker answering a metadata request for this node's topics within 2 s (no retries). Missing
+   * Readiness from the broker itself, not from a flag: the producer's and consumer's state (in its
+   * group, and not without partitions for longer than its session timeout), then the broker answering a metadata request for this node's topics within 2 s (no retries). Missing
    * topics are created again (a broker that lost its storage) and reported not ready until they exist.
    */
   async probe(): Promise<string | undefined> {
@@ -87,6 +131,8 @@ export class KafkaTransport implements CityTransport {
     let reason: string | undefined;
     if (!this.producerReady || !this.handler) reason = 'producer not connected';
     else if (!this.consuming) reason = 'consumer not in its group (no partitions assigned)';
+    // Held no partition for longer than a rebalance takes: other members have them all, or the group is stuck.
+    else if (this.hold.reason()) reason = this.hold.reason();
     else {
       try {
         this.prober ??= new Kafka({
@@ -182,12 +228,20 @@ export class KafkaTransport implements CityTransport {
     }).consumer({
       groupId: consumerGroup(this.options.cityCode),
       allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
+      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
       heartbeatInterval: 1_000,
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, () => (this.consuming = false));
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.consuming = true));
+    this.hold = new PartitionHold(CONSUMER_SESSION_TIMEOUT_MS);
+    consumer.on(consumer.events.CRASH, () => {
+      this.consuming = false;
+      this.hold.lost();
+    });
+    consumer.on(consumer.events.STOP, () => this.hold.lost());
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.consuming = true;
+      this.hold.joined(Object.values(payload.memberAssignment).reduce((n, partitions) => n + partitions.length, 0));
+    });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
       this.lags.set(`${payload.topic}:${payload.partition}`, {
         topic: payload.topic,
@@ -222,6 +276,7 @@ export class KafkaTransport implements CityTransport {
     this.handler = undefined;
     this.producerReady = false;
     this.consuming = false;
+    this.hold.lost();
     await this.consumer?.disconnect();
     this.consumer = undefined;
     await this.prober?.disconnect().catch(() => undefined);
@@ -229,29 +284,53 @@ export class KafkaTransport implements CityTransport {
     await this.client.close();
   }
 
+  /**
+   * Whether the relay may publish: started, producer connected. Not the consumer's state (that is
+   * readiness's, `probe`): while the broker is away the relay keeps trying, so the outbox rows show
+   * their attempts and last error, instead of waiting silently because the consumer left its group.
+   */
   isReady(): boolean {
-    return this.producerReady && this.handler !== undefined && this.consuming;
+    return this.producerReady && this.handler !== undefined;
   }
 
-  /** Each consumed message. Throws (no offset resolved, redelivered) when the transport is not started. */
-  async handleInbound(message: TransportMessage, topic: string): Promise<InboundOutcome> {
+  /**
+   * Each consumed message, as it arrived. Throws (no offset resolved, redelivered) when the transport
+   * is not started, or when the message could be kept nowhere. A rejected message is copied to the
+   * city's dead-letter topic with its exact key, value and header bytes (a null key stays null), plus
+   * `x-dead-letter-reason-code`, `x-dead-letter-reason` and `x-dead-letter-topic`. When the receiver
+   * could not store the dead letter (`stored: false`), that copy is the only one: the offset moves
+   * on once the broker has it, and a copy that fails then is retried (redelivered) rather than lost.
+   */
+  async handleInbound(message: WireMessage, topic: string): Promise<InboundOutcome> {
     if (!this.handler) throw new Error('kafka transport not started: message will be redelivered');
     const outcome = await this.handler(message, { topic });
     if (outcome.status === 'dead-lettered') {
       const dlq = this.options.registry.require(this.options.cityCode).topics.deadLetter;
-      await this.client
-        .emit(dlq, {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'x-dead-letter-reason-code': outcome.reasonCode,
-            'x-dead-letter-reason': outcome.reason,
-            'x-dead-letter-topic': topic,
-          },
-        })
-        .toPromise();
-      this.logger.warn({ reasonCode: outcome.reasonCode, topic: dlq }, 'published to dead-letter topic');
+      try {
+        await this.client.producer.send({
+          topic: dlq,
+          acks: -1,
+          messages: [
+            {
+              key: message.key,
+              value: message.value,
+              headers: kafkaHeaders({
+                ...message.headers,
+                'x-dead-letter-reason-code': outcome.reasonCode,
+                'x-dead-letter-reason': outcome.reason,
+                'x-dead-letter-topic': topic,
+              }),
+            },
+          ],
+        });
+        this.logger.warn({ reasonCode: outcome.reasonCode, topic: dlq }, 'published to dead-letter topic');
+      } catch (err) {
+        if (outcome.stored === false) throw new Error(`dead letter neither stored nor published (redelivered): ${(err as Error).message}`);
+        this.logger.error(
+          { err, reasonCode: outcome.reasonCode, topic: dlq },
+          'dead letter stored, but not copied to the dead-letter topic',
+        );
+      }
     }
     return outcome;
   }

@@ -39,6 +39,8 @@ export interface NodeConfig {
   readonly logLevel: string;
   readonly announceIntervalMs: number;
   readonly relayPollMs: number;
+  /** How long the outbox relay holds a claimed batch (default 2 min): rows of a relay that died are claimable after it. */
+  readonly relayLeaseMs?: number;
   readonly maxDeliveryAttempts: number;
   readonly retryBaseMs: number;
   readonly nodeVersion: string;
@@ -85,6 +87,7 @@ export const cityNodeEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ANNOUNCE_INTERVAL_SECONDS: int(300, 1, 86400),
   RELAY_POLL_MS: int(250, 10, 60000),
+  RELAY_LEASE_MS: int(120_000, 1_000, 3_600_000),
   EVENT_MAX_ATTEMPTS: int(5, 1, 50),
   EVENT_RETRY_BASE_MS: int(200, 1, 60000),
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
@@ -170,6 +173,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
     logLevel: e.LOG_LEVEL,
     announceIntervalMs: e.ANNOUNCE_INTERVAL_SECONDS * 1000,
     relayPollMs: e.RELAY_POLL_MS,
+    relayLeaseMs: e.RELAY_LEASE_MS,
     maxDeliveryAttempts: e.EVENT_MAX_ATTEMPTS,
     retryBaseMs: e.EVENT_RETRY_BASE_MS,
     nodeVersion: NODE_VERSION,

@@ -12,6 +12,7 @@ export class MetricsService {
   readonly eventsPublished: Counter<'type' | 'transport'>;
   readonly eventsReceived: Counter<'type' | 'outcome'>;
   readonly deadLetters: Counter<'reason'>;
+  readonly deadLetterStoreFailures: Counter<'reason'>;
 
   constructor(@Inject(NODE_CONFIG) config: NodeConfig) {
     this.registry.setDefaultLabels({ city: config.cityCode });
@@ -45,6 +46,12 @@ export class MetricsService {
     this.deadLetters = new Counter({
       name: 'guangfo_dead_letters_total',
       help: 'Events dead-lettered, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.deadLetterStoreFailures = new Counter({
+      name: 'guangfo_dead_letter_store_failures_total',
+      help: 'Dead letters the store could not keep (alert): on Kafka the dead-letter topic then holds the only copy',
       labelNames: ['reason'],
       registers,
     });
