@@ -1,0 +1,12 @@
+// @guangfo/social-insurance — 社保: contribution records that follow the person across cities. The library's only barrel.
+export * from './social-insurance.errors.js';
+export * from './domain/money.js';
+export * from './domain/months.js';
+export * from './domain/contribution.js';
+export * from './domain/account-rates.js';
+export * from './domain/transfer-calculator.js';
+export * from './domain/duplicates.js';
+export * from './domain/pension-place.js';
+export * from './domain/retiree.js';
+export * from './domain/transfer-timeline.js';
+export * from './domain/medical-transfer.js';
