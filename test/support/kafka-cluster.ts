@@ -40,11 +40,13 @@ export interface KafkaCluster extends TestCluster {
 const RESIDENT_IDENTITY: Record<string, { idNumber: string; name: string; assurance: string }> = {
   '440100': { idNumber: '440106199001010013', name: '陈小明', assurance: 'real-name' },
   '440600': { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' },
+  '430100': { idNumber: '430102199001010016', name: '王小军', assurance: 'real-name' },
 };
 
-const DEMO_HALL: Record<string, string> = { '440100': 'GZ-TH-01', '440600': 'FS-CC-01' };
+const DEMO_HALL: Record<string, string> = { '440100': 'GZ-TH-01', '440600': 'FS-CC-01', '430100': 'CS-FR-01' };
 
-export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<KafkaCluster> => {
+/** `registryFile`: the city registry the nodes are given (fresh keys replace its demo keys); e.g. the out-of-province fixture's. */
+export const startKafkaCluster = async (cities = ['440100', '440600'], options: { registryFile?: string } = {}): Promise<KafkaCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-it-'));
   const procs = new Map<string, ChildProcess>();
   const ports: Record<string, number> = {};
@@ -55,7 +57,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600']): Promise<
   const kafka = new Kafka({ clientId: 'guangfo-it', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
 
-  const seed = parse(readFileSync('seeds/cities.yaml', 'utf8')) as { cities: Record<string, unknown>[] };
+  const seed = parse(readFileSync(options.registryFile ?? 'seeds/cities.yaml', 'utf8')) as { cities: Record<string, unknown>[] };
   const registry = seed.cities.map((c) => {
     const keys = generateSm2KeyPair();
     const enc = generateSm2KeyPair();

@@ -34,6 +34,7 @@ import {
   WebhooksFiles1764288000000,
   WorkerLeases1796342400000,
 } from '@guangfo/platform';
+import { SocialInsuranceInit1796601600000, SocialInsuranceModule } from '@guangfo/social-insurance';
 import { ITEM_CODES, type ItemCodes, platformSealingMigration, WebhooksModule } from '@guangfo/webhooks';
 import type { CityNodeAppOptions } from './city-node.app.js';
 
@@ -71,6 +72,12 @@ export const DOMAINS: DomainEntry[] = [
     module: (_config, uses) => CredentialsModule.forRoot({ imports: uses }),
     migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000, CredentialsIdempotency1796342400002],
     keyedMigrations: (k) => [credentialsSealingMigration(k)],
+  },
+  {
+    name: 'social-insurance',
+    uses: ['platform', 'messaging', 'catalogue'],
+    module: (_config, uses) => SocialInsuranceModule.forRoot({ imports: uses }),
+    migrations: [SocialInsuranceInit1796601600000],
   },
 ];
 

@@ -10,3 +10,6 @@ export * from './domain/pension-place.js';
 export * from './domain/retiree.js';
 export * from './domain/transfer-timeline.js';
 export * from './domain/medical-transfer.js';
+export * from './social-insurance.module.js';
+export { SocialInsuranceInit1796601600000 } from './infrastructure/migrations/1796601600000-social-insurance-init.migration.js';
+export { REPORT_SCOPE } from './application/social-insurance.constants.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventContract } from '../../event-type.js';
-import { civilDateSchema, cityCodeSchema, contributionMonthSchema } from './social-insurance-common.schema.js';
+import { civilDateSchema, cityCodeSchema, contributionMonthSchema, yearMonthSchema } from './social-insurance-common.schema.js';
 
 /**
  * 跨省转移接续 of the basic pension (国办发〔2009〕66号 art. 8): the application at the new place,
@@ -51,6 +51,8 @@ export const transferContactLetterSchema = z.object({
   /** 临时基本养老保险缴费账户: a man of 50 or more or a woman of 40 or more insured outside the hukou province (art. 6). */
   temporaryAccount: z.boolean(),
   entries: z.array(transferEntrySchema).min(2).max(2),
+  /** Employee-pension months the new place already holds for the person (duplicates are refunded by the old place). Personal: sealed. */
+  heldMonths: z.array(yearMonthSchema).max(1200),
   person: z.object({ idNumber: z.string().min(15).max(18), name: z.string().min(1).max(50) }),
 });
 export type TransferContactLetter = z.infer<typeof transferContactLetterSchema>;
@@ -60,7 +62,7 @@ export const TransferContactLetterV1 = defineEvent<TransferContactLetter>({
   audience: 'addressed',
   schema: transferContactLetterSchema,
   summary: 'The new place sends the 联系函 of a cross-province pension transfer to the old place (with the application entry).',
-  personal: ['person'],
+  personal: ['person', 'heldMonths'],
   example: {
     transferId: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
     fromCity: '440100',
@@ -85,6 +87,7 @@ export const TransferContactLetterV1 = defineEvent<TransferContactLetter>({
         actor: { role: 'clerk', city: '430100' },
       },
     ],
+    heldMonths: [],
     person: { idNumber: '440106198501010016', name: '张三' },
   },
 });
@@ -97,6 +100,8 @@ export const transferFundsSentSchema = z.object({
   months: z.array(contributionMonthSchema).max(1200),
   /** 转移基金 as an inter-city transfer record: the old place's fund pays, the new place's fund receives. */
   fundTransfer: z.object({ reference: z.string().min(1).max(64), fromCity: cityCodeSchema, toCity: cityCodeSchema, amountFen: fen }),
+  /** Months the new place also holds: refunded by the old place (the new place keeps its relationship), left out of the amounts. */
+  refund: z.object({ months: z.array(yearMonthSchema).max(1200), refundFen: fen }),
 });
 export type TransferFundsSent = z.infer<typeof transferFundsSentSchema>;
 
@@ -123,6 +128,7 @@ export const TransferFundsSentV1 = defineEvent<TransferFundsSent>({
     },
     months: [],
     fundTransfer: { reference: 'ZY-440100-9b8a7c6d', fromCity: '440100', toCity: '430100', amountFen: 816000 },
+    refund: { months: [], refundFen: 0 },
   },
 });
 

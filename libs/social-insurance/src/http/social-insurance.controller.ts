@@ -1,0 +1,276 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
+import { type ClaimView, ClaimService } from '../application/claim.service.js';
+import { ContributionService, type ReportResult } from '../application/contribution.service.js';
+import { RecordService, type RecordRequestView } from '../application/record.service.js';
+import { type PaymentRunResult, RetireeService, type RetireeView } from '../application/retiree.service.js';
+import { REPORT_SCOPE } from '../application/social-insurance.constants.js';
+import { TransferService, type TransferView } from '../application/transfer.service.js';
+import { socialInsuranceError } from '../social-insurance.errors.js';
+import {
+  ContributionReportDto,
+  ContributionReportResultDto,
+  EligibilityConfirmationDto,
+  PaymentRunDto,
+  PensionClaimDto,
+  RecordRequestDto,
+  RetireeRegistrationDto,
+  StepDto,
+  StopNoticeDto,
+  TransferApplicationDto,
+} from './dto/social-insurance.dto.js';
+
+const user = (p: Principal): UserPrincipal => p as UserPrincipal; // these routes admit users only (@Access roles)
+const uuid = (what: 'SI_REQUEST_NOT_FOUND' | 'SI_CLAIM_NOT_FOUND' | 'SI_TRANSFER_NOT_FOUND' | 'SI_RETIREE_NOT_FOUND') =>
+  new ParseUUIDPipe({ exceptionFactory: () => socialInsuranceError(what, { detail: 'ids are UUIDs' }) });
+const etag = (res: Response, v: { version: number }) => res.setHeader('ETag', `"${v.version}"`);
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'The transfer version (ETag) the step is based on',
+  example: '"2"',
+});
+
+/** 社保: contribution records that follow the person across cities. */
+@ApiTags('social-insurance')
+@Controller('social-insurance')
+export class SocialInsuranceController {
+  constructor(
+    private readonly contributions: ContributionService,
+    private readonly records: RecordService,
+    private readonly claims: ClaimService,
+    private readonly transfers: TransferService,
+    private readonly retirees: RetireeService,
+  ) {}
+
+  @Post('contributions')
+  @HttpCode(200)
+  @Access({ scopes: [REPORT_SCOPE] })
+  @ApiOperation({
+    summary: "An employer's monthly contribution report (partner system, API key bound to the employer's 统一社会信用代码)",
+    description: 'One line per person, scheme and month, amounts in fen. A correction by the same employer replaces its month.',
+  })
+  @ApiOkResponse({ type: ContributionReportResultDto })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid lines, with field errors (SI_INVALID_REPORT)' })
+  @ApiConflictResponse({ description: 'The month is reported by another employer or was refunded (SI_MONTH_ALREADY_REPORTED)' })
+  report(@CurrentPrincipal() p: Principal, @Body() dto: ContributionReportDto): Promise<ReportResult> {
+    if (p.kind !== 'partner') throw socialInsuranceError('SI_EMPLOYER_NOT_BOUND', { detail: 'employers report with their API key' });
+    return this.contributions.report(p as PartnerPrincipal, dto);
+  }
+
+  @Post('record-requests')
+  @HttpCode(202)
+  @Access({ roles: ['resident'] })
+  @ApiOperation({
+    summary: 'Ask for my combined record from every city (with my consent)',
+    description:
+      'Each other city of the registry is asked, by an addressed event naming you and the purpose, for the months it holds; they answer to this city only. Poll the request until `complete`.',
+  })
+  @ApiAcceptedResponse({ description: 'Asked; the view shows which cities answered' })
+  @ApiUnprocessableEntityResponse({ description: 'No consent (SI_CONSENT_REQUIRED)' })
+  requestRecord(@CurrentPrincipal() p: Principal, @Body() dto: RecordRequestDto): Promise<RecordRequestView> {
+    return this.records.request(user(p), dto);
+  }
+
+  @Get('record-requests/:id')
+  @Access({ roles: ['resident'] })
+  @ApiOperation({ summary: 'My combined record: periods from every city, months per scheme, duplicates (the read is audited)' })
+  @ApiOkResponse({ description: 'The combined record (ID number and name masked)' })
+  @ApiNotFoundResponse({ description: 'Not your request (SI_REQUEST_NOT_FOUND)' })
+  getRecord(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_REQUEST_NOT_FOUND')) id: string): Promise<RecordRequestView> {
+    return this.records.get(user(p), id);
+  }
+
+  @Post('pension-claims')
+  @HttpCode(202)
+  @Access({ roles: ['resident', 'clerk'] })
+  @ApiOperation({
+    summary: '养老保险待遇申领: in-province aggregation at claim time (no transfer)',
+    description:
+      "The other cities of this city's province are asked for the claimant's record; once all answered, the claim is aggregated: months per city, the last insured city, duplicate months (refund asked from the other city), the 10-year rule.",
+  })
+  @ApiAcceptedResponse({ description: 'Filed; aggregation follows the answers' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid claimant (SI_INVALID_QUERY)' })
+  claim(@CurrentPrincipal() p: Principal, @Body() dto: PensionClaimDto): Promise<ClaimView> {
+    return this.claims.file(user(p), dto);
+  }
+
+  @Get('pension-claims/:id')
+  @Access({ roles: ['resident', 'clerk'] })
+  @ApiOperation({ summary: 'A pension claim with the combined record and its aggregation (the read is audited)' })
+  @ApiOkResponse({ description: 'The claim' })
+  @ApiNotFoundResponse({ description: 'No such claim you may see (SI_CLAIM_NOT_FOUND)' })
+  getClaim(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_CLAIM_NOT_FOUND')) id: string): Promise<ClaimView> {
+    return this.claims.get(user(p), id);
+  }
+
+  @Post('transfers')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: '跨省转移接续: the new place files the application (step 1)',
+    description:
+      'Only between cities the registry puts in different provinces. Deadlines: 15 working days per step on the official calendar.',
+  })
+  @ApiCreatedResponse({ description: 'Filed; ETag = version' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Same province (SI_TRANSFER_NOT_CROSS_PROVINCE), unknown city (SI_UNKNOWN_CITY), invalid ID number (SI_INVALID_QUERY)',
+  })
+  async apply(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: TransferApplicationDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TransferView> {
+    const v = await this.transfers.apply(user(p), dto);
+    etag(res, v);
+    return v;
+  }
+
+  @Get('transfers/:id')
+  @Access({ roles: ['resident', 'clerk'] })
+  @ApiOperation({ summary: 'A transfer: the timeline both cities see, deadlines, amounts in fen, fund records (the read is audited)' })
+  @ApiOkResponse({ description: 'The transfer; ETag = version' })
+  @ApiNotFoundResponse({ description: 'No such transfer you may see (SI_TRANSFER_NOT_FOUND)' })
+  async getTransfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TransferView> {
+    const v = await this.transfers.get(user(p), id);
+    etag(res, v);
+    return v;
+  }
+
+  @Post('transfers/:id/contact-letter')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @IF_MATCH
+  @ApiOperation({ summary: 'Step 2, new place: send the 联系函 to the old place (within 15 working days of the application)' })
+  @ApiOkResponse({ description: 'Sent; ETag = version' })
+  @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Not the next step, or a temporary account (SI_TRANSFER_STEP_NOT_ALLOWED)' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match is not the current version (SI_VERSION_MISMATCH)' })
+  async contactLetter(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Body() dto: StepDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<TransferView> {
+    const v = await this.transfers.contactLetter(user(p), id, ifMatch, dto.note);
+    etag(res, v);
+    return v;
+  }
+
+  @Post('transfers/:id/funds')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @IF_MATCH
+  @ApiOperation({
+    summary:
+      'Step 3, old place: send the record and the funds (within 15 working days of the letter); months the new place holds are refunded',
+  })
+  @ApiOkResponse({ description: 'Sent; ETag = version' })
+  @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Not the next step, or a temporary account (SI_TRANSFER_STEP_NOT_ALLOWED)' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match is not the current version (SI_VERSION_MISMATCH)' })
+  async funds(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Body() dto: StepDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<TransferView> {
+    const v = await this.transfers.sendFunds(user(p), id, ifMatch, dto.note);
+    etag(res, v);
+    return v;
+  }
+
+  @Post('transfers/:id/continue')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @IF_MATCH
+  @ApiOperation({ summary: 'Step 4, new place: 接续 (within 15 working days of the funds); what arrived must equal what left' })
+  @ApiOkResponse({ description: 'Continued; ETag = version' })
+  @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Not the next step, or amounts not matching the record (SI_TRANSFER_STEP_NOT_ALLOWED)' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match is not the current version (SI_VERSION_MISMATCH)' })
+  async continueTransfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Body() dto: StepDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<TransferView> {
+    const v = await this.transfers.continue(user(p), id, ifMatch, dto.note);
+    etag(res, v);
+    return v;
+  }
+
+  @Post('retirees')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: 'Register a retiree paid by this city and living in another' })
+  @ApiCreatedResponse({ description: 'Registered' })
+  @ApiConflictResponse({ description: 'Already registered (SI_RETIREE_EXISTS)' })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown city of residence (SI_UNKNOWN_CITY), invalid month (SI_INVALID_MONTH)' })
+  registerRetiree(@CurrentPrincipal() p: Principal, @Body() dto: RetireeRegistrationDto): Promise<RetireeView> {
+    return this.retirees.register(user(p), dto);
+  }
+
+  @Get('retirees/:id')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: 'A retiree: status, payments (back pay marked), recoveries (the read is audited)' })
+  @ApiOkResponse({ description: 'The retiree (ID number and name masked)' })
+  @ApiNotFoundResponse({ description: 'No such retiree (SI_RETIREE_NOT_FOUND)' })
+  getRetiree(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_RETIREE_NOT_FOUND')) id: string): Promise<RetireeView> {
+    return this.retirees.get(user(p), id);
+  }
+
+  @Post('payment-runs')
+  @HttpCode(200)
+  @Access({ roles: ['clerk', 'admin'] })
+  @ApiOperation({ summary: "The month's pension payment run for every retiree paid here (suspensions, back pay; each month paid once)" })
+  @ApiOkResponse({ description: 'What was paid, per retiree' })
+  @ApiUnprocessableEntityResponse({ description: 'Not a month, or a future month (SI_INVALID_MONTH)' })
+  run(@CurrentPrincipal() p: Principal, @Body() dto: PaymentRunDto): Promise<PaymentRunResult> {
+    return this.retirees.run(user(p), dto.month);
+  }
+
+  @Post('eligibility-confirmations')
+  @HttpCode(202)
+  @Access({ roles: ['resident', 'clerk'] })
+  @ApiOperation({ summary: '资格认证 where the retiree lives, sent to the paying city (valid 12 months)' })
+  @ApiAcceptedResponse({ description: 'Sent to the paying city' })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown paying city (SI_UNKNOWN_CITY)' })
+  confirm(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: EligibilityConfirmationDto,
+  ): Promise<{ confirmationId: string; payingCity: string; confirmedOn: string }> {
+    return this.retirees.confirm(user(p), dto);
+  }
+
+  @Post('stop-notices')
+  @HttpCode(202)
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary:
+      'A death or imprisonment registered here, sent to the paying city (payment stops from the next month; later payments recovered)',
+  })
+  @ApiAcceptedResponse({ description: 'Sent to the paying city' })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown paying city (SI_UNKNOWN_CITY)' })
+  notifyStop(@CurrentPrincipal() p: Principal, @Body() dto: StopNoticeDto): Promise<{ noticeId: string; payingCity: string }> {
+    return this.retirees.notifyStop(user(p), dto);
+  }
+}
