@@ -3,6 +3,7 @@ import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-
 import {
   badInputIsProblemJson,
   CS,
+  crossCheckHitWithoutRawIds,
   crossProvinceTransfer,
   deathNoticeStopsAndRecovers,
   duplicateMonthRefundedOnce,
@@ -38,5 +39,6 @@ describe('social insurance across cities (embedded transport)', () => {
     60_000,
   );
   it('a death notice stops payment from the next month and recovers the overpayment', () => deathNoticeStopsAndRecovers(cluster), 60_000);
+  it('finds a cross-check hit on keyed hashes while no raw ID number crosses', () => crossCheckHitWithoutRawIds(cluster), 60_000);
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 60_000);
 });

@@ -72,6 +72,8 @@ export const startKafkaCluster = async (cities = ['440100', '440600'], options: 
     };
   });
   writeFileSync(join(dir, 'cities.yaml'), stringify({ cities: registry }));
+  // The cities' shared match key for social-insurance cross-checks (distributed out of band, like the registry).
+  const matchKeys = `match-it:${generateSealingKey('match-it').keyHex}`;
   writeFileSync(join(dir, 'idp.pub.pem'), idp.publicKey.export({ type: 'spki', format: 'pem' }));
 
   const admin = new pg.Client({ connectionString: PG_ADMIN });
@@ -122,6 +124,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600'], options: 
     PEER_API_BASE_URLS: cities.map((c) => `${c}=http://127.0.0.1:${ports[c]}`).join(','),
     // The peers are on this machine: node-to-node calls may use loopback (explicit, as in production it is off).
     OUTBOUND_ALLOW_LOOPBACK: 'true',
+    SOCIAL_INSURANCE_MATCH_KEYS: matchKeys,
   });
 
   const startNode = async (city: string) => {

@@ -476,3 +476,71 @@ export const badInputIsProblemJson = async (c: SocialWorld): Promise<void> => {
   expect(future2.status).toBe(422);
   expect(future2.body.code).toBe('SI_INVALID_MONTH');
 };
+
+/**
+ * 数据比对 without ID numbers: Guangzhou's benefit roll against Foshan's death records on HMAC-SM3 keyed
+ * hashes; the hit opens a joint investigation both cities' clerks see, each revealing only its own
+ * person; no raw ID number is in any event sent, and Foshan learns no one it did not know.
+ */
+export const crossCheckHitWithoutRawIds = async (c: SocialWorld): Promise<void> => {
+  const dead = { idNumber: id17('44010619520101009'), name: '冯叔' };
+  const alive = { idNumber: id17('44010619530202008'), name: '邓姨' };
+  const now = thisMonth();
+  await registerRetiree(c, dead, addMonths(now, -3), `${addMonths(now, -1)}-01`);
+  await registerRetiree(c, alive, addMonths(now, -3), `${addMonths(now, -1)}-01`);
+  const fs = await bearer(c, FS, 'clerk');
+  const gz = await bearer(c, GZ, 'clerk');
+  const deathOn = `${addMonths(now, -1)}-20`;
+  await request(c.baseUrl(FS))
+    .post('/api/v1/social-insurance/civil-records')
+    .set(fs)
+    .send({ idNumber: dead.idNumber, source: 'death-records', eventDate: deathOn })
+    .expect(201);
+  await request(c.baseUrl(FS))
+    .post('/api/v1/social-insurance/civil-records')
+    .set(fs)
+    .send({ idNumber: id17('44060419400101001'), source: 'prison-records', eventDate: `${addMonths(now, -2)}-03` })
+    .expect(201);
+  const personsAtFs = async () => Number((await c.query<{ n: string }>(FS, `SELECT count(*) AS n FROM social_insurance.person`))[0]!.n);
+  const before = await personsAtFs();
+
+  const started = await request(c.baseUrl(GZ)).post('/api/v1/social-insurance/cross-checks').set(gz).send({ city: FS }).expect(202);
+  expect(started.body).toMatchObject({ otherCity: FS, trigger: 'on-demand', state: 'sent' });
+  const check = await waitFor('the cross-check answered', async () => {
+    const r = await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/cross-checks/${started.body.id}`).set(gz).expect(200);
+    return r.body.state === 'answered' ? r.body : undefined;
+  });
+  expect(check.hits).toBe(1);
+  const [investigation] = check.investigations as string[];
+
+  // Guangzhou's clerk sees the person Guangzhou pays; Foshan's clerk the record Foshan holds — the same investigation id.
+  const atGz = await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/investigations/${investigation}`).set(gz).expect(200);
+  expect(atGz.body).toMatchObject({
+    side: 'paying',
+    otherCity: FS,
+    source: 'death-records',
+    eventDate: deathOn,
+    person: { idNumber: dead.idNumber },
+  });
+  const atFs = await waitFor('the investigation at Foshan', async () => {
+    const r = await request(c.baseUrl(FS)).get(`/api/v1/social-insurance/investigations/${investigation}`).set(fs);
+    return r.status === 200 ? r.body : undefined;
+  });
+  expect(atFs).toMatchObject({ side: 'registry', otherCity: GZ, source: 'death-records', person: { idNumber: dead.idNumber } });
+
+  // The events sent carry keyed hashes only: no raw ID number of anyone on the roll or in the records.
+  const sent = [
+    ...(await c.query<{ envelope: { data: { hashes?: string[] } } }>(GZ, `SELECT envelope FROM platform.outbox WHERE subject = $1`, [
+      `cross-check/${started.body.id}`,
+    ])),
+    ...(await c.query<{ envelope: { data: { hashes?: string[] } } }>(FS, `SELECT envelope FROM platform.outbox WHERE subject = $1`, [
+      `cross-check/${started.body.id}`,
+    ])),
+  ];
+  expect(sent).toHaveLength(2);
+  const text = JSON.stringify(sent);
+  for (const who of [dead, alive]) expect(text).not.toContain(who.idNumber);
+  expect(sent[0]!.envelope.data.hashes!.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
+  // Foshan learned no one: the roll's other people did not become persons there.
+  expect(await personsAtFs()).toBe(before);
+};

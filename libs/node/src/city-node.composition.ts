@@ -34,7 +34,11 @@ import {
   WebhooksFiles1764288000000,
   WorkerLeases1796342400000,
 } from '@guangfo/platform';
-import { SocialInsuranceInit1796601600000, SocialInsuranceModule } from '@guangfo/social-insurance';
+import {
+  SocialInsuranceCrossChecks1796688000000,
+  SocialInsuranceInit1796601600000,
+  SocialInsuranceModule,
+} from '@guangfo/social-insurance';
 import { ITEM_CODES, type ItemCodes, platformSealingMigration, WebhooksModule } from '@guangfo/webhooks';
 import type { CityNodeAppOptions } from './city-node.app.js';
 
@@ -77,7 +81,7 @@ export const DOMAINS: DomainEntry[] = [
     name: 'social-insurance',
     uses: ['platform', 'messaging', 'catalogue'],
     module: (_config, uses) => SocialInsuranceModule.forRoot({ imports: uses }),
-    migrations: [SocialInsuranceInit1796601600000],
+    migrations: [SocialInsuranceInit1796601600000, SocialInsuranceCrossChecks1796688000000],
   },
 ];
 

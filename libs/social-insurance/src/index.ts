@@ -13,3 +13,5 @@ export * from './domain/medical-transfer.js';
 export * from './social-insurance.module.js';
 export { SocialInsuranceInit1796601600000 } from './infrastructure/migrations/1796601600000-social-insurance-init.migration.js';
 export { REPORT_SCOPE } from './application/social-insurance.constants.js';
+export { SocialInsuranceCrossChecks1796688000000 } from './infrastructure/migrations/1796688000000-social-insurance-cross-checks.migration.js';
+export { DEMO_MATCH_KEY, matchHash, parseMatchKeys, type MatchKey } from './infrastructure/match-keys.js';

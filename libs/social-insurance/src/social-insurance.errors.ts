@@ -42,6 +42,13 @@ export const SOCIAL_INSURANCE_ERRORS = defineErrors({
   SI_INVALID_CURSOR: { status: 400, zh: '分页游标无效', en: 'Invalid cursor' },
   SI_IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '幂等键已用于不同的请求', en: 'Idempotency-Key reused with a different request' },
   SI_IDEMPOTENCY_KEY_INVALID: { status: 400, zh: '幂等键格式无效', en: 'Invalid Idempotency-Key' },
+  SI_CROSS_CHECK_NOT_CONFIGURED: {
+    status: 503,
+    zh: '未配置数据比对共享密钥',
+    en: 'Cross-checks are not configured on this node (no shared match key)',
+  },
+  SI_CROSS_CHECK_NOT_FOUND: { status: 404, zh: '数据比对不存在', en: 'No such cross-check' },
+  SI_INVESTIGATION_NOT_FOUND: { status: 404, zh: '核查事项不存在', en: 'No such investigation' },
   SI_VERSION_MISMATCH: { status: 412, zh: '数据已被修改，请刷新后重试', en: 'If-Match does not match the current version' },
 });
 export type SocialInsuranceErrorCode = ErrorCodeOf<typeof SOCIAL_INSURANCE_ERRORS>;

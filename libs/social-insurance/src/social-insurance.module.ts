@@ -1,6 +1,9 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ClaimService } from './application/claim.service.js';
 import { ContributionService } from './application/contribution.service.js';
+import { CrossCheckService } from './application/cross-check.service.js';
+import { CrossCheckRepository } from './infrastructure/cross-check.repository.js';
+import { MatchKeys } from './infrastructure/match-keys.js';
 import { RecordExchange } from './application/record-exchange.service.js';
 import { RecordService } from './application/record.service.js';
 import { RefundHandler } from './application/refund.handler.js';
@@ -40,6 +43,9 @@ export class SocialInsuranceModule {
         RefundHandler,
         TransferService,
         RetireeService,
+        MatchKeys,
+        CrossCheckRepository,
+        CrossCheckService,
       ],
       exports: [],
     };

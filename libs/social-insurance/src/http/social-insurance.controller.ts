@@ -8,6 +8,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -15,6 +16,7 @@ import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
 import { type ClaimView, ClaimService } from '../application/claim.service.js';
 import { ContributionService, type ReportResult } from '../application/contribution.service.js';
+import { type CrossCheckView, CrossCheckService, type InvestigationView } from '../application/cross-check.service.js';
 import { RecordService, type RecordRequestView } from '../application/record.service.js';
 import { type PaymentRunResult, RetireeService, type RetireeView } from '../application/retiree.service.js';
 import { REPORT_SCOPE } from '../application/social-insurance.constants.js';
@@ -23,6 +25,8 @@ import { socialInsuranceError } from '../social-insurance.errors.js';
 import {
   ContributionReportDto,
   ContributionReportResultDto,
+  CivilRecordDto,
+  CrossCheckDto,
   EligibilityConfirmationDto,
   PaymentRunDto,
   PensionClaimDto,
@@ -34,8 +38,15 @@ import {
 } from './dto/social-insurance.dto.js';
 
 const user = (p: Principal): UserPrincipal => p as UserPrincipal; // these routes admit users only (@Access roles)
-const uuid = (what: 'SI_REQUEST_NOT_FOUND' | 'SI_CLAIM_NOT_FOUND' | 'SI_TRANSFER_NOT_FOUND' | 'SI_RETIREE_NOT_FOUND') =>
-  new ParseUUIDPipe({ exceptionFactory: () => socialInsuranceError(what, { detail: 'ids are UUIDs' }) });
+const uuid = (
+  what:
+    | 'SI_REQUEST_NOT_FOUND'
+    | 'SI_CLAIM_NOT_FOUND'
+    | 'SI_TRANSFER_NOT_FOUND'
+    | 'SI_RETIREE_NOT_FOUND'
+    | 'SI_CROSS_CHECK_NOT_FOUND'
+    | 'SI_INVESTIGATION_NOT_FOUND',
+) => new ParseUUIDPipe({ exceptionFactory: () => socialInsuranceError(what, { detail: 'ids are UUIDs' }) });
 const etag = (res: Response, v: { version: number }) => res.setHeader('ETag', `"${v.version}"`);
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
@@ -54,6 +65,7 @@ export class SocialInsuranceController {
     private readonly claims: ClaimService,
     private readonly transfers: TransferService,
     private readonly retirees: RetireeService,
+    private readonly crossChecks: CrossCheckService,
   ) {}
 
   @Post('contributions')
@@ -272,5 +284,54 @@ export class SocialInsuranceController {
   @ApiUnprocessableEntityResponse({ description: 'Unknown paying city (SI_UNKNOWN_CITY)' })
   notifyStop(@CurrentPrincipal() p: Principal, @Body() dto: StopNoticeDto): Promise<{ noticeId: string; payingCity: string }> {
     return this.retirees.notifyStop(user(p), dto);
+  }
+
+  @Post('civil-records')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: "A death or a prison term registered in this city: the records other cities' benefit rolls are matched against",
+  })
+  @ApiCreatedResponse({ description: 'Recorded (a repeat records nothing new)' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid ID number or date (SI_INVALID_QUERY)' })
+  civilRecord(@CurrentPrincipal() p: Principal, @Body() dto: CivilRecordDto): Promise<{ id: string; recorded: boolean }> {
+    return this.crossChecks.recordCivil(user(p), dto);
+  }
+
+  @Post('cross-checks')
+  @HttpCode(202)
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: "数据比对 on demand: this city's benefit roll as HMAC-SM3 keyed hashes against another city's death and prison records",
+    description:
+      'No ID number crosses: only keyed hashes under the shared match key (by key id). Each hit opens a joint investigation. Also runs on a schedule.',
+  })
+  @ApiAcceptedResponse({ description: 'Sent; the check is answered asynchronously' })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown city (SI_UNKNOWN_CITY)' })
+  @ApiServiceUnavailableResponse({ description: 'No shared match key (SI_CROSS_CHECK_NOT_CONFIGURED)' })
+  crossCheck(@CurrentPrincipal() p: Principal, @Body() dto: CrossCheckDto): Promise<CrossCheckView> {
+    return this.crossChecks.start(user(p), dto.city);
+  }
+
+  @Get('cross-checks/:id')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: 'A cross-check: state, hits, the investigations it opened' })
+  @ApiOkResponse({ description: 'The cross-check' })
+  @ApiNotFoundResponse({ description: 'No such cross-check (SI_CROSS_CHECK_NOT_FOUND)' })
+  getCrossCheck(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_CROSS_CHECK_NOT_FOUND')) id: string): Promise<CrossCheckView> {
+    return this.crossChecks.get(user(p), id);
+  }
+
+  @Get('investigations/:id')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: "A joint investigation (the same id in both cities): this city's own person revealed to its clerks only (the read is audited)",
+  })
+  @ApiOkResponse({ description: 'The investigation' })
+  @ApiNotFoundResponse({ description: 'No such investigation (SI_INVESTIGATION_NOT_FOUND)' })
+  getInvestigation(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_INVESTIGATION_NOT_FOUND')) id: string,
+  ): Promise<InvestigationView> {
+    return this.crossChecks.investigation(user(p), id);
   }
 }

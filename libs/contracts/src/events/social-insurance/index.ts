@@ -2,6 +2,7 @@ import type { EventContract } from '../../event-type.js';
 import { RecordRequestedV1, RecordReturnedV1 } from './record.events.js';
 import { DuplicateRefundedV1, DuplicateRefundRequestedV1 } from './refund.events.js';
 import { BenefitStopNotifiedV1, EligibilityConfirmedV1 } from './retiree.events.js';
+import { CrossCheckAnsweredV1, CrossCheckRequestedV1 } from './cross-check.events.js';
 import { TRANSFER_EVENT_CONTRACTS } from './transfer.events.js';
 
 export * from './social-insurance-common.schema.js';
@@ -9,6 +10,7 @@ export * from './record.events.js';
 export * from './transfer.events.js';
 export * from './refund.events.js';
 export * from './retiree.events.js';
+export * from './cross-check.events.js';
 
 export const SOCIAL_INSURANCE_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   RecordRequestedV1,
@@ -18,4 +20,6 @@ export const SOCIAL_INSURANCE_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   DuplicateRefundedV1,
   EligibilityConfirmedV1,
   BenefitStopNotifiedV1,
+  CrossCheckRequestedV1,
+  CrossCheckAnsweredV1,
 ];

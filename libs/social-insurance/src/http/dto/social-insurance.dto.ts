@@ -211,3 +211,17 @@ export class StopNoticeDto implements StopNoticeCommand {
   @ApiProperty({ enum: ['death', 'imprisonment'] }) @IsIn(['death', 'imprisonment']) kind!: 'death' | 'imprisonment';
   @ApiProperty({ example: '2026-10-15' }) @Matches(DATE) eventDate!: string;
 }
+
+export class CivilRecordDto {
+  @ApiProperty({ example: '440106195201010019' }) @IsString() @MaxLength(18) idNumber!: string;
+  @ApiProperty({ enum: ['death-records', 'prison-records'], example: 'death-records' })
+  @IsIn(['death-records', 'prison-records'])
+  source!: 'death-records' | 'prison-records';
+  @ApiProperty({ example: '2026-10-15', description: 'Date of death, or start of the prison term' }) @Matches(DATE) eventDate!: string;
+}
+
+export class CrossCheckDto {
+  @ApiProperty({ example: '440600', description: "The city whose death and prison records this city's benefit roll is matched against" })
+  @Matches(CITY)
+  city!: string;
+}
