@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { waitFor } from '../support/cluster.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 import {
   badInputIsProblemJson,
@@ -40,5 +42,20 @@ describe('social insurance across cities (embedded transport)', () => {
   );
   it('a death notice stops payment from the next month and recovers the overpayment', () => deathNoticeStopsAndRecovers(cluster), 60_000);
   it('finds a cross-check hit on keyed hashes while no raw ID number crosses', () => crossCheckHitWithoutRawIds(cluster), 60_000);
+  // Embedded only: the sandbox's demo histories (seeds/fixtures/out-of-province/demo/social-insurance.yaml), as the README walks through them.
+  it("loads the sandbox's demo histories: 李小红's record from both cities, one duplicate month", async () => {
+    const me = { authorization: `Bearer ${await cluster.token(FS, 'resident')}` };
+    const asked = await request(cluster.baseUrl(FS))
+      .post('/api/v1/social-insurance/record-requests')
+      .set(me)
+      .send({ consent: true })
+      .expect(202);
+    const record = await waitFor('the demo record', async () => {
+      const r = await request(cluster.baseUrl(FS)).get(`/api/v1/social-insurance/record-requests/${asked.body.id}`).set(me).expect(200);
+      return r.body.complete ? r.body : undefined;
+    });
+    expect(record.monthsByScheme).toEqual({ 'employee-pension': 202, 'employee-medical': 119 });
+    expect(record.duplicates).toEqual([{ month: '2016-12', cities: [GZ, FS], keptCity: FS }]);
+  }, 60_000);
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 60_000);
 });

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common'
 import { ClaimService } from './application/claim.service.js';
 import { ContributionService } from './application/contribution.service.js';
 import { CrossCheckService } from './application/cross-check.service.js';
+import { DemoHistorySeeder } from './application/demo-histories.seeder.js';
 import { CrossCheckRepository } from './infrastructure/cross-check.repository.js';
 import { MatchKeys } from './infrastructure/match-keys.js';
 import { RecordExchange } from './application/record-exchange.service.js';
@@ -46,8 +47,9 @@ export class SocialInsuranceModule {
         MatchKeys,
         CrossCheckRepository,
         CrossCheckService,
+        DemoHistorySeeder,
       ],
-      exports: [],
+      exports: [DemoHistorySeeder],
     };
   }
 }
