@@ -21,7 +21,7 @@ const LAYERS = [
 const PEERS = {
   credentials: ['catalogue'],
   affairs: ['catalogue', 'credentials'],
-  'social-insurance': ['catalogue', 'credentials'],
+  'social-insurance': ['catalogue'],
 };
 
 /** Libs that a `domain/` folder may import: pure ones only. */
