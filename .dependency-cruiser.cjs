@@ -21,7 +21,7 @@ const LAYERS = [
 const PEERS = {
   credentials: ['catalogue'],
   affairs: ['catalogue', 'credentials'],
-  'social-insurance': ['catalogue'],
+  'social-insurance': ['catalogue', 'credentials'],
 };
 
 /** Libs that a `domain/` folder may import: pure ones only. */

@@ -14,6 +14,7 @@ import {
   inProvinceRetirement,
   OUT_OF_PROVINCE_SEEDS,
   retireeSuspendedAndPaidBack,
+  workInjuryRecognisedAcross,
 } from '../support/social-insurance.scenarios.js';
 
 /** 社保 on the embedded transport: Guangzhou, Foshan and the out-of-province fixture city 长沙, in this process. */
@@ -57,5 +58,10 @@ describe('social insurance across cities (embedded transport)', () => {
     expect(record.monthsByScheme).toEqual({ 'employee-pension': 202, 'employee-medical': 119 });
     expect(record.duplicates).toEqual([{ month: '2016-12', cities: [GZ, FS], keptCity: FS }]);
   }, 60_000);
+  it(
+    "工伤认定 in the employer's city, issued as a credential the other city accepts; a 社保卡 verifies there",
+    () => workInjuryRecognisedAcross(cluster),
+    60000,
+  );
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 60_000);
 });

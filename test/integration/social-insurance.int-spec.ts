@@ -12,6 +12,7 @@ import {
   inProvinceRetirement,
   OUT_OF_PROVINCE_SEEDS,
   retireeSuspendedAndPaidBack,
+  workInjuryRecognisedAcross,
 } from '../support/social-insurance.scenarios.js';
 
 /** The same 社保 scenarios over a real Kafka broker and real PostgreSQL, each node a separate process (three cities). */
@@ -40,5 +41,10 @@ describe('social insurance across cities over real Kafka and PostgreSQL (separat
   );
   it('a death notice stops payment from the next month and recovers the overpayment', () => deathNoticeStopsAndRecovers(cluster), 120_000);
   it('finds a cross-check hit on keyed hashes while no raw ID number crosses', () => crossCheckHitWithoutRawIds(cluster), 120_000);
+  it(
+    "工伤认定 in the employer's city, issued as a credential the other city accepts; a 社保卡 verifies there",
+    () => workInjuryRecognisedAcross(cluster),
+    120000,
+  );
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 120_000);
 });

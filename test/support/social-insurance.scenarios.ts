@@ -54,19 +54,20 @@ const report = async (
   months: string[],
   baseFen: number,
   personalFen = Math.round(baseFen * 0.08),
+  scheme = 'employee-pension',
 ): Promise<void> => {
   const key = await employerKey(c, city);
   for (let i = 0; i < months.length; i += 200) {
     const reports = months.slice(i, i + 200).map((month) => ({
       idNumber: who.idNumber,
       name: who.name,
-      scheme: 'employee-pension',
+      scheme,
       month,
       employerUscc: EMPLOYER[city as keyof typeof EMPLOYER],
       baseFen,
-      employerFen: Math.round(baseFen * 0.16),
+      employerFen: Math.round(baseFen * (scheme === 'employee-pension' ? 0.16 : 0.005)),
       personalFen,
-      personalAccountFen: personalFen,
+      personalAccountFen: scheme === 'employee-pension' ? personalFen : 0,
     }));
     const r = await request(c.baseUrl(city)).post('/api/v1/social-insurance/contributions').set(key).send({ reports });
     expect(r.status).toBe(200);
@@ -543,4 +544,84 @@ export const crossCheckHitWithoutRawIds = async (c: SocialWorld): Promise<void> 
   expect(sent[0]!.envelope.data.hashes!.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
   // Foshan learned no one: the roll's other people did not become persons there.
   expect(await personsAtFs()).toBe(before);
+};
+
+const shiftDays = (date: string, n: number): string => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+};
+
+/** 工伤认定 in the employer's city, the result issued as a credential, accepted by the other city's clerk; a 社保卡 verifies in the other city. */
+export const workInjuryRecognisedAcross = async (c: SocialWorld): Promise<void> => {
+  const worker = { idNumber: id17('44010619880808001'), name: '钟师傅' };
+  const today = toShanghaiDate(new Date());
+  const injuryDate = shiftDays(today, -5);
+  await report(c, GZ, worker, [...new Set([injuryDate.slice(0, 7), today.slice(0, 7)])], 600_000, 0, 'work-injury');
+  const gz = await bearer(c, GZ, 'clerk');
+  const fs = await bearer(c, FS, 'clerk');
+  const body = { ...worker, employerUscc: EMPLOYER[GZ], injuryDate, applicant: 'employer', clearFacts: true };
+
+  const late = await request(c.baseUrl(GZ))
+    .post('/api/v1/social-insurance/work-injury-cases')
+    .set(gz)
+    .send({ ...body, injuryDate: shiftDays(today, -40) });
+  expect([late.status, late.body.code]).toEqual([422, 'SI_WORK_INJURY_APPLICATION_LATE']);
+  const elsewhere = await request(c.baseUrl(FS)).post('/api/v1/social-insurance/work-injury-cases').set(fs).send(body);
+  expect([elsewhere.status, elsewhere.body.code]).toEqual([422, 'SI_WORK_INJURY_NOT_INSURED_HERE']);
+
+  const filed = await request(c.baseUrl(GZ)).post('/api/v1/social-insurance/work-injury-cases').set(gz).send(body).expect(201);
+  expect(filed.body).toMatchObject({ state: 'accepted', acceptedOn: today, dueOn: shiftDays(today, 15), clearFacts: true });
+
+  // Guangzhou's human-resources window issues the determination as an electronic credential.
+  const hr = { authorization: `Bearer ${await c.tokenWith(GZ, { sub: 'gz-rs-clerk', role: 'clerk', hall: 'GZ-RS-01' })}` };
+  const issue = async (typeCode: string) =>
+    (
+      await request(c.baseUrl(GZ))
+        .post('/api/v1/credentials')
+        .set(hr)
+        .send({
+          typeCode,
+          holder: { name: worker.name, code: worker.idNumber, codeType: '111' },
+          validFrom: today,
+          attributes: { injuryDate },
+        })
+        .expect(201)
+    ).body as { id: string; document: Record<string, unknown> };
+  const determination = await issue('WORK_INJURY_DETERMINATION');
+  const decided = await request(c.baseUrl(GZ))
+    .post(`/api/v1/social-insurance/work-injury-cases/${filed.body.id}/decide`)
+    .set(gz)
+    .send({ outcome: 'recognised', credential: determination.document })
+    .expect(200);
+  expect(decided.body).toMatchObject({ state: 'decided', outcome: 'recognised', credential: { id: determination.id } });
+
+  // Foshan's clerk accepts it from Foshan's own copy of Guangzhou's issuer keys (once replicated).
+  const accepted = await waitFor('Foshan accepting the determination', async () => {
+    const r = await request(c.baseUrl(FS))
+      .post('/api/v1/social-insurance/work-injury-recognitions')
+      .set(fs)
+      .send({ credential: determination.document });
+    return r.status === 201 ? r.body : undefined;
+  });
+  expect(accepted).toMatchObject({ valid: true, credential: { type: 'WORK_INJURY_DETERMINATION', issuerCity: GZ, id: determination.id } });
+  expect(accepted.credential.holder.code).not.toBe(worker.idNumber);
+  const forged = { ...determination.document, holder: { ...(determination.document.holder as object), name: '钟师傅二' } };
+  const refused = await request(c.baseUrl(FS))
+    .post('/api/v1/social-insurance/work-injury-recognitions')
+    .set(fs)
+    .send({ credential: forged });
+  expect([refused.status, refused.body.code]).toEqual([422, 'SI_CREDENTIAL_REJECTED']);
+
+  // 社保卡: issued in Guangzhou, verified in Foshan.
+  const card = await issue('SOCIAL_SECURITY_CARD');
+  const verified = await waitFor('Foshan verifying the card', async () => {
+    const r = await request(c.baseUrl(FS))
+      .post('/api/v1/social-insurance/card-verifications')
+      .set(fs)
+      .send({ credential: card.document })
+      .expect(200);
+    return r.body.valid ? r.body : undefined;
+  });
+  expect(verified).toMatchObject({ valid: true, reasons: [], credential: { type: 'SOCIAL_SECURITY_CARD', issuerCity: GZ } });
 };

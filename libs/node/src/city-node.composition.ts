@@ -38,6 +38,7 @@ import {
   SocialInsuranceCrossChecks1796688000000,
   SocialInsuranceInit1796601600000,
   SocialInsuranceModule,
+  SocialInsuranceWorkInjury1796774400000,
 } from '@guangfo/social-insurance';
 import { ITEM_CODES, type ItemCodes, platformSealingMigration, WebhooksModule } from '@guangfo/webhooks';
 import type { CityNodeAppOptions } from './city-node.app.js';
@@ -79,9 +80,9 @@ export const DOMAINS: DomainEntry[] = [
   },
   {
     name: 'social-insurance',
-    uses: ['platform', 'messaging', 'catalogue'],
+    uses: ['platform', 'messaging', 'catalogue', 'credentials'],
     module: (_config, uses) => SocialInsuranceModule.forRoot({ imports: uses }),
-    migrations: [SocialInsuranceInit1796601600000, SocialInsuranceCrossChecks1796688000000],
+    migrations: [SocialInsuranceInit1796601600000, SocialInsuranceCrossChecks1796688000000, SocialInsuranceWorkInjury1796774400000],
   },
 ];
 

@@ -16,3 +16,4 @@ export { REPORT_SCOPE } from './application/social-insurance.constants.js';
 export { SocialInsuranceCrossChecks1796688000000 } from './infrastructure/migrations/1796688000000-social-insurance-cross-checks.migration.js';
 export { DEMO_MATCH_KEY, matchHash, parseMatchKeys, type MatchKey } from './infrastructure/match-keys.js';
 export { DemoHistorySeeder, type DemoHistoryPeriod } from './application/demo-histories.seeder.js';
+export { SocialInsuranceWorkInjury1796774400000 } from './infrastructure/migrations/1796774400000-social-insurance-work-injury.migration.js';

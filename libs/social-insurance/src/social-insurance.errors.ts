@@ -49,6 +49,19 @@ export const SOCIAL_INSURANCE_ERRORS = defineErrors({
   },
   SI_CROSS_CHECK_NOT_FOUND: { status: 404, zh: '数据比对不存在', en: 'No such cross-check' },
   SI_INVESTIGATION_NOT_FOUND: { status: 404, zh: '核查事项不存在', en: 'No such investigation' },
+  SI_WORK_INJURY_CASE_NOT_FOUND: { status: 404, zh: '工伤认定案件不存在', en: 'No such work-injury case' },
+  SI_WORK_INJURY_APPLICATION_LATE: {
+    status: 422,
+    zh: '已超过工伤认定申请时限',
+    en: 'The time limit to apply for a work-injury determination has passed',
+  },
+  SI_WORK_INJURY_NOT_INSURED_HERE: {
+    status: 422,
+    zh: '用人单位未在本市为该职工参加工伤保险',
+    en: "The employer did not insure the worker against work injury in this city: apply in the employer's city",
+  },
+  SI_WORK_INJURY_ALREADY_DECIDED: { status: 409, zh: '工伤认定已作出决定', en: 'The work-injury case is already decided' },
+  SI_CREDENTIAL_REJECTED: { status: 422, zh: '电子证照核验未通过', en: 'The presented credential did not verify' },
   SI_VERSION_MISMATCH: { status: 412, zh: '数据已被修改，请刷新后重试', en: 'If-Match does not match the current version' },
 });
 export type SocialInsuranceErrorCode = ErrorCodeOf<typeof SOCIAL_INSURANCE_ERRORS>;

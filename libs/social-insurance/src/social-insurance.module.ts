@@ -3,6 +3,7 @@ import { ClaimService } from './application/claim.service.js';
 import { ContributionService } from './application/contribution.service.js';
 import { CrossCheckService } from './application/cross-check.service.js';
 import { DemoHistorySeeder } from './application/demo-histories.seeder.js';
+import { WorkInjuryService } from './application/work-injury.service.js';
 import { CrossCheckRepository } from './infrastructure/cross-check.repository.js';
 import { MatchKeys } from './infrastructure/match-keys.js';
 import { RecordExchange } from './application/record-exchange.service.js';
@@ -15,7 +16,7 @@ import { PersonIndex } from './infrastructure/person-index.js';
 import { SocialInsuranceRepository } from './infrastructure/social-insurance.repository.js';
 
 export interface SocialInsuranceModuleOptions {
-  /** The modules whose exports this one injects: platform, messaging and the catalogue (WORKING_DAY_CALENDAR). */
+  /** The modules whose exports this one injects: platform, messaging, the catalogue (WORKING_DAY_CALENDAR) and the credentials (CredentialVerifier). */
   imports?: ModuleMetadata['imports'];
   /** Mount the HTTP controller (default true). */
   http?: boolean;
@@ -48,6 +49,7 @@ export class SocialInsuranceModule {
         CrossCheckRepository,
         CrossCheckService,
         DemoHistorySeeder,
+        WorkInjuryService,
       ],
       exports: [DemoHistorySeeder],
     };

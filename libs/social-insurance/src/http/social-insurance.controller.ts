@@ -21,12 +21,16 @@ import { RecordService, type RecordRequestView } from '../application/record.ser
 import { type PaymentRunResult, RetireeService, type RetireeView } from '../application/retiree.service.js';
 import { REPORT_SCOPE } from '../application/social-insurance.constants.js';
 import { TransferService, type TransferView } from '../application/transfer.service.js';
+import { type AcceptedCredentialView, type WorkInjuryCaseView, WorkInjuryService } from '../application/work-injury.service.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import {
   ContributionReportDto,
   ContributionReportResultDto,
   CivilRecordDto,
   CrossCheckDto,
+  PresentedCredentialDto,
+  WorkInjuryCaseDto,
+  WorkInjuryDecisionDto,
   EligibilityConfirmationDto,
   PaymentRunDto,
   PensionClaimDto,
@@ -45,7 +49,8 @@ const uuid = (
     | 'SI_TRANSFER_NOT_FOUND'
     | 'SI_RETIREE_NOT_FOUND'
     | 'SI_CROSS_CHECK_NOT_FOUND'
-    | 'SI_INVESTIGATION_NOT_FOUND',
+    | 'SI_INVESTIGATION_NOT_FOUND'
+    | 'SI_WORK_INJURY_CASE_NOT_FOUND',
 ) => new ParseUUIDPipe({ exceptionFactory: () => socialInsuranceError(what, { detail: 'ids are UUIDs' }) });
 const etag = (res: Response, v: { version: number }) => res.setHeader('ETag', `"${v.version}"`);
 const IF_MATCH = ApiHeader({
@@ -66,6 +71,7 @@ export class SocialInsuranceController {
     private readonly transfers: TransferService,
     private readonly retirees: RetireeService,
     private readonly crossChecks: CrossCheckService,
+    private readonly workInjury: WorkInjuryService,
   ) {}
 
   @Post('contributions')
@@ -333,5 +339,71 @@ export class SocialInsuranceController {
     @Param('id', uuid('SI_INVESTIGATION_NOT_FOUND')) id: string,
   ): Promise<InvestigationView> {
     return this.crossChecks.investigation(user(p), id);
+  }
+
+  @Post('work-injury-cases')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: "工伤认定: a case in the employer's city (where it insured the worker against work injury for the accident's month)",
+    description:
+      'The employer applies within 30 days of the accident, the worker within 1 year; decided within 60 days of acceptance, 15 for clear cases (calendar days).',
+  })
+  @ApiCreatedResponse({ description: 'Accepted, with its due date' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Too late (SI_WORK_INJURY_APPLICATION_LATE), not insured here (SI_WORK_INJURY_NOT_INSURED_HERE), invalid input (SI_INVALID_QUERY)',
+  })
+  fileWorkInjury(@CurrentPrincipal() p: Principal, @Body() dto: WorkInjuryCaseDto): Promise<WorkInjuryCaseView> {
+    return this.workInjury.file(user(p), dto);
+  }
+
+  @Get('work-injury-cases/:id')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: 'A work-injury case (the read is audited)' })
+  @ApiOkResponse({ description: 'The case' })
+  @ApiNotFoundResponse({ description: 'No such case (SI_WORK_INJURY_CASE_NOT_FOUND)' })
+  getWorkInjury(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_WORK_INJURY_CASE_NOT_FOUND')) id: string,
+  ): Promise<WorkInjuryCaseView> {
+    return this.workInjury.get(user(p), id);
+  }
+
+  @Post('work-injury-cases/:id/decide')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: '认定决定: recognised with the WORK_INJURY_DETERMINATION credential this city issued (verified), or not recognised',
+  })
+  @ApiOkResponse({ description: 'Decided' })
+  @ApiNotFoundResponse({ description: 'No such case (SI_WORK_INJURY_CASE_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Already decided (SI_WORK_INJURY_ALREADY_DECIDED)' })
+  @ApiUnprocessableEntityResponse({ description: 'The credential did not verify (SI_CREDENTIAL_REJECTED)' })
+  decideWorkInjury(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_WORK_INJURY_CASE_NOT_FOUND')) id: string,
+    @Body() dto: WorkInjuryDecisionDto,
+  ): Promise<WorkInjuryCaseView> {
+    return this.workInjury.decide(user(p), id, dto);
+  }
+
+  @Post('work-injury-recognitions')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: "工伤认定结论互认: the other city's clerk accepts a determination, verified from this city's replicated registry",
+  })
+  @ApiCreatedResponse({ description: 'Accepted (recorded and audited)' })
+  @ApiUnprocessableEntityResponse({ description: 'The credential did not verify (SI_CREDENTIAL_REJECTED, with the reasons)' })
+  recogniseWorkInjury(@CurrentPrincipal() p: Principal, @Body() dto: PresentedCredentialDto): Promise<AcceptedCredentialView> {
+    return this.workInjury.accept(user(p), 'work-injury', dto.credential);
+  }
+
+  @Post('card-verifications')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: "社会保障卡 from the other city: verified from this city's replicated registry (the holder masked; audited)" })
+  @ApiOkResponse({ description: 'valid, or the reasons it is not' })
+  verifyCard(@CurrentPrincipal() p: Principal, @Body() dto: PresentedCredentialDto): Promise<AcceptedCredentialView> {
+    return this.workInjury.accept(user(p), 'social-security-card', dto.credential);
   }
 }

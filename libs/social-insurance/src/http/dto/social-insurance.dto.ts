@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -224,4 +225,50 @@ export class CrossCheckDto {
   @ApiProperty({ example: '440600', description: "The city whose death and prison records this city's benefit roll is matched against" })
   @Matches(CITY)
   city!: string;
+}
+
+export class WorkInjuryCaseDto {
+  @ApiProperty({ example: '440106199001010013' }) @IsString() @MaxLength(18) idNumber!: string;
+  @ApiProperty({ example: '陈小明' }) @IsString() @MinLength(1) @MaxLength(50) name!: string;
+  @ApiProperty({
+    example: '91440101MA5C12345E',
+    description: "The employer's 统一社会信用代码 (insured the worker against work injury in this city)",
+  })
+  @IsString()
+  @MaxLength(18)
+  employerUscc!: string;
+  @ApiProperty({ example: '2026-11-20' }) @Matches(DATE) injuryDate!: string;
+  @ApiProperty({ enum: ['employer', 'worker'], description: 'Employer: within 30 days; worker: within 1 year (工伤保险条例 art. 17)' })
+  @IsIn(['employer', 'worker'])
+  applicant!: 'employer' | 'worker';
+  @ApiProperty({ example: true, description: 'Facts clear, rights and obligations clear: decided within 15 days instead of 60 (art. 20)' })
+  @IsBoolean()
+  clearFacts!: boolean;
+}
+
+export class WorkInjuryDecisionDto {
+  @ApiProperty({ enum: ['recognised', 'not-recognised'] })
+  @IsIn(['recognised', 'not-recognised'])
+  outcome!: 'recognised' | 'not-recognised';
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { format: 'guangfo-credential/1' },
+    description: 'Recognised: the signed WORK_INJURY_DETERMINATION document this city issued to the worker (POST /api/v1/credentials)',
+  })
+  @IsOptional()
+  @IsObject()
+  credential?: Record<string, unknown>;
+}
+
+export class PresentedCredentialDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { format: 'guangfo-credential/1' },
+    description: 'The signed credential document as presented',
+  })
+  @IsObject()
+  credential!: Record<string, unknown>;
 }
