@@ -12,6 +12,7 @@ import {
   FS,
   GZ,
   inProvinceRetirement,
+  medicalTransferWithGap,
   OUT_OF_PROVINCE_SEEDS,
   retireeSuspendedAndPaidBack,
   workInjuryRecognisedAcross,
@@ -61,6 +62,11 @@ describe('social insurance across cities (embedded transport)', () => {
   it(
     "工伤认定 in the employer's city, issued as a credential the other city accepts; a 社保卡 verifies there",
     () => workInjuryRecognisedAcross(cluster),
+    60000,
+  );
+  it(
+    '医保 transfer: released within 10 working days, continued within 5, a 2-month gap paid up',
+    () => medicalTransferWithGap(cluster),
     60000,
   );
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 60_000);

@@ -10,6 +10,7 @@ import {
   FS,
   GZ,
   inProvinceRetirement,
+  medicalTransferWithGap,
   OUT_OF_PROVINCE_SEEDS,
   retireeSuspendedAndPaidBack,
   workInjuryRecognisedAcross,
@@ -44,6 +45,11 @@ describe('social insurance across cities over real Kafka and PostgreSQL (separat
   it(
     "工伤认定 in the employer's city, issued as a credential the other city accepts; a 社保卡 verifies there",
     () => workInjuryRecognisedAcross(cluster),
+    120000,
+  );
+  it(
+    '医保 transfer: released within 10 working days, continued within 5, a 2-month gap paid up',
+    () => medicalTransferWithGap(cluster),
     120000,
   );
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 120_000);

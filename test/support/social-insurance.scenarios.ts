@@ -625,3 +625,52 @@ export const workInjuryRecognisedAcross = async (c: SocialWorld): Promise<void> 
   });
   expect(verified).toMatchObject({ valid: true, reasons: [], credential: { type: 'SOCIAL_SECURITY_CARD', issuerCity: GZ } });
 };
+
+/** 医保关系转移接续 Guangzhou → Foshan: released within 10 working days, continued within 5; a 2-month gap is paid up with benefits back-dated. */
+export const medicalTransferWithGap = async (c: SocialWorld): Promise<void> => {
+  const who = { idNumber: id17('44010619850505002'), name: '罗小姐' };
+  const now = thisMonth();
+  await report(c, GZ, who, monthsFromTo(addMonths(now, -30), addMonths(now, -5)), 600_000, 12_000, 'employee-medical');
+  await report(c, FS, who, monthsFromTo(addMonths(now, -2), now), 650_000, 13_000, 'employee-medical');
+  const gz = await bearer(c, GZ, 'clerk');
+  const fs = await bearer(c, FS, 'clerk');
+  const calendar = loadCalendar('seeds/calendar');
+
+  const applied = await request(c.baseUrl(FS))
+    .post('/api/v1/social-insurance/medical-transfers')
+    .set(fs)
+    .send({ ...who, fromCity: GZ })
+    .expect(201);
+  const id = applied.body.id as string;
+  const appliedOn = applied.body.timeline[0].on as string;
+  expect(applied.body.deadlines).toEqual([
+    { step: 'released', city: GZ, dueOn: calendar.addWorkingDays(appliedOn, 10), doneOn: null, late: false },
+  ]);
+  expect((await request(c.baseUrl(FS)).post(`/api/v1/social-insurance/medical-transfers/${id}/release`).set(fs)).body.code).toBe(
+    'SI_TRANSFER_NOT_YOUR_STEP',
+  );
+
+  await waitFor(
+    'the request at the old place',
+    async () => (await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(gz)).status === 200 || undefined,
+  );
+  const released = await request(c.baseUrl(GZ)).post(`/api/v1/social-insurance/medical-transfers/${id}/release`).set(gz).expect(200);
+  expect(released.body).toMatchObject({ state: 'released', insuredMonths: 26, lastPaidMonth: addMonths(now, -5) });
+  await waitFor('the release at the new place', async () => {
+    const r = await request(c.baseUrl(FS)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(fs).expect(200);
+    return r.body.state === 'released' || undefined;
+  });
+  const done = await request(c.baseUrl(FS)).post(`/api/v1/social-insurance/medical-transfers/${id}/continue`).set(fs).expect(200);
+  const releasedOn = done.body.timeline[1].on as string;
+  expect(done.body).toMatchObject({ state: 'continued', gap: { kind: 'pay-up', gapMonths: 2, backDated: true } });
+  expect(done.body.deadlines).toEqual([
+    { step: 'released', city: GZ, dueOn: calendar.addWorkingDays(appliedOn, 10), doneOn: releasedOn, late: false },
+    { step: 'continued', city: FS, dueOn: calendar.addWorkingDays(releasedOn, 5), doneOn: done.body.timeline[2].on, late: false },
+  ]);
+  const atGz = await waitFor('the old place sees the continuation', async () => {
+    const r = await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(gz).expect(200);
+    return r.body.state === 'continued' ? r.body : undefined;
+  });
+  expect(atGz.timeline).toEqual(done.body.timeline);
+  await noRawIdInOutbox(c, who.idNumber);
+};

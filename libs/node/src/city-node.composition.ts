@@ -37,6 +37,7 @@ import {
 import {
   SocialInsuranceCrossChecks1796688000000,
   SocialInsuranceInit1796601600000,
+  SocialInsuranceMedicalTransfer1796860800000,
   SocialInsuranceModule,
   SocialInsuranceWorkInjury1796774400000,
 } from '@guangfo/social-insurance';
@@ -82,7 +83,12 @@ export const DOMAINS: DomainEntry[] = [
     name: 'social-insurance',
     uses: ['platform', 'messaging', 'catalogue', 'credentials'],
     module: (_config, uses) => SocialInsuranceModule.forRoot({ imports: uses }),
-    migrations: [SocialInsuranceInit1796601600000, SocialInsuranceCrossChecks1796688000000, SocialInsuranceWorkInjury1796774400000],
+    migrations: [
+      SocialInsuranceInit1796601600000,
+      SocialInsuranceCrossChecks1796688000000,
+      SocialInsuranceWorkInjury1796774400000,
+      SocialInsuranceMedicalTransfer1796860800000,
+    ],
   },
 ];
 

@@ -17,3 +17,4 @@ export { SocialInsuranceCrossChecks1796688000000 } from './infrastructure/migrat
 export { DEMO_MATCH_KEY, matchHash, parseMatchKeys, type MatchKey } from './infrastructure/match-keys.js';
 export { DemoHistorySeeder, type DemoHistoryPeriod } from './application/demo-histories.seeder.js';
 export { SocialInsuranceWorkInjury1796774400000 } from './infrastructure/migrations/1796774400000-social-insurance-work-injury.migration.js';
+export { SocialInsuranceMedicalTransfer1796860800000 } from './infrastructure/migrations/1796860800000-social-insurance-medical-transfer.migration.js';

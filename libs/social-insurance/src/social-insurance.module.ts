@@ -4,6 +4,7 @@ import { ContributionService } from './application/contribution.service.js';
 import { CrossCheckService } from './application/cross-check.service.js';
 import { DemoHistorySeeder } from './application/demo-histories.seeder.js';
 import { WorkInjuryService } from './application/work-injury.service.js';
+import { MedicalTransferService } from './application/medical-transfer.service.js';
 import { CrossCheckRepository } from './infrastructure/cross-check.repository.js';
 import { MatchKeys } from './infrastructure/match-keys.js';
 import { RecordExchange } from './application/record-exchange.service.js';
@@ -50,6 +51,7 @@ export class SocialInsuranceModule {
         CrossCheckService,
         DemoHistorySeeder,
         WorkInjuryService,
+        MedicalTransferService,
       ],
       exports: [DemoHistorySeeder],
     };

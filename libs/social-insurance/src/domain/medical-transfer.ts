@@ -22,3 +22,23 @@ export const medicalGap = (lastPaidOld: YearMonth, firstPaidNew: YearMonth): Gap
   if (gapMonths <= MEDICAL_GAP_PAY_UP_MONTHS) return { kind: 'pay-up', gapMonths, backDated: true };
   return { kind: 'waiting-period', gapMonths, maxWaitingMonths: MEDICAL_MAX_WAITING_MONTHS };
 };
+
+/** The two due dates: the old place releases within 10 working days of the application, the new place continues within 5 of the release. */
+export const medicalTransferDeadlines = (
+  calendar: { addWorkingDays(start: string, n: number): string },
+  t: { fromCity: string; toCity: string; entries: readonly { step: string; on: string }[] },
+  today: string,
+): { step: 'released' | 'continued'; city: string; dueOn: string; doneOn: string | null; late: boolean }[] => {
+  const on = (step: string) => t.entries.find((e) => e.step === step)?.on ?? null;
+  const out: { step: 'released' | 'continued'; city: string; dueOn: string; doneOn: string | null; late: boolean }[] = [];
+  const applied = on('applied');
+  if (!applied) return out;
+  const releasedDue = calendar.addWorkingDays(applied, MEDICAL_OLD_PLACE_WORKING_DAYS);
+  const released = on('released');
+  out.push({ step: 'released', city: t.fromCity, dueOn: releasedDue, doneOn: released, late: (released ?? today) > releasedDue });
+  if (!released) return out;
+  const continuedDue = calendar.addWorkingDays(released, MEDICAL_NEW_PLACE_WORKING_DAYS);
+  const continued = on('continued');
+  out.push({ step: 'continued', city: t.toCity, dueOn: continuedDue, doneOn: continued, late: (continued ?? today) > continuedDue });
+  return out;
+};

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { ContributionMonth } from '@guangfo/contracts';
 import { findDuplicateMonths, refundLines, refundsByCity } from './duplicates.js';
-import { medicalGap } from './medical-transfer.js';
+import { medicalGap, medicalTransferDeadlines } from './medical-transfer.js';
 import { addMonths, addMonthsToDate, monthsFromTo } from './months.js';
 import { needsTemporaryAccount, pensionPlace } from './pension-place.js';
 import { transferDeadlines } from './transfer-timeline.js';
@@ -146,6 +146,30 @@ describe('medical insurance gap (医保办发〔2021〕43号)', () => {
     expect(medicalGap('2026-05', '2026-06')).toEqual({ kind: 'continuous' });
     expect(medicalGap('2026-05', '2026-09')).toEqual({ kind: 'pay-up', gapMonths: 3, backDated: true });
     expect(medicalGap('2026-05', '2026-10')).toEqual({ kind: 'waiting-period', gapMonths: 4, maxWaitingMonths: 6 });
+  });
+  it('the old place releases within 10 working days, the new place continues within 5', () => {
+    const weekdays = {
+      addWorkingDays: (start: string, n: number) => {
+        const d = new Date(`${start}T00:00:00Z`);
+        while (n > 0) {
+          d.setUTCDate(d.getUTCDate() + 1);
+          if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) n--;
+        }
+        return d.toISOString().slice(0, 10);
+      },
+    };
+    const t = {
+      fromCity: '440100',
+      toCity: '440600',
+      entries: [
+        { step: 'applied', on: '2026-11-02' },
+        { step: 'released', on: '2026-11-20' },
+      ],
+    };
+    expect(medicalTransferDeadlines(weekdays, t, '2026-11-30')).toEqual([
+      { step: 'released', city: '440100', dueOn: '2026-11-16', doneOn: '2026-11-20', late: true },
+      { step: 'continued', city: '440600', dueOn: '2026-11-27', doneOn: null, late: true },
+    ]);
   });
 });
 

@@ -22,12 +22,14 @@ import { type PaymentRunResult, RetireeService, type RetireeView } from '../appl
 import { REPORT_SCOPE } from '../application/social-insurance.constants.js';
 import { TransferService, type TransferView } from '../application/transfer.service.js';
 import { type AcceptedCredentialView, type WorkInjuryCaseView, WorkInjuryService } from '../application/work-injury.service.js';
+import { MedicalTransferService, type MedicalTransferView } from '../application/medical-transfer.service.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import {
   ContributionReportDto,
   ContributionReportResultDto,
   CivilRecordDto,
   CrossCheckDto,
+  MedicalTransferDto,
   PresentedCredentialDto,
   WorkInjuryCaseDto,
   WorkInjuryDecisionDto,
@@ -72,6 +74,7 @@ export class SocialInsuranceController {
     private readonly retirees: RetireeService,
     private readonly crossChecks: CrossCheckService,
     private readonly workInjury: WorkInjuryService,
+    private readonly medical: MedicalTransferService,
   ) {}
 
   @Post('contributions')
@@ -405,5 +408,49 @@ export class SocialInsuranceController {
   @ApiOkResponse({ description: 'valid, or the reasons it is not' })
   verifyCard(@CurrentPrincipal() p: Principal, @Body() dto: PresentedCredentialDto): Promise<AcceptedCredentialView> {
     return this.workInjury.accept(user(p), 'social-security-card', dto.credential);
+  }
+
+  @Post('medical-transfers')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: '基本医疗保险关系转移接续: the new place takes the application and asks the old place (release due within 10 working days)',
+  })
+  @ApiCreatedResponse({ description: 'Applied; the request is sent to the old place' })
+  @ApiUnprocessableEntityResponse({ description: 'Unknown city (SI_UNKNOWN_CITY), invalid ID number (SI_INVALID_QUERY)' })
+  applyMedical(@CurrentPrincipal() p: Principal, @Body() dto: MedicalTransferDto): Promise<MedicalTransferView> {
+    return this.medical.apply(user(p), dto);
+  }
+
+  @Get('medical-transfers/:id')
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: 'A medical-insurance transfer: timeline, deadlines (10 + 5 working days), the gap treatment' })
+  @ApiOkResponse({ description: 'The transfer' })
+  @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
+  getMedical(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string): Promise<MedicalTransferView> {
+    return this.medical.get(user(p), id);
+  }
+
+  @Post('medical-transfers/:id/release')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({ summary: 'Old place: release the relationship (months insured, last month paid), within 10 working days' })
+  @ApiOkResponse({ description: 'Released' })
+  @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED)' })
+  releaseMedical(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string): Promise<MedicalTransferView> {
+    return this.medical.release(user(p), id);
+  }
+
+  @Post('medical-transfers/:id/continue')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @ApiOperation({
+    summary: 'New place: continue within 5 working days; a gap ≤ 3 months is paid up (back-dated), longer: a waiting period ≤ 6 months',
+  })
+  @ApiOkResponse({ description: 'Continued, with the gap treatment' })
+  @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED)' })
+  continueMedical(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string): Promise<MedicalTransferView> {
+    return this.medical.continue(user(p), id);
   }
 }

@@ -3,6 +3,7 @@ import { RecordRequestedV1, RecordReturnedV1 } from './record.events.js';
 import { DuplicateRefundedV1, DuplicateRefundRequestedV1 } from './refund.events.js';
 import { BenefitStopNotifiedV1, EligibilityConfirmedV1 } from './retiree.events.js';
 import { CrossCheckAnsweredV1, CrossCheckRequestedV1 } from './cross-check.events.js';
+import { MedicalTransferContinuedV1, MedicalTransferReleasedV1, MedicalTransferRequestedV1 } from './medical-transfer.events.js';
 import { TRANSFER_EVENT_CONTRACTS } from './transfer.events.js';
 
 export * from './social-insurance-common.schema.js';
@@ -11,6 +12,7 @@ export * from './transfer.events.js';
 export * from './refund.events.js';
 export * from './retiree.events.js';
 export * from './cross-check.events.js';
+export * from './medical-transfer.events.js';
 
 export const SOCIAL_INSURANCE_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   RecordRequestedV1,
@@ -22,4 +24,7 @@ export const SOCIAL_INSURANCE_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   BenefitStopNotifiedV1,
   CrossCheckRequestedV1,
   CrossCheckAnsweredV1,
+  MedicalTransferRequestedV1,
+  MedicalTransferReleasedV1,
+  MedicalTransferContinuedV1,
 ];

@@ -272,3 +272,11 @@ export class PresentedCredentialDto {
   @IsObject()
   credential!: Record<string, unknown>;
 }
+
+export class MedicalTransferDto {
+  @ApiProperty({ example: '440106199001010013' }) @IsString() @MaxLength(18) idNumber!: string;
+  @ApiProperty({ example: '陈小明' }) @IsString() @MinLength(1) @MaxLength(50) name!: string;
+  @ApiProperty({ example: '440100', description: 'The old place (any other city of the registry: medical insurance is pooled per city)' })
+  @Matches(CITY)
+  fromCity!: string;
+}
