@@ -233,12 +233,24 @@ export const crossProvinceTransfer = async (c: SocialWorld): Promise<void> => {
   expect(inProvince.status).toBe(422);
   expect(inProvince.body.code).toBe('SI_TRANSFER_NOT_CROSS_PROVINCE');
 
-  // Step 1: the application at the new place.
-  const applied = await request(c.baseUrl(CS))
+  // Step 1: the application at the new place (safe to retry with an Idempotency-Key).
+  const application = {
+    idNumber: who.idNumber,
+    name: who.name,
+    fromCity: GZ,
+    certificateNo: 'PZ-440100-2026-000002',
+    hukouRegion: '440000',
+  };
+  const key = { 'idempotency-key': `cs-window-${randomUUID()}` };
+  const applied = await request(c.baseUrl(CS)).post('/api/v1/social-insurance/transfers').set(cs).set(key).send(application).expect(201);
+  const replayed = await request(c.baseUrl(CS)).post('/api/v1/social-insurance/transfers').set(cs).set(key).send(application).expect(200);
+  expect(replayed.body.id).toBe(applied.body.id);
+  const reused = await request(c.baseUrl(CS))
     .post('/api/v1/social-insurance/transfers')
     .set(cs)
-    .send({ idNumber: who.idNumber, name: who.name, fromCity: GZ, certificateNo: 'PZ-440100-2026-000002', hukouRegion: '440000' })
-    .expect(201);
+    .set(key)
+    .send({ ...application, certificateNo: 'PZ-other' });
+  expect([reused.status, reused.body.code]).toEqual([409, 'SI_IDEMPOTENCY_KEY_REUSED']);
   expect(applied.headers.etag).toBe('"1"');
   expect(applied.body).toMatchObject({
     state: 'applied',

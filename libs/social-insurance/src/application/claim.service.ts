@@ -10,11 +10,14 @@ import { refundsByCity } from '../domain/duplicates.js';
 import { pensionPlace } from '../domain/pension-place.js';
 import { type ClaimRow, SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
+import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber, residentIdentity } from './identity.js';
 import { RecordExchange } from './record-exchange.service.js';
 import { combinedRecord, type CombinedRecordView } from './record-view.js';
 import type { PensionClaimCommand } from './social-insurance.commands.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
+
+const CLAIM_IDEMPOTENCY = idempotencyOf('pension-claim');
 
 export interface ClaimView {
   id: string;
@@ -49,7 +52,8 @@ export class ClaimService {
     private readonly clock: Clock,
   ) {}
 
-  async file(p: UserPrincipal, cmd: PensionClaimCommand): Promise<ClaimView> {
+  async file(p: UserPrincipal, cmd: PensionClaimCommand, idempotencyHeader?: string): Promise<Created<ClaimView>> {
+    const key = CLAIM_IDEMPOTENCY.key(idempotencyHeader);
     const who = p.role === 'resident' ? residentIdentity(p) : { idNumber: checkedIdNumber(cmd.idNumber ?? ''), name: cmd.name ?? '' };
     if (!/^\d{2}0000$/.test(cmd.hukouRegion))
       throw socialInsuranceError('SI_INVALID_QUERY', {
@@ -62,8 +66,12 @@ export class ClaimService {
       .filter((c) => c.code !== this.config.cityCode && c.provinceCode === province)
       .map((c) => c.code);
     return this.dataSource.transaction(async (em) => {
-      const person = await this.repo.ensurePerson(em, who.idNumber, who.name || undefined);
       const id = randomUUID();
+      if (key) {
+        const k = await CLAIM_IDEMPOTENCY.claim(em, { caller: actorOf(p), key, body: cmd, resourceId: id });
+        if (k.replay) return new Created(await this.viewOf(em, k.resourceId), true);
+      }
+      const person = await this.repo.ensurePerson(em, who.idNumber, who.name || undefined);
       const requestId = await this.exchange.request(em, {
         personId: person.id,
         idNumber: who.idNumber,
@@ -98,7 +106,7 @@ export class ClaimService {
         em,
       );
       if (cities.length === 0) await this.aggregate(em, (await this.repo.findClaim(em, id, true))!);
-      return this.viewOf(em, id);
+      return new Created(await this.viewOf(em, id), false, 202);
     });
   }
 

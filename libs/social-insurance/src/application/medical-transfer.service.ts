@@ -19,6 +19,7 @@ import { type GapTreatment, medicalGap, medicalTransferDeadlines } from '../doma
 import { monthIndex, monthOfDate } from '../domain/months.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
+import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
@@ -48,6 +49,7 @@ export interface MedicalTransferView {
   gap: GapTreatment | null;
 }
 
+const APPLY_IDEMPOTENCY = idempotencyOf('medical-transfer');
 const NEXT: Record<MedicalTransferStep, MedicalTransferStep | null> = { applied: 'released', released: 'continued', continued: null };
 
 /**
@@ -75,15 +77,24 @@ export class MedicalTransferService {
     return { seq, step, city: this.config.cityCode, at: now.toISOString(), on: toShanghaiDate(now) };
   }
 
-  async apply(p: UserPrincipal, cmd: { idNumber: string; name: string; fromCity: string }): Promise<MedicalTransferView> {
+  async apply(
+    p: UserPrincipal,
+    cmd: { idNumber: string; name: string; fromCity: string },
+    idempotencyHeader?: string,
+  ): Promise<Created<MedicalTransferView>> {
+    const key = APPLY_IDEMPOTENCY.key(idempotencyHeader);
     const idNumber = checkedIdNumber(cmd.idNumber);
     if (!this.registry.get(cmd.fromCity) || cmd.fromCity === this.config.cityCode)
       throw socialInsuranceError('SI_UNKNOWN_CITY', {
         fieldErrors: [{ field: 'fromCity', rule: 'invalid', message: 'another city of the registry' }],
       });
     return this.dataSource.transaction(async (em) => {
-      const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const id = randomUUID();
+      if (key) {
+        const k = await APPLY_IDEMPOTENCY.claim(em, { caller: actorOf(p), key, body: cmd, resourceId: id });
+        if (k.replay) return new Created(await this.viewOf(em, k.resourceId), true);
+      }
+      const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const entry = this.entry(1, 'applied');
       const at = this.clock.now();
       await em.query(
@@ -101,7 +112,7 @@ export class MedicalTransferService {
         { actor: actorOf(p), action: 'social-insurance.medical-transfer.apply', resource: `medical-transfer:${id}`, outcome: 'success' },
         em,
       );
-      return this.viewOf(em, id);
+      return new Created(await this.viewOf(em, id), false);
     });
   }
 

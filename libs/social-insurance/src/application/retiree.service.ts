@@ -9,9 +9,12 @@ import { isYearMonth, monthIndex, monthOfDate } from '../domain/months.js';
 import { confirmedThrough, decidePayment, overpayment, type RetireeSnapshot, retireeStatus, stopFrom } from '../domain/retiree.js';
 import { type RetireeRow, SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
+import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber, residentIdentity } from './identity.js';
 import type { EligibilityConfirmationCommand, RetireeRegistrationCommand, StopNoticeCommand } from './social-insurance.commands.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
+
+const REGISTER_IDEMPOTENCY = idempotencyOf('retiree');
 
 export interface RetireeView {
   id: string;
@@ -53,7 +56,8 @@ export class RetireeService {
     private readonly clock: Clock,
   ) {}
 
-  async register(p: UserPrincipal, cmd: RetireeRegistrationCommand): Promise<RetireeView> {
+  async register(p: UserPrincipal, cmd: RetireeRegistrationCommand, idempotencyHeader?: string): Promise<Created<RetireeView>> {
+    const key = REGISTER_IDEMPOTENCY.key(idempotencyHeader);
     const idNumber = checkedIdNumber(cmd.idNumber);
     if (!this.registry.get(cmd.residenceCity) || cmd.residenceCity === this.config.cityCode)
       throw socialInsuranceError('SI_UNKNOWN_CITY', {
@@ -67,8 +71,12 @@ export class RetireeService {
         fieldErrors: [{ field: 'lastConfirmedOn', rule: 'invalid', message: 'a past civil date YYYY-MM-DD' }],
       });
     return this.dataSource.transaction(async (em) => {
-      const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const id = randomUUID();
+      if (key) {
+        const k = await REGISTER_IDEMPOTENCY.claim(em, { caller: actorOf(p), key, body: cmd, resourceId: id });
+        if (k.replay) return new Created(await this.viewOf(em, (await this.repo.findRetiree(em, k.resourceId))!), true);
+      }
+      const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const inserted = await this.repo.insertRetiree(em, {
         id,
         personId: person.id,
@@ -84,7 +92,7 @@ export class RetireeService {
         { actor: actorOf(p), action: 'social-insurance.retiree.register', resource: `retiree:${id}`, outcome: 'success' },
         em,
       );
-      return this.viewOf(em, (await this.repo.findRetiree(em, id))!);
+      return new Created(await this.viewOf(em, (await this.repo.findRetiree(em, id))!), false);
     });
   }
 

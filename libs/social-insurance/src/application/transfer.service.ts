@@ -24,6 +24,7 @@ import { computeTransferAmounts } from '../domain/transfer-calculator.js';
 import { NEXT_STEP, stepCity, type TransferDeadline, transferDeadlines } from '../domain/transfer-timeline.js';
 import { SocialInsuranceRepository, type TransferRow } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
+import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import type { TransferApplicationCommand } from './social-insurance.commands.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
@@ -47,6 +48,7 @@ export interface TransferView {
 }
 
 const monthsPurpose = (id: string) => `transfer-months:${id}`;
+const APPLY_IDEMPOTENCY = idempotencyOf('transfer');
 
 /**
  * 跨省转移接续 of the basic pension (国办发〔2009〕66号 art. 8), when the registry puts the two
@@ -81,7 +83,8 @@ export class TransferService {
   }
 
   /** 申请: a clerk of the new place (this city) files the application with the certificate from the old place. */
-  async apply(p: UserPrincipal, cmd: TransferApplicationCommand): Promise<TransferView> {
+  async apply(p: UserPrincipal, cmd: TransferApplicationCommand, idempotencyHeader?: string): Promise<Created<TransferView>> {
+    const key = APPLY_IDEMPOTENCY.key(idempotencyHeader);
     const idNumber = checkedIdNumber(cmd.idNumber);
     const from = this.registry.get(cmd.fromCity);
     if (!from)
@@ -109,8 +112,12 @@ export class TransferService {
       on: today,
     });
     return this.dataSource.transaction(async (em) => {
-      const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const id = randomUUID();
+      if (key) {
+        const k = await APPLY_IDEMPOTENCY.claim(em, { caller: actorOf(p), key, body: cmd, resourceId: id });
+        if (k.replay) return new Created(await this.viewOf(em, (await this.repo.findTransfer(em, k.resourceId))!), true);
+      }
+      const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const at = this.clock.now();
       await this.repo.insertTransfer(em, {
         id,
@@ -134,7 +141,7 @@ export class TransferService {
         },
         em,
       );
-      return this.viewOf(em, (await this.repo.findTransfer(em, id))!);
+      return new Created(await this.viewOf(em, (await this.repo.findTransfer(em, id))!), false);
     });
   }
 

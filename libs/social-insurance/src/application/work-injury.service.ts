@@ -8,6 +8,7 @@ import { monthOfDate } from '../domain/months.js';
 import { applicationDeadline, decisionDueOn, type WorkInjuryApplicant } from '../domain/work-injury.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
+import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 
 export interface WorkInjuryCaseView {
@@ -63,6 +64,7 @@ interface CaseRow {
 const CASE_COLUMNS = `id, person_id, employer_uscc, to_char(injury_date, 'YYYY-MM-DD') AS injury_date, applicant, to_char(accepted_on, 'YYYY-MM-DD') AS accepted_on,
   clear_facts, to_char(due_on, 'YYYY-MM-DD') AS due_on, state, outcome, credential_id, credential_number, to_char(decided_on, 'YYYY-MM-DD') AS decided_on, version`;
 
+const FILE_IDEMPOTENCY = idempotencyOf('work-injury-case');
 const WORK_INJURY_TYPE = 'WORK_INJURY_DETERMINATION';
 const CARD_TYPE = 'SOCIAL_SECURITY_CARD';
 
@@ -89,7 +91,9 @@ export class WorkInjuryService {
   async file(
     p: UserPrincipal,
     cmd: { idNumber: string; name: string; employerUscc: string; injuryDate: string; applicant: WorkInjuryApplicant; clearFacts: boolean },
-  ): Promise<WorkInjuryCaseView> {
+    idempotencyHeader?: string,
+  ): Promise<Created<WorkInjuryCaseView>> {
+    const key = FILE_IDEMPOTENCY.key(idempotencyHeader);
     const idNumber = checkedIdNumber(cmd.idNumber);
     const uscc = normalizeSocialCreditCode(cmd.employerUscc);
     if (!uscc)
@@ -108,6 +112,10 @@ export class WorkInjuryService {
         extra: { lastDay },
       });
     return this.dataSource.transaction(async (em) => {
+      if (key) {
+        const k = await FILE_IDEMPOTENCY.claim(em, { caller: actorOf(p), key, body: cmd, resourceId: randomUUID() });
+        if (k.replay) return new Created(await this.viewOf(em, k.resourceId), true);
+      }
       const person = await this.repo.ensurePerson(em, idNumber, cmd.name);
       const insured = await queryRow<{ n: string }>(
         em,
@@ -139,7 +147,7 @@ export class WorkInjuryService {
         { actor: actorOf(p), action: 'social-insurance.work-injury.file', resource: `work-injury-case:${id}`, outcome: 'success' },
         em,
       );
-      return this.viewOf(em, id);
+      return new Created(await this.viewOf(em, id), false);
     });
   }
 

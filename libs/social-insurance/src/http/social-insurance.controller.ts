@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -24,6 +24,8 @@ import { TransferService, type TransferView } from '../application/transfer.serv
 import { type AcceptedCredentialView, type WorkInjuryCaseView, WorkInjuryService } from '../application/work-injury.service.js';
 import { MedicalTransferService, type MedicalTransferView } from '../application/medical-transfer.service.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
+import type { Created } from '../application/created.js';
+import { CreatedInterceptor } from './created.interceptor.js';
 import {
   ContributionReportDto,
   ContributionReportResultDto,
@@ -55,6 +57,13 @@ const uuid = (
     | 'SI_WORK_INJURY_CASE_NOT_FOUND',
 ) => new ParseUUIDPipe({ exceptionFactory: () => socialInsuranceError(what, { detail: 'ids are UUIDs' }) });
 const etag = (res: Response, v: { version: number }) => res.setHeader('ETag', `"${v.version}"`);
+const IDEMPOTENCY_KEY = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED',
+  example: 'gz-window-20261205-0001',
+});
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
   required: false,
@@ -65,6 +74,7 @@ const IF_MATCH = ApiHeader({
 /** 社保: contribution records that follow the person across cities. */
 @ApiTags('social-insurance')
 @Controller('social-insurance')
+@UseInterceptors(CreatedInterceptor)
 export class SocialInsuranceController {
   constructor(
     private readonly contributions: ContributionService,
@@ -116,6 +126,8 @@ export class SocialInsuranceController {
   }
 
   @Post('pension-claims')
+  @IDEMPOTENCY_KEY
+  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED)' })
   @HttpCode(202)
   @Access({ roles: ['resident', 'clerk'] })
   @ApiOperation({
@@ -125,8 +137,12 @@ export class SocialInsuranceController {
   })
   @ApiAcceptedResponse({ description: 'Filed; aggregation follows the answers' })
   @ApiUnprocessableEntityResponse({ description: 'Invalid claimant (SI_INVALID_QUERY)' })
-  claim(@CurrentPrincipal() p: Principal, @Body() dto: PensionClaimDto): Promise<ClaimView> {
-    return this.claims.file(user(p), dto);
+  claim(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: PensionClaimDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<Created<ClaimView>> {
+    return this.claims.file(user(p), dto, key);
   }
 
   @Get('pension-claims/:id')
@@ -139,6 +155,8 @@ export class SocialInsuranceController {
   }
 
   @Post('transfers')
+  @IDEMPOTENCY_KEY
+  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED)' })
   @Access({ roles: ['clerk'] })
   @ApiOperation({
     summary: '跨省转移接续: the new place files the application (step 1)',
@@ -149,14 +167,12 @@ export class SocialInsuranceController {
   @ApiUnprocessableEntityResponse({
     description: 'Same province (SI_TRANSFER_NOT_CROSS_PROVINCE), unknown city (SI_UNKNOWN_CITY), invalid ID number (SI_INVALID_QUERY)',
   })
-  async apply(
+  apply(
     @CurrentPrincipal() p: Principal,
     @Body() dto: TransferApplicationDto,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<TransferView> {
-    const v = await this.transfers.apply(user(p), dto);
-    etag(res, v);
-    return v;
+    @Headers('idempotency-key') key?: string,
+  ): Promise<Created<TransferView>> {
+    return this.transfers.apply(user(p), dto, key);
   }
 
   @Get('transfers/:id')
@@ -241,13 +257,20 @@ export class SocialInsuranceController {
   }
 
   @Post('retirees')
+  @IDEMPOTENCY_KEY
   @Access({ roles: ['clerk'] })
   @ApiOperation({ summary: 'Register a retiree paid by this city and living in another' })
   @ApiCreatedResponse({ description: 'Registered' })
-  @ApiConflictResponse({ description: 'Already registered (SI_RETIREE_EXISTS)' })
+  @ApiConflictResponse({
+    description: 'Already registered (SI_RETIREE_EXISTS), Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED)',
+  })
   @ApiUnprocessableEntityResponse({ description: 'Unknown city of residence (SI_UNKNOWN_CITY), invalid month (SI_INVALID_MONTH)' })
-  registerRetiree(@CurrentPrincipal() p: Principal, @Body() dto: RetireeRegistrationDto): Promise<RetireeView> {
-    return this.retirees.register(user(p), dto);
+  registerRetiree(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: RetireeRegistrationDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<Created<RetireeView>> {
+    return this.retirees.register(user(p), dto, key);
   }
 
   @Get('retirees/:id')
@@ -345,6 +368,8 @@ export class SocialInsuranceController {
   }
 
   @Post('work-injury-cases')
+  @IDEMPOTENCY_KEY
+  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED)' })
   @Access({ roles: ['clerk'] })
   @ApiOperation({
     summary: "工伤认定: a case in the employer's city (where it insured the worker against work injury for the accident's month)",
@@ -356,8 +381,12 @@ export class SocialInsuranceController {
     description:
       'Too late (SI_WORK_INJURY_APPLICATION_LATE), not insured here (SI_WORK_INJURY_NOT_INSURED_HERE), invalid input (SI_INVALID_QUERY)',
   })
-  fileWorkInjury(@CurrentPrincipal() p: Principal, @Body() dto: WorkInjuryCaseDto): Promise<WorkInjuryCaseView> {
-    return this.workInjury.file(user(p), dto);
+  fileWorkInjury(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: WorkInjuryCaseDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<Created<WorkInjuryCaseView>> {
+    return this.workInjury.file(user(p), dto, key);
   }
 
   @Get('work-injury-cases/:id')
@@ -411,14 +440,20 @@ export class SocialInsuranceController {
   }
 
   @Post('medical-transfers')
+  @IDEMPOTENCY_KEY
+  @ApiConflictResponse({ description: 'Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED)' })
   @Access({ roles: ['clerk'] })
   @ApiOperation({
     summary: '基本医疗保险关系转移接续: the new place takes the application and asks the old place (release due within 10 working days)',
   })
   @ApiCreatedResponse({ description: 'Applied; the request is sent to the old place' })
   @ApiUnprocessableEntityResponse({ description: 'Unknown city (SI_UNKNOWN_CITY), invalid ID number (SI_INVALID_QUERY)' })
-  applyMedical(@CurrentPrincipal() p: Principal, @Body() dto: MedicalTransferDto): Promise<MedicalTransferView> {
-    return this.medical.apply(user(p), dto);
+  applyMedical(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: MedicalTransferDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<Created<MedicalTransferView>> {
+    return this.medical.apply(user(p), dto, key);
   }
 
   @Get('medical-transfers/:id')
