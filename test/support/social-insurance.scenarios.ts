@@ -33,16 +33,22 @@ const residentOf = async (c: SocialWorld, city: string, who: { idNumber: string;
   authorization: `Bearer ${await c.tokenWith(city, { sub: `si-${who.idNumber.slice(-6)}`, role: 'resident', idv: { ...who, assurance: 'real-name' } })}`,
 });
 
-/** An employer's partner system: an API key bound to its 统一社会信用代码, with the report scope (stored as the platform stores keys). */
+/** An employer's partner system: an API key with the report scope (stored as the platform stores keys), bound to its 统一社会信用代码 by the admin. */
 const employerKey = async (c: SocialWorld, city: string): Promise<Record<string, string>> => {
   const key = `si-${city}-${randomUUID()}`;
   const id = `si-employer-${city}`;
   await c.query(
     city,
-    `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes, issuing_body_code) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, issuing_body_code = EXCLUDED.issuing_body_code`,
-    [id, `示范用人单位 ${city}`, city, hashApiKey(key), ['social-insurance:report'], EMPLOYER[city as keyof typeof EMPLOYER]],
+    `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes`,
+    [id, `示范用人单位 ${city}`, city, hashApiKey(key), ['social-insurance:report']],
   );
+  // The city's admin binds the key to the employer (the only employer it reports for).
+  await request(c.baseUrl(city))
+    .post('/api/v1/social-insurance/employers')
+    .set(await bearer(c, city, 'admin'))
+    .send({ partnerId: id, employerUscc: EMPLOYER[city as keyof typeof EMPLOYER], name: `示范用人单位 ${city}` })
+    .expect(200);
   return { 'x-api-key': key };
 };
 
@@ -331,6 +337,12 @@ export const crossProvinceTransfer = async (c: SocialWorld): Promise<void> => {
   });
   expect(finalGz.timeline).toEqual(done.body.timeline);
   expect(finalGz.receivedFen).toBe(2_077_067);
+  // The clerk queue lists it (no personal data), newest first, with cursor pages.
+  const queue = await request(c.baseUrl(GZ)).get('/api/v1/social-insurance/transfers?limit=1').set(gz).expect(200);
+  expect(queue.body.items).toEqual([{ id, fromCity: GZ, toCity: CS, state: 'continued', next: null, createdAt: expect.any(String) }]);
+  expect(JSON.stringify(queue.body)).not.toContain(who.idNumber);
+  const badCursor = await request(c.baseUrl(GZ)).get('/api/v1/social-insurance/transfers?cursor=nonsense').set(gz);
+  expect([badCursor.status, badCursor.body.code]).toEqual([400, 'SI_INVALID_CURSOR']);
   await noRawIdInOutbox(c, who.idNumber);
 };
 

@@ -13,7 +13,7 @@ import {
   type NodeConfig,
   type RateLimitConfig,
 } from '@guangfo/platform';
-import { type DemoHistoryPeriod, DemoHistorySeeder } from '@guangfo/social-insurance';
+import { type DemoEmployer, type DemoHistoryPeriod, DemoHistorySeeder } from '@guangfo/social-insurance';
 
 const secretsSchema = z.object({
   cities: z.record(
@@ -113,12 +113,15 @@ export class SandboxSeeds {
     return [...(this.secrets.cities[city]?.sealingKeys ?? [])];
   }
 
-  /** Loads the city's demo social-insurance histories (demo/social-insurance.yaml of the seeds, if any) on its running node. */
+  /** Loads the city's demo social-insurance employers and histories (demo/social-insurance.yaml of the seeds, if any) on its running node. */
   async seedSocialInsurance(city: string, app: INestApplication): Promise<void> {
     const file = resolve(this.dir, 'demo/social-insurance.yaml');
     if (!existsSync(file)) return;
-    const { histories } = parse(readFileSync(file, 'utf8')) as { histories: DemoHistoryPeriod[] };
-    await app.get(DemoHistorySeeder).seed(histories.filter((h) => h.city === city));
+    const { histories, employers } = parse(readFileSync(file, 'utf8')) as { histories: DemoHistoryPeriod[]; employers?: DemoEmployer[] };
+    await app.get(DemoHistorySeeder).seed(
+      histories.filter((h) => h.city === city),
+      (employers ?? []).filter((e) => e.city === city),
+    );
   }
 
   /** Provisions the city's demo partner API keys (seeds/demo/users.yaml) on its running node. */

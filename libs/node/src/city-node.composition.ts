@@ -36,6 +36,7 @@ import {
 } from '@guangfo/platform';
 import {
   SocialInsuranceCrossChecks1796688000000,
+  SocialInsuranceEmployers1796947200000,
   SocialInsuranceInit1796601600000,
   SocialInsuranceMedicalTransfer1796860800000,
   SocialInsuranceModule,
@@ -88,6 +89,7 @@ export const DOMAINS: DomainEntry[] = [
       SocialInsuranceCrossChecks1796688000000,
       SocialInsuranceWorkInjury1796774400000,
       SocialInsuranceMedicalTransfer1796860800000,
+      SocialInsuranceEmployers1796947200000,
     ],
   },
 ];

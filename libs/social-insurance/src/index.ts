@@ -15,6 +15,7 @@ export { SocialInsuranceInit1796601600000 } from './infrastructure/migrations/17
 export { REPORT_SCOPE } from './application/social-insurance.constants.js';
 export { SocialInsuranceCrossChecks1796688000000 } from './infrastructure/migrations/1796688000000-social-insurance-cross-checks.migration.js';
 export { DEMO_MATCH_KEY, matchHash, parseMatchKeys, type MatchKey } from './infrastructure/match-keys.js';
-export { DemoHistorySeeder, type DemoHistoryPeriod } from './application/demo-histories.seeder.js';
+export { DemoHistorySeeder, type DemoEmployer, type DemoHistoryPeriod } from './application/demo-histories.seeder.js';
 export { SocialInsuranceWorkInjury1796774400000 } from './infrastructure/migrations/1796774400000-social-insurance-work-injury.migration.js';
 export { SocialInsuranceMedicalTransfer1796860800000 } from './infrastructure/migrations/1796860800000-social-insurance-medical-transfer.migration.js';
+export { SocialInsuranceEmployers1796947200000 } from './infrastructure/migrations/1796947200000-social-insurance-employers.migration.js';

@@ -38,7 +38,7 @@ export const SOCIAL_INSURANCE_ERRORS = defineErrors({
   SI_RETIREE_EXISTS: { status: 409, zh: '该退休人员已登记', en: 'This retiree is already registered' },
   SI_INVALID_MONTH: { status: 422, zh: '月份无效', en: 'Invalid month' },
   SI_UNKNOWN_CITY: { status: 422, zh: '城市不在城市名录中', en: 'The city is not in the city registry' },
-  SI_INVALID_QUERY: { status: 400, zh: '请求参数无效', en: 'Invalid request' },
+  SI_INVALID_QUERY: { status: 422, zh: '请求数据无效', en: 'Invalid input' },
   SI_INVALID_CURSOR: { status: 400, zh: '分页游标无效', en: 'Invalid cursor' },
   SI_IDEMPOTENCY_KEY_REUSED: { status: 409, zh: '幂等键已用于不同的请求', en: 'Idempotency-Key reused with a different request' },
   SI_IDEMPOTENCY_KEY_INVALID: { status: 400, zh: '幂等键格式无效', en: 'Invalid Idempotency-Key' },

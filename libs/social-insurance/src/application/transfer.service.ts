@@ -13,15 +13,15 @@ import {
   TransferFundsSentV1,
   type TransferStep,
 } from '@guangfo/contracts';
-import { Clock, maskIdNumber, maskName, parseResidentId, stableJson, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, parseResidentId, stableJson, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, queryRows, type UserPrincipal } from '@guangfo/platform';
 import { NATIONAL_ACCOUNT_RATES_BP } from '../domain/account-rates.js';
 import { PENSION_SCHEME } from '../domain/contribution.js';
 import { refundLines } from '../domain/duplicates.js';
 import { needsTemporaryAccount } from '../domain/pension-place.js';
 import { computeTransferAmounts } from '../domain/transfer-calculator.js';
-import { NEXT_STEP, stepCity, type TransferDeadline, transferDeadlines } from '../domain/transfer-timeline.js';
+import { NEXT_STEP, stepCity, TRANSFER_STEP_WORKING_DAYS, type TransferDeadline, transferDeadlines } from '../domain/transfer-timeline.js';
 import { SocialInsuranceRepository, type TransferRow } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
@@ -46,6 +46,24 @@ export interface TransferView {
   funds: { reference: string; direction: string; fromCity: string; toCity: string; amountFen: number }[];
   receivedFen: number | null;
 }
+
+export interface TransferSummary {
+  id: string;
+  fromCity: string;
+  toCity: string;
+  state: TransferStep;
+  /** The next step, who takes it and by when (15 working days after the last step). */
+  next: { step: TransferStep; city: string; dueOn: string | null } | null;
+  createdAt: string;
+}
+
+export interface TransferPage {
+  items: TransferSummary[];
+  nextCursor: string | null;
+}
+
+const isTransferCursor = (v: unknown): v is { c: string; i: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { c?: unknown }).c === 'string' && typeof (v as { i?: unknown }).i === 'string';
 
 const monthsPurpose = (id: string) => `transfer-months:${id}`;
 const APPLY_IDEMPOTENCY = idempotencyOf('transfer');
@@ -143,6 +161,48 @@ export class TransferService {
       );
       return new Created(await this.viewOf(em, (await this.repo.findTransfer(em, id))!), false);
     });
+  }
+
+  /** The clerk queue: transfers this city takes part in, newest first, cursor pages; no personal data in the list. */
+  async list(q: { limit?: number; cursor?: string }): Promise<TransferPage> {
+    const limit = q.limit ?? 20;
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, isTransferCursor);
+    if (q.cursor !== undefined && !after)
+      throw socialInsuranceError('SI_INVALID_CURSOR', { detail: 'send back the nextCursor of the previous page unchanged' });
+    return this.dataSource.transaction(async (em) => {
+      const rows = await queryRows<TransferRow>(
+        em,
+        `SELECT * FROM social_insurance.transfer
+          WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1::timestamptz, $2::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $3`,
+        [after?.c ?? null, after?.i ?? null, limit + 1],
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((t) => this.summaryOf(t)),
+        nextCursor: rows.length > limit && last ? encodeCursor({ c: new Date(last.created_at).toISOString(), i: last.id }) : null,
+      };
+    });
+  }
+
+  private summaryOf(t: TransferRow): TransferSummary {
+    const lastEntry = t.entries.at(-1)!;
+    const next = NEXT_STEP[lastEntry.step];
+    let dueOn: string | null = null;
+    try {
+      dueOn = next ? this.calendar.addWorkingDays(lastEntry.on, TRANSFER_STEP_WORKING_DAYS) : null;
+    } catch {
+      dueOn = null;
+    }
+    return {
+      id: t.id,
+      fromCity: t.from_city,
+      toCity: t.to_city,
+      state: lastEntry.step,
+      next: next ? { step: next, city: stepCity(next, { fromCity: t.from_city, toCity: t.to_city }), dueOn } : null,
+      createdAt: new Date(t.created_at).toISOString(),
+    };
   }
 
   async get(p: UserPrincipal, id: string): Promise<TransferView> {

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
@@ -20,7 +21,7 @@ import { type CrossCheckView, CrossCheckService, type InvestigationView } from '
 import { RecordService, type RecordRequestView } from '../application/record.service.js';
 import { type PaymentRunResult, RetireeService, type RetireeView } from '../application/retiree.service.js';
 import { REPORT_SCOPE } from '../application/social-insurance.constants.js';
-import { TransferService, type TransferView } from '../application/transfer.service.js';
+import { type TransferPage, TransferService, type TransferView } from '../application/transfer.service.js';
 import { type AcceptedCredentialView, type WorkInjuryCaseView, WorkInjuryService } from '../application/work-injury.service.js';
 import { MedicalTransferService, type MedicalTransferView } from '../application/medical-transfer.service.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
@@ -30,8 +31,10 @@ import {
   ContributionReportDto,
   ContributionReportResultDto,
   CivilRecordDto,
+  EmployerBindingDto,
   CrossCheckDto,
   MedicalTransferDto,
+  PageQueryDto,
   PresentedCredentialDto,
   WorkInjuryCaseDto,
   WorkInjuryDecisionDto,
@@ -91,7 +94,8 @@ export class SocialInsuranceController {
   @HttpCode(200)
   @Access({ scopes: [REPORT_SCOPE] })
   @ApiOperation({
-    summary: "An employer's monthly contribution report (partner system, API key bound to the employer's 统一社会信用代码)",
+    summary:
+      "An employer's monthly contribution report (partner system whose API key the city's admin bound to the employer's 统一社会信用代码)",
     description: 'One line per person, scheme and month, amounts in fen. A correction by the same employer replaces its month.',
   })
   @ApiOkResponse({ type: ContributionReportResultDto })
@@ -100,6 +104,21 @@ export class SocialInsuranceController {
   report(@CurrentPrincipal() p: Principal, @Body() dto: ContributionReportDto): Promise<ReportResult> {
     if (p.kind !== 'partner') throw socialInsuranceError('SI_EMPLOYER_NOT_BOUND', { detail: 'employers report with their API key' });
     return this.contributions.report(p as PartnerPrincipal, dto);
+  }
+
+  @Post('employers')
+  @HttpCode(200)
+  @Access({ roles: ['admin'] })
+  @ApiOperation({
+    summary: "Bind an employer's partner API key (of this city) to the employer's 统一社会信用代码: the only employer it reports for",
+  })
+  @ApiOkResponse({ description: 'Bound (a rebinding replaces the earlier one)' })
+  @ApiUnprocessableEntityResponse({ description: 'No such partner key or an invalid code (SI_INVALID_QUERY)' })
+  bindEmployer(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: EmployerBindingDto,
+  ): Promise<{ partnerId: string; employerUscc: string; name: string }> {
+    return this.contributions.bind(user(p), dto);
   }
 
   @Post('record-requests')
@@ -173,6 +192,17 @@ export class SocialInsuranceController {
     @Headers('idempotency-key') key?: string,
   ): Promise<Created<TransferView>> {
     return this.transfers.apply(user(p), dto, key);
+  }
+
+  @Get('transfers')
+  @Access({ roles: ['clerk', 'supervisor'] })
+  @ApiOperation({
+    summary: 'The clerk queue: transfers this city takes part in, newest first, with the next step and its due date (cursor pages)',
+  })
+  @ApiOkResponse({ description: 'A page: items and nextCursor (no personal data)' })
+  @ApiBadRequestResponse({ description: 'Not a cursor of this API (SI_INVALID_CURSOR)' })
+  listTransfers(@Query() q: PageQueryDto): Promise<TransferPage> {
+    return this.transfers.list(q);
   }
 
   @Get('transfers/:id')

@@ -280,3 +280,29 @@ export class MedicalTransferDto {
   @Matches(CITY)
   fromCity!: string;
 }
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page, unchanged' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class EmployerBindingDto {
+  @ApiProperty({ example: 'demo-employer-gz', description: 'A partner API key of this city' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  partnerId!: string;
+  @ApiProperty({ example: '91440101MA5C12345E' }) @IsString() @MaxLength(18) employerUscc!: string;
+  @ApiProperty({ example: '广州示范制造有限公司' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
+}
