@@ -23,11 +23,14 @@ describe('social insurance across cities (embedded transport)', () => {
   let cluster: EmbeddedCluster;
 
   beforeAll(async () => {
+    // The cross-check schedule is looked at every 200 ms here (a minute by default).
+    process.env.SOCIAL_INSURANCE_CROSS_CHECK_POLL_MS = '200';
     cluster = await startEmbeddedCluster([GZ, FS, CS], { seedsDir: OUT_OF_PROVINCE_SEEDS });
   }, 180_000);
 
   afterAll(async () => {
     await cluster?.close();
+    delete process.env.SOCIAL_INSURANCE_CROSS_CHECK_POLL_MS;
   });
 
   it(
@@ -69,5 +72,33 @@ describe('social insurance across cities (embedded transport)', () => {
     () => medicalTransferWithGap(cluster),
     60000,
   );
+  // Embedded only: the schedule's poll interval is set in this process.
+  it('runs the cross-checks on a schedule too: one per peer when due, then the next one an interval later', async () => {
+    const due = await cluster.query<{ other_city: string }>(
+      GZ,
+      `SELECT other_city FROM social_insurance.cross_check_schedule ORDER BY other_city`,
+    );
+    expect(due.map((d) => d.other_city)).toEqual([CS, FS]);
+    await cluster.query(
+      GZ,
+      `UPDATE social_insurance.cross_check_schedule SET next_run_at = now() - interval '1 second' WHERE other_city = $1`,
+      [FS],
+    );
+    const check = await waitFor('a scheduled cross-check answered', async () => {
+      const [row] = await cluster.query<{ id: string; state: string; requested_by: string }>(
+        GZ,
+        `SELECT id, state, requested_by FROM social_insurance.cross_check WHERE trigger = 'schedule' AND other_city = $1`,
+        [FS],
+      );
+      return row?.state === 'answered' ? row : undefined;
+    });
+    expect(check.requested_by).toBe('system');
+    const [next] = await cluster.query<{ later: boolean; last_check: string }>(
+      GZ,
+      `SELECT next_run_at > now() + interval '23 hours' AS later, last_check FROM social_insurance.cross_check_schedule WHERE other_city = $1`,
+      [FS],
+    );
+    expect(next).toEqual({ later: true, last_check: check.id });
+  }, 60_000);
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 60_000);
 });

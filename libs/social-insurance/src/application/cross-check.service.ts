@@ -21,6 +21,8 @@ import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 const SOURCES: CrossCheckSource[] = ['death-records', 'prison-records'];
 /** How often each peer city is cross-checked (SOCIAL_INSURANCE_CROSS_CHECK_HOURS, default daily). */
 const intervalMs = () => Number(process.env.SOCIAL_INSURANCE_CROSS_CHECK_HOURS ?? 24) * 3_600_000;
+/** How often the schedule is looked at (SOCIAL_INSURANCE_CROSS_CHECK_POLL_MS, default a minute). */
+const pollMs = () => Number(process.env.SOCIAL_INSURANCE_CROSS_CHECK_POLL_MS ?? 60_000);
 
 export interface CrossCheckView {
   id: string;
@@ -84,7 +86,7 @@ export class CrossCheckService implements OnApplicationBootstrap, OnApplicationS
         order: 'next_run_at',
         batchSize: () => 10,
         leaseMs: () => 300_000,
-        pollMs: () => 60_000,
+        pollMs,
         act: async (rows, lease) => {
           for (const r of rows) {
             const check = this.keys.current()
