@@ -246,6 +246,7 @@ export const crossProvinceTransfer = async (c: SocialWorld): Promise<void> => {
     fromCity: GZ,
     certificateNo: 'PZ-440100-2026-000002',
     hukouRegion: '440000',
+    residentSub: `si-${who.idNumber.slice(-6)}`,
   };
   const key = { 'idempotency-key': `cs-window-${randomUUID()}` };
   const applied = await request(c.baseUrl(CS)).post('/api/v1/social-insurance/transfers').set(cs).set(key).send(application).expect(201);
@@ -337,6 +338,24 @@ export const crossProvinceTransfer = async (c: SocialWorld): Promise<void> => {
   });
   expect(finalGz.timeline).toEqual(done.body.timeline);
   expect(finalGz.receivedFen).toBe(2_077_067);
+  // The mover follows it from his account; the same account with another verified identity sees nothing.
+  const mine = await request(c.baseUrl(CS))
+    .get(`/api/v1/social-insurance/transfers/${id}`)
+    .set(await residentOf(c, CS, who))
+    .expect(200);
+  expect(mine.body).toMatchObject({ state: 'continued', receivedFen: 2_077_067 });
+  const impostor = await c.tokenWith(CS, {
+    sub: `si-${who.idNumber.slice(-6)}`,
+    role: 'resident',
+    idv: { idNumber: id17('43010219900101002'), name: '别人', assurance: 'real-name' },
+  });
+  expect(
+    (
+      await request(c.baseUrl(CS))
+        .get(`/api/v1/social-insurance/transfers/${id}`)
+        .set({ authorization: `Bearer ${impostor}` })
+    ).status,
+  ).toBe(404);
   // The clerk queue lists it (no personal data), newest first, with cursor pages.
   const queue = await request(c.baseUrl(GZ)).get('/api/v1/social-insurance/transfers?limit=1').set(gz).expect(200);
   expect(queue.body.items).toEqual([{ id, fromCity: GZ, toCity: CS, state: 'continued', next: null, createdAt: expect.any(String) }]);

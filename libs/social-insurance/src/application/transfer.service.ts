@@ -208,7 +208,10 @@ export class TransferService {
   async get(p: UserPrincipal, id: string): Promise<TransferView> {
     return this.dataSource.transaction(async (em) => {
       const t = await this.repo.findTransfer(em, id);
-      const allowed = t && (p.role === 'resident' ? t.owner_sub === p.sub : p.city === this.config.cityCode);
+      // A resident sees a transfer linked to their account only while their token's verified identity is the person's.
+      const person = t && p.role === 'resident' ? await this.repo.personById(em, t.person_id) : undefined;
+      const allowed =
+        t && (p.role === 'resident' ? t.owner_sub === p.sub && p.identity?.idNumber === person?.idNumber : p.city === this.config.cityCode);
       if (!t || !allowed) throw socialInsuranceError('SI_TRANSFER_NOT_FOUND', { detail: `no transfer ${id} you may see` });
       await this.audit.record(
         {
