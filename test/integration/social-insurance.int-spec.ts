@@ -6,6 +6,7 @@ import {
   crossCheckHitWithoutRawIds,
   crossProvinceTransfer,
   deathNoticeStopsAndRecovers,
+  duplicateFoundAtTransfer,
   duplicateMonthRefundedOnce,
   FS,
   GZ,
@@ -35,6 +36,11 @@ describe('social insurance across cities over real Kafka and PostgreSQL (separat
   );
   it('a month paid in both cities is refunded once, in fen', () => duplicateMonthRefundedOnce(cluster), 120_000);
   it('Guangzhou → 长沙: three steps, working-day deadlines, the hand-computed amounts', () => crossProvinceTransfer(cluster), 120_000);
+  it(
+    'a month paid in Guangzhou and in 长沙 is found at transfer and refunded by Guangzhou',
+    () => duplicateFoundAtTransfer(cluster),
+    120_000,
+  );
   it(
     'a retiree in Foshan misses the 12-month check, is suspended, confirms and is paid back',
     () => retireeSuspendedAndPaidBack(cluster),

@@ -717,3 +717,45 @@ export const medicalTransferWithGap = async (c: SocialWorld): Promise<void> => {
   expect(atGz.timeline).toEqual(done.body.timeline);
   await noRawIdInOutbox(c, who.idNumber);
 };
+
+/** A month paid both in Guangzhou and in 长沙 is found at transfer: Guangzhou refunds its copy (the new place keeps it) and leaves it out of the amounts. */
+export const duplicateFoundAtTransfer = async (c: SocialWorld): Promise<void> => {
+  const who = { idNumber: id17('44010619910303004'), name: '唐先生' };
+  await report(c, GZ, who, monthsFromTo('2024-01', '2024-06'), 500_000);
+  await report(c, CS, who, monthsFromTo('2024-06', '2024-12'), 450_000);
+  const cs = await bearer(c, CS, 'clerk');
+  const gz = await bearer(c, GZ, 'clerk');
+  const applied = await request(c.baseUrl(CS))
+    .post('/api/v1/social-insurance/transfers')
+    .set(cs)
+    .send({ idNumber: who.idNumber, name: who.name, fromCity: GZ, certificateNo: 'PZ-440100-2026-000003', hukouRegion: '440000' })
+    .expect(201);
+  const id = applied.body.id as string;
+  await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/contact-letter`).set(cs).send({}).expect(200);
+  await waitFor(
+    'the letter at the old place',
+    async () => (await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/transfers/${id}`).set(gz)).status === 200 || undefined,
+  );
+  const sent = await request(c.baseUrl(GZ)).post(`/api/v1/social-insurance/transfers/${id}/funds`).set(gz).send({}).expect(200);
+  // 2024-06 refunded by Guangzhou: 8 % + 16 % of 5 000 yuan = 120 000 fen; five months move:
+  // pooled 12 % × 5 × 500 000 = 300 000; personal 5 × 40 000 = 200 000 (2024 credits earn interest from 2025: no rate in the table).
+  expect(sent.body.refund).toEqual({ months: ['2024-06'], refundFen: 120_000 });
+  expect(sent.body.amounts).toMatchObject({
+    personalAccount: { fromReformFen: 200_000, interestFen: 0, totalFen: 200_000 },
+    pooled: { years: [{ year: 2024, months: 5, baseSumFen: 2_500_000, pooledFen: 300_000 }], totalFen: 300_000 },
+    totalFen: 500_000,
+  });
+  const refunded = await c.query<{ refund_fen: string; months: string[] }>(
+    GZ,
+    `SELECT refund_fen, months FROM social_insurance.refund WHERE case_id = $1`,
+    [id],
+  );
+  expect(refunded).toEqual([{ refund_fen: '120000', months: ['2024-06'] }]);
+  // The new place receives the same: it continues with what left.
+  await waitFor('the funds at the new place', async () => {
+    const r = await request(c.baseUrl(CS)).get(`/api/v1/social-insurance/transfers/${id}`).set(cs).expect(200);
+    return r.body.state === 'funds-transferred' || undefined;
+  });
+  const done = await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/continue`).set(cs).send({}).expect(200);
+  expect(done.body).toMatchObject({ receivedFen: 500_000, refund: { months: ['2024-06'], refundFen: 120_000 } });
+};
