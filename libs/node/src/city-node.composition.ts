@@ -37,7 +37,7 @@ import {
 import {
   SocialInsuranceCrossChecks1796688000000,
   SocialInsuranceEmployers1796947200000,
-  SocialInsuranceInit1796601600000,
+  SocialInsuranceInit1796601600001,
   SocialInsuranceMedicalTransfer1796860800000,
   SocialInsuranceModule,
   SocialInsuranceWorkInjury1796774400000,
@@ -85,7 +85,7 @@ export const DOMAINS: DomainEntry[] = [
     uses: ['platform', 'messaging', 'catalogue', 'credentials'],
     module: (_config, uses) => SocialInsuranceModule.forRoot({ imports: uses }),
     migrations: [
-      SocialInsuranceInit1796601600000,
+      SocialInsuranceInit1796601600001,
       SocialInsuranceCrossChecks1796688000000,
       SocialInsuranceWorkInjury1796774400000,
       SocialInsuranceMedicalTransfer1796860800000,

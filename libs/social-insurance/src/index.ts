@@ -11,7 +11,7 @@ export * from './domain/retiree.js';
 export * from './domain/transfer-timeline.js';
 export * from './domain/medical-transfer.js';
 export * from './social-insurance.module.js';
-export { SocialInsuranceInit1796601600000 } from './infrastructure/migrations/1796601600000-social-insurance-init.migration.js';
+export { SocialInsuranceInit1796601600001 } from './infrastructure/migrations/1796601600001-social-insurance-init.migration.js';
 export { REPORT_SCOPE } from './application/social-insurance.constants.js';
 export { SocialInsuranceCrossChecks1796688000000 } from './infrastructure/migrations/1796688000000-social-insurance-cross-checks.migration.js';
 export { DEMO_MATCH_KEY, matchHash, parseMatchKeys, type MatchKey } from './infrastructure/match-keys.js';

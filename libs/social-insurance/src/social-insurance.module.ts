@@ -27,7 +27,7 @@ export interface SocialInsuranceModuleOptions {
  * 社保: contribution records per person and city, the combined record across cities by addressed
  * request/response events, in-province aggregation at claim time, cross-province transfers,
  * duplicate-month refunds, retirees living in the other city. Schema `social_insurance`,
- * migration SocialInsuranceInit1796601600000.
+ * migration SocialInsuranceInit1796601600001.
  */
 @Module({})
 export class SocialInsuranceModule {

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * duplicate months, cross-province transfers with their fund records, retirees paid here, their
  * payments and recoveries. Money is bigint fen.
  */
-export class SocialInsuranceInit1796601600000 implements MigrationInterface {
-  name = 'SocialInsuranceInit1796601600000';
+export class SocialInsuranceInit1796601600001 implements MigrationInterface {
+  name = 'SocialInsuranceInit1796601600001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA IF NOT EXISTS social_insurance`);
