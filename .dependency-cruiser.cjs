@@ -21,6 +21,7 @@ const LAYERS = [
 const PEERS = {
   credentials: ['catalogue'],
   affairs: ['catalogue', 'credentials'],
+  'social-insurance': ['catalogue', 'credentials'],
 };
 
 /** Libs that a `domain/` folder may import: pure ones only. */

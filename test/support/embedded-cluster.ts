@@ -13,6 +13,8 @@ import type { TestCluster } from './cluster.js';
 const DEMO_USERS: Record<string, Record<string, string>> = {
   '440100': { resident: 'gz-resident', clerk: 'gz-clerk', admin: 'gz-admin', supervisor: 'gz-supervisor' },
   '440600': { resident: 'fs-resident', clerk: 'fs-clerk', admin: 'fs-admin', supervisor: 'fs-supervisor' },
+  // The out-of-province fixture city (seeds/fixtures/out-of-province).
+  '430100': { resident: 'cs-resident', clerk: 'cs-clerk', admin: 'cs-admin', supervisor: 'cs-admin' },
 };
 
 export interface TokenClaims {
@@ -34,7 +36,7 @@ export interface EmbeddedCluster extends TestCluster {
 /** Guangzhou and Foshan in this process: embedded PostgreSQL in a temp dir, embedded transport. */
 export const startEmbeddedCluster = async (
   cities = ['440100', '440600'],
-  options: { catalogueDirs?: Record<string, string>; calendarDirs?: Record<string, string> } = {},
+  options: { catalogueDirs?: Record<string, string>; calendarDirs?: Record<string, string>; seedsDir?: string } = {},
 ): Promise<EmbeddedCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-e2e-'));
   const ports: Record<string, number> = {};
@@ -46,6 +48,7 @@ export const startEmbeddedCluster = async (
     logLevel: 'silent',
     catalogueDirs: options.catalogueDirs,
     calendarDirs: options.calendarDirs,
+    ...(options.seedsDir ? { seedsDir: options.seedsDir } : {}),
     webhookLoopback: true,
   });
   await sandbox.start();

@@ -43,6 +43,8 @@ export interface KafkaCluster extends TestCluster {
 export interface KafkaClusterOptions {
   /** Extra environment for every node process (e.g. a shorter relay lease, higher rate limits). */
   env?: Record<string, string>;
+  /** The city registry the nodes are given (fresh keys replace its demo keys); e.g. the out-of-province fixture's. */
+  registryFile?: string;
 }
 
 /**
@@ -53,9 +55,10 @@ export interface KafkaClusterOptions {
 const RESIDENT_IDENTITY: Record<string, { idNumber: string; name: string; assurance: string }> = {
   '440100': { idNumber: '440106199001010013', name: '陈小明', assurance: 'real-name' },
   '440600': { idNumber: '44060419920505002X', name: '李小红', assurance: 'real-name' },
+  '430100': { idNumber: '430102199001010016', name: '王小军', assurance: 'real-name' },
 };
 
-const DEMO_HALL: Record<string, string> = { '440100': 'GZ-TH-01', '440600': 'FS-CC-01' };
+const DEMO_HALL: Record<string, string> = { '440100': 'GZ-TH-01', '440600': 'FS-CC-01', '430100': 'CS-FR-01' };
 
 export const startKafkaCluster = async (cities = ['440100', '440600'], options: KafkaClusterOptions = {}): Promise<KafkaCluster> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-it-'));
@@ -68,7 +71,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600'], options: 
   const kafka = new Kafka({ clientId: 'guangfo-it', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
 
-  const seed = parse(readFileSync('seeds/cities.yaml', 'utf8')) as { cities: Record<string, unknown>[] };
+  const seed = parse(readFileSync(options.registryFile ?? 'seeds/cities.yaml', 'utf8')) as { cities: Record<string, unknown>[] };
   const registry = seed.cities.map((c) => {
     const keys = generateSm2KeyPair();
     const enc = generateSm2KeyPair();
@@ -83,6 +86,8 @@ export const startKafkaCluster = async (cities = ['440100', '440600'], options: 
     };
   });
   writeFileSync(join(dir, 'cities.yaml'), stringify({ cities: registry }));
+  // The cities' shared match key for social-insurance cross-checks (distributed out of band, like the registry).
+  const matchKeys = `match-it:${generateSealingKey('match-it').keyHex}`;
   writeFileSync(join(dir, 'idp.pub.pem'), idp.publicKey.export({ type: 'spki', format: 'pem' }));
 
   const admin = new pg.Client({ connectionString: PG_ADMIN });
@@ -133,6 +138,7 @@ export const startKafkaCluster = async (cities = ['440100', '440600'], options: 
     PEER_API_BASE_URLS: cities.map((c) => `${c}=http://127.0.0.1:${ports[c]}`).join(','),
     // The peers are on this machine: node-to-node calls may use loopback (explicit, as in production it is off).
     OUTBOUND_ALLOW_LOOPBACK: 'true',
+    SOCIAL_INSURANCE_MATCH_KEYS: matchKeys,
     ...options.env,
   });
 

@@ -49,6 +49,7 @@ const main = async (): Promise<void> => {
 
   await app.listen(config.port, config.host);
   await seeds.seedPartners(spec.city, app);
+  await seeds.seedSocialInsurance(spec.city, app);
   const ready: CityProcessMessage = { type: 'ready', city: spec.city, pid: process.pid, url: `http://${config.host}:${config.port}` };
   process.send(ready);
 };

@@ -6,6 +6,8 @@ import { type RunningCity, SandboxSupervisor } from './supervisor.js';
 
 const envSchema = z.object({
   SANDBOX_DATA_DIR: z.string().default('data'),
+  /** Seeds other than ./seeds, e.g. seeds/fixtures/out-of-province (a third city in another province). */
+  SANDBOX_SEEDS_DIR: z.string().default('seeds'),
   SANDBOX_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(3000),
   SANDBOX_PORTS: z
     .string()
@@ -33,7 +35,7 @@ const main = async (): Promise<void> => {
     );
   }
   const env = parsed.data;
-  const registry = CityRegistry.fromFile(resolve('seeds/cities.yaml'), true);
+  const registry = CityRegistry.fromFile(resolve(env.SANDBOX_SEEDS_DIR, 'cities.yaml'), true);
   const ports: Record<string, number> = env.SANDBOX_PORTS
     ? Object.fromEntries(
         env.SANDBOX_PORTS.split(',')
@@ -43,6 +45,7 @@ const main = async (): Promise<void> => {
     : Object.fromEntries(registry.all().map((c, i) => [c.code, env.SANDBOX_BASE_PORT + i]));
   const supervisor = new SandboxSupervisor({
     dataDir: env.SANDBOX_DATA_DIR,
+    seedsDir: env.SANDBOX_SEEDS_DIR,
     ports,
     host: env.SANDBOX_HOST,
     pgPort: env.SANDBOX_PG_PORT,

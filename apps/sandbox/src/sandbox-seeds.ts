@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { parse } from 'yaml';
@@ -13,6 +13,7 @@ import {
   type NodeConfig,
   type RateLimitConfig,
 } from '@guangfo/platform';
+import { type DemoEmployer, type DemoHistoryPeriod, DemoHistorySeeder } from '@guangfo/social-insurance';
 
 const secretsSchema = z.object({
   cities: z.record(
@@ -110,6 +111,17 @@ export class SandboxSeeds {
   /** The demo sealing keyring of a city (seeds/demo/secrets.yaml). */
   demoSealingKeys(city: string): SealingKey[] {
     return [...(this.secrets.cities[city]?.sealingKeys ?? [])];
+  }
+
+  /** Loads the city's demo social-insurance employers and histories (demo/social-insurance.yaml of the seeds, if any) on its running node. */
+  async seedSocialInsurance(city: string, app: INestApplication): Promise<void> {
+    const file = resolve(this.dir, 'demo/social-insurance.yaml');
+    if (!existsSync(file)) return;
+    const { histories, employers } = parse(readFileSync(file, 'utf8')) as { histories: DemoHistoryPeriod[]; employers?: DemoEmployer[] };
+    await app.get(DemoHistorySeeder).seed(
+      histories.filter((h) => h.city === city),
+      (employers ?? []).filter((e) => e.city === city),
+    );
   }
 
   /** Provisions the city's demo partner API keys (seeds/demo/users.yaml) on its running node. */

@@ -73,6 +73,7 @@ export class Sandbox {
     await app.listen(config.port, config.host);
     this.nodes.set(city, app);
     await this.seeds.seedPartners(city, app);
+    await this.seeds.seedSocialInsurance(city, app);
     return app;
   }
 

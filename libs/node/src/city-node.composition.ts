@@ -35,6 +35,14 @@ import {
   WebhooksFiles1764288000000,
   WorkerLeases1796342400000,
 } from '@guangfo/platform';
+import {
+  SocialInsuranceCrossChecks1796688000000,
+  SocialInsuranceEmployers1796947200000,
+  SocialInsuranceInit1796601600001,
+  SocialInsuranceMedicalTransfer1796860800000,
+  SocialInsuranceModule,
+  SocialInsuranceWorkInjury1796774400000,
+} from '@guangfo/social-insurance';
 import { ITEM_CODES, type ItemCodes, platformSealingMigration, WebhooksModule } from '@guangfo/webhooks';
 import type { CityNodeAppOptions } from './city-node.app.js';
 
@@ -72,6 +80,18 @@ export const DOMAINS: DomainEntry[] = [
     module: (_config, uses) => CredentialsModule.forRoot({ imports: uses }),
     migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000, CredentialsIdempotency1796342400002],
     keyedMigrations: (k) => [credentialsSealingMigration(k)],
+  },
+  {
+    name: 'social-insurance',
+    uses: ['platform', 'messaging', 'catalogue', 'credentials'],
+    module: (_config, uses) => SocialInsuranceModule.forRoot({ imports: uses }),
+    migrations: [
+      SocialInsuranceInit1796601600001,
+      SocialInsuranceCrossChecks1796688000000,
+      SocialInsuranceWorkInjury1796774400000,
+      SocialInsuranceMedicalTransfer1796860800000,
+      SocialInsuranceEmployers1796947200000,
+    ],
   },
 ];
 

@@ -132,6 +132,8 @@ describe('seed quality', () => {
 
   it('has statutory limits where a law sets one, in working days', () => {
     const legal = Object.fromEntries(catalogue.items.filter((i) => i.timeLimits.legal !== null).map((i) => [i.code, i.timeLimits.legal]));
-    expect(legal).toMatchObject({ XK00101000: 3, XK00102000: 10, XK00201000: 20, GG01001000: 45, GG01002000: 15 });
+    expect(legal).toMatchObject({ XK00101000: 3, XK00102000: 10, XK00201000: 20, GG01002000: 15 });
+    // Guangzhou ⇄ Foshan: no pension transfer within the province (issue 13), hence no 45-day limit.
+    expect(legal.GG01001000).toBeUndefined();
   });
 });

@@ -222,7 +222,7 @@ describe('CatalogueController (HTTP)', () => {
 
     it.each([
       ['GG00101001', { start: '2025-09-26', basis: 'legal' }, 'CATALOGUE_NO_LEGAL_LIMIT'],
-      ['GG01001000', { start: '2099-12-20', basis: 'legal' }, 'CATALOGUE_CALENDAR_NOT_COVERED'],
+      ['GG01002000', { start: '2099-12-20', basis: 'legal' }, 'CATALOGUE_CALENDAR_NOT_COVERED'],
       ['XK00101000', { start: 'tomorrow' }, 'CATALOGUE_INVALID_QUERY'],
       ['XK00101000', { start: '2025-09-26', basis: 'soon' }, 'CATALOGUE_INVALID_QUERY'],
       ['XK00101000', { start: '2025-09-26', pauses: [{ from: '2025-10-02' }] }, 'CATALOGUE_INVALID_QUERY'],
@@ -233,15 +233,15 @@ describe('CatalogueController (HTTP)', () => {
     });
 
     it('counts a year without a notice provisionally and says so', async () => {
-      const res = await post('GG01001000', { start: '2026-12-01', basis: 'legal' }).expect(200);
-      expect(res.body).toMatchObject({ start: '2026-12-01', provisional: true, provisionalYears: [2027] });
+      const res = await post('GG01002000', { start: '2026-12-21', basis: 'legal' }).expect(200);
+      expect(res.body).toMatchObject({ start: '2026-12-21', provisional: true, provisionalYears: [2027] });
       expect(res.body.deadline > '2027-01-01').toBe(true);
       const within = await post('XK00101000', { start: '2025-09-26' }).expect(200);
       expect(within.body).toMatchObject({ provisional: false, provisionalYears: [] });
     });
 
     it('says which year is beyond the calendar (past the lunar data)', async () => {
-      const res = await post('GG01001000', { start: '2099-12-20', basis: 'legal' }).expect(422);
+      const res = await post('GG01002000', { start: '2099-12-20', basis: 'legal' }).expect(422);
       expect(res.body.detail).toMatch(/No official holiday arrangement for 2100/);
     });
   });
