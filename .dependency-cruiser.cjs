@@ -13,7 +13,7 @@ const LAYERS = [
   ['messaging'],
   ['federation'],
   ['files', 'webhooks'],
-  ['catalogue', 'credentials', 'affairs', 'social-insurance', 'medical'],
+  ['catalogue', 'credentials', 'affairs', 'social-insurance', 'medical-settlement'],
   ['node'],
 ];
 
@@ -21,6 +21,7 @@ const LAYERS = [
 const PEERS = {
   credentials: ['catalogue'],
   affairs: ['catalogue', 'credentials'],
+  'medical-settlement': ['credentials'],
 };
 
 /** Libs that a `domain/` folder may import: pure ones only. */

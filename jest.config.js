@@ -11,6 +11,7 @@ const aliases = [
   'catalogue',
   'affairs',
   'credentials',
+  'medical-settlement',
   'node',
 ];
 
