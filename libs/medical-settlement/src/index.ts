@@ -5,3 +5,8 @@ export * from './domain/policy.js';
 export * from './domain/settlement-calculator.js';
 export * from './domain/allowance.js';
 export * from './domain/clearing.js';
+export * from './medical.errors.js';
+export * from './medical-settlement.module.js';
+export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';
+export { MSGID_PATTERN } from './application/settlement.service.js';
+export { MedicalInit1796601600000 } from './infrastructure/migrations/1796601600000-medical-init.migration.js';

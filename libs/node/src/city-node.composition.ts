@@ -16,6 +16,7 @@ import {
   loadCredentialsConfig,
 } from '@guangfo/credentials';
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
+import { MedicalInit1796601600000, MedicalSettlementModule } from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
 import { type CityTransport, MessagingModule } from '@guangfo/messaging';
 import {
@@ -71,6 +72,12 @@ export const DOMAINS: DomainEntry[] = [
     module: (_config, uses) => CredentialsModule.forRoot({ imports: uses }),
     migrations: [CredentialsInit1764374400000, IssuingAuthorities1764806460000, CredentialsIdempotency1796342400002],
     keyedMigrations: (k) => [credentialsSealingMigration(k)],
+  },
+  {
+    name: 'medical-settlement',
+    uses: ['platform', 'messaging'],
+    module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
+    migrations: [MedicalInit1796601600000],
   },
 ];
 

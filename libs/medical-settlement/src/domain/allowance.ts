@@ -11,8 +11,7 @@
  *
  * Grants travel as cumulative totals (`grantedTotalFen`), so duplicates and reordering are harmless: a city keeps the largest.
  */
-export const POTS = ['hifp', 'acct'] as const;
-export type Pot = (typeof POTS)[number];
+export { POTS, type Pot } from '@guangfo/contracts';
 
 /** The insured city's side: one person, pot and year. */
 export interface CapLedger {

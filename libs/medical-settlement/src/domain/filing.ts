@@ -1,15 +1,13 @@
 import { addCivilDays, isCivilDate } from '@guangfo/kernel';
 
+import { type FilingKind, LONG_TERM_FILING_KINDS } from '@guangfo/contracts';
+
 /**
  * 跨省/跨统筹区异地就医备案 kinds (医保发〔2022〕22号《关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》, 二(一)):
  * 长期 — 异地安置退休人员, 异地长期居住人员, 常驻异地工作人员; 临时 — 异地转诊就医人员, 异地急诊抢救人员, 其他临时外出就医人员.
+ * The kinds are in @guangfo/contracts (FILING_KINDS): they travel in the 备案 event.
  */
-export const LONG_TERM_KINDS = ['resettled-retiree', 'long-term-resident', 'resident-worker'] as const;
-export const TEMPORARY_KINDS = ['referral', 'emergency', 'other-temporary'] as const;
-export const FILING_KINDS = [...LONG_TERM_KINDS, ...TEMPORARY_KINDS] as const;
-export type FilingKind = (typeof FILING_KINDS)[number];
-/** A settlement's 备案 standing: one of the kinds, or none (未备案). */
-export type FilingStanding = FilingKind | 'unregistered';
+export { FILING_KINDS, type FilingKind, type FilingStanding, LONG_TERM_FILING_KINDS, TEMPORARY_FILING_KINDS } from '@guangfo/contracts';
 
 export const FILING_KIND_ZH: Record<FilingKind, string> = {
   'resettled-retiree': '异地安置退休',
@@ -20,7 +18,7 @@ export const FILING_KIND_ZH: Record<FilingKind, string> = {
   'other-temporary': '其他临时外出就医',
 };
 
-export const isLongTerm = (k: FilingKind): boolean => (LONG_TERM_KINDS as readonly string[]).includes(k);
+export const isLongTerm = (k: FilingKind): boolean => (LONG_TERM_FILING_KINDS as readonly string[]).includes(k);
 
 /**
  * 医保发〔2022〕22号 二(三): 临时外出就医人员备案有效期原则上不少于6个月, 有效期内可在就医地多次就诊并享受直接结算;

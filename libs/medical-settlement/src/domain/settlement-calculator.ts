@@ -1,12 +1,13 @@
-import type { FilingStanding } from './filing.js';
-import {
-  type CatalogueClass,
-  type CatalogueEntry,
-  effectiveRatioBp,
-  type HospitalLevel,
-  type InsuredPolicy,
-  type VisitType,
-} from './policy.js';
+import type {
+  CatalogueClass,
+  CatalogueEntry,
+  FilingStanding,
+  HospitalLevel,
+  InsuredPolicy,
+  SettlementTotals,
+  VisitType,
+} from '@guangfo/contracts';
+import { effectiveRatioBp } from './policy.js';
 
 /**
  * 异地就医直接结算 of one settlement, all in integer fen (分). Order of the steps and who decides them
@@ -77,18 +78,7 @@ export interface LineResult {
 }
 
 /** Totals, named as the national interface's output fields (in fen here; the envelope adapter writes yuan). */
-export interface SettlementTotals {
-  medfee_sumamt: number;
-  fulamt_ownpay_amt: number;
-  overlmt_selfpay: number;
-  preselfpay_amt: number;
-  inscp_scp_amt: number;
-  act_pay_dedc: number;
-  hifp_pay: number;
-  fund_pay_sumamt: number;
-  acct_pay: number;
-  psn_cash_pay: number;
-}
+export type { SettlementTotals };
 
 export interface SettlementResult {
   totals: SettlementTotals;

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type InsuredPolicy,
+  type MedicalCataloguePublished,
+  MedicalCataloguePublishedV1,
+  type MedicalPolicyPublished,
+  MedicalPolicyPublishedV1,
+  type TreatingCatalogue,
+} from '@guangfo/contracts';
+import { Clock } from '@guangfo/kernel';
+import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
+import { AuditService, NODE_CONFIG, type NodeConfig, type SqlRunner } from '@guangfo/platform';
+import { medicalError } from '../medical.errors.js';
+import { loadMedicalSeeds } from '../infrastructure/medical-seeds.js';
+import { MedicalRepository } from '../infrastructure/medical.repository.js';
+import { MEDICAL_SEED_DIR } from './medical.tokens.js';
+
+/**
+ * Versioned reference data: this city's own policy (as insured city) and catalogue (as treating city) from the seed files,
+ * published once per version as broadcasts; the other cities' versions replicated from theirs. A version, once stored, is
+ * never changed (a new version with a later effectiveFrom replaces it from that date).
+ */
+@Injectable()
+export class ReferenceDataService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReferenceDataService.name);
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(MEDICAL_SEED_DIR) private readonly seedDir: string,
+    private readonly dataSource: DataSource,
+    private readonly repo: MedicalRepository,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const seeds = loadMedicalSeeds(this.seedDir, this.config.cityCode);
+    await this.dataSource.transaction(async (em) => {
+      for (const h of seeds.hospitals) await this.repo.upsertHospital(em, h);
+      const publishedAt = this.clock.now().toISOString();
+      for (const policy of seeds.policies)
+        if (await this.repo.savePolicy(em, policy)) {
+          await this.outbox.add(em, {
+            contract: MedicalPolicyPublishedV1,
+            domain: 'medical',
+            subject: `policy:${policy.city}`,
+            data: { policy, publishedAt },
+          });
+          await this.audit.record(
+            {
+              actor: `city:${this.config.cityCode}`,
+              action: 'medical.policy.publish',
+              resource: `medical-policy:${policy.version}`,
+              outcome: 'success',
+              detail: { source: policy.source, demo: policy.demo },
+            },
+            em,
+          );
+          this.logger.log({ version: policy.version, demo: policy.demo }, 'medical policy version published');
+        }
+      for (const catalogue of seeds.catalogues)
+        if (await this.repo.saveCatalogue(em, catalogue)) {
+          await this.outbox.add(em, {
+            contract: MedicalCataloguePublishedV1,
+            domain: 'medical',
+            subject: `catalogue:${catalogue.city}`,
+            data: { catalogue, publishedAt },
+          });
+          await this.audit.record(
+            {
+              actor: `city:${this.config.cityCode}`,
+              action: 'medical.catalogue.publish',
+              resource: `medical-catalogue:${catalogue.version}`,
+              outcome: 'success',
+              detail: { source: catalogue.source, demo: catalogue.demo },
+            },
+            em,
+          );
+        }
+    });
+  }
+
+  @HandlesEvent(MedicalPolicyPublishedV1, { consumer: 'medical.policy-replica' })
+  async onPolicy(event: ReceivedEvent<MedicalPolicyPublished>, em: EntityManager): Promise<void> {
+    // A city speaks only for its own policy (the signature proves the sender).
+    if (event.data.policy.city !== event.fromCity) throw new Error(`policy of ${event.data.policy.city} signed by ${event.fromCity}`);
+    await this.repo.savePolicy(em, event.data.policy);
+  }
+
+  @HandlesEvent(MedicalCataloguePublishedV1, { consumer: 'medical.catalogue-replica' })
+  async onCatalogue(event: ReceivedEvent<MedicalCataloguePublished>, em: EntityManager): Promise<void> {
+    if (event.data.catalogue.city !== event.fromCity)
+      throw new Error(`catalogue of ${event.data.catalogue.city} signed by ${event.fromCity}`);
+    await this.repo.saveCatalogue(em, event.data.catalogue);
+  }
+
+  async policy(db: SqlRunner, city: string, date: string): Promise<InsuredPolicy> {
+    const p = await this.repo.policyInForce(db, city, date);
+    if (!p)
+      throw medicalError('MEDICAL_POLICY_MISSING', {
+        detail: `no policy of ${city} in force on ${date} has reached ${this.config.cityCode}`,
+      });
+    return p;
+  }
+
+  async catalogue(db: SqlRunner, date: string): Promise<TreatingCatalogue> {
+    const c = await this.repo.catalogueInForce(db, this.config.cityCode, date);
+    if (!c) throw medicalError('MEDICAL_CATALOGUE_MISSING', { detail: `no catalogue of ${this.config.cityCode} in force on ${date}` });
+    return c;
+  }
+
+  versions() {
+    return this.repo.listVersions(this.dataSource);
+  }
+}

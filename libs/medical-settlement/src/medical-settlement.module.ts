@@ -1,0 +1,47 @@
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { FilingReplicaHandler } from './application/filing-replica.handler.js';
+import { FilingService } from './application/filing.service.js';
+import { MEDICAL_SEED_DIR } from './application/medical.tokens.js';
+import { NationalEnvelopeService } from './application/national-envelope.service.js';
+import { ReferenceDataService } from './application/reference-data.service.js';
+import { SettlementService } from './application/settlement.service.js';
+import { FilingController } from './http/filing.controller.js';
+import { HospitalController } from './http/hospital.controller.js';
+import { medicalSeedDir } from './infrastructure/medical-seeds.js';
+import { MedicalRepository } from './infrastructure/medical.repository.js';
+import { PersonSeal } from './infrastructure/person.seal.js';
+
+export interface MedicalSettlementModuleOptions {
+  /** Seed directory (policies/<city>.yaml, catalogues/<city>.yaml, hospitals.yaml); default MEDICAL_SEED_DIR or seeds/medical. */
+  seedDir?: string;
+  /** Mount the HTTP controllers (default true). */
+  http?: boolean;
+  /** The platform and messaging modules. */
+  imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600000. Needs the platform
+ * (Clock, Sealer, audit, config) and messaging (outbox, @HandlesEvent) modules.
+ */
+@Module({})
+export class MedicalSettlementModule {
+  static forRoot(options: MedicalSettlementModuleOptions = {}): DynamicModule {
+    return {
+      module: MedicalSettlementModule,
+      imports: options.imports ?? [],
+      controllers: options.http === false ? [] : [FilingController, HospitalController],
+      providers: [
+        { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
+        MedicalRepository,
+        PersonSeal,
+        ReferenceDataService,
+        FilingService,
+        FilingReplicaHandler,
+        SettlementService,
+        NationalEnvelopeService,
+      ],
+      exports: [SettlementService],
+    };
+  }
+}
