@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { capsHoldUnderConcurrency, medicalBadInput, retireeSettlesInFoshan } from '../support/medical.scenarios.js';
+import {
+  capsHoldUnderConcurrency,
+  dailyReconciliation,
+  medicalBadInput,
+  monthlyClearing,
+  retireeSettlesInFoshan,
+} from '../support/medical.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
 
 /** 异地就医直接结算 on the embedded transport (the same scenarios as the Kafka integration suite). */
@@ -14,8 +20,11 @@ describe('medical settlement across cities (embedded transport)', () => {
     await cluster?.close();
   });
 
-  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal', () =>
-    retireeSettlesInFoshan(cluster));
+  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal, daily reconciliation, monthly clearing with one contested item, confirmed; both books balance', async () => {
+    const walk = await retireeSettlesInFoshan(cluster);
+    await dailyReconciliation(cluster, walk);
+    await monthlyClearing(cluster, walk);
+  });
   it('caps hold when settlements of one person race: allowance, cash with the reason, top-up, never beyond the annual cap', () =>
     capsHoldUnderConcurrency(cluster));
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));

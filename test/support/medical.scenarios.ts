@@ -389,3 +389,170 @@ export const medicalBadInput = async (c: TestCluster): Promise<void> => {
     });
   expect(code(short)).toEqual({ status: 422, code: 'MEDICAL_FILING_INVALID' });
 };
+
+/**
+ * Daily reconciliation (3201 totals, 3202 detail file) of the hospital of `retireeSettlesInFoshan`: its day is one outpatient
+ * settlement reversed the same day and one inpatient settlement. Right totals match; totals that forgot the reversal are named
+ * field by field; the detail file then shows the missing reversal.
+ */
+export const dailyReconciliation = async (c: TestCluster, r: { hospital: Hospital; settlements: string[] }): Promise<void> => {
+  const fs = c.baseUrl(FS);
+  const h = r.hospital;
+  const [outpatient, inpatient] = await Promise.all(
+    r.settlements.map(async (id) => (await request(fs).get(`/api/v1/medical/settlements/${id}`).set(h.headers).expect(200)).body),
+  );
+  const day = inpatient.settledOn as string;
+  const ok = await request(fs)
+    .post('/api/v1/medical/reconciliations/totals')
+    .set(h.headers)
+    .send({ day, totals: { count: 1, medfeeFen: 1_860_000, fundFen: 1_190_000, acctFen: 0, cashFen: 670_000 } })
+    .expect(200);
+  expect(ok.body).toMatchObject({ infno: '3201', matched: true, totalsMismatches: [] });
+  const forgot = await request(fs)
+    .post('/api/v1/medical/reconciliations/totals')
+    .set(h.headers)
+    .send({ day, totals: { count: 2, medfeeFen: 1_937_000, fundFen: 1_198_100, acctFen: 5_000, cashFen: 733_900 } })
+    .expect(200);
+  expect(forgot.body.matched).toBe(false);
+  expect(forgot.body.totalsMismatches).toEqual([
+    { field: 'count', hospital: 2, agency: 1 },
+    { field: 'medfeeFen', hospital: 1_937_000, agency: 1_860_000 },
+    { field: 'fundFen', hospital: 1_198_100, agency: 1_190_000 },
+    { field: 'acctFen', hospital: 5_000, agency: 0 },
+    { field: 'cashFen', hospital: 733_900, agency: 670_000 },
+  ]);
+  const file = [
+    'setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay',
+    `${outpatient.id},settlement,770.00,81.00,50.00,639.00`,
+    `${inpatient.id},settlement,18600.00,11900.00,0.00,6700.00`,
+  ].join('\n');
+  const details = await request(fs).post('/api/v1/medical/reconciliations/details').set(h.headers).send({ day, file }).expect(200);
+  expect(details.body).toMatchObject({
+    infno: '3202',
+    matched: false,
+    detailMismatches: [{ settlementId: outpatient.id, kind: 'reversal', reason: 'MISSING_AT_HOSPITAL' }],
+  });
+  const bad = await request(fs).post('/api/v1/medical/reconciliations/details').set(h.headers).send({ day, file: 'nonsense' });
+  expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'MEDICAL_INVALID_REQUEST' });
+};
+
+interface StatementBody {
+  id: string;
+  role: string;
+  state: string;
+  totals: Record<string, number>;
+  proof: { ok: boolean; problems: string[] };
+  items: {
+    settlementId: string;
+    kind: string;
+    fundFen: number;
+    accountFen: number;
+    contest: null | { reason: string; answer: null | { outcome: string } };
+  }[];
+}
+
+/**
+ * Monthly clearing: Foshan issues its statement to Guangzhou; both prove it from their own records; Guangzhou contests one
+ * item, Foshan answers it, Guangzhou confirms; both books show the same sums to the fen, and the confirmed statement is immutable.
+ */
+export const monthlyClearing = async (c: TestCluster, r: { hospital: Hospital; settlements: string[] }): Promise<void> => {
+  const fs = c.baseUrl(FS);
+  const gz = c.baseUrl(GZ);
+  const inpatient = (await request(fs).get(`/api/v1/medical/settlements/${r.settlements[1]}`).set(r.hospital.headers).expect(200)).body;
+  const period = (inpatient.settledOn as string).slice(0, 7);
+  const fsClerk = bearer(await c.token(FS, 'clerk'));
+  const gzClerk = bearer(await c.token(GZ, 'clerk'));
+  // Guangzhou must hold its copies of the claims before it can prove the statement: wait until every Foshan settlement is copied.
+  await waitFor('Guangzhou to hold a copy of every Foshan settlement', async () => {
+    const [{ n }] = await c.query<{ n: number }>(FS, `SELECT count(*)::int AS n FROM medical.settlement WHERE insured_city = $1`, [GZ]);
+    const [{ m }] = await c.query<{ m: number }>(GZ, `SELECT count(*)::int AS m FROM medical.settlement_copy WHERE treating_city = $1`, [
+      FS,
+    ]);
+    const [{ x }] = await c.query<{ x: number }>(
+      FS,
+      `SELECT count(*)::int AS x FROM medical.settlement WHERE insured_city = $1 AND reversed_on IS NOT NULL`,
+      [GZ],
+    );
+    const [{ y }] = await c.query<{ y: number }>(
+      GZ,
+      `SELECT count(*)::int AS y FROM medical.settlement_copy WHERE treating_city = $1 AND reversed_on IS NOT NULL`,
+      [FS],
+    );
+    return n === m && x === y;
+  });
+  const issued = await request(fs)
+    .post('/api/v1/medical/clearing/statements')
+    .set(fsClerk)
+    .send({ insuredCity: GZ, period, advanceFen: 1_000_000 });
+  expect(issued.status).toBe(201);
+  const treating = issued.body as StatementBody;
+  expect(treating).toMatchObject({ role: 'treating', state: 'issued', proof: { ok: true, problems: [] } });
+  // The outpatient claim was settled and reversed within the period: in neither list; the inpatient claim is an item.
+  expect(treating.items.filter((i) => i.settlementId === r.settlements[0])).toEqual([]);
+  expect(treating.items.find((i) => i.settlementId === r.settlements[1])).toMatchObject({
+    kind: 'claim',
+    fundFen: 1_190_000,
+    accountFen: 0,
+  });
+  const again = await request(fs).post('/api/v1/medical/clearing/statements').set(fsClerk).send({ insuredCity: GZ, period, advanceFen: 0 });
+  expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_EXISTS' });
+
+  const insured = await waitFor('Guangzhou to receive and prove the statement', async () => {
+    const s = await request(gz).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(gzClerk);
+    return s.status === 200 ? (s.body as StatementBody) : undefined;
+  });
+  expect(insured).toMatchObject({ role: 'insured', state: 'issued', proof: { ok: true, problems: [] }, totals: treating.totals });
+
+  // Guangzhou contests the inpatient claim; a confirmation waits for the answer; Foshan answers it upheld.
+  await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/contest`)
+    .set(gzClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', reason: 'AMOUNT_MISMATCH', note: '请核对支架限价' })
+    .expect(200);
+  const early = await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`).set(gzClerk).send({});
+  expect({ status: early.status, code: early.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_OPEN_CONTESTS' });
+  const wrongSide = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
+    .set(gzClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', outcome: 'withdrawn', note: '' });
+  expect({ status: wrongSide.status, code: wrongSide.body.code }).toEqual({ status: 403, code: 'MEDICAL_NOT_YOUR_PART' });
+  await waitFor('Foshan to see the contest', async () => {
+    const s = (await request(fs).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(fsClerk).expect(200)).body as StatementBody;
+    return s.state === 'contested';
+  });
+  await request(fs)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
+    .set(fsClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', outcome: 'upheld', note: '单价 18000.00 元未超限价 20000.00 元, 先行自付 20%' })
+    .expect(200);
+  await waitFor('Guangzhou to see the answer', async () => {
+    const s = (await request(gz).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(gzClerk).expect(200)).body as StatementBody;
+    return s.state === 'answered';
+  });
+  const confirmed = (await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`).set(gzClerk).send({}).expect(200))
+    .body as StatementBody;
+  expect(confirmed.state).toBe('confirmed');
+  const fsFinal = await waitFor('Foshan to record the confirmation', async () => {
+    const s = (await request(fs).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(fsClerk).expect(200)).body as StatementBody;
+    return s.state === 'confirmed' ? s : undefined;
+  });
+  // Both books, to the fen: the same totals; payable = Σ items (nothing withdrawn), net = payable − advance.
+  expect(fsFinal.totals).toEqual(confirmed.totals);
+  const fund = fsFinal.items.reduce((a, i) => a + i.fundFen, 0);
+  const acct = fsFinal.items.reduce((a, i) => a + i.accountFen, 0);
+  expect(fsFinal.totals).toMatchObject({
+    payableFundFen: fund,
+    payableAccountFen: acct,
+    advanceFen: 1_000_000,
+    netFen: fund + acct - 1_000_000,
+  });
+  // Confirmed statements are immutable: the API refuses, and so does the database.
+  const late = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/contest`)
+    .set(gzClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', reason: 'OTHER', note: '' });
+  expect({ status: late.status, code: late.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_CONFIRMED' });
+  await expect(
+    c.query(GZ, `UPDATE medical.statement_item SET fund_fen = fund_fen + 1 WHERE statement_id = $1`, [treating.id]),
+  ).rejects.toThrow(/immutable/);
+};

@@ -5,6 +5,7 @@ export * from './domain/policy.js';
 export * from './domain/settlement-calculator.js';
 export * from './domain/allowance.js';
 export * from './domain/clearing.js';
+export * from './domain/reconciliation.js';
 export * from './medical.errors.js';
 export * from './medical-settlement.module.js';
 export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';

@@ -5,7 +5,11 @@ import { MEDICAL_SEED_DIR } from './application/medical.tokens.js';
 import { NationalEnvelopeService } from './application/national-envelope.service.js';
 import { ReferenceDataService } from './application/reference-data.service.js';
 import { SettlementService } from './application/settlement.service.js';
+import { ClearingService } from './application/clearing.service.js';
+import { ReconciliationService } from './application/reconciliation.service.js';
+import { ClearingController } from './http/clearing.controller.js';
 import { FilingController } from './http/filing.controller.js';
+import { ClearingRepository } from './infrastructure/clearing.repository.js';
 import { HospitalController } from './http/hospital.controller.js';
 import { medicalSeedDir } from './infrastructure/medical-seeds.js';
 import { MedicalRepository } from './infrastructure/medical.repository.js';
@@ -30,7 +34,7 @@ export class MedicalSettlementModule {
     return {
       module: MedicalSettlementModule,
       imports: options.imports ?? [],
-      controllers: options.http === false ? [] : [FilingController, HospitalController],
+      controllers: options.http === false ? [] : [FilingController, HospitalController, ClearingController],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
         MedicalRepository,
@@ -40,6 +44,9 @@ export class MedicalSettlementModule {
         FilingReplicaHandler,
         SettlementService,
         NationalEnvelopeService,
+        ClearingRepository,
+        ClearingService,
+        ReconciliationService,
       ],
       exports: [SettlementService],
     };

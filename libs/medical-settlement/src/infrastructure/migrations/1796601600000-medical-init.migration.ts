@@ -191,6 +191,8 @@ export class MedicalInit1796601600000 implements MigrationInterface {
         period         text NOT NULL,
         role           text NOT NULL CHECK (role IN ('treating', 'insured')),
         advance_fen    bigint NOT NULL,
+        proof          jsonb,
+        totals         jsonb,
         confirmed_at   timestamptz,
         created_at     timestamptz NOT NULL DEFAULT now(),
         UNIQUE (treating_city, insured_city, period, role)
