@@ -10,4 +10,5 @@ export * from './medical.errors.js';
 export * from './medical-settlement.module.js';
 export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';
 export { MSGID_PATTERN } from './application/settlement.service.js';
+export { ClearingRepository } from './infrastructure/clearing.repository.js';
 export { MedicalInit1796601600000 } from './infrastructure/migrations/1796601600000-medical-init.migration.js';
