@@ -5,6 +5,7 @@ import {
   medicalBadInput,
   monthlyClearing,
   retireeSettlesInFoshan,
+  testResultRecognised,
 } from '../support/medical.scenarios.js';
 import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.js';
 
@@ -28,4 +29,6 @@ describe('medical settlement across cities over real Kafka and PostgreSQL (separ
   it('caps hold when settlements of one person race: allowance, cash with the reason, top-up, never beyond the annual cap', () =>
     capsHoldUnderConcurrency(cluster));
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
+  it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
+    testResultRecognised(cluster));
 });

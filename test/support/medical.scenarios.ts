@@ -4,6 +4,7 @@ import request from 'supertest';
 import { computeResidentIdCheckChar } from '@guangfo/kernel';
 import { hashApiKey } from '@guangfo/platform';
 import { type TestCluster, waitFor } from './cluster.js';
+import { partner as credentialPartner } from './credentials.scenarios.js';
 
 /**
  * 异地就医直接结算 scenarios, shared by the embedded e2e run (test/e2e/medical.e2e-spec.ts) and the real Kafka + PostgreSQL run
@@ -555,4 +556,52 @@ export const monthlyClearing = async (c: TestCluster, r: { hospital: Hospital; s
   await expect(
     c.query(GZ, `UPDATE medical.statement_item SET fund_fen = fund_fen + 1 WHERE statement_id = $1`, [treating.id]),
   ).rejects.toThrow(/immutable/);
+};
+
+/**
+ * 检查检验结果互认: a Guangzhou lab issues a test report to the retiree as an electronic credential; a Foshan hospital shown it at
+ * a visit recognises it (verified against Foshan's replicated registry); someone else's report is not recognised (HOLDER_MISMATCH).
+ */
+export const testResultRecognised = async (c: TestCluster): Promise<void> => {
+  const idNumber = retireeId();
+  await registerInGuangzhou(c, { kind: 'long-term-resident', idNumber, name: '张伯伯' });
+  const lab = await credentialPartner(c, GZ, `it-lab-${randomUUID()}`, ['credentials:issue'], '12440100MB2C000020');
+  const issue = async (code: string, name: string) => {
+    const r = await request(c.baseUrl(GZ))
+      .post('/api/v1/credentials')
+      .set(lab)
+      .send({ typeCode: 'MEDICAL_TEST_REPORT', holder: { name, code, codeType: '111' }, validFrom: '2026-01-05', validTo: '2030-01-04' });
+    expect(r.status).toBe(201);
+    return r.body.document as Record<string, unknown>;
+  };
+  const own = await issue(idNumber, '张伯伯');
+  const stranger = await issue(retireeId(), '王五');
+  const h = await hospital(c, FS);
+  const fs = c.baseUrl(FS);
+  const visit = await request(fs)
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber, visitType: 'outpatient', msgid: h.msgid() })
+    .expect(201);
+  const recognised = await waitFor("Foshan to recognise Guangzhou's test report", async () => {
+    const r = await request(fs)
+      .post(`/api/v1/medical/visits/${visit.body.id}/test-results`)
+      .set(h.headers)
+      .send({ credential: own })
+      .expect(200);
+    return r.body.recognised ? r.body : undefined;
+  });
+  expect(recognised).toMatchObject({ reasons: [], credential: { id: own.id, type: 'MEDICAL_TEST_REPORT', issuerCity: GZ } });
+  const other = await request(fs)
+    .post(`/api/v1/medical/visits/${visit.body.id}/test-results`)
+    .set(h.headers)
+    .send({ credential: stranger })
+    .expect(200);
+  expect(other.body).toMatchObject({ recognised: false, reasons: expect.arrayContaining(['HOLDER_MISMATCH']) });
+  const rows = await c.query<{ recognised: boolean }>(
+    FS,
+    `SELECT recognised FROM medical.test_result WHERE visit_id = $1 AND credential_id = $2`,
+    [visit.body.id, stranger.id],
+  );
+  expect(rows).toEqual([{ recognised: false }]);
 };

@@ -5,6 +5,7 @@ import { MEDICAL_SEED_DIR } from './application/medical.tokens.js';
 import { NationalEnvelopeService } from './application/national-envelope.service.js';
 import { ReferenceDataService } from './application/reference-data.service.js';
 import { SettlementService } from './application/settlement.service.js';
+import { TestResultService } from './application/test-result.service.js';
 import { ClearingService } from './application/clearing.service.js';
 import { ReconciliationService } from './application/reconciliation.service.js';
 import { ClearingController } from './http/clearing.controller.js';
@@ -20,13 +21,13 @@ export interface MedicalSettlementModuleOptions {
   seedDir?: string;
   /** Mount the HTTP controllers (default true). */
   http?: boolean;
-  /** The platform and messaging modules. */
+  /** The platform, messaging and credentials modules (the credentials' CredentialVerifier recognises test reports). */
   imports?: ModuleMetadata['imports'];
 }
 
 /**
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600000. Needs the platform
- * (Clock, Sealer, audit, config) and messaging (outbox, @HandlesEvent) modules.
+ * (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent) and credentials (CredentialVerifier) modules.
  */
 @Module({})
 export class MedicalSettlementModule {
@@ -47,6 +48,7 @@ export class MedicalSettlementModule {
         ClearingRepository,
         ClearingService,
         ReconciliationService,
+        TestResultService,
       ],
       exports: [SettlementService],
     };

@@ -75,7 +75,7 @@ export const DOMAINS: DomainEntry[] = [
   },
   {
     name: 'medical-settlement',
-    uses: ['platform', 'messaging'],
+    uses: ['platform', 'messaging', 'credentials'],
     module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
     migrations: [MedicalInit1796601600000],
   },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  type CatalogueEntry,
   type InsuredPolicy,
   type MedicalCataloguePublished,
   MedicalCataloguePublishedV1,
@@ -24,6 +25,8 @@ import { MEDICAL_SEED_DIR } from './medical.tokens.js';
 @Injectable()
 export class ReferenceDataService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReferenceDataService.name);
+  private readonly policies = new Map<string, InsuredPolicy>();
+  private readonly catalogues = new Map<string, TreatingCatalogue & { byCode: ReadonlyMap<string, CatalogueEntry> }>();
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -97,7 +100,11 @@ export class ReferenceDataService implements OnApplicationBootstrap {
   }
 
   async policy(db: SqlRunner, city: string, date: string): Promise<InsuredPolicy> {
-    const p = await this.repo.policyInForce(db, city, date);
+    const version = await this.repo.versionInForce(db, 'policy', city, date);
+    const p =
+      version === undefined
+        ? undefined
+        : await this.cached(this.policies, `${city}:${version}`, () => this.repo.policyBody(db, city, version));
     if (!p)
       throw medicalError('MEDICAL_POLICY_MISSING', {
         detail: `no policy of ${city} in force on ${date} has reached ${this.config.cityCode}`,
@@ -105,10 +112,28 @@ export class ReferenceDataService implements OnApplicationBootstrap {
     return p;
   }
 
-  async catalogue(db: SqlRunner, date: string): Promise<TreatingCatalogue> {
-    const c = await this.repo.catalogueInForce(db, this.config.cityCode, date);
-    if (!c) throw medicalError('MEDICAL_CATALOGUE_MISSING', { detail: `no catalogue of ${this.config.cityCode} in force on ${date}` });
+  /** The treating catalogue in force on `date`, with its entries by code. */
+  async catalogue(db: SqlRunner, date: string): Promise<TreatingCatalogue & { byCode: ReadonlyMap<string, CatalogueEntry> }> {
+    const city = this.config.cityCode;
+    const version = await this.repo.versionInForce(db, 'catalogue', city, date);
+    const c =
+      version === undefined
+        ? undefined
+        : await this.cached(this.catalogues, `${city}:${version}`, async () => {
+            const body = await this.repo.catalogueBody(db, city, version);
+            return body && { ...body, byCode: new Map(body.entries.map((e) => [e.code, e])) };
+          });
+    if (!c) throw medicalError('MEDICAL_CATALOGUE_MISSING', { detail: `no catalogue of ${city} in force on ${date}` });
     return c;
+  }
+
+  /** Versions never change once stored (a new version gets a new name), so a parsed body is cached by city and version for good. */
+  private async cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const loaded = await load();
+    if (loaded) cache.set(key, loaded);
+    return loaded;
   }
 
   versions() {

@@ -298,7 +298,7 @@ export class SettlementService {
         return { view: this.settlementView(earlier), replayed: true };
       }
       if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
-      const { view, result, year, allowances } = await this.compute(em, h, v, true, useAccount);
+      const { view, result, year, allowances, policy } = await this.compute(em, h, v, true, useAccount);
       const id = randomUUID();
       await this.repo.moveAllowance(em, v.person_id, year, 'hifp', result.totals.hifp_pay);
       await this.repo.moveAllowance(em, v.person_id, year, 'acct', result.totals.acct_pay);
@@ -348,7 +348,7 @@ export class SettlementService {
         },
       });
       // Running low: ask the insured city for a top-up (once until a grant arrives). Settlement never waits for it.
-      const chunk = (await this.reference.policy(em, v.insured_city, view.settledOn)).allowanceChunkFen;
+      const chunk = policy.allowanceChunkFen;
       for (const a of allowances) {
         const spent = a.pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
         const after = { grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) + spent };
@@ -444,7 +444,6 @@ export class SettlementService {
     if (standing === 'unregistered') throw medicalError('MEDICAL_NOT_REGISTERED', { detail: `the 备案 no longer covers ${v.begun_on}` });
     const policy = await this.reference.policy(db, v.insured_city, v.begun_on);
     const catalogue = await this.reference.catalogue(db, v.begun_on);
-    const entries = new Map(catalogue.entries.map((e) => [e.code, e]));
     const allowances: AllowanceRow[] = await this.repo.allowances(db, v.person_id, year, lock);
     const avail = (pot: Pot) => {
       const a = allowances.find((x) => x.pot === pot);
@@ -457,7 +456,7 @@ export class SettlementService {
         hospitalLevel: h.level,
         standing,
         policy,
-        catalogue: (code) => entries.get(code),
+        catalogue: (code) => catalogue.byCode.get(code),
         lines: lines.map((l) => ({ lineNo: l.line_no, code: l.code, quantity: l.quantity, unitPriceFen: Number(l.unit_price_fen) })),
         fundAvailableFen: avail('hifp'),
         accountAvailableFen: useAccount ? avail('acct') : 0,
@@ -492,7 +491,7 @@ export class SettlementService {
       catalogueVersion: catalogue.version,
       msgid: null,
     };
-    return { view, result, year, allowances };
+    return { view, result, year, allowances, policy };
   }
 
   private async ownVisit(db: EntityManager | DataSource, h: HospitalRow, id: string, lock: boolean): Promise<VisitRow> {

@@ -3,6 +3,7 @@ import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal } from '@guangfo/platform';
 import { NationalEnvelopeService, type NationalReply } from '../application/national-envelope.service.js';
+import { TestResultService, type TestResultView } from '../application/test-result.service.js';
 import { type PersonInfoView, SettlementService, type SettlementView, type VisitView } from '../application/settlement.service.js';
 import { medicalError } from '../medical.errors.js';
 import {
@@ -12,10 +13,12 @@ import {
   PersonInfoDto,
   PersonQueryDto,
   PreSettleDto,
+  PresentTestResultDto,
   RegisterVisitDto,
   ReverseDto,
   SettleDto,
   SettlementViewDto,
+  TestResultViewDto,
   VisitViewDto,
   WithdrawLinesDto,
 } from './dto/medical.dto.js';
@@ -42,7 +45,26 @@ export class HospitalController {
   constructor(
     private readonly settlements: SettlementService,
     private readonly national: NationalEnvelopeService,
+    private readonly testResults: TestResultService,
   ) {}
+
+  @Post('visits/:id/test-results')
+  @HttpCode(200)
+  @Access(HOSPITAL)
+  @VISIT
+  @MedicalEndpoint(
+    '检查检验结果互认: recognise a test report issued in another city, shown as an electronic credential',
+    { status: 200, type: TestResultViewDto },
+    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_VISIT_NOT_FOUND'],
+    "Verified against this city's replicated credential registry (signature, issuer key, the issuing body authorised for MEDICAL_TEST_REPORT, status, dates) and held by the visiting person; recognised: false lists the reasons (e.g. HOLDER_MISMATCH, REVOKED, TYPE_MISMATCH). Recorded with the visit and audited.",
+  )
+  recogniseTestResult(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', visitId) id: string,
+    @Body() body: PresentTestResultDto,
+  ): Promise<TestResultView> {
+    return this.testResults.recognise(partner(p), id, body.credential);
+  }
 
   @Post('persons/query')
   @HttpCode(200)

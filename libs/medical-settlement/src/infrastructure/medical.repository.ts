@@ -114,21 +114,27 @@ export class MedicalRepository {
     );
     return r.length > 0;
   }
-  async policyInForce(db: SqlRunner, city: string, date: string): Promise<InsuredPolicy | undefined> {
-    const r = await queryRow<{ body: InsuredPolicy }>(
+  /** The version in force on `date` (the latest effective_from ≤ date): its name only, a cheap indexed read. */
+  async versionInForce(db: SqlRunner, table: 'policy' | 'catalogue', city: string, date: string): Promise<string | undefined> {
+    const r = await queryRow<{ version: string }>(
       db,
-      `SELECT body FROM medical.policy WHERE city = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
+      `SELECT version FROM medical.${table} WHERE city = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
       [city, date],
     );
-    return r?.body;
+    return r?.version;
   }
-  async catalogueInForce(db: SqlRunner, city: string, date: string): Promise<TreatingCatalogue | undefined> {
-    const r = await queryRow<{ body: TreatingCatalogue }>(
-      db,
-      `SELECT body FROM medical.catalogue WHERE city = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
-      [city, date],
-    );
-    return r?.body;
+  async policyBody(db: SqlRunner, city: string, version: string): Promise<InsuredPolicy | undefined> {
+    return (
+      await queryRow<{ body: InsuredPolicy }>(db, `SELECT body FROM medical.policy WHERE city = $1 AND version = $2`, [city, version])
+    )?.body;
+  }
+  async catalogueBody(db: SqlRunner, city: string, version: string): Promise<TreatingCatalogue | undefined> {
+    return (
+      await queryRow<{ body: TreatingCatalogue }>(db, `SELECT body FROM medical.catalogue WHERE city = $1 AND version = $2`, [
+        city,
+        version,
+      ])
+    )?.body;
   }
   async listVersions(
     db: SqlRunner,

@@ -122,7 +122,7 @@ export const MedicalFilingRecordedV1 = defineEvent<MedicalFilingRecorded>({
     validTo: null,
     late: false,
     recordedAt: AT,
-    person: { idNumber: '440106195501010018', name: '陈老伯' },
+    person: { idNumber: '440106195501010011', name: '陈老伯' },
   },
 });
 

@@ -26,7 +26,7 @@ const CITY = /^\d{6}$/;
 export const EXAMPLE_MSGID = 'H44060400001202603050930150001';
 
 export class PersonDto {
-  @ApiProperty({ example: '440106195501010018', description: '公民身份号码 (GB 11643)' })
+  @ApiProperty({ example: '440106195501010011', description: '公民身份号码 (GB 11643)' })
   @IsString()
   @Length(18, 18)
   idNumber: string;
@@ -91,7 +91,7 @@ export class CancelFilingDto {
 
 export class MaskedPersonDto {
   @ApiProperty({ example: '陈*伯' }) name: string;
-  @ApiProperty({ example: '440***********0018' }) idNumber: string;
+  @ApiProperty({ example: '440***********0011' }) idNumber: string;
 }
 
 export class FilingViewDto {
@@ -109,7 +109,7 @@ export class FilingViewDto {
 }
 
 export class PersonQueryDto {
-  @ApiProperty({ example: '440106195501010018', description: '公民身份号码 (mdtrt_cert_no)' })
+  @ApiProperty({ example: '440106195501010011', description: '公民身份号码 (mdtrt_cert_no)' })
   @IsString()
   @Length(18, 18)
   idNumber: string;
@@ -134,13 +134,13 @@ export class PersonInfoDto {
   @ApiProperty({ example: '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' }) personId: string;
   @ApiProperty({ example: '440100' }) insuredCity: string;
   @ApiProperty({ example: '陈*伯' }) name: string;
-  @ApiProperty({ example: '440***********0018' }) idNumber: string;
+  @ApiProperty({ example: '440***********0011' }) idNumber: string;
   @ApiProperty({ type: [PersonFilingDto] }) filings: PersonFilingDto[];
   @ApiProperty({ type: AllowanceDto }) allowance: AllowanceDto;
 }
 
 export class RegisterVisitDto {
-  @ApiProperty({ example: '440106195501010018' })
+  @ApiProperty({ example: '440106195501010011' })
   @IsString()
   @Length(18, 18)
   idNumber: string;
@@ -341,4 +341,36 @@ export class NationalReplyDto {
     },
   })
   output: Record<string, unknown>;
+}
+
+export class PresentTestResultDto {
+  @ApiProperty({
+    description: 'The signed MEDICAL_TEST_REPORT credential document as the person shows it (电子证照, @guangfo/credentials format)',
+    example: {
+      id: '0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a',
+      type: { code: 'MEDICAL_TEST_REPORT' },
+      proof: { keyId: '440100-0123456789abcdef' },
+    },
+  })
+  @IsObject()
+  credential: Record<string, unknown>;
+}
+
+export class RecognisedCredentialDto {
+  @ApiProperty({ example: '0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a' }) id: string;
+  @ApiProperty({ example: '44010026MEDICAL_TEST_REPORT0000001' }) number: string;
+  @ApiProperty({ example: 'MEDICAL_TEST_REPORT' }) type: string;
+  @ApiProperty({ example: '440100' }) issuerCity: string;
+  @ApiProperty({ example: '广州示范检验中心' }) issuerName: string;
+  @ApiProperty({ example: '2026-03-01' }) issuedOn: string;
+}
+
+export class TestResultViewDto {
+  @ApiProperty({ example: 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6' }) id: string;
+  @ApiProperty({ example: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f' }) visitId: string;
+  @ApiProperty({ example: true }) recognised: boolean;
+  @ApiProperty({ type: [String], example: [] }) reasons: string[];
+  @ApiProperty({ type: [String], example: [] }) warnings: string[];
+  @ApiProperty({ example: '2026-03-05T01:30:00.000Z' }) checkedAt: string;
+  @ApiProperty({ type: RecognisedCredentialDto, nullable: true }) credential: RecognisedCredentialDto | null;
 }

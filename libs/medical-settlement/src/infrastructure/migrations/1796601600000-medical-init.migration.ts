@@ -172,6 +172,20 @@ export class MedicalInit1796601600000 implements MigrationInterface {
         totals         jsonb NOT NULL
       )`);
     await q.query(`CREATE INDEX settlement_copy_clearing ON medical.settlement_copy (treating_city, settled_on)`);
+    // 检查检验结果互认: a test report presented as a credential at a visit, verified against this city's replicated registry.
+    await q.query(`
+      CREATE TABLE medical.test_result (
+        id               uuid PRIMARY KEY,
+        visit_id         uuid NOT NULL REFERENCES medical.visit (id),
+        credential_id    text,
+        credential_type  text,
+        issuer_city      text,
+        issuer_code      text,
+        recognised       boolean NOT NULL,
+        reasons          text[] NOT NULL,
+        warnings         text[] NOT NULL,
+        checked_at       timestamptz NOT NULL
+      )`);
     await q.query(`
       CREATE TABLE medical.reconciliation (
         id             uuid PRIMARY KEY,
