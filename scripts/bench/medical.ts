@@ -22,14 +22,14 @@ import { FS, GZ, type SandboxRun } from './sandbox-run.js';
  * M1 — real-time settlement at a fixed offered rate: POST /medical/visits/{id}/settlement (2207) at Foshan's node, through HTTP
  * with the demo hospital key, for P Guangzhou-insured persons registered beforehand (visits and fee lines prepared before the
  * clock starts), open loop at `rate` claims/s. Baseline on the same database at the same rate: raw pg doing the same writes in
- * one transaction (lock the visit, read its lines, lock the person's allowance rows, update both, insert the settlement row with
+ * one transaction (lock the visit, read its lines, lock the person's allowance rows, update them in one statement, insert the settlement row with
  * the same JSON, update the visit, insert an outbox row with the same envelope and an audit row) — no HTTP, auth, validation,
  * calculation, signing.
  *
  * M2 — monthly clearing of 1 M and 2 M claims: the insured city's side of a statement (read the period's claims from
  * medical.settlement_copy, build the items, total them, prove the statement against the claims, write the statement and its
  * items), the code path of ClearingService.onIssued; baseline: raw pg writing the same items with one INSERT … SELECT and summing
- * them. The claims are synthetic rows (generate_series); the statement event carrying 1 M items is not part of it (statements
+ * them. Each size runs on its own data (the previous size's rows are truncated first). The claims are synthetic rows (generate_series); the statement event carrying 1 M items is not part of it (statements
  * above 50 000 items need chunked events: not built).
  */
 
@@ -171,8 +171,10 @@ export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise
         `SELECT * FROM medical.allowance WHERE person_id = $1 AND year = extract(year FROM current_date) ORDER BY pot FOR UPDATE`,
         [v.person_id],
       );
-      await c.query(`UPDATE medical.allowance SET consumed_fen = consumed_fen + 0 WHERE person_id = $1 AND pot = 'hifp'`, [v.person_id]);
-      await c.query(`UPDATE medical.allowance SET consumed_fen = consumed_fen + 0 WHERE person_id = $1 AND pot = 'acct'`, [v.person_id]);
+      await c.query(
+        `UPDATE medical.allowance SET consumed_fen = consumed_fen + 0 WHERE person_id = $1 AND year = extract(year FROM current_date)`,
+        [v.person_id],
+      );
       const id = randomUUID();
       await c.query(
         `INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp, settled_on, settled_at, state,
@@ -218,6 +220,8 @@ export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise
   for (const [k, n] of s.clearing.entries()) {
     const year = 2020 + k;
     const period = `${year}-01`;
+    // Each size on its own data: the previous size's claims and statements go first.
+    await gzDb.query(`TRUNCATE medical.statement_item, medical.statement, medical.settlement_copy`);
     const tg = performance.now();
     await gzDb.query(
       `INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, reversed_on, fund_fen, acct_fen, total_fen, totals)
@@ -226,6 +230,7 @@ export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise
        FROM generate_series(1, $2) AS i`,
       [FS, n],
     );
+    await gzDb.query(`VACUUM ANALYZE medical.settlement_copy`);
     progress(`  M2: ${n} claims generated in ${since(tg)}`);
     const ta = performance.now();
     let items = 0;

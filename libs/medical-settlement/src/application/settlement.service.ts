@@ -300,8 +300,7 @@ export class SettlementService {
       if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
       const { view, result, year, allowances, policy } = await this.compute(em, h, v, true, useAccount);
       const id = randomUUID();
-      await this.repo.moveAllowance(em, v.person_id, year, 'hifp', result.totals.hifp_pay);
-      await this.repo.moveAllowance(em, v.person_id, year, 'acct', result.totals.acct_pay);
+      await this.repo.moveAllowances(em, v.person_id, year, result.totals.hifp_pay, result.totals.acct_pay);
       const now = this.clock.now();
       await this.repo.insertSettlement(em, {
         id,
@@ -389,8 +388,7 @@ export class SettlementService {
       }
       const year = Number(s.settled_on.slice(0, 4));
       await this.repo.allowances(em, s.person_id, year, true);
-      await this.repo.moveAllowance(em, s.person_id, year, 'hifp', -Number(s.fund_fen));
-      await this.repo.moveAllowance(em, s.person_id, year, 'acct', -Number(s.acct_fen));
+      await this.repo.moveAllowances(em, s.person_id, year, -Number(s.fund_fen), -Number(s.acct_fen));
       const on = toShanghaiDate(this.clock.now());
       await this.repo.markReversed(em, s.id, on, msgid);
       await this.repo.setVisitState(em, s.visit_id, 'open');

@@ -141,20 +141,37 @@ export const verifyStatement = (
   claims: readonly ClearingClaim[],
 ): StatementProof => {
   const problems: string[] = [];
-  const expected = statementItems(claims, statement.period);
-  const key = (i: Pick<StatementItem, 'settlementId' | 'kind'>) => `${i.kind}:${i.settlementId}`;
-  const byKey = new Map(expected.map((i) => [key(i), i]));
-  const seen = new Set<string>();
+  // What each claim must contribute to the period (bit 1: a claim item, bit 2: a reversal item), derived as statementItems does;
+  // keyed by the claim's own id string (no key built per item: a 2 M-claim statement allocates no extra strings).
+  const byId = new Map<string, ClearingClaim>();
+  for (const c of claims) byId.set(c.settlementId, c);
+  const wanted = (c: ClearingClaim): number => {
+    const settled = periodOf(c.settledOn);
+    const reversed = c.reversedOn === null ? null : periodOf(c.reversedOn);
+    return (
+      (settled === statement.period && reversed !== statement.period ? 1 : 0) |
+      (reversed === statement.period && settled < statement.period ? 2 : 0)
+    );
+  };
+  const seen = new Map<string, number>();
   for (const i of statement.items) {
-    const k = key(i);
-    if (seen.has(k)) problems.push(`${k} listed twice`);
-    seen.add(k);
-    const e = byKey.get(k);
-    if (!e) problems.push(`${k} is not a settlement of the period`);
-    else if (e.fundFen !== i.fundFen || e.accountFen !== i.accountFen || e.totalFen !== i.totalFen)
-      problems.push(`${k}: amounts differ from the claim`);
+    const bit = i.kind === 'claim' ? 1 : 2;
+    const had = seen.get(i.settlementId) ?? 0;
+    if (had & bit) problems.push(`${i.kind}:${i.settlementId} listed twice`);
+    seen.set(i.settlementId, had | bit);
+    const c = byId.get(i.settlementId);
+    if (!c || !(wanted(c) & bit)) problems.push(`${i.kind}:${i.settlementId} is not a settlement of the period`);
+    else {
+      const sign = bit === 1 ? 1 : -1;
+      if (i.fundFen !== sign * c.fundFen || i.accountFen !== sign * c.accountFen || i.totalFen !== sign * c.totalFen)
+        problems.push(`${i.kind}:${i.settlementId}: amounts differ from the claim`);
+    }
   }
-  for (const e of expected) if (!seen.has(key(e))) problems.push(`${key(e)} missing`);
+  for (const c of claims) {
+    const missing = wanted(c) & ~(seen.get(c.settlementId) ?? 0);
+    if (missing & 1) problems.push(`claim:${c.settlementId} missing`);
+    if (missing & 2) problems.push(`reversal:${c.settlementId} missing`);
+  }
   const recomputed = statementTotals(statement.items, statement.totals.advanceFen);
   for (const [field, value] of Object.entries(recomputed)) {
     const stated = statement.totals[field as keyof StatementTotals];

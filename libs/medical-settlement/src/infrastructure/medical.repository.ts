@@ -272,15 +272,17 @@ export class MedicalRepository {
       [personId, year],
     );
   }
-  /** Consumes (positive) or restores (negative); the row's CHECK refuses going beyond the grant or below zero. */
-  async moveAllowance(db: SqlRunner, personId: string, year: number, pot: Pot, deltaFen: number): Promise<void> {
-    if (deltaFen === 0) return;
-    const r = await queryRows(
+  /** Consumes (positive) or restores (negative) both pots in one statement; the rows' CHECK refuses going beyond the grant or below zero. */
+  async moveAllowances(db: SqlRunner, personId: string, year: number, fund: number, account: number): Promise<void> {
+    if (fund === 0 && account === 0) return;
+    const r = await queryRows<{ pot: string }>(
       db,
-      `UPDATE medical.allowance SET consumed_fen = consumed_fen + $4 WHERE person_id = $1 AND year = $2 AND pot = $3 RETURNING consumed_fen`,
-      [personId, year, pot, deltaFen],
+      `UPDATE medical.allowance SET consumed_fen = consumed_fen + CASE pot WHEN 'hifp' THEN $3::bigint ELSE $4::bigint END
+       WHERE person_id = $1 AND year = $2 AND ((pot = 'hifp' AND $3::bigint <> 0) OR (pot = 'acct' AND $4::bigint <> 0)) RETURNING pot`,
+      [personId, year, fund, account],
     );
-    if (r.length !== 1) throw new Error(`no allowance ${personId}/${year}/${pot} to move by ${deltaFen}`);
+    if (r.length !== (fund !== 0 ? 1 : 0) + (account !== 0 ? 1 : 0))
+      throw new Error(`allowance ${personId}/${year} missing to move by ${fund}/${account}`);
   }
   async markRequested(db: SqlRunner, personId: string, year: number, pot: Pot): Promise<boolean> {
     const r = await queryRows(
