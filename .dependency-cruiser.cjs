@@ -17,7 +17,7 @@ const LAYERS = [
   ['node'],
 ];
 
-/** Same-layer imports that are allowed (the domain order that exists: catalogue ← credentials ← affairs). */
+/** Same-layer imports that are allowed (the domain order that exists: catalogue ← credentials ← affairs, credentials ← medical-settlement). */
 const PEERS = {
   credentials: ['catalogue'],
   affairs: ['catalogue', 'credentials'],

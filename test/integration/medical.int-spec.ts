@@ -4,6 +4,7 @@ import {
   dailyReconciliation,
   medicalBadInput,
   monthlyClearing,
+  residentRegistersAndCancels,
   retireeSettlesInFoshan,
   testResultRecognised,
 } from '../support/medical.scenarios.js';
@@ -28,6 +29,8 @@ describe('medical settlement across cities over real Kafka and PostgreSQL (separ
   });
   it('caps hold when settlements of one person race: allowance, cash with the reason, top-up, never beyond the annual cap', () =>
     capsHoldUnderConcurrency(cluster));
+  it('a resident registers themself, reads it masked, cancels it; Foshan then finds no 备案 for the visit', () =>
+    residentRegistersAndCancels(cluster));
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));

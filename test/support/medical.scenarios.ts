@@ -605,3 +605,47 @@ export const testResultRecognised = async (c: TestCluster): Promise<void> => {
   );
   expect(rows).toEqual([{ recognised: false }]);
 };
+
+/**
+ * A resident registers themself (the verified identity from the token, never the body), reads it back masked; the other
+ * city's resident cannot see it; the resident cancels it, and from that day a Foshan hospital finds no 备案 covering the visit.
+ */
+export const residentRegistersAndCancels = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const someoneElse = await request(gz)
+    .post('/api/v1/medical/filings')
+    .set(resident)
+    .send({ kind: 'other-temporary', treatingCity: FS, person: { idNumber: retireeId(), name: '别人' } });
+  expect({ status: someoneElse.status, code: someoneElse.body.code }).toEqual({ status: 422, code: 'MEDICAL_PERSON_INVALID' });
+  const r = await request(gz).post('/api/v1/medical/filings').set(resident).send({ kind: 'other-temporary', treatingCity: FS });
+  expect(r.status).toBe(201);
+  expect(r.body).toMatchObject({ kind: 'other-temporary', treatingCity: FS, validTo: expect.any(String), cancelledOn: null });
+  expect(r.body.person.idNumber).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+  await request(gz).get(`/api/v1/medical/filings/${r.body.id}`).set(resident).expect(200);
+  const clerkOfFoshan = await request(c.baseUrl(FS))
+    .get(`/api/v1/medical/filings/${r.body.id}`)
+    .set(bearer(await c.token(FS, 'clerk')));
+  expect(clerkOfFoshan.status).toBe(404);
+  const h = await hospital(c, FS);
+  await waitFor(
+    'Foshan to hold the resident’s 备案',
+    async () => (await c.query(FS, `SELECT 1 FROM medical.filing WHERE id = $1`, [r.body.id])).length === 1,
+  );
+  const cancelled = await request(gz).post(`/api/v1/medical/filings/${r.body.id}/cancel`).set(resident).send({}).expect(200);
+  expect(cancelled.body.cancelledOn).toEqual(expect.any(String));
+  const again = await request(gz).post(`/api/v1/medical/filings/${r.body.id}/cancel`).set(resident).send({});
+  expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'MEDICAL_FILING_ALREADY_CANCELLED' });
+  await waitFor('Foshan to record the cancellation', async () =>
+    (await c.query<{ cancelled_on: string | null }>(FS, `SELECT cancelled_on FROM medical.filing WHERE id = $1`, [r.body.id]))[0]
+      ?.cancelled_on
+      ? true
+      : undefined,
+  );
+  // The demo resident gz-resident (seeds/demo/users.yaml): the cancelled 备案 no longer covers today.
+  const visit = await request(c.baseUrl(FS))
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber: '440106199001010013', visitType: 'outpatient', msgid: h.msgid() });
+  expect({ status: visit.status, code: visit.body.code }).toEqual({ status: 422, code: 'MEDICAL_NOT_REGISTERED' });
+};
