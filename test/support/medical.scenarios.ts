@@ -153,6 +153,11 @@ export const retireeSettlesInFoshan = async (c: TestCluster): Promise<{ hospital
     .send({ idNumber, visitType: 'outpatient', msgid: visitMsgid })
     .expect(201);
   expect(again.body.id).toBe(visit.body.id);
+  const reused = await request(fs)
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber, visitType: 'inpatient', msgid: visitMsgid });
+  expect({ status: reused.status, code: reused.body.code }).toEqual({ status: 409, code: 'MEDICAL_MSGID_REUSED' });
   await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/fee-lines`).set(h.headers).send({ lines: LINES_OUTPATIENT }).expect(200);
   const pre = await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/pre-settlement`).set(h.headers).send({}).expect(200);
   // Demo policy: tertiary outpatient, deductible 100.00 yuan, 60 % for a long-term 备案; Foshan's demo catalogue classifies.

@@ -7,6 +7,7 @@ import {
   MedicalSettlementRecordedV1,
   MedicalSettlementReversedV1,
   type Pot,
+  POTS,
   type SettlementTotals,
   type VisitType,
 } from '@guangfo/contracts';
@@ -118,7 +119,7 @@ export class SettlementService {
         detail: 'idNumber is an 18-character GB 11643 number',
         fieldErrors: [{ field: 'idNumber', rule: 'isResidentId', message: 'invalid' }],
       });
-    return this.dataSource.transaction(async (em) => {
+    const view = await this.dataSource.transaction(async (em): Promise<PersonInfoView | null> => {
       const person = await this.repo.personByKey(em, null, this.seal.personKey(idNumber));
       const filings = person ? await this.repo.filingsOf(em, person.id, this.config.cityCode) : [];
       await this.audit.record(
@@ -131,7 +132,7 @@ export class SettlementService {
         },
         em,
       );
-      if (!person || !filings.length) throw medicalError('MEDICAL_NOT_REGISTERED', { detail: 'no 备案 for this person at this city' });
+      if (!person || !filings.length) return null;
       const today = toShanghaiDate(this.clock.now());
       const year = Number(today.slice(0, 4));
       const allowances = await this.repo.allowances(em, person.id, year, false);
@@ -156,6 +157,9 @@ export class SettlementService {
         allowance: { year, fundAvailableFen: avail('hifp'), accountAvailableFen: avail('acct') },
       };
     });
+    // Audited above whatever the answer; the refusal comes after the record has committed.
+    if (!view) throw medicalError('MEDICAL_NOT_REGISTERED', { detail: 'no 备案 for this person at this city' });
+    return view;
   }
 
   /** 2201 (outpatient registration) / 2401-like admission: a visit of a registered person at this hospital. */
@@ -175,7 +179,7 @@ export class SettlementService {
         throw medicalError('MEDICAL_NOT_REGISTERED', { detail: `no 备案 at ${this.config.cityCode} covers ${begunOn}` });
       if (cmd.insuredCity && cmd.insuredCity !== person.insured_city)
         throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `the person is insured at ${person.insured_city}` });
-      const v = await this.repo.insertVisit(em, {
+      const registered = await this.repo.insertVisit(em, {
         id: randomUUID(),
         hospital_code: h.hospital_code,
         partner_id: p.id,
@@ -187,6 +191,10 @@ export class SettlementService {
         state: 'open',
         msgid: cmd.msgid,
       });
+      // The same msgid again is the same registration; for another person, visit type or day it is a reused msgid.
+      if (registered.person_id !== person.id || registered.visit_type !== cmd.visitType || registered.begun_on !== begunOn)
+        throw medicalError('MEDICAL_MSGID_REUSED', { detail: `msgid ${cmd.msgid} registered visit ${registered.id}` });
+      const v = registered;
       await this.audit.record(
         {
           actor: actorOf(p),
@@ -347,17 +355,19 @@ export class SettlementService {
         },
       });
       // Running low: ask the insured city for a top-up (once until a grant arrives). Settlement never waits for it.
-      const chunk = policy.allowanceChunkFen;
-      for (const a of allowances) {
-        const spent = a.pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
-        const after = { grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) + spent };
-        if (needsTopUp(after, chunk) && (await this.repo.markRequested(em, v.person_id, year, a.pot)))
+      for (const pot of POTS) {
+        const a = allowances.find((x) => x.pot === pot);
+        // No allowance for this year yet (e.g. the first settlement of a new year): an empty row, then a request for a grant.
+        if (!a) await this.repo.applyGrant(em, { personId: v.person_id, year, pot, insuredCity: v.insured_city, grantedTotalFen: 0 });
+        const spent = pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
+        const after = { grantedFen: Number(a?.granted_fen ?? 0), consumedFen: Number(a?.consumed_fen ?? 0) + spent };
+        if (needsTopUp(after, policy.allowanceChunkFen) && (await this.repo.markRequested(em, v.person_id, year, pot)))
           await this.outbox.add(em, {
             contract: MedicalAllowanceRequestedV1,
             domain: 'medical',
-            subject: `${v.person_id}:${year}:${a.pot}`,
+            subject: `${v.person_id}:${year}:${pot}`,
             toCity: v.insured_city,
-            data: { personId: v.person_id, year, pot: a.pot, grantedFen: after.grantedFen, consumedFen: after.consumedFen },
+            data: { personId: v.person_id, year, pot, grantedFen: after.grantedFen, consumedFen: after.consumedFen },
           });
       }
       await this.audit.record(

@@ -84,7 +84,14 @@ export class HospitalController {
   @MedicalEndpoint(
     '2201 / 2401: register an outpatient visit or an inpatient admission (idempotent on msgid)',
     { status: 201, type: VisitViewDto },
-    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_MSGID_INVALID', 'MEDICAL_PERSON_INVALID', 'MEDICAL_NOT_REGISTERED', 'MEDICAL_AREA_MISMATCH'],
+    [
+      'MEDICAL_NOT_A_HOSPITAL',
+      'MEDICAL_MSGID_INVALID',
+      'MEDICAL_MSGID_REUSED',
+      'MEDICAL_PERSON_INVALID',
+      'MEDICAL_NOT_REGISTERED',
+      'MEDICAL_AREA_MISMATCH',
+    ],
   )
   registerVisit(@CurrentPrincipal() p: Principal, @Body() body: RegisterVisitDto): Promise<VisitView> {
     return this.settlements.registerVisit(partner(p), body);
