@@ -233,6 +233,16 @@ export const retireeSettlesInFoshan = async (c: TestCluster): Promise<{ hospital
     output: { setlinfo: { setl_state: 'settled', hifp_pay: 11_900, psn_cash_pay: 6_700 } },
   });
   const inpatientId = inpatient.body.output.setlinfo.setl_id as string;
+  // 5206: what Foshan holds for the person this year (yuan): 50000.00 granted, 81.00 + 11900.00 used.
+  const cumulative = await env('5206', { data: { psn_no: filing.personId } }).expect(200);
+  expect(cumulative.body.output.cumulative).toEqual(
+    expect.arrayContaining([expect.objectContaining({ pot: 'hifp', granted: 50_000, used: 11_981, available: 38_019 })]),
+  );
+  // 2601 冲正 of a registration sent by mistake: the visit registered with that msgid is cancelled.
+  const mistakeMsgid = h.msgid();
+  await env('2201', { data: { mdtrt_cert_no: idNumber } }, mistakeMsgid).expect(200);
+  const corrected = await env('2601', { data: { omsgid: mistakeMsgid, oinfno: '2201' } }).expect(200);
+  expect(corrected.body.output.data).toMatchObject({ omsgid: mistakeMsgid, state: 'cancelled' });
 
   // One reversal (2208 over REST): the allowance comes back, the visit reopens; the same msgid again is the same answer.
   const reversalMsgid = h.msgid();

@@ -56,6 +56,10 @@ const inputs = {
       .max(2_000),
   }),
   reversal: z.object({ data: z.object({ setl_id: z.uuid(), mdtrt_id: mdtrtId.optional() }) }),
+  correction: z.object({
+    data: z.object({ omsgid: z.string().length(30), oinfno: z.enum(['2201', '2401', '2207', '2304']), psn_no: z.string().optional() }),
+  }),
+  cumulative: z.object({ data: z.object({ psn_no: z.uuid(), year: z.number().int().min(2000).max(2100).optional() }) }),
 };
 
 /** infno → what it does. Outpatient and inpatient share the resources (the visit type tells them apart). */
@@ -75,6 +79,8 @@ const INFNO = {
   '2304': 'settle',
   '2208': 'reverse',
   '2305': 'reverse',
+  '2601': 'correct',
+  '5206': 'cumulative',
 } as const;
 export const SUPPORTED_INFNO = Object.keys(INFNO);
 
@@ -207,6 +213,35 @@ export class NationalEnvelopeService {
         if (s.insuredCity !== env.insuplc_admdvs) throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insured at ${s.insuredCity}` });
         const { view } = await this.settlements.reverse(p, i.data.setl_id, env.msgid);
         return { setlinfo: this.setlinfo(view) };
+      }
+      case 'correct': {
+        // 2601 冲正: undo the transaction sent with msgid omsgid — a settlement (2207/2304) is reversed, a registration
+        // (2201/2401) cancelled — with this envelope's msgid as the reversal's idempotency key.
+        const i = this.parse(inputs.correction, env.input);
+        if (i.data.oinfno === '2207' || i.data.oinfno === '2304') {
+          const s = await this.settlements.settlementByMsgid(p, i.data.omsgid);
+          if (s.insuredCity !== env.insuplc_admdvs) throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insured at ${s.insuredCity}` });
+          const { view } = await this.settlements.reverse(p, s.id!, env.msgid);
+          return { data: { omsgid: i.data.omsgid, oinfno: i.data.oinfno, setl_id: view.id, state: view.state } };
+        }
+        const v = await this.settlements.visitByMsgid(p, i.data.omsgid);
+        if (v.insuredCity !== env.insuplc_admdvs) throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insured at ${v.insuredCity}` });
+        const cancelled = await this.settlements.cancelVisit(p, v.id);
+        return { data: { omsgid: i.data.omsgid, oinfno: i.data.oinfno, mdtrt_id: cancelled.id, state: cancelled.state } };
+      }
+      case 'cumulative': {
+        // 5206 人员累计信息: what this city holds for the person this year (granted by the insured city, used here).
+        const i = this.parse(inputs.cumulative, env.input);
+        const c = await this.settlements.cumulative(p, i.data.psn_no, i.data.year);
+        return {
+          cumulative: c.pots.map((x) => ({
+            pot: x.pot,
+            year: c.year,
+            granted: fenToYuan(x.grantedFen),
+            used: fenToYuan(x.consumedFen),
+            available: fenToYuan(x.grantedFen - x.consumedFen),
+          })),
+        };
       }
     }
   }

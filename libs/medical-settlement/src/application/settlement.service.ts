@@ -423,6 +423,49 @@ export class SettlementService {
     });
   }
 
+  /** The settlement this hospital made with `msgid` (2601 冲正 names the original message). */
+  async settlementByMsgid(p: PartnerPrincipal, msgid: string): Promise<SettlementView> {
+    const h = await this.hospital(p);
+    const s = await this.repo.settlementByMsgid(this.dataSource, h.hospital_code, msgid);
+    if (!s) throw medicalError('MEDICAL_SETTLEMENT_NOT_FOUND', { detail: `no settlement of this hospital with msgid ${msgid}` });
+    return this.settlementView(s);
+  }
+
+  /** The visit this hospital registered with `msgid`. */
+  async visitByMsgid(p: PartnerPrincipal, msgid: string): Promise<VisitView> {
+    const h = await this.hospital(p);
+    const v = await this.repo.visitByMsgid(this.dataSource, h.hospital_code, msgid);
+    if (!v) throw medicalError('MEDICAL_VISIT_NOT_FOUND', { detail: `no visit of this hospital with msgid ${msgid}` });
+    return this.visitView(this.dataSource, v);
+  }
+
+  /** 5206: the person's allowances of a year at this city (granted by the insured city, used here), audited. */
+  async cumulative(
+    p: PartnerPrincipal,
+    personId: string,
+    year?: number,
+  ): Promise<{ year: number; pots: { pot: Pot; grantedFen: number; consumedFen: number }[] }> {
+    const h = await this.hospital(p);
+    const y = year ?? Number(toShanghaiDate(this.clock.now()).slice(0, 4));
+    return this.dataSource.transaction(async (em) => {
+      const person = await this.repo.person(em, personId);
+      const filings = person ? await this.repo.filingsOf(em, person.id, this.config.cityCode) : [];
+      if (!person || !filings.length) throw medicalError('MEDICAL_NOT_REGISTERED', { detail: 'no 备案 for this person at this city' });
+      const rows = await this.repo.allowances(em, person.id, y, false);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.person.cumulative',
+          resource: `medical-person:${person.id}`,
+          outcome: 'success',
+          detail: { infno: '5206', year: y, hospital: h.hospital_code },
+        },
+        em,
+      );
+      return { year: y, pots: rows.map((r) => ({ pot: r.pot, grantedFen: Number(r.granted_fen), consumedFen: Number(r.consumed_fen) })) };
+    });
+  }
+
   async getSettlement(p: PartnerPrincipal, id: string): Promise<SettlementView> {
     const h = await this.hospital(p);
     const s = await this.repo.settlement(this.dataSource, id);

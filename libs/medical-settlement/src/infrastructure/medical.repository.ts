@@ -312,6 +312,12 @@ export class MedicalRepository {
   visit(db: SqlRunner, id: string, lock = false): Promise<VisitRow | undefined> {
     return queryRow<VisitRow>(db, `SELECT ${VISIT_COLUMNS} FROM medical.visit WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   }
+  visitByMsgid(db: SqlRunner, hospitalCode: string, msgid: string): Promise<VisitRow | undefined> {
+    return queryRow<VisitRow>(db, `SELECT ${VISIT_COLUMNS} FROM medical.visit WHERE hospital_code = $1 AND msgid = $2`, [
+      hospitalCode,
+      msgid,
+    ]);
+  }
   async setVisitState(db: SqlRunner, id: string, state: VisitRow['state']): Promise<void> {
     await db.query(`UPDATE medical.visit SET state = $2 WHERE id = $1`, [id, state]);
   }

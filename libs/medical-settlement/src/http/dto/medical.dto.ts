@@ -293,7 +293,10 @@ export class SettlementViewDto {
 }
 
 export class NationalEnvelopeDto {
-  @ApiProperty({ example: '2207', description: '交易编号: 1101 2201 2202 2204 2205 2206 2207 2208 2301 2302 2303 2304 2305 2401' })
+  @ApiProperty({
+    example: '2207',
+    description: '交易编号: 1101 2201 2202 2204 2205 2206 2207 2208 2301 2302 2303 2304 2305 2401 2404 2601 5206',
+  })
   @Matches(/^\d{4}$/)
   infno: string;
 
