@@ -13,7 +13,7 @@ import {
   since,
   waitUntil,
 } from './common.js';
-import { ClearingRepository, DataSource, statementItems, statementTotals, verifyStatement } from './project.js';
+import { ClearingRepository, statementItems, statementTotals, verifyStatement } from './project.js';
 import { FS, GZ, type SandboxRun } from './sandbox-run.js';
 
 /**
@@ -61,7 +61,8 @@ const LINES = [
   { lineNo: 3, code: 'C-001', name: '特需病房床位费', quantity: 1, unitPriceFen: 5_000 },
 ];
 
-export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise<MedicalResult> => {
+/** Needs the nodes over HTTP and their databases only: runs on the in-process sandbox or on one process per city. */
+export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'>, s: MedicalSettings): Promise<MedicalResult> => {
   const gzClerk = await run.token(GZ, 'gz-clerk');
   const post = async (city: string, path: string, body: unknown, headers: Record<string, string>) => {
     const t0 = performance.now();
@@ -214,7 +215,6 @@ export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise
 
   // M2: clearing of synthetic claims at Guangzhou (insured side), 1 M then 2 M.
   const gzDb = run.db[GZ]!;
-  const ds = run.sandbox.node(GZ).get(DataSource);
   const repo = new ClearingRepository();
   const clearing: MedicalResult['clearing'] = [];
   for (const [k, n] of s.clearing.entries()) {
@@ -235,7 +235,11 @@ export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise
     const ta = performance.now();
     let items = 0;
     let proofOk = false;
-    await ds.transaction(async (em) => {
+    // The repository's SQL in one transaction on a client of Guangzhou's database (as the node's inbox transaction runs it).
+    const client = await gzDb.connect();
+    try {
+      await client.query('BEGIN');
+      const em = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows };
       const claims = await repo.insuredClaims(em, FS, `${period}-01`, `${year}-02-01`);
       const its = statementItems(claims, period);
       const totals = statementTotals(its, 0);
@@ -245,9 +249,15 @@ export const benchMedical = async (run: SandboxRun, s: MedicalSettings): Promise
         { id: randomUUID(), treating_city: FS, insured_city: GZ, period, role: 'insured', advance_fen: 0, proof, totals },
         its,
       );
+      await client.query('COMMIT');
       items = its.length;
       proofOk = proof.ok;
-    });
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
     const apiSeconds = (performance.now() - ta) / 1000;
     const tr = performance.now();
     const c = await gzDb.connect();

@@ -8,4 +8,3 @@ export { NODE_IDENTITY, type NodeIdentity } from '@guangfo/federation';
 export { composeCityNode, createCityNodeApp, startCityNodeApp } from '@guangfo/node';
 export { consumerGroup, NodeAnnouncedV1 } from '@guangfo/contracts';
 export { ClearingRepository, statementItems, statementTotals, verifyStatement } from '@guangfo/medical-settlement';
-export { DataSource } from 'typeorm';

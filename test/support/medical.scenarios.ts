@@ -68,7 +68,7 @@ interface Filing {
   personId: string;
 }
 
-/** A Guangzhou clerk registers a person for treatment in Foshan; waits until Foshan holds the 备案 and its allowances. */
+/** A Guangzhou clerk registers a person for treatment in Foshan; waits until Foshan holds the 备案, its allowances and Guangzhou's policy. */
 export const registerInGuangzhou = async (
   c: TestCluster,
   body: { kind: string; idNumber: string; name: string; accountBalanceFen?: number },
@@ -92,10 +92,12 @@ export const registerInGuangzhou = async (
   await waitFor(`Foshan to hold 备案 ${filing.id} and its allowances`, async () => {
     const rows = await c.query<{ n: number }>(
       FS,
-      `SELECT (SELECT count(*)::int FROM medical.filing WHERE id = $1) + (SELECT count(*)::int FROM medical.allowance WHERE person_id = $2) AS n`,
-      [filing.id, filing.personId],
+      `SELECT (SELECT count(*)::int FROM medical.filing WHERE id = $1) + (SELECT count(*)::int FROM medical.allowance WHERE person_id = $2)
+              + (SELECT least(count(*), 1)::int FROM medical.policy WHERE city = $3) AS n`,
+      [filing.id, filing.personId, GZ],
     );
-    return rows[0]!.n === 3;
+    // The 备案, its two allowances, and Guangzhou's policy (a broadcast of its own; until it arrives Foshan answers 503 MEDICAL_POLICY_MISSING).
+    return rows[0]!.n === 4;
   });
   return filing;
 };

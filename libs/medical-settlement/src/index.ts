@@ -11,4 +11,4 @@ export * from './medical-settlement.module.js';
 export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';
 export { MSGID_PATTERN } from './application/settlement.service.js';
 export { ClearingRepository } from './infrastructure/clearing.repository.js';
-export { MedicalInit1796601600000 } from './infrastructure/migrations/1796601600000-medical-init.migration.js';
+export { MedicalInit1796601600010 } from './infrastructure/migrations/1796601600010-medical-init.migration.js';

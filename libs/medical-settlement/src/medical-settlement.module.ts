@@ -26,7 +26,7 @@ export interface MedicalSettlementModuleOptions {
 }
 
 /**
- * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600000. Needs the platform
+ * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600010. Needs the platform
  * (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent) and credentials (CredentialVerifier) modules.
  */
 @Module({})

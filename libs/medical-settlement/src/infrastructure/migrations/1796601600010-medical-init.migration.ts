@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * grants, copies of the settlements made elsewhere) and treating city (就医地: replicated 备案, allowances, hospitals, visits,
  * fee lines, settlements, reconciliation, clearing statements). Money in integer fen (bigint).
  */
-export class MedicalInit1796601600000 implements MigrationInterface {
-  name = 'MedicalInit1796601600000';
+export class MedicalInit1796601600010 implements MigrationInterface {
+  name = 'MedicalInit1796601600010';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA medical`);
