@@ -76,6 +76,11 @@ export class FilingReplicaHandler {
   @HandlesEvent(MedicalAllowanceGrantedV1, { consumer: 'medical.allowance' })
   async onGranted(event: ReceivedEvent<MedicalAllowanceGranted>, em: EntityManager): Promise<void> {
     const d = event.data;
+    // Only the person's insured city grants from their cap (a person not known yet: the grant arrived before the 备案; the row
+    // keeps the granting city, and settlements use only rows of the visit's insured city).
+    const person = await this.repo.person(em, d.personId);
+    if (person && person.insured_city !== event.fromCity)
+      throw new Error(`grant for person ${d.personId} from ${event.fromCity}, insured at ${person.insured_city}`);
     await this.repo.applyGrant(em, {
       personId: d.personId,
       year: d.year,

@@ -214,6 +214,10 @@ export class FilingService {
   @HandlesEvent(MedicalSettlementRecordedV1, { consumer: 'medical.settlement-copy' })
   async onSettled(event: ReceivedEvent<MedicalSettlementRecorded>, em: EntityManager): Promise<void> {
     const d = event.data;
+    // A treating city reports settlements of this city's own insured only.
+    const person = await this.repo.person(em, d.personId);
+    if (!person || person.insured_city !== this.config.cityCode)
+      throw new Error(`settlement ${d.settlementId} for a person not insured here`);
     await this.repo.saveCopy(em, {
       settlementId: d.settlementId,
       treatingCity: event.fromCity,

@@ -495,7 +495,9 @@ export class SettlementService {
     if (standing === 'unregistered') throw medicalError('MEDICAL_NOT_REGISTERED', { detail: `the 备案 no longer covers ${v.begun_on}` });
     const policy = await this.reference.policy(db, v.insured_city, v.begun_on);
     const catalogue = await this.reference.catalogue(db, v.begun_on);
-    const allowances: AllowanceRow[] = await this.repo.allowances(db, v.person_id, year, lock);
+    const allowances: AllowanceRow[] = (await this.repo.allowances(db, v.person_id, year, lock)).filter(
+      (a) => a.insured_city === v.insured_city,
+    );
     const avail = (pot: Pot) => {
       const a = allowances.find((x) => x.pot === pot);
       return a ? availableFen({ grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) }) : 0;

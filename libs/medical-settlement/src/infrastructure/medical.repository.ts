@@ -260,7 +260,8 @@ export class MedicalRepository {
     await db.query(
       `INSERT INTO medical.allowance (person_id, year, pot, insured_city, granted_fen) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (person_id, year, pot) DO UPDATE SET granted_fen = GREATEST(medical.allowance.granted_fen, EXCLUDED.granted_fen),
-         requested_at = CASE WHEN EXCLUDED.granted_fen > medical.allowance.granted_fen THEN NULL ELSE medical.allowance.requested_at END`,
+         requested_at = CASE WHEN EXCLUDED.granted_fen > medical.allowance.granted_fen THEN NULL ELSE medical.allowance.requested_at END
+       WHERE medical.allowance.insured_city = EXCLUDED.insured_city`,
       [a.personId, a.year, a.pot, a.insuredCity, a.grantedTotalFen],
     );
   }
