@@ -13,15 +13,16 @@ const LAYERS = [
   ['messaging'],
   ['federation'],
   ['files', 'webhooks'],
-  ['catalogue', 'credentials', 'affairs', 'social-insurance', 'medical'],
+  ['catalogue', 'credentials', 'affairs', 'social-insurance', 'medical-settlement'],
   ['node'],
 ];
 
-/** Same-layer imports that are allowed (the domain order that exists: catalogue ← credentials ← affairs). */
+/** Same-layer imports that are allowed (the domain order that exists: catalogue ← credentials ← affairs; catalogue, credentials ← social-insurance; credentials ← medical-settlement). */
 const PEERS = {
   credentials: ['catalogue'],
   affairs: ['catalogue', 'credentials'],
   'social-insurance': ['catalogue', 'credentials'],
+  'medical-settlement': ['credentials'],
 };
 
 /** Libs that a `domain/` folder may import: pure ones only. */

@@ -12,6 +12,7 @@ const aliases = [
   'affairs',
   'credentials',
   'social-insurance',
+  'medical-settlement',
   'node',
 ];
 

@@ -21,6 +21,7 @@ import { benchDelivery, type DeliveryEnds, type DeliveryRun, installMarks, remov
 import { benchRawKafka, brokersFromEnv, startKafkaNodes } from './bench/kafka.js';
 import { type SignedEvent, toTransportMessage } from './bench/project.js';
 import { FS, GZ, type HttpSandboxRun, type SandboxRun, startProcessSandbox, startSandbox } from './bench/sandbox-run.js';
+import { benchMedical, medicalSection } from './bench/medical.js';
 import { benchSm2, sm2Section } from './bench/sm2.js';
 
 /**
@@ -32,14 +33,15 @@ import { benchSm2, sm2Section } from './bench/sm2.js';
  *   P3  cross-city delivery, commit to applied: embedded transport; Kafka (only with KAFKA_BROKERS)
  *       next to raw kafkajs
  *   SM2 the project's SM2 vs sm-crypto
+ *   M   异地就医直接结算 (issue 14): settlement p99 at a fixed rate vs raw pg; monthly clearing of 1 M and 2 M claims
  *
  * BENCH_SMOKE=1: tiny sizes, a few seconds each, so CI proves the scripts still run (the numbers
  * mean nothing; nothing is asserted on them). Exits non-zero only when a benchmark cannot run.
  * BENCH_WRITE=1: writes the tables into docs/performance.md between the bench markers.
- * BENCH_ONLY=p1,p2,p3,kafka,sm2 runs a subset. Sizes: see `settings` below (env overrides).
+ * BENCH_ONLY=p1,p2,p3,kafka,sm2,medical runs a subset. Sizes: see `settings` below (env overrides).
  */
 
-const only = new Set((process.env.BENCH_ONLY ?? 'p1,p2,p3,kafka,sm2').split(',').map((s) => s.trim().toLowerCase()));
+const only = new Set((process.env.BENCH_ONLY ?? 'p1,p2,p3,kafka,sm2,medical').split(',').map((s) => s.trim().toLowerCase()));
 const settings = {
   p1: {
     connections: envNumber('BENCH_P1_CONNECTIONS', 16, 16),
@@ -68,6 +70,12 @@ const settings = {
     settleTimeoutMs: SMOKE ? 60_000 : 120_000,
   },
   sm2: { n: envNumber('BENCH_SM2_N', 200, 20) },
+  medical: {
+    persons: envNumber('BENCH_MEDICAL_PERSONS', 50, 4),
+    claims: envNumber('BENCH_MEDICAL_CLAIMS', 2000, 40),
+    rate: envNumber('BENCH_MEDICAL_RATE', 200, 20),
+    clearing: [envNumber('BENCH_MEDICAL_CLEARING', 1_000_000, 10_000), 2 * envNumber('BENCH_MEDICAL_CLEARING', 1_000_000, 10_000)],
+  },
 };
 
 const sections: BenchSection[] = [];
@@ -135,9 +143,9 @@ const partsTable = (): string[] =>
     ),
   );
 
-/** P1 and P2 against what `npm start` runs: one process per city, the shared embedded PostgreSQL. */
+/** P1, P2 and M against what `npm start` runs: one process per city, the shared embedded PostgreSQL. */
 const processSandboxBenches = async (): Promise<void> => {
-  if (!only.has('p1') && !only.has('p2')) return;
+  if (!only.has('p1') && !only.has('p2') && !only.has('medical')) return;
   let run: HttpSandboxRun | undefined;
   await attempt('sandbox start (one process per city)', async () => {
     run = await startProcessSandbox(settings.p2.concurrency + 4);
@@ -154,6 +162,11 @@ const processSandboxBenches = async (): Promise<void> => {
     if (only.has('p2')) {
       await attempt('P2 cases', async () => {
         sections.push(casesSection(await benchCases(sandbox, settings.p2.cases, settings.p2.concurrency)));
+      });
+    }
+    if (only.has('medical')) {
+      await attempt('M medical settlement and clearing', async () => {
+        sections.push(medicalSection(await benchMedical(sandbox, settings.medical)));
       });
     }
   } finally {
@@ -282,7 +295,7 @@ const main = async (): Promise<number> => {
   ];
   for (const s of sections) out.push(`#### ${s.title}`, '', ...s.lines, '');
   out.push(
-    '#### Targets (issue 11)',
+    '#### Targets (issues 11 and 14)',
     '',
     ...markdownTable(
       ['target', 'measured', 'bound', ''],

@@ -7,3 +7,4 @@ export { KafkaTransport, OutboxService, toTransportMessage, type SignedEvent, ty
 export { NODE_IDENTITY, type NodeIdentity } from '@guangfo/federation';
 export { composeCityNode, createCityNodeApp, startCityNodeApp } from '@guangfo/node';
 export { consumerGroup, NodeAnnouncedV1 } from '@guangfo/contracts';
+export { ClearingRepository, statementItems, statementTotals, verifyStatement } from '@guangfo/medical-settlement';

@@ -5,4 +5,5 @@ export * from './events/node-announced.event.js';
 export * from './events/affairs/index.js';
 export * from './events/credentials/index.js';
 export * from './events/social-insurance/index.js';
+export * from './events/medical/index.js';
 export * from './asyncapi.js';

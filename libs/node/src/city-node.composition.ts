@@ -16,6 +16,7 @@ import {
   loadCredentialsConfig,
 } from '@guangfo/credentials';
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
+import { MedicalInit1796601600010, MedicalSettlementModule } from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
 import { type CityTransport, MessagingModule } from '@guangfo/messaging';
 import {
@@ -92,6 +93,12 @@ export const DOMAINS: DomainEntry[] = [
       SocialInsuranceMedicalTransfer1796860800000,
       SocialInsuranceEmployers1796947200000,
     ],
+  },
+  {
+    name: 'medical-settlement',
+    uses: ['platform', 'messaging', 'credentials'],
+    module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
+    migrations: [MedicalInit1796601600010],
   },
 ];
 

@@ -1,0 +1,34 @@
+import type { EventContract } from '../../event-type.js';
+import {
+  MedicalAllowanceGrantedV1,
+  MedicalAllowanceRequestedV1,
+  MedicalCataloguePublishedV1,
+  MedicalFilingCancelledV1,
+  MedicalFilingRecordedV1,
+  MedicalPolicyPublishedV1,
+  MedicalSettlementRecordedV1,
+  MedicalSettlementReversedV1,
+  MedicalStatementConfirmedV1,
+  MedicalStatementIssuedV1,
+  MedicalStatementItemAnsweredV1,
+  MedicalStatementItemContestedV1,
+} from './medical.events.js';
+
+export * from './medical-common.schema.js';
+export * from './medical.events.js';
+
+/** The event contracts of 异地就医直接结算 (listed in EVENT_CONTRACTS). */
+export const MEDICAL_EVENT_CONTRACTS: readonly EventContract<any>[] = [
+  MedicalPolicyPublishedV1,
+  MedicalCataloguePublishedV1,
+  MedicalFilingRecordedV1,
+  MedicalFilingCancelledV1,
+  MedicalAllowanceGrantedV1,
+  MedicalAllowanceRequestedV1,
+  MedicalSettlementRecordedV1,
+  MedicalSettlementReversedV1,
+  MedicalStatementIssuedV1,
+  MedicalStatementItemContestedV1,
+  MedicalStatementItemAnsweredV1,
+  MedicalStatementConfirmedV1,
+];

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type MedicalStatementConfirmed,
+  MedicalStatementConfirmedV1,
+  type MedicalStatementIssued,
+  MedicalStatementIssuedV1,
+  type MedicalStatementItemAnswered,
+  MedicalStatementItemAnsweredV1,
+  type MedicalStatementItemContested,
+  MedicalStatementItemContestedV1,
+} from '@guangfo/contracts';
+import { Clock } from '@guangfo/kernel';
+import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
+import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal, type SqlRunner } from '@guangfo/platform';
+import {
+  type ContestReason,
+  type StatementItem,
+  type StatementProof,
+  statementItems,
+  statementState,
+  type StatementState,
+  statementTotals,
+  type StatementTotals,
+  verifyStatement,
+} from '../domain/clearing.js';
+import { medicalError } from '../medical.errors.js';
+import { ClearingRepository, type StatementRow } from '../infrastructure/clearing.repository.js';
+
+export interface StatementView {
+  id: string;
+  treatingCity: string;
+  insuredCity: string;
+  period: string;
+  /** This city's part: the treating city issues and answers, the insured city contests and confirms. */
+  role: 'treating' | 'insured';
+  state: StatementState;
+  totals: StatementTotals;
+  /** The verifier's result: the statement proven from this city's own records of the claims. */
+  proof: StatementProof;
+  confirmedAt: string | null;
+  items: StatementItem[];
+}
+
+/** First day of the period and of the next (half-open range). */
+const periodRange = (period: string): [string, string] => {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return [`${period}-01`, `${next}-01`];
+};
+
+/**
+ * Monthly inter-city clearing (domain/clearing.ts): the treating city issues its statement from its settlements; the insured
+ * city proves it from its own copies of the settlements, contests items with reason codes; the treating city answers; the
+ * insured city confirms, and both books must then show the same sums to the fen (the treating city checks the confirmation's
+ * sums against its own). Confirmed statements are immutable (a trigger refuses changes); corrections go to the next period.
+ */
+@Injectable()
+export class ClearingService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: CityRegistry,
+    private readonly dataSource: DataSource,
+    private readonly repo: ClearingRepository,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The treating city issues the statement of a period for one insured city. */
+  async issue(p: Principal, cmd: { insuredCity: string; period: string; advanceFen: number }): Promise<StatementView> {
+    if (!this.registry.get(cmd.insuredCity) || cmd.insuredCity === this.config.cityCode)
+      throw medicalError('MEDICAL_CITY_UNKNOWN', { detail: `insured city ${cmd.insuredCity} is not another city of the registry` });
+    const [from, to] = periodRange(cmd.period);
+    return this.dataSource.transaction(async (em) => {
+      const claims = await this.repo.treatingClaims(em, cmd.insuredCity, from, to);
+      const items = statementItems(claims, cmd.period);
+      const totals = statementTotals(items, cmd.advanceFen);
+      const proof = verifyStatement({ period: cmd.period, items, totals }, claims);
+      const id = randomUUID();
+      const inserted = await this.repo.insertStatement(
+        em,
+        {
+          id,
+          treating_city: this.config.cityCode,
+          insured_city: cmd.insuredCity,
+          period: cmd.period,
+          role: 'treating',
+          advance_fen: cmd.advanceFen,
+          proof,
+          totals,
+        },
+        items,
+      );
+      if (!inserted)
+        throw medicalError('MEDICAL_STATEMENT_EXISTS', { detail: `the ${cmd.period} statement for ${cmd.insuredCity} exists` });
+      await this.outbox.add(em, {
+        contract: MedicalStatementIssuedV1,
+        domain: 'medical',
+        subject: id,
+        toCity: cmd.insuredCity,
+        data: {
+          statementId: id,
+          treatingCity: this.config.cityCode,
+          insuredCity: cmd.insuredCity,
+          period: cmd.period,
+          advanceFen: cmd.advanceFen,
+          items: items.map(({ settlementId, kind, fundFen, accountFen, totalFen }) => ({
+            settlementId,
+            kind,
+            fundFen,
+            accountFen,
+            totalFen,
+          })),
+        },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.clearing.issue',
+          resource: `medical-statement:${id}`,
+          outcome: 'success',
+          detail: { period: cmd.period, items: items.length, netFen: totals.netFen },
+        },
+        em,
+      );
+      return this.view(em, id);
+    });
+  }
+
+  /** The insured city receives the statement and proves it from its own copies of the claims. */
+  @HandlesEvent(MedicalStatementIssuedV1, { consumer: 'medical.clearing' })
+  async onIssued(event: ReceivedEvent<MedicalStatementIssued>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    if (d.treatingCity !== event.fromCity || d.insuredCity !== this.config.cityCode)
+      throw new Error(`statement ${d.statementId} not from its treating city to us`);
+    const items: StatementItem[] = d.items.map((i) => ({ ...i, contest: null }));
+    const totals = statementTotals(items, d.advanceFen);
+    const [from, to] = periodRange(d.period);
+    const proof = verifyStatement({ period: d.period, items, totals }, await this.repo.insuredClaims(em, event.fromCity, from, to));
+    await this.repo.insertStatement(
+      em,
+      {
+        id: d.statementId,
+        treating_city: d.treatingCity,
+        insured_city: d.insuredCity,
+        period: d.period,
+        role: 'insured',
+        advance_fen: d.advanceFen,
+        proof,
+        totals,
+      },
+      items,
+    );
+  }
+
+  /** The insured city contests an item (reason code). */
+  async contest(
+    p: Principal,
+    id: string,
+    cmd: { settlementId: string; kind: 'claim' | 'reversal'; reason: ContestReason; note: string },
+  ): Promise<StatementView> {
+    return this.dataSource.transaction(async (em) => {
+      const s = await this.own(em, id, 'insured');
+      if (!(await this.repo.contest(em, id, cmd.settlementId, cmd.kind, cmd.reason, cmd.note)))
+        throw medicalError('MEDICAL_STATEMENT_ITEM_NOT_FOUND', { detail: `no open item ${cmd.kind}:${cmd.settlementId}` });
+      await this.outbox.add(em, {
+        contract: MedicalStatementItemContestedV1,
+        domain: 'medical',
+        subject: id,
+        toCity: s.treating_city,
+        data: { statementId: id, ...cmd },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.clearing.contest',
+          resource: `medical-statement:${id}`,
+          outcome: 'success',
+          detail: { settlementId: cmd.settlementId, reason: cmd.reason },
+        },
+        em,
+      );
+      return this.view(em, id);
+    });
+  }
+
+  @HandlesEvent(MedicalStatementItemContestedV1, { consumer: 'medical.clearing' })
+  async onContested(event: ReceivedEvent<MedicalStatementItemContested>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const s = await this.repo.statement(em, d.statementId, true);
+    if (!s || s.role !== 'treating' || s.insured_city !== event.fromCity) throw new Error(`contest of unknown statement ${d.statementId}`);
+    if (!(await this.repo.contest(em, d.statementId, d.settlementId, d.kind, d.reason, d.note)))
+      throw new Error(`contest of unknown item ${d.kind}:${d.settlementId}`);
+  }
+
+  /** The treating city answers a contested item: upheld or withdrawn. */
+  async answer(
+    p: Principal,
+    id: string,
+    cmd: { settlementId: string; kind: 'claim' | 'reversal'; outcome: 'upheld' | 'withdrawn'; note: string },
+  ): Promise<StatementView> {
+    return this.dataSource.transaction(async (em) => {
+      const s = await this.own(em, id, 'treating');
+      if (!(await this.repo.answer(em, id, cmd.settlementId, cmd.kind, cmd.outcome, cmd.note)))
+        throw medicalError('MEDICAL_STATEMENT_ITEM_NOT_FOUND', { detail: `no contested, unanswered item ${cmd.kind}:${cmd.settlementId}` });
+      await this.repo.setTotals(em, id, statementTotals(await this.repo.items(em, id), Number(s.advance_fen)));
+      await this.outbox.add(em, {
+        contract: MedicalStatementItemAnsweredV1,
+        domain: 'medical',
+        subject: id,
+        toCity: s.insured_city,
+        data: { statementId: id, ...cmd },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.clearing.answer',
+          resource: `medical-statement:${id}`,
+          outcome: 'success',
+          detail: { settlementId: cmd.settlementId, outcome: cmd.outcome },
+        },
+        em,
+      );
+      return this.view(em, id);
+    });
+  }
+
+  @HandlesEvent(MedicalStatementItemAnsweredV1, { consumer: 'medical.clearing' })
+  async onAnswered(event: ReceivedEvent<MedicalStatementItemAnswered>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const s = await this.repo.statement(em, d.statementId, true);
+    if (!s || s.role !== 'insured' || s.treating_city !== event.fromCity) throw new Error(`answer for unknown statement ${d.statementId}`);
+    if (!(await this.repo.answer(em, d.statementId, d.settlementId, d.kind, d.outcome, d.note)))
+      throw new Error(`answer for unknown item ${d.kind}:${d.settlementId}`);
+    await this.repo.setTotals(em, d.statementId, statementTotals(await this.repo.items(em, d.statementId), Number(s.advance_fen)));
+  }
+
+  /** The insured city confirms: every contest answered; the statement is immutable from now on. */
+  async confirm(p: Principal, id: string): Promise<StatementView> {
+    return this.dataSource.transaction(async (em) => {
+      const s = await this.own(em, id, 'insured');
+      const items = await this.repo.items(em, id);
+      if (statementState(items, false) === 'contested')
+        throw medicalError('MEDICAL_STATEMENT_OPEN_CONTESTS', { detail: 'answer every contest first' });
+      const totals = statementTotals(items, Number(s.advance_fen));
+      const at = this.clock.now();
+      await this.repo.confirm(em, id, at, totals);
+      await this.outbox.add(em, {
+        contract: MedicalStatementConfirmedV1,
+        domain: 'medical',
+        subject: id,
+        toCity: s.treating_city,
+        data: {
+          statementId: id,
+          confirmedAt: at.toISOString(),
+          payableFundFen: totals.payableFundFen,
+          payableAccountFen: totals.payableAccountFen,
+          netFen: totals.netFen,
+        },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.clearing.confirm',
+          resource: `medical-statement:${id}`,
+          outcome: 'success',
+          detail: { netFen: totals.netFen },
+        },
+        em,
+      );
+      return this.view(em, id);
+    });
+  }
+
+  /** The treating city's books must show the same sums as the insured city's confirmation, to the fen. */
+  @HandlesEvent(MedicalStatementConfirmedV1, { consumer: 'medical.clearing' })
+  async onConfirmed(event: ReceivedEvent<MedicalStatementConfirmed>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const s = await this.repo.statement(em, d.statementId, true);
+    if (!s || s.role !== 'treating' || s.insured_city !== event.fromCity)
+      throw new Error(`confirmation of unknown statement ${d.statementId}`);
+    const totals = statementTotals(await this.repo.items(em, d.statementId), Number(s.advance_fen));
+    if (totals.payableFundFen !== d.payableFundFen || totals.payableAccountFen !== d.payableAccountFen || totals.netFen !== d.netFen)
+      throw new Error(
+        `statement ${d.statementId}: confirmed sums ${d.payableFundFen}/${d.payableAccountFen}/${d.netFen} differ from ours ${totals.payableFundFen}/${totals.payableAccountFen}/${totals.netFen}`,
+      );
+    await this.repo.confirm(em, d.statementId, new Date(d.confirmedAt), totals);
+  }
+
+  async get(p: Principal, id: string): Promise<StatementView> {
+    const s = await this.repo.statement(this.dataSource, id);
+    if (!s) throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
+    void p;
+    return this.view(this.dataSource, id);
+  }
+
+  private async own(em: EntityManager, id: string, role: 'treating' | 'insured'): Promise<StatementRow> {
+    const s = await this.repo.statement(em, id, true);
+    if (!s) throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
+    if (s.role !== role) throw medicalError('MEDICAL_NOT_YOUR_PART', { detail: `this step is the ${role} city's` });
+    if (s.confirmed_at)
+      throw medicalError('MEDICAL_STATEMENT_CONFIRMED', {
+        detail: `confirmed at ${s.confirmed_at.toISOString()}: corrections go to the next period`,
+      });
+    return s;
+  }
+
+  private async view(db: SqlRunner, id: string): Promise<StatementView> {
+    const s = (await this.repo.statement(db, id))!;
+    const items = await this.repo.items(db, id);
+    return {
+      id: s.id,
+      treatingCity: s.treating_city,
+      insuredCity: s.insured_city,
+      period: s.period,
+      role: s.role,
+      state: statementState(items, s.confirmed_at !== null),
+      totals: statementTotals(items, Number(s.advance_fen)),
+      proof: s.proof ?? { ok: false, problems: ['not verified'] },
+      confirmedAt: s.confirmed_at ? new Date(s.confirmed_at).toISOString() : null,
+      items,
+    };
+  }
+}

@@ -1,0 +1,276 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { Clock } from '@guangfo/kernel';
+import { NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
+import type { SettlementTotals } from '@guangfo/contracts';
+import { medicalError } from '../medical.errors.js';
+import { SettlementService, type SettlementView } from './settlement.service.js';
+
+export interface NationalEnvelope {
+  infno: string;
+  msgid: string;
+  mdtrtarea_admvs: string;
+  insuplc_admdvs: string;
+  signtype?: string;
+  input: Record<string, unknown>;
+}
+
+export interface NationalReply {
+  infcode: 0;
+  inf_refmsgid: string;
+  refmsg_time: string;
+  err_msg: '';
+  output: Record<string, unknown>;
+}
+
+/** Yuan as the national interface writes amounts (2 decimals) from integer fen. */
+export const fenToYuan = (fen: number): number => Number((fen / 100).toFixed(2));
+
+/** A yuan amount (number or string, at most 2 decimals) as integer fen; anything else is refused, never rounded. */
+export const yuanToFen = (v: unknown): number | undefined => {
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+  const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+};
+
+const mdtrtId = z.uuid();
+const inputs = {
+  person: z.object({ data: z.object({ mdtrt_cert_type: z.string().optional(), mdtrt_cert_no: z.string().length(18) }) }),
+  visit: z.object({ data: z.object({ mdtrt_cert_no: z.string().length(18), begntime: z.string().optional() }) }),
+  mdtrt: z.object({ data: z.object({ mdtrt_id: mdtrtId, acct_used_flag: z.enum(['0', '1']).optional() }) }),
+  withdraw: z.object({ data: z.object({ mdtrt_id: mdtrtId, feedetl_sn: z.string().min(1).max(30) }) }),
+  fees: z.object({
+    feedetail: z
+      .array(
+        z.object({
+          feedetl_sn: z.string().regex(/^\d{1,5}$/),
+          mdtrt_id: mdtrtId,
+          med_list_codg: z.string().min(1).max(50),
+          medins_list_name: z.string().max(200).optional(),
+          cnt: z.union([z.number(), z.string()]),
+          pric: z.union([z.number(), z.string()]),
+        }),
+      )
+      .min(1)
+      .max(2_000),
+  }),
+  reversal: z.object({ data: z.object({ setl_id: z.uuid(), mdtrt_id: mdtrtId.optional() }) }),
+  correction: z.object({
+    data: z.object({ omsgid: z.string().length(30), oinfno: z.enum(['2201', '2401', '2207', '2304']), psn_no: z.string().optional() }),
+  }),
+  cumulative: z.object({ data: z.object({ psn_no: z.uuid(), year: z.number().int().min(2000).max(2100).optional() }) }),
+};
+
+/** infno → what it does. Outpatient and inpatient share the resources (the visit type tells them apart). */
+const INFNO = {
+  '1101': 'person',
+  '2201': 'register-outpatient',
+  '2401': 'register-inpatient',
+  '2202': 'cancel-visit',
+  '2404': 'cancel-visit',
+  '2204': 'upload',
+  '2301': 'upload',
+  '2205': 'withdraw',
+  '2302': 'withdraw',
+  '2206': 'pre-settle',
+  '2303': 'pre-settle',
+  '2207': 'settle',
+  '2304': 'settle',
+  '2208': 'reverse',
+  '2305': 'reverse',
+  '2601': 'correct',
+  '5206': 'cumulative',
+} as const;
+export const SUPPORTED_INFNO = Object.keys(INFNO);
+
+/**
+ * The national interface envelope (医疗保障信息平台 定点医药机构接口规范: infno, msgid, mdtrtarea_admvs, insuplc_admdvs, signtype, input)
+ * on top of the REST resources: the same services, the same rules, amounts in yuan at the edge and fen inside.
+ */
+@Injectable()
+export class NationalEnvelopeService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly settlements: SettlementService,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(p: PartnerPrincipal, env: NationalEnvelope): Promise<NationalReply> {
+    const op = INFNO[env.infno as keyof typeof INFNO];
+    if (!op) throw medicalError('MEDICAL_INFNO_UNSUPPORTED', { detail: `infno ${env.infno}; supported: ${SUPPORTED_INFNO.join(' ')}` });
+    if (env.mdtrtarea_admvs !== this.config.cityCode)
+      throw medicalError('MEDICAL_AREA_MISMATCH', {
+        detail: `mdtrtarea_admvs ${env.mdtrtarea_admvs}: this node settles for ${this.config.cityCode}`,
+      });
+    const h = await this.settlements.hospital(p);
+    this.settlements.checkMsgid(h, env.msgid);
+    const output = await this.run(p, op, env);
+    const now = this.clock.now();
+    return {
+      infcode: 0,
+      inf_refmsgid: env.msgid,
+      refmsg_time: now
+        .toISOString()
+        .replace(/[-:TZ.]/g, '')
+        .slice(0, 17),
+      err_msg: '',
+      output,
+    };
+  }
+
+  private async run(p: PartnerPrincipal, op: (typeof INFNO)[keyof typeof INFNO], env: NationalEnvelope): Promise<Record<string, unknown>> {
+    switch (op) {
+      case 'person': {
+        const i = this.parse(inputs.person, env.input);
+        const info = await this.settlements.personInfo(p, i.data.mdtrt_cert_no);
+        return {
+          baseinfo: { psn_no: info.personId, psn_name: info.name, certno: info.idNumber, psn_cert_type: '01' },
+          insuinfo: [{ insuplc_admdvs: info.insuredCity, insutype: '310', balc: fenToYuan(info.allowance.accountAvailableFen) }],
+          idetinfo: info.filings.map((f) => ({
+            dcla_id: f.id,
+            kind: f.kind,
+            begndate: f.validFrom,
+            enddate: f.validTo,
+            cancelled_on: f.cancelledOn,
+            valid_today: f.coversToday,
+          })),
+          allowance: { year: info.allowance.year, hifp_available: fenToYuan(info.allowance.fundAvailableFen) },
+        };
+      }
+      case 'register-outpatient':
+      case 'register-inpatient': {
+        const i = this.parse(inputs.visit, env.input);
+        const begunOn = i.data.begntime ? i.data.begntime.slice(0, 10) : undefined;
+        const v = await this.settlements.registerVisit(p, {
+          idNumber: i.data.mdtrt_cert_no,
+          visitType: op === 'register-outpatient' ? 'outpatient' : 'inpatient',
+          ...(begunOn ? { begunOn } : {}),
+          msgid: env.msgid,
+          insuredCity: env.insuplc_admdvs,
+        });
+        return { data: { mdtrt_id: v.id, psn_no: v.personId, ipt_otp_no: v.id } };
+      }
+      case 'cancel-visit': {
+        const i = this.parse(inputs.mdtrt, env.input);
+        await this.checkInsured(p, i.data.mdtrt_id, env);
+        const v = await this.settlements.cancelVisit(p, i.data.mdtrt_id);
+        return { data: { mdtrt_id: v.id, state: v.state } };
+      }
+      case 'upload': {
+        const i = this.parse(inputs.fees, env.input);
+        const ids = [...new Set(i.feedetail.map((f) => f.mdtrt_id))];
+        if (ids.length !== 1) throw medicalError('MEDICAL_FEE_LINES_INVALID', { detail: 'one mdtrt_id per upload' });
+        await this.checkInsured(p, ids[0]!, env);
+        const lines = i.feedetail.map((f) => {
+          const unitPriceFen = yuanToFen(f.pric);
+          const quantity = Number(f.cnt);
+          if (unitPriceFen === undefined || !Number.isInteger(quantity) || quantity < 1)
+            throw medicalError('MEDICAL_FEE_LINES_INVALID', {
+              detail: `line ${f.feedetl_sn}: pric is yuan with at most 2 decimals, cnt a whole number ≥ 1`,
+            });
+          return {
+            lineNo: Number(f.feedetl_sn),
+            code: f.med_list_codg,
+            name: f.medins_list_name ?? f.med_list_codg,
+            quantity,
+            unitPriceFen,
+          };
+        });
+        const v = await this.settlements.uploadLines(p, ids[0]!, lines);
+        return {
+          result: v.lines.map((l) => ({
+            feedetl_sn: String(l.lineNo),
+            det_item_fee_sumamt: fenToYuan(l.quantity * l.unitPriceFen),
+            cnt: l.quantity,
+            pric: fenToYuan(l.unitPriceFen),
+          })),
+        };
+      }
+      case 'withdraw': {
+        const i = this.parse(inputs.withdraw, env.input);
+        await this.checkInsured(p, i.data.mdtrt_id, env);
+        const nos = i.data.feedetl_sn === '0000' ? null : i.data.feedetl_sn.split(',').map(Number);
+        if (nos?.some((n) => !Number.isInteger(n)))
+          throw medicalError('MEDICAL_FEE_LINES_INVALID', { detail: 'feedetl_sn: line numbers, or 0000 for all' });
+        const v = await this.settlements.withdrawLines(p, i.data.mdtrt_id, nos);
+        return { data: { mdtrt_id: v.id, remaining: v.lines.length } };
+      }
+      case 'pre-settle': {
+        const i = this.parse(inputs.mdtrt, env.input);
+        await this.checkInsured(p, i.data.mdtrt_id, env);
+        return { setlinfo: this.setlinfo(await this.settlements.preSettle(p, i.data.mdtrt_id, i.data.acct_used_flag !== '0')) };
+      }
+      case 'settle': {
+        const i = this.parse(inputs.mdtrt, env.input);
+        await this.checkInsured(p, i.data.mdtrt_id, env);
+        const { view } = await this.settlements.settle(p, i.data.mdtrt_id, env.msgid, i.data.acct_used_flag !== '0');
+        return { setlinfo: this.setlinfo(view) };
+      }
+      case 'reverse': {
+        const i = this.parse(inputs.reversal, env.input);
+        const s = await this.settlements.getSettlement(p, i.data.setl_id);
+        if (s.insuredCity !== env.insuplc_admdvs) throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insured at ${s.insuredCity}` });
+        const { view } = await this.settlements.reverse(p, i.data.setl_id, env.msgid);
+        return { setlinfo: this.setlinfo(view) };
+      }
+      case 'correct': {
+        // 2601 冲正: undo the transaction sent with msgid omsgid — a settlement (2207/2304) is reversed, a registration
+        // (2201/2401) cancelled — with this envelope's msgid as the reversal's idempotency key.
+        const i = this.parse(inputs.correction, env.input);
+        if (i.data.oinfno === '2207' || i.data.oinfno === '2304') {
+          const s = await this.settlements.settlementByMsgid(p, i.data.omsgid);
+          if (s.insuredCity !== env.insuplc_admdvs) throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insured at ${s.insuredCity}` });
+          const { view } = await this.settlements.reverse(p, s.id!, env.msgid);
+          return { data: { omsgid: i.data.omsgid, oinfno: i.data.oinfno, setl_id: view.id, state: view.state } };
+        }
+        const v = await this.settlements.visitByMsgid(p, i.data.omsgid);
+        if (v.insuredCity !== env.insuplc_admdvs) throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insured at ${v.insuredCity}` });
+        const cancelled = await this.settlements.cancelVisit(p, v.id);
+        return { data: { omsgid: i.data.omsgid, oinfno: i.data.oinfno, mdtrt_id: cancelled.id, state: cancelled.state } };
+      }
+      case 'cumulative': {
+        // 5206 人员累计信息: what this city holds for the person this year (granted by the insured city, used here).
+        const i = this.parse(inputs.cumulative, env.input);
+        const c = await this.settlements.cumulative(p, i.data.psn_no, i.data.year);
+        return {
+          cumulative: c.pots.map((x) => ({
+            pot: x.pot,
+            year: c.year,
+            granted: fenToYuan(x.grantedFen),
+            used: fenToYuan(x.consumedFen),
+            available: fenToYuan(x.grantedFen - x.consumedFen),
+          })),
+        };
+      }
+    }
+  }
+
+  private async checkInsured(p: PartnerPrincipal, visitId: string, env: NationalEnvelope): Promise<void> {
+    const v = await this.settlements.getVisit(p, visitId);
+    if (v.insuredCity !== env.insuplc_admdvs)
+      throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `insuplc_admdvs ${env.insuplc_admdvs}: insured at ${v.insuredCity}` });
+  }
+
+  private setlinfo(s: SettlementView): Record<string, unknown> {
+    const t: SettlementTotals = s.totals;
+    return {
+      setl_id: s.id,
+      mdtrt_id: s.visitId,
+      setl_state: s.state,
+      ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, fenToYuan(v)])),
+      hifp_ratio: s.ratioBp / 10_000,
+      fund_shortfall: s.shortfall ? { amount: fenToYuan(s.shortfall.fen), reason: s.shortfall.reason, explain: s.shortfall.explain } : null,
+    };
+  }
+
+  private parse<T>(schema: z.ZodType<T>, input: unknown): T {
+    const r = schema.safeParse(input);
+    if (!r.success)
+      throw medicalError('MEDICAL_INVALID_REQUEST', {
+        detail: 'input does not match the transaction',
+        fieldErrors: r.error.issues.map((i) => ({ field: `input.${i.path.join('.')}`, rule: i.code, message: i.message })),
+      });
+    return r.data;
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type CatalogueEntry,
+  type InsuredPolicy,
+  type MedicalCataloguePublished,
+  MedicalCataloguePublishedV1,
+  type MedicalPolicyPublished,
+  MedicalPolicyPublishedV1,
+  type TreatingCatalogue,
+} from '@guangfo/contracts';
+import { Clock } from '@guangfo/kernel';
+import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
+import { AuditService, NODE_CONFIG, type NodeConfig, type SqlRunner } from '@guangfo/platform';
+import { medicalError } from '../medical.errors.js';
+import { loadMedicalSeeds } from '../infrastructure/medical-seeds.js';
+import { MedicalRepository } from '../infrastructure/medical.repository.js';
+import { MEDICAL_SEED_DIR } from './medical.tokens.js';
+
+/**
+ * Versioned reference data: this city's own policy (as insured city) and catalogue (as treating city) from the seed files,
+ * published once per version as broadcasts; the other cities' versions replicated from theirs. A version, once stored, is
+ * never changed (a new version with a later effectiveFrom replaces it from that date).
+ */
+@Injectable()
+export class ReferenceDataService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReferenceDataService.name);
+  private readonly policies = new Map<string, InsuredPolicy>();
+  private readonly catalogues = new Map<string, TreatingCatalogue & { byCode: ReadonlyMap<string, CatalogueEntry> }>();
+
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    @Inject(MEDICAL_SEED_DIR) private readonly seedDir: string,
+    private readonly dataSource: DataSource,
+    private readonly repo: MedicalRepository,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const seeds = loadMedicalSeeds(this.seedDir, this.config.cityCode);
+    await this.dataSource.transaction(async (em) => {
+      for (const h of seeds.hospitals) await this.repo.upsertHospital(em, h);
+      const publishedAt = this.clock.now().toISOString();
+      for (const policy of seeds.policies)
+        if (await this.repo.savePolicy(em, policy)) {
+          await this.outbox.add(em, {
+            contract: MedicalPolicyPublishedV1,
+            domain: 'medical',
+            subject: `policy:${policy.city}`,
+            data: { policy, publishedAt },
+          });
+          await this.audit.record(
+            {
+              actor: `city:${this.config.cityCode}`,
+              action: 'medical.policy.publish',
+              resource: `medical-policy:${policy.version}`,
+              outcome: 'success',
+              detail: { source: policy.source, demo: policy.demo },
+            },
+            em,
+          );
+          this.logger.log({ version: policy.version, demo: policy.demo }, 'medical policy version published');
+        }
+      for (const catalogue of seeds.catalogues)
+        if (await this.repo.saveCatalogue(em, catalogue)) {
+          await this.outbox.add(em, {
+            contract: MedicalCataloguePublishedV1,
+            domain: 'medical',
+            subject: `catalogue:${catalogue.city}`,
+            data: { catalogue, publishedAt },
+          });
+          await this.audit.record(
+            {
+              actor: `city:${this.config.cityCode}`,
+              action: 'medical.catalogue.publish',
+              resource: `medical-catalogue:${catalogue.version}`,
+              outcome: 'success',
+              detail: { source: catalogue.source, demo: catalogue.demo },
+            },
+            em,
+          );
+        }
+    });
+  }
+
+  @HandlesEvent(MedicalPolicyPublishedV1, { consumer: 'medical.policy-replica' })
+  async onPolicy(event: ReceivedEvent<MedicalPolicyPublished>, em: EntityManager): Promise<void> {
+    // A city speaks only for its own policy (the signature proves the sender).
+    if (event.data.policy.city !== event.fromCity) throw new Error(`policy of ${event.data.policy.city} signed by ${event.fromCity}`);
+    await this.repo.savePolicy(em, event.data.policy);
+  }
+
+  @HandlesEvent(MedicalCataloguePublishedV1, { consumer: 'medical.catalogue-replica' })
+  async onCatalogue(event: ReceivedEvent<MedicalCataloguePublished>, em: EntityManager): Promise<void> {
+    if (event.data.catalogue.city !== event.fromCity)
+      throw new Error(`catalogue of ${event.data.catalogue.city} signed by ${event.fromCity}`);
+    await this.repo.saveCatalogue(em, event.data.catalogue);
+  }
+
+  async policy(db: SqlRunner, city: string, date: string): Promise<InsuredPolicy> {
+    const version = await this.repo.versionInForce(db, 'policy', city, date);
+    const p =
+      version === undefined
+        ? undefined
+        : await this.cached(this.policies, `${city}:${version}`, () => this.repo.policyBody(db, city, version));
+    if (!p)
+      throw medicalError('MEDICAL_POLICY_MISSING', {
+        detail: `no policy of ${city} in force on ${date} has reached ${this.config.cityCode}`,
+      });
+    return p;
+  }
+
+  /** The treating catalogue in force on `date`, with its entries by code. */
+  async catalogue(db: SqlRunner, date: string): Promise<TreatingCatalogue & { byCode: ReadonlyMap<string, CatalogueEntry> }> {
+    const city = this.config.cityCode;
+    const version = await this.repo.versionInForce(db, 'catalogue', city, date);
+    const c =
+      version === undefined
+        ? undefined
+        : await this.cached(this.catalogues, `${city}:${version}`, async () => {
+            const body = await this.repo.catalogueBody(db, city, version);
+            return body && { ...body, byCode: new Map(body.entries.map((e) => [e.code, e])) };
+          });
+    if (!c) throw medicalError('MEDICAL_CATALOGUE_MISSING', { detail: `no catalogue of ${city} in force on ${date}` });
+    return c;
+  }
+
+  /** Versions never change once stored (a new version gets a new name), so a parsed body is cached by city and version for good. */
+  private async cached<T>(cache: Map<string, T>, key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const loaded = await load();
+    if (loaded) cache.set(key, loaded);
+    return loaded;
+  }
+
+  versions() {
+    return this.repo.listVersions(this.dataSource);
+  }
+}

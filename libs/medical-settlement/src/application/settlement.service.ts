@@ -1,0 +1,603 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type FilingStanding,
+  MedicalAllowanceRequestedV1,
+  MedicalSettlementRecordedV1,
+  MedicalSettlementReversedV1,
+  type Pot,
+  POTS,
+  type SettlementTotals,
+  type VisitType,
+} from '@guangfo/contracts';
+import { Clock, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
+import { OutboxService } from '@guangfo/messaging';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
+import { availableFen, needsTopUp } from '../domain/allowance.js';
+import { calculateSettlement, type LineResult, SettlementInputError, settlementBalances } from '../domain/settlement-calculator.js';
+import { medicalError } from '../medical.errors.js';
+import {
+  type AllowanceRow,
+  type HospitalRow,
+  MedicalRepository,
+  type SettlementRow,
+  type VisitRow,
+} from '../infrastructure/medical.repository.js';
+import { PersonSeal } from '../infrastructure/person.seal.js';
+import { FilingService } from './filing.service.js';
+import { ReferenceDataService } from './reference-data.service.js';
+
+/** msgid (national interface header): the 12-character institution code, yyyyMMddHHmmss, a 4-digit sequence — 30 characters. */
+export const MSGID_PATTERN = /^([A-Z0-9]{12})(\d{14})(\d{4})$/;
+
+export interface FeeLineInput {
+  lineNo: number;
+  code: string;
+  name: string;
+  quantity: number;
+  unitPriceFen: number;
+}
+
+export interface PersonInfoView {
+  personId: string;
+  insuredCity: string;
+  name: string;
+  idNumber: string;
+  filings: { id: string; kind: string; validFrom: string; validTo: string | null; cancelledOn: string | null; coversToday: boolean }[];
+  allowance: { year: number; fundAvailableFen: number; accountAvailableFen: number };
+}
+
+export interface VisitView {
+  id: string;
+  hospitalCode: string;
+  personId: string;
+  filingId: string;
+  insuredCity: string;
+  visitType: VisitType;
+  begunOn: string;
+  state: string;
+  msgid: string;
+  lines: FeeLineInput[];
+}
+
+export interface SettlementView {
+  id: string | null;
+  visitId: string;
+  state: 'pre-settlement' | 'settled' | 'reversed';
+  insuredCity: string;
+  treatingCity: string;
+  hospitalCode: string;
+  hospitalLevel: string;
+  visitType: string;
+  standing: string;
+  ratioBp: number;
+  settledOn: string;
+  reversedOn: string | null;
+  totals: SettlementTotals;
+  shortfall: { fen: number; reason: string; explain: string } | null;
+  lines: LineResult[];
+  policyVersion: string;
+  catalogueVersion: string;
+  msgid: string | null;
+}
+
+/**
+ * Real-time settlement (直接结算) at the treating city's node, for its designated hospitals (partner keys bound to a hospital).
+ * Never waits for the insured city: its policy and the person's allowance are local replicas. A settlement locks the
+ * person's allowance rows (FOR UPDATE), so concurrent settlements of one person queue and never spend the same fen twice;
+ * the row's CHECK (consumed ≤ granted) is the second guard. Idempotent on msgid per hospital.
+ */
+@Injectable()
+export class SettlementService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly dataSource: DataSource,
+    private readonly repo: MedicalRepository,
+    private readonly reference: ReferenceDataService,
+    private readonly seal: PersonSeal,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async hospital(p: PartnerPrincipal, em?: EntityManager): Promise<HospitalRow> {
+    const h = await this.repo.hospitalOf(em ?? this.dataSource, p.id, this.config.cityCode);
+    if (!h)
+      throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
+        detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
+      });
+    return h;
+  }
+
+  /** 1101-like: a person's registration and insured area, as this city knows them (masked; audited). */
+  async personInfo(p: PartnerPrincipal, idNumberInput: string): Promise<PersonInfoView> {
+    const h = await this.hospital(p);
+    const idNumber = normalizeResidentId(idNumberInput);
+    if (!idNumber)
+      throw medicalError('MEDICAL_PERSON_INVALID', {
+        detail: 'idNumber is an 18-character GB 11643 number',
+        fieldErrors: [{ field: 'idNumber', rule: 'isResidentId', message: 'invalid' }],
+      });
+    const view = await this.dataSource.transaction(async (em): Promise<PersonInfoView | null> => {
+      const person = await this.repo.personByKey(em, null, this.seal.personKey(idNumber));
+      const filings = person ? await this.repo.filingsOf(em, person.id, this.config.cityCode) : [];
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.person.query',
+          resource: person ? `medical-person:${person.id}` : 'medical-person:unknown',
+          outcome: person && filings.length ? 'success' : 'rejected',
+          detail: { infno: '1101', hospital: h.hospital_code },
+        },
+        em,
+      );
+      if (!person || !filings.length) return null;
+      const today = toShanghaiDate(this.clock.now());
+      const year = Number(today.slice(0, 4));
+      const allowances = await this.repo.allowances(em, person.id, year, false);
+      const avail = (pot: Pot) => {
+        const a = allowances.find((x) => x.pot === pot);
+        return a ? availableFen({ grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) }) : 0;
+      };
+      const covering = FilingService.covering(filings, today);
+      return {
+        personId: person.id,
+        insuredCity: person.insured_city,
+        name: maskName(this.seal.open(person.id, 'name', person.name_sealed)),
+        idNumber: maskIdNumber(idNumber),
+        filings: filings.map((f) => ({
+          id: f.id,
+          kind: f.kind,
+          validFrom: f.valid_from,
+          validTo: f.valid_to,
+          cancelledOn: f.cancelled_on,
+          coversToday: f.id === covering?.id,
+        })),
+        allowance: { year, fundAvailableFen: avail('hifp'), accountAvailableFen: avail('acct') },
+      };
+    });
+    // Audited above whatever the answer; the refusal comes after the record has committed.
+    if (!view) throw medicalError('MEDICAL_NOT_REGISTERED', { detail: 'no 备案 for this person at this city' });
+    return view;
+  }
+
+  /** 2201 (outpatient registration) / 2401-like admission: a visit of a registered person at this hospital. */
+  async registerVisit(
+    p: PartnerPrincipal,
+    cmd: { idNumber: string; visitType: VisitType; begunOn?: string; msgid: string; insuredCity?: string },
+  ): Promise<VisitView> {
+    const h = await this.hospital(p);
+    this.checkMsgid(h, cmd.msgid);
+    const idNumber = normalizeResidentId(cmd.idNumber);
+    if (!idNumber) throw medicalError('MEDICAL_PERSON_INVALID', { detail: 'idNumber is an 18-character GB 11643 number' });
+    const begunOn = cmd.begunOn ?? toShanghaiDate(this.clock.now());
+    return this.dataSource.transaction(async (em) => {
+      const person = await this.repo.personByKey(em, null, this.seal.personKey(idNumber));
+      const filing = person ? FilingService.covering(await this.repo.filingsOf(em, person.id, this.config.cityCode), begunOn) : undefined;
+      if (!person || !filing)
+        throw medicalError('MEDICAL_NOT_REGISTERED', { detail: `no 备案 at ${this.config.cityCode} covers ${begunOn}` });
+      if (cmd.insuredCity && cmd.insuredCity !== person.insured_city)
+        throw medicalError('MEDICAL_AREA_MISMATCH', { detail: `the person is insured at ${person.insured_city}` });
+      const registered = await this.repo.insertVisit(em, {
+        id: randomUUID(),
+        hospital_code: h.hospital_code,
+        partner_id: p.id,
+        person_id: person.id,
+        filing_id: filing.id,
+        insured_city: person.insured_city,
+        visit_type: cmd.visitType,
+        begun_on: begunOn,
+        state: 'open',
+        msgid: cmd.msgid,
+      });
+      // The same msgid again is the same registration; for another person, visit type or day it is a reused msgid.
+      if (registered.person_id !== person.id || registered.visit_type !== cmd.visitType || registered.begun_on !== begunOn)
+        throw medicalError('MEDICAL_MSGID_REUSED', { detail: `msgid ${cmd.msgid} registered visit ${registered.id}` });
+      const v = registered;
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.visit.register',
+          resource: `medical-visit:${v.id}`,
+          outcome: 'success',
+          detail: { visitType: v.visit_type, msgid: cmd.msgid },
+        },
+        em,
+      );
+      return this.visitView(em, v);
+    });
+  }
+
+  async getVisit(p: PartnerPrincipal, visitId: string): Promise<VisitView> {
+    const h = await this.hospital(p);
+    const v = await this.ownVisit(this.dataSource, h, visitId, false);
+    return this.visitView(this.dataSource, v);
+  }
+
+  /** 2202: reverses a registration with no live settlement. */
+  async cancelVisit(p: PartnerPrincipal, visitId: string): Promise<VisitView> {
+    const h = await this.hospital(p);
+    return this.dataSource.transaction(async (em) => {
+      const v = await this.ownVisit(em, h, visitId, true);
+      if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
+      await this.repo.setVisitState(em, v.id, 'cancelled');
+      await this.audit.record(
+        { actor: actorOf(p), action: 'medical.visit.cancel', resource: `medical-visit:${v.id}`, outcome: 'success' },
+        em,
+      );
+      return this.visitView(em, { ...v, state: 'cancelled' });
+    });
+  }
+
+  /** 2204 / 2301: uploads fee lines (a line number again replaces that line). */
+  async uploadLines(p: PartnerPrincipal, visitId: string, lines: readonly FeeLineInput[]): Promise<VisitView> {
+    const h = await this.hospital(p);
+    const nos = new Set<number>();
+    for (const l of lines) {
+      if (nos.has(l.lineNo)) throw medicalError('MEDICAL_FEE_LINES_INVALID', { detail: `line ${l.lineNo} twice` });
+      nos.add(l.lineNo);
+      if (!Number.isSafeInteger(l.quantity * l.unitPriceFen))
+        throw medicalError('MEDICAL_FEE_LINES_INVALID', { detail: `line ${l.lineNo}: amount out of range` });
+    }
+    return this.dataSource.transaction(async (em) => {
+      const v = await this.ownVisit(em, h, visitId, true);
+      if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
+      await this.repo.upsertLines(em, v.id, lines);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.fee-lines.upload',
+          resource: `medical-visit:${v.id}`,
+          outcome: 'success',
+          detail: { lines: lines.length },
+        },
+        em,
+      );
+      return this.visitView(em, v);
+    });
+  }
+
+  /** 2205 / 2302: withdraws fee lines (all when none named). */
+  async withdrawLines(p: PartnerPrincipal, visitId: string, lineNos: readonly number[] | null): Promise<VisitView> {
+    const h = await this.hospital(p);
+    return this.dataSource.transaction(async (em) => {
+      const v = await this.ownVisit(em, h, visitId, true);
+      if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
+      await this.repo.withdrawLines(em, v.id, lineNos);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.fee-lines.withdraw',
+          resource: `medical-visit:${v.id}`,
+          outcome: 'success',
+          detail: { lineNos },
+        },
+        em,
+      );
+      return this.visitView(em, v);
+    });
+  }
+
+  /** 2206 / 2303: the settlement as it would be now; nothing is written. */
+  async preSettle(p: PartnerPrincipal, visitId: string, useAccount = true): Promise<SettlementView> {
+    const h = await this.hospital(p);
+    const v = await this.ownVisit(this.dataSource, h, visitId, false);
+    if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
+    const { view } = await this.compute(this.dataSource, h, v, false, useAccount);
+    return view;
+  }
+
+  /** 2207 / 2304: settles (idempotent on msgid: the same msgid answers the same settlement). */
+  async settle(
+    p: PartnerPrincipal,
+    visitId: string,
+    msgid: string,
+    useAccount = true,
+  ): Promise<{ view: SettlementView; replayed: boolean }> {
+    const h = await this.hospital(p);
+    this.checkMsgid(h, msgid);
+    return this.dataSource.transaction(async (em) => {
+      const v = await this.ownVisit(em, h, visitId, true);
+      const earlier = await this.repo.settlementByMsgid(em, h.hospital_code, msgid);
+      if (earlier) {
+        if (earlier.visit_id !== v.id)
+          throw medicalError('MEDICAL_MSGID_REUSED', { detail: `msgid ${msgid} settled visit ${earlier.visit_id}` });
+        return { view: this.settlementView(earlier), replayed: true };
+      }
+      if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
+      const { view, result, year, allowances, policy } = await this.compute(em, h, v, true, useAccount);
+      const id = randomUUID();
+      await this.repo.moveAllowances(em, v.person_id, year, result.totals.hifp_pay, result.totals.acct_pay);
+      const now = this.clock.now();
+      await this.repo.insertSettlement(em, {
+        id,
+        visit_id: v.id,
+        hospital_code: h.hospital_code,
+        person_id: v.person_id,
+        filing_id: v.filing_id,
+        insured_city: v.insured_city,
+        visit_type: v.visit_type,
+        hospital_level: h.level,
+        standing: view.standing,
+        ratio_bp: view.ratioBp,
+        settled_on: view.settledOn,
+        settled_at: now,
+        fund_fen: String(result.totals.fund_pay_sumamt),
+        acct_fen: String(result.totals.acct_pay),
+        cash_fen: String(result.totals.psn_cash_pay),
+        total_fen: String(result.totals.medfee_sumamt),
+        totals: result.totals,
+        lines: result.lines,
+        shortfall: view.shortfall,
+        policy_version: view.policyVersion,
+        catalogue_version: view.catalogueVersion,
+        msgid,
+      });
+      await this.repo.setVisitState(em, v.id, 'settled');
+      await this.outbox.add(em, {
+        contract: MedicalSettlementRecordedV1,
+        domain: 'medical',
+        subject: id,
+        toCity: v.insured_city,
+        data: {
+          settlementId: id,
+          personId: v.person_id,
+          filingId: v.filing_id,
+          hospitalCode: h.hospital_code,
+          hospitalLevel: h.level,
+          visitType: v.visit_type,
+          settledOn: view.settledOn,
+          ratioBp: view.ratioBp,
+          policyVersion: view.policyVersion,
+          catalogueVersion: view.catalogueVersion,
+          totals: result.totals,
+        },
+      });
+      // Running low: ask the insured city for a top-up (once until a grant arrives). Settlement never waits for it.
+      for (const pot of POTS) {
+        const a = allowances.find((x) => x.pot === pot);
+        // No allowance for this year yet (e.g. the first settlement of a new year): an empty row, then a request for a grant.
+        if (!a) await this.repo.applyGrant(em, { personId: v.person_id, year, pot, insuredCity: v.insured_city, grantedTotalFen: 0 });
+        const spent = pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
+        const after = { grantedFen: Number(a?.granted_fen ?? 0), consumedFen: Number(a?.consumed_fen ?? 0) + spent };
+        if (needsTopUp(after, policy.allowanceChunkFen) && (await this.repo.markRequested(em, v.person_id, year, pot)))
+          await this.outbox.add(em, {
+            contract: MedicalAllowanceRequestedV1,
+            domain: 'medical',
+            subject: `${v.person_id}:${year}:${pot}`,
+            toCity: v.insured_city,
+            data: { personId: v.person_id, year, pot, grantedFen: after.grantedFen, consumedFen: after.consumedFen },
+          });
+      }
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.settle',
+          resource: `medical-settlement:${id}`,
+          outcome: 'success',
+          detail: { msgid, fund: result.totals.fund_pay_sumamt, acct: result.totals.acct_pay, cash: result.totals.psn_cash_pay },
+        },
+        em,
+      );
+      return { view: { ...view, id, state: 'settled', msgid }, replayed: false };
+    });
+  }
+
+  /** 2208 / 2305: reverses a settlement; its fund and account allowance are restored here. Idempotent on msgid. */
+  async reverse(p: PartnerPrincipal, settlementId: string, msgid: string): Promise<{ view: SettlementView; replayed: boolean }> {
+    const h = await this.hospital(p);
+    this.checkMsgid(h, msgid);
+    return this.dataSource.transaction(async (em) => {
+      const s = await this.repo.settlement(em, settlementId, true);
+      if (!s || s.hospital_code !== h.hospital_code)
+        throw medicalError('MEDICAL_SETTLEMENT_NOT_FOUND', { detail: `no settlement ${settlementId} of this hospital` });
+      if (s.state === 'reversed') {
+        if (s.reversal_msgid === msgid) return { view: this.settlementView(s), replayed: true };
+        throw medicalError('MEDICAL_ALREADY_REVERSED', { detail: `reversed on ${s.reversed_on}` });
+      }
+      const year = Number(s.settled_on.slice(0, 4));
+      await this.repo.allowances(em, s.person_id, year, true);
+      await this.repo.moveAllowances(em, s.person_id, year, -Number(s.fund_fen), -Number(s.acct_fen));
+      const on = toShanghaiDate(this.clock.now());
+      await this.repo.markReversed(em, s.id, on, msgid);
+      await this.repo.setVisitState(em, s.visit_id, 'open');
+      await this.outbox.add(em, {
+        contract: MedicalSettlementReversedV1,
+        domain: 'medical',
+        subject: s.id,
+        toCity: s.insured_city,
+        data: { settlementId: s.id, personId: s.person_id, reversedOn: on },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.settle.reverse',
+          resource: `medical-settlement:${s.id}`,
+          outcome: 'success',
+          detail: { msgid },
+        },
+        em,
+      );
+      return { view: this.settlementView({ ...s, state: 'reversed', reversed_on: on, reversal_msgid: msgid }), replayed: false };
+    });
+  }
+
+  /** The settlement this hospital made with `msgid` (2601 冲正 names the original message). */
+  async settlementByMsgid(p: PartnerPrincipal, msgid: string): Promise<SettlementView> {
+    const h = await this.hospital(p);
+    const s = await this.repo.settlementByMsgid(this.dataSource, h.hospital_code, msgid);
+    if (!s) throw medicalError('MEDICAL_SETTLEMENT_NOT_FOUND', { detail: `no settlement of this hospital with msgid ${msgid}` });
+    return this.settlementView(s);
+  }
+
+  /** The visit this hospital registered with `msgid`. */
+  async visitByMsgid(p: PartnerPrincipal, msgid: string): Promise<VisitView> {
+    const h = await this.hospital(p);
+    const v = await this.repo.visitByMsgid(this.dataSource, h.hospital_code, msgid);
+    if (!v) throw medicalError('MEDICAL_VISIT_NOT_FOUND', { detail: `no visit of this hospital with msgid ${msgid}` });
+    return this.visitView(this.dataSource, v);
+  }
+
+  /** 5206: the person's allowances of a year at this city (granted by the insured city, used here), audited. */
+  async cumulative(
+    p: PartnerPrincipal,
+    personId: string,
+    year?: number,
+  ): Promise<{ year: number; pots: { pot: Pot; grantedFen: number; consumedFen: number }[] }> {
+    const h = await this.hospital(p);
+    const y = year ?? Number(toShanghaiDate(this.clock.now()).slice(0, 4));
+    return this.dataSource.transaction(async (em) => {
+      const person = await this.repo.person(em, personId);
+      const filings = person ? await this.repo.filingsOf(em, person.id, this.config.cityCode) : [];
+      if (!person || !filings.length) throw medicalError('MEDICAL_NOT_REGISTERED', { detail: 'no 备案 for this person at this city' });
+      const rows = await this.repo.allowances(em, person.id, y, false);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.person.cumulative',
+          resource: `medical-person:${person.id}`,
+          outcome: 'success',
+          detail: { infno: '5206', year: y, hospital: h.hospital_code },
+        },
+        em,
+      );
+      return { year: y, pots: rows.map((r) => ({ pot: r.pot, grantedFen: Number(r.granted_fen), consumedFen: Number(r.consumed_fen) })) };
+    });
+  }
+
+  async getSettlement(p: PartnerPrincipal, id: string): Promise<SettlementView> {
+    const h = await this.hospital(p);
+    const s = await this.repo.settlement(this.dataSource, id);
+    if (!s || s.hospital_code !== h.hospital_code)
+      throw medicalError('MEDICAL_SETTLEMENT_NOT_FOUND', { detail: `no settlement ${id} of this hospital` });
+    return this.settlementView(s);
+  }
+
+  checkMsgid(h: HospitalRow, msgid: string): void {
+    const m = MSGID_PATTERN.exec(msgid ?? '');
+    if (!m || m[1] !== h.hospital_code)
+      throw medicalError('MEDICAL_MSGID_INVALID', {
+        detail: `msgid is ${h.hospital_code} + yyyyMMddHHmmss + 4 digits (30 characters)`,
+        fieldErrors: [{ field: 'msgid', rule: 'isMsgid', message: 'invalid' }],
+      });
+  }
+
+  private async compute(db: EntityManager | DataSource, h: HospitalRow, v: VisitRow, lock: boolean, useAccount: boolean) {
+    const lines = await this.repo.lines(db, v.id);
+    if (!lines.length) throw medicalError('MEDICAL_NO_FEE_LINES', { detail: 'upload fee lines (2204 / 2301) first' });
+    const settledOn = toShanghaiDate(this.clock.now());
+    const year = Number(settledOn.slice(0, 4));
+    const filing = await this.repo.filing(db, v.filing_id);
+    // The 备案 must still cover the visit (a cancellation reaches us as an event).
+    const standing: FilingStanding =
+      filing && FilingService.covering([filing], v.begun_on) ? (filing.kind as FilingStanding) : 'unregistered';
+    if (standing === 'unregistered') throw medicalError('MEDICAL_NOT_REGISTERED', { detail: `the 备案 no longer covers ${v.begun_on}` });
+    const policy = await this.reference.policy(db, v.insured_city, v.begun_on);
+    const catalogue = await this.reference.catalogue(db, v.begun_on);
+    const allowances: AllowanceRow[] = (await this.repo.allowances(db, v.person_id, year, lock)).filter(
+      (a) => a.insured_city === v.insured_city,
+    );
+    const avail = (pot: Pot) => {
+      const a = allowances.find((x) => x.pot === pot);
+      return a ? availableFen({ grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) }) : 0;
+    };
+    let result;
+    try {
+      result = calculateSettlement({
+        visitType: v.visit_type,
+        hospitalLevel: h.level,
+        standing,
+        policy,
+        catalogue: (code) => catalogue.byCode.get(code),
+        lines: lines.map((l) => ({ lineNo: l.line_no, code: l.code, quantity: l.quantity, unitPriceFen: Number(l.unit_price_fen) })),
+        fundAvailableFen: avail('hifp'),
+        accountAvailableFen: useAccount ? avail('acct') : 0,
+      });
+    } catch (err) {
+      if (err instanceof SettlementInputError) throw medicalError('MEDICAL_FEE_LINES_INVALID', { detail: err.message });
+      throw err;
+    }
+    if (!settlementBalances(result)) throw new Error(`settlement of visit ${v.id} does not balance`);
+    const view: SettlementView = {
+      id: null,
+      visitId: v.id,
+      state: 'pre-settlement',
+      insuredCity: v.insured_city,
+      treatingCity: this.config.cityCode,
+      hospitalCode: h.hospital_code,
+      hospitalLevel: h.level,
+      visitType: v.visit_type,
+      standing,
+      ratioBp: result.ratioBp,
+      settledOn,
+      reversedOn: null,
+      totals: result.totals,
+      shortfall: result.shortfall
+        ? {
+            ...result.shortfall,
+            explain: `本人在就医地的统筹基金额度不足 (参保地年度限额按额度下发), ${result.shortfall.fen} 分转由个人负担; 额度补充后可办理后续结算`,
+          }
+        : null,
+      lines: result.lines,
+      policyVersion: policy.version,
+      catalogueVersion: catalogue.version,
+      msgid: null,
+    };
+    return { view, result, year, allowances, policy };
+  }
+
+  private async ownVisit(db: EntityManager | DataSource, h: HospitalRow, id: string, lock: boolean): Promise<VisitRow> {
+    const v = await this.repo.visit(db, id, lock);
+    if (!v || v.hospital_code !== h.hospital_code)
+      throw medicalError('MEDICAL_VISIT_NOT_FOUND', { detail: `no visit ${id} at this hospital` });
+    return v;
+  }
+
+  private async visitView(db: EntityManager | DataSource, v: VisitRow): Promise<VisitView> {
+    const lines = await this.repo.lines(db, v.id);
+    return {
+      id: v.id,
+      hospitalCode: v.hospital_code,
+      personId: v.person_id,
+      filingId: v.filing_id,
+      insuredCity: v.insured_city,
+      visitType: v.visit_type,
+      begunOn: v.begun_on,
+      state: v.state,
+      msgid: v.msgid,
+      lines: lines.map((l) => ({
+        lineNo: l.line_no,
+        code: l.code,
+        name: l.name,
+        quantity: l.quantity,
+        unitPriceFen: Number(l.unit_price_fen),
+      })),
+    };
+  }
+
+  settlementView(s: SettlementRow): SettlementView {
+    return {
+      id: s.id,
+      visitId: s.visit_id,
+      state: s.state,
+      insuredCity: s.insured_city,
+      treatingCity: this.config.cityCode,
+      hospitalCode: s.hospital_code,
+      hospitalLevel: s.hospital_level,
+      visitType: s.visit_type,
+      standing: s.standing,
+      ratioBp: s.ratio_bp,
+      settledOn: s.settled_on,
+      reversedOn: s.reversed_on,
+      totals: s.totals,
+      shortfall: s.shortfall
+        ? { fen: s.shortfall.fen, reason: s.shortfall.reason, explain: (s.shortfall as { explain?: string }).explain ?? '' }
+        : null,
+      lines: s.lines,
+      policyVersion: s.policy_version,
+      catalogueVersion: s.catalogue_version,
+      msgid: s.msgid,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Annual caps that hold under concurrency without a cross-city call on the settlement path.
+ *
+ * The insured city (参保地) owns each person's 年度最高支付限额 (InsuredPolicy.annualCapFen) and the personal-account balance.
+ * It never lets a treating city spend from them directly: it *grants* each treating city (itself included, for local
+ * treatment) an allowance per person, pot and year, taken from what is not yet granted (`CapLedger`). A treating city
+ * settles against the allowance it holds (`Allowance`), locally, in one row-locked update; when the allowance runs low it
+ * asks for a top-up (an addressed event) and meanwhile settles what the allowance covers, telling the hospital why the rest
+ * is cash (FUND_ALLOWANCE_EXHAUSTED). Because Σ granted ≤ cap and each city consumes ≤ its grant, Σ consumed ≤ cap in every
+ * interleaving — racing claims in both cities included. A reversal restores the allowance of the city that settled it.
+ *
+ * Grants travel as cumulative totals (`grantedTotalFen`), so duplicates and reordering are harmless: a city keeps the largest.
+ */
+export { POTS, type Pot } from '@guangfo/contracts';
+
+/** The insured city's side: one person, pot and year. */
+export interface CapLedger {
+  capFen: number;
+  /** Cumulative grant per treating city. */
+  grantedFen: Readonly<Record<string, number>>;
+}
+
+export const ungrantedFen = (l: CapLedger): number => l.capFen - Object.values(l.grantedFen).reduce((a, b) => a + b, 0);
+
+/** Grants `city` up to `wantFen` more, never beyond the cap. Returns the new ledger, the amount added and the city's total. */
+export const grantFrom = (
+  l: CapLedger,
+  city: string,
+  wantFen: number,
+): { ledger: CapLedger; addedFen: number; grantedTotalFen: number } => {
+  if (!Number.isSafeInteger(wantFen) || wantFen < 0) throw new RangeError('wantFen is a non-negative integer');
+  const addedFen = Math.max(0, Math.min(wantFen, ungrantedFen(l)));
+  const grantedTotalFen = (l.grantedFen[city] ?? 0) + addedFen;
+  return { ledger: { capFen: l.capFen, grantedFen: { ...l.grantedFen, [city]: grantedTotalFen } }, addedFen, grantedTotalFen };
+};
+
+/** A treating city's side: its allowance for one person, pot and year. */
+export interface Allowance {
+  grantedFen: number;
+  consumedFen: number;
+}
+
+export const availableFen = (a: Allowance): number => a.grantedFen - a.consumedFen;
+
+/** A grant arrived (cumulative total): keep the larger. */
+export const applyGrant = (a: Allowance, grantedTotalFen: number): Allowance => ({
+  grantedFen: Math.max(a.grantedFen, grantedTotalFen),
+  consumedFen: a.consumedFen,
+});
+
+/** Takes up to `wantFen` from the allowance; returns what was taken. */
+export const consume = (a: Allowance, wantFen: number): { allowance: Allowance; takenFen: number } => {
+  if (!Number.isSafeInteger(wantFen) || wantFen < 0) throw new RangeError('wantFen is a non-negative integer');
+  const takenFen = Math.min(wantFen, Math.max(0, availableFen(a)));
+  return { allowance: { grantedFen: a.grantedFen, consumedFen: a.consumedFen + takenFen }, takenFen };
+};
+
+/** A reversal gives back what its settlement took. */
+export const restore = (a: Allowance, fen: number): Allowance => {
+  if (!Number.isSafeInteger(fen) || fen < 0 || fen > a.consumedFen)
+    throw new RangeError(`cannot restore ${fen} of ${a.consumedFen} consumed`);
+  return { grantedFen: a.grantedFen, consumedFen: a.consumedFen - fen };
+};
+
+/** Ask for a top-up when less than half a chunk is left. */
+export const needsTopUp = (a: Allowance, chunkFen: number): boolean => availableFen(a) * 2 < chunkFen;

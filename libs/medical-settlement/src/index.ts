@@ -1,0 +1,14 @@
+// @guangfo/medical-settlement — 异地就医直接结算: 备案, real-time settlement, allowances under the annual cap, reconciliation
+// and inter-city clearing. The library's only barrel.
+export * from './domain/filing.js';
+export * from './domain/policy.js';
+export * from './domain/settlement-calculator.js';
+export * from './domain/allowance.js';
+export * from './domain/clearing.js';
+export * from './domain/reconciliation.js';
+export * from './medical.errors.js';
+export * from './medical-settlement.module.js';
+export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';
+export { MSGID_PATTERN } from './application/settlement.service.js';
+export { ClearingRepository } from './infrastructure/clearing.repository.js';
+export { MedicalInit1796601600010 } from './infrastructure/migrations/1796601600010-medical-init.migration.js';

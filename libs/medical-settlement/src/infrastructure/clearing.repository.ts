@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { queryRow, queryRows, type SqlRunner } from '@guangfo/platform';
+import type { ClearingClaim, ContestReason, StatementItem, StatementTotals } from '../domain/clearing.js';
+import type { DayEntry } from '../domain/reconciliation.js';
+
+export interface StatementRow {
+  id: string;
+  treating_city: string;
+  insured_city: string;
+  period: string;
+  role: 'treating' | 'insured';
+  advance_fen: string;
+  proof: { ok: boolean; problems: string[] } | null;
+  totals: StatementTotals | null;
+  confirmed_at: Date | null;
+}
+interface ItemRow {
+  settlement_id: string;
+  kind: 'claim' | 'reversal';
+  fund_fen: string;
+  account_fen: string;
+  total_fen: string;
+  contest_reason: ContestReason | null;
+  contest_note: string | null;
+  answer_outcome: 'upheld' | 'withdrawn' | null;
+  answer_note: string | null;
+}
+
+const CLAIM = (table: string) =>
+  `SELECT settlement_id_col AS "settlementId", to_char(settled_on, 'YYYY-MM-DD') AS "settledOn", to_char(reversed_on, 'YYYY-MM-DD') AS "reversedOn",
+          fund_fen::float8 AS "fundFen", acct_fen::float8 AS "accountFen", total_fen::float8 AS "totalFen" FROM ${table}`;
+
+/** Clearing statements and daily reconciliation records of schema `medical`. */
+@Injectable()
+export class ClearingRepository {
+  /** The treating city's claims on an insured city touching a period (settled or reversed in it). */
+  treatingClaims(db: SqlRunner, insuredCity: string, from: string, to: string): Promise<ClearingClaim[]> {
+    return queryRows<ClearingClaim>(
+      db,
+      `${CLAIM('medical.settlement').replace('settlement_id_col', 'id')} WHERE insured_city = $1
+       AND ((settled_on >= $2 AND settled_on < $3) OR (reversed_on >= $2 AND reversed_on < $3))`,
+      [insuredCity, from, to],
+    );
+  }
+  /** The insured city's copies of a treating city's claims touching a period. */
+  insuredClaims(db: SqlRunner, treatingCity: string, from: string, to: string): Promise<ClearingClaim[]> {
+    return queryRows<ClearingClaim>(
+      db,
+      `${CLAIM('medical.settlement_copy').replace('settlement_id_col', 'settlement_id')} WHERE treating_city = $1
+       AND ((settled_on >= $2 AND settled_on < $3) OR (reversed_on >= $2 AND reversed_on < $3))`,
+      [treatingCity, from, to],
+    );
+  }
+  async insertStatement(
+    db: SqlRunner,
+    s: Omit<StatementRow, 'confirmed_at' | 'advance_fen'> & { advance_fen: number },
+    items: readonly StatementItem[],
+  ): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `INSERT INTO medical.statement (id, treating_city, insured_city, period, role, advance_fen, proof, totals) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        s.id,
+        s.treating_city,
+        s.insured_city,
+        s.period,
+        s.role,
+        s.advance_fen,
+        s.proof ? JSON.stringify(s.proof) : null,
+        s.totals ? JSON.stringify(s.totals) : null,
+      ],
+    );
+    if (!r.length) return false;
+    // One INSERT per 5000 items (unnest of arrays).
+    for (let i = 0; i < items.length; i += 5_000) {
+      const chunk = items.slice(i, i + 5_000);
+      await db.query(
+        `INSERT INTO medical.statement_item (statement_id, settlement_id, kind, fund_fen, account_fen, total_fen)
+         SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])`,
+        [
+          s.id,
+          chunk.map((x) => x.settlementId),
+          chunk.map((x) => x.kind),
+          chunk.map((x) => x.fundFen),
+          chunk.map((x) => x.accountFen),
+          chunk.map((x) => x.totalFen),
+        ],
+      );
+    }
+    return true;
+  }
+  statement(db: SqlRunner, id: string, lock = false): Promise<StatementRow | undefined> {
+    return queryRow<StatementRow>(db, `SELECT * FROM medical.statement WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  }
+  async items(db: SqlRunner, id: string): Promise<StatementItem[]> {
+    const rows = await queryRows<ItemRow>(db, `SELECT * FROM medical.statement_item WHERE statement_id = $1 ORDER BY settlement_id, kind`, [
+      id,
+    ]);
+    return rows.map((r) => ({
+      settlementId: r.settlement_id,
+      kind: r.kind,
+      fundFen: Number(r.fund_fen),
+      accountFen: Number(r.account_fen),
+      totalFen: Number(r.total_fen),
+      contest: r.contest_reason
+        ? {
+            reason: r.contest_reason,
+            note: r.contest_note ?? '',
+            answer: r.answer_outcome ? { outcome: r.answer_outcome, note: r.answer_note ?? '' } : null,
+          }
+        : null,
+    }));
+  }
+  async contest(db: SqlRunner, id: string, settlementId: string, kind: string, reason: string, note: string): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `UPDATE medical.statement_item SET contest_reason = $4, contest_note = $5, answer_outcome = NULL, answer_note = NULL
+       WHERE statement_id = $1 AND settlement_id = $2 AND kind = $3 AND answer_outcome IS NULL RETURNING kind`,
+      [id, settlementId, kind, reason, note],
+    );
+    return r.length > 0;
+  }
+  async answer(db: SqlRunner, id: string, settlementId: string, kind: string, outcome: string, note: string): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `UPDATE medical.statement_item SET answer_outcome = $4, answer_note = $5
+       WHERE statement_id = $1 AND settlement_id = $2 AND kind = $3 AND contest_reason IS NOT NULL AND answer_outcome IS NULL RETURNING kind`,
+      [id, settlementId, kind, outcome, note],
+    );
+    return r.length > 0;
+  }
+  async confirm(db: SqlRunner, id: string, at: Date, totals: StatementTotals): Promise<void> {
+    await db.query(`UPDATE medical.statement SET confirmed_at = $2, totals = $3 WHERE id = $1`, [id, at, JSON.stringify(totals)]);
+  }
+  async setTotals(db: SqlRunner, id: string, totals: StatementTotals): Promise<void> {
+    await db.query(`UPDATE medical.statement SET totals = $2 WHERE id = $1`, [id, JSON.stringify(totals)]);
+  }
+
+  /** The agency's entries of one hospital and day (reconciliation). */
+  async dayEntries(db: SqlRunner, hospitalCode: string, day: string): Promise<DayEntry[]> {
+    return queryRows<DayEntry>(
+      db,
+      `SELECT id AS "settlementId", 'settlement' AS kind, total_fen::float8 AS "medfeeFen", fund_fen::float8 AS "fundFen", acct_fen::float8 AS "acctFen", cash_fen::float8 AS "cashFen"
+         FROM medical.settlement WHERE hospital_code = $1 AND settled_on = $2
+       UNION ALL
+       SELECT id, 'reversal', total_fen::float8, fund_fen::float8, acct_fen::float8, cash_fen::float8
+         FROM medical.settlement WHERE hospital_code = $1 AND reversed_on = $2`,
+      [hospitalCode, day],
+    );
+  }
+  async saveReconciliation(
+    db: SqlRunner,
+    r: { id: string; hospitalCode: string; day: string; infno: '3201' | '3202'; matched: boolean; submitted: unknown; result: unknown },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.reconciliation (id, hospital_code, day, infno, matched, submitted, result) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [r.id, r.hospitalCode, r.day, r.infno, r.matched, JSON.stringify(r.submitted), JSON.stringify(r.result)],
+    );
+  }
+}

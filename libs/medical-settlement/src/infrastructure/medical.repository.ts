@@ -1,0 +1,431 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { CatalogueEntry, InsuredPolicy, Pot, SettlementTotals, TreatingCatalogue } from '@guangfo/contracts';
+import { queryRow, queryRows, type SqlRunner } from '@guangfo/platform';
+import type { LineResult } from '../domain/settlement-calculator.js';
+
+export interface HospitalRow {
+  partner_id: string;
+  city_code: string;
+  hospital_code: string;
+  name: string;
+  level: 'primary' | 'secondary' | 'tertiary';
+}
+export interface PersonRow {
+  id: string;
+  insured_city: string;
+  person_key: string;
+  id_number_sealed: string;
+  name_sealed: string;
+  account_balance_fen: string | null;
+}
+export interface FilingRow {
+  id: string;
+  person_id: string;
+  insured_city: string;
+  treating_city: string;
+  kind: string;
+  valid_from: string;
+  valid_to: string | null;
+  cancelled_on: string | null;
+  late: boolean;
+  recorded_at: Date;
+  recorded_by: string;
+  origin: 'own' | 'replica';
+}
+export interface AllowanceRow {
+  person_id: string;
+  year: number;
+  pot: Pot;
+  insured_city: string;
+  granted_fen: string;
+  consumed_fen: string;
+  requested_at: Date | null;
+}
+export interface VisitRow {
+  id: string;
+  hospital_code: string;
+  partner_id: string;
+  person_id: string;
+  filing_id: string;
+  insured_city: string;
+  visit_type: 'outpatient' | 'inpatient';
+  begun_on: string;
+  state: 'open' | 'settled' | 'cancelled';
+  msgid: string;
+}
+export interface FeeLineRow {
+  line_no: number;
+  code: string;
+  name: string;
+  quantity: number;
+  unit_price_fen: string;
+}
+export interface SettlementRow {
+  id: string;
+  visit_id: string;
+  hospital_code: string;
+  person_id: string;
+  filing_id: string;
+  insured_city: string;
+  visit_type: 'outpatient' | 'inpatient';
+  hospital_level: 'primary' | 'secondary' | 'tertiary';
+  standing: string;
+  ratio_bp: number;
+  settled_on: string;
+  settled_at: Date;
+  reversed_on: string | null;
+  state: 'settled' | 'reversed';
+  fund_fen: string;
+  acct_fen: string;
+  cash_fen: string;
+  total_fen: string;
+  totals: SettlementTotals;
+  lines: LineResult[];
+  shortfall: { fen: number; reason: string } | null;
+  policy_version: string;
+  catalogue_version: string;
+  msgid: string;
+  reversal_msgid: string | null;
+}
+
+const DATE = (c: string) => `to_char(${c}, 'YYYY-MM-DD') AS ${c.split('.').pop()}`;
+const FILING_COLUMNS = `id, person_id, insured_city, treating_city, kind, ${DATE('valid_from')}, ${DATE('valid_to')}, ${DATE('cancelled_on')}, late, recorded_at, recorded_by, origin`;
+const VISIT_COLUMNS = `id, hospital_code, partner_id, person_id, filing_id, insured_city, visit_type, ${DATE('begun_on')}, state, msgid`;
+const SETTLEMENT_COLUMNS = `id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp, ${DATE('settled_on')}, settled_at, ${DATE('reversed_on')}, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid, reversal_msgid`;
+
+/** The SQL of schema `medical`, typed once. */
+@Injectable()
+export class MedicalRepository {
+  // reference data
+  async savePolicy(db: SqlRunner, p: InsuredPolicy): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `INSERT INTO medical.policy (city, version, effective_from, source, demo, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING version`,
+      [p.city, p.version, p.effectiveFrom, p.source, p.demo, JSON.stringify(p)],
+    );
+    return r.length > 0;
+  }
+  async saveCatalogue(db: SqlRunner, c: TreatingCatalogue): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `INSERT INTO medical.catalogue (city, version, effective_from, source, demo, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING version`,
+      [c.city, c.version, c.effectiveFrom, c.source, c.demo, JSON.stringify(c)],
+    );
+    return r.length > 0;
+  }
+  /** The version in force on `date` (the latest effective_from ≤ date): its name only, a cheap indexed read. */
+  async versionInForce(db: SqlRunner, table: 'policy' | 'catalogue', city: string, date: string): Promise<string | undefined> {
+    const r = await queryRow<{ version: string }>(
+      db,
+      `SELECT version FROM medical.${table} WHERE city = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
+      [city, date],
+    );
+    return r?.version;
+  }
+  async policyBody(db: SqlRunner, city: string, version: string): Promise<InsuredPolicy | undefined> {
+    return (
+      await queryRow<{ body: InsuredPolicy }>(db, `SELECT body FROM medical.policy WHERE city = $1 AND version = $2`, [city, version])
+    )?.body;
+  }
+  async catalogueBody(db: SqlRunner, city: string, version: string): Promise<TreatingCatalogue | undefined> {
+    return (
+      await queryRow<{ body: TreatingCatalogue }>(db, `SELECT body FROM medical.catalogue WHERE city = $1 AND version = $2`, [
+        city,
+        version,
+      ])
+    )?.body;
+  }
+  async listVersions(
+    db: SqlRunner,
+  ): Promise<{ kind: string; city: string; version: string; effective_from: string; source: string; demo: boolean }[]> {
+    return queryRows(
+      db,
+      `SELECT 'policy' AS kind, city, version, ${DATE('effective_from')}, source, demo FROM medical.policy
+       UNION ALL SELECT 'catalogue', city, version, ${DATE('effective_from')}, source, demo FROM medical.catalogue ORDER BY 1, 2, 4`,
+    );
+  }
+  async upsertHospital(db: SqlRunner, h: { partnerId: string; city: string; code: string; name: string; level: string }): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.hospital (partner_id, city_code, hospital_code, name, level) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (partner_id) DO UPDATE SET city_code = EXCLUDED.city_code, hospital_code = EXCLUDED.hospital_code, name = EXCLUDED.name, level = EXCLUDED.level`,
+      [h.partnerId, h.city, h.code, h.name, h.level],
+    );
+  }
+  hospitalOf(db: SqlRunner, partnerId: string, city: string): Promise<HospitalRow | undefined> {
+    return queryRow<HospitalRow>(db, `SELECT * FROM medical.hospital WHERE partner_id = $1 AND city_code = $2`, [partnerId, city]);
+  }
+
+  // persons and 备案
+  personByKey(db: SqlRunner, insuredCity: string | null, key: string): Promise<PersonRow | undefined> {
+    return insuredCity
+      ? queryRow<PersonRow>(db, `SELECT * FROM medical.person WHERE insured_city = $1 AND person_key = $2`, [insuredCity, key])
+      : queryRow<PersonRow>(db, `SELECT * FROM medical.person WHERE person_key = $1 ORDER BY created_at LIMIT 1`, [key]);
+  }
+  person(db: SqlRunner, id: string): Promise<PersonRow | undefined> {
+    return queryRow<PersonRow>(db, `SELECT * FROM medical.person WHERE id = $1`, [id]);
+  }
+  async insertPerson(
+    db: SqlRunner,
+    p: Omit<PersonRow, 'account_balance_fen'> & { account_balance_fen: number | null },
+  ): Promise<PersonRow> {
+    const inserted = await queryRow<PersonRow>(
+      db,
+      `INSERT INTO medical.person (id, insured_city, person_key, id_number_sealed, name_sealed, account_balance_fen) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (insured_city, person_key) DO NOTHING RETURNING *`,
+      [p.id, p.insured_city, p.person_key, p.id_number_sealed, p.name_sealed, p.account_balance_fen],
+    );
+    return inserted ?? (await this.personByKey(db, p.insured_city, p.person_key))!;
+  }
+  async setAccountBalance(db: SqlRunner, personId: string, fen: number): Promise<void> {
+    await db.query(`UPDATE medical.person SET account_balance_fen = $2 WHERE id = $1`, [personId, fen]);
+  }
+  async insertFiling(db: SqlRunner, f: Omit<FilingRow, 'cancelled_on'>): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `INSERT INTO medical.filing (id, person_id, insured_city, treating_city, kind, valid_from, valid_to, late, recorded_at, recorded_by, origin)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        f.id,
+        f.person_id,
+        f.insured_city,
+        f.treating_city,
+        f.kind,
+        f.valid_from,
+        f.valid_to,
+        f.late,
+        f.recorded_at,
+        f.recorded_by,
+        f.origin,
+      ],
+    );
+    return r.length > 0;
+  }
+  filing(db: SqlRunner, id: string, lock = false): Promise<FilingRow | undefined> {
+    return queryRow<FilingRow>(db, `SELECT ${FILING_COLUMNS} FROM medical.filing WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  }
+  filingsOf(db: SqlRunner, personId: string, treatingCity: string): Promise<FilingRow[]> {
+    return queryRows<FilingRow>(
+      db,
+      `SELECT ${FILING_COLUMNS} FROM medical.filing WHERE person_id = $1 AND treating_city = $2 ORDER BY valid_from DESC, recorded_at DESC`,
+      [personId, treatingCity],
+    );
+  }
+  async cancelFiling(db: SqlRunner, id: string, on: string): Promise<void> {
+    await db.query(`UPDATE medical.filing SET cancelled_on = $2 WHERE id = $1 AND cancelled_on IS NULL`, [id, on]);
+  }
+
+  // the insured city's cap ledger
+  async ensureCap(db: SqlRunner, personId: string, year: number, pot: Pot, capFen: number): Promise<void> {
+    await db.query(`INSERT INTO medical.cap_ledger (person_id, year, pot, cap_fen) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+      personId,
+      year,
+      pot,
+      capFen,
+    ]);
+  }
+  /** Locks the ledger row (one grant at a time per person, pot and year) and reads its grants. */
+  async lockCap(
+    db: SqlRunner,
+    personId: string,
+    year: number,
+    pot: Pot,
+  ): Promise<{ capFen: number; grantedFen: Record<string, number> } | undefined> {
+    const cap = await queryRow<{ cap_fen: string }>(
+      db,
+      `SELECT cap_fen FROM medical.cap_ledger WHERE person_id = $1 AND year = $2 AND pot = $3 FOR UPDATE`,
+      [personId, year, pot],
+    );
+    if (!cap) return undefined;
+    const grants = await queryRows<{ city: string; granted_fen: string }>(
+      db,
+      `SELECT city, granted_fen FROM medical.cap_grant WHERE person_id = $1 AND year = $2 AND pot = $3`,
+      [personId, year, pot],
+    );
+    return { capFen: Number(cap.cap_fen), grantedFen: Object.fromEntries(grants.map((g) => [g.city, Number(g.granted_fen)])) };
+  }
+  async setGrant(db: SqlRunner, personId: string, year: number, pot: Pot, city: string, totalFen: number): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.cap_grant (person_id, year, pot, city, granted_fen) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (person_id, year, pot, city) DO UPDATE SET granted_fen = EXCLUDED.granted_fen`,
+      [personId, year, pot, city, totalFen],
+    );
+  }
+
+  // the treating city's allowances
+  async applyGrant(
+    db: SqlRunner,
+    a: { personId: string; year: number; pot: Pot; insuredCity: string; grantedTotalFen: number },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.allowance (person_id, year, pot, insured_city, granted_fen) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (person_id, year, pot) DO UPDATE SET granted_fen = GREATEST(medical.allowance.granted_fen, EXCLUDED.granted_fen),
+         requested_at = CASE WHEN EXCLUDED.granted_fen > medical.allowance.granted_fen THEN NULL ELSE medical.allowance.requested_at END
+       WHERE medical.allowance.insured_city = EXCLUDED.insured_city`,
+      [a.personId, a.year, a.pot, a.insuredCity, a.grantedTotalFen],
+    );
+  }
+  /** The allowance rows of a person and year, locked (FOR UPDATE) when settling: concurrent settlements of one person queue here. */
+  allowances(db: SqlRunner, personId: string, year: number, lock: boolean): Promise<AllowanceRow[]> {
+    return queryRows<AllowanceRow>(
+      db,
+      `SELECT * FROM medical.allowance WHERE person_id = $1 AND year = $2 ORDER BY pot${lock ? ' FOR UPDATE' : ''}`,
+      [personId, year],
+    );
+  }
+  /** Consumes (positive) or restores (negative) both pots in one statement; the rows' CHECK refuses going beyond the grant or below zero. */
+  async moveAllowances(db: SqlRunner, personId: string, year: number, fund: number, account: number): Promise<void> {
+    if (fund === 0 && account === 0) return;
+    const r = await queryRows<{ pot: string }>(
+      db,
+      `UPDATE medical.allowance SET consumed_fen = consumed_fen + CASE pot WHEN 'hifp' THEN $3::bigint ELSE $4::bigint END
+       WHERE person_id = $1 AND year = $2 AND ((pot = 'hifp' AND $3::bigint <> 0) OR (pot = 'acct' AND $4::bigint <> 0)) RETURNING pot`,
+      [personId, year, fund, account],
+    );
+    if (r.length !== (fund !== 0 ? 1 : 0) + (account !== 0 ? 1 : 0))
+      throw new Error(`allowance ${personId}/${year} missing to move by ${fund}/${account}`);
+  }
+  async markRequested(db: SqlRunner, personId: string, year: number, pot: Pot): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `UPDATE medical.allowance SET requested_at = now() WHERE person_id = $1 AND year = $2 AND pot = $3 AND requested_at IS NULL RETURNING pot`,
+      [personId, year, pot],
+    );
+    return r.length > 0;
+  }
+
+  // visits, fee lines, settlements
+  async insertVisit(db: SqlRunner, v: VisitRow): Promise<VisitRow> {
+    const r = await queryRow<{ id: string }>(
+      db,
+      `INSERT INTO medical.visit (id, hospital_code, partner_id, person_id, filing_id, insured_city, visit_type, begun_on, state, msgid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (hospital_code, msgid) DO NOTHING RETURNING id`,
+      [v.id, v.hospital_code, v.partner_id, v.person_id, v.filing_id, v.insured_city, v.visit_type, v.begun_on, v.state, v.msgid],
+    );
+    const id =
+      r?.id ??
+      (await queryRow<{ id: string }>(db, `SELECT id FROM medical.visit WHERE hospital_code = $1 AND msgid = $2`, [
+        v.hospital_code,
+        v.msgid,
+      ]))!.id;
+    return (await this.visit(db, id))!;
+  }
+  visit(db: SqlRunner, id: string, lock = false): Promise<VisitRow | undefined> {
+    return queryRow<VisitRow>(db, `SELECT ${VISIT_COLUMNS} FROM medical.visit WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  }
+  visitByMsgid(db: SqlRunner, hospitalCode: string, msgid: string): Promise<VisitRow | undefined> {
+    return queryRow<VisitRow>(db, `SELECT ${VISIT_COLUMNS} FROM medical.visit WHERE hospital_code = $1 AND msgid = $2`, [
+      hospitalCode,
+      msgid,
+    ]);
+  }
+  async setVisitState(db: SqlRunner, id: string, state: VisitRow['state']): Promise<void> {
+    await db.query(`UPDATE medical.visit SET state = $2 WHERE id = $1`, [id, state]);
+  }
+  async upsertLines(
+    db: SqlRunner,
+    visitId: string,
+    lines: readonly { lineNo: number; code: string; name: string; quantity: number; unitPriceFen: number }[],
+  ): Promise<void> {
+    for (const l of lines)
+      await db.query(
+        `INSERT INTO medical.fee_line (visit_id, line_no, code, name, quantity, unit_price_fen) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (visit_id, line_no) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, quantity = EXCLUDED.quantity, unit_price_fen = EXCLUDED.unit_price_fen`,
+        [visitId, l.lineNo, l.code, l.name, l.quantity, l.unitPriceFen],
+      );
+  }
+  async withdrawLines(db: SqlRunner, visitId: string, lineNos: readonly number[] | null): Promise<number> {
+    const r = lineNos
+      ? await queryRows(db, `DELETE FROM medical.fee_line WHERE visit_id = $1 AND line_no = ANY($2) RETURNING line_no`, [visitId, lineNos])
+      : await queryRows(db, `DELETE FROM medical.fee_line WHERE visit_id = $1 RETURNING line_no`, [visitId]);
+    return r.length;
+  }
+  lines(db: SqlRunner, visitId: string): Promise<FeeLineRow[]> {
+    return queryRows<FeeLineRow>(
+      db,
+      `SELECT line_no, code, name, quantity, unit_price_fen FROM medical.fee_line WHERE visit_id = $1 ORDER BY line_no`,
+      [visitId],
+    );
+  }
+  async insertSettlement(db: SqlRunner, s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid' | 'state'>): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp,
+         settled_on, settled_at, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'settled', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+      [
+        s.id,
+        s.visit_id,
+        s.hospital_code,
+        s.person_id,
+        s.filing_id,
+        s.insured_city,
+        s.visit_type,
+        s.hospital_level,
+        s.standing,
+        s.ratio_bp,
+        s.settled_on,
+        s.settled_at,
+        s.fund_fen,
+        s.acct_fen,
+        s.cash_fen,
+        s.total_fen,
+        JSON.stringify(s.totals),
+        JSON.stringify(s.lines),
+        s.shortfall ? JSON.stringify(s.shortfall) : null,
+        s.policy_version,
+        s.catalogue_version,
+        s.msgid,
+      ],
+    );
+  }
+  settlement(db: SqlRunner, id: string, lock = false): Promise<SettlementRow | undefined> {
+    return queryRow<SettlementRow>(db, `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+      id,
+    ]);
+  }
+  settlementByMsgid(db: SqlRunner, hospitalCode: string, msgid: string): Promise<SettlementRow | undefined> {
+    return queryRow<SettlementRow>(db, `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE hospital_code = $1 AND msgid = $2`, [
+      hospitalCode,
+      msgid,
+    ]);
+  }
+  async markReversed(db: SqlRunner, id: string, on: string, msgid: string): Promise<void> {
+    await db.query(`UPDATE medical.settlement SET state = 'reversed', reversed_on = $2, reversal_msgid = $3 WHERE id = $1`, [
+      id,
+      on,
+      msgid,
+    ]);
+  }
+
+  // the insured city's copies of settlements made elsewhere
+  async saveCopy(
+    db: SqlRunner,
+    c: { settlementId: string; treatingCity: string; personId: string; hospitalCode: string; settledOn: string; totals: SettlementTotals },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, fund_fen, acct_fen, total_fen, totals)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (settlement_id) DO NOTHING`,
+      [
+        c.settlementId,
+        c.treatingCity,
+        c.personId,
+        c.hospitalCode,
+        c.settledOn,
+        c.totals.fund_pay_sumamt,
+        c.totals.acct_pay,
+        c.totals.medfee_sumamt,
+        JSON.stringify(c.totals),
+      ],
+    );
+  }
+  async reverseCopy(db: SqlRunner, settlementId: string, treatingCity: string, on: string): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `UPDATE medical.settlement_copy SET reversed_on = $3 WHERE settlement_id = $1 AND treating_city = $2 AND reversed_on IS NULL RETURNING settlement_id`,
+      [settlementId, treatingCity, on],
+    );
+    return r.length > 0;
+  }
+}
+
+export type { CatalogueEntry, EntityManager };

@@ -1,0 +1,56 @@
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { FilingReplicaHandler } from './application/filing-replica.handler.js';
+import { FilingService } from './application/filing.service.js';
+import { MEDICAL_SEED_DIR } from './application/medical.tokens.js';
+import { NationalEnvelopeService } from './application/national-envelope.service.js';
+import { ReferenceDataService } from './application/reference-data.service.js';
+import { SettlementService } from './application/settlement.service.js';
+import { TestResultService } from './application/test-result.service.js';
+import { ClearingService } from './application/clearing.service.js';
+import { ReconciliationService } from './application/reconciliation.service.js';
+import { ClearingController } from './http/clearing.controller.js';
+import { FilingController } from './http/filing.controller.js';
+import { ClearingRepository } from './infrastructure/clearing.repository.js';
+import { HospitalController } from './http/hospital.controller.js';
+import { medicalSeedDir } from './infrastructure/medical-seeds.js';
+import { MedicalRepository } from './infrastructure/medical.repository.js';
+import { PersonSeal } from './infrastructure/person.seal.js';
+
+export interface MedicalSettlementModuleOptions {
+  /** Seed directory (policies/<city>.yaml, catalogues/<city>.yaml, hospitals.yaml); default MEDICAL_SEED_DIR or seeds/medical. */
+  seedDir?: string;
+  /** Mount the HTTP controllers (default true). */
+  http?: boolean;
+  /** The platform, messaging and credentials modules (the credentials' CredentialVerifier recognises test reports). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600010. Needs the platform
+ * (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent) and credentials (CredentialVerifier) modules.
+ */
+@Module({})
+export class MedicalSettlementModule {
+  static forRoot(options: MedicalSettlementModuleOptions = {}): DynamicModule {
+    return {
+      module: MedicalSettlementModule,
+      imports: options.imports ?? [],
+      controllers: options.http === false ? [] : [FilingController, HospitalController, ClearingController],
+      providers: [
+        { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
+        MedicalRepository,
+        PersonSeal,
+        ReferenceDataService,
+        FilingService,
+        FilingReplicaHandler,
+        SettlementService,
+        NationalEnvelopeService,
+        ClearingRepository,
+        ClearingService,
+        ReconciliationService,
+        TestResultService,
+      ],
+      exports: [SettlementService],
+    };
+  }
+}

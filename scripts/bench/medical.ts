@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import {
+  type BenchSection,
+  fmt,
+  markdownTable,
+  offerAtRate,
+  type Percentiles,
+  percentiles,
+  pool,
+  progress,
+  ratio,
+  since,
+  waitUntil,
+} from './common.js';
+import { ClearingRepository, statementItems, statementTotals, verifyStatement } from './project.js';
+import { FS, GZ, type SandboxRun } from './sandbox-run.js';
+
+/**
+ * 异地就医直接结算 (issue 14).
+ *
+ * M1 — real-time settlement at a fixed offered rate: POST /medical/visits/{id}/settlement (2207) at Foshan's node, through HTTP
+ * with the demo hospital key, for P Guangzhou-insured persons registered beforehand (visits and fee lines prepared before the
+ * clock starts), open loop at `rate` claims/s. Baseline on the same database at the same rate: raw pg doing the same writes in
+ * one transaction (lock the visit, read its lines, lock the person's allowance rows, update them in one statement, insert the settlement row with
+ * the same JSON, update the visit, insert an outbox row with the same envelope and an audit row) — no HTTP, auth, validation,
+ * calculation, signing.
+ *
+ * M2 — monthly clearing of 1 M and 2 M claims: the insured city's side of a statement (read the period's claims from
+ * medical.settlement_copy, build the items, total them, prove the statement against the claims, write the statement and its
+ * items), the code path of ClearingService.onIssued; baseline: raw pg writing the same items with one INSERT … SELECT and summing
+ * them. Each size runs on its own data (the previous size's rows are truncated first). The claims are synthetic rows (generate_series); the statement event carrying 1 M items is not part of it (statements
+ * above 50 000 items need chunked events: not built).
+ */
+
+export interface MedicalSettings {
+  persons: number;
+  claims: number;
+  rate: number;
+  clearing: number[];
+}
+
+export interface MedicalResult {
+  settle: { api: Percentiles & { perSecond: number; capped: number }; raw: Percentiles & { perSecond: number; capped: number } };
+  clearing: { n: number; apiSeconds: number; rawSeconds: number; items: number; proofOk: boolean }[];
+  settings: MedicalSettings;
+}
+
+const HOSPITAL_KEY = 'DEMO-fs-hospital-key-0001';
+const HOSPITAL_CODE = 'H44060400001';
+const msgid = (base: number, i: number) => `${HOSPITAL_CODE}${base + Math.floor(i / 10_000)}${String(i % 10_000).padStart(4, '0')}`;
+const idNumber = (i: number): string => {
+  const first17 = `44010619550101${String(i).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const s = [...first17].reduce((a, ch, k) => a + Number(ch) * w[k]!, 0);
+  return first17 + '10X98765432'[s % 11]!;
+};
+const LINES = [
+  { lineNo: 1, code: 'A-001', name: '阿莫西林胶囊', quantity: 2, unitPriceFen: 1_500 },
+  { lineNo: 2, code: 'B-001', name: '阿托伐他汀钙片', quantity: 1, unitPriceFen: 20_000 },
+  { lineNo: 3, code: 'C-001', name: '特需病房床位费', quantity: 1, unitPriceFen: 5_000 },
+];
+
+/** Needs the nodes over HTTP and their databases only: runs on the in-process sandbox or on one process per city. */
+export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'>, s: MedicalSettings): Promise<MedicalResult> => {
+  const gzClerk = await run.token(GZ, 'gz-clerk');
+  const post = async (city: string, path: string, body: unknown, headers: Record<string, string>) => {
+    const t0 = performance.now();
+    const res = await fetch(`${run.base(city)}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as any;
+    return { status: res.status, json, ms: performance.now() - t0 };
+  };
+  const hospital = { 'x-api-key': HOSPITAL_KEY };
+
+  // Setup: P persons registered in Guangzhou for Foshan; Foshan holds their 备案 and allowances.
+  const t0 = performance.now();
+  await pool(
+    Array.from({ length: s.persons }, (_, i) => i),
+    4,
+    async (i) => {
+      const r = await post(
+        GZ,
+        '/medical/filings',
+        { kind: 'resettled-retiree', treatingCity: FS, person: { idNumber: idNumber(i), name: '陈老伯' } },
+        { authorization: `Bearer ${gzClerk}` },
+      );
+      if (r.status !== 201) throw new Error(`filing ${i}: ${r.status} ${JSON.stringify(r.json)}`);
+    },
+  );
+  await waitUntil(
+    'Foshan to hold every allowance',
+    async () => (await run.db[FS]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM medical.allowance`)).rows[0]!.n >= 2 * s.persons,
+    120_000,
+  );
+  const visits: string[] = [];
+  await pool(
+    Array.from({ length: s.claims }, (_, i) => i),
+    8,
+    async (i) => {
+      const v = await post(
+        FS,
+        '/medical/visits',
+        { idNumber: idNumber(i % s.persons), visitType: 'outpatient', msgid: msgid(20260305000000, i) },
+        hospital,
+      );
+      if (v.status !== 201) throw new Error(`visit ${i}: ${v.status} ${JSON.stringify(v.json)}`);
+      const l = await post(FS, `/medical/visits/${v.json.id}/fee-lines`, { lines: LINES }, hospital);
+      if (l.status !== 200) throw new Error(`fee lines ${i}: ${l.status}`);
+      visits[i] = v.json.id as string;
+    },
+  );
+  progress(`  M1: ${s.persons} persons and ${s.claims} visits prepared in ${since(t0)}`);
+
+  // M1 through the API, open loop.
+  const apiMs: number[] = [];
+  const api = await offerAtRate(s.claims, s.rate, 64, async (i) => {
+    const r = await post(FS, `/medical/visits/${visits[i]}/settlement`, { msgid: msgid(20260306000000, i) }, hospital);
+    if (r.status !== 201) throw new Error(`settle ${i}: ${r.status} ${JSON.stringify(r.json)}`);
+    apiMs.push(r.ms);
+  });
+
+  // M1 baseline: the same writes in raw pg, on visits inserted by SQL like the API's.
+  const fsDb = run.db[FS]!;
+  const sample = (
+    await fsDb.query<{ totals: unknown; lines: unknown; envelope: unknown }>(
+      `SELECT s.totals, s.lines, o.envelope FROM medical.settlement s, platform.outbox o WHERE o.type = 'gov.guangfo.medical.settlement-recorded.v1' LIMIT 1`,
+    )
+  ).rows[0]!;
+  const template = (
+    await fsDb.query<{ person_id: string; filing_id: string }>(`SELECT person_id, filing_id FROM medical.visit LIMIT ${s.persons}`)
+  ).rows;
+  const rawVisits: string[] = [];
+  for (let i = 0; i < s.claims; i++) {
+    const id = randomUUID();
+    const t = template[i % template.length]!;
+    await fsDb.query(
+      `INSERT INTO medical.visit (id, hospital_code, partner_id, person_id, filing_id, insured_city, visit_type, begun_on, state, msgid) VALUES ($1, $2, 'demo-hospital-fs', $3, $4, $5, 'outpatient', current_date, 'open', $6)`,
+      [id, HOSPITAL_CODE, t.person_id, t.filing_id, GZ, msgid(20260307000000, i)],
+    );
+    await fsDb.query(
+      `INSERT INTO medical.fee_line (visit_id, line_no, code, name, quantity, unit_price_fen) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::bigint[])`,
+      [
+        id,
+        LINES.map((l) => l.lineNo),
+        LINES.map((l) => l.code),
+        LINES.map((l) => l.name),
+        LINES.map((l) => l.quantity),
+        LINES.map((l) => l.unitPriceFen),
+      ],
+    );
+    rawVisits.push(id);
+  }
+  const rawMs: number[] = [];
+  const raw = await offerAtRate(s.claims, s.rate, 64, async (i) => {
+    const t1 = performance.now();
+    const c = await fsDb.connect();
+    try {
+      await c.query('BEGIN');
+      const v = (
+        await c.query<{ person_id: string; filing_id: string }>(`SELECT person_id, filing_id FROM medical.visit WHERE id = $1 FOR UPDATE`, [
+          rawVisits[i],
+        ])
+      ).rows[0]!;
+      await c.query(`SELECT line_no, code, quantity, unit_price_fen FROM medical.fee_line WHERE visit_id = $1 ORDER BY line_no`, [
+        rawVisits[i],
+      ]);
+      await c.query(
+        `SELECT * FROM medical.allowance WHERE person_id = $1 AND year = extract(year FROM current_date) ORDER BY pot FOR UPDATE`,
+        [v.person_id],
+      );
+      await c.query(
+        `UPDATE medical.allowance SET consumed_fen = consumed_fen + 0 WHERE person_id = $1 AND year = extract(year FROM current_date)`,
+        [v.person_id],
+      );
+      const id = randomUUID();
+      await c.query(
+        `INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp, settled_on, settled_at, state,
+           fund_fen, acct_fen, cash_fen, total_fen, totals, lines, policy_version, catalogue_version, msgid)
+         VALUES ($1, $2, $3, $4, $5, $6, 'outpatient', 'tertiary', 'resettled-retiree', 6000, current_date, now(), 'settled', 0, 0, 0, 0, $7, $8, 'demo-2026.1', 'demo-2026.1', $9)`,
+        [
+          id,
+          rawVisits[i],
+          HOSPITAL_CODE,
+          v.person_id,
+          v.filing_id,
+          GZ,
+          JSON.stringify(sample.totals),
+          JSON.stringify(sample.lines),
+          msgid(20260308000000, i),
+        ],
+      );
+      await c.query(`UPDATE medical.visit SET state = 'settled' WHERE id = $1`, [rawVisits[i]]);
+      await c.query(
+        `INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope, sent_at) VALUES ($1, 'bench.raw', $2, 'addressed', $3, $4, now())`,
+        [randomUUID(), id, GZ, JSON.stringify(sample.envelope)],
+      );
+      await c.query(
+        `INSERT INTO platform.audit_log (at, actor, action, resource, outcome, detail) VALUES (now(), 'partner:bench', 'medical.settle', $1, 'success', '{}')`,
+        [`medical-settlement:${id}`],
+      );
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK');
+      throw err;
+    } finally {
+      c.release();
+    }
+    rawMs.push(performance.now() - t1);
+  });
+  await fsDb.query(`DELETE FROM platform.outbox WHERE type = 'bench.raw'`);
+
+  // M2: clearing of synthetic claims at Guangzhou (insured side), 1 M then 2 M.
+  const gzDb = run.db[GZ]!;
+  const repo = new ClearingRepository();
+  const clearing: MedicalResult['clearing'] = [];
+  for (const [k, n] of s.clearing.entries()) {
+    const year = 2020 + k;
+    const period = `${year}-01`;
+    // Each size on its own data: the previous size's claims and statements go first.
+    await gzDb.query(`TRUNCATE medical.statement_item, medical.statement, medical.settlement_copy`);
+    const tg = performance.now();
+    await gzDb.query(
+      `INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, reversed_on, fund_fen, acct_fen, total_fen, totals)
+       SELECT gen_random_uuid(), $1, gen_random_uuid(), 'HBENCH', date '${period}-01' + (i % 31), CASE WHEN i % 50 = 0 THEN date '${period}-01' + (i % 31) + (i % 7) END,
+              (i % 9000) * 10, i % 700, (i % 9000) * 10 + (i % 700) + 5000, '{}'::jsonb
+       FROM generate_series(1, $2) AS i`,
+      [FS, n],
+    );
+    await gzDb.query(`VACUUM ANALYZE medical.settlement_copy`);
+    progress(`  M2: ${n} claims generated in ${since(tg)}`);
+    const ta = performance.now();
+    let items = 0;
+    let proofOk = false;
+    // The repository's SQL in one transaction on a client of Guangzhou's database (as the node's inbox transaction runs it).
+    const client = await gzDb.connect();
+    try {
+      await client.query('BEGIN');
+      const em = { query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows };
+      const claims = await repo.insuredClaims(em, FS, `${period}-01`, `${year}-02-01`);
+      const its = statementItems(claims, period);
+      const totals = statementTotals(its, 0);
+      const proof = verifyStatement({ period, items: its, totals }, claims);
+      await repo.insertStatement(
+        em,
+        { id: randomUUID(), treating_city: FS, insured_city: GZ, period, role: 'insured', advance_fen: 0, proof, totals },
+        its,
+      );
+      await client.query('COMMIT');
+      items = its.length;
+      proofOk = proof.ok;
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+    const apiSeconds = (performance.now() - ta) / 1000;
+    const tr = performance.now();
+    const c = await gzDb.connect();
+    try {
+      await c.query('BEGIN');
+      const sid = randomUUID();
+      await c.query(
+        `INSERT INTO medical.statement (id, treating_city, insured_city, period, role, advance_fen) VALUES ($1, $2, $3, $4, 'treating', 0)`,
+        [sid, FS, GZ, period],
+      );
+      await c.query(
+        `INSERT INTO medical.statement_item (statement_id, settlement_id, kind, fund_fen, account_fen, total_fen)
+         SELECT $1, settlement_id, 'claim', fund_fen, acct_fen, total_fen FROM medical.settlement_copy
+          WHERE treating_city = $2 AND settled_on >= $3 AND settled_on < $4 AND (reversed_on IS NULL OR reversed_on >= $4)`,
+        [sid, FS, `${period}-01`, `${year}-02-01`],
+      );
+      await c.query(
+        `SELECT count(*), sum(fund_fen), sum(account_fen), sum(total_fen) FROM medical.statement_item WHERE statement_id = $1`,
+        [sid],
+      );
+      await c.query('COMMIT');
+    } finally {
+      c.release();
+    }
+    clearing.push({ n, apiSeconds, rawSeconds: (performance.now() - tr) / 1000, items, proofOk });
+    progress(`  M2: ${n} claims cleared in ${apiSeconds.toFixed(1)} s (raw ${clearing.at(-1)!.rawSeconds.toFixed(1)} s)`);
+  }
+  return {
+    settle: {
+      api: { ...percentiles(apiMs), perSecond: s.claims / api.seconds, capped: api.capped },
+      raw: { ...percentiles(rawMs), perSecond: s.claims / raw.seconds, capped: raw.capped },
+    },
+    clearing,
+    settings: s,
+  };
+};
+
+export const medicalSection = (r: MedicalResult): BenchSection => {
+  const [one, two] = r.clearing;
+  return {
+    title: 'M — 异地就医直接结算: settlement at a fixed rate, monthly clearing',
+    lines: [
+      `M1: ${r.settings.claims} outpatient settlements (2207, three fee lines: 甲, 乙, 丙) for ${r.settings.persons} Guangzhou-insured persons at Foshan's node, offered at ${r.settings.rate} claims/s (open loop, at most 64 in flight), next to raw pg doing the same writes at the same rate on the same database.`,
+      '',
+      ...markdownTable(
+        ['who', 'claims', 'achieved /s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'capped'],
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        (
+          [
+            ['API (HTTP, auth, calculation, locks, outbox, audit)', r.settle.api],
+            ['raw pg (same writes)', r.settle.raw],
+          ] as const
+        ).map(([who, x]) => [
+          who,
+          String(r.settings.claims),
+          fmt(x.perSecond, 0),
+          fmt(x.p50),
+          fmt(x.p95),
+          fmt(x.p99),
+          fmt(x.max),
+          String(x.capped),
+        ]),
+      ),
+      '',
+      'M2: the insured city proving and recording a monthly statement (read the claims, build the items, total, verify, write), next to raw pg writing the same items with one INSERT … SELECT.',
+      '',
+      ...markdownTable(
+        ['claims', 'items', 'proof', 'service s', 'raw pg s', 'service ÷ raw'],
+        ['r', 'r', 'l', 'r', 'r', 'r'],
+        r.clearing.map((c) => [
+          String(c.n),
+          String(c.items),
+          c.proofOk ? 'ok' : 'FAILED',
+          fmt(c.apiSeconds),
+          fmt(c.rawSeconds),
+          fmt(ratio(c.apiSeconds, c.rawSeconds), 2),
+        ]),
+      ),
+    ],
+    targets: [
+      { name: `M1 settlement p99 at ${r.settings.rate} claims/s`, measured: r.settle.api.p99, kind: 'max', bound: 50, unit: 'ms' },
+      ...(one ? [{ name: `M2 clearing of ${one.n} claims`, measured: one.apiSeconds, kind: 'max' as const, bound: 60, unit: 's' }] : []),
+      ...(one && two
+        ? [
+            {
+              name: `M2 clearing of ${two.n} ÷ ${one.n} claims`,
+              measured: ratio(two.apiSeconds, one.apiSeconds),
+              kind: 'max' as const,
+              bound: 2.2,
+              unit: '×',
+            },
+          ]
+        : []),
+    ],
+  };
+};

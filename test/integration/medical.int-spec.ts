@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import {
+  capsHoldUnderConcurrency,
+  dailyReconciliation,
+  medicalBadInput,
+  monthlyClearing,
+  residentRegistersAndCancels,
+  retireeSettlesInFoshan,
+  testResultRecognised,
+} from '../support/medical.scenarios.js';
+import { type KafkaCluster, startKafkaCluster } from '../support/kafka-cluster.js';
+
+/** 异地就医直接结算 over a real Kafka broker and real PostgreSQL, each city node its own process (run `npm run build` first). */
+describe('medical settlement across cities over real Kafka and PostgreSQL (separate node processes)', () => {
+  let cluster: KafkaCluster;
+
+  beforeAll(async () => {
+    cluster = await startKafkaCluster();
+  }, 180_000);
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal, daily reconciliation, monthly clearing with one contested item, confirmed; both books balance', async () => {
+    const walk = await retireeSettlesInFoshan(cluster);
+    await dailyReconciliation(cluster, walk);
+    await monthlyClearing(cluster, walk);
+  });
+  it('caps hold when settlements of one person race: allowance, cash with the reason, top-up, never beyond the annual cap', () =>
+    capsHoldUnderConcurrency(cluster));
+  it('a resident registers themself, reads it masked, cancels it; Foshan then finds no 备案 for the visit', () =>
+    residentRegistersAndCancels(cluster));
+  it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
+  it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
+    testResultRecognised(cluster));
+});

@@ -1,0 +1,668 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
+import request from 'supertest';
+import { computeResidentIdCheckChar } from '@guangfo/kernel';
+import { hashApiKey } from '@guangfo/platform';
+import { type TestCluster, waitFor } from './cluster.js';
+import { partner as credentialPartner } from './credentials.scenarios.js';
+
+/**
+ * 异地就医直接结算 scenarios, shared by the embedded e2e run (test/e2e/medical.e2e-spec.ts) and the real Kafka + PostgreSQL run
+ * (test/integration/medical.int-spec.ts). Guangzhou is the insured city, Foshan the treating city.
+ */
+export const GZ = '440100';
+export const FS = '440600';
+
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+/** A fictional ID number with a valid GB 11643 check character (born 1955: a retiree). */
+export const retireeId = (): string => {
+  const first17 = `440106${1950 + randomInt(0, 8)}0${randomInt(1, 9)}1${randomInt(0, 9)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  return first17 + computeResidentIdCheckChar(first17);
+};
+
+export interface Hospital {
+  headers: Record<string, string>;
+  code: string;
+  seq: number;
+  msgid(): string;
+}
+
+/** A designated hospital of `city`: a partner key (scope medical:settle) bound to a fresh hospital code and level. */
+export const hospital = async (
+  c: TestCluster,
+  city: string,
+  level: 'primary' | 'secondary' | 'tertiary' = 'tertiary',
+): Promise<Hospital> => {
+  const id = `it-hospital-${randomUUID()}`;
+  const key = `it-${id}`;
+  const code = `H${city.slice(0, 4)}${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  await c.query(city, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, $2, $3, $4, $5)`, [
+    id,
+    `测试医院 ${code}`,
+    city,
+    hashApiKey(key),
+    ['medical:settle'],
+  ]);
+  await c.query(city, `INSERT INTO medical.hospital (partner_id, city_code, hospital_code, name, level) VALUES ($1, $2, $3, $4, $5)`, [
+    id,
+    city,
+    code,
+    `测试医院 ${code}`,
+    level,
+  ]);
+  const h: Hospital = {
+    headers: { 'x-api-key': key },
+    code,
+    seq: 0,
+    msgid: () => {
+      h.seq += 1;
+      return `${code}20260305093015${String(h.seq).padStart(4, '0')}`;
+    },
+  };
+  return h;
+};
+
+interface Filing {
+  id: string;
+  personId: string;
+}
+
+/** A Guangzhou clerk registers a person for treatment in Foshan; waits until Foshan holds the 备案, its allowances and Guangzhou's policy. */
+export const registerInGuangzhou = async (
+  c: TestCluster,
+  body: { kind: string; idNumber: string; name: string; accountBalanceFen?: number },
+): Promise<Filing> => {
+  const clerk = await c.token(GZ, 'clerk');
+  const r = await request(c.baseUrl(GZ))
+    .post('/api/v1/medical/filings')
+    .set(bearer(clerk))
+    .send({
+      kind: body.kind,
+      treatingCity: FS,
+      person: { idNumber: body.idNumber, name: body.name },
+      ...(body.accountBalanceFen !== undefined ? { accountBalanceFen: body.accountBalanceFen } : {}),
+    });
+  expect(r.status).toBe(201);
+  expect(r.body.person).toEqual({
+    name: expect.stringMatching(/^.\*+.?$/),
+    idNumber: `${body.idNumber.slice(0, 3)}***********${body.idNumber.slice(-4)}`,
+  });
+  const filing = r.body as Filing;
+  await waitFor(`Foshan to hold 备案 ${filing.id} and its allowances`, async () => {
+    const rows = await c.query<{ n: number }>(
+      FS,
+      `SELECT (SELECT count(*)::int FROM medical.filing WHERE id = $1) + (SELECT count(*)::int FROM medical.allowance WHERE person_id = $2)
+              + (SELECT least(count(*), 1)::int FROM medical.policy WHERE city = $3) AS n`,
+      [filing.id, filing.personId, GZ],
+    );
+    // The 备案, its two allowances, and Guangzhou's policy (a broadcast of its own; until it arrives Foshan answers 503 MEDICAL_POLICY_MISSING).
+    return rows[0]!.n === 4;
+  });
+  return filing;
+};
+
+const LINES_OUTPATIENT = [
+  { lineNo: 1, code: 'A-001', name: '阿莫西林胶囊', quantity: 2, unitPriceFen: 1_500 },
+  { lineNo: 2, code: 'A-002', name: '血常规', quantity: 1, unitPriceFen: 3_000 },
+  { lineNo: 3, code: 'B-001', name: '阿托伐他汀钙片', quantity: 1, unitPriceFen: 20_000 },
+  { lineNo: 4, code: 'C-001', name: '特需病房床位费', quantity: 1, unitPriceFen: 50_000 },
+  { lineNo: 5, code: 'X-UNLISTED', name: '未列入目录项目', quantity: 1, unitPriceFen: 1_000 },
+];
+
+const allowanceOf = async (c: TestCluster, personId: string) =>
+  Object.fromEntries(
+    (
+      await c.query<{ pot: string; granted_fen: string; consumed_fen: string }>(
+        FS,
+        `SELECT pot, granted_fen, consumed_fen FROM medical.allowance WHERE person_id = $1`,
+        [personId],
+      )
+    ).map((r) => [r.pot, { granted: Number(r.granted_fen), consumed: Number(r.consumed_fen) }]),
+  );
+
+/**
+ * The issue's walk-through: a Guangzhou-insured retiree resettled in Foshan registers in Guangzhou → outpatient settlement at
+ * a Foshan hospital (REST, idempotent on msgid) → inpatient settlement (national envelope) → one reversal restoring the
+ * allowance → Guangzhou holds a copy of each settlement, the reversal included.
+ */
+export const retireeSettlesInFoshan = async (c: TestCluster): Promise<{ hospital: Hospital; personId: string; settlements: string[] }> => {
+  const idNumber = retireeId();
+  const filing = await registerInGuangzhou(c, { kind: 'resettled-retiree', idNumber, name: '陈老伯', accountBalanceFen: 5_000 });
+  const h = await hospital(c, FS);
+  const fs = c.baseUrl(FS);
+
+  // 1101: the hospital sees the 备案 and the insured area, masked.
+  const info = await request(fs).post('/api/v1/medical/persons/query').set(h.headers).send({ idNumber }).expect(200);
+  expect(info.body).toMatchObject({
+    personId: filing.personId,
+    insuredCity: GZ,
+    name: '陈*伯',
+    filings: [{ id: filing.id, kind: 'resettled-retiree', validTo: null, coversToday: true }],
+    allowance: { fundAvailableFen: 5_000_000, accountAvailableFen: 5_000 },
+  });
+
+  // Outpatient over REST: register (2201), fee lines (2204), pre-settle (2206), settle (2207).
+  const visitMsgid = h.msgid();
+  const visit = await request(fs)
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber, visitType: 'outpatient', msgid: visitMsgid })
+    .expect(201);
+  const again = await request(fs)
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber, visitType: 'outpatient', msgid: visitMsgid })
+    .expect(201);
+  expect(again.body.id).toBe(visit.body.id);
+  const reused = await request(fs)
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber, visitType: 'inpatient', msgid: visitMsgid });
+  expect({ status: reused.status, code: reused.body.code }).toEqual({ status: 409, code: 'MEDICAL_MSGID_REUSED' });
+  await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/fee-lines`).set(h.headers).send({ lines: LINES_OUTPATIENT }).expect(200);
+  const pre = await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/pre-settlement`).set(h.headers).send({}).expect(200);
+  // Demo policy: tertiary outpatient, deductible 100.00 yuan, 60 % for a long-term 备案; Foshan's demo catalogue classifies.
+  const expectedTotals = {
+    medfee_sumamt: 77_000,
+    fulamt_ownpay_amt: 51_000,
+    overlmt_selfpay: 500,
+    preselfpay_amt: 2_000,
+    inscp_scp_amt: 23_500,
+    act_pay_dedc: 10_000,
+    hifp_pay: 8_100,
+    fund_pay_sumamt: 8_100,
+    acct_pay: 5_000,
+    psn_cash_pay: 63_900,
+  };
+  expect(pre.body).toMatchObject({
+    id: null,
+    state: 'pre-settlement',
+    ratioBp: 6_000,
+    standing: 'resettled-retiree',
+    totals: expectedTotals,
+  });
+  expect(
+    pre.body.lines.map(
+      (l: { fundFen: number; accountFen: number; cashFen: number; amountFen: number }) =>
+        l.fundFen + l.accountFen + l.cashFen - l.amountFen,
+    ),
+  ).toEqual([0, 0, 0, 0, 0]);
+  const settleMsgid = h.msgid();
+  const settled = await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/settlement`).set(h.headers).send({ msgid: settleMsgid });
+  expect(settled.status).toBe(201);
+  expect(settled.body).toMatchObject({ state: 'settled', totals: expectedTotals, msgid: settleMsgid });
+  const replay = await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/settlement`).set(h.headers).send({ msgid: settleMsgid });
+  expect({ status: replay.status, id: replay.body.id }).toEqual({ status: 200, id: settled.body.id });
+  expect(await allowanceOf(c, filing.personId)).toEqual({
+    hifp: { granted: 5_000_000, consumed: 8_100 },
+    acct: { granted: 5_000, consumed: 5_000 },
+  });
+
+  // Inpatient through the national envelope: 2401 admission, 2301 details, 2303 pre-settlement, 2304 settlement (yuan).
+  const env = (infno: string, input: Record<string, unknown>, msgid = h.msgid()) =>
+    request(fs)
+      .post('/api/v1/medical/national')
+      .set(h.headers)
+      .send({ infno, msgid, mdtrtarea_admvs: FS, insuplc_admdvs: GZ, signtype: 'SM2', input });
+  const admission = await env('2401', { data: { mdtrt_cert_no: idNumber } }).expect(200);
+  const mdtrtId = admission.body.output.data.mdtrt_id as string;
+  const details = await env('2301', {
+    feedetail: [
+      { feedetl_sn: '1', mdtrt_id: mdtrtId, med_list_codg: 'A-003', medins_list_name: '普通床位费', cnt: 10, pric: '60.00' },
+      { feedetl_sn: '2', mdtrt_id: mdtrtId, med_list_codg: 'B-003', medins_list_name: '冠脉支架植入术', cnt: 1, pric: 18000 },
+    ],
+  }).expect(200);
+  expect(details.body.output.result).toEqual([
+    { feedetl_sn: '1', det_item_fee_sumamt: 600, cnt: 10, pric: 60 },
+    { feedetl_sn: '2', det_item_fee_sumamt: 18000, cnt: 1, pric: 18000 },
+  ]);
+  const preIn = await env('2303', { data: { mdtrt_id: mdtrtId, acct_used_flag: '1' } }).expect(200);
+  // 18600.00 yuan; 乙类 20 % of 18000.00 = 3600.00 先行自付; in scope 15000.00; inpatient tertiary deductible 1000.00; 85 % of 14000.00.
+  expect(preIn.body.output.setlinfo).toMatchObject({
+    medfee_sumamt: 18_600,
+    preselfpay_amt: 3_600,
+    inscp_scp_amt: 15_000,
+    act_pay_dedc: 1_000,
+    hifp_pay: 11_900,
+    acct_pay: 0,
+    psn_cash_pay: 6_700,
+  });
+  const inpatient = await env('2304', { data: { mdtrt_id: mdtrtId, acct_used_flag: '1' } }).expect(200);
+  expect(inpatient.body).toMatchObject({
+    infcode: 0,
+    err_msg: '',
+    output: { setlinfo: { setl_state: 'settled', hifp_pay: 11_900, psn_cash_pay: 6_700 } },
+  });
+  const inpatientId = inpatient.body.output.setlinfo.setl_id as string;
+  // 5206: what Foshan holds for the person this year (yuan): 50000.00 granted, 81.00 + 11900.00 used.
+  const cumulative = await env('5206', { data: { psn_no: filing.personId } }).expect(200);
+  expect(cumulative.body.output.cumulative).toEqual(
+    expect.arrayContaining([expect.objectContaining({ pot: 'hifp', granted: 50_000, used: 11_981, available: 38_019 })]),
+  );
+  // 2601 冲正 of a registration sent by mistake: the visit registered with that msgid is cancelled.
+  const mistakeMsgid = h.msgid();
+  await env('2201', { data: { mdtrt_cert_no: idNumber } }, mistakeMsgid).expect(200);
+  const corrected = await env('2601', { data: { omsgid: mistakeMsgid, oinfno: '2201' } }).expect(200);
+  expect(corrected.body.output.data).toMatchObject({ omsgid: mistakeMsgid, state: 'cancelled' });
+
+  // One reversal (2208 over REST): the allowance comes back, the visit reopens; the same msgid again is the same answer.
+  const reversalMsgid = h.msgid();
+  const reversed = await request(fs)
+    .post(`/api/v1/medical/settlements/${settled.body.id}/reversal`)
+    .set(h.headers)
+    .send({ msgid: reversalMsgid })
+    .expect(200);
+  expect(reversed.body).toMatchObject({ state: 'reversed', reversedOn: expect.any(String) });
+  await request(fs)
+    .post(`/api/v1/medical/settlements/${settled.body.id}/reversal`)
+    .set(h.headers)
+    .send({ msgid: reversalMsgid })
+    .expect(200);
+  const twice = await request(fs).post(`/api/v1/medical/settlements/${settled.body.id}/reversal`).set(h.headers).send({ msgid: h.msgid() });
+  expect({ status: twice.status, code: twice.body.code }).toEqual({ status: 409, code: 'MEDICAL_ALREADY_REVERSED' });
+  expect(await allowanceOf(c, filing.personId)).toEqual({
+    hifp: { granted: 5_000_000, consumed: 1_190_000 },
+    acct: { granted: 5_000, consumed: 0 },
+  });
+
+  // Guangzhou, the insured city, holds a copy of both settlements, the reversal included (5206 cumulative totals).
+  await waitFor('Guangzhou to copy the settlements and the reversal', async () => {
+    const rows = await c.query<{ settlement_id: string; reversed: boolean; fund_fen: string }>(
+      GZ,
+      `SELECT settlement_id, reversed_on IS NOT NULL AS reversed, fund_fen FROM medical.settlement_copy WHERE person_id = $1 ORDER BY fund_fen`,
+      [filing.personId],
+    );
+    return rows.length === 2 && rows[0]!.reversed && !rows[1]!.reversed ? rows : undefined;
+  });
+  return { hospital: h, personId: filing.personId, settlements: [settled.body.id as string, inpatientId] };
+};
+
+/**
+ * Caps hold under concurrency: many settlements of one person race at the treating city; the fund never pays beyond the
+ * allowance it holds, settles the rest as cash with the reason, asks Guangzhou for a top-up, and Guangzhou never grants beyond
+ * the annual cap.
+ */
+export const capsHoldUnderConcurrency = async (c: TestCluster): Promise<void> => {
+  const idNumber = retireeId();
+  const filing = await registerInGuangzhou(c, { kind: 'long-term-resident', idNumber, name: '李阿姨' });
+  const h = await hospital(c, FS, 'primary');
+  const fs = c.baseUrl(FS);
+  // Each inpatient claim: 40000.00 yuan of 甲类 bed days; primary: deductible 300.00, 95 % → fund wants 37715.00.
+  const visits: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const v = await request(fs)
+      .post('/api/v1/medical/visits')
+      .set(h.headers)
+      .send({ idNumber, visitType: 'inpatient', msgid: h.msgid() })
+      .expect(201);
+    await request(fs)
+      .post(`/api/v1/medical/visits/${v.body.id}/fee-lines`)
+      .set(h.headers)
+      .send({ lines: [{ lineNo: 1, code: 'A-001', name: '阿莫西林胶囊', quantity: 1, unitPriceFen: 4_000_000 }] })
+      .expect(200);
+    visits.push(v.body.id as string);
+  }
+  const results = await Promise.all(
+    visits.map((id) => request(fs).post(`/api/v1/medical/visits/${id}/settlement`).set(h.headers).send({ msgid: h.msgid() })),
+  );
+  for (const r of results) expect(r.status).toBe(201);
+  const fund = results.reduce((a, r) => a + (r.body.totals.hifp_pay as number), 0);
+  const short = results.filter((r) => r.body.shortfall);
+  // The first allowance was 50000.00 yuan: one claim full (37715.00), one partly (12285.00), the others as cash with the reason.
+  const allowance = await allowanceOf(c, filing.personId);
+  expect(allowance.hifp!.consumed).toBe(fund);
+  expect(fund).toBeLessThanOrEqual(allowance.hifp!.granted);
+  expect(short.length).toBeGreaterThan(0);
+  for (const r of short) {
+    expect(r.body.shortfall).toMatchObject({ reason: 'FUND_ALLOWANCE_EXHAUSTED', fen: expect.any(Number) });
+    expect(r.body.totals.fund_pay_sumamt + r.body.totals.acct_pay + r.body.totals.psn_cash_pay).toBe(r.body.totals.medfee_sumamt);
+  }
+  // The top-up request reached Guangzhou, which granted more, never beyond the annual cap (600000.00 yuan).
+  const topped = await waitFor('a top-up grant from Guangzhou', async () => {
+    const a = await allowanceOf(c, filing.personId);
+    return a.hifp!.granted > 5_000_000 ? a : undefined;
+  });
+  expect(topped.hifp!.consumed).toBe(fund);
+  // Grants in flight settle: Foshan ends up holding exactly what Guangzhou granted it, within the cap.
+  const ledger = await waitFor('Foshan to hold every grant Guangzhou made', async () => {
+    const [row] = await c.query<{ cap: string; granted: string }>(
+      GZ,
+      `SELECT l.cap_fen AS cap, coalesce(sum(g.granted_fen), 0) AS granted FROM medical.cap_ledger l LEFT JOIN medical.cap_grant g USING (person_id, year, pot)
+       WHERE l.person_id = $1 AND l.pot = 'hifp' GROUP BY l.cap_fen`,
+      [filing.personId],
+    );
+    return Number(row!.granted) === (await allowanceOf(c, filing.personId)).hifp!.granted ? row : undefined;
+  });
+  expect(Number(ledger.granted)).toBeLessThanOrEqual(Number(ledger.cap));
+};
+
+/** Bad input is problem+json with a stable code, never a 500. */
+export const medicalBadInput = async (c: TestCluster): Promise<void> => {
+  const h = await hospital(c, FS);
+  const fs = c.baseUrl(FS);
+  const code = (r: { status: number; body: { code?: string } }) => ({ status: r.status, code: r.body.code });
+  expect(
+    code(
+      await request(fs)
+        .post('/api/v1/medical/visits')
+        .set(h.headers)
+        .send({ idNumber: retireeId(), visitType: 'outpatient', msgid: 'X'.repeat(30) }),
+    ),
+  ).toEqual({
+    status: 400,
+    code: 'MEDICAL_MSGID_INVALID',
+  });
+  expect(
+    code(
+      await request(fs)
+        .post('/api/v1/medical/visits')
+        .set(h.headers)
+        .send({ idNumber: retireeId(), visitType: 'outpatient', msgid: h.msgid() }),
+    ),
+  ).toEqual({
+    status: 422,
+    code: 'MEDICAL_NOT_REGISTERED',
+  });
+  const env = (body: Record<string, unknown>) =>
+    request(fs)
+      .post('/api/v1/medical/national')
+      .set(h.headers)
+      .send({ msgid: h.msgid(), mdtrtarea_admvs: FS, insuplc_admdvs: GZ, input: {}, ...body });
+  expect(code(await env({ infno: '9999' }))).toEqual({ status: 400, code: 'MEDICAL_INFNO_UNSUPPORTED' });
+  expect(code(await env({ infno: '2207', input: { data: { mdtrt_id: 'nope' } } }))).toEqual({
+    status: 400,
+    code: 'MEDICAL_INVALID_REQUEST',
+  });
+  expect(code(await env({ infno: '2207', mdtrtarea_admvs: GZ }))).toEqual({ status: 422, code: 'MEDICAL_AREA_MISMATCH' });
+  expect(
+    code(await request(fs).post(`/api/v1/medical/visits/${randomUUID()}/settlement`).set(h.headers).send({ msgid: h.msgid() })),
+  ).toEqual({
+    status: 404,
+    code: 'MEDICAL_VISIT_NOT_FOUND',
+  });
+  // A partner key with the scope but no hospital binding settles nothing.
+  const unbound = `it-unbound-${randomUUID()}`;
+  await c.query(FS, `INSERT INTO platform.api_key (id, name, city_code, key_hash, scopes) VALUES ($1, $1, $2, $3, $4)`, [
+    unbound,
+    FS,
+    hashApiKey(unbound),
+    ['medical:settle'],
+  ]);
+  expect(code(await request(fs).post('/api/v1/medical/persons/query').set('x-api-key', unbound).send({ idNumber: retireeId() }))).toEqual({
+    status: 403,
+    code: 'MEDICAL_NOT_A_HOSPITAL',
+  });
+  // A temporary 备案 shorter than 6 months is refused at the insured city.
+  const clerk = await c.token(GZ, 'clerk');
+  const short = await request(c.baseUrl(GZ))
+    .post('/api/v1/medical/filings')
+    .set(bearer(clerk))
+    .send({
+      kind: 'referral',
+      treatingCity: FS,
+      validTo: '2026-01-02',
+      validFrom: undefined,
+      person: { idNumber: retireeId(), name: '王五' },
+    });
+  expect(code(short)).toEqual({ status: 422, code: 'MEDICAL_FILING_INVALID' });
+};
+
+/**
+ * Daily reconciliation (3201 totals, 3202 detail file) of the hospital of `retireeSettlesInFoshan`: its day is one outpatient
+ * settlement reversed the same day and one inpatient settlement. Right totals match; totals that forgot the reversal are named
+ * field by field; the detail file then shows the missing reversal.
+ */
+export const dailyReconciliation = async (c: TestCluster, r: { hospital: Hospital; settlements: string[] }): Promise<void> => {
+  const fs = c.baseUrl(FS);
+  const h = r.hospital;
+  const [outpatient, inpatient] = await Promise.all(
+    r.settlements.map(async (id) => (await request(fs).get(`/api/v1/medical/settlements/${id}`).set(h.headers).expect(200)).body),
+  );
+  const day = inpatient.settledOn as string;
+  const ok = await request(fs)
+    .post('/api/v1/medical/reconciliations/totals')
+    .set(h.headers)
+    .send({ day, totals: { count: 1, medfeeFen: 1_860_000, fundFen: 1_190_000, acctFen: 0, cashFen: 670_000 } })
+    .expect(200);
+  expect(ok.body).toMatchObject({ infno: '3201', matched: true, totalsMismatches: [] });
+  const forgot = await request(fs)
+    .post('/api/v1/medical/reconciliations/totals')
+    .set(h.headers)
+    .send({ day, totals: { count: 2, medfeeFen: 1_937_000, fundFen: 1_198_100, acctFen: 5_000, cashFen: 733_900 } })
+    .expect(200);
+  expect(forgot.body.matched).toBe(false);
+  expect(forgot.body.totalsMismatches).toEqual([
+    { field: 'count', hospital: 2, agency: 1 },
+    { field: 'medfeeFen', hospital: 1_937_000, agency: 1_860_000 },
+    { field: 'fundFen', hospital: 1_198_100, agency: 1_190_000 },
+    { field: 'acctFen', hospital: 5_000, agency: 0 },
+    { field: 'cashFen', hospital: 733_900, agency: 670_000 },
+  ]);
+  const file = [
+    'setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay',
+    `${outpatient.id},settlement,770.00,81.00,50.00,639.00`,
+    `${inpatient.id},settlement,18600.00,11900.00,0.00,6700.00`,
+  ].join('\n');
+  const details = await request(fs).post('/api/v1/medical/reconciliations/details').set(h.headers).send({ day, file }).expect(200);
+  expect(details.body).toMatchObject({
+    infno: '3202',
+    matched: false,
+    detailMismatches: [{ settlementId: outpatient.id, kind: 'reversal', reason: 'MISSING_AT_HOSPITAL' }],
+  });
+  const bad = await request(fs).post('/api/v1/medical/reconciliations/details').set(h.headers).send({ day, file: 'nonsense' });
+  expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'MEDICAL_INVALID_REQUEST' });
+};
+
+interface StatementBody {
+  id: string;
+  role: string;
+  state: string;
+  totals: Record<string, number>;
+  proof: { ok: boolean; problems: string[] };
+  items: {
+    settlementId: string;
+    kind: string;
+    fundFen: number;
+    accountFen: number;
+    contest: null | { reason: string; answer: null | { outcome: string } };
+  }[];
+}
+
+/**
+ * Monthly clearing: Foshan issues its statement to Guangzhou; both prove it from their own records; Guangzhou contests one
+ * item, Foshan answers it, Guangzhou confirms; both books show the same sums to the fen, and the confirmed statement is immutable.
+ */
+export const monthlyClearing = async (c: TestCluster, r: { hospital: Hospital; settlements: string[] }): Promise<void> => {
+  const fs = c.baseUrl(FS);
+  const gz = c.baseUrl(GZ);
+  const inpatient = (await request(fs).get(`/api/v1/medical/settlements/${r.settlements[1]}`).set(r.hospital.headers).expect(200)).body;
+  const period = (inpatient.settledOn as string).slice(0, 7);
+  const fsClerk = bearer(await c.token(FS, 'clerk'));
+  const gzClerk = bearer(await c.token(GZ, 'clerk'));
+  // Guangzhou must hold its copies of the claims before it can prove the statement: wait until every Foshan settlement is copied.
+  await waitFor('Guangzhou to hold a copy of every Foshan settlement', async () => {
+    const [{ n }] = await c.query<{ n: number }>(FS, `SELECT count(*)::int AS n FROM medical.settlement WHERE insured_city = $1`, [GZ]);
+    const [{ m }] = await c.query<{ m: number }>(GZ, `SELECT count(*)::int AS m FROM medical.settlement_copy WHERE treating_city = $1`, [
+      FS,
+    ]);
+    const [{ x }] = await c.query<{ x: number }>(
+      FS,
+      `SELECT count(*)::int AS x FROM medical.settlement WHERE insured_city = $1 AND reversed_on IS NOT NULL`,
+      [GZ],
+    );
+    const [{ y }] = await c.query<{ y: number }>(
+      GZ,
+      `SELECT count(*)::int AS y FROM medical.settlement_copy WHERE treating_city = $1 AND reversed_on IS NOT NULL`,
+      [FS],
+    );
+    return n === m && x === y;
+  });
+  const issued = await request(fs)
+    .post('/api/v1/medical/clearing/statements')
+    .set(fsClerk)
+    .send({ insuredCity: GZ, period, advanceFen: 1_000_000 });
+  expect(issued.status).toBe(201);
+  const treating = issued.body as StatementBody;
+  expect(treating).toMatchObject({ role: 'treating', state: 'issued', proof: { ok: true, problems: [] } });
+  // The outpatient claim was settled and reversed within the period: in neither list; the inpatient claim is an item.
+  expect(treating.items.filter((i) => i.settlementId === r.settlements[0])).toEqual([]);
+  expect(treating.items.find((i) => i.settlementId === r.settlements[1])).toMatchObject({
+    kind: 'claim',
+    fundFen: 1_190_000,
+    accountFen: 0,
+  });
+  const again = await request(fs).post('/api/v1/medical/clearing/statements').set(fsClerk).send({ insuredCity: GZ, period, advanceFen: 0 });
+  expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_EXISTS' });
+
+  const insured = await waitFor('Guangzhou to receive and prove the statement', async () => {
+    const s = await request(gz).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(gzClerk);
+    return s.status === 200 ? (s.body as StatementBody) : undefined;
+  });
+  expect(insured).toMatchObject({ role: 'insured', state: 'issued', proof: { ok: true, problems: [] }, totals: treating.totals });
+
+  // Guangzhou contests the inpatient claim; a confirmation waits for the answer; Foshan answers it upheld.
+  await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/contest`)
+    .set(gzClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', reason: 'AMOUNT_MISMATCH', note: '请核对支架限价' })
+    .expect(200);
+  const early = await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`).set(gzClerk).send({});
+  expect({ status: early.status, code: early.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_OPEN_CONTESTS' });
+  const wrongSide = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
+    .set(gzClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', outcome: 'withdrawn', note: '' });
+  expect({ status: wrongSide.status, code: wrongSide.body.code }).toEqual({ status: 403, code: 'MEDICAL_NOT_YOUR_PART' });
+  await waitFor('Foshan to see the contest', async () => {
+    const s = (await request(fs).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(fsClerk).expect(200)).body as StatementBody;
+    return s.state === 'contested';
+  });
+  await request(fs)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
+    .set(fsClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', outcome: 'upheld', note: '单价 18000.00 元未超限价 20000.00 元, 先行自付 20%' })
+    .expect(200);
+  await waitFor('Guangzhou to see the answer', async () => {
+    const s = (await request(gz).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(gzClerk).expect(200)).body as StatementBody;
+    return s.state === 'answered';
+  });
+  const confirmed = (await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`).set(gzClerk).send({}).expect(200))
+    .body as StatementBody;
+  expect(confirmed.state).toBe('confirmed');
+  const fsFinal = await waitFor('Foshan to record the confirmation', async () => {
+    const s = (await request(fs).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(fsClerk).expect(200)).body as StatementBody;
+    return s.state === 'confirmed' ? s : undefined;
+  });
+  // Both books, to the fen: the same totals; payable = Σ items (nothing withdrawn), net = payable − advance.
+  expect(fsFinal.totals).toEqual(confirmed.totals);
+  const fund = fsFinal.items.reduce((a, i) => a + i.fundFen, 0);
+  const acct = fsFinal.items.reduce((a, i) => a + i.accountFen, 0);
+  expect(fsFinal.totals).toMatchObject({
+    payableFundFen: fund,
+    payableAccountFen: acct,
+    advanceFen: 1_000_000,
+    netFen: fund + acct - 1_000_000,
+  });
+  // Confirmed statements are immutable: the API refuses, and so does the database.
+  const late = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/contest`)
+    .set(gzClerk)
+    .send({ settlementId: r.settlements[1], kind: 'claim', reason: 'OTHER', note: '' });
+  expect({ status: late.status, code: late.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_CONFIRMED' });
+  await expect(
+    c.query(GZ, `UPDATE medical.statement_item SET fund_fen = fund_fen + 1 WHERE statement_id = $1`, [treating.id]),
+  ).rejects.toThrow(/immutable/);
+};
+
+/**
+ * 检查检验结果互认: a Guangzhou lab issues a test report to the retiree as an electronic credential; a Foshan hospital shown it at
+ * a visit recognises it (verified against Foshan's replicated registry); someone else's report is not recognised (HOLDER_MISMATCH).
+ */
+export const testResultRecognised = async (c: TestCluster): Promise<void> => {
+  const idNumber = retireeId();
+  await registerInGuangzhou(c, { kind: 'long-term-resident', idNumber, name: '张伯伯' });
+  const lab = await credentialPartner(c, GZ, `it-lab-${randomUUID()}`, ['credentials:issue'], '12440100MB2C000020');
+  const issue = async (code: string, name: string) => {
+    const r = await request(c.baseUrl(GZ))
+      .post('/api/v1/credentials')
+      .set(lab)
+      .send({ typeCode: 'MEDICAL_TEST_REPORT', holder: { name, code, codeType: '111' }, validFrom: '2026-01-05', validTo: '2030-01-04' });
+    expect(r.status).toBe(201);
+    return r.body.document as Record<string, unknown>;
+  };
+  const own = await issue(idNumber, '张伯伯');
+  const stranger = await issue(retireeId(), '王五');
+  const h = await hospital(c, FS);
+  const fs = c.baseUrl(FS);
+  const visit = await request(fs)
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber, visitType: 'outpatient', msgid: h.msgid() })
+    .expect(201);
+  const recognised = await waitFor("Foshan to recognise Guangzhou's test report", async () => {
+    const r = await request(fs)
+      .post(`/api/v1/medical/visits/${visit.body.id}/test-results`)
+      .set(h.headers)
+      .send({ credential: own })
+      .expect(200);
+    return r.body.recognised ? r.body : undefined;
+  });
+  expect(recognised).toMatchObject({ reasons: [], credential: { id: own.id, type: 'MEDICAL_TEST_REPORT', issuerCity: GZ } });
+  const other = await request(fs)
+    .post(`/api/v1/medical/visits/${visit.body.id}/test-results`)
+    .set(h.headers)
+    .send({ credential: stranger })
+    .expect(200);
+  expect(other.body).toMatchObject({ recognised: false, reasons: expect.arrayContaining(['HOLDER_MISMATCH']) });
+  const rows = await c.query<{ recognised: boolean }>(
+    FS,
+    `SELECT recognised FROM medical.test_result WHERE visit_id = $1 AND credential_id = $2`,
+    [visit.body.id, stranger.id],
+  );
+  expect(rows).toEqual([{ recognised: false }]);
+};
+
+/**
+ * A resident registers themself (the verified identity from the token, never the body), reads it back masked; the other
+ * city's resident cannot see it; the resident cancels it, and from that day a Foshan hospital finds no 备案 covering the visit.
+ */
+export const residentRegistersAndCancels = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const someoneElse = await request(gz)
+    .post('/api/v1/medical/filings')
+    .set(resident)
+    .send({ kind: 'other-temporary', treatingCity: FS, person: { idNumber: retireeId(), name: '别人' } });
+  expect({ status: someoneElse.status, code: someoneElse.body.code }).toEqual({ status: 422, code: 'MEDICAL_PERSON_INVALID' });
+  const r = await request(gz).post('/api/v1/medical/filings').set(resident).send({ kind: 'other-temporary', treatingCity: FS });
+  expect(r.status).toBe(201);
+  expect(r.body).toMatchObject({ kind: 'other-temporary', treatingCity: FS, validTo: expect.any(String), cancelledOn: null });
+  expect(r.body.person.idNumber).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+  await request(gz).get(`/api/v1/medical/filings/${r.body.id}`).set(resident).expect(200);
+  const clerkOfFoshan = await request(c.baseUrl(FS))
+    .get(`/api/v1/medical/filings/${r.body.id}`)
+    .set(bearer(await c.token(FS, 'clerk')));
+  expect(clerkOfFoshan.status).toBe(404);
+  const h = await hospital(c, FS);
+  await waitFor(
+    'Foshan to hold the resident’s 备案',
+    async () => (await c.query(FS, `SELECT 1 FROM medical.filing WHERE id = $1`, [r.body.id])).length === 1,
+  );
+  const cancelled = await request(gz).post(`/api/v1/medical/filings/${r.body.id}/cancel`).set(resident).send({}).expect(200);
+  expect(cancelled.body.cancelledOn).toEqual(expect.any(String));
+  const again = await request(gz).post(`/api/v1/medical/filings/${r.body.id}/cancel`).set(resident).send({});
+  expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'MEDICAL_FILING_ALREADY_CANCELLED' });
+  await waitFor('Foshan to record the cancellation', async () =>
+    (await c.query<{ cancelled_on: string | null }>(FS, `SELECT cancelled_on FROM medical.filing WHERE id = $1`, [r.body.id]))[0]
+      ?.cancelled_on
+      ? true
+      : undefined,
+  );
+  // The demo resident gz-resident (seeds/demo/users.yaml): the cancelled 备案 no longer covers today.
+  const visit = await request(c.baseUrl(FS))
+    .post('/api/v1/medical/visits')
+    .set(h.headers)
+    .send({ idNumber: '440106199001010013', visitType: 'outpatient', msgid: h.msgid() });
+  expect({ status: visit.status, code: visit.body.code }).toEqual({ status: 422, code: 'MEDICAL_NOT_REGISTERED' });
+};
