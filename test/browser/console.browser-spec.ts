@@ -108,6 +108,8 @@ describe('the web console in a browser', () => {
     // The resident rates (好差评).
     await openCase(resident, id, 'completed');
     const rate = resident.page.locator('form[data-action="evaluate"]');
+    if (process.env.CONSOLE_DEBUG)
+      resident.page.on('response', (r) => process.stderr.write(`${r.request().method()} ${r.url()} ${r.status()}\n`));
     await rate.locator('input[name="comment"]').fill('两地跑变一地办，很方便');
     await rate.locator('button[type="submit"]').click();
     await Promise.race([

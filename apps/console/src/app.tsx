@@ -3,6 +3,7 @@ import { api, ok, setAccessToken } from './api/client';
 import { CaseView } from './case-view';
 import { FileCase } from './file-case';
 import { getLang, type Lang, setLang, t } from './i18n';
+import { cityName, type Session } from './session';
 import { Queue } from './queue';
 import { Remediations, Verify } from './staff';
 import { ProblemBox } from './ui';
@@ -19,17 +20,6 @@ const DEMO_USERS = [
   { username: 'fs-clerk-2', city: '440600', name: '佛山禅城行政服务中心窗口二', role: 'clerk' },
   { username: 'fs-supervisor', city: '440600', name: '佛山督办', role: 'supervisor' },
 ] as const;
-
-export interface Session {
-  username: string;
-  role: 'resident' | 'clerk' | 'supervisor' | 'admin' | string;
-  city: string;
-  hall?: string;
-  self: string;
-}
-
-const CITY_NAMES: Record<string, [string, string]> = { '440100': ['广州', 'Guangzhou'], '440600': ['佛山', 'Foshan'] };
-export const cityName = (c: string | null | undefined): string => (c ? (CITY_NAMES[c]?.[getLang() === 'zh' ? 0 : 1] ?? c) : t('none'));
 
 const useHash = () => {
   const [hash, setHash] = useState(location.hash.slice(1) || '/');

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiProblem, ok, type Schemas } from './api/client';
-import { cityName, type Session } from './app';
+import { cityName, type Session } from './session';
 import { formatDate, formatTime } from './format';
 import { actionName, getLang, stateName, t } from './i18n';
 import { DeadlineMarks } from './queue';

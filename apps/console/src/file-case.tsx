@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiProblem, ok, type Schemas } from './api/client';
-import { cityName, type Session } from './app';
+import { cityName, type Session } from './session';
 import { getLang, t } from './i18n';
 import { Field, Loading, ProblemBox, sha256Hex, useLoad } from './ui';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ok, type Schemas } from './api/client';
-import { cityName, type Session } from './app';
+import { cityName, type Session } from './session';
 import { formatDate } from './format';
 import { stateName, t } from './i18n';
 import { Empty, Field, Loading, ProblemBox } from './ui';

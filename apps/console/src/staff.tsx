@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from './api/client';
-import { cityName } from './app';
+import { cityName } from './session';
 import { formatDate, formatTime } from './format';
 import { t } from './i18n';
 import { Empty, Field, Loading, ProblemBox, useLoad } from './ui';

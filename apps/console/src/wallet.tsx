@@ -1,7 +1,7 @@
 import qrcode from 'qrcode-generator';
 import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from './api/client';
-import { cityName, type Session } from './app';
+import { cityName, type Session } from './session';
 import { formatDate, formatTime } from './format';
 import { t } from './i18n';
 import { Empty, Field, Loading, ProblemBox, useLoad } from './ui';

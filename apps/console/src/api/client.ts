@@ -17,7 +17,12 @@ const auth: Middleware = {
 };
 
 /** The typed client of the same-origin public API (/api/v1), generated from the OpenAPI document. */
-export const api = createClient<paths>({ baseUrl: '' });
+export const api = createClient<paths>({
+  baseUrl: '',
+  // Never from the HTTP cache: a case's ETag is its version, and a rating (outside the timeline) changes the case without
+  // changing the version, so a revalidated GET would answer 304 with the old body.
+  fetch: (req: Request) => fetch(new Request(req, { cache: 'no-store' })),
+});
 api.use(auth);
 
 /** An RFC 9457 problem as the API sends it, with the project's bilingual titles and field errors. */
