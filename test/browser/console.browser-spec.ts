@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { acceptedCase, type AffairsWorld, FS, GZ, type Person } from '../support/affairs.scenarios.js';
+import {
+  acceptedCase,
+  type AffairsWorld,
+  as,
+  converged,
+  fileAndForward,
+  FS,
+  GZ,
+  PEOPLE,
+  type Person,
+} from '../support/affairs.scenarios.js';
 import { type ProcessSandbox, startProcessSandbox } from '../support/process-sandbox.js';
 import { expectAccessible, expectNoOverflow, go, launchBrowser, openCase, screenshot, signIn, step } from './console.js';
 
@@ -47,6 +57,15 @@ describe('the web console in a browser', () => {
     await expect(f.locator('select[name="itemCode"]').inputValue()).resolves.toBe('XK00201000');
     await f.locator('input[name="material-contributions"]').waitFor();
     await f.getByLabel('申请人姓名').fill('李小红');
+    // A wrong check digit: the problem's Chinese title, and the field error next to the ID number (then in English).
+    await f.getByLabel('公民身份号码').fill('440604199205050021');
+    await f.locator('form.filing button[type="submit"]').click();
+    await expect(f.locator('.problem strong').textContent()).resolves.toBe('申请人信息无效');
+    await f.locator('.has-error input[name="idNumber"]').waitFor();
+    await expect(f.locator('.has-error .field-error').textContent()).resolves.toContain('公民身份号码');
+    await f.getByRole('button', { name: 'English' }).click();
+    await expect(f.locator('.problem strong').textContent()).resolves.toBe('Invalid applicant');
+    await f.getByRole('button', { name: '中文' }).click();
     await f.getByLabel('公民身份号码').fill('44060419920505002X');
     await f.getByLabel('申请人账号（可选）').fill('fs-resident');
     await f.locator('input[name="material-home"]').fill('lease.pdf');
@@ -204,5 +223,66 @@ describe('the web console in a browser', () => {
       },
     );
     await Promise.all([resident.context.close(), clerk.context.close()]);
+  });
+
+  it('supervisors: an extension (art. 42) on a case, and a 差评 remediation resolved', async () => {
+    const world: AffairsWorld = { cluster: sandbox, token: (p: Person) => tokenOf(p.city, p.username) };
+    const id = await acceptedCase(world);
+    const sup = await signIn(browser, url(GZ), 'gz-supervisor');
+    await openCase(sup, id, 'accepted');
+    const ext = sup.page.locator('form[data-action="extend"]');
+    await ext.locator('input[name="extend-reason"]').fill('需实地核查住所，依法延长十个工作日');
+    await ext.locator('button[type="submit"]').click();
+    await sup.page.waitForSelector('ol.timeline li[data-kind="extended"]', { timeout: 20_000 });
+
+    // 不予受理, then the applicant's 差评 opens a task in Guangzhou (the administering city).
+    const rejected = await fileAndForward(world);
+    const gz = await as(world, PEOPLE.gzClerk);
+    expect((await gz.step(rejected, 'reject', { reasonCode: 'NOT_ELIGIBLE', reason: '不符合迁入条件' }, 2)).status).toBe(200);
+    await converged(world, FS, rejected, 3, 'not-accepted');
+    const resident = await as(world, PEOPLE.fsResident);
+    expect((await resident.post(`/cases/${rejected}/evaluate`, { rating: 1, comment: '没说清楚缺什么' })).status).toBe(200);
+    await go(sup, '/remediations');
+    const task = sup.page.locator('li.case-card', { hasText: '没说清楚缺什么' });
+    for (let i = 0; i < 60 && (await task.count()) === 0; i++) {
+      await sup.page.waitForTimeout(500);
+      await go(sup, '/');
+      await go(sup, '/remediations');
+    }
+    await expectAccessible(sup.page, 'the remediations');
+    await screenshot(sup.page, 'remediations');
+    await task.locator('input').fill('已电话回访，告知迁入条件并致歉');
+    await task.locator('button[type="submit"]').click();
+    await sup.page.locator('li.case-card', { hasText: '没说清楚缺什么' }).waitFor({ state: 'detached', timeout: 20_000 });
+    await sup.context.close();
+  });
+
+  it('a resident files online (全程网办) and withdraws', async () => {
+    const resident = await signIn(browser, url(FS), 'fs-resident');
+    await go(resident, '/file');
+    const p = resident.page;
+    await p.locator('select[name="itemCode"] option[value="QR00101000"]').waitFor({ state: 'attached' });
+    await p.locator('select[name="itemCode"]').selectOption('QR00101000');
+    await p.locator('input[name="material-years"]').waitFor();
+    await expectAccessible(p, 'the online filing form');
+    await p.locator('form.filing button[type="submit"]').click();
+    await Promise.race([
+      p.waitForSelector('article[data-state="submitted"]', { timeout: 20_000 }),
+      p
+        .waitForSelector('.problem', { timeout: 20_000 })
+        .then(async (e) => Promise.reject(new Error(`online filing: ${await e.textContent()}`))),
+    ]);
+    const id = (await p.locator('article[data-case]').getAttribute('data-case'))!;
+    // Guangzhou holds an online case from the start: the withdrawal travels as a request, and Guangzhou writes it.
+    const form = p.locator('form[data-action="withdraw"]');
+    await form.locator('input[name="withdraw-reason"]').fill('信息填错，重新申请');
+    await form.locator('button[type="submit"]').click();
+    await Promise.race([
+      p.getByTestId('withdrawal-pending').waitFor({ timeout: 20_000 }),
+      p.waitForSelector('article[data-state="withdrawn"]', { timeout: 20_000 }),
+      p.waitForSelector('.problem', { timeout: 20_000 }).then(async (e) => Promise.reject(new Error(`withdraw: ${await e.textContent()}`))),
+    ]);
+    await openCase(resident, id, 'withdrawn');
+    await resident.context.close();
   });
 });

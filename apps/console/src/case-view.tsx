@@ -278,6 +278,7 @@ const ResidentActions = ({ c, onDone }: { c: Detail; onDone: () => void }) => {
   const supplement = c.supplement as { items?: { id: string; materialId?: string; description: string }[] } | null;
   const evaluation = c.evaluation as Any | null;
   const closed = ['completed', 'not-accepted', 'returned'].includes(c.state);
+  const pending = (c.requests as { kind: string; status: string }[]).some((r) => r.kind === 'withdraw' && r.status === 'pending');
   const path = { params: { path: { id: c.id } } };
   return (
     <section aria-labelledby="mine-h">
@@ -324,8 +325,14 @@ const ResidentActions = ({ c, onDone }: { c: Detail; onDone: () => void }) => {
           <button type="submit">{t('answerSupplement')}</button>
         </form>
       ) : null}
-      {can('withdraw') ||
-      ['submitted', 'forwarded', 'supplement-requested', 'accepted', 'under-review', 'special-procedure'].includes(c.state) ? (
+      {pending ? (
+        <p class="mark paused" role="status" data-testid="withdrawal-pending">
+          {t('withdrawalPending')}
+        </p>
+      ) : null}
+      {!pending &&
+      (can('withdraw') ||
+        ['submitted', 'forwarded', 'supplement-requested', 'accepted', 'under-review', 'special-procedure'].includes(c.state)) ? (
         <form
           class="step"
           data-action="withdraw"

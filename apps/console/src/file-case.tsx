@@ -28,7 +28,16 @@ export const FileCase = ({ session }: { session: Session }) => {
     () =>
       ok(
         api.GET('/api/v1/catalogue/routes', {
-          params: { query: { at: session.self, from, administeredBy: to, mode, channel: clerk ? 'window' : 'online', domain: 'affairs' } },
+          params: {
+            query: {
+              ...(clerk ? { at: session.self } : {}),
+              from,
+              administeredBy: to,
+              mode,
+              channel: clerk ? 'window' : 'online',
+              domain: 'affairs',
+            },
+          },
         }),
       ),
     [from, to, mode],

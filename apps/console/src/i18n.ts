@@ -53,6 +53,7 @@ const T = {
   answerSupplement: ['提交补正材料', 'Answer the 补正 notice'],
   fileName: ['文件名', 'File name'],
   withdraw: ['撤回申请', 'Withdraw'],
+  withdrawalPending: ['撤回请求已送达办理地，等待其处理', 'Withdrawal requested; waiting for the city handling the case'],
   rate: ['评价（好差评）', 'Rate (好差评)'],
   followUp: ['追评', 'Follow-up rating'],
   rating: ['评分（1–5）', 'Rating (1–5)'],
