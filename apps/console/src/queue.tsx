@@ -53,7 +53,7 @@ export const Queue = ({ session }: { session: Session }) => {
   };
   useEffect(() => void load(), [filters]);
 
-  const claim = async (id: string, release: boolean) => {
+  const toggleClaim = async (id: string, release: boolean) => {
     try {
       await ok(
         api.POST('/api/v1/cases/{id}/claim', { params: { path: { id } }, body: { ttlMinutes: 30, ...(release ? { release } : {}) } }),
@@ -142,11 +142,11 @@ export const Queue = ({ session }: { session: Session }) => {
                 </div>
                 {staff && c.heldHere ? (
                   claim?.clerk === session.username ? (
-                    <button type="button" onClick={() => void claim2(c.id, true)}>
+                    <button type="button" onClick={() => void toggleClaim(c.id, true)}>
                       {t('release')}
                     </button>
                   ) : !claim?.clerk ? (
-                    <button type="button" onClick={() => void claim2(c.id, false)}>
+                    <button type="button" onClick={() => void toggleClaim(c.id, false)}>
                       {t('claim')}
                     </button>
                   ) : null
@@ -163,7 +163,4 @@ export const Queue = ({ session }: { session: Session }) => {
       ) : null}
     </section>
   );
-  function claim2(id: string, release: boolean) {
-    return claim(id, release);
-  }
 };
