@@ -73,6 +73,13 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'console-api-only',
+      severity: 'error',
+      comment: 'the web console (browser code) is a client of the public API: it imports no lib, only its generated API types',
+      from: { path: '^apps/console/' },
+      to: { path: '^libs/' },
+    },
+    {
       name: 'app-barrel-only',
       severity: 'error',
       comment: 'apps import libs only through their @guangfo/* barrels',

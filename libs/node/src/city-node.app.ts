@@ -2,6 +2,8 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import type { CityTransport } from '@guangfo/messaging';
@@ -33,9 +35,56 @@ export interface CityNodeAppOptions {
   apiDescription?: string;
   /** Where the node's JSON log lines go (default stdout). */
   logDestination?: DestinationStream;
+  /** The built web console (apps/console, `npm run build`), served at /console; default `CONSOLE_DIR` or ./dist/console. */
+  consoleDir?: string;
 }
 
 export const API_PREFIX = 'api/v1';
+const PREFIX_EXCLUDE = ['health/live', 'health/ready', 'metrics'];
+
+/** The web console's Content-Security-Policy: its own scripts, styles and API only; no inline code, no frames, no other origin. */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The web console (apps/console): static files at /console, before the API's routes, guards and problem filter (a client of
+ * the public API like any other; assets are not API calls, so the API's rate limits do not count them). Hashed assets are
+ * cached for a year, index.html never. Not built → a plain 404 saying so.
+ */
+const mountConsole = (app: NestExpressApplication, dir: string): void => {
+  const router = express.Router();
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+  if (existsSync(join(dir, 'index.html'))) {
+    router.use(
+      express.static(dir, {
+        index: 'index.html',
+        redirect: true,
+        setHeaders: (res, path) =>
+          res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      }),
+    );
+  }
+  router.use((_req: Request, res: Response) => {
+    res.status(404).type('text/plain; charset=utf-8').send('Not found (is the console built? npm run build)\n');
+  });
+  app.use('/console', router);
+};
 
 /** Body-parser failures happen before routing: render them as problem+json too (never an HTML 400/500). */
 const problemErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction): void => {
@@ -84,7 +133,8 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(inputGuardMiddleware());
   app.use(problemErrorHandler);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  mountConsole(app, o.consoleDir ?? resolve(process.env.CONSOLE_DIR ?? 'dist/console'));
+  app.setGlobalPrefix(API_PREFIX, { exclude: PREFIX_EXCLUDE });
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
 
@@ -94,6 +144,23 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 
   return app;
+};
+
+/**
+ * The node's OpenAPI document without starting anything (Nest preview mode: no provider runs, no database): what /docs-json
+ * serves, for generating clients (scripts/generate-api-client.ts).
+ */
+export const openApiDocumentOf = async (o: CityNodeAppOptions) => {
+  const app = await NestFactory.create<NestExpressApplication>(cityNodeModule(o.modules), new BufferReplyExpressAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: PREFIX_EXCLUDE });
+  const city = o.registry.require(o.config.cityCode);
+  const doc = buildOpenApiDocument(app, `${city.nameZh} ${city.nameEn} (${city.code})`, o.apiDescription);
+  await app.close();
+  return doc;
 };
 
 /** Listens. The transport (topics, producer, consumer) started with the application (TransportLifecycle). */

@@ -1,0 +1,12923 @@
+// Generated from the city node's OpenAPI document by `npm run console:api` (scripts/generate-api-client.ts) — do not edit.
+export interface paths {
+    "/api/v1/admin/announce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Announce this node to every other city now (it also does so at start and periodically) */
+        post: operations["CitiesController_announce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events this city rejected, newest first, with the reason (cursor pagination) */
+        get: operations["DeadLetterController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/dead-letters/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-run a dead letter through signature, schema and handlers (after its cause is fixed) */
+        post: operations["DeadLetterController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a token for a demo user (embedded sandbox only; 403 TOKEN_ISSUING_DISABLED elsewhere) */
+        post: operations["TokenController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The working-day calendar: official years (with their notices) and its identity */
+        get: operations["CalendarController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Load the State Council holiday notice of a year
+         * @description Replaces the provisional (or previous) arrangement of the year. Each open case whose due date moves gets a deadline-recomputed timeline entry (sent to the other city); open remediations are recounted.
+         */
+        put: operations["CalendarAdminController_load"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List cases: the clerk queue of this city by deadline, or a resident's own cases
+         * @description Sorted by due date (soonest first, closed cases last), cursor pagination.
+         */
+        get: operations["CaseController_list"];
+        put?: never;
+        /**
+         * File a case (申请) for a catalogue item
+         * @description A resident files online (全程网办) at their own city; a clerk files at the window (异地代收代办, 多地联办) on a resident's behalf. The route (applicant city → receiving city → administering city, mode, channel) must exist in the catalogue. Same Idempotency-Key + same body → the same case (201, then 200); same key + another body → 409.
+         */
+        post: operations["CaseController_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case with its timeline, deadlines and next steps (ETag = version) */
+        get: operations["CaseController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: accept the case (受理); required materials must be complete */
+        post: operations["CaseController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim the case for a while (others of this city see the claim and cannot act), or release it */
+        post: operations["CaseController_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 收件地: close the case (办结) */
+        post: operations["CaseController_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: decide (准予 approved / 不予 denied with a reason code); the result goes to the receiving city */
+        post: operations["CaseController_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 收件地: deliver the result (送达): window pickup, mail with tracking number, or electronic */
+        post: operations["CaseController_deliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 好差评: the applicant rates the service (1–5); 1–2 open a remediation in the responsible city, due after its remediation period (catalogue evaluation.yaml) */
+        post: operations["CaseController_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/evaluate/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 追评: the applicant adds one follow-up rating (1–5) after the first, e.g. once a 差评 was remediated; the responsible city records on its remediation task whether they are now satisfied (3+)
+         * @description Once per case, only after the first rating (CASE_NOT_EVALUATED), not twice (CASE_ALREADY_FOLLOWED_UP), by the applicant only (CASE_NOT_YOUR_DUTY). No follow-up period is enforced: none was verified in this repository.
+         */
+        post: operations["CaseController_followUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地负责人: extend the time limit once (行政许可法 art. 42): +10 working days, +15 for joint handling; the reasons are shown to the applicant */
+        post: operations["CaseController_extend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 收件地: intake check passed (form and identity); forward to the administering city */
+        post: operations["CaseController_forward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: refuse to accept (不予受理) with a reason code */
+        post: operations["CaseController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/request-supplement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: one 补正 notice listing every missing item; the clock stops until the applicant answers */
+        post: operations["CaseController_requestSupplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: the special procedure ended; review resumes and the clock runs */
+        post: operations["CaseController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 收件地: return the application at intake (退件) */
+        post: operations["CaseController_returnCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: start substantive review (审查) */
+        post: operations["CaseController_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/special-procedure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理地: start a special procedure (听证, 检验检测, 鉴定…); the clock stops */
+        post: operations["CaseController_specialProcedure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/supplement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The applicant (or a clerk of their city for them) answers the 补正 notice */
+        post: operations["CaseController_supplement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The applicant withdraws (撤回) before the decision
+         * @description 200 when this city holds the case; 202 when the request goes to the city that holds it, which answers in the timeline (case-withdrawn or case-withdrawal-refused).
+         */
+        post: operations["CaseController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plan commitments and the items implementing them */
+        get: operations["CatalogueController_commitments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/credential-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credential types that may replace materials */
+        get: operations["CatalogueController_credentialTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List service items
+         * @description Filters combine with AND; pages are ordered by code. `q` matches Chinese or English names, keywords, codes, bodies and materials.
+         */
+        get: operations["CatalogueController_listItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one item */
+        get: operations["CatalogueController_getItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/items/{code}/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compute the deadline of an item from a start date
+         * @description Counts working days on the official PRC calendar in Asia/Shanghai (holidays and 调休 make-up days); the start day is not counted; pauses stop the clock. A year without a State Council notice is counted provisionally on the statutory holidays (provisional: true).
+         */
+        post: operations["CatalogueController_computeDeadline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/items/{code}/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An item's materials with the credential types that may replace each */
+        get: operations["CatalogueController_getMaterials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which items a resident of `from` can file at `at`, administered by whom, in which mode */
+        get: operations["CatalogueController_findRoutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Version label, content hash and start date of a catalogue (default: current) */
+        get: operations["CatalogueController_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalogue/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every loaded catalogue version, newest first */
+        get: operations["CatalogueController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The city registry, and what each peer city last announced (software, catalogue version, clock) */
+        get: operations["CitiesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own credentials (wallet), newest first */
+        get: operations["CredentialsController_listOwn"];
+        put?: never;
+        /**
+         * Issue a credential, signed with this city's SM2 issuer key
+         * @description Clerks and supervisors of this city issue for the body of their hall, partner systems (scope credentials:issue) for the body their API key is bound to; that body must be authorised for the type in this city's issuing-authority list. Holder codes are checked (GB 11643 / GB 32100 check characters); the number is generated (GB/T 36904 style).
+         */
+        post: operations["CredentialsController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One credential (its holder, this city's staff, or the partner that issued it)
+         * @description The holder sees it in full with its signed document. Staff and partners see the holder's ID number masked and no document, unless a clerk or supervisor states a `purpose` their role may use; that read is audited with its purpose.
+         */
+        get: operations["CredentialsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reinstate a suspended credential (broadcast to every city) */
+        post: operations["CredentialsController_reinstate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a credential for good (broadcast to every city; the reason code goes out, the free text stays here) */
+        post: operations["CredentialsController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a valid credential (broadcast to every city) */
+        post: operations["CredentialsController_suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/issuer-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Issuer public keys of every city as this node knows them (own and replicated), with each registry stream's freshness */
+        get: operations["IssuerKeysController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/issuer-keys/{keyId}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a rotated key: every city stops accepting what it signed (KEY_RETIRED) */
+        post: operations["IssuerKeysController_retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/issuer-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate: a new active key signs from now on; the previous one keeps verifying what it signed */
+        post: operations["IssuerKeysController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/registry/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Broadcast a registry checkpoint (status heartbeat) now; the node also does so every CREDENTIAL_STATUS_HEARTBEAT_SECONDS */
+        post: operations["IssuerKeysController_checkpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a case material (checked by magic bytes; 413 over 20 MiB, 415 for other types) */
+        post: operations["FilesController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file (the uploader; clerks and supervisors of this city); audited */
+        get: operations["FilesController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/interchange/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Peer city nodes only (embedded transport): deliver one signed cross-city event; answers after the receiver committed or dead-lettered it (see docs/messaging.md) */
+        post: operations["InterchangeEventsController_deliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/interchange/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Peer city nodes only: the bytes of a file granted to the requesting city (see docs/files.md for the signature) */
+        get: operations["InterchangeFilesController_fetch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presentations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Present one of your credentials to a named verifier, for a purpose, for a short time
+         * @description Only that verifier can use the token (POST /api/v1/verifications), once (or until expiry when singleUse is false). The token carries the signed credential and is signed by the issuing city, so any city verifies it offline.
+         */
+        post: operations["PresentationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presentations/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who verified your credentials, when, for what and with which outcome */
+        get: operations["PresentationsController_accessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/remediations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Remediation tasks of this city (open first, by due date) */
+        get: operations["RemediationController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/remediations/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a remediation task with what was done */
+        post: operations["RemediationController_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a credential (the signed document, or a presentation token made for you) from this city's replicated registry
+         * @description Clerks and supervisors of this city, or partner systems with scope credentials:verify. Audited; the issuing city is told who verified (the holder sees it in their access log).
+         */
+        post: operations["VerificationsController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Own deliveries, newest first (cursor pagination) */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/deliveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One own delivery with its attempt log */
+        get: operations["WebhooksController_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed (or delivered) delivery again, with a fresh attempt budget */
+        post: operations["WebhooksController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Event types partners may subscribe to */
+        get: operations["WebhooksController_eventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Own subscriptions (without secrets) */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /** Subscribe an endpoint; the response carries the HMAC secret, shown once */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One own subscription */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /** Unsubscribe (pending deliveries are cancelled) */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/subscriptions/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the secret (returned once); the old one stops signing at once */
+        post: operations["WebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the city database answers and the event transport can deliver (Kafka: the broker answers for this node’s topics) */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        AccessCredentialDto: {
+            /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
+            id: string;
+            /** @example 1144010000750200162026000000426 */
+            number: string;
+            /** @example RESIDENCE_PERMIT */
+            type: string;
+        };
+        AccessLogDto: {
+            items: components["schemas"]["AccessLogEntryDto"][];
+        };
+        AccessLogEntryDto: {
+            credential: components["schemas"]["AccessCredentialDto"];
+            /** @example 7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0 */
+            presentationId: string | null;
+            /** @example 开立账户核验居住证 */
+            purpose: string | null;
+            /** @example [] */
+            reasons: string[];
+            /** @example true */
+            valid: boolean;
+            /** @example 5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21 */
+            verificationId: string;
+            /** @example 2026-11-27T09:02:11.000Z */
+            verifiedAt: string;
+            /**
+             * @description A partner system, or a clerk role with city and hall (never a person)
+             * @example {
+             *       "kind": "partner",
+             *       "city": "440600",
+             *       "id": "demo-bank-fs",
+             *       "name": "佛山示范银行"
+             *     }
+             */
+            verifier: Record<string, never>;
+        };
+        ApplicantDto: {
+            /**
+             * @description Clerks (required): how the applicant's identity was checked in person — id-card-reader 二代证读卡, id-card-inspection 证件原件核验, face-match 人证比对
+             * @example id-card-reader
+             * @enum {string}
+             */
+            identityCheck?: "id-card-reader" | "id-card-inspection" | "face-match";
+            /**
+             * @description 公民身份号码 (GB 11643, checked). Stored encrypted; shown in full only to its owner.
+             * @example 44060419920505002X
+             */
+            idNumber: string;
+            /** @example 李小红 */
+            name: string;
+            /**
+             * @description Clerks: the applicant's resident account, so they can follow the case online. The link takes effect only for an account whose verified identity (实名认证) is this applicant's.
+             * @example fs-resident
+             */
+            sub?: string;
+        };
+        AvailableActionDto: {
+            /** @example accept */
+            action: string;
+            /**
+             * @description Where
+             * @example 440100
+             */
+            city: string;
+            /**
+             * @description Who performs it
+             * @example administering
+             * @enum {string}
+             */
+            performer: "applicant" | "receiving" | "administering";
+        };
+        CalendarDto: {
+            identity: components["schemas"]["CalendarIdentityDto"];
+            official: components["schemas"]["CalendarYearDto"][];
+            /**
+             * @description How a year without a notice is counted (marked provisional)
+             * @enum {string}
+             */
+            provisional: "statutory-holidays";
+        };
+        CalendarIdentityDto: {
+            /**
+             * @description SHA-256 of the canonical JSON of the official years
+             * @example a3f…
+             */
+            hash: string;
+            /**
+             * @description The official years
+             * @example 2025+2026
+             */
+            version: string;
+        };
+        CalendarRecomputeDto: {
+            /** @description Cases held here whose due date moved */
+            cases: components["schemas"]["DeadlineRecomputedDto"][];
+            /**
+             * @description Open remediations whose due date moved
+             * @example 0
+             */
+            remediations: number;
+        };
+        CalendarYearDto: {
+            /** @example 33 */
+            holidays: number;
+            /**
+             * @example {
+             *       "title": "国务院办公厅关于2026年部分节假日安排的通知",
+             *       "date": "2025-11-04"
+             *     }
+             */
+            notice: Record<string, never> | null;
+            /** @example 6 */
+            workdays: number;
+            /** @example 2026 */
+            year: number;
+        };
+        CalendarYearLoadedDto: {
+            identity: components["schemas"]["CalendarIdentityDto"];
+            /**
+             * @example provisional
+             * @enum {string|null}
+             */
+            previous: "official" | "provisional" | null;
+            recomputed: components["schemas"]["CalendarRecomputeDto"];
+            /** @example 2027 */
+            year: number;
+        };
+        CaseDeadlineDto: {
+            /**
+             * @description Art. 32(4): receipt, the last day for a 补正 notice (5 working days), and acceptance (deemed from receipt when no timely notice)
+             * @example {
+             *       "receivedOn": "2026-09-30",
+             *       "supplementNoticeDueOn": "2026-10-13",
+             *       "acceptedOn": "2026-09-30",
+             *       "deemed": true
+             *     }
+             */
+            acceptance: Record<string, never> | null;
+            /** @example true */
+            calendarCovered: boolean;
+            /** @example false */
+            clockPaused: boolean;
+            /**
+             * @description False until accepted (or deemed accepted): the due dates are a projection
+             * @example true
+             */
+            clockStarted: boolean;
+            /** @example 10 */
+            committedWorkingDays: number;
+            /**
+             * @description Decision due under the committed limit (承诺时限)
+             * @example 2026-10-20
+             */
+            decisionDueDate: string | null;
+            /**
+             * @description Delivery due (10 working days after the decision)
+             * @example null
+             */
+            deliveryDueDate: Record<string, never> | null;
+            /**
+             * @description Due date of the current stage
+             * @example 2026-10-20
+             */
+            dueDate: string | null;
+            /**
+             * @description Art. 42: working days added by the one extension (10, or 15 for joint handling)
+             * @example 0
+             */
+            extensionWorkingDays: number;
+            /**
+             * @description Decision due under the statutory limit (法定时限)
+             * @example 2026-11-03
+             */
+            legalDueDate: string | null;
+            /**
+             * @description Statutory limit (法定时限): the item's, 45 for joint handling (行政许可法 art. 42)
+             * @example 20
+             */
+            legalWorkingDays: number | null;
+            /**
+             * @description ≤ 3 working days left
+             * @example false
+             */
+            nearDue: boolean;
+            /** @example false */
+            overdue: boolean;
+            /** @example 0 */
+            pausedWorkingDays: number;
+            /**
+             * @description Pauses (补正, special procedures)
+             * @example []
+             */
+            pauses: Record<string, never>[];
+            /**
+             * @description Counted across a year without a State Council notice (statutory holidays only); recomputed when the notice is loaded
+             * @example false
+             */
+            provisional: boolean;
+            /** @example [] */
+            provisionalYears: number[];
+            /** @example 10 */
+            remainingWorkingDays: number | null;
+            /**
+             * @example decision
+             * @enum {string}
+             */
+            stage: "decision" | "delivery" | "closed";
+            /**
+             * @description Day the clock runs from (not counted): acceptance (行政许可法 art. 42), or until then the projection's start
+             * @example 2026-09-30
+             */
+            startDate: string;
+        };
+        CaseDetailDto: {
+            /**
+             * @description 办理地
+             * @example 440100
+             */
+            administeringCity: string;
+            /**
+             * @description ID number in full only for its owner
+             * @example {
+             *       "name": "李小红",
+             *       "idNumber": "440***********002X",
+             *       "sub": "fs-resident"
+             *     }
+             */
+            applicant: Record<string, never>;
+            /** @example 440600 */
+            applicantCity: string;
+            /**
+             * @example [
+             *       {
+             *         "action": "accept",
+             *         "performer": "administering",
+             *         "city": "440100"
+             *       }
+             *     ]
+             */
+            availableActions: components["schemas"]["AvailableActionDto"][];
+            /** @example 2026.1 */
+            catalogueVersion: string;
+            /** @example window */
+            channel: string;
+            /**
+             * @example {
+             *       "clerk": "gz-clerk",
+             *       "hall": "GZ-TH-01",
+             *       "expiresAt": "2026-09-30T03:00:00.000Z"
+             *     }
+             */
+            claim: Record<string, never> | null;
+            deadline: components["schemas"]["CaseDeadlineDto"];
+            /** @example null */
+            decision: Record<string, never> | null;
+            /** @example null */
+            delivery: Record<string, never> | null;
+            /** @description 好差评 rating and its 追评, once given */
+            evaluation: components["schemas"]["EvaluationDto"] | null;
+            /** @example 2026-09-30T01:00:00.000Z */
+            filedAt: string;
+            /** @example GZ-TH-01 */
+            hall: string | null;
+            /** @example true */
+            heldHere: boolean;
+            /**
+             * @description The city that acts next
+             * @example 440100
+             */
+            holderCity: string | null;
+            /** @example 3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c */
+            id: string;
+            /**
+             * @example {
+             *       "receiving": "XK00201000440600001",
+             *       "administering": "XK00201000440100001"
+             *     }
+             */
+            implementationCodes: Record<string, never>;
+            /** @example XK00201000 */
+            itemCode: string;
+            /**
+             * @example {
+             *       "zh": "以经常居住地登记户口（跨市户口迁移）",
+             *       "en": "Household registration at the habitual residence"
+             *     }
+             */
+            itemName: Record<string, never>;
+            materials: components["schemas"]["CaseMaterialViewDto"][];
+            /**
+             * @example proxy
+             * @enum {string}
+             */
+            mode: "online" | "proxy" | "joint";
+            /** @description Internal notes of this city (clerks and supervisors only) */
+            notes?: components["schemas"]["CaseNoteDto"][];
+            /** @example 440600 */
+            originCity: string;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            outcome: "approved" | "denied" | null;
+            /**
+             * @example [
+             *       "440600",
+             *       "440100"
+             *     ]
+             */
+            participants: string[];
+            /**
+             * @description 收件地
+             * @example 440600
+             */
+            receivingCity: string;
+            requests: components["schemas"]["CaseRequestViewDto"][];
+            /** @example true */
+            requiresIntake: boolean;
+            /**
+             * @example forwarded
+             * @enum {string}
+             */
+            state: "submitted" | "returned" | "forwarded" | "supplement-requested" | "not-accepted" | "accepted" | "under-review" | "special-procedure" | "decided" | "delivered" | "completed" | "withdrawn";
+            /** @example null */
+            supplement: Record<string, never> | null;
+            /**
+             * @example {
+             *       "committed": 10,
+             *       "legal": 20
+             *     }
+             */
+            timeLimits: Record<string, never>;
+            timeline: components["schemas"]["TimelineEntryDto"][];
+            /** @example 2026-09-30T02:00:00.000Z */
+            updatedAt: string;
+            /**
+             * @description Case version = number of timeline entries; also the ETag
+             * @example 2
+             */
+            version: number;
+        };
+        CaseMaterialViewDto: {
+            /**
+             * @description file, stored file or credential; null when missing
+             * @example {
+             *       "kind": "credential",
+             *       "credentialType": "ID_CARD",
+             *       "credentialId": "ID-1",
+             *       "verification": "pending"
+             *     }
+             */
+            evidence: Record<string, never> | null;
+            /** @example id-card */
+            materialId: string;
+            /**
+             * @example {
+             *       "zh": "居民身份证",
+             *       "en": "Resident identity card"
+             *     }
+             */
+            name: Record<string, never>;
+            /** @example true */
+            required: boolean;
+            /**
+             * @example provided
+             * @enum {string}
+             */
+            status: "provided" | "missing" | "supplemented";
+        };
+        CaseNoteDto: {
+            /** @example 2026-09-30T03:00:00.000Z */
+            at: string;
+            /** @example gz-clerk */
+            author: string;
+            /** @example GZ-TH-01 */
+            hall: string | null;
+            /**
+             * @description Timeline entry the note belongs to
+             * @example 3
+             */
+            seq: number | null;
+            /** @example 材料已核对 */
+            text: string;
+        };
+        CasePageDto: {
+            items: components["schemas"]["CaseSummaryDto"][];
+            /**
+             * @description Opaque; pass as cursor for the next page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        CaseRequestViewDto: {
+            /** @example 2026-09-30T03:00:00.000Z */
+            createdAt: string;
+            /** @example 9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a */
+            id: string;
+            /**
+             * @example withdraw
+             * @enum {string}
+             */
+            kind: "withdraw";
+            /** @example null */
+            resolvedAt: string | null;
+            /** @example pending */
+            status: string;
+        };
+        CaseSummaryDto: {
+            /**
+             * @description 办理地
+             * @example 440100
+             */
+            administeringCity: string;
+            /**
+             * @description ID number in full only for its owner
+             * @example {
+             *       "name": "李小红",
+             *       "idNumber": "440***********002X",
+             *       "sub": "fs-resident"
+             *     }
+             */
+            applicant: Record<string, never>;
+            /** @example 440600 */
+            applicantCity: string;
+            /**
+             * @example [
+             *       {
+             *         "action": "accept",
+             *         "performer": "administering",
+             *         "city": "440100"
+             *       }
+             *     ]
+             */
+            availableActions: components["schemas"]["AvailableActionDto"][];
+            /** @example window */
+            channel: string;
+            /**
+             * @example {
+             *       "clerk": "gz-clerk",
+             *       "hall": "GZ-TH-01",
+             *       "expiresAt": "2026-09-30T03:00:00.000Z"
+             *     }
+             */
+            claim: Record<string, never> | null;
+            deadline: components["schemas"]["CaseDeadlineDto"];
+            /** @example 2026-09-30T01:00:00.000Z */
+            filedAt: string;
+            /** @example GZ-TH-01 */
+            hall: string | null;
+            /** @example true */
+            heldHere: boolean;
+            /**
+             * @description The city that acts next
+             * @example 440100
+             */
+            holderCity: string | null;
+            /** @example 3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c */
+            id: string;
+            /** @example XK00201000 */
+            itemCode: string;
+            /**
+             * @example {
+             *       "zh": "以经常居住地登记户口（跨市户口迁移）",
+             *       "en": "Household registration at the habitual residence"
+             *     }
+             */
+            itemName: Record<string, never>;
+            /**
+             * @example proxy
+             * @enum {string}
+             */
+            mode: "online" | "proxy" | "joint";
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            outcome: "approved" | "denied" | null;
+            /**
+             * @description 收件地
+             * @example 440600
+             */
+            receivingCity: string;
+            /**
+             * @example forwarded
+             * @enum {string}
+             */
+            state: "submitted" | "returned" | "forwarded" | "supplement-requested" | "not-accepted" | "accepted" | "under-review" | "special-procedure" | "decided" | "delivered" | "completed" | "withdrawn";
+            /** @example 2026-09-30T02:00:00.000Z */
+            updatedAt: string;
+            /**
+             * @description Case version = number of timeline entries; also the ETag
+             * @example 2
+             */
+            version: number;
+        };
+        CatalogueErrorDto: {
+            /**
+             * @example CATALOGUE_ITEM_NOT_FOUND
+             * @enum {string}
+             */
+            code: "CATALOGUE_ITEM_NOT_FOUND" | "CATALOGUE_VERSION_NOT_FOUND" | "CATALOGUE_INVALID_QUERY" | "CATALOGUE_INVALID_CURSOR" | "CATALOGUE_NO_LEGAL_LIMIT" | "CATALOGUE_CALENDAR_NOT_COVERED" | "CATALOGUE_CALENDAR_INVALID";
+            /** @example No item GG99999000 in catalogue version 2026.1 */
+            message: string;
+            /** @example 404 */
+            statusCode: number;
+        };
+        CheckpointResultDto: {
+            /** @example 2026-11-27T09:00:00.000Z */
+            occurredAt: string;
+            /** @example 12 */
+            sequence: number;
+        };
+        ClaimDto: {
+            /**
+             * @description true: give the claim up
+             * @example false
+             */
+            release?: boolean;
+            /**
+             * @description How long the claim holds
+             * @default 30
+             * @example 30
+             */
+            ttlMinutes: number;
+        };
+        ClerkStepDto: {
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+        };
+        CommitmentDto: {
+            /** @example 8 */
+            chapter: number;
+            /** @example 共享优质均衡普惠的公共服务 */
+            chapterTitle: string;
+            /** @example P8-2-04 */
+            id: string;
+            /**
+             * @description Codes of the items implementing it
+             * @example [
+             *       "GG00105000"
+             *     ]
+             */
+            items: string[];
+            /** @example 第八章 第二节 */
+            location: string;
+            /** @example 同级医疗机构检查检验结果互认 */
+            quote: string;
+            /** @example Government-internal cooperation; no application by a resident */
+            reason?: string;
+            /**
+             * @example item
+             * @enum {string}
+             */
+            scope: "item" | "out-of-scope";
+            /** @example 2 */
+            section: number;
+            /** @example 强化医疗卫生合作 */
+            sectionTitle: string;
+            /** @example 深化医疗服务政策对接 */
+            topic: string;
+        };
+        CreatePresentationDto: {
+            /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
+            credentialId: string;
+            /**
+             * @description What the verifier may use it for (shown in your access log)
+             * @example 开立账户核验居住证
+             */
+            purpose: string;
+            /**
+             * @description Default true: usable once. false: any number of times until it expires
+             * @example true
+             */
+            singleUse?: boolean;
+            /**
+             * @description Lifetime in seconds (default CREDENTIAL_PRESENTATION_TTL_SECONDS, at most CREDENTIAL_PRESENTATION_MAX_TTL_SECONDS)
+             * @example 600
+             */
+            ttlSeconds?: number;
+            verifier: components["schemas"]["PresentationVerifierDto"];
+        };
+        CreateWebhookSubscriptionDto: {
+            /** @example 门诊结算通知 */
+            description?: string;
+            /**
+             * @description Declared event types (GET /webhooks/event-types)
+             * @example [
+             *       "affairs.case.status-changed"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @description Only events of these catalogue items (base or implementation codes; omit for all). Naming items also lets a partner with cases:read read those items' cases.
+             * @example [
+             *       "XK00201000"
+             *     ]
+             */
+            itemCodes?: string[];
+            /**
+             * @description https:// to a public address; loopback (and then http://) only where explicitly allowed (WEBHOOK_ALLOW_LOOPBACK); private, link-local and metadata addresses never
+             * @example https://partner.example.cn/guangfo/webhooks
+             */
+            url: string;
+        };
+        CredentialDto: {
+            /**
+             * @description The signed document to present: fields + proof { type: SM2-SM3, keyId, signature (DER, base64) }. Only in a full view (it holds the full ID number).
+             * @example {
+             *       "format": "guangfo.credential.v1",
+             *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+             *       "number": "1144010000750200162026000000426",
+             *       "type": {
+             *         "code": "RESIDENCE_PERMIT",
+             *         "name": "居住证"
+             *       },
+             *       "holder": {
+             *         "name": "陈小明",
+             *         "code": "440106199001010013",
+             *         "codeType": "111"
+             *       },
+             *       "issuer": {
+             *         "name": "广州市公安局",
+             *         "code": "114401000075020016",
+             *         "city": "440100"
+             *       },
+             *       "issueDate": "2026-11-27",
+             *       "validFrom": "2026-11-27",
+             *       "validTo": "2027-11-26",
+             *       "proof": {
+             *         "type": "SM2-SM3",
+             *         "keyId": "440100-3f9a0c1d2e4b5a69",
+             *         "signature": "MEUCIQD…base64 DER…"
+             *       }
+             *     }
+             */
+            document?: {
+                [key: string]: unknown;
+            };
+            /** @description A natural person's ID number is masked (110***********002X) except for the holder, the issue response, and staff reading with a stated purpose */
+            holder: components["schemas"]["HolderViewDto"];
+            /** @example gz-resident */
+            holderAccount: string | null;
+            /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
+            id: string;
+            /** @example 2026-11-27T08:00:00.000Z */
+            issuedAt: string;
+            /** @example 2026-11-27 */
+            issueDate: string;
+            issuer: components["schemas"]["IssuerRefDto"];
+            /** @example 440100-3f9a0c1d2e4b5a69 */
+            keyId: string;
+            /**
+             * @description 证照编号: issuing body USCC + year + 8-digit sequence + ISO 7064 MOD 37,36 check character
+             * @example 1144010000750200162026000000426
+             */
+            number: string;
+            /**
+             * @example valid
+             * @enum {string}
+             */
+            status: "valid" | "suspended" | "revoked" | "expired";
+            /** @example null */
+            statusChangedAt: Record<string, never> | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            statusReasonCode: "ISSUED_IN_ERROR" | "SUPERSEDED" | "CANCELLED" | "WITHDRAWN" | "UNDER_REVIEW" | "REPORTED_LOST" | "REINSTATED" | "OTHER" | null;
+            type: components["schemas"]["TypeRefDto"];
+            /** @example 2026-11-27 */
+            validFrom: string;
+            /** @example 2027-11-26 */
+            validTo: string | null;
+        };
+        CredentialListDto: {
+            items: components["schemas"]["CredentialDto"][];
+        };
+        CredentialRefDto: {
+            /**
+             * @description The signed credential as the holder presents it (from their wallet: GET /api/v1/credentials). Verified at filing against this city's replicated issuer keys and status, whichever city issued it.
+             * @example {
+             *       "format": "guangfo.credential.v1",
+             *       "id": "0b9c…",
+             *       "number": "…",
+             *       "type": {
+             *         "code": "RESIDENCE_PERMIT",
+             *         "name": "居住证"
+             *       },
+             *       "holder": {
+             *         "name": "李小红",
+             *         "code": "44060419920505002X",
+             *         "codeType": "111"
+             *       },
+             *       "issuer": {
+             *         "name": "佛山市公安局",
+             *         "code": "…",
+             *         "city": "440600"
+             *       },
+             *       "proof": {
+             *         "type": "SM2-SM3",
+             *         "keyId": "440600-…",
+             *         "signature": "…"
+             *       }
+             *     }
+             */
+            document: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The credential id or number (证照编号)
+             * @example HOUSEHOLD_REGISTER-440600-000123
+             */
+            id: string;
+            /**
+             * @description Credential type code; must be one the catalogue lets replace this material
+             * @example HOUSEHOLD_REGISTER
+             */
+            type: string;
+        };
+        CredentialsProblemDto: {
+            /**
+             * @example CREDENTIAL_NOT_FOUND
+             * @enum {string}
+             */
+            code: "CREDENTIAL_NOT_FOUND" | "CREDENTIAL_TYPE_UNKNOWN" | "CREDENTIAL_INVALID" | "CREDENTIAL_NO_KEY_FOR_TYPE" | "CREDENTIAL_TRANSITION_NOT_ALLOWED" | "CREDENTIAL_NOT_ISSUED_BY_CALLER" | "CREDENTIAL_IDEMPOTENCY_CONFLICT" | "CREDENTIAL_IDEMPOTENCY_KEY_INVALID" | "CREDENTIAL_NOT_PRESENTABLE" | "CREDENTIAL_ISSUER_UNBOUND" | "CREDENTIAL_ISSUER_MISMATCH" | "CREDENTIAL_ISSUER_NOT_AUTHORISED" | "CREDENTIAL_PURPOSE_NOT_PERMITTED" | "VERIFICATION_INPUT_INVALID" | "PRESENTATION_TTL_TOO_LONG" | "PRESENTATION_VERIFIER_UNKNOWN" | "ISSUER_KEY_NOT_FOUND" | "ISSUER_KEY_TRANSITION_NOT_ALLOWED" | "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN_ROLE" | "FORBIDDEN_SCOPE" | "FORBIDDEN_CITY";
+            /** @example no credential 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a issued by 440100 */
+            detail: string;
+            /** @example 404 */
+            status: number;
+            /** @example 电子证照不存在 / No such credential */
+            title: string;
+            /** @example No such credential */
+            titleEn: string;
+            /** @example 电子证照不存在 */
+            titleZh: string;
+            /** @example https://guangfo.gov.cn/problems/credential-not-found */
+            type: string;
+        };
+        CredentialSummaryDto: {
+            /** @description Masked when the holder is a natural person */
+            holder: components["schemas"]["SummaryHolderDto"];
+            /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
+            id: string;
+            /** @example 2026-11-27 */
+            issueDate: string;
+            issuer: components["schemas"]["SummaryIssuerDto"];
+            /** @example 440100-3f9a0c1d2e4b5a69 */
+            keyId: string;
+            /** @example 1144010000750200162026000000426 */
+            number: string;
+            type: components["schemas"]["SummaryTypeDto"];
+            /** @example 2026-11-27 */
+            validFrom: string;
+            /** @example 2027-11-26 */
+            validTo: string | null;
+        };
+        CredentialTypeDto: {
+            /** @example RESIDENCE_PERMIT */
+            code: string;
+            /** @example 公安机关 */
+            issuer: string;
+            /**
+             * @example {
+             *       "zh": "居住证",
+             *       "en": "Residence permit"
+             *     }
+             */
+            name: components["schemas"]["LocalizedNameDto"];
+        };
+        DeadlineDto: {
+            /**
+             * @example legal
+             * @enum {string}
+             */
+            basis: "legal" | "committed";
+            /** @example 2025-09-30 */
+            deadline: string;
+            /** @example XK00101000 */
+            itemCode: string;
+            /** @example 0 */
+            pausedWorkingDays: number;
+            /**
+             * @description True when the count crosses a year without a State Council notice: counted on the statutory holidays of the 放假办法 only, recomputed once the notice is loaded
+             * @example false
+             */
+            provisional: boolean;
+            /** @example [] */
+            provisionalYears: number[];
+            /** @example 2025-09-26 */
+            start: string;
+            /** @example Asia/Shanghai */
+            timeZone: string;
+            /** @example 2026.1 */
+            version: string;
+            /** @example 3 */
+            workingDays: number;
+        };
+        DeadlineRecomputedDto: {
+            /** Format: uuid */
+            caseId: string;
+            /** @example 2027-01-14 */
+            dueDate: string | null;
+            /** @example 2027-01-13 */
+            previousDueDate: string | null;
+        };
+        DeadlineRequestDto: {
+            /**
+             * @default committed
+             * @example legal
+             * @enum {string}
+             */
+            basis: "legal" | "committed";
+            /** @description Intervals when the clock stops (补正, 听证, 检验检测…) */
+            pauses?: components["schemas"]["PauseDto"][];
+            /**
+             * @description Start: a date (Asia/Shanghai) or an ISO date-time; the start day itself is not counted
+             * @example 2025-09-26
+             */
+            start: string;
+        };
+        DecideDto: {
+            /**
+             * @description Certificate or decision number
+             * @example GZ-HK-2026-000123
+             */
+            certificateNo?: string;
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /**
+             * @description 准予 (approved) / 不予 (denied)
+             * @example approved
+             * @enum {string}
+             */
+            outcome: "approved" | "denied";
+            /** @example 住所证明与实际居住地不符 */
+            reason?: string;
+            /**
+             * @description Required for a denial
+             * @example REQUIREMENTS_NOT_MET
+             * @enum {string}
+             */
+            reasonCode?: "REQUIREMENTS_NOT_MET" | "STATUTORY_PROHIBITION" | "PUBLIC_INTEREST" | "HEARING_FINDINGS" | "OTHER";
+        };
+        DeliverDto: {
+            /** @example EMS */
+            carrier?: string;
+            /**
+             * @description window-pickup 窗口领取 | mail 邮寄 | electronic 电子送达
+             * @example mail
+             * @enum {string}
+             */
+            method: "window-pickup" | "mail" | "electronic";
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /**
+             * @description Required for mail
+             * @example EMS1234567890CN
+             */
+            trackingNumber?: string;
+        };
+        DeliveryOutcomeDto: {
+            /** @example data.nodeVersion: Required */
+            reason?: string;
+            /**
+             * @description dead-lettered: the reason code (listed by GET /api/v1/admin/dead-letters)
+             * @example SCHEMA_INVALID
+             */
+            reasonCode?: string;
+            /**
+             * @description What the receiving node did, committed before this answer
+             * @example applied
+             * @enum {string}
+             */
+            status: "applied" | "duplicate" | "ignored" | "dead-lettered";
+        };
+        DemoTokenRequestDto: {
+            /**
+             * @description A demo user of the sandbox (see README)
+             * @example fs-resident
+             */
+            username: string;
+        };
+        EvaluateDto: {
+            /** @example 窗口服务热情，办理很快 */
+            comment?: string;
+            /**
+             * @description 好差评: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 (1–2 open a remediation)
+             * @example 5
+             */
+            rating: number;
+        };
+        EvaluationDto: {
+            /** @example 等待时间较长 */
+            comment: string | null;
+            /** @example 2026-10-09T03:00:00.000Z */
+            evaluatedAt: string;
+            /** @description 追评 (once, after the first rating) */
+            followUp: components["schemas"]["FollowUpEvaluationDto"] | null;
+            /** @example dissatisfied */
+            level: string;
+            /** @example 2 */
+            rating: number;
+        };
+        ExtendDto: {
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /** @example 需现场核实多处住所信息，经本机关负责人批准延长十个工作日 */
+            reason: string;
+        };
+        FileCaseDto: {
+            /**
+             * @description 办理地: the city whose authority decides
+             * @example 440100
+             */
+            administeringCity: string;
+            /** @description Clerks at a window: required. Residents: leave out (the applicant is the verified identity of the token); if sent it must be that identity. */
+            applicant?: components["schemas"]["ApplicantDto"];
+            /**
+             * @description The applicant's own city (户籍/参保/持证地, the route's `from`). Residents: always their city. Clerks: default this city.
+             * @example 440600
+             */
+            applicantCity?: string;
+            /**
+             * @description Default: window for clerks, online for residents
+             * @example window
+             * @enum {string}
+             */
+            channel?: "window" | "online" | "self-service";
+            /**
+             * @description Catalogue item: base code (基本编码) or implementation code (实施编码)
+             * @example XK00201000
+             */
+            itemCode: string;
+            /**
+             * @description Every required material of the item, provided or explicitly `missing: true`; optional ones may be left out
+             * @example [
+             *       {
+             *         "materialId": "household-register",
+             *         "file": {
+             *           "fileName": "hukou.pdf",
+             *           "mediaType": "application/pdf",
+             *           "sizeBytes": 92311,
+             *           "sha256": "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"
+             *         }
+             *       },
+             *       {
+             *         "materialId": "id-card",
+             *         "file": {
+             *           "fileName": "id-card.jpg",
+             *           "mediaType": "image/jpeg",
+             *           "sizeBytes": 183220,
+             *           "sha256": "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+             *         }
+             *       },
+             *       {
+             *         "materialId": "residence-permit",
+             *         "fileId": "5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f"
+             *       },
+             *       {
+             *         "materialId": "home",
+             *         "file": {
+             *           "fileName": "lease.pdf",
+             *           "mediaType": "application/pdf",
+             *           "sizeBytes": 482113,
+             *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+             *         }
+             *       },
+             *       {
+             *         "materialId": "contributions",
+             *         "missing": true
+             *       }
+             *     ]
+             */
+            materials: components["schemas"]["MaterialSubmissionDto"][];
+            /**
+             * @description online 全程网办 | proxy 异地代收代办 | joint 多地联办; must be allowed by the item's route
+             * @example proxy
+             * @enum {string}
+             */
+            mode: "online" | "proxy" | "joint";
+            /**
+             * @description Internal note of the filing clerk; stays in this city
+             * @example 申请人现场出示身份证原件
+             */
+            note?: string;
+        };
+        FileMetadataDto: {
+            /** @example household-register.pdf */
+            fileName: string;
+            /** @example application/pdf */
+            mediaType: string;
+            /**
+             * @description SHA-256 of the bytes, lower-case hex
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /** @example 482113 */
+            sizeBytes: number;
+        };
+        FileUploadedDto: {
+            /** @example 户口簿.pdf */
+            fileName: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            mediaType: "application/pdf" | "image/jpeg" | "image/png" | "application/ofd";
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
+            sha256: string;
+            /** @example 1048576 */
+            sizeBytes: number;
+        };
+        FollowUpEvaluationDto: {
+            /** @example 整改后问题已解决 */
+            comment: string | null;
+            /** @example 2026-10-20T03:00:00.000Z */
+            followedUpAt: string;
+            /** @example satisfied */
+            level: string;
+            /** @example 4 */
+            rating: number;
+        };
+        HolderDto: {
+            /**
+             * @description 持证主体代码: ID number or unified social credit code (check character verified)
+             * @example 440106199001010013
+             */
+            code: string;
+            /**
+             * @description 持证主体代码类型: 111 居民身份证, 001 统一社会信用代码, 414 护照, 511 台胞证, 516 港澳通行证
+             * @example 111
+             * @enum {string}
+             */
+            codeType: "111" | "414" | "511" | "516" | "001";
+            /**
+             * @description 持证主体 (holder name)
+             * @example 陈小明
+             */
+            name: string;
+        };
+        HolderViewDto: {
+            /** @example 440106199001010013 */
+            code: string;
+            /** @example 111 */
+            codeType: string;
+            /** @example 陈小明 */
+            name: string;
+        };
+        ImplementationDto: {
+            /** @example 广州市医疗保障局 */
+            body: string;
+            /** @example 440100 */
+            city: string;
+            /**
+             * @description 实施编码: base code + city code + 3-digit number
+             * @example GG00101001440100001
+             */
+            code: string;
+            /** @example 广州市人才绿卡申领 */
+            localName?: string;
+        };
+        IssueCredentialDto: {
+            /**
+             * @description Type-specific data items (照面信息): lowerCamelCase names, string / integer / boolean values, at most 20
+             * @example {
+             *       "residenceAddressDistrict": "天河区"
+             *     }
+             */
+            attributes?: Record<string, never>;
+            holder: components["schemas"]["HolderDto"];
+            /**
+             * @description The holder's account (统一身份认证 subject): the credential appears in their wallet and they may present it
+             * @example gz-resident
+             */
+            holderAccount?: string;
+            /**
+             * @description 颁发日期 (default: today, Asia/Shanghai)
+             * @example 2026-11-27
+             */
+            issueDate?: string;
+            /** @description Optional. The issuer is always the body the caller acts for (a clerk: the body of their hall; a partner: the body its API key is bound to). If given, its code must be that body (else 403 CREDENTIAL_ISSUER_MISMATCH). */
+            issuer?: components["schemas"]["IssuingBodyDto"];
+            /**
+             * @description Credential type code from the catalogue (GET /api/v1/catalogue/credential-types)
+             * @example RESIDENCE_PERMIT
+             */
+            typeCode: string;
+            /**
+             * @description 有效期起始 (inclusive)
+             * @example 2026-11-27
+             */
+            validFrom: string;
+            /**
+             * @description 有效期截止 (inclusive); omit or null for 长期有效
+             * @example 2027-11-26
+             */
+            validTo?: string | null;
+        };
+        IssuerKeyRegistryDto: {
+            /** @description Each city's published issuing-authority list as this node holds it (ISSUER_NOT_AUTHORISED otherwise) */
+            authorities: components["schemas"]["IssuingAuthorityDto"][];
+            /**
+             * @description The node answering
+             * @example 440600
+             */
+            city: string;
+            keys: components["schemas"]["RegistryKeyDto"][];
+            /**
+             * @example fail-closed
+             * @enum {string}
+             */
+            staleStatusPolicy: "fail-closed" | "accept-with-warning";
+            /** @example 3600 */
+            statusMaxAgeSeconds: number;
+            streams: components["schemas"]["RegistryStreamDto"][];
+        };
+        IssuerRefDto: {
+            /** @example 440100 */
+            city: string;
+            /** @example 114401000075020016 */
+            code: string;
+            /** @example 广州市公安局 */
+            name: string;
+        };
+        IssuingAuthorityDto: {
+            /**
+             * @description 统一社会信用代码 of the body
+             * @example 114401000075020016
+             */
+            code: string;
+            /**
+             * @description Credential types the body may issue
+             * @example [
+             *       "HOUSEHOLD_REGISTER",
+             *       "RESIDENCE_PERMIT"
+             *     ]
+             */
+            credentialTypes: string[];
+            /** @example 440100 */
+            issuerCity: string;
+            /** @example 广州市公安局 */
+            name: string;
+        };
+        IssuingBodyDto: {
+            /**
+             * @description 颁发机构代码 (统一社会信用代码)
+             * @example 114401000075020016
+             */
+            code: string;
+            /**
+             * @description 颁发机构 (ignored: the name on the credential is the one in the issuing-authority list)
+             * @example 广州市公安局
+             */
+            name: string;
+        };
+        ItemDto: {
+            /**
+             * @description 基本编码 (GB/T 39554.1 style)
+             * @example GG00101001
+             */
+            code: string;
+            /**
+             * @example medical-settlement
+             * @enum {string}
+             */
+            domain: "affairs" | "social-insurance" | "medical-settlement" | "credentials" | "other";
+            /** @example 2026-01-01 */
+            effectiveFrom: string;
+            /** @example 2027-12-31 */
+            effectiveTo?: string;
+            /**
+             * @description Fee in integer fen
+             * @example 0
+             */
+            feeFen: number;
+            implementations: components["schemas"]["ImplementationDto"][];
+            /**
+             * @description Plan commitment ids
+             * @example [
+             *       "P8-2-01",
+             *       "P5-2-05"
+             *     ]
+             */
+            implements: string[];
+            /**
+             * @example [
+             *       "异地就医备案",
+             *       "medical registration"
+             *     ]
+             */
+            keywords: string[];
+            /**
+             * @example 公共服务
+             * @enum {string}
+             */
+            kind: "行政许可" | "行政给付" | "行政确认" | "行政裁决" | "行政奖励" | "行政征收" | "其他行政权力" | "公共服务";
+            materials: components["schemas"]["MaterialDto"][];
+            name: components["schemas"]["LocalizedNameDto"];
+            plan: components["schemas"]["PlanReferenceDto"][];
+            routes: components["schemas"]["ItemRouteDto"][];
+            timeLimits: components["schemas"]["TimeLimitsDto"];
+            /** @example 2 */
+            version: number;
+        };
+        ItemMaterialsDto: {
+            /** @example GG00101001 */
+            itemCode: string;
+            materials: components["schemas"]["MaterialViewDto"][];
+            /** @example 2026.1 */
+            version: string;
+        };
+        ItemPageDto: {
+            items: components["schemas"]["ItemDto"][];
+            /** @example eyJ2IjoiMjAyNi4xIiwiYSI6IkdHMDAxMDEwMDEifQ */
+            nextCursor: string | null;
+            /** @example 2026.1 */
+            version: string;
+        };
+        ItemRouteDto: {
+            /**
+             * @description 办理地
+             * @example 440100
+             */
+            administeredBy: string;
+            /**
+             * @example [
+             *       "window",
+             *       "self-service"
+             *     ]
+             */
+            channels: ("window" | "online" | "self-service")[];
+            /**
+             * @description Applicant's own city
+             * @example 440100
+             */
+            from: string;
+            /**
+             * @example [
+             *       "proxy"
+             *     ]
+             */
+            modes: ("online" | "proxy" | "joint")[];
+            /**
+             * @description 收件地
+             * @example 440600
+             */
+            receivedBy: string;
+            /**
+             * @description The other city
+             * @example 440600
+             */
+            to: string;
+        };
+        LocalizedNameDto: {
+            /** @example Registration for medical treatment while living in the other city */
+            en: string;
+            /** @example 异地长期居住人员就医备案 */
+            zh: string;
+        };
+        MaterialDto: {
+            /**
+             * @example original
+             * @enum {string}
+             */
+            form: "original" | "copy" | "form" | "commitment";
+            /** @example residence-proof */
+            id: string;
+            name: components["schemas"]["LocalizedNameDto"];
+            /**
+             * @description Credential type codes whose electronic credential replaces this material
+             * @example [
+             *       "RESIDENCE_PERMIT"
+             *     ]
+             */
+            replaceableBy: string[];
+            /** @example true */
+            required: boolean;
+        };
+        MaterialSubmissionDto: {
+            credential?: components["schemas"]["CredentialRefDto"];
+            file?: components["schemas"]["FileMetadataDto"];
+            /**
+             * @description Id of a file in the platform file store
+             * @example 5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f
+             */
+            fileId?: string;
+            /**
+             * @description Material id from the catalogue item
+             * @example household-register
+             */
+            materialId: string;
+            /**
+             * @description Explicitly missing: the administering city asks for it in one 补正 notice
+             * @example true
+             */
+            missing?: boolean;
+            /**
+             * @description SHA-256 of the stored file (with fileId)
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256?: string;
+        };
+        MaterialViewDto: {
+            /**
+             * @example original
+             * @enum {string}
+             */
+            form: "original" | "copy" | "form" | "commitment";
+            /** @example residence-proof */
+            id: string;
+            /**
+             * @example {
+             *       "zh": "在居住地居住的证明材料",
+             *       "en": "Proof of residence in the other city"
+             *     }
+             */
+            name: components["schemas"]["LocalizedNameDto"];
+            /** @description Credential types that may replace this material */
+            replaceableBy: components["schemas"]["CredentialTypeDto"][];
+            /** @example true */
+            required: boolean;
+        };
+        OwnIssuerKeyDto: {
+            /** @example 2026-11-27T08:00:00.000Z */
+            createdAt: string;
+            /**
+             * @example [
+             *       "RESIDENCE_PERMIT"
+             *     ]
+             */
+            credentialTypes: string[];
+            /** @example 440100-3f9a0c1d2e4b5a69 */
+            keyId: string;
+            /** @example null */
+            retiredAt: Record<string, never> | null;
+            /** @example null */
+            rotatedAt: Record<string, never> | null;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "rotated" | "retired";
+        };
+        PauseDto: {
+            /**
+             * @description First paused day (inclusive), YYYY-MM-DD or ISO date-time
+             * @example 2025-09-29
+             */
+            from: string;
+            /**
+             * @description Last paused day (inclusive)
+             * @example 2025-09-30
+             */
+            to: string;
+        };
+        PlanReferenceDto: {
+            /** @example P8-2-01 */
+            commitment: string;
+            /** @example 第八章 第二节 */
+            location: string;
+            /** @example 扩大广佛间异地就医直接结算联网定点医疗机构数量 */
+            quote: string;
+            /** @example 强化医疗卫生合作 */
+            sectionTitle: string;
+            /** @example 深化医疗服务政策对接 */
+            topic: string;
+        };
+        PresentationDto: {
+            /** @example 2026-11-27T09:00:00.000Z */
+            createdAt: string;
+            /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
+            credentialId: string;
+            /** @example 2026-11-27T09:10:00.000Z */
+            expiresAt: string;
+            /** @example 7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0 */
+            presentationId: string;
+            /** @example 开立账户核验居住证 */
+            purpose: string;
+            /**
+             * @description The token as a QR code payload
+             * @example GFTB-VP1:eyJmb3JtYXQiOiJndWFuZ2ZvLnByZXNlbnRhdGlvbi52MSIs…
+             */
+            qrPayload: string;
+            /** @example true */
+            singleUse: boolean;
+            /**
+             * @description Give it to the verifier: POST /api/v1/verifications { presentationToken }
+             * @example eyJmb3JtYXQiOiJndWFuZ2ZvLnByZXNlbnRhdGlvbi52MSIs…
+             */
+            token: string;
+            /**
+             * @example {
+             *       "kind": "partner",
+             *       "city": "440600",
+             *       "id": "demo-bank-fs"
+             *     }
+             */
+            verifier: Record<string, never>;
+        };
+        PresentationRefDto: {
+            /** @example 2026-11-27T09:10:00.000Z */
+            expiresAt: string;
+            /** @example 7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0 */
+            id: string;
+            /** @example 开立账户核验居住证 */
+            purpose: string;
+            /** @example true */
+            singleUse: boolean;
+        };
+        PresentationVerifierDto: {
+            /**
+             * @description The verifier's city (GB/T 2260)
+             * @example 440600
+             */
+            city: string;
+            /**
+             * @description Service hall (kind = hall)
+             * @example FS-CC-01
+             */
+            hall?: string;
+            /**
+             * @description Partner id (kind = partner)
+             * @example demo-bank-fs
+             */
+            id?: string;
+            /**
+             * @description partner: one partner system (X-API-Key); hall: the clerks of one service hall
+             * @example partner
+             * @enum {string}
+             */
+            kind: "partner" | "hall";
+        };
+        Problem: {
+            /**
+             * @description Stable machine-readable code; the error responses of each operation name theirs
+             * @example VALIDATION_FAILED
+             */
+            code: string;
+            /** @example 01JDZ6W3Q4M5N6P7R8S9T0V1W2 */
+            correlationId?: string;
+            /** @example One or more fields are invalid. */
+            detail?: string;
+            /** @description Field errors (VALIDATION_FAILED) */
+            errors?: {
+                /** @example applicant.name */
+                field: string;
+                /** @example name must be a string */
+                message: string;
+                /** @example isString */
+                rule: string;
+            }[];
+            /** @example /api/v1/cases */
+            instance?: string;
+            /**
+             * @description TOO_MANY_REQUESTS: also in the Retry-After header
+             * @example 30
+             */
+            retryAfterSeconds?: number;
+            /** @example 400 */
+            status: number;
+            /** @example 请求参数校验未通过 / Request validation failed */
+            title: string;
+            /** @example Request validation failed */
+            titleEn: string;
+            /** @example 请求参数校验未通过 */
+            titleZh: string;
+            /**
+             * Format: uri
+             * @example https://guangfo.gov.cn/problems/validation-failed
+             */
+            type: string;
+        };
+        RegistryKeyDto: {
+            /** @example SM2-SM3 */
+            algorithm: string;
+            /**
+             * @example [
+             *       "RESIDENCE_PERMIT",
+             *       "BUSINESS_LICENSE"
+             *     ]
+             */
+            credentialTypes: string[];
+            /** @example 440100 */
+            issuerCity: string;
+            /** @example 440100-3f9a0c1d2e4b5a69 */
+            keyId: string;
+            /**
+             * @description Uncompressed SM2 public key, hex
+             * @example 04a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1
+             */
+            publicKey: string;
+            /**
+             * @description SubjectPublicKeyInfo (id-ecPublicKey + SM2 curve), for OpenSSL
+             * @example -----BEGIN PUBLIC KEY-----
+             *     MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE…
+             *     -----END PUBLIC KEY-----
+             */
+            publicKeyPem: string;
+            /** @example 2026-11-27T08:00:00.000Z */
+            publishedAt: string;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "rotated" | "retired";
+            /** @example 2026-11-27T08:00:00.000Z */
+            statusChangedAt: string;
+        };
+        RegistryStreamDto: {
+            /** @example 2026-11-27T08:55:00.000Z */
+            asOf: string | null;
+            /**
+             * @description A gap: announced changes not applied yet (status freshness held back)
+             * @example false
+             */
+            behind: boolean;
+            /** @example 12 */
+            highestSeen: number;
+            /** @example 440100 */
+            issuerCity: string;
+            /** @example 2026-11-27T08:55:00.000Z */
+            lastCheckpointAt: string | null;
+            /**
+             * @description This node is the issuer (authoritative)
+             * @example false
+             */
+            own: boolean;
+            /**
+             * @description Registry changes applied in order
+             * @example 12
+             */
+            sequence: number;
+        };
+        ReinstateCredentialDto: {
+            /** @example 核查完毕，恢复使用 */
+            reason?: string;
+        };
+        RejectDto: {
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /**
+             * @description Shown to the applicant; required with OTHER
+             * @example 申请人不符合以经常居住地登记户口的条件
+             */
+            reason?: string;
+            /**
+             * @description 不予受理 reason code
+             * @example NOT_ELIGIBLE
+             * @enum {string}
+             */
+            reasonCode: "NOT_COMPETENT" | "NOT_ELIGIBLE" | "NO_PERMIT_REQUIRED" | "MATERIALS_FALSE" | "OTHER";
+        };
+        RemediationDto: {
+            caseId: string;
+            closedAt: string | null;
+            closedBy: string | null;
+            /** @example 等待时间较长 */
+            comment: string | null;
+            /** @example 2026-10-21 */
+            dueDate: string | null;
+            /** @description 追评 of the applicant on this case, with whether they are now satisfied */
+            followUp: components["schemas"]["RemediationFollowUpDto"] | null;
+            id: string;
+            /** @example XK00201000 */
+            itemCode: string;
+            /** @example dissatisfied */
+            level: string;
+            openedAt: string;
+            /** @example false */
+            overdue: boolean;
+            /**
+             * @description Counted across a year without a State Council notice; recounted when it is loaded
+             * @example false
+             */
+            provisional: boolean;
+            /** @example 2 */
+            rating: number;
+            resolution: string | null;
+            /** @enum {string} */
+            status: "open" | "closed";
+        };
+        RemediationFollowUpDto: {
+            /**
+             * @description The follow-up came after the task was closed
+             * @example true
+             */
+            afterResolution: boolean;
+            /** @example 2026-10-20T03:00:00.000Z */
+            at: string;
+            /** @example 4 */
+            rating: number;
+            /**
+             * @description Rating 3 (基本满意) or more: the applicant is now satisfied
+             * @example true
+             */
+            satisfied: boolean;
+        };
+        RemediationPageDto: {
+            items: components["schemas"]["RemediationDto"][];
+        };
+        RequestSupplementDto: {
+            /** @description One notice (一次性告知): every material still marked missing is added automatically */
+            items: components["schemas"]["SupplementItemRequestDto"][];
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+        };
+        ResolveRemediationDto: {
+            /** @example 已回访申请人并说明延误原因，优化预约流程 */
+            resolution: string;
+        };
+        ResumeDto: {
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /** @example 听证结束，申请人陈述已记录 */
+            result?: string;
+        };
+        ReturnDto: {
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /**
+             * @description Shown to the applicant; required with OTHER
+             * @example 申请人未能出示身份证原件
+             */
+            reason?: string;
+            /**
+             * @description 退件 reason code, each with its basis: IDENTITY_NOT_VERIFIED (行政许可法 art. 29, 31: identity not verified, so no application by the applicant); WRONG_ROUTE (行政许可法 art. 32(1)(2): not a matter for this route/authority; the applicant is told at once where to apply); DUPLICATE_APPLICATION (same application already pending: nothing new to receive); OTHER (another lawful ground, stated in writing (never incomplete materials: art. 32(4) 补正)). Incomplete materials are not a 退件: request-supplement (行政许可法 art. 32(4)).
+             * @example IDENTITY_NOT_VERIFIED
+             * @enum {string}
+             */
+            reasonCode: "IDENTITY_NOT_VERIFIED" | "WRONG_ROUTE" | "DUPLICATE_APPLICATION" | "OTHER";
+        };
+        RevokeCredentialDto: {
+            /**
+             * @description Kept in the issuing city only (never broadcast)
+             * @example 持证人已迁出，依申请注销
+             */
+            reason?: string;
+            /**
+             * @description Broadcast to every city
+             * @example WITHDRAWN
+             * @enum {string}
+             */
+            reasonCode: "ISSUED_IN_ERROR" | "SUPERSEDED" | "CANCELLED" | "WITHDRAWN" | "OTHER";
+        };
+        RotateIssuerKeyDto: {
+            /**
+             * @description Types the new key may sign (default: every catalogue credential type)
+             * @example [
+             *       "RESIDENCE_PERMIT",
+             *       "BUSINESS_LICENSE"
+             *     ]
+             */
+            credentialTypes?: string[];
+        };
+        RotationResultDto: {
+            active: components["schemas"]["OwnIssuerKeyDto"];
+            rotated: components["schemas"]["OwnIssuerKeyDto"] | null;
+        };
+        RouteListDto: {
+            routes: components["schemas"]["RouteViewDto"][];
+            /** @example 2026.1 */
+            version: string;
+        };
+        RouteViewDto: {
+            /**
+             * @description 办理地
+             * @example 440100
+             */
+            administeredBy: string;
+            /** @example GG01003000440100001 */
+            administeringImplementation: string;
+            /**
+             * @example [
+             *       "window",
+             *       "self-service"
+             *     ]
+             */
+            channels: ("window" | "online" | "self-service")[];
+            /**
+             * @example social-insurance
+             * @enum {string}
+             */
+            domain: "affairs" | "social-insurance" | "medical-settlement" | "credentials" | "other";
+            /**
+             * @description Applicant's own city
+             * @example 440100
+             */
+            from: string;
+            /** @example GG01003000 */
+            itemCode: string;
+            /**
+             * @example {
+             *       "zh": "异地居住退休人员养老待遇领取资格认证",
+             *       "en": "Pension eligibility confirmation for retirees living in the other city"
+             *     }
+             */
+            itemName: components["schemas"]["LocalizedNameDto"];
+            /**
+             * @example 公共服务
+             * @enum {string}
+             */
+            kind: "行政许可" | "行政给付" | "行政确认" | "行政裁决" | "行政奖励" | "行政征收" | "其他行政权力" | "公共服务";
+            /**
+             * @example [
+             *       "proxy"
+             *     ]
+             */
+            modes: ("online" | "proxy" | "joint")[];
+            /**
+             * @description 收件地
+             * @example 440600
+             */
+            receivedBy: string;
+            /** @example GG01003000440600001 */
+            receivingImplementation: string;
+            /**
+             * @description The other city
+             * @example 440600
+             */
+            to: string;
+        };
+        SpecialProcedureDto: {
+            /**
+             * @description Art. 45: the expected end, told to the applicant in writing (required, not before today)
+             * @example 2026-10-16
+             */
+            expectedEnd: string;
+            /**
+             * @description Internal note (this city only)
+             * @example 已核验身份证原件与申请人一致
+             */
+            note?: string;
+            /**
+             * @description 行政许可法 art. 45: 听证 / 招标 / 拍卖 / 检验 / 检测 / 检疫 / 鉴定 / 专家评审 only; the clock stops
+             * @example HEARING
+             * @enum {string}
+             */
+            procedure: "HEARING" | "TENDER" | "AUCTION" | "INSPECTION" | "TESTING" | "QUARANTINE" | "APPRAISAL" | "EXPERT_REVIEW";
+        };
+        StatusViewDto: {
+            /** @example 300 */
+            ageSeconds: number | null;
+            /**
+             * @description Issuer time the verifying city's copy of the status is known as of
+             * @example 2026-11-27T08:55:00.000Z
+             */
+            asOf: string | null;
+            /**
+             * @description Within CREDENTIAL_STATUS_MAX_AGE_SECONDS
+             * @example true
+             */
+            fresh: boolean;
+            /** @example null */
+            reasonCode: Record<string, never> | null;
+            /**
+             * @example valid
+             * @enum {string}
+             */
+            value: "valid" | "suspended" | "revoked";
+        };
+        SummaryHolderDto: {
+            /** @example 440***********0013 */
+            code: string;
+            /** @example 111 */
+            codeType: string;
+            /** @example 陈*明 */
+            name: string;
+        };
+        SummaryIssuerDto: {
+            /** @example 440100 */
+            city: string;
+            /** @example 114401000075020016 */
+            code: string;
+            /** @example 广州市公安局 */
+            name: string;
+        };
+        SummaryTypeDto: {
+            /** @example RESIDENCE_PERMIT */
+            code: string;
+            /** @example 居住证 */
+            name: string;
+        };
+        SupplementDto: {
+            /**
+             * @description An answer to every item of the notice
+             * @example [
+             *       {
+             *         "itemId": "s1",
+             *         "file": {
+             *           "fileName": "contributions.pdf",
+             *           "mediaType": "application/pdf",
+             *           "sizeBytes": 48213,
+             *           "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+             *         }
+             *       }
+             *     ]
+             */
+            responses: components["schemas"]["SupplementResponseDto"][];
+        };
+        SupplementItemRequestDto: {
+            /** @example 请补充近 12 个月的社会保险缴费证明（加盖公章） */
+            description: string;
+            /**
+             * @description A material of the item, or omit for a free-form item
+             * @example contributions
+             */
+            materialId?: string;
+        };
+        SupplementResponseDto: {
+            credential?: components["schemas"]["CredentialRefDto"];
+            file?: components["schemas"]["FileMetadataDto"];
+            /** @example 5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f */
+            fileId?: string;
+            /**
+             * @description Item id from the supplement notice
+             * @example s1
+             */
+            itemId: string;
+            sha256?: string;
+            /** @example 已补充近 12 个月的缴费证明 */
+            text?: string;
+        };
+        SuspendCredentialDto: {
+            /** @example 核查居住信息期间暂停使用 */
+            reason?: string;
+            /**
+             * @example UNDER_REVIEW
+             * @enum {string}
+             */
+            reasonCode: "UNDER_REVIEW" | "REPORTED_LOST" | "OTHER";
+        };
+        TimeLimitsDto: {
+            /**
+             * @description Committed limit (承诺时限), working days; 0 = on the spot
+             * @example 5
+             */
+            committed: number;
+            /**
+             * @description Statutory limit, working days; null when no law sets one
+             * @example 20
+             */
+            legal: number | null;
+        };
+        TimelineEntryDto: {
+            /**
+             * @example {
+             *       "role": "clerk",
+             *       "id": "fs-clerk",
+             *       "city": "440600",
+             *       "hall": "FS-CC-01"
+             *     }
+             */
+            actor: Record<string, never>;
+            /** @example 2026-09-30T02:00:00.000Z */
+            at: string;
+            /** @example 440600 */
+            authorCity: string;
+            /**
+             * @example {
+             *       "to": "440100",
+             *       "checks": {
+             *         "identity": "verified",
+             *         "form": "complete"
+             *       }
+             *     }
+             */
+            detail: Record<string, never>;
+            /** @example submitted */
+            fromState: string | null;
+            /** @example forwarded */
+            kind: string;
+            /** @example INTAKE_PASSED */
+            reasonCode: string;
+            /** @example 2 */
+            seq: number;
+            /** @example forwarded */
+            toState: string;
+        };
+        TokenResponseDto: {
+            /** @example eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmcy1yZXNpZGVudCJ9.c2lnbmF0dXJl */
+            accessToken: string;
+            /**
+             * @example {
+             *       "sub": "fs-resident",
+             *       "role": "resident",
+             *       "city": "440600"
+             *     }
+             */
+            claims: Record<string, never>;
+            /** @example 3600 */
+            expiresIn: number;
+            /** @example Bearer */
+            tokenType: string;
+        };
+        TransportMessageDto: {
+            /**
+             * @description CloudEvents attributes as `ce_*` headers (signature included: `ce_sigkeyid`, `ce_sig`), and `content-type`
+             * @example {
+             *       "ce_specversion": "1.0",
+             *       "ce_id": "6c1f0a8e-3b7d-4d2a-9f4e-1a2b3c4d5e6f",
+             *       "ce_source": "/guangfo/440100/platform",
+             *       "ce_type": "gov.guangfo.platform.node-announced.v1",
+             *       "ce_subject": "440100",
+             *       "ce_time": "2026-11-28T08:00:00.000Z",
+             *       "ce_sigkeyid": "gz-demo-2026",
+             *       "ce_sig": "MEUCIQDx…",
+             *       "content-type": "application/json"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description The event subject (aggregate id): the Kafka key
+             * @example 440100
+             */
+            key: string;
+            /**
+             * @description The event data, JSON text
+             * @example {"nodeVersion":"0.1.0"}
+             */
+            value: string;
+        };
+        TypeRefDto: {
+            /** @example RESIDENCE_PERMIT */
+            code: string;
+            /** @example 居住证 */
+            name: string;
+        };
+        VerificationResultDto: {
+            /** @example 2026-11-27T09:00:00.000Z */
+            checkedAt: string;
+            credential?: components["schemas"]["CredentialSummaryDto"];
+            /**
+             * @description MALFORMED only
+             * @example [
+             *       "holder.code: is not a valid code of type 111"
+             *     ]
+             */
+            errors?: string[];
+            presentation?: components["schemas"]["PresentationRefDto"];
+            /**
+             * @description Why it is not valid (empty when valid)
+             * @example []
+             */
+            reasons: ("MALFORMED" | "UNKNOWN_ISSUER" | "KEY_RETIRED" | "SIGNATURE_INVALID" | "KEY_NOT_AUTHORISED_FOR_TYPE" | "ISSUER_NOT_AUTHORISED" | "UNKNOWN_CREDENTIAL_TYPE" | "TYPE_MISMATCH" | "REVOKED" | "SUSPENDED" | "STATUS_STALE" | "NOT_YET_VALID" | "EXPIRED" | "HOLDER_MISMATCH" | "PRESENTATION_INVALID" | "PRESENTATION_WRONG_VERIFIER" | "PRESENTATION_EXPIRED" | "PRESENTATION_ALREADY_USED")[];
+            status?: components["schemas"]["StatusViewDto"];
+            /** @example true */
+            valid: boolean;
+            /** @example 5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21 */
+            verificationId: string;
+            /** @example [] */
+            warnings: ("STATUS_STALE" | "KEY_ROTATED" | "NO_EXPIRY")[];
+        };
+        VerifyCredentialDto: {
+            /**
+             * @description The full signed credential document (as GET /credentials/{id} returns in `document`)
+             * @example {
+             *       "format": "guangfo.credential.v1",
+             *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+             *       "number": "1144010000750200162026000000426",
+             *       "type": {
+             *         "code": "RESIDENCE_PERMIT",
+             *         "name": "居住证"
+             *       },
+             *       "holder": {
+             *         "name": "陈小明",
+             *         "code": "440106199001010013",
+             *         "codeType": "111"
+             *       },
+             *       "issuer": {
+             *         "name": "广州市公安局",
+             *         "code": "114401000075020016",
+             *         "city": "440100"
+             *       },
+             *       "issueDate": "2026-11-27",
+             *       "validFrom": "2026-11-27",
+             *       "validTo": "2027-11-26",
+             *       "proof": {
+             *         "type": "SM2-SM3",
+             *         "keyId": "440100-3f9a0c1d2e4b5a69",
+             *         "signature": "MEUCIQD…base64 DER…"
+             *       }
+             *     }
+             */
+            credential?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Reject with HOLDER_MISMATCH unless the credential is held by this code
+             * @example 440106199001010013
+             */
+            expectedHolderCode?: string;
+            /**
+             * @description Reject with TYPE_MISMATCH unless the credential is of this type
+             * @example RESIDENCE_PERMIT
+             */
+            expectedType?: string;
+            /**
+             * @description A presentation token or QR payload the holder made for you (instead of `credential`)
+             * @example GFTB-VP1:eyJmb3JtYXQiOiJndWFuZ2ZvLnByZXNlbnRhdGlvbi52MSIs…
+             */
+            presentationToken?: string;
+            /**
+             * @description Why you verify (shown in the holder's access log)
+             * @example 居住证积分入学核验
+             */
+            purpose?: string;
+        };
+        VersionDto: {
+            /** @example 2026-01-01 */
+            effectiveFrom: string;
+            /**
+             * @description sha256 of the canonical JSON of the loaded catalogue
+             * @example 3f1c…
+             */
+            hash: string;
+            /** @example 2026.1 */
+            version: string;
+        };
+        WithdrawDto: {
+            /** @example 已在本市办理，不再需要 */
+            reason?: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    CitiesController_announce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeadLetterController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description true: only those not replayed yet */
+                pending?: boolean;
+                reasonCode?: "MALFORMED" | "UNSIGNED" | "UNKNOWN_SIGNER" | "SIGNATURE_INVALID" | "NOT_ADDRESSED_HERE" | "UNKNOWN_TYPE" | "SCHEMA_INVALID" | "PERSONAL_DATA_UNSEALED" | "HANDLER_FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DeadLetterController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    TokenController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "fs-resident"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DemoTokenRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmcy1yZXNpZGVudCJ9.c2lnbmF0dXJl",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 3600,
+                     *       "claims": {
+                     *         "sub": "fs-resident",
+                     *         "role": "resident",
+                     *         "city": "440600"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the sandbox (TOKEN_ISSUING_DISABLED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such demo user (UNKNOWN_DEMO_USER) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CalendarController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "identity": {
+                     *         "version": "2025+2026",
+                     *         "hash": "a3f…"
+                     *       },
+                     *       "official": [
+                     *         {
+                     *           "year": 2026,
+                     *           "notice": {
+                     *             "title": "国务院办公厅关于2026年部分节假日安排的通知",
+                     *             "date": "2025-11-04"
+                     *           },
+                     *           "holidays": 33,
+                     *           "workdays": 6
+                     *         }
+                     *       ],
+                     *       "provisional": "statutory-holidays"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CalendarDto"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CalendarAdminController_load: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "year": 2027,
+                 *       "notice": {
+                 *         "title": "国务院办公厅关于2027年部分节假日安排的通知",
+                 *         "date": "2026-11-01"
+                 *       },
+                 *       "festivals": [
+                 *         {
+                 *           "name": "元旦",
+                 *           "holidays": [
+                 *             "2027-01-01"
+                 *           ],
+                 *           "workdays": []
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "year": 2027,
+                     *       "previous": "provisional",
+                     *       "identity": {
+                     *         "version": "2025+2026",
+                     *         "hash": "a3f…"
+                     *       },
+                     *       "recomputed": {
+                     *         "cases": [
+                     *           {
+                     *             "previousDueDate": "2027-01-13",
+                     *             "dueDate": "2027-01-14"
+                     *           }
+                     *         ],
+                     *         "remediations": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CalendarYearLoadedDto"];
+                };
+            };
+            /** @description Invalid arrangement (problem+json, code CATALOGUE_CALENDAR_INVALID, with field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page */
+                cursor?: string;
+                /** @description `overdue`, `near` (≤ 3 working days left), `provisional` (due date counted across a year without an official holiday notice), or a date YYYY-MM-DD (due on or before) */
+                due?: string;
+                /** @description Only cases of this hall (or not yet assigned to one) */
+                hall?: string;
+                /** @description Only cases whose next step is this city's (the actionable queue) */
+                held?: boolean;
+                /** @description Catalogue item base code */
+                item?: string;
+                limit?: number;
+                /** @description One state or several, comma-separated */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *           "itemCode": "XK00201000",
+                     *           "itemName": {
+                     *             "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *             "en": "Household registration at the habitual residence"
+                     *           },
+                     *           "mode": "proxy",
+                     *           "channel": "window",
+                     *           "state": "forwarded",
+                     *           "outcome": null,
+                     *           "version": 2,
+                     *           "holderCity": "440100",
+                     *           "heldHere": true,
+                     *           "applicantCity": "440600",
+                     *           "receivingCity": "440600",
+                     *           "administeringCity": "440100",
+                     *           "applicant": {
+                     *             "name": "李小红",
+                     *             "idNumber": "440***********002X",
+                     *             "sub": "fs-resident"
+                     *           },
+                     *           "deadline": {
+                     *             "stage": "decision",
+                     *             "startDate": "2026-09-30",
+                     *             "acceptance": {
+                     *               "receivedOn": "2026-09-30",
+                     *               "supplementNoticeDueOn": "2026-10-13",
+                     *               "acceptedOn": "2026-09-30",
+                     *               "deemed": true
+                     *             },
+                     *             "clockStarted": true,
+                     *             "committedWorkingDays": 10,
+                     *             "legalWorkingDays": 20,
+                     *             "extensionWorkingDays": 0,
+                     *             "decisionDueDate": "2026-10-20",
+                     *             "legalDueDate": "2026-11-03",
+                     *             "deliveryDueDate": null,
+                     *             "dueDate": "2026-10-20",
+                     *             "pauses": [],
+                     *             "pausedWorkingDays": 0,
+                     *             "clockPaused": false,
+                     *             "remainingWorkingDays": 10,
+                     *             "overdue": false,
+                     *             "nearDue": false,
+                     *             "calendarCovered": true,
+                     *             "provisional": false,
+                     *             "provisionalYears": []
+                     *           },
+                     *           "availableActions": [
+                     *             {
+                     *               "action": "accept",
+                     *               "performer": "administering",
+                     *               "city": "440100"
+                     *             }
+                     *           ],
+                     *           "claim": {
+                     *             "clerk": "gz-clerk",
+                     *             "hall": "GZ-TH-01",
+                     *             "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *           },
+                     *           "hall": "GZ-TH-01",
+                     *           "filedAt": "2026-09-30T01:00:00.000Z",
+                     *           "updatedAt": "2026-09-30T02:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CasePageDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_file: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the filing safe to retry (per caller) */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "itemCode": "XK00201000",
+                 *       "mode": "proxy",
+                 *       "administeringCity": "440100",
+                 *       "applicantCity": "440600",
+                 *       "channel": "window",
+                 *       "applicant": {
+                 *         "name": "李小红",
+                 *         "idNumber": "44060419920505002X",
+                 *         "identityCheck": "id-card-reader",
+                 *         "sub": "fs-resident"
+                 *       },
+                 *       "materials": [
+                 *         {
+                 *           "materialId": "household-register",
+                 *           "file": {
+                 *             "fileName": "hukou.pdf",
+                 *             "mediaType": "application/pdf",
+                 *             "sizeBytes": 92311,
+                 *             "sha256": "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"
+                 *           }
+                 *         },
+                 *         {
+                 *           "materialId": "id-card",
+                 *           "file": {
+                 *             "fileName": "id-card.jpg",
+                 *             "mediaType": "image/jpeg",
+                 *             "sizeBytes": 183220,
+                 *             "sha256": "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+                 *           }
+                 *         },
+                 *         {
+                 *           "materialId": "residence-permit",
+                 *           "fileId": "5b0f6c1e-2d7a-4c1b-9e0f-3a2b1c0d9e8f"
+                 *         },
+                 *         {
+                 *           "materialId": "home",
+                 *           "file": {
+                 *             "fileName": "lease.pdf",
+                 *             "mediaType": "application/pdf",
+                 *             "sizeBytes": 482113,
+                 *             "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                 *           }
+                 *         },
+                 *         {
+                 *           "materialId": "contributions",
+                 *           "missing": true
+                 *         }
+                 *       ],
+                 *       "note": "申请人现场出示身份证原件"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileCaseDto"];
+            };
+        };
+        responses: {
+            /** @description A replay of an earlier filing with the same Idempotency-Key and body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Filed; ETag = version 1 */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body (CASE_IDEMPOTENCY_KEY_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such route or mode (CASE_ROUTE_NOT_ALLOWED), materials not matching the catalogue, invalid ID number… */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_accept: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClerkStepDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_claim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ttlMinutes": 30,
+                 *       "release": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClaimDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_complete: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClerkStepDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_decide: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "outcome": "approved",
+                 *       "reasonCode": "REQUIREMENTS_NOT_MET",
+                 *       "reason": "住所证明与实际居住地不符",
+                 *       "certificateNo": "GZ-HK-2026-000123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecideDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_deliver: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "method": "mail",
+                 *       "trackingNumber": "EMS1234567890CN",
+                 *       "carrier": "EMS"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeliverDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_evaluate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rating": 5,
+                 *       "comment": "窗口服务热情，办理很快"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EvaluateDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_followUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "rating": 5,
+                 *       "comment": "窗口服务热情，办理很快"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EvaluateDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_extend: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "reason": "需现场核实多处住所信息，经本机关负责人批准延长十个工作日"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExtendDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_forward: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClerkStepDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_reject: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "reasonCode": "NOT_ELIGIBLE",
+                 *       "reason": "申请人不符合以经常居住地登记户口的条件"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RejectDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_requestSupplement: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "items": [
+                 *         {
+                 *           "materialId": "contributions",
+                 *           "description": "请补充近 12 个月的社会保险缴费证明（加盖公章）"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RequestSupplementDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_resume: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "result": "听证结束，申请人陈述已记录"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResumeDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_returnCase: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "reasonCode": "IDENTITY_NOT_VERIFIED",
+                 *       "reason": "申请人未能出示身份证原件"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReturnDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_review: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClerkStepDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_specialProcedure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match": string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "已核验身份证原件与申请人一致",
+                 *       "procedure": "HEARING",
+                 *       "expectedEnd": "2026-10-16"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SpecialProcedureDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_supplement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match"?: string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "responses": [
+                 *         {
+                 *           "itemId": "s1",
+                 *           "file": {
+                 *             "fileName": "contributions.pdf",
+                 *             "mediaType": "application/pdf",
+                 *             "sizeBytes": 48213,
+                 *             "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SupplementDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CaseController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The case version you acted on, as returned in ETag, e.g. "4" */
+                "If-Match"?: string;
+                /** @description `return=minimal`: answer 204 with the new version in ETag and no body (saves reading the case back) */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "已在本市办理，不再需要"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WithdrawDto"];
+            };
+        };
+        responses: {
+            /** @description The case after the step; ETag = its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c",
+                     *       "itemCode": "XK00201000",
+                     *       "itemName": {
+                     *         "zh": "以经常居住地登记户口（跨市户口迁移）",
+                     *         "en": "Household registration at the habitual residence"
+                     *       },
+                     *       "mode": "proxy",
+                     *       "channel": "window",
+                     *       "state": "forwarded",
+                     *       "outcome": null,
+                     *       "version": 2,
+                     *       "holderCity": "440100",
+                     *       "heldHere": true,
+                     *       "applicantCity": "440600",
+                     *       "receivingCity": "440600",
+                     *       "administeringCity": "440100",
+                     *       "applicant": {
+                     *         "name": "李小红",
+                     *         "idNumber": "440***********002X",
+                     *         "sub": "fs-resident"
+                     *       },
+                     *       "deadline": {
+                     *         "stage": "decision",
+                     *         "startDate": "2026-09-30",
+                     *         "acceptance": {
+                     *           "receivedOn": "2026-09-30",
+                     *           "supplementNoticeDueOn": "2026-10-13",
+                     *           "acceptedOn": "2026-09-30",
+                     *           "deemed": true
+                     *         },
+                     *         "clockStarted": true,
+                     *         "committedWorkingDays": 10,
+                     *         "legalWorkingDays": 20,
+                     *         "extensionWorkingDays": 0,
+                     *         "decisionDueDate": "2026-10-20",
+                     *         "legalDueDate": "2026-11-03",
+                     *         "deliveryDueDate": null,
+                     *         "dueDate": "2026-10-20",
+                     *         "pauses": [],
+                     *         "pausedWorkingDays": 0,
+                     *         "clockPaused": false,
+                     *         "remainingWorkingDays": 10,
+                     *         "overdue": false,
+                     *         "nearDue": false,
+                     *         "calendarCovered": true,
+                     *         "provisional": false,
+                     *         "provisionalYears": []
+                     *       },
+                     *       "availableActions": [
+                     *         {
+                     *           "action": "accept",
+                     *           "performer": "administering",
+                     *           "city": "440100"
+                     *         }
+                     *       ],
+                     *       "claim": {
+                     *         "clerk": "gz-clerk",
+                     *         "hall": "GZ-TH-01",
+                     *         "expiresAt": "2026-09-30T03:00:00.000Z"
+                     *       },
+                     *       "hall": "GZ-TH-01",
+                     *       "filedAt": "2026-09-30T01:00:00.000Z",
+                     *       "updatedAt": "2026-09-30T02:00:00.000Z",
+                     *       "catalogueVersion": "2026.1",
+                     *       "originCity": "440600",
+                     *       "participants": [
+                     *         "440600",
+                     *         "440100"
+                     *       ],
+                     *       "requiresIntake": true,
+                     *       "implementationCodes": {
+                     *         "receiving": "XK00201000440600001",
+                     *         "administering": "XK00201000440100001"
+                     *       },
+                     *       "timeLimits": {
+                     *         "committed": 10,
+                     *         "legal": 20
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "materialId": "id-card",
+                     *           "name": {
+                     *             "zh": "居民身份证",
+                     *             "en": "Resident identity card"
+                     *           },
+                     *           "required": true,
+                     *           "status": "provided",
+                     *           "evidence": {
+                     *             "kind": "credential",
+                     *             "credentialType": "ID_CARD",
+                     *             "credentialId": "ID-1",
+                     *             "verification": "pending"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "supplement": null,
+                     *       "decision": null,
+                     *       "delivery": null,
+                     *       "timeline": [
+                     *         {
+                     *           "seq": 2,
+                     *           "kind": "forwarded",
+                     *           "at": "2026-09-30T02:00:00.000Z",
+                     *           "actor": {
+                     *             "role": "clerk",
+                     *             "id": "fs-clerk",
+                     *             "city": "440600",
+                     *             "hall": "FS-CC-01"
+                     *           },
+                     *           "fromState": "submitted",
+                     *           "toState": "forwarded",
+                     *           "reasonCode": "INTAKE_PASSED",
+                     *           "detail": {
+                     *             "to": "440100",
+                     *             "checks": {
+                     *               "identity": "verified",
+                     *               "form": "complete"
+                     *             }
+                     *           },
+                     *           "authorCity": "440600"
+                     *         }
+                     *       ],
+                     *       "evaluation": {
+                     *         "rating": 2,
+                     *         "level": "dissatisfied",
+                     *         "comment": "等待时间较长",
+                     *         "evaluatedAt": "2026-10-09T03:00:00.000Z",
+                     *         "followUp": {
+                     *           "rating": 4,
+                     *           "level": "satisfied",
+                     *           "comment": "整改后问题已解决",
+                     *           "followedUpAt": "2026-10-20T03:00:00.000Z"
+                     *         }
+                     *       },
+                     *       "requests": [
+                     *         {
+                     *           "id": "9b2e4c1a-7d3f-4e8b-a6c5-0f1e2d3c4b5a",
+                     *           "kind": "withdraw",
+                     *           "status": "pending",
+                     *           "createdAt": "2026-09-30T03:00:00.000Z",
+                     *           "resolvedAt": null
+                     *         }
+                     *       ],
+                     *       "notes": [
+                     *         {
+                     *           "author": "gz-clerk",
+                     *           "hall": "GZ-TH-01",
+                     *           "seq": 3,
+                     *           "text": "材料已核对",
+                     *           "at": "2026-09-30T03:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseDetailDto"];
+                };
+            };
+            /** @description Done, with `Prefer: return=minimal`: no body; ETag = the new version */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours (CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed in the current state (CASE_ILLEGAL_TRANSITION), held by the other city (CASE_NOT_HELD_HERE), claimed by another clerk (CASE_CLAIMED_BY_OTHER)… */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid content for the step (CASE_REASON_REQUIRED, CASE_SUPPLEMENT_INVALID, CASE_MATERIALS_INCOMPLETE…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_commitments: {
+        parameters: {
+            query?: {
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "P8-2-04",
+                     *         "chapter": 8,
+                     *         "section": 2,
+                     *         "location": "第八章 第二节",
+                     *         "chapterTitle": "共享优质均衡普惠的公共服务",
+                     *         "sectionTitle": "强化医疗卫生合作",
+                     *         "topic": "深化医疗服务政策对接",
+                     *         "quote": "同级医疗机构检查检验结果互认",
+                     *         "scope": "item",
+                     *         "reason": "Government-internal cooperation; no application by a resident",
+                     *         "items": [
+                     *           "GG00105000"
+                     *         ]
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["CommitmentDto"][];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_credentialTypes: {
+        parameters: {
+            query?: {
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": {
+                     *           "zh": "居住证",
+                     *           "en": "Residence permit"
+                     *         },
+                     *         "issuer": "公安机关"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["CredentialTypeDto"][];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_listItems: {
+        parameters: {
+            query?: {
+                channel?: "window" | "online" | "self-service";
+                /** @description GB/T 2260 city code: items with a route this city receives or administers */
+                city?: string;
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                domain?: "affairs" | "social-insurance" | "medical-settlement" | "credentials" | "other";
+                /** @description 事项类型 */
+                kind?: "行政许可" | "行政给付" | "行政确认" | "行政裁决" | "行政奖励" | "行政征收" | "其他行政权力" | "公共服务";
+                limit?: number;
+                /** @description online = 全程网办, proxy = 异地代收代办, joint = 多地联办 */
+                mode?: "online" | "proxy" | "joint";
+                /** @description Free text, Chinese or English; every space-separated term must match */
+                q?: string;
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "2026.1",
+                     *       "items": [
+                     *         {
+                     *           "code": "GG00101001",
+                     *           "name": {
+                     *             "zh": "异地长期居住人员就医备案",
+                     *             "en": "Registration for medical treatment while living in the other city"
+                     *           },
+                     *           "kind": "公共服务",
+                     *           "domain": "medical-settlement",
+                     *           "keywords": [
+                     *             "异地就医备案",
+                     *             "medical registration"
+                     *           ],
+                     *           "implements": [
+                     *             "P8-2-01",
+                     *             "P5-2-05"
+                     *           ],
+                     *           "implementations": [
+                     *             {
+                     *               "city": "440100",
+                     *               "code": "GG00101001440100001",
+                     *               "body": "广州市医疗保障局",
+                     *               "localName": "广州市人才绿卡申领"
+                     *             }
+                     *           ],
+                     *           "routes": [
+                     *             {
+                     *               "from": "440100",
+                     *               "to": "440600",
+                     *               "receivedBy": "440600",
+                     *               "administeredBy": "440100",
+                     *               "modes": [
+                     *                 "proxy"
+                     *               ],
+                     *               "channels": [
+                     *                 "window",
+                     *                 "self-service"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "materials": [
+                     *             {
+                     *               "id": "residence-proof",
+                     *               "required": true,
+                     *               "form": "original",
+                     *               "replaceableBy": [
+                     *                 "RESIDENCE_PERMIT"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "timeLimits": {
+                     *             "legal": 20,
+                     *             "committed": 5
+                     *           },
+                     *           "feeFen": 0,
+                     *           "version": 2,
+                     *           "effectiveFrom": "2026-01-01",
+                     *           "effectiveTo": "2027-12-31",
+                     *           "plan": [
+                     *             {
+                     *               "commitment": "P8-2-01",
+                     *               "location": "第八章 第二节",
+                     *               "sectionTitle": "强化医疗卫生合作",
+                     *               "topic": "深化医疗服务政策对接",
+                     *               "quote": "扩大广佛间异地就医直接结算联网定点医疗机构数量"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJ2IjoiMjAyNi4xIiwiYSI6IkdHMDAxMDEwMDEifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ItemPageDto"];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_getItem: {
+        parameters: {
+            query?: {
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Base code (基本编码) or implementation code (实施编码) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GG00101001",
+                     *       "name": {
+                     *         "zh": "异地长期居住人员就医备案",
+                     *         "en": "Registration for medical treatment while living in the other city"
+                     *       },
+                     *       "kind": "公共服务",
+                     *       "domain": "medical-settlement",
+                     *       "keywords": [
+                     *         "异地就医备案",
+                     *         "medical registration"
+                     *       ],
+                     *       "implements": [
+                     *         "P8-2-01",
+                     *         "P5-2-05"
+                     *       ],
+                     *       "implementations": [
+                     *         {
+                     *           "city": "440100",
+                     *           "code": "GG00101001440100001",
+                     *           "body": "广州市医疗保障局",
+                     *           "localName": "广州市人才绿卡申领"
+                     *         }
+                     *       ],
+                     *       "routes": [
+                     *         {
+                     *           "from": "440100",
+                     *           "to": "440600",
+                     *           "receivedBy": "440600",
+                     *           "administeredBy": "440100",
+                     *           "modes": [
+                     *             "proxy"
+                     *           ],
+                     *           "channels": [
+                     *             "window",
+                     *             "self-service"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "materials": [
+                     *         {
+                     *           "id": "residence-proof",
+                     *           "name": {
+                     *             "zh": "异地长期居住人员就医备案",
+                     *             "en": "Registration for medical treatment while living in the other city"
+                     *           },
+                     *           "required": true,
+                     *           "form": "original",
+                     *           "replaceableBy": [
+                     *             "RESIDENCE_PERMIT"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "timeLimits": {
+                     *         "legal": 20,
+                     *         "committed": 5
+                     *       },
+                     *       "feeFen": 0,
+                     *       "version": 2,
+                     *       "effectiveFrom": "2026-01-01",
+                     *       "effectiveTo": "2027-12-31",
+                     *       "plan": [
+                     *         {
+                     *           "commitment": "P8-2-01",
+                     *           "location": "第八章 第二节",
+                     *           "sectionTitle": "强化医疗卫生合作",
+                     *           "topic": "深化医疗服务政策对接",
+                     *           "quote": "扩大广佛间异地就医直接结算联网定点医疗机构数量"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ItemDto"];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_computeDeadline: {
+        parameters: {
+            query?: {
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Base code (基本编码) or implementation code (实施编码) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "start": "2025-09-26",
+                 *       "basis": "legal",
+                 *       "pauses": [
+                 *         {
+                 *           "from": "2025-09-29",
+                 *           "to": "2025-09-30"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeadlineRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "2026.1",
+                     *       "itemCode": "XK00101000",
+                     *       "basis": "legal",
+                     *       "workingDays": 3,
+                     *       "start": "2025-09-26",
+                     *       "deadline": "2025-09-30",
+                     *       "pausedWorkingDays": 0,
+                     *       "timeZone": "Asia/Shanghai",
+                     *       "provisional": false,
+                     *       "provisionalYears": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadlineDto"];
+                };
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_getMaterials: {
+        parameters: {
+            query?: {
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Base code (基本编码) or implementation code (实施编码) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "2026.1",
+                     *       "itemCode": "GG00101001",
+                     *       "materials": [
+                     *         {
+                     *           "id": "residence-proof",
+                     *           "name": {
+                     *             "zh": "在居住地居住的证明材料",
+                     *             "en": "Proof of residence in the other city"
+                     *           },
+                     *           "required": true,
+                     *           "form": "original",
+                     *           "replaceableBy": [
+                     *             {
+                     *               "code": "RESIDENCE_PERMIT",
+                     *               "name": {
+                     *                 "zh": "居住证",
+                     *                 "en": "Residence permit"
+                     *               },
+                     *               "issuer": "公安机关"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ItemMaterialsDto"];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_findRoutes: {
+        parameters: {
+            query?: {
+                /** @description Whose authority decides (办理地) */
+                administeredBy?: string;
+                /** @description Where the application is lodged (收件地) */
+                at?: string;
+                channel?: "window" | "online" | "self-service";
+                domain?: "affairs" | "social-insurance" | "medical-settlement" | "credentials" | "other";
+                /** @description The applicant's own city (户籍/参保/持证地) */
+                from?: string;
+                mode?: "online" | "proxy" | "joint";
+                /** @description Free text, Chinese or English */
+                q?: string;
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "2026.1",
+                     *       "routes": [
+                     *         {
+                     *           "itemCode": "GG01003000",
+                     *           "itemName": {
+                     *             "zh": "异地居住退休人员养老待遇领取资格认证",
+                     *             "en": "Pension eligibility confirmation for retirees living in the other city"
+                     *           },
+                     *           "kind": "公共服务",
+                     *           "domain": "social-insurance",
+                     *           "from": "440100",
+                     *           "to": "440600",
+                     *           "receivedBy": "440600",
+                     *           "administeredBy": "440100",
+                     *           "modes": [
+                     *             "proxy"
+                     *           ],
+                     *           "channels": [
+                     *             "window",
+                     *             "self-service"
+                     *           ],
+                     *           "receivingImplementation": "GG01003000440600001",
+                     *           "administeringImplementation": "GG01003000440100001"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RouteListDto"];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_version: {
+        parameters: {
+            query?: {
+                /** @description Catalogue version label; default: the current version */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": "2026.1",
+                     *       "hash": "3f1c…",
+                     *       "effectiveFrom": "2026-01-01"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VersionDto"];
+                };
+            };
+            /** @description Not modified: the request's If-None-Match header matched the ETag of the current answer (no body) */
+            304: {
+                headers: {
+                    /** @description A catalogue version never changes once loaded */
+                    "Cache-Control"?: string;
+                    /** @description Strong validator of this exact body (per catalogue version and query); send it back as If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "version": "2026.1",
+                     *         "hash": "3f1c…",
+                     *         "effectiveFrom": "2026-01-01"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["VersionDto"][];
+                };
+            };
+            /** @description Invalid query (code CATALOGUE_INVALID_QUERY, CATALOGUE_INVALID_CURSOR, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown item or catalogue version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CitiesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Registry with peer announcements and whether the catalogues agree */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CredentialsController_listOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *           "number": "1144010000750200162026000000426",
+                     *           "type": {
+                     *             "code": "RESIDENCE_PERMIT",
+                     *             "name": "居住证"
+                     *           },
+                     *           "holder": {
+                     *             "name": "陈小明",
+                     *             "code": "440106199001010013",
+                     *             "codeType": "111"
+                     *           },
+                     *           "holderAccount": "gz-resident",
+                     *           "issuer": {
+                     *             "name": "广州市公安局",
+                     *             "code": "114401000075020016",
+                     *             "city": "440100"
+                     *           },
+                     *           "issueDate": "2026-11-27",
+                     *           "validFrom": "2026-11-27",
+                     *           "validTo": "2027-11-26",
+                     *           "status": "valid",
+                     *           "statusReasonCode": null,
+                     *           "statusChangedAt": null,
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *           "document": {
+                     *             "format": "guangfo.credential.v1",
+                     *             "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *             "number": "1144010000750200162026000000426",
+                     *             "type": {
+                     *               "code": "RESIDENCE_PERMIT",
+                     *               "name": "居住证"
+                     *             },
+                     *             "holder": {
+                     *               "name": "陈小明",
+                     *               "code": "440106199001010013",
+                     *               "codeType": "111"
+                     *             },
+                     *             "issuer": {
+                     *               "name": "广州市公安局",
+                     *               "code": "114401000075020016",
+                     *               "city": "440100"
+                     *             },
+                     *             "issueDate": "2026-11-27",
+                     *             "validFrom": "2026-11-27",
+                     *             "validTo": "2027-11-26",
+                     *             "proof": {
+                     *               "type": "SM2-SM3",
+                     *               "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *               "signature": "MEUCIQD…base64 DER…"
+                     *             }
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialListDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CredentialsController_issue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a POST with the same key (and body) to get the same credential back, not a second one (per caller; 1–128 characters of A–Z a–z 0–9 _ . : -) */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "typeCode": "RESIDENCE_PERMIT",
+                 *       "holder": {
+                 *         "name": "陈小明",
+                 *         "code": "440106199001010013",
+                 *         "codeType": "111"
+                 *       },
+                 *       "holderAccount": "gz-resident",
+                 *       "issuer": {
+                 *         "name": "广州市公安局",
+                 *         "code": "114401000075020016"
+                 *       },
+                 *       "issueDate": "2026-11-27",
+                 *       "validFrom": "2026-11-27",
+                 *       "validTo": "2027-11-26",
+                 *       "attributes": {
+                 *         "residenceAddressDistrict": "天河区"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["IssueCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description A replay of an earlier issue with the same Idempotency-Key and body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "number": "1144010000750200162026000000426",
+                     *       "type": {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": "居住证"
+                     *       },
+                     *       "holder": {
+                     *         "name": "陈小明",
+                     *         "code": "440106199001010013",
+                     *         "codeType": "111"
+                     *       },
+                     *       "holderAccount": "gz-resident",
+                     *       "issuer": {
+                     *         "name": "广州市公安局",
+                     *         "code": "114401000075020016",
+                     *         "city": "440100"
+                     *       },
+                     *       "issueDate": "2026-11-27",
+                     *       "validFrom": "2026-11-27",
+                     *       "validTo": "2027-11-26",
+                     *       "status": "valid",
+                     *       "statusReasonCode": null,
+                     *       "statusChangedAt": null,
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *       "document": {
+                     *         "format": "guangfo.credential.v1",
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈小明",
+                     *           "code": "440106199001010013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "proof": {
+                     *           "type": "SM2-SM3",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "signature": "MEUCIQD…base64 DER…"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialDto"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "number": "1144010000750200162026000000426",
+                     *       "type": {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": "居住证"
+                     *       },
+                     *       "holder": {
+                     *         "name": "陈小明",
+                     *         "code": "440106199001010013",
+                     *         "codeType": "111"
+                     *       },
+                     *       "holderAccount": "gz-resident",
+                     *       "issuer": {
+                     *         "name": "广州市公安局",
+                     *         "code": "114401000075020016",
+                     *         "city": "440100"
+                     *       },
+                     *       "issueDate": "2026-11-27",
+                     *       "validFrom": "2026-11-27",
+                     *       "validTo": "2027-11-26",
+                     *       "status": "valid",
+                     *       "statusReasonCode": null,
+                     *       "statusChangedAt": null,
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *       "document": {
+                     *         "format": "guangfo.credential.v1",
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈小明",
+                     *           "code": "440106199001010013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "proof": {
+                     *           "type": "SM2-SM3",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "signature": "MEUCIQD…base64 DER…"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors), CREDENTIAL_INVALID, CREDENTIAL_IDEMPOTENCY_KEY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description CREDENTIAL_ISSUER_UNBOUND, CREDENTIAL_ISSUER_MISMATCH, CREDENTIAL_ISSUER_NOT_AUTHORISED
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_IDEMPOTENCY_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_TYPE_UNKNOWN, CREDENTIAL_NO_KEY_FOR_TYPE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CredentialsController_get: {
+        parameters: {
+            query?: {
+                /** @description Why the full ID number is needed (staff only; audited). Without it the holder's ID number is masked. IDENTITY_CHECK 窗口当面核对持证人身份 (clerk, supervisor); CORRECTION 更正证照信息 (clerk, supervisor); COMPLAINT_REVIEW 投诉或异议复核 (supervisor); JUDICIAL_ASSISTANCE 司法或监察协查 (supervisor) */
+                purpose?: "IDENTITY_CHECK" | "CORRECTION" | "COMPLAINT_REVIEW" | "JUDICIAL_ASSISTANCE";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "number": "1144010000750200162026000000426",
+                     *       "type": {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": "居住证"
+                     *       },
+                     *       "holder": {
+                     *         "name": "陈小明",
+                     *         "code": "440106199001010013",
+                     *         "codeType": "111"
+                     *       },
+                     *       "holderAccount": "gz-resident",
+                     *       "issuer": {
+                     *         "name": "广州市公安局",
+                     *         "code": "114401000075020016",
+                     *         "city": "440100"
+                     *       },
+                     *       "issueDate": "2026-11-27",
+                     *       "validFrom": "2026-11-27",
+                     *       "validTo": "2027-11-26",
+                     *       "status": "valid",
+                     *       "statusReasonCode": null,
+                     *       "statusChangedAt": null,
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *       "document": {
+                     *         "format": "guangfo.credential.v1",
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈小明",
+                     *           "code": "440106199001010013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "proof": {
+                     *           "type": "SM2-SM3",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "signature": "MEUCIQD…base64 DER…"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description CREDENTIAL_NOT_ISSUED_BY_CALLER, CREDENTIAL_PURPOSE_NOT_PERMITTED
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CredentialsController_reinstate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "核查完毕，恢复使用"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReinstateCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "number": "1144010000750200162026000000426",
+                     *       "type": {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": "居住证"
+                     *       },
+                     *       "holder": {
+                     *         "name": "陈小明",
+                     *         "code": "440106199001010013",
+                     *         "codeType": "111"
+                     *       },
+                     *       "holderAccount": "gz-resident",
+                     *       "issuer": {
+                     *         "name": "广州市公安局",
+                     *         "code": "114401000075020016",
+                     *         "city": "440100"
+                     *       },
+                     *       "issueDate": "2026-11-27",
+                     *       "validFrom": "2026-11-27",
+                     *       "validTo": "2027-11-26",
+                     *       "status": "valid",
+                     *       "statusReasonCode": null,
+                     *       "statusChangedAt": null,
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *       "document": {
+                     *         "format": "guangfo.credential.v1",
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈小明",
+                     *           "code": "440106199001010013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "proof": {
+                     *           "type": "SM2-SM3",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "signature": "MEUCIQD…base64 DER…"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description CREDENTIAL_NOT_ISSUED_BY_CALLER
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_TRANSITION_NOT_ALLOWED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CredentialsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reasonCode": "WITHDRAWN",
+                 *       "reason": "持证人已迁出，依申请注销"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RevokeCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "number": "1144010000750200162026000000426",
+                     *       "type": {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": "居住证"
+                     *       },
+                     *       "holder": {
+                     *         "name": "陈小明",
+                     *         "code": "440106199001010013",
+                     *         "codeType": "111"
+                     *       },
+                     *       "holderAccount": "gz-resident",
+                     *       "issuer": {
+                     *         "name": "广州市公安局",
+                     *         "code": "114401000075020016",
+                     *         "city": "440100"
+                     *       },
+                     *       "issueDate": "2026-11-27",
+                     *       "validFrom": "2026-11-27",
+                     *       "validTo": "2027-11-26",
+                     *       "status": "valid",
+                     *       "statusReasonCode": null,
+                     *       "statusChangedAt": null,
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *       "document": {
+                     *         "format": "guangfo.credential.v1",
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈小明",
+                     *           "code": "440106199001010013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "proof": {
+                     *           "type": "SM2-SM3",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "signature": "MEUCIQD…base64 DER…"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description CREDENTIAL_NOT_ISSUED_BY_CALLER
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_TRANSITION_NOT_ALLOWED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CredentialsController_suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reasonCode": "UNDER_REVIEW",
+                 *       "reason": "核查居住信息期间暂停使用"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SuspendCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "number": "1144010000750200162026000000426",
+                     *       "type": {
+                     *         "code": "RESIDENCE_PERMIT",
+                     *         "name": "居住证"
+                     *       },
+                     *       "holder": {
+                     *         "name": "陈小明",
+                     *         "code": "440106199001010013",
+                     *         "codeType": "111"
+                     *       },
+                     *       "holderAccount": "gz-resident",
+                     *       "issuer": {
+                     *         "name": "广州市公安局",
+                     *         "code": "114401000075020016",
+                     *         "city": "440100"
+                     *       },
+                     *       "issueDate": "2026-11-27",
+                     *       "validFrom": "2026-11-27",
+                     *       "validTo": "2027-11-26",
+                     *       "status": "valid",
+                     *       "statusReasonCode": null,
+                     *       "statusChangedAt": null,
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "issuedAt": "2026-11-27T08:00:00.000Z",
+                     *       "document": {
+                     *         "format": "guangfo.credential.v1",
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈小明",
+                     *           "code": "440106199001010013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "proof": {
+                     *           "type": "SM2-SM3",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "signature": "MEUCIQD…base64 DER…"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description CREDENTIAL_NOT_ISSUED_BY_CALLER
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_TRANSITION_NOT_ALLOWED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IssuerKeysController_list: {
+        parameters: {
+            query?: {
+                /** @description Only this issuing city */
+                city?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city": "440600",
+                     *       "keys": [
+                     *         {
+                     *           "issuerCity": "440100",
+                     *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *           "algorithm": "SM2-SM3",
+                     *           "status": "active",
+                     *           "credentialTypes": [
+                     *             "RESIDENCE_PERMIT",
+                     *             "BUSINESS_LICENSE"
+                     *           ],
+                     *           "publicKey": "04a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1",
+                     *           "publicKeyPem": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE…\n-----END PUBLIC KEY-----\n",
+                     *           "publishedAt": "2026-11-27T08:00:00.000Z",
+                     *           "statusChangedAt": "2026-11-27T08:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "streams": [
+                     *         {
+                     *           "issuerCity": "440100",
+                     *           "own": false,
+                     *           "sequence": 12,
+                     *           "highestSeen": 12,
+                     *           "asOf": "2026-11-27T08:55:00.000Z",
+                     *           "lastCheckpointAt": "2026-11-27T08:55:00.000Z",
+                     *           "behind": false
+                     *         }
+                     *       ],
+                     *       "authorities": [
+                     *         {
+                     *           "issuerCity": "440100",
+                     *           "code": "114401000075020016",
+                     *           "name": "广州市公安局",
+                     *           "credentialTypes": [
+                     *             "HOUSEHOLD_REGISTER",
+                     *             "RESIDENCE_PERMIT"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "statusMaxAgeSeconds": 3600,
+                     *       "staleStatusPolicy": "fail-closed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IssuerKeyRegistryDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IssuerKeysController_retire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *       "status": "active",
+                     *       "credentialTypes": [
+                     *         "RESIDENCE_PERMIT"
+                     *       ],
+                     *       "createdAt": "2026-11-27T08:00:00.000Z",
+                     *       "rotatedAt": null,
+                     *       "retiredAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OwnIssuerKeyDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ISSUER_KEY_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ISSUER_KEY_TRANSITION_NOT_ALLOWED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IssuerKeysController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credentialTypes": [
+                 *         "RESIDENCE_PERMIT",
+                 *         "BUSINESS_LICENSE"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateIssuerKeyDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": {
+                     *         "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *         "status": "active",
+                     *         "credentialTypes": [
+                     *           "RESIDENCE_PERMIT"
+                     *         ],
+                     *         "createdAt": "2026-11-27T08:00:00.000Z",
+                     *         "rotatedAt": null,
+                     *         "retiredAt": null
+                     *       },
+                     *       "rotated": {
+                     *         "keyId": "440100-3f9a0c1d2e4b5a69",
+                     *         "status": "active",
+                     *         "credentialTypes": [
+                     *           "RESIDENCE_PERMIT"
+                     *         ],
+                     *         "createdAt": "2026-11-27T08:00:00.000Z",
+                     *         "rotatedAt": null,
+                     *         "retiredAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotationResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_TYPE_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    IssuerKeysController_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sequence": 12,
+                     *       "occurredAt": "2026-11-27T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CheckpointResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FilesController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description PDF, JPEG, PNG or OFD, at most 20 MiB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "sizeBytes": 1048576,
+                     *       "mediaType": "application/pdf",
+                     *       "fileName": "户口簿.pdf"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileUploadedDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FilesController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, with content-type, content-length, x-guangfo-sha256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InterchangeEventsController_deliver: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Delivering city code (the event's source city) */
+                "x-guangfo-city": string;
+                /** @description ISO 8601; at most 5 minutes away */
+                "x-guangfo-date": string;
+                /** @description Its pinned SM2 key id */
+                "x-guangfo-keyid": string;
+                /** @description Single use, 16-64 chars */
+                "x-guangfo-nonce": string;
+                /** @description base64 DER SM2 signature */
+                "x-guangfo-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "key": "440100",
+                 *       "headers": {
+                 *         "ce_specversion": "1.0",
+                 *         "ce_id": "6c1f0a8e-3b7d-4d2a-9f4e-1a2b3c4d5e6f",
+                 *         "ce_source": "/guangfo/440100/platform",
+                 *         "ce_type": "gov.guangfo.platform.node-announced.v1",
+                 *         "ce_subject": "440100",
+                 *         "ce_time": "2026-11-28T08:00:00.000Z",
+                 *         "ce_sigkeyid": "gz-demo-2026",
+                 *         "ce_sig": "MEUCIQDx…",
+                 *         "content-type": "application/json"
+                 *       },
+                 *       "value": "{\"nodeVersion\":\"0.1.0\"}"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransportMessageDto"];
+            };
+        };
+        responses: {
+            /** @description The receiver's outcome: the delivery counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "applied",
+                     *       "reasonCode": "SCHEMA_INVALID",
+                     *       "reason": "data.nodeVersion: Required"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryOutcomeDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN_CITY: the event's source is another city than the delivering one */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: this node is not consuming yet (starting or stopping); the sender retries */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InterchangeFilesController_fetch: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Requesting city code */
+                "x-guangfo-city": string;
+                /** @description ISO 8601; at most 5 minutes away */
+                "x-guangfo-date": string;
+                /** @description Its pinned SM2 key id */
+                "x-guangfo-keyid": string;
+                /** @description Single use, 16-64 chars */
+                "x-guangfo-nonce": string;
+                /** @description base64 DER SM2 signature */
+                "x-guangfo-signature": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PresentationsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credentialId": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                 *       "verifier": {
+                 *         "kind": "partner",
+                 *         "city": "440600",
+                 *         "id": "demo-bank-fs",
+                 *         "hall": "FS-CC-01"
+                 *       },
+                 *       "purpose": "开立账户核验居住证",
+                 *       "ttlSeconds": 600,
+                 *       "singleUse": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePresentationDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "presentationId": "7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+                     *       "credentialId": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *       "verifier": {
+                     *         "kind": "partner",
+                     *         "city": "440600",
+                     *         "id": "demo-bank-fs"
+                     *       },
+                     *       "purpose": "开立账户核验居住证",
+                     *       "singleUse": true,
+                     *       "createdAt": "2026-11-27T09:00:00.000Z",
+                     *       "expiresAt": "2026-11-27T09:10:00.000Z",
+                     *       "token": "eyJmb3JtYXQiOiJndWFuZ2ZvLnByZXNlbnRhdGlvbi52MSIs…",
+                     *       "qrPayload": "GFTB-VP1:eyJmb3JtYXQiOiJndWFuZ2ZvLnByZXNlbnRhdGlvbi52MSIs…"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PresentationDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors), PRESENTATION_TTL_TOO_LONG */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description CREDENTIAL_NOT_PRESENTABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PRESENTATION_VERIFIER_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PresentationsController_accessLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "verificationId": "5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21",
+                     *           "verifiedAt": "2026-11-27T09:02:11.000Z",
+                     *           "verifier": {
+                     *             "kind": "partner",
+                     *             "city": "440600",
+                     *             "id": "demo-bank-fs",
+                     *             "name": "佛山示范银行"
+                     *           },
+                     *           "credential": {
+                     *             "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *             "type": "RESIDENCE_PERMIT",
+                     *             "number": "1144010000750200162026000000426"
+                     *           },
+                     *           "presentationId": "7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+                     *           "purpose": "开立账户核验居住证",
+                     *           "valid": true,
+                     *           "reasons": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccessLogDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RemediationController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "itemCode": "XK00201000",
+                     *           "rating": 2,
+                     *           "level": "dissatisfied",
+                     *           "comment": "等待时间较长",
+                     *           "dueDate": "2026-10-21",
+                     *           "provisional": false,
+                     *           "overdue": false,
+                     *           "status": "open",
+                     *           "followUp": {
+                     *             "rating": 4,
+                     *             "satisfied": true,
+                     *             "afterResolution": true,
+                     *             "at": "2026-10-20T03:00:00.000Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RemediationPageDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RemediationController_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resolution": "已回访申请人并说明延误原因，优化预约流程"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResolveRemediationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "itemCode": "XK00201000",
+                     *       "rating": 2,
+                     *       "level": "dissatisfied",
+                     *       "comment": "等待时间较长",
+                     *       "dueDate": "2026-10-21",
+                     *       "provisional": false,
+                     *       "overdue": false,
+                     *       "status": "open",
+                     *       "followUp": {
+                     *         "rating": 4,
+                     *         "satisfied": true,
+                     *         "afterResolution": true,
+                     *         "at": "2026-10-20T03:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RemediationDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    VerificationsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "format": "guangfo.credential.v1",
+                 *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                 *         "number": "1144010000750200162026000000426",
+                 *         "type": {
+                 *           "code": "RESIDENCE_PERMIT",
+                 *           "name": "居住证"
+                 *         },
+                 *         "holder": {
+                 *           "name": "陈小明",
+                 *           "code": "440106199001010013",
+                 *           "codeType": "111"
+                 *         },
+                 *         "issuer": {
+                 *           "name": "广州市公安局",
+                 *           "code": "114401000075020016",
+                 *           "city": "440100"
+                 *         },
+                 *         "issueDate": "2026-11-27",
+                 *         "validFrom": "2026-11-27",
+                 *         "validTo": "2027-11-26",
+                 *         "proof": {
+                 *           "type": "SM2-SM3",
+                 *           "keyId": "440100-3f9a0c1d2e4b5a69",
+                 *           "signature": "MEUCIQD…base64 DER…"
+                 *         }
+                 *       },
+                 *       "presentationToken": "GFTB-VP1:eyJmb3JtYXQiOiJndWFuZ2ZvLnByZXNlbnRhdGlvbi52MSIs…",
+                 *       "expectedType": "RESIDENCE_PERMIT",
+                 *       "expectedHolderCode": "440106199001010013",
+                 *       "purpose": "居住证积分入学核验"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifyCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description The verdict: `valid`, machine-readable `reasons` (SIGNATURE_INVALID, UNKNOWN_ISSUER, KEY_RETIRED, REVOKED, SUSPENDED, EXPIRED, NOT_YET_VALID, HOLDER_MISMATCH, STATUS_STALE, …), `warnings`, and a summary with the holder masked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "verificationId": "5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21",
+                     *       "valid": true,
+                     *       "reasons": [],
+                     *       "warnings": [],
+                     *       "checkedAt": "2026-11-27T09:00:00.000Z",
+                     *       "credential": {
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "1144010000750200162026000000426",
+                     *         "type": {
+                     *           "code": "RESIDENCE_PERMIT",
+                     *           "name": "居住证"
+                     *         },
+                     *         "holder": {
+                     *           "name": "陈*明",
+                     *           "code": "440***********0013",
+                     *           "codeType": "111"
+                     *         },
+                     *         "issuer": {
+                     *           "name": "广州市公安局",
+                     *           "code": "114401000075020016",
+                     *           "city": "440100"
+                     *         },
+                     *         "issueDate": "2026-11-27",
+                     *         "validFrom": "2026-11-27",
+                     *         "validTo": "2027-11-26",
+                     *         "keyId": "440100-3f9a0c1d2e4b5a69"
+                     *       },
+                     *       "status": {
+                     *         "value": "valid",
+                     *         "reasonCode": null,
+                     *         "asOf": "2026-11-27T08:55:00.000Z",
+                     *         "ageSeconds": 300,
+                     *         "fresh": true
+                     *       },
+                     *       "errors": [
+                     *         "holder.code: is not a valid code of type 111"
+                     *       ],
+                     *       "presentation": {
+                     *         "id": "7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+                     *         "purpose": "开立账户核验居住证",
+                     *         "expiresAt": "2026-11-27T09:10:00.000Z",
+                     *         "singleUse": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VerificationResultDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (field errors), VERIFICATION_INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "delivered" | "failed" | "cancelled";
+                subscriptionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { items, nextCursor } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_eventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://partner.example.cn/guangfo/webhooks",
+                 *       "eventTypes": [
+                 *         "affairs.case.status-changed"
+                 *       ],
+                 *       "itemCodes": [
+                 *         "XK00201000"
+                 *       ],
+                 *       "description": "门诊结算通知"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookSubscriptionDto"];
+            };
+        };
+        responses: {
+            /** @description The subscription plus `secret` */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WebhooksController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}

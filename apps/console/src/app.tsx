@@ -1,0 +1,160 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ok, setAccessToken } from './api/client';
+import { CaseView } from './case-view';
+import { FileCase } from './file-case';
+import { getLang, type Lang, setLang, t } from './i18n';
+import { cityName, type Session } from './session';
+import { Queue } from './queue';
+import { Remediations, Verify } from './staff';
+import { ProblemBox } from './ui';
+import { Wallet } from './wallet';
+
+/** The demo users of the sandbox (seeds/demo/users.yaml); the token endpoint refuses them on any other node. */
+const DEMO_USERS = [
+  { username: 'gz-resident', city: '440100', name: '陈小明', role: 'resident' },
+  { username: 'gz-clerk', city: '440100', name: '广州天河政务服务中心窗口', role: 'clerk' },
+  { username: 'gz-clerk-2', city: '440100', name: '广州天河政务服务中心窗口二', role: 'clerk' },
+  { username: 'gz-supervisor', city: '440100', name: '广州督办', role: 'supervisor' },
+  { username: 'fs-resident', city: '440600', name: '李小红', role: 'resident' },
+  { username: 'fs-clerk', city: '440600', name: '佛山禅城行政服务中心窗口', role: 'clerk' },
+  { username: 'fs-clerk-2', city: '440600', name: '佛山禅城行政服务中心窗口二', role: 'clerk' },
+  { username: 'fs-supervisor', city: '440600', name: '佛山督办', role: 'supervisor' },
+] as const;
+
+const useHash = () => {
+  const [hash, setHash] = useState(location.hash.slice(1) || '/');
+  useEffect(() => {
+    const on = () => setHash(location.hash.slice(1) || '/');
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+};
+
+const SignIn = ({ self, onSignedIn }: { self: string; onSignedIn: (s: Session) => void }) => {
+  const [error, setError] = useState<unknown>();
+  const [idpOnly, setIdpOnly] = useState(false);
+  const signIn = async (username: string) => {
+    setError(undefined);
+    try {
+      const r = await ok(api.POST('/api/v1/auth/token', { body: { username } }));
+      const claims = r.claims as { sub: string; role: string; city: string; hall?: string };
+      setAccessToken(r.accessToken);
+      onSignedIn({ username: claims.sub, role: claims.role, city: claims.city, ...(claims.hall ? { hall: claims.hall } : {}), self });
+    } catch (e) {
+      if ((e as { problem?: { code?: string } }).problem?.code === 'TOKEN_ISSUING_DISABLED') setIdpOnly(true);
+      else setError(e);
+    }
+  };
+  return (
+    <section aria-labelledby="signin-h">
+      <h2 id="signin-h">{t('signIn')}</h2>
+      {idpOnly ? (
+        <p>
+          {t('idpSignIn')}: {t('idpNotConfigured')}
+        </p>
+      ) : (
+        <>
+          <p>{t('sandboxPicker')}</p>
+          <ul class="picker">
+            {DEMO_USERS.filter((u) => u.city === self).map((u) => (
+              <li key={u.username}>
+                <button type="button" data-user={u.username} onClick={() => void signIn(u.username)}>
+                  {u.name} <small>({u.username})</small>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <ProblemBox error={error} />
+    </section>
+  );
+};
+
+export const App = () => {
+  const [, setLangState] = useState<Lang>(getLang());
+  const [self, setSelf] = useState<string>();
+  const [session, setSession] = useState<Session>();
+  const hash = useHash();
+  useEffect(() => {
+    void fetch('/api/v1/cities')
+      .then((r) => r.json() as Promise<{ self: string }>)
+      .then((c) => setSelf(c.self));
+  }, []);
+  const toggleLang = () => {
+    const l = getLang() === 'zh' ? 'en' : 'zh';
+    setLang(l);
+    setLangState(l);
+  };
+  const signOut = () => {
+    setAccessToken(undefined);
+    setSession(undefined);
+    location.hash = '/';
+  };
+  const staff = session && session.role !== 'resident';
+  const links: [string, string][] = !session
+    ? []
+    : staff
+      ? [
+          ['/', t('queue')],
+          ...(session.role === 'clerk' ? ([['/file', t('fileCase')]] as [string, string][]) : []),
+          ['/verify', t('verify')],
+          ...(session.role === 'supervisor' ? ([['/remediations', t('remediations')]] as [string, string][]) : []),
+        ]
+      : [
+          ['/', t('myCases')],
+          ['/file', t('fileOnline')],
+          ['/wallet', t('wallet')],
+        ];
+  const caseId = /^\/cases\/([0-9a-f-]{36})$/.exec(hash)?.[1];
+  return (
+    <>
+      <header class="top">
+        <h1>
+          {t('appName')} · {self ? cityName(self) : '…'}
+        </h1>
+        <nav aria-label={t('appName')}>
+          {links.map(([href, label]) => (
+            <a key={href} href={`#${href}`} aria-current={hash === href ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <div class="who">
+          {session ? (
+            <>
+              <span data-testid="who">
+                {session.username}
+                {session.hall ? ` · ${session.hall}` : ''}
+              </span>
+              <button type="button" onClick={signOut}>
+                {t('signOut')}
+              </button>
+            </>
+          ) : null}
+          <button type="button" onClick={toggleLang} lang={getLang() === 'zh' ? 'en' : 'zh'}>
+            {t('language')}
+          </button>
+        </div>
+      </header>
+      <main>
+        {!self ? null : !session ? (
+          <SignIn self={self} onSignedIn={setSession} />
+        ) : caseId ? (
+          <CaseView key={caseId} id={caseId} session={session} />
+        ) : hash === '/file' ? (
+          <FileCase session={session} />
+        ) : hash === '/verify' && staff ? (
+          <Verify />
+        ) : hash === '/remediations' && staff ? (
+          <Remediations />
+        ) : hash === '/wallet' && !staff ? (
+          <Wallet session={session} />
+        ) : (
+          <Queue session={session} />
+        )}
+      </main>
+    </>
+  );
+};

@@ -1,0 +1,132 @@
+/** Chinese first, English available. One table; a missing English text falls back to Chinese. */
+export type Lang = 'zh' | 'en';
+
+const T = {
+  appName: ['广佛通办 控制台', 'Guangfo Tongban console'],
+  signIn: ['登录', 'Sign in'],
+  signOut: ['退出', 'Sign out'],
+  sandboxPicker: ['沙箱演示用户（仅沙箱）', 'Demo users (sandbox only)'],
+  idpSignIn: ['请通过统一身份认证平台登录', 'Sign in with the identity provider'],
+  idpNotConfigured: [
+    '本节点未配置统一身份认证（OIDC）登录入口；沙箱之外控制台不提供自有密码登录。',
+    'This node has no identity-provider sign-in configured; outside the sandbox the console never offers a password form of its own.',
+  ],
+  queue: ['待办队列', 'Queue'],
+  myCases: ['我的办件', 'My cases'],
+  fileCase: ['窗口收件', 'File at the window'],
+  fileOnline: ['网上申请', 'File online'],
+  verify: ['证照核验', 'Verify a credential'],
+  wallet: ['我的证照', 'My credentials'],
+  remediations: ['差评整改', 'Remediations'],
+  loading: ['加载中…', 'Loading…'],
+  empty: ['暂无数据', 'Nothing here'],
+  more: ['加载更多', 'Load more'],
+  refresh: ['刷新', 'Refresh'],
+  state: ['状态', 'State'],
+  due: ['期限', 'Due'],
+  all: ['全部', 'All'],
+  heldHere: ['本市待办', 'Our next step'],
+  overdue: ['已超期', 'Overdue'],
+  nearDue: ['临近到期', 'Near due'],
+  provisional: ['暂定期限', 'Provisional'],
+  paused: ['已暂停计时', 'Clock paused'],
+  item: ['事项', 'Item'],
+  applicant: ['申请人', 'Applicant'],
+  claimedBy: ['认领人', 'Claimed by'],
+  claim: ['认领', 'Claim'],
+  release: ['释放', 'Release'],
+  open: ['打开', 'Open'],
+  timeline: ['办理过程', 'Timeline'],
+  materials: ['材料', 'Materials'],
+  deadlines: ['办理期限', 'Deadlines'],
+  steps: ['办理操作', 'Steps'],
+  reasonCode: ['理由代码', 'Reason code'],
+  reason: ['理由说明', 'Reason'],
+  note: ['内部备注', 'Internal note'],
+  submit: ['提交', 'Submit'],
+  conflict: [
+    '该办件已被其他工作人员处理，页面已刷新为最新版本。',
+    'Another clerk acted on this case first; the view now shows the latest version.',
+  ],
+  supplementComposer: ['一次性告知补正材料', 'One 补正 notice: materials to supply'],
+  description: ['说明', 'Description'],
+  answerSupplement: ['提交补正材料', 'Answer the 补正 notice'],
+  fileName: ['文件名', 'File name'],
+  withdraw: ['撤回申请', 'Withdraw'],
+  withdrawalPending: ['撤回请求已送达办理地，等待其处理', 'Withdrawal requested; waiting for the city handling the case'],
+  rate: ['评价（好差评）', 'Rate (好差评)'],
+  followUp: ['追评', 'Follow-up rating'],
+  rating: ['评分（1–5）', 'Rating (1–5)'],
+  comment: ['评价内容', 'Comment'],
+  route: ['办理路径', 'Route'],
+  applicantName: ['申请人姓名', "Applicant's name"],
+  idNumber: ['公民身份号码', 'ID number'],
+  account: ['申请人账号（可选）', "Applicant's account (optional)"],
+  identityCheck: ['身份核验方式', 'Identity check'],
+  administeringCity: ['办理地', 'Administering city'],
+  filed: ['已收件', 'Filed'],
+  present: ['出示证照', 'Present'],
+  purpose: ['用途', 'Purpose'],
+  verifierHall: ['核验窗口（城市/大厅）', 'Verifier (city / hall)'],
+  qrPayload: ['二维码内容（粘贴）', 'QR payload (paste)'],
+  valid: ['核验通过', 'Valid'],
+  invalid: ['核验未通过', 'Not valid'],
+  accessLog: ['核验记录', 'Who verified what'],
+  extend: ['延长期限（第四十二条）', 'Extend (art. 42)'],
+  resolve: ['办结整改', 'Resolve'],
+  language: ['English', '中文'],
+  version: ['版本', 'Version'],
+  nextStep: ['下一步', 'Next step'],
+  none: ['无', 'none'],
+  expectedEnd: ['预计结束日期', 'Expected end'],
+  outcome: ['决定', 'Outcome'],
+  certificateNo: ['证件编号', 'Certificate no.'],
+  method: ['送达方式', 'Method'],
+  trackingNumber: ['快递单号', 'Tracking number'],
+  ttl: ['有效期（秒）', 'Valid for (seconds)'],
+  error: ['出错了', 'Error'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type Key = keyof typeof T;
+let lang: Lang = 'zh';
+export const getLang = (): Lang => lang;
+export const setLang = (l: Lang): void => {
+  lang = l;
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+};
+export const t = (k: Key): string => T[k][lang === 'zh' ? 0 : 1];
+
+/** Names of states, actions and reason codes (codes stay visible beside them). */
+const STATES: Record<string, [string, string]> = {
+  submitted: ['已申请', 'submitted'],
+  returned: ['已退件', 'returned'],
+  forwarded: ['已转办', 'forwarded'],
+  'supplement-requested': ['待补正', 'supplement requested'],
+  'not-accepted': ['不予受理', 'not accepted'],
+  accepted: ['已受理', 'accepted'],
+  'under-review': ['审查中', 'under review'],
+  'special-procedure': ['特别程序', 'special procedure'],
+  decided: ['已决定', 'decided'],
+  delivered: ['已送达', 'delivered'],
+  completed: ['已办结', 'completed'],
+  withdrawn: ['已撤回', 'withdrawn'],
+};
+const ACTIONS: Record<string, [string, string]> = {
+  forward: ['收件核验通过并转办', 'Forward (intake passed)'],
+  return: ['退件', 'Return'],
+  accept: ['受理', 'Accept'],
+  reject: ['不予受理', 'Do not accept'],
+  'request-supplement': ['一次性告知补正', 'Request a supplement (补正)'],
+  supplement: ['补正', 'Supplement'],
+  review: ['开始审查', 'Start review'],
+  'special-procedure': ['特别程序（暂停计时）', 'Special procedure (pause)'],
+  resume: ['恢复审查', 'Resume'],
+  decide: ['作出决定', 'Decide'],
+  deliver: ['送达', 'Deliver'],
+  complete: ['办结', 'Complete'],
+  withdraw: ['撤回', 'Withdraw'],
+  evaluate: ['评价', 'Rate'],
+};
+const pick = (m: Record<string, [string, string]>, k: string) => (m[k] ? m[k][lang === 'zh' ? 0 : 1] : k);
+export const stateName = (s: string): string => pick(STATES, s);
+export const actionName = (a: string): string => pick(ACTIONS, a);
