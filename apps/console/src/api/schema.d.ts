@@ -845,6 +845,395 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/clearing/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Treating city: issue the monthly clearing statement for an insured city
+         * @description Every settlement of the period, reversals of earlier periods as negative items; advance and net. The insured city receives it as an addressed event and proves it from its own copies of the claims.
+         */
+        post: operations["ClearingController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A clearing statement with its items, totals, state and the verifier’s proof */
+        get: operations["ClearingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing/statements/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Treating city: answer a contested item (upheld or withdrawn) */
+        post: operations["ClearingController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing/statements/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Insured city: confirm (every contest answered); immutable from then on */
+        post: operations["ClearingController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing/statements/{id}/contest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Insured city: contest one item with a reason code */
+        post: operations["ClearingController_contest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/filings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 备案: register a person of this (insured) city for treatment in another city
+         * @description Residents register themselves (verified identity); clerks and the insured agency system (scope medical:filing) register a named person. Long-term kinds are valid until cancelled, temporary ones at least 6 months (医保发〔2022〕22号). The treating city receives it as an addressed event, with a first allowance from the annual cap.
+         */
+        post: operations["FilingController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/filings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One 备案 (person masked; the read is audited) */
+        get: operations["FilingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/filings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a 备案 (变更/取消备案); the treating city is told */
+        post: operations["FilingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/national": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The national interface envelope (infno + input): 1101, 2201/2202, 2204/2205, 2206/2207/2208, 2301/2302, 2303/2304/2305, 2401/2404, 2601 冲正, 5206 累计
+         * @description Amounts in yuan (2 decimals) at this edge, fen inside. Errors are problem+json with the same stable codes as the REST resources.
+         */
+        post: operations["HospitalController_envelope"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/persons/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 1101: a person’s 备案 at this city and insured area (masked; audited) */
+        post: operations["HospitalController_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/reconciliations/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 3202: the hospital’s detail file of a day against the agency’s records, a reason per mismatch */
+        post: operations["ClearingController_details"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/reconciliations/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 3201: the hospital’s totals of a day against the agency’s */
+        post: operations["ClearingController_totals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/settlements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One settlement of this hospital */
+        get: operations["HospitalController_settlement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/settlements/{id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2208 / 2305: reverse a settlement; the allowance is restored (idempotent on msgid) */
+        post: operations["HospitalController_reverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2201 / 2401: register an outpatient visit or an inpatient admission (idempotent on msgid) */
+        post: operations["HospitalController_registerVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One visit of this hospital, with its fee lines */
+        get: operations["HospitalController_visit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2202 / 2404: reverse a registration (no live settlement) */
+        post: operations["HospitalController_cancelVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}/fee-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2204 / 2301: upload fee lines (a line number again replaces that line) */
+        post: operations["HospitalController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}/fee-lines/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2205 / 2302: withdraw fee lines (all when none named) */
+        post: operations["HospitalController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}/pre-settlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 2206 / 2303: pre-settle — the split as it would be now, per line, nothing written */
+        post: operations["HospitalController_preSettle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}/settlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 2207 / 2304: settle (idempotent on msgid: 201, then 200 with the same settlement)
+         * @description Fund, personal account and cash in fen, with a per-line explanation. The fund pays at most the allowance this city holds for the person; the rest is cash, and shortfall says why.
+         */
+        post: operations["HospitalController_settle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/visits/{id}/test-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 检查检验结果互认: recognise a test report issued in another city, shown as an electronic credential
+         * @description Verified against this city's replicated credential registry (signature, issuer key, the issuing body authorised for MEDICAL_TEST_REPORT, status, dates) and held by the visiting person; recognised: false lists the reasons (e.g. HOLDER_MISMATCH, REVOKED, TYPE_MISMATCH). Recorded with the visit and audited.
+         */
+        post: operations["HospitalController_recogniseTestResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/presentations": {
         parameters: {
             query?: never;
@@ -910,6 +1299,518 @@ export interface paths {
         put?: never;
         /** Close a remediation task with what was done */
         post: operations["RemediationController_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/card-verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 社会保障卡 from the other city: verified from this city's replicated registry (the holder masked; audited) */
+        post: operations["SocialInsuranceController_verifyCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/civil-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A death or a prison term registered in this city: the records other cities' benefit rolls are matched against */
+        post: operations["SocialInsuranceController_civilRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/contributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An employer's monthly contribution report (partner system whose API key the city's admin bound to the employer's 统一社会信用代码)
+         * @description One line per person, scheme and month, amounts in fen. A correction by the same employer replaces its month.
+         */
+        post: operations["SocialInsuranceController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/cross-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 数据比对 on demand: this city's benefit roll as HMAC-SM3 keyed hashes against another city's death and prison records
+         * @description No ID number crosses: only keyed hashes under the shared match key (by key id). Each hit opens a joint investigation. Also runs on a schedule.
+         */
+        post: operations["SocialInsuranceController_crossCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/cross-checks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cross-check: state, hits, the investigations it opened */
+        get: operations["SocialInsuranceController_getCrossCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/eligibility-confirmations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 资格认证 where the retiree lives, sent to the paying city (valid 12 months) */
+        post: operations["SocialInsuranceController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/employers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bind an employer's partner API key (of this city) to the employer's 统一社会信用代码: the only employer it reports for */
+        post: operations["SocialInsuranceController_bindEmployer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/investigations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A joint investigation (the same id in both cities): this city's own person revealed to its clerks only (the read is audited) */
+        get: operations["SocialInsuranceController_getInvestigation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/medical-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 基本医疗保险关系转移接续: the new place takes the application and asks the old place (release due within 10 working days) */
+        post: operations["SocialInsuranceController_applyMedical"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/medical-transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A medical-insurance transfer: timeline, deadlines (10 + 5 working days), the gap treatment */
+        get: operations["SocialInsuranceController_getMedical"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/medical-transfers/{id}/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New place: continue within 5 working days; a gap ≤ 3 months is paid up (back-dated), longer: a waiting period ≤ 6 months */
+        post: operations["SocialInsuranceController_continueMedical"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/medical-transfers/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Old place: release the relationship (months insured, last month paid), within 10 working days */
+        post: operations["SocialInsuranceController_releaseMedical"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/payment-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The month's pension payment run for every retiree paid here (suspensions, back pay; each month paid once) */
+        post: operations["SocialInsuranceController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/pension-claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 养老保险待遇申领: in-province aggregation at claim time (no transfer)
+         * @description The other cities of this city's province are asked for the claimant's record; once all answered, the claim is aggregated: months per city, the last insured city, duplicate months (refund asked from the other city), the 10-year rule.
+         */
+        post: operations["SocialInsuranceController_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/pension-claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pension claim with the combined record and its aggregation (the read is audited) */
+        get: operations["SocialInsuranceController_getClaim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/record-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for my combined record from every city (with my consent)
+         * @description Each other city of the registry is asked, by an addressed event naming you and the purpose, for the months it holds; they answer to this city only. Poll the request until `complete`.
+         */
+        post: operations["SocialInsuranceController_requestRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/record-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My combined record: periods from every city, months per scheme, duplicates (the read is audited) */
+        get: operations["SocialInsuranceController_getRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/retirees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a retiree paid by this city and living in another */
+        post: operations["SocialInsuranceController_registerRetiree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/retirees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A retiree: status, payments (back pay marked), recoveries (the read is audited) */
+        get: operations["SocialInsuranceController_getRetiree"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/stop-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A death or imprisonment registered here, sent to the paying city (payment stops from the next month; later payments recovered) */
+        post: operations["SocialInsuranceController_notifyStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clerk queue: transfers this city takes part in, newest first, with the next step and its due date (cursor pages) */
+        get: operations["SocialInsuranceController_listTransfers"];
+        put?: never;
+        /**
+         * 跨省转移接续: the new place files the application (step 1)
+         * @description Only between cities the registry puts in different provinces. Deadlines: 15 working days per step on the official calendar.
+         */
+        post: operations["SocialInsuranceController_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A transfer: the timeline both cities see, deadlines, amounts in fen, fund records (the read is audited) */
+        get: operations["SocialInsuranceController_getTransfer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/transfers/{id}/contact-letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 2, new place: send the 联系函 to the old place (within 15 working days of the application) */
+        post: operations["SocialInsuranceController_contactLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/transfers/{id}/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 4, new place: 接续 (within 15 working days of the funds); what arrived must equal what left */
+        post: operations["SocialInsuranceController_continueTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/transfers/{id}/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 3, old place: send the record and the funds (within 15 working days of the letter); months the new place holds are refunded */
+        post: operations["SocialInsuranceController_funds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/work-injury-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 工伤认定: a case in the employer's city (where it insured the worker against work injury for the accident's month)
+         * @description The employer applies within 30 days of the accident, the worker within 1 year; decided within 60 days of acceptance, 15 for clear cases (calendar days).
+         */
+        post: operations["SocialInsuranceController_fileWorkInjury"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/work-injury-cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A work-injury case (the read is audited) */
+        get: operations["SocialInsuranceController_getWorkInjury"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/work-injury-cases/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 认定决定: recognised with the WORK_INJURY_DETERMINATION credential this city issued (verified), or not recognised */
+        post: operations["SocialInsuranceController_decideWorkInjury"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/work-injury-recognitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 工伤认定结论互认: the other city's clerk accepts a determination, verified from this city's replicated registry */
+        post: operations["SocialInsuranceController_recogniseWorkInjury"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1131,6 +2032,39 @@ export interface components {
              */
             verifier: Record<string, never>;
         };
+        AllowanceDto: {
+            /** @example 300000 */
+            accountAvailableFen: number;
+            /** @example 5000000 */
+            fundAvailableFen: number;
+            /** @example 2026 */
+            year: number;
+        };
+        AnswerDto: {
+            /** @example 已核对费用明细, 金额无误 */
+            note: string;
+            /**
+             * @example upheld
+             * @enum {string}
+             */
+            outcome: "upheld" | "withdrawn";
+        };
+        AnswerItemDto: {
+            /**
+             * @example claim
+             * @enum {string}
+             */
+            kind: "claim" | "reversal";
+            /** @example 已核对费用明细, 金额无误 */
+            note: string;
+            /**
+             * @example upheld
+             * @enum {string}
+             */
+            outcome: "upheld" | "withdrawn";
+            /** @example 9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a */
+            settlementId: string;
+        };
         ApplicantDto: {
             /**
              * @description Clerks (required): how the applicant's identity was checked in person — id-card-reader 二代证读卡, id-card-inspection 证件原件核验, face-match 人证比对
@@ -1221,6 +2155,13 @@ export interface components {
             recomputed: components["schemas"]["CalendarRecomputeDto"];
             /** @example 2027 */
             year: number;
+        };
+        CancelFilingDto: {
+            /**
+             * @description Default today
+             * @example 2026-09-01
+             */
+            cancelledOn?: string;
         };
         CaseDeadlineDto: {
             /**
@@ -1607,6 +2548,20 @@ export interface components {
             /** @example 12 */
             sequence: number;
         };
+        CivilRecordDto: {
+            /**
+             * @description Date of death, or start of the prison term
+             * @example 2026-10-15
+             */
+            eventDate: string;
+            /** @example 440106195201010019 */
+            idNumber: string;
+            /**
+             * @example death-records
+             * @enum {string}
+             */
+            source: "death-records" | "prison-records";
+        };
         ClaimDto: {
             /**
              * @description true: give the claim up
@@ -1658,6 +2613,85 @@ export interface components {
             sectionTitle: string;
             /** @example 深化医疗服务政策对接 */
             topic: string;
+        };
+        ContestDto: {
+            answer: components["schemas"]["AnswerDto"] | null;
+            /** @example 与参保地记录不符 */
+            note: string;
+            /**
+             * @example AMOUNT_MISMATCH
+             * @enum {string}
+             */
+            reason: "NOT_INSURED" | "NOT_REGISTERED" | "DUPLICATE_CLAIM" | "OUT_OF_CATALOGUE" | "AMOUNT_MISMATCH" | "OTHER";
+        };
+        ContestItemDto: {
+            /**
+             * @example claim
+             * @enum {string}
+             */
+            kind: "claim" | "reversal";
+            /** @example 与参保地记录不符 */
+            note: string;
+            /**
+             * @example AMOUNT_MISMATCH
+             * @enum {string}
+             */
+            reason: "NOT_INSURED" | "NOT_REGISTERED" | "DUPLICATE_CLAIM" | "OUT_OF_CATALOGUE" | "AMOUNT_MISMATCH" | "OTHER";
+            /** @example 9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a */
+            settlementId: string;
+        };
+        ContributionReportDto: {
+            /** @description One line per person, scheme and month (at most 500) */
+            reports: components["schemas"]["ContributionReportLineDto"][];
+        };
+        ContributionReportLineDto: {
+            /**
+             * @description 缴费基数 in fen
+             * @example 800000
+             */
+            baseFen: number;
+            /**
+             * @description 单位缴费 in fen
+             * @example 128000
+             */
+            employerFen: number;
+            /**
+             * @description The employer's 统一社会信用代码: the one the API key is bound to
+             * @example 91440101MA5CXXXX0Q
+             */
+            employerUscc: string;
+            /**
+             * @description 公民身份号码 of the insured person
+             * @example 440106199001010013
+             */
+            idNumber: string;
+            /**
+             * @description The contribution month (YYYY-MM), not in the future
+             * @example 2026-11
+             */
+            month: string;
+            /** @example 陈小明 */
+            name: string;
+            /**
+             * @description Credited to the personal account, in fen (employee pension only; else 0)
+             * @example 64000
+             */
+            personalAccountFen: number;
+            /**
+             * @description 个人缴费 in fen
+             * @example 64000
+             */
+            personalFen: number;
+            /**
+             * @example employee-pension
+             * @enum {string}
+             */
+            scheme: "employee-pension" | "employee-medical" | "unemployment" | "work-injury" | "maternity" | "resident-pension";
+        };
+        ContributionReportResultDto: {
+            accepted: number;
+            inserted: number;
+            replaced: number;
         };
         CreatePresentationDto: {
             /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
@@ -1867,6 +2901,40 @@ export interface components {
              */
             name: components["schemas"]["LocalizedNameDto"];
         };
+        CrossCheckDto: {
+            /**
+             * @description The city whose death and prison records this city's benefit roll is matched against
+             * @example 440600
+             */
+            city: string;
+        };
+        DayTotalsDto: {
+            /**
+             * @description acct_pay, fen
+             * @example 0
+             */
+            acctFen: number;
+            /**
+             * @description psn_cash_pay, fen
+             * @example 670000
+             */
+            cashFen: number;
+            /**
+             * @description Settlements less reversals of the day (fixmedins_setl_cnt)
+             * @example 1
+             */
+            count: number;
+            /**
+             * @description fund_pay_sumamt, fen
+             * @example 1190000
+             */
+            fundFen: number;
+            /**
+             * @description medfee_sumamt, fen
+             * @example 1860000
+             */
+            medfeeFen: number;
+        };
         DeadlineDto: {
             /**
              * @example legal
@@ -1986,6 +3054,58 @@ export interface components {
              */
             username: string;
         };
+        DetailMismatchDto: {
+            /**
+             * @example [
+             *       "fundFen"
+             *     ]
+             */
+            fields?: string[];
+            /**
+             * @example reversal
+             * @enum {string}
+             */
+            kind: "settlement" | "reversal";
+            /**
+             * @example MISSING_AT_HOSPITAL
+             * @enum {string}
+             */
+            reason: "MISSING_AT_AGENCY" | "MISSING_AT_HOSPITAL" | "AMOUNT_MISMATCH";
+            /** @example 9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a */
+            settlementId: string;
+        };
+        DetailReconciliationDto: {
+            /** @example 2026-03-05 */
+            day: string;
+            /**
+             * @description 3202 detail file (the content 9101 would upload): CSV, header line, amounts in yuan; kind settlement | reversal
+             * @example setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay
+             *     9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00
+             */
+            file: string;
+        };
+        EligibilityConfirmationDto: {
+            /** @description Clerks: the retiree (residents confirm themselves) */
+            idNumber?: string;
+            /** @enum {string} */
+            method: "face-recognition" | "in-person" | "data-comparison";
+            /**
+             * @description The city that pays the pension
+             * @example 440100
+             */
+            payingCity: string;
+        };
+        EmployerBindingDto: {
+            /** @example 91440101MA5C12345E */
+            employerUscc: string;
+            /** @example 广州示范制造有限公司 */
+            name: string;
+            /**
+             * @description A partner API key of this city
+             * @example demo-employer-gz
+             */
+            partnerId: string;
+        };
         EvaluateDto: {
             /** @example 窗口服务热情，办理很快 */
             comment?: string;
@@ -2015,6 +3135,27 @@ export interface components {
             note?: string;
             /** @example 需现场核实多处住所信息，经本机关负责人批准延长十个工作日 */
             reason: string;
+        };
+        FeeLineDto: {
+            /**
+             * @description Treating city catalogue code (med_list_codg)
+             * @example A-001
+             */
+            code: string;
+            /** @example 1 */
+            lineNo: number;
+            /** @example 阿莫西林胶囊 */
+            name: string;
+            /** @example 2 */
+            quantity: number;
+            /**
+             * @description Unit price, fen
+             * @example 1500
+             */
+            unitPriceFen: number;
+        };
+        FeeLinesDto: {
+            lines: components["schemas"]["FeeLineDto"][];
         };
         FileCaseDto: {
             /**
@@ -2117,6 +3258,32 @@ export interface components {
             sha256: string;
             /** @example 1048576 */
             sizeBytes: number;
+        };
+        FilingViewDto: {
+            /** @example null */
+            cancelledOn: string | null;
+            /** @example 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d */
+            id: string;
+            /** @example 440100 */
+            insuredCity: string;
+            /**
+             * @example resettled-retiree
+             * @enum {string}
+             */
+            kind: "resettled-retiree" | "long-term-resident" | "resident-worker" | "referral" | "emergency" | "other-temporary";
+            /** @example false */
+            late: boolean;
+            person: components["schemas"]["MaskedPersonDto"];
+            /** @example 7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6 */
+            personId: string;
+            /** @example 2026-03-02T01:00:00.000Z */
+            recordedAt: string;
+            /** @example 440600 */
+            treatingCity: string;
+            /** @example 2026-03-02 */
+            validFrom: string;
+            /** @example null */
+            validTo: string | null;
         };
         FollowUpEvaluationDto: {
             /** @example 整改后问题已解决 */
@@ -2229,6 +3396,20 @@ export interface components {
             code: string;
             /** @example 广州市公安局 */
             name: string;
+        };
+        IssueStatementDto: {
+            /**
+             * @description 预付金 the insured city advanced for the period, fen
+             * @example 0
+             */
+            advanceFen: number;
+            /**
+             * @description The insured city the statement is for
+             * @example 440100
+             */
+            insuredCity: string;
+            /** @example 2026-03 */
+            period: string;
         };
         IssuingAuthorityDto: {
             /**
@@ -2365,6 +3546,12 @@ export interface components {
             /** @example 异地长期居住人员就医备案 */
             zh: string;
         };
+        MaskedPersonDto: {
+            /** @example 440***********0011 */
+            idNumber: string;
+            /** @example 陈*伯 */
+            name: string;
+        };
         MaterialDto: {
             /**
              * @example original
@@ -2428,6 +3615,79 @@ export interface components {
             /** @example true */
             required: boolean;
         };
+        MedicalTransferDto: {
+            /**
+             * @description The old place (any other city of the registry: medical insurance is pooled per city)
+             * @example 440100
+             */
+            fromCity: string;
+            /** @example 440106199001010013 */
+            idNumber: string;
+            /** @example 陈小明 */
+            name: string;
+        };
+        NationalEnvelopeDto: {
+            /**
+             * @description 交易编号: 1101 2201 2202 2204 2205 2206 2207 2208 2301 2302 2303 2304 2305 2401 2404 2601 5206
+             * @example 2207
+             */
+            infno: string;
+            /**
+             * @description The transaction input (input.data / input.feedetail)
+             * @example {
+             *       "data": {
+             *         "mdtrt_id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+             *         "acct_used_flag": "1"
+             *       }
+             *     }
+             */
+            input: Record<string, never>;
+            /**
+             * @description 参保地医保区划
+             * @example 440100
+             */
+            insuplc_admdvs: string;
+            /**
+             * @description 就医地医保区划
+             * @example 440600
+             */
+            mdtrtarea_admvs: string;
+            /**
+             * @description 报文ID (30): institution code + yyyyMMddHHmmss + 4-digit sequence
+             * @example H44060400001202603050930150001
+             */
+            msgid: string;
+            /**
+             * @description 签名类型 (the API key authenticates here; recorded only)
+             * @example SM2
+             */
+            signtype?: string;
+        };
+        NationalReplyDto: {
+            /** @example  */
+            err_msg: string;
+            /** @example a8b9c0d1-e2f3-4a5b-8c6d-7e8f9a0b1c2d */
+            inf_refmsgid: string;
+            /**
+             * @description 0 success
+             * @example 0
+             */
+            infcode: number;
+            /**
+             * @example {
+             *       "setlinfo": {
+             *         "setl_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+             *         "medfee_sumamt": 770,
+             *         "hifp_pay": 81,
+             *         "acct_pay": 50,
+             *         "psn_cash_pay": 639
+             *       }
+             *     }
+             */
+            output: Record<string, never>;
+            /** @example 20260305093016123 */
+            refmsg_time: string;
+        };
         OwnIssuerKeyDto: {
             /** @example 2026-11-27T08:00:00.000Z */
             createdAt: string;
@@ -2460,6 +3720,65 @@ export interface components {
              * @example 2025-09-30
              */
             to: string;
+        };
+        PaymentRunDto: {
+            /**
+             * @description The month paid (the current month or an earlier one)
+             * @example 2026-12
+             */
+            month: string;
+        };
+        PensionClaimDto: {
+            /**
+             * @description Province code of the hukou (户籍所在地)
+             * @example 440000
+             */
+            hukouRegion: string;
+            /** @description Clerks only: the claimant (residents claim for themselves) */
+            idNumber?: string;
+            name?: string;
+        };
+        PersonDto: {
+            /**
+             * @description 公民身份号码 (GB 11643)
+             * @example 440106195501010011
+             */
+            idNumber: string;
+            /** @example 陈老伯 */
+            name: string;
+        };
+        PersonFilingDto: {
+            /** @example null */
+            cancelledOn: string | null;
+            /** @example true */
+            coversToday: boolean;
+            /** @example 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d */
+            id: string;
+            /** @example resettled-retiree */
+            kind: string;
+            /** @example 2026-03-02 */
+            validFrom: string;
+            /** @example null */
+            validTo: string | null;
+        };
+        PersonInfoDto: {
+            allowance: components["schemas"]["AllowanceDto"];
+            filings: components["schemas"]["PersonFilingDto"][];
+            /** @example 440***********0011 */
+            idNumber: string;
+            /** @example 440100 */
+            insuredCity: string;
+            /** @example 陈*伯 */
+            name: string;
+            /** @example 7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6 */
+            personId: string;
+        };
+        PersonQueryDto: {
+            /**
+             * @description 公民身份号码 (mdtrt_cert_no)
+             * @example 440106195501010011
+             */
+            idNumber: string;
         };
         PlanReferenceDto: {
             /** @example P8-2-01 */
@@ -2538,6 +3857,36 @@ export interface components {
              */
             kind: "partner" | "hall";
         };
+        PresentedCredentialDto: {
+            /**
+             * @description The signed credential document as presented
+             * @example {
+             *       "format": "guangfo-credential/1"
+             *     }
+             */
+            credential: {
+                [key: string]: unknown;
+            };
+        };
+        PresentTestResultDto: {
+            /**
+             * @description The signed MEDICAL_TEST_REPORT credential document as the person shows it (电子证照, @guangfo/credentials format)
+             * @example {
+             *       "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+             *       "type": {
+             *         "code": "MEDICAL_TEST_REPORT"
+             *       },
+             *       "proof": {
+             *         "keyId": "440100-0123456789abcdef"
+             *       }
+             *     }
+             */
+            credential: Record<string, never>;
+        };
+        PreSettleDto: {
+            /** @example true */
+            useAccount?: boolean;
+        };
         Problem: {
             /**
              * @description Stable machine-readable code; the error responses of each operation name theirs
@@ -2577,6 +3926,99 @@ export interface components {
              * @example https://guangfo.gov.cn/problems/validation-failed
              */
             type: string;
+        };
+        RecognisedCredentialDto: {
+            /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
+            id: string;
+            /** @example 2026-03-01 */
+            issuedOn: string;
+            /** @example 440100 */
+            issuerCity: string;
+            /** @example 广州示范检验中心 */
+            issuerName: string;
+            /** @example 44010026MEDICAL_TEST_REPORT0000001 */
+            number: string;
+            /** @example MEDICAL_TEST_REPORT */
+            type: string;
+        };
+        ReconciliationViewDto: {
+            agency: components["schemas"]["DayTotalsDto"];
+            /** @example 2026-03-05 */
+            day: string;
+            detailMismatches: components["schemas"]["DetailMismatchDto"][];
+            /** @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f */
+            id: string;
+            /**
+             * @example 3201
+             * @enum {string}
+             */
+            infno: "3201" | "3202";
+            /** @example true */
+            matched: boolean;
+            totalsMismatches: components["schemas"]["TotalsMismatchDto"][];
+        };
+        RecordRequestDto: {
+            /**
+             * @description The resident agrees that every city of the registry is asked for their record
+             * @example true
+             */
+            consent: boolean;
+            /** @example 本人查询跨城市社会保险缴费记录 */
+            scope?: string;
+        };
+        RegisterFilingDto: {
+            /**
+             * @description Personal-account balance the treating city may debit, fen (agency only)
+             * @example 300000
+             */
+            accountBalanceFen?: number;
+            /**
+             * @description 备案 kind (医保发〔2022〕22号): three long-term, three temporary
+             * @example resettled-retiree
+             * @enum {string}
+             */
+            kind: "resettled-retiree" | "long-term-resident" | "resident-worker" | "referral" | "emergency" | "other-temporary";
+            /** @description Clerks and agency systems: the insured person (residents register themselves) */
+            person?: components["schemas"]["PersonDto"];
+            /**
+             * @description Treating city (就医地), another city than this one
+             * @example 440600
+             */
+            treatingCity: string;
+            /**
+             * @description Default today; earlier = late registration (补办备案), within the policy limit
+             * @example 2026-03-02
+             */
+            validFrom?: string;
+            /**
+             * @description Temporary kinds: ≥ 6 months (default validFrom + 183 days); long-term: none
+             * @example null
+             */
+            validTo?: string | null;
+        };
+        RegisterVisitDto: {
+            /**
+             * @description Default today
+             * @example 2026-03-05
+             */
+            begunOn?: string;
+            /** @example 440106195501010011 */
+            idNumber: string;
+            /**
+             * @description insuplc_admdvs, checked when given
+             * @example 440100
+             */
+            insuredCity?: string;
+            /**
+             * @description msgid: institution code + yyyyMMddHHmmss + 4-digit sequence (idempotency key)
+             * @example H44060400001202603050930150001
+             */
+            msgid: string;
+            /**
+             * @example outpatient
+             * @enum {string}
+             */
+            visitType: "outpatient" | "inpatient";
         };
         RegistryKeyDto: {
             /** @example SM2-SM3 */
@@ -2731,6 +4173,21 @@ export interface components {
             /** @example 听证结束，申请人陈述已记录 */
             result?: string;
         };
+        RetireeRegistrationDto: {
+            /** @example 2025-09 */
+            firstMonth: string;
+            idNumber: string;
+            /** @example 2025-10-20 */
+            lastConfirmedOn: string;
+            /** @example 420000 */
+            monthlyPensionFen: number;
+            name: string;
+            /**
+             * @description Where the retiree lives (another city of the registry)
+             * @example 440600
+             */
+            residenceCity: string;
+        };
         ReturnDto: {
             /**
              * @description Internal note (this city only)
@@ -2748,6 +4205,10 @@ export interface components {
              * @enum {string}
              */
             reasonCode: "IDENTITY_NOT_VERIFIED" | "WRONG_ROUTE" | "DUPLICATE_APPLICATION" | "OTHER";
+        };
+        ReverseDto: {
+            /** @example H44060400001202603051000000002 */
+            msgid: string;
         };
         RevokeCredentialDto: {
             /**
@@ -2839,6 +4300,166 @@ export interface components {
              */
             to: string;
         };
+        SettleDto: {
+            /**
+             * @description msgid of this settlement (idempotency key: the same msgid answers the same settlement)
+             * @example H44060400001202603050930150001
+             */
+            msgid: string;
+            /**
+             * @description acct_used_flag: debit the personal account (default true)
+             * @example true
+             */
+            useAccount?: boolean;
+        };
+        SettlementLineDto: {
+            /** @example 0 */
+            accountFen: number;
+            /** @example 20000 */
+            amountFen: number;
+            /** @example 11900 */
+            cashFen: number;
+            /**
+             * @example B
+             * @enum {string}
+             */
+            class: "A" | "B" | "C" | "unlisted";
+            /** @example B-001 */
+            code: string;
+            /** @example 4500 */
+            deductibleFen: number;
+            /**
+             * @example [
+             *       "乙类, 先行自付 10% = 20.00 元 (四舍五入到分)",
+             *       "乙类, 符合范围 180.00 元"
+             *     ]
+             */
+            explain: string[];
+            /** @example 0 */
+            fullOwnPayFen: number;
+            /** @example 8100 */
+            fundFen: number;
+            /** @example 18000 */
+            inScopeFen: number;
+            /** @example 3 */
+            lineNo: number;
+            /** @example 0 */
+            overLimitFen: number;
+            /** @example 2000 */
+            preSelfPayFen: number;
+            /**
+             * @example [
+             *       "CLASS_B_SELF_PAY_SHARE",
+             *       "DEDUCTIBLE",
+             *       "CO_PAYMENT"
+             *     ]
+             */
+            reasons: string[];
+        };
+        SettlementTotalsDto: {
+            /**
+             * @description 个人账户支出
+             * @example 5000
+             */
+            acct_pay: number;
+            /**
+             * @description 实际支付起付线
+             * @example 10000
+             */
+            act_pay_dedc: number;
+            /**
+             * @description 全自费金额
+             * @example 51000
+             */
+            fulamt_ownpay_amt: number;
+            /**
+             * @description 基金支付总额
+             * @example 8100
+             */
+            fund_pay_sumamt: number;
+            /**
+             * @description 基本医疗保险统筹基金支出
+             * @example 8100
+             */
+            hifp_pay: number;
+            /**
+             * @description 符合政策范围金额
+             * @example 23500
+             */
+            inscp_scp_amt: number;
+            /**
+             * @description 医疗费总额, fen
+             * @example 77000
+             */
+            medfee_sumamt: number;
+            /**
+             * @description 超限价自费
+             * @example 500
+             */
+            overlmt_selfpay: number;
+            /**
+             * @description 先行自付金额
+             * @example 2000
+             */
+            preselfpay_amt: number;
+            /**
+             * @description 个人现金支出
+             * @example 63900
+             */
+            psn_cash_pay: number;
+        };
+        SettlementViewDto: {
+            /** @example demo-2026.1 */
+            catalogueVersion: string;
+            /** @example H44060400001 */
+            hospitalCode: string;
+            /** @example tertiary */
+            hospitalLevel: string;
+            /**
+             * @description null on a pre-settlement
+             * @example 9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a
+             */
+            id: string | null;
+            /** @example 440100 */
+            insuredCity: string;
+            lines: components["schemas"]["SettlementLineDto"][];
+            /** @example H44060400001202603050930150001 */
+            msgid: string | null;
+            /** @example demo-2026.1 */
+            policyVersion: string;
+            /**
+             * @description Fund ratio applied, basis points
+             * @example 6000
+             */
+            ratioBp: number;
+            /** @example null */
+            reversedOn: string | null;
+            /** @example 2026-03-05 */
+            settledOn: string;
+            shortfall: components["schemas"]["ShortfallDto"] | null;
+            /** @example resettled-retiree */
+            standing: string;
+            /**
+             * @example settled
+             * @enum {string}
+             */
+            state: "pre-settlement" | "settled" | "reversed";
+            totals: components["schemas"]["SettlementTotalsDto"];
+            /** @example 440600 */
+            treatingCity: string;
+            /** @example 5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f */
+            visitId: string;
+            /** @example outpatient */
+            visitType: string;
+        };
+        ShortfallDto: {
+            /** @example 本人在就医地的统筹基金额度不足, 3100 分转由个人负担 */
+            explain: string;
+            /** @example 3100 */
+            fen: number;
+            /** @example FUND_ALLOWANCE_EXHAUSTED */
+            reason: string;
+        };
         SpecialProcedureDto: {
             /**
              * @description Art. 45: the expected end, told to the applicant in writing (required, not before today)
@@ -2856,6 +4477,75 @@ export interface components {
              * @enum {string}
              */
             procedure: "HEARING" | "TENDER" | "AUCTION" | "INSPECTION" | "TESTING" | "QUARANTINE" | "APPRAISAL" | "EXPERT_REVIEW";
+        };
+        StatementItemDto: {
+            /** @example 0 */
+            accountFen: number;
+            contest: components["schemas"]["ContestDto"] | null;
+            /** @example 1190000 */
+            fundFen: number;
+            /**
+             * @example claim
+             * @enum {string}
+             */
+            kind: "claim" | "reversal";
+            /** @example 9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a */
+            settlementId: string;
+            /** @example 1860000 */
+            totalFen: number;
+        };
+        StatementProofDto: {
+            /** @example true */
+            ok: boolean;
+            /** @example [] */
+            problems: string[];
+        };
+        StatementTotalsDto: {
+            /** @example 0 */
+            advanceFen: number;
+            /** @example 5000 */
+            claimedAccountFen: number;
+            /** @example 1198100 */
+            claimedFundFen: number;
+            /** @example 1937000 */
+            claimedTotalFen: number;
+            /** @example 2 */
+            items: number;
+            /** @example 1203100 */
+            netFen: number;
+            /** @example 5000 */
+            payableAccountFen: number;
+            /** @example 1198100 */
+            payableFundFen: number;
+            /** @example 0 */
+            withdrawnAccountFen: number;
+            /** @example 0 */
+            withdrawnFundFen: number;
+        };
+        StatementViewDto: {
+            /** @example null */
+            confirmedAt: string | null;
+            /** @example 2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901 */
+            id: string;
+            /** @example 440100 */
+            insuredCity: string;
+            items: components["schemas"]["StatementItemDto"][];
+            /** @example 2026-03 */
+            period: string;
+            proof: components["schemas"]["StatementProofDto"];
+            /**
+             * @example treating
+             * @enum {string}
+             */
+            role: "treating" | "insured";
+            /**
+             * @example issued
+             * @enum {string}
+             */
+            state: "issued" | "contested" | "answered" | "confirmed";
+            totals: components["schemas"]["StatementTotalsDto"];
+            /** @example 440600 */
+            treatingCity: string;
         };
         StatusViewDto: {
             /** @example 300 */
@@ -2877,6 +4567,18 @@ export interface components {
              * @enum {string}
              */
             value: "valid" | "suspended" | "revoked";
+        };
+        StepDto: {
+            note?: string;
+        };
+        StopNoticeDto: {
+            /** @example 2026-10-15 */
+            eventDate: string;
+            idNumber: string;
+            /** @enum {string} */
+            kind: "death" | "imprisonment";
+            /** @example 440100 */
+            payingCity: string;
         };
         SummaryHolderDto: {
             /** @example 440***********0013 */
@@ -2949,6 +4651,21 @@ export interface components {
              */
             reasonCode: "UNDER_REVIEW" | "REPORTED_LOST" | "OTHER";
         };
+        TestResultViewDto: {
+            /** @example 2026-03-05T01:30:00.000Z */
+            checkedAt: string;
+            credential: components["schemas"]["RecognisedCredentialDto"] | null;
+            /** @example d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6 */
+            id: string;
+            /** @example [] */
+            reasons: string[];
+            /** @example true */
+            recognised: boolean;
+            /** @example 5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f */
+            visitId: string;
+            /** @example [] */
+            warnings: string[];
+        };
         TimeLimitsDto: {
             /**
              * @description Committed limit (承诺时限), working days; 0 = on the spot
@@ -3011,6 +4728,39 @@ export interface components {
             expiresIn: number;
             /** @example Bearer */
             tokenType: string;
+        };
+        TotalsMismatchDto: {
+            /** @example 1198100 */
+            agency: number;
+            /** @example fundFen */
+            field: string;
+            /** @example 1190000 */
+            hospital: number;
+        };
+        TotalsReconciliationDto: {
+            /** @example 2026-03-05 */
+            day: string;
+            totals: components["schemas"]["DayTotalsDto"];
+        };
+        TransferApplicationDto: {
+            /**
+             * @description Number of the 参保缴费凭证 issued by the old place
+             * @example PZ-440100-2026-000123
+             */
+            certificateNo: string;
+            /**
+             * @description The old place (转出地), a city of the registry in another province
+             * @example 440100
+             */
+            fromCity: string;
+            /** @example 440000 */
+            hukouRegion: string;
+            /** @example 440106199001010013 */
+            idNumber: string;
+            /** @example 陈小明 */
+            name: string;
+            /** @description The resident's account (token sub), so they can follow the transfer */
+            residentSub?: string;
         };
         TransportMessageDto: {
             /**
@@ -3138,9 +4888,81 @@ export interface components {
             /** @example 2026.1 */
             version: string;
         };
+        VisitViewDto: {
+            /** @example 2026-03-05 */
+            begunOn: string;
+            /** @example 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d */
+            filingId: string;
+            /** @example H44060400001 */
+            hospitalCode: string;
+            /** @example 5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f */
+            id: string;
+            /** @example 440100 */
+            insuredCity: string;
+            lines: components["schemas"]["FeeLineDto"][];
+            /** @example H44060400001202603050930150001 */
+            msgid: string;
+            /** @example 7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6 */
+            personId: string;
+            /**
+             * @example open
+             * @enum {string}
+             */
+            state: "open" | "settled" | "cancelled";
+            /**
+             * @example outpatient
+             * @enum {string}
+             */
+            visitType: "outpatient" | "inpatient";
+        };
         WithdrawDto: {
             /** @example 已在本市办理，不再需要 */
             reason?: string;
+        };
+        WithdrawLinesDto: {
+            /**
+             * @description Line numbers; all lines when absent
+             * @example [
+             *       2
+             *     ]
+             */
+            lineNos?: number[];
+        };
+        WorkInjuryCaseDto: {
+            /**
+             * @description Employer: within 30 days; worker: within 1 year (工伤保险条例 art. 17)
+             * @enum {string}
+             */
+            applicant: "employer" | "worker";
+            /**
+             * @description Facts clear, rights and obligations clear: decided within 15 days instead of 60 (art. 20)
+             * @example true
+             */
+            clearFacts: boolean;
+            /**
+             * @description The employer's 统一社会信用代码 (insured the worker against work injury in this city)
+             * @example 91440101MA5C12345E
+             */
+            employerUscc: string;
+            /** @example 440106199001010013 */
+            idNumber: string;
+            /** @example 2026-11-20 */
+            injuryDate: string;
+            /** @example 陈小明 */
+            name: string;
+        };
+        WorkInjuryDecisionDto: {
+            /**
+             * @description Recognised: the signed WORK_INJURY_DETERMINATION document this city issued to the worker (POST /api/v1/credentials)
+             * @example {
+             *       "format": "guangfo-credential/1"
+             *     }
+             */
+            credential?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            outcome: "recognised" | "not-recognised";
         };
     };
     responses: never;
@@ -11852,6 +13674,2827 @@ export interface operations {
             };
         };
     };
+    ClearingController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "insuredCity": "440100",
+                 *       "period": "2026-03",
+                 *       "advanceFen": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["IssueStatementDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+                     *       "treatingCity": "440600",
+                     *       "insuredCity": "440100",
+                     *       "period": "2026-03",
+                     *       "role": "treating",
+                     *       "state": "issued",
+                     *       "totals": {
+                     *         "items": 2,
+                     *         "claimedFundFen": 1198100,
+                     *         "claimedAccountFen": 5000,
+                     *         "claimedTotalFen": 1937000,
+                     *         "withdrawnFundFen": 0,
+                     *         "withdrawnAccountFen": 0,
+                     *         "payableFundFen": 1198100,
+                     *         "payableAccountFen": 5000,
+                     *         "advanceFen": 0,
+                     *         "netFen": 1203100
+                     *       },
+                     *       "proof": {
+                     *         "ok": true,
+                     *         "problems": []
+                     *       },
+                     *       "confirmedAt": null,
+                     *       "items": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "claim",
+                     *           "fundFen": 1190000,
+                     *           "accountFen": 0,
+                     *           "totalFen": 1860000,
+                     *           "contest": {
+                     *             "reason": "AMOUNT_MISMATCH",
+                     *             "note": "与参保地记录不符"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_EXISTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CITY_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Statement id (UUID, the same in both cities) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+                     *       "treatingCity": "440600",
+                     *       "insuredCity": "440100",
+                     *       "period": "2026-03",
+                     *       "role": "treating",
+                     *       "state": "issued",
+                     *       "totals": {
+                     *         "items": 2,
+                     *         "claimedFundFen": 1198100,
+                     *         "claimedAccountFen": 5000,
+                     *         "claimedTotalFen": 1937000,
+                     *         "withdrawnFundFen": 0,
+                     *         "withdrawnAccountFen": 0,
+                     *         "payableFundFen": 1198100,
+                     *         "payableAccountFen": 5000,
+                     *         "advanceFen": 0,
+                     *         "netFen": 1203100
+                     *       },
+                     *       "proof": {
+                     *         "ok": true,
+                     *         "problems": []
+                     *       },
+                     *       "confirmedAt": null,
+                     *       "items": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "claim",
+                     *           "fundFen": 1190000,
+                     *           "accountFen": 0,
+                     *           "totalFen": 1860000,
+                     *           "contest": {
+                     *             "reason": "AMOUNT_MISMATCH",
+                     *             "note": "与参保地记录不符"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Statement id (UUID, the same in both cities) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                 *       "kind": "claim",
+                 *       "outcome": "upheld",
+                 *       "note": "已核对费用明细, 金额无误"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnswerItemDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+                     *       "treatingCity": "440600",
+                     *       "insuredCity": "440100",
+                     *       "period": "2026-03",
+                     *       "role": "treating",
+                     *       "state": "issued",
+                     *       "totals": {
+                     *         "items": 2,
+                     *         "claimedFundFen": 1198100,
+                     *         "claimedAccountFen": 5000,
+                     *         "claimedTotalFen": 1937000,
+                     *         "withdrawnFundFen": 0,
+                     *         "withdrawnAccountFen": 0,
+                     *         "payableFundFen": 1198100,
+                     *         "payableAccountFen": 5000,
+                     *         "advanceFen": 0,
+                     *         "netFen": 1203100
+                     *       },
+                     *       "proof": {
+                     *         "ok": true,
+                     *         "problems": []
+                     *       },
+                     *       "confirmedAt": null,
+                     *       "items": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "claim",
+                     *           "fundFen": 1190000,
+                     *           "accountFen": 0,
+                     *           "totalFen": 1860000,
+                     *           "contest": {
+                     *             "reason": "AMOUNT_MISMATCH",
+                     *             "note": "与参保地记录不符"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_YOUR_PART
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_NOT_FOUND, MEDICAL_STATEMENT_ITEM_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_CONFIRMED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Statement id (UUID, the same in both cities) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+                     *       "treatingCity": "440600",
+                     *       "insuredCity": "440100",
+                     *       "period": "2026-03",
+                     *       "role": "treating",
+                     *       "state": "issued",
+                     *       "totals": {
+                     *         "items": 2,
+                     *         "claimedFundFen": 1198100,
+                     *         "claimedAccountFen": 5000,
+                     *         "claimedTotalFen": 1937000,
+                     *         "withdrawnFundFen": 0,
+                     *         "withdrawnAccountFen": 0,
+                     *         "payableFundFen": 1198100,
+                     *         "payableAccountFen": 5000,
+                     *         "advanceFen": 0,
+                     *         "netFen": 1203100
+                     *       },
+                     *       "proof": {
+                     *         "ok": true,
+                     *         "problems": []
+                     *       },
+                     *       "confirmedAt": null,
+                     *       "items": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "claim",
+                     *           "fundFen": 1190000,
+                     *           "accountFen": 0,
+                     *           "totalFen": 1860000,
+                     *           "contest": {
+                     *             "reason": "AMOUNT_MISMATCH",
+                     *             "note": "与参保地记录不符"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_YOUR_PART
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_CONFIRMED, MEDICAL_STATEMENT_OPEN_CONTESTS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_contest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Statement id (UUID, the same in both cities) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                 *       "kind": "claim",
+                 *       "reason": "AMOUNT_MISMATCH",
+                 *       "note": "与参保地记录不符"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContestItemDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+                     *       "treatingCity": "440600",
+                     *       "insuredCity": "440100",
+                     *       "period": "2026-03",
+                     *       "role": "treating",
+                     *       "state": "issued",
+                     *       "totals": {
+                     *         "items": 2,
+                     *         "claimedFundFen": 1198100,
+                     *         "claimedAccountFen": 5000,
+                     *         "claimedTotalFen": 1937000,
+                     *         "withdrawnFundFen": 0,
+                     *         "withdrawnAccountFen": 0,
+                     *         "payableFundFen": 1198100,
+                     *         "payableAccountFen": 5000,
+                     *         "advanceFen": 0,
+                     *         "netFen": 1203100
+                     *       },
+                     *       "proof": {
+                     *         "ok": true,
+                     *         "problems": []
+                     *       },
+                     *       "confirmedAt": null,
+                     *       "items": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "claim",
+                     *           "fundFen": 1190000,
+                     *           "accountFen": 0,
+                     *           "totalFen": 1860000,
+                     *           "contest": {
+                     *             "reason": "AMOUNT_MISMATCH",
+                     *             "note": "与参保地记录不符"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_YOUR_PART
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_NOT_FOUND, MEDICAL_STATEMENT_ITEM_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_CONFIRMED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FilingController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "resettled-retiree",
+                 *       "treatingCity": "440600",
+                 *       "validFrom": "2026-03-02",
+                 *       "validTo": null,
+                 *       "person": {
+                 *         "idNumber": "440106195501010011",
+                 *         "name": "陈老伯"
+                 *       },
+                 *       "accountBalanceFen": 300000
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegisterFilingDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "kind": "resettled-retiree",
+                     *       "validFrom": "2026-03-02",
+                     *       "validTo": null,
+                     *       "cancelledOn": null,
+                     *       "late": false,
+                     *       "recordedAt": "2026-03-02T01:00:00.000Z",
+                     *       "person": {
+                     *         "name": "陈*伯",
+                     *         "idNumber": "440***********0011"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CITY_UNKNOWN, MEDICAL_TREATING_CITY_INVALID, MEDICAL_PERSON_INVALID, MEDICAL_FILING_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_POLICY_MISSING */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FilingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 备案 id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "kind": "resettled-retiree",
+                     *       "validFrom": "2026-03-02",
+                     *       "validTo": null,
+                     *       "cancelledOn": null,
+                     *       "late": false,
+                     *       "recordedAt": "2026-03-02T01:00:00.000Z",
+                     *       "person": {
+                     *         "name": "陈*伯",
+                     *         "idNumber": "440***********0011"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FILING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FilingController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 备案 id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cancelledOn": "2026-09-01"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelFilingDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "kind": "resettled-retiree",
+                     *       "validFrom": "2026-03-02",
+                     *       "validTo": null,
+                     *       "cancelledOn": null,
+                     *       "late": false,
+                     *       "recordedAt": "2026-03-02T01:00:00.000Z",
+                     *       "person": {
+                     *         "name": "陈*伯",
+                     *         "idNumber": "440***********0011"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FILING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FILING_ALREADY_CANCELLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_envelope: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "infno": "2207",
+                 *       "msgid": "H44060400001202603050930150001",
+                 *       "mdtrtarea_admvs": "440600",
+                 *       "insuplc_admdvs": "440100",
+                 *       "signtype": "SM2",
+                 *       "input": {
+                 *         "data": {
+                 *           "mdtrt_id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                 *           "acct_used_flag": "1"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NationalEnvelopeDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "infcode": 0,
+                     *       "inf_refmsgid": "a8b9c0d1-e2f3-4a5b-8c6d-7e8f9a0b1c2d",
+                     *       "refmsg_time": "20260305093016123",
+                     *       "err_msg": "",
+                     *       "output": {
+                     *         "setlinfo": {
+                     *           "setl_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "medfee_sumamt": 770,
+                     *           "hifp_pay": 81,
+                     *           "acct_pay": 50,
+                     *           "psn_cash_pay": 639
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NationalReplyDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_REQUEST, MEDICAL_INFNO_UNSUPPORTED, MEDICAL_MSGID_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_AREA_MISMATCH, MEDICAL_NOT_REGISTERED, MEDICAL_FEE_LINES_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106195501010011"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PersonQueryDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "insuredCity": "440100",
+                     *       "name": "陈*伯",
+                     *       "idNumber": "440***********0011",
+                     *       "filings": [
+                     *         {
+                     *           "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "kind": "resettled-retiree",
+                     *           "validFrom": "2026-03-02",
+                     *           "validTo": null,
+                     *           "cancelledOn": null,
+                     *           "coversToday": true
+                     *         }
+                     *       ],
+                     *       "allowance": {
+                     *         "year": 2026,
+                     *         "fundAvailableFen": 5000000,
+                     *         "accountAvailableFen": 300000
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersonInfoDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_PERSON_INVALID, MEDICAL_NOT_REGISTERED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_details: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "day": "2026-03-05",
+                 *       "file": "setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay\n9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00\n"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DetailReconciliationDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "infno": "3201",
+                     *       "day": "2026-03-05",
+                     *       "matched": true,
+                     *       "agency": {
+                     *         "count": 1,
+                     *         "medfeeFen": 1860000,
+                     *         "fundFen": 1190000,
+                     *         "acctFen": 0,
+                     *         "cashFen": 670000
+                     *       },
+                     *       "totalsMismatches": [
+                     *         {
+                     *           "field": "fundFen",
+                     *           "hospital": 1190000,
+                     *           "agency": 1198100
+                     *         }
+                     *       ],
+                     *       "detailMismatches": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "reversal",
+                     *           "reason": "MISSING_AT_HOSPITAL",
+                     *           "fields": [
+                     *             "fundFen"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_totals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "day": "2026-03-05",
+                 *       "totals": {
+                 *         "count": 1,
+                 *         "medfeeFen": 1860000,
+                 *         "fundFen": 1190000,
+                 *         "acctFen": 0,
+                 *         "cashFen": 670000
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TotalsReconciliationDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "infno": "3201",
+                     *       "day": "2026-03-05",
+                     *       "matched": true,
+                     *       "agency": {
+                     *         "count": 1,
+                     *         "medfeeFen": 1860000,
+                     *         "fundFen": 1190000,
+                     *         "acctFen": 0,
+                     *         "cashFen": 670000
+                     *       },
+                     *       "totalsMismatches": [
+                     *         {
+                     *           "field": "fundFen",
+                     *           "hospital": 1190000,
+                     *           "agency": 1198100
+                     *         }
+                     *       ],
+                     *       "detailMismatches": [
+                     *         {
+                     *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "kind": "reversal",
+                     *           "reason": "MISSING_AT_HOSPITAL",
+                     *           "fields": [
+                     *             "fundFen"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_settlement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Settlement id (setl_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *       "visitId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "state": "settled",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "hospitalLevel": "tertiary",
+                     *       "visitType": "outpatient",
+                     *       "standing": "resettled-retiree",
+                     *       "ratioBp": 6000,
+                     *       "settledOn": "2026-03-05",
+                     *       "reversedOn": null,
+                     *       "totals": {
+                     *         "medfee_sumamt": 77000,
+                     *         "fulamt_ownpay_amt": 51000,
+                     *         "overlmt_selfpay": 500,
+                     *         "preselfpay_amt": 2000,
+                     *         "inscp_scp_amt": 23500,
+                     *         "act_pay_dedc": 10000,
+                     *         "hifp_pay": 8100,
+                     *         "fund_pay_sumamt": 8100,
+                     *         "acct_pay": 5000,
+                     *         "psn_cash_pay": 63900
+                     *       },
+                     *       "shortfall": {
+                     *         "fen": 3100,
+                     *         "reason": "FUND_ALLOWANCE_EXHAUSTED",
+                     *         "explain": "本人在就医地的统筹基金额度不足, 3100 分转由个人负担"
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 3,
+                     *           "code": "B-001",
+                     *           "class": "B",
+                     *           "amountFen": 20000,
+                     *           "fullOwnPayFen": 0,
+                     *           "overLimitFen": 0,
+                     *           "preSelfPayFen": 2000,
+                     *           "inScopeFen": 18000,
+                     *           "deductibleFen": 4500,
+                     *           "fundFen": 8100,
+                     *           "accountFen": 0,
+                     *           "cashFen": 11900,
+                     *           "reasons": [
+                     *             "CLASS_B_SELF_PAY_SHARE",
+                     *             "DEDUCTIBLE",
+                     *             "CO_PAYMENT"
+                     *           ],
+                     *           "explain": [
+                     *             "乙类, 先行自付 10% = 20.00 元 (四舍五入到分)",
+                     *             "乙类, 符合范围 180.00 元"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "policyVersion": "demo-2026.1",
+                     *       "catalogueVersion": "demo-2026.1",
+                     *       "msgid": "H44060400001202603050930150001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_reverse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Settlement id (setl_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "msgid": "H44060400001202603051000000002"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReverseDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *       "visitId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "state": "settled",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "hospitalLevel": "tertiary",
+                     *       "visitType": "outpatient",
+                     *       "standing": "resettled-retiree",
+                     *       "ratioBp": 6000,
+                     *       "settledOn": "2026-03-05",
+                     *       "reversedOn": null,
+                     *       "totals": {
+                     *         "medfee_sumamt": 77000,
+                     *         "fulamt_ownpay_amt": 51000,
+                     *         "overlmt_selfpay": 500,
+                     *         "preselfpay_amt": 2000,
+                     *         "inscp_scp_amt": 23500,
+                     *         "act_pay_dedc": 10000,
+                     *         "hifp_pay": 8100,
+                     *         "fund_pay_sumamt": 8100,
+                     *         "acct_pay": 5000,
+                     *         "psn_cash_pay": 63900
+                     *       },
+                     *       "shortfall": {
+                     *         "fen": 3100,
+                     *         "reason": "FUND_ALLOWANCE_EXHAUSTED",
+                     *         "explain": "本人在就医地的统筹基金额度不足, 3100 分转由个人负担"
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 3,
+                     *           "code": "B-001",
+                     *           "class": "B",
+                     *           "amountFen": 20000,
+                     *           "fullOwnPayFen": 0,
+                     *           "overLimitFen": 0,
+                     *           "preSelfPayFen": 2000,
+                     *           "inScopeFen": 18000,
+                     *           "deductibleFen": 4500,
+                     *           "fundFen": 8100,
+                     *           "accountFen": 0,
+                     *           "cashFen": 11900,
+                     *           "reasons": [
+                     *             "CLASS_B_SELF_PAY_SHARE",
+                     *             "DEDUCTIBLE",
+                     *             "CO_PAYMENT"
+                     *           ],
+                     *           "explain": [
+                     *             "乙类, 先行自付 10% = 20.00 元 (四舍五入到分)",
+                     *             "乙类, 符合范围 180.00 元"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "policyVersion": "demo-2026.1",
+                     *       "catalogueVersion": "demo-2026.1",
+                     *       "msgid": "H44060400001202603050930150001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_MSGID_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SETTLEMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_ALREADY_REVERSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_registerVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106195501010011",
+                 *       "visitType": "outpatient",
+                 *       "begunOn": "2026-03-05",
+                 *       "msgid": "H44060400001202603050930150001",
+                 *       "insuredCity": "440100"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RegisterVisitDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "hospitalCode": "H44060400001",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "filingId": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "insuredCity": "440100",
+                     *       "visitType": "outpatient",
+                     *       "begunOn": "2026-03-05",
+                     *       "state": "open",
+                     *       "msgid": "H44060400001202603050930150001",
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 1,
+                     *           "code": "A-001",
+                     *           "name": "阿莫西林胶囊",
+                     *           "quantity": 2,
+                     *           "unitPriceFen": 1500
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VisitViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_MSGID_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_MSGID_REUSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_PERSON_INVALID, MEDICAL_NOT_REGISTERED, MEDICAL_AREA_MISMATCH */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "hospitalCode": "H44060400001",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "filingId": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "insuredCity": "440100",
+                     *       "visitType": "outpatient",
+                     *       "begunOn": "2026-03-05",
+                     *       "state": "open",
+                     *       "msgid": "H44060400001202603050930150001",
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 1,
+                     *           "code": "A-001",
+                     *           "name": "阿莫西林胶囊",
+                     *           "quantity": 2,
+                     *           "unitPriceFen": 1500
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VisitViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_cancelVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "hospitalCode": "H44060400001",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "filingId": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "insuredCity": "440100",
+                     *       "visitType": "outpatient",
+                     *       "begunOn": "2026-03-05",
+                     *       "state": "open",
+                     *       "msgid": "H44060400001202603050930150001",
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 1,
+                     *           "code": "A-001",
+                     *           "name": "阿莫西林胶囊",
+                     *           "quantity": 2,
+                     *           "unitPriceFen": 1500
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VisitViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lines": [
+                 *         {
+                 *           "lineNo": 1,
+                 *           "code": "A-001",
+                 *           "name": "阿莫西林胶囊",
+                 *           "quantity": 2,
+                 *           "unitPriceFen": 1500
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeeLinesDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "hospitalCode": "H44060400001",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "filingId": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "insuredCity": "440100",
+                     *       "visitType": "outpatient",
+                     *       "begunOn": "2026-03-05",
+                     *       "state": "open",
+                     *       "msgid": "H44060400001202603050930150001",
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 1,
+                     *           "code": "A-001",
+                     *           "name": "阿莫西林胶囊",
+                     *           "quantity": 2,
+                     *           "unitPriceFen": 1500
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VisitViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FEE_LINES_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lineNos": [
+                 *         2
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["WithdrawLinesDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "hospitalCode": "H44060400001",
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *       "filingId": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "insuredCity": "440100",
+                     *       "visitType": "outpatient",
+                     *       "begunOn": "2026-03-05",
+                     *       "state": "open",
+                     *       "msgid": "H44060400001202603050930150001",
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 1,
+                     *           "code": "A-001",
+                     *           "name": "阿莫西林胶囊",
+                     *           "quantity": 2,
+                     *           "unitPriceFen": 1500
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VisitViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_preSettle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "useAccount": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["PreSettleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *       "visitId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "state": "settled",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "hospitalLevel": "tertiary",
+                     *       "visitType": "outpatient",
+                     *       "standing": "resettled-retiree",
+                     *       "ratioBp": 6000,
+                     *       "settledOn": "2026-03-05",
+                     *       "reversedOn": null,
+                     *       "totals": {
+                     *         "medfee_sumamt": 77000,
+                     *         "fulamt_ownpay_amt": 51000,
+                     *         "overlmt_selfpay": 500,
+                     *         "preselfpay_amt": 2000,
+                     *         "inscp_scp_amt": 23500,
+                     *         "act_pay_dedc": 10000,
+                     *         "hifp_pay": 8100,
+                     *         "fund_pay_sumamt": 8100,
+                     *         "acct_pay": 5000,
+                     *         "psn_cash_pay": 63900
+                     *       },
+                     *       "shortfall": {
+                     *         "fen": 3100,
+                     *         "reason": "FUND_ALLOWANCE_EXHAUSTED",
+                     *         "explain": "本人在就医地的统筹基金额度不足, 3100 分转由个人负担"
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 3,
+                     *           "code": "B-001",
+                     *           "class": "B",
+                     *           "amountFen": 20000,
+                     *           "fullOwnPayFen": 0,
+                     *           "overLimitFen": 0,
+                     *           "preSelfPayFen": 2000,
+                     *           "inScopeFen": 18000,
+                     *           "deductibleFen": 4500,
+                     *           "fundFen": 8100,
+                     *           "accountFen": 0,
+                     *           "cashFen": 11900,
+                     *           "reasons": [
+                     *             "CLASS_B_SELF_PAY_SHARE",
+                     *             "DEDUCTIBLE",
+                     *             "CO_PAYMENT"
+                     *           ],
+                     *           "explain": [
+                     *             "乙类, 先行自付 10% = 20.00 元 (四舍五入到分)",
+                     *             "乙类, 符合范围 180.00 元"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "policyVersion": "demo-2026.1",
+                     *       "catalogueVersion": "demo-2026.1",
+                     *       "msgid": "H44060400001202603050930150001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_NO_FEE_LINES, MEDICAL_NOT_REGISTERED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_POLICY_MISSING, MEDICAL_CATALOGUE_MISSING */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_settle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "msgid": "H44060400001202603050930150001",
+                 *       "useAccount": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["SettleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *       "visitId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "state": "settled",
+                     *       "insuredCity": "440100",
+                     *       "treatingCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "hospitalLevel": "tertiary",
+                     *       "visitType": "outpatient",
+                     *       "standing": "resettled-retiree",
+                     *       "ratioBp": 6000,
+                     *       "settledOn": "2026-03-05",
+                     *       "reversedOn": null,
+                     *       "totals": {
+                     *         "medfee_sumamt": 77000,
+                     *         "fulamt_ownpay_amt": 51000,
+                     *         "overlmt_selfpay": 500,
+                     *         "preselfpay_amt": 2000,
+                     *         "inscp_scp_amt": 23500,
+                     *         "act_pay_dedc": 10000,
+                     *         "hifp_pay": 8100,
+                     *         "fund_pay_sumamt": 8100,
+                     *         "acct_pay": 5000,
+                     *         "psn_cash_pay": 63900
+                     *       },
+                     *       "shortfall": {
+                     *         "fen": 3100,
+                     *         "reason": "FUND_ALLOWANCE_EXHAUSTED",
+                     *         "explain": "本人在就医地的统筹基金额度不足, 3100 分转由个人负担"
+                     *       },
+                     *       "lines": [
+                     *         {
+                     *           "lineNo": 3,
+                     *           "code": "B-001",
+                     *           "class": "B",
+                     *           "amountFen": 20000,
+                     *           "fullOwnPayFen": 0,
+                     *           "overLimitFen": 0,
+                     *           "preSelfPayFen": 2000,
+                     *           "inScopeFen": 18000,
+                     *           "deductibleFen": 4500,
+                     *           "fundFen": 8100,
+                     *           "accountFen": 0,
+                     *           "cashFen": 11900,
+                     *           "reasons": [
+                     *             "CLASS_B_SELF_PAY_SHARE",
+                     *             "DEDUCTIBLE",
+                     *             "CO_PAYMENT"
+                     *           ],
+                     *           "explain": [
+                     *             "乙类, 先行自付 10% = 20.00 元 (四舍五入到分)",
+                     *             "乙类, 符合范围 180.00 元"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "policyVersion": "demo-2026.1",
+                     *       "catalogueVersion": "demo-2026.1",
+                     *       "msgid": "H44060400001202603050930150001"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_MSGID_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_MSGID_REUSED, MEDICAL_VISIT_NOT_OPEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_NO_FEE_LINES, MEDICAL_NOT_REGISTERED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_POLICY_MISSING, MEDICAL_CATALOGUE_MISSING */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_recogniseTestResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Visit id (mdtrt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                 *         "type": {
+                 *           "code": "MEDICAL_TEST_REPORT"
+                 *         },
+                 *         "proof": {
+                 *           "keyId": "440100-0123456789abcdef"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PresentTestResultDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6",
+                     *       "visitId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *       "recognised": true,
+                     *       "reasons": [],
+                     *       "warnings": [],
+                     *       "checkedAt": "2026-03-05T01:30:00.000Z",
+                     *       "credential": {
+                     *         "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *         "number": "44010026MEDICAL_TEST_REPORT0000001",
+                     *         "type": "MEDICAL_TEST_REPORT",
+                     *         "issuerCity": "440100",
+                     *         "issuerName": "广州示范检验中心",
+                     *         "issuedOn": "2026-03-01"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TestResultViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_VISIT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     PresentationsController_create: {
         parameters: {
             query?: never;
@@ -12221,6 +16864,2528 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_verifyCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "format": "guangfo-credential/1"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PresentedCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description valid, or the reasons it is not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_civilRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106195201010019",
+                 *       "source": "death-records",
+                 *       "eventDate": "2026-10-15"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CivilRecordDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded (a repeat records nothing new) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid ID number or date (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reports": [
+                 *         {
+                 *           "idNumber": "440106199001010013",
+                 *           "name": "陈小明",
+                 *           "scheme": "employee-pension",
+                 *           "month": "2026-11",
+                 *           "employerUscc": "91440101MA5CXXXX0Q",
+                 *           "baseFen": 800000,
+                 *           "employerFen": 128000,
+                 *           "personalFen": 64000,
+                 *           "personalAccountFen": 64000
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContributionReportDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["ContributionReportResultDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The month is reported by another employer or was refunded (SI_MONTH_ALREADY_REPORTED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid lines, with field errors (SI_INVALID_REPORT) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_crossCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "city": "440600"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CrossCheckDto"];
+            };
+        };
+        responses: {
+            /** @description Sent; the check is answered asynchronously */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown city (SI_UNKNOWN_CITY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No shared match key (SI_CROSS_CHECK_NOT_CONFIGURED) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getCrossCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cross-check */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such cross-check (SI_CROSS_CHECK_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "payingCity": "440100",
+                 *       "method": "face-recognition"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EligibilityConfirmationDto"];
+            };
+        };
+        responses: {
+            /** @description Sent to the paying city */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown paying city (SI_UNKNOWN_CITY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_bindEmployer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "partnerId": "demo-employer-gz",
+                 *       "employerUscc": "91440101MA5C12345E",
+                 *       "name": "广州示范制造有限公司"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EmployerBindingDto"];
+            };
+        };
+        responses: {
+            /** @description Bound (a rebinding replaces the earlier one) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such partner key or an invalid code (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The investigation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such investigation (SI_INVESTIGATION_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_applyMedical: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106199001010013",
+                 *       "name": "陈小明",
+                 *       "fromCity": "440100"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MedicalTransferDto"];
+            };
+        };
+        responses: {
+            /** @description Applied; the request is sent to the old place */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown city (SI_UNKNOWN_CITY), invalid ID number (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getMedical: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_continueMedical: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Continued, with the gap treatment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_releaseMedical: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "month": "2026-12"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PaymentRunDto"];
+            };
+        };
+        responses: {
+            /** @description What was paid, per retiree */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a month, or a future month (SI_INVALID_MONTH) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_claim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "hukouRegion": "440000"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PensionClaimDto"];
+            };
+        };
+        responses: {
+            /** @description Filed; aggregation follows the answers */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid claimant (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The claim */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such claim you may see (SI_CLAIM_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_requestRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "consent": true,
+                 *       "scope": "本人查询跨城市社会保险缴费记录"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Asked; the view shows which cities answered */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No consent (SI_CONSENT_REQUIRED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The combined record (ID number and name masked) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not your request (SI_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_registerRetiree: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "residenceCity": "440600",
+                 *       "monthlyPensionFen": 420000,
+                 *       "firstMonth": "2025-09",
+                 *       "lastConfirmedOn": "2025-10-20"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RetireeRegistrationDto"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already registered (SI_RETIREE_EXISTS), Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown city of residence (SI_UNKNOWN_CITY), invalid month (SI_INVALID_MONTH) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getRetiree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The retiree (ID number and name masked) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such retiree (SI_RETIREE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_notifyStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "payingCity": "440100",
+                 *       "kind": "death",
+                 *       "eventDate": "2026-10-15"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StopNoticeDto"];
+            };
+        };
+        responses: {
+            /** @description Sent to the paying city */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown paying city (SI_UNKNOWN_CITY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_listTransfers: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page, unchanged */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page: items and nextCursor (no personal data) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a cursor of this API (SI_INVALID_CURSOR) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_apply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106199001010013",
+                 *       "name": "陈小明",
+                 *       "fromCity": "440100",
+                 *       "certificateNo": "PZ-440100-2026-000123",
+                 *       "hukouRegion": "440000"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferApplicationDto"];
+            };
+        };
+        responses: {
+            /** @description Filed; ETag = version */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Same province (SI_TRANSFER_NOT_CROSS_PROVINCE), unknown city (SI_UNKNOWN_CITY), invalid ID number (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer; ETag = version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer you may see (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_contactLetter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The transfer version (ETag) the step is based on */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["StepDto"];
+            };
+        };
+        responses: {
+            /** @description Sent; ETag = version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the next step, or a temporary account (SI_TRANSFER_STEP_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is not the current version (SI_VERSION_MISMATCH) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_continueTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The transfer version (ETag) the step is based on */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["StepDto"];
+            };
+        };
+        responses: {
+            /** @description Continued; ETag = version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the next step, or amounts not matching the record (SI_TRANSFER_STEP_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is not the current version (SI_VERSION_MISMATCH) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_funds: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The transfer version (ETag) the step is based on */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["StepDto"];
+            };
+        };
+        responses: {
+            /** @description Sent; ETag = version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such transfer (SI_TRANSFER_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the next step, or a temporary account (SI_TRANSFER_STEP_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is not the current version (SI_VERSION_MISMATCH) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_fileWorkInjury: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106199001010013",
+                 *       "name": "陈小明",
+                 *       "employerUscc": "91440101MA5C12345E",
+                 *       "injuryDate": "2026-11-20",
+                 *       "applicant": "employer",
+                 *       "clearFacts": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["WorkInjuryCaseDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted, with its due date */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body (SI_IDEMPOTENCY_KEY_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too late (SI_WORK_INJURY_APPLICATION_LATE), not insured here (SI_WORK_INJURY_NOT_INSURED_HERE), invalid input (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_getWorkInjury: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case (SI_WORK_INJURY_CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_decideWorkInjury: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "recognised",
+                 *       "credential": {
+                 *         "format": "guangfo-credential/1"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WorkInjuryDecisionDto"];
+            };
+        };
+        responses: {
+            /** @description Decided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case (SI_WORK_INJURY_CASE_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already decided (SI_WORK_INJURY_ALREADY_DECIDED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential did not verify (SI_CREDENTIAL_REJECTED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_recogniseWorkInjury: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credential": {
+                 *         "format": "guangfo-credential/1"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PresentedCredentialDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted (recorded and audited) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential did not verify (SI_CREDENTIAL_REJECTED, with the reasons) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
