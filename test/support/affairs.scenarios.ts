@@ -101,6 +101,11 @@ export const as = async (w: AffairsWorld, person: Person, city = person.city) =>
   const auth = (r: request.Test) => r.set('authorization', `Bearer ${token}`);
   return {
     get: async (path: string): Promise<Res> => auth(request(base).get(`/api/v1${path}`)),
+    getWith: async (path: string, headers: Record<string, string>): Promise<Res> => {
+      let r = auth(request(base).get(`/api/v1${path}`));
+      for (const [k, v] of Object.entries(headers)) r = r.set(k, v);
+      return r;
+    },
     post: async (path: string, body: object = {}, headers: Record<string, string> = {}): Promise<Res> => {
       let r = auth(request(base).post(`/api/v1${path}`));
       for (const [k, v] of Object.entries(headers)) r = r.set(k, v);
@@ -320,8 +325,15 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
     expect(row).toEqual({ masked: '440***********002X', clear: false });
   }
 
-  // 好差评, once.
+  // 好差评, once. A rating changes the view but not the version (the ETag): a revalidating client must
+  // still get the rating, never a 304, and the view (personal data) is not stored by caches.
+  const beforeRating = await resident.get(`/cases/${id}`);
+  expect(beforeRating.headers['cache-control']).toBe('private, no-store');
   ok(await resident.post(`/cases/${id}/evaluate`, { rating: 5, comment: '两地跑变一地办，很方便' }));
+  const revalidated = await resident.getWith(`/cases/${id}`, { 'if-none-match': beforeRating.headers['etag']! });
+  expect(revalidated.status).toBe(200);
+  expect(revalidated.headers['etag']).toBe(beforeRating.headers['etag']);
+  expect(revalidated.body.evaluation?.rating).toBe(5);
   expectProblem(await resident.post(`/cases/${id}/evaluate`, { rating: 4 }), 409, 'CASE_ALREADY_EVALUATED');
   await waitFor('the rating in Guangzhou', async () => (await gzClerk.get(`/cases/${id}`)).body.evaluation?.rating === 5);
 
