@@ -13,6 +13,7 @@ import {
   FS,
   GZ,
   inProvinceRetirement,
+  listsPagedMaskedAndOwn,
   medicalTransferWithGap,
   OUT_OF_PROVINCE_SEEDS,
   retireeSuspendedAndPaidBack,
@@ -52,7 +53,11 @@ describe('social insurance across cities (embedded transport)', () => {
     60_000,
   );
   it('a death notice stops payment from the next month and recovers the overpayment', () => deathNoticeStopsAndRecovers(cluster), 60_000);
-  it('finds a cross-check hit on keyed hashes while no raw ID number crosses', () => crossCheckHitWithoutRawIds(cluster), 60_000);
+  it(
+    'finds a cross-check hit on keyed hashes while no raw ID number crosses; closing the investigation shows in both cities',
+    () => crossCheckHitWithoutRawIds(cluster),
+    60_000,
+  );
   // Embedded only: the sandbox's demo histories (seeds/fixtures/out-of-province/demo/social-insurance.yaml), as the README walks through them.
   it("loads the sandbox's demo histories: 李小红's record from both cities, one duplicate month", async () => {
     const me = { authorization: `Bearer ${await cluster.token(FS, 'resident')}` };
@@ -106,5 +111,10 @@ describe('social insurance across cities (embedded transport)', () => {
     );
     expect(next).toEqual({ later: true, last_check: check.id });
   }, 60_000);
+  it(
+    'lists claims, retirees, investigations, work-injury cases and medical transfers in cursor pages, masked; a resident sees only their own',
+    () => listsPagedMaskedAndOwn(cluster),
+    60_000,
+  );
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 60_000);
 });

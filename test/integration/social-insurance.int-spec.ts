@@ -11,6 +11,7 @@ import {
   FS,
   GZ,
   inProvinceRetirement,
+  listsPagedMaskedAndOwn,
   medicalTransferWithGap,
   OUT_OF_PROVINCE_SEEDS,
   retireeSuspendedAndPaidBack,
@@ -47,7 +48,11 @@ describe('social insurance across cities over real Kafka and PostgreSQL (separat
     120_000,
   );
   it('a death notice stops payment from the next month and recovers the overpayment', () => deathNoticeStopsAndRecovers(cluster), 120_000);
-  it('finds a cross-check hit on keyed hashes while no raw ID number crosses', () => crossCheckHitWithoutRawIds(cluster), 120_000);
+  it(
+    'finds a cross-check hit on keyed hashes while no raw ID number crosses; closing the investigation shows in both cities',
+    () => crossCheckHitWithoutRawIds(cluster),
+    120_000,
+  );
   it(
     "工伤认定 in the employer's city, issued as a credential the other city accepts; a 社保卡 verifies there",
     () => workInjuryRecognisedAcross(cluster),
@@ -57,6 +62,11 @@ describe('social insurance across cities over real Kafka and PostgreSQL (separat
     '医保 transfer: released within 10 working days, continued within 5, a 2-month gap paid up',
     () => medicalTransferWithGap(cluster),
     120000,
+  );
+  it(
+    'lists claims, retirees, investigations, work-injury cases and medical transfers in cursor pages, masked; a resident sees only their own',
+    () => listsPagedMaskedAndOwn(cluster),
+    120_000,
   );
   it('answers bad input with problem+json and a stable code', () => badInputIsProblemJson(cluster), 120_000);
 });

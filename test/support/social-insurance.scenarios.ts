@@ -92,6 +92,31 @@ const noRawIdInOutbox = async (c: SocialWorld, idNumber: string): Promise<void> 
   }
 };
 
+type Listed = { id: string; createdAt: string; state?: string; outcome?: string | null; person?: { idNumber: string } };
+
+/**
+ * Walks a list endpoint page by page (`limit` per page) and checks the cursor contract on the way:
+ * no item twice, newest first (createdAt, then id, descending), every page but the last full.
+ */
+const listAll = async (c: SocialWorld, city: string, auth: Record<string, string>, path: string, limit = 2): Promise<Listed[]> => {
+  const items: Listed[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 500; pages++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const url = `/api/v1/social-insurance/${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const r = await request(c.baseUrl(city)).get(url).set(auth).expect(200);
+    const page = r.body as { items: Listed[]; nextCursor: string | null };
+    items.push(...page.items);
+    if (!page.nextCursor) break;
+    expect(page.items).toHaveLength(limit);
+    cursor = page.nextCursor;
+  }
+  expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+  const keys = items.map((i) => `${i.createdAt}|${i.id}`);
+  expect(keys).toEqual([...keys].sort().reverse());
+  return items;
+};
+
 /** Guangzhou 2008–2015, then Foshan 2016–2025: the resident sees one combined record and claims in Foshan, aggregated without a transfer. */
 export const inProvinceRetirement = async (c: SocialWorld): Promise<void> => {
   const who = { idNumber: id17('44010619650312001'), name: '黄志强' };
@@ -572,6 +597,48 @@ export const crossCheckHitWithoutRawIds = async (c: SocialWorld): Promise<void> 
   });
   expect(atFs).toMatchObject({ side: 'registry', otherCity: GZ, source: 'death-records', person: { idNumber: dead.idNumber } });
 
+  // Both cities' clerks list it (open), their own person masked.
+  for (const [city, auth] of [
+    [GZ, gz],
+    [FS, fs],
+  ] as const) {
+    const items = await listAll(c, city, auth, 'investigations?state=open');
+    const mine = items.find((i) => i.id === investigation);
+    expect(mine).toMatchObject({ state: 'open', outcome: null, person: { idNumber: expect.stringContaining('*') } });
+    expect(JSON.stringify(items)).not.toContain(dead.idNumber);
+  }
+
+  // Guangzhou's clerk closes it: If-Match required, the outcome and reason recorded; Foshan's copy closes by the addressed event.
+  const close = (city: string, auth: Record<string, string>) =>
+    request(c.baseUrl(city)).post(`/api/v1/social-insurance/investigations/${investigation}/close`).set(auth);
+  const reason = '死亡登记核实无误，停发并追回多发待遇';
+  const noIfMatch = await close(GZ, gz).send({ outcome: 'confirmed', reason });
+  expect([noIfMatch.status, noIfMatch.body.code]).toEqual([428, 'PRECONDITION_REQUIRED']);
+  const stale = await close(GZ, gz).set('if-match', '"5"').send({ outcome: 'confirmed', reason });
+  expect([stale.status, stale.body.code]).toEqual([412, 'PRECONDITION_FAILED']);
+  expect(atGz.headers.etag).toBe('"1"');
+  const withId = await close(GZ, gz)
+    .set('if-match', '"1"')
+    .send({ outcome: 'confirmed', reason: `${dead.idNumber} 已死亡` });
+  expect([withId.status, withId.body.code]).toEqual([422, 'SI_INVALID_QUERY']);
+  const closed = await close(GZ, gz).set('if-match', '"1"').send({ outcome: 'confirmed', reason }).expect(200);
+  expect(closed.headers.etag).toBe('"2"');
+  expect(closed.body).toMatchObject({ state: 'closed', version: 2, closed: { outcome: 'confirmed', reason, city: GZ } });
+  const closedAtFs = await waitFor('the closing at Foshan', async () => {
+    const r = await request(c.baseUrl(FS)).get(`/api/v1/social-insurance/investigations/${investigation}`).set(fs).expect(200);
+    return r.body.state === 'closed' ? r.body : undefined;
+  });
+  expect(closedAtFs).toMatchObject({ side: 'registry', closed: { outcome: 'confirmed', reason, city: GZ, on: closed.body.closed.on } });
+  const again = await close(FS, fs).set('if-match', `"${closedAtFs.version}"`).send({ outcome: 'unfounded', reason: '复核' });
+  expect([again.status, again.body.code]).toEqual([409, 'SI_INVESTIGATION_CLOSED']);
+  for (const [city, auth] of [
+    [GZ, gz],
+    [FS, fs],
+  ] as const) {
+    const items = await listAll(c, city, auth, 'investigations?state=closed');
+    expect(items.find((i) => i.id === investigation)).toMatchObject({ state: 'closed', outcome: 'confirmed' });
+  }
+
   // The events sent carry keyed hashes only: no raw ID number of anyone on the roll or in the records.
   const sent = [
     ...(await c.query<{ envelope: { data: { hashes?: string[] } } }>(GZ, `SELECT envelope FROM platform.outbox WHERE subject = $1`, [
@@ -587,6 +654,11 @@ export const crossCheckHitWithoutRawIds = async (c: SocialWorld): Promise<void> 
   expect(sent[0]!.envelope.data.hashes!.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
   // Foshan learned no one: the roll's other people did not become persons there.
   expect(await personsAtFs()).toBe(before);
+  const closing = await c.query<{ envelope: unknown }>(GZ, `SELECT envelope FROM platform.outbox WHERE subject = $1`, [
+    `investigation/${investigation}`,
+  ]);
+  expect(closing).toHaveLength(1);
+  expect(JSON.stringify(closing)).not.toContain(dead.idNumber);
 };
 
 const shiftDays = (date: string, n: number): string => {
@@ -632,11 +704,22 @@ export const workInjuryRecognisedAcross = async (c: SocialWorld): Promise<void> 
         .expect(201)
     ).body as { id: string; document: Record<string, unknown> };
   const determination = await issue('WORK_INJURY_DETERMINATION');
-  const decided = await request(c.baseUrl(GZ))
-    .post(`/api/v1/social-insurance/work-injury-cases/${filed.body.id}/decide`)
-    .set(gz)
-    .send({ outcome: 'recognised', credential: determination.document })
-    .expect(200);
+  const decide = () =>
+    request(c.baseUrl(GZ))
+      .post(`/api/v1/social-insurance/work-injury-cases/${filed.body.id}/decide`)
+      .set(gz)
+      .send({ outcome: 'recognised', credential: determination.document });
+  const read = await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/work-injury-cases/${filed.body.id}`).set(gz).expect(200);
+  expect(read.headers.etag).toBe('"1"');
+  const noIfMatch = await decide();
+  expect([noIfMatch.status, noIfMatch.body.code]).toEqual([428, 'PRECONDITION_REQUIRED']);
+  const staleIfMatch = await decide().set('if-match', '"2"');
+  expect([staleIfMatch.status, staleIfMatch.body.code, staleIfMatch.body.currentVersion]).toEqual([412, 'PRECONDITION_FAILED', 1]);
+  const decided = await decide().set('if-match', read.headers.etag!).expect(200);
+  expect(decided.headers.etag).toBe('"2"');
+  // Deciding again on the old version is stale; on the new one, already decided.
+  expect((await decide().set('if-match', '"1"')).status).toBe(412);
+  expect((await decide().set('if-match', '"2"')).body.code).toBe('SI_WORK_INJURY_ALREADY_DECIDED');
   expect(decided.body).toMatchObject({ state: 'decided', outcome: 'recognised', credential: { id: determination.id } });
 
   // Foshan's clerk accepts it from Foshan's own copy of Guangzhou's issuer keys (once replicated).
@@ -689,21 +772,34 @@ export const medicalTransferWithGap = async (c: SocialWorld): Promise<void> => {
   expect(applied.body.deadlines).toEqual([
     { step: 'released', city: GZ, dueOn: calendar.addWorkingDays(appliedOn, 10), doneOn: null, late: false },
   ]);
-  expect((await request(c.baseUrl(FS)).post(`/api/v1/social-insurance/medical-transfers/${id}/release`).set(fs)).body.code).toBe(
-    'SI_TRANSFER_NOT_YOUR_STEP',
-  );
+  expect(applied.headers.etag).toBe('"1"');
+  expect(
+    (await request(c.baseUrl(FS)).post(`/api/v1/social-insurance/medical-transfers/${id}/release`).set(fs).set('if-match', '"1"')).body
+      .code,
+  ).toBe('SI_TRANSFER_NOT_YOUR_STEP');
 
-  await waitFor(
-    'the request at the old place',
-    async () => (await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(gz)).status === 200 || undefined,
-  );
-  const released = await request(c.baseUrl(GZ)).post(`/api/v1/social-insurance/medical-transfers/${id}/release`).set(gz).expect(200);
-  expect(released.body).toMatchObject({ state: 'released', insuredMonths: 26, lastPaidMonth: addMonths(now, -5) });
-  await waitFor('the release at the new place', async () => {
-    const r = await request(c.baseUrl(FS)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(fs).expect(200);
-    return r.body.state === 'released' || undefined;
+  const atOldPlace = await waitFor('the request at the old place', async () => {
+    const r = await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(gz);
+    return r.status === 200 ? r : undefined;
   });
-  const done = await request(c.baseUrl(FS)).post(`/api/v1/social-insurance/medical-transfers/${id}/continue`).set(fs).expect(200);
+  // If-Match is required (428 without it) and must be the version read (412 when stale).
+  const release = () => request(c.baseUrl(GZ)).post(`/api/v1/social-insurance/medical-transfers/${id}/release`).set(gz);
+  const missing = await release();
+  expect([missing.status, missing.body.code]).toEqual([428, 'PRECONDITION_REQUIRED']);
+  const stale = await release().set('if-match', '"7"');
+  expect([stale.status, stale.body.code]).toEqual([412, 'PRECONDITION_FAILED']);
+  expect(atOldPlace.headers.etag).toBe(`"${atOldPlace.body.version}"`);
+  const released = await release().set('if-match', atOldPlace.headers.etag!).expect(200);
+  expect(released.headers.etag).toBe(`"${released.body.version}"`);
+  expect(released.body).toMatchObject({ state: 'released', insuredMonths: 26, lastPaidMonth: addMonths(now, -5) });
+  const atNewPlace = await waitFor('the release at the new place', async () => {
+    const r = await request(c.baseUrl(FS)).get(`/api/v1/social-insurance/medical-transfers/${id}`).set(fs).expect(200);
+    return r.body.state === 'released' ? r : undefined;
+  });
+  const cont = () => request(c.baseUrl(FS)).post(`/api/v1/social-insurance/medical-transfers/${id}/continue`).set(fs);
+  expect((await cont()).status).toBe(428);
+  expect((await cont().set('if-match', `"${atNewPlace.body.version - 1}"`)).status).toBe(412);
+  const done = await cont().set('if-match', atNewPlace.headers.etag!).expect(200);
   const releasedOn = done.body.timeline[1].on as string;
   expect(done.body).toMatchObject({ state: 'continued', gap: { kind: 'pay-up', gapMonths: 2, backDated: true } });
   expect(done.body.deadlines).toEqual([
@@ -758,4 +854,121 @@ export const duplicateFoundAtTransfer = async (c: SocialWorld): Promise<void> =>
   });
   const done = await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/continue`).set(cs).send({}).expect(200);
   expect(done.body).toMatchObject({ receivedFen: 500_000, refund: { months: ['2024-06'], refundFen: 120_000 } });
+};
+
+/**
+ * The clerk lists (claims, retirees, investigations, work-injury cases, medical transfers): pages of
+ * two walk the whole list without duplicates and match one large page; personal data masked; each
+ * page's read audited; a cursor not issued by the API → 400 SI_INVALID_CURSOR; a resident lists
+ * only their own claims.
+ */
+export const listsPagedMaskedAndOwn = async (c: SocialWorld): Promise<void> => {
+  const gz = await bearer(c, GZ, 'clerk');
+  const fs = await bearer(c, FS, 'clerk');
+  const now = thisMonth();
+  // Fresh ID numbers per run (valid dates; distinct last six digits, which name the residents' test accounts).
+  const r = 100 + Math.floor(Math.random() * 400);
+  const people = [1, 2, 3].map((k) => ({ idNumber: id17(`4401061956010${k}${r}`), name: `列表${k}` }));
+  // Three retirees paid by Guangzhou, three medical transfers into Foshan, two residents' claims in Foshan.
+  const retirees: string[] = [];
+  for (const who of people) retirees.push((await registerRetiree(c, who, addMonths(now, -2), `${addMonths(now, -1)}-01`)).id);
+  const medical: string[] = [];
+  for (const who of people)
+    medical.push(
+      (
+        await request(c.baseUrl(FS))
+          .post('/api/v1/social-insurance/medical-transfers')
+          .set(fs)
+          .send({ ...who, fromCity: GZ })
+          .expect(201)
+      ).body.id as string,
+    );
+  const [a, b] = [
+    { idNumber: id17(`44060419700101${r}`), name: '陈一' },
+    { idNumber: id17(`44060419710101${r + 450}`), name: '陈二' },
+  ];
+  const claimOf = async (who: { idNumber: string; name: string }) =>
+    (
+      await request(c.baseUrl(FS))
+        .post('/api/v1/social-insurance/pension-claims')
+        .set(await residentOf(c, FS, who))
+        .send({ hukouRegion: '440000' })
+        .expect(202)
+    ).body.id as string;
+  const claimA = await claimOf(a);
+  const claimB = await claimOf(b);
+
+  const walks: [string, Record<string, string>, string, string[], string[]][] = [
+    [GZ, gz, 'retirees', retirees, people.map((p) => p.idNumber)],
+    [GZ, gz, `retirees?residenceCity=${FS}&stopped=false`, retirees, []],
+    [FS, fs, 'medical-transfers', medical, people.map((p) => p.idNumber)],
+    [FS, fs, 'medical-transfers?direction=in&state=applied', medical, []],
+    [FS, fs, 'pension-claims', [claimA, claimB], [a.idNumber, b.idNumber]],
+    [GZ, gz, 'investigations', [], []],
+    [FS, fs, 'investigations', [], []],
+    [GZ, gz, 'work-injury-cases', [], []],
+  ];
+  for (const [city, auth, path, expected, raw] of walks) {
+    const walked = await listAll(c, city, auth, path);
+    const ids = walked.map((i) => i.id);
+    for (const id of expected) expect(ids).toContain(id);
+    if (walked.length <= 100) {
+      const one = await request(c.baseUrl(city))
+        .get(`/api/v1/social-insurance/${path}${path.includes('?') ? '&' : '?'}limit=100`)
+        .set(auth)
+        .expect(200);
+      expect(one.body.items.map((i: Listed) => i.id)).toEqual(ids);
+    }
+    const text = JSON.stringify(walked);
+    for (const idNumber of raw) expect(text).not.toContain(idNumber);
+    for (const i of walked) if (i.person) expect(i.person.idNumber).toContain('*');
+  }
+  // The other city's medical transfers carry the same ids on the old place, once the requests arrived.
+  const outOfGz = await waitFor('the medical requests at Guangzhou', async () => {
+    const items = await listAll(c, GZ, gz, 'medical-transfers?direction=out', 3);
+    return medical.every((id) => items.some((i) => i.id === id)) ? items : undefined;
+  });
+  expect(outOfGz.length).toBeGreaterThanOrEqual(3);
+
+  // Each page read is audited.
+  const audited = await c.query<{ action: string }>(
+    GZ,
+    `SELECT DISTINCT action FROM platform.audit_log WHERE action LIKE 'social-insurance.%.list' ORDER BY action`,
+  );
+  expect(audited.map((r) => r.action)).toEqual(
+    expect.arrayContaining([
+      'social-insurance.investigation.list',
+      'social-insurance.medical-transfer.list',
+      'social-insurance.retiree.list',
+      'social-insurance.work-injury.list',
+    ]),
+  );
+
+  // A resident lists only their own claims; the clerk sees both.
+  const mine = await listAll(c, FS, await residentOf(c, FS, a), 'pension-claims', 1);
+  expect(mine.map((i) => i.id)).toEqual([claimA]);
+  const theirs = await listAll(c, FS, await residentOf(c, FS, b), 'pension-claims', 1);
+  expect(theirs.map((i) => i.id)).toEqual([claimB]);
+
+  // Cursors the API did not issue, and limits out of range.
+  for (const path of ['pension-claims', 'retirees', 'investigations', 'work-injury-cases', 'medical-transfers']) {
+    const auth = path === 'pension-claims' || path === 'medical-transfers' ? fs : gz;
+    const city = auth === fs ? FS : GZ;
+    const bad = await request(c.baseUrl(city)).get(`/api/v1/social-insurance/${path}?cursor=not-ours`).set(auth);
+    expect([bad.status, bad.body.code]).toEqual([400, 'SI_INVALID_CURSOR']);
+    const forged = Buffer.from(JSON.stringify({ c: '2026-01-01T00:00:00.000Z', i: 'x' })).toString('base64url');
+    expect((await request(c.baseUrl(city)).get(`/api/v1/social-insurance/${path}?cursor=${forged}`).set(auth)).body.code).toBe(
+      'SI_INVALID_CURSOR',
+    );
+    const tooMany = await request(c.baseUrl(city)).get(`/api/v1/social-insurance/${path}?limit=101`).set(auth);
+    expect([tooMany.status, tooMany.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  }
+  // Residents have no clerk lists.
+  expect(
+    (
+      await request(c.baseUrl(GZ))
+        .get('/api/v1/social-insurance/retirees')
+        .set(await residentOf(c, GZ, a))
+    ).status,
+  ).toBe(403);
 };

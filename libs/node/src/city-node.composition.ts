@@ -40,6 +40,7 @@ import {
   SocialInsuranceCrossChecks1796688000000,
   SocialInsuranceEmployers1796947200000,
   SocialInsuranceInit1796601600001,
+  SocialInsuranceInvestigationClosing1797033600000,
   SocialInsuranceMedicalTransfer1796860800000,
   SocialInsuranceModule,
   SocialInsuranceWorkInjury1796774400000,
@@ -92,6 +93,7 @@ export const DOMAINS: DomainEntry[] = [
       SocialInsuranceWorkInjury1796774400000,
       SocialInsuranceMedicalTransfer1796860800000,
       SocialInsuranceEmployers1796947200000,
+      SocialInsuranceInvestigationClosing1797033600000,
     ],
   },
   {

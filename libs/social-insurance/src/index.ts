@@ -19,3 +19,4 @@ export { DemoHistorySeeder, type DemoEmployer, type DemoHistoryPeriod } from './
 export { SocialInsuranceWorkInjury1796774400000 } from './infrastructure/migrations/1796774400000-social-insurance-work-injury.migration.js';
 export { SocialInsuranceMedicalTransfer1796860800000 } from './infrastructure/migrations/1796860800000-social-insurance-medical-transfer.migration.js';
 export { SocialInsuranceEmployers1796947200000 } from './infrastructure/migrations/1796947200000-social-insurance-employers.migration.js';
+export { SocialInsuranceInvestigationClosing1797033600000 } from './infrastructure/migrations/1797033600000-social-insurance-investigation-closing.migration.js';

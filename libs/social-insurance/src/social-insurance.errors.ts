@@ -49,6 +49,7 @@ export const SOCIAL_INSURANCE_ERRORS = defineErrors({
   },
   SI_CROSS_CHECK_NOT_FOUND: { status: 404, zh: '数据比对不存在', en: 'No such cross-check' },
   SI_INVESTIGATION_NOT_FOUND: { status: 404, zh: '核查事项不存在', en: 'No such investigation' },
+  SI_INVESTIGATION_CLOSED: { status: 409, zh: '核查事项已办结', en: 'The investigation is already closed' },
   SI_WORK_INJURY_CASE_NOT_FOUND: { status: 404, zh: '工伤认定案件不存在', en: 'No such work-injury case' },
   SI_WORK_INJURY_APPLICATION_LATE: {
     status: 422,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type DuplicateRefundRequested, DuplicateRefundRequestedV1, type RecordReturned, RecordReturnedV1 } from '@guangfo/contracts';
-import { Clock } from '@guangfo/kernel';
+import { Clock, maskIdNumber, maskName } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, queryRows, type UserPrincipal } from '@guangfo/platform';
 import { PENSION_SCHEME } from '../domain/contribution.js';
 import { refundsByCity } from '../domain/duplicates.js';
 import { pensionPlace } from '../domain/pension-place.js';
@@ -12,12 +12,23 @@ import { type ClaimRow, SocialInsuranceRepository } from '../infrastructure/soci
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber, residentIdentity } from './identity.js';
+import { type Page, pageRows, readPage } from './paging.js';
 import { RecordExchange } from './record-exchange.service.js';
 import { combinedRecord, type CombinedRecordView } from './record-view.js';
 import type { PensionClaimCommand } from './social-insurance.commands.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
 const CLAIM_IDEMPOTENCY = idempotencyOf('pension-claim');
+
+/** A row of the claim list: the claimant masked, no record. */
+export interface ClaimSummary {
+  id: string;
+  state: 'assembling' | 'aggregated';
+  version: number;
+  hukouRegion: string;
+  person: { idNumber: string; name: string | null };
+  createdAt: string;
+}
 
 export interface ClaimView {
   id: string;
@@ -107,6 +118,48 @@ export class ClaimService {
       );
       if (cities.length === 0) await this.aggregate(em, (await this.repo.findClaim(em, id, true))!);
       return new Created(await this.viewOf(em, id), false, 202);
+    });
+  }
+
+  /**
+   * The list: a clerk sees this city's claims, a resident only the claims they filed; newest first
+   * (filter by state); the claimant masked; audited.
+   */
+  async list(p: UserPrincipal, q: { limit?: number; cursor?: string; state?: ClaimView['state'] }): Promise<Page<ClaimSummary>> {
+    const { limit, after } = readPage(q);
+    return this.dataSource.transaction(async (em) => {
+      const rows = await queryRows<ClaimRow>(
+        em,
+        `SELECT * FROM social_insurance.pension_claim
+          WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR owner_sub = $2)
+            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $5`,
+        [q.state ?? null, p.role === 'resident' ? p.sub : null, after?.c ?? null, after?.i ?? null, limit + 1],
+      );
+      const { page, nextCursor } = pageRows(rows, limit);
+      const items: ClaimSummary[] = [];
+      for (const c of page) {
+        const person = await this.repo.personById(em, c.person_id);
+        items.push({
+          id: c.id,
+          state: c.state,
+          version: c.version,
+          hukouRegion: c.hukou_region,
+          person: { idNumber: maskIdNumber(person.idNumber), name: person.name ? maskName(person.name) : null },
+          createdAt: new Date(c.created_at).toISOString(),
+        });
+      }
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'social-insurance.claim.list',
+          resource: 'pension-claim:*',
+          outcome: 'success',
+          detail: { count: items.length, claims: page.map((c) => c.id), persons: page.map((c) => c.person_id) },
+        },
+        em,
+      );
+      return { items, nextCursor };
     });
   }
 

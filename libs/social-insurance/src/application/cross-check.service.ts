@@ -7,15 +7,20 @@ import {
   type CrossCheckRequested,
   CrossCheckRequestedV1,
   type CrossCheckSource,
+  type InvestigationClosed,
+  InvestigationClosedV1,
+  type InvestigationOutcome,
 } from '@guangfo/contracts';
-import { Clock, isCivilDate, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, isCivilDate, maskIdNumber, maskName, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, LeaseWorker, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
-import { CrossCheckRepository, type CrossCheckRow } from '../infrastructure/cross-check.repository.js';
+import { CrossCheckRepository, type CrossCheckRow, type InvestigationRow } from '../infrastructure/cross-check.repository.js';
 import { MatchKeys } from '../infrastructure/match-keys.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { checkedIdNumber } from './identity.js';
+import { type Page, pageRows, readPage } from './paging.js';
+import { requireVersion } from './versions.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
 const SOURCES: CrossCheckSource[] = ['death-records', 'prison-records'];
@@ -44,10 +49,17 @@ export interface InvestigationView {
   otherCity: string;
   source: string;
   eventDate: string;
-  state: string;
+  state: 'open' | 'closed';
+  /** The ETag: If-Match of the close. */
+  version: number;
+  /** Once closed (by either city): the outcome, the reason, which city closed it and when. */
+  closed: { outcome: InvestigationOutcome; reason: string; city: string; on: string } | null;
   /** The person as this city knows them: revealed to this city's clerks only (the other city's identity never crosses). */
   person: { idNumber: string; name: string | null } | null;
 }
+
+/** A row of the clerk list: this city's own person, masked. */
+export type InvestigationSummary = Omit<InvestigationView, 'closed'> & { outcome: InvestigationOutcome | null; createdAt: string };
 
 interface ScheduleRow {
   other_city: string;
@@ -304,17 +316,139 @@ export class CrossCheckService implements OnApplicationBootstrap, OnApplicationS
         },
         em,
       );
-      return {
-        id: i.id,
-        checkId: i.check_id,
-        side: i.side,
-        otherCity: i.other_city,
-        source: i.source,
-        eventDate: i.event_date,
-        state: i.state,
-        person: person ? { idNumber: person.idNumber, name: person.name } : null,
-      };
+      return this.investigationView(i, person ? { idNumber: person.idNumber, name: person.name } : null);
     });
+  }
+
+  /** The clerk list: investigations of this city, newest first (filter by state, side); this city's person masked; audited. */
+  async investigations(
+    p: UserPrincipal,
+    q: { limit?: number; cursor?: string; state?: 'open' | 'closed'; side?: 'paying' | 'registry' },
+  ): Promise<Page<InvestigationSummary>> {
+    const { limit, after } = readPage(q);
+    return this.dataSource.transaction(async (em) => {
+      const rows = await this.checks.investigationPage(em, { state: q.state, side: q.side, after, limit: limit + 1 });
+      const { page, nextCursor } = pageRows(rows, limit);
+      const items: InvestigationSummary[] = [];
+      for (const i of page) {
+        const person = i.person_id ? await this.repo.personById(em, i.person_id) : null;
+        const { closed, ...view } = this.investigationView(
+          i,
+          person ? { idNumber: maskIdNumber(person.idNumber), name: person.name ? maskName(person.name) : null } : null,
+        );
+        items.push({ ...view, outcome: closed?.outcome ?? null, createdAt: new Date(i.created_at).toISOString() });
+      }
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'social-insurance.investigation.list',
+          resource: 'investigation:*',
+          outcome: 'success',
+          detail: {
+            count: items.length,
+            investigations: page.map((i) => i.id),
+            persons: page.flatMap((i) => (i.person_id ? [i.person_id] : [])),
+          },
+        },
+        em,
+      );
+      return { items, nextCursor };
+    });
+  }
+
+  /**
+   * Closes a joint investigation: this city's clerk records the outcome and the reason (If-Match:
+   * the version read); the other city learns it by an addressed `investigation-closed` and closes
+   * its copy with the same outcome.
+   */
+  async close(
+    p: UserPrincipal,
+    id: string,
+    cmd: { outcome: InvestigationOutcome; reason: string },
+    ifMatch: string | undefined,
+  ): Promise<InvestigationView> {
+    return this.dataSource.transaction(async (em) => {
+      const i = await this.checks.findInvestigation(em, id, true);
+      if (!i) throw socialInsuranceError('SI_INVESTIGATION_NOT_FOUND', { detail: `no investigation ${id}` });
+      requireVersion(i.version, ifMatch, 'investigation');
+      if (/\d{17}[\dXx]/.test(cmd.reason))
+        throw socialInsuranceError('SI_INVALID_QUERY', {
+          detail: 'the reason is sent to the other city: no ID numbers in it',
+          fieldErrors: [{ field: 'reason', rule: 'no-id-number', message: 'no ID numbers' }],
+        });
+      if (i.state !== 'open')
+        throw socialInsuranceError('SI_INVESTIGATION_CLOSED', {
+          detail: `closed by ${i.closed_by_city} on ${i.closed_on}: ${i.outcome}`,
+          extra: { outcome: i.outcome, closedBy: i.closed_by_city },
+        });
+      const at = this.clock.now();
+      const on = toShanghaiDate(at);
+      await this.checks.closeInvestigation(em, id, { outcome: cmd.outcome, reason: cmd.reason, byCity: this.config.cityCode, on, at });
+      await this.outbox.add<InvestigationClosed>(em, {
+        contract: InvestigationClosedV1,
+        domain: SOCIAL_INSURANCE_DOMAIN,
+        subject: `investigation/${id}`,
+        toCity: i.other_city,
+        data: { investigationId: id, outcome: cmd.outcome, reason: cmd.reason, closedOn: on, closedAt: at.toISOString() },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'social-insurance.investigation.close',
+          resource: i.person_id ? `person:${i.person_id}` : `investigation:${id}`,
+          outcome: 'success',
+          detail: { investigationId: id, outcome: cmd.outcome },
+        },
+        em,
+      );
+      const closed = (await this.checks.findInvestigation(em, id))!;
+      const person = closed.person_id ? await this.repo.personById(em, closed.person_id) : null;
+      return this.investigationView(closed, person ? { idNumber: person.idNumber, name: person.name } : null);
+    });
+  }
+
+  /** The other city closed the investigation: close this city's copy with its outcome (once; a copy closed here already stays). */
+  @HandlesEvent(InvestigationClosedV1, { consumer: 'social-insurance.investigation-closings' })
+  private async onClosed(event: ReceivedEvent<InvestigationClosed>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const i = await this.checks.findInvestigation(em, d.investigationId, true);
+    if (!i || i.other_city !== event.fromCity)
+      throw new Error(`closing of investigation ${d.investigationId} from ${event.fromCity}: no such joint investigation here`);
+    const closed = await this.checks.closeInvestigation(em, i.id, {
+      outcome: d.outcome,
+      reason: d.reason,
+      byCity: event.fromCity,
+      on: d.closedOn,
+      at: new Date(d.closedAt),
+    });
+    await this.audit.record(
+      {
+        actor: `city:${event.fromCity}`,
+        action: 'social-insurance.investigation.closed-by-other-city',
+        resource: `investigation:${i.id}`,
+        outcome: closed ? 'success' : 'rejected',
+        detail: closed ? { outcome: d.outcome } : { outcome: d.outcome, alreadyClosed: { by: i.closed_by_city, outcome: i.outcome } },
+      },
+      em,
+    );
+  }
+
+  private investigationView(i: InvestigationRow, person: InvestigationView['person']): InvestigationView {
+    return {
+      id: i.id,
+      checkId: i.check_id,
+      side: i.side,
+      otherCity: i.other_city,
+      source: i.source,
+      eventDate: i.event_date,
+      state: i.state,
+      version: i.version,
+      closed:
+        i.state === 'closed' && i.outcome && i.closed_by_city && i.closed_on
+          ? { outcome: i.outcome, reason: i.reason ?? '', city: i.closed_by_city, on: i.closed_on }
+          : null,
+      person,
+    };
   }
 
   private async viewOf(em: EntityManager, c: CrossCheckRow): Promise<CrossCheckView> {

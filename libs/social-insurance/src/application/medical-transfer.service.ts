@@ -14,7 +14,16 @@ import {
 } from '@guangfo/contracts';
 import { Clock, maskIdNumber, maskName, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, queryRow, type UserPrincipal } from '@guangfo/platform';
+import {
+  actorOf,
+  AuditService,
+  CityRegistry,
+  NODE_CONFIG,
+  type NodeConfig,
+  queryRow,
+  queryRows,
+  type UserPrincipal,
+} from '@guangfo/platform';
 import { type GapTreatment, medicalGap, medicalTransferDeadlines } from '../domain/medical-transfer.js';
 import { monthIndex, monthOfDate } from '../domain/months.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
@@ -22,6 +31,8 @@ import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
+import { type Page, pageRows, readPage } from './paging.js';
+import { requireVersion } from './versions.js';
 
 interface Row {
   id: string;
@@ -47,6 +58,16 @@ export interface MedicalTransferView {
   insuredMonths: number | null;
   lastPaidMonth: string | null;
   gap: GapTreatment | null;
+}
+
+export interface MedicalTransferSummary {
+  id: string;
+  fromCity: string;
+  toCity: string;
+  person: { idNumber: string; name: string | null };
+  state: MedicalTransferStep;
+  version: number;
+  createdAt: string;
 }
 
 const APPLY_IDEMPOTENCY = idempotencyOf('medical-transfer');
@@ -127,9 +148,61 @@ export class MedicalTransferService {
     });
   }
 
-  private async locked(em: EntityManager, id: string, step: MedicalTransferStep, city: (r: Row) => string): Promise<Row> {
+  /** The clerk list: medical transfers this city takes part in, newest first (filter by state, direction); the person masked; audited. */
+  async list(
+    p: UserPrincipal,
+    q: { limit?: number; cursor?: string; state?: MedicalTransferStep; direction?: 'in' | 'out' },
+  ): Promise<Page<MedicalTransferSummary>> {
+    const { limit, after } = readPage(q);
+    const city = q.direction === 'in' ? 'to_city' : q.direction === 'out' ? 'from_city' : null;
+    return this.dataSource.transaction(async (em) => {
+      const rows = await queryRows<Row & { created_at: Date }>(
+        em,
+        `SELECT * FROM social_insurance.medical_transfer
+          WHERE ($1::text IS NULL OR entries->-1->>'step' = $1)
+            AND ($2::text IS NULL OR ${city ?? 'to_city'} = $2)
+            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $5`,
+        [q.state ?? null, city ? this.config.cityCode : null, after?.c ?? null, after?.i ?? null, limit + 1],
+      );
+      const { page, nextCursor } = pageRows(rows, limit);
+      const items: MedicalTransferSummary[] = [];
+      for (const r of page) {
+        const person = await this.repo.personById(em, r.person_id);
+        items.push({
+          id: r.id,
+          fromCity: r.from_city,
+          toCity: r.to_city,
+          person: { idNumber: maskIdNumber(person.idNumber), name: person.name ? maskName(person.name) : null },
+          state: r.entries.at(-1)!.step,
+          version: r.version,
+          createdAt: new Date(r.created_at).toISOString(),
+        });
+      }
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'social-insurance.medical-transfer.list',
+          resource: 'medical-transfer:*',
+          outcome: 'success',
+          detail: { count: items.length, transfers: page.map((r) => r.id), persons: page.map((r) => r.person_id) },
+        },
+        em,
+      );
+      return { items, nextCursor };
+    });
+  }
+
+  private async locked(
+    em: EntityManager,
+    id: string,
+    step: MedicalTransferStep,
+    city: (r: Row) => string,
+    ifMatch: string | undefined,
+  ): Promise<Row> {
     const r = await queryRow<Row>(em, `SELECT * FROM social_insurance.medical_transfer WHERE id = $1 FOR UPDATE`, [id]);
     if (!r) throw socialInsuranceError('SI_TRANSFER_NOT_FOUND', { detail: `no medical transfer ${id}` });
+    requireVersion(r.version, ifMatch, 'medical transfer');
     const current = r.entries.at(-1)!.step;
     if (NEXT[current] !== step)
       throw socialInsuranceError('SI_TRANSFER_STEP_NOT_ALLOWED', { detail: `the transfer is at ${current}`, extra: { state: current } });
@@ -139,9 +212,9 @@ export class MedicalTransferService {
   }
 
   /** The old place releases: months of employee medical insurance held here and the last month paid. */
-  async release(p: UserPrincipal, id: string): Promise<MedicalTransferView> {
+  async release(p: UserPrincipal, id: string, ifMatch: string | undefined): Promise<MedicalTransferView> {
     return this.dataSource.transaction(async (em) => {
-      const r = await this.locked(em, id, 'released', (x) => x.from_city);
+      const r = await this.locked(em, id, 'released', (x) => x.from_city, ifMatch);
       const months = (await this.repo.monthsOf(em, r.person_id, this.config.cityCode)).filter(
         (m) => m.scheme === 'employee-medical' && !m.refunded,
       );
@@ -171,9 +244,9 @@ export class MedicalTransferService {
   }
 
   /** The new place continues: the gap from the last month paid there to the first month paid here (or this month). */
-  async continue(p: UserPrincipal, id: string): Promise<MedicalTransferView> {
+  async continue(p: UserPrincipal, id: string, ifMatch: string | undefined): Promise<MedicalTransferView> {
     return this.dataSource.transaction(async (em) => {
-      const r = await this.locked(em, id, 'continued', (x) => x.to_city);
+      const r = await this.locked(em, id, 'continued', (x) => x.to_city, ifMatch);
       const entry = this.entry(r.entries.length + 1, 'continued');
       const after = (await this.repo.monthsOf(em, r.person_id, this.config.cityCode))
         .filter((m) => m.scheme === 'employee-medical' && (!r.last_paid_month || monthIndex(m.month) > monthIndex(r.last_paid_month)))

@@ -4,13 +4,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type BenefitStopNotified, BenefitStopNotifiedV1, type EligibilityConfirmed, EligibilityConfirmedV1 } from '@guangfo/contracts';
 import { Clock, isCivilDate, maskIdNumber, maskName, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, queryRows, type UserPrincipal } from '@guangfo/platform';
 import { isYearMonth, monthIndex, monthOfDate } from '../domain/months.js';
 import { confirmedThrough, decidePayment, overpayment, type RetireeSnapshot, retireeStatus, stopFrom } from '../domain/retiree.js';
 import { type RetireeRow, SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber, residentIdentity } from './identity.js';
+import { type Page, pageRows, readPage } from './paging.js';
 import type { EligibilityConfirmationCommand, RetireeRegistrationCommand, StopNoticeCommand } from './social-insurance.commands.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
@@ -31,6 +32,12 @@ export interface RetireeView {
   recoveries: { id: string; reason: string; months: string[]; amountFen: number }[];
   version: number;
 }
+
+/** A row of the retiree list: no payments, the person masked. */
+export type RetireeSummary = Pick<
+  RetireeView,
+  'id' | 'person' | 'residenceCity' | 'monthlyPensionFen' | 'lastConfirmedOn' | 'confirmedThrough' | 'status' | 'version'
+> & { createdAt: string };
 
 export interface PaymentRunResult {
   month: string;
@@ -93,6 +100,52 @@ export class RetireeService {
         em,
       );
       return new Created(await this.viewOf(em, (await this.repo.findRetiree(em, id))!), false);
+    });
+  }
+
+  /** The clerk list: retirees this city pays, newest first (filter by city of residence, stopped or not); masked; audited. */
+  async list(
+    p: UserPrincipal,
+    q: { limit?: number; cursor?: string; residenceCity?: string; stopped?: boolean },
+  ): Promise<Page<RetireeSummary>> {
+    const { limit, after } = readPage(q);
+    return this.dataSource.transaction(async (em) => {
+      const rows = await queryRows<RetireeRow & { created_at: Date }>(
+        em,
+        `SELECT ${SocialInsuranceRepository.RETIREE_COLUMNS}, created_at FROM social_insurance.retiree
+          WHERE ($1::text IS NULL OR residence_city = $1) AND ($2::boolean IS NULL OR (stop_kind IS NOT NULL) = $2)
+            AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $5`,
+        [q.residenceCity ?? null, q.stopped ?? null, after?.c ?? null, after?.i ?? null, limit + 1],
+      );
+      const { page, nextCursor } = pageRows(rows, limit);
+      const thisMonth = monthOfDate(toShanghaiDate(this.clock.now()));
+      const items: RetireeSummary[] = [];
+      for (const r of page) {
+        const person = await this.repo.personById(em, r.person_id);
+        items.push({
+          id: r.id,
+          person: { idNumber: maskIdNumber(person.idNumber), name: person.name ? maskName(person.name) : null },
+          residenceCity: r.residence_city,
+          monthlyPensionFen: Number(r.monthly_pension_fen),
+          lastConfirmedOn: r.last_confirmed_on,
+          confirmedThrough: confirmedThrough(r.last_confirmed_on),
+          status: retireeStatus(await this.snapshot(em, r), thisMonth),
+          version: r.version,
+          createdAt: new Date(r.created_at).toISOString(),
+        });
+      }
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'social-insurance.retiree.list',
+          resource: 'retiree:*',
+          outcome: 'success',
+          detail: { count: items.length, retirees: page.map((r) => r.id), persons: page.map((r) => r.person_id) },
+        },
+        em,
+      );
+      return { items, nextCursor };
     });
   }
 

@@ -13,7 +13,7 @@ import {
   TransferFundsSentV1,
   type TransferStep,
 } from '@guangfo/contracts';
-import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, parseResidentId, stableJson, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, maskIdNumber, maskName, parseResidentId, stableJson, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, queryRows, type UserPrincipal } from '@guangfo/platform';
 import { NATIONAL_ACCOUNT_RATES_BP } from '../domain/account-rates.js';
@@ -26,6 +26,7 @@ import { SocialInsuranceRepository, type TransferRow } from '../infrastructure/s
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
+import { type Page, pageRows, readPage } from './paging.js';
 import type { TransferApplicationCommand } from './social-insurance.commands.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
@@ -57,13 +58,7 @@ export interface TransferSummary {
   createdAt: string;
 }
 
-export interface TransferPage {
-  items: TransferSummary[];
-  nextCursor: string | null;
-}
-
-const isTransferCursor = (v: unknown): v is { c: string; i: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { c?: unknown }).c === 'string' && typeof (v as { i?: unknown }).i === 'string';
+export type TransferPage = Page<TransferSummary>;
 
 const monthsPurpose = (id: string) => `transfer-months:${id}`;
 const APPLY_IDEMPOTENCY = idempotencyOf('transfer');
@@ -165,10 +160,7 @@ export class TransferService {
 
   /** The clerk queue: transfers this city takes part in, newest first, cursor pages; no personal data in the list. */
   async list(q: { limit?: number; cursor?: string }): Promise<TransferPage> {
-    const limit = q.limit ?? 20;
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, isTransferCursor);
-    if (q.cursor !== undefined && !after)
-      throw socialInsuranceError('SI_INVALID_CURSOR', { detail: 'send back the nextCursor of the previous page unchanged' });
+    const { limit, after } = readPage(q);
     return this.dataSource.transaction(async (em) => {
       const rows = await queryRows<TransferRow>(
         em,
@@ -177,12 +169,8 @@ export class TransferService {
           ORDER BY created_at DESC, id DESC LIMIT $3`,
         [after?.c ?? null, after?.i ?? null, limit + 1],
       );
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map((t) => this.summaryOf(t)),
-        nextCursor: rows.length > limit && last ? encodeCursor({ c: new Date(last.created_at).toISOString(), i: last.id }) : null,
-      };
+      const { page, nextCursor } = pageRows(rows, limit);
+      return { items: page.map((t) => this.summaryOf(t)), nextCursor };
     });
   }
 

@@ -3,13 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CredentialVerifier, type VerificationResult } from '@guangfo/credentials';
 import { Clock, isCivilDate, maskIdNumber, maskName, normalizeSocialCreditCode, toShanghaiDate } from '@guangfo/kernel';
-import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, queryRow, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, queryRow, queryRows, type UserPrincipal } from '@guangfo/platform';
 import { monthOfDate } from '../domain/months.js';
 import { applicationDeadline, decisionDueOn, type WorkInjuryApplicant } from '../domain/work-injury.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
+import { type Page, pageRows, readPage } from './paging.js';
+import { requireVersion } from './versions.js';
 
 export interface WorkInjuryCaseView {
   id: string;
@@ -167,10 +169,12 @@ export class WorkInjuryService {
     p: UserPrincipal,
     id: string,
     cmd: { outcome: 'recognised' | 'not-recognised'; credential?: unknown },
+    ifMatch: string | undefined,
   ): Promise<WorkInjuryCaseView> {
     return this.dataSource.transaction(async (em) => {
       const c = await queryRow<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM social_insurance.work_injury_case WHERE id = $1 FOR UPDATE`, [id]);
       if (!c) throw socialInsuranceError('SI_WORK_INJURY_CASE_NOT_FOUND', { detail: `no work-injury case ${id}` });
+      requireVersion(c.version, ifMatch, 'work-injury case');
       if (c.state !== 'accepted')
         throw socialInsuranceError('SI_WORK_INJURY_ALREADY_DECIDED', { detail: `decided ${c.outcome} on ${c.decided_on}` });
       let credential: { id: string; number: string } | null = null;
@@ -271,6 +275,38 @@ export class WorkInjuryService {
   private async viewOf(em: EntityManager, id: string): Promise<WorkInjuryCaseView> {
     const c = await queryRow<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM social_insurance.work_injury_case WHERE id = $1`, [id]);
     if (!c) throw socialInsuranceError('SI_WORK_INJURY_CASE_NOT_FOUND', { detail: `no work-injury case ${id}` });
+    return this.viewOfRow(em, c);
+  }
+
+  /** The clerk list: this city's work-injury cases, newest first (filter by state); the worker masked; audited. */
+  async list(p: UserPrincipal, q: { limit?: number; cursor?: string; state?: 'accepted' | 'decided' }): Promise<Page<WorkInjuryCaseView>> {
+    const { limit, after } = readPage(q);
+    return this.dataSource.transaction(async (em) => {
+      const rows = await queryRows<CaseRow & { created_at: Date }>(
+        em,
+        `SELECT ${CASE_COLUMNS}, created_at FROM social_insurance.work_injury_case
+          WHERE ($1::text IS NULL OR state = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+          ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [q.state ?? null, after?.c ?? null, after?.i ?? null, limit + 1],
+      );
+      const { page, nextCursor } = pageRows(rows, limit);
+      const items: WorkInjuryCaseView[] = [];
+      for (const c of page) items.push(await this.viewOfRow(em, c));
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'social-insurance.work-injury.list',
+          resource: 'work-injury-case:*',
+          outcome: 'success',
+          detail: { count: items.length, cases: page.map((c) => c.id), persons: page.map((c) => c.person_id) },
+        },
+        em,
+      );
+      return { items, nextCursor };
+    });
+  }
+
+  private async viewOfRow(em: EntityManager, c: CaseRow): Promise<WorkInjuryCaseView> {
     const person = await this.repo.personById(em, c.person_id);
     return {
       id: c.id,

@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -9,27 +22,40 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPreconditionFailedResponse,
+  ApiResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
-import { type ClaimView, ClaimService } from '../application/claim.service.js';
+import { type ClaimSummary, type ClaimView, ClaimService } from '../application/claim.service.js';
 import { ContributionService, type ReportResult } from '../application/contribution.service.js';
-import { type CrossCheckView, CrossCheckService, type InvestigationView } from '../application/cross-check.service.js';
+import {
+  type CrossCheckView,
+  CrossCheckService,
+  type InvestigationSummary,
+  type InvestigationView,
+} from '../application/cross-check.service.js';
 import { RecordService, type RecordRequestView } from '../application/record.service.js';
-import { type PaymentRunResult, RetireeService, type RetireeView } from '../application/retiree.service.js';
+import { type PaymentRunResult, RetireeService, type RetireeSummary, type RetireeView } from '../application/retiree.service.js';
 import { REPORT_SCOPE } from '../application/social-insurance.constants.js';
 import { type TransferPage, TransferService, type TransferView } from '../application/transfer.service.js';
 import { type AcceptedCredentialView, type WorkInjuryCaseView, WorkInjuryService } from '../application/work-injury.service.js';
-import { MedicalTransferService, type MedicalTransferView } from '../application/medical-transfer.service.js';
+import { MedicalTransferService, type MedicalTransferSummary, type MedicalTransferView } from '../application/medical-transfer.service.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import type { Created } from '../application/created.js';
+import type { Page } from '../application/paging.js';
 import { CreatedInterceptor } from './created.interceptor.js';
 import {
+  ClaimListQueryDto,
+  CloseInvestigationDto,
   ContributionReportDto,
   ContributionReportResultDto,
+  InvestigationListQueryDto,
+  MedicalTransferListQueryDto,
+  RetireeListQueryDto,
+  WorkInjuryListQueryDto,
   CivilRecordDto,
   EmployerBindingDto,
   CrossCheckDto,
@@ -73,6 +99,27 @@ const IF_MATCH = ApiHeader({
   description: 'The transfer version (ETag) the step is based on',
   example: '"2"',
 });
+
+/** If-Match required (as in affairs): 428 PRECONDITION_REQUIRED without it, 412 PRECONDITION_FAILED when stale. */
+const IF_MATCH_REQUIRED = (what: string) =>
+  applyDecorators(
+    ApiHeader({
+      name: 'If-Match',
+      required: true,
+      description: `The ${what} version (ETag of the GET) the step is based on`,
+      example: '"1"',
+    }),
+    ApiResponse({ status: 428, description: 'If-Match missing (PRECONDITION_REQUIRED)' }),
+    ApiPreconditionFailedResponse({ description: `The ${what} changed since you read it (PRECONDITION_FAILED); reload and act again` }),
+  );
+const LIST = (summary: string) =>
+  applyDecorators(
+    ApiOperation({ summary }),
+    ApiOkResponse({
+      description: 'A page: items (newest first, personal data masked) and nextCursor (null on the last page); the read is audited',
+    }),
+    ApiBadRequestResponse({ description: 'Not a cursor of this API (SI_INVALID_CURSOR); a filter out of range (VALIDATION_FAILED)' }),
+  );
 
 /** 社保: contribution records that follow the person across cities. */
 @ApiTags('social-insurance')
@@ -164,13 +211,26 @@ export class SocialInsuranceController {
     return this.claims.file(user(p), dto, key);
   }
 
+  @Get('pension-claims')
+  @Access({ roles: ['resident', 'clerk', 'supervisor'] })
+  @LIST("Pension claims: a clerk sees this city's, a resident only their own (filter by state; cursor pages)")
+  listClaims(@CurrentPrincipal() p: Principal, @Query() q: ClaimListQueryDto): Promise<Page<ClaimSummary>> {
+    return this.claims.list(user(p), q);
+  }
+
   @Get('pension-claims/:id')
   @Access({ roles: ['resident', 'clerk'] })
   @ApiOperation({ summary: 'A pension claim with the combined record and its aggregation (the read is audited)' })
-  @ApiOkResponse({ description: 'The claim' })
+  @ApiOkResponse({ description: 'The claim; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such claim you may see (SI_CLAIM_NOT_FOUND)' })
-  getClaim(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_CLAIM_NOT_FOUND')) id: string): Promise<ClaimView> {
-    return this.claims.get(user(p), id);
+  async getClaim(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_CLAIM_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ClaimView> {
+    const v = await this.claims.get(user(p), id);
+    etag(res, v);
+    return v;
   }
 
   @Post('transfers')
@@ -303,13 +363,26 @@ export class SocialInsuranceController {
     return this.retirees.register(user(p), dto, key);
   }
 
+  @Get('retirees')
+  @Access({ roles: ['clerk', 'supervisor'] })
+  @LIST('Retirees this city pays (filter by city of residence, stopped; cursor pages)')
+  listRetirees(@CurrentPrincipal() p: Principal, @Query() q: RetireeListQueryDto): Promise<Page<RetireeSummary>> {
+    return this.retirees.list(user(p), q);
+  }
+
   @Get('retirees/:id')
   @Access({ roles: ['clerk'] })
   @ApiOperation({ summary: 'A retiree: status, payments (back pay marked), recoveries (the read is audited)' })
-  @ApiOkResponse({ description: 'The retiree (ID number and name masked)' })
+  @ApiOkResponse({ description: 'The retiree (ID number and name masked); ETag = version' })
   @ApiNotFoundResponse({ description: 'No such retiree (SI_RETIREE_NOT_FOUND)' })
-  getRetiree(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_RETIREE_NOT_FOUND')) id: string): Promise<RetireeView> {
-    return this.retirees.get(user(p), id);
+  async getRetiree(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_RETIREE_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RetireeView> {
+    const v = await this.retirees.get(user(p), id);
+    etag(res, v);
+    return v;
   }
 
   @Post('payment-runs')
@@ -383,18 +456,52 @@ export class SocialInsuranceController {
     return this.crossChecks.get(user(p), id);
   }
 
+  @Get('investigations')
+  @Access({ roles: ['clerk', 'supervisor'] })
+  @LIST("Joint investigations of this city (filter by state, side; cursor pages): this city's own person, masked")
+  listInvestigations(@CurrentPrincipal() p: Principal, @Query() q: InvestigationListQueryDto): Promise<Page<InvestigationSummary>> {
+    return this.crossChecks.investigations(user(p), q);
+  }
+
   @Get('investigations/:id')
   @Access({ roles: ['clerk'] })
   @ApiOperation({
     summary: "A joint investigation (the same id in both cities): this city's own person revealed to its clerks only (the read is audited)",
   })
-  @ApiOkResponse({ description: 'The investigation' })
+  @ApiOkResponse({ description: 'The investigation (outcome once closed by either city); ETag = version' })
   @ApiNotFoundResponse({ description: 'No such investigation (SI_INVESTIGATION_NOT_FOUND)' })
-  getInvestigation(
+  async getInvestigation(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid('SI_INVESTIGATION_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<InvestigationView> {
-    return this.crossChecks.investigation(user(p), id);
+    const v = await this.crossChecks.investigation(user(p), id);
+    etag(res, v);
+    return v;
+  }
+
+  @Post('investigations/:id/close')
+  @HttpCode(200)
+  @Access({ roles: ['clerk'] })
+  @IF_MATCH_REQUIRED('investigation')
+  @ApiOperation({
+    summary:
+      "Close a joint investigation: this city's clerk records the outcome and reason; the other city closes its copy (addressed event)",
+  })
+  @ApiOkResponse({ description: 'Closed; ETag = version' })
+  @ApiNotFoundResponse({ description: 'No such investigation (SI_INVESTIGATION_NOT_FOUND)' })
+  @ApiConflictResponse({ description: 'Already closed, here or by the other city (SI_INVESTIGATION_CLOSED)' })
+  @ApiUnprocessableEntityResponse({ description: 'An ID number in the reason (SI_INVALID_QUERY)' })
+  async closeInvestigation(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_INVESTIGATION_NOT_FOUND')) id: string,
+    @Body() dto: CloseInvestigationDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<InvestigationView> {
+    const v = await this.crossChecks.close(user(p), id, dto, ifMatch);
+    etag(res, v);
+    return v;
   }
 
   @Post('work-injury-cases')
@@ -419,16 +526,26 @@ export class SocialInsuranceController {
     return this.workInjury.file(user(p), dto, key);
   }
 
+  @Get('work-injury-cases')
+  @Access({ roles: ['clerk', 'supervisor'] })
+  @LIST("This city's work-injury cases (filter by state; cursor pages): the worker masked")
+  listWorkInjury(@CurrentPrincipal() p: Principal, @Query() q: WorkInjuryListQueryDto): Promise<Page<WorkInjuryCaseView>> {
+    return this.workInjury.list(user(p), q);
+  }
+
   @Get('work-injury-cases/:id')
   @Access({ roles: ['clerk'] })
   @ApiOperation({ summary: 'A work-injury case (the read is audited)' })
-  @ApiOkResponse({ description: 'The case' })
+  @ApiOkResponse({ description: 'The case; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such case (SI_WORK_INJURY_CASE_NOT_FOUND)' })
-  getWorkInjury(
+  async getWorkInjury(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid('SI_WORK_INJURY_CASE_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<WorkInjuryCaseView> {
-    return this.workInjury.get(user(p), id);
+    const v = await this.workInjury.get(user(p), id);
+    etag(res, v);
+    return v;
   }
 
   @Post('work-injury-cases/:id/decide')
@@ -437,16 +554,21 @@ export class SocialInsuranceController {
   @ApiOperation({
     summary: '认定决定: recognised with the WORK_INJURY_DETERMINATION credential this city issued (verified), or not recognised',
   })
-  @ApiOkResponse({ description: 'Decided' })
+  @IF_MATCH_REQUIRED('case')
+  @ApiOkResponse({ description: 'Decided; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such case (SI_WORK_INJURY_CASE_NOT_FOUND)' })
   @ApiConflictResponse({ description: 'Already decided (SI_WORK_INJURY_ALREADY_DECIDED)' })
   @ApiUnprocessableEntityResponse({ description: 'The credential did not verify (SI_CREDENTIAL_REJECTED)' })
-  decideWorkInjury(
+  async decideWorkInjury(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid('SI_WORK_INJURY_CASE_NOT_FOUND')) id: string,
     @Body() dto: WorkInjuryDecisionDto,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
   ): Promise<WorkInjuryCaseView> {
-    return this.workInjury.decide(user(p), id, dto);
+    const v = await this.workInjury.decide(user(p), id, dto, ifMatch);
+    etag(res, v);
+    return v;
   }
 
   @Post('work-injury-recognitions')
@@ -486,24 +608,45 @@ export class SocialInsuranceController {
     return this.medical.apply(user(p), dto, key);
   }
 
+  @Get('medical-transfers')
+  @Access({ roles: ['clerk', 'supervisor'] })
+  @LIST('Medical-insurance transfers this city takes part in (filter by state, direction; cursor pages): the person masked')
+  listMedical(@CurrentPrincipal() p: Principal, @Query() q: MedicalTransferListQueryDto): Promise<Page<MedicalTransferSummary>> {
+    return this.medical.list(user(p), q);
+  }
+
   @Get('medical-transfers/:id')
   @Access({ roles: ['clerk'] })
   @ApiOperation({ summary: 'A medical-insurance transfer: timeline, deadlines (10 + 5 working days), the gap treatment' })
-  @ApiOkResponse({ description: 'The transfer' })
+  @ApiOkResponse({ description: 'The transfer; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
-  getMedical(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string): Promise<MedicalTransferView> {
-    return this.medical.get(user(p), id);
+  async getMedical(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MedicalTransferView> {
+    const v = await this.medical.get(user(p), id);
+    etag(res, v);
+    return v;
   }
 
   @Post('medical-transfers/:id/release')
   @HttpCode(200)
   @Access({ roles: ['clerk'] })
+  @IF_MATCH_REQUIRED('medical transfer')
   @ApiOperation({ summary: 'Old place: release the relationship (months insured, last month paid), within 10 working days' })
-  @ApiOkResponse({ description: 'Released' })
+  @ApiOkResponse({ description: 'Released; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
   @ApiConflictResponse({ description: 'Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED)' })
-  releaseMedical(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string): Promise<MedicalTransferView> {
-    return this.medical.release(user(p), id);
+  async releaseMedical(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<MedicalTransferView> {
+    const v = await this.medical.release(user(p), id, ifMatch);
+    etag(res, v);
+    return v;
   }
 
   @Post('medical-transfers/:id/continue')
@@ -512,10 +655,18 @@ export class SocialInsuranceController {
   @ApiOperation({
     summary: 'New place: continue within 5 working days; a gap ≤ 3 months is paid up (back-dated), longer: a waiting period ≤ 6 months',
   })
-  @ApiOkResponse({ description: 'Continued, with the gap treatment' })
+  @IF_MATCH_REQUIRED('medical transfer')
+  @ApiOkResponse({ description: 'Continued, with the gap treatment; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
   @ApiConflictResponse({ description: 'Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED)' })
-  continueMedical(@CurrentPrincipal() p: Principal, @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string): Promise<MedicalTransferView> {
-    return this.medical.continue(user(p), id);
+  async continueMedical(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<MedicalTransferView> {
+    const v = await this.medical.continue(user(p), id, ifMatch);
+    etag(res, v);
+    return v;
   }
 }

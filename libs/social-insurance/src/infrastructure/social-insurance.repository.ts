@@ -444,7 +444,7 @@ export class SocialInsuranceRepository {
     return row !== undefined;
   }
 
-  private static RETIREE_COLUMNS = `id, person_id, residence_city, monthly_pension_fen, first_month, to_char(last_confirmed_on, 'YYYY-MM-DD') AS last_confirmed_on,
+  static readonly RETIREE_COLUMNS = `id, person_id, residence_city, monthly_pension_fen, first_month, to_char(last_confirmed_on, 'YYYY-MM-DD') AS last_confirmed_on,
     stop_kind, to_char(stop_event_date, 'YYYY-MM-DD') AS stop_event_date, version`;
 
   findRetiree(em: EntityManager, id: string, lock = false): Promise<RetireeRow | undefined> {

@@ -62,3 +62,32 @@ export const CrossCheckAnsweredV1 = defineEvent<CrossCheckAnswered>({
     ],
   },
 });
+
+export const INVESTIGATION_OUTCOMES = ['confirmed', 'unfounded'] as const;
+export type InvestigationOutcome = (typeof INVESTIGATION_OUTCOMES)[number];
+
+export const investigationClosedSchema = z.object({
+  investigationId: z.uuid(),
+  /** `confirmed`: the record is the person's; `unfounded`: it is not (e.g. a hash collision or a corrected record). */
+  outcome: z.enum(INVESTIGATION_OUTCOMES),
+  /** The closing clerk's reason (no ID numbers: each city keeps its own person). */
+  reason: z.string().min(1).max(500),
+  closedOn: civilDateSchema,
+  closedAt: z.iso.datetime(),
+});
+export type InvestigationClosed = z.infer<typeof investigationClosedSchema>;
+
+/** One city's clerk closed a joint investigation: the other city closes its copy with the same outcome. */
+export const InvestigationClosedV1 = defineEvent<InvestigationClosed>({
+  type: 'gov.guangfo.social-insurance.investigation-closed.v1',
+  audience: 'addressed',
+  schema: investigationClosedSchema,
+  summary: 'A city closed a joint cross-check investigation (outcome and reason); the other city closes its copy.',
+  example: {
+    investigationId: '5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b8c',
+    outcome: 'confirmed',
+    reason: '死亡登记核实无误，已停发并追回',
+    closedOn: '2026-11-02',
+    closedAt: '2026-11-02T02:30:00.000Z',
+  },
+});

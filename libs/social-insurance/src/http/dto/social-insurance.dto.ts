@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -295,6 +295,72 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(512)
   cursor?: string;
+}
+
+export class ClaimListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['assembling', 'aggregated'] })
+  @IsOptional()
+  @IsIn(['assembling', 'aggregated'])
+  state?: 'assembling' | 'aggregated';
+}
+
+export class RetireeListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: '440600', description: 'Where the retiree lives' })
+  @IsOptional()
+  @Matches(CITY)
+  residenceCity?: string;
+
+  @ApiPropertyOptional({ description: 'true: payment stopped (death or imprisonment); false: not stopped' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  stopped?: boolean;
+}
+
+export class InvestigationListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'closed'] })
+  @IsOptional()
+  @IsIn(['open', 'closed'])
+  state?: 'open' | 'closed';
+
+  @ApiPropertyOptional({
+    enum: ['paying', 'registry'],
+    description: 'paying: this city pays the person; registry: this city holds the record',
+  })
+  @IsOptional()
+  @IsIn(['paying', 'registry'])
+  side?: 'paying' | 'registry';
+}
+
+export class WorkInjuryListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['accepted', 'decided'] })
+  @IsOptional()
+  @IsIn(['accepted', 'decided'])
+  state?: 'accepted' | 'decided';
+}
+
+export class MedicalTransferListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['applied', 'released', 'continued'], description: 'The last step taken' })
+  @IsOptional()
+  @IsIn(['applied', 'released', 'continued'])
+  state?: 'applied' | 'released' | 'continued';
+
+  @ApiPropertyOptional({ enum: ['in', 'out'], description: 'in: this city is the new place; out: the old place' })
+  @IsOptional()
+  @IsIn(['in', 'out'])
+  direction?: 'in' | 'out';
+}
+
+export class CloseInvestigationDto {
+  @ApiProperty({ enum: ['confirmed', 'unfounded'], description: "confirmed: the record is the person's; unfounded: it is not" })
+  @IsIn(['confirmed', 'unfounded'])
+  outcome!: 'confirmed' | 'unfounded';
+
+  @ApiProperty({ example: '死亡登记核实无误，已停发', description: 'Sent to the other city: no ID numbers' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason!: string;
 }
 
 export class EmployerBindingDto {

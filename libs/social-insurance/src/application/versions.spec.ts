@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DomainError } from '@guangfo/platform';
+import { parseIfMatch, requireVersion } from './versions.js';
+
+describe('If-Match on social-insurance steps', () => {
+  it('reads "7", W/"7" and 7; absent is undefined; anything else NaN', () => {
+    expect(parseIfMatch('"7"')).toBe(7);
+    expect(parseIfMatch('W/"7"')).toBe(7);
+    expect(parseIfMatch('7')).toBe(7);
+    expect(parseIfMatch(undefined)).toBeUndefined();
+    expect(parseIfMatch('  ')).toBeUndefined();
+    expect(parseIfMatch('"abc"')).toBeNaN();
+  });
+
+  it('428 without If-Match, 412 when stale or unparseable, passes on the current version', () => {
+    const codeOf = (f: () => void): unknown => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        return [(e as DomainError).status, (e as DomainError).code];
+      }
+    };
+    expect(codeOf(() => requireVersion(2, undefined, 'case'))).toEqual([428, 'PRECONDITION_REQUIRED']);
+    expect(codeOf(() => requireVersion(2, '"1"', 'case'))).toEqual([412, 'PRECONDITION_FAILED']);
+    expect(codeOf(() => requireVersion(2, 'nope', 'case'))).toEqual([412, 'PRECONDITION_FAILED']);
+    expect(codeOf(() => requireVersion(2, '"2"', 'case'))).toBe('ok');
+  });
+});
