@@ -317,12 +317,19 @@ export const crossProvinceTransfer = async (c: SocialWorld): Promise<void> => {
   });
   expect(atGz.timeline).toEqual(letter.body.timeline);
   expect(atGz.nextStep).toEqual({ step: 'funds-transferred', city: GZ });
-  expect((await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/funds`).set(cs).send({})).body.code).toBe(
-    'SI_TRANSFER_NOT_YOUR_STEP',
-  );
+  // If-Match is required on every step (428 without it), and the old place's step is not the new place's to take.
+  expect((await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/funds`).set(cs).send({})).status).toBe(428);
+  expect(
+    (await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/funds`).set(cs).set('if-match', '"2"').send({})).body.code,
+  ).toBe('SI_TRANSFER_NOT_YOUR_STEP');
 
   // Step 3: the record and the funds, amounts as computed by hand.
-  const sent = await request(c.baseUrl(GZ)).post(`/api/v1/social-insurance/transfers/${id}/funds`).set(gz).send({}).expect(200);
+  const sent = await request(c.baseUrl(GZ))
+    .post(`/api/v1/social-insurance/transfers/${id}/funds`)
+    .set(gz)
+    .set('if-match', `"${atGz.version}"`)
+    .send({})
+    .expect(200);
   const sentOn = sent.body.timeline[2].on as string;
   expect(sent.body.amounts).toMatchObject({
     personalAccount: { preReformFen: 0, fromReformFen: 816_018, interestFen: 37_025, totalFen: 853_043 },
@@ -341,11 +348,16 @@ export const crossProvinceTransfer = async (c: SocialWorld): Promise<void> => {
   ]);
 
   // Step 4: 接续 at the new place; what arrived equals what left.
-  await waitFor('the funds at the new place', async () => {
+  const atCs = await waitFor('the funds at the new place', async () => {
     const r = await request(c.baseUrl(CS)).get(`/api/v1/social-insurance/transfers/${id}`).set(cs).expect(200);
-    return r.body.state === 'funds-transferred' || undefined;
+    return r.body.state === 'funds-transferred' ? r.body : undefined;
   });
-  const done = await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/continue`).set(cs).send({}).expect(200);
+  const done = await request(c.baseUrl(CS))
+    .post(`/api/v1/social-insurance/transfers/${id}/continue`)
+    .set(cs)
+    .set('if-match', `"${atCs.version}"`)
+    .send({})
+    .expect(200);
   expect(done.body).toMatchObject({ state: 'continued', receivedFen: 2_077_067, nextStep: null });
   expect(done.body.funds).toEqual([
     { reference: `ZY-${GZ}-${id.slice(0, 8)}`, direction: 'in', fromCity: GZ, toCity: CS, amountFen: 2_077_067 },
@@ -827,12 +839,22 @@ export const duplicateFoundAtTransfer = async (c: SocialWorld): Promise<void> =>
     .send({ idNumber: who.idNumber, name: who.name, fromCity: GZ, certificateNo: 'PZ-440100-2026-000003', hukouRegion: '440000' })
     .expect(201);
   const id = applied.body.id as string;
-  await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/contact-letter`).set(cs).send({}).expect(200);
-  await waitFor(
-    'the letter at the old place',
-    async () => (await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/transfers/${id}`).set(gz)).status === 200 || undefined,
-  );
-  const sent = await request(c.baseUrl(GZ)).post(`/api/v1/social-insurance/transfers/${id}/funds`).set(gz).send({}).expect(200);
+  await request(c.baseUrl(CS))
+    .post(`/api/v1/social-insurance/transfers/${id}/contact-letter`)
+    .set(cs)
+    .set('if-match', '"1"')
+    .send({})
+    .expect(200);
+  const atGz = await waitFor('the letter at the old place', async () => {
+    const r = await request(c.baseUrl(GZ)).get(`/api/v1/social-insurance/transfers/${id}`).set(gz);
+    return r.status === 200 ? r.body : undefined;
+  });
+  const sent = await request(c.baseUrl(GZ))
+    .post(`/api/v1/social-insurance/transfers/${id}/funds`)
+    .set(gz)
+    .set('if-match', `"${atGz.version}"`)
+    .send({})
+    .expect(200);
   // 2024-06 refunded by Guangzhou: 8 % + 16 % of 5 000 yuan = 120 000 fen; five months move:
   // pooled 12 % × 5 × 500 000 = 300 000; personal 5 × 40 000 = 200 000 (2024 credits earn interest from 2025: no rate in the table).
   expect(sent.body.refund).toEqual({ months: ['2024-06'], refundFen: 120_000 });
@@ -848,11 +870,16 @@ export const duplicateFoundAtTransfer = async (c: SocialWorld): Promise<void> =>
   );
   expect(refunded).toEqual([{ refund_fen: '120000', months: ['2024-06'] }]);
   // The new place receives the same: it continues with what left.
-  await waitFor('the funds at the new place', async () => {
+  const atCs = await waitFor('the funds at the new place', async () => {
     const r = await request(c.baseUrl(CS)).get(`/api/v1/social-insurance/transfers/${id}`).set(cs).expect(200);
-    return r.body.state === 'funds-transferred' || undefined;
+    return r.body.state === 'funds-transferred' ? r.body : undefined;
   });
-  const done = await request(c.baseUrl(CS)).post(`/api/v1/social-insurance/transfers/${id}/continue`).set(cs).send({}).expect(200);
+  const done = await request(c.baseUrl(CS))
+    .post(`/api/v1/social-insurance/transfers/${id}/continue`)
+    .set(cs)
+    .set('if-match', `"${atCs.version}"`)
+    .send({})
+    .expect(200);
   expect(done.body).toMatchObject({ receivedFen: 500_000, refund: { months: ['2024-06'], refundFen: 120_000 } });
 };
 

@@ -63,7 +63,6 @@ export const SOCIAL_INSURANCE_ERRORS = defineErrors({
   },
   SI_WORK_INJURY_ALREADY_DECIDED: { status: 409, zh: '工伤认定已作出决定', en: 'The work-injury case is already decided' },
   SI_CREDENTIAL_REJECTED: { status: 422, zh: '电子证照核验未通过', en: 'The presented credential did not verify' },
-  SI_VERSION_MISMATCH: { status: 412, zh: '数据已被修改，请刷新后重试', en: 'If-Match does not match the current version' },
 });
 export type SocialInsuranceErrorCode = ErrorCodeOf<typeof SOCIAL_INSURANCE_ERRORS>;
 /** `socialInsuranceError('SI_TRANSFER_NOT_FOUND', { detail, fieldErrors, extra })`. */

@@ -28,6 +28,7 @@ import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import { type Page, pageRows, readPage } from './paging.js';
 import type { TransferApplicationCommand } from './social-insurance.commands.js';
+import { requireVersion } from './versions.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
 export interface TransferView {
@@ -227,11 +228,7 @@ export class TransferService {
     return this.dataSource.transaction(async (em) => {
       const t = await this.repo.findTransfer(em, id, true);
       if (!t) throw socialInsuranceError('SI_TRANSFER_NOT_FOUND', { detail: `no transfer ${id}` });
-      if (ifMatch !== undefined && ifMatch.replace(/^W\//, '').replace(/"/g, '') !== String(t.version))
-        throw socialInsuranceError('SI_VERSION_MISMATCH', {
-          detail: `the transfer is at version ${t.version}`,
-          extra: { version: t.version },
-        });
+      requireVersion(t.version, ifMatch, 'transfer');
       const current = t.entries.at(-1)!.step;
       if (NEXT_STEP[current] !== step)
         throw socialInsuranceError('SI_TRANSFER_STEP_NOT_ALLOWED', {

@@ -93,13 +93,6 @@ const IDEMPOTENCY_KEY = ApiHeader({
     'Makes the POST safe to retry (per caller): the same key and body answer the first resource (200); another body 409 SI_IDEMPOTENCY_KEY_REUSED',
   example: 'gz-window-20261205-0001',
 });
-const IF_MATCH = ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'The transfer version (ETag) the step is based on',
-  example: '"2"',
-});
-
 /** If-Match required (as in affairs): 428 PRECONDITION_REQUIRED without it, 412 PRECONDITION_FAILED when stale. */
 const IF_MATCH_REQUIRED = (what: string) =>
   applyDecorators(
@@ -283,12 +276,11 @@ export class SocialInsuranceController {
   @Post('transfers/:id/contact-letter')
   @HttpCode(200)
   @Access({ roles: ['clerk'] })
-  @IF_MATCH
+  @IF_MATCH_REQUIRED('transfer')
   @ApiOperation({ summary: 'Step 2, new place: send the 联系函 to the old place (within 15 working days of the application)' })
   @ApiOkResponse({ description: 'Sent; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
   @ApiConflictResponse({ description: 'Not the next step, or a temporary account (SI_TRANSFER_STEP_NOT_ALLOWED)' })
-  @ApiPreconditionFailedResponse({ description: 'If-Match is not the current version (SI_VERSION_MISMATCH)' })
   async contactLetter(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
@@ -304,7 +296,7 @@ export class SocialInsuranceController {
   @Post('transfers/:id/funds')
   @HttpCode(200)
   @Access({ roles: ['clerk'] })
-  @IF_MATCH
+  @IF_MATCH_REQUIRED('transfer')
   @ApiOperation({
     summary:
       'Step 3, old place: send the record and the funds (within 15 working days of the letter); months the new place holds are refunded',
@@ -312,7 +304,6 @@ export class SocialInsuranceController {
   @ApiOkResponse({ description: 'Sent; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
   @ApiConflictResponse({ description: 'Not the next step, or a temporary account (SI_TRANSFER_STEP_NOT_ALLOWED)' })
-  @ApiPreconditionFailedResponse({ description: 'If-Match is not the current version (SI_VERSION_MISMATCH)' })
   async funds(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
@@ -328,12 +319,11 @@ export class SocialInsuranceController {
   @Post('transfers/:id/continue')
   @HttpCode(200)
   @Access({ roles: ['clerk'] })
-  @IF_MATCH
+  @IF_MATCH_REQUIRED('transfer')
   @ApiOperation({ summary: 'Step 4, new place: 接续 (within 15 working days of the funds); what arrived must equal what left' })
   @ApiOkResponse({ description: 'Continued; ETag = version' })
   @ApiNotFoundResponse({ description: 'No such transfer (SI_TRANSFER_NOT_FOUND)' })
   @ApiConflictResponse({ description: 'Not the next step, or amounts not matching the record (SI_TRANSFER_STEP_NOT_ALLOWED)' })
-  @ApiPreconditionFailedResponse({ description: 'If-Match is not the current version (SI_VERSION_MISMATCH)' })
   async continueTransfer(
     @CurrentPrincipal() p: Principal,
     @Param('id', uuid('SI_TRANSFER_NOT_FOUND')) id: string,
