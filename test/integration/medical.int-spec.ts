@@ -3,6 +3,7 @@ import {
   capsHoldUnderConcurrency,
   dailyReconciliation,
   medicalBadInput,
+  medicalListsPage,
   monthlyClearing,
   residentRegistersAndCancels,
   retireeSettlesInFoshan,
@@ -22,10 +23,11 @@ describe('medical settlement across cities over real Kafka and PostgreSQL (separ
     await cluster?.close();
   });
 
-  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal, daily reconciliation, monthly clearing with one contested item, confirmed; both books balance', async () => {
+  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal, daily reconciliation, monthly clearing with one contested item (If-Match on each step), confirmed; both books balance; statements, 备案 and a hospital’s settlements paged by cursor', async () => {
     const walk = await retireeSettlesInFoshan(cluster);
     await dailyReconciliation(cluster, walk);
     await monthlyClearing(cluster, walk);
+    await medicalListsPage(cluster, walk);
   });
   it('caps hold when settlements of one person race: allowance, cash with the reason, top-up, never beyond the annual cap', () =>
     capsHoldUnderConcurrency(cluster));

@@ -32,6 +32,8 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_STATEMENT_OPEN_CONTESTS: { status: 409, zh: '尚有未答复的异议', en: 'Contested items are not all answered' },
   MEDICAL_STATEMENT_EXISTS: { status: 409, zh: '该期清算单已生成', en: 'A statement for that period exists' },
   MEDICAL_STATEMENT_ITEM_NOT_FOUND: { status: 404, zh: '清算明细不存在', en: 'No such statement item' },
+  MEDICAL_INVALID_CURSOR: { status: 400, zh: '分页游标无效', en: 'The cursor is not one this API returned' },
+  MEDICAL_NOT_YOUR_HOSPITAL: { status: 403, zh: '只能查询本医疗机构的记录', en: 'A hospital sees only its own records' },
   MEDICAL_NOT_YOUR_PART: { status: 403, zh: '该操作不属于本市职责', en: "This step is the other city's" },
 });
 export type MedicalErrorCode = ErrorCodeOf<typeof MEDICAL_ERRORS>;
