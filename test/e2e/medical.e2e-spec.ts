@@ -5,6 +5,7 @@ import { waitFor } from '../support/cluster.js';
 import {
   capsHoldUnderConcurrency,
   dailyReconciliation,
+  healthSummaryByConsent,
   FS,
   GZ,
   hospital,
@@ -42,6 +43,8 @@ describe('medical settlement across cities (embedded transport)', () => {
   it('a resident registers themself, reads it masked, cancels it; Foshan then finds no 备案 for the visit', () =>
     residentRegistersAndCancels(cluster));
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
+  it('电子健康档案: a Foshan hospital receives a Guangzhou resident’s summary only under their consent for it and the purpose; expired or revoked → refused; the access log shows each request', () =>
+    healthSummaryByConsent(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import {
   capsHoldUnderConcurrency,
   dailyReconciliation,
+  healthSummaryByConsent,
   medicalBadInput,
   medicalListsPage,
   monthlyClearing,
@@ -34,6 +35,8 @@ describe('medical settlement across cities over real Kafka and PostgreSQL (separ
   it('a resident registers themself, reads it masked, cancels it; Foshan then finds no 备案 for the visit', () =>
     residentRegistersAndCancels(cluster));
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
+  it('电子健康档案: a Foshan hospital receives a Guangzhou resident’s summary only under their consent for it and the purpose; expired or revoked → refused; the access log shows each request', () =>
+    healthSummaryByConsent(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 });

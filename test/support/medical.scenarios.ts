@@ -822,3 +822,118 @@ export const medicalListsPage = async (c: TestCluster, walk: { hospital: Hospita
   const strangersOwn = await request(fs).get(`/api/v1/medical/hospitals/${stranger.code}/settlements`).set(stranger.headers).expect(200);
   expect(strangersOwn.body).toEqual({ items: [], nextCursor: null });
 };
+
+interface HealthRequestBody {
+  id: string;
+  state: 'pending' | 'shared' | 'refused';
+  refusal: string | null;
+  summary: Record<string, unknown> | null;
+}
+
+/**
+ * 电子健康档案 summaries shared with consent: Guangzhou holds the demo resident's summary; a Foshan hospital asks through
+ * Foshan's node. Without consent → refused (MEDICAL_CONSENT_MISSING); the resident consents for that hospital and purpose →
+ * the summary arrives (sealed at rest at Foshan); another purpose → refused; an expired consent → MEDICAL_CONSENT_EXPIRED;
+ * revoked → MEDICAL_CONSENT_REVOKED; the resident's access log shows every request with its outcome.
+ */
+export const healthSummaryByConsent = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const fs = c.baseUrl(FS);
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const idNumber = '440106199001010013'; // gz-resident (seeds/demo/users.yaml)
+  const summary = {
+    bloodType: 'B+',
+    allergies: ['青霉素'],
+    conditions: ['高血压'],
+    medications: ['氨氯地平 5mg qd'],
+    updatedOn: '2026-02-20',
+  };
+  await request(gz)
+    .put('/api/v1/medical/health-record/summaries')
+    .set(bearer(await c.token(GZ, 'clerk')))
+    .send({ idNumber, name: '示例居民', summary })
+    .expect(200);
+  const h = await hospital(c, FS);
+  const ask = async (purpose = 'treatment', who: Hospital = h): Promise<HealthRequestBody> => {
+    const r = await request(fs)
+      .post('/api/v1/medical/health-record/requests')
+      .set(who.headers)
+      .send({ patientCity: GZ, idNumber, purpose });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ state: 'pending', summary: null });
+    return waitFor(`Guangzhou's answer to health-summary request ${r.body.id}`, async () => {
+      const g = (await request(fs).get(`/api/v1/medical/health-record/requests/${r.body.id}`).set(who.headers).expect(200))
+        .body as HealthRequestBody;
+      return g.state === 'pending' ? undefined : g;
+    });
+  };
+
+  const noConsent = await ask();
+  expect(noConsent).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_MISSING', summary: null });
+
+  const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const consent = await request(gz)
+    .post('/api/v1/medical/health-record/consents')
+    .set(resident)
+    .send({ hospitalCity: FS, hospitalCode: h.code, purpose: 'treatment', expiresAt })
+    .expect(201);
+  expect(consent.body).toMatchObject({ hospitalCity: FS, hospitalCode: h.code, purpose: 'treatment', state: 'valid', revokedAt: null });
+  const shared = await ask();
+  expect(shared).toMatchObject({ state: 'shared', refusal: null, summary });
+  // At rest at Foshan the summary is sealed: no clear text in the row.
+  const [row] = await c.query<{ summary_sealed: string }>(FS, `SELECT summary_sealed FROM medical.health_request WHERE id = $1`, [
+    shared.id,
+  ]);
+  expect(row!.summary_sealed).not.toContain('青霉素');
+  // Another hospital cannot read it; another purpose is not covered by the consent.
+  const other = await hospital(c, FS);
+  await request(fs).get(`/api/v1/medical/health-record/requests/${shared.id}`).set(other.headers).expect(404);
+  expect(await ask('research')).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_MISSING' });
+
+  // A consent that has run out (its expiry moved into the past in Guangzhou's database: no waiting on the clock).
+  const late = await request(gz)
+    .post('/api/v1/medical/health-record/consents')
+    .set(resident)
+    .send({ hospitalCity: FS, hospitalCode: other.code, purpose: 'treatment', expiresAt })
+    .expect(201);
+  await c.query(
+    GZ,
+    `UPDATE medical.health_consent SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 day' WHERE id = $1`,
+    [late.body.id],
+  );
+  expect(await ask('treatment', other)).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_EXPIRED', summary: null });
+
+  // Revoked: further requests are refused.
+  const revoked = await request(gz)
+    .post(`/api/v1/medical/health-record/consents/${consent.body.id}/revoke`)
+    .set(resident)
+    .send({})
+    .expect(200);
+  expect(revoked.body).toMatchObject({ state: 'revoked', revokedAt: expect.any(String) });
+  const afterRevoke = await ask();
+  expect(afterRevoke).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_REVOKED', summary: null });
+  const consents = (await request(gz).get('/api/v1/medical/health-record/consents').set(resident).expect(200)).body as {
+    id: string;
+    state: string;
+  }[];
+  expect(consents.find((x) => x.id === consent.body.id)?.state).toBe('revoked');
+  expect(consents.find((x) => x.id === late.body.id)?.state).toBe('expired');
+
+  // The patient's access log: every request, who, for what, and the outcome.
+  const log = (await request(gz).get('/api/v1/medical/health-record/access-log').set(resident).expect(200)).body as {
+    requestId: string;
+    hospitalCode: string;
+    outcome: string;
+    refusal: string | null;
+    consentId: string | null;
+  }[];
+  const byRequest = new Map(log.map((e) => [e.requestId, e]));
+  expect(byRequest.get(noConsent.id)).toMatchObject({ hospitalCode: h.code, outcome: 'refused', refusal: 'MEDICAL_CONSENT_MISSING' });
+  expect(byRequest.get(shared.id)).toMatchObject({ hospitalCode: h.code, outcome: 'shared', refusal: null, consentId: consent.body.id });
+  expect(byRequest.get(afterRevoke.id)).toMatchObject({ outcome: 'refused', refusal: 'MEDICAL_CONSENT_REVOKED' });
+  // Someone else's log does not show these reads.
+  const others = await request(gz)
+    .get('/api/v1/medical/health-record/access-log')
+    .set(bearer(await c.token(GZ, 'clerk')));
+  expect(others.status).toBe(403);
+};

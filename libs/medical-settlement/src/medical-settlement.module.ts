@@ -10,6 +10,9 @@ import { ClearingService } from './application/clearing.service.js';
 import { ReconciliationService } from './application/reconciliation.service.js';
 import { ClearingController } from './http/clearing.controller.js';
 import { FilingController } from './http/filing.controller.js';
+import { HealthRecordController } from './http/health-record.controller.js';
+import { HealthRecordService } from './application/health-record.service.js';
+import { HealthRecordRepository } from './infrastructure/health-record.repository.js';
 import { ClearingRepository } from './infrastructure/clearing.repository.js';
 import { HospitalController } from './http/hospital.controller.js';
 import { medicalSeedDir } from './infrastructure/medical-seeds.js';
@@ -35,7 +38,7 @@ export class MedicalSettlementModule {
     return {
       module: MedicalSettlementModule,
       imports: options.imports ?? [],
-      controllers: options.http === false ? [] : [FilingController, HospitalController, ClearingController],
+      controllers: options.http === false ? [] : [FilingController, HospitalController, ClearingController, HealthRecordController],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
         MedicalRepository,
@@ -49,6 +52,8 @@ export class MedicalSettlementModule {
         ClearingService,
         ReconciliationService,
         TestResultService,
+        HealthRecordRepository,
+        HealthRecordService,
       ],
       exports: [SettlementService],
     };

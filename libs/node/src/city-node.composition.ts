@@ -16,7 +16,12 @@ import {
   loadCredentialsConfig,
 } from '@guangfo/credentials';
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
-import { MedicalInit1796601600010, MedicalSettlementModule, MedicalVersionsLists1797120000000 } from '@guangfo/medical-settlement';
+import {
+  MedicalHealthConsent1797120000001,
+  MedicalInit1796601600010,
+  MedicalSettlementModule,
+  MedicalVersionsLists1797120000000,
+} from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
 import { type CityTransport, MessagingModule } from '@guangfo/messaging';
 import {
@@ -98,7 +103,7 @@ export const DOMAINS: DomainEntry[] = [
     name: 'medical-settlement',
     uses: ['platform', 'messaging', 'credentials'],
     module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
-    migrations: [MedicalInit1796601600010, MedicalVersionsLists1797120000000],
+    migrations: [MedicalInit1796601600010, MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001],
   },
 ];
 
