@@ -3,6 +3,7 @@ import request from 'supertest';
 import { AdjustableClock, Clock } from '@guangfo/kernel';
 import { waitFor } from '../support/cluster.js';
 import {
+  bookingAcrossCities,
   capsHoldUnderConcurrency,
   dailyReconciliation,
   healthSummaryByConsent,
@@ -45,6 +46,11 @@ describe('medical settlement across cities (embedded transport)', () => {
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
   it('电子健康档案: a Foshan hospital receives a Guangzhou resident’s summary only under their consent for it and the purpose; expired or revoked → refused; the access log shows each request', () =>
     healthSummaryByConsent(cluster));
+  it(
+    '预约挂号互通: two bookings race for the last place (one wins); an unknown slot is refused; with Foshan down a booking times out with the reason, and the late confirmation is recorded, not revived, its place released',
+    () => bookingAcrossCities(cluster),
+    120_000,
+  );
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 

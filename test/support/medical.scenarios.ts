@@ -937,3 +937,105 @@ export const healthSummaryByConsent = async (c: TestCluster): Promise<void> => {
     .set(bearer(await c.token(GZ, 'clerk')));
   expect(others.status).toBe(403);
 };
+
+interface BookingBody {
+  id: string;
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out';
+  refusal: string | null;
+  reason: string | null;
+  slot: { department: string; startsAt: string } | null;
+  lateAnswer: { outcome: string; at: string } | null;
+}
+
+/**
+ * 预约挂号互通: Guangzhou's residents book at a Foshan hospital through Guangzhou's node. Two bookings race for the last place
+ * of a slot: exactly one is confirmed, the other refused MEDICAL_SLOT_FULL; an unknown slot is refused; with Foshan down the
+ * booking stays pending and times out after its deadline (the reason shown); Foshan's late confirmation is recorded but does
+ * not revive it, and the place is released at the hospital.
+ */
+export const bookingAcrossCities = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const h = await hospital(c, FS);
+  const slot = async (capacity: number) => {
+    const id = randomUUID();
+    await c.query(FS, `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      h.code,
+      '心血管内科',
+      '2027-01-11T01:00:00.000Z',
+      capacity,
+    ]);
+    return id;
+  };
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  const book = (auth: Record<string, string>, slotId: string, person?: { idNumber: string; name: string }) =>
+    request(gz)
+      .post('/api/v1/medical/bookings')
+      .set(auth)
+      .send({ hospitalCity: FS, hospitalCode: h.code, slotId, ...(person ? { person } : {}) });
+  const answered = (id: string, auth: Record<string, string>) =>
+    waitFor(`the answer to booking ${id}`, async () => {
+      const b = (await request(gz).get(`/api/v1/medical/bookings/${id}`).set(auth).expect(200)).body as BookingBody;
+      return b.state === 'pending' ? undefined : b;
+    });
+
+  // The last place: two residents at once (the demo resident themself, a clerk for another person) — exactly one wins.
+  const last = await slot(1);
+  const [a, b] = await Promise.all([book(resident, last), book(clerk, last, { idNumber: retireeId(), name: '周阿姨' })]);
+  expect([a.status, b.status]).toEqual([202, 202]);
+  expect(a.body).toMatchObject({ state: 'pending', refusal: null });
+  const outcomes = await Promise.all([answered(a.body.id, resident), answered(b.body.id, clerk)]);
+  expect(outcomes.map((o) => o.state).sort()).toEqual(['confirmed', 'refused']);
+  const winner = outcomes.find((o) => o.state === 'confirmed')!;
+  expect(winner.slot).toEqual({ department: '心血管内科', startsAt: '2027-01-11T01:00:00.000Z' });
+  expect(outcomes.find((o) => o.state === 'refused')).toMatchObject({ refusal: 'MEDICAL_SLOT_FULL', slot: null });
+  const [taken] = await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [last]);
+  expect(taken!.booked).toBe(1);
+  // A resident sees only their own bookings.
+  const clerkBooking = outcomes[1]!.id;
+  await request(gz).get(`/api/v1/medical/bookings/${clerkBooking}`).set(resident).expect(404);
+
+  const unknown = await book(clerk, randomUUID(), { idNumber: retireeId(), name: '吴伯' }).expect(202);
+  expect(await answered(unknown.body.id, clerk)).toMatchObject({ state: 'refused', refusal: 'MEDICAL_SLOT_NOT_FOUND' });
+
+  // Foshan down: the booking waits; past its deadline it is timed-out with the reason (the deadline moved into the past in
+  // Guangzhou's database: no waiting on the clock).
+  const spare = await slot(5);
+  await c.stopNode(FS);
+  let late: BookingBody;
+  try {
+    const r = await book(clerk, spare, { idNumber: retireeId(), name: '郑伯' }).expect(202);
+    expect((await request(gz).get(`/api/v1/medical/bookings/${r.body.id}`).set(clerk).expect(200)).body.state).toBe('pending');
+    await c.query(GZ, `UPDATE medical.booking SET deadline_at = now() - interval '1 second' WHERE id = $1`, [r.body.id]);
+    late = (await request(gz).get(`/api/v1/medical/bookings/${r.body.id}`).set(clerk).expect(200)).body as BookingBody;
+    expect(late).toMatchObject({ state: 'timed-out', refusal: 'MEDICAL_BOOKING_TIMED_OUT', lateAnswer: null, slot: null });
+    expect(late.reason).toMatch(/60 s/);
+  } finally {
+    await c.startNode(FS);
+  }
+  // Foshan answers (confirmed: its deadline, carried in the request, had not passed there); recorded, not revived; released.
+  const after = await waitFor(
+    'Foshan’s late answer',
+    async () => {
+      const g = (await request(gz).get(`/api/v1/medical/bookings/${late.id}`).set(clerk).expect(200)).body as BookingBody;
+      return g.lateAnswer ? g : undefined;
+    },
+    60_000,
+  );
+  expect(after).toMatchObject({
+    state: 'timed-out',
+    refusal: 'MEDICAL_BOOKING_TIMED_OUT',
+    slot: null,
+    lateAnswer: { outcome: 'confirmed' },
+  });
+  await waitFor('Foshan to release the late confirmation’s place', async () => {
+    const [s] = await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [spare]);
+    const [hold] = await c.query<{ released: boolean }>(
+      FS,
+      `SELECT released_at IS NOT NULL AS released FROM medical.booking_hold WHERE booking_id = $1`,
+      [late.id],
+    );
+    return s!.booked === 0 && hold?.released === true;
+  });
+};

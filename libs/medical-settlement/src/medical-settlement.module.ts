@@ -11,6 +11,8 @@ import { ReconciliationService } from './application/reconciliation.service.js';
 import { ClearingController } from './http/clearing.controller.js';
 import { FilingController } from './http/filing.controller.js';
 import { HealthRecordController } from './http/health-record.controller.js';
+import { BookingController } from './http/booking.controller.js';
+import { BookingService } from './application/booking.service.js';
 import { HealthRecordService } from './application/health-record.service.js';
 import { HealthRecordRepository } from './infrastructure/health-record.repository.js';
 import { ClearingRepository } from './infrastructure/clearing.repository.js';
@@ -38,7 +40,8 @@ export class MedicalSettlementModule {
     return {
       module: MedicalSettlementModule,
       imports: options.imports ?? [],
-      controllers: options.http === false ? [] : [FilingController, HospitalController, ClearingController, HealthRecordController],
+      controllers:
+        options.http === false ? [] : [FilingController, HospitalController, ClearingController, HealthRecordController, BookingController],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
         MedicalRepository,
@@ -54,6 +57,7 @@ export class MedicalSettlementModule {
         TestResultService,
         HealthRecordRepository,
         HealthRecordService,
+        BookingService,
       ],
       exports: [SettlementService],
     };

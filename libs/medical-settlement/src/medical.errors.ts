@@ -37,6 +37,7 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_CONSENT_INVALID: { status: 422, zh: '授权信息无效', en: 'Invalid consent' },
   MEDICAL_CONSENT_NOT_FOUND: { status: 404, zh: '授权不存在', en: 'No such consent' },
   MEDICAL_HEALTH_REQUEST_NOT_FOUND: { status: 404, zh: '健康档案调阅申请不存在', en: 'No such health-summary request' },
+  MEDICAL_BOOKING_NOT_FOUND: { status: 404, zh: '预约不存在', en: 'No such booking' },
   MEDICAL_NOT_YOUR_PART: { status: 403, zh: '该操作不属于本市职责', en: "This step is the other city's" },
 });
 export type MedicalErrorCode = ErrorCodeOf<typeof MEDICAL_ERRORS>;

@@ -17,6 +17,7 @@ import {
 } from '@guangfo/credentials';
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
 import {
+  MedicalBooking1797120000002,
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
   MedicalSettlementModule,
@@ -103,7 +104,12 @@ export const DOMAINS: DomainEntry[] = [
     name: 'medical-settlement',
     uses: ['platform', 'messaging', 'credentials'],
     module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
-    migrations: [MedicalInit1796601600010, MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001],
+    migrations: [
+      MedicalInit1796601600010,
+      MedicalVersionsLists1797120000000,
+      MedicalHealthConsent1797120000001,
+      MedicalBooking1797120000002,
+    ],
   },
 ];
 

@@ -152,6 +152,17 @@ export class MedicalRepository {
       [h.partnerId, h.city, h.code, h.name, h.level],
     );
   }
+  /** A seeded slot: added once (a slot already there keeps its bookings). */
+  async seedSlot(
+    db: SqlRunner,
+    hospitalCode: string,
+    slot: { id: string; department: string; startsAt: string; capacity: number },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [slot.id, hospitalCode, slot.department, slot.startsAt, slot.capacity],
+    );
+  }
   hospitalOf(db: SqlRunner, partnerId: string, city: string): Promise<HospitalRow | undefined> {
     return queryRow<HospitalRow>(db, `SELECT * FROM medical.hospital WHERE partner_id = $1 AND city_code = $2`, [partnerId, city]);
   }
