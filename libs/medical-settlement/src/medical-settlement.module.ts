@@ -31,7 +31,8 @@ export interface MedicalSettlementModuleOptions {
 }
 
 /**
- * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600010. Needs the platform
+ * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
+ * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002. Needs the platform
  * (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent) and credentials (CredentialVerifier) modules.
  */
 @Module({})
