@@ -3,14 +3,17 @@ import request from 'supertest';
 import { AdjustableClock, Clock } from '@guangfo/kernel';
 import { waitFor } from '../support/cluster.js';
 import {
+  bookingAcrossCities,
   capsHoldUnderConcurrency,
   dailyReconciliation,
+  healthSummaryByConsent,
   FS,
   GZ,
   hospital,
   registerInGuangzhou,
   retireeId,
   medicalBadInput,
+  medicalListsPage,
   monthlyClearing,
   residentRegistersAndCancels,
   retireeSettlesInFoshan,
@@ -30,16 +33,24 @@ describe('medical settlement across cities (embedded transport)', () => {
     await cluster?.close();
   });
 
-  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal, daily reconciliation, monthly clearing with one contested item, confirmed; both books balance', async () => {
+  it('a Guangzhou-insured retiree resettled in Foshan: 备案, outpatient (REST), inpatient (national envelope), one reversal, daily reconciliation, monthly clearing with one contested item (If-Match on each step), confirmed; both books balance; statements, 备案 and a hospital’s settlements paged by cursor', async () => {
     const walk = await retireeSettlesInFoshan(cluster);
     await dailyReconciliation(cluster, walk);
     await monthlyClearing(cluster, walk);
+    await medicalListsPage(cluster, walk);
   });
   it('caps hold when settlements of one person race: allowance, cash with the reason, top-up, never beyond the annual cap', () =>
     capsHoldUnderConcurrency(cluster));
   it('a resident registers themself, reads it masked, cancels it; Foshan then finds no 备案 for the visit', () =>
     residentRegistersAndCancels(cluster));
   it('bad input is problem+json with a stable code', () => medicalBadInput(cluster));
+  it('电子健康档案: a Foshan hospital receives a Guangzhou resident’s summary only under their consent for it and the purpose; expired or revoked → refused; the access log shows each request', () =>
+    healthSummaryByConsent(cluster));
+  it(
+    '预约挂号互通: two bookings race for the last place (one wins); an unknown slot is refused; with Foshan down a booking times out with the reason, and the late confirmation is recorded, not revived, its place released',
+    () => bookingAcrossCities(cluster),
+    120_000,
+  );
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 

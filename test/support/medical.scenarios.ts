@@ -456,6 +456,7 @@ export const dailyReconciliation = async (c: TestCluster, r: { hospital: Hospita
 
 interface StatementBody {
   id: string;
+  version: number;
   role: string;
   state: string;
   totals: Record<string, number>;
@@ -520,36 +521,75 @@ export const monthlyClearing = async (c: TestCluster, r: { hospital: Hospital; s
     return s.status === 200 ? (s.body as StatementBody) : undefined;
   });
   expect(insured).toMatchObject({ role: 'insured', state: 'issued', proof: { ok: true, problems: [] }, totals: treating.totals });
+  // GET answers the version as ETag; each step names the version it acted on (If-Match): 428 without, 412 when stale.
+  const got = await request(gz).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(gzClerk).expect(200);
+  expect(got.headers.etag).toBe(`"${insured.version}"`);
+  const contest = { settlementId: r.settlements[1], kind: 'claim', reason: 'AMOUNT_MISMATCH', note: '请核对支架限价' };
+  const noIfMatch = await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/contest`).set(gzClerk).send(contest);
+  expect({ status: noIfMatch.status, code: noIfMatch.body.code }).toEqual({ status: 428, code: 'PRECONDITION_REQUIRED' });
+  const staleIfMatch = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/contest`)
+    .set({ ...gzClerk, 'if-match': `"${insured.version + 1}"` })
+    .send(contest);
+  expect({ status: staleIfMatch.status, code: staleIfMatch.body.code }).toEqual({ status: 412, code: 'PRECONDITION_FAILED' });
 
   // Guangzhou contests the inpatient claim; a confirmation waits for the answer; Foshan answers it upheld.
-  await request(gz)
+  const contested = await request(gz)
     .post(`/api/v1/medical/clearing/statements/${treating.id}/contest`)
-    .set(gzClerk)
-    .send({ settlementId: r.settlements[1], kind: 'claim', reason: 'AMOUNT_MISMATCH', note: '请核对支架限价' })
+    .set({ ...gzClerk, 'if-match': got.headers.etag as string })
+    .send(contest)
     .expect(200);
-  const early = await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`).set(gzClerk).send({});
+  expect(contested.headers.etag).toBe(`"${insured.version + 1}"`);
+  const early = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`)
+    .set({ ...gzClerk, 'if-match': contested.headers.etag as string })
+    .send({});
   expect({ status: early.status, code: early.body.code }).toEqual({ status: 409, code: 'MEDICAL_STATEMENT_OPEN_CONTESTS' });
   const wrongSide = await request(gz)
     .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
     .set(gzClerk)
     .send({ settlementId: r.settlements[1], kind: 'claim', outcome: 'withdrawn', note: '' });
   expect({ status: wrongSide.status, code: wrongSide.body.code }).toEqual({ status: 403, code: 'MEDICAL_NOT_YOUR_PART' });
-  await waitFor('Foshan to see the contest', async () => {
+  const fsContested = await waitFor('Foshan to see the contest', async () => {
     const s = (await request(fs).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(fsClerk).expect(200)).body as StatementBody;
-    return s.state === 'contested';
+    return s.state === 'contested' ? s : undefined;
   });
+  // Foshan's copy changed with the contest: the version it issued is stale.
+  expect(fsContested.version).toBe(treating.version + 1);
+  const answer = {
+    settlementId: r.settlements[1],
+    kind: 'claim',
+    outcome: 'upheld',
+    note: '单价 18000.00 元未超限价 20000.00 元, 先行自付 20%',
+  };
+  const staleAnswer = await request(fs)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
+    .set({ ...fsClerk, 'if-match': `"${treating.version}"` })
+    .send(answer);
+  expect({ status: staleAnswer.status, code: staleAnswer.body.code }).toEqual({ status: 412, code: 'PRECONDITION_FAILED' });
   await request(fs)
     .post(`/api/v1/medical/clearing/statements/${treating.id}/answer`)
-    .set(fsClerk)
-    .send({ settlementId: r.settlements[1], kind: 'claim', outcome: 'upheld', note: '单价 18000.00 元未超限价 20000.00 元, 先行自付 20%' })
+    .set({ ...fsClerk, 'if-match': `"${fsContested.version}"` })
+    .send(answer)
     .expect(200);
-  await waitFor('Guangzhou to see the answer', async () => {
+  const gzAnswered = await waitFor('Guangzhou to see the answer', async () => {
     const s = (await request(gz).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(gzClerk).expect(200)).body as StatementBody;
-    return s.state === 'answered';
+    return s.state === 'answered' ? s : undefined;
   });
-  const confirmed = (await request(gz).post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`).set(gzClerk).send({}).expect(200))
-    .body as StatementBody;
+  // The answer arrived after Guangzhou's contest: a confirmation based on the version it contested is stale.
+  const staleConfirm = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`)
+    .set({ ...gzClerk, 'if-match': contested.headers.etag as string })
+    .send({});
+  expect({ status: staleConfirm.status, code: staleConfirm.body.code }).toEqual({ status: 412, code: 'PRECONDITION_FAILED' });
+  const confirmedRes = await request(gz)
+    .post(`/api/v1/medical/clearing/statements/${treating.id}/confirm`)
+    .set({ ...gzClerk, 'if-match': `"${gzAnswered.version}"` })
+    .send({})
+    .expect(200);
+  const confirmed = confirmedRes.body as StatementBody;
   expect(confirmed.state).toBe('confirmed');
+  expect(confirmedRes.headers.etag).toBe(`"${gzAnswered.version + 1}"`);
   const fsFinal = await waitFor('Foshan to record the confirmation', async () => {
     const s = (await request(fs).get(`/api/v1/medical/clearing/statements/${treating.id}`).set(fsClerk).expect(200)).body as StatementBody;
     return s.state === 'confirmed' ? s : undefined;
@@ -665,4 +705,337 @@ export const residentRegistersAndCancels = async (c: TestCluster): Promise<void>
     .set(h.headers)
     .send({ idNumber: '440106199001010013', visitType: 'outpatient', msgid: h.msgid() });
   expect({ status: visit.status, code: visit.body.code }).toEqual({ status: 422, code: 'MEDICAL_NOT_REGISTERED' });
+};
+
+/** Walks a cursor-paged list to its end with `limit` per page; returns every item (the caller checks for duplicates). */
+export const walkPages = async <T>(url: string, path: string, headers: Record<string, string>, limit: number): Promise<T[]> => {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 1_000; pages++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await request(url)
+      .get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      .set(headers)
+      .expect(200);
+    const page = r.body as { items: T[]; nextCursor: string | null };
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    all.push(...page.items);
+    if (!page.nextCursor) return all;
+    cursor = page.nextCursor;
+  }
+  throw new Error(`${path}: more than 1000 pages`);
+};
+
+const expectNoDuplicates = (ids: string[]): void => expect(new Set(ids).size).toBe(ids.length);
+
+/**
+ * Cursor-paged lists: clearing statements of the treating city (per period and state), 备案 (a clerk sees every one of the
+ * node, a resident only their own), and a hospital's own settlements (another hospital's code is refused). Pages walk
+ * without duplicates; a cursor not issued by the API is refused.
+ */
+export const medicalListsPage = async (c: TestCluster, walk: { hospital: Hospital; settlements: string[] }): Promise<void> => {
+  const fs = c.baseUrl(FS);
+  const gz = c.baseUrl(GZ);
+  const fsClerk = bearer(await c.token(FS, 'clerk'));
+  const gzClerk = bearer(await c.token(GZ, 'clerk'));
+
+  // Statements: five empty periods of a year nobody settles in, walked two by two.
+  const year = randomInt(1990, 2020);
+  const issued: string[] = [];
+  for (let m = 1; m <= 5; m++) {
+    const r = await request(fs)
+      .post('/api/v1/medical/clearing/statements')
+      .set(fsClerk)
+      .send({ insuredCity: GZ, period: `${year}-0${m}`, advanceFen: 0 })
+      .expect(201);
+    expect(r.headers.etag).toBe('"1"');
+    issued.push(r.body.id as string);
+  }
+  const statements = await walkPages<{ id: string; period: string; state: string; version: number }>(
+    fs,
+    '/api/v1/medical/clearing/statements',
+    fsClerk,
+    2,
+  );
+  expectNoDuplicates(statements.map((s) => s.id));
+  expect(statements.map((s) => s.id)).toEqual(expect.arrayContaining(issued));
+  const periods = statements.map((s) => s.period);
+  expect(periods).toEqual([...periods].sort().reverse());
+  const ofPeriod = await walkPages<{ id: string }>(fs, `/api/v1/medical/clearing/statements?period=${year}-03`, fsClerk, 1);
+  expect(ofPeriod.map((s) => s.id)).toEqual([issued[2]]);
+  const issuedOnly = await walkPages<{ id: string; state: string }>(fs, '/api/v1/medical/clearing/statements?state=issued', fsClerk, 3);
+  expect(issuedOnly.every((s) => s.state === 'issued')).toBe(true);
+  expect(issuedOnly.map((s) => s.id)).toEqual(expect.arrayContaining(issued));
+  const badCursor = await request(fs).get('/api/v1/medical/clearing/statements?cursor=not-ours').set(fsClerk);
+  expect({ status: badCursor.status, code: badCursor.body.code }).toEqual({ status: 400, code: 'MEDICAL_INVALID_CURSOR' });
+
+  // 备案: a clerk's view walks every 备案 registered here; a resident sees their own only.
+  const mine = await request(gz)
+    .post('/api/v1/medical/filings')
+    .set(bearer(await c.token(GZ, 'resident')))
+    .send({ kind: 'other-temporary', treatingCity: FS })
+    .expect(201);
+  const other = await registerInGuangzhou(c, { kind: 'long-term-resident', idNumber: retireeId(), name: '林阿婆' });
+  const clerkView = await walkPages<{ id: string; person: { name: string } }>(gz, '/api/v1/medical/filings?origin=own', gzClerk, 3);
+  expectNoDuplicates(clerkView.map((f) => f.id));
+  expect(clerkView.map((f) => f.id)).toEqual(expect.arrayContaining([mine.body.id, other.id]));
+  expect(clerkView.find((f) => f.id === other.id)!.person.name).toBe('林*婆');
+  const residentView = await walkPages<{ id: string; personId: string }>(
+    gz,
+    '/api/v1/medical/filings',
+    bearer(await c.token(GZ, 'resident')),
+    1,
+  );
+  expect(residentView.map((f) => f.id)).toContain(mine.body.id);
+  expect(residentView.every((f) => f.personId === mine.body.personId)).toBe(true);
+  const replicas = await walkPages<{ id: string; insuredCity: string }>(fs, '/api/v1/medical/filings?origin=replica', fsClerk, 5);
+  expect(replicas.map((f) => f.id)).toContain(other.id);
+  // The resident cancels theirs (the demo resident must hold no active 备案 for the other scenarios): it lists as cancelled.
+  await request(gz)
+    .post(`/api/v1/medical/filings/${mine.body.id}/cancel`)
+    .set(bearer(await c.token(GZ, 'resident')))
+    .send({})
+    .expect(200);
+  const cancelled = await walkPages<{ id: string }>(gz, '/api/v1/medical/filings?status=cancelled', gzClerk, 10);
+  expect(cancelled.map((f) => f.id)).toContain(mine.body.id);
+  const active = await walkPages<{ id: string }>(gz, '/api/v1/medical/filings?status=active', gzClerk, 10);
+  expect(active.map((f) => f.id)).not.toContain(mine.body.id);
+  await waitFor('Foshan to record the cancellation', async () =>
+    (await c.query<{ cancelled_on: string | null }>(FS, `SELECT cancelled_on FROM medical.filing WHERE id = $1`, [mine.body.id]))[0]
+      ?.cancelled_on
+      ? true
+      : undefined,
+  );
+
+  // A hospital's settlements: its own, one by one; another hospital's code is refused.
+  const own = await walkPages<{ id: string; hospitalCode: string }>(
+    fs,
+    `/api/v1/medical/hospitals/${walk.hospital.code}/settlements`,
+    walk.hospital.headers,
+    1,
+  );
+  expectNoDuplicates(own.map((s) => s.id));
+  expect(own.map((s) => s.id).sort()).toEqual([...walk.settlements].sort());
+  const stranger = await hospital(c, FS);
+  const refused = await request(fs).get(`/api/v1/medical/hospitals/${walk.hospital.code}/settlements`).set(stranger.headers);
+  expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 403, code: 'MEDICAL_NOT_YOUR_HOSPITAL' });
+  const strangersOwn = await request(fs).get(`/api/v1/medical/hospitals/${stranger.code}/settlements`).set(stranger.headers).expect(200);
+  expect(strangersOwn.body).toEqual({ items: [], nextCursor: null });
+};
+
+interface HealthRequestBody {
+  id: string;
+  state: 'pending' | 'shared' | 'refused';
+  refusal: string | null;
+  summary: Record<string, unknown> | null;
+}
+
+/**
+ * 电子健康档案 summaries shared with consent: Guangzhou holds the demo resident's summary; a Foshan hospital asks through
+ * Foshan's node. Without consent → refused (MEDICAL_CONSENT_MISSING); the resident consents for that hospital and purpose →
+ * the summary arrives (sealed at rest at Foshan); another purpose → refused; an expired consent → MEDICAL_CONSENT_EXPIRED;
+ * revoked → MEDICAL_CONSENT_REVOKED; the resident's access log shows every request with its outcome.
+ */
+export const healthSummaryByConsent = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const fs = c.baseUrl(FS);
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const idNumber = '440106199001010013'; // gz-resident (seeds/demo/users.yaml)
+  const summary = {
+    bloodType: 'B+',
+    allergies: ['青霉素'],
+    conditions: ['高血压'],
+    medications: ['氨氯地平 5mg qd'],
+    updatedOn: '2026-02-20',
+  };
+  await request(gz)
+    .put('/api/v1/medical/health-record/summaries')
+    .set(bearer(await c.token(GZ, 'clerk')))
+    .send({ idNumber, name: '示例居民', summary })
+    .expect(200);
+  const h = await hospital(c, FS);
+  const ask = async (purpose = 'treatment', who: Hospital = h): Promise<HealthRequestBody> => {
+    const r = await request(fs)
+      .post('/api/v1/medical/health-record/requests')
+      .set(who.headers)
+      .send({ patientCity: GZ, idNumber, purpose });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ state: 'pending', summary: null });
+    return waitFor(`Guangzhou's answer to health-summary request ${r.body.id}`, async () => {
+      const g = (await request(fs).get(`/api/v1/medical/health-record/requests/${r.body.id}`).set(who.headers).expect(200))
+        .body as HealthRequestBody;
+      return g.state === 'pending' ? undefined : g;
+    });
+  };
+
+  const noConsent = await ask();
+  expect(noConsent).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_MISSING', summary: null });
+
+  const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const consent = await request(gz)
+    .post('/api/v1/medical/health-record/consents')
+    .set(resident)
+    .send({ hospitalCity: FS, hospitalCode: h.code, purpose: 'treatment', expiresAt })
+    .expect(201);
+  expect(consent.body).toMatchObject({ hospitalCity: FS, hospitalCode: h.code, purpose: 'treatment', state: 'valid', revokedAt: null });
+  const shared = await ask();
+  expect(shared).toMatchObject({ state: 'shared', refusal: null, summary });
+  // At rest at Foshan the summary is sealed: no clear text in the row.
+  const [row] = await c.query<{ summary_sealed: string }>(FS, `SELECT summary_sealed FROM medical.health_request WHERE id = $1`, [
+    shared.id,
+  ]);
+  expect(row!.summary_sealed).not.toContain('青霉素');
+  // Another hospital cannot read it; another purpose is not covered by the consent.
+  const other = await hospital(c, FS);
+  await request(fs).get(`/api/v1/medical/health-record/requests/${shared.id}`).set(other.headers).expect(404);
+  expect(await ask('research')).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_MISSING' });
+
+  // A consent that has run out (its expiry moved into the past in Guangzhou's database: no waiting on the clock).
+  const late = await request(gz)
+    .post('/api/v1/medical/health-record/consents')
+    .set(resident)
+    .send({ hospitalCity: FS, hospitalCode: other.code, purpose: 'treatment', expiresAt })
+    .expect(201);
+  await c.query(
+    GZ,
+    `UPDATE medical.health_consent SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 day' WHERE id = $1`,
+    [late.body.id],
+  );
+  expect(await ask('treatment', other)).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_EXPIRED', summary: null });
+
+  // Revoked: further requests are refused.
+  const revoked = await request(gz)
+    .post(`/api/v1/medical/health-record/consents/${consent.body.id}/revoke`)
+    .set(resident)
+    .send({})
+    .expect(200);
+  expect(revoked.body).toMatchObject({ state: 'revoked', revokedAt: expect.any(String) });
+  const afterRevoke = await ask();
+  expect(afterRevoke).toMatchObject({ state: 'refused', refusal: 'MEDICAL_CONSENT_REVOKED', summary: null });
+  const consents = (await request(gz).get('/api/v1/medical/health-record/consents').set(resident).expect(200)).body as {
+    id: string;
+    state: string;
+  }[];
+  expect(consents.find((x) => x.id === consent.body.id)?.state).toBe('revoked');
+  expect(consents.find((x) => x.id === late.body.id)?.state).toBe('expired');
+
+  // The patient's access log: every request, who, for what, and the outcome.
+  const log = (await request(gz).get('/api/v1/medical/health-record/access-log').set(resident).expect(200)).body as {
+    requestId: string;
+    hospitalCode: string;
+    outcome: string;
+    refusal: string | null;
+    consentId: string | null;
+  }[];
+  const byRequest = new Map(log.map((e) => [e.requestId, e]));
+  expect(byRequest.get(noConsent.id)).toMatchObject({ hospitalCode: h.code, outcome: 'refused', refusal: 'MEDICAL_CONSENT_MISSING' });
+  expect(byRequest.get(shared.id)).toMatchObject({ hospitalCode: h.code, outcome: 'shared', refusal: null, consentId: consent.body.id });
+  expect(byRequest.get(afterRevoke.id)).toMatchObject({ outcome: 'refused', refusal: 'MEDICAL_CONSENT_REVOKED' });
+  // Someone else's log does not show these reads.
+  const others = await request(gz)
+    .get('/api/v1/medical/health-record/access-log')
+    .set(bearer(await c.token(GZ, 'clerk')));
+  expect(others.status).toBe(403);
+};
+
+interface BookingBody {
+  id: string;
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out';
+  refusal: string | null;
+  reason: string | null;
+  slot: { department: string; startsAt: string } | null;
+  lateAnswer: { outcome: string; at: string } | null;
+}
+
+/**
+ * 预约挂号互通: Guangzhou's residents book at a Foshan hospital through Guangzhou's node. Two bookings race for the last place
+ * of a slot: exactly one is confirmed, the other refused MEDICAL_SLOT_FULL; an unknown slot is refused; with Foshan down the
+ * booking stays pending and times out after its deadline (the reason shown); Foshan's late confirmation is recorded but does
+ * not revive it, and the place is released at the hospital.
+ */
+export const bookingAcrossCities = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const h = await hospital(c, FS);
+  const slot = async (capacity: number) => {
+    const id = randomUUID();
+    await c.query(FS, `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      h.code,
+      '心血管内科',
+      '2027-01-11T01:00:00.000Z',
+      capacity,
+    ]);
+    return id;
+  };
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  const book = (auth: Record<string, string>, slotId: string, person?: { idNumber: string; name: string }) =>
+    request(gz)
+      .post('/api/v1/medical/bookings')
+      .set(auth)
+      .send({ hospitalCity: FS, hospitalCode: h.code, slotId, ...(person ? { person } : {}) });
+  const answered = (id: string, auth: Record<string, string>) =>
+    waitFor(`the answer to booking ${id}`, async () => {
+      const b = (await request(gz).get(`/api/v1/medical/bookings/${id}`).set(auth).expect(200)).body as BookingBody;
+      return b.state === 'pending' ? undefined : b;
+    });
+
+  // The last place: two residents at once (the demo resident themself, a clerk for another person) — exactly one wins.
+  const last = await slot(1);
+  const [a, b] = await Promise.all([book(resident, last), book(clerk, last, { idNumber: retireeId(), name: '周阿姨' })]);
+  expect([a.status, b.status]).toEqual([202, 202]);
+  expect(a.body).toMatchObject({ state: 'pending', refusal: null });
+  const outcomes = await Promise.all([answered(a.body.id, resident), answered(b.body.id, clerk)]);
+  expect(outcomes.map((o) => o.state).sort()).toEqual(['confirmed', 'refused']);
+  const winner = outcomes.find((o) => o.state === 'confirmed')!;
+  expect(winner.slot).toEqual({ department: '心血管内科', startsAt: '2027-01-11T01:00:00.000Z' });
+  expect(outcomes.find((o) => o.state === 'refused')).toMatchObject({ refusal: 'MEDICAL_SLOT_FULL', slot: null });
+  const [taken] = await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [last]);
+  expect(taken!.booked).toBe(1);
+  // A resident sees only their own bookings.
+  const clerkBooking = outcomes[1]!.id;
+  await request(gz).get(`/api/v1/medical/bookings/${clerkBooking}`).set(resident).expect(404);
+
+  const unknown = await book(clerk, randomUUID(), { idNumber: retireeId(), name: '吴伯' }).expect(202);
+  expect(await answered(unknown.body.id, clerk)).toMatchObject({ state: 'refused', refusal: 'MEDICAL_SLOT_NOT_FOUND' });
+
+  // Foshan down: the booking waits; past its deadline it is timed-out with the reason (the deadline moved into the past in
+  // Guangzhou's database: no waiting on the clock).
+  const spare = await slot(5);
+  await c.stopNode(FS);
+  let late: BookingBody;
+  try {
+    const r = await book(clerk, spare, { idNumber: retireeId(), name: '郑伯' }).expect(202);
+    expect((await request(gz).get(`/api/v1/medical/bookings/${r.body.id}`).set(clerk).expect(200)).body.state).toBe('pending');
+    await c.query(GZ, `UPDATE medical.booking SET deadline_at = now() - interval '1 second' WHERE id = $1`, [r.body.id]);
+    late = (await request(gz).get(`/api/v1/medical/bookings/${r.body.id}`).set(clerk).expect(200)).body as BookingBody;
+    expect(late).toMatchObject({ state: 'timed-out', refusal: 'MEDICAL_BOOKING_TIMED_OUT', lateAnswer: null, slot: null });
+    expect(late.reason).toMatch(/60 s/);
+  } finally {
+    await c.startNode(FS);
+  }
+  // Foshan answers (confirmed: its deadline, carried in the request, had not passed there); recorded, not revived; released.
+  const after = await waitFor(
+    'Foshan’s late answer',
+    async () => {
+      const g = (await request(gz).get(`/api/v1/medical/bookings/${late.id}`).set(clerk).expect(200)).body as BookingBody;
+      return g.lateAnswer ? g : undefined;
+    },
+    60_000,
+  );
+  expect(after).toMatchObject({
+    state: 'timed-out',
+    refusal: 'MEDICAL_BOOKING_TIMED_OUT',
+    slot: null,
+    lateAnswer: { outcome: 'confirmed' },
+  });
+  await waitFor('Foshan to release the late confirmation’s place', async () => {
+    const [s] = await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [spare]);
+    const [hold] = await c.query<{ released: boolean }>(
+      FS,
+      `SELECT released_at IS NOT NULL AS released FROM medical.booking_hold WHERE booking_id = $1`,
+      [late.id],
+    );
+    return s!.booked === 0 && hold?.released === true;
+  });
 };

@@ -12,3 +12,6 @@ export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-en
 export { MSGID_PATTERN } from './application/settlement.service.js';
 export { ClearingRepository } from './infrastructure/clearing.repository.js';
 export { MedicalInit1796601600010 } from './infrastructure/migrations/1796601600010-medical-init.migration.js';
+export { MedicalVersionsLists1797120000000 } from './infrastructure/migrations/1797120000000-medical-versions-lists.migration.js';
+export { MedicalHealthConsent1797120000001 } from './infrastructure/migrations/1797120000001-medical-health-consent.migration.js';
+export { MedicalBooking1797120000002 } from './infrastructure/migrations/1797120000002-medical-booking.migration.js';

@@ -10,6 +10,11 @@ import { ClearingService } from './application/clearing.service.js';
 import { ReconciliationService } from './application/reconciliation.service.js';
 import { ClearingController } from './http/clearing.controller.js';
 import { FilingController } from './http/filing.controller.js';
+import { HealthRecordController } from './http/health-record.controller.js';
+import { BookingController } from './http/booking.controller.js';
+import { BookingService } from './application/booking.service.js';
+import { HealthRecordService } from './application/health-record.service.js';
+import { HealthRecordRepository } from './infrastructure/health-record.repository.js';
 import { ClearingRepository } from './infrastructure/clearing.repository.js';
 import { HospitalController } from './http/hospital.controller.js';
 import { medicalSeedDir } from './infrastructure/medical-seeds.js';
@@ -26,7 +31,8 @@ export interface MedicalSettlementModuleOptions {
 }
 
 /**
- * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migration MedicalInit1796601600010. Needs the platform
+ * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
+ * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002. Needs the platform
  * (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent) and credentials (CredentialVerifier) modules.
  */
 @Module({})
@@ -35,7 +41,8 @@ export class MedicalSettlementModule {
     return {
       module: MedicalSettlementModule,
       imports: options.imports ?? [],
-      controllers: options.http === false ? [] : [FilingController, HospitalController, ClearingController],
+      controllers:
+        options.http === false ? [] : [FilingController, HospitalController, ClearingController, HealthRecordController, BookingController],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
         MedicalRepository,
@@ -49,6 +56,9 @@ export class MedicalSettlementModule {
         ClearingService,
         ReconciliationService,
         TestResultService,
+        HealthRecordRepository,
+        HealthRecordService,
+        BookingService,
       ],
       exports: [SettlementService],
     };

@@ -32,6 +32,12 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_STATEMENT_OPEN_CONTESTS: { status: 409, zh: '尚有未答复的异议', en: 'Contested items are not all answered' },
   MEDICAL_STATEMENT_EXISTS: { status: 409, zh: '该期清算单已生成', en: 'A statement for that period exists' },
   MEDICAL_STATEMENT_ITEM_NOT_FOUND: { status: 404, zh: '清算明细不存在', en: 'No such statement item' },
+  MEDICAL_INVALID_CURSOR: { status: 400, zh: '分页游标无效', en: 'The cursor is not one this API returned' },
+  MEDICAL_NOT_YOUR_HOSPITAL: { status: 403, zh: '只能查询本医疗机构的记录', en: 'A hospital sees only its own records' },
+  MEDICAL_CONSENT_INVALID: { status: 422, zh: '授权信息无效', en: 'Invalid consent' },
+  MEDICAL_CONSENT_NOT_FOUND: { status: 404, zh: '授权不存在', en: 'No such consent' },
+  MEDICAL_HEALTH_REQUEST_NOT_FOUND: { status: 404, zh: '健康档案调阅申请不存在', en: 'No such health-summary request' },
+  MEDICAL_BOOKING_NOT_FOUND: { status: 404, zh: '预约不存在', en: 'No such booking' },
   MEDICAL_NOT_YOUR_PART: { status: 403, zh: '该操作不属于本市职责', en: "This step is the other city's" },
 });
 export type MedicalErrorCode = ErrorCodeOf<typeof MEDICAL_ERRORS>;

@@ -16,7 +16,13 @@ import {
   loadCredentialsConfig,
 } from '@guangfo/credentials';
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
-import { MedicalInit1796601600010, MedicalSettlementModule } from '@guangfo/medical-settlement';
+import {
+  MedicalBooking1797120000002,
+  MedicalHealthConsent1797120000001,
+  MedicalInit1796601600010,
+  MedicalSettlementModule,
+  MedicalVersionsLists1797120000000,
+} from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
 import { type CityTransport, MessagingModule } from '@guangfo/messaging';
 import {
@@ -100,7 +106,12 @@ export const DOMAINS: DomainEntry[] = [
     name: 'medical-settlement',
     uses: ['platform', 'messaging', 'credentials'],
     module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
-    migrations: [MedicalInit1796601600010],
+    migrations: [
+      MedicalInit1796601600010,
+      MedicalVersionsLists1797120000000,
+      MedicalHealthConsent1797120000001,
+      MedicalBooking1797120000002,
+    ],
   },
 ];
 

@@ -12,9 +12,5 @@ export class CaseResult<T> {
   ) {}
 }
 
-/** Parses an expected version (If-Match: `"7"`, `W/"7"` or `7`). Undefined when absent; NaN when unparseable. */
-export const parseIfMatch = (header: string | undefined): number | undefined => {
-  if (header === undefined || header.trim() === '') return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  return m ? Number(m[1]) : Number.NaN;
-};
+/** The platform's If-Match parser (re-exported here for the affairs barrel's users). */
+export { parseIfMatch } from '@guangfo/platform';

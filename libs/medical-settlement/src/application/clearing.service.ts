@@ -11,9 +11,19 @@ import {
   type MedicalStatementItemContested,
   MedicalStatementItemContestedV1,
 } from '@guangfo/contracts';
-import { Clock } from '@guangfo/kernel';
+import { Clock, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal, type SqlRunner } from '@guangfo/platform';
+import {
+  actorOf,
+  AuditService,
+  CityRegistry,
+  NODE_CONFIG,
+  type NodeConfig,
+  parseIfMatch,
+  platformError,
+  type Principal,
+  type SqlRunner,
+} from '@guangfo/platform';
 import {
   type ContestReason,
   type StatementItem,
@@ -26,7 +36,7 @@ import {
   verifyStatement,
 } from '../domain/clearing.js';
 import { medicalError } from '../medical.errors.js';
-import { ClearingRepository, type StatementRow } from '../infrastructure/clearing.repository.js';
+import { ClearingRepository, type StatementListRow, type StatementRow } from '../infrastructure/clearing.repository.js';
 
 export interface StatementView {
   id: string;
@@ -40,8 +50,41 @@ export interface StatementView {
   /** The verifier's result: the statement proven from this city's own records of the claims. */
   proof: StatementProof;
   confirmedAt: string | null;
+  /** This city's version of the statement (the ETag): every contest, answer and the confirmation make a new one. */
+  version: number;
   items: StatementItem[];
 }
+
+/** A statement in a list: no items, their counts. */
+export interface StatementSummary extends Omit<StatementView, 'items' | 'proof'> {
+  proofOk: boolean;
+  itemCount: number;
+  contests: number;
+  openContests: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Statement page cursor: period and id of the last row. */
+interface StatementCursor {
+  p: string;
+  i: string;
+}
+const isStatementCursor = (v: unknown): v is StatementCursor => {
+  const c = v as Partial<StatementCursor> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.p === 'string' &&
+    /^\d{4}-\d{2}$/.test(c.p) &&
+    typeof c.i === 'string' &&
+    /^[0-9a-f-]{36}$/.test(c.i)
+  );
+};
 
 /** First day of the period and of the next (half-open range). */
 const periodRange = (period: string): [string, string] => {
@@ -160,11 +203,13 @@ export class ClearingService {
     p: Principal,
     id: string,
     cmd: { settlementId: string; kind: 'claim' | 'reversal'; reason: ContestReason; note: string },
+    ifMatch?: string,
   ): Promise<StatementView> {
     return this.dataSource.transaction(async (em) => {
-      const s = await this.own(em, id, 'insured');
+      const s = await this.own(em, id, 'insured', ifMatch);
       if (!(await this.repo.contest(em, id, cmd.settlementId, cmd.kind, cmd.reason, cmd.note)))
         throw medicalError('MEDICAL_STATEMENT_ITEM_NOT_FOUND', { detail: `no open item ${cmd.kind}:${cmd.settlementId}` });
+      await this.repo.bump(em, id);
       await this.outbox.add(em, {
         contract: MedicalStatementItemContestedV1,
         domain: 'medical',
@@ -193,6 +238,7 @@ export class ClearingService {
     if (!s || s.role !== 'treating' || s.insured_city !== event.fromCity) throw new Error(`contest of unknown statement ${d.statementId}`);
     if (!(await this.repo.contest(em, d.statementId, d.settlementId, d.kind, d.reason, d.note)))
       throw new Error(`contest of unknown item ${d.kind}:${d.settlementId}`);
+    await this.repo.bump(em, d.statementId);
   }
 
   /** The treating city answers a contested item: upheld or withdrawn. */
@@ -200,12 +246,14 @@ export class ClearingService {
     p: Principal,
     id: string,
     cmd: { settlementId: string; kind: 'claim' | 'reversal'; outcome: 'upheld' | 'withdrawn'; note: string },
+    ifMatch?: string,
   ): Promise<StatementView> {
     return this.dataSource.transaction(async (em) => {
-      const s = await this.own(em, id, 'treating');
+      const s = await this.own(em, id, 'treating', ifMatch);
       if (!(await this.repo.answer(em, id, cmd.settlementId, cmd.kind, cmd.outcome, cmd.note)))
         throw medicalError('MEDICAL_STATEMENT_ITEM_NOT_FOUND', { detail: `no contested, unanswered item ${cmd.kind}:${cmd.settlementId}` });
       await this.repo.setTotals(em, id, statementTotals(await this.repo.items(em, id), Number(s.advance_fen)));
+      await this.repo.bump(em, id);
       await this.outbox.add(em, {
         contract: MedicalStatementItemAnsweredV1,
         domain: 'medical',
@@ -235,12 +283,13 @@ export class ClearingService {
     if (!(await this.repo.answer(em, d.statementId, d.settlementId, d.kind, d.outcome, d.note)))
       throw new Error(`answer for unknown item ${d.kind}:${d.settlementId}`);
     await this.repo.setTotals(em, d.statementId, statementTotals(await this.repo.items(em, d.statementId), Number(s.advance_fen)));
+    await this.repo.bump(em, d.statementId);
   }
 
   /** The insured city confirms: every contest answered; the statement is immutable from now on. */
-  async confirm(p: Principal, id: string): Promise<StatementView> {
+  async confirm(p: Principal, id: string, ifMatch?: string): Promise<StatementView> {
     return this.dataSource.transaction(async (em) => {
-      const s = await this.own(em, id, 'insured');
+      const s = await this.own(em, id, 'insured', ifMatch);
       const items = await this.repo.items(em, id);
       if (statementState(items, false) === 'contested')
         throw medicalError('MEDICAL_STATEMENT_OPEN_CONTESTS', { detail: 'answer every contest first' });
@@ -296,13 +345,27 @@ export class ClearingService {
     return this.view(this.dataSource, id);
   }
 
-  private async own(em: EntityManager, id: string, role: 'treating' | 'insured'): Promise<StatementRow> {
+  /**
+   * The statement, locked, when this step is this city's and the statement still open; If-Match must name the version the
+   * clerk acted on (428 without it, 412 when the statement has changed since: e.g. the other city's contest or answer arrived).
+   */
+  private async own(em: EntityManager, id: string, role: 'treating' | 'insured', ifMatch: string | undefined): Promise<StatementRow> {
     const s = await this.repo.statement(em, id, true);
     if (!s) throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
     if (s.role !== role) throw medicalError('MEDICAL_NOT_YOUR_PART', { detail: `this step is the ${role} city's` });
     if (s.confirmed_at)
       throw medicalError('MEDICAL_STATEMENT_CONFIRMED', {
         detail: `confirmed at ${s.confirmed_at.toISOString()}: corrections go to the next period`,
+      });
+    const v = parseIfMatch(ifMatch);
+    if (v === undefined)
+      throw platformError('PRECONDITION_REQUIRED', {
+        detail: `send If-Match: "${s.version}" (the statement version you acted on; GET returns it as ETag)`,
+      });
+    if (v !== s.version)
+      throw platformError('PRECONDITION_FAILED', {
+        detail: `the statement is at version ${s.version}, not ${ifMatch}: reload it and decide again`,
+        extra: { currentVersion: s.version },
       });
     return s;
   }
@@ -320,7 +383,44 @@ export class ClearingService {
       totals: statementTotals(items, Number(s.advance_fen)),
       proof: s.proof ?? { ok: false, problems: ['not verified'] },
       confirmedAt: s.confirmed_at ? new Date(s.confirmed_at).toISOString() : null,
+      version: s.version,
       items,
+    };
+  }
+
+  /** Statements held here (this city's part of each), newest period first; optionally of one period and one state. */
+  async list(q: { period?: string; state?: StatementState; cursor?: string; limit?: number }): Promise<Page<StatementSummary>> {
+    const limit = q.limit ?? 20;
+    let after: StatementCursor | undefined;
+    if (q.cursor) {
+      after = decodeCursor(q.cursor, isStatementCursor);
+      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
+    }
+    const rows = await this.repo.listStatements(this.dataSource, { period: q.period, state: q.state, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.summary(r)),
+      nextCursor: rows.length > limit && last ? encodeCursor({ p: last.period, i: last.id } satisfies StatementCursor) : null,
+    };
+  }
+
+  private summary(r: StatementListRow): StatementSummary {
+    const state: StatementState = r.confirmed_at ? 'confirmed' : r.open_contests > 0 ? 'contested' : r.contests > 0 ? 'answered' : 'issued';
+    return {
+      id: r.id,
+      treatingCity: r.treating_city,
+      insuredCity: r.insured_city,
+      period: r.period,
+      role: r.role,
+      state,
+      totals: r.totals!,
+      proofOk: r.proof?.ok ?? false,
+      confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
+      version: r.version,
+      itemCount: r.item_count,
+      contests: r.contests,
+      openContests: r.open_contests,
     };
   }
 }

@@ -14,7 +14,7 @@ import {
   MedicalSettlementReversedV1,
   type Pot,
 } from '@guangfo/contracts';
-import { Clock, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { grantFrom } from '../domain/allowance.js';
@@ -48,6 +48,23 @@ export interface FilingView {
   recordedAt: string;
   person: { name: string; idNumber: string };
 }
+
+/** 备案 page cursor: registration time (epoch microseconds, as text) and id of the last row. */
+interface FilingCursor {
+  k: string;
+  i: string;
+}
+const isFilingCursor = (v: unknown): v is FilingCursor => {
+  const c = v as Partial<FilingCursor> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.k === 'string' &&
+    /^\d{1,20}$/.test(c.k) &&
+    typeof c.i === 'string' &&
+    /^[0-9a-f-]{36}$/.test(c.i)
+  );
+};
 
 /**
  * 备案 at the insured city (参保地): a resident for themself, a clerk or the insured agency's system (partner scope
@@ -190,6 +207,48 @@ export class FilingService {
         em,
       );
       return this.view(f, await this.personData(em, f.person_id));
+    });
+  }
+
+  /**
+   * 备案 held here, newest registration first, cursor-paged: a clerk sees every 备案 of this node (registered here, or
+   * replicas of the other city's registered for treatment here; `origin` filters), a resident only their own registered here.
+   * Persons masked; the read is audited.
+   */
+  async list(
+    p: Principal,
+    q: { status?: 'active' | 'cancelled'; origin?: 'own' | 'replica'; cursor?: string; limit?: number },
+  ): Promise<{ items: FilingView[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 20;
+    let after: FilingCursor | undefined;
+    if (q.cursor) {
+      after = decodeCursor(q.cursor, isFilingCursor);
+      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
+    }
+    return this.dataSource.transaction(async (em) => {
+      let personIds: string[] | undefined;
+      let origin = q.origin;
+      if (p.kind === 'user' && p.role === 'resident') {
+        personIds = p.identity ? await this.repo.personIdsByKey(em, this.seal.personKey(p.identity.idNumber)) : [];
+        origin = 'own';
+      }
+      const rows =
+        personIds?.length === 0 ? [] : await this.repo.listFilings(em, { personIds, origin, status: q.status, after, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      const items: FilingView[] = [];
+      for (const f of page) items.push(this.view(f, await this.personData(em, f.person_id)));
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.filing.list',
+          resource: 'medical-filing:*',
+          outcome: 'success',
+          detail: { count: page.length, filings: page.map((f) => f.id) },
+        },
+        em,
+      );
+      const last = page[page.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.k, i: last.id } satisfies FilingCursor) : null };
     });
   }
 

@@ -41,7 +41,10 @@ export class ReferenceDataService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const seeds = loadMedicalSeeds(this.seedDir, this.config.cityCode);
     await this.dataSource.transaction(async (em) => {
-      for (const h of seeds.hospitals) await this.repo.upsertHospital(em, h);
+      for (const h of seeds.hospitals) {
+        await this.repo.upsertHospital(em, h);
+        for (const slot of h.slots) await this.repo.seedSlot(em, h.code, slot);
+      }
       const publishedAt = this.clock.now().toISOString();
       for (const policy of seeds.policies)
         if (await this.repo.savePolicy(em, policy)) {

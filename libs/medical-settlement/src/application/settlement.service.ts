@@ -11,7 +11,7 @@ import {
   type SettlementTotals,
   type VisitType,
 } from '@guangfo/contracts';
-import { Clock, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
 import { availableFen, needsTopUp } from '../domain/allowance.js';
@@ -81,6 +81,23 @@ export interface SettlementView {
   catalogueVersion: string;
   msgid: string | null;
 }
+
+/** Settlement page cursor: settlement day and id of the last row. */
+interface SettlementCursor {
+  d: string;
+  i: string;
+}
+const isSettlementCursor = (v: unknown): v is SettlementCursor => {
+  const c = v as Partial<SettlementCursor> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.d === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(c.d) &&
+    typeof c.i === 'string' &&
+    /^[0-9a-f-]{36}$/.test(c.i)
+  );
+};
 
 /**
  * Real-time settlement (直接结算) at the treating city's node, for its designated hospitals (partner keys bound to a hospital).
@@ -463,6 +480,45 @@ export class SettlementService {
         em,
       );
       return { year: y, pots: rows.map((r) => ({ pot: r.pot, grantedFen: Number(r.granted_fen), consumedFen: Number(r.consumed_fen) })) };
+    });
+  }
+
+  /**
+   * A hospital's own settlements, newest settlement day first, cursor-paged (`MEDICAL_NOT_YOUR_HOSPITAL` for another hospital's
+   * code: a hospital never lists another's). The read is audited.
+   */
+  async listSettlements(
+    p: PartnerPrincipal,
+    hospitalCode: string,
+    q: { cursor?: string; limit?: number },
+  ): Promise<{ items: SettlementView[]; nextCursor: string | null }> {
+    const h = await this.hospital(p);
+    if (hospitalCode !== h.hospital_code)
+      throw medicalError('MEDICAL_NOT_YOUR_HOSPITAL', { detail: `this key is bound to hospital ${h.hospital_code}, not ${hospitalCode}` });
+    const limit = q.limit ?? 20;
+    let after: SettlementCursor | undefined;
+    if (q.cursor) {
+      after = decodeCursor(q.cursor, isSettlementCursor);
+      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
+    }
+    return this.dataSource.transaction(async (em) => {
+      const rows = await this.repo.listSettlements(em, h.hospital_code, { after, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.settlement.list',
+          resource: `medical-hospital:${h.hospital_code}`,
+          outcome: 'success',
+          detail: { count: page.length },
+        },
+        em,
+      );
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => this.settlementView(r)),
+        nextCursor: rows.length > limit && last ? encodeCursor({ d: last.settled_on, i: last.id } satisfies SettlementCursor) : null,
+      };
     });
   }
 

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal } from '@guangfo/platform';
-import { ClearingService, type StatementView } from '../application/clearing.service.js';
+import { ClearingService, type Page, type StatementSummary, type StatementView } from '../application/clearing.service.js';
 import { yuanToFen } from '../application/national-envelope.service.js';
 import { ReconciliationService, type ReconciliationView } from '../application/reconciliation.service.js';
 import type { DayEntry } from '../domain/reconciliation.js';
@@ -12,6 +13,8 @@ import {
   DetailReconciliationDto,
   IssueStatementDto,
   ReconciliationViewDto,
+  StatementListQueryDto,
+  StatementPageDto,
   StatementViewDto,
   TotalsReconciliationDto,
 } from './dto/clearing.dto.js';
@@ -26,6 +29,21 @@ const ID = ApiParam({
   description: 'Statement id (UUID, the same in both cities)',
   example: '2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901',
 });
+/** Statement steps name the version they act on (If-Match); 428 without it, 412 when the statement has changed since. */
+const IF_MATCH = applyDecorators(
+  ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'The statement version you acted on, as returned in ETag, e.g. "2"',
+    example: '"1"',
+  }),
+  ApiResponse({ status: 412, description: 'PRECONDITION_FAILED: the statement changed since that version (reload it)' }),
+  ApiResponse({ status: 428, description: 'PRECONDITION_REQUIRED: no If-Match' }),
+);
+const withEtag = (res: Response, v: StatementView): StatementView => {
+  res.setHeader('ETag', `"${v.version}"`);
+  return v;
+};
 
 /** The 3202 detail file: CSV with a header line, amounts in yuan. */
 export const parseDetailFile = (file: string): DayEntry[] => {
@@ -91,8 +109,23 @@ export class ClearingController {
     ['MEDICAL_CITY_UNKNOWN', 'MEDICAL_STATEMENT_EXISTS'],
     'Every settlement of the period, reversals of earlier periods as negative items; advance and net. The insured city receives it as an addressed event and proves it from its own copies of the claims.',
   )
-  issue(@CurrentPrincipal() p: Principal, @Body() body: IssueStatementDto): Promise<StatementView> {
-    return this.clearing.issue(p, body);
+  async issue(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: IssueStatementDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatementView> {
+    return withEtag(res, await this.clearing.issue(p, body));
+  }
+
+  @Get('clearing/statements')
+  @Access({ roles: ['clerk', 'admin', 'supervisor'], scopes: ['medical:clearing'] })
+  @MedicalEndpoint(
+    'Clearing statements held here (this city’s part of each), newest period first, cursor-paged',
+    { status: 200, type: StatementPageDto },
+    ['MEDICAL_INVALID_CURSOR'],
+  )
+  list(@Query() q: StatementListQueryDto): Promise<Page<StatementSummary>> {
+    return this.clearing.list(q);
   }
 
   @Get('clearing/statements/:id')
@@ -101,49 +134,73 @@ export class ClearingController {
   @MedicalEndpoint('A clearing statement with its items, totals, state and the verifier’s proof', { status: 200, type: StatementViewDto }, [
     'MEDICAL_STATEMENT_NOT_FOUND',
   ])
-  get(@CurrentPrincipal() p: Principal, @Param('id', statementId) id: string): Promise<StatementView> {
-    return this.clearing.get(p, id);
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', statementId) id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatementView> {
+    return withEtag(res, await this.clearing.get(p, id));
   }
 
   @Post('clearing/statements/:id/contest')
   @HttpCode(200)
   @Access(STAFF)
   @ID
+  @IF_MATCH
   @MedicalEndpoint('Insured city: contest one item with a reason code', { status: 200, type: StatementViewDto }, [
     'MEDICAL_STATEMENT_NOT_FOUND',
     'MEDICAL_NOT_YOUR_PART',
     'MEDICAL_STATEMENT_CONFIRMED',
     'MEDICAL_STATEMENT_ITEM_NOT_FOUND',
   ])
-  contest(@CurrentPrincipal() p: Principal, @Param('id', statementId) id: string, @Body() body: ContestItemDto): Promise<StatementView> {
-    return this.clearing.contest(p, id, body);
+  async contest(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', statementId) id: string,
+    @Body() body: ContestItemDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatementView> {
+    return withEtag(res, await this.clearing.contest(p, id, body, ifMatch));
   }
 
   @Post('clearing/statements/:id/answer')
   @HttpCode(200)
   @Access(STAFF)
   @ID
+  @IF_MATCH
   @MedicalEndpoint('Treating city: answer a contested item (upheld or withdrawn)', { status: 200, type: StatementViewDto }, [
     'MEDICAL_STATEMENT_NOT_FOUND',
     'MEDICAL_NOT_YOUR_PART',
     'MEDICAL_STATEMENT_CONFIRMED',
     'MEDICAL_STATEMENT_ITEM_NOT_FOUND',
   ])
-  answer(@CurrentPrincipal() p: Principal, @Param('id', statementId) id: string, @Body() body: AnswerItemDto): Promise<StatementView> {
-    return this.clearing.answer(p, id, body);
+  async answer(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', statementId) id: string,
+    @Body() body: AnswerItemDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatementView> {
+    return withEtag(res, await this.clearing.answer(p, id, body, ifMatch));
   }
 
   @Post('clearing/statements/:id/confirm')
   @HttpCode(200)
   @Access(STAFF)
   @ID
+  @IF_MATCH
   @MedicalEndpoint('Insured city: confirm (every contest answered); immutable from then on', { status: 200, type: StatementViewDto }, [
     'MEDICAL_STATEMENT_NOT_FOUND',
     'MEDICAL_NOT_YOUR_PART',
     'MEDICAL_STATEMENT_CONFIRMED',
     'MEDICAL_STATEMENT_OPEN_CONTESTS',
   ])
-  confirm(@CurrentPrincipal() p: Principal, @Param('id', statementId) id: string): Promise<StatementView> {
-    return this.clearing.confirm(p, id);
+  async confirm(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', statementId) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatementView> {
+    return withEtag(res, await this.clearing.confirm(p, id, ifMatch));
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@guangfo/platform';
 import { FilingService, type FilingView } from '../application/filing.service.js';
 import { medicalError } from '../medical.errors.js';
-import { CancelFilingDto, FilingViewDto, RegisterFilingDto } from './dto/medical.dto.js';
+import { CancelFilingDto, FilingListQueryDto, FilingPageDto, FilingViewDto, RegisterFilingDto } from './dto/medical.dto.js';
 import { MedicalEndpoint } from './medical-endpoint.decorator.js';
 
 const id = new ParseUUIDPipe({ exceptionFactory: () => medicalError('MEDICAL_FILING_NOT_FOUND', { detail: '备案 ids are UUIDs' }) });
@@ -26,6 +26,18 @@ export class FilingController {
   )
   register(@CurrentPrincipal() p: Principal, @Body() body: RegisterFilingDto): Promise<FilingView> {
     return this.filings.register(p, body);
+  }
+
+  @Get()
+  @Access({ roles: ['resident', 'clerk', 'supervisor'], scopes: ['medical:filing'] })
+  @MedicalEndpoint(
+    '备案 held here, newest first, cursor-paged (persons masked; the read is audited)',
+    { status: 200, type: FilingPageDto },
+    ['MEDICAL_INVALID_CURSOR'],
+    'Clerks see every 备案 of this node (origin own: registered here; replica: received from the insured city); residents only their own registered here.',
+  )
+  list(@CurrentPrincipal() p: Principal, @Query() q: FilingListQueryDto): Promise<{ items: FilingView[]; nextCursor: string | null }> {
+    return this.filings.list(p, q);
   }
 
   @Get(':id')

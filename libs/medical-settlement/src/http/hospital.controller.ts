@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal } from '@guangfo/platform';
@@ -10,6 +10,7 @@ import {
   FeeLinesDto,
   NationalEnvelopeDto,
   NationalReplyDto,
+  PageQueryDto,
   PersonInfoDto,
   PersonQueryDto,
   PreSettleDto,
@@ -17,6 +18,7 @@ import {
   RegisterVisitDto,
   ReverseDto,
   SettleDto,
+  SettlementPageDto,
   SettlementViewDto,
   TestResultViewDto,
   VisitViewDto,
@@ -209,6 +211,22 @@ export class HospitalController {
   ])
   settlement(@CurrentPrincipal() p: Principal, @Param('id', settlementId) id: string): Promise<SettlementView> {
     return this.settlements.getSettlement(partner(p), id);
+  }
+
+  @Get('hospitals/:code/settlements')
+  @Access(HOSPITAL)
+  @ApiParam({ name: 'code', description: 'The hospital’s institution code (the one the key is bound to)', example: 'H440600000001' })
+  @MedicalEndpoint(
+    'This hospital’s settlements, newest settlement day first, cursor-paged (audited)',
+    { status: 200, type: SettlementPageDto },
+    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_NOT_YOUR_HOSPITAL', 'MEDICAL_INVALID_CURSOR'],
+  )
+  hospitalSettlements(
+    @CurrentPrincipal() p: Principal,
+    @Param('code') code: string,
+    @Query() q: PageQueryDto,
+  ): Promise<{ items: SettlementView[]; nextCursor: string | null }> {
+    return this.settlements.listSettlements(partner(p), code, q);
   }
 
   @Post('settlements/:id/reversal')

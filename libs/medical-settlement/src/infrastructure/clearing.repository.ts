@@ -13,6 +13,13 @@ export interface StatementRow {
   proof: { ok: boolean; problems: string[] } | null;
   totals: StatementTotals | null;
   confirmed_at: Date | null;
+  version: number;
+}
+/** One row of a statement list: the statement and its counts of items and open contests. */
+export interface StatementListRow extends StatementRow {
+  item_count: number;
+  open_contests: number;
+  contests: number;
 }
 interface ItemRow {
   settlement_id: string;
@@ -53,7 +60,7 @@ export class ClearingRepository {
   }
   async insertStatement(
     db: SqlRunner,
-    s: Omit<StatementRow, 'confirmed_at' | 'advance_fen'> & { advance_fen: number },
+    s: Omit<StatementRow, 'confirmed_at' | 'advance_fen' | 'version'> & { advance_fen: number },
     items: readonly StatementItem[],
   ): Promise<boolean> {
     const r = await queryRows(
@@ -131,7 +138,50 @@ export class ClearingRepository {
     return r.length > 0;
   }
   async confirm(db: SqlRunner, id: string, at: Date, totals: StatementTotals): Promise<void> {
-    await db.query(`UPDATE medical.statement SET confirmed_at = $2, totals = $3 WHERE id = $1`, [id, at, JSON.stringify(totals)]);
+    await db.query(`UPDATE medical.statement SET confirmed_at = $2, totals = $3, version = version + 1 WHERE id = $1`, [
+      id,
+      at,
+      JSON.stringify(totals),
+    ]);
+  }
+  /** Every change to this city's copy of a statement (a contest, an answer) is a new version: the ETag. */
+  async bump(db: SqlRunner, id: string): Promise<void> {
+    await db.query(`UPDATE medical.statement SET version = version + 1 WHERE id = $1`, [id]);
+  }
+  /**
+   * Statements held here, newest period first (then by id), after the cursor's (period, id); optionally of one period and
+   * one state. The state is the one `statementState` computes: confirmed, contested (a contest unanswered), answered, issued.
+   */
+  listStatements(
+    db: SqlRunner,
+    q: { period?: string; state?: string; after?: { p: string; i: string }; limit: number },
+  ): Promise<StatementListRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, ...v: unknown[]) => {
+      params.push(...v);
+      where.push(sql.replace(/\$(\d)/g, (_, n: string) => `$${params.length - v.length + Number(n)}`));
+    };
+    if (q.period) add(`s.period = $1`, q.period);
+    if (q.after) add(`(s.period < $1 OR (s.period = $1 AND s.id > $2))`, q.after.p, q.after.i);
+    const open = `EXISTS (SELECT 1 FROM medical.statement_item i WHERE i.statement_id = s.id AND i.contest_reason IS NOT NULL AND i.answer_outcome IS NULL)`;
+    const any = `EXISTS (SELECT 1 FROM medical.statement_item i WHERE i.statement_id = s.id AND i.contest_reason IS NOT NULL)`;
+    if (q.state === 'confirmed') where.push(`s.confirmed_at IS NOT NULL`);
+    if (q.state === 'contested') where.push(`s.confirmed_at IS NULL AND ${open}`);
+    if (q.state === 'answered') where.push(`s.confirmed_at IS NULL AND ${any} AND NOT ${open}`);
+    if (q.state === 'issued') where.push(`s.confirmed_at IS NULL AND NOT ${any}`);
+    params.push(q.limit);
+    return queryRows<StatementListRow>(
+      db,
+      `SELECT s.*,
+              (SELECT count(*)::int FROM medical.statement_item i WHERE i.statement_id = s.id) AS item_count,
+              (SELECT count(*)::int FROM medical.statement_item i WHERE i.statement_id = s.id AND i.contest_reason IS NOT NULL) AS contests,
+              (SELECT count(*)::int FROM medical.statement_item i WHERE i.statement_id = s.id AND i.contest_reason IS NOT NULL
+                 AND i.answer_outcome IS NULL) AS open_contests
+         FROM medical.statement s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY s.period DESC, s.id LIMIT $${params.length}`,
+      params,
+    );
   }
   async setTotals(db: SqlRunner, id: string, totals: StatementTotals): Promise<void> {
     await db.query(`UPDATE medical.statement SET totals = $2 WHERE id = $1`, [id, JSON.stringify(totals)]);

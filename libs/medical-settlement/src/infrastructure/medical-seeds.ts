@@ -19,6 +19,17 @@ const hospitalSchema = z.object({
   code: z.string().regex(/^[A-Z0-9]{12}$/, 'a 12-character institution code (the msgid prefix)'),
   name: z.string().min(1),
   level: z.enum(HOSPITAL_LEVELS),
+  /** 预约挂号 slots the hospital offers to the other city's residents (demo data): id, department, start, capacity. */
+  slots: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        department: z.string().min(1).max(100),
+        startsAt: z.iso.datetime(),
+        capacity: z.number().int().min(1).max(1000),
+      }),
+    )
+    .default([]),
 });
 export type HospitalSeed = z.infer<typeof hospitalSchema>;
 

@@ -152,6 +152,17 @@ export class MedicalRepository {
       [h.partnerId, h.city, h.code, h.name, h.level],
     );
   }
+  /** A seeded slot: added once (a slot already there keeps its bookings). */
+  async seedSlot(
+    db: SqlRunner,
+    hospitalCode: string,
+    slot: { id: string; department: string; startsAt: string; capacity: number },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [slot.id, hospitalCode, slot.department, slot.startsAt, slot.capacity],
+    );
+  }
   hospitalOf(db: SqlRunner, partnerId: string, city: string): Promise<HospitalRow | undefined> {
     return queryRow<HospitalRow>(db, `SELECT * FROM medical.hospital WHERE partner_id = $1 AND city_code = $2`, [partnerId, city]);
   }
@@ -203,6 +214,46 @@ export class MedicalRepository {
   }
   filing(db: SqlRunner, id: string, lock = false): Promise<FilingRow | undefined> {
     return queryRow<FilingRow>(db, `SELECT ${FILING_COLUMNS} FROM medical.filing WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  }
+  /**
+   * 备案 held here, newest registration first (then id), after the cursor (`k`: recorded_at in epoch microseconds, as text);
+   * optionally of one person (a resident's own) and active (not cancelled) or cancelled only.
+   */
+  listFilings(
+    db: SqlRunner,
+    q: {
+      personIds?: string[];
+      origin?: 'own' | 'replica';
+      status?: 'active' | 'cancelled';
+      after?: { k: string; i: string };
+      limit: number;
+    },
+  ): Promise<Array<FilingRow & { k: string }>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const arg = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const key = `(extract(epoch FROM recorded_at) * 1000000)::bigint`;
+    if (q.personIds) where.push(`person_id = ANY(${arg(q.personIds)}::uuid[])`);
+    if (q.origin) where.push(`origin = ${arg(q.origin)}`);
+    if (q.status === 'active') where.push(`cancelled_on IS NULL`);
+    if (q.status === 'cancelled') where.push(`cancelled_on IS NOT NULL`);
+    if (q.after) {
+      const k = arg(q.after.k);
+      where.push(`(${key} < ${k}::bigint OR (${key} = ${k}::bigint AND id > ${arg(q.after.i)}::uuid))`);
+    }
+    return queryRows<FilingRow & { k: string }>(
+      db,
+      `SELECT ${FILING_COLUMNS}, ${key}::text AS k FROM medical.filing ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY recorded_at DESC, id LIMIT ${arg(q.limit)}`,
+      params,
+    );
+  }
+  /** Persons of this city with this lookup digest (a resident's own records). */
+  async personIdsByKey(db: SqlRunner, key: string): Promise<string[]> {
+    return (await queryRows<{ id: string }>(db, `SELECT id FROM medical.person WHERE person_key = $1`, [key])).map((r) => r.id);
   }
   filingsOf(db: SqlRunner, personId: string, treatingCity: string): Promise<FilingRow[]> {
     return queryRows<FilingRow>(
@@ -382,6 +433,21 @@ export class MedicalRepository {
     return queryRow<SettlementRow>(db, `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
       id,
     ]);
+  }
+  /** A hospital's settlements, newest settlement day first (then id), after the cursor's (day, id). */
+  listSettlements(db: SqlRunner, hospitalCode: string, q: { after?: { d: string; i: string }; limit: number }): Promise<SettlementRow[]> {
+    return q.after
+      ? queryRows<SettlementRow>(
+          db,
+          `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE hospital_code = $1 AND (settled_on < $2::date OR (settled_on = $2::date AND id > $3))
+            ORDER BY settled_on DESC, id LIMIT $4`,
+          [hospitalCode, q.after.d, q.after.i, q.limit],
+        )
+      : queryRows<SettlementRow>(
+          db,
+          `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE hospital_code = $1 ORDER BY settled_on DESC, id LIMIT $2`,
+          [hospitalCode, q.limit],
+        );
   }
   settlementByMsgid(db: SqlRunner, hospitalCode: string, msgid: string): Promise<SettlementRow | undefined> {
     return queryRow<SettlementRow>(db, `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE hospital_code = $1 AND msgid = $2`, [

@@ -13,9 +13,13 @@ import {
   MedicalStatementItemAnsweredV1,
   MedicalStatementItemContestedV1,
 } from './medical.events.js';
+import { MedicalHealthSummaryAnsweredV1, MedicalHealthSummaryRequestedV1 } from './medical-health.events.js';
+import { MedicalBookingAnsweredV1, MedicalBookingCancelledV1, MedicalBookingRequestedV1 } from './medical-booking.events.js';
 
 export * from './medical-common.schema.js';
 export * from './medical.events.js';
+export * from './medical-health.events.js';
+export * from './medical-booking.events.js';
 
 /** The event contracts of 异地就医直接结算 (listed in EVENT_CONTRACTS). */
 export const MEDICAL_EVENT_CONTRACTS: readonly EventContract<any>[] = [
@@ -31,4 +35,9 @@ export const MEDICAL_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   MedicalStatementItemContestedV1,
   MedicalStatementItemAnsweredV1,
   MedicalStatementConfirmedV1,
+  MedicalHealthSummaryRequestedV1,
+  MedicalHealthSummaryAnsweredV1,
+  MedicalBookingRequestedV1,
+  MedicalBookingAnsweredV1,
+  MedicalBookingCancelledV1,
 ];

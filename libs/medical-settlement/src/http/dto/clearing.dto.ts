@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CLEARING_CONTEST_REASONS } from '@guangfo/contracts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -131,5 +131,54 @@ export class StatementViewDto {
   @ApiProperty({ type: StatementTotalsDto }) totals: StatementTotalsDto;
   @ApiProperty({ type: StatementProofDto }) proof: StatementProofDto;
   @ApiProperty({ type: String, nullable: true, example: null }) confirmedAt: string | null;
+  @ApiProperty({
+    example: 1,
+    description: 'This city’s version of the statement, also the ETag: send it as If-Match on contest, answer, confirm',
+  })
+  version: number;
   @ApiProperty({ type: [StatementItemDto] }) items: StatementItemDto[];
+}
+
+export class StatementListQueryDto {
+  @ApiProperty({ required: false, example: '2026-03', description: 'Only statements of this period (YYYY-MM)' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a period written YYYY-MM' })
+  period?: string;
+  @ApiProperty({ required: false, enum: ['issued', 'contested', 'answered', 'confirmed'], description: 'Only statements in this state' })
+  @IsOptional()
+  @IsIn(['issued', 'contested', 'answered', 'confirmed'])
+  state?: 'issued' | 'contested' | 'answered' | 'confirmed';
+  @ApiProperty({ required: false, example: 20, description: 'Page size, 1–100 (default 20)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  @ApiProperty({ required: false, description: 'nextCursor of the previous page, unchanged' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class StatementSummaryDto {
+  @ApiProperty({ example: '2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901' }) id: string;
+  @ApiProperty({ example: '440600' }) treatingCity: string;
+  @ApiProperty({ example: '440100' }) insuredCity: string;
+  @ApiProperty({ example: '2026-03' }) period: string;
+  @ApiProperty({ enum: ['treating', 'insured'], example: 'treating' }) role: string;
+  @ApiProperty({ enum: ['issued', 'contested', 'answered', 'confirmed'], example: 'issued' }) state: string;
+  @ApiProperty({ type: StatementTotalsDto }) totals: StatementTotalsDto;
+  @ApiProperty({ example: true, description: 'The verifier proved it from this city’s own records' }) proofOk: boolean;
+  @ApiProperty({ type: String, nullable: true, example: null }) confirmedAt: string | null;
+  @ApiProperty({ example: 1, description: 'This city’s version of the statement (its ETag)' }) version: number;
+  @ApiProperty({ example: 1 }) itemCount: number;
+  @ApiProperty({ example: 0 }) contests: number;
+  @ApiProperty({ example: 0 }) openContests: number;
+}
+
+export class StatementPageDto {
+  @ApiProperty({ type: [StatementSummaryDto] }) items: StatementSummaryDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
 }

@@ -13,6 +13,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -376,4 +377,44 @@ export class TestResultViewDto {
   @ApiProperty({ type: [String], example: [] }) warnings: string[];
   @ApiProperty({ example: '2026-03-05T01:30:00.000Z' }) checkedAt: string;
   @ApiProperty({ type: RecognisedCredentialDto, nullable: true }) credential: RecognisedCredentialDto | null;
+}
+
+/** Page size and cursor of a list. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ example: 20, description: 'Page size, 1–100 (default 20)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page, unchanged' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class FilingListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['active', 'cancelled'], description: 'Only 备案 not cancelled, or cancelled ones' })
+  @IsOptional()
+  @IsIn(['active', 'cancelled'])
+  status?: 'active' | 'cancelled';
+  @ApiPropertyOptional({
+    enum: ['own', 'replica'],
+    description: 'Clerks: registered here (own) or received from the insured city (replica); residents see their own only',
+  })
+  @IsOptional()
+  @IsIn(['own', 'replica'])
+  origin?: 'own' | 'replica';
+}
+
+export class FilingPageDto {
+  @ApiProperty({ type: [FilingViewDto] }) items: FilingViewDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+}
+
+export class SettlementPageDto {
+  @ApiProperty({ type: [SettlementViewDto] }) items: SettlementViewDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
 }

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { defineEvent } from '../../event-type.js';
+import { medicalSchemas } from './medical-common.schema.js';
+
+const { cityCode } = medicalSchemas;
+const BOOKING_ID = '5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d';
+const SLOT_ID = '6f708192-a3b4-45c6-97d8-f90a1b2c3d4e';
+
+/** Why a hospital refuses a booking (stable codes, shown to the patient). */
+export const BOOKING_REFUSALS = ['MEDICAL_SLOT_FULL', 'MEDICAL_SLOT_NOT_FOUND', 'MEDICAL_BOOKING_EXPIRED'] as const;
+export type BookingRefusal = (typeof BOOKING_REFUSALS)[number];
+
+export const medicalBookingRequestedSchema = z.object({
+  bookingId: z.uuid(),
+  patientCity: cityCode,
+  hospitalCode: z.string().min(1).max(30),
+  slotId: z.uuid(),
+  requestedAt: z.iso.datetime(),
+  /** After this instant the patient's city no longer waits: the hospital refuses instead of holding the slot. */
+  deadlineAt: z.iso.datetime(),
+  patient: z.object({ idNumber: z.string().min(15).max(18), name: z.string().min(1).max(100) }),
+});
+export type MedicalBookingRequested = z.infer<typeof medicalBookingRequestedSchema>;
+/** 预约挂号互通: a resident books a slot at a hospital of the other city through their own city's node. */
+export const MedicalBookingRequestedV1 = defineEvent<MedicalBookingRequested>({
+  type: 'gov.guangfo.medical.booking-requested.v1',
+  audience: 'addressed',
+  schema: medicalBookingRequestedSchema,
+  summary: "The patient's city asks a hospital of the other city for a slot (patient sealed); answered confirmed or refused.",
+  personal: ['patient'],
+  example: {
+    bookingId: BOOKING_ID,
+    patientCity: '440100',
+    hospitalCode: 'H44060400001',
+    slotId: SLOT_ID,
+    requestedAt: '2026-03-05T01:00:00.000Z',
+    deadlineAt: '2026-03-05T01:01:00.000Z',
+    patient: { idNumber: '440106195501010011', name: '陈老伯' },
+  },
+});
+
+export const medicalBookingAnsweredSchema = z.object({
+  bookingId: z.uuid(),
+  outcome: z.enum(['confirmed', 'refused']),
+  refusal: z.enum(BOOKING_REFUSALS).nullable(),
+  slot: z.object({ department: z.string().min(1).max(100), startsAt: z.iso.datetime() }).nullable(),
+  answeredAt: z.iso.datetime(),
+});
+export type MedicalBookingAnswered = z.infer<typeof medicalBookingAnsweredSchema>;
+export const MedicalBookingAnsweredV1 = defineEvent<MedicalBookingAnswered>({
+  type: 'gov.guangfo.medical.booking-answered.v1',
+  audience: 'addressed',
+  schema: medicalBookingAnsweredSchema,
+  summary: "The hospital's city answers a booking: confirmed (the slot is held) or refused with a stable code.",
+  example: {
+    bookingId: BOOKING_ID,
+    outcome: 'confirmed',
+    refusal: null,
+    slot: { department: '心血管内科', startsAt: '2026-03-10T01:00:00.000Z' },
+    answeredAt: '2026-03-05T01:00:01.000Z',
+  },
+});
+
+export const medicalBookingCancelledSchema = z.object({
+  bookingId: z.uuid(),
+  reason: z.enum(['timed-out']),
+  cancelledAt: z.iso.datetime(),
+});
+export type MedicalBookingCancelled = z.infer<typeof medicalBookingCancelledSchema>;
+export const MedicalBookingCancelledV1 = defineEvent<MedicalBookingCancelled>({
+  type: 'gov.guangfo.medical.booking-cancelled.v1',
+  audience: 'addressed',
+  schema: medicalBookingCancelledSchema,
+  summary: "The patient's city releases a slot confirmed after it had stopped waiting (the booking timed out there).",
+  example: { bookingId: BOOKING_ID, reason: 'timed-out', cancelledAt: '2026-03-05T01:02:00.000Z' },
+});

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type BookingRefusal,
+  type MedicalBookingAnswered,
+  MedicalBookingAnsweredV1,
+  type MedicalBookingCancelled,
+  MedicalBookingCancelledV1,
+  type MedicalBookingRequested,
+  MedicalBookingRequestedV1,
+} from '@guangfo/contracts';
+import { Sealer } from '@guangfo/gm-crypto';
+import { Clock, normalizeResidentId } from '@guangfo/kernel';
+import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
+import {
+  actorOf,
+  AuditService,
+  CityRegistry,
+  NODE_CONFIG,
+  type NodeConfig,
+  type Principal,
+  queryRow,
+  queryRows,
+  type SqlRunner,
+} from '@guangfo/platform';
+import { medicalError } from '../medical.errors.js';
+import { MedicalRepository } from '../infrastructure/medical.repository.js';
+import { PersonSeal } from '../infrastructure/person.seal.js';
+
+/** How long the patient's city waits for the hospital's answer before the booking is `timed-out`. */
+export const BOOKING_TIMEOUT_MS = 60_000;
+
+interface BookingRow {
+  id: string;
+  person_id: string;
+  hospital_city: string;
+  hospital_code: string;
+  slot_id: string;
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out';
+  refusal: string | null;
+  reason: string | null;
+  slot_department: string | null;
+  slot_starts_at: Date | null;
+  requested_at: Date;
+  deadline_at: Date;
+  answered_at: Date | null;
+  late_outcome: string | null;
+  late_answered_at: Date | null;
+  booked_by: string;
+}
+
+export interface BookingView {
+  id: string;
+  hospitalCity: string;
+  hospitalCode: string;
+  slotId: string;
+  state: BookingRow['state'];
+  /** The hospital's refusal code (MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED), or MEDICAL_BOOKING_TIMED_OUT. */
+  refusal: string | null;
+  /** Why, in words (the timeout and what happens to a late answer). */
+  reason: string | null;
+  slot: { department: string; startsAt: string } | null;
+  requestedAt: string;
+  deadlineAt: string;
+  answeredAt: string | null;
+  /** An answer that arrived after the timeout: recorded, never reviving the booking (a late confirmation's slot is released). */
+  lateAnswer: { outcome: string; at: string } | null;
+}
+
+const TIMED_OUT_REASON = (ms: number) =>
+  `医院所在城市未在 ${ms / 1000} 秒内答复，本次预约未成功，请重新预约。No answer from the hospital's city within ${ms / 1000} s: the booking did not go through; book again. A later answer is recorded but does not revive it (a late confirmation's slot is released).`;
+
+/**
+ * 预约挂号互通. The patient's city (the resident's own node) sends the booking to the hospital's city as an addressed event
+ * (patient sealed) and waits up to BOOKING_TIMEOUT_MS: `pending` → `confirmed` / `refused` by the hospital's answer, or
+ * `timed-out` once the deadline has passed without one (decided when the booking is read or when the late answer arrives,
+ * so no timer is needed). A late answer is recorded on the booking but never revives it; a late confirmation is released at
+ * the hospital (booking-cancelled), so the slot is not lost. At the hospital's city a slot is taken with one conditional
+ * UPDATE (booked < capacity): two bookings racing for the last place — exactly one is confirmed.
+ */
+@Injectable()
+export class BookingService {
+  constructor(
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+    private readonly registry: CityRegistry,
+    private readonly dataSource: DataSource,
+    private readonly medical: MedicalRepository,
+    private readonly seal: PersonSeal,
+    private readonly sealer: Sealer,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A resident books for themself (verified identity); a clerk books for a named person. */
+  async book(
+    p: Principal,
+    cmd: { hospitalCity: string; hospitalCode: string; slotId: string; person?: { idNumber: string; name: string } },
+  ): Promise<BookingView> {
+    if (!this.registry.get(cmd.hospitalCity) || cmd.hospitalCity === this.config.cityCode)
+      throw medicalError('MEDICAL_CITY_UNKNOWN', { detail: `hospitalCity ${cmd.hospitalCity} must be another city of the registry` });
+    const patient = this.patientOf(p, cmd.person);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (em) => {
+      const id = randomUUID();
+      const pid = randomUUID();
+      const person = await this.medical.insertPerson(em, {
+        id: pid,
+        insured_city: this.config.cityCode,
+        person_key: this.seal.personKey(patient.idNumber),
+        id_number_sealed: this.seal.seal(pid, 'id-number', patient.idNumber),
+        name_sealed: this.seal.seal(pid, 'name', patient.name),
+        account_balance_fen: null,
+      });
+      const deadline = new Date(now.getTime() + BOOKING_TIMEOUT_MS);
+      await em.query(
+        `INSERT INTO medical.booking (id, person_id, hospital_city, hospital_code, slot_id, state, requested_at, deadline_at, booked_by)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
+        [id, person.id, cmd.hospitalCity, cmd.hospitalCode, cmd.slotId, now, deadline, actorOf(p)],
+      );
+      await this.outbox.add(em, {
+        contract: MedicalBookingRequestedV1,
+        domain: 'medical',
+        subject: id,
+        toCity: cmd.hospitalCity,
+        data: {
+          bookingId: id,
+          patientCity: this.config.cityCode,
+          hospitalCode: cmd.hospitalCode,
+          slotId: cmd.slotId,
+          requestedAt: now.toISOString(),
+          deadlineAt: deadline.toISOString(),
+          patient,
+        },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.booking.request',
+          resource: `medical-booking:${id}`,
+          outcome: 'success',
+          detail: { hospitalCity: cmd.hospitalCity, hospitalCode: cmd.hospitalCode, slotId: cmd.slotId },
+        },
+        em,
+      );
+      return this.view((await this.row(em, id))!);
+    });
+  }
+
+  /** One booking: the resident's own (others 404), or any of this city for clerks; a pending booking past its deadline times out here. */
+  async get(p: Principal, id: string): Promise<BookingView> {
+    return this.dataSource.transaction(async (em) => {
+      let b = await this.row(em, id, true);
+      if (!b || !(await this.mayRead(em, p, b))) throw medicalError('MEDICAL_BOOKING_NOT_FOUND', { detail: `no booking ${id} of yours` });
+      b = await this.timeOutIfDue(em, b);
+      await this.audit.record(
+        { actor: actorOf(p), action: 'medical.booking.read', resource: `medical-booking:${id}`, outcome: 'success' },
+        em,
+      );
+      return this.view(b);
+    });
+  }
+
+  // ---- the hospital's city
+
+  @HandlesEvent(MedicalBookingRequestedV1, { consumer: 'medical.booking' })
+  async onRequested(event: ReceivedEvent<MedicalBookingRequested>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    if (d.patientCity !== event.fromCity) throw new Error(`booking ${d.bookingId}: patientCity is not the sender`);
+    const held = await queryRows<{ outcome: string }>(em, `SELECT outcome FROM medical.booking_hold WHERE booking_id = $1`, [d.bookingId]);
+    if (held.length) return; // redelivered: answered once
+    const now = this.clock.now();
+    let refusal: BookingRefusal | null = null;
+    let slot: { department: string; startsAt: string } | null = null;
+    const found = await queryRows<{ department: string; starts_at: Date }>(
+      em,
+      `SELECT department, starts_at FROM medical.booking_slot s JOIN medical.hospital h ON h.hospital_code = s.hospital_code
+        WHERE s.id = $1 AND s.hospital_code = $2 AND h.city_code = $3`,
+      [d.slotId, d.hospitalCode, this.config.cityCode],
+    );
+    if (!found.length) refusal = 'MEDICAL_SLOT_NOT_FOUND';
+    else if (new Date(d.deadlineAt).getTime() <= now.getTime()) refusal = 'MEDICAL_BOOKING_EXPIRED';
+    else {
+      // One conditional UPDATE: concurrent bookings of the last place queue on the row; exactly one finds booked < capacity.
+      const taken = await queryRows(
+        em,
+        `UPDATE medical.booking_slot SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id`,
+        [d.slotId],
+      );
+      if (taken.length) slot = { department: found[0]!.department, startsAt: new Date(found[0]!.starts_at).toISOString() };
+      else refusal = 'MEDICAL_SLOT_FULL';
+    }
+    const outcome = slot ? 'confirmed' : 'refused';
+    await em.query(
+      `INSERT INTO medical.booking_hold (booking_id, slot_id, patient_city, patient_sealed, outcome, refusal, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        d.bookingId,
+        d.slotId,
+        event.fromCity,
+        this.sealer.seal(JSON.stringify(d.patient), `medical.booking.patient:${d.bookingId}`),
+        outcome,
+        refusal,
+        now,
+      ],
+    );
+    await this.outbox.add(em, {
+      contract: MedicalBookingAnsweredV1,
+      domain: 'medical',
+      subject: d.bookingId,
+      toCity: event.fromCity,
+      data: { bookingId: d.bookingId, outcome, refusal, slot, answeredAt: now.toISOString() },
+    });
+    await this.audit.record(
+      {
+        actor: `city:${event.fromCity}`,
+        action: 'medical.booking.answer',
+        resource: `medical-booking:${d.bookingId}`,
+        outcome: slot ? 'success' : 'denied',
+        detail: { hospitalCode: d.hospitalCode, slotId: d.slotId, refusal },
+      },
+      em,
+    );
+  }
+
+  /** The patient's city released a confirmation that came after its timeout: the place goes back to the slot, once. */
+  @HandlesEvent(MedicalBookingCancelledV1, { consumer: 'medical.booking' })
+  async onCancelled(event: ReceivedEvent<MedicalBookingCancelled>, em: EntityManager): Promise<void> {
+    const released = await queryRows<{ slot_id: string }>(
+      em,
+      `UPDATE medical.booking_hold SET released_at = $2 WHERE booking_id = $1 AND patient_city = $3 AND outcome = 'confirmed' AND released_at IS NULL
+       RETURNING slot_id`,
+      [event.data.bookingId, this.clock.now(), event.fromCity],
+    );
+    if (released[0]) await em.query(`UPDATE medical.booking_slot SET booked = booked - 1 WHERE id = $1`, [released[0].slot_id]);
+  }
+
+  // ---- the patient's city
+
+  @HandlesEvent(MedicalBookingAnsweredV1, { consumer: 'medical.booking' })
+  async onAnswered(event: ReceivedEvent<MedicalBookingAnswered>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    let b = await this.row(em, d.bookingId, true);
+    if (!b || b.hospital_city !== event.fromCity) throw new Error(`booking answer for unknown booking ${d.bookingId}`);
+    b = await this.timeOutIfDue(em, b);
+    if (b.state === 'pending') {
+      await em.query(
+        `UPDATE medical.booking SET state = $2, refusal = $3, slot_department = $4, slot_starts_at = $5, answered_at = $6 WHERE id = $1`,
+        [b.id, d.outcome, d.refusal, d.slot?.department ?? null, d.slot?.startsAt ?? null, d.answeredAt],
+      );
+      return;
+    }
+    if (b.state !== 'timed-out' || b.late_outcome) return; // redelivered
+    // Late: recorded, never reviving the booking; a late confirmation is released at the hospital.
+    await em.query(`UPDATE medical.booking SET late_outcome = $2, late_answered_at = $3 WHERE id = $1`, [b.id, d.outcome, d.answeredAt]);
+    if (d.outcome === 'confirmed')
+      await this.outbox.add(em, {
+        contract: MedicalBookingCancelledV1,
+        domain: 'medical',
+        subject: b.id,
+        toCity: b.hospital_city,
+        data: { bookingId: b.id, reason: 'timed-out', cancelledAt: this.clock.now().toISOString() },
+      });
+  }
+
+  // ---- helpers
+
+  private async timeOutIfDue(em: EntityManager, b: BookingRow): Promise<BookingRow> {
+    if (b.state !== 'pending' || new Date(b.deadline_at).getTime() > this.clock.now().getTime()) return b;
+    const reason = TIMED_OUT_REASON(BOOKING_TIMEOUT_MS);
+    await em.query(`UPDATE medical.booking SET state = 'timed-out', refusal = 'MEDICAL_BOOKING_TIMED_OUT', reason = $2 WHERE id = $1`, [
+      b.id,
+      reason,
+    ]);
+    return { ...b, state: 'timed-out', refusal: 'MEDICAL_BOOKING_TIMED_OUT', reason };
+  }
+
+  private row(db: SqlRunner, id: string, lock = false): Promise<BookingRow | undefined> {
+    return queryRow<BookingRow>(db, `SELECT * FROM medical.booking WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  }
+
+  private async mayRead(em: EntityManager, p: Principal, b: BookingRow): Promise<boolean> {
+    if (p.kind !== 'user') return false;
+    if (p.role !== 'resident') return true;
+    if (!p.identity) return false;
+    const person = await this.medical.personByKey(em, this.config.cityCode, this.seal.personKey(p.identity.idNumber));
+    return person?.id === b.person_id;
+  }
+
+  private patientOf(p: Principal, named?: { idNumber: string; name: string }): { idNumber: string; name: string } {
+    if (p.kind === 'user' && p.role === 'resident') {
+      if (!p.identity) throw medicalError('MEDICAL_PERSON_INVALID', { detail: 'a real-name-verified identity is required to book online' });
+      if (named && normalizeResidentId(named.idNumber) !== p.identity.idNumber)
+        throw medicalError('MEDICAL_PERSON_INVALID', { detail: 'residents book only for themselves' });
+      return { idNumber: p.identity.idNumber, name: p.identity.name };
+    }
+    const idNumber = named ? normalizeResidentId(named.idNumber) : undefined;
+    if (!named || !idNumber || !named.name.trim())
+      throw medicalError('MEDICAL_PERSON_INVALID', { detail: 'person.idNumber (GB 11643) and person.name are required' });
+    return { idNumber, name: named.name.trim() };
+  }
+
+  private view(b: BookingRow): BookingView {
+    return {
+      id: b.id,
+      hospitalCity: b.hospital_city,
+      hospitalCode: b.hospital_code,
+      slotId: b.slot_id,
+      state: b.state,
+      refusal: b.refusal,
+      reason: b.reason,
+      slot:
+        b.slot_department && b.slot_starts_at
+          ? { department: b.slot_department, startsAt: new Date(b.slot_starts_at).toISOString() }
+          : null,
+      requestedAt: new Date(b.requested_at).toISOString(),
+      deadlineAt: new Date(b.deadline_at).toISOString(),
+      answeredAt: b.answered_at ? new Date(b.answered_at).toISOString() : null,
+      lateAnswer: b.late_outcome && b.late_answered_at ? { outcome: b.late_outcome, at: new Date(b.late_answered_at).toISOString() } : null,
+    };
+  }
+}
