@@ -845,7 +845,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/medical/clearing/statements": {
+    "/api/v1/medical/bookings": {
         parameters: {
             query?: never;
             header?: never;
@@ -853,6 +853,44 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /**
+         * Book a slot at a hospital of the other city (answered asynchronously: GET the booking)
+         * @description pending → confirmed / refused (MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED) by the hospital’s answer, or timed-out (MEDICAL_BOOKING_TIMED_OUT, with the reason) when no answer came within 60 s. A later answer is recorded in lateAnswer and never revives the booking; a late confirmation’s slot is released.
+         */
+        post: operations["BookingController_book"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/bookings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One booking (the resident’s own); the read is audited */
+        get: operations["BookingController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clearing statements held here (this city’s part of each), newest period first, cursor-paged */
+        get: operations["ClearingController_list"];
         put?: never;
         /**
          * Treating city: issue the monthly clearing statement for an insured city
@@ -940,7 +978,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * 备案 held here, newest first, cursor-paged (persons masked; the read is audited)
+         * @description Clerks see every 备案 of this node (origin own: registered here; replica: received from the insured city); residents only their own registered here.
+         */
+        get: operations["FilingController_list"];
         put?: never;
         /**
          * 备案: register a person of this (insured) city for treatment in another city
@@ -981,6 +1023,129 @@ export interface paths {
         put?: never;
         /** Cancel a 备案 (变更/取消备案); the treating city is told */
         post: operations["FilingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/health-record/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patient: who asked for my summary, when, for what, and whether it was shared (newest first) */
+        get: operations["HealthRecordController_accessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/health-record/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patient: my consents */
+        get: operations["HealthRecordController_consents"];
+        put?: never;
+        /** Patient: consent to share my summary with a named hospital of the other city, for a purpose, until an instant */
+        post: operations["HealthRecordController_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/health-record/consents/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Patient: revoke a consent; further requests are refused (MEDICAL_CONSENT_REVOKED) */
+        post: operations["HealthRecordController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/health-record/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hospital: ask the patient’s city for their summary (answered asynchronously: GET the request)
+         * @description The request travels to the patient’s city as an addressed event (patient sealed); it shares the summary only under a valid consent of the patient for this hospital and purpose, else refuses with MEDICAL_CONSENT_MISSING, MEDICAL_CONSENT_EXPIRED, MEDICAL_CONSENT_REVOKED or MEDICAL_HEALTH_RECORD_MISSING.
+         */
+        post: operations["HealthRecordController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/health-record/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hospital: the request, with the summary while the consent lasts (the read is audited) */
+        get: operations["HealthRecordController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/health-record/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Patient’s city: put a person’s health-record summary (sealed at rest) */
+        put: operations["HealthRecordController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/hospitals/{code}/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This hospital’s settlements, newest settlement day first, cursor-paged (audited) */
+        get: operations["HospitalController_hospitalSettlements"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1430,6 +1595,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/social-insurance/investigations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Joint investigations of this city (filter by state, side; cursor pages): this city's own person, masked */
+        get: operations["SocialInsuranceController_listInvestigations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/social-insurance/investigations/{id}": {
         parameters: {
             query?: never;
@@ -1447,7 +1629,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/social-insurance/medical-transfers": {
+    "/api/v1/social-insurance/investigations/{id}/close": {
         parameters: {
             query?: never;
             header?: never;
@@ -1455,6 +1637,24 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /** Close a joint investigation: this city's clerk records the outcome and reason; the other city closes its copy (addressed event) */
+        post: operations["SocialInsuranceController_closeInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/social-insurance/medical-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Medical-insurance transfers this city takes part in (filter by state, direction; cursor pages): the person masked */
+        get: operations["SocialInsuranceController_listMedical"];
         put?: never;
         /** 基本医疗保险关系转移接续: the new place takes the application and asks the old place (release due within 10 working days) */
         post: operations["SocialInsuranceController_applyMedical"];
@@ -1539,7 +1739,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Pension claims: a clerk sees this city's, a resident only their own (filter by state; cursor pages) */
+        get: operations["SocialInsuranceController_listClaims"];
         put?: never;
         /**
          * 养老保险待遇申领: in-province aggregation at claim time (no transfer)
@@ -1613,7 +1814,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Retirees this city pays (filter by city of residence, stopped; cursor pages) */
+        get: operations["SocialInsuranceController_listRetirees"];
         put?: never;
         /** Register a retiree paid by this city and living in another */
         post: operations["SocialInsuranceController_registerRetiree"];
@@ -1753,7 +1955,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** This city's work-injury cases (filter by state; cursor pages): the worker masked */
+        get: operations["SocialInsuranceController_listWorkInjury"];
         put?: never;
         /**
          * 工伤认定: a case in the employer's city (where it insured the worker against work injury for the accident's month)
@@ -2008,29 +2211,30 @@ export interface components {
             items: components["schemas"]["AccessLogEntryDto"][];
         };
         AccessLogEntryDto: {
-            credential: components["schemas"]["AccessCredentialDto"];
-            /** @example 7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0 */
-            presentationId: string | null;
-            /** @example 开立账户核验居住证 */
-            purpose: string | null;
-            /** @example [] */
-            reasons: string[];
-            /** @example true */
-            valid: boolean;
-            /** @example 5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21 */
-            verificationId: string;
-            /** @example 2026-11-27T09:02:11.000Z */
-            verifiedAt: string;
+            /** @example 2026-03-05T01:30:00.000Z */
+            at: string;
+            /** @example 4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c */
+            consentId: string | null;
+            /** @example 440600 */
+            hospitalCity: string;
+            /** @example H440600000001 */
+            hospitalCode: string;
+            /** @example 佛山示范医院 */
+            hospitalName: string;
             /**
-             * @description A partner system, or a clerk role with city and hall (never a person)
-             * @example {
-             *       "kind": "partner",
-             *       "city": "440600",
-             *       "id": "demo-bank-fs",
-             *       "name": "佛山示范银行"
-             *     }
+             * @example shared
+             * @enum {string}
              */
-            verifier: Record<string, never>;
+            outcome: "shared" | "refused";
+            /** @example treatment */
+            purpose: string;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            refusal: "MEDICAL_CONSENT_MISSING" | "MEDICAL_CONSENT_EXPIRED" | "MEDICAL_CONSENT_REVOKED" | "MEDICAL_HEALTH_RECORD_MISSING" | null;
+            /** @example 3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b */
+            requestId: string;
         };
         AllowanceDto: {
             /** @example 300000 */
@@ -2099,6 +2303,68 @@ export interface components {
              * @enum {string}
              */
             performer: "applicant" | "receiving" | "administering";
+        };
+        BookDto: {
+            /**
+             * @description The hospital’s city (another city)
+             * @example 440600
+             */
+            hospitalCity: string;
+            /** @example H44060400001 */
+            hospitalCode: string;
+            /** @description Clerks: the person; residents book for themselves */
+            person?: components["schemas"]["BookingPersonDto"];
+            /**
+             * @description The slot (seeds/medical/hospitals.yaml)
+             * @example 1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f
+             */
+            slotId: string;
+        };
+        BookingPersonDto: {
+            /** @example 440106195501010011 */
+            idNumber: string;
+            /** @example 陈老伯 */
+            name: string;
+        };
+        BookingSlotDto: {
+            /** @example 心血管内科 */
+            department: string;
+            /** @example 2027-01-11T01:00:00.000Z */
+            startsAt: string;
+        };
+        BookingViewDto: {
+            /** @example 2026-03-05T01:00:01.000Z */
+            answeredAt: string | null;
+            /** @example 2026-03-05T01:01:00.000Z */
+            deadlineAt: string;
+            /** @example 440600 */
+            hospitalCity: string;
+            /** @example H44060400001 */
+            hospitalCode: string;
+            /** @example 5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d */
+            id: string;
+            /** @description An answer after the timeout: recorded, the booking stays timed-out */
+            lateAnswer: components["schemas"]["LateAnswerDto"] | null;
+            /**
+             * @description Why, in words (timed-out)
+             * @example null
+             */
+            reason: string | null;
+            /**
+             * @description MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED (the hospital) or MEDICAL_BOOKING_TIMED_OUT
+             * @example null
+             */
+            refusal: string | null;
+            /** @example 2026-03-05T01:00:00.000Z */
+            requestedAt: string;
+            slot: components["schemas"]["BookingSlotDto"] | null;
+            /** @example 1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f */
+            slotId: string;
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
+            state: "pending" | "confirmed" | "refused" | "timed-out";
         };
         CalendarDto: {
             identity: components["schemas"]["CalendarIdentityDto"];
@@ -2582,6 +2848,18 @@ export interface components {
              */
             note?: string;
         };
+        CloseInvestigationDto: {
+            /**
+             * @description confirmed: the record is the person's; unfounded: it is not
+             * @enum {string}
+             */
+            outcome: "confirmed" | "unfounded";
+            /**
+             * @description Sent to the other city: no ID numbers
+             * @example 死亡登记核实无误，已停发
+             */
+            reason: string;
+        };
         CommitmentDto: {
             /** @example 8 */
             chapter: number;
@@ -2613,6 +2891,27 @@ export interface components {
             sectionTitle: string;
             /** @example 深化医疗服务政策对接 */
             topic: string;
+        };
+        ConsentViewDto: {
+            /** @example 2026-06-30T16:00:00.000Z */
+            expiresAt: string;
+            /** @example 2026-03-05T01:00:00.000Z */
+            grantedAt: string;
+            /** @example 440600 */
+            hospitalCity: string;
+            /** @example H440600000001 */
+            hospitalCode: string;
+            /** @example 4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c */
+            id: string;
+            /** @example treatment */
+            purpose: string;
+            /** @example null */
+            revokedAt: string | null;
+            /**
+             * @example valid
+             * @enum {string}
+             */
+            state: "valid" | "expired" | "revoked";
         };
         ContestDto: {
             answer: components["schemas"]["AnswerDto"] | null;
@@ -3259,6 +3558,11 @@ export interface components {
             /** @example 1048576 */
             sizeBytes: number;
         };
+        FilingPageDto: {
+            items: components["schemas"]["FilingViewDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
         FilingViewDto: {
             /** @example null */
             cancelledOn: string | null;
@@ -3294,6 +3598,78 @@ export interface components {
             level: string;
             /** @example 4 */
             rating: number;
+        };
+        GrantConsentDto: {
+            /**
+             * @description The consent ends at this instant
+             * @example 2026-06-30T16:00:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description The hospital’s city (another city)
+             * @example 440600
+             */
+            hospitalCity: string;
+            /**
+             * @description The hospital’s institution code
+             * @example H440600000001
+             */
+            hospitalCode: string;
+            /**
+             * @description Purpose of use, a short code (e.g. treatment, referral, emergency)
+             * @example treatment
+             */
+            purpose: string;
+        };
+        HealthRequestViewDto: {
+            /** @example 2026-03-05T01:30:01.000Z */
+            answeredAt: string | null;
+            /** @example 2026-06-30T16:00:00.000Z */
+            consentExpiresAt: string | null;
+            /** @example 3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b */
+            id: string;
+            /** @example 440100 */
+            patientCity: string;
+            /** @example treatment */
+            purpose: string;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            refusal: "MEDICAL_CONSENT_MISSING" | "MEDICAL_CONSENT_EXPIRED" | "MEDICAL_CONSENT_REVOKED" | "MEDICAL_HEALTH_RECORD_MISSING" | null;
+            /** @example 2026-03-05T01:30:00.000Z */
+            requestedAt: string;
+            /**
+             * @example shared
+             * @enum {string}
+             */
+            state: "pending" | "shared" | "refused";
+            /** @description While the consent it was shared under lasts */
+            summary: components["schemas"]["HealthSummaryDto"] | null;
+        };
+        HealthSummaryDto: {
+            /**
+             * @example [
+             *       "青霉素"
+             *     ]
+             */
+            allergies: string[];
+            /** @example A+ */
+            bloodType?: string | null;
+            /**
+             * @example [
+             *       "高血压"
+             *     ]
+             */
+            conditions: string[];
+            /**
+             * @example [
+             *       "氨氯地平 5mg qd"
+             *     ]
+             */
+            medications: string[];
+            /** @example 2026-02-20 */
+            updatedOn: string;
         };
         HolderDto: {
             /**
@@ -3540,6 +3916,15 @@ export interface components {
              */
             to: string;
         };
+        LateAnswerDto: {
+            /** @example 2026-03-05T01:02:00.000Z */
+            at: string;
+            /**
+             * @example confirmed
+             * @enum {string}
+             */
+            outcome: "confirmed" | "refused";
+        };
         LocalizedNameDto: {
             /** @example Registration for medical treatment while living in the other city */
             en: string;
@@ -3780,6 +4165,10 @@ export interface components {
              */
             idNumber: string;
         };
+        PersonRefDto: {
+            /** @example 7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6 */
+            personId: string;
+        };
         PlanReferenceDto: {
             /** @example P8-2-01 */
             commitment: string;
@@ -3926,6 +4315,13 @@ export interface components {
              * @example https://guangfo.gov.cn/problems/validation-failed
              */
             type: string;
+        };
+        PutHealthSummaryDto: {
+            /** @example 440106195501010011 */
+            idNumber: string;
+            /** @example 陈老伯 */
+            name: string;
+            summary: components["schemas"]["HealthSummaryDto"];
         };
         RecognisedCredentialDto: {
             /** @example 0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a */
@@ -4151,6 +4547,20 @@ export interface components {
         RemediationPageDto: {
             items: components["schemas"]["RemediationDto"][];
         };
+        RequestHealthSummaryDto: {
+            /** @example 440106195501010011 */
+            idNumber: string;
+            /**
+             * @description The patient’s city (holds the record and the consents)
+             * @example 440100
+             */
+            patientCity: string;
+            /**
+             * @description Purpose of use, a short code (e.g. treatment, referral, emergency)
+             * @example treatment
+             */
+            purpose: string;
+        };
         RequestSupplementDto: {
             /** @description One notice (一次性告知): every material still marked missing is added automatically */
             items: components["schemas"]["SupplementItemRequestDto"][];
@@ -4356,6 +4766,11 @@ export interface components {
              */
             reasons: string[];
         };
+        SettlementPageDto: {
+            items: components["schemas"]["SettlementViewDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
         SettlementTotalsDto: {
             /**
              * @description 个人账户支出
@@ -4494,11 +4909,55 @@ export interface components {
             /** @example 1860000 */
             totalFen: number;
         };
+        StatementPageDto: {
+            items: components["schemas"]["StatementSummaryDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
         StatementProofDto: {
             /** @example true */
             ok: boolean;
             /** @example [] */
             problems: string[];
+        };
+        StatementSummaryDto: {
+            /** @example null */
+            confirmedAt: string | null;
+            /** @example 0 */
+            contests: number;
+            /** @example 2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901 */
+            id: string;
+            /** @example 440100 */
+            insuredCity: string;
+            /** @example 1 */
+            itemCount: number;
+            /** @example 0 */
+            openContests: number;
+            /** @example 2026-03 */
+            period: string;
+            /**
+             * @description The verifier proved it from this city’s own records
+             * @example true
+             */
+            proofOk: boolean;
+            /**
+             * @example treating
+             * @enum {string}
+             */
+            role: "treating" | "insured";
+            /**
+             * @example issued
+             * @enum {string}
+             */
+            state: "issued" | "contested" | "answered" | "confirmed";
+            totals: components["schemas"]["StatementTotalsDto"];
+            /** @example 440600 */
+            treatingCity: string;
+            /**
+             * @description This city’s version of the statement (its ETag)
+             * @example 1
+             */
+            version: number;
         };
         StatementTotalsDto: {
             /** @example 0 */
@@ -4546,6 +5005,11 @@ export interface components {
             totals: components["schemas"]["StatementTotalsDto"];
             /** @example 440600 */
             treatingCity: string;
+            /**
+             * @description This city’s version of the statement, also the ETag: send it as If-Match on contest, answer, confirm
+             * @example 1
+             */
+            version: number;
         };
         StatusViewDto: {
             /** @example 300 */
@@ -13674,6 +14138,310 @@ export interface operations {
             };
         };
     };
+    BookingController_book: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "hospitalCity": "440600",
+                 *       "hospitalCode": "H44060400001",
+                 *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                 *       "person": {
+                 *         "idNumber": "440106195501010011",
+                 *         "name": "陈老伯"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["BookDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *       "state": "confirmed",
+                     *       "refusal": null,
+                     *       "reason": null,
+                     *       "slot": {
+                     *         "department": "心血管内科",
+                     *         "startsAt": "2027-01-11T01:00:00.000Z"
+                     *       },
+                     *       "requestedAt": "2026-03-05T01:00:00.000Z",
+                     *       "deadlineAt": "2026-03-05T01:01:00.000Z",
+                     *       "answeredAt": "2026-03-05T01:00:01.000Z",
+                     *       "lateAnswer": {
+                     *         "outcome": "confirmed",
+                     *         "at": "2026-03-05T01:02:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CITY_UNKNOWN, MEDICAL_PERSON_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BookingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *       "state": "confirmed",
+                     *       "refusal": null,
+                     *       "reason": null,
+                     *       "slot": {
+                     *         "department": "心血管内科",
+                     *         "startsAt": "2027-01-11T01:00:00.000Z"
+                     *       },
+                     *       "requestedAt": "2026-03-05T01:00:00.000Z",
+                     *       "deadlineAt": "2026-03-05T01:01:00.000Z",
+                     *       "answeredAt": "2026-03-05T01:00:01.000Z",
+                     *       "lateAnswer": {
+                     *         "outcome": "confirmed",
+                     *         "at": "2026-03-05T01:02:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_BOOKING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+                /** @description Only statements of this period (YYYY-MM) */
+                period?: string;
+                /** @description Only statements in this state */
+                state?: "issued" | "contested" | "answered" | "confirmed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+                     *           "treatingCity": "440600",
+                     *           "insuredCity": "440100",
+                     *           "period": "2026-03",
+                     *           "role": "treating",
+                     *           "state": "issued",
+                     *           "totals": {
+                     *             "items": 2,
+                     *             "claimedFundFen": 1198100,
+                     *             "claimedAccountFen": 5000,
+                     *             "claimedTotalFen": 1937000,
+                     *             "withdrawnFundFen": 0,
+                     *             "withdrawnAccountFen": 0,
+                     *             "payableFundFen": 1198100,
+                     *             "payableAccountFen": 5000,
+                     *             "advanceFen": 0,
+                     *             "netFen": 1203100
+                     *           },
+                     *           "proofOk": true,
+                     *           "confirmedAt": null,
+                     *           "version": 1,
+                     *           "itemCount": 1,
+                     *           "contests": 0,
+                     *           "openContests": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StatementPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ClearingController_issue: {
         parameters: {
             query?: never;
@@ -13727,6 +14495,7 @@ export interface operations {
                      *         "problems": []
                      *       },
                      *       "confirmedAt": null,
+                     *       "version": 1,
                      *       "items": [
                      *         {
                      *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
@@ -13855,6 +14624,7 @@ export interface operations {
                      *         "problems": []
                      *       },
                      *       "confirmedAt": null,
+                     *       "version": 1,
                      *       "items": [
                      *         {
                      *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
@@ -13925,7 +14695,10 @@ export interface operations {
     ClearingController_answer: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The statement version you acted on, as returned in ETag, e.g. "2" */
+                "If-Match": string;
+            };
             path: {
                 /** @description Statement id (UUID, the same in both cities) */
                 id: string;
@@ -13977,6 +14750,7 @@ export interface operations {
                      *         "problems": []
                      *       },
                      *       "confirmedAt": null,
+                     *       "version": 1,
                      *       "items": [
                      *         {
                      *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
@@ -14044,8 +14818,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PRECONDITION_FAILED: the statement changed since that version (reload it) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: no If-Match */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14069,7 +14861,10 @@ export interface operations {
     ClearingController_confirm: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The statement version you acted on, as returned in ETag, e.g. "2" */
+                "If-Match": string;
+            };
             path: {
                 /** @description Statement id (UUID, the same in both cities) */
                 id: string;
@@ -14109,6 +14904,7 @@ export interface operations {
                      *         "problems": []
                      *       },
                      *       "confirmedAt": null,
+                     *       "version": 1,
                      *       "items": [
                      *         {
                      *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
@@ -14176,6 +14972,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PRECONDITION_FAILED: the statement changed since that version (reload it) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: no If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
             429: {
                 headers: {
@@ -14192,7 +15006,10 @@ export interface operations {
     ClearingController_contest: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The statement version you acted on, as returned in ETag, e.g. "2" */
+                "If-Match": string;
+            };
             path: {
                 /** @description Statement id (UUID, the same in both cities) */
                 id: string;
@@ -14244,6 +15061,7 @@ export interface operations {
                      *         "problems": []
                      *       },
                      *       "confirmedAt": null,
+                     *       "version": 1,
                      *       "items": [
                      *         {
                      *           "settlementId": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
@@ -14311,8 +15129,115 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description PRECONDITION_FAILED: the statement changed since that version (reload it) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PRECONDITION_REQUIRED: no If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FilingController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+                /** @description Clerks: registered here (own) or received from the insured city (replica); residents see their own only */
+                origin?: "own" | "replica";
+                /** @description Only 备案 not cancelled, or cancelled ones */
+                status?: "active" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *           "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+                     *           "insuredCity": "440100",
+                     *           "treatingCity": "440600",
+                     *           "kind": "resettled-retiree",
+                     *           "validFrom": "2026-03-02",
+                     *           "validTo": null,
+                     *           "cancelledOn": null,
+                     *           "late": false,
+                     *           "recordedAt": "2026-03-02T01:00:00.000Z",
+                     *           "person": {
+                     *             "name": "陈*伯",
+                     *             "idNumber": "440***********0011"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilingPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14638,6 +15563,787 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_accessLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+                     *         "at": "2026-03-05T01:30:00.000Z",
+                     *         "hospitalCity": "440600",
+                     *         "hospitalCode": "H440600000001",
+                     *         "hospitalName": "佛山示范医院",
+                     *         "purpose": "treatment",
+                     *         "outcome": "shared",
+                     *         "refusal": null,
+                     *         "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["AccessLogEntryDto"][];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c",
+                     *         "hospitalCity": "440600",
+                     *         "hospitalCode": "H440600000001",
+                     *         "purpose": "treatment",
+                     *         "expiresAt": "2026-06-30T16:00:00.000Z",
+                     *         "grantedAt": "2026-03-05T01:00:00.000Z",
+                     *         "revokedAt": null,
+                     *         "state": "valid"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ConsentViewDto"][];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "hospitalCity": "440600",
+                 *       "hospitalCode": "H440600000001",
+                 *       "purpose": "treatment",
+                 *       "expiresAt": "2026-06-30T16:00:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GrantConsentDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H440600000001",
+                     *       "purpose": "treatment",
+                     *       "expiresAt": "2026-06-30T16:00:00.000Z",
+                     *       "grantedAt": "2026-03-05T01:00:00.000Z",
+                     *       "revokedAt": null,
+                     *       "state": "valid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CONSENT_INVALID, MEDICAL_PERSON_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Consent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H440600000001",
+                     *       "purpose": "treatment",
+                     *       "expiresAt": "2026-06-30T16:00:00.000Z",
+                     *       "grantedAt": "2026-03-05T01:00:00.000Z",
+                     *       "revokedAt": null,
+                     *       "state": "valid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsentViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CONSENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "patientCity": "440100",
+                 *       "idNumber": "440106195501010011",
+                 *       "purpose": "treatment"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RequestHealthSummaryDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+                     *       "patientCity": "440100",
+                     *       "purpose": "treatment",
+                     *       "state": "shared",
+                     *       "refusal": null,
+                     *       "requestedAt": "2026-03-05T01:30:00.000Z",
+                     *       "answeredAt": "2026-03-05T01:30:01.000Z",
+                     *       "consentExpiresAt": "2026-06-30T16:00:00.000Z",
+                     *       "summary": {
+                     *         "bloodType": "A+",
+                     *         "allergies": [
+                     *           "青霉素"
+                     *         ],
+                     *         "conditions": [
+                     *           "高血压"
+                     *         ],
+                     *         "medications": [
+                     *           "氨氯地平 5mg qd"
+                     *         ],
+                     *         "updatedOn": "2026-02-20"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthRequestViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CITY_UNKNOWN, MEDICAL_PERSON_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+                     *       "patientCity": "440100",
+                     *       "purpose": "treatment",
+                     *       "state": "shared",
+                     *       "refusal": null,
+                     *       "requestedAt": "2026-03-05T01:30:00.000Z",
+                     *       "answeredAt": "2026-03-05T01:30:01.000Z",
+                     *       "consentExpiresAt": "2026-06-30T16:00:00.000Z",
+                     *       "summary": {
+                     *         "bloodType": "A+",
+                     *         "allergies": [
+                     *           "青霉素"
+                     *         ],
+                     *         "conditions": [
+                     *           "高血压"
+                     *         ],
+                     *         "medications": [
+                     *           "氨氯地平 5mg qd"
+                     *         ],
+                     *         "updatedOn": "2026-02-20"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthRequestViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_HEALTH_REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HealthRecordController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "440106195501010011",
+                 *       "name": "陈老伯",
+                 *       "summary": {
+                 *         "bloodType": "A+",
+                 *         "allergies": [
+                 *           "青霉素"
+                 *         ],
+                 *         "conditions": [
+                 *           "高血压"
+                 *         ],
+                 *         "medications": [
+                 *           "氨氯地平 5mg qd"
+                 *         ],
+                 *         "updatedOn": "2026-02-20"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutHealthSummaryDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PersonRefDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_PERSON_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalController_hospitalSettlements: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The hospital’s institution code (the one the key is bound to) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+                     *           "visitId": "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f",
+                     *           "state": "settled",
+                     *           "insuredCity": "440100",
+                     *           "treatingCity": "440600",
+                     *           "hospitalCode": "H44060400001",
+                     *           "hospitalLevel": "tertiary",
+                     *           "visitType": "outpatient",
+                     *           "standing": "resettled-retiree",
+                     *           "ratioBp": 6000,
+                     *           "settledOn": "2026-03-05",
+                     *           "reversedOn": null,
+                     *           "totals": {
+                     *             "medfee_sumamt": 77000,
+                     *             "fulamt_ownpay_amt": 51000,
+                     *             "overlmt_selfpay": 500,
+                     *             "preselfpay_amt": 2000,
+                     *             "inscp_scp_amt": 23500,
+                     *             "act_pay_dedc": 10000,
+                     *             "hifp_pay": 8100,
+                     *             "fund_pay_sumamt": 8100,
+                     *             "acct_pay": 5000,
+                     *             "psn_cash_pay": 63900
+                     *           },
+                     *           "shortfall": {
+                     *             "fen": 3100,
+                     *             "reason": "FUND_ALLOWANCE_EXHAUSTED",
+                     *             "explain": "本人在就医地的统筹基金额度不足, 3100 分转由个人负担"
+                     *           },
+                     *           "lines": [
+                     *             {
+                     *               "lineNo": 3,
+                     *               "code": "B-001",
+                     *               "class": "B",
+                     *               "amountFen": 20000,
+                     *               "fullOwnPayFen": 0,
+                     *               "overLimitFen": 0,
+                     *               "preSelfPayFen": 2000,
+                     *               "inScopeFen": 18000,
+                     *               "deductibleFen": 4500,
+                     *               "fundFen": 8100,
+                     *               "accountFen": 0,
+                     *               "cashFen": 11900,
+                     *               "reasons": [
+                     *                 "CLASS_B_SELF_PAY_SHARE",
+                     *                 "DEDUCTIBLE",
+                     *                 "CO_PAYMENT"
+                     *               ],
+                     *               "explain": [
+                     *                 "乙类, 先行自付 10% = 20.00 元 (四舍五入到分)",
+                     *                 "乙类, 符合范围 180.00 元"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "policyVersion": "demo-2026.1",
+                     *           "catalogueVersion": "demo-2026.1",
+                     *           "msgid": "H44060400001202603050930150001"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL, MEDICAL_NOT_YOUR_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16643,23 +18349,15 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "verificationId": "5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21",
-                     *           "verifiedAt": "2026-11-27T09:02:11.000Z",
-                     *           "verifier": {
-                     *             "kind": "partner",
-                     *             "city": "440600",
-                     *             "id": "demo-bank-fs",
-                     *             "name": "佛山示范银行"
-                     *           },
-                     *           "credential": {
-                     *             "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
-                     *             "type": "RESIDENCE_PERMIT",
-                     *             "number": "1144010000750200162026000000426"
-                     *           },
-                     *           "presentationId": "7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
-                     *           "purpose": "开立账户核验居住证",
-                     *           "valid": true,
-                     *           "reasons": []
+                     *           "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+                     *           "at": "2026-03-05T01:30:00.000Z",
+                     *           "hospitalCity": "440600",
+                     *           "hospitalCode": "H440600000001",
+                     *           "hospitalName": "佛山示范医院",
+                     *           "purpose": "treatment",
+                     *           "outcome": "shared",
+                     *           "refusal": null,
+                     *           "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
                      *         }
                      *       ]
                      *     }
@@ -17479,6 +19177,69 @@ export interface operations {
             };
         };
     };
+    SocialInsuranceController_listInvestigations: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page, unchanged */
+                cursor?: string;
+                limit?: number;
+                /** @description paying: this city pays the person; registry: this city holds the record */
+                side?: "paying" | "registry";
+                state?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page: items (newest first, personal data masked) and nextCursor (null on the last page); the read is audited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a cursor of this API (SI_INVALID_CURSOR); a filter out of range (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     SocialInsuranceController_getInvestigation: {
         parameters: {
             query?: never;
@@ -17490,7 +19251,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The investigation */
+            /** @description The investigation (outcome once closed by either city); ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17526,6 +19287,195 @@ export interface operations {
             };
             /** @description No such investigation (SI_INVESTIGATION_NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_closeInvestigation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The investigation version (ETag of the GET) the step is based on */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "confirmed",
+                 *       "reason": "死亡登记核实无误，已停发"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CloseInvestigationDto"];
+            };
+        };
+        responses: {
+            /** @description Closed; ETag = version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such investigation (SI_INVESTIGATION_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already closed, here or by the other city (SI_INVESTIGATION_CLOSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The investigation changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An ID number in the reason (SI_INVALID_QUERY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_listMedical: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description in: this city is the new place; out: the old place */
+                direction?: "in" | "out";
+                limit?: number;
+                /** @description The last step taken */
+                state?: "applied" | "released" | "continued";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page: items (newest first, personal data masked) and nextCursor (null on the last page); the read is audited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a cursor of this API (SI_INVALID_CURSOR); a filter out of range (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17656,7 +19606,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The transfer */
+            /** @description The transfer; ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17715,7 +19665,10 @@ export interface operations {
     SocialInsuranceController_continueMedical: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The medical transfer version (ETag of the GET) the step is based on */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -17723,7 +19676,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Continued, with the gap treatment */
+            /** @description Continued, with the gap treatment; ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17768,6 +19721,24 @@ export interface operations {
             };
             /** @description Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The medical transfer changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17791,7 +19762,10 @@ export interface operations {
     SocialInsuranceController_releaseMedical: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The medical transfer version (ETag of the GET) the step is based on */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -17799,7 +19773,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Released */
+            /** @description Released; ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -17844,6 +19818,24 @@ export interface operations {
             };
             /** @description Not the next step (SI_TRANSFER_STEP_NOT_ALLOWED) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The medical transfer changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17927,6 +19919,67 @@ export interface operations {
             };
             /** @description Not a month, or a future month (SI_INVALID_MONTH) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_listClaims: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page, unchanged */
+                cursor?: string;
+                limit?: number;
+                state?: "assembling" | "aggregated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page: items (newest first, personal data masked) and nextCursor (null on the last page); the read is audited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a cursor of this API (SI_INVALID_CURSOR); a filter out of range (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18053,7 +20106,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The claim */
+            /** @description The claim; ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -18260,6 +20313,70 @@ export interface operations {
             };
         };
     };
+    SocialInsuranceController_listRetirees: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page, unchanged */
+                cursor?: string;
+                limit?: number;
+                /** @description Where the retiree lives */
+                residenceCity?: string;
+                /** @description true: payment stopped (death or imprisonment); false: not stopped */
+                stopped?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page: items (newest first, personal data masked) and nextCursor (null on the last page); the read is audited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a cursor of this API (SI_INVALID_CURSOR); a filter out of range (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     SocialInsuranceController_registerRetiree: {
         parameters: {
             query?: never;
@@ -18371,7 +20488,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The retiree (ID number and name masked) */
+            /** @description The retiree (ID number and name masked); ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -18743,9 +20860,9 @@ export interface operations {
     SocialInsuranceController_contactLetter: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The transfer version (ETag) the step is based on */
-                "If-Match"?: string;
+            header: {
+                /** @description The transfer version (ETag of the GET) the step is based on */
+                "If-Match": string;
             };
             path: {
                 id: string;
@@ -18811,7 +20928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match is not the current version (SI_VERSION_MISMATCH) */
+            /** @description The transfer changed since you read it (PRECONDITION_FAILED); reload and act again */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -18822,6 +20939,15 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18845,9 +20971,9 @@ export interface operations {
     SocialInsuranceController_continueTransfer: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The transfer version (ETag) the step is based on */
-                "If-Match"?: string;
+            header: {
+                /** @description The transfer version (ETag of the GET) the step is based on */
+                "If-Match": string;
             };
             path: {
                 id: string;
@@ -18913,7 +21039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match is not the current version (SI_VERSION_MISMATCH) */
+            /** @description The transfer changed since you read it (PRECONDITION_FAILED); reload and act again */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -18924,6 +21050,15 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18947,9 +21082,9 @@ export interface operations {
     SocialInsuranceController_funds: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The transfer version (ETag) the step is based on */
-                "If-Match"?: string;
+            header: {
+                /** @description The transfer version (ETag of the GET) the step is based on */
+                "If-Match": string;
             };
             path: {
                 id: string;
@@ -19015,7 +21150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match is not the current version (SI_VERSION_MISMATCH) */
+            /** @description The transfer changed since you read it (PRECONDITION_FAILED); reload and act again */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -19026,6 +21161,76 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SocialInsuranceController_listWorkInjury: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page, unchanged */
+                cursor?: string;
+                limit?: number;
+                state?: "accepted" | "decided";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page: items (newest first, personal data masked) and nextCursor (null on the last page); the read is audited */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a cursor of this API (SI_INVALID_CURSOR); a filter out of range (VALIDATION_FAILED) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19159,7 +21364,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The case */
+            /** @description The case; ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19218,7 +21423,10 @@ export interface operations {
     SocialInsuranceController_decideWorkInjury: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The case version (ETag of the GET) the step is based on */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -19238,7 +21446,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Decided */
+            /** @description Decided; ETag = version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19290,6 +21498,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The case changed since you read it (PRECONDITION_FAILED); reload and act again */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -19301,6 +21518,15 @@ export interface operations {
             };
             /** @description The credential did not verify (SI_CREDENTIAL_REJECTED) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing (PRECONDITION_REQUIRED) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
