@@ -9,7 +9,7 @@ import {
 } from '@guangfo/contracts';
 import { Clock } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
-import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, platformError, type UserPrincipal } from '@guangfo/platform';
+import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, requireVersion, type UserPrincipal } from '@guangfo/platform';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -354,21 +354,10 @@ export class CaseWorkflowService {
     return row && viewer ? { row, viewer } : null;
   }
 
-  /** If-Match carries the case version the clerk saw: 428 without it (clerk steps), 412 when stale. */
+  /** If-Match carries the case version the clerk saw (the platform's one rule); the applicant's steps may leave it out. */
   private checkVersion(row: CaseRow, ifMatch: string | undefined, required: boolean): void {
-    const v = parseIfMatch(ifMatch);
-    if (v === undefined) {
-      if (required)
-        throw platformError('PRECONDITION_REQUIRED', {
-          detail: `send If-Match: "${row.version}" (the case version you acted on; GET returns it as ETag)`,
-        });
-      return;
-    }
-    if (v !== row.version)
-      throw platformError('PRECONDITION_FAILED', {
-        detail: `the case is at version ${row.version}, not ${ifMatch}: reload it and decide again`,
-        extra: { currentVersion: row.version },
-      });
+    if (!required && parseIfMatch(ifMatch) === undefined) return;
+    requireVersion(row.version, ifMatch, 'case');
   }
 
   private checkClaim(row: CaseRow, p: UserPrincipal): void {

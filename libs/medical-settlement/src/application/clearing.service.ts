@@ -19,8 +19,7 @@ import {
   CityRegistry,
   NODE_CONFIG,
   type NodeConfig,
-  parseIfMatch,
-  platformError,
+  requireVersion,
   type Principal,
   type SqlRunner,
 } from '@guangfo/platform';
@@ -357,16 +356,7 @@ export class ClearingService {
       throw medicalError('MEDICAL_STATEMENT_CONFIRMED', {
         detail: `confirmed at ${s.confirmed_at.toISOString()}: corrections go to the next period`,
       });
-    const v = parseIfMatch(ifMatch);
-    if (v === undefined)
-      throw platformError('PRECONDITION_REQUIRED', {
-        detail: `send If-Match: "${s.version}" (the statement version you acted on; GET returns it as ETag)`,
-      });
-    if (v !== s.version)
-      throw platformError('PRECONDITION_FAILED', {
-        detail: `the statement is at version ${s.version}, not ${ifMatch}: reload it and decide again`,
-        extra: { currentVersion: s.version },
-      });
+    requireVersion(s.version, ifMatch, 'statement');
     return s;
   }
 

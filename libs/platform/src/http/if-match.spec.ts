@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DomainError } from '@guangfo/platform';
-import { parseIfMatch, requireVersion } from './versions.js';
+import type { DomainError } from '../errors/domain-error.js';
+import { parseIfMatch, requireVersion } from './if-match.js';
 
-describe('If-Match on social-insurance steps', () => {
+describe('If-Match on the steps of versioned resources', () => {
   it('reads "7", W/"7" and 7; absent is undefined; anything else NaN', () => {
     expect(parseIfMatch('"7"')).toBe(7);
     expect(parseIfMatch('W/"7"')).toBe(7);

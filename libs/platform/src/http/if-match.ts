@@ -1,3 +1,5 @@
+import { platformError } from '../errors/platform-errors.js';
+
 /**
  * Parses an expected version (If-Match: `"7"`, `W/"7"` or `7`). Undefined when absent; NaN when unparseable.
  * Endpoints answer 428 PRECONDITION_REQUIRED without it and 412 PRECONDITION_FAILED when it is not the current version.
@@ -7,3 +9,21 @@ export const parseIfMatch = (header: string | undefined): number | undefined => 
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   return m ? Number(m[1]) : Number.NaN;
 };
+
+/**
+ * The one If-Match rule of a step on a versioned resource: If-Match carries the version the caller
+ * acted on (the ETag of the GET): 428 PRECONDITION_REQUIRED without it, 412 PRECONDITION_FAILED
+ * (with `currentVersion`) when it is not the current version or cannot be read.
+ */
+export function requireVersion(current: number, ifMatch: string | undefined, what: string): void {
+  const v = parseIfMatch(ifMatch);
+  if (v === undefined)
+    throw platformError('PRECONDITION_REQUIRED', {
+      detail: `send If-Match: "${current}" (the ${what} version you acted on; GET returns it as ETag)`,
+    });
+  if (v !== current)
+    throw platformError('PRECONDITION_FAILED', {
+      detail: `the ${what} is at version ${current}, not ${ifMatch}: reload it and act again`,
+      extra: { currentVersion: current },
+    });
+}

@@ -13,14 +13,23 @@ import {
 } from '@guangfo/contracts';
 import { Clock, isCivilDate, maskIdNumber, maskName, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, LeaseWorker, NODE_CONFIG, type NodeConfig, type UserPrincipal } from '@guangfo/platform';
+import {
+  actorOf,
+  AuditService,
+  CityRegistry,
+  LeaseWorker,
+  NODE_CONFIG,
+  type NodeConfig,
+  type UserPrincipal,
+  requireVersion,
+} from '@guangfo/platform';
 import { CrossCheckRepository, type CrossCheckRow, type InvestigationRow } from '../infrastructure/cross-check.repository.js';
 import { MatchKeys } from '../infrastructure/match-keys.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 import { checkedIdNumber } from './identity.js';
 import { type Page, pageRows, readPage } from './paging.js';
-import { requireVersion } from './versions.js';
+
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
 const SOURCES: CrossCheckSource[] = ['death-records', 'prison-records'];

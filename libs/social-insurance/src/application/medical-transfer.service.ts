@@ -23,6 +23,7 @@ import {
   queryRow,
   queryRows,
   type UserPrincipal,
+  requireVersion,
 } from '@guangfo/platform';
 import { type GapTreatment, medicalGap, medicalTransferDeadlines } from '../domain/medical-transfer.js';
 import { monthIndex, monthOfDate } from '../domain/months.js';
@@ -32,7 +33,6 @@ import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 import { type Page, pageRows, readPage } from './paging.js';
-import { requireVersion } from './versions.js';
 
 interface Row {
   id: string;

@@ -15,7 +15,16 @@ import {
 } from '@guangfo/contracts';
 import { Clock, maskIdNumber, maskName, parseResidentId, stableJson, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
-import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, queryRows, type UserPrincipal } from '@guangfo/platform';
+import {
+  actorOf,
+  AuditService,
+  CityRegistry,
+  NODE_CONFIG,
+  type NodeConfig,
+  queryRows,
+  type UserPrincipal,
+  requireVersion,
+} from '@guangfo/platform';
 import { NATIONAL_ACCOUNT_RATES_BP } from '../domain/account-rates.js';
 import { PENSION_SCHEME } from '../domain/contribution.js';
 import { refundLines } from '../domain/duplicates.js';
@@ -28,7 +37,7 @@ import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import { type Page, pageRows, readPage } from './paging.js';
 import type { TransferApplicationCommand } from './social-insurance.commands.js';
-import { requireVersion } from './versions.js';
+
 import { SOCIAL_INSURANCE_DOMAIN } from './social-insurance.constants.js';
 
 export interface TransferView {

@@ -3,7 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CredentialVerifier, type VerificationResult } from '@guangfo/credentials';
 import { Clock, isCivilDate, maskIdNumber, maskName, normalizeSocialCreditCode, toShanghaiDate } from '@guangfo/kernel';
-import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, queryRow, queryRows, type UserPrincipal } from '@guangfo/platform';
+import {
+  actorOf,
+  AuditService,
+  NODE_CONFIG,
+  type NodeConfig,
+  queryRow,
+  queryRows,
+  type UserPrincipal,
+  requireVersion,
+} from '@guangfo/platform';
 import { monthOfDate } from '../domain/months.js';
 import { applicationDeadline, decisionDueOn, type WorkInjuryApplicant } from '../domain/work-injury.js';
 import { SocialInsuranceRepository } from '../infrastructure/social-insurance.repository.js';
@@ -11,7 +20,6 @@ import { socialInsuranceError } from '../social-insurance.errors.js';
 import { Created, idempotencyOf } from './created.js';
 import { checkedIdNumber } from './identity.js';
 import { type Page, pageRows, readPage } from './paging.js';
-import { requireVersion } from './versions.js';
 
 export interface WorkInjuryCaseView {
   id: string;
