@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -160,5 +160,22 @@ describe('the OpenAPI document of each city node', () => {
       .attach('file', pdf, { filename: 'scan.pdf', contentType: 'application/pdf' });
     expect(file.status).toBe(201);
     expect(file.headers.location).toBe(`/api/v1/files/${file.body.id}`);
+  });
+
+  // Swagger keys component schemas by class name: two DTO classes with one name become one schema,
+  // and one of the two endpoints is documented (and its generated client typed) with the other's shape.
+  it('has one class per name across the libraries (no schema silently replaced)', () => {
+    const classes = new Map<string, string[]>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) walk(path);
+        else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts'))
+          for (const m of readFileSync(path, 'utf8').matchAll(/^export class (\w+)/gm))
+            classes.set(m[1]!, [...(classes.get(m[1]!) ?? []), path]);
+      }
+    };
+    walk('libs');
+    expect([...classes].filter(([, paths]) => paths.length > 1)).toEqual([]);
   });
 });

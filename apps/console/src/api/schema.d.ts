@@ -2211,30 +2211,29 @@ export interface components {
             items: components["schemas"]["AccessLogEntryDto"][];
         };
         AccessLogEntryDto: {
-            /** @example 2026-03-05T01:30:00.000Z */
-            at: string;
-            /** @example 4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c */
-            consentId: string | null;
-            /** @example 440600 */
-            hospitalCity: string;
-            /** @example H440600000001 */
-            hospitalCode: string;
-            /** @example 佛山示范医院 */
-            hospitalName: string;
+            credential: components["schemas"]["AccessCredentialDto"];
+            /** @example 7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0 */
+            presentationId: string | null;
+            /** @example 开立账户核验居住证 */
+            purpose: string | null;
+            /** @example [] */
+            reasons: string[];
+            /** @example true */
+            valid: boolean;
+            /** @example 5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21 */
+            verificationId: string;
+            /** @example 2026-11-27T09:02:11.000Z */
+            verifiedAt: string;
             /**
-             * @example shared
-             * @enum {string}
+             * @description A partner system, or a clerk role with city and hall (never a person)
+             * @example {
+             *       "kind": "partner",
+             *       "city": "440600",
+             *       "id": "demo-bank-fs",
+             *       "name": "佛山示范银行"
+             *     }
              */
-            outcome: "shared" | "refused";
-            /** @example treatment */
-            purpose: string;
-            /**
-             * @example null
-             * @enum {string|null}
-             */
-            refusal: "MEDICAL_CONSENT_MISSING" | "MEDICAL_CONSENT_EXPIRED" | "MEDICAL_CONSENT_REVOKED" | "MEDICAL_HEALTH_RECORD_MISSING" | null;
-            /** @example 3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b */
-            requestId: string;
+            verifier: Record<string, never>;
         };
         AllowanceDto: {
             /** @example 300000 */
@@ -2412,7 +2411,7 @@ export interface components {
             year: number;
         };
         CalendarYearLoadedDto: {
-            identity: components["schemas"]["CalendarIdentityDto"];
+            identity: components["schemas"]["CaseCalendarIdentityDto"];
             /**
              * @example provisional
              * @enum {string|null}
@@ -2428,6 +2427,12 @@ export interface components {
              * @example 2026-09-01
              */
             cancelledOn?: string;
+        };
+        CaseCalendarIdentityDto: {
+            /** @description SHA-256 of the canonical JSON of the official years */
+            hash: string;
+            /** @example 2025+2026+2027 */
+            version: string;
         };
         CaseDeadlineDto: {
             /**
@@ -3620,6 +3625,32 @@ export interface components {
              * @example treatment
              */
             purpose: string;
+        };
+        HealthRecordAccessEntryDto: {
+            /** @example 2026-03-05T01:30:00.000Z */
+            at: string;
+            /** @example 4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c */
+            consentId: string | null;
+            /** @example 440600 */
+            hospitalCity: string;
+            /** @example H440600000001 */
+            hospitalCode: string;
+            /** @example 佛山示范医院 */
+            hospitalName: string;
+            /**
+             * @example shared
+             * @enum {string}
+             */
+            outcome: "shared" | "refused";
+            /** @example treatment */
+            purpose: string;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            refusal: "MEDICAL_CONSENT_MISSING" | "MEDICAL_CONSENT_EXPIRED" | "MEDICAL_CONSENT_REVOKED" | "MEDICAL_HEALTH_RECORD_MISSING" | null;
+            /** @example 3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b */
+            requestId: string;
         };
         HealthRequestViewDto: {
             /** @example 2026-03-05T01:30:01.000Z */
@@ -5770,8 +5801,7 @@ export interface operations {
                      *       "year": 2027,
                      *       "previous": "provisional",
                      *       "identity": {
-                     *         "version": "2025+2026",
-                     *         "hash": "a3f…"
+                     *         "version": "2025+2026+2027"
                      *       },
                      *       "recomputed": {
                      *         "cases": [
@@ -15613,7 +15643,7 @@ export interface operations {
                      *       }
                      *     ]
                      */
-                    "application/json": components["schemas"]["AccessLogEntryDto"][];
+                    "application/json": components["schemas"]["HealthRecordAccessEntryDto"][];
                 };
             };
             /** @description VALIDATION_FAILED */
@@ -18349,15 +18379,23 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
-                     *           "at": "2026-03-05T01:30:00.000Z",
-                     *           "hospitalCity": "440600",
-                     *           "hospitalCode": "H440600000001",
-                     *           "hospitalName": "佛山示范医院",
-                     *           "purpose": "treatment",
-                     *           "outcome": "shared",
-                     *           "refusal": null,
-                     *           "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
+                     *           "verificationId": "5d0c2a8e-1f4b-4e7a-8c3d-9b6a5e4f3d21",
+                     *           "verifiedAt": "2026-11-27T09:02:11.000Z",
+                     *           "verifier": {
+                     *             "kind": "partner",
+                     *             "city": "440600",
+                     *             "id": "demo-bank-fs",
+                     *             "name": "佛山示范银行"
+                     *           },
+                     *           "credential": {
+                     *             "id": "0b7f3c52-8d1e-4c8a-9a55-2f1e0c3d4b6a",
+                     *             "type": "RESIDENCE_PERMIT",
+                     *             "number": "1144010000750200162026000000426"
+                     *           },
+                     *           "presentationId": "7e1f2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+                     *           "purpose": "开立账户核验居住证",
+                     *           "valid": true,
+                     *           "reasons": []
                      *         }
                      *       ]
                      *     }

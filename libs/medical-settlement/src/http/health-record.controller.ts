@@ -9,7 +9,7 @@ import {
 } from '../application/health-record.service.js';
 import { medicalError } from '../medical.errors.js';
 import {
-  AccessLogEntryDto,
+  HealthRecordAccessEntryDto,
   ConsentViewDto,
   GrantConsentDto,
   HealthRequestViewDto,
@@ -80,7 +80,7 @@ export class HealthRecordController {
   @Access({ roles: ['resident'] })
   @MedicalEndpoint('Patient: who asked for my summary, when, for what, and whether it was shared (newest first)', {
     status: 200,
-    type: [AccessLogEntryDto] as never,
+    type: [HealthRecordAccessEntryDto] as never,
   })
   accessLog(@CurrentPrincipal() p: Principal): Promise<AccessLogEntry[]> {
     return this.health.accessLog(user(p));

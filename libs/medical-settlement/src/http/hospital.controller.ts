@@ -10,7 +10,7 @@ import {
   FeeLinesDto,
   NationalEnvelopeDto,
   NationalReplyDto,
-  PageQueryDto,
+  MedicalPageQueryDto,
   PersonInfoDto,
   PersonQueryDto,
   PreSettleDto,
@@ -224,7 +224,7 @@ export class HospitalController {
   hospitalSettlements(
     @CurrentPrincipal() p: Principal,
     @Param('code') code: string,
-    @Query() q: PageQueryDto,
+    @Query() q: MedicalPageQueryDto,
   ): Promise<{ items: SettlementView[]; nextCursor: string | null }> {
     return this.settlements.listSettlements(partner(p), code, q);
   }

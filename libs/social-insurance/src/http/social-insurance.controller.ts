@@ -60,7 +60,7 @@ import {
   EmployerBindingDto,
   CrossCheckDto,
   MedicalTransferDto,
-  PageQueryDto,
+  SocialInsurancePageQueryDto,
   PresentedCredentialDto,
   WorkInjuryCaseDto,
   WorkInjuryDecisionDto,
@@ -254,7 +254,7 @@ export class SocialInsuranceController {
   })
   @ApiOkResponse({ description: 'A page: items and nextCursor (no personal data)' })
   @ApiBadRequestResponse({ description: 'Not a cursor of this API (SI_INVALID_CURSOR)' })
-  listTransfers(@Query() q: PageQueryDto): Promise<TransferPage> {
+  listTransfers(@Query() q: SocialInsurancePageQueryDto): Promise<TransferPage> {
     return this.transfers.list(q);
   }
 

@@ -211,7 +211,7 @@ export class RemediationPageDto {
   @ApiProperty({ type: [RemediationDto] }) items: RemediationDto[];
 }
 
-export class CalendarIdentityDto {
+export class CaseCalendarIdentityDto {
   @ApiProperty({ example: '2025+2026+2027' }) version: string;
   @ApiProperty({ description: 'SHA-256 of the canonical JSON of the official years' }) hash: string;
 }
@@ -230,6 +230,6 @@ export class CalendarRecomputeDto {
 export class CalendarYearLoadedDto {
   @ApiProperty({ example: 2027 }) year: number;
   @ApiProperty({ enum: ['official', 'provisional'], nullable: true, example: 'provisional' }) previous: string | null;
-  @ApiProperty({ type: CalendarIdentityDto }) identity: CalendarIdentityDto;
+  @ApiProperty({ type: CaseCalendarIdentityDto }) identity: CaseCalendarIdentityDto;
   @ApiProperty({ type: CalendarRecomputeDto }) recomputed: CalendarRecomputeDto;
 }

@@ -65,7 +65,7 @@ export class ConsentViewDto {
   @ApiProperty({ enum: ['valid', 'expired', 'revoked'], example: 'valid' }) state: string;
 }
 
-export class AccessLogEntryDto {
+export class HealthRecordAccessEntryDto {
   @ApiProperty({ example: '3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b' }) requestId: string;
   @ApiProperty({ example: '2026-03-05T01:30:00.000Z' }) at: string;
   @ApiProperty({ example: '440600' }) hospitalCity: string;

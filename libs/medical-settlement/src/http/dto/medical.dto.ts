@@ -380,7 +380,7 @@ export class TestResultViewDto {
 }
 
 /** Page size and cursor of a list. */
-export class PageQueryDto {
+export class MedicalPageQueryDto {
   @ApiPropertyOptional({ example: 20, description: 'Page size, 1–100 (default 20)' })
   @IsOptional()
   @Type(() => Number)
@@ -395,7 +395,7 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-export class FilingListQueryDto extends PageQueryDto {
+export class FilingListQueryDto extends MedicalPageQueryDto {
   @ApiPropertyOptional({ enum: ['active', 'cancelled'], description: 'Only 备案 not cancelled, or cancelled ones' })
   @IsOptional()
   @IsIn(['active', 'cancelled'])

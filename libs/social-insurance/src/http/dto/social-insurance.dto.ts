@@ -281,7 +281,7 @@ export class MedicalTransferDto {
   fromCity!: string;
 }
 
-export class PageQueryDto {
+export class SocialInsurancePageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
@@ -297,14 +297,14 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-export class ClaimListQueryDto extends PageQueryDto {
+export class ClaimListQueryDto extends SocialInsurancePageQueryDto {
   @ApiPropertyOptional({ enum: ['assembling', 'aggregated'] })
   @IsOptional()
   @IsIn(['assembling', 'aggregated'])
   state?: 'assembling' | 'aggregated';
 }
 
-export class RetireeListQueryDto extends PageQueryDto {
+export class RetireeListQueryDto extends SocialInsurancePageQueryDto {
   @ApiPropertyOptional({ example: '440600', description: 'Where the retiree lives' })
   @IsOptional()
   @Matches(CITY)
@@ -317,7 +317,7 @@ export class RetireeListQueryDto extends PageQueryDto {
   stopped?: boolean;
 }
 
-export class InvestigationListQueryDto extends PageQueryDto {
+export class InvestigationListQueryDto extends SocialInsurancePageQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'closed'] })
   @IsOptional()
   @IsIn(['open', 'closed'])
@@ -332,14 +332,14 @@ export class InvestigationListQueryDto extends PageQueryDto {
   side?: 'paying' | 'registry';
 }
 
-export class WorkInjuryListQueryDto extends PageQueryDto {
+export class WorkInjuryListQueryDto extends SocialInsurancePageQueryDto {
   @ApiPropertyOptional({ enum: ['accepted', 'decided'] })
   @IsOptional()
   @IsIn(['accepted', 'decided'])
   state?: 'accepted' | 'decided';
 }
 
-export class MedicalTransferListQueryDto extends PageQueryDto {
+export class MedicalTransferListQueryDto extends SocialInsurancePageQueryDto {
   @ApiPropertyOptional({ enum: ['applied', 'released', 'continued'], description: 'The last step taken' })
   @IsOptional()
   @IsIn(['applied', 'released', 'continued'])
