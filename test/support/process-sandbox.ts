@@ -59,7 +59,7 @@ export const startProcessSandbox = async (cities = ['440100', '440600']): Promis
   const pids: Record<string, number> = {};
   supervisor.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
-    // "  佛山市 Foshan (440600): http://127.0.0.1:3001   Swagger UI: …   pid 1234" (at start and on restart)
+    // "  佛山市 Foshan (440600): http://127.0.0.1:3001   console: …   Swagger UI: …   pid 1234" (at start and on restart)
     for (const m of stdout.matchAll(/\((\d{6})\): http:\/\/\S+ .* pid (\d+)/g)) pids[m[1]] = Number(m[2]);
   });
   supervisor.stderr?.on('data', (d: Buffer) => {

@@ -71,7 +71,7 @@ const main = async (): Promise<void> => {
 
   const cityLine = (c: RunningCity) => {
     const city = registry.require(c.city);
-    return `  ${city.nameZh} ${city.nameEn} (${c.city}): ${c.url}   Swagger UI: ${c.url}/docs   pid ${c.pid}`;
+    return `  ${city.nameZh} ${city.nameEn} (${c.city}): ${c.url}   console: ${c.url}/console/   Swagger UI: ${c.url}/docs   pid ${c.pid}`;
   };
   process.on('SIGUSR2', () => {
     supervisor.restartExited().then(
