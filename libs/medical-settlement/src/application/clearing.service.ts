@@ -338,10 +338,14 @@ export class ClearingService {
   }
 
   async get(p: Principal, id: string): Promise<StatementView> {
-    const s = await this.repo.statement(this.dataSource, id);
-    if (!s) throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
     void p;
-    return this.view(this.dataSource, id);
+    // One snapshot: the statement row (its version, the ETag) and its items are read together, so a
+    // contest or an answer committing between the two reads cannot show its state under the old version.
+    return this.dataSource.transaction('REPEATABLE READ', async (em) => {
+      const s = await this.repo.statement(em, id);
+      if (!s) throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
+      return this.view(em, id);
+    });
   }
 
   /**
