@@ -45,7 +45,7 @@ export * from './observability/metrics.service.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export { finishOpenApiDocument, locationMiddleware } from './http/openapi.js';
 export { PREFERENCE_APPLIED, prefersMinimal } from './http/prefer.js';
-export { parseIfMatch, requireVersion } from './http/if-match.js';
+export { answerWithVersion, parseIfMatch, requireVersion } from './http/if-match.js';
 export { BufferReplyExpressAdapter } from './http/buffer-reply.adapter.js';
 export { correlationMiddleware } from './observability/correlation.middleware.js';
 export { createNodeLogging } from './observability/logging.js';

@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { IDEMPOTENT_REPLAY_STATUS, PREFERENCE_APPLIED } from '@guangfo/platform';
-import type { Request, Response } from 'express';
+import { answerWithVersion, IDEMPOTENT_REPLAY_STATUS, PREFERENCE_APPLIED } from '@guangfo/platform';
+import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
 import { type CaseOutcome, CaseResult } from '../application/case-result.js';
 
@@ -10,25 +10,17 @@ const STATUS: Record<CaseOutcome, number> = { created: 201, replayed: IDEMPOTENT
 /**
  * Applies a CaseResult's status and `ETag: "<version>"`, and sends its view. A result without a view
  * (the client sent `Prefer: return=minimal`) is 204 with `Preference-Applied: return=minimal`.
- *
- * The ETag is the case version, for If-Match on the next step. It does not cover everything the view
- * shows (a rating, a claim, a note or the deadline marks change it without a new version), so a case
- * is never answered 304: If-None-Match is ignored, and the view, which holds personal data, is
- * `Cache-Control: private, no-store`.
+ * The ETag is the case version (the platform's `answerWithVersion`: a rating, a claim, a note or the
+ * deadline marks change the view without a new version, so a case is never answered 304).
  */
 @Injectable()
 export class CaseResultInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = ctx.switchToHttp().getRequest<Request>();
     const res = ctx.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       map((value: unknown) => {
         if (!(value instanceof CaseResult)) return value;
-        if (value.version !== undefined) res.setHeader('ETag', `"${value.version}"`);
-        res.setHeader('Cache-Control', 'private, no-store');
-        // Express would answer 304 to a matching If-None-Match: the version alone does not say the view is unchanged.
-        delete req.headers['if-none-match'];
-        delete req.headers['if-modified-since'];
+        if (value.version !== undefined) answerWithVersion(res, value.version);
         if (value.view === undefined) {
           res.status(204).setHeader(PREFERENCE_APPLIED, 'return=minimal');
           return undefined;

@@ -1,7 +1,7 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal } from '@guangfo/platform';
+import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, answerWithVersion } from '@guangfo/platform';
 import { ClearingService, type Page, type StatementSummary, type StatementView } from '../application/clearing.service.js';
 import { yuanToFen } from '../application/national-envelope.service.js';
 import { ReconciliationService, type ReconciliationView } from '../application/reconciliation.service.js';
@@ -41,7 +41,7 @@ const IF_MATCH = applyDecorators(
   ApiResponse({ status: 428, description: 'PRECONDITION_REQUIRED: no If-Match' }),
 );
 const withEtag = (res: Response, v: StatementView): StatementView => {
-  res.setHeader('ETag', `"${v.version}"`);
+  answerWithVersion(res, v.version);
   return v;
 };
 

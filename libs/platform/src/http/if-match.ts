@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { platformError } from '../errors/platform-errors.js';
 
 /**
@@ -27,3 +28,17 @@ export function requireVersion(current: number, ifMatch: string | undefined, wha
       extra: { currentVersion: current },
     });
 }
+
+/**
+ * Answers a view of a versioned resource: `ETag: "<version>"`, the value If-Match must carry on its
+ * next step. The version need not cover everything the view shows (notes, claims, ratings, marks
+ * that depend on the clock), so such a view is never answered 304: If-None-Match is ignored, and
+ * the view, which holds personal data, is `Cache-Control: private, no-store`.
+ */
+export const answerWithVersion = (res: Response, version: number): void => {
+  res.setHeader('ETag', `"${version}"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  // Express answers 304 to a matching If-None-Match when it sends the body.
+  delete res.req.headers['if-none-match'];
+  delete res.req.headers['if-modified-since'];
+};

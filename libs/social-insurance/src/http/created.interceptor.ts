@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
-import { IDEMPOTENT_REPLAY_STATUS } from '@guangfo/platform';
+import { answerWithVersion, IDEMPOTENT_REPLAY_STATUS } from '@guangfo/platform';
 import { Created } from '../application/created.js';
 
 /** Sends a `Created` view with its status (201 / 202, or 200 for an idempotent replay) and `ETag` when the view has a version. */
@@ -14,7 +14,7 @@ export class CreatedInterceptor implements NestInterceptor {
         if (!(value instanceof Created)) return value;
         res.status(value.replayed ? IDEMPOTENT_REPLAY_STATUS : value.status);
         const version = (value.view as { version?: unknown }).version;
-        if (typeof version === 'number') res.setHeader('ETag', `"${version}"`);
+        if (typeof version === 'number') answerWithVersion(res, version);
         return value.view as unknown;
       }),
     );

@@ -28,7 +28,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
+import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, type UserPrincipal, answerWithVersion } from '@guangfo/platform';
 import { type ClaimSummary, type ClaimView, ClaimService } from '../application/claim.service.js';
 import { ContributionService, type ReportResult } from '../application/contribution.service.js';
 import {
@@ -85,7 +85,7 @@ const uuid = (
     | 'SI_INVESTIGATION_NOT_FOUND'
     | 'SI_WORK_INJURY_CASE_NOT_FOUND',
 ) => new ParseUUIDPipe({ exceptionFactory: () => socialInsuranceError(what, { detail: 'ids are UUIDs' }) });
-const etag = (res: Response, v: { version: number }) => res.setHeader('ETag', `"${v.version}"`);
+const etag = (res: Response, v: { version: number }) => answerWithVersion(res, v.version);
 const IDEMPOTENCY_KEY = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
