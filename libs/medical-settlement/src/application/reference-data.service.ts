@@ -17,6 +17,9 @@ import { loadMedicalSeeds } from '../infrastructure/medical-seeds.js';
 import { MedicalRepository } from '../infrastructure/medical.repository.js';
 import { MEDICAL_SEED_DIR } from './medical.tokens.js';
 
+/** How long a city's list of policy or catalogue versions is believed without reading it again. */
+const VERSION_LIST_MAX_AGE_MS = 1_000;
+
 /**
  * Versioned reference data: this city's own policy (as insured city) and catalogue (as treating city) from the seed files,
  * published once per version as broadcasts; the other cities' versions replicated from theirs. A version, once stored, is
@@ -27,6 +30,13 @@ export class ReferenceDataService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReferenceDataService.name);
   private readonly policies = new Map<string, InsuredPolicy>();
   private readonly catalogues = new Map<string, TreatingCatalogue & { byCode: ReadonlyMap<string, CatalogueEntry> }>();
+  /**
+   * Which version is in force on a date: a city's versions of one table (few, rarely added) are read at most once per
+   * VERSION_LIST_MAX_AGE_MS, and again at once after this node stores a new one. A version stored meanwhile by another
+   * instance is seen within that time — as if its broadcast had arrived that much later. Settlement reads this on every claim.
+   */
+  private readonly versionLists = new Map<string, { readAt: number; list: { version: string; effective_from: string }[] }>();
+  private readonly now: () => number = Date.now;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -48,6 +58,7 @@ export class ReferenceDataService implements OnApplicationBootstrap {
       const publishedAt = this.clock.now().toISOString();
       for (const policy of seeds.policies)
         if (await this.repo.savePolicy(em, policy)) {
+          this.versionLists.delete(`policy:${policy.city}`);
           await this.outbox.add(em, {
             contract: MedicalPolicyPublishedV1,
             domain: 'medical',
@@ -68,6 +79,7 @@ export class ReferenceDataService implements OnApplicationBootstrap {
         }
       for (const catalogue of seeds.catalogues)
         if (await this.repo.saveCatalogue(em, catalogue)) {
+          this.versionLists.delete(`catalogue:${catalogue.city}`);
           await this.outbox.add(em, {
             contract: MedicalCataloguePublishedV1,
             domain: 'medical',
@@ -92,18 +104,18 @@ export class ReferenceDataService implements OnApplicationBootstrap {
   async onPolicy(event: ReceivedEvent<MedicalPolicyPublished>, em: EntityManager): Promise<void> {
     // A city speaks only for its own policy (the signature proves the sender).
     if (event.data.policy.city !== event.fromCity) throw new Error(`policy of ${event.data.policy.city} signed by ${event.fromCity}`);
-    await this.repo.savePolicy(em, event.data.policy);
+    if (await this.repo.savePolicy(em, event.data.policy)) this.versionLists.delete(`policy:${event.data.policy.city}`);
   }
 
   @HandlesEvent(MedicalCataloguePublishedV1, { consumer: 'medical.catalogue-replica' })
   async onCatalogue(event: ReceivedEvent<MedicalCataloguePublished>, em: EntityManager): Promise<void> {
     if (event.data.catalogue.city !== event.fromCity)
       throw new Error(`catalogue of ${event.data.catalogue.city} signed by ${event.fromCity}`);
-    await this.repo.saveCatalogue(em, event.data.catalogue);
+    if (await this.repo.saveCatalogue(em, event.data.catalogue)) this.versionLists.delete(`catalogue:${event.data.catalogue.city}`);
   }
 
   async policy(db: SqlRunner, city: string, date: string): Promise<InsuredPolicy> {
-    const version = await this.repo.versionInForce(db, 'policy', city, date);
+    const version = await this.versionInForce(db, 'policy', city, date);
     const p =
       version === undefined
         ? undefined
@@ -118,7 +130,7 @@ export class ReferenceDataService implements OnApplicationBootstrap {
   /** The treating catalogue in force on `date`, with its entries by code. */
   async catalogue(db: SqlRunner, date: string): Promise<TreatingCatalogue & { byCode: ReadonlyMap<string, CatalogueEntry> }> {
     const city = this.config.cityCode;
-    const version = await this.repo.versionInForce(db, 'catalogue', city, date);
+    const version = await this.versionInForce(db, 'catalogue', city, date);
     const c =
       version === undefined
         ? undefined
@@ -128,6 +140,16 @@ export class ReferenceDataService implements OnApplicationBootstrap {
           });
     if (!c) throw medicalError('MEDICAL_CATALOGUE_MISSING', { detail: `no catalogue of ${city} in force on ${date}` });
     return c;
+  }
+
+  private async versionInForce(db: SqlRunner, table: 'policy' | 'catalogue', city: string, date: string): Promise<string | undefined> {
+    const key = `${table}:${city}`;
+    let hit = this.versionLists.get(key);
+    if (!hit || this.now() - hit.readAt >= VERSION_LIST_MAX_AGE_MS) {
+      hit = { readAt: this.now(), list: await this.repo.versionsOf(db, table, city) };
+      this.versionLists.set(key, hit);
+    }
+    return hit.list.find((v) => v.effective_from <= date)?.version;
   }
 
   /** Versions never change once stored (a new version gets a new name), so a parsed body is cached by city and version for good. */

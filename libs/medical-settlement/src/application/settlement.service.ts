@@ -19,6 +19,8 @@ import { calculateSettlement, type LineResult, SettlementInputError, settlementB
 import { medicalError } from '../medical.errors.js';
 import {
   type AllowanceRow,
+  type FeeLineRow,
+  type FilingRow,
   type HospitalRow,
   MedicalRepository,
   type SettlementRow,
@@ -301,7 +303,17 @@ export class SettlementService {
     const h = await this.hospital(p);
     const v = await this.ownVisit(this.dataSource, h, visitId, false);
     if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
-    const { view } = await this.compute(this.dataSource, h, v, false, useAccount);
+    const settledOn = toShanghaiDate(this.clock.now());
+    const inputs = await this.repo.settlementInputs(this.dataSource, {
+      visitId: v.id,
+      filingId: v.filing_id,
+      hospitalCode: h.hospital_code,
+      msgid: null,
+      personId: v.person_id,
+      year: Number(settledOn.slice(0, 4)),
+      lock: false,
+    });
+    const { view } = await this.compute(this.dataSource, h, v, inputs, settledOn, useAccount);
     return view;
   }
 
@@ -312,46 +324,66 @@ export class SettlementService {
     msgid: string,
     useAccount = true,
   ): Promise<{ view: SettlementView; replayed: boolean }> {
-    const h = await this.hospital(p);
-    this.checkMsgid(h, msgid);
     return this.dataSource.transaction(async (em) => {
-      const v = await this.ownVisit(em, h, visitId, true);
-      const earlier = await this.repo.settlementByMsgid(em, h.hospital_code, msgid);
-      if (earlier) {
+      // The hot path (issue 14: p99 at 200 claims/s): the visit is locked together with the hospital binding check, then
+      // everything the calculation reads comes in one round trip, and the settlement is written in one statement.
+      const v = await this.repo.lockVisitOfPartner(em, visitId, p.id, this.config.cityCode);
+      if (!v) {
+        // Which error: not a hospital, a malformed msgid, or not this hospital's visit (in that order, as everywhere).
+        this.checkMsgid(await this.hospital(p, em), msgid);
+        throw medicalError('MEDICAL_VISIT_NOT_FOUND', { detail: `no visit ${visitId} at this hospital` });
+      }
+      const h = { hospital_code: v.hospital_code, level: v.hospital_level };
+      this.checkMsgid(h, msgid);
+      const settledOn = toShanghaiDate(this.clock.now());
+      const year = Number(settledOn.slice(0, 4));
+      const inputs = await this.repo.settlementInputs(em, {
+        visitId: v.id,
+        filingId: v.filing_id,
+        hospitalCode: h.hospital_code,
+        msgid,
+        personId: v.person_id,
+        year,
+        lock: true,
+      });
+      if (inputs.earlierId) {
+        const earlier = (await this.repo.settlement(em, inputs.earlierId))!;
         if (earlier.visit_id !== v.id)
           throw medicalError('MEDICAL_MSGID_REUSED', { detail: `msgid ${msgid} settled visit ${earlier.visit_id}` });
         return { view: this.settlementView(earlier), replayed: true };
       }
       if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
-      const { view, result, year, allowances, policy } = await this.compute(em, h, v, true, useAccount);
+      const { view, result, allowances, policy } = await this.compute(em, h, v, inputs, settledOn, useAccount);
       const id = randomUUID();
-      await this.repo.moveAllowances(em, v.person_id, year, result.totals.hifp_pay, result.totals.acct_pay);
       const now = this.clock.now();
-      await this.repo.insertSettlement(em, {
-        id,
-        visit_id: v.id,
-        hospital_code: h.hospital_code,
-        person_id: v.person_id,
-        filing_id: v.filing_id,
-        insured_city: v.insured_city,
-        visit_type: v.visit_type,
-        hospital_level: h.level,
-        standing: view.standing,
-        ratio_bp: view.ratioBp,
-        settled_on: view.settledOn,
-        settled_at: now,
-        fund_fen: String(result.totals.fund_pay_sumamt),
-        acct_fen: String(result.totals.acct_pay),
-        cash_fen: String(result.totals.psn_cash_pay),
-        total_fen: String(result.totals.medfee_sumamt),
-        totals: result.totals,
-        lines: result.lines,
-        shortfall: view.shortfall,
-        policy_version: view.policyVersion,
-        catalogue_version: view.catalogueVersion,
-        msgid,
-      });
-      await this.repo.setVisitState(em, v.id, 'settled');
+      await this.repo.recordSettlement(
+        em,
+        {
+          id,
+          visit_id: v.id,
+          hospital_code: h.hospital_code,
+          person_id: v.person_id,
+          filing_id: v.filing_id,
+          insured_city: v.insured_city,
+          visit_type: v.visit_type,
+          hospital_level: h.level,
+          standing: view.standing,
+          ratio_bp: view.ratioBp,
+          settled_on: view.settledOn,
+          settled_at: now,
+          fund_fen: String(result.totals.fund_pay_sumamt),
+          acct_fen: String(result.totals.acct_pay),
+          cash_fen: String(result.totals.psn_cash_pay),
+          total_fen: String(result.totals.medfee_sumamt),
+          totals: result.totals,
+          lines: result.lines,
+          shortfall: view.shortfall,
+          policy_version: view.policyVersion,
+          catalogue_version: view.catalogueVersion,
+          msgid,
+        },
+        { year, fund: result.totals.hifp_pay, account: result.totals.acct_pay },
+      );
       await this.outbox.add(em, {
         contract: MedicalSettlementRecordedV1,
         domain: 'medical',
@@ -378,7 +410,8 @@ export class SettlementService {
         if (!a) await this.repo.applyGrant(em, { personId: v.person_id, year, pot, insuredCity: v.insured_city, grantedTotalFen: 0 });
         const spent = pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
         const after = { grantedFen: Number(a?.granted_fen ?? 0), consumedFen: Number(a?.consumed_fen ?? 0) + spent };
-        if (needsTopUp(after, policy.allowanceChunkFen) && (await this.repo.markRequested(em, v.person_id, year, pot)))
+        // Already asked (the locked row says so): no statement needed.
+        if (needsTopUp(after, policy.allowanceChunkFen) && !a?.requested_at && (await this.repo.markRequested(em, v.person_id, year, pot)))
           await this.outbox.add(em, {
             contract: MedicalAllowanceRequestedV1,
             domain: 'medical',
@@ -530,7 +563,7 @@ export class SettlementService {
     return this.settlementView(s);
   }
 
-  checkMsgid(h: HospitalRow, msgid: string): void {
+  checkMsgid(h: Pick<HospitalRow, 'hospital_code'>, msgid: string): void {
     const m = MSGID_PATTERN.exec(msgid ?? '');
     if (!m || m[1] !== h.hospital_code)
       throw medicalError('MEDICAL_MSGID_INVALID', {
@@ -539,21 +572,24 @@ export class SettlementService {
       });
   }
 
-  private async compute(db: EntityManager | DataSource, h: HospitalRow, v: VisitRow, lock: boolean, useAccount: boolean) {
-    const lines = await this.repo.lines(db, v.id);
+  /** `db`: the transaction when settling (a second pool connection inside it could starve the pool under load). */
+  private async compute(
+    db: EntityManager | DataSource,
+    h: Pick<HospitalRow, 'hospital_code' | 'level'>,
+    v: VisitRow,
+    inputs: { lines: FeeLineRow[]; filing: FilingRow | undefined; allowances: AllowanceRow[] },
+    settledOn: string,
+    useAccount: boolean,
+  ) {
+    const { lines, filing } = inputs;
     if (!lines.length) throw medicalError('MEDICAL_NO_FEE_LINES', { detail: 'upload fee lines (2204 / 2301) first' });
-    const settledOn = toShanghaiDate(this.clock.now());
-    const year = Number(settledOn.slice(0, 4));
-    const filing = await this.repo.filing(db, v.filing_id);
     // The 备案 must still cover the visit (a cancellation reaches us as an event).
     const standing: FilingStanding =
       filing && FilingService.covering([filing], v.begun_on) ? (filing.kind as FilingStanding) : 'unregistered';
     if (standing === 'unregistered') throw medicalError('MEDICAL_NOT_REGISTERED', { detail: `the 备案 no longer covers ${v.begun_on}` });
     const policy = await this.reference.policy(db, v.insured_city, v.begun_on);
     const catalogue = await this.reference.catalogue(db, v.begun_on);
-    const allowances: AllowanceRow[] = (await this.repo.allowances(db, v.person_id, year, lock)).filter(
-      (a) => a.insured_city === v.insured_city,
-    );
+    const allowances = inputs.allowances.filter((a) => a.insured_city === v.insured_city);
     const avail = (pot: Pot) => {
       const a = allowances.find((x) => x.pot === pot);
       return a ? availableFen({ grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) }) : 0;
@@ -600,7 +636,7 @@ export class SettlementService {
       catalogueVersion: catalogue.version,
       msgid: null,
     };
-    return { view, result, year, allowances, policy };
+    return { view, result, allowances, policy };
   }
 
   private async ownVisit(db: EntityManager | DataSource, h: HospitalRow, id: string, lock: boolean): Promise<VisitRow> {

@@ -94,6 +94,32 @@ const FILING_COLUMNS = `id, person_id, insured_city, treating_city, kind, ${DATE
 const VISIT_COLUMNS = `id, hospital_code, partner_id, person_id, filing_id, insured_city, visit_type, ${DATE('begun_on')}, state, msgid`;
 const SETTLEMENT_COLUMNS = `id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp, ${DATE('settled_on')}, settled_at, ${DATE('reversed_on')}, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid, reversal_msgid`;
 
+/** The 22 parameters of a settlement row's INSERT, in column order. */
+const settlementParams = (s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid' | 'state'>): unknown[] => [
+  s.id,
+  s.visit_id,
+  s.hospital_code,
+  s.person_id,
+  s.filing_id,
+  s.insured_city,
+  s.visit_type,
+  s.hospital_level,
+  s.standing,
+  s.ratio_bp,
+  s.settled_on,
+  s.settled_at,
+  s.fund_fen,
+  s.acct_fen,
+  s.cash_fen,
+  s.total_fen,
+  JSON.stringify(s.totals),
+  JSON.stringify(s.lines),
+  s.shortfall ? JSON.stringify(s.shortfall) : null,
+  s.policy_version,
+  s.catalogue_version,
+  s.msgid,
+];
+
 /** The SQL of schema `medical`, typed once. */
 @Injectable()
 export class MedicalRepository {
@@ -115,14 +141,15 @@ export class MedicalRepository {
     return r.length > 0;
   }
   /** The version in force on `date` (the latest effective_from ≤ date): its name only, a cheap indexed read. */
-  async versionInForce(db: SqlRunner, table: 'policy' | 'catalogue', city: string, date: string): Promise<string | undefined> {
-    const r = await queryRow<{ version: string }>(
+  /** Every stored version of a city's policy or catalogue with its effective date, latest first. */
+  versionsOf(db: SqlRunner, table: 'policy' | 'catalogue', city: string): Promise<{ version: string; effective_from: string }[]> {
+    return queryRows<{ version: string; effective_from: string }>(
       db,
-      `SELECT version FROM medical.${table} WHERE city = $1 AND effective_from <= $2 ORDER BY effective_from DESC LIMIT 1`,
-      [city, date],
+      `SELECT version, ${DATE('effective_from')} FROM medical.${table} WHERE city = $1 ORDER BY effective_from DESC, version DESC`,
+      [city],
     );
-    return r?.version;
   }
+
   async policyBody(db: SqlRunner, city: string, version: string): Promise<InsuredPolicy | undefined> {
     return (
       await queryRow<{ body: InsuredPolicy }>(db, `SELECT body FROM medical.policy WHERE city = $1 AND version = $2`, [city, version])
@@ -364,6 +391,82 @@ export class MedicalRepository {
   visit(db: SqlRunner, id: string, lock = false): Promise<VisitRow | undefined> {
     return queryRow<VisitRow>(db, `SELECT ${VISIT_COLUMNS} FROM medical.visit WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
   }
+  /**
+   * The visit, locked (FOR UPDATE), with the level of the hospital it belongs to — only if that hospital is the one bound to
+   * this partner key in this city (one round trip for what the settlement checks first; undefined otherwise).
+   */
+  lockVisitOfPartner(
+    db: SqlRunner,
+    visitId: string,
+    partnerId: string,
+    city: string,
+  ): Promise<(VisitRow & { hospital_level: HospitalRow['level'] }) | undefined> {
+    return queryRow<VisitRow & { hospital_level: HospitalRow['level'] }>(
+      db,
+      `SELECT v.id, v.hospital_code, v.partner_id, v.person_id, v.filing_id, v.insured_city, v.visit_type, ${DATE('v.begun_on')}, v.state, v.msgid, h.level AS hospital_level
+         FROM medical.visit v JOIN medical.hospital h ON h.hospital_code = v.hospital_code
+        WHERE v.id = $1 AND h.partner_id = $2 AND h.city_code = $3 FOR UPDATE OF v`,
+      [visitId, partnerId, city],
+    );
+  }
+  /**
+   * What a settlement of a visit reads, in one round trip: the settlement already made under this msgid (its id), the visit's
+   * fee lines, its 备案, and the person's allowance rows of the year — locked (FOR UPDATE) when settling, so that concurrent
+   * settlements of one person queue here. Called after the visit is locked, so lines and msgid reflect every earlier commit.
+   */
+  async settlementInputs(
+    db: SqlRunner,
+    q: { visitId: string; filingId: string; hospitalCode: string; msgid: string | null; personId: string; year: number; lock: boolean },
+  ): Promise<{ earlierId: string | null; lines: FeeLineRow[]; filing: FilingRow | undefined; allowances: AllowanceRow[] }> {
+    const r = await queryRow<{
+      earlier_id: string | null;
+      lines: FeeLineRow[] | null;
+      filing: FilingRow | null;
+      allowances: (Omit<AllowanceRow, 'requested_at'> & { requested_at: string | null })[] | null;
+    }>(
+      db,
+      `WITH a AS (SELECT person_id, year, pot, insured_city, granted_fen::text AS granted_fen, consumed_fen::text AS consumed_fen, requested_at
+                    FROM medical.allowance WHERE person_id = $5 AND year = $6 ORDER BY pot${q.lock ? ' FOR UPDATE' : ''})
+       SELECT (SELECT id FROM medical.settlement WHERE hospital_code = $3 AND msgid = $4) AS earlier_id,
+              (SELECT json_agg(l ORDER BY l.line_no) FROM (SELECT line_no, code, name, quantity, unit_price_fen::text AS unit_price_fen
+                 FROM medical.fee_line WHERE visit_id = $1) l) AS lines,
+              (SELECT row_to_json(f) FROM (SELECT ${FILING_COLUMNS} FROM medical.filing WHERE id = $2) f) AS filing,
+              (SELECT json_agg(a ORDER BY a.pot) FROM a) AS allowances`,
+      [q.visitId, q.filingId, q.hospitalCode, q.msgid, q.personId, q.year],
+    );
+    return {
+      earlierId: r?.earlier_id ?? null,
+      lines: r?.lines ?? [],
+      filing: r?.filing ? { ...r.filing, recorded_at: new Date(r.filing.recorded_at) } : undefined,
+      allowances: (r?.allowances ?? []).map((a) => ({ ...a, requested_at: a.requested_at === null ? null : new Date(a.requested_at) })),
+    };
+  }
+  /**
+   * Records a settlement in one statement: consumes both allowance pots (the rows' CHECK refuses going beyond the grant), inserts
+   * the settlement and marks the visit settled. Throws when an allowance row to consume is missing.
+   */
+  async recordSettlement(
+    db: SqlRunner,
+    s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid' | 'state'>,
+    consume: { year: number; fund: number; account: number },
+  ): Promise<void> {
+    const r = await queryRow<{ moved: number; visits: number }>(
+      db,
+      `WITH moved AS (
+         UPDATE medical.allowance SET consumed_fen = consumed_fen + CASE pot WHEN 'hifp' THEN $23::bigint ELSE $24::bigint END
+          WHERE person_id = $4 AND year = $25 AND ((pot = 'hifp' AND $23::bigint <> 0) OR (pot = 'acct' AND $24::bigint <> 0)) RETURNING pot),
+       inserted AS (
+         INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp,
+           settled_on, settled_at, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'settled', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id),
+       visit AS (UPDATE medical.visit SET state = 'settled' WHERE id = $2 RETURNING id)
+       SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM visit)::int AS visits`,
+      [...settlementParams(s), consume.fund, consume.account, consume.year],
+    );
+    const expected = (consume.fund !== 0 ? 1 : 0) + (consume.account !== 0 ? 1 : 0);
+    if (r?.moved !== expected || r.visits !== 1)
+      throw new Error(`settlement ${s.id}: allowance ${s.person_id}/${consume.year} missing to move by ${consume.fund}/${consume.account}`);
+  }
   visitByMsgid(db: SqlRunner, hospitalCode: string, msgid: string): Promise<VisitRow | undefined> {
     return queryRow<VisitRow>(db, `SELECT ${VISIT_COLUMNS} FROM medical.visit WHERE hospital_code = $1 AND msgid = $2`, [
       hospitalCode,
@@ -398,37 +501,7 @@ export class MedicalRepository {
       [visitId],
     );
   }
-  async insertSettlement(db: SqlRunner, s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid' | 'state'>): Promise<void> {
-    await db.query(
-      `INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp,
-         settled_on, settled_at, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'settled', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-      [
-        s.id,
-        s.visit_id,
-        s.hospital_code,
-        s.person_id,
-        s.filing_id,
-        s.insured_city,
-        s.visit_type,
-        s.hospital_level,
-        s.standing,
-        s.ratio_bp,
-        s.settled_on,
-        s.settled_at,
-        s.fund_fen,
-        s.acct_fen,
-        s.cash_fen,
-        s.total_fen,
-        JSON.stringify(s.totals),
-        JSON.stringify(s.lines),
-        s.shortfall ? JSON.stringify(s.shortfall) : null,
-        s.policy_version,
-        s.catalogue_version,
-        s.msgid,
-      ],
-    );
-  }
+
   settlement(db: SqlRunner, id: string, lock = false): Promise<SettlementRow | undefined> {
     return queryRow<SettlementRow>(db, `SELECT ${SETTLEMENT_COLUMNS} FROM medical.settlement WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
       id,
