@@ -4,10 +4,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as CustomStrategy } from 'passport-custom';
-import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { normalizeResidentId } from '@guangfo/kernel';
-import { hashApiKey } from './api-key.hash.js';
+import { ApiKeyService } from './api-key.service.js';
 import { USER_ROLES, type PartnerPrincipal, type UserPrincipal } from './principal.js';
 
 export const JWT_AUDIENCE = 'guangfo-api';
@@ -70,28 +69,14 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
 
   @Injectable()
   class ApiKeyStrategy extends PassportStrategy(CustomStrategy, names.apiKey) {
-    constructor(private readonly dataSource: DataSource) {
+    constructor(private readonly apiKeys: ApiKeyService) {
       super();
     }
 
     async validate(req: Request): Promise<PartnerPrincipal | false> {
       const key = req.header('x-api-key');
       if (!key || key.length > 256) return false;
-      const rows = (await this.dataSource.query(
-        `SELECT id, name, city_code, scopes, issuing_body_code FROM platform.api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
-        [hashApiKey(key)],
-      )) as { id: string; name: string; city_code: string; scopes: string[]; issuing_body_code: string | null }[];
-      const row = rows[0];
-      return row
-        ? {
-            kind: 'partner',
-            id: row.id,
-            name: row.name,
-            city: row.city_code,
-            scopes: row.scopes,
-            ...(row.issuing_body_code ? { issuingBody: row.issuing_body_code } : {}),
-          }
-        : false;
+      return (await this.apiKeys.partnerFor(key)) ?? false;
     }
   }
 
