@@ -70,7 +70,9 @@ export const startProcessSandbox = async (poolSize: number): Promise<HttpSandbox
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-bench-procs-'));
   const ports: Record<string, number> = { [GZ]: await freePort(), [FS]: await freePort() };
   const pgPort = await freePort();
-  const supervisor = spawn(process.execPath, [fileURLToPath(new URL('../../apps/sandbox/src/main.js', import.meta.url))], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags for the supervisor, which forks each city with them.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const supervisor = spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL('../../apps/sandbox/src/main.js', import.meta.url))], {
     env: {
       PATH: process.env.PATH,
       SANDBOX_DATA_DIR: dir,
