@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { type BenchSection, fmt, markdownTable, type Percentiles, percentiles, pool, ratio, type Target } from './common.js';
+import { type BenchSection, fmt, markdownTable, type Percentiles, percentiles, pool, postJson, ratio, type Target } from './common.js';
 import { FS, GZ, type HttpSandboxRun } from './sandbox-run.js';
 
 /**
@@ -64,14 +64,11 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
     body: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; ms: number; json: any }> => {
-    const t0 = performance.now();
-    const res = await fetch(`${base(city)}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${city === FS ? tokens.fs : tokens.gz}`, ...headers },
-      body: JSON.stringify(body),
+    const r = await postJson(`${base(city)}${path}`, body, {
+      authorization: `Bearer ${city === FS ? tokens.fs : tokens.gz}`,
+      ...headers,
     });
-    const json = res.status === 204 ? null : ((await res.json()) as unknown);
-    return { status: res.status, ms: performance.now() - t0, json };
+    return { status: r.status, ms: r.ms, json: r.status === 204 ? null : r.json };
   };
   const expectOk = (r: { status: number; json: any }, what: string, status = 200) => {
     if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.json)}`);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -164,3 +165,44 @@ export interface BenchSection {
   lines: string[];
   targets: Target[];
 }
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * The load generator's HTTP client: node:http with kept-alive sockets. It shares the 2 cores with the nodes under test, so it
+ * should cost as little as it can (the undici `fetch` costs noticeably more CPU per request).
+ */
+export const postJson = (
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any; ms: number }> =>
+  new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const payload = Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: keepAlive,
+        headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown = null;
+          try {
+            json = text ? JSON.parse(text) : null;
+          } catch {
+            json = text;
+          }
+          resolve({ status: res.statusCode ?? 0, json, ms: performance.now() - t0 });
+        });
+      },
+    );
+    req.setTimeout(60_000, () => req.destroy(new Error(`POST ${url}: no answer in 60 s`)));
+    req.on('error', reject);
+    req.end(payload);
+  });

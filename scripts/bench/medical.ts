@@ -7,6 +7,7 @@ import {
   offerAtRate,
   type Percentiles,
   percentiles,
+  postJson,
   pool,
   progress,
   ratio,
@@ -64,16 +65,8 @@ const LINES = [
 /** Needs the nodes over HTTP and their databases only: runs on the in-process sandbox or on one process per city. */
 export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'>, s: MedicalSettings): Promise<MedicalResult> => {
   const gzClerk = await run.token(GZ, 'gz-clerk');
-  const post = async (city: string, path: string, body: unknown, headers: Record<string, string>) => {
-    const t0 = performance.now();
-    const res = await fetch(`${run.base(city)}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as any;
-    return { status: res.status, json, ms: performance.now() - t0 };
-  };
+  const post = (city: string, path: string, body: unknown, headers: Record<string, string>) =>
+    postJson(`${run.base(city)}${path}`, body, headers);
   const hospital = { 'x-api-key': HOSPITAL_KEY };
 
   // Setup: P persons registered in Guangzhou for Foshan; Foshan holds their 备案 and allowances.
