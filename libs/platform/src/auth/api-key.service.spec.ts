@@ -24,7 +24,9 @@ describe('ApiKeyService.partnerFor', () => {
     lookups = 0;
     rows.set(hashApiKey('key-a'), { id: 'p-a', name: 'A', city_code: '440600', scopes: ['medical:settle'], issuing_body_code: null });
   });
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('reads a live key once per max age, and sees its revocation after it', async () => {
     const svc = new ApiKeyService(ds);

@@ -1,11 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { type DestinationStream, type Logger as Pino, pino } from 'pino';
-import { type HttpLogger, pinoHttp } from 'pino-http';
 import { Correlation } from './correlation.js';
 
 export interface NodeLogging {
   /** Express middleware: one structured line per request. */
-  http: HttpLogger;
+  http: (req: Request, res: Response, next: NextFunction) => void;
   /** Nest's logger, writing to the same pino instance. */
   nest: LoggerService;
 }
@@ -53,12 +53,47 @@ class PinoNestLogger implements LoggerService {
   }
 }
 
+/** Requests not logged: the liveness probe and the metrics scrape come every few seconds and say nothing. */
+const QUIET_URLS = new Set(['/health/live', '/metrics']);
+
+/**
+ * One line per request when its response is finished (or the connection closed first): method, URL, correlation id,
+ * status and time — never headers or bodies. Written on the node's logger itself: pino-http's child logger per request
+ * (bindings serialised for every request, even below the log level) was a tenth of a catalogue page's CPU (issue 11, P1).
+ */
+const requestLogger =
+  (logger: Pino) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    if (QUIET_URLS.has(req.url)) return next();
+    const started = Date.now();
+    const id = (req as { correlationId?: string }).correlationId ?? Correlation.newId();
+    const done = (err?: Error): void => {
+      res.removeListener('finish', done);
+      res.removeListener('close', done);
+      res.removeListener('error', done);
+      const failed = err !== undefined || res.statusCode >= 500;
+      if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
+      const line = {
+        req: { method: req.method, url: req.originalUrl ?? req.url, id },
+        res: { statusCode: res.statusCode },
+        responseTime: Date.now() - started,
+        correlationId: id,
+      };
+      if (failed) logger.error({ ...line, err: err ?? new Error(`failed with status code ${res.statusCode}`) }, 'request errored');
+      else logger.info(line, 'request completed');
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    res.on('error', done);
+    next();
+  };
+
 /**
  * Structured JSON logs; the correlation id follows the request into events and back. Never logs credentials.
  * `destination` defaults to stdout (tests may pass a stream to read what the node logged).
  */
 export const createNodeLogging = (cityCode: string, level: string, destination?: DestinationStream): NodeLogging => {
-  const http = pinoHttp(
+  const logger = pino(
     {
       level,
       // The city comes from the work's scope (request or event) when there is one: the sandbox
@@ -68,25 +103,11 @@ export const createNodeLogging = (cityCode: string, level: string, destination?:
         const scope = Correlation.current();
         return scope ? { city: scope.city ?? cityCode, correlationId: scope.correlationId } : {};
       },
-      genReqId: (req) => (req as { correlationId?: string }).correlationId ?? Correlation.newId(),
+      // No log line carries headers; the redaction stays as a second line of defence.
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
-      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
-      // The request line carries method, URL and id; the response its status. No headers at all
-      // (the redaction above stays as a second line of defence). The serialisers get the raw
-      // objects (wrapSerializers: false): pino's standard ones would first copy every header of
-      // the request (once per request, at child-logger creation) and of the response.
-      wrapSerializers: false,
-      serializers: {
-        req: (req: { method: string; originalUrl?: string; url: string; id: string }) => ({
-          method: req.method,
-          url: req.originalUrl ?? req.url,
-          id: req.id,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-        err: pino.stdSerializers.err,
-      },
+      serializers: { err: pino.stdSerializers.err },
     },
-    destination,
+    destination ?? pino.destination(1),
   );
-  return { http, nest: new PinoNestLogger(http.logger) };
+  return { http: requestLogger(logger), nest: new PinoNestLogger(logger) };
 };
