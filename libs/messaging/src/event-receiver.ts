@@ -94,6 +94,86 @@ export class EventReceiver {
     );
   }
 
+  /**
+   * Several messages of one ordered stream (a Kafka partition's batch), applied in as few transactions as correctness allows:
+   * every admitted event's inbox rows in one statement and every handler's effects, in order, in one transaction. If anything
+   * in it fails, none of it is kept and each message takes the one-by-one path of `receive` instead (its own transactions,
+   * retries, dead letters), so one bad event still never rolls back another and the order within the stream is kept.
+   * Rejected messages (signature, address, contract) are dead-lettered as `receive` does. One outcome per message, in order.
+   */
+  async receiveBatch(messages: readonly WireMessage[]): Promise<InboundOutcome[]> {
+    if (messages.length < 2) return Promise.all(messages.map((m) => this.receive(m)));
+    const outcomes: InboundOutcome[] = new Array<InboundOutcome>(messages.length);
+    const admitted: { i: number; event: ReceivedEvent; handlers: readonly CrossCityEventHandler[] }[] = [];
+    const rejected: { i: number; rejection: Rejection }[] = [];
+    messages.forEach((m, i) => {
+      try {
+        const event = this.admit(m);
+        if (event.fromCity === this.config.cityCode) outcomes[i] = { status: 'ignored' };
+        else admitted.push({ i, event, handlers: this.handlers.for(event.type) });
+      } catch (err) {
+        if (!(err instanceof Rejection)) throw err;
+        rejected.push({ i, rejection: err });
+      }
+    });
+    let applied: Set<number> | undefined;
+    try {
+      applied = await this.applyTogether(admitted);
+    } catch (err) {
+      this.logger.warn({ err, events: admitted.length }, 'batch not applied together: one by one instead');
+    }
+    for (const { i, event, handlers } of admitted) {
+      if (!applied) {
+        outcomes[i] = await this.receive(messages[i]!);
+        continue;
+      }
+      const status = applied.has(i) ? 'applied' : handlers.length ? 'duplicate' : 'ignored';
+      this.metrics.eventsReceived.inc({ type: event.type, outcome: status });
+      outcomes[i] = { status };
+    }
+    for (const { i, rejection } of rejected)
+      outcomes[i] = await this.reject('live', messages[i]!, rejection.reasonCode, rejection.message, 0);
+    return outcomes;
+  }
+
+  /** One transaction: the inbox rows of every (event, consumer) in one statement, then each new one's effects in order. */
+  private async applyTogether(
+    admitted: readonly { i: number; event: ReceivedEvent; handlers: readonly CrossCityEventHandler[] }[],
+  ): Promise<Set<number>> {
+    const applied = new Set<number>();
+    const pairs = admitted.flatMap((a) => a.handlers.map((h) => ({ ...a, handler: h })));
+    if (pairs.length === 0) return applied;
+    await this.dataSource.transaction(async (em) => {
+      const rows = (await em.query(
+        `INSERT INTO platform.inbox (event_id, consumer, source_city, type)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING RETURNING event_id, consumer`,
+        [
+          pairs.map((p) => p.event.id),
+          pairs.map((p) => p.handler.consumer),
+          pairs.map((p) => p.event.fromCity),
+          pairs.map((p) => p.event.type),
+        ],
+      )) as { event_id: string; consumer: string }[];
+      // An event twice in one batch is applied once: each inserted row is taken by its first pair.
+      const fresh = new Set(rows.map((r) => `${r.event_id}\u0000${r.consumer}`));
+      for (const { i, event, handler } of pairs) {
+        const key = `${event.id.toLowerCase()}\u0000${handler.consumer}`;
+        if (!fresh.delete(key)) continue;
+        await Correlation.run(
+          {
+            city: this.config.cityCode,
+            correlationId: event.correlationid ?? randomUUID(),
+            causationId: event.id,
+            traceparent: event.traceparent,
+          },
+          () => handler.handle(event, em),
+        );
+        applied.add(i);
+      }
+    });
+    return applied;
+  }
+
   /** Checks everything that does not depend on handlers. Throws Rejection. */
   private admit(message: WireMessage): ReceivedEvent {
     let event: SignedEvent;

@@ -11,7 +11,10 @@ export class TransportLifecycle implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.transport.start((message) => this.receiver.receive(message));
+    await this.transport.start(
+      (message) => this.receiver.receive(message),
+      (messages) => this.receiver.receiveBatch(messages),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -22,6 +22,9 @@ export type PublishedHandler = (index: number, result: PublishResult) => Promise
 /** What a transport hands to the node for each received message, as it arrived; resolves when the effects are durable. */
 export type InboundHandler = (message: WireMessage, meta: { topic: string }) => Promise<InboundOutcome>;
 
+/** Several messages of one ordered stream at once (the receiver applies them together where it can); one outcome per message, in order. */
+export type InboundBatchHandler = (messages: readonly WireMessage[], meta: { topic: string }) => Promise<InboundOutcome[]>;
+
 export type InboundOutcome =
   | { status: 'applied' | 'duplicate' | 'ignored' }
   /** `stored: false`: the dead-letter store failed; the transport's dead-letter topic (Kafka) is then the only copy. */
@@ -38,8 +41,11 @@ export interface CityTransport {
    * incomplete, `held: true`).
    */
   publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void>;
-  /** Starts consuming; every message goes through `handler` (the node's EventReceiver). */
-  start(handler: InboundHandler): Promise<void>;
+  /**
+   * Starts consuming; every message goes through `handler` (the node's EventReceiver), or through `batchHandler` with the
+   * messages after it of the same ordered stream where the transport receives them in batches (Kafka).
+   */
+  start(handler: InboundHandler, batchHandler?: InboundBatchHandler): Promise<void>;
   stop(): Promise<void>;
   /** Whether the outbox relay may hand it events now (started; on Kafka, the producer connected). */
   isReady(): boolean;
