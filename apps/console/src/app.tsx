@@ -122,7 +122,11 @@ export const App = () => {
         </h1>
         <nav aria-label={t('appName')}>
           {links.map(([href, label]) => (
-            <a key={href} href={`#${href}`} aria-current={hash === href ? 'page' : undefined}>
+            <a
+              key={href}
+              href={`#${href}`}
+              aria-current={hash === href || (href !== '/' && hash.startsWith(`${href}/`)) ? 'page' : undefined}
+            >
               {label}
             </a>
           ))}
