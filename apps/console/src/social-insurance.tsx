@@ -100,6 +100,8 @@ const STATUS: Record<string, [string, string]> = {
   closed: ['已办结', 'closed'],
   confirmed: ['属实', 'confirmed'],
   unfounded: ['不属实', 'unfounded'],
+  'death-records': ['死亡登记', 'death record'],
+  'prison-records': ['服刑记录', 'prison record'],
 };
 export const schemeName = (s: string): string => pick(SCHEMES, s);
 const stepName = (s: string): string => pick(STEPS, s);
@@ -719,10 +721,10 @@ const Investigations = ({ session }: { session: Session }) => {
           <li key={x.id} class="case-card" data-investigation={x.id} data-state={x.state}>
             {session.role === 'clerk' ? (
               <a href={`#/si/investigations/${x.id}`}>
-                <strong>{x.source}</strong>
+                <strong>{statusName(x.source)}</strong>
               </a>
             ) : (
-              <strong>{x.source}</strong>
+              <strong>{statusName(x.source)}</strong>
             )}{' '}
             · {formatDate(x.eventDate)} · {x.side === 'paying' ? t('sidePaying') : t('sideRegistry')}
             <div>
@@ -781,7 +783,7 @@ export const InvestigationDetail = ({ id, session }: { id: string; session: Sess
         <a href="#/si/investigations">← {t('investigations')}</a>
       </p>
       <h2 id="inv-h">
-        {t('investigation')} · {v.source}
+        {t('investigation')} · {statusName(v.source)}
       </h2>
       {conflict ? <Conflict /> : null}
       <dl>
