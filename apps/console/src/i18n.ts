@@ -109,6 +109,7 @@ const T = {
   investigation: ['联合调查', 'Joint investigation'],
   deadline: ['办理时限', 'Due'],
   late: ['已逾期', 'Late'],
+  doneOn: ['办理于', 'done on'],
   amounts: ['转移金额', 'Amounts'],
   funds: ['资金划转', 'Fund transfers'],
   sendStep: ['办理此步', 'Take this step'],

@@ -438,7 +438,8 @@ export const TransferDetail = ({ id, session }: { id: string; session: Session }
             {v.deadlines.map((d) => (
               <li key={d.step} data-step={d.step}>
                 {stepName(d.step)} ({cityName(d.city)}) · {t('deadline')} {formatDate(d.dueOn)}
-                {d.doneOn ? ` · ${formatDate(d.doneOn)}` : ''} {d.late ? <span class="mark overdue">{t('late')}</span> : null}
+                {d.doneOn ? ` · ${t('doneOn')} ${formatDate(d.doneOn)}` : ''}{' '}
+                {d.late ? <span class="mark overdue">{t('late')}</span> : null}
               </li>
             ))}
           </ul>
