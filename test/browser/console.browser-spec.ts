@@ -9,11 +9,25 @@ import {
   fileAndForward,
   FS,
   GZ,
+  hukouFiling,
   PEOPLE,
   type Person,
 } from '../support/affairs.scenarios.js';
+import { waitFor } from '../support/cluster.js';
+import { hospital, registerInGuangzhou, retireeId } from '../support/medical.scenarios.js';
 import { type ProcessSandbox, startProcessSandbox } from '../support/process-sandbox.js';
-import { expectAccessible, expectNoOverflow, go, launchBrowser, openCase, screenshot, signIn, step } from './console.js';
+import {
+  expectAccessible,
+  expectNoOverflow,
+  expectOutcome,
+  go,
+  launchBrowser,
+  openCase,
+  openView,
+  screenshot,
+  signIn,
+  step,
+} from './console.js';
 
 /**
  * The web console (apps/console) in headless Chromium against `npm start`'s sandbox (one process per city): every action
@@ -284,5 +298,290 @@ describe('the web console in a browser', () => {
     ]);
     await openCase(resident, id, 'withdrawn');
     await resident.context.close();
+  });
+
+  it('社保 and 医保 for a resident: her combined record asked with consent, her medical 备案 registered and cancelled', async () => {
+    const resident = await signIn(browser, url(FS), 'fs-resident');
+    const p = resident.page;
+    await go(resident, '/si');
+    const ask = p.locator('form[data-action="record-request"]');
+    await ask.waitFor();
+    // Without consent: the API refuses (SI_CONSENT_REQUIRED) and the field error sits next to the consent box.
+    await ask.locator('button[type="submit"]').click();
+    await p.locator('.has-error input[name="consent"]').waitFor();
+    await expect(p.locator('.problem').getAttribute('data-code')).resolves.toBe('SI_CONSENT_REQUIRED');
+    await ask.locator('input[name="consent"]').check();
+    await ask.locator('input[name="scope"]').fill('本人查询跨城市社会保险缴费记录');
+    await ask.locator('button[type="submit"]').click();
+    await p.locator('.problem').waitFor({ state: 'detached' });
+    // Guangzhou answers by event; the console polls until every city answered.
+    await expectOutcome(resident, 'combined record', async () => undefined, '[data-testid="si-record"][data-complete="true"]');
+    const record = p.getByTestId('si-record');
+    await expect(record.locator('li[data-city="440600"]').getAttribute('data-status')).resolves.toBe('own');
+    await expect(record.locator('li[data-city="440100"]').getAttribute('data-status')).resolves.toBe('answered');
+    // seeds/demo/social-insurance.yaml: pension 2010-01…2016-12 in Guangzhou and 2016-12…2026-10 in Foshan, 2016-12 paid twice.
+    await expect(record.locator('dd[data-scheme="employee-pension"]').textContent()).resolves.toContain('202');
+    await expect(record.getByTestId('si-duplicates').textContent()).resolves.toContain('2016-12');
+    await expect(record.locator('[data-period^="440100:employee-pension:2010-01"]').textContent()).resolves.toContain('2016-12');
+    await expect(record.textContent()).resolves.toContain('440***********002X');
+    await expectAccessible(p, 'the combined social-insurance record');
+    await screenshot(p, 'si-record');
+    await p.setViewportSize({ width: 360, height: 740 });
+    await expectNoOverflow(p, 'the combined record at 360 px');
+    await p.setViewportSize({ width: 1280, height: 900 });
+
+    // 异地就医备案: she registers a temporary one for Guangzhou (the identity is her token's), sees it masked, and cancels it.
+    await go(resident, '/medical');
+    const reg = p.locator('form[data-action="register-filing"]');
+    await reg.waitFor();
+    await p.locator('ul.cases, p.empty').first().waitFor();
+    await reg.locator('select[name="kind"]').selectOption('other-temporary');
+    await expect(reg.locator('select[name="treatingCity"]').inputValue()).resolves.toBe(GZ);
+    await reg.locator('input[name="validTo"]').waitFor();
+    await expectOutcome(
+      resident,
+      'register a 备案',
+      () => reg.locator('button[type="submit"]').click(),
+      'li[data-filing][data-cancelled="false"]',
+    );
+    const filing = p.locator('li[data-filing][data-cancelled="false"]');
+    await expect(filing.textContent()).resolves.toContain('其他临时外出就医');
+    await expect(filing.textContent()).resolves.toContain('440***********002X');
+    await expectAccessible(p, 'the resident 备案 screen');
+    await screenshot(p, 'medical-resident');
+    await p.setViewportSize({ width: 360, height: 740 });
+    await expectNoOverflow(p, 'the 备案 screen at 360 px');
+    await p.setViewportSize({ width: 1280, height: 900 });
+    await expectOutcome(
+      resident,
+      'cancel the 备案',
+      () => filing.getByRole('button', { name: '取消备案' }).click(),
+      'li[data-filing][data-cancelled="true"]',
+    );
+    expect((p as unknown as { consoleErrors: string[] }).consoleErrors).toEqual([]);
+    await resident.context.close();
+  });
+
+  it('monthly clearing in the consoles: Guangzhou contests an item with a reason code, Foshan answers it, Guangzhou confirms (If-Match)', async () => {
+    // Set up through the API: a Guangzhou 备案 for Foshan, a settlement at a Foshan hospital, Foshan's statement for the month.
+    const idNumber = retireeId();
+    await registerInGuangzhou(sandbox, { kind: 'resettled-retiree', idNumber, name: '陈老伯' });
+    const h = await hospital(sandbox, FS);
+    const fs = url(FS);
+    const visit = await request(fs)
+      .post('/api/v1/medical/visits')
+      .set(h.headers)
+      .send({ idNumber, visitType: 'outpatient', msgid: h.msgid() })
+      .expect(201);
+    await request(fs)
+      .post(`/api/v1/medical/visits/${visit.body.id}/fee-lines`)
+      .set(h.headers)
+      .send({
+        lines: [
+          { lineNo: 1, code: 'A-001', name: '阿莫西林胶囊', quantity: 2, unitPriceFen: 1_500 },
+          { lineNo: 2, code: 'B-001', name: '阿托伐他汀钙片', quantity: 1, unitPriceFen: 20_000 },
+        ],
+      })
+      .expect(200);
+    const settled = await request(fs)
+      .post(`/api/v1/medical/visits/${visit.body.id}/settlement`)
+      .set(h.headers)
+      .send({ msgid: h.msgid() })
+      .expect(201);
+    const settlementId = settled.body.id as string;
+    await waitFor(
+      'Guangzhou to hold its copy of the claim',
+      async () => (await sandbox.query(GZ, `SELECT 1 FROM medical.settlement_copy WHERE settlement_id = $1`, [settlementId])).length === 1,
+    );
+    const issued = await request(fs)
+      .post('/api/v1/medical/clearing/statements')
+      .set('authorization', `Bearer ${await tokenOf(FS, 'fs-clerk')}`)
+      .send({ insuredCity: GZ, period: (settled.body.settledOn as string).slice(0, 7), advanceFen: 0 })
+      .expect(201);
+    const id = issued.body.id as string;
+
+    // Guangzhou (insured): the statement in its list, proved from its own copies; one item contested with a reason code.
+    const gz = await signIn(browser, url(GZ), 'gz-clerk');
+    await go(gz, '/medical/statements');
+    for (let i = 0; i < 60 && (await gz.page.locator(`li[data-statement="${id}"]`).count()) === 0; i++) {
+      await gz.page.waitForTimeout(500);
+      await gz.page.getByRole('button', { name: '刷新' }).click();
+    }
+    await expectAccessible(gz.page, 'the clearing statements');
+    await gz.page.locator(`li[data-statement="${id}"] a`).click();
+    await gz.page.locator(`article[data-statement="${id}"][data-state="issued"]`).waitFor();
+    await expect(gz.page.getByTestId('proof').getAttribute('data-ok')).resolves.toBe('true');
+    const contest = gz.page.locator(`form[data-action="contest"][data-item="${settlementId}"]`);
+    await contest.locator('select[name="reason"]').selectOption('AMOUNT_MISMATCH');
+    await contest.locator('input[name="note"]').fill('请核对阿托伐他汀钙片单价');
+    await expectAccessible(gz.page, 'a clearing statement with its contest forms');
+    await screenshot(gz.page, 'statement-insured');
+    await expectOutcome(gz, 'contest', () => contest.locator('button[type="submit"]').click(), 'article[data-state="contested"]');
+    await expect(gz.page.getByTestId('contest').textContent()).resolves.toContain('AMOUNT_MISMATCH');
+    // A confirmation while the contest is open: the API's problem, in the console.
+    await gz.page.locator('button[data-action="confirm"]').click();
+    await expect(gz.page.locator('.problem').getAttribute('data-code')).resolves.toBe('MEDICAL_STATEMENT_OPEN_CONTESTS');
+
+    // Foshan (treating) answers the contest: upheld.
+    const fsClerk = await signIn(browser, url(FS), 'fs-clerk');
+    await openView(fsClerk, `/medical/statements/${id}`, 'article[data-statement]', 'contested');
+    const answer = fsClerk.page.locator(`form[data-action="answer"][data-item="${settlementId}"]`);
+    await answer.locator('select[name="outcome"]').selectOption('upheld');
+    await answer.locator('input[name="note"]').fill('单价未超限价，维持');
+    await expectAccessible(fsClerk.page, 'a clearing statement with an answer form');
+    await expectOutcome(fsClerk, 'answer', () => answer.locator('button[type="submit"]').click(), 'article[data-state="answered"]');
+
+    // Guangzhou sees the answer and confirms.
+    await openView(gz, `/medical/statements/${id}`, 'article[data-statement]', 'answered');
+    await expect(gz.page.getByTestId('answer').textContent()).resolves.toContain('维持');
+    await expectOutcome(gz, 'confirm', () => gz.page.locator('button[data-action="confirm"]').click(), 'article[data-state="confirmed"]');
+    await expect(gz.page.locator('form[data-action="contest"]').count()).resolves.toBe(0);
+    await screenshot(gz.page, 'statement-confirmed');
+    await gz.page.setViewportSize({ width: 360, height: 740 });
+    await expectNoOverflow(gz.page, 'a clearing statement at 360 px');
+    await openView(fsClerk, `/medical/statements/${id}`, 'article[data-statement]', 'confirmed');
+    for (const u of [gz, fsClerk]) {
+      expect((u.page as unknown as { consoleErrors: string[] }).consoleErrors).toEqual([]);
+      await u.context.close();
+    }
+  });
+
+  it('the queue: filters, "load more" along the cursor, and a clerk claims and releases a case', async () => {
+    // 21 cases at the Foshan window (through the API), all still Foshan's next step: more than one page of 20.
+    const world: AffairsWorld = { cluster: sandbox, token: (p: Person) => tokenOf(p.city, p.username) };
+    const window = await as(world, PEOPLE.fsClerk);
+    for (let i = 0; i < 21; i++) expect((await window.post('/cases', hukouFiling())).status).toBe(201);
+
+    const clerk = await signIn(browser, url(FS), 'fs-clerk');
+    const q = clerk.page;
+    const cards = q.locator('li.case-card');
+    const states = () => cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+    await q.getByLabel('状态').selectOption('submitted');
+    await q.waitForFunction(() => {
+      const els = [...document.querySelectorAll('li.case-card')];
+      return els.length === 20 && els.every((e) => e.getAttribute('data-state') === 'submitted');
+    });
+    await expectOutcome(clerk, 'load more', () => q.getByRole('button', { name: '加载更多' }).click(), 'li.case-card:nth-child(21)');
+    const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-case')));
+    expect(ids.length).toBeGreaterThan(20);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(await states())).toEqual(new Set(['submitted']));
+    await expectAccessible(q, 'the queue after "load more"');
+    await screenshot(q, 'queue-more');
+
+    // A filter nothing held here matches: forwarded cases are Guangzhou's next step.
+    await q.getByLabel('状态').selectOption('forwarded');
+    await q.locator('p.empty').waitFor();
+    await q.getByLabel('状态').selectOption('submitted');
+    await q.waitForFunction(() => document.querySelectorAll('li.case-card').length === 20);
+
+    // Claim the first case, then release it: the card and the API agree at each step.
+    const id = (await cards.first().getAttribute('data-case'))!;
+    const card = q.locator(`li[data-case="${id}"]`);
+    const claimOf = async () => ((await window.get(`/cases/${id}`)).body as { claim: { clerk?: string } | null }).claim?.clerk ?? null;
+    await expectOutcome(
+      clerk,
+      'claim',
+      () => card.getByRole('button', { name: '认领' }).click(),
+      `li[data-case="${id}"] >> text=认领人: fs-clerk`,
+    );
+    await card.getByRole('button', { name: '释放' }).waitFor();
+    expect(await claimOf()).toBe('fs-clerk');
+    await expectOutcome(
+      clerk,
+      'release',
+      () => card.getByRole('button', { name: '释放' }).click(),
+      `li[data-case="${id}"] >> role=button[name="认领"]`,
+    );
+    await expect(card.textContent()).resolves.not.toContain('认领人');
+    expect(await claimOf()).toBeNull();
+    await q.setViewportSize({ width: 360, height: 740 });
+    await expectNoOverflow(q, 'the queue at 360 px');
+    expect((q as unknown as { consoleErrors: string[] }).consoleErrors).toEqual([]);
+    await clerk.context.close();
+  });
+
+  it('社保经办: a lapsed confirmation marked among the retirees; a joint investigation closed in the Guangzhou console, closed in Foshan too', async () => {
+    // Set up through the API: Guangzhou pays two retirees living in Foshan, one confirmed 14 months ago (lapsed by this month's
+    // payment run); Foshan records the other's death; Guangzhou's cross-check finds it and opens a joint investigation.
+    const gzAuth = { authorization: `Bearer ${await tokenOf(GZ, 'gz-clerk')}` };
+    const fsAuth = { authorization: `Bearer ${await tokenOf(FS, 'fs-clerk')}` };
+    const shanghai = new Date(Date.now() + 8 * 3_600_000);
+    const monthOf = (n: number) => new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() + n, 1)).toISOString().slice(0, 7);
+    const register = async (who: { idNumber: string; name: string }, lastConfirmedOn: string) =>
+      (
+        await request(url(GZ))
+          .post('/api/v1/social-insurance/retirees')
+          .set(gzAuth)
+          .send({ ...who, residenceCity: FS, monthlyPensionFen: 420_000, firstMonth: monthOf(-3), lastConfirmedOn })
+          .expect(201)
+      ).body as { id: string };
+    const lapsed = await register({ idNumber: retireeId(), name: '黄伯' }, `${monthOf(-14)}-01`);
+    const dead = { idNumber: retireeId(), name: '冯叔' };
+    await register(dead, `${monthOf(-1)}-01`);
+    await request(url(GZ))
+      .post('/api/v1/social-insurance/payment-runs')
+      .set(gzAuth)
+      .send({ month: monthOf(0) })
+      .expect(200);
+    await request(url(FS))
+      .post('/api/v1/social-insurance/civil-records')
+      .set(fsAuth)
+      .send({ idNumber: dead.idNumber, source: 'death-records', eventDate: `${monthOf(-1)}-20` })
+      .expect(201);
+    const started = await request(url(GZ)).post('/api/v1/social-insurance/cross-checks').set(gzAuth).send({ city: FS }).expect(202);
+    const check = await waitFor('the cross-check answered', async () => {
+      const r = await request(url(GZ)).get(`/api/v1/social-insurance/cross-checks/${started.body.id}`).set(gzAuth).expect(200);
+      return r.body.state === 'answered' ? (r.body as { investigations: string[] }) : undefined;
+    });
+    expect(check.investigations).toHaveLength(1);
+    const investigation = check.investigations[0]!;
+
+    const gz = await signIn(browser, url(GZ), 'gz-clerk');
+    await go(gz, '/si');
+    await gz.page.locator('#si-transfers-h').waitFor();
+    await gz.page.locator('ul.cases, p.empty').first().waitFor();
+    await expectAccessible(gz.page, 'the transfers in progress');
+    await go(gz, '/si/retirees');
+    const card = gz.page.locator(`li[data-retiree="${lapsed.id}"]`);
+    await card.waitFor();
+    expect(await card.getAttribute('data-status')).toBe('suspended');
+    await expect(card.textContent()).resolves.toContain('认证已过期');
+    await expect(card.textContent()).resolves.toContain('¥4,200.00');
+    await expectAccessible(gz.page, 'the retirees with a lapsed confirmation');
+    await screenshot(gz.page, 'si-retirees');
+
+    await go(gz, '/si/investigations');
+    await gz.page.locator(`li[data-investigation="${investigation}"] a`).click();
+    await gz.page.locator(`article[data-investigation="${investigation}"][data-state="open"]`).waitFor();
+    const close = gz.page.locator('form[data-action="close"]');
+    await close.locator('select[name="outcome"]').selectOption('confirmed');
+    // A reason naming the ID number would cross to the other city: the API refuses it, and the console shows its problem.
+    await close.locator('input[name="reason"]').fill(`${dead.idNumber} 已死亡`);
+    await close.locator('button[type="submit"]').click();
+    await expect(gz.page.locator('.problem').getAttribute('data-code')).resolves.toBe('SI_INVALID_QUERY');
+    await close.locator('input[name="reason"]').fill('死亡登记核实无误，停发并追回多发待遇');
+    await expectAccessible(gz.page, 'a joint investigation with its close form');
+    await screenshot(gz.page, 'si-investigation');
+    await close.locator('button[type="submit"]').click();
+    await gz.page.locator('.problem').waitFor({ state: 'detached' });
+    await expectOutcome(gz, 'close the investigation', async () => undefined, 'article[data-state="closed"]');
+    await expect(gz.page.getByTestId('closed').textContent()).resolves.toContain('死亡登记核实无误');
+    await gz.page.setViewportSize({ width: 360, height: 740 });
+    await expectNoOverflow(gz.page, 'a joint investigation at 360 px');
+
+    // Foshan's copy closes by the addressed event: gone from its open list, in its closed list, shown closed.
+    const fsClerk = await signIn(browser, url(FS), 'fs-clerk');
+    await openView(fsClerk, `/si/investigations/${investigation}`, 'article[data-investigation]', 'closed');
+    await expect(fsClerk.page.getByTestId('closed').textContent()).resolves.toContain('广州');
+    await go(fsClerk, '/si/investigations');
+    await fsClerk.page.locator('ul.cases, p.empty').first().waitFor();
+    expect(await fsClerk.page.locator(`li[data-investigation="${investigation}"]`).count()).toBe(0);
+    await fsClerk.page.getByLabel('状态').selectOption('closed');
+    await fsClerk.page.locator(`li[data-investigation="${investigation}"][data-state="closed"]`).waitFor();
+    for (const u of [gz, fsClerk]) {
+      expect((u.page as unknown as { consoleErrors: string[] }).consoleErrors).toEqual([]);
+      await u.context.close();
+    }
   });
 });

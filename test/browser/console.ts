@@ -58,6 +58,35 @@ export const openCase = async (u: ConsoleUser, id: string, state: string, timeou
   }
 };
 
+/**
+ * Opens a view at `hash` and waits (re-opening it) until its element `selector` shows `data-state="<state>"` (what another
+ * city did arrives by events: a moment later).
+ */
+export const openView = async (u: ConsoleUser, hash: string, selector: string, state: string, timeoutMs = 60_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await go(u, '/');
+    await go(u, hash);
+    const el = u.page.locator(selector).first();
+    await el.waitFor({ timeout: 10_000 }).catch(() => undefined);
+    if ((await el.getAttribute('data-state').catch(() => null)) === state) return;
+    if (Date.now() > deadline)
+      throw new Error(`${u.username}: ${hash} did not reach ${state} (is ${await el.getAttribute('data-state').catch(() => '?')})`);
+    await u.page.waitForTimeout(500);
+  }
+};
+
+/** Runs a UI action and waits for `selector`; a problem the console shows instead fails it (with the problem's text). */
+export const expectOutcome = async (u: ConsoleUser, what: string, act: () => Promise<void>, selector: string): Promise<void> => {
+  await act();
+  await Promise.race([
+    u.page.waitForSelector(selector, { timeout: 30_000 }),
+    u.page
+      .waitForSelector('.problem', { timeout: 30_000 })
+      .then(async (p) => Promise.reject(new Error(`${u.username} ${what}: the console shows ${await p.textContent()}`))),
+  ]);
+};
+
 /** Submits a step form and waits for the case to show the state it leads to; a problem shown in the UI fails the step. */
 export const step = async (u: ConsoleUser, action: string, to: string, fill?: (form: ReturnType<Page['locator']>) => Promise<void>) => {
   const form = u.page.locator(`form[data-action="${action}"]`);

@@ -14,6 +14,8 @@ import { type TestCluster, waitFor } from './cluster.js';
 const DEMO_USERS: Record<string, Record<string, string>> = {
   '440100': { resident: 'gz-resident', clerk: 'gz-clerk', admin: 'gz-admin', supervisor: 'gz-supervisor' },
   '440600': { resident: 'fs-resident', clerk: 'fs-clerk', admin: 'fs-admin', supervisor: 'fs-supervisor' },
+  // seeds/fixtures/out-of-province (SANDBOX_SEEDS_DIR)
+  '430100': { resident: 'cs-resident', clerk: 'cs-clerk', admin: 'cs-admin' },
 };
 
 interface DemoSecrets {
@@ -38,12 +40,12 @@ export interface ProcessSandbox extends TestCluster {
  * and waits for the supervisor to report it, `startNode` asks the supervisor to start the cities
  * that are down (SIGUSR2) and waits for the new process to be ready.
  */
-export const startProcessSandbox = async (cities = ['440100', '440600']): Promise<ProcessSandbox> => {
+export const startProcessSandbox = async (cities = ['440100', '440600'], opts: { seedsDir?: string } = {}): Promise<ProcessSandbox> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-procs-'));
   const ports: Record<string, number> = {};
   for (const c of cities) ports[c] = await freePort();
   const pgPort = await freePort();
-  const secrets = parse(readFileSync('seeds/demo/secrets.yaml', 'utf8')) as DemoSecrets;
+  const secrets = parse(readFileSync(join(opts.seedsDir ?? 'seeds', 'demo/secrets.yaml'), 'utf8')) as DemoSecrets;
   const supervisor = spawn(process.execPath, ['dist/apps/sandbox/src/main.js'], {
     env: {
       PATH: process.env.PATH,
@@ -51,6 +53,7 @@ export const startProcessSandbox = async (cities = ['440100', '440600']): Promis
       SANDBOX_PORTS: cities.map((c) => `${c}=${ports[c]}`).join(','),
       SANDBOX_PG_PORT: String(pgPort),
       LOG_LEVEL: 'warn',
+      ...(opts.seedsDir ? { SANDBOX_SEEDS_DIR: opts.seedsDir } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,7 +4,9 @@ import { CaseView } from './case-view';
 import { FileCase } from './file-case';
 import { getLang, type Lang, setLang, t } from './i18n';
 import { cityName, type Session } from './session';
+import { Medical } from './medical';
 import { Queue } from './queue';
+import { SiRecord, SiWork } from './social-insurance';
 import { Remediations, Verify } from './staff';
 import { ProblemBox } from './ui';
 import { Wallet } from './wallet';
@@ -100,12 +102,16 @@ export const App = () => {
           ['/', t('queue')],
           ...(session.role === 'clerk' ? ([['/file', t('fileCase')]] as [string, string][]) : []),
           ['/verify', t('verify')],
+          ['/si', t('siWork')],
+          ['/medical', t('medicalWork')],
           ...(session.role === 'supervisor' ? ([['/remediations', t('remediations')]] as [string, string][]) : []),
         ]
       : [
           ['/', t('myCases')],
           ['/file', t('fileOnline')],
           ['/wallet', t('wallet')],
+          ['/si', t('siRecord')],
+          ['/medical', t('medical')],
         ];
   const caseId = /^\/cases\/([0-9a-f-]{36})$/.exec(hash)?.[1];
   return (
@@ -116,7 +122,11 @@ export const App = () => {
         </h1>
         <nav aria-label={t('appName')}>
           {links.map(([href, label]) => (
-            <a key={href} href={`#${href}`} aria-current={hash === href ? 'page' : undefined}>
+            <a
+              key={href}
+              href={`#${href}`}
+              aria-current={hash === href || (href !== '/' && hash.startsWith(`${href}/`)) ? 'page' : undefined}
+            >
               {label}
             </a>
           ))}
@@ -151,6 +161,12 @@ export const App = () => {
           <Remediations />
         ) : hash === '/wallet' && !staff ? (
           <Wallet session={session} />
+        ) : hash === '/si' && !staff ? (
+          <SiRecord />
+        ) : hash.startsWith('/si') && staff ? (
+          <SiWork key={hash} hash={hash} session={session} />
+        ) : hash.startsWith('/medical') ? (
+          <Medical key={hash} hash={hash} session={session} />
         ) : (
           <Queue session={session} />
         )}
