@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ok, setAccessToken } from './api/client';
+import { api, ok, type Schemas, setAccessToken } from './api/client';
 import { CaseView } from './case-view';
 import { FileCase } from './file-case';
 import { getLang, type Lang, setLang, t } from './i18n';
+import { completeSignIn, isCallback, signOutAtProvider, startSignIn } from './oidc';
 import { cityName, type Session } from './session';
 import { Medical } from './medical';
 import { Queue } from './queue';
@@ -35,7 +36,27 @@ const useHash = () => {
 
 const SignIn = ({ self, onSignedIn }: { self: string; onSignedIn: (s: Session) => void }) => {
   const [error, setError] = useState<unknown>();
-  const [idpOnly, setIdpOnly] = useState(false);
+  const [options, setOptions] = useState<Schemas['SignInOptionsDto']>();
+  const [busy, setBusy] = useState(isCallback());
+  useEffect(() => {
+    void (async () => {
+      try {
+        const o = await ok(api.GET('/api/v1/auth/sign-in'));
+        setOptions(o);
+        // Back from the identity provider: exchange the code (the provider's pages did the signing in, not ours).
+        if (isCallback()) {
+          if (!o.oidc) throw new Error(t('idpNotConfigured'));
+          const { accessToken, claims } = await completeSignIn(o.oidc);
+          setAccessToken(accessToken);
+          onSignedIn({ username: claims.sub, role: claims.role, city: claims.city, ...(claims.hall ? { hall: claims.hall } : {}), self });
+        }
+      } catch (e) {
+        setError(e);
+      } finally {
+        setBusy(false);
+      }
+    })();
+  }, []);
   const signIn = async (username: string) => {
     setError(undefined);
     try {
@@ -44,29 +65,50 @@ const SignIn = ({ self, onSignedIn }: { self: string; onSignedIn: (s: Session) =
       setAccessToken(r.accessToken);
       onSignedIn({ username: claims.sub, role: claims.role, city: claims.city, ...(claims.hall ? { hall: claims.hall } : {}), self });
     } catch (e) {
-      if ((e as { problem?: { code?: string } }).problem?.code === 'TOKEN_ISSUING_DISABLED') setIdpOnly(true);
-      else setError(e);
+      setError(e);
     }
   };
+  const oidc = options?.oidc;
   return (
     <section aria-labelledby="signin-h">
       <h2 id="signin-h">{t('signIn')}</h2>
-      {idpOnly ? (
-        <p>
-          {t('idpSignIn')}: {t('idpNotConfigured')}
-        </p>
-      ) : (
+      {busy ? (
+        <p role="status">{t('signingIn')}</p>
+      ) : !options ? null : (
         <>
-          <p>{t('sandboxPicker')}</p>
-          <ul class="picker">
-            {DEMO_USERS.filter((u) => u.city === self).map((u) => (
-              <li key={u.username}>
-                <button type="button" data-user={u.username} onClick={() => void signIn(u.username)}>
-                  {u.name} <small>({u.username})</small>
-                </button>
-              </li>
-            ))}
-          </ul>
+          {oidc ? (
+            <p>
+              <button
+                type="button"
+                data-signin="oidc"
+                onClick={() => {
+                  setError(undefined);
+                  startSignIn(oidc).catch(setError);
+                }}
+              >
+                {t('signInWith')} {oidc.displayName}
+              </button>
+            </p>
+          ) : null}
+          {options.demoUsers ? (
+            <>
+              <p>{t('sandboxPicker')}</p>
+              <ul class="picker">
+                {DEMO_USERS.filter((u) => u.city === self).map((u) => (
+                  <li key={u.username}>
+                    <button type="button" data-user={u.username} onClick={() => void signIn(u.username)}>
+                      {u.name} <small>({u.username})</small>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          {!oidc && !options.demoUsers ? (
+            <p>
+              {t('idpSignIn')}: {t('idpNotConfigured')}
+            </p>
+          ) : null}
         </>
       )}
       <ProblemBox error={error} />
@@ -93,6 +135,8 @@ export const App = () => {
     setAccessToken(undefined);
     setSession(undefined);
     location.hash = '/';
+    // Signed in through the identity provider: its session ends too (RP-initiated logout, when it offers one).
+    signOutAtProvider();
   };
   const staff = session && session.role !== 'resident';
   const links: [string, string][] = !session

@@ -7,6 +7,8 @@ const T = {
   signOut: ['退出', 'Sign out'],
   sandboxPicker: ['沙箱演示用户（仅沙箱）', 'Demo users (sandbox only)'],
   idpSignIn: ['请通过统一身份认证平台登录', 'Sign in with the identity provider'],
+  signInWith: ['统一身份认证登录：', 'Sign in with'],
+  signingIn: ['正在完成登录…', 'Finishing sign-in…'],
   idpNotConfigured: [
     '本节点未配置统一身份认证（OIDC）登录入口；沙箱之外控制台不提供自有密码登录。',
     'This node has no identity-provider sign-in configured; outside the sandbox the console never offers a password form of its own.',

@@ -7,6 +7,7 @@ import { SEALING_KEY_ID_PATTERN, type SealingKey } from '@guangfo/gm-crypto';
 import {
   ApiKeyService,
   CityRegistry,
+  type ConsoleOidcConfig,
   type DemoIdentity,
   loadDemoDirectory,
   NODE_VERSION,
@@ -48,6 +49,8 @@ export interface SandboxNodeSettings {
   rateLimit?: RateLimitConfig;
   /** Per city: a calendar directory other than seeds/calendar (tests loading a new year). */
   calendarDirs?: Record<string, string>;
+  /** Per city: an identity provider for the console's sign-in (CONSOLE_OIDC_* of a real node), beside the demo users. */
+  consoleOidc?: Record<string, ConsoleOidcConfig>;
 }
 
 /** The sandbox's seeds: the registry (demo keys honoured), the demo secrets and the demo identity provider. */
@@ -105,6 +108,7 @@ export class SandboxSeeds {
       // The sandbox's peers are on this machine: node-to-node calls may use loopback (nothing else private).
       outbound: { allowLoopback: true, allowedNetworks: [] },
       webhookLoopback: s.webhookLoopback ?? false,
+      ...(s.consoleOidc?.[city] ? { consoleOidc: s.consoleOidc[city] } : {}),
     };
   }
 

@@ -10,6 +10,7 @@ import type { CityTransport } from '@guangfo/messaging';
 import {
   BufferReplyExpressAdapter,
   type CityRegistry,
+  consoleOidcOrigin,
   correlationMiddleware,
   createNodeLogging,
   createValidationPipe,
@@ -42,29 +43,36 @@ export interface CityNodeAppOptions {
 export const API_PREFIX = 'api/v1';
 const PREFIX_EXCLUDE = ['health/live', 'health/ready', 'metrics'];
 
-/** The web console's Content-Security-Policy: its own scripts, styles and API only; no inline code, no frames, no other origin. */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The web console's Content-Security-Policy: its own scripts, styles and API only; no inline code, no frames. The one other
+ * origin it may connect to is its identity provider's (discovery and the token endpoint of the OIDC sign-in), when configured.
+ */
+export const consoleCsp = (identityProviderOrigin?: string): string =>
+  [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    `connect-src 'self'${identityProviderOrigin ? ` ${identityProviderOrigin}` : ''}`,
+    "font-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+/** The console's CSP when no identity provider is configured (the sandbox). */
+export const CONSOLE_CSP = consoleCsp();
 
 /**
  * The web console (apps/console): static files at /console, before the API's routes, guards and problem filter (a client of
  * the public API like any other; assets are not API calls, so the API's rate limits do not count them). Hashed assets are
  * cached for a year, index.html never. Not built → a plain 404 saying so.
  */
-const mountConsole = (app: NestExpressApplication, dir: string): void => {
+const mountConsole = (app: NestExpressApplication, dir: string, csp: string): void => {
   const router = express.Router();
   router.use((_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+    res.setHeader('Content-Security-Policy', csp);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
@@ -133,7 +141,11 @@ export const createCityNodeApp = async (o: CityNodeAppOptions): Promise<NestExpr
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(inputGuardMiddleware());
   app.use(problemErrorHandler);
-  mountConsole(app, o.consoleDir ?? resolve(process.env.CONSOLE_DIR ?? 'dist/console'));
+  mountConsole(
+    app,
+    o.consoleDir ?? resolve(process.env.CONSOLE_DIR ?? 'dist/console'),
+    consoleCsp(consoleOidcOrigin(o.config.consoleOidc)),
+  );
   app.setGlobalPrefix(API_PREFIX, { exclude: PREFIX_EXCLUDE });
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');

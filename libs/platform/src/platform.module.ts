@@ -14,6 +14,7 @@ import { createAuthStrategies } from './auth/auth.strategies.js';
 import { DEMO_IDENTITY } from './auth/auth.tokens.js';
 import type { DemoIdentity } from './auth/demo-identity.js';
 import { PartnerGrants } from './auth/partner-grants.service.js';
+import { SignInController } from './auth/sign-in.controller.js';
 import { TokenController } from './auth/token.controller.js';
 import { CityRegistry } from './cities/city-registry.js';
 import type { NodeConfig } from './config/node-config.js';
@@ -74,7 +75,7 @@ export class PlatformModule {
         PassportModule,
         JwtModule.register({}),
       ],
-      controllers: [TokenController, MetricsController],
+      controllers: [TokenController, SignInController, MetricsController],
       providers,
       exports: [NODE_CONFIG, Clock, Sealer, CityRegistry, PartnerGrants, ApiKeyService, AuditService, MetricsService],
     };

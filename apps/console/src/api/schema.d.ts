@@ -51,6 +51,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to sign in at this node: the sandbox's demo users and/or the identity provider (OIDC, PKCE) */
+        get: operations["SignInController_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/token": {
         parameters: {
             query?: never;
@@ -4104,6 +4121,33 @@ export interface components {
             /** @example 20260305093016123 */
             refmsg_time: string;
         };
+        OidcSignInDto: {
+            /**
+             * @description The console's client id at the provider (a public client: PKCE S256, no secret)
+             * @example guangfo-console
+             */
+            clientId: string;
+            /**
+             * @description The provider's name for the sign-in button
+             * @example 广东省统一身份认证平台
+             */
+            displayName: string;
+            /**
+             * @description The provider's issuer URL (discovery: /.well-known/openid-configuration)
+             * @example https://idp.example.gov.cn
+             */
+            issuer: string;
+            /**
+             * @description RFC 8707 resource indicator of this API, sent with the authorization request
+             * @example urn:guangfo:api
+             */
+            resource?: string;
+            /**
+             * @description Space-separated scopes to ask for
+             * @example openid
+             */
+            scopes: string;
+        };
         OwnIssuerKeyDto: {
             /** @example 2026-11-27T08:00:00.000Z */
             createdAt: string;
@@ -4906,6 +4950,12 @@ export interface components {
             /** @example FUND_ALLOWANCE_EXHAUSTED */
             reason: string;
         };
+        SignInOptionsDto: {
+            /** @description Demo users can get a token from POST /api/v1/auth/token (the sandbox only) */
+            demoUsers: boolean;
+            /** @description The identity provider to sign in with (absent: none configured) */
+            oidc?: components["schemas"]["OidcSignInDto"];
+        };
         SpecialProcedureDto: {
             /**
              * @description Art. 45: the expected end, told to the applicant in writing (required, not before today)
@@ -5606,6 +5656,47 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SignInController_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "oidc": {
+                     *         "issuer": "https://idp.example.gov.cn",
+                     *         "clientId": "guangfo-console",
+                     *         "scopes": "openid",
+                     *         "resource": "urn:guangfo:api",
+                     *         "displayName": "广东省统一身份认证平台"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SignInOptionsDto"];
                 };
             };
             /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */

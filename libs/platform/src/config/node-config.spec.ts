@@ -90,3 +90,76 @@ describe('city node configuration', () => {
     expect([...REQUIRED_CITY_NODE_ENV].sort()).toEqual(Object.keys(valid).sort());
   });
 });
+
+describe("the console's identity provider (CONSOLE_OIDC_*)", () => {
+  const oidc = { CONSOLE_OIDC_ISSUER: 'https://idp.gd.gov.cn/oidc', CONSOLE_OIDC_CLIENT_ID: 'guangfo-console' };
+  const message = (env: Record<string, string>): string => {
+    try {
+      loadCityNodeConfig({ ...valid, ...env });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('is absent unless configured, and optional (not among the required variables)', () => {
+    expect(loadCityNodeConfig(valid).consoleOidc).toBeUndefined();
+    expect(REQUIRED_CITY_NODE_ENV.filter((k) => k.startsWith('CONSOLE_OIDC'))).toEqual([]);
+  });
+
+  it('reads issuer and client id, with openid as the default scope and the issuer host as the default name', () => {
+    expect(loadCityNodeConfig({ ...valid, ...oidc }).consoleOidc).toEqual({
+      issuer: 'https://idp.gd.gov.cn/oidc',
+      clientId: 'guangfo-console',
+      scopes: 'openid',
+      displayName: 'idp.gd.gov.cn',
+    });
+    expect(
+      loadCityNodeConfig({
+        ...valid,
+        ...oidc,
+        CONSOLE_OIDC_SCOPES: 'openid profile',
+        CONSOLE_OIDC_RESOURCE: 'urn:guangfo:api',
+        CONSOLE_OIDC_NAME: ' 广东省统一身份认证平台 ',
+      }).consoleOidc,
+    ).toEqual({
+      issuer: 'https://idp.gd.gov.cn/oidc',
+      clientId: 'guangfo-console',
+      scopes: 'openid profile',
+      resource: 'urn:guangfo:api',
+      displayName: '广东省统一身份认证平台',
+    });
+  });
+
+  it('takes http:// only on loopback, and never a query, fragment or credentials in the issuer', () => {
+    expect(loadCityNodeConfig({ ...valid, ...oidc, CONSOLE_OIDC_ISSUER: 'http://127.0.0.1:4000' }).consoleOidc?.issuer).toBe(
+      'http://127.0.0.1:4000',
+    );
+    expect(loadCityNodeConfig({ ...valid, ...oidc, CONSOLE_OIDC_ISSUER: 'http://localhost:4000/idp' }).consoleOidc?.issuer).toBe(
+      'http://localhost:4000/idp',
+    );
+    for (const bad of [
+      'http://idp.gd.gov.cn',
+      'http://10.0.0.5',
+      'https://idp.gd.gov.cn/?tenant=1',
+      'https://idp.gd.gov.cn/#x',
+      'https://user:pw@idp.gd.gov.cn',
+      'javascript:alert(1)',
+      'idp.gd.gov.cn',
+    ])
+      expect(message({ ...oidc, CONSOLE_OIDC_ISSUER: bad })).toMatch(/CONSOLE_OIDC_ISSUER: must be the https:\/\/ issuer URL/);
+  });
+
+  it('wants issuer and client id together, openid among the scopes, and an absolute resource URI', () => {
+    expect(message({ CONSOLE_OIDC_ISSUER: oidc.CONSOLE_OIDC_ISSUER })).toMatch(
+      /CONSOLE_OIDC_CLIENT_ID: must be set with CONSOLE_OIDC_ISSUER/,
+    );
+    expect(message({ CONSOLE_OIDC_CLIENT_ID: 'guangfo-console' })).toMatch(/CONSOLE_OIDC_ISSUER: must be set with CONSOLE_OIDC_CLIENT_ID/);
+    expect(message({ CONSOLE_OIDC_NAME: 'x' })).toMatch(/CONSOLE_OIDC_ISSUER: must be set with the other CONSOLE_OIDC_\* variables/);
+    expect(message({ ...oidc, CONSOLE_OIDC_SCOPES: 'profile email' })).toMatch(/CONSOLE_OIDC_SCOPES: must include openid/);
+    expect(message({ ...oidc, CONSOLE_OIDC_SCOPES: 'openid  profile' })).toMatch(/CONSOLE_OIDC_SCOPES: must be space-separated/);
+    expect(message({ ...oidc, CONSOLE_OIDC_CLIENT_ID: 'a b' })).toMatch(/CONSOLE_OIDC_CLIENT_ID: must be the console client id/);
+    expect(message({ ...oidc, CONSOLE_OIDC_RESOURCE: 'guangfo-api' })).toMatch(/CONSOLE_OIDC_RESOURCE: must be an absolute URI/);
+  });
+});

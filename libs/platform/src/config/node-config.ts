@@ -52,6 +52,24 @@ export interface NodeConfig {
   readonly webhookLoopback: boolean;
   /** Request limits; absent = the production defaults. */
   readonly rateLimit?: RateLimitConfig;
+  /** The identity provider the web console signs in with (OIDC authorization code + PKCE); absent = none configured. */
+  readonly consoleOidc?: ConsoleOidcConfig;
+}
+
+/**
+ * The web console's OpenID Connect client (a public client: no secret, PKCE S256). Everything here is public: the node
+ * hands it to the console (GET /api/v1/auth/sign-in).
+ */
+export interface ConsoleOidcConfig {
+  /** The provider's issuer URL; the console discovers the rest (`/.well-known/openid-configuration`). */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Space-separated, `openid` first. */
+  readonly scopes: string;
+  /** RFC 8707 resource indicator of this API, sent with the authorization request when the provider needs one. */
+  readonly resource?: string;
+  /** The provider's name on the console's "sign in with …" button. */
+  readonly displayName: string;
 }
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -113,7 +131,60 @@ export const cityNodeEnvSchema = z.object({
       }
     }),
   WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
+  CONSOLE_OIDC_ISSUER: z
+    .string()
+    .refine(isOidcIssuer, 'must be the https:// issuer URL of the identity provider (http:// only on loopback), no query or fragment')
+    .optional(),
+  CONSOLE_OIDC_CLIENT_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be the console client id registered at the identity provider (printable ASCII, no spaces)')
+    .optional(),
+  CONSOLE_OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must be space-separated scope names')
+    .refine((v) => v.split(' ').includes('openid'), 'must include openid')
+    .default('openid'),
+  CONSOLE_OIDC_RESOURCE: z
+    .string()
+    .refine((v) => URL.canParse(v) && !v.includes('#'), 'must be an absolute URI without fragment (RFC 8707)')
+    .optional(),
+  CONSOLE_OIDC_NAME: z.string().trim().min(1).max(60).optional(),
 });
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An issuer URL (OpenID Connect Discovery §2): https, or http on loopback (local trials, tests); no query, no fragment. */
+function isOidcIssuer(v: string): boolean {
+  if (!URL.canParse(v)) return false;
+  const u = new URL(v);
+  if (u.search || u.hash || u.username || u.password) return false;
+  return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname));
+}
+
+/** The console's OIDC client from the environment: all or nothing (an issuer without a client id is an error, and the reverse). */
+const consoleOidcOf = (e: z.infer<typeof cityNodeEnvSchema>): ConsoleOidcConfig | undefined => {
+  if (e.CONSOLE_OIDC_ISSUER === undefined && e.CONSOLE_OIDC_CLIENT_ID === undefined) {
+    if (e.CONSOLE_OIDC_RESOURCE !== undefined || e.CONSOLE_OIDC_NAME !== undefined)
+      throw new ConfigError(
+        'Invalid configuration (city node):\n  - CONSOLE_OIDC_ISSUER: must be set with the other CONSOLE_OIDC_* variables',
+      );
+    return undefined;
+  }
+  if (e.CONSOLE_OIDC_ISSUER === undefined)
+    throw new ConfigError('Invalid configuration (city node):\n  - CONSOLE_OIDC_ISSUER: must be set with CONSOLE_OIDC_CLIENT_ID');
+  if (e.CONSOLE_OIDC_CLIENT_ID === undefined)
+    throw new ConfigError('Invalid configuration (city node):\n  - CONSOLE_OIDC_CLIENT_ID: must be set with CONSOLE_OIDC_ISSUER');
+  return {
+    issuer: e.CONSOLE_OIDC_ISSUER,
+    clientId: e.CONSOLE_OIDC_CLIENT_ID,
+    scopes: e.CONSOLE_OIDC_SCOPES,
+    ...(e.CONSOLE_OIDC_RESOURCE !== undefined ? { resource: e.CONSOLE_OIDC_RESOURCE } : {}),
+    displayName: e.CONSOLE_OIDC_NAME ?? new URL(e.CONSOLE_OIDC_ISSUER).host,
+  };
+};
+
+/** The origin the console may connect to for its identity provider (discovery, token endpoint): the issuer's. */
+export const consoleOidcOrigin = (c: ConsoleOidcConfig | undefined): string | undefined => (c ? new URL(c.issuer).origin : undefined);
 
 /** Every variable a city node requires (no default). docker-compose must set each of them. */
 export const REQUIRED_CITY_NODE_ENV = Object.entries(cityNodeEnvSchema.shape)
@@ -145,6 +216,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
   }
   const e = parsed.data;
   const sealingKeys = parseSealingKeys(e.DATA_SEALING_KEYS);
+  const consoleOidc = consoleOidcOf(e);
   if (e.EVENT_ENCRYPTION_KEY.toLowerCase() === e.EVENT_SIGNING_KEY.toLowerCase()) {
     throw new ConfigError(
       'Invalid configuration (city node):\n  - EVENT_ENCRYPTION_KEY: must be a key pair of its own, not the event-signing key',
@@ -191,6 +263,7 @@ export const loadCityNodeConfig = (env: NodeJS.ProcessEnv): NodeConfig => {
       perPrincipal: e.RATE_LIMIT_PER_PRINCIPAL,
       tokenPerIp: e.RATE_LIMIT_TOKEN_PER_IP,
     },
+    ...(consoleOidc ? { consoleOidc } : {}),
   };
 };
 
