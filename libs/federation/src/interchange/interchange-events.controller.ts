@@ -138,6 +138,13 @@ const refusalOf = (raw: unknown, deliveringCity: string): BatchRefusal | undefin
   return forbiddenSource(dto, deliveringCity);
 };
 
+/** An outcome as answered to the peer: what the sender needs (not `stored`, which is the receiver's own business). */
+const answerOf = (o: BatchOutcome): BatchItemOutcomeDto => {
+  if (o.status === 'dead-lettered') return { status: o.status, reasonCode: o.reasonCode, reason: o.reason };
+  if (o.status === 'rejected') return { status: o.status, code: o.code, detail: o.detail };
+  return { status: o.status };
+};
+
 /** A city delivers its own events only (a malformed source is the receiver's to dead-letter). */
 const forbiddenSource = (message: TransportMessage, deliveringCity: string): BatchRefusal | undefined => {
   const source = message.headers.ce_source;
@@ -187,7 +194,8 @@ export class InterchangeEventsController {
   async deliver(@Body() message: TransportMessageDto, @Req() req: InterchangeRequest): Promise<DeliveryOutcomeDto> {
     const forbidden = forbiddenSource(message, req.interchangeCity!);
     if (forbidden) throw platformError('FORBIDDEN_CITY', { detail: forbidden.detail });
-    return this.embedded().receive({ key: message.key, headers: { ...message.headers }, value: message.value });
+    const o = await this.embedded().receive({ key: message.key, headers: { ...message.headers }, value: message.value });
+    return o.status === 'dead-lettered' ? { status: o.status, reasonCode: o.reasonCode, reason: o.reason } : { status: o.status };
   }
 
   @Post('batch')
@@ -229,7 +237,7 @@ export class InterchangeEventsController {
         ? { key: typeof m?.key === 'string' ? m.key : '', headers: {}, value: '' }
         : { key: m.key!, headers: { ...m.headers! }, value: m.value! };
     });
-    return { outcomes: await transport.receiveBatch(messages, refusals) };
+    return { outcomes: (await transport.receiveBatch(messages, refusals)).map(answerOf) };
   }
 
   private embedded(): EmbeddedTransport {
