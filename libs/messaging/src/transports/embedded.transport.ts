@@ -189,11 +189,11 @@ export class EmbeddedTransport implements CityTransport {
 
   /** One lane: its requests (in order) to every city they address, in batch deliveries; the outcome of each request. */
   private async deliverLane(requests: readonly PublishRequest[]): Promise<PublishResult[]> {
-    const peers = this.registry.peersOf(this.cityCode).map((c) => c.code);
+    let peers: string[] | undefined;
     const lane = requests.map((request) => ({
       request,
       message: undefined as TransportMessage | undefined,
-      targets: request.event.tocity ? [request.event.tocity] : peers,
+      targets: request.event.tocity ? [request.event.tocity] : (peers ??= this.registry.peersOf(this.cityCode).map((c) => c.code)),
       done: new Set(request.deliveredTo),
       errors: [] as string[],
       /** Some city did not get it because of an earlier message of its subject (not its own failure). */
