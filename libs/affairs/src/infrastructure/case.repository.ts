@@ -208,17 +208,17 @@ export class CaseRepository {
     );
   }
 
-  async takeBuffered<T>(em: EntityManager, caseId: string, seq: number): Promise<{ authorCity: string; payload: T } | undefined> {
-    const r = await queryRow<{ author_city: string; payload: T }>(
-      em,
-      `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq = $2 RETURNING author_city, payload`,
-      [caseId, seq],
-    );
-    return r ? { authorCity: r.author_city, payload: r.payload } : undefined;
-  }
-
-  async dropBufferedUpTo(em: EntityManager, caseId: string, seq: number): Promise<void> {
-    await em.query(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2`, [caseId, seq]);
+  /**
+   * Takes the buffered entry that follows `version` (seq = version + 1), if any, and drops the stale
+   * ones (seq ≤ version, already applied) in the same statement: one round trip per step.
+   */
+  async takeNextBuffered<T>(em: EntityManager, caseId: string, version: number): Promise<{ authorCity: string; payload: T } | undefined> {
+    const rows = (await em.query(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2 RETURNING seq, author_city, payload`, [
+      caseId,
+      version + 1,
+    ])) as { seq: number; author_city: string; payload: T }[];
+    const next = rows.find((r) => Number(r.seq) === version + 1);
+    return next ? { authorCity: next.author_city, payload: next.payload } : undefined;
   }
 
   // Withdrawal requests.
