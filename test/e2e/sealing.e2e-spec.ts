@@ -39,12 +39,17 @@ describe('personal data sealed on the bus and at rest (embedded)', () => {
   let caseId: string;
   const carried: { to: string; message: TransportMessage }[] = [];
   const deliver = processExchange.deliver.bind(processExchange);
+  const deliverBatch = processExchange.deliverBatch.bind(processExchange);
 
   beforeAll(async () => {
     // A tap on what the embedded transport carries between the nodes.
     processExchange.deliver = async (to, message) => {
       carried.push({ to, message });
       return deliver(to, message);
+    };
+    processExchange.deliverBatch = async (to, messages) => {
+      for (const message of messages) carried.push({ to, message });
+      return deliverBatch(to, messages);
     };
     cluster = await startEmbeddedCluster();
     world = { cluster, token: (p) => cluster.tokenFor(p.city, p.username) };
@@ -124,6 +129,7 @@ describe('personal data sealed on the bus and at rest (embedded)', () => {
 
   afterAll(async () => {
     processExchange.deliver = deliver;
+    processExchange.deliverBatch = deliverBatch;
     await cluster?.close();
   });
 

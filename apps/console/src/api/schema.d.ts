@@ -845,6 +845,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/interchange/events/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Peer city nodes only (embedded transport): deliver several signed cross-city events in one signed request (what the transport sends); applied in order, answered per event after the receiver committed, dead-lettered or refused each (see docs/messaging.md) */
+        post: operations["InterchangeEventsController_deliverBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/interchange/files/{id}": {
         parameters: {
             query?: never;
@@ -2320,6 +2337,28 @@ export interface components {
              */
             performer: "applicant" | "receiving" | "administering";
         };
+        BatchItemOutcomeDto: {
+            /**
+             * @description rejected: VALIDATION_FAILED (not a transport message), FORBIDDEN_CITY (another city's event), SERVICE_UNAVAILABLE (could not be committed now)
+             * @example FORBIDDEN_CITY
+             */
+            code?: string;
+            /** @example 440100 may deliver only its own events, this one's source is 440600 */
+            detail?: string;
+            /** @example data.nodeVersion: Required */
+            reason?: string;
+            /**
+             * @description dead-lettered: the reason code (listed by GET /api/v1/admin/dead-letters)
+             * @example SCHEMA_INVALID
+             */
+            reasonCode?: string;
+            /**
+             * @description Delivered (committed before this answer): applied, duplicate, ignored, dead-lettered. Not delivered, the sender retries it: rejected (not taken, see `code`), held (not attempted: an earlier message of its subject in this batch was not delivered)
+             * @example applied
+             * @enum {string}
+             */
+            status: "applied" | "duplicate" | "ignored" | "dead-lettered" | "rejected" | "held";
+        };
         BookDto: {
             /**
              * @description The hospital’s city (another city)
@@ -3352,6 +3391,14 @@ export interface components {
              * @example EMS1234567890CN
              */
             trackingNumber?: string;
+        };
+        DeliveryBatchAnswerDto: {
+            /** @description One outcome per message, in the order sent */
+            outcomes: components["schemas"]["BatchItemOutcomeDto"][];
+        };
+        DeliveryBatchDto: {
+            /** @description The messages in the sender's outbox order (1 to 64; more: 413 PAYLOAD_TOO_LARGE). Each is checked on its own: one that is not a transport message is answered `rejected` (VALIDATION_FAILED), the others go on */
+            messages: components["schemas"]["TransportMessageDto"][];
         };
         DeliveryOutcomeDto: {
             /** @example data.nodeVersion: Required */
@@ -14179,6 +14226,122 @@ export interface operations {
                 };
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE: this node is not consuming yet (starting or stopping); the sender retries */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InterchangeEventsController_deliverBatch: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Delivering city code (the events' source city) */
+                "x-guangfo-city": string;
+                /** @description ISO 8601; at most 5 minutes away */
+                "x-guangfo-date": string;
+                /** @description Its pinned SM2 key id */
+                "x-guangfo-keyid": string;
+                /** @description Single use, 16-64 chars */
+                "x-guangfo-nonce": string;
+                /** @description base64 DER SM2 signature */
+                "x-guangfo-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "messages": [
+                 *         {
+                 *           "key": "440100",
+                 *           "headers": {
+                 *             "ce_specversion": "1.0",
+                 *             "ce_id": "6c1f0a8e-3b7d-4d2a-9f4e-1a2b3c4d5e6f",
+                 *             "ce_source": "/guangfo/440100/platform",
+                 *             "ce_type": "gov.guangfo.platform.node-announced.v1",
+                 *             "ce_subject": "440100",
+                 *             "ce_time": "2026-11-28T08:00:00.000Z",
+                 *             "ce_sigkeyid": "gz-demo-2026",
+                 *             "ce_sig": "MEUCIQDx…",
+                 *             "content-type": "application/json"
+                 *           },
+                 *           "value": "{\"nodeVersion\":\"0.1.0\"}"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeliveryBatchDto"];
+            };
+        };
+        responses: {
+            /** @description The receiver's outcome for each event, in order: the delivered ones count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "outcomes": [
+                     *         {
+                     *           "status": "applied",
+                     *           "reasonCode": "SCHEMA_INVALID",
+                     *           "reason": "data.nodeVersion: Required",
+                     *           "code": "FORBIDDEN_CITY",
+                     *           "detail": "440100 may deliver only its own events, this one's source is 440600"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryBatchAnswerDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with field errors, MALFORMED_JSON, BODY_TOO_DEEP) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: more than 64 messages, or a body over 1 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -58,14 +58,14 @@ export class CaseReplicationHandler {
       return;
     }
     let c = await this.applyOne(em, row?.aggregate ?? null, event.data, event.fromCity);
+    // Each step takes the next buffered entry and drops stale ones in one statement; the last one (nothing next) leaves none behind.
     for (
-      let next = await this.repo.takeBuffered<EntryData>(em, caseId, c.version + 1);
+      let next = await this.repo.takeNextBuffered<EntryData>(em, caseId, c.version);
       next;
-      next = await this.repo.takeBuffered<EntryData>(em, caseId, c.version + 1)
+      next = await this.repo.takeNextBuffered<EntryData>(em, caseId, c.version)
     ) {
       c = await this.applyOne(em, c, next.payload, next.authorCity);
     }
-    await this.repo.dropBufferedUpTo(em, caseId, c.version);
   }
 
   private async applyOne(em: EntityManager, c: CaseAggregate | null, data: EntryData, authorCity: string): Promise<CaseAggregate> {

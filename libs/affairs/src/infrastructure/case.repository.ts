@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEntry, CaseEntryKind } from '@guangfo/contracts';
-import { queryRow } from '@guangfo/platform';
+import { queryRows } from '@guangfo/platform';
 import type { CaseAggregate } from '../domain/case.aggregate.js';
 
 /** A case row: the replicated aggregate plus what only this city keeps (claim, hall). */
@@ -208,17 +208,18 @@ export class CaseRepository {
     );
   }
 
-  async takeBuffered<T>(em: EntityManager, caseId: string, seq: number): Promise<{ authorCity: string; payload: T } | undefined> {
-    const r = await queryRow<{ author_city: string; payload: T }>(
+  /**
+   * Takes the buffered entry that follows `version` (seq = version + 1), if any, and drops the stale
+   * ones (seq ≤ version, already applied) in the same statement: one round trip per step.
+   */
+  async takeNextBuffered<T>(em: EntityManager, caseId: string, version: number): Promise<{ authorCity: string; payload: T } | undefined> {
+    const rows = await queryRows<{ seq: number; author_city: string; payload: T }>(
       em,
-      `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq = $2 RETURNING author_city, payload`,
-      [caseId, seq],
+      `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2 RETURNING seq, author_city, payload`,
+      [caseId, version + 1],
     );
-    return r ? { authorCity: r.author_city, payload: r.payload } : undefined;
-  }
-
-  async dropBufferedUpTo(em: EntityManager, caseId: string, seq: number): Promise<void> {
-    await em.query(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2`, [caseId, seq]);
+    const next = rows.find((r) => Number(r.seq) === version + 1);
+    return next ? { authorCity: next.author_city, payload: next.payload } : undefined;
   }
 
   // Withdrawal requests.

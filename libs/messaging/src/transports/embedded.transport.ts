@@ -1,7 +1,76 @@
+import { Logger } from '@nestjs/common';
 import { platformError, type CityRegistry } from '@guangfo/platform';
 import type { TransportMessage } from '../signed-event.js';
 import { toTransportMessage } from '../signed-event.js';
 import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
+
+/** The most messages one batch delivery carries; a receiving node refuses more (413 PAYLOAD_TOO_LARGE). */
+export const EMBEDDED_BATCH_MAX_EVENTS = 64;
+/** The sender keeps a batch delivery's messages under this many bytes of JSON (the node's body limit is 1 MiB); a single larger message goes alone. */
+export const EMBEDDED_BATCH_MAX_BYTES = 512 * 1024;
+
+/**
+ * What a receiving node did with one message of a batch delivery. Delivered (it counts): the
+ * receiver's {@link InboundOutcome} — committed (`applied`, `duplicate`, `ignored`) or
+ * `dead-lettered`. Not delivered (the sender keeps it and retries): `rejected` — the message was
+ * not taken (`code`: VALIDATION_FAILED, FORBIDDEN_CITY, or SERVICE_UNAVAILABLE when the receiver
+ * could not commit it nor its dead letter) — and `held`: not attempted, because an earlier message
+ * of its subject in the same delivery was not delivered (per-subject order).
+ */
+export type BatchOutcome = InboundOutcome | { status: 'rejected'; code: string; detail: string } | { status: 'held' };
+
+/** A message refused before it reaches the receiver (by the delivery endpoint's checks). */
+export interface BatchRefusal {
+  code: string;
+  detail: string;
+}
+
+const logger = new Logger('EmbeddedTransport');
+
+const DELIVERED = new Set<string>(['applied', 'duplicate', 'ignored', 'dead-lettered']);
+/** Whether the outcome counts as delivered (committed or dead-lettered). */
+export const isDelivered = (outcome: BatchOutcome): outcome is InboundOutcome => DELIVERED.has(outcome.status);
+
+/**
+ * The receiving side of a batch delivery, whatever the link: the messages go through `handler` one
+ * after another, in order. A message that is refused (`refusals`, by index) or that the handler
+ * throws for is `rejected`, and every later message of its subject (its key) in the batch is `held`;
+ * the other subjects go on.
+ */
+export const receiveInOrder = async (
+  messages: readonly TransportMessage[],
+  handler: InboundHandler,
+  topic: string,
+  refusals: ReadonlyMap<number, BatchRefusal> = new Map(),
+): Promise<BatchOutcome[]> => {
+  const stopped = new Set<string>();
+  const outcomes: BatchOutcome[] = [];
+  for (const [i, message] of messages.entries()) {
+    const subject = typeof message.key === 'string' ? message.key : '';
+    if (stopped.has(subject)) {
+      outcomes.push({ status: 'held' });
+      continue;
+    }
+    const refused = refusals.get(i);
+    if (refused) {
+      stopped.add(subject);
+      outcomes.push({ status: 'rejected', ...refused });
+      continue;
+    }
+    try {
+      outcomes.push(await handler(message, { topic }));
+    } catch (err) {
+      stopped.add(subject);
+      logger.warn({ err, key: subject }, 'a message of a batch delivery was not taken (the sender retries it)');
+      outcomes.push({
+        status: 'rejected',
+        code: 'SERVICE_UNAVAILABLE',
+        detail: 'the receiving node could not commit the message nor its dead letter now; deliver it again later',
+      });
+    }
+  }
+  return outcomes;
+};
 
 /**
  * How an embedded transport reaches the other cities' nodes. There is no broker: the sender's
@@ -15,6 +84,13 @@ export interface EmbeddedLink {
   attach(cityCode: string, handler: InboundHandler): void;
   detach(cityCode: string, handler: InboundHandler): void;
   deliver(cityCode: string, message: TransportMessage): Promise<boolean>;
+  /**
+   * Delivers several messages in one go (at most {@link EMBEDDED_BATCH_MAX_EVENTS}), which the
+   * receiving node applies one after another in this order: resolves with each message's outcome
+   * (same length, same order) once they are all committed, dead-lettered or refused; `false` when
+   * that node is not running (nothing was delivered). Throws for any other failure (none counts).
+   */
+  deliverBatch(cityCode: string, messages: readonly TransportMessage[]): Promise<BatchOutcome[] | false>;
   /** Gives up the deliveries in flight (each a failed attempt, retried later): the node is stopping. */
   close?(): void;
 }
@@ -39,6 +115,12 @@ export class EmbeddedExchange implements EmbeddedLink {
     if (!handler) return false;
     await handler(message, { topic: `embedded:${cityCode}` });
     return true;
+  }
+
+  async deliverBatch(cityCode: string, messages: readonly TransportMessage[]): Promise<BatchOutcome[] | false> {
+    const handler = this.nodes.get(cityCode);
+    if (!handler) return false;
+    return receiveInOrder(messages, handler, `embedded:${cityCode}`);
   }
 }
 
@@ -81,9 +163,14 @@ export class EmbeddedTransport implements CityTransport {
     return { deliveredTo: [...done], complete, ...(complete ? {} : { error: errors.join('; ') }) };
   }
 
-  /** One delivery pass over the batch: each subject in order, several subjects at once; a subject stops at its first undelivered event. */
+  /**
+   * One delivery pass over the batch. Subjects are spread over up to {@link DELIVERY_LANES} lanes
+   * delivered at once; a lane goes to each addressed city as batch deliveries (one request per
+   * {@link EMBEDDED_BATCH_MAX_EVENTS} messages or {@link EMBEDDED_BATCH_MAX_BYTES}), in outbox
+   * order. A subject stops at its first message a city did not take: its later messages are not
+   * sent to that city (reported incomplete; `held` when nothing failed but an earlier one).
+   */
   async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
-    // Subjects are independent: up to DELIVERY_LANES of them are delivered at once, each in order.
     const lanes: number[][] = [];
     const laneOf = new Map<string, number>();
     for (const [i, request] of requests.entries()) {
@@ -92,20 +179,93 @@ export class EmbeddedTransport implements CityTransport {
       if (lane === undefined) laneOf.set(subject, (lane = laneOf.size % DELIVERY_LANES));
       (lanes[lane] ??= []).push(i);
     }
-    const stopped = new Set<string>();
     await Promise.all(
       lanes.map(async (indexes) => {
-        for (const i of indexes) {
-          const request = requests[i]!;
-          const subject = request.event.subject;
-          const result: PublishResult = stopped.has(subject)
-            ? { deliveredTo: [...request.deliveredTo], complete: false, held: true, error: 'held behind an earlier event of its subject' }
-            : await this.publish(request);
-          if (!result.complete) stopped.add(subject);
-          await onPublished(i, result);
-        }
+        const results = await this.deliverLane(indexes.map((i) => requests[i]!));
+        for (const [k, i] of indexes.entries()) await onPublished(i, results[k]!);
       }),
     );
+  }
+
+  /** One lane: its requests (in order) to every city they address, in batch deliveries; the outcome of each request. */
+  private async deliverLane(requests: readonly PublishRequest[]): Promise<PublishResult[]> {
+    let peers: string[] | undefined;
+    const lane = requests.map((request) => ({
+      request,
+      message: undefined as TransportMessage | undefined,
+      targets: request.event.tocity ? [request.event.tocity] : (peers ??= this.registry.peersOf(this.cityCode).map((c) => c.code)),
+      done: new Set(request.deliveredTo),
+      errors: [] as string[],
+      /** Some city did not get it because of an earlier message of its subject (not its own failure). */
+      held: false,
+      failed: false,
+    }));
+    const cities = [...new Set(lane.flatMap((e) => e.targets))];
+    for (const city of cities) {
+      const stopped = new Set<string>();
+      let pending = lane.filter((e) => e.targets.includes(city) && !e.done.has(city));
+      while (pending.length) {
+        // The next delivery: in order, skipping subjects already stopped for this city, within the limits.
+        const chunk: typeof lane = [];
+        let bytes = 0;
+        const rest: typeof lane = [];
+        for (const e of pending) {
+          if (stopped.has(e.request.event.subject)) {
+            e.held = true;
+            e.errors.push(`${city}: held behind an earlier event of its subject`);
+            continue;
+          }
+          e.message ??= toTransportMessage(e.request.event);
+          const size = Buffer.byteLength(JSON.stringify(e.message));
+          if (chunk.length && (chunk.length >= EMBEDDED_BATCH_MAX_EVENTS || bytes + size > EMBEDDED_BATCH_MAX_BYTES)) rest.push(e);
+          else {
+            chunk.push(e);
+            bytes += size;
+          }
+        }
+        if (!chunk.length) break;
+        let outcomes: BatchOutcome[] | false | Error;
+        try {
+          outcomes = await this.exchange.deliverBatch(
+            city,
+            chunk.map((e) => e.message!),
+          );
+        } catch (err) {
+          outcomes = err as Error;
+        }
+        for (const [k, e] of chunk.entries()) {
+          const outcome = outcomes instanceof Error || outcomes === false ? undefined : outcomes[k];
+          if (outcome && isDelivered(outcome)) {
+            e.done.add(city);
+            continue;
+          }
+          stopped.add(e.request.event.subject);
+          if (outcome?.status === 'held') {
+            e.held = true;
+            e.errors.push(`${city}: held behind an earlier event of its subject`);
+          } else {
+            e.failed = true;
+            e.errors.push(
+              `${city}: ${
+                outcomes === false
+                  ? 'node not running'
+                  : outcomes instanceof Error
+                    ? outcomes.message
+                    : outcome?.status === 'rejected'
+                      ? `${outcome.code} ${outcome.detail}`
+                      : 'no outcome'
+              }`,
+            );
+          }
+        }
+        pending = rest;
+      }
+    }
+    return lane.map((e) => {
+      const complete = e.targets.every((c) => e.done.has(c));
+      if (complete) return { deliveredTo: [...e.done], complete };
+      return { deliveredTo: [...e.done], complete, error: e.errors.join('; '), ...(e.held && !e.failed ? { held: true } : {}) };
+    });
   }
 
   /**
@@ -118,6 +278,19 @@ export class EmbeddedTransport implements CityTransport {
     if (!handler)
       throw platformError('SERVICE_UNAVAILABLE', { detail: `node ${this.cityCode} is not consuming events yet (starting or stopping)` });
     return handler(message, { topic: `embedded:${this.cityCode}` });
+  }
+
+  /**
+   * A batch delivery a peer node made over its link (the signed batch endpoint): the messages in
+   * order through the receiver ({@link receiveInOrder}; `refusals`: messages the endpoint refused
+   * by index). Resolves with each outcome once all are committed, dead-lettered or refused. 503
+   * SERVICE_UNAVAILABLE while this node is not consuming.
+   */
+  async receiveBatch(messages: readonly TransportMessage[], refusals?: ReadonlyMap<number, BatchRefusal>): Promise<BatchOutcome[]> {
+    const handler = this.handler;
+    if (!handler)
+      throw platformError('SERVICE_UNAVAILABLE', { detail: `node ${this.cityCode} is not consuming events yet (starting or stopping)` });
+    return receiveInOrder(messages, handler, `embedded:${this.cityCode}`, refusals);
   }
 
   /**

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CityRegistry } from '@guangfo/platform';
 import { type SignedEvent, toTransportMessage, type TransportMessage, type WireMessage } from '../signed-event.js';
-import { EmbeddedTransport } from './embedded.transport.js';
-import { EMBEDDED_DELIVERY_PATH, HttpExchange } from './http-exchange.js';
+import type { PublishResult } from './city-transport.js';
+import { EMBEDDED_BATCH_MAX_EVENTS, EmbeddedExchange, EmbeddedTransport } from './embedded.transport.js';
+import { EMBEDDED_BATCH_DELIVERY_PATH, EMBEDDED_DELIVERY_PATH, HttpExchange } from './http-exchange.js';
 
 const event: SignedEvent = {
   specversion: '1.0',
@@ -25,26 +26,27 @@ interface Seen {
   method: string;
   url: string;
   headers: IncomingMessage['headers'];
-  body: TransportMessage;
+  body: TransportMessage & { messages?: TransportMessage[] };
 }
 
 /** A stand-in for the peer's delivery endpoint on 127.0.0.1: answers what `answer` says. */
 const peer = () => {
   const seen: Seen[] = [];
-  let answer: (res: ServerResponse) => void = (res) =>
+  let answer: (res: ServerResponse, body: Seen['body']) => void = (res) =>
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"applied"}');
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: JSON.parse(text) as TransportMessage });
-      answer(res);
+      const body = JSON.parse(text) as Seen['body'];
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      answer(res, body);
     });
   });
   return {
     seen,
     server,
-    answer: (a: (res: ServerResponse) => void) => (answer = a),
+    answer: (a: (res: ServerResponse, body: Seen['body']) => void) => (answer = a),
     listen: () =>
       new Promise<string>((ok) => server.listen(0, '127.0.0.1', () => ok(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
   };
@@ -179,5 +181,149 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
     expect(received).toEqual([message]);
     await transport.stop();
     await expect(transport.receive(message)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  describe('batch deliveries (what the transport sends)', () => {
+    const registry = CityRegistry.fromFile('seeds/cities.yaml', true);
+    const eventOf = (subject: string, n: number): SignedEvent => ({ ...event, id: `${subject}-${n}`, subject });
+    const json = (res: ServerResponse, status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    /** Publishes the events as one relay pass; each one's result by event id. */
+    const pass = async (transport: EmbeddedTransport, events: SignedEvent[]) => {
+      const results = new Map<string, PublishResult>();
+      const order: string[] = [];
+      await transport.publishBatch(
+        events.map((e) => ({ event: e, deliveredTo: [] })),
+        async (i, r) => {
+          results.set(events[i]!.id, r);
+          order.push(events[i]!.id);
+        },
+      );
+      return { results, order };
+    };
+
+    it('sends a lane in one signed request per 64 events, in outbox order, and counts each event the peer took', async () => {
+      p.seen.length = 0;
+      signed.length = 0;
+      p.answer((res, body) => json(res, 200, { outcomes: body.messages!.map(() => ({ status: 'applied' })) }));
+      const events = Array.from({ length: 2 * EMBEDDED_BATCH_MAX_EVENTS + 2 }, (_, n) => eventOf('s', n));
+      const { results, order } = await pass(
+        new EmbeddedTransport(
+          '440100',
+          registry,
+          exchange(() => base),
+        ),
+        events,
+      );
+      expect(p.seen.map((r) => [r.url, r.body.messages!.length])).toEqual([
+        [EMBEDDED_BATCH_DELIVERY_PATH, EMBEDDED_BATCH_MAX_EVENTS],
+        [EMBEDDED_BATCH_DELIVERY_PATH, EMBEDDED_BATCH_MAX_EVENTS],
+        [EMBEDDED_BATCH_DELIVERY_PATH, 2],
+      ]);
+      // One request signature per delivery, not per event.
+      expect(signed).toEqual(p.seen.map(() => ({ method: 'POST', path: EMBEDDED_BATCH_DELIVERY_PATH, toCity: '440600' })));
+      expect(p.seen.flatMap((r) => r.body.messages!.map((m) => m.headers.ce_id))).toEqual(events.map((e) => e.id));
+      expect(order).toEqual(events.map((e) => e.id));
+      expect([...results.values()].every((r) => r.complete && r.deliveredTo.join() === '440600')).toBe(true);
+    });
+
+    it('stops a subject at the first event the peer did not take: the rest of it is not sent, in this request or the next; other subjects go on', async () => {
+      p.seen.length = 0;
+      // The peer refuses s's second event and holds the ones behind it (as a receiving node does); it takes everything else.
+      p.answer((res, body) => {
+        const stopped = new Set<string>();
+        json(res, 200, {
+          outcomes: body.messages!.map((m) => {
+            if (stopped.has(m.key)) return { status: 'held' };
+            if (m.headers.ce_id === 's-1') {
+              stopped.add(m.key);
+              return { status: 'rejected', code: 'SERVICE_UNAVAILABLE', detail: 'try later' };
+            }
+            return m.headers.ce_id === 't-0'
+              ? { status: 'dead-lettered', reasonCode: 'SCHEMA_INVALID', reason: 'x' }
+              : { status: 'applied' };
+          }),
+        });
+      });
+      // Subjects s and t share lane 0 (the ninth subject wraps around); s has more events than one request carries.
+      const others = Array.from({ length: 7 }, (_, n) => eventOf(`o${n}`, 0));
+      const s = Array.from({ length: EMBEDDED_BATCH_MAX_EVENTS + 6 }, (_, n) => eventOf('s', n));
+      const t = [eventOf('t', 0), eventOf('t', 1)];
+      const events = [s[0]!, ...others, t[0]!, ...s.slice(1), t[1]!];
+      const { results } = await pass(
+        new EmbeddedTransport(
+          '440100',
+          registry,
+          exchange(() => base),
+        ),
+        events,
+      );
+      const lane0 = p.seen.filter((r) => r.body.messages!.some((m) => m.key !== 's' && m.key !== 't') === false);
+      // The first request carries 64 events of lane 0; the second only t's last: s's events behind the refused one are not sent again.
+      expect(lane0.map((r) => r.body.messages!.map((m) => m.headers.ce_id))).toEqual([
+        [s[0]!.id, t[0]!.id, ...s.slice(1, EMBEDDED_BATCH_MAX_EVENTS - 1).map((e) => e.id)],
+        [t[1]!.id],
+      ]);
+      expect(results.get('s-0')).toEqual({ deliveredTo: ['440600'], complete: true });
+      expect(results.get('s-1')).toEqual({ deliveredTo: [], complete: false, error: '440600: SERVICE_UNAVAILABLE try later' });
+      for (const e of s.slice(2)) expect(results.get(e.id)).toMatchObject({ deliveredTo: [], complete: false, held: true });
+      // A dead-lettered event counts as delivered (it will not get better by retrying); t goes on behind it.
+      expect([results.get('t-0')?.complete, results.get('t-1')?.complete]).toEqual([true, true]);
+      for (const o of others) expect(results.get(o.id)?.complete).toBe(true);
+    });
+
+    it('fails a whole delivery the peer did not answer with an outcome per event (retried), and reports a peer that is down as not running', async () => {
+      p.answer((res) => json(res, 200, { outcomes: [{ status: 'applied' }] }));
+      const two = [eventOf('a', 0), eventOf('a', 1)];
+      const { results } = await pass(
+        new EmbeddedTransport(
+          '440100',
+          registry,
+          exchange(() => base),
+        ),
+        two,
+      );
+      expect(results.get('a-0')).toMatchObject({ complete: false, error: '440600: 440600 answered 200' });
+      // Both were sent and neither counts: a failed attempt each (not held).
+      expect(results.get('a-1')).toEqual({ deliveredTo: [], complete: false, error: '440600: 440600 answered 200' });
+      p.answer((res) => json(res, 413, { code: 'PAYLOAD_TOO_LARGE', detail: 'too many' }));
+      await expect(exchange(() => base).deliverBatch('440600', [message])).rejects.toThrow(
+        '440600 answered 413 PAYLOAD_TOO_LARGE too many',
+      );
+      expect(await exchange(() => down).deliverBatch('440600', [message])).toBe(false);
+      const gone = await pass(
+        new EmbeddedTransport(
+          '440100',
+          registry,
+          exchange(() => down),
+        ),
+        [eventOf('b', 0)],
+      );
+      expect(gone.results.get('b-0')).toEqual({ deliveredTo: [], complete: false, error: '440600: node not running' });
+    });
+
+    it('in one process too: the receiving node applies a batch in order; a message it cannot take holds the rest of its subject only', async () => {
+      const link = new EmbeddedExchange();
+      const seenHere: string[] = [];
+      const receiver = new EmbeddedTransport('440600', registry, link);
+      await receiver.start(async (m) => {
+        const id = String(m.headers.ce_id);
+        if (id === 'x-1') throw new Error('database not answering');
+        seenHere.push(id);
+        return { status: 'applied' };
+      });
+      const sender = new EmbeddedTransport('440100', registry, link);
+      const events = [eventOf('x', 0), eventOf('x', 1), eventOf('x', 2)];
+      const { results } = await pass(sender, events);
+      expect(seenHere).toEqual(['x-0']);
+      expect(results.get('x-1')).toMatchObject({ complete: false, error: expect.stringContaining('440600: SERVICE_UNAVAILABLE') });
+      expect(results.get('x-2')).toMatchObject({ complete: false, held: true });
+      expect(await link.deliverBatch('440600', [toTransportMessage(eventOf('x', 1)), toTransportMessage(eventOf('y', 0))])).toEqual([
+        { status: 'rejected', code: 'SERVICE_UNAVAILABLE', detail: expect.any(String) },
+        { status: 'applied' },
+      ]);
+      await receiver.stop();
+      expect(await link.deliverBatch('440600', [message])).toBe(false);
+    });
   });
 });
