@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomInt, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AdjustableClock, Clock } from '@guangfo/kernel';
+import { ClearingRepository, type StatementItem, statementTotals } from '@guangfo/medical-settlement';
 import { waitFor } from '../support/cluster.js';
 import {
   bookingAcrossCities,
@@ -98,5 +101,69 @@ describe('medical settlement across cities (embedded transport)', () => {
     } finally {
       clocks.forEach((c) => c.reset());
     }
+  });
+
+  // Embedded only (it hooks the node's repository): a statement's version (the ETag) and its items are one snapshot. A contest
+  // committed on another connection after the statement row is read and before its items are read is not shown under the old
+  // version; the next read shows it under the new one.
+  it('a clearing statement is read in one snapshot: a contest committed between the reads of its version and of its items is not shown under the old version', async () => {
+    const node = cluster.sandbox.node(FS);
+    const repo = node.get(ClearingRepository);
+    const ds = node.get(DataSource);
+    const fs = cluster.baseUrl(FS);
+    const clerk = { authorization: `Bearer ${await cluster.token(FS, 'clerk')}` };
+    const id = randomUUID();
+    const settlementId = randomUUID();
+    const item: StatementItem = { settlementId, kind: 'claim', fundFen: 10_000, accountFen: 0, totalFen: 15_000, contest: null };
+    // A period of a year no other test issues in (the lists scenario takes 1990–2019).
+    const period = `${randomInt(1950, 1990)}-${String(randomInt(1, 13)).padStart(2, '0')}`;
+    const inserted = await ds.transaction((em) =>
+      repo.insertStatement(
+        em,
+        {
+          id,
+          treating_city: FS,
+          insured_city: GZ,
+          period,
+          role: 'treating',
+          advance_fen: 0,
+          proof: null,
+          totals: statementTotals([item], 0),
+        },
+        [item],
+      ),
+    );
+    expect(inserted).toBe(true);
+
+    const readItems = repo.items.bind(repo);
+    let committedBetween = false;
+    const hook = jest.spyOn(repo, 'items').mockImplementation(async (db, statementId) => {
+      if (statementId === id && !committedBetween) {
+        // What this city does when the insured city's contest arrives (onContested), committed before the items are read.
+        await ds.transaction(async (em) => {
+          await repo.statement(em, id, true);
+          if (!(await repo.contest(em, id, settlementId, 'claim', 'AMOUNT_MISMATCH', '请核对'))) throw new Error('item not contested');
+          await repo.bump(em, id);
+        });
+        committedBetween = true;
+      }
+      return readItems(db, statementId);
+    });
+    let got: request.Response;
+    try {
+      got = await request(fs).get(`/api/v1/medical/clearing/statements/${id}`).set(clerk).expect(200);
+    } finally {
+      hook.mockRestore();
+    }
+    expect(committedBetween).toBe(true);
+    const shown = (r: request.Response) => ({
+      etag: r.headers.etag,
+      version: r.body.version,
+      state: r.body.state,
+      contest: r.body.items[0].contest?.reason ?? null,
+    });
+    expect(shown(got)).toEqual({ etag: '"1"', version: 1, state: 'issued', contest: null });
+    const next = await request(fs).get(`/api/v1/medical/clearing/statements/${id}`).set(clerk).expect(200);
+    expect(shown(next)).toEqual({ etag: '"2"', version: 2, state: 'contested', contest: 'AMOUNT_MISMATCH' });
   });
 });

@@ -34,6 +34,11 @@ export function requireVersion(current: number, ifMatch: string | undefined, wha
  * next step. The version need not cover everything the view shows (notes, claims, ratings, marks
  * that depend on the clock), so such a view is never answered 304: If-None-Match is ignored, and
  * the view, which holds personal data, is `Cache-Control: private, no-store`.
+ *
+ * The version must never be newer than the rows the view shows, or a step sent with it would act on
+ * data its caller never saw. A view reads them in one snapshot (a REPEATABLE READ transaction, as the
+ * medical clearing statement), inside the step's transaction that holds the resource's row lock, or
+ * the version first and the rows after (READ COMMITTED: a row newer than the version costs a 412).
  */
 export const answerWithVersion = (res: Response, version: number): void => {
   res.setHeader('ETag', `"${version}"`);
