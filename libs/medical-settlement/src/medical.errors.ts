@@ -38,6 +38,11 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_CONSENT_NOT_FOUND: { status: 404, zh: '授权不存在', en: 'No such consent' },
   MEDICAL_HEALTH_REQUEST_NOT_FOUND: { status: 404, zh: '健康档案调阅申请不存在', en: 'No such health-summary request' },
   MEDICAL_BOOKING_NOT_FOUND: { status: 404, zh: '预约不存在', en: 'No such booking' },
+  MEDICAL_BOOKING_NOT_CANCELLABLE: {
+    status: 409,
+    zh: '预约已被拒绝、已超时或就诊时间已到，不能取消',
+    en: 'The booking was refused, timed out or its time has come: nothing to cancel',
+  },
   MEDICAL_NOT_YOUR_PART: { status: 403, zh: '该操作不属于本市职责', en: "This step is the other city's" },
   MEDICAL_CLEARING_PERIOD_INVALID: { status: 422, zh: '清算期间无效', en: 'Invalid clearing period' },
   MEDICAL_CLEARING_NOT_RECONCILED: { status: 422, zh: '清算期间内尚有未对账或对账不平的日期', en: 'Days of the period are not reconciled' },

@@ -18,6 +18,7 @@ import {
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
 import {
   MedicalBooking1797120000002,
+  MedicalBookingCancel1797206400002,
   MedicalClearingApplication1797206400001,
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
@@ -114,6 +115,7 @@ export const DOMAINS: DomainEntry[] = [
       MedicalHealthConsent1797120000001,
       MedicalBooking1797120000002,
       MedicalClearingApplication1797206400001,
+      MedicalBookingCancel1797206400002,
     ],
   },
 ];
