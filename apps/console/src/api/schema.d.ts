@@ -882,6 +882,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/bookings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a booking (the resident’s own; a clerk for the person): the hospital’s city releases the place
+         * @description A pending or confirmed booking whose slot has not started becomes cancelled; the hospital’s city releases its place (booking-cancelled, reason patient), once. Cancelling again answers the same. Refused, timed-out or started → 409 MEDICAL_BOOKING_NOT_CANCELLABLE.
+         */
+        post: operations["BookingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/medical/clearing-applications": {
         parameters: {
             query?: never;
@@ -1145,7 +1165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Patient: who asked for my summary, when, for what, and whether it was shared (newest first) */
+        /** Patient: who asked for my summary, when, for what, and whether it was shared (newest first, cursor-paged) */
         get: operations["HealthRecordController_accessLog"];
         put?: never;
         post?: never;
@@ -2484,6 +2504,11 @@ export interface components {
         BookingViewDto: {
             /** @example 2026-03-05T01:00:01.000Z */
             answeredAt: string | null;
+            /**
+             * @description When the booking was cancelled (its place is released)
+             * @example null
+             */
+            cancelledAt: string | null;
             /** @example 2026-03-05T01:01:00.000Z */
             deadlineAt: string;
             /** @example 440600 */
@@ -2513,7 +2538,7 @@ export interface components {
              * @example confirmed
              * @enum {string}
              */
-            state: "pending" | "confirmed" | "refused" | "timed-out";
+            state: "pending" | "confirmed" | "refused" | "timed-out" | "cancelled";
         };
         CalendarDto: {
             identity: components["schemas"]["CalendarIdentityDto"];
@@ -3980,6 +4005,11 @@ export interface components {
             refusal: "MEDICAL_CONSENT_MISSING" | "MEDICAL_CONSENT_EXPIRED" | "MEDICAL_CONSENT_REVOKED" | "MEDICAL_HEALTH_RECORD_MISSING" | null;
             /** @example 3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b */
             requestId: string;
+        };
+        HealthRecordAccessPageDto: {
+            items: components["schemas"]["HealthRecordAccessEntryDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
         };
         HealthRequestViewDto: {
             /** @example 2026-03-05T01:30:01.000Z */
@@ -14597,7 +14627,8 @@ export interface operations {
                      *       "lateAnswer": {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
-                     *       }
+                     *       },
+                     *       "cancelledAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -14698,7 +14729,8 @@ export interface operations {
                      *       "lateAnswer": {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
-                     *       }
+                     *       },
+                     *       "cancelledAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -14733,6 +14765,108 @@ export interface operations {
             };
             /** @description MEDICAL_BOOKING_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BookingController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *       "state": "confirmed",
+                     *       "refusal": null,
+                     *       "reason": null,
+                     *       "slot": {
+                     *         "department": "心血管内科",
+                     *         "startsAt": "2027-01-11T01:00:00.000Z"
+                     *       },
+                     *       "requestedAt": "2026-03-05T01:00:00.000Z",
+                     *       "deadlineAt": "2026-03-05T01:01:00.000Z",
+                     *       "answeredAt": "2026-03-05T01:00:01.000Z",
+                     *       "lateAnswer": {
+                     *         "outcome": "confirmed",
+                     *         "at": "2026-03-05T01:02:00.000Z"
+                     *       },
+                     *       "cancelledAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_BOOKING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_BOOKING_NOT_CANCELLABLE */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16764,7 +16898,12 @@ export interface operations {
     };
     HealthRecordController_accessLog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -16778,24 +16917,26 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
-                     *         "at": "2026-03-05T01:30:00.000Z",
-                     *         "hospitalCity": "440600",
-                     *         "hospitalCode": "H440600000001",
-                     *         "hospitalName": "佛山示范医院",
-                     *         "purpose": "treatment",
-                     *         "outcome": "shared",
-                     *         "refusal": null,
-                     *         "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+                     *           "at": "2026-03-05T01:30:00.000Z",
+                     *           "hospitalCity": "440600",
+                     *           "hospitalCode": "H440600000001",
+                     *           "hospitalName": "佛山示范医院",
+                     *           "purpose": "treatment",
+                     *           "outcome": "shared",
+                     *           "refusal": null,
+                     *           "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
+                     *         }
+                     *       ]
+                     *     }
                      */
-                    "application/json": components["schemas"]["HealthRecordAccessEntryDto"][];
+                    "application/json": components["schemas"]["HealthRecordAccessPageDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
             400: {
                 headers: {
                     [name: string]: unknown;
