@@ -7,6 +7,7 @@ import { ClearingRepository, type StatementItem, statementTotals } from '@guangf
 import { waitFor } from '../support/cluster.js';
 import {
   bookingAcrossCities,
+  bookingCancelledByPatient,
   capsHoldUnderConcurrency,
   dailyReconciliation,
   healthSummaryByConsent,
@@ -54,6 +55,8 @@ describe('medical settlement across cities (embedded transport)', () => {
     () => bookingAcrossCities(cluster),
     120_000,
   );
+  it('预约挂号: the patient cancels a confirmed booking, Foshan releases the place once and the next booking gets it; refused or started → 409', () =>
+    bookingCancelledByPatient(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 

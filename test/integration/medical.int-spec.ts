@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import {
   bookingAcrossCities,
+  bookingCancelledByPatient,
   capsHoldUnderConcurrency,
   dailyReconciliation,
   healthSummaryByConsent,
@@ -43,6 +44,8 @@ describe('medical settlement across cities over real Kafka and PostgreSQL (separ
     () => bookingAcrossCities(cluster),
     120_000,
   );
+  it('预约挂号: the patient cancels a confirmed booking, Foshan releases the place once and the next booking gets it; refused or started → 409', () =>
+    bookingCancelledByPatient(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 });

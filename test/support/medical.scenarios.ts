@@ -919,14 +919,27 @@ export const healthSummaryByConsent = async (c: TestCluster): Promise<void> => {
   expect(consents.find((x) => x.id === consent.body.id)?.state).toBe('revoked');
   expect(consents.find((x) => x.id === late.body.id)?.state).toBe('expired');
 
-  // The patient's access log: every request, who, for what, and the outcome.
-  const log = (await request(gz).get('/api/v1/medical/health-record/access-log').set(resident).expect(200)).body as {
-    requestId: string;
-    hospitalCode: string;
-    outcome: string;
-    refusal: string | null;
-    consentId: string | null;
-  }[];
+  // The patient's access log: every request, who, for what, and the outcome; newest first, cursor-paged.
+  type Entry = { requestId: string; at: string; hospitalCode: string; outcome: string; refusal: string | null; consentId: string | null };
+  const log: Entry[] = [];
+  for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages++) {
+    const page: { body: { items: Entry[]; nextCursor: string | null } } = await request(gz)
+      .get('/api/v1/medical/health-record/access-log')
+      .query(cursor ? { limit: 2, cursor } : { limit: 2 })
+      .set(resident)
+      .expect(200);
+    expect(page.body.items.length).toBeLessThanOrEqual(2);
+    log.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  }
+  expect(new Set(log.map((e) => e.requestId)).size).toBe(log.length);
+  expect(log.map((e) => e.at)).toEqual([...log.map((e) => e.at)].sort().reverse());
+  const whole = (await request(gz).get('/api/v1/medical/health-record/access-log?limit=100').set(resident).expect(200)).body as {
+    items: Entry[];
+  };
+  expect(log.map((e) => e.requestId)).toEqual(whole.items.map((e) => e.requestId));
+  const badCursor = await request(gz).get('/api/v1/medical/health-record/access-log?cursor=bm90LW91cnM').set(resident);
+  expect({ status: badCursor.status, code: badCursor.body.code }).toEqual({ status: 400, code: 'MEDICAL_INVALID_CURSOR' });
   const byRequest = new Map(log.map((e) => [e.requestId, e]));
   expect(byRequest.get(noConsent.id)).toMatchObject({ hospitalCode: h.code, outcome: 'refused', refusal: 'MEDICAL_CONSENT_MISSING' });
   expect(byRequest.get(shared.id)).toMatchObject({ hospitalCode: h.code, outcome: 'shared', refusal: null, consentId: consent.body.id });
@@ -940,7 +953,7 @@ export const healthSummaryByConsent = async (c: TestCluster): Promise<void> => {
 
 interface BookingBody {
   id: string;
-  state: 'pending' | 'confirmed' | 'refused' | 'timed-out';
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out' | 'cancelled';
   refusal: string | null;
   reason: string | null;
   slot: { department: string; startsAt: string } | null;
@@ -1038,4 +1051,77 @@ export const bookingAcrossCities = async (c: TestCluster): Promise<void> => {
     );
     return s!.booked === 0 && hold?.released === true;
   });
+};
+
+/**
+ * 预约挂号: the patient cancels a confirmed booking; Foshan releases the place (once), and the next booking gets it. A refused
+ * booking or one whose slot has started cannot be cancelled; someone else's is not found.
+ */
+export const bookingCancelledByPatient = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const h = await hospital(c, FS);
+  const slot = async (capacity: number, startsAt: string) => {
+    const id = randomUUID();
+    await c.query(FS, `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      h.code,
+      '眼科',
+      startsAt,
+      capacity,
+    ]);
+    return id;
+  };
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const book = (slotId: string, name: string) =>
+    request(gz)
+      .post('/api/v1/medical/bookings')
+      .set(clerk)
+      .send({ hospitalCity: FS, hospitalCode: h.code, slotId, person: { idNumber: retireeId(), name } })
+      .expect(202);
+  const answered = (id: string) =>
+    waitFor(`the answer to booking ${id}`, async () => {
+      const b = (await request(gz).get(`/api/v1/medical/bookings/${id}`).set(clerk).expect(200)).body as BookingBody;
+      return b.state === 'pending' ? undefined : b;
+    });
+  const booked = async (slotId: string) =>
+    (await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [slotId]))[0]!.booked;
+  const cancel = (id: string, auth = clerk) => request(gz).post(`/api/v1/medical/bookings/${id}/cancel`).set(auth).send({});
+
+  const only = await slot(1, '2099-01-11T01:00:00.000Z');
+  const first = await book(only, '冯伯');
+  expect(await answered(first.body.id)).toMatchObject({ state: 'confirmed' });
+  const second = await book(only, '褚姨');
+  expect(await answered(second.body.id)).toMatchObject({ state: 'refused', refusal: 'MEDICAL_SLOT_FULL' });
+  expect(await booked(only)).toBe(1);
+
+  // Not the resident's booking: not found. The clerk cancels for the person; again is the same answer.
+  expect((await cancel(first.body.id, resident)).status).toBe(404);
+  const cancelled = await cancel(first.body.id).expect(200);
+  expect(cancelled.body).toMatchObject({ id: first.body.id, state: 'cancelled', cancelledAt: expect.any(String) });
+  const again = await cancel(first.body.id).expect(200);
+  expect(again.body.cancelledAt).toBe(cancelled.body.cancelledAt);
+  expect((await request(gz).get(`/api/v1/medical/bookings/${first.body.id}`).set(clerk).expect(200)).body.state).toBe('cancelled');
+
+  // Foshan releases the place once; the next booking gets it.
+  await waitFor('Foshan to release the cancelled place', async () => (await booked(only)) === 0);
+  const [hold] = await c.query<{ released: boolean }>(
+    FS,
+    `SELECT released_at IS NOT NULL AS released FROM medical.booking_hold WHERE booking_id = $1`,
+    [first.body.id],
+  );
+  expect(hold!.released).toBe(true);
+  const third = await book(only, '卫叔');
+  expect(await answered(third.body.id)).toMatchObject({ state: 'confirmed' });
+  expect(await booked(only)).toBe(1);
+
+  // Nothing to cancel: a refused booking, one whose slot has started.
+  const refused = await cancel(second.body.id);
+  expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'MEDICAL_BOOKING_NOT_CANCELLABLE' });
+  const past = await slot(1, '2020-01-06T01:00:00.000Z');
+  const started = await book(past, '蒋伯');
+  expect(await answered(started.body.id)).toMatchObject({ state: 'confirmed' });
+  const tooLate = await cancel(started.body.id);
+  expect({ status: tooLate.status, code: tooLate.body.code }).toEqual({ status: 409, code: 'MEDICAL_BOOKING_NOT_CANCELLABLE' });
+  expect(await booked(past)).toBe(1);
 };

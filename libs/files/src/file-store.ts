@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { sm3 } from '@guangfo/gm-crypto';
 import { sha256Hex } from '@guangfo/kernel';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, platformError, type Principal } from '@guangfo/platform';
-import { type AllowedMediaType, checkMediaType, FILE_MAX_BYTES, sanitizeFileName } from './media-type.js';
+import { checkCsv, checkMediaType, FILE_MAX_BYTES, sanitizeFileName, type StoredMediaType } from './media-type.js';
 
 /** The claim check: what a cross-city event carries instead of the bytes. */
 export interface FileRef {
@@ -13,7 +13,7 @@ export interface FileRef {
   /** Lower-case hex. */
   sha256: string;
   sizeBytes: number;
-  mediaType: AllowedMediaType;
+  mediaType: StoredMediaType;
 }
 
 export interface StoredFile extends FileRef {
@@ -35,6 +35,10 @@ export interface PutFile {
   declaredType?: string;
   /** The uploader (principal or audit actor string). */
   uploadedBy: Principal | string;
+  /** What the caller stores: case materials (PDF, JPEG, PNG, OFD; the default) or a UTF-8 CSV data file. */
+  accept?: 'materials' | 'text/csv';
+  /** A smaller size limit than the store's 20 MiB. */
+  maxBytes?: number;
 }
 
 interface FileRow {
@@ -42,7 +46,7 @@ interface FileRow {
   origin_city: string;
   replica: boolean;
   file_name: string;
-  media_type: AllowedMediaType;
+  media_type: StoredMediaType;
   size_bytes: number;
   sha256: string;
   sm3: string;
@@ -84,10 +88,10 @@ export class FileStore {
   /** Checks and stores an uploaded (or generated) file; audited `file.uploaded`. */
   async put(input: PutFile, em?: EntityManager): Promise<StoredFile> {
     const { bytes } = input;
-    if (bytes.length > FILE_MAX_BYTES)
-      throw platformError('PAYLOAD_TOO_LARGE', { detail: `a file may have at most ${FILE_MAX_BYTES} bytes (20 MiB)` });
+    const max = Math.min(input.maxBytes ?? FILE_MAX_BYTES, FILE_MAX_BYTES);
+    if (bytes.length > max) throw platformError('PAYLOAD_TOO_LARGE', { detail: `a file may have at most ${max} bytes here` });
     if (bytes.length === 0) throw platformError('FILE_TYPE_NOT_ALLOWED', { detail: 'the file is empty' });
-    const type = checkMediaType(bytes, input.declaredType);
+    const type = input.accept === 'text/csv' ? checkCsv(bytes, input.declaredType) : checkMediaType(bytes, input.declaredType);
     if (!type.ok) throw platformError('FILE_TYPE_NOT_ALLOWED', { detail: type.reason });
     const actor = typeof input.uploadedBy === 'string' ? input.uploadedBy : actorOf(input.uploadedBy);
     const id = randomUUID();

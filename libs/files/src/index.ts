@@ -6,9 +6,13 @@ export { FILES_POLICY, filesPolicyFor, type FilesPolicy } from './files.policy.j
 export {
   ALLOWED_MEDIA_TYPES,
   FILE_MAX_BYTES,
+  checkCsv,
   checkMediaType,
+  DATA_MEDIA_TYPES,
   detectMediaType,
   isAllowedMediaType,
   type AllowedMediaType,
+  type DataMediaType,
+  type StoredMediaType,
 } from './media-type.js';
 export { FilesModule, type FilesOptions } from './files.module.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkMediaType, detectMediaType, isOfdPackage, sanitizeFileName } from './media-type.js';
+import { checkCsv, checkMediaType, detectMediaType, isOfdPackage, sanitizeFileName } from './media-type.js';
 
 /** A minimal ZIP (stored entries, empty contents) with the given entry names. */
 const zipWith = (names: string[]): Buffer => {
@@ -76,5 +76,24 @@ describe('media type by magic bytes', () => {
     expect(sanitizeFileName('', 'image/jpeg')).toBe('file.jpg');
     expect(sanitizeFileName('..', 'application/ofd')).toBe('file.ofd');
     expect(sanitizeFileName('x'.repeat(300), 'application/pdf')).toHaveLength(255);
+  });
+});
+
+describe('checkCsv (data files stored on request)', () => {
+  const csv = Buffer.from('\ufeffsetl_id,kind\r\n9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement\n');
+  it('takes UTF-8 text with tabs, CR and LF, a BOM, declared as CSV, plain text or nothing', () => {
+    for (const declared of [undefined, 'text/csv', 'text/csv; charset=utf-8', 'text/plain', 'application/octet-stream'])
+      expect(checkCsv(csv, declared)).toEqual({ ok: true, mediaType: 'text/csv' });
+    expect(checkCsv(Buffer.from('名称\t金额\n阿莫西林,15.00\n'))).toEqual({ ok: true, mediaType: 'text/csv' });
+  });
+  it('refuses another declared type, binary content, invalid UTF-8 and control characters', () => {
+    expect(checkCsv(csv, 'application/pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('not text/csv') });
+    expect(checkCsv(Buffer.from('%PDF-1.7\n'))).toMatchObject({ ok: false, reason: expect.stringContaining('application/pdf') });
+    expect(checkCsv(Buffer.from([0x61, 0x2c, 0xff, 0xfe, 0x0a]))).toMatchObject({ ok: false, reason: expect.stringContaining('UTF-8') });
+    expect(checkCsv(Buffer.from('a,b\u0000\n'))).toMatchObject({ ok: false, reason: expect.stringContaining('U+0000') });
+    expect(checkCsv(Buffer.from('a,b\u001b[31m\n'))).toMatchObject({ ok: false, reason: expect.stringContaining('U+001b') });
+  });
+  it('is never what checkMediaType (case materials) accepts', () => {
+    expect(checkMediaType(csv, 'text/csv').ok).toBe(false);
   });
 });

@@ -2,6 +2,15 @@
 export const ALLOWED_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
 export type AllowedMediaType = (typeof ALLOWED_MEDIA_TYPES)[number];
 
+/**
+ * Data files a domain may store on request (FileStore.put `accept`), never accepted as case materials: UTF-8 CSV, e.g. a
+ * hospital's 3202 detail file (9101) and its result (9102).
+ */
+export const DATA_MEDIA_TYPES = ['text/csv'] as const;
+export type DataMediaType = (typeof DATA_MEDIA_TYPES)[number];
+/** Every type the store keeps. */
+export type StoredMediaType = AllowedMediaType | DataMediaType;
+
 /** 20 MiB, inclusive. */
 export const FILE_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -86,14 +95,36 @@ export const checkMediaType = (bytes: Buffer, declared?: string): MediaTypeVerdi
   return { ok: true, mediaType: detected };
 };
 
+const CSV_DECLARED = new Set(['', 'text/csv', 'text/plain', 'application/csv', 'application/octet-stream']);
+
+/**
+ * A CSV data file: the declared type (if any) says text or CSV, the bytes are none of the binary types, they decode as UTF-8
+ * (a BOM allowed) and hold no control character but tab, CR and LF.
+ */
+export const checkCsv = (bytes: Buffer, declared?: string): { ok: true; mediaType: 'text/csv' } | { ok: false; reason: string } => {
+  const d = (declared ?? '').split(';')[0].trim().toLowerCase();
+  if (!CSV_DECLARED.has(d)) return { ok: false, reason: `declared type ${d} is not text/csv` };
+  const binary = detectMediaType(bytes);
+  if (binary) return { ok: false, reason: `the content is ${binary}, not CSV text` };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, reason: 'the content is not UTF-8 text' };
+  }
+  const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
+  if (bad) return { ok: false, reason: `control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} at offset ${bad.index}` };
+  return { ok: true, mediaType: 'text/csv' };
+};
+
 /** A file name safe to store and to put in Content-Disposition: no path, no control characters, ≤ 255 chars. */
-export const sanitizeFileName = (name: string | undefined, mediaType: AllowedMediaType): string => {
+export const sanitizeFileName = (name: string | undefined, mediaType: StoredMediaType): string => {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
     .replace(/[\u0000-\u001f\u007f"]/g, '')
     .trim()
     .slice(0, 255);
   if (clean && clean !== '.' && clean !== '..') return clean;
-  const ext = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'application/ofd': 'ofd' }[mediaType];
+  const ext = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'application/ofd': 'ofd', 'text/csv': 'csv' }[mediaType];
   return `file.${ext}`;
 };

@@ -15,3 +15,5 @@ export { MedicalInit1796601600010 } from './infrastructure/migrations/1796601600
 export { MedicalVersionsLists1797120000000 } from './infrastructure/migrations/1797120000000-medical-versions-lists.migration.js';
 export { MedicalHealthConsent1797120000001 } from './infrastructure/migrations/1797120000001-medical-health-consent.migration.js';
 export { MedicalBooking1797120000002 } from './infrastructure/migrations/1797120000002-medical-booking.migration.js';
+export { MedicalClearingApplication1797206400001 } from './infrastructure/migrations/1797206400001-medical-clearing-application.migration.js';
+export { MedicalBookingCancel1797206400002 } from './infrastructure/migrations/1797206400002-medical-booking-cancel.migration.js';

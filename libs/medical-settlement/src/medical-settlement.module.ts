@@ -12,6 +12,13 @@ import { ClearingController } from './http/clearing.controller.js';
 import { FilingController } from './http/filing.controller.js';
 import { HealthRecordController } from './http/health-record.controller.js';
 import { BookingController } from './http/booking.controller.js';
+import { ClearingApplicationController } from './http/clearing-application.controller.js';
+import { HospitalFileController } from './http/hospital-file.controller.js';
+import { ClearingApplicationService } from './application/clearing-application.service.js';
+import { CumulativeService } from './application/cumulative.service.js';
+import { HospitalFileService } from './application/hospital-file.service.js';
+import { ClearingApplicationRepository } from './infrastructure/clearing-application.repository.js';
+import { CumulativeRepository } from './infrastructure/cumulative.repository.js';
 import { BookingService } from './application/booking.service.js';
 import { HealthRecordService } from './application/health-record.service.js';
 import { HealthRecordRepository } from './infrastructure/health-record.repository.js';
@@ -26,14 +33,15 @@ export interface MedicalSettlementModuleOptions {
   seedDir?: string;
   /** Mount the HTTP controllers (default true). */
   http?: boolean;
-  /** The platform, messaging and credentials modules (the credentials' CredentialVerifier recognises test reports). */
+  /** The platform, messaging, files (FileStore: 9101 / 9102) and credentials modules (the credentials' CredentialVerifier recognises test reports). */
   imports?: ModuleMetadata['imports'];
 }
 
 /**
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
- * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002. Needs the platform
- * (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent) and credentials (CredentialVerifier) modules.
+ * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002,
+ * MedicalClearingApplication1797206400001. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
+ * files (FileStore) and credentials (CredentialVerifier) modules.
  */
 @Module({})
 export class MedicalSettlementModule {
@@ -42,7 +50,17 @@ export class MedicalSettlementModule {
       module: MedicalSettlementModule,
       imports: options.imports ?? [],
       controllers:
-        options.http === false ? [] : [FilingController, HospitalController, ClearingController, HealthRecordController, BookingController],
+        options.http === false
+          ? []
+          : [
+              FilingController,
+              HospitalController,
+              ClearingController,
+              ClearingApplicationController,
+              HospitalFileController,
+              HealthRecordController,
+              BookingController,
+            ],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
         MedicalRepository,
@@ -59,6 +77,11 @@ export class MedicalSettlementModule {
         HealthRecordRepository,
         HealthRecordService,
         BookingService,
+        ClearingApplicationRepository,
+        ClearingApplicationService,
+        HospitalFileService,
+        CumulativeRepository,
+        CumulativeService,
       ],
       exports: [SettlementService],
     };

@@ -38,7 +38,26 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_CONSENT_NOT_FOUND: { status: 404, zh: '授权不存在', en: 'No such consent' },
   MEDICAL_HEALTH_REQUEST_NOT_FOUND: { status: 404, zh: '健康档案调阅申请不存在', en: 'No such health-summary request' },
   MEDICAL_BOOKING_NOT_FOUND: { status: 404, zh: '预约不存在', en: 'No such booking' },
+  MEDICAL_BOOKING_NOT_CANCELLABLE: {
+    status: 409,
+    zh: '预约已被拒绝、已超时或就诊时间已到，不能取消',
+    en: 'The booking was refused, timed out or its time has come: nothing to cancel',
+  },
   MEDICAL_NOT_YOUR_PART: { status: 403, zh: '该操作不属于本市职责', en: "This step is the other city's" },
+  MEDICAL_CLEARING_PERIOD_INVALID: { status: 422, zh: '清算期间无效', en: 'Invalid clearing period' },
+  MEDICAL_CLEARING_NOT_RECONCILED: { status: 422, zh: '清算期间内尚有未对账或对账不平的日期', en: 'Days of the period are not reconciled' },
+  MEDICAL_CLEARING_NOTHING_TO_CLEAR: { status: 422, zh: '清算期间内无结算记录', en: 'No settlements in the period' },
+  MEDICAL_CLEARING_AMOUNT_MISMATCH: { status: 422, zh: '申报金额与经办机构记录不符', en: 'The declared sums differ from the agency’s' },
+  MEDICAL_CLEARING_PERIOD_OVERLAPS: { status: 409, zh: '该期间已有清算申请', en: 'A clearing application covers days of that period' },
+  MEDICAL_CLEARING_APPLICATION_NOT_FOUND: { status: 404, zh: '清算申请不存在', en: 'No such clearing application' },
+  MEDICAL_CLEARING_APPLICATION_PROCESSED: {
+    status: 409,
+    zh: '经办机构已受理该清算申请，不可撤销',
+    en: 'The agency has processed the application; it cannot be reversed',
+  },
+  MEDICAL_CLEARING_APPLICATION_REVERSED: { status: 409, zh: '清算申请已撤销', en: 'The clearing application is already reversed' },
+  MEDICAL_FILE_NOT_FOUND: { status: 404, zh: '文件不存在', en: 'No such file of this hospital' },
+  MEDICAL_FILE_INVALID: { status: 422, zh: '文件内容无效', en: 'Invalid file content' },
 });
 export type MedicalErrorCode = ErrorCodeOf<typeof MEDICAL_ERRORS>;
 /** `medicalError('MEDICAL_NOT_REGISTERED', { detail, fieldErrors, extra })`. */

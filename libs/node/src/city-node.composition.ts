@@ -18,6 +18,8 @@ import {
 import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
 import {
   MedicalBooking1797120000002,
+  MedicalBookingCancel1797206400002,
+  MedicalClearingApplication1797206400001,
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
   MedicalSettlementModule,
@@ -30,6 +32,7 @@ import {
   AuditBackgroundChain1796428800000,
   DeadLetterRawBytes1796601600000,
   DeadLetterRawText1796515200000,
+  FileBlobCsv1797206400000,
   type CityRegistry,
   type DemoIdentity,
   IdempotencyKeys1796342400000,
@@ -104,13 +107,15 @@ export const DOMAINS: DomainEntry[] = [
   },
   {
     name: 'medical-settlement',
-    uses: ['platform', 'messaging', 'credentials'],
+    uses: ['platform', 'messaging', 'files', 'credentials'],
     module: (_config, uses) => MedicalSettlementModule.forRoot({ imports: uses }),
     migrations: [
       MedicalInit1796601600010,
       MedicalVersionsLists1797120000000,
       MedicalHealthConsent1797120000001,
       MedicalBooking1797120000002,
+      MedicalClearingApplication1797206400001,
+      MedicalBookingCancel1797206400002,
     ],
   },
 ];
@@ -166,6 +171,7 @@ export const allMigrations = (keys: ResealKeys): Migration[] => [
   AuditBackgroundChain1796428800000,
   DeadLetterRawText1796515200000,
   DeadLetterRawBytes1796601600000,
+  FileBlobCsv1797206400000,
   ...DOMAINS.flatMap((d) => [...d.migrations, ...(d.keyedMigrations?.(keys) ?? [])]),
 ];
 

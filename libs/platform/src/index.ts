@@ -55,3 +55,4 @@ export { outboundRequest } from './outbound/outbound-request.js';
 export { CommitNotifier } from './database/commit-notifier.js';
 export * from './database/migrations/1796515200000-dead-letter-raw-text.migration.js';
 export * from './database/migrations/1796601600000-dead-letter-raw-bytes.migration.js';
+export * from './database/migrations/1797206400000-file-blob-csv.migration.js';

@@ -916,6 +916,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/bookings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a booking (the resident’s own; a clerk for the person): the hospital’s city releases the place
+         * @description A pending or confirmed booking whose slot has not started becomes cancelled; the hospital’s city releases its place (booking-cancelled, reason patient), once. Cancelling again answers the same. Refused, timed-out or started → 409 MEDICAL_BOOKING_NOT_CANCELLABLE.
+         */
+        post: operations["BookingController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agency’s clearing applications, oldest period first, cursor-paged (state=applied: those to process) */
+        get: operations["ClearingApplicationController_list"];
+        put?: never;
+        /**
+         * 3203: apply to this city’s agency for the clearing of a closed period (idempotent on msgid: 201, then 200)
+         * @description Every day of the period with settlements or reversals must be reconciled (the latest 3201 / 3202 of the day matched, and the agency’s records unchanged since); the sums are the agency’s, from its settlements (reversals negative), in fen, also per insured city. `declared` sums, when sent, must equal them.
+         */
+        post: operations["ClearingApplicationController_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing-applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One clearing application (a hospital sees its own) */
+        get: operations["ClearingApplicationController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing-applications/{id}/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agency takes the application into its clearing (idempotent); the hospital can no longer reverse it */
+        post: operations["ClearingApplicationController_process"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/clearing-applications/{id}/reversal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 3204: reverse a clearing application the agency has not processed (idempotent on msgid) */
+        post: operations["ClearingApplicationController_reverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/medical/clearing/statements": {
         parameters: {
             query?: never;
@@ -1005,6 +1097,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 9101: upload a 3202 detail file; the answer’s fileId (file_qury_no) is named in 3202
+         * @description Checked before it is stored: UTF-8 text without control characters (not a PDF or image), the 3202 header, every line a setl_id, kind and four yuan amounts. 413 beyond 20 MiB.
+         */
+        post: operations["HospitalFileController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 9102: download a file of this hospital (its 3202 detail file or the agency’s result); audited */
+        get: operations["HospitalFileController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/medical/filings": {
         parameters: {
             query?: never;
@@ -1070,7 +1199,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Patient: who asked for my summary, when, for what, and whether it was shared (newest first) */
+        /** Patient: who asked for my summary, when, for what, and whether it was shared (newest first, cursor-paged) */
         get: operations["HealthRecordController_accessLog"];
         put?: never;
         post?: never;
@@ -1196,10 +1325,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The national interface envelope (infno + input): 1101, 2201/2202, 2204/2205, 2206/2207/2208, 2301/2302, 2303/2304/2305, 2401/2404, 2601 冲正, 5206 累计
+         * The national interface envelope (infno + input): 1101, 2201/2202, 2204/2205, 2206/2207/2208, 2301/2302, 2303/2304/2305, 2401/2404, 2601 冲正, 3203/3204 清算申请/撤销, 5206 累计, 9101/9102 文件上传/下载
          * @description Amounts in yuan (2 decimals) at this edge, fen inside. Errors are problem+json with the same stable codes as the REST resources.
          */
         post: operations["HospitalController_envelope"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/persons/{id}/cumulative": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 5206: a person’s cumulative figures of a year here — the insured city’s cap and grant, this city’s own use (audited)
+         * @description Answered from what this node holds, without asking the insured city: each figure says whose knowledge it is. What the person used in the insured city or elsewhere is not known here; it is at most cap − granted.
+         */
+        get: operations["HospitalFileController_person"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1232,7 +1381,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 3202: the hospital’s detail file of a day against the agency’s records, a reason per mismatch */
+        /**
+         * 3202: the hospital’s detail file of a day (inline, or the file id of its 9101 upload) against the agency’s records, a reason per mismatch
+         * @description The result is also written as a CSV file (resultFileId) that the hospital downloads with 9102 (GET /medical/files/{id}).
+         */
         post: operations["ClearingController_details"];
         delete?: never;
         options?: never;
@@ -2322,6 +2474,24 @@ export interface components {
              */
             sub?: string;
         };
+        ApplyClearingDto: {
+            /**
+             * @description First day of the period (begndate)
+             * @example 2026-03-01
+             */
+            beginOn: string;
+            declared?: components["schemas"]["DeclaredClearingTotalsDto"];
+            /**
+             * @description Last day (enddate): before today, at most 31 days after beginOn
+             * @example 2026-03-31
+             */
+            endOn: string;
+            /**
+             * @description Idempotency key: institution code + yyyyMMddHHmmss + 4 digits
+             * @example H44060000001202604010900000001
+             */
+            msgid: string;
+        };
         AvailableActionDto: {
             /** @example accept */
             action: string;
@@ -2390,6 +2560,11 @@ export interface components {
         BookingViewDto: {
             /** @example 2026-03-05T01:00:01.000Z */
             answeredAt: string | null;
+            /**
+             * @description When the booking was cancelled (its place is released)
+             * @example null
+             */
+            cancelledAt: string | null;
             /** @example 2026-03-05T01:01:00.000Z */
             deadlineAt: string;
             /** @example 440600 */
@@ -2419,7 +2594,7 @@ export interface components {
              * @example confirmed
              * @enum {string}
              */
-            state: "pending" | "confirmed" | "refused" | "timed-out";
+            state: "pending" | "confirmed" | "refused" | "timed-out" | "cancelled";
         };
         CalendarDto: {
             identity: components["schemas"]["CalendarIdentityDto"];
@@ -2902,6 +3077,89 @@ export interface components {
              */
             ttlMinutes: number;
         };
+        ClearingApplicationPageDto: {
+            items: components["schemas"]["ClearingApplicationViewDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
+        ClearingApplicationTotalsDto: {
+            /**
+             * @description acct_pay, fen
+             * @example 5000
+             */
+            acctFen: number;
+            /**
+             * @description psn_cash_pay, fen (paid by the patient at the counter)
+             * @example 733900
+             */
+            cashFen: number;
+            /**
+             * @description What the agency owes the hospital: fund + account, fen
+             * @example 1203100
+             */
+            claimFen: number;
+            /**
+             * @description Settlements less reversals in the period
+             * @example 2
+             */
+            count: number;
+            /**
+             * @description fund_pay_sumamt, fen
+             * @example 1198100
+             */
+            fundFen: number;
+            /**
+             * @description medfee_sumamt, fen
+             * @example 1937000
+             */
+            medfeeFen: number;
+        };
+        ClearingApplicationViewDto: {
+            /** @example 2026-04-01T01:00:00.000Z */
+            appliedAt: string;
+            /** @example 2026-03-01 */
+            beginOn: string;
+            /**
+             * @description The same sums per insured city
+             * @example {
+             *       "440100": {
+             *         "count": 2,
+             *         "medfeeFen": 1937000,
+             *         "fundFen": 1198100,
+             *         "acctFen": 5000,
+             *         "cashFen": 733900,
+             *         "claimFen": 1203100
+             *       }
+             *     }
+             */
+            byInsuredCity: {
+                [key: string]: components["schemas"]["ClearingApplicationTotalsDto"];
+            };
+            /** @example 2026-03-31 */
+            endOn: string;
+            /** @example H44060000001 */
+            hospitalCode: string;
+            /**
+             * @description clr_appy_evt_id
+             * @example 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
+             */
+            id: string;
+            /** @example H44060000001202604010900000001 */
+            msgid: string;
+            /** @example null */
+            processedAt: string | null;
+            /** @example null */
+            reversalMsgid: string | null;
+            /** @example null */
+            reversedAt: string | null;
+            /**
+             * @example applied
+             * @enum {string}
+             */
+            state: "applied" | "processed" | "reversed";
+            /** @description The agency’s sums from its settlements of the period */
+            totals: components["schemas"]["ClearingApplicationTotalsDto"];
+        };
         ClerkStepDto: {
             /**
              * @description Internal note (this city only)
@@ -3268,6 +3526,70 @@ export interface components {
              */
             city: string;
         };
+        CumulativeInsuredPartDto: {
+            /**
+             * @description The fund’s annual cap of the insured city’s policy; null for the account
+             * @example 60000000
+             */
+            capFen: number | null;
+            /**
+             * @description Allowance the insured city granted this city (cumulative), fen
+             * @example 5000000
+             */
+            grantedFen: number;
+        };
+        CumulativePotDto: {
+            /**
+             * @description Not known here: what the person used in the insured city or elsewhere is at most cap − granted here (null without a cap)
+             * @example 55000000
+             */
+            elsewhereAtMostFen: number | null;
+            /** @description Known from the insured city (its policy and its grant) */
+            insuredCity: components["schemas"]["CumulativeInsuredPartDto"];
+            /**
+             * @example hifp
+             * @enum {string}
+             */
+            pot: "hifp" | "acct";
+            /** @description This city’s own knowledge */
+            treatingCity: components["schemas"]["CumulativeTreatingPartDto"];
+        };
+        CumulativeTreatingPartDto: {
+            /**
+             * @description Left of the grant here, fen
+             * @example 4991900
+             */
+            availableFen: number;
+            /**
+             * @description Consumed by this city’s settlements, fen
+             * @example 8100
+             */
+            consumedFen: number;
+            /**
+             * @description A top-up is asked for and not yet granted
+             * @example false
+             */
+            topUpRequested: boolean;
+        };
+        CumulativeViewDto: {
+            /** @example 440100 */
+            insuredCity: string;
+            /**
+             * @description psn_no
+             * @example 7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d
+             */
+            personId: string;
+            /**
+             * @description The insured city’s policy version the cap comes from
+             * @example gz-demo-2026
+             */
+            policyVersion: string | null;
+            pots: components["schemas"]["CumulativePotDto"][];
+            /** @description This city’s hospitals’ live settlements of the person in the year */
+            settledHere: components["schemas"]["SettledHereDto"];
+            /** @example 2026 */
+            year: number;
+        };
         DayTotalsDto: {
             /**
              * @description acct_pay, fen
@@ -3372,6 +3694,33 @@ export interface components {
              */
             reasonCode?: "REQUIREMENTS_NOT_MET" | "STATUTORY_PROHIBITION" | "PUBLIC_INTEREST" | "HEARING_FINDINGS" | "OTHER";
         };
+        DeclaredClearingTotalsDto: {
+            /**
+             * @description acct_pay, fen
+             * @example 5000
+             */
+            acctFen?: number;
+            /**
+             * @description psn_cash_pay, fen
+             * @example 733900
+             */
+            cashFen?: number;
+            /**
+             * @description Settlements less reversals (fixmedins_setl_cnt)
+             * @example 2
+             */
+            count?: number;
+            /**
+             * @description fund_pay_sumamt, fen
+             * @example 1198100
+             */
+            fundFen?: number;
+            /**
+             * @description medfee_sumamt, fen
+             * @example 1937000
+             */
+            medfeeFen?: number;
+        };
         DeliverDto: {
             /** @example EMS */
             carrier?: string;
@@ -3446,11 +3795,16 @@ export interface components {
             /** @example 2026-03-05 */
             day: string;
             /**
-             * @description 3202 detail file (the content 9101 would upload): CSV, header line, amounts in yuan; kind settlement | reversal
+             * @description 3202 detail file inline: CSV, header line, amounts in yuan; kind settlement | reversal (the request body is at most 1 MB: larger files go through 9101, then fileId)
              * @example setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay
              *     9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00
              */
-            file: string;
+            file?: string;
+            /**
+             * @description The file id (file_qury_no) of the detail file uploaded with 9101 (POST /medical/files); instead of file
+             * @example 0f1e2d3c-4b5a-4697-8877-665544332211
+             */
+            fileId?: string;
         };
         EligibilityConfirmationDto: {
             /** @description Clerks: the retiree (residents confirm themselves) */
@@ -3716,6 +4070,11 @@ export interface components {
             /** @example 3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b */
             requestId: string;
         };
+        HealthRecordAccessPageDto: {
+            items: components["schemas"]["HealthRecordAccessEntryDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
         HealthRequestViewDto: {
             /** @example 2026-03-05T01:30:01.000Z */
             answeredAt: string | null;
@@ -3791,6 +4150,34 @@ export interface components {
             codeType: string;
             /** @example 陈小明 */
             name: string;
+        };
+        HospitalFileViewDto: {
+            /** @example 2026-03-06T01:00:00.000Z */
+            createdAt: string;
+            /**
+             * @description file_qury_no: name it in 3202 (fileId)
+             * @example 0f1e2d3c-4b5a-4697-8877-665544332211
+             */
+            fileId: string;
+            /** @example 3202-detail.csv */
+            fileName: string;
+            /**
+             * @description Detail lines of an upload
+             * @example 2
+             */
+            lines: number | null;
+            /** @example text/csv */
+            mediaType: string;
+            /**
+             * @description The hospital’s 3202 detail file, or the agency’s 3202 result
+             * @example upload
+             * @enum {string}
+             */
+            purpose: "upload" | "result";
+            /** @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 */
+            sha256: string;
+            /** @example 160 */
+            sizeBytes: number;
         };
         ImplementationDto: {
             /** @example 广州市医疗保障局 */
@@ -4463,6 +4850,8 @@ export interface components {
             agency: components["schemas"]["DayTotalsDto"];
             /** @example 2026-03-05 */
             day: string;
+            /** @description 3202: the 9101 file id the details were read from (null: inline; 3201) */
+            detailFileId: string | null;
             detailMismatches: components["schemas"]["DetailMismatchDto"][];
             /** @example c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f */
             id: string;
@@ -4473,6 +4862,8 @@ export interface components {
             infno: "3201" | "3202";
             /** @example true */
             matched: boolean;
+            /** @description 3202: the agency’s result file (CSV), downloaded with 9102; null for 3201 */
+            resultFileId: string | null;
             totalsMismatches: components["schemas"]["TotalsMismatchDto"][];
         };
         RecordRequestDto: {
@@ -4738,6 +5129,13 @@ export interface components {
              */
             reasonCode: "IDENTITY_NOT_VERIFIED" | "WRONG_ROUTE" | "DUPLICATE_APPLICATION" | "OTHER";
         };
+        ReverseClearingApplicationDto: {
+            /**
+             * @description Idempotency key: institution code + yyyyMMddHHmmss + 4 digits
+             * @example H44060000001202604010900000001
+             */
+            msgid: string;
+        };
         ReverseDto: {
             /** @example H44060400001202603051000000002 */
             msgid: string;
@@ -4831,6 +5229,18 @@ export interface components {
              * @example 440600
              */
             to: string;
+        };
+        SettledHereDto: {
+            /** @example 5000 */
+            acctFen: number;
+            /** @example 63900 */
+            cashFen: number;
+            /** @example 1 */
+            count: number;
+            /** @example 8100 */
+            fundFen: number;
+            /** @example 77000 */
+            medfeeFen: number;
         };
         SettleDto: {
             /**
@@ -14471,7 +14881,8 @@ export interface operations {
                      *       "lateAnswer": {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
-                     *       }
+                     *       },
+                     *       "cancelledAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -14572,7 +14983,8 @@ export interface operations {
                      *       "lateAnswer": {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
-                     *       }
+                     *       },
+                     *       "cancelledAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -14607,6 +15019,700 @@ export interface operations {
             };
             /** @description MEDICAL_BOOKING_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BookingController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Booking id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *       "state": "confirmed",
+                     *       "refusal": null,
+                     *       "reason": null,
+                     *       "slot": {
+                     *         "department": "心血管内科",
+                     *         "startsAt": "2027-01-11T01:00:00.000Z"
+                     *       },
+                     *       "requestedAt": "2026-03-05T01:00:00.000Z",
+                     *       "deadlineAt": "2026-03-05T01:01:00.000Z",
+                     *       "answeredAt": "2026-03-05T01:00:01.000Z",
+                     *       "lateAnswer": {
+                     *         "outcome": "confirmed",
+                     *         "at": "2026-03-05T01:02:00.000Z"
+                     *       },
+                     *       "cancelledAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_BOOKING_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_BOOKING_NOT_CANCELLABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingApplicationController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+                /** @description Only applications in this state (applied: to process) */
+                state?: "applied" | "processed" | "reversed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *           "hospitalCode": "H44060000001",
+                     *           "beginOn": "2026-03-01",
+                     *           "endOn": "2026-03-31",
+                     *           "state": "applied",
+                     *           "totals": {
+                     *             "count": 2,
+                     *             "medfeeFen": 1937000,
+                     *             "fundFen": 1198100,
+                     *             "acctFen": 5000,
+                     *             "cashFen": 733900,
+                     *             "claimFen": 1203100
+                     *           },
+                     *           "byInsuredCity": {
+                     *             "440100": {
+                     *               "count": 2,
+                     *               "medfeeFen": 1937000,
+                     *               "fundFen": 1198100,
+                     *               "acctFen": 5000,
+                     *               "cashFen": 733900,
+                     *               "claimFen": 1203100
+                     *             }
+                     *           },
+                     *           "msgid": "H44060000001202604010900000001",
+                     *           "appliedAt": "2026-04-01T01:00:00.000Z",
+                     *           "processedAt": null,
+                     *           "reversedAt": null,
+                     *           "reversalMsgid": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClearingApplicationPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingApplicationController_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "beginOn": "2026-03-01",
+                 *       "endOn": "2026-03-31",
+                 *       "msgid": "H44060000001202604010900000001",
+                 *       "declared": {
+                 *         "count": 2,
+                 *         "medfeeFen": 1937000,
+                 *         "fundFen": 1198100,
+                 *         "acctFen": 5000,
+                 *         "cashFen": 733900
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApplyClearingDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *       "hospitalCode": "H44060000001",
+                     *       "beginOn": "2026-03-01",
+                     *       "endOn": "2026-03-31",
+                     *       "state": "applied",
+                     *       "totals": {
+                     *         "count": 2,
+                     *         "medfeeFen": 1937000,
+                     *         "fundFen": 1198100,
+                     *         "acctFen": 5000,
+                     *         "cashFen": 733900,
+                     *         "claimFen": 1203100
+                     *       },
+                     *       "byInsuredCity": {
+                     *         "440100": {
+                     *           "count": 2,
+                     *           "medfeeFen": 1937000,
+                     *           "fundFen": 1198100,
+                     *           "acctFen": 5000,
+                     *           "cashFen": 733900,
+                     *           "claimFen": 1203100
+                     *         }
+                     *       },
+                     *       "msgid": "H44060000001202604010900000001",
+                     *       "appliedAt": "2026-04-01T01:00:00.000Z",
+                     *       "processedAt": null,
+                     *       "reversedAt": null,
+                     *       "reversalMsgid": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClearingApplicationViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_MSGID_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_MSGID_REUSED, MEDICAL_CLEARING_PERIOD_OVERLAPS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CLEARING_PERIOD_INVALID, MEDICAL_CLEARING_NOT_RECONCILED, MEDICAL_CLEARING_NOTHING_TO_CLEAR, MEDICAL_CLEARING_AMOUNT_MISMATCH */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingApplicationController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Clearing application id (clr_appy_evt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *       "hospitalCode": "H44060000001",
+                     *       "beginOn": "2026-03-01",
+                     *       "endOn": "2026-03-31",
+                     *       "state": "applied",
+                     *       "totals": {
+                     *         "count": 2,
+                     *         "medfeeFen": 1937000,
+                     *         "fundFen": 1198100,
+                     *         "acctFen": 5000,
+                     *         "cashFen": 733900,
+                     *         "claimFen": 1203100
+                     *       },
+                     *       "byInsuredCity": {
+                     *         "440100": {
+                     *           "count": 2,
+                     *           "medfeeFen": 1937000,
+                     *           "fundFen": 1198100,
+                     *           "acctFen": 5000,
+                     *           "cashFen": 733900,
+                     *           "claimFen": 1203100
+                     *         }
+                     *       },
+                     *       "msgid": "H44060000001202604010900000001",
+                     *       "appliedAt": "2026-04-01T01:00:00.000Z",
+                     *       "processedAt": null,
+                     *       "reversedAt": null,
+                     *       "reversalMsgid": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClearingApplicationViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CLEARING_APPLICATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingApplicationController_process: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Clearing application id (clr_appy_evt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *       "hospitalCode": "H44060000001",
+                     *       "beginOn": "2026-03-01",
+                     *       "endOn": "2026-03-31",
+                     *       "state": "applied",
+                     *       "totals": {
+                     *         "count": 2,
+                     *         "medfeeFen": 1937000,
+                     *         "fundFen": 1198100,
+                     *         "acctFen": 5000,
+                     *         "cashFen": 733900,
+                     *         "claimFen": 1203100
+                     *       },
+                     *       "byInsuredCity": {
+                     *         "440100": {
+                     *           "count": 2,
+                     *           "medfeeFen": 1937000,
+                     *           "fundFen": 1198100,
+                     *           "acctFen": 5000,
+                     *           "cashFen": 733900,
+                     *           "claimFen": 1203100
+                     *         }
+                     *       },
+                     *       "msgid": "H44060000001202604010900000001",
+                     *       "appliedAt": "2026-04-01T01:00:00.000Z",
+                     *       "processedAt": null,
+                     *       "reversedAt": null,
+                     *       "reversalMsgid": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClearingApplicationViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CLEARING_APPLICATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CLEARING_APPLICATION_REVERSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingApplicationController_reverse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Clearing application id (clr_appy_evt_id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "msgid": "H44060000001202604010900000001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReverseClearingApplicationDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *       "hospitalCode": "H44060000001",
+                     *       "beginOn": "2026-03-01",
+                     *       "endOn": "2026-03-31",
+                     *       "state": "applied",
+                     *       "totals": {
+                     *         "count": 2,
+                     *         "medfeeFen": 1937000,
+                     *         "fundFen": 1198100,
+                     *         "acctFen": 5000,
+                     *         "cashFen": 733900,
+                     *         "claimFen": 1203100
+                     *       },
+                     *       "byInsuredCity": {
+                     *         "440100": {
+                     *           "count": 2,
+                     *           "medfeeFen": 1937000,
+                     *           "fundFen": 1198100,
+                     *           "acctFen": 5000,
+                     *           "cashFen": 733900,
+                     *           "claimFen": 1203100
+                     *         }
+                     *       },
+                     *       "msgid": "H44060000001202604010900000001",
+                     *       "appliedAt": "2026-04-01T01:00:00.000Z",
+                     *       "processedAt": null,
+                     *       "reversedAt": null,
+                     *       "reversalMsgid": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClearingApplicationViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_MSGID_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CLEARING_APPLICATION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_MSGID_REUSED, MEDICAL_CLEARING_APPLICATION_PROCESSED, MEDICAL_CLEARING_APPLICATION_REVERSED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15453,6 +16559,183 @@ export interface operations {
             };
         };
     };
+    HospitalFileController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 3202 detail file: UTF-8 CSV with its header, at most 20 MiB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description URL of the created resource */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "fileId": "0f1e2d3c-4b5a-4697-8877-665544332211",
+                     *       "fileName": "3202-detail.csv",
+                     *       "sizeBytes": 160,
+                     *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                     *       "mediaType": "text/csv",
+                     *       "purpose": "upload",
+                     *       "lines": 2,
+                     *       "createdAt": "2026-03-06T01:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HospitalFileViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FILE_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HospitalFileController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description File id (file_qury_no): an upload of this hospital or a 3202 resultFileId */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv; x-guangfo-sha256 and content-disposition set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FILE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     FilingController_list: {
         parameters: {
             query?: {
@@ -15869,7 +17152,12 @@ export interface operations {
     };
     HealthRecordController_accessLog: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -15883,24 +17171,26 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example [
-                     *       {
-                     *         "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
-                     *         "at": "2026-03-05T01:30:00.000Z",
-                     *         "hospitalCity": "440600",
-                     *         "hospitalCode": "H440600000001",
-                     *         "hospitalName": "佛山示范医院",
-                     *         "purpose": "treatment",
-                     *         "outcome": "shared",
-                     *         "refusal": null,
-                     *         "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
-                     *       }
-                     *     ]
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "requestId": "3c4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+                     *           "at": "2026-03-05T01:30:00.000Z",
+                     *           "hospitalCity": "440600",
+                     *           "hospitalCode": "H440600000001",
+                     *           "hospitalName": "佛山示范医院",
+                     *           "purpose": "treatment",
+                     *           "outcome": "shared",
+                     *           "refusal": null,
+                     *           "consentId": "4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c"
+                     *         }
+                     *       ]
+                     *     }
                      */
-                    "application/json": components["schemas"]["HealthRecordAccessEntryDto"][];
+                    "application/json": components["schemas"]["HealthRecordAccessPageDto"];
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16773,6 +18063,113 @@ export interface operations {
             };
         };
     };
+    HospitalFileController_person: {
+        parameters: {
+            query?: {
+                /** @description Calendar year (default: this year) */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The person id (psn_no) 1101 answered */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "personId": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+                     *       "insuredCity": "440100",
+                     *       "year": 2026,
+                     *       "policyVersion": "gz-demo-2026",
+                     *       "pots": [
+                     *         {
+                     *           "pot": "hifp",
+                     *           "insuredCity": {
+                     *             "capFen": 60000000,
+                     *             "grantedFen": 5000000
+                     *           },
+                     *           "treatingCity": {
+                     *             "consumedFen": 8100,
+                     *             "availableFen": 4991900,
+                     *             "topUpRequested": false
+                     *           },
+                     *           "elsewhereAtMostFen": 55000000
+                     *         }
+                     *       ],
+                     *       "settledHere": {
+                     *         "count": 1,
+                     *         "medfeeFen": 77000,
+                     *         "fundFen": 8100,
+                     *         "acctFen": 5000,
+                     *         "cashFen": 63900
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CumulativeViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_PERSON_INVALID, MEDICAL_NOT_REGISTERED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     HospitalController_person: {
         parameters: {
             query?: never;
@@ -16897,7 +18294,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "day": "2026-03-05",
-                 *       "file": "setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay\n9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00\n"
+                 *       "file": "setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay\n9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00\n",
+                 *       "fileId": "0f1e2d3c-4b5a-4697-8877-665544332211"
                  *     }
                  */
                 "application/json": components["schemas"]["DetailReconciliationDto"];
@@ -16976,8 +18374,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description MEDICAL_FILE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_FILE_INVALID */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

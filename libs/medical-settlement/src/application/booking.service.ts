@@ -37,9 +37,10 @@ interface BookingRow {
   hospital_city: string;
   hospital_code: string;
   slot_id: string;
-  state: 'pending' | 'confirmed' | 'refused' | 'timed-out';
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out' | 'cancelled';
   refusal: string | null;
   reason: string | null;
+  cancelled_at: Date | null;
   slot_department: string | null;
   slot_starts_at: Date | null;
   requested_at: Date;
@@ -66,6 +67,8 @@ export interface BookingView {
   answeredAt: string | null;
   /** An answer that arrived after the timeout: recorded, never reviving the booking (a late confirmation's slot is released). */
   lateAnswer: { outcome: string; at: string } | null;
+  /** When the patient (or a clerk for them) cancelled it; the hospital's city then releases the place. */
+  cancelledAt: string | null;
 }
 
 const TIMED_OUT_REASON = (ms: number) =>
@@ -159,6 +162,47 @@ export class BookingService {
         em,
       );
       return this.view(b);
+    });
+  }
+
+  /**
+   * The patient cancels (a resident their own booking, a clerk any of this city): a pending or confirmed booking whose time has
+   * not come becomes `cancelled` and the hospital's city is told to release the place (booking-cancelled, reason patient; it
+   * releases a held place once, and a request it has not answered yet is answered and then released, in order). Cancelling
+   * again answers the same; a refused or timed-out booking, or one whose slot has started → MEDICAL_BOOKING_NOT_CANCELLABLE.
+   */
+  async cancel(p: Principal, id: string): Promise<BookingView> {
+    return this.dataSource.transaction(async (em) => {
+      let b = await this.row(em, id, true);
+      if (!b || !(await this.mayRead(em, p, b))) throw medicalError('MEDICAL_BOOKING_NOT_FOUND', { detail: `no booking ${id} of yours` });
+      b = await this.timeOutIfDue(em, b);
+      if (b.state === 'cancelled') return this.view(b);
+      const now = this.clock.now();
+      if (b.state !== 'pending' && b.state !== 'confirmed')
+        throw medicalError('MEDICAL_BOOKING_NOT_CANCELLABLE', { detail: `the booking is ${b.state}` });
+      if (b.slot_starts_at && new Date(b.slot_starts_at).getTime() <= now.getTime())
+        throw medicalError('MEDICAL_BOOKING_NOT_CANCELLABLE', {
+          detail: `the slot started at ${new Date(b.slot_starts_at).toISOString()}`,
+        });
+      await em.query(`UPDATE medical.booking SET state = 'cancelled', cancelled_at = $2 WHERE id = $1`, [b.id, now]);
+      await this.outbox.add(em, {
+        contract: MedicalBookingCancelledV1,
+        domain: 'medical',
+        subject: b.id,
+        toCity: b.hospital_city,
+        data: { bookingId: b.id, reason: 'patient', cancelledAt: now.toISOString() },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.booking.cancel',
+          resource: `medical-booking:${b.id}`,
+          outcome: 'success',
+          detail: { was: b.state },
+        },
+        em,
+      );
+      return this.view({ ...b, state: 'cancelled', cancelled_at: now });
     });
   }
 
@@ -317,6 +361,7 @@ export class BookingService {
       deadlineAt: new Date(b.deadline_at).toISOString(),
       answeredAt: b.answered_at ? new Date(b.answered_at).toISOString() : null,
       lateAnswer: b.late_outcome && b.late_answered_at ? { outcome: b.late_outcome, at: new Date(b.late_answered_at).toISOString() } : null,
+      cancelledAt: b.cancelled_at ? new Date(b.cancelled_at).toISOString() : null,
     };
   }
 }

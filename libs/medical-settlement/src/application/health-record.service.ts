@@ -10,7 +10,7 @@ import {
   MedicalHealthSummaryRequestedV1,
 } from '@guangfo/contracts';
 import { Sealer } from '@guangfo/gm-crypto';
-import { Clock, normalizeResidentId } from '@guangfo/kernel';
+import { Clock, decodeCursor, encodeCursor, normalizeResidentId } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import {
   actorOf,
@@ -43,6 +43,23 @@ export interface ConsentView {
   revokedAt: string | null;
   state: 'valid' | 'expired' | 'revoked';
 }
+/** Access-log page cursor: the last entry's time (UTC, to the microsecond) and id. */
+interface AccessCursor {
+  t: string;
+  i: string;
+}
+const isAccessCursor = (v: unknown): v is AccessCursor => {
+  const c = v as Partial<AccessCursor> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.t === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(c.t) &&
+    typeof c.i === 'string' &&
+    /^[0-9a-f-]{36}$/.test(c.i)
+  );
+};
+
 export interface AccessLogEntry {
   requestId: string;
   at: string;
@@ -181,16 +198,39 @@ export class HealthRecordService {
     });
   }
 
-  /** The patient's access log: every request for their summary, shared or refused, newest first (the last 200). */
-  async accessLog(p: UserPrincipal): Promise<AccessLogEntry[]> {
+  /**
+   * The patient's access log: every request for their summary, shared or refused, newest first, cursor-paged (`limit` 1–100,
+   * default 20; `cursor` = the previous page's nextCursor, else 400 MEDICAL_INVALID_CURSOR). Each read is audited.
+   */
+  async accessLog(
+    p: UserPrincipal,
+    q: { cursor?: string; limit?: number } = {},
+  ): Promise<{ items: AccessLogEntry[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 20;
+    let after: AccessCursor | undefined;
+    if (q.cursor) {
+      after = decodeCursor(q.cursor, isAccessCursor);
+      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
+    }
     return this.dataSource.transaction(async (em) => {
       const ids = await this.ownPersons(em, p);
-      const rows = ids.length ? await this.repo.accessLog(em, ids, 200) : [];
+      const rows = ids.length ? await this.repo.accessLog(em, ids, { after, limit: limit + 1 }) : [];
+      const page = rows.slice(0, limit);
       await this.audit.record(
-        { actor: actorOf(p), action: 'medical.health-access.read', resource: 'medical-health-access:own', outcome: 'success' },
+        {
+          actor: actorOf(p),
+          action: 'medical.health-access.read',
+          resource: 'medical-health-access:own',
+          outcome: 'success',
+          detail: { count: page.length },
+        },
         em,
       );
-      return rows.map((r) => this.accessView(r));
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => this.accessView(r)),
+        nextCursor: rows.length > limit && last ? encodeCursor({ t: last.at_key, i: last.id } satisfies AccessCursor) : null,
+      };
     });
   }
 

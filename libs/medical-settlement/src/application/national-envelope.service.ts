@@ -4,7 +4,12 @@ import { Clock } from '@guangfo/kernel';
 import { NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
 import type { SettlementTotals } from '@guangfo/contracts';
 import { medicalError } from '../medical.errors.js';
+import type { ApplicationTotals } from '../domain/clearing-application.js';
+import { ClearingApplicationService, type ClearingApplicationView } from './clearing-application.service.js';
+import { CumulativeService } from './cumulative.service.js';
+import { HospitalFileService } from './hospital-file.service.js';
 import { SettlementService, type SettlementView } from './settlement.service.js';
+import { fenToYuan, signedYuanToFen, yuanToFen } from './yuan.js';
 
 export interface NationalEnvelope {
   infno: string;
@@ -23,16 +28,7 @@ export interface NationalReply {
   output: Record<string, unknown>;
 }
 
-/** Yuan as the national interface writes amounts (2 decimals) from integer fen. */
-export const fenToYuan = (fen: number): number => Number((fen / 100).toFixed(2));
-
-/** A yuan amount (number or string, at most 2 decimals) as integer fen; anything else is refused, never rounded. */
-export const yuanToFen = (v: unknown): number | undefined => {
-  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
-  const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) return undefined;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-};
+export { fenToYuan, yuanToFen };
 
 const mdtrtId = z.uuid();
 const inputs = {
@@ -60,6 +56,29 @@ const inputs = {
     data: z.object({ omsgid: z.string().length(30), oinfno: z.enum(['2201', '2401', '2207', '2304']), psn_no: z.string().optional() }),
   }),
   cumulative: z.object({ data: z.object({ psn_no: z.uuid(), year: z.number().int().min(2000).max(2100).optional() }) }),
+  clearingApply: z.object({
+    data: z.object({
+      begndate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      enddate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      fixmedins_setl_cnt: z.number().int().optional(),
+      medfee_sumamt: z.union([z.number(), z.string()]).optional(),
+      fund_pay_sumamt: z.union([z.number(), z.string()]).optional(),
+      acct_pay: z.union([z.number(), z.string()]).optional(),
+      psn_cash_pay: z.union([z.number(), z.string()]).optional(),
+    }),
+  }),
+  clearingReverse: z.object({ data: z.object({ clr_appy_evt_id: z.uuid() }) }),
+  // 9101: the file as base64 in `in` (the JSON body is at most 1 MB: larger files go through POST /medical/files).
+  upload: z.object({
+    fsUploadIn: z.object({
+      in: z.string().min(1).max(1_400_000),
+      filename: z.string().min(1).max(255),
+      fixmedins_code: z.string().optional(),
+    }),
+  }),
+  download: z.object({
+    fsDownloadIn: z.object({ file_qury_no: z.uuid(), filename: z.string().max(255).optional(), fixmedins_code: z.string().optional() }),
+  }),
 };
 
 /** infno → what it does. Outpatient and inpatient share the resources (the visit type tells them apart). */
@@ -80,7 +99,11 @@ const INFNO = {
   '2208': 'reverse',
   '2305': 'reverse',
   '2601': 'correct',
+  '3203': 'clearing-apply',
+  '3204': 'clearing-reverse',
   '5206': 'cumulative',
+  '9101': 'file-upload',
+  '9102': 'file-download',
 } as const;
 export const SUPPORTED_INFNO = Object.keys(INFNO);
 
@@ -94,6 +117,9 @@ export class NationalEnvelopeService {
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     private readonly settlements: SettlementService,
     private readonly clock: Clock,
+    private readonly applications: ClearingApplicationService,
+    private readonly cumulativeFigures: CumulativeService,
+    private readonly files: HospitalFileService,
   ) {}
 
   async handle(p: PartnerPrincipal, env: NationalEnvelope): Promise<NationalReply> {
@@ -230,20 +256,109 @@ export class NationalEnvelopeService {
         return { data: { omsgid: i.data.omsgid, oinfno: i.data.oinfno, mdtrt_id: cancelled.id, state: cancelled.state } };
       }
       case 'cumulative': {
-        // 5206 人员累计信息: what this city holds for the person this year (granted by the insured city, used here).
+        // 5206 人员累计信息: the insured city's cap and grant, and this city's own use (CumulativeService).
         const i = this.parse(inputs.cumulative, env.input);
-        const c = await this.settlements.cumulative(p, i.data.psn_no, i.data.year);
+        const c = await this.cumulativeFigures.figures(p, i.data.psn_no, i.data.year);
+        const yuanOrNull = (fen: number | null) => (fen === null ? null : fenToYuan(fen));
         return {
           cumulative: c.pots.map((x) => ({
             pot: x.pot,
             year: c.year,
-            granted: fenToYuan(x.grantedFen),
-            used: fenToYuan(x.consumedFen),
-            available: fenToYuan(x.grantedFen - x.consumedFen),
+            granted: fenToYuan(x.insuredCity.grantedFen),
+            used: fenToYuan(x.treatingCity.consumedFen),
+            available: fenToYuan(x.treatingCity.availableFen),
+            cap: yuanOrNull(x.insuredCity.capFen),
+            used_elsewhere_at_most: yuanOrNull(x.elsewhereAtMostFen),
+            source: { cap: 'insured-city', granted: 'insured-city', used: 'treating-city', available: 'treating-city' },
           })),
+          setl_sum: {
+            source: 'treating-city',
+            setl_cnt: c.settledHere.count,
+            medfee_sumamt: fenToYuan(c.settledHere.medfeeFen),
+            fund_pay_sumamt: fenToYuan(c.settledHere.fundFen),
+            acct_pay: fenToYuan(c.settledHere.acctFen),
+            psn_cash_pay: fenToYuan(c.settledHere.cashFen),
+          },
+          insuplc_admdvs: c.insuredCity,
+          policy_version: c.policyVersion,
+        };
+      }
+      case 'clearing-apply': {
+        // 3203 清算申请: the hospital's sums are optional; when sent (yuan, a leading minus allowed) they must equal the agency's.
+        const i = this.parse(inputs.clearingApply, env.input);
+        const d = i.data;
+        const declared: Record<string, number> = {};
+        for (const [field, key] of [
+          ['medfeeFen', 'medfee_sumamt'],
+          ['fundFen', 'fund_pay_sumamt'],
+          ['acctFen', 'acct_pay'],
+          ['cashFen', 'psn_cash_pay'],
+        ] as const) {
+          if (d[key] === undefined) continue;
+          const fen = signedYuanToFen(d[key]);
+          if (fen === undefined)
+            throw medicalError('MEDICAL_INVALID_REQUEST', {
+              detail: `${key}: yuan with at most 2 decimals`,
+              fieldErrors: [{ field: `input.data.${key}`, rule: 'isYuan', message: 'invalid' }],
+            });
+          declared[field] = fen;
+        }
+        if (d.fixmedins_setl_cnt !== undefined) declared.count = d.fixmedins_setl_cnt;
+        const { view } = await this.applications.apply(p, {
+          beginOn: d.begndate,
+          endOn: d.enddate,
+          msgid: env.msgid,
+          ...(Object.keys(declared).length ? { declared } : {}),
+        });
+        return { data: this.clearingData(view) };
+      }
+      case 'clearing-reverse': {
+        // 3204 清算申请撤销, with this envelope's msgid as the reversal's idempotency key.
+        const i = this.parse(inputs.clearingReverse, env.input);
+        const { view } = await this.applications.reverse(p, i.data.clr_appy_evt_id, env.msgid);
+        return { data: this.clearingData(view) };
+      }
+      case 'file-upload': {
+        // 9101 文件上传: a 3202 detail file, base64 in `in`.
+        const i = this.parse(inputs.upload, env.input);
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(i.fsUploadIn.in))
+          throw medicalError('MEDICAL_INVALID_REQUEST', { detail: 'fsUploadIn.in is the file in base64' });
+        const f = await this.files.upload(p, { bytes: Buffer.from(i.fsUploadIn.in, 'base64'), fileName: i.fsUploadIn.filename });
+        return { file_qury_no: f.fileId, filename: f.fileName, file_size: f.sizeBytes, sha256: f.sha256, lines: f.lines };
+      }
+      case 'file-download': {
+        // 9102 文件下载: a file of this hospital (its upload or a 3202 result), base64 in `out`.
+        const i = this.parse(inputs.download, env.input);
+        const { view, bytes } = await this.files.download(p, i.fsDownloadIn.file_qury_no);
+        return {
+          file_qury_no: view.fileId,
+          filename: view.fileName,
+          file_size: view.sizeBytes,
+          sha256: view.sha256,
+          out: bytes.toString('base64'),
         };
       }
     }
+  }
+
+  private clearingData(v: ClearingApplicationView): Record<string, unknown> {
+    const sums = (t: ApplicationTotals) => ({
+      fixmedins_setl_cnt: t.count,
+      medfee_sumamt: fenToYuan(t.medfeeFen),
+      fund_pay_sumamt: fenToYuan(t.fundFen),
+      acct_pay: fenToYuan(t.acctFen),
+      psn_cash_pay: fenToYuan(t.cashFen),
+      clr_appy_sumamt: fenToYuan(t.claimFen),
+    });
+    return {
+      clr_appy_evt_id: v.id,
+      state: v.state,
+      begndate: v.beginOn,
+      enddate: v.endOn,
+      ...sums(v.totals),
+      by_insuplc_admdvs: Object.fromEntries(Object.entries(v.byInsuredCity).map(([city, t]) => [city, sums(t)])),
+      reversal_msgid: v.reversalMsgid,
+    };
   }
 
   private async checkInsured(p: PartnerPrincipal, visitId: string, env: NationalEnvelope): Promise<void> {

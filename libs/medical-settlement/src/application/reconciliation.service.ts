@@ -12,6 +12,8 @@ import {
   type TotalsMismatch,
 } from '../domain/reconciliation.js';
 import { ClearingRepository } from '../infrastructure/clearing.repository.js';
+import { detailResultFile } from './detail-file.js';
+import { HospitalFileService } from './hospital-file.service.js';
 import { SettlementService } from './settlement.service.js';
 
 export interface ReconciliationView {
@@ -22,6 +24,10 @@ export interface ReconciliationView {
   agency: DayTotals;
   totalsMismatches: TotalsMismatch[];
   detailMismatches: DetailMismatch[];
+  /** 3202: the detail file named by its 9101 file id (null when the file came inline, and for 3201). */
+  detailFileId: string | null;
+  /** 3202: the agency's result file, to download with 9102 (null for 3201). */
+  resultFileId: string | null;
 }
 
 /** Daily reconciliation hospital ↔ treating agency: 3201 totals, then 3202 details when they differ (domain/reconciliation.ts). */
@@ -32,6 +38,7 @@ export class ReconciliationService {
     private readonly settlements: SettlementService,
     private readonly repo: ClearingRepository,
     private readonly audit: AuditService,
+    private readonly files: HospitalFileService,
   ) {}
 
   async totals(p: PartnerPrincipal, day: string, submitted: DayTotals): Promise<ReconciliationView> {
@@ -47,6 +54,8 @@ export class ReconciliationService {
         agency,
         totalsMismatches,
         detailMismatches: [],
+        detailFileId: null,
+        resultFileId: null,
       };
       await this.repo.saveReconciliation(em, {
         id: view.id,
@@ -71,8 +80,10 @@ export class ReconciliationService {
     });
   }
 
-  async details(p: PartnerPrincipal, day: string, submitted: DayEntry[]): Promise<ReconciliationView> {
+  /** 3202: the hospital's detail lines (inline, or read from its 9101 upload `detailFileId`); the result is also written as a file (9102). */
+  async details(p: PartnerPrincipal, day: string, source: { entries: DayEntry[] } | { fileId: string }): Promise<ReconciliationView> {
     const h = await this.settlements.hospital(p);
+    const submitted = 'fileId' in source ? await this.files.detailEntries(p, source.fileId) : source.entries;
     return this.dataSource.transaction(async (em) => {
       const entries = await this.repo.dayEntries(em, h.hospital_code, day);
       const agency = dayTotals(entries);
@@ -86,6 +97,8 @@ export class ReconciliationService {
         agency,
         totalsMismatches,
         detailMismatches,
+        detailFileId: 'fileId' in source ? source.fileId : null,
+        resultFileId: null,
       };
       await this.repo.saveReconciliation(em, {
         id: view.id,
@@ -93,9 +106,10 @@ export class ReconciliationService {
         day,
         infno: '3202',
         matched: view.matched,
-        submitted: { lines: submitted.length },
+        submitted: { lines: submitted.length, fileId: view.detailFileId },
         result: view,
       });
+      view.resultFileId = await this.files.storeResult(em, h.hospital_code, view.id, day, detailResultFile(submitted, entries));
       await this.audit.record(
         {
           actor: actorOf(p),

@@ -38,4 +38,18 @@ export class BookingController {
   get(@CurrentPrincipal() p: Principal, @Param('id', bookingId) id: string): Promise<BookingView> {
     return this.bookings.get(p, id);
   }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Access({ roles: ['resident', 'clerk'] })
+  @ApiParam({ name: 'id', description: 'Booking id', example: '5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d' })
+  @MedicalEndpoint(
+    'Cancel a booking (the resident’s own; a clerk for the person): the hospital’s city releases the place',
+    { status: 200, type: BookingViewDto },
+    ['MEDICAL_BOOKING_NOT_FOUND', 'MEDICAL_BOOKING_NOT_CANCELLABLE'],
+    'A pending or confirmed booking whose slot has not started becomes cancelled; the hospital’s city releases its place (booking-cancelled, reason patient), once. Cancelling again answers the same. Refused, timed-out or started → 409 MEDICAL_BOOKING_NOT_CANCELLABLE.',
+  )
+  cancel(@CurrentPrincipal() p: Principal, @Param('id', bookingId) id: string): Promise<BookingView> {
+    return this.bookings.cancel(p, id);
+  }
 }

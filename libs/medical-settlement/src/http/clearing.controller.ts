@@ -3,9 +3,8 @@ import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, answerWithVersion } from '@guangfo/platform';
 import { ClearingService, type Page, type StatementSummary, type StatementView } from '../application/clearing.service.js';
-import { yuanToFen } from '../application/national-envelope.service.js';
+import { parseDetailFile } from '../application/detail-file.js';
 import { ReconciliationService, type ReconciliationView } from '../application/reconciliation.service.js';
-import type { DayEntry } from '../domain/reconciliation.js';
 import { medicalError } from '../medical.errors.js';
 import {
   AnswerItemDto,
@@ -45,30 +44,6 @@ const withEtag = (res: Response, v: StatementView): StatementView => {
   return v;
 };
 
-/** The 3202 detail file: CSV with a header line, amounts in yuan. */
-export const parseDetailFile = (file: string): DayEntry[] => {
-  const lines = file.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0]?.trim() !== 'setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay')
-    throw medicalError('MEDICAL_INVALID_REQUEST', {
-      detail: 'the file starts with the header setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay',
-    });
-  return lines.slice(1).map((line, i) => {
-    const [id, kind, ...amounts] = line.split(',').map((x) => x.trim());
-    const fen = amounts.map(yuanToFen);
-    if (
-      !id ||
-      !/^[0-9a-f-]{36}$/i.test(id) ||
-      (kind !== 'settlement' && kind !== 'reversal') ||
-      fen.length !== 4 ||
-      fen.some((f) => f === undefined)
-    )
-      throw medicalError('MEDICAL_INVALID_REQUEST', {
-        detail: `file line ${i + 2}: setl_id (UUID), kind settlement|reversal, four yuan amounts`,
-      });
-    return { settlementId: id.toLowerCase(), kind, medfeeFen: fen[0]!, fundFen: fen[1]!, acctFen: fen[2]!, cashFen: fen[3]! };
-  });
-};
-
 /** Daily reconciliation (hospital ↔ treating agency) and monthly inter-city clearing (agency ↔ agency). */
 @ApiTags('medical')
 @Controller('medical')
@@ -92,12 +67,21 @@ export class ClearingController {
   @HttpCode(200)
   @Access({ scopes: ['medical:settle'] })
   @MedicalEndpoint(
-    '3202: the hospital’s detail file of a day against the agency’s records, a reason per mismatch',
+    '3202: the hospital’s detail file of a day (inline, or the file id of its 9101 upload) against the agency’s records, a reason per mismatch',
     { status: 200, type: ReconciliationViewDto },
-    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_INVALID_REQUEST'],
+    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_INVALID_REQUEST', 'MEDICAL_FILE_NOT_FOUND', 'MEDICAL_FILE_INVALID'],
+    'The result is also written as a CSV file (resultFileId) that the hospital downloads with 9102 (GET /medical/files/{id}).',
   )
   details(@CurrentPrincipal() p: Principal, @Body() body: DetailReconciliationDto): Promise<ReconciliationView> {
-    return this.reconciliation.details(p as PartnerPrincipal, body.day, parseDetailFile(body.file));
+    if ((body.file === undefined) === (body.fileId === undefined))
+      throw medicalError('MEDICAL_INVALID_REQUEST', {
+        detail: 'send the detail file inline (file) or the file id of its 9101 upload (fileId), one of them',
+      });
+    return this.reconciliation.details(
+      p as PartnerPrincipal,
+      body.day,
+      body.fileId !== undefined ? { fileId: body.fileId } : { entries: parseDetailFile(body.file!) },
+    );
   }
 
   @Post('clearing/statements')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, type UserPrincipal } from '@guangfo/platform';
 import {
@@ -9,7 +9,7 @@ import {
 } from '../application/health-record.service.js';
 import { medicalError } from '../medical.errors.js';
 import {
-  HealthRecordAccessEntryDto,
+  HealthRecordAccessPageDto,
   ConsentViewDto,
   GrantConsentDto,
   HealthRequestViewDto,
@@ -17,6 +17,7 @@ import {
   PutHealthSummaryDto,
   RequestHealthSummaryDto,
 } from './dto/health.dto.js';
+import { MedicalPageQueryDto } from './dto/medical.dto.js';
 import { MedicalEndpoint } from './medical-endpoint.decorator.js';
 
 const consentId = new ParseUUIDPipe({
@@ -78,12 +79,16 @@ export class HealthRecordController {
 
   @Get('access-log')
   @Access({ roles: ['resident'] })
-  @MedicalEndpoint('Patient: who asked for my summary, when, for what, and whether it was shared (newest first)', {
-    status: 200,
-    type: [HealthRecordAccessEntryDto] as never,
-  })
-  accessLog(@CurrentPrincipal() p: Principal): Promise<AccessLogEntry[]> {
-    return this.health.accessLog(user(p));
+  @MedicalEndpoint(
+    'Patient: who asked for my summary, when, for what, and whether it was shared (newest first, cursor-paged)',
+    { status: 200, type: HealthRecordAccessPageDto },
+    ['MEDICAL_INVALID_CURSOR'],
+  )
+  accessLog(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: MedicalPageQueryDto,
+  ): Promise<{ items: AccessLogEntry[]; nextCursor: string | null }> {
+    return this.health.accessLog(user(p), q);
   }
 
   @Post('requests')

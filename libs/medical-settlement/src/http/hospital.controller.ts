@@ -246,7 +246,7 @@ export class HospitalController {
   @HttpCode(200)
   @Access(HOSPITAL)
   @MedicalEndpoint(
-    'The national interface envelope (infno + input): 1101, 2201/2202, 2204/2205, 2206/2207/2208, 2301/2302, 2303/2304/2305, 2401/2404, 2601 冲正, 5206 累计',
+    'The national interface envelope (infno + input): 1101, 2201/2202, 2204/2205, 2206/2207/2208, 2301/2302, 2303/2304/2305, 2401/2404, 2601 冲正, 3203/3204 清算申请/撤销, 5206 累计, 9101/9102 文件上传/下载',
     { status: 200, type: NationalReplyDto },
     [
       'MEDICAL_INVALID_REQUEST',

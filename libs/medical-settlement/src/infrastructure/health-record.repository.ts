@@ -104,11 +104,22 @@ export class HealthRecordRepository {
   accessByRequest(db: SqlRunner, requestId: string): Promise<AccessRow | undefined> {
     return queryRow<AccessRow>(db, `SELECT * FROM medical.health_access WHERE request_id = $1`, [requestId]);
   }
-  accessLog(db: SqlRunner, personIds: string[], limit: number): Promise<AccessRow[]> {
-    return queryRows<AccessRow>(db, `SELECT * FROM medical.health_access WHERE person_id = ANY($1::uuid[]) ORDER BY at DESC, id LIMIT $2`, [
-      personIds,
-      limit,
-    ]);
+  /**
+   * A page of the access log of these persons, newest first (then by id), after the cursor's (at, id); `at_key` is `at` to the
+   * microsecond (UTC), the cursor's exact position.
+   */
+  accessLog(
+    db: SqlRunner,
+    personIds: string[],
+    q: { after?: { t: string; i: string }; limit: number },
+  ): Promise<(AccessRow & { at_key: string })[]> {
+    const after = q.after ? `AND (at < $3::timestamptz OR (at = $3::timestamptz AND id > $4::uuid))` : '';
+    return queryRows<AccessRow & { at_key: string }>(
+      db,
+      `SELECT *, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key FROM medical.health_access
+        WHERE person_id = ANY($1::uuid[]) ${after} ORDER BY at DESC, id LIMIT $2`,
+      q.after ? [personIds, q.limit, q.after.t, q.after.i] : [personIds, q.limit],
+    );
   }
   async insertRequest(
     db: SqlRunner,

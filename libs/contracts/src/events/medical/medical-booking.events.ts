@@ -63,7 +63,8 @@ export const MedicalBookingAnsweredV1 = defineEvent<MedicalBookingAnswered>({
 
 export const medicalBookingCancelledSchema = z.object({
   bookingId: z.uuid(),
-  reason: z.enum(['timed-out']),
+  /** timed-out: a confirmation arrived after the patient's city stopped waiting; patient: the patient cancelled the booking. */
+  reason: z.enum(['timed-out', 'patient']),
   cancelledAt: z.iso.datetime(),
 });
 export type MedicalBookingCancelled = z.infer<typeof medicalBookingCancelledSchema>;
@@ -71,6 +72,7 @@ export const MedicalBookingCancelledV1 = defineEvent<MedicalBookingCancelled>({
   type: 'gov.guangfo.medical.booking-cancelled.v1',
   audience: 'addressed',
   schema: medicalBookingCancelledSchema,
-  summary: "The patient's city releases a slot confirmed after it had stopped waiting (the booking timed out there).",
+  summary:
+    "The patient's city releases a booking's slot: confirmed after it had stopped waiting (timed-out), or cancelled by the patient (patient).",
   example: { bookingId: BOOKING_ID, reason: 'timed-out', cancelledAt: '2026-03-05T01:02:00.000Z' },
 });

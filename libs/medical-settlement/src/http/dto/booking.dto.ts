@@ -34,7 +34,7 @@ export class BookingViewDto {
   @ApiProperty({ example: '440600' }) hospitalCity: string;
   @ApiProperty({ example: 'H44060400001' }) hospitalCode: string;
   @ApiProperty({ example: '1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f' }) slotId: string;
-  @ApiProperty({ enum: ['pending', 'confirmed', 'refused', 'timed-out'], example: 'confirmed' }) state: string;
+  @ApiProperty({ enum: ['pending', 'confirmed', 'refused', 'timed-out', 'cancelled'], example: 'confirmed' }) state: string;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -49,4 +49,6 @@ export class BookingViewDto {
   @ApiProperty({ type: String, nullable: true, example: '2026-03-05T01:00:01.000Z' }) answeredAt: string | null;
   @ApiProperty({ type: LateAnswerDto, nullable: true, description: 'An answer after the timeout: recorded, the booking stays timed-out' })
   lateAnswer: LateAnswerDto | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'When the booking was cancelled (its place is released)' })
+  cancelledAt: string | null;
 }

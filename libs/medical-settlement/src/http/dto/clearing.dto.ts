@@ -27,11 +27,22 @@ export class DetailReconciliationDto {
   @ApiProperty({
     example:
       'setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay\n9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00\n',
-    description: '3202 detail file (the content 9101 would upload): CSV, header line, amounts in yuan; kind settlement | reversal',
+    required: false,
+    description:
+      '3202 detail file inline: CSV, header line, amounts in yuan; kind settlement | reversal (the request body is at most 1 MB: larger files go through 9101, then fileId)',
   })
+  @IsOptional()
   @IsString()
-  @MaxLength(20_000_000)
-  file: string;
+  @MaxLength(1_000_000)
+  file?: string;
+  @ApiProperty({
+    required: false,
+    example: '0f1e2d3c-4b5a-4697-8877-665544332211',
+    description: 'The file id (file_qury_no) of the detail file uploaded with 9101 (POST /medical/files); instead of file',
+  })
+  @IsOptional()
+  @IsUUID()
+  fileId?: string;
 }
 
 export class TotalsMismatchDto {
@@ -55,6 +66,10 @@ export class ReconciliationViewDto {
   @ApiProperty({ type: DayTotalsDto }) agency: DayTotalsDto;
   @ApiProperty({ type: [TotalsMismatchDto] }) totalsMismatches: TotalsMismatchDto[];
   @ApiProperty({ type: [DetailMismatchDto] }) detailMismatches: DetailMismatchDto[];
+  @ApiProperty({ type: String, nullable: true, description: '3202: the 9101 file id the details were read from (null: inline; 3201)' })
+  detailFileId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '3202: the agency’s result file (CSV), downloaded with 9102; null for 3201' })
+  resultFileId: string | null;
 }
 
 export class IssueStatementDto {

@@ -77,6 +77,11 @@ export class HealthRecordAccessEntryDto {
   @ApiProperty({ type: String, nullable: true, example: '4d5e6f70-8192-43a4-b5c6-d7e8f90a1b2c' }) consentId: string | null;
 }
 
+export class HealthRecordAccessPageDto {
+  @ApiProperty({ type: [HealthRecordAccessEntryDto] }) items: HealthRecordAccessEntryDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+}
+
 export class RequestHealthSummaryDto {
   @ApiProperty({ example: '440100', description: 'The patient’s city (holds the record and the consents)' })
   @Matches(/^\d{6}$/)
