@@ -489,33 +489,6 @@ export class SettlementService {
     return this.visitView(this.dataSource, v);
   }
 
-  /** 5206: the person's allowances of a year at this city (granted by the insured city, used here), audited. */
-  async cumulative(
-    p: PartnerPrincipal,
-    personId: string,
-    year?: number,
-  ): Promise<{ year: number; pots: { pot: Pot; grantedFen: number; consumedFen: number }[] }> {
-    const h = await this.hospital(p);
-    const y = year ?? Number(toShanghaiDate(this.clock.now()).slice(0, 4));
-    return this.dataSource.transaction(async (em) => {
-      const person = await this.repo.person(em, personId);
-      const filings = person ? await this.repo.filingsOf(em, person.id, this.config.cityCode) : [];
-      if (!person || !filings.length) throw medicalError('MEDICAL_NOT_REGISTERED', { detail: 'no 备案 for this person at this city' });
-      const rows = await this.repo.allowances(em, person.id, y, false);
-      await this.audit.record(
-        {
-          actor: actorOf(p),
-          action: 'medical.person.cumulative',
-          resource: `medical-person:${person.id}`,
-          outcome: 'success',
-          detail: { infno: '5206', year: y, hospital: h.hospital_code },
-        },
-        em,
-      );
-      return { year: y, pots: rows.map((r) => ({ pot: r.pot, grantedFen: Number(r.granted_fen), consumedFen: Number(r.consumed_fen) })) };
-    });
-  }
-
   /**
    * A hospital's own settlements, newest settlement day first, cursor-paged (`MEDICAL_NOT_YOUR_HOSPITAL` for another hospital's
    * code: a hospital never lists another's). The read is audited.
