@@ -207,7 +207,11 @@ describe('LeaseWorker on PostgreSQL', () => {
       gate = { subject: 'subject-u', open: new Promise<void>((r) => (open = r)) };
       const [a, b] = [await relay(), await relay()];
       const first = a.pass(); // claims u1, u2 and waits at the gate
-      await sleep(200);
+      // Until relay a holds both leases (polled, not slept: under load a fixed sleep was not always enough).
+      for (let i = 0; (await state('subject-u')).filter((r) => r.lease_owner !== null).length < 2; i++) {
+        if (i > 1_000) throw new Error('relay a never leased u1 and u2');
+        await sleep(10);
+      }
       await add('subject-u', 'u3');
       await add('subject-v', 'v1');
       expect(await b.pass()).toBe(1); // only v1: u3 is behind rows leased by relay a
