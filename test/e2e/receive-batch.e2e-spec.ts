@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { EventReceiver, EventSigner, type SignedEvent, toTransportMessage, type UnsignedEvent } from '@guangfo/messaging';
+import {
+  CITY_TRANSPORT,
+  type EmbeddedTransport,
+  EventReceiver,
+  EventSigner,
+  type SignedEvent,
+  toTransportMessage,
+  type UnsignedEvent,
+} from '@guangfo/messaging';
 import { FS, GZ } from '../support/cross-city.scenarios.js';
 import { waitFor } from '../support/cluster.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
@@ -60,6 +68,17 @@ describe('EventReceiver.receiveBatch', () => {
       { status: 'applied' },
     ]);
     for (const e of [...events, fresh]) expect(await applied(e.id)).toBe(1);
+  });
+
+  it('a batch delivered over the embedded link (what the batch endpoint hands on) is applied in one transaction; a forged event in it is dead-lettered', async () => {
+    const transport = cluster.sandbox.node(FS).get<EmbeddedTransport>(CITY_TRANSPORT);
+    const good = [sign({}), sign({})];
+    const forged: SignedEvent = { ...sign({}), data: { ...(template.data as object), nodeVersion: 'evil-2.0' } };
+    const outcomes = await transport.receiveBatch([good[0]!, forged, good[1]!].map(toTransportMessage));
+    expect(outcomes.map((o) => o.status)).toEqual(['applied', 'dead-lettered', 'applied']);
+    const rows = await inboxRows(good.map((e) => e.id));
+    expect(new Set(rows.map((r) => r.received_at.toISOString())).size).toBe(1);
+    expect(await cluster.query(FS, `SELECT 1 FROM platform.peer_announcement WHERE node_version = 'evil-2.0'`)).toHaveLength(0);
   });
 
   it('applies an event twice in one batch once', async () => {

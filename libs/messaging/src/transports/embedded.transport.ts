@@ -2,7 +2,15 @@ import { Logger } from '@nestjs/common';
 import { platformError, type CityRegistry } from '@guangfo/platform';
 import type { TransportMessage } from '../signed-event.js';
 import { toTransportMessage } from '../signed-event.js';
-import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
+import type {
+  CityTransport,
+  InboundBatchHandler,
+  InboundHandler,
+  InboundOutcome,
+  PublishedHandler,
+  PublishRequest,
+  PublishResult,
+} from './city-transport.js';
 
 /** The most messages one batch delivery carries; a receiving node refuses more (413 PAYLOAD_TOO_LARGE). */
 export const EMBEDDED_BATCH_MAX_EVENTS = 64;
@@ -138,6 +146,7 @@ const DELIVERY_LANES = 8;
 export class EmbeddedTransport implements CityTransport {
   readonly kind = 'embedded' as const;
   private handler?: InboundHandler;
+  private batchHandler?: InboundBatchHandler;
 
   constructor(
     private readonly cityCode: string,
@@ -290,14 +299,45 @@ export class EmbeddedTransport implements CityTransport {
     const handler = this.handler;
     if (!handler)
       throw platformError('SERVICE_UNAVAILABLE', { detail: `node ${this.cityCode} is not consuming events yet (starting or stopping)` });
-    return receiveInOrder(messages, handler, `embedded:${this.cityCode}`, refusals);
+    const together = this.batchHandler;
+    if (!together || messages.length < 2 || (refusals?.size ?? 0) > 0)
+      return receiveInOrder(messages, handler, `embedded:${this.cityCode}`, refusals);
+    // Applied together where the receiver can (one transaction), as the Kafka consumer does.
+    let outcomes: InboundOutcome[];
+    try {
+      outcomes = await together(messages, { topic: `embedded:${this.cityCode}` });
+    } catch (err) {
+      logger.warn({ err }, 'a batch delivery was not taken (the sender retries it)');
+      return messages.map(() => ({
+        status: 'rejected',
+        code: 'SERVICE_UNAVAILABLE',
+        detail: 'the receiving node could not commit the batch now; deliver it again later',
+      }));
+    }
+    // A dead letter that could not be stored is not delivered: refused, and the rest of its subject in this batch held
+    // (the sender retries them; any of them already applied is a duplicate then, for the inbox).
+    const stopped = new Set<string>();
+    return outcomes.map((o, i): BatchOutcome => {
+      const subject = typeof messages[i]!.key === 'string' ? (messages[i]!.key as string) : '';
+      if (stopped.has(subject)) return { status: 'held' };
+      if (o.status === 'dead-lettered' && o.stored === false) {
+        stopped.add(subject);
+        return {
+          status: 'rejected',
+          code: 'SERVICE_UNAVAILABLE',
+          detail: `dead letter not stored (${o.reasonCode}): deliver it again later`,
+        };
+      }
+      return o;
+    });
   }
 
   /**
    * There is no dead-letter topic here: a message whose dead letter could not be stored is refused
    * (thrown), so the sender keeps it in its outbox and retries it, rather than it being lost.
    */
-  async start(handler: InboundHandler): Promise<void> {
+  async start(handler: InboundHandler, batchHandler?: InboundBatchHandler): Promise<void> {
+    this.batchHandler = batchHandler;
     const guarded: InboundHandler = async (message, meta) => {
       const outcome = await handler(message, meta);
       if (outcome.status === 'dead-lettered' && outcome.stored === false)
@@ -312,6 +352,7 @@ export class EmbeddedTransport implements CityTransport {
   async stop(): Promise<void> {
     if (this.handler) this.exchange.detach(this.cityCode, this.handler);
     this.handler = undefined;
+    this.batchHandler = undefined;
     this.exchange.close?.();
   }
 
