@@ -14555,7 +14555,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Delivering city code (the event's source city) */
+                /** @description Delivering city code (the events' source city) */
                 "x-guangfo-city": string;
                 /** @description ISO 8601; at most 5 minutes away */
                 "x-guangfo-date": string;

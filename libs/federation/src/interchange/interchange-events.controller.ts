@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsObject, IsString, MaxLength, validateSync, ValidateBy } from 'class-validator';
@@ -161,6 +161,22 @@ const forbiddenSource = (message: TransportMessage, deliveringCity: string): Bat
  * event's own signature is checked by the receiver as on every transport. Answers once the event
  * is committed (applied, duplicate, ignored) or dead-lettered.
  */
+
+/** The request signature every delivery endpoint requires (headers, and 401 when it does not hold), as documented in OpenAPI. */
+const SignedByPeer = () =>
+  applyDecorators(
+    ApiHeader({ name: INTERCHANGE_HEADERS.city, required: true, description: "Delivering city code (the events' source city)" }),
+    ApiHeader({ name: INTERCHANGE_HEADERS.keyId, required: true, description: 'Its pinned SM2 key id' }),
+    ApiHeader({ name: INTERCHANGE_HEADERS.date, required: true, description: 'ISO 8601; at most 5 minutes away' }),
+    ApiHeader({ name: INTERCHANGE_HEADERS.nonce, required: true, description: 'Single use, 16-64 chars' }),
+    ApiHeader({ name: INTERCHANGE_HEADERS.signature, required: true, description: 'base64 DER SM2 signature' }),
+    ApiResponse({
+      status: 401,
+      description:
+        'The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED',
+    }),
+  );
+
 @ApiTags('interchange')
 @Controller('interchange/events')
 @Public()
@@ -174,18 +190,9 @@ export class InterchangeEventsController {
     summary:
       'Peer city nodes only (embedded transport): deliver one signed cross-city event; answers after the receiver committed or dead-lettered it (see docs/messaging.md)',
   })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.city, required: true, description: "Delivering city code (the event's source city)" })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.keyId, required: true, description: 'Its pinned SM2 key id' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.date, required: true, description: 'ISO 8601; at most 5 minutes away' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.nonce, required: true, description: 'Single use, 16-64 chars' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.signature, required: true, description: 'base64 DER SM2 signature' })
+  @SignedByPeer()
   @ApiBody({ type: TransportMessageDto })
   @ApiOkResponse({ type: DeliveryOutcomeDto, description: "The receiver's outcome: the delivery counts" })
-  @ApiResponse({
-    status: 401,
-    description:
-      'The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED',
-  })
   @ApiResponse({ status: 403, description: "FORBIDDEN_CITY: the event's source is another city than the delivering one" })
   @ApiResponse({
     status: 503,
@@ -204,18 +211,9 @@ export class InterchangeEventsController {
     summary:
       'Peer city nodes only (embedded transport): deliver several signed cross-city events in one signed request (what the transport sends); applied in order, answered per event after the receiver committed, dead-lettered or refused each (see docs/messaging.md)',
   })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.city, required: true, description: "Delivering city code (the events' source city)" })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.keyId, required: true, description: 'Its pinned SM2 key id' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.date, required: true, description: 'ISO 8601; at most 5 minutes away' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.nonce, required: true, description: 'Single use, 16-64 chars' })
-  @ApiHeader({ name: INTERCHANGE_HEADERS.signature, required: true, description: 'base64 DER SM2 signature' })
+  @SignedByPeer()
   @ApiBody({ type: DeliveryBatchDto })
   @ApiOkResponse({ type: DeliveryBatchAnswerDto, description: "The receiver's outcome for each event, in order: the delivered ones count" })
-  @ApiResponse({
-    status: 401,
-    description:
-      'The request signature: INTERCHANGE_UNSIGNED, INTERCHANGE_SIGNATURE_INVALID (wrong key, or signed for another city), INTERCHANGE_STALE_REQUEST, INTERCHANGE_REPLAYED',
-  })
   @ApiResponse({ status: 413, description: `PAYLOAD_TOO_LARGE: more than ${EMBEDDED_BATCH_MAX_EVENTS} messages, or a body over 1 MiB` })
   @ApiResponse({
     status: 503,
