@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AdjustableClock, Clock } from '@guangfo/kernel';
-import { ClearingRepository, type StatementItem, statementTotals } from '@guangfo/medical-settlement';
+import { ClearingRepository, type StatementItem, statementTotals, YearAheadGrantsService } from '@guangfo/medical-settlement';
 import { waitFor } from '../support/cluster.js';
 import {
   bookingAcrossCities,
@@ -60,47 +60,104 @@ describe('medical settlement across cities (embedded transport)', () => {
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 
-  // Embedded only (it moves the nodes' clocks): a new calendar year starts with no allowance at the treating city.
-  it('the first settlement of a new year settles the fund part as cash with the reason and asks Guangzhou, whose grant serves the next one', async () => {
-    const clocks = [GZ, FS].map((city) => cluster.sandbox.node(city).get(Clock) as AdjustableClock);
+  // Embedded only (these move the nodes' clocks). A person's allowance at the treating city is per calendar year.
+  const newYearSettlement = async (idNumber: string) => {
+    const h = await hospital(cluster, FS);
+    const fs = cluster.baseUrl(FS);
+    const v = await request(fs)
+      .post('/api/v1/medical/visits')
+      .set(h.headers)
+      .send({ idNumber, visitType: 'outpatient', msgid: h.msgid() })
+      .expect(201);
+    await request(fs)
+      .post(`/api/v1/medical/visits/${v.body.id}/fee-lines`)
+      .set(h.headers)
+      .send({ lines: [{ lineNo: 1, code: 'A-001', name: '阿莫西林胶囊', quantity: 1, unitPriceFen: 30_000 }] })
+      .expect(200);
+    return (await request(fs).post(`/api/v1/medical/visits/${v.body.id}/settlement`).set(h.headers).send({ msgid: h.msgid() }).expect(201))
+      .body;
+  };
+  const foshanGranted = async (personId: string, year: number): Promise<number> => {
+    const rows = await cluster.query<{ granted_fen: string }>(
+      FS,
+      `SELECT granted_fen FROM medical.allowance WHERE person_id = $1 AND year = $2 AND pot = 'hifp'`,
+      [personId, year],
+    );
+    return Number(rows[0]?.granted_fen ?? 0);
+  };
+  const clocksOf = () => [GZ, FS].map((city) => cluster.sandbox.node(city).get(Clock) as AdjustableClock);
+
+  it('a 备案 registered mid-year, no sweep since: the first settlement of the new year settles the fund part as cash with the reason and asks Guangzhou, whose grant serves the next one', async () => {
+    const clocks = clocksOf();
     const idNumber = retireeId();
-    const filing = await registerInGuangzhou(cluster, { kind: 'resettled-retiree', idNumber, name: '黄伯' });
-    const nextYear = new Date().getUTCFullYear() + 1;
+    const year = new Date().getUTCFullYear();
+    const nextYear = year + 1;
     try {
+      clocks.forEach((c) => c.set(`${year}-06-15T02:00:00Z`));
+      const filing = await registerInGuangzhou(cluster, { kind: 'resettled-retiree', idNumber, name: '黄伯' });
       clocks.forEach((c) => c.set(`${nextYear}-01-04T02:00:00Z`));
-      const h = await hospital(cluster, FS);
-      const fs = cluster.baseUrl(FS);
-      const settleOne = async () => {
-        const v = await request(fs)
-          .post('/api/v1/medical/visits')
-          .set(h.headers)
-          .send({ idNumber, visitType: 'outpatient', msgid: h.msgid() })
-          .expect(201);
-        await request(fs)
-          .post(`/api/v1/medical/visits/${v.body.id}/fee-lines`)
-          .set(h.headers)
-          .send({ lines: [{ lineNo: 1, code: 'A-001', name: '阿莫西林胶囊', quantity: 1, unitPriceFen: 30_000 }] })
-          .expect(200);
-        return (
-          await request(fs).post(`/api/v1/medical/visits/${v.body.id}/settlement`).set(h.headers).send({ msgid: h.msgid() }).expect(201)
-        ).body;
-      };
-      const first = await settleOne();
+      const first = await newYearSettlement(idNumber);
       // tertiary outpatient: (300.00 − 100.00) × 60 % = 120.00 yuan wanted; no allowance for the new year yet.
       expect(first).toMatchObject({
         totals: { hifp_pay: 0, psn_cash_pay: 30_000 },
         shortfall: { fen: 12_000, reason: 'FUND_ALLOWANCE_EXHAUSTED' },
       });
-      await waitFor("Guangzhou's grant for the new year", async () => {
-        const rows = await cluster.query<{ granted_fen: string }>(
-          FS,
-          `SELECT granted_fen FROM medical.allowance WHERE person_id = $1 AND year = $2 AND pot = 'hifp'`,
-          [filing.personId, nextYear],
-        );
-        return Number(rows[0]?.granted_fen ?? 0) > 0;
-      });
-      const second = await settleOne();
+      await waitFor("Guangzhou's grant for the new year", async () => (await foshanGranted(filing.personId, nextYear)) > 0);
+      const second = await newYearSettlement(idNumber);
       expect(second).toMatchObject({ totals: { hifp_pay: 12_000, psn_cash_pay: 18_000 }, shortfall: null });
+    } finally {
+      clocks.forEach((c) => c.reset());
+    }
+  });
+
+  it("year-ahead grants: in December Guangzhou grants Foshan the next year's allowances (a new 备案 at registration, earlier ones by the sweep, once), so the first settlement of the new year is covered", async () => {
+    const clocks = clocksOf();
+    const sweeper = cluster.sandbox.node(GZ).get(YearAheadGrantsService);
+    const year = new Date().getUTCFullYear();
+    const nextYear = year + 1;
+    const [early, late, ended] = [retireeId(), retireeId(), retireeId()];
+    try {
+      clocks.forEach((c) => c.set(`${year}-06-15T02:00:00Z`));
+      const a = await registerInGuangzhou(cluster, { kind: 'resettled-retiree', idNumber: early, name: '梁伯' });
+      // A temporary 备案 that ends before the new year gets no grant of it.
+      const shortStay = await registerInGuangzhou(cluster, { kind: 'other-temporary', idNumber: ended, name: '何姨' });
+      // Outside the lead window the sweep grants nothing.
+      expect(await sweeper.sweep()).toEqual({ year: null, granted: 0 });
+      clocks.forEach((c) => c.set(`${year}-12-10T02:00:00Z`));
+      const b = await registerInGuangzhou(cluster, { kind: 'resettled-retiree', idNumber: late, name: '陈姨' });
+      await waitFor('the grant made at registration', async () => (await foshanGranted(b.personId, nextYear)) > 0);
+      const swept = await sweeper.sweep();
+      expect(swept.year).toBe(nextYear);
+      expect(swept.granted).toBeGreaterThanOrEqual(1);
+      // Idempotent: a second sweep finds nobody without the year's grant (persons of other tests included).
+      expect(await sweeper.sweep()).toEqual({ year: nextYear, granted: 0 });
+      const grants = await cluster.query<{ person_id: string; pot: string; granted_fen: string }>(
+        GZ,
+        `SELECT person_id, pot, granted_fen FROM medical.cap_grant WHERE person_id = ANY($1) AND year = $2 AND city = $3 ORDER BY person_id, pot`,
+        [[a.personId, b.personId, shortStay.personId], nextYear, FS],
+      );
+      expect(grants.filter((g) => g.person_id === shortStay.personId)).toEqual([]);
+      expect(grants.map((g) => [g.person_id, g.pot])).toEqual(
+        expect.arrayContaining([
+          [a.personId, 'acct'],
+          [a.personId, 'hifp'],
+          [b.personId, 'acct'],
+          [b.personId, 'hifp'],
+        ]),
+      );
+      expect(grants).toHaveLength(4);
+      await waitFor('Foshan to hold the swept grant', async () => (await foshanGranted(a.personId, nextYear)) > 0);
+      clocks.forEach((c) => c.set(`${nextYear}-01-04T02:00:00Z`));
+      for (const idNumber of [early, late]) {
+        const first = await newYearSettlement(idNumber);
+        expect(first).toMatchObject({ totals: { hifp_pay: 12_000, psn_cash_pay: 18_000 }, shortfall: null });
+      }
+      const audit = await cluster.query<{ n: number }>(
+        GZ,
+        `SELECT count(*)::int AS n FROM platform.audit_log WHERE action = 'medical.allowance.year-ahead' AND detail -> 'persons' ? $1`,
+        [a.personId],
+      );
+      expect(audit[0]!.n).toBe(1);
     } finally {
       clocks.forEach((c) => c.reset());
     }

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import request from 'supertest';
-import { computeResidentIdCheckChar } from '@guangfo/kernel';
+import { computeResidentIdCheckChar, toShanghaiDate } from '@guangfo/kernel';
 import { hashApiKey } from '@guangfo/platform';
 import { type TestCluster, waitFor } from './cluster.js';
 import { partner as credentialPartner } from './credentials.scenarios.js';
@@ -14,6 +14,12 @@ export const GZ = '440100';
 export const FS = '440600';
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+/**
+ * The nodes' calendar year (their clocks are the real one here). In the last weeks of a year a 备案 also gets the next year's
+ * allowances (year-ahead grants), so the allowance rows these scenarios look at are the current year's.
+ */
+const thisYear = (): number => Number(toShanghaiDate(new Date()).slice(0, 4));
 
 /** A fictional ID number with a valid GB 11643 check character (born 1955: a retiree). */
 export const retireeId = (): string => {
@@ -92,9 +98,9 @@ export const registerInGuangzhou = async (
   await waitFor(`Foshan to hold 备案 ${filing.id} and its allowances`, async () => {
     const rows = await c.query<{ n: number }>(
       FS,
-      `SELECT (SELECT count(*)::int FROM medical.filing WHERE id = $1) + (SELECT count(*)::int FROM medical.allowance WHERE person_id = $2)
+      `SELECT (SELECT count(*)::int FROM medical.filing WHERE id = $1) + (SELECT count(*)::int FROM medical.allowance WHERE person_id = $2 AND year = $4)
               + (SELECT least(count(*), 1)::int FROM medical.policy WHERE city = $3) AS n`,
-      [filing.id, filing.personId, GZ],
+      [filing.id, filing.personId, GZ, thisYear()],
     );
     // The 备案, its two allowances, and Guangzhou's policy (a broadcast of its own; until it arrives Foshan answers 503 MEDICAL_POLICY_MISSING).
     return rows[0]!.n === 4;
@@ -115,8 +121,8 @@ const allowanceOf = async (c: TestCluster, personId: string) =>
     (
       await c.query<{ pot: string; granted_fen: string; consumed_fen: string }>(
         FS,
-        `SELECT pot, granted_fen, consumed_fen FROM medical.allowance WHERE person_id = $1`,
-        [personId],
+        `SELECT pot, granted_fen, consumed_fen FROM medical.allowance WHERE person_id = $1 AND year = $2`,
+        [personId, thisYear()],
       )
     ).map((r) => [r.pot, { granted: Number(r.granted_fen), consumed: Number(r.consumed_fen) }]),
   );
@@ -329,8 +335,8 @@ export const capsHoldUnderConcurrency = async (c: TestCluster): Promise<void> =>
     const [row] = await c.query<{ cap: string; granted: string }>(
       GZ,
       `SELECT l.cap_fen AS cap, coalesce(sum(g.granted_fen), 0) AS granted FROM medical.cap_ledger l LEFT JOIN medical.cap_grant g USING (person_id, year, pot)
-       WHERE l.person_id = $1 AND l.pot = 'hifp' GROUP BY l.cap_fen`,
-      [filing.personId],
+       WHERE l.person_id = $1 AND l.pot = 'hifp' AND l.year = $2 GROUP BY l.cap_fen`,
+      [filing.personId, thisYear()],
     );
     return Number(row!.granted) === (await allowanceOf(c, filing.personId)).hifp!.granted ? row : undefined;
   });

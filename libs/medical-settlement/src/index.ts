@@ -10,6 +10,7 @@ export * from './medical.errors.js';
 export * from './medical-settlement.module.js';
 export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';
 export { MSGID_PATTERN } from './application/settlement.service.js';
+export { YearAheadGrantsService, type YearAheadSweep } from './application/year-ahead-grants.service.js';
 export { ClearingRepository } from './infrastructure/clearing.repository.js';
 export { MedicalInit1796601600010 } from './infrastructure/migrations/1796601600010-medical-init.migration.js';
 export { MedicalVersionsLists1797120000000 } from './infrastructure/migrations/1797120000000-medical-versions-lists.migration.js';
@@ -17,3 +18,4 @@ export { MedicalHealthConsent1797120000001 } from './infrastructure/migrations/1
 export { MedicalBooking1797120000002 } from './infrastructure/migrations/1797120000002-medical-booking.migration.js';
 export { MedicalClearingApplication1797206400001 } from './infrastructure/migrations/1797206400001-medical-clearing-application.migration.js';
 export { MedicalBookingCancel1797206400002 } from './infrastructure/migrations/1797206400002-medical-booking-cancel.migration.js';
+export { MedicalYearAheadGrants1797379200000 } from './infrastructure/migrations/1797379200000-medical-year-ahead-grants.migration.js';

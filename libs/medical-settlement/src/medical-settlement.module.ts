@@ -1,6 +1,8 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { FilingReplicaHandler } from './application/filing-replica.handler.js';
+import { AllowanceGrants } from './application/allowance-grants.js';
 import { FilingService } from './application/filing.service.js';
+import { YearAheadGrantsService } from './application/year-ahead-grants.service.js';
 import { MEDICAL_SEED_DIR } from './application/medical.tokens.js';
 import { NationalEnvelopeService } from './application/national-envelope.service.js';
 import { ReferenceDataService } from './application/reference-data.service.js';
@@ -40,7 +42,7 @@ export interface MedicalSettlementModuleOptions {
 /**
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
  * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002,
- * MedicalClearingApplication1797206400001. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
+ * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalYearAheadGrants1797379200000. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
  * files (FileStore) and credentials (CredentialVerifier) modules.
  */
 @Module({})
@@ -66,7 +68,9 @@ export class MedicalSettlementModule {
         MedicalRepository,
         PersonSeal,
         ReferenceDataService,
+        AllowanceGrants,
         FilingService,
+        YearAheadGrantsService,
         FilingReplicaHandler,
         SettlementService,
         NationalEnvelopeService,
@@ -83,7 +87,7 @@ export class MedicalSettlementModule {
         CumulativeRepository,
         CumulativeService,
       ],
-      exports: [SettlementService],
+      exports: [SettlementService, YearAheadGrantsService],
     };
   }
 }

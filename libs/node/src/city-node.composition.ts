@@ -19,6 +19,7 @@ import { FederationModule, NODE_IDENTITY } from '@guangfo/federation';
 import {
   MedicalBooking1797120000002,
   MedicalBookingCancel1797206400002,
+  MedicalYearAheadGrants1797379200000,
   MedicalClearingApplication1797206400001,
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
@@ -116,6 +117,7 @@ export const DOMAINS: DomainEntry[] = [
       MedicalBooking1797120000002,
       MedicalClearingApplication1797206400001,
       MedicalBookingCancel1797206400002,
+      MedicalYearAheadGrants1797379200000,
     ],
   },
 ];

@@ -4,7 +4,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   type FilingKind,
   type MedicalAllowanceRequested,
-  MedicalAllowanceGrantedV1,
   MedicalAllowanceRequestedV1,
   MedicalFilingCancelledV1,
   MedicalFilingRecordedV1,
@@ -12,17 +11,18 @@ import {
   MedicalSettlementRecordedV1,
   type MedicalSettlementReversed,
   MedicalSettlementReversedV1,
-  type Pot,
 } from '@guangfo/contracts';
 import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
-import { grantFrom } from '../domain/allowance.js';
-import { filingCovers, filingWindow, FilingRuleError } from '../domain/filing.js';
+import { yearAhead } from '../domain/allowance.js';
+import { filingCovers, filingTouchesYear, filingWindow, FilingRuleError } from '../domain/filing.js';
 import { medicalError } from '../medical.errors.js';
 import { type FilingRow, MedicalRepository } from '../infrastructure/medical.repository.js';
 import { PersonSeal } from '../infrastructure/person.seal.js';
+import { AllowanceGrants } from './allowance-grants.js';
 import { ReferenceDataService } from './reference-data.service.js';
+import { yearAheadDays } from './year-ahead-grants.service.js';
 
 export interface RegisterFilingCommand {
   kind: FilingKind;
@@ -80,6 +80,7 @@ export class FilingService {
     private readonly repo: MedicalRepository,
     private readonly reference: ReferenceDataService,
     private readonly seal: PersonSeal,
+    private readonly grants: AllowanceGrants,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -120,6 +121,7 @@ export class FilingService {
         account_balance_fen: cmd.accountBalanceFen ?? null,
       });
       if (row.id !== id && cmd.accountBalanceFen !== undefined) await this.repo.setAccountBalance(em, row.id, cmd.accountBalanceFen);
+      const insured = cmd.accountBalanceFen === undefined ? row : { ...row, account_balance_fen: String(cmd.accountBalanceFen) };
       const filing: FilingRow = {
         id: randomUUID(),
         person_id: row.id,
@@ -153,11 +155,12 @@ export class FilingService {
           person,
         },
       });
-      // The annual caps of the year (fund: the policy's; account: the balance the agency states) and a first grant.
-      await this.repo.ensureCap(em, row.id, year, 'hifp', policy.annualCapFen.hifp);
-      await this.repo.ensureCap(em, row.id, year, 'acct', cmd.accountBalanceFen ?? Number(row.account_balance_fen ?? 0));
-      await this.grant(em, row.id, year, 'hifp', cmd.treatingCity, policy.allowanceChunkFen);
-      await this.grant(em, row.id, year, 'acct', cmd.treatingCity, policy.allowanceChunkFen);
+      // The annual caps of the year (fund: the policy's; account: the balance the agency states) and a first grant; in the last
+      // weeks of a year, the next year's too (YearAheadGrantsService: the sweep does it for the 备案 registered before).
+      await this.grants.openYear(em, insured, year, cmd.treatingCity, policy);
+      const ahead = yearAhead(today, yearAheadDays());
+      if (ahead !== null && filingTouchesYear(window, ahead))
+        await this.grants.openYear(em, insured, ahead, cmd.treatingCity, await this.reference.policy(em, city, `${ahead}-12-31`));
       await this.audit.record(
         {
           actor,
@@ -264,9 +267,8 @@ export class FilingService {
     if (!person || person.insured_city !== this.config.cityCode)
       throw new Error(`allowance request for unknown person ${event.data.personId}`);
     const policy = await this.reference.policy(em, this.config.cityCode, `${event.data.year}-12-31`);
-    await this.repo.ensureCap(em, person.id, event.data.year, 'hifp', policy.annualCapFen.hifp);
-    await this.repo.ensureCap(em, person.id, event.data.year, 'acct', Number(person.account_balance_fen ?? 0));
-    await this.grant(em, person.id, event.data.year, event.data.pot, event.fromCity, policy.allowanceChunkFen);
+    await this.grants.openCaps(em, person, event.data.year, policy);
+    await this.grants.grant(em, person.id, event.data.year, event.data.pot, event.fromCity, policy.allowanceChunkFen);
   }
 
   /** The insured city's copy of each settlement made elsewhere (5206 cumulative totals; the clearing verifier's input). */
@@ -291,21 +293,6 @@ export class FilingService {
   async onReversed(event: ReceivedEvent<MedicalSettlementReversed>, em: EntityManager): Promise<void> {
     if (!(await this.repo.reverseCopy(em, event.data.settlementId, event.fromCity, event.data.reversedOn)))
       throw new Error(`reversal of settlement ${event.data.settlementId} before its record (or twice)`);
-  }
-
-  private async grant(em: EntityManager, personId: string, year: number, pot: Pot, city: string, chunkFen: number): Promise<void> {
-    const ledger = await this.repo.lockCap(em, personId, year, pot);
-    if (!ledger) return;
-    const g = grantFrom(ledger, city, chunkFen);
-    if (g.addedFen === 0 && ledger.grantedFen[city] !== undefined) return;
-    await this.repo.setGrant(em, personId, year, pot, city, g.grantedTotalFen);
-    await this.outbox.add(em, {
-      contract: MedicalAllowanceGrantedV1,
-      domain: 'medical',
-      subject: `${personId}:${year}:${pot}`,
-      toCity: city,
-      data: { personId, year, pot, grantedTotalFen: g.grantedTotalFen },
-    });
   }
 
   private personOf(p: Principal, cmd: RegisterFilingCommand): { idNumber: string; name: string } {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DEMO_POLICY, demoCatalogue } from '../../test-fixtures/demo-policy.js';
-import { type Allowance, applyGrant, availableFen, type CapLedger, consume, grantFrom, needsTopUp, restore } from './allowance.js';
+import {
+  type Allowance,
+  applyGrant,
+  availableFen,
+  type CapLedger,
+  consume,
+  grantFrom,
+  needsTopUp,
+  restore,
+  yearAhead,
+} from './allowance.js';
 import { calculateSettlement } from './settlement-calculator.js';
 
 const CITIES = ['440100', '440600'] as const;
@@ -102,5 +112,19 @@ describe('allowance ledger', () => {
       { numRuns: 100 },
     );
     expect(claims).toBeGreaterThanOrEqual(100_000);
+  });
+});
+
+describe('year-ahead grants', () => {
+  it('opens the next year once its 1 January is within the lead days (Asia/Shanghai dates), never earlier', () => {
+    expect(yearAhead('2026-12-01', 31)).toBe(2027);
+    expect(yearAhead('2026-11-30', 31)).toBeNull();
+    expect(yearAhead('2026-12-31', 0)).toBeNull();
+    expect(yearAhead('2026-12-31', 1)).toBe(2027);
+    expect(yearAhead('2027-01-01', 31)).toBeNull();
+    // 2028 is a leap year: 1 December 2028 is 31 days before 1 January 2029.
+    expect(yearAhead('2028-12-01', 31)).toBe(2029);
+    expect(() => yearAhead('2026-13', 31)).toThrow(RangeError);
+    expect(() => yearAhead('2026-12-01', -1)).toThrow(RangeError);
   });
 });

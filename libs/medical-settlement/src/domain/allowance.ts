@@ -64,3 +64,18 @@ export const restore = (a: Allowance, fen: number): Allowance => {
 
 /** Ask for a top-up when less than half a chunk is left. */
 export const needsTopUp = (a: Allowance, chunkFen: number): boolean => availableFen(a) * 2 < chunkFen;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Year-ahead grants: the year whose allowances the insured city grants now, before it starts — the next calendar year
+ * once its 1 January is at most `leadDays` days after `today` (YYYY-MM-DD, Asia/Shanghai), otherwise none. So a person's
+ * first settlement of a new year at the treating city finds a fund allowance waiting instead of settling as cash.
+ */
+export const yearAhead = (today: string, leadDays: number): number | null => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new RangeError(`not a date: ${today}`);
+  if (!Number.isSafeInteger(leadDays) || leadDays < 0) throw new RangeError('leadDays is a non-negative integer');
+  const next = Number(today.slice(0, 4)) + 1;
+  const days = (Date.UTC(next, 0, 1) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS;
+  return days <= leadDays ? next : null;
+};

@@ -71,3 +71,14 @@ export const filingWindow = (
 /** True when a visit on `date` is covered by the window (and the filing is not cancelled before it). */
 export const filingCovers = (w: FilingWindow & { cancelledOn?: string | null }, date: string): boolean =>
   date >= w.validFrom && (w.validTo === null || date <= w.validTo) && (w.cancelledOn == null || date < w.cancelledOn);
+
+/** True when the window (not cancelled before) covers some day of `year`: the 备案 whose person may need that year's allowance. */
+export const filingTouchesYear = (w: FilingWindow & { cancelledOn?: string | null }, year: number): boolean => {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  return (
+    w.validFrom <= last &&
+    (w.validTo === null || w.validTo >= first) &&
+    (w.cancelledOn == null || (w.cancelledOn > w.validFrom && w.cancelledOn > first))
+  );
+};

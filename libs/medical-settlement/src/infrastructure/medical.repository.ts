@@ -330,6 +330,26 @@ export class MedicalRepository {
     );
   }
 
+  /**
+   * Year-ahead grants: persons of this city's own 备案 touching `year` (domain/filing.ts filingTouchesYear) who hold no
+   * fund grant of that year for the 备案's treating city yet; one row per person and treating city, by person id.
+   */
+  personsWithoutGrant(db: SqlRunner, year: number, limit: number): Promise<(PersonRow & { treating_city: string })[]> {
+    return queryRows<PersonRow & { treating_city: string }>(
+      db,
+      `SELECT DISTINCT p.*, f.treating_city FROM medical.filing f JOIN medical.person p ON p.id = f.person_id
+        WHERE f.origin = 'own' AND f.valid_from <= make_date($1, 12, 31) AND (f.valid_to IS NULL OR f.valid_to >= make_date($1, 1, 1))
+          AND (f.cancelled_on IS NULL OR (f.cancelled_on > f.valid_from AND f.cancelled_on > make_date($1, 1, 1)))
+          AND NOT EXISTS (SELECT 1 FROM medical.cap_grant g
+                           WHERE g.person_id = f.person_id AND g.year = $1 AND g.pot = 'hifp' AND g.city = f.treating_city)
+        ORDER BY p.id, f.treating_city LIMIT $2`,
+      [year, limit],
+    );
+  }
+  async ensureGrantSchedule(db: SqlRunner, job: string, firstRunAt: Date): Promise<void> {
+    await db.query(`INSERT INTO medical.grant_schedule (job, next_run_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [job, firstRunAt]);
+  }
+
   // the treating city's allowances
   async applyGrant(
     db: SqlRunner,
