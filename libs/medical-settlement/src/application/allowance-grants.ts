@@ -24,10 +24,21 @@ export class AllowanceGrants {
     await this.repo.ensureCap(em, person.id, year, 'acct', Number(person.account_balance_fen ?? 0));
   }
 
-  /** Grants `city` up to a chunk more of the person's `pot` of `year` (the ledger row locked); nothing when the caps are not open. */
-  async grant(em: EntityManager, personId: string, year: number, pot: Pot, city: string, chunkFen: number): Promise<void> {
+  /**
+   * Grants `city` up to a chunk more of the person's `pot` of `year` (the ledger row locked); nothing when the caps are not
+   * open, or — `firstOnly` — when `city` holds a grant of it already (a year-ahead grant racing another one).
+   */
+  async grant(
+    em: EntityManager,
+    personId: string,
+    year: number,
+    pot: Pot,
+    city: string,
+    chunkFen: number,
+    firstOnly = false,
+  ): Promise<void> {
     const ledger = await this.repo.lockCap(em, personId, year, pot);
-    if (!ledger) return;
+    if (!ledger || (firstOnly && ledger.grantedFen[city] !== undefined)) return;
     const g = grantFrom(ledger, city, chunkFen);
     if (g.addedFen === 0 && ledger.grantedFen[city] !== undefined) return;
     await this.repo.setGrant(em, personId, year, pot, city, g.grantedTotalFen);
@@ -40,10 +51,17 @@ export class AllowanceGrants {
     });
   }
 
-  /** A first grant of both pots of `year` to `city` (caps opened first). */
-  async openYear(em: EntityManager, person: PersonRow, year: number, city: string, policy: InsuredPolicy): Promise<void> {
+  /** A grant of both pots of `year` to `city` (caps opened first); `firstOnly`: only where `city` holds none of that year yet. */
+  async openYear(
+    em: EntityManager,
+    person: PersonRow,
+    year: number,
+    city: string,
+    policy: InsuredPolicy,
+    firstOnly = false,
+  ): Promise<void> {
     await this.openCaps(em, person, year, policy);
-    await this.grant(em, person.id, year, 'hifp', city, policy.allowanceChunkFen);
-    await this.grant(em, person.id, year, 'acct', city, policy.allowanceChunkFen);
+    await this.grant(em, person.id, year, 'hifp', city, policy.allowanceChunkFen, firstOnly);
+    await this.grant(em, person.id, year, 'acct', city, policy.allowanceChunkFen, firstOnly);
   }
 }

@@ -160,7 +160,7 @@ export class FilingService {
       await this.grants.openYear(em, insured, year, cmd.treatingCity, policy);
       const ahead = yearAhead(today, yearAheadDays());
       if (ahead !== null && filingTouchesYear(window, ahead))
-        await this.grants.openYear(em, insured, ahead, cmd.treatingCity, await this.reference.policy(em, city, `${ahead}-12-31`));
+        await this.grants.openYear(em, insured, ahead, cmd.treatingCity, await this.reference.policy(em, city, `${ahead}-12-31`), true);
       await this.audit.record(
         {
           actor,

@@ -99,7 +99,7 @@ export class YearAheadGrantsService implements OnApplicationBootstrap, OnApplica
         const persons = await this.repo.personsWithoutGrant(em, year, BATCH);
         if (!persons.length) return 0;
         const policy = await this.reference.policy(em, this.config.cityCode, `${year}-12-31`);
-        for (const p of persons) await this.grants.openYear(em, p, year, p.treating_city, policy);
+        for (const p of persons) await this.grants.openYear(em, p, year, p.treating_city, policy, true);
         await this.audit.record(
           {
             actor: 'system',
