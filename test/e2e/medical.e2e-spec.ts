@@ -21,6 +21,7 @@ import {
   monthlyClearing,
   residentRegistersAndCancels,
   retireeSettlesInFoshan,
+  slotsFoundAndBooked,
   testResultRecognised,
 } from '../support/medical.scenarios.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from '../support/embedded-cluster.js';
@@ -57,6 +58,8 @@ describe('medical settlement across cities (embedded transport)', () => {
   );
   it('预约挂号: the patient cancels a confirmed booking, Foshan releases the place once and the next booking gets it; refused or started → 409', () =>
     bookingCancelledByPatient(cluster));
+  it('预约挂号: a Foshan hospital offers slots; a Guangzhou resident finds them at their own node (paged, places left), books one, lists their own bookings; the places follow the booking and its cancellation', () =>
+    slotsFoundAndBooked(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));
 

@@ -1131,3 +1131,129 @@ export const bookingCancelledByPatient = async (c: TestCluster): Promise<void> =
   expect({ status: tooLate.status, code: tooLate.body.code }).toEqual({ status: 409, code: 'MEDICAL_BOOKING_NOT_CANCELLABLE' });
   expect(await booked(past)).toBe(1);
 };
+
+interface SlotBody {
+  slotId: string;
+  hospitalCity: string;
+  hospitalCode: string;
+  hospitalName: string;
+  hospitalLevel: string;
+  department: string;
+  startsAt: string;
+  capacity: number;
+  remaining: number;
+}
+
+/**
+ * 预约挂号互通, finding a slot: a Foshan hospital offers slots at Foshan's node; a Guangzhou resident lists them at Guangzhou's
+ * node (cursor-paged, places left as last announced), books one, sees it in their own bookings, and the places left follow the
+ * booking and its cancellation. Bad input is problem+json.
+ */
+export const slotsFoundAndBooked = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const fs = c.baseUrl(FS);
+  const h = await hospital(c, FS);
+  const department = `内分泌科${randomInt(0, 1_000_000)}`;
+  const inDays = (d: number, hour = 1) => new Date(Math.floor(Date.now() / 86_400_000 + d) * 86_400_000 + hour * 3_600_000).toISOString();
+  const offer = (startsAt: string, capacity = 2) =>
+    request(fs).post('/api/v1/medical/slots').set(h.headers).send({ department, startsAt, capacity });
+  const offered = (await offer(inDays(10)).expect(201)).body as SlotBody;
+  expect(offered).toMatchObject({
+    hospitalCity: FS,
+    hospitalCode: h.code,
+    department,
+    capacity: 2,
+    remaining: 2,
+    hospitalLevel: 'tertiary',
+  });
+  const later = [(await offer(inDays(11)).expect(201)).body as SlotBody, (await offer(inDays(12)).expect(201)).body as SlotBody];
+
+  const resident = bearer(await c.token(GZ, 'resident'));
+  const list = async () =>
+    walkPages<SlotBody>(gz, `/api/v1/medical/slots?hospitalCity=${FS}&department=${encodeURIComponent(department)}`, resident, 2);
+  const all = await waitFor('Guangzhou to list the three slots', async () => {
+    const items = await list();
+    return items.length === 3 ? items : undefined;
+  });
+  // Earliest first, across pages of two.
+  expect(all.map((s) => s.slotId)).toEqual([offered.slotId, ...later.map((s) => s.slotId)]);
+  expect(all[0]).toEqual(offered);
+
+  // Booked from the list: confirmed, and the places left follow.
+  const booked = await request(gz)
+    .post('/api/v1/medical/bookings')
+    .set(resident)
+    .send({ hospitalCity: FS, hospitalCode: offered.hospitalCode, slotId: offered.slotId })
+    .expect(202);
+  await waitFor('the booking to be confirmed', async () => {
+    const b = (await request(gz).get(`/api/v1/medical/bookings/${booked.body.id}`).set(resident).expect(200)).body as BookingBody;
+    return b.state === 'confirmed' ? b : undefined;
+  });
+  const remaining = async () => (await list()).find((s) => s.slotId === offered.slotId)!.remaining;
+  await waitFor('one place left in the list', async () => (await remaining()) === 1);
+  // The resident's own bookings, newest first, include it; a clerk sees it too.
+  const mine = await walkPages<BookingBody & { slotId: string }>(gz, '/api/v1/medical/bookings', resident, 5);
+  expect(mine.find((b) => b.id === booked.body.id)).toMatchObject({ state: 'confirmed', slotId: offered.slotId });
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  const theirs = await walkPages<BookingBody>(gz, '/api/v1/medical/bookings', clerk, 50);
+  expect(theirs.some((b) => b.id === booked.body.id)).toBe(true);
+  // Another person's booking (a clerk books for someone else) is not in the resident's list.
+  const other = await request(gz)
+    .post('/api/v1/medical/bookings')
+    .set(clerk)
+    .send({
+      hospitalCity: FS,
+      hospitalCode: offered.hospitalCode,
+      slotId: later[0]!.slotId,
+      person: { idNumber: retireeId(), name: '区伯' },
+    })
+    .expect(202);
+  expect((await walkPages<BookingBody>(gz, '/api/v1/medical/bookings', resident, 5)).some((b) => b.id === other.body.id)).toBe(false);
+  // Cancelled: the place comes back.
+  await request(gz).post(`/api/v1/medical/bookings/${booked.body.id}/cancel`).set(resident).expect(200);
+  await waitFor('two places again', async () => (await remaining()) === 2);
+
+  // Bad input: problem+json with stable codes.
+  const problem = (r: request.Response, status: number, code: string) => {
+    expect(r.status).toBe(status);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(r.body.code).toBe(code);
+  };
+  problem(await offer(inDays(-1)), 422, 'MEDICAL_SLOT_INVALID');
+  problem(await offer(inDays(400)), 422, 'MEDICAL_SLOT_INVALID');
+  problem(await offer(inDays(3), 0), 400, 'VALIDATION_FAILED');
+  problem(
+    await request(fs)
+      .post('/api/v1/medical/slots')
+      .set(h.headers)
+      .send({ department: 'x\u0000', startsAt: inDays(3), capacity: 1 }),
+    400,
+    'VALIDATION_FAILED',
+  );
+  problem(
+    await request(fs).post('/api/v1/medical/slots').set(h.headers).send({ department, startsAt: 'tomorrow', capacity: 1 }),
+    400,
+    'VALIDATION_FAILED',
+  );
+  // A Foshan hospital's key at Guangzhou's node is not a key there; a resident offers nothing.
+  expect(
+    (
+      await request(gz)
+        .post('/api/v1/medical/slots')
+        .set(h.headers)
+        .send({ department, startsAt: inDays(3), capacity: 1 })
+    ).status,
+  ).toBe(401);
+  expect(
+    (
+      await request(gz)
+        .post('/api/v1/medical/slots')
+        .set(resident)
+        .send({ department, startsAt: inDays(3), capacity: 1 })
+    ).status,
+  ).toBe(403);
+  problem(await request(gz).get(`/api/v1/medical/slots?hospitalCity=${GZ}`).set(resident), 422, 'MEDICAL_CITY_UNKNOWN');
+  problem(await request(gz).get(`/api/v1/medical/slots?hospitalCity=${FS}&cursor=nope`).set(resident), 400, 'MEDICAL_INVALID_CURSOR');
+  problem(await request(gz).get('/api/v1/medical/slots').set(resident), 400, 'VALIDATION_FAILED');
+  problem(await request(gz).get('/api/v1/medical/bookings?cursor=bad').set(resident), 400, 'MEDICAL_INVALID_CURSOR');
+};

@@ -19,3 +19,4 @@ export { MedicalBooking1797120000002 } from './infrastructure/migrations/1797120
 export { MedicalClearingApplication1797206400001 } from './infrastructure/migrations/1797206400001-medical-clearing-application.migration.js';
 export { MedicalBookingCancel1797206400002 } from './infrastructure/migrations/1797206400002-medical-booking-cancel.migration.js';
 export { MedicalYearAheadGrants1797379200000 } from './infrastructure/migrations/1797379200000-medical-year-ahead-grants.migration.js';
+export { MedicalSlotOffers1797379200001 } from './infrastructure/migrations/1797379200001-medical-slot-offers.migration.js';

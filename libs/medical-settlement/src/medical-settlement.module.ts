@@ -14,6 +14,9 @@ import { ClearingController } from './http/clearing.controller.js';
 import { FilingController } from './http/filing.controller.js';
 import { HealthRecordController } from './http/health-record.controller.js';
 import { BookingController } from './http/booking.controller.js';
+import { SlotController } from './http/slot.controller.js';
+import { SlotService } from './application/slot.service.js';
+import { SlotRepository } from './infrastructure/slot.repository.js';
 import { ClearingApplicationController } from './http/clearing-application.controller.js';
 import { HospitalFileController } from './http/hospital-file.controller.js';
 import { ClearingApplicationService } from './application/clearing-application.service.js';
@@ -42,7 +45,7 @@ export interface MedicalSettlementModuleOptions {
 /**
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
  * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002,
- * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalYearAheadGrants1797379200000. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
+ * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalYearAheadGrants1797379200000, MedicalSlotOffers1797379200001. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
  * files (FileStore) and credentials (CredentialVerifier) modules.
  */
 @Module({})
@@ -62,6 +65,7 @@ export class MedicalSettlementModule {
               HospitalFileController,
               HealthRecordController,
               BookingController,
+              SlotController,
             ],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
@@ -81,6 +85,8 @@ export class MedicalSettlementModule {
         HealthRecordRepository,
         HealthRecordService,
         BookingService,
+        SlotRepository,
+        SlotService,
         ClearingApplicationRepository,
         ClearingApplicationService,
         HospitalFileService,

@@ -38,6 +38,7 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_CONSENT_NOT_FOUND: { status: 404, zh: '授权不存在', en: 'No such consent' },
   MEDICAL_HEALTH_REQUEST_NOT_FOUND: { status: 404, zh: '健康档案调阅申请不存在', en: 'No such health-summary request' },
   MEDICAL_BOOKING_NOT_FOUND: { status: 404, zh: '预约不存在', en: 'No such booking' },
+  MEDICAL_SLOT_INVALID: { status: 422, zh: '号源信息无效', en: 'Invalid slot' },
   MEDICAL_BOOKING_NOT_CANCELLABLE: {
     status: 409,
     zh: '预约已被拒绝、已超时或就诊时间已到，不能取消',

@@ -20,6 +20,7 @@ import {
   MedicalBooking1797120000002,
   MedicalBookingCancel1797206400002,
   MedicalYearAheadGrants1797379200000,
+  MedicalSlotOffers1797379200001,
   MedicalClearingApplication1797206400001,
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
@@ -118,6 +119,7 @@ export const DOMAINS: DomainEntry[] = [
       MedicalClearingApplication1797206400001,
       MedicalBookingCancel1797206400002,
       MedicalYearAheadGrants1797379200000,
+      MedicalSlotOffers1797379200001,
     ],
   },
 ];

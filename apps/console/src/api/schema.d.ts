@@ -886,7 +886,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Bookings, newest first, cursor-paged: a resident’s own; every one of this city for clerks (the read is audited) */
+        get: operations["BookingController_list"];
         put?: never;
         /**
          * Book a slot at a hospital of the other city (answered asynchronously: GET the booking)
@@ -1437,6 +1438,30 @@ export interface paths {
         put?: never;
         /** 2208 / 2305: reverse a settlement; the allowance is restored (idempotent on msgid) */
         post: operations["HospitalController_reverse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/medical/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Slots of the other city’s hospitals, earliest first, cursor-paged (public data)
+         * @description From this node’s copy of the other city’s announcements: places left as last announced (the hospital’s city decides when booked: POST /medical/bookings may still answer MEDICAL_SLOT_FULL).
+         */
+        get: operations["SlotController_list"];
+        put?: never;
+        /**
+         * A designated hospital offers a bookable slot (announced to the other cities)
+         * @description The hospital is the one its key is bound to, at this city. Its city announces the slot and, whenever a booking takes or releases a place, the places left (slot-offered).
+         */
+        post: operations["SlotController_offer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2540,10 +2565,15 @@ export interface components {
             /** @description Clerks: the person; residents book for themselves */
             person?: components["schemas"]["BookingPersonDto"];
             /**
-             * @description The slot (seeds/medical/hospitals.yaml)
+             * @description The slot (GET /medical/slots lists the other city’s)
              * @example 1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f
              */
             slotId: string;
+        };
+        BookingPageDto: {
+            items: components["schemas"]["BookingViewDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
         };
         BookingPersonDto: {
             /** @example 440106195501010011 */
@@ -4555,6 +4585,23 @@ export interface components {
             /** @example 20260305093016123 */
             refmsg_time: string;
         };
+        OfferSlotDto: {
+            /**
+             * @description Places, 1–10000
+             * @example 20
+             */
+            capacity: number;
+            /**
+             * @description Department (科室)
+             * @example 心血管内科
+             */
+            department: string;
+            /**
+             * @description When the slot starts: in the future, at most 180 days ahead
+             * @example 2027-01-11T01:00:00.000Z
+             */
+            startsAt: string;
+        };
         OidcSignInDto: {
             /**
              * @description The console's client id at the provider (a public client: PKCE S256, no secret)
@@ -5412,6 +5459,37 @@ export interface components {
             demoUsers: boolean;
             /** @description The identity provider to sign in with (absent: none configured) */
             oidc?: components["schemas"]["OidcSignInDto"];
+        };
+        SlotPageDto: {
+            items: components["schemas"]["SlotViewDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
+        SlotViewDto: {
+            /** @example 20 */
+            capacity: number;
+            /** @example 心血管内科 */
+            department: string;
+            /** @example 440600 */
+            hospitalCity: string;
+            /** @example H44060400001 */
+            hospitalCode: string;
+            /**
+             * @example tertiary
+             * @enum {string}
+             */
+            hospitalLevel: "primary" | "secondary" | "tertiary";
+            /** @example 佛山示范医院 */
+            hospitalName: string;
+            /**
+             * @description Places left as the hospital’s city last announced them
+             * @example 17
+             */
+            remaining: number;
+            /** @example 1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f */
+            slotId: string;
+            /** @example 2027-01-11T01:00:00.000Z */
+            startsAt: string;
         };
         SpecialProcedureDto: {
             /**
@@ -14832,6 +14910,96 @@ export interface operations {
             };
         };
     };
+    BookingController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d",
+                     *           "hospitalCity": "440600",
+                     *           "hospitalCode": "H44060400001",
+                     *           "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *           "state": "confirmed",
+                     *           "refusal": null,
+                     *           "reason": null,
+                     *           "slot": {
+                     *             "department": "心血管内科",
+                     *             "startsAt": "2027-01-11T01:00:00.000Z"
+                     *           },
+                     *           "requestedAt": "2026-03-05T01:00:00.000Z",
+                     *           "deadlineAt": "2026-03-05T01:01:00.000Z",
+                     *           "answeredAt": "2026-03-05T01:00:01.000Z",
+                     *           "lateAnswer": {
+                     *             "outcome": "confirmed",
+                     *             "at": "2026-03-05T01:02:00.000Z"
+                     *           },
+                     *           "cancelledAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BookingPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     BookingController_book: {
         parameters: {
             query?: never;
@@ -18810,6 +18978,205 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SlotController_list: {
+        parameters: {
+            query: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                department?: string;
+                /** @description Slots starting at or after this instant (default now) */
+                from?: string;
+                /** @description The hospitals’ city (another city) */
+                hospitalCity: string;
+                hospitalCode?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *           "hospitalCity": "440600",
+                     *           "hospitalCode": "H44060400001",
+                     *           "hospitalName": "佛山示范医院",
+                     *           "hospitalLevel": "tertiary",
+                     *           "department": "心血管内科",
+                     *           "startsAt": "2027-01-11T01:00:00.000Z",
+                     *           "capacity": 20,
+                     *           "remaining": 17
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlotPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_CITY_UNKNOWN */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SlotController_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "department": "心血管内科",
+                 *       "startsAt": "2027-01-11T01:00:00.000Z",
+                 *       "capacity": 20
+                 *     }
+                 */
+                "application/json": components["schemas"]["OfferSlotDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "hospitalName": "佛山示范医院",
+                     *       "hospitalLevel": "tertiary",
+                     *       "department": "心血管内科",
+                     *       "startsAt": "2027-01-11T01:00:00.000Z",
+                     *       "capacity": 20,
+                     *       "remaining": 17
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlotViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SLOT_INVALID */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

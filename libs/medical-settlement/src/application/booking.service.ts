@@ -11,7 +11,7 @@ import {
   MedicalBookingRequestedV1,
 } from '@guangfo/contracts';
 import { Sealer } from '@guangfo/gm-crypto';
-import { Clock, normalizeResidentId } from '@guangfo/kernel';
+import { Clock, decodeCursor, encodeCursor, normalizeResidentId } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import {
   actorOf,
@@ -27,6 +27,9 @@ import {
 import { medicalError } from '../medical.errors.js';
 import { MedicalRepository } from '../infrastructure/medical.repository.js';
 import { PersonSeal } from '../infrastructure/person.seal.js';
+import { SlotRepository } from '../infrastructure/slot.repository.js';
+import { SlotService } from './slot.service.js';
+import { isTimeCursor, type TimeCursor } from './time-cursor.js';
 
 /** How long the patient's city waits for the hospital's answer before the booking is `timed-out`. */
 export const BOOKING_TIMEOUT_MS = 60_000;
@@ -91,6 +94,8 @@ export class BookingService {
     private readonly medical: MedicalRepository,
     private readonly seal: PersonSeal,
     private readonly sealer: Sealer,
+    private readonly slotRows: SlotRepository,
+    private readonly slots: SlotService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -166,6 +171,53 @@ export class BookingService {
   }
 
   /**
+   * Bookings of this city, newest first, cursor-paged: a resident's own, every one for clerks and supervisors. A pending booking
+   * past its deadline is shown (and recorded) timed out, as a read of it would. The read is audited.
+   */
+  async list(p: Principal, q: { cursor?: string; limit?: number }): Promise<{ items: BookingView[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 20;
+    let after: TimeCursor | undefined;
+    if (q.cursor) {
+      after = decodeCursor(q.cursor, isTimeCursor);
+      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
+    }
+    return this.dataSource.transaction(async (em) => {
+      let personId: string | null | undefined;
+      if (p.kind === 'user' && p.role === 'resident')
+        personId = p.identity
+          ? ((await this.medical.personByKey(em, this.config.cityCode, this.seal.personKey(p.identity.idNumber)))?.id ?? null)
+          : null;
+      const rows =
+        personId === null
+          ? []
+          : await queryRows<BookingRow & { k: string }>(
+              em,
+              `SELECT *, (extract(epoch FROM requested_at) * 1000000)::bigint::text AS k FROM medical.booking
+                WHERE ($1::uuid IS NULL OR person_id = $1)
+                  AND ($2::bigint IS NULL OR (extract(epoch FROM requested_at) * 1000000)::bigint < $2
+                       OR ((extract(epoch FROM requested_at) * 1000000)::bigint = $2 AND id > $3::uuid))
+                ORDER BY requested_at DESC, id LIMIT $4 FOR UPDATE`,
+              [personId ?? null, after?.k ?? null, after?.i ?? null, limit + 1],
+            );
+      const page = rows.slice(0, limit);
+      const items: BookingView[] = [];
+      for (const b of page) items.push(this.view(await this.timeOutIfDue(em, b)));
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.booking.list',
+          resource: 'medical-booking:*',
+          outcome: 'success',
+          detail: { count: page.length, bookings: page.map((b) => b.id) },
+        },
+        em,
+      );
+      const last = page[page.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.k, i: last.id } satisfies TimeCursor) : null };
+    });
+  }
+
+  /**
    * The patient cancels (a resident their own booking, a clerk any of this city): a pending or confirmed booking whose time has
    * not come becomes `cancelled` and the hospital's city is told to release the place (booking-cancelled, reason patient; it
    * releases a held place once, and a request it has not answered yet is answered and then released, in order). Cancelling
@@ -227,13 +279,10 @@ export class BookingService {
     else if (new Date(d.deadlineAt).getTime() <= now.getTime()) refusal = 'MEDICAL_BOOKING_EXPIRED';
     else {
       // One conditional UPDATE: concurrent bookings of the last place queue on the row; exactly one finds booked < capacity.
-      const taken = await queryRows(
-        em,
-        `UPDATE medical.booking_slot SET booked = booked + 1 WHERE id = $1 AND booked < capacity RETURNING id`,
-        [d.slotId],
-      );
-      if (taken.length) slot = { department: found[0]!.department, startsAt: new Date(found[0]!.starts_at).toISOString() };
-      else refusal = 'MEDICAL_SLOT_FULL';
+      if (await this.slotRows.take(em, d.slotId)) {
+        slot = { department: found[0]!.department, startsAt: new Date(found[0]!.starts_at).toISOString() };
+        await this.slots.announceById(em, d.slotId);
+      } else refusal = 'MEDICAL_SLOT_FULL';
     }
     const outcome = slot ? 'confirmed' : 'refused';
     await em.query(
@@ -276,7 +325,10 @@ export class BookingService {
        RETURNING slot_id`,
       [event.data.bookingId, this.clock.now(), event.fromCity],
     );
-    if (released[0]) await em.query(`UPDATE medical.booking_slot SET booked = booked - 1 WHERE id = $1`, [released[0].slot_id]);
+    if (released[0]) {
+      await this.slotRows.release(em, released[0].slot_id);
+      await this.slots.announceById(em, released[0].slot_id);
+    }
   }
 
   // ---- the patient's city

@@ -21,6 +21,7 @@ import { medicalError } from '../medical.errors.js';
 import { type FilingRow, MedicalRepository } from '../infrastructure/medical.repository.js';
 import { PersonSeal } from '../infrastructure/person.seal.js';
 import { AllowanceGrants } from './allowance-grants.js';
+import { isTimeCursor, type TimeCursor } from './time-cursor.js';
 import { ReferenceDataService } from './reference-data.service.js';
 import { yearAheadDays } from './year-ahead-grants.service.js';
 
@@ -48,23 +49,6 @@ export interface FilingView {
   recordedAt: string;
   person: { name: string; idNumber: string };
 }
-
-/** 备案 page cursor: registration time (epoch microseconds, as text) and id of the last row. */
-interface FilingCursor {
-  k: string;
-  i: string;
-}
-const isFilingCursor = (v: unknown): v is FilingCursor => {
-  const c = v as Partial<FilingCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.k === 'string' &&
-    /^\d{1,20}$/.test(c.k) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
-};
 
 /**
  * 备案 at the insured city (参保地): a resident for themself, a clerk or the insured agency's system (partner scope
@@ -223,9 +207,9 @@ export class FilingService {
     q: { status?: 'active' | 'cancelled'; origin?: 'own' | 'replica'; cursor?: string; limit?: number },
   ): Promise<{ items: FilingView[]; nextCursor: string | null }> {
     const limit = q.limit ?? 20;
-    let after: FilingCursor | undefined;
+    let after: TimeCursor | undefined;
     if (q.cursor) {
-      after = decodeCursor(q.cursor, isFilingCursor);
+      after = decodeCursor(q.cursor, isTimeCursor);
       if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
     }
     return this.dataSource.transaction(async (em) => {
@@ -251,7 +235,7 @@ export class FilingService {
         em,
       );
       const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.k, i: last.id } satisfies FilingCursor) : null };
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.k, i: last.id } satisfies TimeCursor) : null };
     });
   }
 

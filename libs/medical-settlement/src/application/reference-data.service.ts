@@ -16,6 +16,7 @@ import { medicalError } from '../medical.errors.js';
 import { loadMedicalSeeds } from '../infrastructure/medical-seeds.js';
 import { MedicalRepository } from '../infrastructure/medical.repository.js';
 import { MEDICAL_SEED_DIR } from './medical.tokens.js';
+import { SlotService } from './slot.service.js';
 
 /** How long a city's list of policy or catalogue versions is believed without reading it again. */
 const VERSION_LIST_MAX_AGE_MS = 1_000;
@@ -43,6 +44,7 @@ export class ReferenceDataService implements OnApplicationBootstrap {
     @Inject(MEDICAL_SEED_DIR) private readonly seedDir: string,
     private readonly dataSource: DataSource,
     private readonly repo: MedicalRepository,
+    private readonly slots: SlotService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -53,7 +55,9 @@ export class ReferenceDataService implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (em) => {
       for (const h of seeds.hospitals) {
         await this.repo.upsertHospital(em, h);
-        for (const slot of h.slots) await this.repo.seedSlot(em, h.code, slot);
+        for (const slot of h.slots)
+          // This city's hospitals' slots are announced to the other cities when first seeded (SlotService).
+          if ((await this.repo.seedSlot(em, h.code, slot)) && h.city === this.config.cityCode) await this.slots.announceById(em, slot.id);
       }
       const publishedAt = this.clock.now().toISOString();
       for (const policy of seeds.policies)

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '@guangfo/platform';
 import { BookingService, type BookingView } from '../application/booking.service.js';
 import { medicalError } from '../medical.errors.js';
-import { BookDto, BookingViewDto } from './dto/booking.dto.js';
+import { BookDto, BookingPageDto, BookingViewDto } from './dto/booking.dto.js';
+import { MedicalPageQueryDto } from './dto/medical.dto.js';
 import { MedicalEndpoint } from './medical-endpoint.decorator.js';
 
 const bookingId = new ParseUUIDPipe({
@@ -27,6 +28,17 @@ export class BookingController {
   )
   book(@CurrentPrincipal() p: Principal, @Body() body: BookDto): Promise<BookingView> {
     return this.bookings.book(p, body);
+  }
+
+  @Get()
+  @Access({ roles: ['resident', 'clerk', 'supervisor'] })
+  @MedicalEndpoint(
+    'Bookings, newest first, cursor-paged: a resident’s own; every one of this city for clerks (the read is audited)',
+    { status: 200, type: BookingPageDto },
+    ['MEDICAL_INVALID_CURSOR'],
+  )
+  list(@CurrentPrincipal() p: Principal, @Query() q: MedicalPageQueryDto): Promise<{ items: BookingView[]; nextCursor: string | null }> {
+    return this.bookings.list(p, q);
   }
 
   @Get(':id')

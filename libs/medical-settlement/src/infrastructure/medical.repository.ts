@@ -179,16 +179,22 @@ export class MedicalRepository {
       [h.partnerId, h.city, h.code, h.name, h.level],
     );
   }
-  /** A seeded slot: added once (a slot already there keeps its bookings). */
+  /** A seeded slot: added once (a slot already there keeps its bookings); true when added now. */
   async seedSlot(
     db: SqlRunner,
     hospitalCode: string,
     slot: { id: string; department: string; startsAt: string; capacity: number },
-  ): Promise<void> {
-    await db.query(
-      `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+  ): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [slot.id, hospitalCode, slot.department, slot.startsAt, slot.capacity],
     );
+    return r.length > 0;
+  }
+  /** A designated hospital by its institution code (registry data: every city's hospitals). */
+  hospitalByCode(db: SqlRunner, code: string): Promise<HospitalRow | undefined> {
+    return queryRow<HospitalRow>(db, `SELECT * FROM medical.hospital WHERE hospital_code = $1 LIMIT 1`, [code]);
   }
   hospitalOf(db: SqlRunner, partnerId: string, city: string): Promise<HospitalRow | undefined> {
     return queryRow<HospitalRow>(db, `SELECT * FROM medical.hospital WHERE partner_id = $1 AND city_code = $2`, [partnerId, city]);

@@ -14,7 +14,12 @@ import {
   MedicalStatementItemContestedV1,
 } from './medical.events.js';
 import { MedicalHealthSummaryAnsweredV1, MedicalHealthSummaryRequestedV1 } from './medical-health.events.js';
-import { MedicalBookingAnsweredV1, MedicalBookingCancelledV1, MedicalBookingRequestedV1 } from './medical-booking.events.js';
+import {
+  MedicalBookingAnsweredV1,
+  MedicalBookingCancelledV1,
+  MedicalBookingRequestedV1,
+  MedicalSlotOfferedV1,
+} from './medical-booking.events.js';
 
 export * from './medical-common.schema.js';
 export * from './medical.events.js';
@@ -40,4 +45,5 @@ export const MEDICAL_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   MedicalBookingRequestedV1,
   MedicalBookingAnsweredV1,
   MedicalBookingCancelledV1,
+  MedicalSlotOfferedV1,
 ];

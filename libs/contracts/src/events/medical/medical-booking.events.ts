@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../../event-type.js';
-import { medicalSchemas } from './medical-common.schema.js';
+import { HOSPITAL_LEVELS, medicalSchemas } from './medical-common.schema.js';
 
 const { cityCode } = medicalSchemas;
 const BOOKING_ID = '5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d';
@@ -75,4 +75,37 @@ export const MedicalBookingCancelledV1 = defineEvent<MedicalBookingCancelled>({
   summary:
     "The patient's city releases a booking's slot: confirmed after it had stopped waiting (timed-out), or cancelled by the patient (patient).",
   example: { bookingId: BOOKING_ID, reason: 'timed-out', cancelledAt: '2026-03-05T01:02:00.000Z' },
+});
+
+export const medicalSlotOfferedSchema = z.object({
+  slotId: z.uuid(),
+  hospitalCode: z.string().min(1).max(30),
+  hospitalName: z.string().min(1).max(100),
+  hospitalLevel: z.enum(HOSPITAL_LEVELS),
+  department: z.string().min(1).max(100),
+  startsAt: z.iso.datetime(),
+  capacity: z.number().int().min(1).max(10_000),
+  booked: z.number().int().min(0).max(10_000),
+  /** Grows with every change of the slot at the hospital's city: a replica keeps the highest. */
+  version: z.number().int().min(1),
+});
+export type MedicalSlotOffered = z.infer<typeof medicalSlotOfferedSchema>;
+/** 预约挂号互通: the slots a hospital offers, and how many places are left, so the other city's residents can find them. */
+export const MedicalSlotOfferedV1 = defineEvent<MedicalSlotOffered>({
+  type: 'gov.guangfo.medical.slot-offered.v1',
+  audience: 'broadcast',
+  schema: medicalSlotOfferedSchema,
+  summary:
+    "A hospital's city announces a bookable slot and its places left (public data): when the slot is offered and whenever a booking takes or releases a place.",
+  example: {
+    slotId: SLOT_ID,
+    hospitalCode: 'H44060400001',
+    hospitalName: '佛山示范医院',
+    hospitalLevel: 'tertiary',
+    department: '心血管内科',
+    startsAt: '2026-03-10T01:00:00.000Z',
+    capacity: 20,
+    booked: 3,
+    version: 4,
+  },
 });

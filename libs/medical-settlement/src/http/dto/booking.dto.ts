@@ -10,7 +10,7 @@ export class BookingPersonDto {
 export class BookDto {
   @ApiProperty({ example: '440600', description: 'The hospital’s city (another city)' }) @Matches(/^\d{6}$/) hospitalCity: string;
   @ApiProperty({ example: 'H44060400001' }) @Matches(/^[A-Z0-9]{1,30}$/, { message: 'must be an institution code' }) hospitalCode: string;
-  @ApiProperty({ example: '1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f', description: 'The slot (seeds/medical/hospitals.yaml)' })
+  @ApiProperty({ example: '1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f', description: 'The slot (GET /medical/slots lists the other city’s)' })
   @IsUUID()
   slotId: string;
   @ApiPropertyOptional({ type: BookingPersonDto, description: 'Clerks: the person; residents book for themselves' })
@@ -51,4 +51,9 @@ export class BookingViewDto {
   lateAnswer: LateAnswerDto | null;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'When the booking was cancelled (its place is released)' })
   cancelledAt: string | null;
+}
+
+export class BookingPageDto {
+  @ApiProperty({ type: [BookingViewDto] }) items: BookingViewDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
 }

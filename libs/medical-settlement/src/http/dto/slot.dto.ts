@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { MedicalPageQueryDto } from './medical.dto.js';
+
+export class OfferSlotDto {
+  @ApiProperty({ example: '心血管内科', description: 'Department (科室)' }) @IsString() @Length(1, 100) department: string;
+  @ApiProperty({ example: '2027-01-11T01:00:00.000Z', description: 'When the slot starts: in the future, at most 180 days ahead' })
+  @IsISO8601({ strict: true })
+  startsAt: string;
+  @ApiProperty({ example: 20, description: 'Places, 1–10000' }) @IsInt() @Min(1) @Max(10_000) capacity: number;
+}
+
+export class SlotListQueryDto extends MedicalPageQueryDto {
+  @ApiProperty({ example: '440600', description: 'The hospitals’ city (another city)' }) @Matches(/^\d{6}$/) hospitalCity: string;
+  @ApiPropertyOptional({ example: '心血管内科' }) @IsOptional() @IsString() @Length(1, 100) department?: string;
+  @ApiPropertyOptional({ example: 'H44060400001' })
+  @IsOptional()
+  @Matches(/^[A-Z0-9]{1,30}$/, { message: 'must be an institution code' })
+  hospitalCode?: string;
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z', description: 'Slots starting at or after this instant (default now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+}
+
+export class SlotViewDto {
+  @ApiProperty({ example: '1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f' }) slotId: string;
+  @ApiProperty({ example: '440600' }) hospitalCity: string;
+  @ApiProperty({ example: 'H44060400001' }) hospitalCode: string;
+  @ApiProperty({ example: '佛山示范医院' }) hospitalName: string;
+  @ApiProperty({ enum: ['primary', 'secondary', 'tertiary'], example: 'tertiary' }) hospitalLevel: string;
+  @ApiProperty({ example: '心血管内科' }) department: string;
+  @ApiProperty({ example: '2027-01-11T01:00:00.000Z' }) startsAt: string;
+  @ApiProperty({ example: 20 }) capacity: number;
+  @ApiProperty({ example: 17, description: 'Places left as the hospital’s city last announced them' }) remaining: number;
+}
+
+export class SlotPageDto {
+  @ApiProperty({ type: [SlotViewDto] }) items: SlotViewDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+}
