@@ -1235,6 +1235,15 @@ export const slotsFoundAndBooked = async (c: TestCluster): Promise<void> => {
     400,
     'VALIDATION_FAILED',
   );
+  // A day is not an instant: a slot starts at a date-time with its offset.
+  problem(
+    await request(fs)
+      .post('/api/v1/medical/slots')
+      .set(h.headers)
+      .send({ department, startsAt: inDays(3).slice(0, 10), capacity: 1 }),
+    400,
+    'VALIDATION_FAILED',
+  );
   // A Foshan hospital's key at Guangzhou's node is not a key there; a resident offers nothing.
   expect(
     (

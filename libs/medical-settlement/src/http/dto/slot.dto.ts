@@ -2,10 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MedicalPageQueryDto } from './medical.dto.js';
 
+/** A date-time with its offset (RFC 3339): a slot starts at an instant, not on a day. */
+const RFC3339_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export class OfferSlotDto {
   @ApiProperty({ example: '心血管内科', description: 'Department (科室)' }) @IsString() @Length(1, 100) department: string;
   @ApiProperty({ example: '2027-01-11T01:00:00.000Z', description: 'When the slot starts: in the future, at most 180 days ahead' })
   @IsISO8601({ strict: true })
+  @Matches(RFC3339_DATE_TIME, { message: 'must be a date-time with its offset (e.g. 2027-01-11T09:00:00+08:00)' })
   startsAt: string;
   @ApiProperty({ example: 20, description: 'Places, 1–10000' }) @IsInt() @Min(1) @Max(10_000) capacity: number;
 }
@@ -20,6 +24,7 @@ export class SlotListQueryDto extends MedicalPageQueryDto {
   @ApiPropertyOptional({ example: '2027-01-01T00:00:00.000Z', description: 'Slots starting at or after this instant (default now)' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Matches(RFC3339_DATE_TIME, { message: 'must be a date-time with its offset' })
   from?: string;
 }
 
