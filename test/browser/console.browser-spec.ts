@@ -300,7 +300,7 @@ describe('the web console in a browser', () => {
     await resident.context.close();
   });
 
-  it('社保 and 医保 for a resident: her combined record asked with consent, her medical 备案 registered and cancelled', async () => {
+  it('社保 and 医保 for a resident: her combined record asked with consent, her medical 备案 registered and cancelled, a slot in the other city found, booked and cancelled', async () => {
     const resident = await signIn(browser, url(FS), 'fs-resident');
     const p = resident.page;
     await go(resident, '/si');
@@ -357,6 +357,25 @@ describe('the web console in a browser', () => {
       'cancel the 备案',
       () => filing.getByRole('button', { name: '取消备案' }).click(),
       'li[data-filing][data-cancelled="true"]',
+    );
+
+    // 预约挂号互通: she finds a Guangzhou hospital's slot at her own node, books it, Guangzhou confirms it, and she cancels it.
+    const slot = p.locator('li[data-slot]').first();
+    await slot.waitFor();
+    await expectOutcome(
+      resident,
+      'book a slot in Guangzhou',
+      () => slot.getByRole('button', { name: '预约', exact: true }).click(),
+      'li[data-booking][data-state="confirmed"]',
+    );
+    await expect(p.locator('li[data-booking][data-state="confirmed"]').textContent()).resolves.toContain('预约成功');
+    await expectAccessible(p, 'the resident bookings screen');
+    await screenshot(p, 'medical-bookings');
+    await expectOutcome(
+      resident,
+      'cancel the booking',
+      () => p.locator('li[data-booking][data-state="confirmed"]').getByRole('button', { name: '取消预约' }).click(),
+      'li[data-booking][data-state="cancelled"]',
     );
     expect((p as unknown as { consoleErrors: string[] }).consoleErrors).toEqual([]);
     await resident.context.close();

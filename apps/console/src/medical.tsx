@@ -4,6 +4,7 @@ import { api, ApiProblem, ok, type Schemas } from './api/client';
 import { cityName, type Session } from './session';
 import { formatDate, formatFen, formatTime } from './format';
 import { getLang, t } from './i18n';
+import { Bookings } from './booking';
 import { PagedList, usePaged } from './social-insurance';
 import { Field, Loading, ProblemBox, useLoad } from './ui';
 
@@ -534,6 +535,7 @@ export const Medical = ({ hash, session }: { hash: string; session: Session }) =
       <section aria-labelledby="medical-h">
         <h2 id="medical-h">{t('medical')}</h2>
         <Filings session={session} />
+        <Bookings session={session} />
       </section>
     );
   if (statement) return <StatementDetail key={statement} id={statement} session={session} />;
