@@ -58,6 +58,13 @@ export interface StatementTotals {
 
 export const periodOf = (date: string): string => date.slice(0, 7);
 
+/** First day of the period and of the next (half-open range). */
+export const periodRange = (period: string): [string, string] => {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return [`${period}-01`, `${next}-01`];
+};
+
 /** The items of a period, derived from the claims alone (the verifier derives them again). */
 export const statementItems = (claims: readonly ClearingClaim[], period: string): StatementItem[] => {
   const items: StatementItem[] = [];
