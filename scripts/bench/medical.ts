@@ -272,10 +272,7 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
         itemCount: items.length,
         chunkCount: chunks.length,
         itemsDigest: itemsDigest(items),
-        totals: statementTotals(
-          items.map((i) => ({ ...i, contest: null })),
-          0,
-        ),
+        totals: statementTotals(items, 0),
       };
       return { header, chunks };
     })();

@@ -274,10 +274,7 @@ describe('medical clearing: a statement in chunks (embedded transport)', () => {
         itemCount: items.length,
         chunkCount: chunks.length,
         itemsDigest: itemsDigest(items),
-        totals: statementTotals(
-          items.map((i) => ({ ...i, contest: null })),
-          0,
-        ),
+        totals: statementTotals(items, 0),
       };
       return { statementId, items, header, chunks };
     };

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { MedicalStatementChunk, MedicalStatementIssued } from '@guangfo/contracts';
 import { stableJson } from '@guangfo/kernel';
 import type { SqlRunner } from '@guangfo/platform';
-import { periodRange, type StatementItem, type StatementProof, statementTotals, verifyStatement } from '../domain/clearing.js';
-import { assembleStatement, distinctItems, itemsDigest } from '../domain/statement-chunks.js';
+import { periodRange, type StatementProof, statementTotals, verifyStatement } from '../domain/clearing.js';
+import { assembleStatement, distinctItems, itemsDigest, type StatementLine } from '../domain/statement-chunks.js';
 import { ClearingRepository, type InboundRow } from '../infrastructure/clearing.repository.js';
 
 /**
@@ -74,7 +74,7 @@ export class StatementInbound {
     const problems = [...row.problems, ...assembly.problems, ...verified.problems];
     const proof: StatementProof = { ok: problems.length === 0, problems };
     // A statement that proves lists no item twice; one that does not is recorded with each item once (its proof says which).
-    const items: readonly StatementItem[] = proof.ok ? assembly.items : distinctItems(assembly.items);
+    const items: readonly StatementLine[] = proof.ok ? assembly.items : distinctItems(assembly.items);
     await this.repo.insertStatement(
       db,
       {

@@ -41,6 +41,9 @@ export interface StatementItem {
   contest: { reason: ContestReason; note: string; answer: null | { outcome: 'upheld' | 'withdrawn'; note: string } } | null;
 }
 
+/** An item as the clearing arithmetic reads it: with its contest, or as it travels (none). */
+export type ClearingItem = Omit<StatementItem, 'contest'> & { contest?: StatementItem['contest'] };
+
 export interface StatementTotals {
   items: number;
   claimedFundFen: number;
@@ -94,7 +97,7 @@ export const statementItems = (claims: readonly ClearingClaim[], period: string)
   return items;
 };
 
-export const statementTotals = (items: readonly StatementItem[], advanceFen: number): StatementTotals => {
+export const statementTotals = (items: readonly ClearingItem[], advanceFen: number): StatementTotals => {
   let claimedFundFen = 0;
   let claimedAccountFen = 0;
   let claimedTotalFen = 0;
@@ -144,7 +147,7 @@ export interface StatementProof {
  * add up exactly: claimed = Σ items, payable = claimed − withdrawn, net = payable − advance.
  */
 export const verifyStatement = (
-  statement: { period: string; items: readonly StatementItem[]; totals: StatementTotals },
+  statement: { period: string; items: readonly ClearingItem[]; totals: StatementTotals },
   claims: readonly ClearingClaim[],
 ): StatementProof => {
   const problems: string[] = [];

@@ -73,7 +73,7 @@ export class ClearingRepository {
   async insertStatement(
     db: SqlRunner,
     s: Omit<StatementRow, 'confirmed_at' | 'advance_fen' | 'version'> & { advance_fen: number },
-    items: readonly StatementItem[],
+    items: readonly StatementLine[],
   ): Promise<boolean> {
     const r = await queryRows(
       db,
@@ -257,17 +257,14 @@ export class ClearingRepository {
     );
     return r?.n ?? 0;
   }
-  /** Every staged chunk of a statement, by index, its items as they arrived (each with no contest). */
-  async stagedChunks(db: SqlRunner, statementId: string): Promise<StagedChunk<StatementItem>[]> {
-    const rows = await queryRows<{ chunk_index: number; items: StatementItem[] }>(
+  /** Every staged chunk of a statement, by index, its items as they arrived. */
+  async stagedChunks(db: SqlRunner, statementId: string): Promise<StagedChunk[]> {
+    const rows = await queryRows<{ chunk_index: number; items: StatementLine[] }>(
       db,
       `SELECT chunk_index, items FROM medical.statement_chunk WHERE statement_id = $1 ORDER BY chunk_index`,
       [statementId],
     );
-    return rows.map((r) => {
-      for (const i of r.items) i.contest = null;
-      return { index: r.chunk_index, items: r.items };
-    });
+    return rows.map((r) => ({ index: r.chunk_index, items: r.items }));
   }
   /** The statement is recorded: its staged chunks go, the inbound row stays (completed) so that a late piece is known as one. */
   async completeInbound(db: SqlRunner, statementId: string): Promise<void> {
