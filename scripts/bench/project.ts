@@ -6,5 +6,14 @@ export { AuditService, NODE_VERSION, type NodeConfig } from '@guangfo/platform';
 export { KafkaTransport, OutboxService, toTransportMessage, type SignedEvent, type TransportMessage } from '@guangfo/messaging';
 export { NODE_IDENTITY, type NodeIdentity } from '@guangfo/federation';
 export { composeCityNode, createCityNodeApp, startCityNodeApp } from '@guangfo/node';
-export { consumerGroup, NodeAnnouncedV1 } from '@guangfo/contracts';
-export { ClearingRepository, statementItems, statementTotals, verifyStatement } from '@guangfo/medical-settlement';
+export { consumerGroup, type MedicalStatementChunk, type MedicalStatementIssued, NodeAnnouncedV1 } from '@guangfo/contracts';
+export {
+  chunkItems,
+  ClearingRepository,
+  itemsDigest,
+  StatementInbound,
+  statementChunkItems,
+  statementItems,
+  type StatementLine,
+  statementTotals,
+} from '@guangfo/medical-settlement';

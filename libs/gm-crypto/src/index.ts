@@ -1,4 +1,4 @@
-export { sm3, sm3Bytes, SM3_DIGEST_LENGTH, type Sm3Input } from './sm3.js';
+export { sm3, sm3Bytes, sm3Digester, SM3_DIGEST_LENGTH, type Sm3Digester, type Sm3Input } from './sm3.js';
 export {
   SM2_DEFAULT_USER_ID,
   SM2_CURVE_OID,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import smCrypto from 'sm-crypto';
-import { SM3_DIGEST_LENGTH, sm3, sm3Bytes } from './sm3.js';
+import { SM3_DIGEST_LENGTH, sm3, sm3Bytes, sm3Digester } from './sm3.js';
 
 // Known answers from GB/T 32905-2016 (= GM/T 0004-2012) Appendix A, examples 1 and 2;
 // the same bytes appear in OpenSSL's test/sm3_internal_test.c.
@@ -27,6 +27,14 @@ describe('sm3', () => {
   it('hashes several parts as their concatenation', () => {
     expect(sm3('ab', Buffer.from('c'))).toBe(EXAMPLE_1.digest);
     expect(sm3(...Array.from({ length: 16 }, () => 'abcd'))).toBe(EXAMPLE_2.digest);
+  });
+
+  it('hashes parts fed one by one (sm3Digester) as their concatenation', () => {
+    expect(sm3Digester().update('a').update(Buffer.from('b')).update('c').hex()).toBe(EXAMPLE_1.digest);
+    const d = sm3Digester();
+    for (let i = 0; i < 16; i += 1) d.update('abcd');
+    expect(d.hex()).toBe(EXAMPLE_2.digest);
+    expect(sm3Digester().hex()).toBe(sm3(''));
   });
 
   it('returns 32 raw bytes from sm3Bytes', () => {

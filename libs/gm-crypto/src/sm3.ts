@@ -35,3 +35,23 @@ export function sm3Bytes(...parts: Sm3Input[]): Buffer {
 export function sm3(...parts: Sm3Input[]): string {
   return sm3Bytes(...parts).toString('hex');
 }
+
+/** An SM3 computed part by part: `update` with each part in order, then `hex()` once. */
+export interface Sm3Digester {
+  update(part: Sm3Input): Sm3Digester;
+  /** The digest of every part so far, as lowercase hex; the digester is finished after it. */
+  hex(): string;
+}
+
+/** SM3 over parts fed one by one (a large input hashed as it is produced, never held whole). */
+export function sm3Digester(): Sm3Digester {
+  const hash = newSm3();
+  const d: Sm3Digester = {
+    update: (part) => {
+      hash.update(typeof part === 'string' ? Buffer.from(part, 'utf8') : part);
+      return d;
+    },
+    hex: () => hash.digest('hex'),
+  };
+  return d;
+}

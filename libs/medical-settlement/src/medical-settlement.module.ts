@@ -3,7 +3,8 @@ import { FilingReplicaHandler } from './application/filing-replica.handler.js';
 import { AllowanceGrants } from './application/allowance-grants.js';
 import { FilingService } from './application/filing.service.js';
 import { YearAheadGrantsService } from './application/year-ahead-grants.service.js';
-import { MEDICAL_SEED_DIR } from './application/medical.tokens.js';
+import { MEDICAL_SEED_DIR, MEDICAL_STATEMENT_CHUNK_ITEMS, statementChunkItems } from './application/medical.tokens.js';
+import { StatementInbound } from './application/statement-inbound.js';
 import { NationalEnvelopeService } from './application/national-envelope.service.js';
 import { ReferenceDataService } from './application/reference-data.service.js';
 import { SettlementService } from './application/settlement.service.js';
@@ -36,6 +37,8 @@ import { PersonSeal } from './infrastructure/person.seal.js';
 export interface MedicalSettlementModuleOptions {
   /** Seed directory (policies/<city>.yaml, catalogues/<city>.yaml, hospitals.yaml); default MEDICAL_SEED_DIR or seeds/medical. */
   seedDir?: string;
+  /** Items per statement-chunk event this city sends as a treating city; default MEDICAL_STATEMENT_CHUNK_ITEMS or 2 000. */
+  statementChunkItems?: number;
   /** Mount the HTTP controllers (default true). */
   http?: boolean;
   /** The platform, messaging, files (FileStore: 9101 / 9102) and credentials modules (the credentials' CredentialVerifier recognises test reports). */
@@ -45,7 +48,8 @@ export interface MedicalSettlementModuleOptions {
 /**
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
  * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002,
- * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalYearAheadGrants1797379200000, MedicalSlotOffers1797379200001. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
+ * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalStatementChunks1797206400003, MedicalYearAheadGrants1797379200000,
+ * MedicalSlotOffers1797379200001. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
  * files (FileStore) and credentials (CredentialVerifier) modules.
  */
 @Module({})
@@ -69,6 +73,13 @@ export class MedicalSettlementModule {
             ],
       providers: [
         { provide: MEDICAL_SEED_DIR, useValue: options.seedDir ?? medicalSeedDir() },
+        {
+          provide: MEDICAL_STATEMENT_CHUNK_ITEMS,
+          useValue:
+            options.statementChunkItems === undefined
+              ? statementChunkItems()
+              : statementChunkItems({ MEDICAL_STATEMENT_CHUNK_ITEMS: String(options.statementChunkItems) }),
+        },
         MedicalRepository,
         PersonSeal,
         ReferenceDataService,
@@ -79,6 +90,7 @@ export class MedicalSettlementModule {
         SettlementService,
         NationalEnvelopeService,
         ClearingRepository,
+        StatementInbound,
         ClearingService,
         ReconciliationService,
         TestResultService,

@@ -31,6 +31,11 @@ export const MEDICAL_ERRORS = defineErrors({
   MEDICAL_STATEMENT_CONFIRMED: { status: 409, zh: '清算单已确认，不可更改', en: 'The statement is confirmed and immutable' },
   MEDICAL_STATEMENT_OPEN_CONTESTS: { status: 409, zh: '尚有未答复的异议', en: 'Contested items are not all answered' },
   MEDICAL_STATEMENT_EXISTS: { status: 409, zh: '该期清算单已生成', en: 'A statement for that period exists' },
+  MEDICAL_STATEMENT_INCOMPLETE: {
+    status: 409,
+    zh: '清算单尚未收齐，暂不能查看',
+    en: 'The statement is still arriving: its header or some of its chunks are not here yet',
+  },
   MEDICAL_STATEMENT_ITEM_NOT_FOUND: { status: 404, zh: '清算明细不存在', en: 'No such statement item' },
   MEDICAL_INVALID_CURSOR: { status: 400, zh: '分页游标无效', en: 'The cursor is not one this API returned' },
   MEDICAL_NOT_YOUR_HOSPITAL: { status: 403, zh: '只能查询本医疗机构的记录', en: 'A hospital sees only its own records' },

@@ -25,6 +25,7 @@ import {
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
   MedicalSettlementModule,
+  MedicalStatementChunks1797206400003,
   MedicalVersionsLists1797120000000,
 } from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
@@ -118,6 +119,7 @@ export const DOMAINS: DomainEntry[] = [
       MedicalBooking1797120000002,
       MedicalClearingApplication1797206400001,
       MedicalBookingCancel1797206400002,
+      MedicalStatementChunks1797206400003,
       MedicalYearAheadGrants1797379200000,
       MedicalSlotOffers1797379200001,
     ],

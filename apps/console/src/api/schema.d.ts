@@ -1021,7 +1021,7 @@ export interface paths {
         put?: never;
         /**
          * Treating city: issue the monthly clearing statement for an insured city
-         * @description Every settlement of the period, reversals of earlier periods as negative items; advance and net. The insured city receives it as an addressed event and proves it from its own copies of the claims.
+         * @description Every settlement of the period, reversals of earlier periods as negative items; advance and net. The insured city receives it as addressed events — a header (item count, SM3 digest of the items, totals) and the items in chunks — and proves it from its own copies of the claims once every piece has arrived.
          */
         post: operations["ClearingController_issue"];
         delete?: never;
@@ -1037,7 +1037,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A clearing statement with its items, totals, state and the verifier’s proof */
+        /**
+         * A clearing statement with its items, totals, state and the verifier’s proof
+         * @description At the insured city a statement shows once its header and every chunk of its items have arrived; before that 409 MEDICAL_STATEMENT_INCOMPLETE says how many are here.
+         */
         get: operations["ClearingController_get"];
         put?: never;
         post?: never;
@@ -16230,6 +16233,15 @@ export interface operations {
             };
             /** @description MEDICAL_STATEMENT_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_STATEMENT_INCOMPLETE */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,8 +4,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   type MedicalStatementConfirmed,
   MedicalStatementConfirmedV1,
+  type MedicalStatementChunk,
+  MedicalStatementChunkV1,
   type MedicalStatementIssued,
-  MedicalStatementIssuedV1,
+  MedicalStatementIssuedV2,
   type MedicalStatementItemAnswered,
   MedicalStatementItemAnsweredV1,
   type MedicalStatementItemContested,
@@ -25,6 +27,7 @@ import {
 } from '@guangfo/platform';
 import {
   type ContestReason,
+  periodRange,
   type StatementItem,
   type StatementProof,
   statementItems,
@@ -34,8 +37,11 @@ import {
   type StatementTotals,
   verifyStatement,
 } from '../domain/clearing.js';
+import { chunkItems, itemsDigest, type StatementLine } from '../domain/statement-chunks.js';
 import { medicalError } from '../medical.errors.js';
 import { ClearingRepository, type StatementListRow, type StatementRow } from '../infrastructure/clearing.repository.js';
+import { MEDICAL_STATEMENT_CHUNK_ITEMS } from './medical.tokens.js';
+import { StatementInbound } from './statement-inbound.js';
 
 export interface StatementView {
   id: string;
@@ -85,18 +91,13 @@ const isStatementCursor = (v: unknown): v is StatementCursor => {
   );
 };
 
-/** First day of the period and of the next (half-open range). */
-const periodRange = (period: string): [string, string] => {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return [`${period}-01`, `${next}-01`];
-};
-
 /**
  * Monthly inter-city clearing (domain/clearing.ts): the treating city issues its statement from its settlements; the insured
  * city proves it from its own copies of the settlements, contests items with reason codes; the treating city answers; the
  * insured city confirms, and both books must then show the same sums to the fen (the treating city checks the confirmation's
  * sums against its own). Confirmed statements are immutable (a trigger refuses changes); corrections go to the next period.
+ * A statement travels as a header and chunks of items (domain/statement-chunks.ts); the insured city stages them and records
+ * the statement when the last piece arrives (StatementInbound).
  */
 @Injectable()
 export class ClearingService {
@@ -108,6 +109,8 @@ export class ClearingService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly inbound: StatementInbound,
+    @Inject(MEDICAL_STATEMENT_CHUNK_ITEMS) private readonly chunkSize: number,
   ) {}
 
   /** The treating city issues the statement of a period for one insured city. */
@@ -137,8 +140,17 @@ export class ClearingService {
       );
       if (!inserted)
         throw medicalError('MEDICAL_STATEMENT_EXISTS', { detail: `the ${cmd.period} statement for ${cmd.insuredCity} exists` });
+      // The header, then the items in chunks, on the statement's subject: they reach the insured city in this order.
+      const lines: StatementLine[] = items.map(({ settlementId, kind, fundFen, accountFen, totalFen }) => ({
+        settlementId,
+        kind,
+        fundFen,
+        accountFen,
+        totalFen,
+      }));
+      const chunks = chunkItems(lines, this.chunkSize);
       await this.outbox.add(em, {
-        contract: MedicalStatementIssuedV1,
+        contract: MedicalStatementIssuedV2,
         domain: 'medical',
         subject: id,
         toCity: cmd.insuredCity,
@@ -148,22 +160,27 @@ export class ClearingService {
           insuredCity: cmd.insuredCity,
           period: cmd.period,
           advanceFen: cmd.advanceFen,
-          items: items.map(({ settlementId, kind, fundFen, accountFen, totalFen }) => ({
-            settlementId,
-            kind,
-            fundFen,
-            accountFen,
-            totalFen,
-          })),
+          itemCount: lines.length,
+          chunkCount: chunks.length,
+          itemsDigest: itemsDigest(lines),
+          totals,
         },
       });
+      for (const [index, chunk] of chunks.entries())
+        await this.outbox.add(em, {
+          contract: MedicalStatementChunkV1,
+          domain: 'medical',
+          subject: id,
+          toCity: cmd.insuredCity,
+          data: { statementId: id, index, items: chunk },
+        });
       await this.audit.record(
         {
           actor: actorOf(p),
           action: 'medical.clearing.issue',
           resource: `medical-statement:${id}`,
           outcome: 'success',
-          detail: { period: cmd.period, items: items.length, netFen: totals.netFen },
+          detail: { period: cmd.period, items: items.length, chunks: chunks.length, netFen: totals.netFen },
         },
         em,
       );
@@ -171,30 +188,22 @@ export class ClearingService {
     });
   }
 
-  /** The insured city receives the statement and proves it from its own copies of the claims. */
-  @HandlesEvent(MedicalStatementIssuedV1, { consumer: 'medical.clearing' })
+  /**
+   * The insured city receives a statement's header; with its chunks (onChunk) it is assembled, proven from this city's own copies
+   * of the claims and recorded by the piece that completes it, in that piece's inbox transaction (StatementInbound).
+   */
+  @HandlesEvent(MedicalStatementIssuedV2, { consumer: 'medical.clearing' })
   async onIssued(event: ReceivedEvent<MedicalStatementIssued>, em: EntityManager): Promise<void> {
     const d = event.data;
     if (d.treatingCity !== event.fromCity || d.insuredCity !== this.config.cityCode)
       throw new Error(`statement ${d.statementId} not from its treating city to us`);
-    const items: StatementItem[] = d.items.map((i) => ({ ...i, contest: null }));
-    const totals = statementTotals(items, d.advanceFen);
-    const [from, to] = periodRange(d.period);
-    const proof = verifyStatement({ period: d.period, items, totals }, await this.repo.insuredClaims(em, event.fromCity, from, to));
-    await this.repo.insertStatement(
-      em,
-      {
-        id: d.statementId,
-        treating_city: d.treatingCity,
-        insured_city: d.insuredCity,
-        period: d.period,
-        role: 'insured',
-        advance_fen: d.advanceFen,
-        proof,
-        totals,
-      },
-      items,
-    );
+    await this.inbound.header(em, event.fromCity, d);
+  }
+
+  /** A chunk of a statement's items (the treating city is the sender: the statement's, once its first piece named it). */
+  @HandlesEvent(MedicalStatementChunkV1, { consumer: 'medical.clearing' })
+  async onChunk(event: ReceivedEvent<MedicalStatementChunk>, em: EntityManager): Promise<void> {
+    await this.inbound.chunk(em, event.fromCity, event.data);
   }
 
   /** The insured city contests an item (reason code). */
@@ -343,7 +352,16 @@ export class ClearingService {
     // contest or an answer committing between the two reads cannot show its state under the old version.
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const s = await this.repo.statement(em, id);
-      if (!s) throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
+      if (!s) {
+        const staged = await this.repo.inbound(em, id);
+        if (staged && !staged.completed_at)
+          throw medicalError('MEDICAL_STATEMENT_INCOMPLETE', {
+            detail: staged.header
+              ? `${staged.chunks} of its ${staged.header.chunkCount} chunks have arrived`
+              : `${staged.chunks} chunks have arrived, its header not yet`,
+          });
+        throw medicalError('MEDICAL_STATEMENT_NOT_FOUND', { detail: `no statement ${id}` });
+      }
       return this.view(em, id);
     });
   }

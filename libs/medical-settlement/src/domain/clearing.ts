@@ -41,6 +41,9 @@ export interface StatementItem {
   contest: { reason: ContestReason; note: string; answer: null | { outcome: 'upheld' | 'withdrawn'; note: string } } | null;
 }
 
+/** An item as the clearing arithmetic reads it: with its contest, or as it travels (none). */
+export type ClearingItem = Omit<StatementItem, 'contest'> & { contest?: StatementItem['contest'] };
+
 export interface StatementTotals {
   items: number;
   claimedFundFen: number;
@@ -57,6 +60,13 @@ export interface StatementTotals {
 }
 
 export const periodOf = (date: string): string => date.slice(0, 7);
+
+/** First day of the period and of the next (half-open range). */
+export const periodRange = (period: string): [string, string] => {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return [`${period}-01`, `${next}-01`];
+};
 
 /** The items of a period, derived from the claims alone (the verifier derives them again). */
 export const statementItems = (claims: readonly ClearingClaim[], period: string): StatementItem[] => {
@@ -87,7 +97,7 @@ export const statementItems = (claims: readonly ClearingClaim[], period: string)
   return items;
 };
 
-export const statementTotals = (items: readonly StatementItem[], advanceFen: number): StatementTotals => {
+export const statementTotals = (items: readonly ClearingItem[], advanceFen: number): StatementTotals => {
   let claimedFundFen = 0;
   let claimedAccountFen = 0;
   let claimedTotalFen = 0;
@@ -137,7 +147,7 @@ export interface StatementProof {
  * add up exactly: claimed = Σ items, payable = claimed − withdrawn, net = payable − advance.
  */
 export const verifyStatement = (
-  statement: { period: string; items: readonly StatementItem[]; totals: StatementTotals },
+  statement: { period: string; items: readonly ClearingItem[]; totals: StatementTotals },
   claims: readonly ClearingClaim[],
 ): StatementProof => {
   const problems: string[] = [];

@@ -91,7 +91,7 @@ export class ClearingController {
     'Treating city: issue the monthly clearing statement for an insured city',
     { status: 201, type: StatementViewDto },
     ['MEDICAL_CITY_UNKNOWN', 'MEDICAL_STATEMENT_EXISTS'],
-    'Every settlement of the period, reversals of earlier periods as negative items; advance and net. The insured city receives it as an addressed event and proves it from its own copies of the claims.',
+    'Every settlement of the period, reversals of earlier periods as negative items; advance and net. The insured city receives it as addressed events — a header (item count, SM3 digest of the items, totals) and the items in chunks — and proves it from its own copies of the claims once every piece has arrived.',
   )
   async issue(
     @CurrentPrincipal() p: Principal,
@@ -115,9 +115,12 @@ export class ClearingController {
   @Get('clearing/statements/:id')
   @Access({ roles: ['clerk', 'admin', 'supervisor'], scopes: ['medical:clearing'] })
   @ID
-  @MedicalEndpoint('A clearing statement with its items, totals, state and the verifier’s proof', { status: 200, type: StatementViewDto }, [
-    'MEDICAL_STATEMENT_NOT_FOUND',
-  ])
+  @MedicalEndpoint(
+    'A clearing statement with its items, totals, state and the verifier’s proof',
+    { status: 200, type: StatementViewDto },
+    ['MEDICAL_STATEMENT_NOT_FOUND', 'MEDICAL_STATEMENT_INCOMPLETE'],
+    'At the insured city a statement shows once its header and every chunk of its items have arrived; before that 409 MEDICAL_STATEMENT_INCOMPLETE says how many are here.',
+  )
   async get(
     @CurrentPrincipal() p: Principal,
     @Param('id', statementId) id: string,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { queryRow, queryRows, type SqlRunner } from '@guangfo/platform';
+import type { MedicalStatementIssued } from '@guangfo/contracts';
 import type { ClearingClaim, ContestReason, StatementItem, StatementTotals } from '../domain/clearing.js';
 import type { DayEntry } from '../domain/reconciliation.js';
+import type { StagedChunk, StatementLine } from '../domain/statement-chunks.js';
 
 export interface StatementRow {
   id: string;
@@ -20,6 +22,16 @@ export interface StatementListRow extends StatementRow {
   item_count: number;
   open_contests: number;
   contests: number;
+}
+/** A statement arriving in pieces at the insured city (staging). */
+export interface InboundRow {
+  statement_id: string;
+  treating_city: string;
+  /** The header's data once it has arrived. */
+  header: MedicalStatementIssued | null;
+  /** What staging found wrong (part of the proof when the statement is assembled). */
+  problems: string[];
+  completed_at: Date | null;
 }
 interface ItemRow {
   settlement_id: string;
@@ -61,7 +73,7 @@ export class ClearingRepository {
   async insertStatement(
     db: SqlRunner,
     s: Omit<StatementRow, 'confirmed_at' | 'advance_fen' | 'version'> & { advance_fen: number },
-    items: readonly StatementItem[],
+    items: readonly StatementLine[],
   ): Promise<boolean> {
     const r = await queryRows(
       db,
@@ -185,6 +197,79 @@ export class ClearingRepository {
   }
   async setTotals(db: SqlRunner, id: string, totals: StatementTotals): Promise<void> {
     await db.query(`UPDATE medical.statement SET totals = $2 WHERE id = $1`, [id, JSON.stringify(totals)]);
+  }
+
+  /**
+   * The inbound row of a statement arriving in pieces, created by its first piece, locked (FOR UPDATE, by the upsert): the
+   * pieces of one statement are staged one transaction after another, so exactly one of them sees the statement complete.
+   */
+  async lockInbound(db: SqlRunner, statementId: string, treatingCity: string): Promise<InboundRow> {
+    return (await queryRow<InboundRow>(
+      db,
+      `INSERT INTO medical.statement_inbound AS i (statement_id, treating_city) VALUES ($1, $2)
+       ON CONFLICT (statement_id) DO UPDATE SET statement_id = i.statement_id
+       RETURNING statement_id, treating_city, header, problems, completed_at`,
+      [statementId, treatingCity],
+    ))!;
+  }
+  inbound(db: SqlRunner, statementId: string): Promise<(InboundRow & { chunks: number }) | undefined> {
+    return queryRow<InboundRow & { chunks: number }>(
+      db,
+      `SELECT i.statement_id, i.treating_city, i.header, i.problems, i.completed_at,
+              (SELECT count(*)::int FROM medical.statement_chunk c WHERE c.statement_id = i.statement_id) AS chunks
+         FROM medical.statement_inbound i WHERE i.statement_id = $1`,
+      [statementId],
+    );
+  }
+  async setInboundHeader(db: SqlRunner, statementId: string, header: MedicalStatementIssued): Promise<void> {
+    await db.query(`UPDATE medical.statement_inbound SET header = $2 WHERE statement_id = $1`, [statementId, JSON.stringify(header)]);
+  }
+  async addInboundProblem(db: SqlRunner, statementId: string, problem: string): Promise<void> {
+    await db.query(`UPDATE medical.statement_inbound SET problems = problems || $2::jsonb WHERE statement_id = $1`, [
+      statementId,
+      JSON.stringify([problem]),
+    ]);
+  }
+  /** Stages a chunk; false when a chunk of that index is staged already (its digest tells a repeat from a different one). */
+  async stageChunk(db: SqlRunner, statementId: string, index: number, digest: string, items: readonly StatementLine[]): Promise<boolean> {
+    const r = await queryRows(
+      db,
+      `INSERT INTO medical.statement_chunk (statement_id, chunk_index, item_count, digest, items) VALUES ($1, $2, $3, $4, $5::json)
+       ON CONFLICT DO NOTHING RETURNING chunk_index`,
+      [statementId, index, items.length, digest, JSON.stringify(items)],
+    );
+    return r.length > 0;
+  }
+  async stagedChunkDigest(db: SqlRunner, statementId: string, index: number): Promise<string | undefined> {
+    return (
+      await queryRow<{ digest: string }>(db, `SELECT digest FROM medical.statement_chunk WHERE statement_id = $1 AND chunk_index = $2`, [
+        statementId,
+        index,
+      ])
+    )?.digest;
+  }
+  /** How many of chunks 0 … chunkCount − 1 are staged. */
+  async stagedChunkCount(db: SqlRunner, statementId: string, chunkCount: number): Promise<number> {
+    const r = await queryRow<{ n: number }>(
+      db,
+      `SELECT count(*)::int AS n FROM medical.statement_chunk WHERE statement_id = $1 AND chunk_index < $2`,
+      [statementId, chunkCount],
+    );
+    return r?.n ?? 0;
+  }
+  /** Every staged chunk of a statement, by index, its items as they arrived. */
+  async stagedChunks(db: SqlRunner, statementId: string): Promise<StagedChunk[]> {
+    const rows = await queryRows<{ chunk_index: number; items: StatementLine[] }>(
+      db,
+      `SELECT chunk_index, items FROM medical.statement_chunk WHERE statement_id = $1 ORDER BY chunk_index`,
+      [statementId],
+    );
+    return rows.map((r) => ({ index: r.chunk_index, items: r.items }));
+  }
+  /** The statement is recorded: its staged chunks go, the inbound row stays (completed) so that a late piece is known as one. */
+  async completeInbound(db: SqlRunner, statementId: string): Promise<void> {
+    await db.query(`DELETE FROM medical.statement_chunk WHERE statement_id = $1`, [statementId]);
+    await db.query(`UPDATE medical.statement_inbound SET completed_at = now() WHERE statement_id = $1`, [statementId]);
   }
 
   /** The agency's entries of one hospital and day (reconciliation). */

@@ -40,6 +40,37 @@ const kafkaHeaders = (headers: WireMessage['headers']): IHeaders => {
   return Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as IHeaders;
 };
 
+/**
+ * The most bytes of records (key, value, header names and values) one `sendBatch` of the relay carries: every partition's
+ * record batch in it then stays under the broker's default 1 MB `message.max.bytes`, whatever the size of the relay's batch
+ * (a clearing statement's chunk events are ~250 KB each). A single larger record goes alone.
+ */
+export const KAFKA_SEND_MAX_BYTES = 512 * 1024;
+
+const recordBytes = (m: { key: string; value: string; headers: Record<string, string> }): number => {
+  let n = Buffer.byteLength(m.key) + Buffer.byteLength(m.value);
+  for (const [k, v] of Object.entries(m.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return n;
+};
+
+/** Indexes 0 … sizes.length − 1 in order, cut into consecutive runs of at most `maxBytes` (a larger one alone). */
+export const sendGroups = (sizes: readonly number[], maxBytes: number): number[][] => {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let bytes = 0;
+  for (const [i, size] of sizes.entries()) {
+    if (group.length && bytes + size > maxBytes) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(i);
+    bytes += size;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+};
+
 /** The consumer's session timeout: a consumer holding no partition for longer than this makes the node not ready. */
 export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
 
@@ -187,31 +218,43 @@ export class KafkaTransport implements CityTransport {
   }
 
   /**
-   * One `sendBatch` for the whole batch (acks from all in-sync replicas). The key is the subject,
-   * so a subject's events share a partition and keep their order. The relay treats the call as one
-   * outcome: on an error every request is reported failed and retried (the inbox absorbs repeats).
+   * The batch in `sendBatch` calls of at most {@link KAFKA_SEND_MAX_BYTES} of records each, one after another, in order
+   * (acks from all in-sync replicas). The key is the subject, so a subject's events share a partition and keep their order.
+   * Each call is one outcome for its requests: when one fails, it and every later request are reported failed (not sent
+   * after it, so a subject's order holds) and retried; the ones sent before stay sent (the inbox absorbs any repeats).
    */
   async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
-    for (const { event } of requests) {
+    const records = requests.map(({ event }) => {
       const m = toTransportMessage(event);
-      const topic = this.topicOf(event);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: m.key, value: m.value, headers: m.headers }]);
-    }
+      return { topic: this.topicOf(event), message: { key: m.key, value: m.value, headers: m.headers } };
+    });
+    let sent = 0;
     let error: string | undefined;
-    try {
-      await this.client.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    } catch (err) {
-      error = (err as Error).message;
-      // A broker that lost its storage no longer has the topics: declare them again (the relay retries).
-      if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test(error)) await this.ensureTopics().catch(() => undefined);
+    for (const group of sendGroups(
+      records.map((r) => recordBytes(r.message)),
+      KAFKA_SEND_MAX_BYTES,
+    )) {
+      const byTopic = new Map<string, (typeof records)[number]['message'][]>();
+      for (const i of group) {
+        const { topic, message } = records[i]!;
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      }
+      try {
+        await this.client.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        sent += group.length;
+      } catch (err) {
+        error = (err as Error).message;
+        // A broker that lost its storage no longer has the topics: declare them again (the relay retries).
+        if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test(error)) await this.ensureTopics().catch(() => undefined);
+        break;
+      }
     }
     for (const [i, { event }] of requests.entries()) {
       await onPublished(
         i,
-        error === undefined
+        i < sent
           ? { deliveredTo: event.tocity ? [event.tocity] : [], complete: true }
-          : { deliveredTo: [], complete: false, error },
+          : { deliveredTo: [], complete: false, error: error ?? 'not sent' },
       );
     }
   }

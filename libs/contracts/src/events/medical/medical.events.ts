@@ -229,27 +229,99 @@ export const CLEARING_CONTEST_REASONS = [
   'OTHER',
 ] as const;
 
+/**
+ * The most items one statement-chunk event may carry. A chunk of this many items with every amount at its widest
+ * (−2^53+1) is about 440 KB of JSON in an embedded batch delivery, under the 512 KiB a batch is kept to and well under the
+ * node's 1 MiB request body and Kafka's default 1 MB message limit. Treating cities send fewer (MEDICAL_STATEMENT_CHUNK_ITEMS,
+ * default 2 000: about 250 KB of realistic items).
+ */
+export const STATEMENT_CHUNK_MAX_ITEMS = 2_500;
+
+/** The context string the items digest starts with (docs/medical-settlement.md § 5). */
+export const STATEMENT_ITEMS_DIGEST_CONTEXT = 'guangfo-statement-items/v1';
+
+const statementTotalsSchema = z.object({
+  items: z.number().int().min(0),
+  claimedFundFen: z.number().int(),
+  claimedAccountFen: z.number().int(),
+  claimedTotalFen: z.number().int(),
+  withdrawnFundFen: z.number().int(),
+  withdrawnAccountFen: z.number().int(),
+  payableFundFen: z.number().int(),
+  payableAccountFen: z.number().int(),
+  advanceFen: fenSchema,
+  netFen: z.number().int(),
+});
+
 export const medicalStatementIssuedSchema = z.object({
   statementId: z.uuid(),
   treatingCity: cityCode,
   insuredCity: cityCode,
   period: z.string().regex(/^\d{4}-\d{2}$/),
   advanceFen: fenSchema,
-  /** At most 50 000 items per statement event (a larger statement needs chunking: not built, see docs/medical-settlement.md). */
-  items: z.array(statementItemSchema).max(50_000),
+  /** Items of the whole statement, over every chunk. */
+  itemCount: z.number().int().min(0),
+  /** Chunk events that carry them (`statement-chunk`, index 0 … chunkCount − 1); 0 for a statement without items. */
+  chunkCount: z.number().int().min(0),
+  /**
+   * SM3 (lowercase hex) over the UTF-8 text: "guangfo-statement-items/v1" LF, then one line per item in statement order (chunk 0
+   * first): settlementId TAB kind TAB fundFen TAB accountFen TAB totalFen LF, the amounts as decimal integers.
+   */
+  itemsDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The treating city's totals of the statement (the insured city checks them against the items). */
+  totals: statementTotalsSchema,
 });
 export type MedicalStatementIssued = z.infer<typeof medicalStatementIssuedSchema>;
-export const MedicalStatementIssuedV1 = defineEvent<MedicalStatementIssued>({
-  type: 'gov.guangfo.medical.statement-issued.v1',
+/**
+ * The header of a statement: what the statement is, how many items in how many chunks, their digest and totals. The items
+ * follow in `statement-chunk` events on the same subject (the statement id), so they travel in order after it.
+ */
+export const MedicalStatementIssuedV2 = defineEvent<MedicalStatementIssued>({
+  type: 'gov.guangfo.medical.statement-issued.v2',
   audience: 'addressed',
   schema: medicalStatementIssuedSchema,
-  summary: 'The treating city issues its monthly clearing statement to the insured city (every claim and reversal of the period).',
+  summary:
+    'The treating city issues its monthly clearing statement to the insured city: the header (item count, chunk count, SM3 digest of the items in order, totals); the items follow in statement-chunk events on the same subject.',
   example: {
     statementId: STATEMENT_ID,
     treatingCity: '440600',
     insuredCity: '440100',
     period: '2026-03',
     advanceFen: 0,
+    itemCount: 1,
+    chunkCount: 1,
+    itemsDigest: '20e9508c1a737fd0e18e901df3863f23500cf2a46da334c4141e21b708ee0a0d',
+    totals: {
+      items: 1,
+      claimedFundFen: 8_100,
+      claimedAccountFen: 5_000,
+      claimedTotalFen: 77_000,
+      withdrawnFundFen: 0,
+      withdrawnAccountFen: 0,
+      payableFundFen: 8_100,
+      payableAccountFen: 5_000,
+      advanceFen: 0,
+      netFen: 13_100,
+    },
+  },
+});
+
+export const medicalStatementChunkSchema = z.object({
+  statementId: z.uuid(),
+  /** The chunk's place: 0 … chunkCount − 1 of the header; the statement's items are the chunks' items in this order. */
+  index: z.number().int().min(0),
+  items: z.array(statementItemSchema).min(1).max(STATEMENT_CHUNK_MAX_ITEMS),
+});
+export type MedicalStatementChunk = z.infer<typeof medicalStatementChunkSchema>;
+/** A run of a statement's items, in statement order (at most STATEMENT_CHUNK_MAX_ITEMS). */
+export const MedicalStatementChunkV1 = defineEvent<MedicalStatementChunk>({
+  type: 'gov.guangfo.medical.statement-chunk.v1',
+  audience: 'addressed',
+  schema: medicalStatementChunkSchema,
+  summary: `Items of a clearing statement, in statement order: chunk \`index\` of the header's chunkCount (at most ${STATEMENT_CHUNK_MAX_ITEMS} items each).`,
+  example: {
+    statementId: STATEMENT_ID,
+    index: 0,
     items: [{ settlementId: SETTLEMENT_ID, kind: 'claim', fundFen: 8_100, accountFen: 5_000, totalFen: 77_000 }],
   },
 });
