@@ -382,10 +382,12 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
   });
 
   it('readiness: a consumer holding no partitions for longer than its session timeout makes the node not ready', async () => {
-    // Members whose ids sort first take every partition (round-robin over sorted member ids); they never commit.
+    // Members whose ids sort first take every partition (round-robin over sorted member ids). They never consume nor commit:
+    // a partition that brings them a message is paused, so they stay live members (heartbeating) that hold it. A member that
+    // blocked in eachBatch instead would stop heartbeating the moment a message reached it (a backlog, a node's periodic
+    // announcement), be removed after its 10 s session timeout and hand its partitions back to Foshan, which then holds some
+    // and rightly stays ready: the drill's premise would be gone and it would time out waiting for the 503.
     const intruders: Consumer[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
     try {
       await Promise.all(
         Array.from({ length: 6 }, async () => {
@@ -393,7 +395,7 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
           intruders.push(k);
           await k.connect();
           await k.subscribe({ topics: [inboundTopic(FS), PUBLIC_TOPIC] });
-          await k.run({ autoCommit: false, eachBatch: () => held });
+          await k.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async ({ pause }) => void pause() });
         }),
       );
       step("6 other members in Foshan's group");
@@ -405,7 +407,6 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
         `partition hold: Foshan not ready ("held no partitions") ${((Date.now() - t0) / 1000).toFixed(1)} s after 6 other members took its partitions`,
       );
     } finally {
-      release();
       await Promise.all(intruders.map((k) => k.disconnect().catch(() => undefined)));
       step('the other members left');
     }
