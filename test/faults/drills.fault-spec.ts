@@ -382,10 +382,15 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
   });
 
   it('readiness: a consumer holding no partitions for longer than its session timeout makes the node not ready', async () => {
-    // Members whose ids sort first take every partition (round-robin over sorted member ids); they never commit.
+    // Members whose ids sort first take every partition (round-robin over sorted member ids). They never consume nor commit:
+    // a partition that brings them a message is paused, so they stay live members (heartbeating) that hold it. A member that
+    // blocked in eachBatch instead would stop heartbeating the moment a message reached it (a backlog, a node's periodic
+    // announcement), be removed after its 10 s session timeout and hand its partitions back to Foshan, which then holds some
+    // and rightly stays ready: the drill's premise would be gone and it would time out waiting for the 503.
     const intruders: Consumer[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    // Guangzhou keeps announcing through the join and the hold: what lands on a partition the others hold waits there for Foshan.
+    const stream = announceUntil(c, 'hold', 30, { concurrency: 1, paceMs: 500 });
+    let waiting = 0;
     try {
       await Promise.all(
         Array.from({ length: 6 }, async () => {
@@ -393,19 +398,21 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
           intruders.push(k);
           await k.connect();
           await k.subscribe({ topics: [inboundTopic(FS), PUBLIC_TOPIC] });
-          await k.run({ autoCommit: false, eachBatch: () => held });
+          await k.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async ({ pause }) => void pause() });
         }),
       );
       step("6 other members in Foshan's group");
       const t0 = Date.now();
       const body = await readiness(c, FS, false, 90_000);
-      step('Foshan not ready');
+      const atHold = await tally(c, 'hold');
+      waiting = atHold.sent - atHold.applied;
+      step(`Foshan not ready; ${waiting} announcements sent and not yet applied`);
       expect(body).toMatch(/held no partitions/);
       notes.push(
         `partition hold: Foshan not ready ("held no partitions") ${((Date.now() - t0) / 1000).toFixed(1)} s after 6 other members took its partitions`,
       );
     } finally {
-      release();
+      await stream;
       await Promise.all(intruders.map((k) => k.disconnect().catch(() => undefined)));
       step('the other members left');
     }
@@ -413,6 +420,15 @@ describe('fault drills (real Kafka and PostgreSQL, one process per city node)', 
     await readiness(c, FS, true, 90_000);
     step('Foshan ready');
     notes.push(`partition hold: Foshan ready again ${((Date.now() - left) / 1000).toFixed(1)} s after the other members left`);
+    // Everything sent meanwhile is applied once Foshan has its partitions back, each event once.
+    const t = await settled(c, 'hold');
+    expect(t.sent).toBe(t.outbox);
+    expect(t.applied).toBe(t.outbox);
+    expect(t.effects).toBe(t.applied);
+    expect(t.inbox).toBe(t.applied);
+    notes.push(
+      `partition hold: ${t.outbox} announcements sent through the join and the hold (${waiting} sent and not yet applied when Foshan answered 503), each applied once after the other members left`,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { CityRegistry } from '@guangfo/platform';
-import type { SignedEvent } from '../signed-event.js';
-import type { PublishResult } from './city-transport.js';
+import type { SignedEvent, WireMessage } from '../signed-event.js';
+import type { InboundOutcome, PublishResult } from './city-transport.js';
 import { KAFKA_SEND_MAX_BYTES, KafkaTransport, PartitionHold, sendGroups, transportMessageOf } from './kafka.transport.js';
 
 const registry = CityRegistry.fromData(
@@ -127,5 +127,102 @@ describe('KafkaTransport', () => {
     expect(sends.length).toBe(1);
     expect(outcomes.map((o) => o.complete)).toEqual([true, true, false, false, false, false, false, false, false, false]);
     expect(outcomes[9]).toMatchObject({ deliveredTo: [], complete: false, error: 'MESSAGE_TOO_LARGE' });
+  });
+
+  describe("consuming a partition's batch", () => {
+    const record = (offset: number) =>
+      ({
+        key: Buffer.from(`k${offset}`),
+        value: Buffer.from(`v${offset}`),
+        headers: {},
+        timestamp: '0',
+        attributes: 0,
+        offset: String(offset),
+        size: 0,
+      }) as never;
+
+    /** A started transport (no broker): the receiver's handlers and the producer are stubs; `log` records what happened, in order. */
+    const harness = (outcome: (m: WireMessage) => InboundOutcome = () => ({ status: 'applied' })) => {
+      const log: string[] = [];
+      const chunks: WireMessage[][] = [];
+      const sent: { topic: string; messages: { key: unknown; value: unknown; headers: Record<string, unknown> }[] }[] = [];
+      const t = new KafkaTransport({ cityCode: '440100', brokers: ['127.0.0.1:1'], clientId: 'batch-test', registry });
+      Object.assign(t, {
+        handler: async (m: WireMessage) => (chunks.push([m]), log.push('apply 1'), outcome(m)),
+        batchHandler: async (ms: readonly WireMessage[]) => (chunks.push([...ms]), log.push(`apply ${ms.length}`), ms.map(outcome)),
+        client: { producer: { send: async (r: (typeof sent)[number]) => void sent.push(r) } },
+      });
+      const consume = (messages: unknown[], opts: { stale?: () => boolean } = {}) =>
+        (t as unknown as { consumeBatch(p: unknown): Promise<void> }).consumeBatch({
+          batch: { topic: 'guangfo.public.events', partition: 0, messages },
+          resolveOffset: (o: string) => log.push(`resolve ${o}`),
+          heartbeat: async () => void log.push('heartbeat'),
+          commitOffsetsIfNecessary: async () => void log.push('commit'),
+          isRunning: () => true,
+          isStale: opts.stale ?? (() => false),
+        });
+      return { log, chunks, sent, consume };
+    };
+
+    it("hands the receiver up to 32 messages at a time, in order; resolves each chunk's last offset after it, heartbeats between chunks, commits after the batch", async () => {
+      const h = harness();
+      await h.consume(Array.from({ length: 70 }, (_, i) => record(i)));
+      expect(h.chunks.map((c) => c.length)).toEqual([32, 32, 6]);
+      expect(h.chunks.flat().map((m) => String(m.value))).toEqual(Array.from({ length: 70 }, (_, i) => `v${i}`));
+      expect(h.log).toEqual([
+        'apply 32',
+        'resolve 31',
+        'heartbeat',
+        'apply 32',
+        'resolve 63',
+        'heartbeat',
+        'apply 6',
+        'resolve 69',
+        'heartbeat',
+        'commit',
+      ]);
+    });
+
+    it('a batch gone stale (a rebalance) stops before its next chunk, the rest unresolved', async () => {
+      const h = harness();
+      let stale = false;
+      const consumed = h.consume(
+        Array.from({ length: 40 }, (_, i) => record(i)),
+        { stale: () => stale },
+      );
+      stale = true;
+      await consumed;
+      expect(h.log).toEqual(['apply 32', 'resolve 31', 'heartbeat']);
+    });
+
+    it('a chunk the receiver could not take resolves nothing (the batch is delivered again)', async () => {
+      const h = harness(() => {
+        throw new Error('database not answering');
+      });
+      await expect(h.consume([record(0), record(1)])).rejects.toThrow(/database not answering/);
+      expect(h.log).toEqual(['apply 2']);
+    });
+
+    it('copies each dead-lettered message of a chunk to the dead-letter topic, bytes and reason', async () => {
+      const h = harness((m) =>
+        String(m.value) === 'v1'
+          ? { status: 'dead-lettered', reasonCode: 'MALFORMED', reason: 'not a CloudEvent', stored: true }
+          : { status: 'applied' },
+      );
+      await h.consume([record(0), record(1), record(2)]);
+      expect(h.sent).toHaveLength(1);
+      expect(h.sent[0]!.topic).toBe('guangfo.city.440100.deadletter');
+      const [copy] = h.sent[0]!.messages;
+      expect(copy!.key).toEqual(Buffer.from('k1'));
+      expect(copy!.value).toEqual(Buffer.from('v1'));
+      expect(copy!.headers).toMatchObject({ 'x-dead-letter-reason-code': 'MALFORMED', 'x-dead-letter-topic': 'guangfo.public.events' });
+      expect(h.log).toEqual(['apply 3', 'resolve 2', 'heartbeat', 'commit']);
+    });
+
+    it('a single message takes the one-by-one path', async () => {
+      const h = harness();
+      await h.consume([record(7)]);
+      expect(h.log).toEqual(['apply 1', 'resolve 7', 'heartbeat', 'commit']);
+    });
   });
 });

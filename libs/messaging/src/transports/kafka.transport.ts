@@ -4,7 +4,15 @@ import { type Admin, type Consumer, type EachBatchPayload, type IHeaders, Kafka,
 import { consumerGroup, PUBLIC_TOPIC } from '@guangfo/contracts';
 import type { CityRegistry } from '@guangfo/platform';
 import { toTransportMessage, type WireHeaderValue, type WireMessage } from '../signed-event.js';
-import type { CityTransport, InboundHandler, InboundOutcome, PublishedHandler, PublishRequest, PublishResult } from './city-transport.js';
+import type {
+  CityTransport,
+  InboundBatchHandler,
+  InboundHandler,
+  InboundOutcome,
+  PublishedHandler,
+  PublishRequest,
+  PublishResult,
+} from './city-transport.js';
 
 export interface KafkaTransportOptions {
   cityCode: string;
@@ -73,6 +81,8 @@ export const sendGroups = (sizes: readonly number[], maxBytes: number): number[]
 
 /** The consumer's session timeout: a consumer holding no partition for longer than this makes the node not ready. */
 export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
+/** Consumed messages of one partition applied together (one transaction where the receiver can): a bound on how long one holds its locks. */
+const APPLY_TOGETHER = 32;
 
 /**
  * Whether the consumer holds partitions, for readiness: since when it has held none (from start,
@@ -111,10 +121,11 @@ export class PartitionHold {
 /**
  * Kafka: a ClientKafka (@nestjs/microservices) produces (acks from all in-sync replicas, key =
  * aggregate id); a kafkajs consumer takes each partition's messages in batches (`eachBatch`, several
- * partitions at once, each in order) and feeds them to the node's EventReceiver one by one, each
- * event's inbox row and effects in one transaction of its own (so one bad event never rolls back
- * another). An offset is resolved only after the receiver committed that event's effects or its
- * dead letter, and committed after the batch; a crash means redelivery, which the inbox absorbs.
+ * partitions at once, each in order) and hands them to the node's EventReceiver up to APPLY_TOGETHER
+ * at a time: their inbox rows and effects in one transaction, or — if anything in it fails — each
+ * event in one transaction of its own (so one bad event never rolls back another). The offsets are
+ * resolved only after the receiver committed those events' effects or their dead letters, and committed
+ * after the batch; a crash means redelivery, which the inbox absorbs.
  * (Nest's ServerKafka consumes one message at a time, hence kafkajs directly.)
  */
 export class KafkaTransport implements CityTransport {
@@ -122,6 +133,7 @@ export class KafkaTransport implements CityTransport {
   private readonly logger = new Logger(KafkaTransport.name);
   private readonly client: ClientKafka;
   private handler?: InboundHandler;
+  private batchHandler?: InboundBatchHandler;
   private producerReady = false;
   private consumer?: Consumer;
   private consuming = false;
@@ -259,11 +271,12 @@ export class KafkaTransport implements CityTransport {
     }
   }
 
-  async start(handler: InboundHandler): Promise<void> {
+  async start(handler: InboundHandler, batchHandler?: InboundBatchHandler): Promise<void> {
     await this.ensureTopics();
     await this.client.connect();
     this.producerReady = true;
     this.handler = handler;
+    this.batchHandler = batchHandler;
     const consumer = new Kafka({
       clientId: `${this.options.clientId}-consumer`,
       brokers: this.options.brokers,
@@ -306,17 +319,34 @@ export class KafkaTransport implements CityTransport {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    for (const m of batch.messages) {
+    for (let at = 0; at < batch.messages.length; at += APPLY_TOGETHER) {
       if (!isRunning() || isStale()) return;
-      await this.handleInbound(transportMessageOf(m), batch.topic);
-      resolveOffset(m.offset);
+      const chunk = batch.messages.slice(at, at + APPLY_TOGETHER);
+      await this.handleInboundBatch(chunk.map(transportMessageOf), batch.topic);
+      resolveOffset(chunk[chunk.length - 1]!.offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
   }
 
+  /**
+   * Several consumed messages of one partition, in order: applied together by the receiver (one transaction where it can),
+   * then each dead-lettered one copied to the dead-letter topic as `handleInbound` does. Throws (no offset resolved,
+   * the chunk redelivered; the inbox absorbs what was already applied) as `handleInbound` does.
+   */
+  async handleInboundBatch(messages: readonly WireMessage[], topic: string): Promise<void> {
+    if (!this.handler) throw new Error('kafka transport not started: message will be redelivered');
+    if (messages.length === 1 || !this.batchHandler) {
+      for (const m of messages) await this.handleInbound(m, topic);
+      return;
+    }
+    const outcomes = await this.batchHandler(messages, { topic });
+    for (const [i, outcome] of outcomes.entries()) await this.copyDeadLetter(messages[i]!, outcome, topic);
+  }
+
   async stop(): Promise<void> {
     this.handler = undefined;
+    this.batchHandler = undefined;
     this.producerReady = false;
     this.consuming = false;
     this.hold.lost();
@@ -347,6 +377,12 @@ export class KafkaTransport implements CityTransport {
   async handleInbound(message: WireMessage, topic: string): Promise<InboundOutcome> {
     if (!this.handler) throw new Error('kafka transport not started: message will be redelivered');
     const outcome = await this.handler(message, { topic });
+    await this.copyDeadLetter(message, outcome, topic);
+    return outcome;
+  }
+
+  /** A dead-lettered message's copy on the city's dead-letter topic (see `handleInbound`). */
+  private async copyDeadLetter(message: WireMessage, outcome: InboundOutcome, topic: string): Promise<void> {
     if (outcome.status === 'dead-lettered') {
       const dlq = this.options.registry.require(this.options.cityCode).topics.deadLetter;
       try {
@@ -375,6 +411,5 @@ export class KafkaTransport implements CityTransport {
         );
       }
     }
-    return outcome;
   }
 }
