@@ -21,6 +21,6 @@ export { MedicalHealthConsent1797120000001 } from './infrastructure/migrations/1
 export { MedicalBooking1797120000002 } from './infrastructure/migrations/1797120000002-medical-booking.migration.js';
 export { MedicalClearingApplication1797206400001 } from './infrastructure/migrations/1797206400001-medical-clearing-application.migration.js';
 export { MedicalBookingCancel1797206400002 } from './infrastructure/migrations/1797206400002-medical-booking-cancel.migration.js';
-export { MedicalStatementChunks1797206400003 } from './infrastructure/migrations/1797206400003-medical-statement-chunks.migration.js';
 export { MedicalYearAheadGrants1797379200000 } from './infrastructure/migrations/1797379200000-medical-year-ahead-grants.migration.js';
 export { MedicalSlotOffers1797379200001 } from './infrastructure/migrations/1797379200001-medical-slot-offers.migration.js';
+export { MedicalStatementChunks1797379200002 } from './infrastructure/migrations/1797379200002-medical-statement-chunks.migration.js';

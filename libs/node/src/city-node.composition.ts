@@ -25,7 +25,7 @@ import {
   MedicalHealthConsent1797120000001,
   MedicalInit1796601600010,
   MedicalSettlementModule,
-  MedicalStatementChunks1797206400003,
+  MedicalStatementChunks1797379200002,
   MedicalVersionsLists1797120000000,
 } from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
@@ -119,9 +119,9 @@ export const DOMAINS: DomainEntry[] = [
       MedicalBooking1797120000002,
       MedicalClearingApplication1797206400001,
       MedicalBookingCancel1797206400002,
-      MedicalStatementChunks1797206400003,
       MedicalYearAheadGrants1797379200000,
       MedicalSlotOffers1797379200001,
+      MedicalStatementChunks1797379200002,
     ],
   },
 ];

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * statement assembles it, proves it and records it in medical.statement / statement_item, marks the inbound row completed and
  * drops the staged chunks (the row stays: a piece arriving after that is recognised as late).
  */
-export class MedicalStatementChunks1797206400003 implements MigrationInterface {
-  name = 'MedicalStatementChunks1797206400003';
+export class MedicalStatementChunks1797379200002 implements MigrationInterface {
+  name = 'MedicalStatementChunks1797379200002';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
