@@ -79,6 +79,11 @@ describe('EventReceiver.receiveBatch', () => {
     const rows = await inboxRows(good.map((e) => e.id));
     expect(new Set(rows.map((r) => r.received_at.toISOString())).size).toBe(1);
     expect(await cluster.query(FS, `SELECT 1 FROM platform.peer_announcement WHERE node_version = 'evil-2.0'`)).toHaveLength(0);
+    // The forged one is dead-lettered before the others are applied: the event behind it is not applied ahead of it.
+    const [dead] = await cluster.query<{ created_at: Date }>(FS, `SELECT created_at FROM platform.dead_letter WHERE event_id = $1`, [
+      forged.id,
+    ]);
+    expect(dead!.created_at.getTime()).toBeLessThanOrEqual(rows[0]!.received_at.getTime());
   });
 
   it('applies an event twice in one batch once', async () => {

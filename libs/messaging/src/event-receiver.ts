@@ -99,7 +99,8 @@ export class EventReceiver {
    * every admitted event's inbox rows in one statement and every handler's effects, in order, in one transaction. If anything
    * in it fails, none of it is kept and each message takes the one-by-one path of `receive` instead (its own transactions,
    * retries, dead letters), so one bad event still never rolls back another and the order within the stream is kept.
-   * Rejected messages (signature, address, contract) are dead-lettered as `receive` does. One outcome per message, in order.
+   * Rejected messages (signature, address, contract) are dead-lettered as `receive` does, before the others are applied (so
+   * an event behind a refused message is never applied before that message is dead-lettered). One outcome per message, in order.
    */
   async receiveBatch(messages: readonly WireMessage[]): Promise<InboundOutcome[]> {
     if (messages.length < 2) return Promise.all(messages.map((m) => this.receive(m)));
@@ -116,6 +117,10 @@ export class EventReceiver {
         rejected.push({ i, rejection: err });
       }
     });
+    // The refused ones first: a dead letter has no effects to order, and so what follows a refused message is never applied
+    // before it is dead-lettered (as one by one; a dead-letter store that fails is retried here before anything is applied).
+    for (const { i, rejection } of rejected)
+      outcomes[i] = await this.reject('live', messages[i]!, rejection.reasonCode, rejection.message, 0);
     let applied: Set<number> | undefined;
     try {
       applied = await this.applyTogether(admitted);
@@ -131,8 +136,6 @@ export class EventReceiver {
       this.metrics.eventsReceived.inc({ type: event.type, outcome: status });
       outcomes[i] = { status };
     }
-    for (const { i, rejection } of rejected)
-      outcomes[i] = await this.reject('live', messages[i]!, rejection.reasonCode, rejection.message, 0);
     return outcomes;
   }
 
