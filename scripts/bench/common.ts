@@ -175,6 +175,7 @@ export const postJson = (
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
+  retried = false,
 ): Promise<{ status: number; json: any; ms: number }> =>
   new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -203,6 +204,11 @@ export const postJson = (
       },
     );
     req.setTimeout(60_000, () => req.destroy(new Error(`POST ${url}: no answer in 60 s`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed while idle (its keep-alive timeout) resets the next request sent on it before
+      // the server reads it: sent once more on a fresh socket, as Node's documentation of `reusedSocket` advises.
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') postJson(url, body, headers, true).then(resolve, reject);
+      else reject(err);
+    });
     req.end(payload);
   });
