@@ -230,17 +230,22 @@ export class EventReceiver {
   private async apply(mode: 'live' | 'replay', message: WireMessage, event: ReceivedEvent): Promise<InboundOutcome> {
     let applied = false;
     for (const handler of this.handlers.for(event.type)) {
-      const outcome = await this.applyOne(handler, event);
+      let outcome = await this.applyOne(handler, event, this.config.maxDeliveryAttempts);
       if (outcome === 'failed') {
         // A handler cannot commit while the database is away: that is not the event's fault. Thrown,
         // so the transport delivers it again later (Kafka: redelivered; embedded: the sender retries).
         if (!(await this.databaseAnswers())) throw new Error(`database not answering: event ${event.id} will be delivered again`);
+        // The database answers now, but it may have come back only after the last attempt (an outage just ending): one
+        // more attempt with it answering decides, so failures that were the database's never dead-letter the event.
+        outcome = await this.applyOne(handler, event, 1);
+      }
+      if (outcome === 'failed') {
         return this.reject(
           mode,
           message,
           'HANDLER_FAILED',
-          `consumer ${handler.consumer} failed ${this.config.maxDeliveryAttempts} times`,
-          this.config.maxDeliveryAttempts,
+          `consumer ${handler.consumer} failed ${this.config.maxDeliveryAttempts + 1} times (the last with the database answering)`,
+          this.config.maxDeliveryAttempts + 1,
           event,
         );
       }
@@ -251,7 +256,11 @@ export class EventReceiver {
     return { status };
   }
 
-  private async applyOne(handler: CrossCityEventHandler, event: ReceivedEvent): Promise<'applied' | 'duplicate' | 'failed'> {
+  private async applyOne(
+    handler: CrossCityEventHandler,
+    event: ReceivedEvent,
+    attempts: number,
+  ): Promise<'applied' | 'duplicate' | 'failed'> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction(async (em) => {
@@ -266,7 +275,7 @@ export class EventReceiver {
         });
       } catch (err) {
         this.logger.warn({ err, eventId: event.id, consumer: handler.consumer, attempt }, 'event handler failed');
-        if (attempt >= this.config.maxDeliveryAttempts) return 'failed';
+        if (attempt >= attempts) return 'failed';
         await sleep(backoffMs({ baseMs: this.config.retryBaseMs, maxMs: Number.POSITIVE_INFINITY }, attempt));
       }
     }
