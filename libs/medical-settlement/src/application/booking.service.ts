@@ -11,7 +11,7 @@ import {
   MedicalBookingRequestedV1,
 } from '@guangfo/contracts';
 import { Sealer } from '@guangfo/gm-crypto';
-import { Clock, decodeCursor, encodeCursor, normalizeResidentId } from '@guangfo/kernel';
+import { Clock, normalizeResidentId } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import {
   actorOf,
@@ -29,7 +29,7 @@ import { MedicalRepository } from '../infrastructure/medical.repository.js';
 import { PersonSeal } from '../infrastructure/person.seal.js';
 import { SlotRepository } from '../infrastructure/slot.repository.js';
 import { SlotService } from './slot.service.js';
-import { isTimeCursor, type TimeCursor } from './time-cursor.js';
+import { readTimePage, timePage } from './time-cursor.js';
 
 /** How long the patient's city waits for the hospital's answer before the booking is `timed-out`. */
 export const BOOKING_TIMEOUT_MS = 60_000;
@@ -175,12 +175,7 @@ export class BookingService {
    * past its deadline is shown (and recorded) timed out, as a read of it would. The read is audited.
    */
   async list(p: Principal, q: { cursor?: string; limit?: number }): Promise<{ items: BookingView[]; nextCursor: string | null }> {
-    const limit = q.limit ?? 20;
-    let after: TimeCursor | undefined;
-    if (q.cursor) {
-      after = decodeCursor(q.cursor, isTimeCursor);
-      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
-    }
+    const { limit, after } = readTimePage(q);
     return this.dataSource.transaction(async (em) => {
       let personId: string | null | undefined;
       if (p.kind === 'user' && p.role === 'resident')
@@ -199,7 +194,7 @@ export class BookingService {
                 ORDER BY requested_at DESC, id LIMIT $4 FOR UPDATE`,
               [personId ?? null, after?.k ?? null, after?.i ?? null, limit + 1],
             );
-      const page = rows.slice(0, limit);
+      const { page, nextCursor } = timePage(rows, limit);
       const items: BookingView[] = [];
       for (const b of page) items.push(this.view(await this.timeOutIfDue(em, b)));
       await this.audit.record(
@@ -212,8 +207,7 @@ export class BookingService {
         },
         em,
       );
-      const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.k, i: last.id } satisfies TimeCursor) : null };
+      return { items, nextCursor };
     });
   }
 

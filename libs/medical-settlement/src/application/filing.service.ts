@@ -12,7 +12,7 @@ import {
   type MedicalSettlementReversed,
   MedicalSettlementReversedV1,
 } from '@guangfo/contracts';
-import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type Principal } from '@guangfo/platform';
 import { yearAhead } from '../domain/allowance.js';
@@ -21,7 +21,7 @@ import { medicalError } from '../medical.errors.js';
 import { type FilingRow, MedicalRepository } from '../infrastructure/medical.repository.js';
 import { PersonSeal } from '../infrastructure/person.seal.js';
 import { AllowanceGrants } from './allowance-grants.js';
-import { isTimeCursor, type TimeCursor } from './time-cursor.js';
+import { readTimePage, timePage } from './time-cursor.js';
 import { ReferenceDataService } from './reference-data.service.js';
 import { yearAheadDays } from './year-ahead-grants.service.js';
 
@@ -206,12 +206,7 @@ export class FilingService {
     p: Principal,
     q: { status?: 'active' | 'cancelled'; origin?: 'own' | 'replica'; cursor?: string; limit?: number },
   ): Promise<{ items: FilingView[]; nextCursor: string | null }> {
-    const limit = q.limit ?? 20;
-    let after: TimeCursor | undefined;
-    if (q.cursor) {
-      after = decodeCursor(q.cursor, isTimeCursor);
-      if (!after) throw medicalError('MEDICAL_INVALID_CURSOR', { detail: 'cursor is not one this API returned' });
-    }
+    const { limit, after } = readTimePage(q);
     return this.dataSource.transaction(async (em) => {
       let personIds: string[] | undefined;
       let origin = q.origin;
@@ -221,7 +216,7 @@ export class FilingService {
       }
       const rows =
         personIds?.length === 0 ? [] : await this.repo.listFilings(em, { personIds, origin, status: q.status, after, limit: limit + 1 });
-      const page = rows.slice(0, limit);
+      const { page, nextCursor } = timePage(rows, limit);
       const items: FilingView[] = [];
       for (const f of page) items.push(this.view(f, await this.personData(em, f.person_id)));
       await this.audit.record(
@@ -234,8 +229,7 @@ export class FilingService {
         },
         em,
       );
-      const last = page[page.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.k, i: last.id } satisfies TimeCursor) : null };
+      return { items, nextCursor };
     });
   }
 
