@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AdjustableClock, Clock } from '@guangfo/kernel';
-import { ClearingRepository, type StatementItem, statementTotals, YearAheadGrantsService } from '@guangfo/medical-settlement';
+import {
+  AllowanceReturnService,
+  ClearingRepository,
+  type StatementItem,
+  statementTotals,
+  YearAheadGrantsService,
+} from '@guangfo/medical-settlement';
 import { waitFor } from '../support/cluster.js';
 import {
   bookingAcrossCities,
@@ -161,6 +167,90 @@ describe('medical settlement across cities (embedded transport)', () => {
         [a.personId],
       );
       expect(audit[0]!.n).toBe(1);
+    } finally {
+      clocks.forEach((c) => c.reset());
+    }
+  });
+
+  it('unused allowances go back: after the 备案 is cancelled and 30 days pass without a visit Foshan returns the rest, Guangzhou takes it back and grants it again on a new 备案; at the year end the year goes back too', async () => {
+    const clocks = clocksOf();
+    const returns = cluster.sandbox.node(FS).get(AllowanceReturnService);
+    const year = new Date().getUTCFullYear();
+    const idNumber = retireeId();
+    const foshanRow = async () =>
+      (
+        await cluster.query<{ granted_fen: string; consumed_fen: string; returned_fen: string }>(
+          FS,
+          `SELECT granted_fen, consumed_fen, returned_fen FROM medical.allowance WHERE person_id = $1 AND year = $2 AND pot = 'hifp'`,
+          [filing.personId, year],
+        )
+      ).map((r) => [Number(r.granted_fen), Number(r.consumed_fen), Number(r.returned_fen)])[0];
+    const guangzhouGrant = async () =>
+      (
+        await cluster.query<{ granted_fen: string; returned_fen: string }>(
+          GZ,
+          `SELECT granted_fen, returned_fen FROM medical.cap_grant WHERE person_id = $1 AND year = $2 AND pot = 'hifp' AND city = $3`,
+          [filing.personId, year, FS],
+        )
+      ).map((r) => [Number(r.granted_fen), Number(r.returned_fen)])[0];
+    let filing!: Awaited<ReturnType<typeof registerInGuangzhou>>;
+    try {
+      clocks.forEach((c) => c.set(`${year}-06-15T02:00:00Z`));
+      filing = await registerInGuangzhou(cluster, { kind: 'resettled-retiree', idNumber, name: '罗伯' });
+      expect(await newYearSettlement(idNumber)).toMatchObject({ totals: { hifp_pay: 12_000 }, shortfall: null });
+      // Covered by a 备案: nothing goes back.
+      await returns.sweep();
+      expect(await foshanRow()).toEqual([5_000_000, 12_000, 0]);
+
+      const clerk = await cluster.token(GZ, 'clerk');
+      await request(cluster.baseUrl(GZ))
+        .post(`/api/v1/medical/filings/${filing.id}/cancel`)
+        .set({ authorization: `Bearer ${clerk}` })
+        .send({})
+        .expect(200);
+      await waitFor('Foshan to record the cancellation', async () =>
+        Boolean(
+          (await cluster.query<{ c: string | null }>(FS, `SELECT cancelled_on AS c FROM medical.filing WHERE id = $1`, [filing.id]))[0]?.c,
+        ),
+      );
+      // Cancelled, but a visit began 5 days ago: still held.
+      clocks.forEach((c) => c.set(`${year}-06-20T02:00:00Z`));
+      await returns.sweep();
+      expect(await foshanRow()).toEqual([5_000_000, 12_000, 0]);
+
+      // 35 days on: the rest goes back; Foshan can no longer spend it; Guangzhou takes it back, once.
+      clocks.forEach((c) => c.set(`${year}-07-20T02:00:00Z`));
+      const swept = await returns.sweep();
+      expect(swept.returned).toBeGreaterThanOrEqual(1); // the fund pot (no account balance was stated: nothing granted)
+      expect(await foshanRow()).toEqual([5_000_000, 12_000, 4_988_000]);
+      await waitFor("Guangzhou to take Foshan's return back", async () => (await guangzhouGrant())?.[1] === 4_988_000);
+      await returns.sweep();
+      expect(await foshanRow()).toEqual([5_000_000, 12_000, 4_988_000]);
+      const returnedAudit = await cluster.query<{ detail: { takenBackFen: number; reason: string } }>(
+        GZ,
+        `SELECT detail FROM platform.audit_log WHERE action = 'medical.allowance.returned' AND resource = $1`,
+        [`medical-allowance:${filing.personId}:${year}:hifp`],
+      );
+      expect(returnedAudit.map((r) => r.detail)).toEqual([expect.objectContaining({ takenBackFen: 4_988_000, reason: 'no-filing' })]);
+
+      // Registered again: Guangzhou grants afresh from the cap the return freed; the settlement is covered again.
+      clocks.forEach((c) => c.set(`${year}-07-21T02:00:00Z`));
+      await registerInGuangzhou(cluster, { kind: 'resettled-retiree', idNumber, name: '罗伯' });
+      await waitFor('the new grant at Foshan', async () => (await foshanRow())?.[0] === 10_000_000);
+      expect(await guangzhouGrant()).toEqual([10_000_000, 4_988_000]);
+      expect(await newYearSettlement(idNumber)).toMatchObject({ totals: { hifp_pay: 12_000 }, shortfall: null });
+
+      // The year is over: what is left of it goes back, whatever the 备案.
+      clocks.forEach((c) => c.set(`${year + 1}-01-04T02:00:00Z`));
+      await returns.sweep();
+      expect(await foshanRow()).toEqual([10_000_000, 24_000, 9_976_000]);
+      await waitFor('Guangzhou to take the year back', async () => (await guangzhouGrant())?.[1] === 9_976_000);
+      const yearClosed = await cluster.query<{ n: number }>(
+        GZ,
+        `SELECT count(*)::int AS n FROM platform.audit_log WHERE action = 'medical.allowance.returned' AND resource = $1 AND detail ->> 'reason' = 'year-closed'`,
+        [`medical-allowance:${filing.personId}:${year}:hifp`],
+      );
+      expect(yearClosed[0]!.n).toBe(1);
     } finally {
       clocks.forEach((c) => c.reset());
     }

@@ -73,14 +73,14 @@ export const settleAndReconcileThroughFiles = async (
     {
       pot: 'hifp',
       insuredCity: { capFen: 60_000_000, grantedFen: 5_000_000 },
-      treatingCity: { consumedFen: 12_000, availableFen: 4_988_000, topUpRequested: false },
+      treatingCity: { consumedFen: 12_000, returnedFen: 0, availableFen: 4_988_000, topUpRequested: false },
       elsewhereAtMostFen: 55_000_000,
     },
     {
       pot: 'acct',
       insuredCity: { capFen: null, grantedFen: 0 },
       // An empty account: nothing granted, so Foshan has asked Guangzhou for a top-up (running low).
-      treatingCity: { consumedFen: 0, availableFen: 0, topUpRequested: true },
+      treatingCity: { consumedFen: 0, returnedFen: 0, availableFen: 0, topUpRequested: true },
       elsewhereAtMostFen: null,
     },
   ]);
@@ -95,10 +95,11 @@ export const settleAndReconcileThroughFiles = async (
     year: Number(day.slice(0, 4)),
     granted: 50_000,
     used: 120,
+    returned: 0,
     available: 49_880,
     cap: 600_000,
     used_elsewhere_at_most: 550_000,
-    source: { cap: 'insured-city', granted: 'insured-city', used: 'treating-city', available: 'treating-city' },
+    source: { cap: 'insured-city', granted: 'insured-city', used: 'treating-city', returned: 'treating-city', available: 'treating-city' },
   });
   expect(cumEnv.body.output.setl_sum).toEqual({
     source: 'treating-city',

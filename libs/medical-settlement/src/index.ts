@@ -12,6 +12,7 @@ export * from './medical-settlement.module.js';
 export { fenToYuan, yuanToFen, SUPPORTED_INFNO } from './application/national-envelope.service.js';
 export { MSGID_PATTERN } from './application/settlement.service.js';
 export { YearAheadGrantsService, type YearAheadSweep } from './application/year-ahead-grants.service.js';
+export { type AllowanceReturnSweep, AllowanceReturnService } from './application/allowance-return.service.js';
 export { ClearingRepository } from './infrastructure/clearing.repository.js';
 export { StatementInbound, type StatementPieceOutcome } from './application/statement-inbound.js';
 export { DEFAULT_STATEMENT_CHUNK_ITEMS, statementChunkItems } from './application/medical.tokens.js';
@@ -24,3 +25,4 @@ export { MedicalBookingCancel1797206400002 } from './infrastructure/migrations/1
 export { MedicalYearAheadGrants1797379200000 } from './infrastructure/migrations/1797379200000-medical-year-ahead-grants.migration.js';
 export { MedicalSlotOffers1797379200001 } from './infrastructure/migrations/1797379200001-medical-slot-offers.migration.js';
 export { MedicalStatementChunks1797379200002 } from './infrastructure/migrations/1797379200002-medical-statement-chunks.migration.js';
+export { MedicalAllowanceReturns1797465600000 } from './infrastructure/migrations/1797465600000-medical-allowance-returns.migration.js';

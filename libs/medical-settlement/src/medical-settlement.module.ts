@@ -3,6 +3,7 @@ import { FilingReplicaHandler } from './application/filing-replica.handler.js';
 import { AllowanceGrants } from './application/allowance-grants.js';
 import { FilingService } from './application/filing.service.js';
 import { YearAheadGrantsService } from './application/year-ahead-grants.service.js';
+import { AllowanceReturnService } from './application/allowance-return.service.js';
 import { MEDICAL_SEED_DIR, MEDICAL_STATEMENT_CHUNK_ITEMS, statementChunkItems } from './application/medical.tokens.js';
 import { StatementInbound } from './application/statement-inbound.js';
 import { NationalEnvelopeService } from './application/national-envelope.service.js';
@@ -49,7 +50,7 @@ export interface MedicalSettlementModuleOptions {
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
  * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002,
  * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalYearAheadGrants1797379200000, MedicalSlotOffers1797379200001,
- * MedicalStatementChunks1797379200002. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
+ * MedicalStatementChunks1797379200002, MedicalAllowanceReturns1797465600000. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
  * files (FileStore) and credentials (CredentialVerifier) modules.
  */
 @Module({})
@@ -86,6 +87,7 @@ export class MedicalSettlementModule {
         AllowanceGrants,
         FilingService,
         YearAheadGrantsService,
+        AllowanceReturnService,
         FilingReplicaHandler,
         SettlementService,
         NationalEnvelopeService,
@@ -105,7 +107,7 @@ export class MedicalSettlementModule {
         CumulativeRepository,
         CumulativeService,
       ],
-      exports: [SettlementService, YearAheadGrantsService],
+      exports: [SettlementService, YearAheadGrantsService, AllowanceReturnService],
     };
   }
 }

@@ -26,6 +26,7 @@ import {
   MedicalInit1796601600010,
   MedicalSettlementModule,
   MedicalStatementChunks1797379200002,
+  MedicalAllowanceReturns1797465600000,
   MedicalVersionsLists1797120000000,
 } from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
@@ -122,6 +123,7 @@ export const DOMAINS: DomainEntry[] = [
       MedicalYearAheadGrants1797379200000,
       MedicalSlotOffers1797379200001,
       MedicalStatementChunks1797379200002,
+      MedicalAllowanceReturns1797465600000,
     ],
   },
 ];

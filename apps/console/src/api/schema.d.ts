@@ -3599,6 +3599,11 @@ export interface components {
              */
             consumedFen: number;
             /**
+             * @description Given back to the insured city unused (cumulative), fen
+             * @example 0
+             */
+            returnedFen: number;
+            /**
              * @description A top-up is asked for and not yet granted
              * @example false
              */
@@ -18279,6 +18284,7 @@ export interface operations {
                      *           },
                      *           "treatingCity": {
                      *             "consumedFen": 8100,
+                     *             "returnedFen": 0,
                      *             "availableFen": 4991900,
                      *             "topUpRequested": false
                      *           },

@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { MedicalAllowanceGrantedV1, type Pot } from '@guangfo/contracts';
 import { OutboxService } from '@guangfo/messaging';
-import { grantFrom } from '../domain/allowance.js';
+import { applyReturn, grantFrom } from '../domain/allowance.js';
 import type { InsuredPolicy } from '../domain/policy.js';
 import { MedicalRepository, type PersonRow } from '../infrastructure/medical.repository.js';
 
 /**
  * The insured city's grants from a person's annual caps (domain/allowance.ts), in the caller's transaction: the caps of a
  * year opened from the policy, and a chunk granted to a treating city, announced to it by an addressed event carrying the
- * cumulative total. Used by the 备案, by the top-up requests and by the year-ahead grants.
+ * cumulative total. Used by the 备案, by the top-up requests and by the year-ahead grants; and a treating city's return of
+ * what it did not spend, taken back into the ledger.
  */
 @Injectable()
 export class AllowanceGrants {
@@ -49,6 +50,20 @@ export class AllowanceGrants {
       toCity: city,
       data: { personId, year, pot, grantedTotalFen: g.grantedTotalFen },
     });
+  }
+
+  /**
+   * `city` gave back part of its grant (cumulative total; the ledger row locked): what it returned may be granted again.
+   * Returns the amount the ledger took back now (0 for a stale or duplicate report). Throws when there is no such grant or
+   * the total is more than was granted (the event is then dead-lettered, not clipped).
+   */
+  async takeBack(em: EntityManager, personId: string, year: number, pot: Pot, city: string, returnedTotalFen: number): Promise<number> {
+    const ledger = await this.repo.lockCap(em, personId, year, pot);
+    if (!ledger || ledger.grantedFen[city] === undefined) throw new Error(`no grant of ${personId}/${year}/${pot} to ${city} to return`);
+    const next = applyReturn(ledger, city, returnedTotalFen);
+    const added = next.returnedFen[city]! - (ledger.returnedFen[city] ?? 0);
+    if (added > 0) await this.repo.setReturn(em, personId, year, pot, city, next.returnedFen[city]!);
+    return added;
   }
 
   /** A grant of both pots of `year` to `city` (caps opened first); `firstOnly`: only where `city` holds none of that year yet. */

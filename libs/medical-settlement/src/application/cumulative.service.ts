@@ -5,7 +5,7 @@ import { actorOf, AuditService, DomainError, NODE_CONFIG, type NodeConfig, type 
 import { type CumulativeFigures, cumulativeFigures } from '../domain/cumulative.js';
 import { medicalError } from '../medical.errors.js';
 import { CumulativeRepository } from '../infrastructure/cumulative.repository.js';
-import { MedicalRepository } from '../infrastructure/medical.repository.js';
+import { allowanceOf, MedicalRepository } from '../infrastructure/medical.repository.js';
 import { ReferenceDataService } from './reference-data.service.js';
 import { SettlementService } from './settlement.service.js';
 
@@ -56,8 +56,7 @@ export class CumulativeService {
         annualCapFen: policy?.annualCapFen.hifp ?? null,
         allowances: rows.map((r) => ({
           pot: r.pot,
-          grantedFen: Number(r.granted_fen),
-          consumedFen: Number(r.consumed_fen),
+          ...allowanceOf(r),
           topUpRequested: r.requested_at !== null,
         })),
         settledHere: await this.repo.settledInYear(em, person.id, y),

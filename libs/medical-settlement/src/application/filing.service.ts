@@ -5,6 +5,8 @@ import {
   type FilingKind,
   type MedicalAllowanceRequested,
   MedicalAllowanceRequestedV1,
+  type MedicalAllowanceReturned,
+  MedicalAllowanceReturnedV1,
   MedicalFilingCancelledV1,
   MedicalFilingRecordedV1,
   type MedicalSettlementRecorded,
@@ -247,6 +249,25 @@ export class FilingService {
     const policy = await this.reference.policy(em, this.config.cityCode, `${event.data.year}-12-31`);
     await this.grants.openCaps(em, person, event.data.year, policy);
     await this.grants.grant(em, person.id, event.data.year, event.data.pot, event.fromCity, policy.allowanceChunkFen);
+  }
+
+  /** A treating city gave back what it did not spend of a person's allowance: the ledger takes it back (the row is locked). */
+  @HandlesEvent(MedicalAllowanceReturnedV1, { consumer: 'medical.allowance-return' })
+  async onReturned(event: ReceivedEvent<MedicalAllowanceReturned>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const person = await this.repo.person(em, d.personId);
+    if (!person || person.insured_city !== this.config.cityCode) throw new Error(`allowance return for unknown person ${d.personId}`);
+    const takenBackFen = await this.grants.takeBack(em, person.id, d.year, d.pot, event.fromCity, d.returnedTotalFen);
+    await this.audit.record(
+      {
+        actor: `city:${event.fromCity}`,
+        action: 'medical.allowance.returned',
+        resource: `medical-allowance:${person.id}:${d.year}:${d.pot}`,
+        outcome: 'success',
+        detail: { returnedTotalFen: d.returnedTotalFen, takenBackFen, consumedFen: d.consumedFen, reason: d.reason },
+      },
+      em,
+    );
   }
 
   /** The insured city's copy of each settlement made elsewhere (5206 cumulative totals; the clearing verifier's input). */

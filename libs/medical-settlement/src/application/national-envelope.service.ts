@@ -266,10 +266,17 @@ export class NationalEnvelopeService {
             year: c.year,
             granted: fenToYuan(x.insuredCity.grantedFen),
             used: fenToYuan(x.treatingCity.consumedFen),
+            returned: fenToYuan(x.treatingCity.returnedFen),
             available: fenToYuan(x.treatingCity.availableFen),
             cap: yuanOrNull(x.insuredCity.capFen),
             used_elsewhere_at_most: yuanOrNull(x.elsewhereAtMostFen),
-            source: { cap: 'insured-city', granted: 'insured-city', used: 'treating-city', available: 'treating-city' },
+            source: {
+              cap: 'insured-city',
+              granted: 'insured-city',
+              used: 'treating-city',
+              returned: 'treating-city',
+              available: 'treating-city',
+            },
           })),
           setl_sum: {
             source: 'treating-city',

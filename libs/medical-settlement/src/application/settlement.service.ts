@@ -18,6 +18,7 @@ import { availableFen, needsTopUp } from '../domain/allowance.js';
 import { calculateSettlement, type LineResult, SettlementInputError, settlementBalances } from '../domain/settlement-calculator.js';
 import { medicalError } from '../medical.errors.js';
 import {
+  allowanceOf,
   type AllowanceRow,
   type FeeLineRow,
   type FilingRow,
@@ -157,7 +158,7 @@ export class SettlementService {
       const allowances = await this.repo.allowances(em, person.id, year, false);
       const avail = (pot: Pot) => {
         const a = allowances.find((x) => x.pot === pot);
-        return a ? availableFen({ grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) }) : 0;
+        return a ? availableFen(allowanceOf(a)) : 0;
       };
       const covering = FilingService.covering(filings, today);
       return {
@@ -409,7 +410,8 @@ export class SettlementService {
         // No allowance for this year yet (e.g. the first settlement of a new year): an empty row, then a request for a grant.
         if (!a) await this.repo.applyGrant(em, { personId: v.person_id, year, pot, insuredCity: v.insured_city, grantedTotalFen: 0 });
         const spent = pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
-        const after = { grantedFen: Number(a?.granted_fen ?? 0), consumedFen: Number(a?.consumed_fen ?? 0) + spent };
+        const held = a ? allowanceOf(a) : { grantedFen: 0, consumedFen: 0, returnedFen: 0 };
+        const after = { ...held, consumedFen: held.consumedFen + spent };
         // Already asked (the locked row says so): no statement needed.
         if (needsTopUp(after, policy.allowanceChunkFen) && !a?.requested_at && (await this.repo.markRequested(em, v.person_id, year, pot)))
           await this.outbox.add(em, {
@@ -565,7 +567,7 @@ export class SettlementService {
     const allowances = inputs.allowances.filter((a) => a.insured_city === v.insured_city);
     const avail = (pot: Pot) => {
       const a = allowances.find((x) => x.pot === pot);
-      return a ? availableFen({ grantedFen: Number(a.granted_fen), consumedFen: Number(a.consumed_fen) }) : 0;
+      return a ? availableFen(allowanceOf(a)) : 0;
     };
     let result;
     try {

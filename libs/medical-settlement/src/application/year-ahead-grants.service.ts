@@ -60,7 +60,7 @@ export class YearAheadGrantsService implements OnApplicationBootstrap, OnApplica
         name: 'medical year-ahead grants',
         table: 'medical.grant_schedule',
         key: 'job',
-        due: 'next_run_at <= now()',
+        due: `job = '${JOB}' AND next_run_at <= now()`,
         order: 'next_run_at',
         batchSize: () => 1,
         leaseMs: () => 600_000,

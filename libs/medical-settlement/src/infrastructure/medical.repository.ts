@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry, InsuredPolicy, Pot, SettlementTotals, TreatingCatalogue } from '@guangfo/contracts';
 import { queryRow, queryRows, type SqlRunner } from '@guangfo/platform';
 import type { LineResult } from '../domain/settlement-calculator.js';
+import type { Allowance, CapLedger } from '../domain/allowance.js';
 
 export interface HospitalRow {
   partner_id: string;
@@ -40,7 +41,24 @@ export interface AllowanceRow {
   insured_city: string;
   granted_fen: string;
   consumed_fen: string;
+  returned_fen: string;
   requested_at: Date | null;
+}
+/** The domain's view of an allowance row (domain/allowance.ts). */
+export const allowanceOf = (a: Pick<AllowanceRow, 'granted_fen' | 'consumed_fen' | 'returned_fen'>): Allowance => ({
+  grantedFen: Number(a.granted_fen),
+  consumedFen: Number(a.consumed_fen),
+  returnedFen: Number(a.returned_fen),
+});
+/** An allowance row given back by AllowanceReturnService: the new cumulative total and what this return added. */
+export interface ReturnedAllowanceRow {
+  person_id: string;
+  year: number;
+  pot: Pot;
+  insured_city: string;
+  returned_fen: string;
+  added_fen: string;
+  consumed_fen: string;
 }
 export interface VisitRow {
   id: string;
@@ -309,24 +327,33 @@ export class MedicalRepository {
     ]);
   }
   /** Locks the ledger row (one grant at a time per person, pot and year) and reads its grants. */
-  async lockCap(
-    db: SqlRunner,
-    personId: string,
-    year: number,
-    pot: Pot,
-  ): Promise<{ capFen: number; grantedFen: Record<string, number> } | undefined> {
+  async lockCap(db: SqlRunner, personId: string, year: number, pot: Pot): Promise<CapLedger | undefined> {
     const cap = await queryRow<{ cap_fen: string }>(
       db,
       `SELECT cap_fen FROM medical.cap_ledger WHERE person_id = $1 AND year = $2 AND pot = $3 FOR UPDATE`,
       [personId, year, pot],
     );
     if (!cap) return undefined;
-    const grants = await queryRows<{ city: string; granted_fen: string }>(
+    const grants = await queryRows<{ city: string; granted_fen: string; returned_fen: string }>(
       db,
-      `SELECT city, granted_fen FROM medical.cap_grant WHERE person_id = $1 AND year = $2 AND pot = $3`,
+      `SELECT city, granted_fen, returned_fen FROM medical.cap_grant WHERE person_id = $1 AND year = $2 AND pot = $3`,
       [personId, year, pot],
     );
-    return { capFen: Number(cap.cap_fen), grantedFen: Object.fromEntries(grants.map((g) => [g.city, Number(g.granted_fen)])) };
+    return {
+      capFen: Number(cap.cap_fen),
+      grantedFen: Object.fromEntries(grants.map((g) => [g.city, Number(g.granted_fen)])),
+      returnedFen: Object.fromEntries(grants.map((g) => [g.city, Number(g.returned_fen)])),
+    };
+  }
+  /** A treating city's cumulative return (the ledger row locked by the caller, the domain's applyReturn checked it). */
+  async setReturn(db: SqlRunner, personId: string, year: number, pot: Pot, city: string, totalFen: number): Promise<void> {
+    await db.query(`UPDATE medical.cap_grant SET returned_fen = $5 WHERE person_id = $1 AND year = $2 AND pot = $3 AND city = $4`, [
+      personId,
+      year,
+      pot,
+      city,
+      totalFen,
+    ]);
   }
   async setGrant(db: SqlRunner, personId: string, year: number, pot: Pot, city: string, totalFen: number): Promise<void> {
     await db.query(
@@ -388,6 +415,33 @@ export class MedicalRepository {
     );
     if (r.length !== (fund !== 0 ? 1 : 0) + (account !== 0 ? 1 : 0))
       throw new Error(`allowance ${personId}/${year} missing to move by ${fund}/${account}`);
+  }
+  /**
+   * Gives back what is left of up to `limit` allowance rows that are no longer needed here (domain/allowance.ts): those of a
+   * year before `today`'s, and those of a person who holds no 备案 here covering `today` or later, has no visit open here and
+   * none begun in the last `idleDays` days. Each row's whole remainder is added to its cumulative `returned_fen` in one
+   * statement (rows locked by a settlement are skipped, to be taken by a later pass).
+   */
+  returnUnused(db: SqlRunner, today: string, idleDays: number, limit: number): Promise<ReturnedAllowanceRow[]> {
+    return queryRows<ReturnedAllowanceRow>(
+      db,
+      `WITH due AS (
+         SELECT a.person_id, a.year, a.pot, a.granted_fen - a.consumed_fen - a.returned_fen AS left_fen FROM medical.allowance a
+          WHERE a.granted_fen - a.consumed_fen - a.returned_fen > 0
+            AND (a.year < extract(year FROM $1::date)
+                 OR (NOT EXISTS (SELECT 1 FROM medical.filing f
+                                  WHERE f.person_id = a.person_id AND f.origin = 'replica'
+                                    AND (f.valid_to IS NULL OR f.valid_to >= $1::date) AND (f.cancelled_on IS NULL OR f.cancelled_on > $1::date)
+                                    AND (f.cancelled_on IS NULL OR f.cancelled_on > f.valid_from))
+                     AND NOT EXISTS (SELECT 1 FROM medical.visit v
+                                      WHERE v.person_id = a.person_id AND (v.state = 'open' OR v.begun_on > $1::date - $2::int))))
+          ORDER BY a.year, a.person_id, a.pot LIMIT $3 FOR UPDATE OF a SKIP LOCKED)
+       UPDATE medical.allowance a SET returned_fen = a.returned_fen + due.left_fen
+         FROM due WHERE a.person_id = due.person_id AND a.year = due.year AND a.pot = due.pot
+       RETURNING a.person_id, a.year, a.pot, a.insured_city, a.returned_fen::text AS returned_fen, due.left_fen::text AS added_fen,
+                 a.consumed_fen::text AS consumed_fen`,
+      [today, idleDays, limit],
+    );
   }
   async markRequested(db: SqlRunner, personId: string, year: number, pot: Pot): Promise<boolean> {
     const r = await queryRows(
@@ -451,7 +505,8 @@ export class MedicalRepository {
       allowances: (Omit<AllowanceRow, 'requested_at'> & { requested_at: string | null })[] | null;
     }>(
       db,
-      `WITH a AS (SELECT person_id, year, pot, insured_city, granted_fen::text AS granted_fen, consumed_fen::text AS consumed_fen, requested_at
+      `WITH a AS (SELECT person_id, year, pot, insured_city, granted_fen::text AS granted_fen, consumed_fen::text AS consumed_fen,
+                           returned_fen::text AS returned_fen, requested_at
                     FROM medical.allowance WHERE person_id = $5 AND year = $6 ORDER BY pot${q.lock ? ' FOR UPDATE' : ''})
        SELECT (SELECT id FROM medical.settlement WHERE hospital_code = $3 AND msgid = $4) AS earlier_id,
               (SELECT json_agg(l ORDER BY l.line_no) FROM (SELECT line_no, code, name, quantity, unit_price_fen::text AS unit_price_fen

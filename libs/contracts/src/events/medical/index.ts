@@ -2,6 +2,7 @@ import type { EventContract } from '../../event-type.js';
 import {
   MedicalAllowanceGrantedV1,
   MedicalAllowanceRequestedV1,
+  MedicalAllowanceReturnedV1,
   MedicalCataloguePublishedV1,
   MedicalFilingCancelledV1,
   MedicalFilingRecordedV1,
@@ -35,6 +36,7 @@ export const MEDICAL_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   MedicalFilingCancelledV1,
   MedicalAllowanceGrantedV1,
   MedicalAllowanceRequestedV1,
+  MedicalAllowanceReturnedV1,
   MedicalSettlementRecordedV1,
   MedicalSettlementReversedV1,
   MedicalStatementIssuedV2,

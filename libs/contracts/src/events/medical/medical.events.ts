@@ -152,6 +152,27 @@ export const MedicalAllowanceGrantedV1 = defineEvent<MedicalAllowanceGranted>({
   example: { personId: PERSON_ID, year: 2026, pot: 'hifp', grantedTotalFen: 5_000_000 },
 });
 
+export const medicalAllowanceReturnedSchema = z.object({
+  personId: z.uuid(),
+  year: z.number().int().min(2000).max(2100),
+  pot: z.enum(POTS),
+  /** The treating city's cumulative return for the person, pot and year (the receiver keeps the largest it has seen). */
+  returnedTotalFen: fenSchema,
+  /** What the treating city had consumed of the grant when it returned the rest (5206 累计, for the insured city's view). */
+  consumedFen: fenSchema,
+  /** Why: the year is over, or the person no longer holds a 备案 there (and has no visit open or recent). */
+  reason: z.enum(['year-closed', 'no-filing']),
+});
+export type MedicalAllowanceReturned = z.infer<typeof medicalAllowanceReturnedSchema>;
+export const MedicalAllowanceReturnedV1 = defineEvent<MedicalAllowanceReturned>({
+  type: 'gov.guangfo.medical.allowance-returned.v1',
+  audience: 'addressed',
+  schema: medicalAllowanceReturnedSchema,
+  summary:
+    "A treating city gives back the unused part of a person's allowance (cumulative total): it can no longer spend it, and the insured city may grant it again.",
+  example: { personId: PERSON_ID, year: 2026, pot: 'hifp', returnedTotalFen: 4_200_000, consumedFen: 800_000, reason: 'no-filing' },
+});
+
 export const medicalAllowanceRequestedSchema = z.object({
   personId: z.uuid(),
   year: z.number().int().min(2000).max(2100),

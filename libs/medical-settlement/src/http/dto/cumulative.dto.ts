@@ -25,6 +25,7 @@ export class CumulativeInsuredPartDto {
 
 export class CumulativeTreatingPartDto {
   @ApiProperty({ example: 8100, description: 'Consumed by this city’s settlements, fen' }) consumedFen: number;
+  @ApiProperty({ example: 0, description: 'Given back to the insured city unused (cumulative), fen' }) returnedFen: number;
   @ApiProperty({ example: 4991900, description: 'Left of the grant here, fen' }) availableFen: number;
   @ApiProperty({ example: false, description: 'A top-up is asked for and not yet granted' }) topUpRequested: boolean;
 }
