@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { findContract } from '@guangfo/contracts';
 import { backoffMs } from '@guangfo/kernel';
-import { AuditService, Correlation, MetricsService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { AuditService, Correlation, MetricsService, NODE_CONFIG, type NodeConfig, prepared, runSql } from '@guangfo/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CrossCityEventHandler, EventHandlerRegistry, type ReceivedEvent } from './event-handler.registry.js';
@@ -46,6 +46,15 @@ function pgText(s: string | undefined): string | undefined {
     ? undefined
     : s.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
+
+// The inbox rows (prepared on each connection): one per event and consumer, a duplicate inserting nothing.
+const INBOX_INSERT = prepared(
+  `INSERT INTO platform.inbox (event_id, consumer, source_city, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING event_id`,
+);
+const INBOX_INSERT_MANY = prepared(
+  `INSERT INTO platform.inbox (event_id, consumer, source_city, type)
+   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING RETURNING event_id, consumer`,
+);
 
 /**
  * The edge every received event passes, whatever the transport: parse, verify the sender's
@@ -147,16 +156,12 @@ export class EventReceiver {
     const pairs = admitted.flatMap((a) => a.handlers.map((h) => ({ ...a, handler: h })));
     if (pairs.length === 0) return applied;
     await this.dataSource.transaction(async (em) => {
-      const rows = (await em.query(
-        `INSERT INTO platform.inbox (event_id, consumer, source_city, type)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING RETURNING event_id, consumer`,
-        [
-          pairs.map((p) => p.event.id),
-          pairs.map((p) => p.handler.consumer),
-          pairs.map((p) => p.event.fromCity),
-          pairs.map((p) => p.event.type),
-        ],
-      )) as { event_id: string; consumer: string }[];
+      const rows = (await runSql(em, INBOX_INSERT_MANY, [
+        pairs.map((p) => p.event.id),
+        pairs.map((p) => p.handler.consumer),
+        pairs.map((p) => p.event.fromCity),
+        pairs.map((p) => p.event.type),
+      ])) as { event_id: string; consumer: string }[];
       // An event twice in one batch is applied once: each inserted row is taken by its first pair.
       const fresh = new Set(rows.map((r) => `${r.event_id}\u0000${r.consumer}`));
       for (const { i, event, handler } of pairs) {
@@ -264,11 +269,7 @@ export class EventReceiver {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction(async (em) => {
-          const inserted = (await em.query(
-            `INSERT INTO platform.inbox (event_id, consumer, source_city, type) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING RETURNING event_id`,
-            [event.id, handler.consumer, event.fromCity, event.type],
-          )) as unknown[];
+          const inserted = (await runSql(em, INBOX_INSERT, [event.id, handler.consumer, event.fromCity, event.type])) as unknown[];
           if (inserted.length === 0) return 'duplicate' as const;
           await handler.handle(event, em);
           return 'applied' as const;

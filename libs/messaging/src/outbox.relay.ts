@@ -64,6 +64,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         name: 'outbox relay',
         table: 'platform.outbox',
         key: 'seq',
+        keyType: 'bigint',
         due: 'sent_at IS NULL AND next_attempt_at <= now()',
         order: 'seq',
         claimable: PER_SUBJECT_ORDER,

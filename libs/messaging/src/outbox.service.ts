@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventContract } from '@guangfo/contracts';
-import { CityRegistry, Correlation, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { CityRegistry, Correlation, NODE_CONFIG, type NodeConfig, prepared, runSql } from '@guangfo/platform';
 import { EventSigner } from './event-signer.js';
 import { DataKeyCache, sealPersonalFields } from './personal-data.seal.js';
 import { eventSource, type UnsignedEvent } from './signed-event.js';
@@ -20,6 +20,12 @@ export interface OutgoingEvent<T> {
   /** Required for addressed events, forbidden for broadcasts (public data only). */
   toCity?: string;
 }
+
+/** The insert and the relay's wake-up in one statement (prepared on each connection): the notification is delivered at commit. */
+const OUTBOX_INSERT = prepared(
+  `WITH added AS (INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1)
+   SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM added`,
+);
 
 /**
  * Transactional outbox: the event row commits in the caller's transaction, with the state
@@ -76,12 +82,7 @@ export class OutboxService {
       ...(scope?.traceparent ? { traceparent: scope.traceparent } : {}),
       data,
     });
-    // The insert and the relay's wake-up in one statement: the notification is delivered at commit.
-    await em.query(
-      `WITH added AS (INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1)
-       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM added`,
-      [event.id, event.type, event.subject, contract.audience, out.toCity ?? null, JSON.stringify(event)],
-    );
+    await runSql(em, OUTBOX_INSERT, [event.id, event.type, event.subject, contract.audience, out.toCity ?? null, JSON.stringify(event)]);
     for (const l of this.listeners) l();
     return event;
   }

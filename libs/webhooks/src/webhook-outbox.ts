@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { prepared, runSql } from '@guangfo/platform';
+
+/** One statement per domain event (prepared on each connection): the event row only if some subscription matches, and one delivery per match. */
+const ENQUEUE = prepared(
+  `WITH subs AS (
+         SELECT id, partner_id FROM platform.webhook_subscription
+          WHERE deleted_at IS NULL AND $2 = ANY (event_types) AND (item_codes IS NULL OR $4::text = ANY (item_codes))
+       ), ev AS (
+         INSERT INTO platform.webhook_event (id, event_type, subject, item_code, payload, occurred_at)
+         SELECT $1, $2, $3, $4, $5::jsonb, $6 WHERE EXISTS (SELECT 1 FROM subs)
+         RETURNING id
+       )
+       INSERT INTO platform.webhook_delivery (id, subscription_id, partner_id, event_id)
+       SELECT gen_random_uuid(), subs.id, subs.partner_id, ev.id FROM subs CROSS JOIN ev
+       RETURNING id`,
+);
 
 export const WEBHOOK_EVENT_TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
 export const WEBHOOK_ITEM_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -60,21 +76,14 @@ export class WebhookOutbox {
     if (Buffer.byteLength(payload) > WEBHOOK_MAX_PAYLOAD_BYTES)
       throw new Error(`webhook payload over ${WEBHOOK_MAX_PAYLOAD_BYTES} bytes: send ids, not documents`);
     const eventId = randomUUID();
-    // One statement: the event row only if some subscription matches, and one delivery per match.
-    const rows = (await em.query(
-      `WITH subs AS (
-         SELECT id, partner_id FROM platform.webhook_subscription
-          WHERE deleted_at IS NULL AND $2 = ANY (event_types) AND (item_codes IS NULL OR $4::text = ANY (item_codes))
-       ), ev AS (
-         INSERT INTO platform.webhook_event (id, event_type, subject, item_code, payload, occurred_at)
-         SELECT $1, $2, $3, $4, $5::jsonb, $6 WHERE EXISTS (SELECT 1 FROM subs)
-         RETURNING id
-       )
-       INSERT INTO platform.webhook_delivery (id, subscription_id, partner_id, event_id)
-       SELECT gen_random_uuid(), subs.id, subs.partner_id, ev.id FROM subs CROSS JOIN ev
-       RETURNING id`,
-      [eventId, e.eventType, e.subject, e.itemCode ?? null, payload, (e.occurredAt ?? new Date()).toISOString()],
-    )) as { id: string }[];
+    const rows = (await runSql(em, ENQUEUE, [
+      eventId,
+      e.eventType,
+      e.subject,
+      e.itemCode ?? null,
+      payload,
+      (e.occurredAt ?? new Date()).toISOString(),
+    ])) as { id: string }[];
     if (rows.length) for (const l of this.listeners) l();
     return { eventId, deliveries: rows.length };
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEntry, CaseEntryKind } from '@guangfo/contracts';
-import { queryRows } from '@guangfo/platform';
+import { prepared, queryRows, runSql } from '@guangfo/platform';
 import type { CaseAggregate } from '../domain/case.aggregate.js';
 
 /** A case row: the replicated aggregate plus what only this city keeps (claim, hall). */
@@ -70,11 +70,38 @@ export interface NoteRow {
 const CASE_COLUMNS = `id, item_code, state, version, holder_city, applicant_sub, applicant_name, applicant_id_masked, applicant_id_cipher,
   aggregate, to_char(due_date, 'YYYY-MM-DD') AS due_date, filed_at, updated_at, local_hall, claimed_by, claimed_hall, claim_expires_at`;
 
+// The statements of every filing, step and replicated entry, prepared on each connection (platform `prepared`).
+const FIND_CASE = prepared(`SELECT ${CASE_COLUMNS} FROM affairs.case WHERE id = $1`);
+const FIND_CASE_LOCKED = prepared(`SELECT ${CASE_COLUMNS} FROM affairs.case WHERE id = $1 FOR UPDATE`);
+const INSERT_CASE = prepared(
+  `INSERT INTO affairs.case (id, item_code, mode, channel, applicant_city, receiving_city, administering_city, origin_city, participants,
+         applicant_sub, applicant_name, applicant_id_masked, applicant_id_cipher, aggregate, state, version, holder_city, outcome, due_date,
+         filed_at, updated_at, local_hall)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)`,
+);
+const UPDATE_CASE = prepared(
+  `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
+              claimed_by = CASE WHEN $9 THEN claimed_by END, claimed_hall = CASE WHEN $9 THEN claimed_hall END,
+              claim_expires_at = CASE WHEN $9 THEN claim_expires_at END
+        WHERE id = $1`,
+);
+const INSERT_ENTRY = prepared(
+  `INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $2, $3, $4, $5, $6)`,
+);
+const DETAIL_PARTS = prepared(
+  `SELECT
+         (SELECT coalesce(json_agg(t ORDER BY t.seq), '[]') FROM (SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1) t) AS timeline,
+         (SELECT coalesce(json_agg(n ORDER BY n.id::bigint), '[]') FROM (SELECT id::text, case_id, seq, author, hall, text, at FROM affairs.case_note WHERE case_id = $1 AND $2) n) AS notes,
+         (SELECT row_to_json(e) FROM affairs.evaluation e WHERE e.case_id = $1) AS evaluation,
+         (SELECT coalesce(json_agg(q ORDER BY q.created_at, q.id), '[]') FROM affairs.case_request q WHERE q.case_id = $1) AS requests`,
+);
+const TAKE_BUFFERED = prepared(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2 RETURNING seq, author_city, payload`);
+
 /** SQL of the affairs schema. Every method runs in the caller's transaction (EntityManager). */
 @Injectable()
 export class CaseRepository {
   async find(em: EntityManager, id: string, lock = false): Promise<CaseRow | undefined> {
-    const rows = (await em.query(`SELECT ${CASE_COLUMNS} FROM affairs.case WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id])) as CaseRow[];
+    const rows = await queryRows<CaseRow>(em, lock ? FIND_CASE_LOCKED : FIND_CASE, [id]);
     return rows[0];
   }
 
@@ -91,35 +118,29 @@ export class CaseRepository {
     },
   ): Promise<void> {
     const f = c.filing;
-    await em.query(
-      `INSERT INTO affairs.case (id, item_code, mode, channel, applicant_city, receiving_city, administering_city, origin_city, participants,
-         applicant_sub, applicant_name, applicant_id_masked, applicant_id_cipher, aggregate, state, version, holder_city, outcome, due_date,
-         filed_at, updated_at, local_hall)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)`,
-      [
-        c.id,
-        f.itemCode,
-        f.mode,
-        f.channel,
-        f.applicantCity,
-        f.receivingCity,
-        f.administeringCity,
-        f.originCity,
-        f.participants,
-        f.applicant.sub,
-        f.applicant.name,
-        p.applicantIdMasked,
-        p.applicantIdCipher,
-        JSON.stringify(c),
-        c.state,
-        c.version,
-        p.holder,
-        c.outcome,
-        p.dueDate,
-        p.filedAt,
-        p.localHall,
-      ],
-    );
+    await runSql(em, INSERT_CASE, [
+      c.id,
+      f.itemCode,
+      f.mode,
+      f.channel,
+      f.applicantCity,
+      f.receivingCity,
+      f.administeringCity,
+      f.originCity,
+      f.participants,
+      f.applicant.sub,
+      f.applicant.name,
+      p.applicantIdMasked,
+      p.applicantIdCipher,
+      JSON.stringify(c),
+      c.state,
+      c.version,
+      p.holder,
+      c.outcome,
+      p.dueDate,
+      p.filedAt,
+      p.localHall,
+    ]);
   }
 
   async update(
@@ -127,24 +148,11 @@ export class CaseRepository {
     c: CaseAggregate,
     p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean },
   ): Promise<void> {
-    await em.query(
-      `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
-              claimed_by = CASE WHEN $9 THEN claimed_by END, claimed_hall = CASE WHEN $9 THEN claimed_hall END,
-              claim_expires_at = CASE WHEN $9 THEN claim_expires_at END
-        WHERE id = $1`,
-      [c.id, JSON.stringify(c), c.state, c.version, p.holder, c.outcome, p.dueDate, p.at, p.keepClaim],
-    );
+    await runSql(em, UPDATE_CASE, [c.id, JSON.stringify(c), c.state, c.version, p.holder, c.outcome, p.dueDate, p.at, p.keepClaim]);
   }
 
   async insertEntry(em: EntityManager, caseId: string, e: CaseEntry, authorCity: string): Promise<void> {
-    await em.query(`INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      caseId,
-      e.seq,
-      e.kind,
-      authorCity,
-      e.at,
-      JSON.stringify(e),
-    ]);
+    await runSql(em, INSERT_ENTRY, [caseId, e.seq, e.kind, authorCity, e.at, JSON.stringify(e)]);
   }
 
   async timeline(em: EntityManager, caseId: string): Promise<EntryRow[]> {
@@ -159,14 +167,7 @@ export class CaseRepository {
    * clerks' notes (only when asked: staff views), the evaluation and the cross-city requests.
    */
   async detailParts(em: EntityManager, caseId: string, withNotes: boolean): Promise<CaseDetailParts> {
-    const [r] = (await em.query(
-      `SELECT
-         (SELECT coalesce(json_agg(t ORDER BY t.seq), '[]') FROM (SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1) t) AS timeline,
-         (SELECT coalesce(json_agg(n ORDER BY n.id::bigint), '[]') FROM (SELECT id::text, case_id, seq, author, hall, text, at FROM affairs.case_note WHERE case_id = $1 AND $2) n) AS notes,
-         (SELECT row_to_json(e) FROM affairs.evaluation e WHERE e.case_id = $1) AS evaluation,
-         (SELECT coalesce(json_agg(q ORDER BY q.created_at, q.id), '[]') FROM affairs.case_request q WHERE q.case_id = $1) AS requests`,
-      [caseId, withNotes],
-    )) as {
+    const [r] = (await runSql(em, DETAIL_PARTS, [caseId, withNotes])) as {
       timeline: JsonRow<EntryRow>[];
       notes: JsonRow<NoteRow>[];
       evaluation: JsonRow<EvaluationRow> | null;
@@ -213,11 +214,7 @@ export class CaseRepository {
    * ones (seq ≤ version, already applied) in the same statement: one round trip per step.
    */
   async takeNextBuffered<T>(em: EntityManager, caseId: string, version: number): Promise<{ authorCity: string; payload: T } | undefined> {
-    const rows = await queryRows<{ seq: number; author_city: string; payload: T }>(
-      em,
-      `DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2 RETURNING seq, author_city, payload`,
-      [caseId, version + 1],
-    );
+    const rows = await queryRows<{ seq: number; author_city: string; payload: T }>(em, TAKE_BUFFERED, [caseId, version + 1]);
     const next = rows.find((r) => Number(r.seq) === version + 1);
     return next ? { authorCity: next.author_city, payload: next.payload } : undefined;
   }

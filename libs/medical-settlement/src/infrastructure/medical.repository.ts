@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry, InsuredPolicy, Pot, SettlementTotals, TreatingCatalogue } from '@guangfo/contracts';
-import { queryRow, queryRows, type SqlRunner } from '@guangfo/platform';
+import { prepared, queryRow, queryRows, runSql, type SqlRunner } from '@guangfo/platform';
 import type { LineResult } from '../domain/settlement-calculator.js';
 import type { Allowance, CapLedger } from '../domain/allowance.js';
 
@@ -138,6 +138,42 @@ const settlementParams = (s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid
   s.msgid,
 ];
 
+// The settlement path's statements, prepared on each connection (platform `prepared`: parsed and planned once there).
+const LOCK_VISIT_OF_PARTNER = prepared(
+  `SELECT v.id, v.hospital_code, v.partner_id, v.person_id, v.filing_id, v.insured_city, v.visit_type, ${DATE('v.begun_on')}, v.state, v.msgid, h.level AS hospital_level
+     FROM medical.visit v JOIN medical.hospital h ON h.hospital_code = v.hospital_code
+    WHERE v.id = $1 AND h.partner_id = $2 AND h.city_code = $3 FOR UPDATE OF v`,
+);
+const PERSON_BY_ID = prepared(`SELECT * FROM medical.person WHERE id = $1`);
+const settlementInputsSql = (lock: boolean) =>
+  prepared(
+    `WITH a AS (SELECT person_id, year, pot, insured_city, granted_fen::text AS granted_fen, consumed_fen::text AS consumed_fen,
+                           returned_fen::text AS returned_fen, requested_at
+                    FROM medical.allowance WHERE person_id = $5 AND year = $6 ORDER BY pot${lock ? ' FOR UPDATE' : ''})
+       SELECT (SELECT id FROM medical.settlement WHERE hospital_code = $3 AND msgid = $4) AS earlier_id,
+              (SELECT json_agg(l ORDER BY l.line_no) FROM (SELECT line_no, code, name, quantity, unit_price_fen::text AS unit_price_fen
+                 FROM medical.fee_line WHERE visit_id = $1) l) AS lines,
+              (SELECT row_to_json(f) FROM (SELECT ${FILING_COLUMNS} FROM medical.filing WHERE id = $2) f) AS filing,
+              (SELECT json_agg(a ORDER BY a.pot) FROM a) AS allowances`,
+  );
+const SETTLEMENT_INPUTS = settlementInputsSql(false);
+const SETTLEMENT_INPUTS_LOCKED = settlementInputsSql(true);
+const RECORD_SETTLEMENT = prepared(
+  `WITH moved AS (
+         UPDATE medical.allowance SET consumed_fen = consumed_fen + CASE pot WHEN 'hifp' THEN $23::bigint ELSE $24::bigint END
+          WHERE person_id = $4 AND year = $25 AND ((pot = 'hifp' AND $23::bigint <> 0) OR (pot = 'acct' AND $24::bigint <> 0)) RETURNING pot),
+       inserted AS (
+         INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp,
+           settled_on, settled_at, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'settled', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id),
+       visit AS (UPDATE medical.visit SET state = 'settled' WHERE id = $2 RETURNING id)
+       SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM visit)::int AS visits`,
+);
+const SAVE_SETTLEMENT_COPY = prepared(
+  `INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, fund_fen, acct_fen, total_fen, totals)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (settlement_id) DO NOTHING`,
+);
+
 /** The SQL of schema `medical`, typed once. */
 @Injectable()
 export class MedicalRepository {
@@ -225,7 +261,7 @@ export class MedicalRepository {
       : queryRow<PersonRow>(db, `SELECT * FROM medical.person WHERE person_key = $1 ORDER BY created_at LIMIT 1`, [key]);
   }
   person(db: SqlRunner, id: string): Promise<PersonRow | undefined> {
-    return queryRow<PersonRow>(db, `SELECT * FROM medical.person WHERE id = $1`, [id]);
+    return queryRow<PersonRow>(db, PERSON_BY_ID, [id]);
   }
   async insertPerson(
     db: SqlRunner,
@@ -481,13 +517,7 @@ export class MedicalRepository {
     partnerId: string,
     city: string,
   ): Promise<(VisitRow & { hospital_level: HospitalRow['level'] }) | undefined> {
-    return queryRow<VisitRow & { hospital_level: HospitalRow['level'] }>(
-      db,
-      `SELECT v.id, v.hospital_code, v.partner_id, v.person_id, v.filing_id, v.insured_city, v.visit_type, ${DATE('v.begun_on')}, v.state, v.msgid, h.level AS hospital_level
-         FROM medical.visit v JOIN medical.hospital h ON h.hospital_code = v.hospital_code
-        WHERE v.id = $1 AND h.partner_id = $2 AND h.city_code = $3 FOR UPDATE OF v`,
-      [visitId, partnerId, city],
-    );
+    return queryRow<VisitRow & { hospital_level: HospitalRow['level'] }>(db, LOCK_VISIT_OF_PARTNER, [visitId, partnerId, city]);
   }
   /**
    * What a settlement of a visit reads, in one round trip: the settlement already made under this msgid (its id), the visit's
@@ -503,18 +533,7 @@ export class MedicalRepository {
       lines: FeeLineRow[] | null;
       filing: FilingRow | null;
       allowances: (Omit<AllowanceRow, 'requested_at'> & { requested_at: string | null })[] | null;
-    }>(
-      db,
-      `WITH a AS (SELECT person_id, year, pot, insured_city, granted_fen::text AS granted_fen, consumed_fen::text AS consumed_fen,
-                           returned_fen::text AS returned_fen, requested_at
-                    FROM medical.allowance WHERE person_id = $5 AND year = $6 ORDER BY pot${q.lock ? ' FOR UPDATE' : ''})
-       SELECT (SELECT id FROM medical.settlement WHERE hospital_code = $3 AND msgid = $4) AS earlier_id,
-              (SELECT json_agg(l ORDER BY l.line_no) FROM (SELECT line_no, code, name, quantity, unit_price_fen::text AS unit_price_fen
-                 FROM medical.fee_line WHERE visit_id = $1) l) AS lines,
-              (SELECT row_to_json(f) FROM (SELECT ${FILING_COLUMNS} FROM medical.filing WHERE id = $2) f) AS filing,
-              (SELECT json_agg(a ORDER BY a.pot) FROM a) AS allowances`,
-      [q.visitId, q.filingId, q.hospitalCode, q.msgid, q.personId, q.year],
-    );
+    }>(db, q.lock ? SETTLEMENT_INPUTS_LOCKED : SETTLEMENT_INPUTS, [q.visitId, q.filingId, q.hospitalCode, q.msgid, q.personId, q.year]);
     return {
       earlierId: r?.earlier_id ?? null,
       lines: r?.lines ?? [],
@@ -531,19 +550,12 @@ export class MedicalRepository {
     s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid' | 'state'>,
     consume: { year: number; fund: number; account: number },
   ): Promise<void> {
-    const r = await queryRow<{ moved: number; visits: number }>(
-      db,
-      `WITH moved AS (
-         UPDATE medical.allowance SET consumed_fen = consumed_fen + CASE pot WHEN 'hifp' THEN $23::bigint ELSE $24::bigint END
-          WHERE person_id = $4 AND year = $25 AND ((pot = 'hifp' AND $23::bigint <> 0) OR (pot = 'acct' AND $24::bigint <> 0)) RETURNING pot),
-       inserted AS (
-         INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp,
-           settled_on, settled_at, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'settled', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id),
-       visit AS (UPDATE medical.visit SET state = 'settled' WHERE id = $2 RETURNING id)
-       SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM visit)::int AS visits`,
-      [...settlementParams(s), consume.fund, consume.account, consume.year],
-    );
+    const r = await queryRow<{ moved: number; visits: number }>(db, RECORD_SETTLEMENT, [
+      ...settlementParams(s),
+      consume.fund,
+      consume.account,
+      consume.year,
+    ]);
     const expected = (consume.fund !== 0 ? 1 : 0) + (consume.account !== 0 ? 1 : 0);
     if (r?.moved !== expected || r.visits !== 1)
       throw new Error(`settlement ${s.id}: allowance ${s.person_id}/${consume.year} missing to move by ${consume.fund}/${consume.account}`);
@@ -622,21 +634,17 @@ export class MedicalRepository {
     db: SqlRunner,
     c: { settlementId: string; treatingCity: string; personId: string; hospitalCode: string; settledOn: string; totals: SettlementTotals },
   ): Promise<void> {
-    await db.query(
-      `INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, fund_fen, acct_fen, total_fen, totals)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (settlement_id) DO NOTHING`,
-      [
-        c.settlementId,
-        c.treatingCity,
-        c.personId,
-        c.hospitalCode,
-        c.settledOn,
-        c.totals.fund_pay_sumamt,
-        c.totals.acct_pay,
-        c.totals.medfee_sumamt,
-        JSON.stringify(c.totals),
-      ],
-    );
+    await runSql(db, SAVE_SETTLEMENT_COPY, [
+      c.settlementId,
+      c.treatingCity,
+      c.personId,
+      c.hospitalCode,
+      c.settledOn,
+      c.totals.fund_pay_sumamt,
+      c.totals.acct_pay,
+      c.totals.medfee_sumamt,
+      JSON.stringify(c.totals),
+    ]);
   }
   async reverseCopy(db: SqlRunner, settlementId: string, treatingCity: string, on: string): Promise<boolean> {
     const r = await queryRows(

@@ -3,6 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Correlation } from '../observability/correlation.js';
 import { type AuditRecord, type ChainedRecord, type ChainVerdict, ChainWalker } from './audit-chain.js';
 import { AUDIT_COLUMNS, type AuditRow, recordOf } from './audit-row.js';
+import { prepared, runSql } from '../database/query-rows.js';
+
+/** One append (prepared on each connection: every audited request runs it). */
+const AUDIT_INSERT = prepared(
+  `INSERT INTO platform.audit_log (at, actor, action, resource, outcome, detail, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+);
 
 export interface AuditEntry {
   /** `resident:<sub>`, `clerk:<sub>`, `partner:<id>`, `city:<code>` or `system`. Never a raw ID number. */
@@ -24,18 +30,15 @@ export class AuditService {
 
   /** Appends inside the caller's transaction when given one, so the record commits (or rolls back) with the change. */
   async record(entry: AuditEntry, em?: EntityManager): Promise<void> {
-    await (em ?? this.dataSource).query(
-      `INSERT INTO platform.audit_log (at, actor, action, resource, outcome, detail, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        new Date().toISOString(),
-        entry.actor,
-        entry.action,
-        entry.resource,
-        entry.outcome,
-        JSON.stringify(entry.detail ?? {}),
-        Correlation.id() ?? null,
-      ],
-    );
+    await runSql(em ?? this.dataSource, AUDIT_INSERT, [
+      new Date().toISOString(),
+      entry.actor,
+      entry.action,
+      entry.resource,
+      entry.outcome,
+      JSON.stringify(entry.detail ?? {}),
+      Correlation.id() ?? null,
+    ]);
   }
 
   /** The latest records (by `seq`, newest first); `hash` is null for a record not linked yet. */

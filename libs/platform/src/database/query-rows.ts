@@ -1,7 +1,30 @@
+import { createHash } from 'node:crypto';
+
 /** What runs raw SQL: an EntityManager (a transaction), the DataSource or a QueryRunner. */
 export interface SqlRunner {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
+
+/**
+ * A statement PostgreSQL keeps prepared on each pooled connection: parsed and planned on its first use there, then only
+ * bound and executed (after five runs the server may keep one generic plan). For the hot paths only, and only for SQL whose
+ * text is a constant of the code (never values inlined into it): each distinct text is one statement per connection. The
+ * name is a digest of the text, so one name never stands for two texts. node-postgres takes `{ name, text }` where a query
+ * string goes, and TypeORM hands it through; `sqlText` gives the text back for logs and errors.
+ */
+export interface PreparedSql {
+  readonly name: string;
+  readonly text: string;
+}
+export const prepared = (text: string): PreparedSql =>
+  Object.freeze({ name: `gf_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text });
+export type Sql = string | PreparedSql;
+export const sqlText = (sql: Sql): string => (typeof sql === 'string' ? sql : sql.text);
+
+/** Runs `sql` (a string, or a prepared statement) on `db`. */
+export const runSql = (db: SqlRunner, sql: Sql, params: readonly unknown[] = []): Promise<unknown> =>
+  // A PreparedSql is passed as the query itself: TypeORM's query() hands it to node-postgres unchanged.
+  db.query(sql as string, [...params]);
 
 /**
  * The rows of a raw query's result. TypeORM's `query()` on PostgreSQL answers SELECT and
@@ -17,9 +40,9 @@ export const rowsOf = <T>(result: unknown): T[] => {
  * Runs `sql` and returns its rows typed as `T`, whatever the statement (SELECT, INSERT/UPDATE/DELETE
  * … RETURNING). The one place where raw rows get their type: repositories call this, then map.
  */
-export const queryRows = async <T>(db: SqlRunner, sql: string, params: readonly unknown[] = []): Promise<T[]> =>
-  rowsOf<T>(await db.query(sql, [...params]));
+export const queryRows = async <T>(db: SqlRunner, sql: Sql, params: readonly unknown[] = []): Promise<T[]> =>
+  rowsOf<T>(await runSql(db, sql, params));
 
 /** The first row of `sql`, or undefined. */
-export const queryRow = async <T>(db: SqlRunner, sql: string, params: readonly unknown[] = []): Promise<T | undefined> =>
+export const queryRow = async <T>(db: SqlRunner, sql: Sql, params: readonly unknown[] = []): Promise<T | undefined> =>
   (await queryRows<T>(db, sql, params))[0];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import { sha256Hex, stableJson } from '@guangfo/kernel';
+import { type Sql, sqlText } from '../database/query-rows.js';
 import { Idempotency } from './idempotency.js';
 
 class Problem extends Error {
@@ -20,9 +21,9 @@ const keys = new Idempotency('test.create', {
 const table = () => {
   const rows = new Map<string, { request_hash: string; resource_id: string }>();
   const em = {
-    query: async (sql: string, p: string[]) => {
+    query: async (sql: Sql, p: string[]) => {
       const id = p.slice(0, 3).join('/');
-      if (sql.startsWith('INSERT')) {
+      if (sqlText(sql).startsWith('INSERT')) {
         if (rows.has(id)) return [];
         rows.set(id, { request_hash: p[3]!, resource_id: p[4]! });
         return [{ resource_id: p[4] }];

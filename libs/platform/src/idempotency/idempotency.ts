@@ -1,6 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { sha256Hex, stableJson } from '@guangfo/kernel';
-import { queryRow, queryRows } from '../database/query-rows.js';
+import { prepared, queryRow, queryRows } from '../database/query-rows.js';
+
+/** The reservation every idempotent create makes (prepared on each connection). */
+const CLAIM_KEY = prepared(
+  `INSERT INTO platform.idempotency_key (scope, caller, key, request_hash, resource_id) VALUES ($1, $2, $3, $4, $5)
+   ON CONFLICT (scope, caller, key) DO NOTHING RETURNING resource_id`,
+);
 
 /** The rule for an Idempotency-Key header, the same on every route that reads one. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -51,12 +57,7 @@ export class Idempotency {
    */
   async claim(em: EntityManager, p: { caller: string; key: string; body: unknown; resourceId: string }): Promise<IdempotencyClaim> {
     const hash = sha256Hex(stableJson(p.body));
-    const inserted = await queryRows(
-      em,
-      `INSERT INTO platform.idempotency_key (scope, caller, key, request_hash, resource_id) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (scope, caller, key) DO NOTHING RETURNING resource_id`,
-      [this.scope, p.caller, p.key, hash, p.resourceId],
-    );
+    const inserted = await queryRows(em, CLAIM_KEY, [this.scope, p.caller, p.key, hash, p.resourceId]);
     if (inserted.length) return { replay: false };
     const earlier = await queryRow<IdempotencyKeyRow>(
       em,

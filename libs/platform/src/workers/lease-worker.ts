@@ -10,6 +10,8 @@ export interface LeaseTable {
   readonly table: string;
   /** Primary key column. */
   readonly key: string;
+  /** Its SQL type (default `text`): keys come back as text and are cast to it, so outcomes recorded together find their rows by the key's index. */
+  readonly keyType?: string;
   /** SQL predicate (over the table's columns, unqualified) for rows that are due for work. */
   readonly due: string;
   /** ORDER BY of the candidates (oldest first). */
@@ -126,13 +128,13 @@ export class LeaseWorker<R extends object> {
 
   private async updateMany(rows: readonly { key: string; values: readonly (string | null)[] }[], set: string): Promise<number> {
     if (!rows.length) return 0;
-    const { table, key: column, settleWhen } = this.options;
+    const { table, key: column, keyType = 'text', settleWhen } = this.options;
     const width = Math.max(...rows.map((r) => r.values.length));
     const columns = ['k text', ...Array.from({ length: width }, (_, i) => `p${i + 1} text`)].join(', ');
     const records = rows.map((r) => Object.fromEntries([['k', r.key], ...r.values.map((v, i) => [`p${i + 1}`, v])]));
     const [, count] = (await this.dataSource.query(
       `UPDATE ${table} t SET ${set} FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
-        WHERE t.${column}::text = v.k AND t.lease_owner = $1${settleWhen ? ` AND (${settleWhen})` : ''}`,
+        WHERE t.${column} = v.k::${keyType} AND t.lease_owner = $1${settleWhen ? ` AND (${settleWhen})` : ''}`,
       [this.owner, JSON.stringify(records)],
     )) as [unknown[], number];
     return count;
