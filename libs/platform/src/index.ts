@@ -18,7 +18,17 @@ export * from './database/migrations/1764288000000-webhooks-files.migration.js';
 export * from './database/migrations/1764806400000-api-key-issuing-body.migration.js';
 export * from './database/migrations/1796256000000-partner-case-grants.migration.js';
 export * from './database/migrations/1796342400000-idempotency-keys.migration.js';
-export { prepared, type PreparedSql, queryRows, queryRow, rowsOf, runSql, type Sql, sqlText, type SqlRunner } from './database/query-rows.js';
+export {
+  prepared,
+  type PreparedSql,
+  queryRows,
+  queryRow,
+  rowsOf,
+  runSql,
+  type Sql,
+  sqlText,
+  type SqlRunner,
+} from './database/query-rows.js';
 export {
   Idempotency,
   IDEMPOTENCY_KEY_PATTERN,
