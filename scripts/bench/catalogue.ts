@@ -25,6 +25,7 @@ export interface CatalogueOptions {
 interface Side {
   requests: number;
   errors: number;
+  errorKinds: Record<string, number>;
   seconds: number;
   perRound: number[];
   latencies: number[];
@@ -72,7 +73,7 @@ export const benchCatalogue = async (run: HttpSandboxRun, o: CatalogueOptions): 
       worker.postMessage(req);
     });
   try {
-    const side = (): Side => ({ requests: 0, errors: 0, seconds: 0, perRound: [], latencies: [] });
+    const side = (): Side => ({ requests: 0, errors: 0, errorKinds: {}, seconds: 0, perRound: [], latencies: [] });
     const result: CatalogueResult = { ...o, bytes: body.length, node: side(), bare: side() };
     // Warm-up of both (JIT, connections): not counted.
     const warmMs = Math.max(300, Math.min(2000, (o.roundSeconds * 1000) / 2));
@@ -94,13 +95,16 @@ export const benchCatalogue = async (run: HttpSandboxRun, o: CatalogueOptions): 
         const s = result[which];
         s.requests += r.requests;
         s.errors += r.errors;
+        for (const [k, n] of Object.entries(r.errorKinds)) s.errorKinds[k] = (s.errorKinds[k] ?? 0) + n;
         s.seconds += r.seconds;
         s.perRound.push(r.requests / r.seconds);
         s.latencies.push(...r.latencies);
       }
     }
     if (result.node.errors || result.bare.errors)
-      throw new Error(`catalogue load: ${result.node.errors} errors from the node, ${result.bare.errors} from bare Express`);
+      throw new Error(
+        `catalogue load: ${result.node.errors} errors from the node ${JSON.stringify(result.node.errorKinds)}, ${result.bare.errors} from bare Express ${JSON.stringify(result.bare.errorKinds)}`,
+      );
     return result;
   } finally {
     worker.postMessage('close');

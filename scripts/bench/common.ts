@@ -166,6 +166,14 @@ export interface BenchSection {
   targets: Target[];
 }
 
+/**
+ * A kept-alive socket the server closed while it sat idle (Node's server closes them after its keep-alive timeout, 5 s) resets
+ * the next request sent on it before the server reads it. Such a request is sent once more on a fresh socket, as Node's
+ * documentation of `reusedSocket` advises; any other error stands.
+ */
+export const idleSocketReset = (req: http.ClientRequest, err: NodeJS.ErrnoException): boolean =>
+  req.reusedSocket && err.code === 'ECONNRESET';
+
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
 /**
  * The load generator's HTTP client: node:http with kept-alive sockets. It shares the 2 cores with the nodes under test, so it
@@ -205,9 +213,7 @@ export const postJson = (
     );
     req.setTimeout(60_000, () => req.destroy(new Error(`POST ${url}: no answer in 60 s`)));
     req.on('error', (err: NodeJS.ErrnoException) => {
-      // A kept-alive socket the server closed while idle (its keep-alive timeout) resets the next request sent on it before
-      // the server reads it: sent once more on a fresh socket, as Node's documentation of `reusedSocket` advises.
-      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') postJson(url, body, headers, true).then(resolve, reject);
+      if (!retried && idleSocketReset(req, err)) postJson(url, body, headers, true).then(resolve, reject);
       else reject(err);
     });
     req.end(payload);
