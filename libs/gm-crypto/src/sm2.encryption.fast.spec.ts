@@ -89,16 +89,21 @@ const randomScalar = (): bigint => {
 function legacyEncrypt(message: Uint8Array, publicKey: string): Buffer {
   if (message.length === 0) throw new RangeError('SM2: nothing to encrypt');
   const pub = pointOf(normalizeSm2PublicKey(publicKey));
-  const k = randomScalar();
-  const c1 = createECDH('SM2');
-  c1.setPrivateKey(Buffer.from(hex64(k), 'hex'));
-  const s = multiply(k, pub);
-  const x2 = Buffer.from(hex64(s.x), 'hex');
-  const y2 = Buffer.from(hex64(s.y), 'hex');
   const m = Buffer.from(message);
-  const c2 = xor(m, kdf(Buffer.concat([x2, y2]), m.length));
-  const c3 = sm3Bytes(x2, m, y2);
-  return Buffer.concat([c1.getPublicKey(null, 'uncompressed'), c3, c2]);
+  // GB/T 32918.4 §6.1 A5: a KDF output of all zeros starts again with a new k (1 in 256 for a one-byte message).
+  for (;;) {
+    const k = randomScalar();
+    const c1 = createECDH('SM2');
+    c1.setPrivateKey(Buffer.from(hex64(k), 'hex'));
+    const s = multiply(k, pub);
+    const x2 = Buffer.from(hex64(s.x), 'hex');
+    const y2 = Buffer.from(hex64(s.y), 'hex');
+    const t = kdf(Buffer.concat([x2, y2]), m.length);
+    if (t.every((v) => v === 0)) continue;
+    const c2 = xor(m, t);
+    const c3 = sm3Bytes(x2, m, y2);
+    return Buffer.concat([c1.getPublicKey(null, 'uncompressed'), c3, c2]);
+  }
 }
 
 /** Decrypts C1‖C3‖C2 (C1 uncompressed, with its 04 prefix). Throws when C3 does not check. */
