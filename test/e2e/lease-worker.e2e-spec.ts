@@ -20,6 +20,7 @@ import {
   type CityRegistry,
   LeaseWorker,
   MetricsService,
+  ScheduledJob,
   type NodeConfig,
   PlatformInit1764201600000,
   runMigrations,
@@ -114,6 +115,60 @@ describe('LeaseWorker on PostgreSQL', () => {
       { id: 'b1', done_by: other.owner, lease_owner: null },
       { id: 'b2', done_by: other.owner, lease_owner: null },
     ]);
+  });
+
+  it("ScheduledJob: each of its rows runs once when due, on one node at a time; records what the run says; never touches other jobs' rows", async () => {
+    await ds.query(
+      `CREATE TABLE public.schedule (job text PRIMARY KEY, next_run_at timestamptz NOT NULL, last_count int, lease_owner text, lease_until timestamptz)`,
+    );
+    // Another job's row, due: neither node may run it.
+    await ds.query(`INSERT INTO public.schedule (job, next_run_at) VALUES ('other', now() - interval '1 hour')`);
+    const runs: string[] = [];
+    const node = () =>
+      new ScheduledJob(
+        ds,
+        {
+          name: 'test schedule',
+          table: 'public.schedule',
+          key: 'job',
+          rows: () => [
+            { key: 'due', firstRunAt: new Date(Date.now() - 1_000) },
+            { key: "o'later", firstRunAt: new Date(Date.now() + 3_600_000) },
+          ],
+          everyMs: () => 86_400_000,
+          pollMs: () => 20,
+          leaseMs: 60_000,
+          run: async (key) => {
+            runs.push(key);
+            await sleep(50); // long enough for the other node to poll meanwhile
+            return { last_count: runs.length };
+          },
+        },
+        logger,
+      );
+    const [a, b] = [node(), node()];
+    await Promise.all([a.start(), b.start()]);
+    for (let i = 0; !runs.length; i++) {
+      if (i > 500) throw new Error('the due row never ran');
+      await sleep(10);
+    }
+    await sleep(300); // many polls of both nodes
+    await Promise.all([a.stop(), b.stop()]);
+    expect(runs).toEqual(['due']);
+    const rows = (await ds.query(
+      `SELECT job, last_count, lease_owner, next_run_at > now() + interval '23 hours' AS later FROM public.schedule ORDER BY job`,
+    )) as unknown[];
+    expect(rows).toEqual([
+      { job: 'due', last_count: 1, lease_owner: null, later: true },
+      { job: "o'later", last_count: null, lease_owner: null, later: false },
+      { job: 'other', last_count: null, lease_owner: null, later: false },
+    ]);
+    // Starting again never moves a scheduled row.
+    const before = (await ds.query(`SELECT job, next_run_at FROM public.schedule ORDER BY job`)) as unknown[];
+    const c = node();
+    await c.start();
+    await c.stop();
+    expect(await ds.query(`SELECT job, next_run_at FROM public.schedule ORDER BY job`)).toEqual(before);
   });
 
   describe('outbox relay', () => {

@@ -50,6 +50,7 @@ export * from './errors/problem.js';
 export * from './errors/problem.filter.js';
 export * from './errors/validation.pipe.js';
 export { LeaseWorker, type Lease, type LeaseTable, type LeaseWorkerOptions } from './workers/lease-worker.js';
+export { ScheduledJob, type ScheduledJobOptions } from './workers/scheduled-job.js';
 export * from './observability/correlation.js';
 export * from './observability/metrics.service.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { MedicalAllowanceReturnedV1 } from '@guangfo/contracts';
 import { Clock, toShanghaiDate } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
-import { AuditService, LeaseWorker, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { AuditService, NODE_CONFIG, type NodeConfig, ScheduledJob } from '@guangfo/platform';
 import { MedicalRepository } from '../infrastructure/medical.repository.js';
 
 /** Days without a visit, once no 备案 covers a person here, before the allowance goes back (MEDICAL_ALLOWANCE_RETURN_IDLE_DAYS, default 30). */
@@ -17,10 +17,6 @@ const pollMs = () => Number(process.env.MEDICAL_ALLOWANCE_RETURN_POLL_MS ?? 60_0
 /** Allowance rows returned per transaction (each: one event). */
 const BATCH = 200;
 const JOB = 'allowance-return';
-
-interface ScheduleRow {
-  job: string;
-}
 
 export interface AllowanceReturnSweep {
   /** Allowance rows given back in this sweep. */
@@ -44,7 +40,7 @@ export interface AllowanceReturnSweep {
 @Injectable()
 export class AllowanceReturnService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AllowanceReturnService.name);
-  private readonly worker: LeaseWorker<ScheduleRow>;
+  private readonly job: ScheduledJob;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -54,38 +50,28 @@ export class AllowanceReturnService implements OnApplicationBootstrap, OnApplica
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.worker = new LeaseWorker<ScheduleRow>(
+    this.job = new ScheduledJob(
       dataSource,
       {
         name: 'medical allowance returns',
         table: 'medical.grant_schedule',
         key: 'job',
-        due: `job = '${JOB}' AND next_run_at <= now()`,
-        order: 'next_run_at',
-        batchSize: () => 1,
-        leaseMs: () => 600_000,
+        rows: () => [{ key: JOB, firstRunAt: this.clock.now() }],
+        everyMs: intervalMs,
         pollMs,
-        act: async (rows, lease) => {
-          for (const r of rows) {
-            const sweep = await this.sweep();
-            await lease.settle(r.job, `next_run_at = now() + $3 * interval '1 millisecond', last_count = $4, last_run_at = now()`, [
-              intervalMs(),
-              sweep.returned,
-            ]);
-          }
-        },
+        leaseMs: 600_000,
+        run: async () => ({ last_count: (await this.sweep()).returned, last_run_at: this.clock.now() }),
       },
       this.logger,
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.repo.ensureGrantSchedule(this.dataSource, JOB, this.clock.now());
-    this.worker.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.job.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One sweep now (the worker's pass; tests call it with a moved clock). */

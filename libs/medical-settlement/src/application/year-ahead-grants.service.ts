@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, toShanghaiDate } from '@guangfo/kernel';
-import { AuditService, LeaseWorker, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { AuditService, NODE_CONFIG, type NodeConfig, ScheduledJob } from '@guangfo/platform';
 import { yearAhead } from '../domain/allowance.js';
 import { MedicalRepository } from '../infrastructure/medical.repository.js';
 import { AllowanceGrants } from './allowance-grants.js';
@@ -18,10 +18,6 @@ const pollMs = () => Number(process.env.MEDICAL_YEAR_AHEAD_POLL_MS ?? 60_000);
 /** Persons granted per transaction (each: two grants, two events). */
 const BATCH = 200;
 const JOB = 'year-ahead';
-
-interface ScheduleRow {
-  job: string;
-}
 
 export interface YearAheadSweep {
   /** The year granted, or null outside the lead window. */
@@ -43,7 +39,7 @@ export interface YearAheadSweep {
 @Injectable()
 export class YearAheadGrantsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(YearAheadGrantsService.name);
-  private readonly worker: LeaseWorker<ScheduleRow>;
+  private readonly job: ScheduledJob;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -54,39 +50,31 @@ export class YearAheadGrantsService implements OnApplicationBootstrap, OnApplica
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.worker = new LeaseWorker<ScheduleRow>(
+    this.job = new ScheduledJob(
       dataSource,
       {
         name: 'medical year-ahead grants',
         table: 'medical.grant_schedule',
         key: 'job',
-        due: `job = '${JOB}' AND next_run_at <= now()`,
-        order: 'next_run_at',
-        batchSize: () => 1,
-        leaseMs: () => 600_000,
+        rows: () => [{ key: JOB, firstRunAt: this.clock.now() }],
+        everyMs: intervalMs,
         pollMs,
-        act: async (rows, lease) => {
-          for (const r of rows) {
-            const sweep = await this.sweep();
-            await lease.settle(
-              r.job,
-              `next_run_at = now() + $3 * interval '1 millisecond', last_year = $4, last_count = $5, last_run_at = now()`,
-              [intervalMs(), sweep.year, sweep.granted],
-            );
-          }
+        leaseMs: 600_000,
+        run: async () => {
+          const sweep = await this.sweep();
+          return { last_year: sweep.year, last_count: sweep.granted, last_run_at: this.clock.now() };
         },
       },
       this.logger,
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.repo.ensureGrantSchedule(this.dataSource, JOB, this.clock.now());
-    this.worker.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.job.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One sweep now (the worker's pass; tests call it with a moved clock). */

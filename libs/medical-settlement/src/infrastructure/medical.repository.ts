@@ -416,9 +416,6 @@ export class MedicalRepository {
       [year, limit],
     );
   }
-  async ensureGrantSchedule(db: SqlRunner, job: string, firstRunAt: Date): Promise<void> {
-    await db.query(`INSERT INTO medical.grant_schedule (job, next_run_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [job, firstRunAt]);
-  }
 
   // the treating city's allowances
   async applyGrant(

@@ -17,11 +17,11 @@ import {
   actorOf,
   AuditService,
   CityRegistry,
-  LeaseWorker,
   NODE_CONFIG,
   type NodeConfig,
   type UserPrincipal,
   requireVersion,
+  ScheduledJob,
 } from '@guangfo/platform';
 import { CrossCheckRepository, type CrossCheckRow, type InvestigationRow } from '../infrastructure/cross-check.repository.js';
 import { MatchKeys } from '../infrastructure/match-keys.js';
@@ -70,10 +70,6 @@ export interface InvestigationView {
 /** A row of the clerk list: this city's own person, masked. */
 export type InvestigationSummary = Omit<InvestigationView, 'closed'> & { outcome: InvestigationOutcome | null; createdAt: string };
 
-interface ScheduleRow {
-  other_city: string;
-}
-
 /**
  * 数据比对 without ID numbers: the paying city sends its benefit roll as HMAC-SM3 keyed hashes (the
  * cities' shared match key, by key id); the other city matches them against its death and prison
@@ -84,7 +80,7 @@ interface ScheduleRow {
 @Injectable()
 export class CrossCheckService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CrossCheckService.name);
-  private readonly worker: LeaseWorker<ScheduleRow>;
+  private readonly job: ScheduledJob;
 
   constructor(
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -97,41 +93,35 @@ export class CrossCheckService implements OnApplicationBootstrap, OnApplicationS
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.worker = new LeaseWorker<ScheduleRow>(
+    this.job = new ScheduledJob(
       dataSource,
       {
         name: 'social-insurance cross-checks',
         table: 'social_insurance.cross_check_schedule',
         key: 'other_city',
-        due: 'next_run_at <= now()',
-        order: 'next_run_at',
-        batchSize: () => 10,
-        leaseMs: () => 300_000,
+        // One row per peer city; the first check an interval after the city first starts.
+        rows: () =>
+          registry.peersOf(config.cityCode).map((c) => ({ key: c.code, firstRunAt: new Date(clock.now().getTime() + intervalMs()) })),
+        everyMs: intervalMs,
         pollMs,
-        act: async (rows, lease) => {
-          for (const r of rows) {
-            const check = this.keys.current()
-              ? await this.dataSource.transaction((em) => this.send(em, r.other_city, 'schedule', 'system'))
-              : null;
-            await lease.settle(r.other_city, `next_run_at = now() + $3 * interval '1 millisecond', last_check = $4`, [
-              intervalMs(),
-              check?.id ?? null,
-            ]);
-          }
+        leaseMs: 300_000,
+        run: async (otherCity) => {
+          const check = this.keys.current()
+            ? await this.dataSource.transaction((em) => this.send(em, otherCity, 'schedule', 'system'))
+            : null;
+          return { last_check: check?.id ?? null };
         },
       },
       this.logger,
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const peers = this.registry.peersOf(this.config.cityCode).map((c) => c.code);
-    await this.dataSource.transaction((em) => this.checks.ensureSchedule(em, peers, new Date(this.clock.now().getTime() + intervalMs())));
-    this.worker.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.job.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /** A death or prison term registered in this city (the records other cities' rolls are matched against). */

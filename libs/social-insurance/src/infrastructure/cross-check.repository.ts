@@ -137,12 +137,4 @@ export class CrossCheckRepository {
       [f.state ?? null, f.side ?? null, f.after?.c ?? null, f.after?.i ?? null, f.limit],
     );
   }
-
-  async ensureSchedule(em: EntityManager, cities: readonly string[], firstRunAt: Date): Promise<void> {
-    for (const c of cities)
-      await em.query(`INSERT INTO social_insurance.cross_check_schedule (other_city, next_run_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-        c,
-        firstRunAt,
-      ]);
-  }
 }
