@@ -959,7 +959,7 @@ export const healthSummaryByConsent = async (c: TestCluster): Promise<void> => {
 
 interface BookingBody {
   id: string;
-  state: 'pending' | 'confirmed' | 'refused' | 'timed-out' | 'cancelled';
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out' | 'cancelled' | 'withdrawn';
   refusal: string | null;
   reason: string | null;
   slot: { department: string; startsAt: string } | null;
@@ -1059,6 +1059,26 @@ export const bookingAcrossCities = async (c: TestCluster): Promise<void> => {
   });
 };
 
+/** A Guangzhou clerk booking slots of Foshan hospital `hospitalCode` for new persons: book (202), read, wait for the answer. */
+const clerkBookings = (c: TestCluster, clerk: Record<string, string>, hospitalCode: string) => {
+  const gz = c.baseUrl(GZ);
+  const read = async (id: string) => (await request(gz).get(`/api/v1/medical/bookings/${id}`).set(clerk).expect(200)).body as BookingBody;
+  return {
+    book: (slotId: string, name: string) =>
+      request(gz)
+        .post('/api/v1/medical/bookings')
+        .set(clerk)
+        .send({ hospitalCity: FS, hospitalCode, slotId, person: { idNumber: retireeId(), name } })
+        .expect(202),
+    read,
+    answered: (id: string) =>
+      waitFor(`the answer to booking ${id}`, async () => {
+        const b = await read(id);
+        return b.state === 'pending' ? undefined : b;
+      }),
+  };
+};
+
 /**
  * 预约挂号: the patient cancels a confirmed booking; Foshan releases the place (once), and the next booking gets it. A refused
  * booking or one whose slot has started cannot be cancelled; someone else's is not found.
@@ -1079,17 +1099,7 @@ export const bookingCancelledByPatient = async (c: TestCluster): Promise<void> =
   };
   const clerk = bearer(await c.token(GZ, 'clerk'));
   const resident = bearer(await c.token(GZ, 'resident'));
-  const book = (slotId: string, name: string) =>
-    request(gz)
-      .post('/api/v1/medical/bookings')
-      .set(clerk)
-      .send({ hospitalCity: FS, hospitalCode: h.code, slotId, person: { idNumber: retireeId(), name } })
-      .expect(202);
-  const answered = (id: string) =>
-    waitFor(`the answer to booking ${id}`, async () => {
-      const b = (await request(gz).get(`/api/v1/medical/bookings/${id}`).set(clerk).expect(200)).body as BookingBody;
-      return b.state === 'pending' ? undefined : b;
-    });
+  const { book, answered } = clerkBookings(c, clerk, h.code);
   const booked = async (slotId: string) =>
     (await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [slotId]))[0]!.booked;
   const cancel = (id: string, auth = clerk) => request(gz).post(`/api/v1/medical/bookings/${id}/cancel`).set(auth).send({});
@@ -1142,6 +1152,7 @@ interface SlotBody {
   startsAt: string;
   capacity: number;
   remaining: number;
+  withdrawn: { at: string; reason: string } | null;
 }
 
 /**
@@ -1265,4 +1276,109 @@ export const slotsFoundAndBooked = async (c: TestCluster): Promise<void> => {
   problem(await request(gz).get(`/api/v1/medical/slots?hospitalCity=${FS}&cursor=nope`).set(resident), 400, 'MEDICAL_INVALID_CURSOR');
   problem(await request(gz).get('/api/v1/medical/slots').set(resident), 400, 'VALIDATION_FAILED');
   problem(await request(gz).get('/api/v1/medical/bookings?cursor=bad').set(resident), 400, 'MEDICAL_INVALID_CURSOR');
+};
+
+/**
+ * 预约挂号, 停诊: a Foshan hospital withdraws a slot that two Guangzhou patients booked. Foshan releases both places at once and
+ * refuses any later booking of it; Guangzhou ends both bookings (withdrawn, with the hospital's reason), drops the slot from its
+ * listing and leaves the booking of another slot alone. Withdrawing again answers the same; another hospital's slot, a slot
+ * that has started and bad input are problem+json. Audited at both cities.
+ */
+export const slotWithdrawn = async (c: TestCluster): Promise<void> => {
+  const gz = c.baseUrl(GZ);
+  const fs = c.baseUrl(FS);
+  const h = await hospital(c, FS);
+  const otherHospital = await hospital(c, FS);
+  const department = `耳鼻喉科${randomInt(0, 1_000_000)}`;
+  const startsAt = new Date(Math.floor(Date.now() / 86_400_000 + 9) * 86_400_000 + 3_600_000).toISOString();
+  const offer = async () =>
+    (await request(fs).post('/api/v1/medical/slots').set(h.headers).send({ department, startsAt, capacity: 3 }).expect(201))
+      .body as SlotBody;
+  const [slot, kept] = [await offer(), await offer()];
+  const clerk = bearer(await c.token(GZ, 'clerk'));
+  const { book, read, answered } = clerkBookings(c, clerk, h.code);
+  const listed = async () =>
+    (await walkPages<SlotBody>(gz, `/api/v1/medical/slots?hospitalCity=${FS}&department=${encodeURIComponent(department)}`, clerk, 5)).map(
+      (s) => s.slotId,
+    );
+  const withdraw = (slotId: string, body: unknown, headers = h.headers) =>
+    request(fs)
+      .post(`/api/v1/medical/slots/${slotId}/withdrawal`)
+      .set(headers)
+      .send(body as object);
+  const problem = (r: request.Response, status: number, code: string) => {
+    expect({ status: r.status, code: r.body.code }).toEqual({ status, code });
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+  };
+
+  const first = await book(slot.slotId, '甲伯');
+  const second = await book(slot.slotId, '乙姨');
+  const elsewhere = await book(kept.slotId, '丙叔');
+  for (const b of [first, second, elsewhere]) expect(await answered(b.body.id)).toMatchObject({ state: 'confirmed' });
+  await waitFor('Guangzhou to list both slots', async () => ((await listed()).length === 2 ? true : undefined));
+
+  // Not this hospital's slot, not a slot id, no reason, a NUL byte, a blank reason, a clerk: refused, nothing changes.
+  problem(await withdraw(slot.slotId, { reason: '停诊' }, otherHospital.headers), 404, 'MEDICAL_SLOT_NOT_FOUND');
+  problem(await withdraw('not-a-slot', { reason: '停诊' }), 404, 'MEDICAL_SLOT_NOT_FOUND');
+  problem(await withdraw(slot.slotId, {}), 400, 'VALIDATION_FAILED');
+  problem(await withdraw(slot.slotId, { reason: '停\u0000诊' }), 400, 'VALIDATION_FAILED');
+  problem(await withdraw(slot.slotId, { reason: '   ' }), 422, 'MEDICAL_SLOT_INVALID');
+  expect((await withdraw(slot.slotId, { reason: '停诊' }, bearer(await c.token(FS, 'clerk')))).status).toBe(403);
+  const places = async (id: string) =>
+    (await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [id]))[0]!.booked;
+  expect(await places(slot.slotId)).toBe(2);
+
+  const done = await withdraw(slot.slotId, { reason: '专家停诊' }).expect(200);
+  expect(done.body).toMatchObject({ slotId: slot.slotId, remaining: 0, withdrawn: { reason: '专家停诊', at: expect.any(String) } });
+  expect((await withdraw(slot.slotId, { reason: '别的原因' }).expect(200)).body.withdrawn).toEqual(done.body.withdrawn);
+  // Foshan: both places released at once, the other slot untouched.
+  expect(await places(slot.slotId)).toBe(0);
+  expect(await places(kept.slotId)).toBe(1);
+  expect(
+    await c.query(FS, `SELECT count(*)::int AS n FROM medical.booking_hold WHERE slot_id = $1 AND released_at IS NOT NULL`, [slot.slotId]),
+  ).toEqual([{ n: 2 }]);
+
+  // Guangzhou: both bookings withdrawn with the reason, the other one still confirmed, the slot no longer listed.
+  for (const b of [first, second])
+    expect(
+      await waitFor(`booking ${b.body.id} to be withdrawn`, async () => {
+        const v = await read(b.body.id);
+        return v.state === 'withdrawn' ? v : undefined;
+      }),
+    ).toMatchObject({
+      state: 'withdrawn',
+      refusal: 'MEDICAL_SLOT_WITHDRAWN',
+      reason: expect.stringContaining('专家停诊'),
+      withdrawnAt: done.body.withdrawn.at,
+    });
+  expect((await read(elsewhere.body.id)).state).toBe('confirmed');
+  await waitFor('the withdrawn slot to leave the listing', async () => ((await listed()).join() === kept.slotId ? true : undefined));
+  problem(
+    await request(gz).post(`/api/v1/medical/bookings/${first.body.id}/cancel`).set(clerk).send({}),
+    409,
+    'MEDICAL_BOOKING_NOT_CANCELLABLE',
+  );
+
+  // Booking it now (a stale listing, or an id kept from before): refused by Foshan.
+  const late = await book(slot.slotId, '丁伯');
+  expect(await answered(late.body.id)).toMatchObject({ state: 'refused', refusal: 'MEDICAL_SLOT_NOT_FOUND' });
+  expect(await places(slot.slotId)).toBe(0);
+
+  // Audited: the withdrawal at Foshan (how many places it released), the bookings it ended at Guangzhou.
+  const [withdrawal] = await c.query<{ detail: { released: number; reason: string } }>(
+    FS,
+    `SELECT detail FROM platform.audit_log WHERE action = 'medical.slot.withdraw' AND resource = $1`,
+    [`medical-slot:${slot.slotId}`],
+  );
+  expect(withdrawal?.detail).toMatchObject({ released: 2, reason: '专家停诊' });
+  const [ended] = await c.query<{ detail: { bookings: { booking: string }[] } }>(
+    GZ,
+    `SELECT detail FROM platform.audit_log WHERE action = 'medical.booking.withdrawn' AND resource = $1`,
+    [`medical-slot:${slot.slotId}`],
+  );
+  expect(ended?.detail.bookings.map((b) => b.booking).sort()).toEqual([first.body.id, second.body.id].sort());
+
+  // A slot that has started can no longer be withdrawn.
+  await c.query(FS, `UPDATE medical.booking_slot SET starts_at = now() - interval '1 minute' WHERE id = $1`, [kept.slotId]);
+  problem(await withdraw(kept.slotId, { reason: '专家停诊' }), 409, 'MEDICAL_SLOT_STARTED');
 };

@@ -15,12 +15,14 @@ const STATES: Record<Booking['state'], [string, string]> = {
   refused: ['预约未成功', 'refused'],
   'timed-out': ['医院未及时答复', 'no answer in time'],
   cancelled: ['已取消', 'cancelled'],
+  withdrawn: ['医院停诊，预约已取消', 'the hospital withdrew the slot'],
 };
 const REFUSALS: Record<string, [string, string]> = {
   MEDICAL_SLOT_FULL: ['号源已满', 'the slot is full'],
   MEDICAL_SLOT_NOT_FOUND: ['号源不存在', 'no such slot'],
   MEDICAL_BOOKING_EXPIRED: ['请求到达时已超时', 'arrived too late'],
   MEDICAL_BOOKING_TIMED_OUT: ['医院所在城市未在时限内答复', 'no answer from the hospital’s city in time'],
+  MEDICAL_SLOT_WITHDRAWN: ['医院停诊，请改约其他号源', 'the hospital withdrew the slot: book another one'],
 };
 const pick = (m: Record<string, [string, string]>, k: string) => (m[k] ? m[k][getLang() === 'zh' ? 0 : 1] : k);
 

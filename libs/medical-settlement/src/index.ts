@@ -26,3 +26,4 @@ export { MedicalYearAheadGrants1797379200000 } from './infrastructure/migrations
 export { MedicalSlotOffers1797379200001 } from './infrastructure/migrations/1797379200001-medical-slot-offers.migration.js';
 export { MedicalStatementChunks1797379200002 } from './infrastructure/migrations/1797379200002-medical-statement-chunks.migration.js';
 export { MedicalAllowanceReturns1797465600000 } from './infrastructure/migrations/1797465600000-medical-allowance-returns.migration.js';
+export { MedicalSlotWithdrawal1797552000000 } from './infrastructure/migrations/1797552000000-medical-slot-withdrawal.migration.js';

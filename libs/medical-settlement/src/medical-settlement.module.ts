@@ -50,7 +50,7 @@ export interface MedicalSettlementModuleOptions {
  * 异地就医直接结算 (docs/medical-settlement.md). Schema `medical`, migrations MedicalInit1796601600010,
  * MedicalVersionsLists1797120000000, MedicalHealthConsent1797120000001, MedicalBooking1797120000002,
  * MedicalClearingApplication1797206400001, MedicalBookingCancel1797206400002, MedicalYearAheadGrants1797379200000, MedicalSlotOffers1797379200001,
- * MedicalStatementChunks1797379200002, MedicalAllowanceReturns1797465600000. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
+ * MedicalStatementChunks1797379200002, MedicalAllowanceReturns1797465600000, MedicalSlotWithdrawal1797552000000. Needs the platform (Clock, Sealer, audit, config), messaging (outbox, @HandlesEvent),
  * files (FileStore) and credentials (CredentialVerifier) modules.
  */
 @Module({})

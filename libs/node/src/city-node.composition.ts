@@ -27,6 +27,7 @@ import {
   MedicalSettlementModule,
   MedicalStatementChunks1797379200002,
   MedicalAllowanceReturns1797465600000,
+  MedicalSlotWithdrawal1797552000000,
   MedicalVersionsLists1797120000000,
 } from '@guangfo/medical-settlement';
 import { FilesModule } from '@guangfo/files';
@@ -124,6 +125,7 @@ export const DOMAINS: DomainEntry[] = [
       MedicalSlotOffers1797379200001,
       MedicalStatementChunks1797379200002,
       MedicalAllowanceReturns1797465600000,
+      MedicalSlotWithdrawal1797552000000,
     ],
   },
 ];

@@ -1471,6 +1471,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/slots/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 停诊: the hospital withdraws one of its slots before it starts (its bookings end, the patients’ cities are told)
+         * @description One transaction: no more bookings of the slot (a later request is refused MEDICAL_SLOT_NOT_FOUND), every place held on it released, and slot-withdrawn sent to every city, which drops the slot from its listing and ends its own residents’ bookings of it (state withdrawn, refusal MEDICAL_SLOT_WITHDRAWN, the reason). Withdrawing again answers the same. Another hospital’s slot → 404.
+         */
+        post: operations["SlotController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/medical/visits": {
         parameters: {
             query?: never;
@@ -2609,12 +2629,12 @@ export interface components {
             /** @description An answer after the timeout: recorded, the booking stays timed-out */
             lateAnswer: components["schemas"]["LateAnswerDto"] | null;
             /**
-             * @description Why, in words (timed-out)
+             * @description Why, in words (timed-out; withdrawn: the hospital’s reason)
              * @example null
              */
             reason: string | null;
             /**
-             * @description MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED (the hospital) or MEDICAL_BOOKING_TIMED_OUT
+             * @description MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED (the hospital), MEDICAL_BOOKING_TIMED_OUT, or MEDICAL_SLOT_WITHDRAWN (停诊)
              * @example null
              */
             refusal: string | null;
@@ -2627,7 +2647,12 @@ export interface components {
              * @example confirmed
              * @enum {string}
              */
-            state: "pending" | "confirmed" | "refused" | "timed-out" | "cancelled";
+            state: "pending" | "confirmed" | "refused" | "timed-out" | "cancelled" | "withdrawn";
+            /**
+             * @description 停诊: when the hospital withdrew the slot (its place is released)
+             * @example null
+             */
+            withdrawnAt: string | null;
         };
         CalendarDto: {
             identity: components["schemas"]["CalendarIdentityDto"];
@@ -5498,6 +5523,14 @@ export interface components {
             slotId: string;
             /** @example 2027-01-11T01:00:00.000Z */
             startsAt: string;
+            /** @description 停诊: when and why the hospital withdrew it (in the hospital’s own answers; a withdrawn slot is not listed) */
+            withdrawn: components["schemas"]["SlotWithdrawnDto"] | null;
+        };
+        SlotWithdrawnDto: {
+            /** @example 2027-01-08T02:00:00.000Z */
+            at: string;
+            /** @example 专家停诊 */
+            reason: string;
         };
         SpecialProcedureDto: {
             /**
@@ -6015,6 +6048,13 @@ export interface components {
              *     ]
              */
             lineNos?: number[];
+        };
+        WithdrawSlotDto: {
+            /**
+             * @description Why (shown to the patients whose bookings it ends), 1–200 characters
+             * @example 专家停诊
+             */
+            reason: string;
         };
         WorkInjuryCaseDto: {
             /**
@@ -14960,7 +15000,8 @@ export interface operations {
                      *             "outcome": "confirmed",
                      *             "at": "2026-03-05T01:02:00.000Z"
                      *           },
-                     *           "cancelledAt": null
+                     *           "cancelledAt": null,
+                     *           "withdrawnAt": null
                      *         }
                      *       ]
                      *     }
@@ -15058,7 +15099,8 @@ export interface operations {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
                      *       },
-                     *       "cancelledAt": null
+                     *       "cancelledAt": null,
+                     *       "withdrawnAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -15160,7 +15202,8 @@ export interface operations {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
                      *       },
-                     *       "cancelledAt": null
+                     *       "cancelledAt": null,
+                     *       "withdrawnAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -15253,7 +15296,8 @@ export interface operations {
                      *         "outcome": "confirmed",
                      *         "at": "2026-03-05T01:02:00.000Z"
                      *       },
-                     *       "cancelledAt": null
+                     *       "cancelledAt": null,
+                     *       "withdrawnAt": null
                      *     }
                      */
                     "application/json": components["schemas"]["BookingViewDto"];
@@ -19054,7 +19098,11 @@ export interface operations {
                      *           "department": "心血管内科",
                      *           "startsAt": "2027-01-11T01:00:00.000Z",
                      *           "capacity": 20,
-                     *           "remaining": 17
+                     *           "remaining": 17,
+                     *           "withdrawn": {
+                     *             "at": "2027-01-08T02:00:00.000Z",
+                     *             "reason": "专家停诊"
+                     *           }
                      *         }
                      *       ]
                      *     }
@@ -19147,7 +19195,11 @@ export interface operations {
                      *       "department": "心血管内科",
                      *       "startsAt": "2027-01-11T01:00:00.000Z",
                      *       "capacity": 20,
-                     *       "remaining": 17
+                     *       "remaining": 17,
+                     *       "withdrawn": {
+                     *         "at": "2027-01-08T02:00:00.000Z",
+                     *         "reason": "专家停诊"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["SlotViewDto"];
@@ -19177,6 +19229,132 @@ export interface operations {
              *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
              */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SLOT_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SlotController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "专家停诊"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WithdrawSlotDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "slotId": "1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f",
+                     *       "hospitalCity": "440600",
+                     *       "hospitalCode": "H44060400001",
+                     *       "hospitalName": "佛山示范医院",
+                     *       "hospitalLevel": "tertiary",
+                     *       "department": "心血管内科",
+                     *       "startsAt": "2027-01-11T01:00:00.000Z",
+                     *       "capacity": 20,
+                     *       "remaining": 17,
+                     *       "withdrawn": {
+                     *         "at": "2027-01-08T02:00:00.000Z",
+                     *         "reason": "专家停诊"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlotViewDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SLOT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SLOT_STARTED */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,8 @@ import {
   MedicalBookingCancelledV1,
   type MedicalBookingRequested,
   MedicalBookingRequestedV1,
+  type MedicalSlotWithdrawn,
+  MedicalSlotWithdrawnV1,
 } from '@guangfo/contracts';
 import { Sealer } from '@guangfo/gm-crypto';
 import { Clock, normalizeResidentId } from '@guangfo/kernel';
@@ -40,10 +42,11 @@ interface BookingRow {
   hospital_city: string;
   hospital_code: string;
   slot_id: string;
-  state: 'pending' | 'confirmed' | 'refused' | 'timed-out' | 'cancelled';
+  state: 'pending' | 'confirmed' | 'refused' | 'timed-out' | 'cancelled' | 'withdrawn';
   refusal: string | null;
   reason: string | null;
   cancelled_at: Date | null;
+  withdrawn_at: Date | null;
   slot_department: string | null;
   slot_starts_at: Date | null;
   requested_at: Date;
@@ -60,9 +63,12 @@ export interface BookingView {
   hospitalCode: string;
   slotId: string;
   state: BookingRow['state'];
-  /** The hospital's refusal code (MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED), or MEDICAL_BOOKING_TIMED_OUT. */
+  /**
+   * The hospital's refusal code (MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED), MEDICAL_BOOKING_TIMED_OUT,
+   * or MEDICAL_SLOT_WITHDRAWN (停诊: the hospital withdrew the slot).
+   */
   refusal: string | null;
-  /** Why, in words (the timeout and what happens to a late answer). */
+  /** Why, in words (the timeout and what happens to a late answer; the hospital's reason for withdrawing the slot). */
   reason: string | null;
   slot: { department: string; startsAt: string } | null;
   requestedAt: string;
@@ -72,7 +78,12 @@ export interface BookingView {
   lateAnswer: { outcome: string; at: string } | null;
   /** When the patient (or a clerk for them) cancelled it; the hospital's city then releases the place. */
   cancelledAt: string | null;
+  /** 停诊: when the hospital's city withdrew the slot (the place is already released there). */
+  withdrawnAt: string | null;
 }
+
+const WITHDRAWN_REASON = (reason: string) =>
+  `医院已停诊（${reason}），本次预约取消，号源已释放，请改约其他号源。The hospital withdrew the slot (${reason}): the booking is ended and its place released; book another slot.`;
 
 const TIMED_OUT_REASON = (ms: number) =>
   `医院所在城市未在 ${ms / 1000} 秒内答复，本次预约未成功，请重新预约。No answer from the hospital's city within ${ms / 1000} s: the booking did not go through; book again. A later answer is recorded but does not revive it (a late confirmation's slot is released).`;
@@ -215,7 +226,7 @@ export class BookingService {
    * The patient cancels (a resident their own booking, a clerk any of this city): a pending or confirmed booking whose time has
    * not come becomes `cancelled` and the hospital's city is told to release the place (booking-cancelled, reason patient; it
    * releases a held place once, and a request it has not answered yet is answered and then released, in order). Cancelling
-   * again answers the same; a refused or timed-out booking, or one whose slot has started → MEDICAL_BOOKING_NOT_CANCELLABLE.
+   * again answers the same; a refused, timed-out or withdrawn booking, or one whose slot has started → MEDICAL_BOOKING_NOT_CANCELLABLE.
    */
   async cancel(p: Principal, id: string): Promise<BookingView> {
     return this.dataSource.transaction(async (em) => {
@@ -266,7 +277,7 @@ export class BookingService {
     const found = await queryRows<{ department: string; starts_at: Date }>(
       em,
       `SELECT department, starts_at FROM medical.booking_slot s JOIN medical.hospital h ON h.hospital_code = s.hospital_code
-        WHERE s.id = $1 AND s.hospital_code = $2 AND h.city_code = $3`,
+        WHERE s.id = $1 AND s.hospital_code = $2 AND h.city_code = $3 AND s.withdrawn_at IS NULL`,
       [d.slotId, d.hospitalCode, this.config.cityCode],
     );
     if (!found.length) refusal = 'MEDICAL_SLOT_NOT_FOUND';
@@ -353,6 +364,34 @@ export class BookingService {
       });
   }
 
+  /**
+   * 停诊 at the hospital's city (its places are released there): this city's bookings of the slot that are still pending or
+   * confirmed end `withdrawn` with the hospital's reason; an answer arriving later changes nothing (it is no longer pending).
+   * Audited, one record for the slot.
+   */
+  @HandlesEvent(MedicalSlotWithdrawnV1, { consumer: 'medical.booking' })
+  async onSlotWithdrawn(event: ReceivedEvent<MedicalSlotWithdrawn>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    const ended = await queryRows<{ id: string; was: string }>(
+      em,
+      `UPDATE medical.booking b SET state = 'withdrawn', refusal = 'MEDICAL_SLOT_WITHDRAWN', reason = $3, withdrawn_at = $4
+         FROM (SELECT id, state AS was FROM medical.booking WHERE slot_id = $1 AND hospital_city = $2 AND state IN ('pending', 'confirmed') FOR UPDATE) o
+        WHERE b.id = o.id RETURNING b.id, o.was`,
+      [d.slotId, event.fromCity, WITHDRAWN_REASON(d.reason), d.withdrawnAt],
+    );
+    if (ended.length)
+      await this.audit.record(
+        {
+          actor: `city:${event.fromCity}`,
+          action: 'medical.booking.withdrawn',
+          resource: `medical-slot:${d.slotId}`,
+          outcome: 'success',
+          detail: { hospitalCode: d.hospitalCode, reason: d.reason, bookings: ended.map((b) => ({ booking: b.id, was: b.was })) },
+        },
+        em,
+      );
+  }
+
   // ---- helpers
 
   private async timeOutIfDue(em: EntityManager, b: BookingRow): Promise<BookingRow> {
@@ -408,6 +447,7 @@ export class BookingService {
       answeredAt: b.answered_at ? new Date(b.answered_at).toISOString() : null,
       lateAnswer: b.late_outcome && b.late_answered_at ? { outcome: b.late_outcome, at: new Date(b.late_answered_at).toISOString() } : null,
       cancelledAt: b.cancelled_at ? new Date(b.cancelled_at).toISOString() : null,
+      withdrawnAt: b.withdrawn_at ? new Date(b.withdrawn_at).toISOString() : null,
     };
   }
 }

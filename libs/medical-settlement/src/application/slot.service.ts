@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type MedicalSlotOffered, MedicalSlotOfferedV1 } from '@guangfo/contracts';
+import { type MedicalSlotOffered, MedicalSlotOfferedV1, type MedicalSlotWithdrawn, MedicalSlotWithdrawnV1 } from '@guangfo/contracts';
 import { Clock, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
@@ -23,6 +23,8 @@ export interface SlotView {
   capacity: number;
   /** Places left as the hospital's city last announced them (a booking may still find the slot full). */
   remaining: number;
+  /** 停诊: when and why the hospital withdrew the slot (only the hospital's own answers show one: a withdrawn slot is not listed). */
+  withdrawn: { at: string; reason: string } | null;
 }
 
 /** Slot page cursor: start time (ISO) and id of the last row. */
@@ -95,6 +97,59 @@ export class SlotService {
           resource: `medical-slot:${id}`,
           outcome: 'success',
           detail: { hospitalCode: h.hospital_code, department: row.department, capacity: row.capacity },
+        },
+        em,
+      );
+      return this.view({ ...row, slot_id: row.id });
+    });
+  }
+
+  /**
+   * 停诊: the hospital withdraws one of its slots before it starts. In one transaction (the slot row locked, so no booking
+   * takes a place meanwhile): no more bookings of it (a request arriving later is refused MEDICAL_SLOT_NOT_FOUND), every
+   * place held on it released, and every city told (slot-withdrawn, broadcast, the slot's subject): each drops it from its
+   * listing and ends its own residents' bookings of it with the reason. Withdrawing again answers the same; another
+   * hospital's slot → MEDICAL_SLOT_NOT_FOUND; a slot that has started → MEDICAL_SLOT_STARTED. Audited.
+   */
+  async withdraw(p: PartnerPrincipal, slotId: string, cmd: { reason: string }): Promise<SlotView> {
+    const reason = cmd.reason.trim();
+    if (!reason)
+      throw medicalError('MEDICAL_SLOT_INVALID', {
+        detail: 'reason is required',
+        fieldErrors: [{ field: 'reason', rule: 'required', message: 'why the slot is withdrawn (e.g. 专家停诊)' }],
+      });
+    return this.dataSource.transaction(async (em) => {
+      const h = await this.medical.hospitalOf(em, p.id, this.config.cityCode);
+      if (!h)
+        throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
+          detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
+        });
+      const slot = await this.slots.slotOfHospital(em, slotId, h.hospital_code, this.config.cityCode);
+      if (!slot) throw medicalError('MEDICAL_SLOT_NOT_FOUND', { detail: `no slot ${slotId} of ${h.hospital_code}` });
+      if (slot.withdrawn_at) return this.view({ ...slot, slot_id: slot.id });
+      const now = this.clock.now();
+      if (new Date(slot.starts_at).getTime() <= now.getTime())
+        throw medicalError('MEDICAL_SLOT_STARTED', { detail: `the slot started at ${new Date(slot.starts_at).toISOString()}` });
+      const released = await this.slots.withdraw(em, slot.id, reason, now);
+      const row = (await this.slots.slot(em, slot.id, this.config.cityCode))!;
+      await this.outbox.add(em, {
+        contract: MedicalSlotWithdrawnV1,
+        domain: 'medical',
+        subject: `slot:${row.id}`,
+        data: { slotId: row.id, hospitalCode: row.hospital_code, reason, withdrawnAt: now.toISOString(), version: row.version },
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.slot.withdraw',
+          resource: `medical-slot:${row.id}`,
+          outcome: 'success',
+          detail: {
+            hospitalCode: row.hospital_code,
+            reason,
+            released: released.length,
+            bookings: released.map((b) => ({ booking: b.booking_id, city: b.patient_city })),
+          },
         },
         em,
       );
@@ -191,7 +246,14 @@ export class SlotService {
     );
   }
 
-  private view(r: SlotOfferRow): SlotView {
+  /** Another city withdrew one of its slots: never listed here again (its own residents' bookings: BookingService). */
+  @HandlesEvent(MedicalSlotWithdrawnV1, { consumer: 'medical.slot-offers' })
+  async onWithdrawn(event: ReceivedEvent<MedicalSlotWithdrawn>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    await this.slots.withdrawOffer(em, { slotId: d.slotId, city: event.fromCity, reason: d.reason, at: d.withdrawnAt, version: d.version });
+  }
+
+  private view(r: SlotOfferRow & { withdrawn_at?: Date | null; withdrawn_reason?: string | null }): SlotView {
     return {
       slotId: r.slot_id,
       hospitalCity: r.hospital_city,
@@ -201,7 +263,8 @@ export class SlotService {
       department: r.department,
       startsAt: new Date(r.starts_at).toISOString(),
       capacity: r.capacity,
-      remaining: Math.max(0, r.capacity - r.booked),
+      remaining: r.withdrawn_at ? 0 : Math.max(0, r.capacity - r.booked),
+      withdrawn: r.withdrawn_at ? { at: new Date(r.withdrawn_at).toISOString(), reason: r.withdrawn_reason ?? '' } : null,
     };
   }
 }

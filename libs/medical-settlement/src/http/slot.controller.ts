@@ -1,9 +1,14 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal } from '@guangfo/platform';
 import { SlotService, type SlotView } from '../application/slot.service.js';
-import { OfferSlotDto, SlotListQueryDto, SlotPageDto, SlotViewDto } from './dto/slot.dto.js';
+import { OfferSlotDto, SlotListQueryDto, SlotPageDto, SlotViewDto, WithdrawSlotDto } from './dto/slot.dto.js';
+import { medicalError } from '../medical.errors.js';
 import { MedicalEndpoint } from './medical-endpoint.decorator.js';
+
+const slotId = new ParseUUIDPipe({
+  exceptionFactory: () => medicalError('MEDICAL_SLOT_NOT_FOUND', { detail: 'slot ids are UUIDs' }),
+});
 
 /** 预约挂号互通: a hospital offers slots at its city's node; the other city's residents find them at their own node. */
 @ApiTags('medical')
@@ -21,6 +26,19 @@ export class SlotController {
   )
   offer(@CurrentPrincipal() p: Principal, @Body() body: OfferSlotDto): Promise<SlotView> {
     return this.slots.offer(p as PartnerPrincipal, body);
+  }
+
+  @Post(':id/withdrawal')
+  @HttpCode(200)
+  @Access({ scopes: ['medical:settle'] })
+  @MedicalEndpoint(
+    '停诊: the hospital withdraws one of its slots before it starts (its bookings end, the patients’ cities are told)',
+    { status: 200, type: SlotViewDto },
+    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_SLOT_NOT_FOUND', 'MEDICAL_SLOT_STARTED', 'MEDICAL_SLOT_INVALID'],
+    'One transaction: no more bookings of the slot (a later request is refused MEDICAL_SLOT_NOT_FOUND), every place held on it released, and slot-withdrawn sent to every city, which drops the slot from its listing and ends its own residents’ bookings of it (state withdrawn, refusal MEDICAL_SLOT_WITHDRAWN, the reason). Withdrawing again answers the same. Another hospital’s slot → 404.',
+  )
+  withdraw(@CurrentPrincipal() p: Principal, @Param('id', slotId) id: string, @Body() body: WithdrawSlotDto): Promise<SlotView> {
+    return this.slots.withdraw(p as PartnerPrincipal, id, body);
   }
 
   @Get()

@@ -21,6 +21,7 @@ import {
   MedicalBookingCancelledV1,
   MedicalBookingRequestedV1,
   MedicalSlotOfferedV1,
+  MedicalSlotWithdrawnV1,
 } from './medical-booking.events.js';
 
 export * from './medical-common.schema.js';
@@ -50,4 +51,5 @@ export const MEDICAL_EVENT_CONTRACTS: readonly EventContract<any>[] = [
   MedicalBookingAnsweredV1,
   MedicalBookingCancelledV1,
   MedicalSlotOfferedV1,
+  MedicalSlotWithdrawnV1,
 ];

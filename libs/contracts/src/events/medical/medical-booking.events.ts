@@ -109,3 +109,33 @@ export const MedicalSlotOfferedV1 = defineEvent<MedicalSlotOffered>({
     version: 4,
   },
 });
+
+export const medicalSlotWithdrawnSchema = z.object({
+  slotId: z.uuid(),
+  hospitalCode: z.string().min(1).max(30),
+  /** Why, in the hospital's words (e.g. 专家停诊), shown to the patients whose bookings it ends. */
+  reason: z.string().min(1).max(200),
+  withdrawnAt: z.iso.datetime(),
+  /** The slot's version after the withdrawal (higher than any slot-offered of it). */
+  version: z.number().int().min(1),
+});
+export type MedicalSlotWithdrawn = z.infer<typeof medicalSlotWithdrawnSchema>;
+/**
+ * 预约挂号互通, 停诊: a hospital withdraws a slot before it starts. Its city releases every place held on it and tells every
+ * city (broadcast, public data, same subject as the slot's offers so it comes after them): each drops the slot from its
+ * listing and ends its own residents' bookings of it (`withdrawn`, with the reason).
+ */
+export const MedicalSlotWithdrawnV1 = defineEvent<MedicalSlotWithdrawn>({
+  type: 'gov.guangfo.medical.slot-withdrawn.v1',
+  audience: 'broadcast',
+  schema: medicalSlotWithdrawnSchema,
+  summary:
+    "A hospital's city withdraws a slot (停诊) and has released its places: every city drops it from its listing and ends its own residents' bookings of it.",
+  example: {
+    slotId: SLOT_ID,
+    hospitalCode: 'H44060400001',
+    reason: '专家停诊',
+    withdrawnAt: '2026-03-08T02:00:00.000Z',
+    version: 5,
+  },
+});

@@ -34,15 +34,17 @@ export class BookingViewDto {
   @ApiProperty({ example: '440600' }) hospitalCity: string;
   @ApiProperty({ example: 'H44060400001' }) hospitalCode: string;
   @ApiProperty({ example: '1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f' }) slotId: string;
-  @ApiProperty({ enum: ['pending', 'confirmed', 'refused', 'timed-out', 'cancelled'], example: 'confirmed' }) state: string;
+  @ApiProperty({ enum: ['pending', 'confirmed', 'refused', 'timed-out', 'cancelled', 'withdrawn'], example: 'confirmed' }) state: string;
   @ApiProperty({
     type: String,
     nullable: true,
     example: null,
-    description: 'MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED (the hospital) or MEDICAL_BOOKING_TIMED_OUT',
+    description:
+      'MEDICAL_SLOT_FULL, MEDICAL_SLOT_NOT_FOUND, MEDICAL_BOOKING_EXPIRED (the hospital), MEDICAL_BOOKING_TIMED_OUT, or MEDICAL_SLOT_WITHDRAWN (停诊)',
   })
   refusal: string | null;
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why, in words (timed-out)' }) reason: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why, in words (timed-out; withdrawn: the hospital’s reason)' })
+  reason: string | null;
   @ApiProperty({ type: BookingSlotDto, nullable: true }) slot: BookingSlotDto | null;
   @ApiProperty({ example: '2026-03-05T01:00:00.000Z' }) requestedAt: string;
   @ApiProperty({ example: '2026-03-05T01:01:00.000Z' }) deadlineAt: string;
@@ -51,6 +53,13 @@ export class BookingViewDto {
   lateAnswer: LateAnswerDto | null;
   @ApiProperty({ type: String, nullable: true, example: null, description: 'When the booking was cancelled (its place is released)' })
   cancelledAt: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: '停诊: when the hospital withdrew the slot (its place is released)',
+  })
+  withdrawnAt: string | null;
 }
 
 export class BookingPageDto {

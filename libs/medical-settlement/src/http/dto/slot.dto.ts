@@ -14,6 +14,13 @@ export class OfferSlotDto {
   @ApiProperty({ example: 20, description: 'Places, 1–10000' }) @IsInt() @Min(1) @Max(10_000) capacity: number;
 }
 
+export class WithdrawSlotDto {
+  @ApiProperty({ example: '专家停诊', description: 'Why (shown to the patients whose bookings it ends), 1–200 characters' })
+  @IsString()
+  @Length(1, 200)
+  reason: string;
+}
+
 export class SlotListQueryDto extends MedicalPageQueryDto {
   @ApiProperty({ example: '440600', description: 'The hospitals’ city (another city)' }) @Matches(/^\d{6}$/) hospitalCity: string;
   @ApiPropertyOptional({ example: '心血管内科' }) @IsOptional() @IsString() @Length(1, 100) department?: string;
@@ -28,6 +35,11 @@ export class SlotListQueryDto extends MedicalPageQueryDto {
   from?: string;
 }
 
+export class SlotWithdrawnDto {
+  @ApiProperty({ example: '2027-01-08T02:00:00.000Z' }) at: string;
+  @ApiProperty({ example: '专家停诊' }) reason: string;
+}
+
 export class SlotViewDto {
   @ApiProperty({ example: '1d2e3f4a-5b6c-4d7e-8f80-9a0b1c2d3e4f' }) slotId: string;
   @ApiProperty({ example: '440600' }) hospitalCity: string;
@@ -38,6 +50,12 @@ export class SlotViewDto {
   @ApiProperty({ example: '2027-01-11T01:00:00.000Z' }) startsAt: string;
   @ApiProperty({ example: 20 }) capacity: number;
   @ApiProperty({ example: 17, description: 'Places left as the hospital’s city last announced them' }) remaining: number;
+  @ApiProperty({
+    type: SlotWithdrawnDto,
+    nullable: true,
+    description: '停诊: when and why the hospital withdrew it (in the hospital’s own answers; a withdrawn slot is not listed)',
+  })
+  withdrawn: SlotWithdrawnDto | null;
 }
 
 export class SlotPageDto {
