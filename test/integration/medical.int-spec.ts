@@ -50,7 +50,7 @@ describe('medical settlement across cities over real Kafka and PostgreSQL (separ
     bookingCancelledByPatient(cluster));
   it('预约挂号: a Foshan hospital offers slots; a Guangzhou resident finds them at their own node (paged, places left), books one, lists their own bookings; the places follow the booking and its cancellation', () =>
     slotsFoundAndBooked(cluster));
-  it('预约挂号, 停诊: a Foshan hospital withdraws a slot two Guangzhou patients booked; Foshan releases both places and refuses later bookings; Guangzhou ends both bookings with the reason and stops listing it; another slot untouched; audited', () =>
+  it('预约挂号, 停诊: a Foshan hospital sees who booked its slot (masked, paged), then withdraws it; Foshan releases both places and refuses later bookings; Guangzhou ends both bookings with the reason and stops listing it; another slot untouched; audited', () =>
     slotWithdrawn(cluster));
   it("检查检验结果互认: a Guangzhou lab's test report credential is recognised at a Foshan visit; someone else's is not", () =>
     testResultRecognised(cluster));

@@ -1279,7 +1279,7 @@ export const slotsFoundAndBooked = async (c: TestCluster): Promise<void> => {
 };
 
 /**
- * 预约挂号, 停诊: a Foshan hospital withdraws a slot that two Guangzhou patients booked. Foshan releases both places at once and
+ * 预约挂号, 停诊: a Foshan hospital sees who booked its slot (masked, paged, audited), then withdraws it. Foshan releases both places at once and
  * refuses any later booking of it; Guangzhou ends both bookings (withdrawn, with the hospital's reason), drops the slot from its
  * listing and leaves the booking of another slot alone. Withdrawing again answers the same; another hospital's slot, a slot
  * that has started and bad input are problem+json. Audited at both cities.
@@ -1328,15 +1328,45 @@ export const slotWithdrawn = async (c: TestCluster): Promise<void> => {
     (await c.query<{ booked: number }>(FS, `SELECT booked FROM medical.booking_slot WHERE id = $1`, [id]))[0]!.booked;
   expect(await places(slot.slotId)).toBe(2);
 
+  // The hospital's list of who is coming: its own slot only, masked, in the order confirmed, paged; every read audited.
+  type Hold = {
+    bookingId: string;
+    patientCity: string;
+    patient: { name: string; idNumber: string };
+    confirmedAt: string;
+    releasedAt: string | null;
+  };
+  const holds = () => walkPages<Hold>(fs, `/api/v1/medical/slots/${slot.slotId}/bookings`, h.headers, 1);
+  const coming = await holds();
+  expect(coming.map((x) => x.bookingId).sort()).toEqual([first.body.id, second.body.id].sort());
+  expect(coming.map((x) => x.confirmedAt)).toEqual(coming.map((x) => x.confirmedAt).sort()); // in the order confirmed
+  expect(coming[0]).toMatchObject({
+    patientCity: GZ,
+    patient: { name: '甲*', idNumber: expect.stringMatching(/^\d{3}\*{11}\d{3}[\dX]$/) },
+  });
+  expect(coming.every((x) => x.releasedAt === null)).toBe(true);
+  problem(await request(fs).get(`/api/v1/medical/slots/${slot.slotId}/bookings`).set(otherHospital.headers), 404, 'MEDICAL_SLOT_NOT_FOUND');
+  problem(await request(fs).get(`/api/v1/medical/slots/${slot.slotId}/bookings?cursor=nope`).set(h.headers), 400, 'MEDICAL_INVALID_CURSOR');
+  expect(
+    (
+      await request(fs)
+        .get(`/api/v1/medical/slots/${slot.slotId}/bookings`)
+        .set(bearer(await c.token(FS, 'clerk')))
+    ).status,
+  ).toBe(403);
+  expect(
+    await c.query(FS, `SELECT count(*)::int AS n FROM platform.audit_log WHERE action = 'medical.booking.hold.list' AND resource = $1`, [
+      `medical-slot:${slot.slotId}`,
+    ]),
+  ).toEqual([{ n: 2 }]); // two pages of one
+
   const done = await withdraw(slot.slotId, { reason: '专家停诊' }).expect(200);
   expect(done.body).toMatchObject({ slotId: slot.slotId, remaining: 0, withdrawn: { reason: '专家停诊', at: expect.any(String) } });
   expect((await withdraw(slot.slotId, { reason: '别的原因' }).expect(200)).body.withdrawn).toEqual(done.body.withdrawn);
   // Foshan: both places released at once, the other slot untouched.
   expect(await places(slot.slotId)).toBe(0);
   expect(await places(kept.slotId)).toBe(1);
-  expect(
-    await c.query(FS, `SELECT count(*)::int AS n FROM medical.booking_hold WHERE slot_id = $1 AND released_at IS NOT NULL`, [slot.slotId]),
-  ).toEqual([{ n: 2 }]);
+  expect((await holds()).map((x) => x.releasedAt !== null)).toEqual([true, true]);
 
   // Guangzhou: both bookings withdrawn with the reason, the other one still confirmed, the slot no longer listed.
   for (const b of [first, second])

@@ -1471,6 +1471,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/slots/{id}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The places held on one of the hospital’s slots: who is coming (masked) and which places went back, cursor-paged
+         * @description The hospital’s own slots only (another hospital’s → 404). In the order the places were confirmed; the patient masked (enough to match them at the counter); each read audited with the bookings shown.
+         */
+        get: operations["SlotController_holds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/medical/slots/{id}/withdrawal": {
         parameters: {
             query?: never;
@@ -5492,6 +5512,35 @@ export interface components {
             demoUsers: boolean;
             /** @description The identity provider to sign in with (absent: none configured) */
             oidc?: components["schemas"]["OidcSignInDto"];
+        };
+        SlotHoldDto: {
+            /** @example 5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d */
+            bookingId: string;
+            /** @example 2027-01-05T01:00:01.000Z */
+            confirmedAt: string;
+            /** @description Masked: enough to match the patient at the counter */
+            patient: components["schemas"]["SlotHoldPatientDto"];
+            /**
+             * @description The patient's city (where they booked)
+             * @example 440100
+             */
+            patientCity: string;
+            /**
+             * @description When the place went back (cancelled by the patient, a late confirmation released, or the slot withdrawn)
+             * @example null
+             */
+            releasedAt: string | null;
+        };
+        SlotHoldPageDto: {
+            items: components["schemas"]["SlotHoldDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
+        SlotHoldPatientDto: {
+            /** @example 440***********0011 */
+            idNumber: string;
+            /** @example 陈*伯 */
+            name: string;
         };
         SlotPageDto: {
             items: components["schemas"]["SlotViewDto"][];
@@ -19247,6 +19296,100 @@ export interface operations {
             };
             /** @description MEDICAL_SLOT_INVALID */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SlotController_holds: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "bookingId": "5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d",
+                     *           "patientCity": "440100",
+                     *           "patient": {
+                     *             "name": "陈*伯",
+                     *             "idNumber": "440***********0011"
+                     *           },
+                     *           "confirmedAt": "2027-01-05T01:00:01.000Z",
+                     *           "releasedAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SlotHoldPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description MEDICAL_NOT_A_HOSPITAL
+             *
+             *     Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description MEDICAL_SLOT_NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

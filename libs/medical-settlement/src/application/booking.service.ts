@@ -13,7 +13,7 @@ import {
   MedicalSlotWithdrawnV1,
 } from '@guangfo/contracts';
 import { Sealer } from '@guangfo/gm-crypto';
-import { Clock, normalizeResidentId } from '@guangfo/kernel';
+import { Clock, maskIdNumber, maskName, normalizeResidentId } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import {
   actorOf,
@@ -21,6 +21,7 @@ import {
   CityRegistry,
   NODE_CONFIG,
   type NodeConfig,
+  type PartnerPrincipal,
   type Principal,
   queryRow,
   queryRows,
@@ -80,6 +81,16 @@ export interface BookingView {
   cancelledAt: string | null;
   /** 停诊: when the hospital's city withdrew the slot (the place is already released there). */
   withdrawnAt: string | null;
+}
+
+/** A place held on a slot, as its hospital sees it: the patient masked (enough to match them at the counter). */
+export interface SlotHoldView {
+  bookingId: string;
+  patientCity: string;
+  patient: { name: string; idNumber: string };
+  confirmedAt: string;
+  /** When the place went back (the patient cancelled, a late confirmation was released, or the slot was withdrawn). */
+  releasedAt: string | null;
 }
 
 const WITHDRAWN_REASON = (reason: string) =>
@@ -319,6 +330,71 @@ export class BookingService {
       },
       em,
     );
+  }
+
+  /**
+   * The places held on one of the hospital's slots (the hospital's key; another hospital's slot → MEDICAL_SLOT_NOT_FOUND), in
+   * the order they were confirmed, cursor-paged: who is coming (patient masked: name and ID number enough to match them at the
+   * counter) and which places went back. The read is audited with the bookings shown.
+   */
+  async holds(
+    p: PartnerPrincipal,
+    slotId: string,
+    q: { cursor?: string; limit?: number },
+  ): Promise<{ items: SlotHoldView[]; nextCursor: string | null }> {
+    const { limit, after } = readTimePage(q);
+    return this.dataSource.transaction(async (em) => {
+      const h = await this.medical.hospitalOf(em, p.id, this.config.cityCode);
+      if (!h)
+        throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
+          detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
+        });
+      const slot = await this.slotRows.slot(em, slotId, this.config.cityCode);
+      if (!slot || slot.hospital_code !== h.hospital_code)
+        throw medicalError('MEDICAL_SLOT_NOT_FOUND', { detail: `no slot ${slotId} of ${h.hospital_code}` });
+      const rows = await queryRows<{
+        id: string;
+        k: string;
+        patient_city: string;
+        patient_sealed: string;
+        answered_at: Date;
+        released_at: Date | null;
+      }>(
+        em,
+        `SELECT booking_id AS id, (extract(epoch FROM answered_at) * 1000000)::bigint::text AS k, patient_city, patient_sealed, answered_at, released_at
+           FROM medical.booking_hold
+          WHERE slot_id = $1 AND outcome = 'confirmed'
+            AND ($2::bigint IS NULL OR (extract(epoch FROM answered_at) * 1000000)::bigint > $2
+                 OR ((extract(epoch FROM answered_at) * 1000000)::bigint = $2 AND booking_id > $3::uuid))
+          ORDER BY answered_at, booking_id LIMIT $4`,
+        [slotId, after?.k ?? null, after?.i ?? null, limit + 1],
+      );
+      const { page, nextCursor } = timePage(rows, limit);
+      const items = page.map((r): SlotHoldView => {
+        const patient = JSON.parse(this.sealer.open(r.patient_sealed, `medical.booking.patient:${r.id}`)) as {
+          idNumber: string;
+          name: string;
+        };
+        return {
+          bookingId: r.id,
+          patientCity: r.patient_city,
+          patient: { name: maskName(patient.name), idNumber: maskIdNumber(patient.idNumber) },
+          confirmedAt: new Date(r.answered_at).toISOString(),
+          releasedAt: r.released_at ? new Date(r.released_at).toISOString() : null,
+        };
+      });
+      await this.audit.record(
+        {
+          actor: actorOf(p),
+          action: 'medical.booking.hold.list',
+          resource: `medical-slot:${slotId}`,
+          outcome: 'success',
+          detail: { count: items.length, bookings: items.map((i) => i.bookingId) },
+        },
+        em,
+      );
+      return { items, nextCursor };
+    });
   }
 
   /** The patient's city released a confirmation that came after its timeout: the place goes back to the slot, once. */

@@ -1,8 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal } from '@guangfo/platform';
+import { BookingService, type SlotHoldView } from '../application/booking.service.js';
 import { SlotService, type SlotView } from '../application/slot.service.js';
-import { OfferSlotDto, SlotListQueryDto, SlotPageDto, SlotViewDto, WithdrawSlotDto } from './dto/slot.dto.js';
+import {
+  OfferSlotDto,
+  SlotHoldPageDto,
+  SlotHoldQueryDto,
+  SlotListQueryDto,
+  SlotPageDto,
+  SlotViewDto,
+  WithdrawSlotDto,
+} from './dto/slot.dto.js';
 import { medicalError } from '../medical.errors.js';
 import { MedicalEndpoint } from './medical-endpoint.decorator.js';
 
@@ -14,7 +23,10 @@ const slotId = new ParseUUIDPipe({
 @ApiTags('medical')
 @Controller('medical/slots')
 export class SlotController {
-  constructor(private readonly slots: SlotService) {}
+  constructor(
+    private readonly slots: SlotService,
+    private readonly bookings: BookingService,
+  ) {}
 
   @Post()
   @Access({ scopes: ['medical:settle'] })
@@ -39,6 +51,22 @@ export class SlotController {
   )
   withdraw(@CurrentPrincipal() p: Principal, @Param('id', slotId) id: string, @Body() body: WithdrawSlotDto): Promise<SlotView> {
     return this.slots.withdraw(p as PartnerPrincipal, id, body);
+  }
+
+  @Get(':id/bookings')
+  @Access({ scopes: ['medical:settle'] })
+  @MedicalEndpoint(
+    'The places held on one of the hospital’s slots: who is coming (masked) and which places went back, cursor-paged',
+    { status: 200, type: SlotHoldPageDto },
+    ['MEDICAL_NOT_A_HOSPITAL', 'MEDICAL_SLOT_NOT_FOUND', 'MEDICAL_INVALID_CURSOR'],
+    'The hospital’s own slots only (another hospital’s → 404). In the order the places were confirmed; the patient masked (enough to match them at the counter); each read audited with the bookings shown.',
+  )
+  holds(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', slotId) id: string,
+    @Query() q: SlotHoldQueryDto,
+  ): Promise<{ items: SlotHoldView[]; nextCursor: string | null }> {
+    return this.bookings.holds(p as PartnerPrincipal, id, q);
   }
 
   @Get()

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MedicalPageQueryDto } from './medical.dto.js';
 
+export class SlotHoldQueryDto extends MedicalPageQueryDto {}
+
 /** A date-time with its offset (RFC 3339): a slot starts at an instant, not on a day. */
 const RFC3339_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -60,5 +62,30 @@ export class SlotViewDto {
 
 export class SlotPageDto {
   @ApiProperty({ type: [SlotViewDto] }) items: SlotViewDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+}
+
+export class SlotHoldPatientDto {
+  @ApiProperty({ example: '陈*伯' }) name: string;
+  @ApiProperty({ example: '440***********0011' }) idNumber: string;
+}
+
+export class SlotHoldDto {
+  @ApiProperty({ example: '5e6f7081-92a3-44b5-86c7-e8f90a1b2c3d' }) bookingId: string;
+  @ApiProperty({ example: '440100', description: "The patient's city (where they booked)" }) patientCity: string;
+  @ApiProperty({ type: SlotHoldPatientDto, description: 'Masked: enough to match the patient at the counter' })
+  patient: SlotHoldPatientDto;
+  @ApiProperty({ example: '2027-01-05T01:00:01.000Z' }) confirmedAt: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'When the place went back (cancelled by the patient, a late confirmation released, or the slot withdrawn)',
+  })
+  releasedAt: string | null;
+}
+
+export class SlotHoldPageDto {
+  @ApiProperty({ type: [SlotHoldDto] }) items: SlotHoldDto[];
   @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
 }

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * 预约挂号, 停诊: a hospital withdraws a slot (booking_slot.withdrawn_at / withdrawn_reason, its places released); every
+ * 预约挂号: the places held on a slot, by slot (the hospital's list of them, and 停诊); 停诊: a hospital withdraws a slot (booking_slot.withdrawn_at / withdrawn_reason, its places released); every
  * city's copy of the offer records it (slot_offer, never listed again); a booking of it ends `withdrawn` (when, and why in
  * `reason`).
  */
@@ -17,8 +17,8 @@ export class MedicalSlotWithdrawal1797552000000 implements MigrationInterface {
       `ALTER TABLE medical.booking ADD CONSTRAINT booking_state_check
          CHECK (state IN ('pending', 'confirmed', 'refused', 'timed-out', 'cancelled', 'withdrawn'))`,
     );
-    // A withdrawal finds the places held on the slot (hospital's city) and the bookings of it (patient's city).
-    await q.query(`CREATE INDEX booking_hold_slot ON medical.booking_hold (slot_id) WHERE released_at IS NULL`);
+    // A withdrawal finds the places held on the slot and the hospital lists them (hospital's city); the bookings of it (patient's city).
+    await q.query(`CREATE INDEX booking_hold_slot ON medical.booking_hold (slot_id, answered_at, booking_id)`);
     await q.query(`CREATE INDEX booking_slot_live ON medical.booking (slot_id) WHERE state IN ('pending', 'confirmed')`);
   }
 
