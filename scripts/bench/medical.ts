@@ -33,7 +33,7 @@ import { FS, GZ, type SandboxRun } from './sandbox-run.js';
  *
  * M1 — real-time settlement at a fixed offered rate: POST /medical/visits/{id}/settlement (2207) at Foshan's node, through HTTP
  * with the demo hospital key, for P Guangzhou-insured persons registered beforehand (visits and fee lines prepared before the
- * clock starts), open loop at `rate` claims/s. Baseline on the same database at the same rate: raw pg doing the same writes in
+ * clock starts), open loop at `rate` claims/s, each side started once both cities' outboxes are sent and their audit rows chained. Baseline on the same database at the same rate: raw pg doing the same writes in
  * one transaction (lock the visit, read its lines, lock the person's allowance rows, update them in one statement, insert the settlement row with
  * the same JSON, update the visit, insert an outbox row with the same envelope and an audit row) — no HTTP, auth, validation,
  * calculation, signing.
@@ -145,6 +145,24 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
     },
   );
   progress(`  M1: ${s.persons} persons and ${s.claims} visits prepared in ${since(t0)}`);
+  // Each side starts on a quiet system: what the setup (or the API run) sent and audited is delivered and chained first.
+  const quiet = (what: string) =>
+    waitUntil(
+      `${what}: both cities' outboxes sent and audit chained`,
+      async () => {
+        for (const city of [FS, GZ]) {
+          const { busy } = (
+            await run.db[city]!.query<{ busy: boolean }>(
+              `SELECT EXISTS (SELECT 1 FROM platform.outbox WHERE sent_at IS NULL) OR EXISTS (SELECT 1 FROM platform.audit_log WHERE pos IS NULL) AS busy`,
+            )
+          ).rows[0]!;
+          if (busy) return false;
+        }
+        return true;
+      },
+      120_000,
+    );
+  await quiet('before the API run');
 
   // M1 through the API, open loop.
   const apiMs: number[] = [];
@@ -154,6 +172,7 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
     apiMs.push(r.ms);
   });
 
+  await quiet('before the raw pg run');
   // M1 baseline: the same writes in raw pg, on visits inserted by SQL like the API's.
   const fsDb = run.db[FS]!;
   const sample = (
