@@ -282,8 +282,31 @@ describe('medical clearing: a statement in chunks (embedded transport)', () => {
     const chunk = (c: MedicalStatementChunk, from = FS) => ds.transaction((em) => inbound.chunk(em, from, c));
     const get = (id: string) => request(cluster.baseUrl(GZ)).get(`/api/v1/medical/clearing/statements/${id}`).set(gzClerk);
 
-    it('chunks before the header, out of order, one twice: staged, absorbed, shown as incomplete; the last piece records the proven statement; a late piece changes nothing', async () => {
+    /** This statement in Guangzhou's list of statements still arriving (walked page by page), or undefined. */
+    const arriving = async (id: string) => {
+      const all: { statementId: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await request(cluster.baseUrl(GZ))
+          .get(`/api/v1/medical/clearing/arriving?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .set(gzClerk)
+          .expect(200);
+        all.push(...(r.body.items as { statementId: string }[]));
+        cursor = r.body.nextCursor as string | null;
+      } while (cursor);
+      expect(new Set(all.map((a) => a.statementId)).size).toBe(all.length);
+      return all.find((a) => a.statementId === id);
+    };
+
+    it('chunks before the header, out of order, one twice: staged, absorbed, shown as incomplete and in the list of statements arriving; the last piece records the proven statement; a late piece changes nothing', async () => {
       const s = await statementOf(7, freshPeriod());
+      expect(await arriving(s.statementId)).toBeUndefined();
+      const bad = await request(cluster.baseUrl(GZ)).get('/api/v1/medical/clearing/arriving?cursor=nope').set(gzClerk);
+      expect({ status: bad.status, code: bad.body.code }).toEqual({ status: 400, code: 'MEDICAL_INVALID_CURSOR' });
+      const resident = await request(cluster.baseUrl(GZ))
+        .get('/api/v1/medical/clearing/arriving')
+        .set(bearer(await cluster.token(GZ, 'resident')));
+      expect(resident.status).toBe(403);
       expect(await chunk(s.chunks[2]!)).toBe('staged');
       expect(await chunk(s.chunks[0]!)).toBe('staged');
       expect(await chunk(s.chunks[2]!)).toBe('staged');
@@ -293,10 +316,26 @@ describe('medical clearing: a statement in chunks (embedded transport)', () => {
         code: 'MEDICAL_STATEMENT_INCOMPLETE',
         detail: '2 chunks have arrived, its header not yet',
       });
+      expect(await arriving(s.statementId)).toMatchObject({
+        treatingCity: FS,
+        period: null,
+        headerArrived: false,
+        chunksArrived: 2,
+        chunkCount: null,
+        problems: 0,
+      });
       expect(await header(s.header)).toBe('staged');
       r = await get(s.statementId);
       expect(r.body.detail).toBe('2 of its 3 chunks have arrived');
+      expect(await arriving(s.statementId)).toMatchObject({
+        period: s.header.period,
+        headerArrived: true,
+        chunksArrived: 2,
+        chunkCount: 3,
+        itemCount: 7,
+      });
       expect(await chunk(s.chunks[1]!)).toBe('recorded');
+      expect(await arriving(s.statementId)).toBeUndefined();
       r = await get(s.statementId);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ role: 'insured', version: 1, proof: { ok: true, problems: [] }, totals: s.header.totals });

@@ -1009,6 +1009,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/medical/clearing/arriving": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statements still arriving here (the insured city): header or chunks staged, not yet whole; oldest first, cursor-paged
+         * @description For each: the treating city, the period and chunk count once the header is here, how many chunks have arrived, problems found so far, and when the first and last pieces came. A statement leaves this list when its last piece records it.
+         */
+        get: operations["ClearingController_arriving"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/medical/clearing/statements": {
         parameters: {
             query?: never;
@@ -2559,6 +2579,45 @@ export interface components {
              * @example H44060000001202604010900000001
              */
             msgid: string;
+        };
+        ArrivingPageDto: {
+            items: components["schemas"]["ArrivingStatementDto"][];
+            /** @description Cursor of the next page; null on the last */
+            nextCursor: string | null;
+        };
+        ArrivingStatementDto: {
+            /**
+             * @description Chunks the header announces; null until it has arrived
+             * @example 491
+             */
+            chunkCount: number | null;
+            /** @example 412 */
+            chunksArrived: number;
+            /** @example 2026-12-01T16:00:02.000Z */
+            firstAt: string;
+            /** @example true */
+            headerArrived: boolean;
+            /** @example 981935 */
+            itemCount: number | null;
+            /**
+             * @description When the last piece arrived (an old one: the statement is stuck)
+             * @example 2026-12-01T16:00:31.000Z
+             */
+            lastAt: string;
+            /**
+             * @description From the header; null until it has arrived
+             * @example 2026-11
+             */
+            period: string | null;
+            /**
+             * @description What staging found wrong so far (part of the proof)
+             * @example 0
+             */
+            problems: number;
+            /** @example 7f8091a2-b3c4-45d6-a7e8-f90a1b2c3d4e */
+            statementId: string;
+            /** @example 440600 */
+            treatingCity: string;
         };
         AvailableActionDto: {
             /** @example accept */
@@ -15982,6 +16041,87 @@ export interface operations {
             };
             /** @description Body too large (PAYLOAD_TOO_LARGE) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit met (TOO_MANY_REQUESTS); wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the window reopens */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ClearingController_arriving: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page, unchanged */
+                cursor?: string;
+                /** @description Page size, 1–100 (default 20) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "statementId": "7f8091a2-b3c4-45d6-a7e8-f90a1b2c3d4e",
+                     *           "treatingCity": "440600",
+                     *           "period": "2026-11",
+                     *           "headerArrived": true,
+                     *           "chunksArrived": 412,
+                     *           "chunkCount": 491,
+                     *           "itemCount": 981935,
+                     *           "problems": 0,
+                     *           "firstAt": "2026-12-01T16:00:02.000Z",
+                     *           "lastAt": "2026-12-01T16:00:31.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArrivingPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED, MEDICAL_INVALID_CURSOR */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or invalid credentials (problem+json, code UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong role, scope or city (problem+json, FORBIDDEN_ROLE / FORBIDDEN_SCOPE / FORBIDDEN_CITY) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -39,9 +39,10 @@ import {
 } from '../domain/clearing.js';
 import { chunkItems, itemsDigest, type StatementLine } from '../domain/statement-chunks.js';
 import { medicalError } from '../medical.errors.js';
-import { ClearingRepository, type StatementListRow, type StatementRow } from '../infrastructure/clearing.repository.js';
+import { type ArrivingRow, ClearingRepository, type StatementListRow, type StatementRow } from '../infrastructure/clearing.repository.js';
 import { MEDICAL_STATEMENT_CHUNK_ITEMS } from './medical.tokens.js';
 import { StatementInbound } from './statement-inbound.js';
+import { readTimePage, timePage } from './time-cursor.js';
 
 export interface StatementView {
   id: string;
@@ -58,6 +59,24 @@ export interface StatementView {
   /** This city's version of the statement (the ETag): every contest, answer and the confirmation make a new one. */
   version: number;
   items: StatementItem[];
+}
+
+/** A statement still arriving at the insured city: what is here of it so far. */
+export interface ArrivingStatement {
+  statementId: string;
+  treatingCity: string;
+  /** From the header; null until the header has arrived (chunks may come first). */
+  period: string | null;
+  headerArrived: boolean;
+  chunksArrived: number;
+  /** Chunks the header announces; null until it has arrived. */
+  chunkCount: number | null;
+  itemCount: number | null;
+  /** What staging found wrong so far (a chunk sent twice with other items, a second header that differs). */
+  problems: number;
+  firstAt: string;
+  /** When the last piece arrived: a statement whose last piece is old is stuck (its missing pieces are in the treating city's outbox or dead letters). */
+  lastAt: string;
 }
 
 /** A statement in a list: no items, their counts. */
@@ -414,6 +433,32 @@ export class ClearingService {
     return {
       items: page.map((r) => this.summary(r)),
       nextCursor: rows.length > limit && last ? encodeCursor({ p: last.period, i: last.id } satisfies StatementCursor) : null,
+    };
+  }
+
+  /**
+   * The statements still arriving here (insured city): a header or chunks staged, the statement not yet whole, oldest first,
+   * cursor-paged. What a clerk looks at when a statement does not show up (GET …/statements/{id} answers 409 incomplete).
+   */
+  async arriving(q: { cursor?: string; limit?: number }): Promise<Page<ArrivingStatement>> {
+    const { limit, after } = readTimePage(q);
+    const rows = await this.repo.arriving(this.dataSource, { after, limit: limit + 1 });
+    const { page, nextCursor } = timePage(rows, limit);
+    return { items: page.map((r) => this.arrivingView(r)), nextCursor };
+  }
+
+  private arrivingView(r: ArrivingRow): ArrivingStatement {
+    return {
+      statementId: r.id,
+      treatingCity: r.treating_city,
+      period: r.header?.period ?? null,
+      headerArrived: r.header !== null,
+      chunksArrived: r.chunks,
+      chunkCount: r.header?.chunkCount ?? null,
+      itemCount: r.header?.itemCount ?? null,
+      problems: r.problems,
+      firstAt: new Date(r.first_at).toISOString(),
+      lastAt: new Date(r.last_at).toISOString(),
     };
   }
 

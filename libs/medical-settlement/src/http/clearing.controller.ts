@@ -2,12 +2,20 @@ import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Parse
 import { ApiHeader, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type PartnerPrincipal, type Principal, answerWithVersion } from '@guangfo/platform';
-import { ClearingService, type Page, type StatementSummary, type StatementView } from '../application/clearing.service.js';
+import {
+  type ArrivingStatement,
+  ClearingService,
+  type Page,
+  type StatementSummary,
+  type StatementView,
+} from '../application/clearing.service.js';
 import { parseDetailFile } from '../application/detail-file.js';
 import { ReconciliationService, type ReconciliationView } from '../application/reconciliation.service.js';
 import { medicalError } from '../medical.errors.js';
 import {
   AnswerItemDto,
+  ArrivingPageDto,
+  ArrivingQueryDto,
   ContestItemDto,
   DetailReconciliationDto,
   IssueStatementDto,
@@ -110,6 +118,18 @@ export class ClearingController {
   )
   list(@Query() q: StatementListQueryDto): Promise<Page<StatementSummary>> {
     return this.clearing.list(q);
+  }
+
+  @Get('clearing/arriving')
+  @Access({ roles: ['clerk', 'admin', 'supervisor'], scopes: ['medical:clearing'] })
+  @MedicalEndpoint(
+    'Statements still arriving here (the insured city): header or chunks staged, not yet whole; oldest first, cursor-paged',
+    { status: 200, type: ArrivingPageDto },
+    ['MEDICAL_INVALID_CURSOR'],
+    'For each: the treating city, the period and chunk count once the header is here, how many chunks have arrived, problems found so far, and when the first and last pieces came. A statement leaves this list when its last piece records it.',
+  )
+  arriving(@Query() q: ArrivingQueryDto): Promise<Page<ArrivingStatement>> {
+    return this.clearing.arriving(q);
   }
 
   @Get('clearing/statements/:id')

@@ -33,6 +33,17 @@ export interface InboundRow {
   problems: string[];
   completed_at: Date | null;
 }
+/** A statement still arriving at the insured city, with how many chunks are here and when the last piece came. */
+export interface ArrivingRow {
+  id: string;
+  k: string;
+  treating_city: string;
+  header: MedicalStatementIssued | null;
+  problems: number;
+  first_at: Date;
+  chunks: number;
+  last_at: Date;
+}
 interface ItemRow {
   settlement_id: string;
   kind: 'claim' | 'reversal';
@@ -219,6 +230,22 @@ export class ClearingRepository {
               (SELECT count(*)::int FROM medical.statement_chunk c WHERE c.statement_id = i.statement_id) AS chunks
          FROM medical.statement_inbound i WHERE i.statement_id = $1`,
       [statementId],
+    );
+  }
+  /** Statements whose pieces are still arriving (not completed), oldest first, after the cursor (first arrival µs, id). */
+  arriving(db: SqlRunner, q: { after?: { k: string; i: string }; limit: number }): Promise<ArrivingRow[]> {
+    return queryRows<ArrivingRow>(
+      db,
+      `SELECT i.statement_id AS id, (extract(epoch FROM i.first_at) * 1000000)::bigint::text AS k, i.treating_city, i.header,
+              jsonb_array_length(i.problems) AS problems, i.first_at, c.chunks, greatest(i.first_at, c.last_at) AS last_at
+         FROM medical.statement_inbound i
+         CROSS JOIN LATERAL (SELECT count(*)::int AS chunks, max(received_at) AS last_at FROM medical.statement_chunk c
+                              WHERE c.statement_id = i.statement_id) c
+        WHERE i.completed_at IS NULL
+          AND ($1::bigint IS NULL OR (extract(epoch FROM i.first_at) * 1000000)::bigint > $1
+               OR ((extract(epoch FROM i.first_at) * 1000000)::bigint = $1 AND i.statement_id > $2::uuid))
+        ORDER BY i.first_at, i.statement_id LIMIT $3`,
+      [q.after?.k ?? null, q.after?.i ?? null, q.limit],
     );
   }
   async setInboundHeader(db: SqlRunner, statementId: string, header: MedicalStatementIssued): Promise<void> {

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CLEARING_CONTEST_REASONS } from '@guangfo/contracts';
+import { MedicalPageQueryDto } from './medical.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -195,5 +196,28 @@ export class StatementSummaryDto {
 
 export class StatementPageDto {
   @ApiProperty({ type: [StatementSummaryDto] }) items: StatementSummaryDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
+}
+
+export class ArrivingQueryDto extends MedicalPageQueryDto {}
+
+export class ArrivingStatementDto {
+  @ApiProperty({ example: '7f8091a2-b3c4-45d6-a7e8-f90a1b2c3d4e' }) statementId: string;
+  @ApiProperty({ example: '440600' }) treatingCity: string;
+  @ApiProperty({ type: String, nullable: true, example: '2026-11', description: 'From the header; null until it has arrived' })
+  period: string | null;
+  @ApiProperty({ example: true }) headerArrived: boolean;
+  @ApiProperty({ example: 412 }) chunksArrived: number;
+  @ApiProperty({ type: Number, nullable: true, example: 491, description: 'Chunks the header announces; null until it has arrived' })
+  chunkCount: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 981_935 }) itemCount: number | null;
+  @ApiProperty({ example: 0, description: 'What staging found wrong so far (part of the proof)' }) problems: number;
+  @ApiProperty({ example: '2026-12-01T16:00:02.000Z' }) firstAt: string;
+  @ApiProperty({ example: '2026-12-01T16:00:31.000Z', description: 'When the last piece arrived (an old one: the statement is stuck)' })
+  lastAt: string;
+}
+
+export class ArrivingPageDto {
+  @ApiProperty({ type: [ArrivingStatementDto] }) items: ArrivingStatementDto[];
   @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' }) nextCursor: string | null;
 }
