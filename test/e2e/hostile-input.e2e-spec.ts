@@ -483,6 +483,75 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     });
   });
 
+  it('a forged cursor that is well formed (a 13th month, 30 February, an epoch or sequence beyond bigint, an id that is no UUID) → 4xx on every list, mostly its invalid-cursor 400, never a 500', async () => {
+    const enc = (o: object) => Buffer.from(JSON.stringify(o), 'utf8').toString('base64url');
+    const U = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    // Every field name a list's cursor carries, each with a value its old shape check let through: one bad field at a time.
+    const good: Record<string, string> = {
+      d: '2026-01-05',
+      b: '2026-01-05',
+      p: '2026-01',
+      k: '1767225600000000',
+      s: '2026-01-05T01:00:00.000Z',
+      t: '2026-01-05T01:00:00.000000Z',
+      c: '2026-01-05T01:00:00.000Z',
+      at: '2026-01-05T01:00:00.000Z',
+      seq: '12',
+      i: U,
+      id: U,
+      v: 'x',
+      a: 'XK00201000',
+    };
+    const bad: Record<string, string> = {
+      d: '2026-02-30',
+      b: '2026-13-01',
+      p: '2026-13',
+      k: '99999999999999999999',
+      s: '2026-02-30T01:00:00.000Z',
+      t: '2026-02-31T01:00:00.000000Z',
+      c: '2026-02-31T01:00:00.000Z',
+      at: '2026-02-31T01:00:00.000Z',
+      seq: '9999999999999999999',
+      i: '-'.repeat(36),
+      id: '-'.repeat(36),
+      a: 'a\u0000',
+    };
+    const forged = Object.keys(bad).map((k) => enc({ ...good, [k]: bad[k] }));
+    const lists = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method, op]) => method === 'get' && (op.parameters ?? []).some((q) => q.in === 'query' && q.name === 'cursor'))
+        .map(([, op]) => ({ path, op })),
+    );
+    expect(lists.length).toBeGreaterThan(10);
+    const findings: string[] = [];
+    /** Lists some principal may read (answered 200 to a cursor that was well formed for it) and those that refused a forged one. */
+    const reached = new Set<string>();
+    const refused = new Set<string>();
+    for (const { path, op } of lists) {
+      const query = (op.parameters ?? [])
+        .filter((q) => q.in === 'query' && q.required && q.name !== 'cursor')
+        .map((q) => `${q.name}=${encodeURIComponent(String(q.example ?? plausible(q.schema)))}`);
+      const target = path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+        const q = (op.parameters ?? []).find((x) => x.in === 'path' && x.name === name);
+        return encodeURIComponent(String(q?.example ?? plausible(q?.schema)));
+      });
+      for (const p of principals)
+        for (const cursor of forged) {
+          const r = await send(`${url(p.city)}${target}?${[...query, `cursor=${cursor}`].join('&')}`, 'GET', p.headers);
+          if (r.status >= 500)
+            findings.push(
+              `${p.label} GET ${target} cursor ${Buffer.from(cursor, 'base64url').toString()}: ${r.status} ${r.text.slice(0, 200)}`,
+            );
+          if (r.status === 200) reached.add(path);
+          if (r.status === 400 && /INVALID_CURSOR|VALIDATION_FAILED/.test(r.text)) refused.add(path);
+        }
+    }
+    expect(findings).toEqual([]);
+    // Every list a principal reached refused the forged value of a field it reads.
+    expect(reached.size).toBeGreaterThan(10);
+    expect([...reached].filter((path) => !refused.has(path))).toEqual([]);
+  });
+
   it('never answers 5xx, always answers errors as problem+json with a code, and leaks no other ID number', async () => {
     const findings: Finding[] = [];
     const idsSentInUrls = new Set<string>();

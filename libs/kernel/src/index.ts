@@ -8,6 +8,7 @@ export * from './time/clock.js';
 export * from './time/shanghai-date.js';
 export * from './json/canonical-json.js';
 export * from './cursor/cursor-codec.js';
+export * from './cursor/cursor-shape.js';
 export * from './retry/backoff.js';
 export * from './masking/masking.js';
 export { sha256Hex } from './digest.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { AuditService, platformError, queryRows } from '@guangfo/platform';
 import { DataSource } from 'typeorm';
 import { EventReceiver } from './event-receiver.js';
@@ -53,21 +53,11 @@ const view = (r: Row): DeadLetterView => ({
   lastReplayError: r.last_replay_error,
 });
 
-interface DeadLetterCursor {
+type DeadLetterCursor = {
   at: string;
   id: string;
-}
-const isDeadLetterCursor = (v: unknown): v is DeadLetterCursor => {
-  const c = v as Partial<DeadLetterCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.at === 'string' &&
-    !Number.isNaN(Date.parse(c.at)) &&
-    typeof c.id === 'string' &&
-    c.id.length > 0
-  );
 };
+const isDeadLetterCursor = cursorShape<DeadLetterCursor>({ at: cursorField.instant, id: cursorField.uuid });
 const pageCursor = (r: Row): string => encodeCursor({ at: r.created_at.toISOString(), id: r.id } satisfies DeadLetterCursor);
 const readCursor = (raw: string): [string, string] => {
   const c = decodeCursor(raw, isDeadLetterCursor);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Sealer } from '@guangfo/gm-crypto';
-import { decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { AuditService, NODE_CONFIG, type NodeConfig, type PartnerPrincipal, platformError, queryRows } from '@guangfo/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -11,6 +11,9 @@ import { generateWebhookSecret } from './webhook-signature.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import { WEBHOOK_POLICY, type WebhookPolicy } from './webhook.policy.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
+
+/** Deliveries page cursor: the last row's sequence number. */
+const isDeliveryCursor = cursorShape<{ seq: string }>({ seq: cursorField.bigint });
 
 export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 
@@ -234,11 +237,7 @@ export class WebhookSubscriptionsService {
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }> {
     let before: string | null = null;
     if (q.cursor) {
-      const c = decodeCursor(
-        q.cursor,
-        (v): v is { seq: string } =>
-          typeof (v as { seq?: unknown } | null)?.seq === 'string' && /^\d{1,19}$/.test((v as { seq: string }).seq),
-      );
+      const c = decodeCursor(q.cursor, isDeliveryCursor);
       if (!c) throw invalidCursor();
       before = c.seq;
     }

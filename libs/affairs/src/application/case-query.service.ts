@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CASE_STATES, type CaseState } from '@guangfo/contracts';
-import { decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, PartnerGrants, type Principal } from '@guangfo/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { affairsError } from '../affairs.errors.js';
@@ -21,21 +21,11 @@ export interface CasePage {
 }
 
 /** Page cursor: due date (`9999-12-31` for none) and case id of the last row. */
-interface CaseCursor {
+type CaseCursor = {
   d: string;
   i: string;
-}
-const isCaseCursor = (v: unknown): v is CaseCursor => {
-  const c = v as Partial<CaseCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.d === 'string' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(c.d) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+const isCaseCursor = cursorShape<CaseCursor>({ d: cursorField.date, i: cursorField.uuid });
 const pageCursor = (due: string | null, id: string): string => encodeCursor({ d: due ?? '9999-12-31', i: id } satisfies CaseCursor);
 const readCursor = (raw: string): CaseCursor => {
   const c = decodeCursor(raw, isCaseCursor);

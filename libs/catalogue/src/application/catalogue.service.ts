@@ -26,7 +26,7 @@ import type {
 import type { CatalogueItem } from '../domain/item.schema.js';
 import type { CredentialType, RemediationRule } from '../domain/catalogue.schema.js';
 
-import { type DateInput, decodeCursor, encodeCursor, toShanghaiDate } from '@guangfo/kernel';
+import { cursorField, cursorShape, type DateInput, decodeCursor, encodeCursor, toShanghaiDate } from '@guangfo/kernel';
 import { CALENDAR_TIME_ZONE, CalendarCoverageError, WorkingDayCalendar, type Pause } from '../domain/working-day.calendar.js';
 
 export interface PageRequest {
@@ -211,15 +211,11 @@ function implementationCode(item: CatalogueItem, city: string): string {
 }
 
 /** Page cursor: the catalogue version it was issued for and the last item code. */
-interface ItemCursor {
+type ItemCursor = {
   v: string;
   a: string;
-}
-const isItemCursor = (p: unknown): p is ItemCursor =>
-  typeof p === 'object' &&
-  p !== null &&
-  typeof (p as Partial<ItemCursor>).v === 'string' &&
-  typeof (p as Partial<ItemCursor>).a === 'string';
+};
+const isItemCursor = cursorShape<ItemCursor>({ v: cursorField.text(100), a: cursorField.text(100) });
 
 const pageCursor = (version: string, after: string): string => encodeCursor({ v: version, a: after } satisfies ItemCursor);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, decodeCursor, encodeCursor, toShanghaiDate } from '@guangfo/kernel';
+import { Clock, cursorField, cursorShape, decodeCursor, encodeCursor, toShanghaiDate } from '@guangfo/kernel';
 import { actorOf, AuditService, type PartnerPrincipal, type Principal } from '@guangfo/platform';
 import {
   type ApplicationTotals,
@@ -41,21 +41,11 @@ export interface ApplyCommand {
   declared?: Partial<DayTotals>;
 }
 
-interface ApplicationCursor {
+type ApplicationCursor = {
   b: string;
   i: string;
-}
-const isApplicationCursor = (v: unknown): v is ApplicationCursor => {
-  const c = v as Partial<ApplicationCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.b === 'string' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(c.b) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+const isApplicationCursor = cursorShape<ApplicationCursor>({ b: cursorField.date, i: cursorField.uuid });
 
 const view = (r: ClearingApplicationRow): ClearingApplicationView => {
   const totals: DayTotals = {

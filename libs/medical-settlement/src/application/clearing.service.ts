@@ -13,7 +13,7 @@ import {
   type MedicalStatementItemContested,
   MedicalStatementItemContestedV1,
 } from '@guangfo/contracts';
-import { Clock, decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { Clock, cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import {
   actorOf,
@@ -94,21 +94,11 @@ export interface Page<T> {
 }
 
 /** Statement page cursor: period and id of the last row. */
-interface StatementCursor {
+type StatementCursor = {
   p: string;
   i: string;
-}
-const isStatementCursor = (v: unknown): v is StatementCursor => {
-  const c = v as Partial<StatementCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.p === 'string' &&
-    /^\d{4}-\d{2}$/.test(c.p) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+const isStatementCursor = cursorShape<StatementCursor>({ p: cursorField.month, i: cursorField.uuid });
 
 /**
  * Monthly inter-city clearing (domain/clearing.ts): the treating city issues its statement from its settlements; the insured

@@ -10,7 +10,7 @@ import {
   MedicalHealthSummaryRequestedV1,
 } from '@guangfo/contracts';
 import { Sealer } from '@guangfo/gm-crypto';
-import { Clock, decodeCursor, encodeCursor, normalizeResidentId } from '@guangfo/kernel';
+import { Clock, cursorField, cursorShape, decodeCursor, encodeCursor, normalizeResidentId } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import {
   actorOf,
@@ -44,21 +44,11 @@ export interface ConsentView {
   state: 'valid' | 'expired' | 'revoked';
 }
 /** Access-log page cursor: the last entry's time (UTC, to the microsecond) and id. */
-interface AccessCursor {
+type AccessCursor = {
   t: string;
   i: string;
-}
-const isAccessCursor = (v: unknown): v is AccessCursor => {
-  const c = v as Partial<AccessCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.t === 'string' &&
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(c.t) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+const isAccessCursor = cursorShape<AccessCursor>({ t: cursorField.instant, i: cursorField.uuid });
 
 export interface AccessLogEntry {
   requestId: string;

@@ -11,7 +11,17 @@ import {
   type SettlementTotals,
   type VisitType,
 } from '@guangfo/contracts';
-import { Clock, decodeCursor, encodeCursor, maskIdNumber, maskName, normalizeResidentId, toShanghaiDate } from '@guangfo/kernel';
+import {
+  Clock,
+  cursorField,
+  cursorShape,
+  decodeCursor,
+  encodeCursor,
+  maskIdNumber,
+  maskName,
+  normalizeResidentId,
+  toShanghaiDate,
+} from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
 import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
 import { availableFen, needsTopUp } from '../domain/allowance.js';
@@ -86,21 +96,11 @@ export interface SettlementView {
 }
 
 /** Settlement page cursor: settlement day and id of the last row. */
-interface SettlementCursor {
+type SettlementCursor = {
   d: string;
   i: string;
-}
-const isSettlementCursor = (v: unknown): v is SettlementCursor => {
-  const c = v as Partial<SettlementCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.d === 'string' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(c.d) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+const isSettlementCursor = cursorShape<SettlementCursor>({ d: cursorField.date, i: cursorField.uuid });
 
 /**
  * Real-time settlement (直接结算) at the treating city's node, for its designated hospitals (partner keys bound to a hospital).

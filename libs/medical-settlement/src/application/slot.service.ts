@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type MedicalSlotOffered, MedicalSlotOfferedV1, type MedicalSlotWithdrawn, MedicalSlotWithdrawnV1 } from '@guangfo/contracts';
-import { Clock, decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { Clock, cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { HandlesEvent, OutboxService, type ReceivedEvent } from '@guangfo/messaging';
 import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
 import { medicalError } from '../medical.errors.js';
@@ -28,22 +28,11 @@ export interface SlotView {
 }
 
 /** Slot page cursor: start time (ISO) and id of the last row. */
-interface SlotCursor {
+type SlotCursor = {
   s: string;
   i: string;
-}
-const isSlotCursor = (v: unknown): v is SlotCursor => {
-  const c = v as Partial<SlotCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.s === 'string' &&
-    !Number.isNaN(Date.parse(c.s)) &&
-    /^\d{4}-\d{2}-\d{2}T/.test(c.s) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+const isSlotCursor = cursorShape<SlotCursor>({ s: cursorField.instant, i: cursorField.uuid });
 
 /**
  * 预约挂号互通, finding a slot. A designated hospital offers slots at its own city's node (partner key bound to it); its city

@@ -1,26 +1,16 @@
-import { decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { medicalError } from '../medical.errors.js';
 
 /**
  * The cursor of the domain's newest-first lists (备案, bookings): the last row's time as epoch microseconds (text, as
  * PostgreSQL computes it) and its id. Encoded and checked with the kernel's cursor codec.
  */
-export interface TimeCursor {
+export type TimeCursor = {
   k: string;
   i: string;
-}
-
-export const isTimeCursor = (v: unknown): v is TimeCursor => {
-  const c = v as Partial<TimeCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.k === 'string' &&
-    /^\d{1,20}$/.test(c.k) &&
-    typeof c.i === 'string' &&
-    /^[0-9a-f-]{36}$/.test(c.i)
-  );
 };
+
+export const isTimeCursor = cursorShape<TimeCursor>({ k: cursorField.micros, i: cursorField.uuid });
 
 /** A list query's page size (default 20) and the position to continue after; a cursor this API did not return → 400. */
 export const readTimePage = (q: { cursor?: string; limit?: number }): { limit: number; after?: TimeCursor } => {

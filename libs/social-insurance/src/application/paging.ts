@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '@guangfo/kernel';
+import { cursorField, cursorShape, decodeCursor, encodeCursor } from '@guangfo/kernel';
 import { socialInsuranceError } from '../social-insurance.errors.js';
 
 /** A page of a clerk list: newest first; `nextCursor` is null on the last page. */
@@ -8,27 +8,14 @@ export interface Page<T> {
 }
 
 /** The position after which the next page starts: the last row's creation time (ISO, ms) and id. */
-export interface PageCursor {
+export type PageCursor = {
   c: string;
   i: string;
-}
+};
 
 export const DEFAULT_PAGE = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-const isPageCursor = (v: unknown): v is PageCursor => {
-  const c = v as Partial<PageCursor> | null;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    typeof c.c === 'string' &&
-    ISO_MS.test(c.c) &&
-    !Number.isNaN(Date.parse(c.c)) &&
-    typeof c.i === 'string' &&
-    UUID.test(c.i)
-  );
-};
+const isPageCursor = cursorShape<PageCursor>({ c: cursorField.instant, i: cursorField.uuid });
 
 /**
  * Reads a list query with the platform's one cursor codec (`@guangfo/kernel`): the limit (1–100,
