@@ -552,6 +552,57 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     expect([...reached].filter((path) => !refused.has(path))).toEqual([]);
   });
 
+  it('a date, month or instant that is well formed but not on the calendar (30 February, a 13th month, hour 24) → 4xx in every body, query and path, never a 500', async () => {
+    // Each value the schema's example writes as a date, month or date-time, replaced by an impossible one of the same form.
+    const impossible = (v: unknown): unknown => {
+      if (typeof v === 'string') {
+        if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return '2026-02-30';
+        if (/^\d{4}-\d{2}$/.test(v)) return '2026-13';
+        if (/^\d{4}-\d{2}-\d{2}T/.test(v)) return '2026-02-30T24:00:00.000Z';
+        return v;
+      }
+      if (Array.isArray(v)) return v.map(impossible);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, impossible(x)]));
+      return v;
+    };
+    const findings: string[] = [];
+    let tried = 0;
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+        const params = op.parameters ?? [];
+        const example = (q: Parameter) => q.example ?? plausible(q.schema);
+        const target = path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+          const q = params.find((x) => x.in === 'path' && x.name === name);
+          return encodeURIComponent(String(q ? impossible(example(q)) : 'x'));
+        });
+        const query = params
+          .filter((q) => q.in === 'query' && q.name !== 'cursor')
+          .map((q) => [q.name, example(q)] as const)
+          .filter(([, v]) => v !== undefined && typeof v !== 'object')
+          .map(([k, v]) => `${k}=${encodeURIComponent(String(impossible(v)))}`)
+          .join('&');
+        const json = op.requestBody?.content['application/json'];
+        const body = json ? JSON.stringify(impossible(json.example ?? plausible(json.schema))) : undefined;
+        const changed = target !== path.replace(/\{([^}]+)\}/g, 'x') || /2026-(02-30|13)/.test(query) || /2026-(02-30|13)/.test(body ?? '');
+        if (!changed) continue;
+        for (const p of principals) {
+          tried++;
+          const headers: Record<string, string> = { ...p.headers, ...(body ? { 'content-type': 'application/json' } : {}) };
+          const r = await send(
+            `${url(p.city)}${target}${query ? `?${query}` : ''}`,
+            method.toUpperCase(),
+            headers,
+            body ? Buffer.from(body) : undefined,
+          );
+          if (r.status >= 500)
+            findings.push(`${p.label} ${method.toUpperCase()} ${target}?${query} ${body ?? ''}: ${r.status} ${r.text.slice(0, 160)}`);
+        }
+      }
+    expect(tried).toBeGreaterThan(50);
+    expect(findings).toEqual([]);
+  });
+
   it('never answers 5xx, always answers errors as problem+json with a code, and leaks no other ID number', async () => {
     const findings: Finding[] = [];
     const idsSentInUrls = new Set<string>();

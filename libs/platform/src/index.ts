@@ -49,6 +49,7 @@ export * from './errors/platform-errors.js';
 export * from './errors/problem.js';
 export * from './errors/problem.filter.js';
 export * from './errors/validation.pipe.js';
+export { IsCivilDate } from './http/dto-validators.js';
 export { LeaseWorker, type Lease, type LeaseTable, type LeaseWorkerOptions } from './workers/lease-worker.js';
 export { ScheduledJob, type ScheduledJobOptions } from './workers/scheduled-job.js';
 export * from './observability/correlation.js';

@@ -10,7 +10,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -36,6 +35,7 @@ import {
 } from '../../domain/case.aggregate.js';
 import { SupplementResponseDto } from './material.dto.js';
 import type { SupplementCommand } from '../../application/case.commands.js';
+import { IsCivilDate } from '@guangfo/platform';
 
 /** Every clerk step may carry an internal note: it stays in the clerk's city, never in an event. */
 export class ClerkStepDto {
@@ -144,7 +144,7 @@ export class SpecialProcedureDto extends ClerkStepDto {
     description: 'Art. 45: the expected end, told to the applicant in writing (required, not before today)',
   })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsCivilDate()
   expectedEnd: string;
 }
 

@@ -11,9 +11,7 @@ import {
   SUSPEND_REASON_CODES,
 } from '../../application/credentials.service.js';
 import { EXAMPLE, EXAMPLE_DOCUMENT } from './examples.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = 'must be a date written YYYY-MM-DD';
+import { IsCivilDate } from '@guangfo/platform';
 
 export class HolderDto {
   @ApiProperty({ example: '陈小明', description: '持证主体 (holder name)' })
@@ -89,11 +87,11 @@ export class IssueCredentialDto {
 
   @ApiPropertyOptional({ example: '2026-11-27', description: '颁发日期 (default: today, Asia/Shanghai)' })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   issueDate?: string;
 
   @ApiProperty({ example: '2026-11-27', description: '有效期起始 (inclusive)' })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   validFrom: string;
 
   @ApiPropertyOptional({
@@ -104,7 +102,7 @@ export class IssueCredentialDto {
   })
   @IsOptional()
   @ValidateIf((o: IssueCredentialDto) => o.validTo !== null)
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   validTo?: string | null;
 
   @ApiPropertyOptional({

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { CLEARING_APPLICATION_STATES } from '../../domain/clearing-application.js';
 import { MedicalPageQueryDto } from './medical.dto.js';
+import { IsCivilDate } from '@guangfo/platform';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MSGID = { example: 'H44060000001202604010900000001', description: 'Idempotency key: institution code + yyyyMMddHHmmss + 4 digits' };
 
 /** The hospital's own sums of the period (optional): when given, each must equal the agency's. */
@@ -38,10 +38,10 @@ export class DeclaredClearingTotalsDto {
 
 export class ApplyClearingDto {
   @ApiProperty({ example: '2026-03-01', description: 'First day of the period (begndate)' })
-  @Matches(DATE, { message: 'must be a date written YYYY-MM-DD' })
+  @IsCivilDate()
   beginOn: string;
   @ApiProperty({ example: '2026-03-31', description: 'Last day (enddate): before today, at most 31 days after beginOn' })
-  @Matches(DATE, { message: 'must be a date written YYYY-MM-DD' })
+  @IsCivilDate()
   endOn: string;
   @ApiProperty(MSGID) @IsString() @Length(30, 30) msgid: string;
   @ApiPropertyOptional({ type: DeclaredClearingTotalsDto })

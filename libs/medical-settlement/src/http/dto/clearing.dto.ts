@@ -3,8 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CLEARING_CONTEST_REASONS } from '@guangfo/contracts';
 import { MedicalPageQueryDto } from './medical.dto.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsCivilDate } from '@guangfo/platform';
 
 export class DayTotalsDto {
   @ApiProperty({ example: 1, description: 'Settlements less reversals of the day (fixmedins_setl_cnt)' })
@@ -19,12 +18,12 @@ export class DayTotalsDto {
 }
 
 export class TotalsReconciliationDto {
-  @ApiProperty({ example: '2026-03-05' }) @Matches(DATE, { message: 'must be a date written YYYY-MM-DD' }) day: string;
+  @ApiProperty({ example: '2026-03-05' }) @IsCivilDate() day: string;
   @ApiProperty({ type: DayTotalsDto }) @ValidateNested() @Type(() => DayTotalsDto) totals: DayTotalsDto;
 }
 
 export class DetailReconciliationDto {
-  @ApiProperty({ example: '2026-03-05' }) @Matches(DATE, { message: 'must be a date written YYYY-MM-DD' }) day: string;
+  @ApiProperty({ example: '2026-03-05' }) @IsCivilDate() day: string;
   @ApiProperty({
     example:
       'setl_id,kind,medfee_sumamt,fund_pay_sumamt,acct_pay,psn_cash_pay\n9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a,settlement,18600.00,11900.00,0.00,6700.00\n',

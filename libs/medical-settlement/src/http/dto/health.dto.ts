@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { HEALTH_SUMMARY_REFUSALS } from '@guangfo/contracts';
+import { IsCivilDate } from '@guangfo/platform';
 
 const PURPOSE = /^[a-z][a-z-]{1,39}$/;
 const PURPOSE_DOC = { example: 'treatment', description: 'Purpose of use, a short code (e.g. treatment, referral, emergency)' };
@@ -31,7 +32,7 @@ export class HealthSummaryDto {
   @Length(1, 200, { each: true })
   medications: string[];
   @ApiProperty({ example: '2026-02-20' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD' })
+  @IsCivilDate()
   updatedOn: string;
 }
 

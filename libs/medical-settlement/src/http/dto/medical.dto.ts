@@ -20,9 +20,8 @@ import {
 import { FILING_KINDS, type FilingKind, VISIT_TYPES, type VisitType } from '@guangfo/contracts';
 import type { RegisterFilingCommand } from '../../application/filing.service.js';
 import type { FeeLineInput } from '../../application/settlement.service.js';
+import { IsCivilDate } from '@guangfo/platform';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = 'must be a date written YYYY-MM-DD';
 const CITY = /^\d{6}$/;
 export const EXAMPLE_MSGID = 'H44060400001202603050930150001';
 
@@ -56,7 +55,7 @@ export class RegisterFilingDto implements RegisterFilingCommand {
     description: 'Default today; earlier = late registration (补办备案), within the policy limit',
   })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   validFrom?: string;
 
   @ApiPropertyOptional({
@@ -66,7 +65,7 @@ export class RegisterFilingDto implements RegisterFilingCommand {
     description: 'Temporary kinds: ≥ 6 months (default validFrom + 183 days); long-term: none',
   })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   validTo?: string | null;
 
   @ApiPropertyOptional({ type: PersonDto, description: 'Clerks and agency systems: the insured person (residents register themselves)' })
@@ -86,7 +85,7 @@ export class RegisterFilingDto implements RegisterFilingCommand {
 export class CancelFilingDto {
   @ApiPropertyOptional({ example: '2026-09-01', description: 'Default today' })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   cancelledOn?: string;
 }
 
@@ -152,7 +151,7 @@ export class RegisterVisitDto {
 
   @ApiPropertyOptional({ example: '2026-03-05', description: 'Default today' })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsCivilDate()
   begunOn?: string;
 
   @ApiProperty({ example: EXAMPLE_MSGID, description: 'msgid: institution code + yyyyMMddHHmmss + 4-digit sequence (idempotency key)' })

@@ -28,10 +28,10 @@ import type {
   StopNoticeCommand,
   TransferApplicationCommand,
 } from '../../application/social-insurance.commands.js';
+import { IsCivilDate } from '@guangfo/platform';
 
 const MAX_FEN = 1_000_000_000; // 1 000 万元 a month: far above any contribution base
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CITY = /^\d{6}$/;
 const PROVINCE = /^\d{2}0000$/;
 
@@ -181,7 +181,7 @@ export class RetireeRegistrationDto implements RetireeRegistrationCommand {
   residenceCity!: string;
   @ApiProperty({ example: 420000 }) @IsInt() @Min(0) @Max(MAX_FEN) monthlyPensionFen!: number;
   @ApiProperty({ example: '2025-09' }) @Matches(MONTH) firstMonth!: string;
-  @ApiProperty({ example: '2025-10-20' }) @Matches(DATE) lastConfirmedOn!: string;
+  @ApiProperty({ example: '2025-10-20' }) @IsCivilDate() lastConfirmedOn!: string;
 }
 
 export class PaymentRunDto {
@@ -210,7 +210,7 @@ export class StopNoticeDto implements StopNoticeCommand {
   @ApiProperty() @IsString() @MaxLength(18) idNumber!: string;
   @ApiProperty({ example: '440100' }) @Matches(CITY) payingCity!: string;
   @ApiProperty({ enum: ['death', 'imprisonment'] }) @IsIn(['death', 'imprisonment']) kind!: 'death' | 'imprisonment';
-  @ApiProperty({ example: '2026-10-15' }) @Matches(DATE) eventDate!: string;
+  @ApiProperty({ example: '2026-10-15' }) @IsCivilDate() eventDate!: string;
 }
 
 export class CivilRecordDto {
@@ -218,7 +218,7 @@ export class CivilRecordDto {
   @ApiProperty({ enum: ['death-records', 'prison-records'], example: 'death-records' })
   @IsIn(['death-records', 'prison-records'])
   source!: 'death-records' | 'prison-records';
-  @ApiProperty({ example: '2026-10-15', description: 'Date of death, or start of the prison term' }) @Matches(DATE) eventDate!: string;
+  @ApiProperty({ example: '2026-10-15', description: 'Date of death, or start of the prison term' }) @IsCivilDate() eventDate!: string;
 }
 
 export class CrossCheckDto {
@@ -237,7 +237,7 @@ export class WorkInjuryCaseDto {
   @IsString()
   @MaxLength(18)
   employerUscc!: string;
-  @ApiProperty({ example: '2026-11-20' }) @Matches(DATE) injuryDate!: string;
+  @ApiProperty({ example: '2026-11-20' }) @IsCivilDate() injuryDate!: string;
   @ApiProperty({ enum: ['employer', 'worker'], description: 'Employer: within 30 days; worker: within 1 year (工伤保险条例 art. 17)' })
   @IsIn(['employer', 'worker'])
   applicant!: 'employer' | 'worker';
