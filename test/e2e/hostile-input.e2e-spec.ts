@@ -603,6 +603,51 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     expect(findings).toEqual([]);
   });
 
+  it('numbers beyond what a column holds (2^31, 2^63, 1e300, -1, 0.5) in every body, query and path field the examples write as a number → 4xx or taken, never a 500', async () => {
+    const findings: string[] = [];
+    let tried = 0;
+    for (const big of [2 ** 31, 2 ** 63, 1e300, -1, 0.5]) {
+      const swap = (v: unknown): unknown => {
+        if (typeof v === 'number') return big;
+        if (Array.isArray(v)) return v.map(swap);
+        if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
+        return v;
+      };
+      for (const [path, item] of Object.entries(doc.paths))
+        for (const [method, op] of Object.entries(item)) {
+          if (!['post', 'put', 'patch', 'get'].includes(method)) continue;
+          const params = op.parameters ?? [];
+          const example = (q: Parameter) => q.example ?? plausible(q.schema);
+          const numericQuery = params.filter((q) => q.in === 'query' && typeof example(q) === 'number');
+          const json = op.requestBody?.content['application/json'];
+          const base = json ? (json.example ?? plausible(json.schema)) : undefined;
+          const body = base === undefined ? undefined : JSON.stringify(swap(base));
+          if (!numericQuery.length && (body === undefined || body === JSON.stringify(base))) continue;
+          const target = path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+            const q = params.find((x) => x.in === 'path' && x.name === name);
+            return encodeURIComponent(String(q ? example(q) : 'x'));
+          });
+          const query = numericQuery.map((q) => `${q.name}=${big}`).join('&');
+          for (const p of principals) {
+            tried++;
+            const headers: Record<string, string> = { ...p.headers, ...(body ? { 'content-type': 'application/json' } : {}) };
+            const r = await send(
+              `${url(p.city)}${target}${query ? `?${query}` : ''}`,
+              method.toUpperCase(),
+              headers,
+              body ? Buffer.from(body) : undefined,
+            );
+            if (r.status >= 500)
+              findings.push(
+                `${p.label} ${method.toUpperCase()} ${target}?${query} ${(body ?? '').slice(0, 200)}: ${r.status} ${r.text.slice(0, 160)}`,
+              );
+          }
+        }
+    }
+    expect(tried).toBeGreaterThan(100);
+    expect(findings).toEqual([]);
+  });
+
   it('never answers 5xx, always answers errors as problem+json with a code, and leaks no other ID number', async () => {
     const findings: Finding[] = [];
     const idsSentInUrls = new Set<string>();
