@@ -259,6 +259,54 @@ describe('medical settlement across cities (embedded transport)', () => {
     }
   });
 
+  // Embedded only (it holds a row lock in Foshan's database): the race the slot row decides.
+  it('停诊 racing a booking: a request that waited on the slot row while the withdrawal committed is refused MEDICAL_SLOT_NOT_FOUND, not FULL', async () => {
+    const h = await hospital(cluster, FS);
+    const slotId = randomUUID();
+    await cluster.query(
+      FS,
+      `INSERT INTO medical.booking_slot (id, hospital_code, department, starts_at, capacity) VALUES ($1, $2, '眼科', now() + interval '9 days', 5)`,
+      [slotId, h.code],
+    );
+    // A withdrawal in progress: it holds the slot row until it commits.
+    const withdrawing = cluster.sandbox.node(FS).get(DataSource).createQueryRunner();
+    await withdrawing.connect();
+    await withdrawing.startTransaction();
+    try {
+      await withdrawing.query(`UPDATE medical.booking_slot SET withdrawn_at = now(), withdrawn_reason = '专家停诊' WHERE id = $1`, [
+        slotId,
+      ]);
+      const clerk = { authorization: `Bearer ${await cluster.token(GZ, 'clerk')}` };
+      const booked = await request(cluster.baseUrl(GZ))
+        .post('/api/v1/medical/bookings')
+        .set(clerk)
+        .send({ hospitalCity: FS, hospitalCode: h.code, slotId, person: { idNumber: retireeId(), name: '戊伯' } })
+        .expect(202);
+      await waitFor('the booking request to wait on the slot row', async () =>
+        (
+          await cluster.query<{ n: number }>(
+            FS,
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%SET booked = booked + 1%'`,
+          )
+        )[0]!.n > 0
+          ? true
+          : undefined,
+      );
+      await withdrawing.commitTransaction();
+      const answered = await waitFor('the answer', async () => {
+        const b = (await request(cluster.baseUrl(GZ)).get(`/api/v1/medical/bookings/${booked.body.id}`).set(clerk).expect(200)).body as {
+          state: string;
+          refusal: string | null;
+        };
+        return b.state === 'pending' ? undefined : b;
+      });
+      expect(answered).toMatchObject({ state: 'refused', refusal: 'MEDICAL_SLOT_NOT_FOUND' });
+    } finally {
+      if (withdrawing.isTransactionActive) await withdrawing.rollbackTransaction();
+      await withdrawing.release();
+    }
+  });
+
   // Embedded only (it hooks the node's repository): a statement's version (the ETag) and its items are one snapshot. A contest
   // committed on another connection after the statement row is read and before its items are read is not shown under the old
   // version; the next read shows it under the new one.

@@ -298,7 +298,9 @@ export class BookingService {
       if (await this.slotRows.take(em, d.slotId)) {
         slot = { department: found[0]!.department, startsAt: new Date(found[0]!.starts_at).toISOString() };
         await this.slots.announceById(em, d.slotId);
-      } else refusal = 'MEDICAL_SLOT_FULL';
+      } else
+        // Full — or withdrawn by a 停诊 that committed while this request waited on the slot row: then it is not offered any more.
+        refusal = (await this.slotRows.isWithdrawn(em, d.slotId)) ? 'MEDICAL_SLOT_NOT_FOUND' : 'MEDICAL_SLOT_FULL';
     }
     const outcome = slot ? 'confirmed' : 'refused';
     await em.query(

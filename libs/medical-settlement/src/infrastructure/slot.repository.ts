@@ -87,6 +87,10 @@ export class SlotRepository {
     );
     return r.length > 0;
   }
+  async isWithdrawn(db: SqlRunner, id: string): Promise<boolean> {
+    const r = await queryRows(db, `SELECT 1 FROM medical.booking_slot WHERE id = $1 AND withdrawn_at IS NOT NULL`, [id]);
+    return r.length > 0;
+  }
   async release(db: SqlRunner, id: string): Promise<void> {
     await db.query(`UPDATE medical.booking_slot SET booked = booked - 1, version = version + 1 WHERE id = $1`, [id]);
   }
