@@ -648,6 +648,49 @@ describe('hostile input against every documented operation (embedded sandbox)', 
     expect(findings).toEqual([]);
   });
 
+  it('a string longer than an index row holds (9 000 characters) in each body and query field in turn → 4xx or taken, never a 500', async () => {
+    const long = '长'.repeat(3_000) + 'x'.repeat(6_000);
+    const findings: string[] = [];
+    let tried = 0;
+    const get = (v: unknown, path: (string | number)[]) =>
+      path.reduce<unknown>((at, k) => (at as Record<string | number, unknown> | undefined)?.[k], v);
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(item)) {
+        if (!['post', 'put', 'patch', 'get'].includes(method)) continue;
+        const params = op.parameters ?? [];
+        const example = (q: Parameter) => q.example ?? plausible(q.schema);
+        const target = path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+          const q = params.find((x) => x.in === 'path' && x.name === name);
+          return encodeURIComponent(String(q ? example(q) : 'x'));
+        });
+        const json = op.requestBody?.content['application/json'];
+        const base = json ? (json.example ?? plausible(json.schema)) : undefined;
+        const variants: { query: string; body?: string }[] = [];
+        for (const q of params.filter((x) => x.in === 'query' && x.name !== 'cursor' && typeof example(x) === 'string'))
+          variants.push({ query: `${q.name}=${encodeURIComponent(long)}`, body: base === undefined ? undefined : JSON.stringify(base) });
+        if (base !== undefined)
+          for (const field of fieldPaths(base).filter((f) => typeof get(base, f) === 'string'))
+            variants.push({ query: '', body: JSON.stringify(mutate(base, field, long, false)) });
+        for (const v of variants)
+          for (const p of principals) {
+            tried++;
+            const headers: Record<string, string> = { ...p.headers, ...(v.body ? { 'content-type': 'application/json' } : {}) };
+            const r = await send(
+              `${url(p.city)}${target}${v.query ? `?${v.query}` : ''}`,
+              method.toUpperCase(),
+              headers,
+              v.body ? Buffer.from(v.body) : undefined,
+            );
+            if (r.status >= 500)
+              findings.push(
+                `${p.label} ${method.toUpperCase()} ${target} ${(v.body ?? v.query).replace(/长+x+/g, '<long>').slice(0, 240)}: ${r.status} ${r.text.slice(0, 160)}`,
+              );
+          }
+      }
+    expect(tried).toBeGreaterThan(200);
+    expect(findings).toEqual([]);
+  }, 300_000);
+
   it('never answers 5xx, always answers errors as problem+json with a code, and leaks no other ID number', async () => {
     const findings: Finding[] = [];
     const idsSentInUrls = new Set<string>();
