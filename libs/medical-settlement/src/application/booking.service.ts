@@ -33,6 +33,7 @@ import { PersonSeal } from '../infrastructure/person.seal.js';
 import { SlotRepository } from '../infrastructure/slot.repository.js';
 import { SlotService } from './slot.service.js';
 import { readTimePage, timePage } from './time-cursor.js';
+import { partnerHospital } from './partner-hospital.js';
 
 /** How long the patient's city waits for the hospital's answer before the booking is `timed-out`. */
 export const BOOKING_TIMEOUT_MS = 60_000;
@@ -346,11 +347,7 @@ export class BookingService {
   ): Promise<{ items: SlotHoldView[]; nextCursor: string | null }> {
     const { limit, after } = readTimePage(q);
     return this.dataSource.transaction(async (em) => {
-      const h = await this.medical.hospitalOf(em, p.id, this.config.cityCode);
-      if (!h)
-        throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
-          detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
-        });
+      const h = await partnerHospital(this.medical, em, p, this.config.cityCode);
       const slot = await this.slotRows.slot(em, slotId, this.config.cityCode);
       if (!slot || slot.hospital_code !== h.hospital_code)
         throw medicalError('MEDICAL_SLOT_NOT_FOUND', { detail: `no slot ${slotId} of ${h.hospital_code}` });

@@ -32,6 +32,7 @@ import {
 } from '../infrastructure/health-record.repository.js';
 import { type HospitalRow, MedicalRepository } from '../infrastructure/medical.repository.js';
 import { PersonSeal } from '../infrastructure/person.seal.js';
+import { partnerHospital } from './partner-hospital.js';
 
 export interface ConsentView {
   id: string;
@@ -405,12 +406,7 @@ export class HealthRecordService {
   }
 
   private async hospital(p: PartnerPrincipal): Promise<HospitalRow> {
-    const h = await this.medical.hospitalOf(this.dataSource, p.id, this.config.cityCode);
-    if (!h)
-      throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
-        detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
-      });
-    return h;
+    return partnerHospital(this.medical, this.dataSource, p, this.config.cityCode);
   }
 
   private consentView(c: ConsentRow): ConsentView {

@@ -40,6 +40,7 @@ import {
 import { PersonSeal } from '../infrastructure/person.seal.js';
 import { FilingService } from './filing.service.js';
 import { ReferenceDataService } from './reference-data.service.js';
+import { partnerHospital } from './partner-hospital.js';
 
 /** msgid (national interface header): the 12-character institution code, yyyyMMddHHmmss, a 4-digit sequence — 30 characters. */
 export const MSGID_PATTERN = /^([A-Z0-9]{12})(\d{14})(\d{4})$/;
@@ -122,12 +123,7 @@ export class SettlementService {
   ) {}
 
   async hospital(p: PartnerPrincipal, em?: EntityManager): Promise<HospitalRow> {
-    const h = await this.repo.hospitalOf(em ?? this.dataSource, p.id, this.config.cityCode);
-    if (!h)
-      throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
-        detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
-      });
-    return h;
+    return partnerHospital(this.repo, em ?? this.dataSource, p, this.config.cityCode);
   }
 
   /** 1101-like: a person's registration and insured area, as this city knows them (masked; audited). */

@@ -8,6 +8,7 @@ import { actorOf, AuditService, CityRegistry, NODE_CONFIG, type NodeConfig, type
 import { medicalError } from '../medical.errors.js';
 import { MedicalRepository } from '../infrastructure/medical.repository.js';
 import { type SlotOfferRow, SlotRepository, type SlotRow } from '../infrastructure/slot.repository.js';
+import { partnerHospital } from './partner-hospital.js';
 
 /** How far ahead a hospital may offer a slot. */
 export const SLOT_MAX_DAYS_AHEAD = 180;
@@ -64,11 +65,7 @@ export class SlotService {
         fieldErrors: [{ field: 'startsAt', rule: 'window', message: `after now, within ${SLOT_MAX_DAYS_AHEAD} days` }],
       });
     return this.dataSource.transaction(async (em) => {
-      const h = await this.medical.hospitalOf(em, p.id, this.config.cityCode);
-      if (!h)
-        throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
-          detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
-        });
+      const h = await partnerHospital(this.medical, em, p, this.config.cityCode);
       const id = randomUUID();
       await this.slots.insert(em, {
         id,
@@ -108,11 +105,7 @@ export class SlotService {
         fieldErrors: [{ field: 'reason', rule: 'required', message: 'why the slot is withdrawn (e.g. 专家停诊)' }],
       });
     return this.dataSource.transaction(async (em) => {
-      const h = await this.medical.hospitalOf(em, p.id, this.config.cityCode);
-      if (!h)
-        throw medicalError('MEDICAL_NOT_A_HOSPITAL', {
-          detail: `key ${p.id} is not bound to a designated hospital of ${this.config.cityCode}`,
-        });
+      const h = await partnerHospital(this.medical, em, p, this.config.cityCode);
       const slot = await this.slots.slotOfHospital(em, slotId, h.hospital_code, this.config.cityCode);
       if (!slot) throw medicalError('MEDICAL_SLOT_NOT_FOUND', { detail: `no slot ${slotId} of ${h.hospital_code}` });
       if (slot.withdrawn_at) return this.view({ ...slot, slot_id: slot.id });
