@@ -200,6 +200,19 @@ export const retireeSettlesInFoshan = async (c: TestCluster): Promise<{ hospital
   expect(settled.body).toMatchObject({ state: 'settled', totals: expectedTotals, msgid: settleMsgid });
   const replay = await request(fs).post(`/api/v1/medical/visits/${visit.body.id}/settlement`).set(h.headers).send({ msgid: settleMsgid });
   expect({ status: replay.status, id: replay.body.id }).toEqual({ status: 200, id: settled.body.id });
+  // The settlement's audit record and event are written in its own statement: one of each, the replay adds none.
+  expect(
+    await c.query(
+      FS,
+      `SELECT actor, outcome, detail->>'msgid' AS msgid FROM platform.audit_log WHERE action = 'medical.settle' AND resource = $1`,
+      [`medical-settlement:${settled.body.id}`],
+    ),
+  ).toEqual([{ actor: expect.stringMatching(/^partner:/), outcome: 'success', msgid: settleMsgid }]);
+  expect(
+    await c.query(FS, `SELECT to_city FROM platform.outbox WHERE type = 'gov.guangfo.medical.settlement-recorded.v1' AND subject = $1`, [
+      settled.body.id,
+    ]),
+  ).toEqual([{ to_city: GZ }]);
   expect(await allowanceOf(c, filing.personId)).toEqual({
     hifp: { granted: 5_000_000, consumed: 8_100 },
     acct: { granted: 5_000, consumed: 5_000 },

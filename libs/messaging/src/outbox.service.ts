@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventContract } from '@guangfo/contracts';
-import { CityRegistry, Correlation, NODE_CONFIG, type NodeConfig, prepared, runSql } from '@guangfo/platform';
+import { CityRegistry, Correlation, insertPart, NODE_CONFIG, type NodeConfig, prepared, runSql } from '@guangfo/platform';
 import { EventSigner } from './event-signer.js';
 import { DataKeyCache, sealPersonalFields } from './personal-data.seal.js';
 import { eventSource, type UnsignedEvent } from './signed-event.js';
@@ -21,11 +21,20 @@ export interface OutgoingEvent<T> {
   toCity?: string;
 }
 
+/**
+ * An outbox row: its values come from {@link OutboxService.stage}. A statement that writes one must also select
+ * {@link OUTBOX_NOTIFY} (the relay's wake-up, delivered at commit), as `add`'s own statement does.
+ */
+export const OUTBOX_APPEND = insertPart('platform.outbox', ['event_id', 'type', 'subject', 'audience', 'to_city', 'envelope']);
+export const OUTBOX_NOTIFY = `pg_notify('${OUTBOX_CHANNEL}', '')`;
 /** The insert and the relay's wake-up in one statement (prepared on each connection): the notification is delivered at commit. */
-const OUTBOX_INSERT = prepared(
-  `WITH added AS (INSERT INTO platform.outbox (event_id, type, subject, audience, to_city, envelope) VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1)
-   SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM added`,
-);
+const OUTBOX_INSERT = prepared(`WITH ${OUTBOX_APPEND.cte('added', 1)} SELECT ${OUTBOX_NOTIFY} FROM added`);
+
+/** An event ready for its outbox row: the row's values in `OUTBOX_APPEND`'s column order. */
+export interface StagedEvent<T> {
+  readonly event: UnsignedEvent<T>;
+  readonly params: readonly unknown[];
+}
 
 /**
  * Transactional outbox: the event row commits in the caller's transaction, with the state
@@ -46,6 +55,18 @@ export class OutboxService {
   ) {}
 
   async add<T>(em: EntityManager, out: OutgoingEvent<T>): Promise<UnsignedEvent<T>> {
+    const staged = this.stage(out);
+    await runSql(em, OUTBOX_INSERT, staged.params);
+    this.added();
+    return staged.event;
+  }
+
+  /**
+   * Everything `add` does but the write: the checks, the sealing of personal fields and the event. For a hot path whose
+   * own write statement carries the row (`OUTBOX_APPEND.cte` with `params`, selecting `OUTBOX_NOTIFY`) in the caller's
+   * transaction; it calls {@link added} once that statement ran.
+   */
+  stage<T>(out: OutgoingEvent<T>): StagedEvent<T> {
     const { contract } = out;
     if (contract.audience === 'addressed' && !out.toCity) throw new Error(`${contract.type} is addressed: toCity is required`);
     if (contract.audience === 'broadcast' && out.toCity) throw new Error(`${contract.type} is a broadcast of public data: no toCity`);
@@ -82,9 +103,12 @@ export class OutboxService {
       ...(scope?.traceparent ? { traceparent: scope.traceparent } : {}),
       data,
     });
-    await runSql(em, OUTBOX_INSERT, [event.id, event.type, event.subject, contract.audience, out.toCity ?? null, JSON.stringify(event)]);
+    return { event, params: [event.id, event.type, event.subject, contract.audience, out.toCity ?? null, JSON.stringify(event)] };
+  }
+
+  /** A row was written (by `add`, or by a statement that carried a staged row): tells the in-process listeners. */
+  added(): void {
     for (const l of this.listeners) l();
-    return event;
   }
 
   /** In-process listeners told when a row is written (before its commit: the relay also listens for the commit). */

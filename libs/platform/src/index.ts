@@ -19,6 +19,8 @@ export * from './database/migrations/1764806400000-api-key-issuing-body.migratio
 export * from './database/migrations/1796256000000-partner-case-grants.migration.js';
 export * from './database/migrations/1796342400000-idempotency-keys.migration.js';
 export {
+  insertPart,
+  type InsertPart,
   prepared,
   type PreparedSql,
   queryRows,

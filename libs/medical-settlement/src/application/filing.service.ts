@@ -274,18 +274,20 @@ export class FilingService {
   @HandlesEvent(MedicalSettlementRecordedV1, { consumer: 'medical.settlement-copy' })
   async onSettled(event: ReceivedEvent<MedicalSettlementRecorded>, em: EntityManager): Promise<void> {
     const d = event.data;
-    // A treating city reports settlements of this city's own insured only.
-    const person = await this.repo.person(em, d.personId);
-    if (!person || person.insured_city !== this.config.cityCode)
-      throw new Error(`settlement ${d.settlementId} for a person not insured here`);
-    await this.repo.saveCopy(em, {
-      settlementId: d.settlementId,
-      treatingCity: event.fromCity,
-      personId: d.personId,
-      hospitalCode: d.hospitalCode,
-      settledOn: d.settledOn,
-      totals: d.totals,
-    });
+    // A treating city reports settlements of this city's own insured only (checked in the copy's statement).
+    const saved = await this.repo.saveCopy(
+      em,
+      {
+        settlementId: d.settlementId,
+        treatingCity: event.fromCity,
+        personId: d.personId,
+        hospitalCode: d.hospitalCode,
+        settledOn: d.settledOn,
+        totals: d.totals,
+      },
+      this.config.cityCode,
+    );
+    if (!saved) throw new Error(`settlement ${d.settlementId} for a person not insured here`);
   }
 
   @HandlesEvent(MedicalSettlementReversedV1, { consumer: 'medical.settlement-copy' })

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CatalogueEntry, InsuredPolicy, Pot, SettlementTotals, TreatingCatalogue } from '@guangfo/contracts';
-import { prepared, queryRow, queryRows, runSql, type SqlRunner } from '@guangfo/platform';
+import { AUDIT_APPEND, prepared, queryRow, queryRows, type SqlRunner } from '@guangfo/platform';
+import { OUTBOX_APPEND, OUTBOX_NOTIFY } from '@guangfo/messaging';
 import type { LineResult } from '../domain/settlement-calculator.js';
 import type { Allowance, CapLedger } from '../domain/allowance.js';
 
@@ -167,12 +168,18 @@ const RECORD_SETTLEMENT = prepared(
          INSERT INTO medical.settlement (id, visit_id, hospital_code, person_id, filing_id, insured_city, visit_type, hospital_level, standing, ratio_bp,
            settled_on, settled_at, state, fund_fen, acct_fen, cash_fen, total_fen, totals, lines, shortfall, policy_version, catalogue_version, msgid)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'settled', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id),
-       visit AS (UPDATE medical.visit SET state = 'settled' WHERE id = $2 RETURNING id)
-       SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM visit)::int AS visits`,
+       visit AS (UPDATE medical.visit SET state = 'settled' WHERE id = $2 RETURNING id),
+       ${OUTBOX_APPEND.cte('recorded', 26)},
+       ${AUDIT_APPEND.cte('audited', 26 + OUTBOX_APPEND.columns.length)}
+       SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM visit)::int AS visits,
+              (SELECT count(*) FROM recorded)::int + (SELECT count(*) FROM audited)::int AS carried, ${OUTBOX_NOTIFY} AS notified`,
 );
+// The person check and the insert in one statement: no copy unless the person is insured here (`insured_here` says which).
 const SAVE_SETTLEMENT_COPY = prepared(
-  `INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, fund_fen, acct_fen, total_fen, totals)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (settlement_id) DO NOTHING`,
+  `WITH p AS (SELECT id FROM medical.person WHERE id = $3 AND insured_city = $10),
+        saved AS (INSERT INTO medical.settlement_copy (settlement_id, treating_city, person_id, hospital_code, settled_on, fund_fen, acct_fen, total_fen, totals)
+                  SELECT $1::uuid, $2::text, p.id, $4::text, $5::date, $6::bigint, $7::bigint, $8::bigint, $9::jsonb FROM p ON CONFLICT (settlement_id) DO NOTHING RETURNING 1)
+   SELECT EXISTS (SELECT 1 FROM p) AS insured_here`,
 );
 
 /** The SQL of schema `medical`, typed once. */
@@ -541,21 +548,26 @@ export class MedicalRepository {
   }
   /**
    * Records a settlement in one statement: consumes both allowance pots (the rows' CHECK refuses going beyond the grant), inserts
-   * the settlement and marks the visit settled. Throws when an allowance row to consume is missing.
+   * the settlement, marks the visit settled, and writes the settlement's event (an outbox row staged by `OutboxService.stage`)
+   * and its audit record (`auditParams`) — one round trip for what were three. Throws when an allowance row to consume is missing.
    */
   async recordSettlement(
     db: SqlRunner,
     s: Omit<SettlementRow, 'reversed_on' | 'reversal_msgid' | 'state'>,
     consume: { year: number; fund: number; account: number },
+    carried: { event: readonly unknown[]; audit: readonly unknown[] },
   ): Promise<void> {
-    const r = await queryRow<{ moved: number; visits: number }>(db, RECORD_SETTLEMENT, [
+    const r = await queryRow<{ moved: number; visits: number; carried: number }>(db, RECORD_SETTLEMENT, [
       ...settlementParams(s),
       consume.fund,
       consume.account,
       consume.year,
+      ...carried.event,
+      ...carried.audit,
     ]);
     const expected = (consume.fund !== 0 ? 1 : 0) + (consume.account !== 0 ? 1 : 0);
-    if (r?.moved !== expected || r.visits !== 1)
+    if (r?.carried !== 2) throw new Error(`settlement ${s.id}: its event and audit record were not written`);
+    if (r.moved !== expected || r.visits !== 1)
       throw new Error(`settlement ${s.id}: allowance ${s.person_id}/${consume.year} missing to move by ${consume.fund}/${consume.account}`);
   }
   visitByMsgid(db: SqlRunner, hospitalCode: string, msgid: string): Promise<VisitRow | undefined> {
@@ -628,11 +640,13 @@ export class MedicalRepository {
   }
 
   // the insured city's copies of settlements made elsewhere
+  /** Saves the copy (once: a second one is ignored) if the person is insured in `insuredCity`; false when not (nothing saved). */
   async saveCopy(
     db: SqlRunner,
     c: { settlementId: string; treatingCity: string; personId: string; hospitalCode: string; settledOn: string; totals: SettlementTotals },
-  ): Promise<void> {
-    await runSql(db, SAVE_SETTLEMENT_COPY, [
+    insuredCity: string,
+  ): Promise<boolean> {
+    const r = await queryRow<{ insured_here: boolean }>(db, SAVE_SETTLEMENT_COPY, [
       c.settlementId,
       c.treatingCity,
       c.personId,
@@ -642,7 +656,9 @@ export class MedicalRepository {
       c.totals.acct_pay,
       c.totals.medfee_sumamt,
       JSON.stringify(c.totals),
+      insuredCity,
     ]);
+    return r?.insured_here === true;
   }
   async reverseCopy(db: SqlRunner, settlementId: string, treatingCity: string, on: string): Promise<boolean> {
     const r = await queryRows(

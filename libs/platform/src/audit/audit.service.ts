@@ -3,12 +3,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Correlation } from '../observability/correlation.js';
 import { type AuditRecord, type ChainedRecord, type ChainVerdict, ChainWalker } from './audit-chain.js';
 import { AUDIT_COLUMNS, type AuditRow, recordOf } from './audit-row.js';
-import { prepared, runSql } from '../database/query-rows.js';
+import { insertPart, prepared, runSql } from '../database/query-rows.js';
 
-/** One append (prepared on each connection: every audited request runs it). */
-const AUDIT_INSERT = prepared(
-  `INSERT INTO platform.audit_log (at, actor, action, resource, outcome, detail, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-);
+/**
+ * One append: its own statement (prepared on each connection: every audited request runs it), or a CTE riding in a hot
+ * path's write statement (`AUDIT_APPEND.cte(name, first)` with `auditParams(entry)`), in the caller's transaction either way.
+ */
+export const AUDIT_APPEND = insertPart('platform.audit_log', ['at', 'actor', 'action', 'resource', 'outcome', 'detail', 'correlation_id']);
+const AUDIT_INSERT = prepared(AUDIT_APPEND.sql(1));
 
 export interface AuditEntry {
   /** `resident:<sub>`, `clerk:<sub>`, `partner:<id>`, `city:<code>` or `system`. Never a raw ID number. */
@@ -18,6 +20,17 @@ export interface AuditEntry {
   outcome: 'success' | 'denied' | 'rejected' | 'failed';
   detail?: Record<string, unknown>;
 }
+
+/** The values of an audit record's row, in `AUDIT_APPEND`'s column order (stamped now, with the request's correlation id). */
+export const auditParams = (entry: AuditEntry): unknown[] => [
+  new Date().toISOString(),
+  entry.actor,
+  entry.action,
+  entry.resource,
+  entry.outcome,
+  JSON.stringify(entry.detail ?? {}),
+  Correlation.id() ?? null,
+];
 
 /**
  * Append-only, hash-chained audit log of writes and of reads of personal data.
@@ -30,15 +43,7 @@ export class AuditService {
 
   /** Appends inside the caller's transaction when given one, so the record commits (or rolls back) with the change. */
   async record(entry: AuditEntry, em?: EntityManager): Promise<void> {
-    await runSql(em ?? this.dataSource, AUDIT_INSERT, [
-      new Date().toISOString(),
-      entry.actor,
-      entry.action,
-      entry.resource,
-      entry.outcome,
-      JSON.stringify(entry.detail ?? {}),
-      Correlation.id() ?? null,
-    ]);
+    await runSql(em ?? this.dataSource, AUDIT_INSERT, auditParams(entry));
   }
 
   /** The latest records (by `seq`, newest first); `hash` is null for a record not linked yet. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { prepared, queryRow, queryRows, rowsOf, sqlText } from './query-rows.js';
+import { insertPart, prepared, queryRow, queryRows, rowsOf, sqlText } from './query-rows.js';
 
 describe('queryRows', () => {
   it('returns the rows of SELECT / INSERT … RETURNING as they come, and of UPDATE / DELETE … RETURNING out of [rows, count]', async () => {
@@ -25,5 +25,16 @@ describe('prepared', () => {
     const db = { query: async (sql: unknown, params?: unknown[]) => (seen.push(sql, params), [{ ok: 1 }]) };
     expect(await queryRows(db as never, a, [5])).toEqual([{ ok: 1 }]);
     expect(seen).toEqual([a, [5]]);
+  });
+});
+
+describe('insertPart', () => {
+  it('writes one row the same way as its own statement or as a CTE of another, its parameters numbered from where it is put', () => {
+    const part = insertPart('platform.audit_log', ['at', 'actor', 'action']);
+    expect(part.sql(1)).toBe('INSERT INTO platform.audit_log (at, actor, action) VALUES ($1, $2, $3)');
+    expect(part.cte('audited', 26)).toBe(
+      'audited AS (INSERT INTO platform.audit_log (at, actor, action) VALUES ($26, $27, $28) RETURNING 1)',
+    );
+    expect(part.columns).toEqual(['at', 'actor', 'action']);
   });
 });

@@ -21,6 +21,24 @@ export const prepared = (text: string): PreparedSql =>
 export type Sql = string | PreparedSql;
 export const sqlText = (sql: Sql): string => (typeof sql === 'string' ? sql : sql.text);
 
+/**
+ * A one-row INSERT that can ride inside another statement as a CTE, so that several writes of one transaction cost one
+ * round trip (the hot paths: a domain's write, its outbox row and its audit record). `cte(name, first)` is
+ * `name AS (INSERT INTO table (columns) VALUES ($first, …) RETURNING 1)`, its parameters numbered from `$first`, one per
+ * column in order; `sql(1)` is the same INSERT as a statement of its own. The owner of the table defines it once and
+ * gives the values (its `…Params` function), so the row is written the same way whichever statement carries it.
+ */
+export interface InsertPart {
+  readonly columns: readonly string[];
+  cte(name: string, first: number): string;
+  sql(first: number): string;
+}
+export const insertPart = (table: string, columns: readonly string[]): InsertPart => {
+  const values = (first: number) => columns.map((_, i) => `$${first + i}`).join(', ');
+  const sql = (first: number) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values(first)})`;
+  return Object.freeze({ columns, sql, cte: (name: string, first: number) => `${name} AS (${sql(first)} RETURNING 1)` });
+};
+
 /** Runs `sql` (a string, or a prepared statement) on `db`. */
 export const runSql = (db: SqlRunner, sql: Sql, params: readonly unknown[] = []): Promise<unknown> =>
   // A PreparedSql is passed as the query itself: TypeORM's query() hands it to node-postgres unchanged.
