@@ -247,7 +247,8 @@ export const retireeSettlesInFoshan = async (c: TestCluster): Promise<{ hospital
     acct_pay: 0,
     psn_cash_pay: 6_700,
   });
-  const inpatient = await env('2304', { data: { mdtrt_id: mdtrtId, acct_used_flag: '1' } }).expect(200);
+  const inpatientMsgid = h.msgid();
+  const inpatient = await env('2304', { data: { mdtrt_id: mdtrtId, acct_used_flag: '1' } }, inpatientMsgid).expect(200);
   expect(inpatient.body).toMatchObject({
     infcode: 0,
     err_msg: '',
@@ -280,6 +281,22 @@ export const retireeSettlesInFoshan = async (c: TestCluster): Promise<{ hospital
     .expect(200);
   const twice = await request(fs).post(`/api/v1/medical/settlements/${settled.body.id}/reversal`).set(h.headers).send({ msgid: h.msgid() });
   expect({ status: twice.status, code: twice.body.code }).toEqual({ status: 409, code: 'MEDICAL_ALREADY_REVERSED' });
+  // The visit is open again. The first settlement's msgid still answers that settlement (reversed now); the inpatient
+  // settlement's msgid is another visit's: refused, nothing settled.
+  const replayAfter = await request(fs)
+    .post(`/api/v1/medical/visits/${visit.body.id}/settlement`)
+    .set(h.headers)
+    .send({ msgid: settleMsgid });
+  expect({ status: replayAfter.status, id: replayAfter.body.id, state: replayAfter.body.state }).toEqual({
+    status: 200,
+    id: settled.body.id,
+    state: 'reversed',
+  });
+  const reusedSettle = await request(fs)
+    .post(`/api/v1/medical/visits/${visit.body.id}/settlement`)
+    .set(h.headers)
+    .send({ msgid: inpatientMsgid });
+  expect({ status: reusedSettle.status, code: reusedSettle.body.code }).toEqual({ status: 409, code: 'MEDICAL_MSGID_REUSED' });
   expect(await allowanceOf(c, filing.personId)).toEqual({
     hifp: { granted: 5_000_000, consumed: 1_190_000 },
     acct: { granted: 5_000, consumed: 0 },

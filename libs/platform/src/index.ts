@@ -21,6 +21,7 @@ export * from './database/migrations/1796342400000-idempotency-keys.migration.js
 export {
   insertPart,
   type InsertPart,
+  isUniqueViolation,
   prepared,
   type PreparedSql,
   queryRows,

@@ -23,7 +23,15 @@ import {
   toShanghaiDate,
 } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
-import { actorOf, AuditService, auditParams, NODE_CONFIG, type NodeConfig, type PartnerPrincipal } from '@guangfo/platform';
+import {
+  actorOf,
+  AuditService,
+  auditParams,
+  isUniqueViolation,
+  NODE_CONFIG,
+  type NodeConfig,
+  type PartnerPrincipal,
+} from '@guangfo/platform';
 import { availableFen, needsTopUp } from '../domain/allowance.js';
 import { calculateSettlement, type LineResult, SettlementInputError, settlementBalances } from '../domain/settlement-calculator.js';
 import { medicalError } from '../medical.errors.js';
@@ -34,6 +42,7 @@ import {
   type FilingRow,
   type HospitalRow,
   MedicalRepository,
+  SETTLEMENT_MSGID_UNIQUE,
   type SettlementRow,
   type VisitRow,
 } from '../infrastructure/medical.repository.js';
@@ -304,8 +313,6 @@ export class SettlementService {
     const inputs = await this.repo.settlementInputs(this.dataSource, {
       visitId: v.id,
       filingId: v.filing_id,
-      hospitalCode: h.hospital_code,
-      msgid: null,
       personId: v.person_id,
       year: Number(settledOn.slice(0, 4)),
       lock: false,
@@ -321,115 +328,139 @@ export class SettlementService {
     msgid: string,
     useAccount = true,
   ): Promise<{ view: SettlementView; replayed: boolean }> {
-    return this.dataSource.transaction(async (em) => {
-      // The hot path (issue 14: p99 at 200 claims/s): the visit is locked together with the hospital binding check, then
-      // everything the calculation reads comes in one round trip, and the settlement is written in one statement.
-      const v = await this.repo.lockVisitOfPartner(em, visitId, p.id, this.config.cityCode);
-      if (!v) {
-        // Which error: not a hospital, a malformed msgid, or not this hospital's visit (in that order, as everywhere).
-        this.checkMsgid(await this.hospital(p, em), msgid);
-        throw medicalError('MEDICAL_VISIT_NOT_FOUND', { detail: `no visit ${visitId} at this hospital` });
-      }
-      const h = { hospital_code: v.hospital_code, level: v.hospital_level };
-      this.checkMsgid(h, msgid);
-      const settledOn = toShanghaiDate(this.clock.now());
-      const year = Number(settledOn.slice(0, 4));
-      const inputs = await this.repo.settlementInputs(em, {
-        visitId: v.id,
-        filingId: v.filing_id,
-        hospitalCode: h.hospital_code,
-        msgid,
-        personId: v.person_id,
-        year,
-        lock: true,
-      });
-      if (inputs.earlierId) {
-        const earlier = (await this.repo.settlement(em, inputs.earlierId))!;
-        if (earlier.visit_id !== v.id)
-          throw medicalError('MEDICAL_MSGID_REUSED', { detail: `msgid ${msgid} settled visit ${earlier.visit_id}` });
-        return { view: this.settlementView(earlier), replayed: true };
-      }
-      if (v.state !== 'open') throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
-      const { view, result, allowances, policy } = await this.compute(em, h, v, inputs, settledOn, useAccount);
-      const id = randomUUID();
-      const now = this.clock.now();
-      // The settlement's event and audit record ride in the settlement's own statement (one round trip for three writes).
-      const recorded = this.outbox.stage({
-        contract: MedicalSettlementRecordedV1,
-        domain: 'medical',
-        subject: id,
-        toCity: v.insured_city,
-        data: {
-          settlementId: id,
-          personId: v.person_id,
+    let visit: { id: string; hospital_code: string } | undefined;
+    return this.dataSource
+      .transaction(async (em): Promise<{ view: SettlementView; replayed: boolean }> => {
+        // The hot path (issue 14: p99 at 200 claims/s): the visit is locked together with the hospital binding check, then
+        // everything the calculation reads comes in one round trip, and the settlement is written in one statement.
+        const v = await this.repo.lockVisitOfPartner(em, visitId, p.id, this.config.cityCode);
+        if (!v) {
+          // Which error: not a hospital, a malformed msgid, or not this hospital's visit (in that order, as everywhere).
+          this.checkMsgid(await this.hospital(p, em), msgid);
+          throw medicalError('MEDICAL_VISIT_NOT_FOUND', { detail: `no visit ${visitId} at this hospital` });
+        }
+        const h = { hospital_code: v.hospital_code, level: v.hospital_level };
+        this.checkMsgid(h, msgid);
+        visit = v;
+        if (v.state !== 'open') {
+          const earlier = await this.earlierSettlement(em, v, msgid);
+          if (earlier) return earlier;
+          throw medicalError('MEDICAL_VISIT_NOT_OPEN', { detail: `visit is ${v.state}` });
+        }
+        const settledOn = toShanghaiDate(this.clock.now());
+        const year = Number(settledOn.slice(0, 4));
+        const inputs = await this.repo.settlementInputs(em, {
+          visitId: v.id,
           filingId: v.filing_id,
-          hospitalCode: h.hospital_code,
-          hospitalLevel: h.level,
-          visitType: v.visit_type,
-          settledOn: view.settledOn,
-          ratioBp: view.ratioBp,
-          policyVersion: view.policyVersion,
-          catalogueVersion: view.catalogueVersion,
-          totals: result.totals,
-        },
+          personId: v.person_id,
+          year,
+          lock: true,
+        });
+        const { view, result, allowances, policy } = await this.compute(em, h, v, inputs, settledOn, useAccount);
+        const id = randomUUID();
+        const now = this.clock.now();
+        // The settlement's event and audit record ride in the settlement's own statement (one round trip for three writes).
+        const recorded = this.outbox.stage({
+          contract: MedicalSettlementRecordedV1,
+          domain: 'medical',
+          subject: id,
+          toCity: v.insured_city,
+          data: {
+            settlementId: id,
+            personId: v.person_id,
+            filingId: v.filing_id,
+            hospitalCode: h.hospital_code,
+            hospitalLevel: h.level,
+            visitType: v.visit_type,
+            settledOn: view.settledOn,
+            ratioBp: view.ratioBp,
+            policyVersion: view.policyVersion,
+            catalogueVersion: view.catalogueVersion,
+            totals: result.totals,
+          },
+        });
+        const audited = auditParams({
+          actor: actorOf(p),
+          action: 'medical.settle',
+          resource: `medical-settlement:${id}`,
+          outcome: 'success',
+          detail: { msgid, fund: result.totals.fund_pay_sumamt, acct: result.totals.acct_pay, cash: result.totals.psn_cash_pay },
+        });
+        await this.repo.recordSettlement(
+          em,
+          {
+            id,
+            visit_id: v.id,
+            hospital_code: h.hospital_code,
+            person_id: v.person_id,
+            filing_id: v.filing_id,
+            insured_city: v.insured_city,
+            visit_type: v.visit_type,
+            hospital_level: h.level,
+            standing: view.standing,
+            ratio_bp: view.ratioBp,
+            settled_on: view.settledOn,
+            settled_at: now,
+            fund_fen: String(result.totals.fund_pay_sumamt),
+            acct_fen: String(result.totals.acct_pay),
+            cash_fen: String(result.totals.psn_cash_pay),
+            total_fen: String(result.totals.medfee_sumamt),
+            totals: result.totals,
+            lines: result.lines,
+            shortfall: view.shortfall,
+            policy_version: view.policyVersion,
+            catalogue_version: view.catalogueVersion,
+            msgid,
+          },
+          { year, fund: result.totals.hifp_pay, account: result.totals.acct_pay },
+          { event: recorded.params, audit: audited },
+        );
+        this.outbox.added();
+        // Running low: ask the insured city for a top-up (once until a grant arrives). Settlement never waits for it.
+        for (const pot of POTS) {
+          const a = allowances.find((x) => x.pot === pot);
+          // No allowance for this year yet (e.g. the first settlement of a new year): an empty row, then a request for a grant.
+          if (!a) await this.repo.applyGrant(em, { personId: v.person_id, year, pot, insuredCity: v.insured_city, grantedTotalFen: 0 });
+          const spent = pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
+          const held = a ? allowanceOf(a) : { grantedFen: 0, consumedFen: 0, returnedFen: 0 };
+          const after = { ...held, consumedFen: held.consumedFen + spent };
+          // Already asked (the locked row says so): no statement needed.
+          if (
+            needsTopUp(after, policy.allowanceChunkFen) &&
+            !a?.requested_at &&
+            (await this.repo.markRequested(em, v.person_id, year, pot))
+          )
+            await this.outbox.add(em, {
+              contract: MedicalAllowanceRequestedV1,
+              domain: 'medical',
+              subject: `${v.person_id}:${year}:${pot}`,
+              toCity: v.insured_city,
+              data: { personId: v.person_id, year, pot, grantedFen: after.grantedFen, consumedFen: after.consumedFen },
+            });
+        }
+        return { view: { ...view, id, state: 'settled', msgid }, replayed: false };
+      })
+      .catch(async (err: unknown) => {
+        // The msgid was used before by this hospital (its unique index refused the insert; the transaction is rolled back): a
+        // replay of this visit's settlement (reversed since, so the visit is open again) answers the same, another visit's is refused.
+        if (!visit || !isUniqueViolation(err, SETTLEMENT_MSGID_UNIQUE)) throw err;
+        const earlier = await this.earlierSettlement(this.dataSource, visit, msgid);
+        if (!earlier) throw err;
+        return earlier;
       });
-      const audited = auditParams({
-        actor: actorOf(p),
-        action: 'medical.settle',
-        resource: `medical-settlement:${id}`,
-        outcome: 'success',
-        detail: { msgid, fund: result.totals.fund_pay_sumamt, acct: result.totals.acct_pay, cash: result.totals.psn_cash_pay },
-      });
-      await this.repo.recordSettlement(
-        em,
-        {
-          id,
-          visit_id: v.id,
-          hospital_code: h.hospital_code,
-          person_id: v.person_id,
-          filing_id: v.filing_id,
-          insured_city: v.insured_city,
-          visit_type: v.visit_type,
-          hospital_level: h.level,
-          standing: view.standing,
-          ratio_bp: view.ratioBp,
-          settled_on: view.settledOn,
-          settled_at: now,
-          fund_fen: String(result.totals.fund_pay_sumamt),
-          acct_fen: String(result.totals.acct_pay),
-          cash_fen: String(result.totals.psn_cash_pay),
-          total_fen: String(result.totals.medfee_sumamt),
-          totals: result.totals,
-          lines: result.lines,
-          shortfall: view.shortfall,
-          policy_version: view.policyVersion,
-          catalogue_version: view.catalogueVersion,
-          msgid,
-        },
-        { year, fund: result.totals.hifp_pay, account: result.totals.acct_pay },
-        { event: recorded.params, audit: audited },
-      );
-      this.outbox.added();
-      // Running low: ask the insured city for a top-up (once until a grant arrives). Settlement never waits for it.
-      for (const pot of POTS) {
-        const a = allowances.find((x) => x.pot === pot);
-        // No allowance for this year yet (e.g. the first settlement of a new year): an empty row, then a request for a grant.
-        if (!a) await this.repo.applyGrant(em, { personId: v.person_id, year, pot, insuredCity: v.insured_city, grantedTotalFen: 0 });
-        const spent = pot === 'hifp' ? result.totals.hifp_pay : result.totals.acct_pay;
-        const held = a ? allowanceOf(a) : { grantedFen: 0, consumedFen: 0, returnedFen: 0 };
-        const after = { ...held, consumedFen: held.consumedFen + spent };
-        // Already asked (the locked row says so): no statement needed.
-        if (needsTopUp(after, policy.allowanceChunkFen) && !a?.requested_at && (await this.repo.markRequested(em, v.person_id, year, pot)))
-          await this.outbox.add(em, {
-            contract: MedicalAllowanceRequestedV1,
-            domain: 'medical',
-            subject: `${v.person_id}:${year}:${pot}`,
-            toCity: v.insured_city,
-            data: { personId: v.person_id, year, pot, grantedFen: after.grantedFen, consumedFen: after.consumedFen },
-          });
-      }
-      return { view: { ...view, id, state: 'settled', msgid }, replayed: false };
-    });
+  }
+
+  /** The settlement this hospital already made under `msgid`: a replay if it settled `visit`; MEDICAL_MSGID_REUSED if another. */
+  private async earlierSettlement(
+    db: EntityManager | DataSource,
+    visit: { id: string; hospital_code: string },
+    msgid: string,
+  ): Promise<{ view: SettlementView; replayed: boolean } | undefined> {
+    const earlier = await this.repo.settlementByMsgid(db, visit.hospital_code, msgid);
+    if (!earlier) return undefined;
+    if (earlier.visit_id !== visit.id)
+      throw medicalError('MEDICAL_MSGID_REUSED', { detail: `msgid ${msgid} settled visit ${earlier.visit_id}` });
+    return { view: this.settlementView(earlier), replayed: true };
   }
 
   /** 2208 / 2305: reverses a settlement; its fund and account allowance are restored here. Idempotent on msgid. */

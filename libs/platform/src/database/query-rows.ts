@@ -64,3 +64,9 @@ export const queryRows = async <T>(db: SqlRunner, sql: Sql, params: readonly unk
 /** The first row of `sql`, or undefined. */
 export const queryRow = async <T>(db: SqlRunner, sql: Sql, params: readonly unknown[] = []): Promise<T | undefined> =>
   (await queryRows<T>(db, sql, params))[0];
+
+/** Whether `err` is PostgreSQL's unique violation (23505) of `constraint`: a TypeORM QueryFailedError or the driver's own error. */
+export const isUniqueViolation = (err: unknown, constraint: string): boolean => {
+  const e = ((err as { driverError?: unknown } | null)?.driverError ?? err) as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === constraint;
+};

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PollLoop } from './poll-loop.js';
+import { prepared, type PreparedSql, queryRows, runSql } from '../database/query-rows.js';
 
 /** The table a worker claims from: it has `lease_owner text` and `lease_until timestamptz` columns. */
 export interface LeaseTable {
@@ -54,6 +55,7 @@ export interface Lease {
    * Records the same kind of outcome for several rows in one statement (one commit instead of one
    * per row) and releases their leases. `set` reads each row's own values as `v.p1 … v.pN` (text:
    * cast them in `set`). Rows whose lease was lost are skipped. Returns how many were recorded.
+   * The statement is prepared per text: `set` is code, never values (those go in `rows`).
    */
   settleMany(rows: readonly { key: string; values: readonly (string | null)[] }[], set: string): Promise<number>;
   /** Gives a row back untouched (claimable again at once). */
@@ -73,7 +75,7 @@ const MS = `* interval '1 millisecond'`;
 export class LeaseWorker<R extends object> {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly loop: PollLoop;
-  private readonly claimSql: string;
+  private readonly claimSql: PreparedSql;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -82,7 +84,8 @@ export class LeaseWorker<R extends object> {
   ) {
     const o = options;
     this.loop = new PollLoop(() => this.pass(), o.pollMs, logger, o.name);
-    this.claimSql = `WITH candidates AS (
+    // Prepared on each connection (it runs on every pass of every worker; planning it cost more than running it when idle).
+    this.claimSql = prepared(`WITH candidates AS (
         SELECT ${o.key} FROM ${o.table}
          WHERE (${o.due}) AND (lease_until IS NULL OR lease_until < now())
          ORDER BY ${o.order} LIMIT $2 FOR UPDATE SKIP LOCKED
@@ -90,7 +93,7 @@ export class LeaseWorker<R extends object> {
         UPDATE ${o.table} t SET lease_owner = $1, lease_until = now() + ($3::int ${MS})
           FROM candidates c WHERE t.${o.key} = c.${o.key}${o.claimable ? ` AND (${o.claimable})` : ''}
         RETURNING t.*
-      ) ${o.select ?? 'SELECT * FROM claimed'}`;
+      ) ${o.select ?? 'SELECT * FROM claimed'}`);
   }
 
   start(): void {
@@ -108,7 +111,7 @@ export class LeaseWorker<R extends object> {
 
   /** Leases up to `limit` due rows for this worker (one statement). */
   async claim(limit = this.options.batchSize()): Promise<R[]> {
-    return (await this.dataSource.query(this.claimSql, [this.owner, limit, this.options.leaseMs()])) as R[];
+    return queryRows<R>(this.dataSource, this.claimSql, [this.owner, limit, this.options.leaseMs()]);
   }
 
   /** One pass: claim, act, (the action) settle. Returns the rows claimed. */
@@ -132,9 +135,13 @@ export class LeaseWorker<R extends object> {
     const width = Math.max(...rows.map((r) => r.values.length));
     const columns = ['k text', ...Array.from({ length: width }, (_, i) => `p${i + 1} text`)].join(', ');
     const records = rows.map((r) => Object.fromEntries([['k', r.key], ...r.values.map((v, i) => [`p${i + 1}`, v])]));
-    const [, count] = (await this.dataSource.query(
-      `UPDATE ${table} t SET ${set} FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
+    // Prepared too (one text per width of values: a handful per worker).
+    const [, count] = (await runSql(
+      this.dataSource,
+      prepared(
+        `UPDATE ${table} t SET ${set} FROM jsonb_to_recordset($2::jsonb) AS v(${columns})
         WHERE t.${column} = v.k::${keyType} AND t.lease_owner = $1${settleWhen ? ` AND (${settleWhen})` : ''}`,
+      ),
       [this.owner, JSON.stringify(records)],
     )) as [unknown[], number];
     return count;
