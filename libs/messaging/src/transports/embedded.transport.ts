@@ -140,8 +140,13 @@ export const processExchange = new EmbeddedExchange();
  * {@link EmbeddedLink} (in-process, or signed HTTP between node processes: `HttpExchange`), and
  * hands what arrives (`receive`, or the in-process link's call) to the node's EventReceiver.
  */
-/** How many subjects (aggregates) a delivery pass sends at once; each subject's events go one after another, in order. */
+/** How many subjects (aggregates) a delivery pass sends at once, at most; each subject's events go one after another, in order. */
 const DELIVERY_LANES = 8;
+/**
+ * A lane per this many events of the pass (at least one lane): a small pass goes as one delivery per city — one signed
+ * request, one nonce, one transaction at the receiver — and a backlog is spread over up to DELIVERY_LANES deliveries at once.
+ */
+const EVENTS_PER_LANE = 16;
 
 export class EmbeddedTransport implements CityTransport {
   readonly kind = 'embedded' as const;
@@ -173,8 +178,8 @@ export class EmbeddedTransport implements CityTransport {
   }
 
   /**
-   * One delivery pass over the batch. Subjects are spread over up to {@link DELIVERY_LANES} lanes
-   * delivered at once; a lane goes to each addressed city as batch deliveries (one request per
+   * One delivery pass over the batch. Subjects are spread over lanes delivered at once (one per
+   * {@link EVENTS_PER_LANE} events, at most {@link DELIVERY_LANES}); a lane goes to each addressed city as batch deliveries (one request per
    * {@link EMBEDDED_BATCH_MAX_EVENTS} messages or {@link EMBEDDED_BATCH_MAX_BYTES}), in outbox
    * order. A subject stops at its first message a city did not take: its later messages are not
    * sent to that city (reported incomplete; `held` when nothing failed but an earlier one).
@@ -182,10 +187,11 @@ export class EmbeddedTransport implements CityTransport {
   async publishBatch(requests: readonly PublishRequest[], onPublished: PublishedHandler): Promise<void> {
     const lanes: number[][] = [];
     const laneOf = new Map<string, number>();
+    const laneCount = Math.min(DELIVERY_LANES, Math.ceil(requests.length / EVENTS_PER_LANE));
     for (const [i, request] of requests.entries()) {
       const subject = request.event.subject;
       let lane = laneOf.get(subject);
-      if (lane === undefined) laneOf.set(subject, (lane = laneOf.size % DELIVERY_LANES));
+      if (lane === undefined) laneOf.set(subject, (lane = laneOf.size % laneCount));
       (lanes[lane] ??= []).push(i);
     }
     await Promise.all(

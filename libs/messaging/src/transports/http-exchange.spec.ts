@@ -227,6 +227,27 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
       expect([...results.values()].every((r) => r.complete && r.deliveredTo.join() === '440600')).toBe(true);
     });
 
+    it('sends a small pass of many subjects as one request (one signature, one transaction there), a backlog over up to 8 requests at once', async () => {
+      p.answer((res, body) => json(res, 200, { outcomes: body.messages!.map(() => ({ status: 'applied' })) }));
+      const transport = new EmbeddedTransport(
+        '440100',
+        registry,
+        exchange(() => base),
+      );
+      // Ten events, each its own subject (as settlements and cases are): one delivery, in outbox order.
+      p.seen.length = 0;
+      const few = Array.from({ length: 10 }, (_, n) => eventOf(`a${n}`, 0));
+      await pass(transport, few);
+      expect(p.seen.map((r) => r.body.messages!.map((m) => m.headers.ce_id))).toEqual([few.map((e) => e.id)]);
+      // 200 events of 200 subjects: 8 lanes (one per 16 events, at most 8), each subject in one of them, nothing sent twice.
+      p.seen.length = 0;
+      const many = Array.from({ length: 200 }, (_, n) => eventOf(`b${n}`, 0));
+      const { results } = await pass(transport, many);
+      expect(p.seen).toHaveLength(8);
+      expect(p.seen.flatMap((r) => r.body.messages!.map((m) => m.headers.ce_id)).sort()).toEqual(many.map((e) => e.id).sort());
+      expect([...results.values()].every((r) => r.complete)).toBe(true);
+    });
+
     it('stops a subject at the first event the peer did not take: the rest of it is not sent, in this request or the next; other subjects go on', async () => {
       p.seen.length = 0;
       // The peer refuses s's second event and holds the ones behind it (as a receiving node does); it takes everything else.
@@ -245,8 +266,9 @@ describe('HttpExchange (the embedded transport between node processes)', () => {
           }),
         });
       });
-      // Subjects s and t share lane 0 (the ninth subject wraps around); s has more events than one request carries.
-      const others = Array.from({ length: 7 }, (_, n) => eventOf(`o${n}`, 0));
+      // Subjects s and t share lane 0 (76 events make five lanes, one per 16; the sixth subject wraps around); s has more
+      // events than one request carries.
+      const others = Array.from({ length: 4 }, (_, n) => eventOf(`o${n}`, 0));
       const s = Array.from({ length: EMBEDDED_BATCH_MAX_EVENTS + 6 }, (_, n) => eventOf('s', n));
       const t = [eventOf('t', 0), eventOf('t', 1)];
       const events = [s[0]!, ...others, t[0]!, ...s.slice(1), t[1]!];
