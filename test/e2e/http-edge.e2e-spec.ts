@@ -99,6 +99,20 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
     );
     const gzAdmin = await token(GZ, 'gz-admin');
     await request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${gzAdmin}`).expect(200);
+    // Both credentials: the bearer token is tried first, so a valid one decides whatever key comes beside it.
+    await request(url(GZ))
+      .get('/api/v1/admin/dead-letters')
+      .set('authorization', `Bearer ${gzAdmin}`)
+      .set('x-api-key', 'DEMO-gz-hospital-key-0001')
+      .expect(200);
+    expectProblem(
+      await request(url(GZ))
+        .get('/api/v1/admin/dead-letters')
+        .set('authorization', `Bearer ${resident}`)
+        .set('x-api-key', 'DEMO-gz-hospital-key-0001'),
+      403,
+      'FORBIDDEN_ROLE',
+    );
   });
 
   it('answers problem+json with field errors on an invalid body, and on malformed JSON', async () => {

@@ -13,27 +13,36 @@ import { IS_PUBLIC_KEY } from './public.decorator.js';
 export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
   const names = strategyNames(cityCode);
   const Authenticate = AuthGuard([names.jwt, names.apiKey]) as Type<IAuthGuard>;
+  // A request without a bearer token cannot pass the JWT strategy: a partner's request goes to the API-key strategy alone
+  // (the same outcome, without the failed JWT attempt and the error it builds on every partner request).
+  const AuthenticateKey = AuthGuard(names.apiKey) as Type<IAuthGuard>;
 
   @Injectable()
   class AccessGuard implements CanActivate {
     private readonly authenticate: IAuthGuard = new Authenticate();
+    private readonly authenticateKey: IAuthGuard = new AuthenticateKey();
 
     constructor(
       private readonly reflector: Reflector,
       @Inject(NODE_CONFIG) private readonly config: NodeConfig,
     ) {
-      (this.authenticate as unknown as { handleRequest: unknown }).handleRequest = (err: unknown, user: Principal | false) => {
+      const handleRequest = (err: unknown, user: Principal | false) => {
         if (err || !user)
           throw platformError('UNAUTHENTICATED', { detail: 'Send a Bearer token (residents, clerks) or an X-API-Key (partner systems).' });
         return user;
       };
+      for (const guard of [this.authenticate, this.authenticateKey])
+        (guard as unknown as { handleRequest: unknown }).handleRequest = handleRequest;
     }
 
     async canActivate(ctx: ExecutionContext): Promise<boolean> {
       if (ctx.getType() !== 'http') return true;
       const targets = [ctx.getHandler(), ctx.getClass()];
       if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
-      await this.authenticate.canActivate(ctx);
+      const headers = ctx.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers;
+      await (
+        headers.authorization === undefined && headers['x-api-key'] !== undefined ? this.authenticateKey : this.authenticate
+      ).canActivate(ctx);
       const principal = ctx.switchToHttp().getRequest<{ user: Principal }>().user;
       const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
       if (!rule) throw platformError('FORBIDDEN_ROLE', { detail: 'This route grants access to nobody (deny by default).' });
