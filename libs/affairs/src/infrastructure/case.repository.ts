@@ -95,6 +95,18 @@ const DETAIL_PARTS = prepared(
          (SELECT row_to_json(e) FROM affairs.evaluation e WHERE e.case_id = $1) AS evaluation,
          (SELECT coalesce(json_agg(q ORDER BY q.created_at, q.id), '[]') FROM affairs.case_request q WHERE q.case_id = $1) AS requests`,
 );
+// Run by every step of a case at one city or the other (prepared: their planning cost more than their execution at P2).
+const ENTRY_POINTS = prepared(`SELECT case_id, kind, at FROM affairs.timeline_entry WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, seq`);
+const REQUESTS_OF_CASE = prepared(
+  `SELECT * FROM affairs.case_request WHERE case_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
+);
+const RESOLVE_REQUEST = prepared(
+  `UPDATE affairs.case_request SET status = $2, resolved_seq = $3, resolved_at = $4 WHERE id = $1 AND status = 'pending'`,
+);
+const SUPERSEDE_REQUESTS = prepared(
+  `UPDATE affairs.case_request SET status = 'superseded', resolved_seq = $2, resolved_at = $3 WHERE case_id = $1 AND status = 'pending'`,
+);
+const SET_LOCAL_HALL = prepared(`UPDATE affairs.case SET local_hall = COALESCE(local_hall, $2) WHERE id = $1`);
 const TAKE_BUFFERED = prepared(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2 RETURNING seq, author_city, payload`);
 
 /** SQL of the affairs schema. Every method runs in the caller's transaction (EntityManager). */
@@ -185,10 +197,7 @@ export class CaseRepository {
 
   /** Kind and time of every entry of several cases (for deadlines in lists). */
   async points(em: EntityManager, ids: string[]): Promise<Map<string, { kind: CaseEntryKind; at: string }[]>> {
-    const rows = (await em.query(
-      `SELECT case_id, kind, at FROM affairs.timeline_entry WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, seq`,
-      [ids],
-    )) as {
+    const rows = (await runSql(em, ENTRY_POINTS, [ids])) as {
       case_id: string;
       kind: CaseEntryKind;
       at: Date;
@@ -233,24 +242,15 @@ export class CaseRepository {
   }
 
   async requests(em: EntityManager, caseId: string, status?: RequestRow['status']): Promise<RequestRow[]> {
-    return (await em.query(
-      `SELECT * FROM affairs.case_request WHERE case_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
-      [caseId, status ?? null],
-    )) as RequestRow[];
+    return queryRows<RequestRow>(em, REQUESTS_OF_CASE, [caseId, status ?? null]);
   }
 
   async resolveRequest(em: EntityManager, id: string, status: RequestRow['status'], seq: number | null, at: string): Promise<void> {
-    await em.query(
-      `UPDATE affairs.case_request SET status = $2, resolved_seq = $3, resolved_at = $4 WHERE id = $1 AND status = 'pending'`,
-      [id, status, seq, at],
-    );
+    await runSql(em, RESOLVE_REQUEST, [id, status, seq, at]);
   }
 
   async supersedeRequests(em: EntityManager, caseId: string, seq: number, at: string): Promise<void> {
-    await em.query(
-      `UPDATE affairs.case_request SET status = 'superseded', resolved_seq = $2, resolved_at = $3 WHERE case_id = $1 AND status = 'pending'`,
-      [caseId, seq, at],
-    );
+    await runSql(em, SUPERSEDE_REQUESTS, [caseId, seq, at]);
   }
 
   // Clerk notes: this city only, never in an event.
@@ -283,7 +283,7 @@ export class CaseRepository {
   }
 
   async setLocalHall(em: EntityManager, id: string, hall: string): Promise<void> {
-    await em.query(`UPDATE affairs.case SET local_hall = COALESCE(local_hall, $2) WHERE id = $1`, [id, hall]);
+    await runSql(em, SET_LOCAL_HALL, [id, hall]);
   }
 
   // 好差评 and remediation.
