@@ -11,6 +11,7 @@ import {
   minimalSteps,
   deadlineAcrossNationalDay,
   deniedDecision,
+  filingAnswersAsRead,
   FS,
   followUpAfterRemediation,
   GZ,
@@ -63,6 +64,7 @@ describe('跨城通办 cases across Guangzhou and Foshan (embedded transport)', 
     90_000,
   );
   it("全程网办: filed online at home, straight into the administering city's queue", () => onlineCase(world), 60_000);
+  it('a filing answers with the case exactly as a read of it gives it (no read back)', () => filingAnswersAsRead(world), 60_000);
   it("多地联办 (the 补正 answered in the applicant's own city) and 退件 at intake", () => jointCaseAndReturn(world), 60_000);
   it(
     'art. 32(4): intake problem goes to 补正, not 退件 (the receiving window gives the notice)',

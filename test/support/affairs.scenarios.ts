@@ -563,6 +563,37 @@ export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
   ]);
 };
 
+/**
+ * A filing answers with the case as it was written, without reading it back: the 201 body must be exactly what a read of
+ * the case gives the same person right after (a clerk's filing with its internal note, its replay under the same
+ * Idempotency-Key, and a resident's own online filing with her ID number in clear).
+ */
+export const filingAnswersAsRead = async (w: AffairsWorld): Promise<void> => {
+  const fsClerk = await as(w, PEOPLE.fsClerk);
+  const key = `answers-as-read-${Date.now()}`;
+  const filed = ok(await fsClerk.post('/cases', hukouFiling(), { 'idempotency-key': key }), 201);
+  expect(filed.notes).toEqual([expect.objectContaining({ seq: 1, text: 'FS-INTERNAL: 申请人现场出示身份证原件' })]);
+  expect(ok(await fsClerk.get(`/cases/${filed.id}`))).toEqual(filed);
+  expect(ok(await fsClerk.post('/cases', hukouFiling(), { 'idempotency-key': key }), 200)).toEqual(filed);
+
+  const resident = await as(w, PEOPLE.fsResident);
+  const online = ok(
+    await resident.post('/cases', {
+      itemCode: 'QR00101000',
+      mode: 'online',
+      administeringCity: GZ,
+      materials: [
+        { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
+        { materialId: 'contributions', file: pdf('contributions') },
+        { materialId: 'years', file: pdf('years', 'b') },
+      ],
+    }),
+    201,
+  );
+  expect(online.applicant.idNumber).toBe(FS_RESIDENT_ID);
+  expect(ok(await resident.get(`/cases/${online.id}`))).toEqual(online);
+};
+
 /** 全程网办: the resident files at home; the case lands in Guangzhou's queue with no intake step. */
 export const onlineCase = async (w: AffairsWorld): Promise<void> => {
   const resident = await as(w, PEOPLE.fsResident);

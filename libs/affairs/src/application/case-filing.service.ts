@@ -104,15 +104,17 @@ export class CaseFilingService {
         detail: { mode: filing.mode, channel: filing.channel, identityCheck },
       };
       const c = fileCase(caseId, filing, entry);
-      await this.ledger.create(em, c, entry, {
+      const written = await this.ledger.create(em, c, entry, {
         authorCity: this.config.cityCode,
         idNumber,
         localHall: p.role === 'clerk' ? (p.hall ?? null) : null,
       });
       await this.ledger.send(em, c, entry, { case: filing });
       await this.evidence.grant(em, MaterialEvidenceService.ofMaterials(filing.materials), filing.participants, actor);
-      if (dto.note && p.role === 'clerk')
-        await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at });
+      const note =
+        dto.note && p.role === 'clerk'
+          ? await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at })
+          : undefined;
       await this.audit.record(
         {
           actor,
@@ -128,13 +130,14 @@ export class CaseFilingService {
         },
         em,
       );
-      const row = (await this.repo.find(em, caseId))!;
-      const view = await this.queries.detail(
-        em,
-        row,
+      // Answered from what this transaction wrote (the new case has no other entry, request or evaluation): no read back.
+      const view = this.queries.detailOf(
+        written.row,
+        { timeline: [written.entry], notes: note ? [note] : [], evaluation: undefined, requests: [] },
         p.role === 'resident'
           ? { kind: 'owner', sub: p.sub }
           : { kind: 'staff', role: 'clerk', sub: p.sub, city: p.city, ...(p.hall ? { hall: p.hall } : {}) },
+        idNumber,
       );
       return new CaseResult('created', view, view.version);
     });

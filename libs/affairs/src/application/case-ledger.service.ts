@@ -5,7 +5,7 @@ import { maskIdNumber } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
 import { AuditService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { WebhookOutbox } from '@guangfo/webhooks';
-import { CaseRepository } from '../infrastructure/case.repository.js';
+import { CaseRepository, type CaseRow, type EntryRow } from '../infrastructure/case.repository.js';
 import type { CaseEntry } from './case.types.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 import {
@@ -56,16 +56,17 @@ export class CaseLedger implements OnModuleInit {
   /**
    * Stores a new case from its filing entry (seq 1), written here or received. The applicant's ID
    * number is stored encrypted (and masked for display); the stored aggregate keeps only the mask.
+   * Returns the case row and its first entry as they were written (what reading them back would give).
    */
   async create(
     em: EntityManager,
     c: CaseAggregate,
     entry: CaseEntry,
     p: { authorCity: string; idNumber: string; localHall: string | null },
-  ): Promise<void> {
+  ): Promise<{ row: CaseRow; entry: EntryRow }> {
     const masked = maskIdNumber(p.idNumber);
     const stored: CaseAggregate = { ...c, filing: { ...c.filing, applicant: { ...c.filing.applicant, idNumber: masked } } };
-    await this.repo.insert(em, stored, {
+    const row = await this.repo.insert(em, stored, {
       applicantIdMasked: masked,
       applicantIdCipher: this.applicantIds.seal(c.id, p.idNumber),
       filedAt: entry.at,
@@ -73,8 +74,9 @@ export class CaseLedger implements OnModuleInit {
       localHall: p.localHall,
       holder: holderOf(c),
     });
-    await this.repo.insertEntry(em, c.id, entry, p.authorCity);
+    const written = await this.repo.insertEntry(em, c.id, entry, p.authorCity);
     await this.notify(em, c, entry);
+    return { row, entry: written };
   }
 
   /** Appends an entry this city wrote and addresses it to the other participant(s). */

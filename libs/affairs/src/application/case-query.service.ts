@@ -5,7 +5,7 @@ import { actorOf, AuditService, NODE_CONFIG, type NodeConfig, PartnerGrants, typ
 import { DataSource, type EntityManager } from 'typeorm';
 import { affairsError } from '../affairs.errors.js';
 import { CaseResult } from './case-result.js';
-import { CaseRepository, type CaseRow } from '../infrastructure/case.repository.js';
+import { type CaseDetailParts, CaseRepository, type CaseRow } from '../infrastructure/case.repository.js';
 import { type CaseDetailView, type CaseSummaryView, detailView, summaryView, type Viewer, viewerFor } from './case.views.js';
 
 /** Decides, row by row, what one principal sees (see viewerFor). */
@@ -90,8 +90,15 @@ export class CaseQueryService {
   }
 
   async detail(em: EntityManager, row: CaseRow, viewer: Viewer): Promise<CaseDetailView> {
+    return this.detailOf(row, await this.repo.detailParts(em, row.id, viewer.kind === 'staff'), viewer);
+  }
+
+  /**
+   * The detail view of a case row and its parts, read or just written (a filing answers from what it wrote). `idNumber`,
+   * when the caller has it in clear, spares opening the stored cipher for the owner's view.
+   */
+  detailOf(row: CaseRow, parts: CaseDetailParts, viewer: Viewer, idNumber?: string): CaseDetailView {
     const now = this.deadlines.clock.now();
-    const parts = await this.repo.detailParts(em, row.id, viewer.kind === 'staff');
     const points = parts.timeline.map((e) => ({ kind: e.kind, at: e.entry.at }));
     return detailView(
       {
@@ -100,7 +107,7 @@ export class CaseQueryService {
         viewer,
         deadline: this.deadlines.of(row.aggregate, points, now),
         now,
-        ...(viewer.kind === 'owner' ? { idNumber: this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}),
+        ...(viewer.kind === 'owner' ? { idNumber: idNumber ?? this.applicantIds.open(row.id, row.applicant_id_cipher) } : {}),
       },
       parts,
     );

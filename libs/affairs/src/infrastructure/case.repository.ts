@@ -128,8 +128,9 @@ export class CaseRepository {
       localHall: string | null;
       holder: string | null;
     },
-  ): Promise<void> {
+  ): Promise<CaseRow> {
     const f = c.filing;
+    const aggregate = JSON.stringify(c);
     await runSql(em, INSERT_CASE, [
       c.id,
       f.itemCode,
@@ -144,7 +145,7 @@ export class CaseRepository {
       f.applicant.name,
       p.applicantIdMasked,
       p.applicantIdCipher,
-      JSON.stringify(c),
+      aggregate,
       c.state,
       c.version,
       p.holder,
@@ -153,6 +154,27 @@ export class CaseRepository {
       p.filedAt,
       p.localHall,
     ]);
+    // The row as FIND_CASE reads it back (the aggregate through JSON, as jsonb keeps it): the filing answers from it.
+    const filedAt = new Date(p.filedAt);
+    return {
+      id: c.id,
+      item_code: f.itemCode,
+      state: c.state,
+      version: c.version,
+      holder_city: p.holder,
+      applicant_sub: f.applicant.sub ?? null,
+      applicant_name: f.applicant.name,
+      applicant_id_masked: p.applicantIdMasked,
+      applicant_id_cipher: p.applicantIdCipher,
+      aggregate: JSON.parse(aggregate) as CaseAggregate,
+      due_date: p.dueDate,
+      filed_at: filedAt,
+      updated_at: filedAt,
+      local_hall: p.localHall,
+      claimed_by: null,
+      claimed_hall: null,
+      claim_expires_at: null,
+    };
   }
 
   async update(
@@ -163,8 +185,18 @@ export class CaseRepository {
     await runSql(em, UPDATE_CASE, [c.id, JSON.stringify(c), c.state, c.version, p.holder, c.outcome, p.dueDate, p.at, p.keepClaim]);
   }
 
-  async insertEntry(em: EntityManager, caseId: string, e: CaseEntry, authorCity: string): Promise<void> {
-    await runSql(em, INSERT_ENTRY, [caseId, e.seq, e.kind, authorCity, e.at, JSON.stringify(e)]);
+  /** Appends a timeline entry; returns it as the timeline reads it back. */
+  async insertEntry(em: EntityManager, caseId: string, e: CaseEntry, authorCity: string): Promise<EntryRow> {
+    const entry = JSON.stringify(e);
+    await runSql(em, INSERT_ENTRY, [caseId, e.seq, e.kind, authorCity, e.at, entry]);
+    return {
+      case_id: caseId,
+      seq: e.seq,
+      kind: e.kind,
+      author_city: authorCity,
+      at: new Date(e.at),
+      entry: JSON.parse(entry) as CaseEntry,
+    };
   }
 
   async timeline(em: EntityManager, caseId: string): Promise<EntryRow[]> {
@@ -257,15 +289,12 @@ export class CaseRepository {
   async addNote(
     em: EntityManager,
     n: { caseId: string; seq: number | null; author: string; hall: string | null; text: string; at: string },
-  ): Promise<void> {
-    await em.query(`INSERT INTO affairs.case_note (case_id, seq, author, hall, text, at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      n.caseId,
-      n.seq,
-      n.author,
-      n.hall,
-      n.text,
-      n.at,
-    ]);
+  ): Promise<NoteRow> {
+    const [r] = (await em.query(
+      `INSERT INTO affairs.case_note (case_id, seq, author, hall, text, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text`,
+      [n.caseId, n.seq, n.author, n.hall, n.text, n.at],
+    )) as { id: string }[];
+    return { id: r!.id, case_id: n.caseId, seq: n.seq, author: n.author, hall: n.hall, text: n.text, at: new Date(n.at) };
   }
 
   async notes(em: EntityManager, caseId: string): Promise<NoteRow[]> {
