@@ -1,7 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuditChainer, verifyAuditChain } from '@guangfo/platform';
@@ -113,6 +115,29 @@ describe('HTTP edge of a city node (embedded sandbox)', () => {
       403,
       'FORBIDDEN_ROLE',
     );
+  });
+
+  it('believes a verified bearer token again only until it expires, and never a changed or foreign-signed one', async () => {
+    const jwt = new JwtService();
+    const sign = (privateKey: string, expiresIn: number) =>
+      jwt.signAsync(
+        { sub: 'gz-admin-short', role: 'admin', city: GZ },
+        { algorithm: 'ES256', privateKey, issuer: sandbox.demo.issuer, audience: 'guangfo-api', expiresIn },
+      );
+    const short = await sign(sandbox.demo.privateKeyPem, 2);
+    const call = (t: string) => request(url(GZ)).get('/api/v1/admin/dead-letters').set('authorization', `Bearer ${t}`);
+    // Verified in full, then believed again from memory.
+    await call(short).expect(200);
+    await call(short).expect(200);
+    // One character of the signature changed: another token, verified in full, refused.
+    const last = short.at(-2) === 'A' ? 'B' : 'A';
+    expectProblem(await call(`${short.slice(0, -2)}${last}${short.at(-1)}`), 401, 'UNAUTHENTICATED');
+    // The same claims signed by a key that is not the identity provider's.
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expectProblem(await call(await sign(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 600)), 401, 'UNAUTHENTICATED');
+    // Remembering never lengthens a token's life: once its exp has passed it is refused like any expired token.
+    await new Promise((r) => setTimeout(r, 2_100));
+    expectProblem(await call(short), 401, 'UNAUTHENTICATED');
   });
 
   it('answers problem+json with field errors on an invalid body, and on malformed JSON', async () => {

@@ -11,6 +11,7 @@ import { AuditService } from './audit/audit.service.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { createAccessGuard } from './auth/access.guard.js';
 import { createAuthStrategies } from './auth/auth.strategies.js';
+import { VerifiedTokens } from './auth/verified-tokens.js';
 import { DEMO_IDENTITY } from './auth/auth.tokens.js';
 import type { DemoIdentity } from './auth/demo-identity.js';
 import { PartnerGrants } from './auth/partner-grants.service.js';
@@ -57,6 +58,7 @@ export class PlatformModule {
       ...(o.demo ? [{ provide: DEMO_IDENTITY, useValue: o.demo }] : []),
       PartnerGrants,
       ApiKeyService,
+      VerifiedTokens,
       AuditService,
       AuditChainer,
       MetricsService,

@@ -5,9 +5,11 @@ import { NODE_CONFIG } from '../config/node-config.token.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { platformError } from '../errors/platform-errors.js';
 import { ACCESS_KEY, type AccessRule } from './access.decorator.js';
-import { strategyNames } from './auth.strategies.js';
+import type { Request } from 'express';
+import { bearerToken, strategyNames } from './auth.strategies.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC_KEY } from './public.decorator.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** Deny by default: a route is public, or it names who may call it with `@Access`. */
 export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
@@ -25,6 +27,7 @@ export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
     constructor(
       private readonly reflector: Reflector,
       @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+      private readonly verified: VerifiedTokens,
     ) {
       const handleRequest = (err: unknown, user: Principal | false) => {
         if (err || !user)
@@ -39,11 +42,16 @@ export const createAccessGuard = (cityCode: string): Type<CanActivate> => {
       if (ctx.getType() !== 'http') return true;
       const targets = [ctx.getHandler(), ctx.getClass()];
       if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
-      const headers = ctx.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers;
-      await (
-        headers.authorization === undefined && headers['x-api-key'] !== undefined ? this.authenticateKey : this.authenticate
-      ).canActivate(ctx);
-      const principal = ctx.switchToHttp().getRequest<{ user: Principal }>().user;
+      const req = ctx.switchToHttp().getRequest<Request & { user?: Principal }>();
+      // A bearer token verified before (and not expired) gives its principal again without passport (VerifiedTokens).
+      const token = req.headers.authorization === undefined ? null : bearerToken(req);
+      const known = token === null ? undefined : this.verified.principalOf(token);
+      if (known) req.user = known;
+      else
+        await (
+          req.headers.authorization === undefined && req.headers['x-api-key'] !== undefined ? this.authenticateKey : this.authenticate
+        ).canActivate(ctx);
+      const principal = req.user!;
       const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
       if (!rule) throw platformError('FORBIDDEN_ROLE', { detail: 'This route grants access to nobody (deny by default).' });
       if (principal.kind === 'user') {

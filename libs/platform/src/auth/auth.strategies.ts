@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { normalizeResidentId } from '@guangfo/kernel';
 import { ApiKeyService } from './api-key.service.js';
 import { USER_ROLES, type PartnerPrincipal, type UserPrincipal } from './principal.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const JWT_AUDIENCE = 'guangfo-api';
 
@@ -27,6 +28,9 @@ const claimsSchema = z.object({
     .optional(),
 });
 
+/** The bearer token of a request (`Authorization: Bearer …`), as the JWT strategy and the access guard read it. */
+export const bearerToken: (req: Request) => string | null = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 export const strategyNames = (cityCode: string) => ({ jwt: `jwt-${cityCode}`, apiKey: `api-key-${cityCode}` });
 
 /**
@@ -40,9 +44,10 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
 
   @Injectable()
   class JwtStrategy extends PassportStrategy(JwtStrategyBase, names.jwt) {
-    constructor() {
+    constructor(private readonly verified: VerifiedTokens) {
       super({
-        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        jwtFromRequest: bearerToken,
+        passReqToCallback: true,
         // A KeyObject, parsed once: given the PEM, jsonwebtoken parses it again for every request
         // (jsonwebtoken takes a KeyObject; passport-jwt passes it through, its types say string | Buffer).
         secretOrKey: createPublicKey(identity.publicKeyPem) as unknown as string,
@@ -52,7 +57,15 @@ export const createAuthStrategies = (cityCode: string, identity: { issuer: strin
       });
     }
 
-    validate(payload: unknown): UserPrincipal | false {
+    /** Runs after passport-jwt verified the token (signature, issuer, audience, expiry); the access guard skips both next time. */
+    validate(req: Request, payload: unknown): UserPrincipal | false {
+      const principal = this.principalOf(payload);
+      const token = bearerToken(req);
+      if (principal && token) this.verified.remember(token, principal, (payload as { exp?: unknown }).exp);
+      return principal;
+    }
+
+    private principalOf(payload: unknown): UserPrincipal | false {
       const c = claimsSchema.safeParse(payload);
       if (!c.success) return false;
       const { idv, ...claims } = c.data;
