@@ -140,6 +140,14 @@ export const converged = async (w: AffairsWorld, city: string, caseId: string, v
   });
 };
 
+/** The due date a city keeps on its case row (what its clerk queue sorts and filters by). */
+const storedDueDate = async (w: AffairsWorld, city: string, caseId: string): Promise<string | null> =>
+  (
+    await w.cluster.query<{ due: string | null }>(city, `SELECT to_char(due_date, 'YYYY-MM-DD') AS due FROM affairs.case WHERE id = $1`, [
+      caseId,
+    ])
+  )[0]!.due;
+
 /** The shared, replicated part of a timeline (what both cities must agree on). */
 const shared = (timeline: any[]) =>
   timeline.map(({ seq, kind, at, actor, fromState, toState, reasonCode, detail, authorCity }) => ({
@@ -268,12 +276,16 @@ export const proxyCaseEndToEnd = async (w: AffairsWorld): Promise<string> => {
   expect(accepted).toMatchObject({ state: 'accepted', version: 5, deadline: { clockStarted: true, acceptance: { deemed: false } } });
   expect(accepted.deadline.startDate).toBe(accepted.deadline.acceptance.acceptedOn);
   await converged(w, FS, id, 5, 'accepted');
+  // The due date each city stores for its queue counts the step just taken (written here, or applied from the other city).
+  expect(accepted.deadline.dueDate).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/));
+  for (const city of [GZ, FS]) expect(await storedDueDate(w, city, id)).toBe(accepted.deadline.dueDate);
 
   // 审查 and 决定 (准予) in Guangzhou; the result goes back to Foshan.
   ok(await gzClerk.step(id, 'review', {}, 5));
   const decided = ok(await gzClerk.step(id, 'decide', { outcome: 'approved', certificateNo: 'GZ-HK-2026-000123' }, 6));
   expect(decided).toMatchObject({ state: 'decided', outcome: 'approved', holderCity: FS, deadline: { stage: 'delivery' } });
   await converged(w, FS, id, 7, 'decided');
+  for (const city of [GZ, FS]) expect(await storedDueDate(w, city, id)).toBe(decided.deadline.dueDate);
 
   // 送达 at the Foshan window, then 办结.
   expectProblem(await gzClerk.step(id, 'deliver', { method: 'window-pickup' }, 7), 403, 'CASE_NOT_YOUR_DUTY');

@@ -134,8 +134,7 @@ export class CaseLedger implements OnModuleInit {
   }
 
   private async persist(em: EntityManager, prev: CaseAggregate, next: CaseAggregate, entry: CaseEntry, authorCity: string): Promise<void> {
-    await this.repo.insertEntry(em, next.id, entry, authorCity);
-    const points = (await this.repo.points(em, [next.id])).get(next.id) ?? [];
+    const points = await this.repo.appendEntry(em, next.id, entry, authorCity);
     const holder = holderOf(next);
     await this.repo.update(em, next, {
       holder,

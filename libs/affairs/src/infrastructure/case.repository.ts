@@ -95,6 +95,15 @@ const DETAIL_PARTS = prepared(
          (SELECT row_to_json(e) FROM affairs.evaluation e WHERE e.case_id = $1) AS evaluation,
          (SELECT coalesce(json_agg(q ORDER BY q.created_at, q.id), '[]') FROM affairs.case_request q WHERE q.case_id = $1) AS requests`,
 );
+// A step's entry and the kind and time of every entry of its case after it (for the due date), in one round trip: the
+// inserted row is not visible to the same statement's read of the table, so it joins from the INSERT's RETURNING.
+const APPEND_ENTRY = prepared(
+  `WITH added AS (
+         INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq, kind, at
+       )
+       SELECT kind, at FROM (SELECT seq, kind, at FROM affairs.timeline_entry WHERE case_id = $1 UNION ALL SELECT seq, kind, at FROM added) p
+        ORDER BY seq`,
+);
 // Run by every step of a case at one city or the other (prepared: their planning cost more than their execution at P2).
 const ENTRY_POINTS = prepared(`SELECT case_id, kind, at FROM affairs.timeline_entry WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, seq`);
 const REQUESTS_OF_CASE = prepared(
@@ -225,6 +234,15 @@ export class CaseRepository {
         : undefined,
       requests: r.requests.map((q) => ({ ...q, created_at: new Date(q.created_at), resolved_at: dateOrNull(q.resolved_at) })),
     };
+  }
+
+  /** Appends a step's entry; returns the kind and time of every entry of the case, this one included (for the due date). */
+  async appendEntry(em: EntityManager, caseId: string, e: CaseEntry, authorCity: string): Promise<{ kind: CaseEntryKind; at: string }[]> {
+    const rows = (await runSql(em, APPEND_ENTRY, [caseId, e.seq, e.kind, authorCity, e.at, JSON.stringify(e)])) as {
+      kind: CaseEntryKind;
+      at: Date;
+    }[];
+    return rows.map((r) => ({ kind: r.kind, at: r.at.toISOString() }));
   }
 
   /** Kind and time of every entry of several cases (for deadlines in lists). */
