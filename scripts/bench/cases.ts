@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { type BenchSection, fmt, markdownTable, type Percentiles, percentiles, pool, postJson, ratio, type Target } from './common.js';
+import { type CpuReading, cpuPer } from './process-cpu.js';
 import { FS, GZ, type HttpSandboxRun } from './sandbox-run.js';
 
 /**
@@ -52,6 +53,12 @@ export interface CasesResult {
   file: { api: number; raw: number };
   life: { api: number; raw: number };
   crossCityWait: Percentiles;
+  /**
+   * CPU per case of each phase (ms), from /proc, when the sandbox's processes can be read: the two city processes and their
+   * PostgreSQL through the API, PostgreSQL alone for the raw baseline. A machine that runs slower for a while shows fewer
+   * cases per second but about the same CPU per case: the figure to compare between runs and commits.
+   */
+  cpu?: { file: CpuReading; life: CpuReading; rawFile: CpuReading; rawLife: CpuReading };
 }
 
 export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Promise<CasesResult> => {
@@ -108,9 +115,13 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
   }
   await pool(warm, c, (id) => lifecycle(id, Object.fromEntries(STEPS.map((s) => [s, []])), []));
 
+  const readCpu = run.cpu ?? (() => undefined);
+  const cpuAt: (CpuReading | undefined)[] = [];
+
   // 1. Filing through the API.
   const fileLat: number[] = [];
   const ids: string[] = [];
+  cpuAt.push(readCpu());
   let t0 = performance.now();
   await pool(
     Array.from({ length: n }, (_, i) => i),
@@ -123,6 +134,7 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
     },
   );
   const fileSeconds = (performance.now() - t0) / 1000;
+  cpuAt.push(readCpu());
 
   // 2. The rest of each case's life, across both cities.
   const stepLat: Record<string, number[]> = Object.fromEntries(STEPS.map((s) => [s, []]));
@@ -130,6 +142,7 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
   t0 = performance.now();
   await pool(ids, c, (id) => lifecycle(id, stepLat, lag));
   const lifeSeconds = (performance.now() - t0) / 1000;
+  cpuAt.push(readCpu());
   const allSteps = STEPS.flatMap((s) => stepLat[s]!);
   await replicated(GZ, ids[ids.length - 1]!, 6);
   const [fsDone, gzDone] = await Promise.all(
@@ -184,6 +197,7 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
   };
   const baseIds = Array.from({ length: n }, () => crypto.randomUUID());
   const baseFile: number[] = [];
+  cpuAt.push(readCpu());
   t0 = performance.now();
   await pool(baseIds, c, async (id) => {
     baseFile.push(
@@ -199,6 +213,7 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
     );
   });
   const baseFileSeconds = (performance.now() - t0) / 1000;
+  cpuAt.push(readCpu());
   const baseStep: number[] = [];
   t0 = performance.now();
   await pool(baseIds, c, async (id) => {
@@ -217,6 +232,7 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
     }
   });
   const baseLifeSeconds = (performance.now() - t0) / 1000;
+  cpuAt.push(readCpu());
   await bq.query('DROP SCHEMA bench CASCADE');
 
   const whole = (phase: string, seconds: number, lat: number[]): CasesRow => ({
@@ -242,6 +258,12 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
     file: { api: n / fileSeconds, raw: n / baseFileSeconds },
     life: { api: n / lifeSeconds, raw: n / baseLifeSeconds },
     crossCityWait: percentiles(lag),
+    ...(cpuAt.every((x) => x !== undefined)
+      ? (() => {
+          const [a, b, c2, d, e, f] = cpuAt as CpuReading[];
+          return { cpu: { file: cpuPer(a!, b!, n), life: cpuPer(b!, c2!, n), rawFile: cpuPer(d!, e!, n), rawLife: cpuPer(e!, f!, n) } };
+        })()
+      : {}),
   };
 };
 
@@ -276,6 +298,31 @@ export const casesSection = (r: CasesResult): BenchSection => {
         ['life cycle (5 steps), cases/s', fmt(r.life.api), fmt(r.life.raw), fmt(lifeRatio, 3)],
       ],
     ),
+    ...(r.cpu
+      ? [
+          '',
+          "CPU per case, from /proc (user + system time of the sandbox's city processes and of its PostgreSQL over each phase, divided by N; the API's life cycle includes this benchmark's polling of the copies in PostgreSQL). Less sensitive than cases/s to how fast the shared machine runs at the moment: compare it between runs.",
+          '',
+          ...markdownTable(
+            ['phase', 'city processes ms', 'PostgreSQL ms', 'total ms'],
+            ['l', 'r', 'r', 'r'],
+            [
+              ['API: file', r.cpu.file, true],
+              ['API: 5 steps, both cities, with replication', r.cpu.life, true],
+              ['raw SQL: file', r.cpu.rawFile, false],
+              ['raw SQL: 5 steps', r.cpu.rawLife, false],
+            ].map(([phase, c, api]) => {
+              const x = c as CpuReading;
+              return [
+                phase as string,
+                api ? fmt(x.city ?? 0, 2) : '–',
+                fmt(x.postgres ?? 0, 2),
+                fmt((api ? (x.city ?? 0) : 0) + (x.postgres ?? 0), 2),
+              ];
+            }),
+          ),
+        ]
+      : []),
   ];
   const targets: Target[] = [
     { name: `P2 filing ÷ raw pg (concurrency ${r.concurrency})`, measured: fileRatio, kind: 'min', bound: 0.5, unit: '×' },

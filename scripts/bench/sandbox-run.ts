@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { inspectionPool } from './common.js';
+import { type CpuReading, sandboxCpu } from './process-cpu.js';
 import { freePort, Sandbox } from './project.js';
 
 export const GZ = '440100';
@@ -22,8 +23,8 @@ export interface SandboxRun {
   close(): Promise<void>;
 }
 
-/** What P1 and P2 need: the nodes over HTTP and their databases. */
-export type HttpSandboxRun = Omit<SandboxRun, 'sandbox'>;
+/** What P1 and P2 need: the nodes over HTTP and their databases; with a process sandbox on Linux, its processes' CPU. */
+export type HttpSandboxRun = Omit<SandboxRun, 'sandbox'> & { cpu?: () => CpuReading };
 
 /** A demo user's token from the sandbox token endpoint. */
 const tokenFrom =
@@ -107,7 +108,8 @@ export const startProcessSandbox = async (poolSize: number): Promise<HttpSandbox
     }
     const token = tokenFrom(base);
     const pgVersion = (await db[GZ]!.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v;
-    return { ports, base, db, token, pgVersion, close };
+    const cpu = supervisor.pid === undefined ? undefined : sandboxCpu(supervisor.pid, dir);
+    return { ports, base, db, token, pgVersion, close, ...(cpu ? { cpu } : {}) };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;
