@@ -26,7 +26,8 @@ import {
   type StatementLine,
   statementTotals,
 } from './project.js';
-import { FS, GZ, type SandboxRun } from './sandbox-run.js';
+import { type CpuReading, cpuPer } from './process-cpu.js';
+import { FS, GZ, type HttpSandboxRun } from './sandbox-run.js';
 
 /**
  * 异地就医直接结算 (issue 14).
@@ -58,6 +59,12 @@ export interface MedicalSettings {
 
 export interface MedicalResult {
   settle: { api: Percentiles & { perSecond: number; capped: number }; raw: Percentiles & { perSecond: number; capped: number } };
+  /**
+   * CPU per settlement (ms) from /proc, when the sandbox's processes can be read: through the API the two city processes and
+   * PostgreSQL from the first claim until both outboxes are sent and the audit rows chained (the copy at Guangzhou included);
+   * raw pg, PostgreSQL over its run.
+   */
+  settleCpu?: { api: CpuReading; raw: CpuReading };
   clearing: {
     n: number;
     /** Staging the header and every chunk but the last, each in its own transaction. */
@@ -90,7 +97,10 @@ const LINES = [
 ];
 
 /** Needs the nodes over HTTP and their databases only: runs on the in-process sandbox or on one process per city. */
-export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'>, s: MedicalSettings): Promise<MedicalResult> => {
+export const benchMedical = async (
+  run: Pick<HttpSandboxRun, 'base' | 'db' | 'token' | 'cpu'>,
+  s: MedicalSettings,
+): Promise<MedicalResult> => {
   const gzClerk = await run.token(GZ, 'gz-clerk');
   const post = (city: string, path: string, body: unknown, headers: Record<string, string>) =>
     postJson(`${run.base(city)}${path}`, body, headers);
@@ -165,6 +175,8 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
   await quiet('before the API run');
 
   // M1 through the API, open loop.
+  const readCpu = run.cpu ?? (() => undefined);
+  const cpuAt: (CpuReading | undefined)[] = [readCpu()];
   const apiMs: number[] = [];
   const api = await offerAtRate(s.claims, s.rate, 64, async (i) => {
     const r = await post(FS, `/medical/visits/${visits[i]}/settlement`, { msgid: msgid(20260306000000, i) }, hospital);
@@ -173,6 +185,7 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
   });
 
   await quiet('before the raw pg run');
+  cpuAt.push(readCpu());
   // M1 baseline: the same writes in raw pg, on visits inserted by SQL like the API's.
   const fsDb = run.db[FS]!;
   const sample = (
@@ -205,6 +218,7 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
     rawVisits.push(id);
   }
   const rawMs: number[] = [];
+  cpuAt.push(readCpu());
   const raw = await offerAtRate(s.claims, s.rate, 64, async (i) => {
     const t1 = performance.now();
     const c = await fsDb.connect();
@@ -261,6 +275,7 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
     }
     rawMs.push(performance.now() - t1);
   });
+  cpuAt.push(readCpu());
   await fsDb.query(`DELETE FROM platform.outbox WHERE type = 'bench.raw'`);
 
   // M2: clearing of synthetic claims at Guangzhou (insured side), 1 M then 2 M.
@@ -394,6 +409,9 @@ export const benchMedical = async (run: Pick<SandboxRun, 'base' | 'db' | 'token'
     },
     clearing,
     settings: s,
+    ...(cpuAt.every((x) => x !== undefined)
+      ? { settleCpu: { api: cpuPer(cpuAt[0]!, cpuAt[1]!, s.claims), raw: cpuPer(cpuAt[2]!, cpuAt[3]!, s.claims) } }
+      : {}),
   };
 };
 
@@ -423,6 +441,26 @@ export const medicalSection = (r: MedicalResult): BenchSection => {
           String(x.capped),
         ]),
       ),
+      ...(r.settleCpu
+        ? [
+            '',
+            `CPU per settlement, from /proc: through the API, the two city processes and PostgreSQL from the first claim until both outboxes are sent and the audit rows chained (Guangzhou's copy included); raw pg, PostgreSQL over its run. Compare it between runs: it moves far less than latency with the shared machine's speed.`,
+            '',
+            ...markdownTable(
+              ['who', 'city processes ms', 'PostgreSQL ms', 'total ms'],
+              ['l', 'r', 'r', 'r'],
+              [
+                [
+                  'API',
+                  fmt(r.settleCpu.api.city ?? 0, 2),
+                  fmt(r.settleCpu.api.postgres ?? 0, 2),
+                  fmt((r.settleCpu.api.city ?? 0) + (r.settleCpu.api.postgres ?? 0), 2),
+                ],
+                ['raw pg', '–', fmt(r.settleCpu.raw.postgres ?? 0, 2), fmt(r.settleCpu.raw.postgres ?? 0, 2)],
+              ],
+            ),
+          ]
+        : []),
       '',
       `M2: the insured city receiving a monthly statement as its handlers do: the header and every chunk of MEDICAL_STATEMENT_CHUNK_ITEMS items staged, each in its own transaction; the last chunk's transaction assembles the items from the staged chunks, checks count and SM3 digest, reads the claims, proves and writes the statement. Next to raw pg writing the same items with one INSERT … SELECT.`,
       '',
