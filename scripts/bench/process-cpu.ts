@@ -9,7 +9,10 @@ const MS_PER_TICK = 10;
 interface Proc {
   pid: number;
   ppid: number;
+  /** Its own CPU (utime + stime). */
   ms: number;
+  /** The CPU of its children that ended and were reaped (cutime + cstime). */
+  reapedMs: number;
   cmdline: string;
 }
 
@@ -19,10 +22,16 @@ const processes = (): Proc[] => {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): state ppid … utime (12th) stime (13th).
+      // Fields after the command name (which may hold spaces): state ppid … utime (12th) stime cutime cstime.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      out.push({ pid: Number(name), ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * MS_PER_TICK, cmdline });
+      out.push({
+        pid: Number(name),
+        ppid: Number(f[1]),
+        ms: (Number(f[11]) + Number(f[12])) * MS_PER_TICK,
+        reapedMs: (Number(f[13]) + Number(f[14])) * MS_PER_TICK,
+        cmdline,
+      });
     } catch {
       // The process ended between the listing and the read.
     }
@@ -32,9 +41,9 @@ const processes = (): Proc[] => {
 
 /**
  * The CPU of the process sandbox's own processes, from /proc (Linux only; undefined elsewhere): its city processes (the
- * supervisor's children) and its embedded PostgreSQL (the postmaster started on its data directory and every process that
- * postmaster forked: backends, WAL writer, checkpointer …). What a process that ended between two readings used is not
- * counted (the nodes' pooled connections and the city processes live as long as the sandbox).
+ * supervisor's children) and its embedded PostgreSQL (the postmaster started on its data directory, every process it
+ * forked that is running — backends, WAL writer, checkpointer … — and, through the postmaster's cutime and cstime, every
+ * one that ended: a backend whose connection closed between two readings is still counted, once).
  */
 export const sandboxCpu = (supervisorPid: number, dataDir: string): (() => CpuReading) | undefined => {
   try {
@@ -48,7 +57,8 @@ export const sandboxCpu = (supervisorPid: number, dataDir: string): (() => CpuRe
     const reading: CpuReading = { city: 0, postgres: 0 };
     for (const p of all) {
       if (p.ppid === supervisorPid && p.cmdline.includes('city-process')) reading.city! += p.ms;
-      else if (postmasters.has(p.pid) || postmasters.has(p.ppid)) reading.postgres! += p.ms;
+      else if (postmasters.has(p.pid)) reading.postgres! += p.ms + p.reapedMs;
+      else if (postmasters.has(p.ppid)) reading.postgres! += p.ms;
     }
     return reading;
   };
