@@ -575,6 +575,18 @@ export const deniedDecision = async (w: AffairsWorld): Promise<void> => {
   ]);
 };
 
+/** 全程网办 of a Foshan resident for a Guangzhou item (QR00101000), filed online with her own token. */
+const onlineFiling = {
+  itemCode: 'QR00101000',
+  mode: 'online',
+  administeringCity: GZ,
+  materials: [
+    { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
+    { materialId: 'contributions', file: pdf('contributions') },
+    { materialId: 'years', file: pdf('years', 'b') },
+  ],
+};
+
 /**
  * A filing answers with the case as it was written, without reading it back: the 201 body must be exactly what a read of
  * the case gives the same person right after (a clerk's filing with its internal note, its replay under the same
@@ -589,19 +601,7 @@ export const filingAnswersAsRead = async (w: AffairsWorld): Promise<void> => {
   expect(ok(await fsClerk.post('/cases', hukouFiling(), { 'idempotency-key': key }), 200)).toEqual(filed);
 
   const resident = await as(w, PEOPLE.fsResident);
-  const online = ok(
-    await resident.post('/cases', {
-      itemCode: 'QR00101000',
-      mode: 'online',
-      administeringCity: GZ,
-      materials: [
-        { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
-        { materialId: 'contributions', file: pdf('contributions') },
-        { materialId: 'years', file: pdf('years', 'b') },
-      ],
-    }),
-    201,
-  );
+  const online = ok(await resident.post('/cases', onlineFiling), 201);
   expect(online.applicant.idNumber).toBe(FS_RESIDENT_ID);
   expect(ok(await resident.get(`/cases/${online.id}`))).toEqual(online);
 };
@@ -611,16 +611,7 @@ export const onlineCase = async (w: AffairsWorld): Promise<void> => {
   const resident = await as(w, PEOPLE.fsResident);
   const fsClerk = await as(w, PEOPLE.fsClerk);
   const gzClerk = await as(w, PEOPLE.gzClerk);
-  const body = {
-    itemCode: 'QR00101000',
-    mode: 'online',
-    administeringCity: GZ,
-    materials: [
-      { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
-      { materialId: 'contributions', file: pdf('contributions') },
-      { materialId: 'years', file: pdf('years', 'b') },
-    ],
-  };
+  const body = onlineFiling;
   expectProblem(await resident.post('/cases', { ...body, mode: 'proxy' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
   expectProblem(await resident.post('/cases', { ...body, channel: 'window' }), 422, 'CASE_ROUTE_NOT_ALLOWED');
   // The applicant is the token's verified identity: filing as someone else is refused, whatever the body says.
