@@ -235,6 +235,7 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
   cpuAt.push(readCpu());
   await bq.query('DROP SCHEMA bench CASCADE');
 
+  const [fileStart, fileEnd, lifeEnd, rawStart, rawFileEnd, rawLifeEnd] = cpuAt;
   const whole = (phase: string, seconds: number, lat: number[]): CasesRow => ({
     phase,
     seconds,
@@ -258,11 +259,15 @@ export const benchCases = async (run: HttpSandboxRun, n: number, c: number): Pro
     file: { api: n / fileSeconds, raw: n / baseFileSeconds },
     life: { api: n / lifeSeconds, raw: n / baseLifeSeconds },
     crossCityWait: percentiles(lag),
-    ...(cpuAt.every((x) => x !== undefined)
-      ? (() => {
-          const [a, b, c2, d, e, f] = cpuAt as CpuReading[];
-          return { cpu: { file: cpuPer(a!, b!, n), life: cpuPer(b!, c2!, n), rawFile: cpuPer(d!, e!, n), rawLife: cpuPer(e!, f!, n) } };
-        })()
+    ...(fileStart && fileEnd && lifeEnd && rawStart && rawFileEnd && rawLifeEnd
+      ? {
+          cpu: {
+            file: cpuPer(fileStart, fileEnd, n),
+            life: cpuPer(fileEnd, lifeEnd, n),
+            rawFile: cpuPer(rawStart, rawFileEnd, n),
+            rawLife: cpuPer(rawFileEnd, rawLifeEnd, n),
+          },
+        }
       : {}),
   };
 };

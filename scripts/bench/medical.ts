@@ -402,6 +402,7 @@ export const benchMedical = async (
       `  M2: ${n} claims cleared in ${apiSeconds.toFixed(1)} s (staging ${stagingSeconds.toFixed(1)} s, completion ${completionSeconds.toFixed(1)} s; raw ${clearing.at(-1)!.rawSeconds.toFixed(1)} s)`,
     );
   }
+  const [apiStart, apiEnd, rawStart, rawEnd] = cpuAt;
   return {
     settle: {
       api: { ...percentiles(apiMs), perSecond: s.claims / api.seconds, capped: api.capped },
@@ -409,8 +410,8 @@ export const benchMedical = async (
     },
     clearing,
     settings: s,
-    ...(cpuAt.every((x) => x !== undefined)
-      ? { settleCpu: { api: cpuPer(cpuAt[0]!, cpuAt[1]!, s.claims), raw: cpuPer(cpuAt[2]!, cpuAt[3]!, s.claims) } }
+    ...(apiStart && apiEnd && rawStart && rawEnd
+      ? { settleCpu: { api: cpuPer(apiStart, apiEnd, s.claims), raw: cpuPer(rawStart, rawEnd, s.claims) } }
       : {}),
   };
 };
