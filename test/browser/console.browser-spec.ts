@@ -494,6 +494,26 @@ describe('the web console in a browser', () => {
     await q.getByLabel('状态').selectOption('submitted');
     await q.waitForFunction(() => document.querySelectorAll('li.case-card').length === 20);
 
+    // An answer for an older filter never replaces the newer one's page: the (empty) 'forwarded' page is held back
+    // until the 'submitted' page chosen after it is on screen, then let through.
+    let letThrough!: () => void;
+    const heldBack = new Promise<void>((resolve) => (letThrough = resolve));
+    const olderFilter = /\/api\/v1\/cases\?(.*&)?state=forwarded/;
+    await q.route(olderFilter, async (route) => {
+      await heldBack;
+      await route.continue();
+    });
+    const staleAnswer = q.waitForResponse(olderFilter);
+    await q.getByLabel('状态').selectOption('forwarded');
+    await q.getByLabel('状态').selectOption('submitted');
+    await q.waitForFunction(() => document.querySelectorAll('li.case-card').length === 20);
+    letThrough();
+    expect(((await (await staleAnswer).json()) as { items: unknown[] }).items).toEqual([]);
+    await q.unroute(olderFilter);
+    await q.waitForTimeout(300); // the page's own fetch resolves with the response; give it time to (wrongly) render it
+    await expect(cards.count()).resolves.toBe(20);
+    expect(new Set(await states())).toEqual(new Set(['submitted']));
+
     // Claim the first case, then release it: the card and the API agree at each step.
     const id = (await cards.first().getAttribute('data-case'))!;
     const card = q.locator(`li[data-case="${id}"]`);

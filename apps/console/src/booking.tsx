@@ -3,8 +3,7 @@ import { api, ok, type Schemas } from './api/client';
 import { cityName, type Session } from './session';
 import { formatTime } from './format';
 import { getLang, t } from './i18n';
-import { PagedList, usePaged } from './social-insurance';
-import { ProblemBox } from './ui';
+import { PagedList, ProblemBox, usePaged } from './ui';
 
 type Slot = Schemas['SlotViewDto'];
 type Booking = Schemas['BookingViewDto'];

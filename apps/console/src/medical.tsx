@@ -5,8 +5,7 @@ import { cityName, type Session } from './session';
 import { formatDate, formatFen, formatTime } from './format';
 import { getLang, t } from './i18n';
 import { Bookings } from './booking';
-import { PagedList, usePaged } from './social-insurance';
-import { Field, Loading, ProblemBox, useLoad } from './ui';
+import { Field, Loading, PagedList, ProblemBox, useLoad, usePaged } from './ui';
 
 type Filing = Schemas['FilingViewDto'];
 type Statement = Schemas['StatementViewDto'];

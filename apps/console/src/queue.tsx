@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, ok, type Schemas } from './api/client';
 import { cityName, type Session } from './session';
 import { formatDate } from './format';
 import { stateName, t } from './i18n';
-import { Empty, Field, Loading, ProblemBox } from './ui';
+import { Field, PagedList, ProblemBox, usePaged } from './ui';
 
 type Summary = Schemas['CaseSummaryDto'];
 
@@ -20,16 +20,10 @@ export const DeadlineMarks = ({ d }: { d: Summary['deadline'] }) => (
 export const Queue = ({ session }: { session: Session }) => {
   const staff = session.role !== 'resident';
   const [filters, setFilters] = useState({ state: '', due: '', held: staff, hall: false });
-  const [items, setItems] = useState<Summary[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const load = async (from?: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const page = await ok(
+  const [claimError, setClaimError] = useState<unknown>();
+  const p = usePaged(
+    (cursor) =>
+      ok(
         api.GET('/api/v1/cases', {
           params: {
             query: {
@@ -38,29 +32,23 @@ export const Queue = ({ session }: { session: Session }) => {
               ...(filters.due ? { due: filters.due } : {}),
               ...(staff && filters.held ? { held: true } : {}),
               ...(staff && filters.hall && session.hall ? { hall: session.hall } : {}),
-              ...(from ? { cursor: from } : {}),
+              ...(cursor ? { cursor } : {}),
             },
           },
         }),
-      );
-      setItems((prev) => (from ? [...(prev ?? []), ...page.items] : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  useEffect(() => void load(), [filters]);
+      ),
+    [filters],
+  );
 
   const toggleClaim = async (id: string, release: boolean) => {
     try {
       await ok(
         api.POST('/api/v1/cases/{id}/claim', { params: { path: { id } }, body: { ttlMinutes: 30, ...(release ? { release } : {}) } }),
       );
-      await load();
+      setClaimError(undefined);
+      p.reload();
     } catch (e) {
-      setError(e);
+      setClaimError(e);
     }
   };
 
@@ -114,53 +102,42 @@ export const Queue = ({ session }: { session: Session }) => {
             ) : null}
           </>
         ) : null}
-        <button type="button" onClick={() => void load()}>
+        <button type="button" onClick={p.reload}>
           {t('refresh')}
         </button>
       </form>
-      <ProblemBox error={error} />
-      {!items ? (
-        <Loading />
-      ) : items.length === 0 ? (
-        <Empty />
-      ) : (
-        <ul class="cases" aria-busy={busy}>
-          {items.map((c) => {
-            const claim = c.claim as { clerk?: string } | null;
-            return (
-              <li key={c.id} class="case-card" data-case={c.id} data-state={c.state}>
-                <a href={`#/cases/${c.id}`}>
-                  <strong>{(c.itemName as { zh?: string }).zh ?? c.itemCode}</strong> <code>{c.itemCode}</code>
-                </a>
-                <div>
-                  <span class="state">{stateName(c.state)}</span> · {(c.applicant as { name?: string }).name} · {t('due')}{' '}
-                  {formatDate(c.deadline.dueDate)} <DeadlineMarks d={c.deadline} />
-                </div>
-                <div class="muted">
-                  {cityName(c.receivingCity)} → {cityName(c.administeringCity)} · {t('nextStep')}: {cityName(c.holderCity)}
-                  {claim?.clerk ? ` · ${t('claimedBy')}: ${claim.clerk}` : ''}
-                </div>
-                {staff && c.heldHere ? (
-                  claim?.clerk === session.username ? (
-                    <button type="button" onClick={() => void toggleClaim(c.id, true)}>
-                      {t('release')}
-                    </button>
-                  ) : !claim?.clerk ? (
-                    <button type="button" onClick={() => void toggleClaim(c.id, false)}>
-                      {t('claim')}
-                    </button>
-                  ) : null
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t('more')}
-        </button>
-      ) : null}
+      <ProblemBox error={claimError} />
+      <PagedList p={p} label={staff ? t('queue') : t('myCases')}>
+        {(c) => {
+          const claim = c.claim as { clerk?: string } | null;
+          return (
+            <li key={c.id} class="case-card" data-case={c.id} data-state={c.state}>
+              <a href={`#/cases/${c.id}`}>
+                <strong>{(c.itemName as { zh?: string }).zh ?? c.itemCode}</strong> <code>{c.itemCode}</code>
+              </a>
+              <div>
+                <span class="state">{stateName(c.state)}</span> · {(c.applicant as { name?: string }).name} · {t('due')}{' '}
+                {formatDate(c.deadline.dueDate)} <DeadlineMarks d={c.deadline} />
+              </div>
+              <div class="muted">
+                {cityName(c.receivingCity)} → {cityName(c.administeringCity)} · {t('nextStep')}: {cityName(c.holderCity)}
+                {claim?.clerk ? ` · ${t('claimedBy')}: ${claim.clerk}` : ''}
+              </div>
+              {staff && c.heldHere ? (
+                claim?.clerk === session.username ? (
+                  <button type="button" onClick={() => void toggleClaim(c.id, true)}>
+                    {t('release')}
+                  </button>
+                ) : !claim?.clerk ? (
+                  <button type="button" onClick={() => void toggleClaim(c.id, false)}>
+                    {t('claim')}
+                  </button>
+                ) : null
+              ) : null}
+            </li>
+          );
+        }}
+      </PagedList>
     </section>
   );
 };

@@ -1,10 +1,10 @@
-import { type ComponentChildren, Fragment } from 'preact';
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiProblem, ok, type Schemas } from './api/client';
 import { cityName, type Session } from './session';
 import { formatDate, formatFen, formatTime } from './format';
 import { getLang, t } from './i18n';
-import { Empty, Field, Loading, ProblemBox, useLoad } from './ui';
+import { Empty, Field, Loading, type Page, PagedList, ProblemBox, useLoad, usePaged } from './ui';
 
 /*
  * 社保 screens. The social-insurance endpoints document no response schema in the OpenAPI (their views are service types),
@@ -20,10 +20,6 @@ interface RecordView {
   monthsByScheme: Record<string, number>;
   duplicates: { month: string; cities: string[]; keptCity: string }[];
   createdAt: string;
-}
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 interface TransferSummary {
   id: string;
@@ -112,58 +108,6 @@ const STEP_PATH: Record<string, 'contact-letter' | 'funds' | 'continue'> = {
   'funds-transferred': 'funds',
   continued: 'continue',
 };
-
-/** A list paged by the API's cursors: the first page on every change of `deps`, then "load more". */
-export const usePaged = <T,>(load: (cursor?: string) => Promise<Page<T>>, deps: unknown[]) => {
-  const [items, setItems] = useState<T[]>();
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const fetchPage = async (from?: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const page = await load(from);
-      setItems((prev) => (from ? [...(prev ?? []), ...page.items] : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(e);
-      if (!from) setItems([]);
-    } finally {
-      setBusy(false);
-    }
-  };
-  useEffect(() => void fetchPage(), deps);
-  return { items, cursor, error, busy, reload: () => void fetchPage(), more: () => cursor && void fetchPage(cursor) };
-};
-
-export const PagedList = <T,>({
-  p,
-  label,
-  children,
-}: {
-  p: ReturnType<typeof usePaged<T>>;
-  label: string;
-  children: (item: T) => ComponentChildren;
-}) => (
-  <>
-    <ProblemBox error={p.error} />
-    {!p.items ? (
-      <Loading />
-    ) : p.items.length === 0 ? (
-      <Empty />
-    ) : (
-      <ul class="cases" aria-busy={p.busy} aria-label={label}>
-        {p.items.map(children)}
-      </ul>
-    )}
-    {p.cursor ? (
-      <button type="button" class="more" disabled={p.busy} onClick={p.more}>
-        {t('more')}
-      </button>
-    ) : null}
-  </>
-);
 
 const isConflict = (e: unknown) => e instanceof ApiProblem && (e.problem.status === 412 || e.problem.code === 'PRECONDITION_FAILED');
 const Conflict = () => (

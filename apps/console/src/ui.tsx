@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from './api/client';
 import { getLang, t } from './i18n';
 
@@ -55,19 +55,97 @@ export const Loading = () => (
 );
 export const Empty = () => <p class="empty">{t('empty')}</p>;
 
+/**
+ * Hands out request numbers so that only the newest request's answer is shown: an answer that arrives after a newer
+ * request started (the first page of a list after a filter changed, a case after the route moved on) is dropped.
+ */
+const useLatest = () => {
+  const latest = useRef(0);
+  return () => {
+    const mine = ++latest.current;
+    return () => mine === latest.current;
+  };
+};
+
 /** Loads once (and on reload()): data, error, loading. */
 export const useLoad = <T,>(load: () => Promise<T>, deps: unknown[]) => {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const begin = useLatest();
   const reload = useCallback(() => {
+    const current = begin();
     setState((s) => ({ ...s, loading: true }));
     load().then(
-      (data) => setState({ data, loading: false }),
-      (error: unknown) => setState({ error, loading: false }),
+      (data) => current() && setState({ data, loading: false }),
+      (error: unknown) => current() && setState({ error, loading: false }),
     );
   }, deps);
   useEffect(reload, [reload]);
   return { ...state, reload };
 };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * A list paged by the API's cursors: the first page on every change of `deps`, then "load more". Only the newest
+ * request's page is shown, so a slow first page of the old filter never replaces (or extends) the new one.
+ */
+export const usePaged = <T,>(load: (cursor?: string) => Promise<Page<T>>, deps: unknown[]) => {
+  const [items, setItems] = useState<T[]>();
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const begin = useLatest();
+  const fetchPage = async (from?: string) => {
+    const current = begin();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const page = await load(from);
+      if (!current()) return;
+      setItems((prev) => (from ? [...(prev ?? []), ...page.items] : page.items));
+      setCursor(page.nextCursor);
+    } catch (e) {
+      if (!current()) return;
+      setError(e);
+      if (!from) setItems([]);
+    } finally {
+      if (current()) setBusy(false);
+    }
+  };
+  useEffect(() => void fetchPage(), deps);
+  return { items, cursor, error, busy, reload: () => void fetchPage(), more: () => cursor && void fetchPage(cursor) };
+};
+
+export const PagedList = <T,>({
+  p,
+  label,
+  children,
+}: {
+  p: ReturnType<typeof usePaged<T>>;
+  label: string;
+  children: (item: T) => ComponentChildren;
+}) => (
+  <>
+    <ProblemBox error={p.error} />
+    {!p.items ? (
+      <Loading />
+    ) : p.items.length === 0 ? (
+      <Empty />
+    ) : (
+      <ul class="cases" aria-busy={p.busy} aria-label={label}>
+        {p.items.map(children)}
+      </ul>
+    )}
+    {p.cursor ? (
+      <button type="button" class="more" disabled={p.busy} onClick={p.more}>
+        {t('more')}
+      </button>
+    ) : null}
+  </>
+);
 
 /** SHA-256 (hex) of a picked file, or of the name when no file was picked (paper seen at the window). */
 export const sha256Hex = async (data: ArrayBuffer | string): Promise<string> => {
