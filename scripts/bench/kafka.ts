@@ -1,6 +1,8 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka, logLevel } from 'kafkajs';
@@ -22,8 +24,9 @@ import { FS, GZ } from './sandbox-run.js';
 /**
  * P3 (b) on a real Kafka broker (KAFKA_BROKERS) and the PostgreSQL server (BENCH_DATABASE_ADMIN_URL,
  * default postgres://postgres@127.0.0.1:5432/postgres): both city nodes with the Kafka transport,
- * in this process (as the sandbox runs them, so the events can be written through the sender's
- * service layer), each on a fresh database of its own; and the raw kafkajs baseline.
+ * each in a process of its own as in production (the sender in this process, so the events can be
+ * written through its service layer; the receiver forked), each on a fresh database of its own;
+ * and the raw kafkajs baseline.
  *
  * Like the integration suite, it first deletes the broker's `guangfo.*` topics and the nodes'
  * consumer groups (a fresh consumer group reads its topics from the beginning): give it a broker
@@ -52,10 +55,41 @@ export const brokersFromEnv = (): string[] | undefined => {
 };
 
 export interface KafkaNodes {
+  /** The nodes in this process: the sender (its service layer writes the benchmark's events). */
   apps: Record<string, NestExpressApplication>;
   db: Record<string, pg.Pool>;
   close(): Promise<void>;
 }
+
+/** What a city node forked by `startKafkaNodes` is given (scripts/bench/kafka-node.process.ts). */
+export interface KafkaNodeSpec {
+  city: string;
+  dataDir: string;
+  ports: Record<string, number>;
+  databaseUrl: string;
+  brokers: string[];
+  logLevel: string;
+}
+export const KAFKA_NODE_ENV = 'GUANGFO_BENCH_KAFKA_NODE';
+
+/** Forks one city node (kafka-node.process.js) and waits until it listens. */
+const forkNode = async (spec: KafkaNodeSpec): Promise<ChildProcess> => {
+  const child = fork(fileURLToPath(new URL('./kafka-node.process.js', import.meta.url)), [], {
+    env: { ...process.env, [KAFKA_NODE_ENV]: JSON.stringify(spec) },
+    execArgv: (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code, signal) =>
+      reject(new Error(`Kafka node ${spec.city} exited (${code ?? signal}) before it listened: ${stderr}`)),
+    );
+  });
+  child.removeAllListeners('exit');
+  return child;
+};
 
 const quiet = (brokers: string[], clientId: string) =>
   new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 15_000 });
@@ -88,9 +122,14 @@ const freshTopics = async (brokers: string[]): Promise<void> => {
   }
 };
 
+/**
+ * The two city nodes on Kafka, each in a process of its own as in production: the sender (Guangzhou) in this process,
+ * so the benchmark writes its events through the sender's service layer, and the receiver (Foshan) forked.
+ */
 export const startKafkaNodes = async (brokers: string[]): Promise<KafkaNodes> => {
   const dir = mkdtempSync(join(tmpdir(), 'guangfo-bench-kafka-'));
   const apps: Record<string, NestExpressApplication> = {};
+  const children: Record<string, ChildProcess> = {};
   const db: Record<string, pg.Pool> = {};
   const cities = [GZ, FS];
   const admin = new pg.Client({ connectionString: PG_ADMIN });
@@ -100,13 +139,26 @@ export const startKafkaNodes = async (brokers: string[]): Promise<KafkaNodes> =>
   };
   const close = async () => {
     // Each node's Kafka consumer takes seconds to leave (it waits out its fetch): stop both at once.
-    await Promise.all(
-      Object.entries(apps).map(async ([city, app]) => {
+    await Promise.all([
+      ...Object.entries(apps).map(async ([city, app]) => {
         const t0 = performance.now();
         await app.close();
         progress(`  Kafka: node ${city} stopped in ${since(t0)}`);
       }),
-    );
+      ...Object.entries(children).map(async ([city, child]) => {
+        const t0 = performance.now();
+        if (child.exitCode === null && child.signalCode === null) {
+          // Closing the IPC channel stops the node in order (its consumer leaves the group); SIGTERM would not, since
+          // the sandbox's embedded-PostgreSQL module exits at once on it. SIGKILL if it takes too long.
+          const exited = new Promise((r) => child.once('exit', r));
+          child.disconnect();
+          const late = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          await exited;
+          clearTimeout(late);
+        }
+        progress(`  Kafka: node ${city} (its own process) stopped in ${since(t0)}, exit ${child.exitCode ?? child.signalCode}`);
+      }),
+    ]);
     for (const p of Object.values(db)) await p.end();
     await dropDatabases().catch(() => undefined);
     await admin.end().catch(() => undefined);
@@ -121,22 +173,24 @@ export const startKafkaNodes = async (brokers: string[]): Promise<KafkaNodes> =>
     progress(`  Kafka: fresh databases, topics and consumer groups in ${since(t0)}`);
     t0 = performance.now();
     const ports: Record<string, number> = { [GZ]: await freePort(), [FS]: await freePort() };
+    const logLevel = process.env.BENCH_LOG_LEVEL ?? 'silent';
     // The sandbox's configuration of each city (demo keys, relay settings), with Kafka and the PostgreSQL server instead.
-    const sandbox = new Sandbox({ dataDir: dir, ports, logLevel: process.env.BENCH_LOG_LEVEL ?? 'silent' });
-    for (const city of cities) {
-      const clientId = `guangfo-node-${city}`;
-      const config: NodeConfig = {
-        ...sandbox.configFor(city),
-        databaseUrl: pgUrl(dbName(city)),
-        transport: { kind: 'kafka', brokers, clientId },
-      };
-      const transport = new KafkaTransport({ cityCode: city, brokers, clientId, registry: sandbox.registry });
-      const app = await createCityNodeApp(composeCityNode(config, sandbox.registry, transport, sandbox.demo));
-      apps[city] = app;
-      await startCityNodeApp(app, config.host, config.port);
-      db[city] = inspectionPool(pgUrl(dbName(city)), 4);
-    }
-    progress(`  Kafka: both city nodes started in ${since(t0)}`);
+    const sandbox = new Sandbox({ dataDir: dir, ports, logLevel });
+    // The receiver first, in its own process: its consumer joins while the sender starts.
+    children[FS] = await forkNode({ city: FS, dataDir: dir, ports, databaseUrl: pgUrl(dbName(FS)), brokers, logLevel });
+    db[FS] = inspectionPool(pgUrl(dbName(FS)), 4);
+    const clientId = `guangfo-node-${GZ}`;
+    const config: NodeConfig = {
+      ...sandbox.configFor(GZ),
+      databaseUrl: pgUrl(dbName(GZ)),
+      transport: { kind: 'kafka', brokers, clientId },
+    };
+    const transport = new KafkaTransport({ cityCode: GZ, brokers, clientId, registry: sandbox.registry });
+    const app = await createCityNodeApp(composeCityNode(config, sandbox.registry, transport, sandbox.demo));
+    apps[GZ] = app;
+    await startCityNodeApp(app, config.host, config.port);
+    db[GZ] = inspectionPool(pgUrl(dbName(GZ)), 4);
+    progress(`  Kafka: both city nodes started (Foshan in its own process) in ${since(t0)}`);
     return { apps, db, close };
   } catch (err) {
     await close().catch(() => undefined);
