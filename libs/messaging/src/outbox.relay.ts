@@ -78,7 +78,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger,
     );
     outbox.onAdded(() => this.nudge());
-    this.commits = new CommitNotifier(config.databaseUrl, OUTBOX_CHANNEL, () => this.nudge(), this.logger);
+    // The notification comes at commit: the rows are there, so the pass starts at once (a writer's own nudge, before
+    // its commit, waits a few ms).
+    this.commits = new CommitNotifier(config.databaseUrl, OUTBOX_CHANNEL, () => this.worker.wake(), this.logger);
     this.registerBacklogGauges();
   }
 

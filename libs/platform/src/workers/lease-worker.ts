@@ -70,7 +70,7 @@ const MS = `* interval '1 millisecond'`;
  * LOCKED`, so two workers never lease the same row; (b) act on them outside any transaction;
  * (c) record each outcome in its own short statement, clearing the lease. A lease that runs out
  * (the worker crashed or hung) makes its rows claimable again; the late worker's outcome is then
- * ignored. Passes run one at a time, every `pollMs`, or soon after `nudge()`.
+ * ignored. Passes run one at a time, every `pollMs`, soon after `nudge()`, at once after `wake()`.
  */
 export class LeaseWorker<R extends object> {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -107,6 +107,11 @@ export class LeaseWorker<R extends object> {
   /** Ask for a pass soon (after the current one). */
   nudge(): void {
     this.loop.nudge();
+  }
+
+  /** Ask for a pass at once (after the current one): the rows it is for are committed. */
+  wake(): void {
+    this.loop.wake();
   }
 
   /** Leases up to `limit` due rows for this worker (one statement). */

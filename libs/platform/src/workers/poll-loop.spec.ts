@@ -44,4 +44,48 @@ describe('PollLoop', () => {
     expect(passes).toBe(2);
     await loop.stop();
   });
+  it('wake() runs a pass at once, sooner than a nudge already waiting; during a pass, the next starts as it ends', async () => {
+    jest.useFakeTimers();
+    const started: number[] = [];
+    let finish: (() => void) | undefined;
+    const loop = new PollLoop(
+      () => {
+        started.push(Date.now());
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      () => 60_000,
+      new Logger('test'),
+      'test loop',
+    );
+    loop.start();
+    await jest.advanceTimersByTimeAsync(1);
+    finish!();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(started).toHaveLength(1);
+
+    // A nudge (before a commit) waits a few ms; the commit's wake() does not wait for it.
+    loop.nudge();
+    loop.wake();
+    const woken = Date.now();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toHaveLength(2);
+    expect(started[1]! - woken).toBeLessThanOrEqual(1);
+
+    // Woken while that pass runs: the next pass starts as soon as it ends, not after the nudge delay.
+    loop.wake();
+    await jest.advanceTimersByTimeAsync(20);
+    expect(started).toHaveLength(2);
+    finish!();
+    const ended = Date.now();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toHaveLength(3);
+    expect(started[2]! - ended).toBeLessThanOrEqual(1);
+
+    // Nothing asked for: the poll interval.
+    finish!();
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(started).toHaveLength(3);
+    finish!();
+    await loop.stop();
+  });
 });

@@ -5,13 +5,16 @@ const NUDGE_DELAY_MS = 5;
 
 /**
  * Runs `pass` every `intervalMs`, one pass at a time; `nudge()` asks for a pass soon (after the
- * current one, if running). The loop of `LeaseWorker`.
+ * current one, if running), `wake()` for one at once (after the current one, if running). The
+ * loop of `LeaseWorker`.
  */
 export class PollLoop {
-  private timer?: NodeJS.Timeout;
+  /** Cancels the pending pass (a timer, or an immediate for a pass at once). */
+  private cancel?: () => void;
   private running?: Promise<void>;
   private stopped = false;
-  private again = false;
+  /** The delay of the pass asked for while one was running (none: the poll interval). */
+  private againIn = Number.POSITIVE_INFINITY;
   /** When the pending pass is due (ms since epoch); a nudge never pushes it later. */
   private dueAt = Number.POSITIVE_INFINITY;
 
@@ -28,37 +31,61 @@ export class PollLoop {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancel?.();
     await this.running;
   }
 
+  /**
+   * A pass soon: in a few ms, so that nudges arriving together make one pass (e.g. a writer's, before its transaction
+   * commits).
+   */
   nudge(): void {
+    this.request(NUDGE_DELAY_MS);
+  }
+
+  /**
+   * A pass at once: what it waits for is there now (e.g. a commit notification: the rows are committed). While a pass
+   * runs, the next one starts as soon as it ends; what arrives in the meantime makes that pass's batch.
+   */
+  wake(): void {
+    this.request(0);
+  }
+
+  private request(delayMs: number): void {
     if (this.stopped) return;
     if (this.running) {
-      this.again = true;
+      this.againIn = Math.min(this.againIn, delayMs);
       return;
     }
-    // A stream of nudges must not keep postponing the pass: keep a pass that is already due soon.
-    if (this.timer && this.dueAt <= Date.now() + NUDGE_DELAY_MS) return;
-    this.schedule(NUDGE_DELAY_MS);
+    // A stream of requests must not keep postponing the pass: keep a pass that is already due by then.
+    if (this.cancel && this.dueAt <= Date.now() + delayMs) return;
+    this.schedule(delayMs);
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancel?.();
     this.dueAt = Date.now() + ms;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    const run = (): void => {
+      this.cancel = undefined;
       this.dueAt = Number.POSITIVE_INFINITY;
       this.running = this.pass()
         .then(() => undefined)
         .catch((err: unknown) => this.logger.warn({ err }, `${this.what} pass failed`))
         .finally(() => {
           this.running = undefined;
-          const next = this.again ? NUDGE_DELAY_MS : this.intervalMs();
-          this.again = false;
+          const next = Number.isFinite(this.againIn) ? this.againIn : this.intervalMs();
+          this.againIn = Number.POSITIVE_INFINITY;
           this.schedule(next);
         });
-    }, ms);
+    };
+    // At once is an immediate, not a timer (a timer waits at least 1 ms).
+    if (ms <= 0) {
+      const immediate = setImmediate(run);
+      this.cancel = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(run, ms);
+      this.cancel = () => clearTimeout(timer);
+    }
   }
 }
