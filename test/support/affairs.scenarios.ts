@@ -993,6 +993,18 @@ export const clerkQueue = async (w: AffairsWorld): Promise<void> => {
   expectProblem(await gzClerk.get('/cases?state=bogus'), 400, 'CASE_INVALID_QUERY');
   expectProblem(await gzClerk.get('/cases?cursor=nonsense'), 400, 'CASE_INVALID_CURSOR');
   expectProblem(await gzClerk.get('/cases?due=soon'), 400, 'VALIDATION_FAILED');
+
+  // A case received from Foshan belongs to no Guangzhou hall (every hall's list shows it) until a clerk of one takes a
+  // step on it (no claim here); a later step by a clerk of another hall does not move it.
+  const inHall = async (hall: string) => (ok(await gzClerk.get(`/cases?hall=${hall}&limit=100`)).items as any[]).map((i) => i.id);
+  expect(await inHall('GZ-OTHER-09')).toContain(ids[0]);
+  ok(await gzClerk.step(ids[0]!, 'accept', {}, 2));
+  expect(await inHall('GZ-TH-01')).toContain(ids[0]);
+  expect(await inHall('GZ-OTHER-09')).not.toContain(ids[0]);
+  const other = await as(w, { username: 'gz-clerk-2', city: GZ, role: 'clerk', hall: 'GZ-OTHER-09' });
+  ok(await other.step(ids[0]!, 'review', {}, 3));
+  expect(await inHall('GZ-TH-01')).toContain(ids[0]);
+  expect(await inHall('GZ-OTHER-09')).not.toContain(ids[0]);
 };
 
 // ---- Embedded only: the clock and forged deliveries need the sandbox's in-process nodes and demo keys.

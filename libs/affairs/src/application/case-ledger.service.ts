@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { caseEventContract, type CaseStatus } from '@guangfo/contracts';
 import { maskIdNumber } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
-import { AuditService, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
+import { type AuditEntry, AuditService, auditParams, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { WebhookOutbox } from '@guangfo/webhooks';
 import { CaseRepository, type CaseRow, type EntryRow } from '../infrastructure/case.repository.js';
 import type { CaseEntry } from './case.types.js';
@@ -79,11 +79,20 @@ export class CaseLedger implements OnModuleInit {
     return { row, entry: written };
   }
 
-  /** Appends an entry this city wrote and addresses it to the other participant(s). */
-  async append(em: EntityManager, c: CaseAggregate, entry: CaseEntry): Promise<CaseAggregate> {
+  /**
+   * Appends an entry this city wrote and addresses it to the other participant(s): the case row, the events and the
+   * step's audit record (`o.audit`) in one statement; `o.localHall`, a clerk's hall, is kept on the case if it has none.
+   */
+  async append(
+    em: EntityManager,
+    c: CaseAggregate,
+    entry: CaseEntry,
+    o: { audit?: AuditEntry; localHall?: string } = {},
+  ): Promise<CaseAggregate> {
     const next = apply(c, entry, this.city);
-    await this.persist(em, c, next, entry, this.city);
-    await this.send(em, next, entry);
+    const events = this.eventsOf(next, entry).map((e) => e.params);
+    await this.persist(em, c, next, entry, this.city, { events, ...(o.audit ? { audit: auditParams(o.audit) } : {}) }, o.localHall);
+    if (events.length) this.outbox.added();
     return this.afterEntry(em, next, entry);
   }
 
@@ -99,6 +108,22 @@ export class CaseLedger implements OnModuleInit {
         toCity,
       });
     }
+  }
+
+  /** The events of an entry (and the state it led to) to every other participating city, staged for the step's statement. */
+  private eventsOf(c: CaseAggregate, entry: CaseEntry) {
+    const contract = caseEventContract(entry.kind);
+    return c.filing.participants
+      .filter((p) => p !== this.city)
+      .map((toCity) =>
+        this.outbox.stage({
+          contract,
+          domain: AFFAIRS_DOMAIN,
+          subject: c.id,
+          data: { caseId: c.id, entry, status: statusOf(c) } as never,
+          toCity,
+        }),
+      );
   }
 
   /** Applies an entry the other city wrote; it must lead where its author says it did. */
@@ -119,29 +144,41 @@ export class CaseLedger implements OnModuleInit {
     ) {
       throw new CaseReplicaError(`entry ${entry.seq} leads to ${JSON.stringify(got)} here, ${JSON.stringify(expected)} at ${authorCity}`);
     }
-    await this.persist(em, c, next, entry, authorCity);
-    await this.audit.record(
-      {
+    await this.persist(em, c, next, entry, authorCity, {
+      audit: auditParams({
         actor: `city:${authorCity}`,
         action: `case.replicated.${entry.kind}`,
         resource: `case:${c.id}`,
         outcome: 'success',
         detail: { seq: entry.seq, state: next.state },
-      },
-      em,
-    );
+      }),
+    });
     return this.afterEntry(em, next, entry);
   }
 
-  private async persist(em: EntityManager, prev: CaseAggregate, next: CaseAggregate, entry: CaseEntry, authorCity: string): Promise<void> {
+  private async persist(
+    em: EntityManager,
+    prev: CaseAggregate,
+    next: CaseAggregate,
+    entry: CaseEntry,
+    authorCity: string,
+    carried: { events?: readonly (readonly unknown[])[]; audit?: readonly unknown[] },
+    localHall?: string,
+  ): Promise<void> {
     const points = await this.repo.appendEntry(em, next.id, entry, authorCity);
     const holder = holderOf(next);
-    await this.repo.update(em, next, {
-      holder,
-      dueDate: this.deadlines.of(next, points, entry.at).dueDate,
-      at: entry.at,
-      keepClaim: holder === this.city && holderOf(prev) === this.city,
-    });
+    await this.repo.update(
+      em,
+      next,
+      {
+        holder,
+        dueDate: this.deadlines.of(next, points, entry.at).dueDate,
+        at: entry.at,
+        keepClaim: holder === this.city && holderOf(prev) === this.city,
+        localHall: localHall ?? null,
+      },
+      carried,
+    );
     await this.notify(em, next, entry);
   }
 

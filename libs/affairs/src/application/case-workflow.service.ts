@@ -99,7 +99,17 @@ export class CaseWorkflowService {
         at: this.clock.now().toISOString(),
         supplementNoticeDueOn: this.deadlines.supplementNoticeDueOn(row.filed_at),
       });
-      await this.ledger.append(em, before, entry);
+      // The step's audit record and the clerk's hall ride in the step's own statement (CaseLedger.append).
+      await this.ledger.append(em, before, entry, {
+        audit: {
+          actor: actorOf(p),
+          action: `case.${cmd.action}`,
+          resource: `case:${id}`,
+          outcome: 'success',
+          detail: { seq: entry.seq, from: entry.fromState, to: entry.toState, reasonCode: entry.reasonCode },
+        },
+        ...(p.role === 'clerk' && p.hall ? { localHall: p.hall } : {}),
+      });
       if (cmd.action === 'supplement')
         await this.evidence.grant(
           em,
@@ -109,17 +119,6 @@ export class CaseWorkflowService {
         );
       if (o.note && p.role === 'clerk')
         await this.repo.addNote(em, { caseId: id, seq: entry.seq, author: p.sub, hall: p.hall ?? null, text: o.note, at: entry.at });
-      if (p.role === 'clerk' && p.hall) await this.repo.setLocalHall(em, id, p.hall);
-      await this.audit.record(
-        {
-          actor: actorOf(p),
-          action: `case.${cmd.action}`,
-          resource: `case:${id}`,
-          outcome: 'success',
-          detail: { seq: entry.seq, from: entry.fromState, to: entry.toState, reasonCode: entry.reasonCode },
-        },
-        em,
-      );
       // `Prefer: return=minimal`: the new version is enough; the case is not read back.
       return o.minimal ? { view: undefined, version: entry.seq } : { view: await this.view(em, id, viewer), version: entry.seq };
     });

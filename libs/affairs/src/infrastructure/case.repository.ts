@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEntry, CaseEntryKind } from '@guangfo/contracts';
-import { prepared, queryRows, runSql } from '@guangfo/platform';
+import { OUTBOX_APPEND, OUTBOX_NOTIFY } from '@guangfo/messaging';
+import { AUDIT_APPEND, prepared, type PreparedSql, queryRow, queryRows, runSql } from '@guangfo/platform';
 import type { CaseAggregate } from '../domain/case.aggregate.js';
 
 /** A case row: the replicated aggregate plus what only this city keeps (claim, hall). */
@@ -79,12 +80,37 @@ const INSERT_CASE = prepared(
          filed_at, updated_at, local_hall)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)`,
 );
-const UPDATE_CASE = prepared(
-  `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
+const UPDATE_CASE_SET = `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
               claimed_by = CASE WHEN $9 THEN claimed_by END, claimed_hall = CASE WHEN $9 THEN claimed_hall END,
-              claim_expires_at = CASE WHEN $9 THEN claim_expires_at END
-        WHERE id = $1`,
-);
+              claim_expires_at = CASE WHEN $9 THEN claim_expires_at END, local_hall = COALESCE(local_hall, $10)
+        WHERE id = $1`;
+const UPDATE_CASE_PARAMS = 10;
+/**
+ * A step's update of its case row, with the rows that ride in the same statement (prepared per shape, on each
+ * connection): the step's events to the other participating cities (outbox) and its audit record. One round trip for
+ * what took up to four.
+ */
+const updateCaseStatement = (() => {
+  const shapes = new Map<string, PreparedSql>();
+  return (events: number, audited: boolean): PreparedSql => {
+    const key = `${events}:${audited}`;
+    let sql = shapes.get(key);
+    if (!sql) {
+      const ctes: string[] = [];
+      let next = UPDATE_CASE_PARAMS + 1;
+      for (let i = 0; i < events; i++, next += OUTBOX_APPEND.columns.length) ctes.push(OUTBOX_APPEND.cte(`sent${i}`, next));
+      if (audited) ctes.push(AUDIT_APPEND.cte('audited', next));
+      const carried = [...Array.from({ length: events }, (_, i) => `sent${i}`), ...(audited ? ['audited'] : [])];
+      sql = prepared(
+        `WITH ${[...ctes, `updated AS (${UPDATE_CASE_SET} RETURNING 1)`].join(',\n       ')}
+         SELECT (SELECT count(*) FROM updated)::int AS updated,
+                ${carried.length ? carried.map((c) => `(SELECT count(*) FROM ${c})::int`).join(' + ') : '0'} AS carried${events ? `, ${OUTBOX_NOTIFY} AS notified` : ''}`,
+      );
+      shapes.set(key, sql);
+    }
+    return sql;
+  };
+})();
 const INSERT_ENTRY = prepared(
   `INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $2, $3, $4, $5, $6)`,
 );
@@ -115,7 +141,6 @@ const RESOLVE_REQUEST = prepared(
 const SUPERSEDE_REQUESTS = prepared(
   `UPDATE affairs.case_request SET status = 'superseded', resolved_seq = $2, resolved_at = $3 WHERE case_id = $1 AND status = 'pending'`,
 );
-const SET_LOCAL_HALL = prepared(`UPDATE affairs.case SET local_hall = COALESCE(local_hall, $2) WHERE id = $1`);
 const TAKE_BUFFERED = prepared(`DELETE FROM affairs.pending_entry WHERE case_id = $1 AND seq <= $2 RETURNING seq, author_city, payload`);
 
 /** SQL of the affairs schema. Every method runs in the caller's transaction (EntityManager). */
@@ -186,12 +211,34 @@ export class CaseRepository {
     };
   }
 
+  /**
+   * The case row after a step, and what rides with it (see `updateCaseStatement`): `events`, outbox rows staged by
+   * OutboxService.stage (the caller tells the outbox they were added); `audit`, an audit record's `auditParams`;
+   * `localHall`, the clerk's hall, kept if the case has none yet.
+   */
   async update(
     em: EntityManager,
     c: CaseAggregate,
-    p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean },
+    p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean; localHall?: string | null },
+    carried: { events?: readonly (readonly unknown[])[]; audit?: readonly unknown[] } = {},
   ): Promise<void> {
-    await runSql(em, UPDATE_CASE, [c.id, JSON.stringify(c), c.state, c.version, p.holder, c.outcome, p.dueDate, p.at, p.keepClaim]);
+    const events = carried.events ?? [];
+    const r = await queryRow<{ updated: number; carried: number }>(em, updateCaseStatement(events.length, !!carried.audit), [
+      c.id,
+      JSON.stringify(c),
+      c.state,
+      c.version,
+      p.holder,
+      c.outcome,
+      p.dueDate,
+      p.at,
+      p.keepClaim,
+      p.localHall ?? null,
+      ...events.flat(),
+      ...(carried.audit ?? []),
+    ]);
+    if (r?.updated !== 1 || r.carried !== events.length + (carried.audit ? 1 : 0))
+      throw new Error(`case ${c.id}: the step's update, events or audit record were not written`);
   }
 
   /** Appends a timeline entry; returns it as the timeline reads it back. */
@@ -327,10 +374,6 @@ export class CaseRepository {
       `UPDATE affairs.case SET claimed_by = $2, claimed_hall = $3, claim_expires_at = $4, local_hall = COALESCE(local_hall, $3) WHERE id = $1`,
       [id, p.expiresAt ? p.clerk : null, p.expiresAt ? p.hall : null, p.expiresAt],
     );
-  }
-
-  async setLocalHall(em: EntityManager, id: string, hall: string): Promise<void> {
-    await runSql(em, SET_LOCAL_HALL, [id, hall]);
   }
 
   // 好差评 and remediation.
