@@ -6,6 +6,8 @@ export {
   WEBHOOK_EVENT_TYPE_PATTERN,
   WEBHOOK_ITEM_CODE_PATTERN,
   WEBHOOK_MAX_PAYLOAD_BYTES,
+  WEBHOOK_PARAMS,
+  webhookCtes,
   type WebhookEnqueue,
   type WebhookEventDeclaration,
 } from './webhook-outbox.js';

@@ -4,7 +4,7 @@ import { caseEventContract, type CaseStatus } from '@guangfo/contracts';
 import { maskIdNumber } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
 import { type AuditEntry, AuditService, auditParams, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
-import { WebhookOutbox } from '@guangfo/webhooks';
+import { type WebhookEnqueue, WebhookOutbox } from '@guangfo/webhooks';
 import { CaseRepository, type CaseRow, type EntryRow } from '../infrastructure/case.repository.js';
 import type { CaseEntry } from './case.types.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
@@ -167,7 +167,7 @@ export class CaseLedger implements OnModuleInit {
   ): Promise<void> {
     const points = await this.repo.appendEntry(em, next.id, entry, authorCity);
     const holder = holderOf(next);
-    await this.repo.update(
+    const { webhooks } = await this.repo.update(
       em,
       next,
       {
@@ -177,15 +177,19 @@ export class CaseLedger implements OnModuleInit {
         keepClaim: holder === this.city && holderOf(prev) === this.city,
         localHall: localHall ?? null,
       },
-      carried,
+      { ...carried, webhook: this.webhooks.stage(this.webhookOf(next, entry)).params },
     );
-    await this.notify(em, next, entry);
+    this.webhooks.enqueued(webhooks);
   }
 
   /** Partner webhook (this city's subscribers): the step, never a name, ID number or material. */
   private async notify(em: EntityManager, c: CaseAggregate, entry: CaseEntry): Promise<void> {
+    await this.webhooks.enqueue(em, this.webhookOf(c, entry));
+  }
+
+  private webhookOf(c: CaseAggregate, entry: CaseEntry): WebhookEnqueue {
     const f = c.filing;
-    await this.webhooks.enqueue(em, {
+    return {
       eventType: CASE_WEBHOOK_TYPE,
       subject: c.id,
       itemCode: f.itemCode,
@@ -203,7 +207,7 @@ export class CaseLedger implements OnModuleInit {
         receivingCity: f.receivingCity,
         administeringCity: f.administeringCity,
       },
-    });
+    };
   }
 
   /** Resolves withdrawal requests the entry answers, then answers one waiting for this city. */

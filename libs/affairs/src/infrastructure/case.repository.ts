@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEntry, CaseEntryKind } from '@guangfo/contracts';
 import { OUTBOX_APPEND, OUTBOX_NOTIFY } from '@guangfo/messaging';
+import { WEBHOOK_PARAMS, webhookCtes } from '@guangfo/webhooks';
 import { AUDIT_APPEND, prepared, type PreparedSql, queryRow, queryRows, runSql } from '@guangfo/platform';
 import type { CaseAggregate } from '../domain/case.aggregate.js';
 
@@ -87,24 +88,29 @@ const UPDATE_CASE_SET = `UPDATE affairs.case SET aggregate = $2, state = $3, ver
 const UPDATE_CASE_PARAMS = 10;
 /**
  * A step's update of its case row, with the rows that ride in the same statement (prepared per shape, on each
- * connection): the step's events to the other participating cities (outbox) and its audit record. One round trip for
- * what took up to four.
+ * connection): the step's events to the other participating cities (outbox), its audit record and its partner webhook.
+ * One round trip for what took up to five.
  */
 const updateCaseStatement = (() => {
   const shapes = new Map<string, PreparedSql>();
-  return (events: number, audited: boolean): PreparedSql => {
-    const key = `${events}:${audited}`;
+  return (events: number, audited: boolean, webhook: boolean): PreparedSql => {
+    const key = `${events}:${audited}:${webhook}`;
     let sql = shapes.get(key);
     if (!sql) {
       const ctes: string[] = [];
       let next = UPDATE_CASE_PARAMS + 1;
       for (let i = 0; i < events; i++, next += OUTBOX_APPEND.columns.length) ctes.push(OUTBOX_APPEND.cte(`sent${i}`, next));
-      if (audited) ctes.push(AUDIT_APPEND.cte('audited', next));
+      if (audited) {
+        ctes.push(AUDIT_APPEND.cte('audited', next));
+        next += AUDIT_APPEND.columns.length;
+      }
+      if (webhook) ctes.push(webhookCtes('hooked', next));
       const carried = [...Array.from({ length: events }, (_, i) => `sent${i}`), ...(audited ? ['audited'] : [])];
       sql = prepared(
         `WITH ${[...ctes, `updated AS (${UPDATE_CASE_SET} RETURNING 1)`].join(',\n       ')}
          SELECT (SELECT count(*) FROM updated)::int AS updated,
-                ${carried.length ? carried.map((c) => `(SELECT count(*) FROM ${c})::int`).join(' + ') : '0'} AS carried${events ? `, ${OUTBOX_NOTIFY} AS notified` : ''}`,
+                ${carried.length ? carried.map((c) => `(SELECT count(*) FROM ${c})::int`).join(' + ') : '0'} AS carried,
+                ${webhook ? '(SELECT count(*) FROM hooked)::int' : '0'} AS webhooks${events ? `, ${OUTBOX_NOTIFY} AS notified` : ''}`,
       );
       shapes.set(key, sql);
     }
@@ -214,31 +220,40 @@ export class CaseRepository {
   /**
    * The case row after a step, and what rides with it (see `updateCaseStatement`): `events`, outbox rows staged by
    * OutboxService.stage (the caller tells the outbox they were added); `audit`, an audit record's `auditParams`;
-   * `localHall`, the clerk's hall, kept if the case has none yet.
+   * `webhook`, a partner webhook staged by WebhookOutbox.stage; `localHall`, the clerk's hall, kept if the case has none
+   * yet. Returns the number of webhook deliveries written (the caller tells the webhook outbox).
    */
   async update(
     em: EntityManager,
     c: CaseAggregate,
     p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean; localHall?: string | null },
-    carried: { events?: readonly (readonly unknown[])[]; audit?: readonly unknown[] } = {},
-  ): Promise<void> {
+    carried: { events?: readonly (readonly unknown[])[]; audit?: readonly unknown[]; webhook?: readonly unknown[] } = {},
+  ): Promise<{ webhooks: number }> {
     const events = carried.events ?? [];
-    const r = await queryRow<{ updated: number; carried: number }>(em, updateCaseStatement(events.length, !!carried.audit), [
-      c.id,
-      JSON.stringify(c),
-      c.state,
-      c.version,
-      p.holder,
-      c.outcome,
-      p.dueDate,
-      p.at,
-      p.keepClaim,
-      p.localHall ?? null,
-      ...events.flat(),
-      ...(carried.audit ?? []),
-    ]);
+    if (carried.audit && carried.audit.length !== AUDIT_APPEND.columns.length) throw new Error('audit record: wrong number of values');
+    if (carried.webhook && carried.webhook.length !== WEBHOOK_PARAMS) throw new Error('webhook: wrong number of values');
+    const r = await queryRow<{ updated: number; carried: number; webhooks: number }>(
+      em,
+      updateCaseStatement(events.length, !!carried.audit, !!carried.webhook),
+      [
+        c.id,
+        JSON.stringify(c),
+        c.state,
+        c.version,
+        p.holder,
+        c.outcome,
+        p.dueDate,
+        p.at,
+        p.keepClaim,
+        p.localHall ?? null,
+        ...events.flat(),
+        ...(carried.audit ?? []),
+        ...(carried.webhook ?? []),
+      ],
+    );
     if (r?.updated !== 1 || r.carried !== events.length + (carried.audit ? 1 : 0))
       throw new Error(`case ${c.id}: the step's update, events or audit record were not written`);
+    return { webhooks: r.webhooks };
   }
 
   /** Appends a timeline entry; returns it as the timeline reads it back. */
