@@ -104,32 +104,33 @@ export class CaseFilingService {
         detail: { mode: filing.mode, channel: filing.channel, identityCheck },
       };
       const c = fileCase(caseId, filing, entry);
-      const written = await this.ledger.create(em, c, entry, {
-        authorCity: this.config.cityCode,
-        idNumber,
-        localHall: p.role === 'clerk' ? (p.hall ?? null) : null,
-      });
-      await this.ledger.send(em, c, entry, { case: filing });
+      // The case, its first entry, its events to the other cities, its audit record and webhook: one statement.
+      const written = await this.ledger.create(
+        em,
+        c,
+        entry,
+        { authorCity: this.config.cityCode, idNumber, localHall: p.role === 'clerk' ? (p.hall ?? null) : null },
+        {
+          send: { case: filing },
+          audit: {
+            actor,
+            action: 'case.file',
+            resource: `case:${caseId}`,
+            outcome: 'success',
+            detail: {
+              itemCode: filing.itemCode,
+              mode: filing.mode,
+              administeringCity: filing.administeringCity,
+              ...(idempotencyKey ? { idempotencyKey } : {}),
+            },
+          },
+        },
+      );
       await this.evidence.grant(em, MaterialEvidenceService.ofMaterials(filing.materials), filing.participants, actor);
       const note =
         dto.note && p.role === 'clerk'
           ? await this.repo.addNote(em, { caseId, seq: 1, author: p.sub, hall: p.hall ?? null, text: dto.note, at })
           : undefined;
-      await this.audit.record(
-        {
-          actor,
-          action: 'case.file',
-          resource: `case:${caseId}`,
-          outcome: 'success',
-          detail: {
-            itemCode: filing.itemCode,
-            mode: filing.mode,
-            administeringCity: filing.administeringCity,
-            ...(idempotencyKey ? { idempotencyKey } : {}),
-          },
-        },
-        em,
-      );
       // Answered from what this transaction wrote (the new case has no other entry, request or evaluation): no read back.
       const view = this.queries.detailOf(
         written.row,

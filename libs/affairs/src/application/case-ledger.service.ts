@@ -54,29 +54,39 @@ export class CaseLedger implements OnModuleInit {
   }
 
   /**
-   * Stores a new case from its filing entry (seq 1), written here or received. The applicant's ID
-   * number is stored encrypted (and masked for display); the stored aggregate keeps only the mask.
-   * Returns the case row and its first entry as they were written (what reading them back would give).
+   * Stores a new case from its filing entry (seq 1), written here or received: the case, the entry, its partner webhook
+   * and, when given, its audit record (`o.audit`) and its events to the other participating cities (`o.send`: what the
+   * filing event carries besides the entry) in one statement. The applicant's ID number is stored encrypted (and masked
+   * for display); the stored aggregate keeps only the mask. Returns the case row and its first entry as they were
+   * written (what reading them back would give).
    */
   async create(
     em: EntityManager,
     c: CaseAggregate,
     entry: CaseEntry,
     p: { authorCity: string; idNumber: string; localHall: string | null },
+    o: { audit?: AuditEntry; send?: Record<string, unknown> } = {},
   ): Promise<{ row: CaseRow; entry: EntryRow }> {
     const masked = maskIdNumber(p.idNumber);
     const stored: CaseAggregate = { ...c, filing: { ...c.filing, applicant: { ...c.filing.applicant, idNumber: masked } } };
-    const row = await this.repo.insert(em, stored, {
-      applicantIdMasked: masked,
-      applicantIdCipher: this.applicantIds.seal(c.id, p.idNumber),
-      filedAt: entry.at,
-      dueDate: this.deadlines.of(c, [{ kind: entry.kind, at: entry.at }], entry.at).dueDate,
-      localHall: p.localHall,
-      holder: holderOf(c),
-    });
-    const written = await this.repo.insertEntry(em, c.id, entry, p.authorCity);
-    await this.notify(em, c, entry);
-    return { row, entry: written };
+    const events = o.send ? this.eventsOf(c, entry, o.send).map((e) => e.params) : [];
+    const written = await this.repo.insert(
+      em,
+      stored,
+      {
+        applicantIdMasked: masked,
+        applicantIdCipher: this.applicantIds.seal(c.id, p.idNumber),
+        filedAt: entry.at,
+        dueDate: this.deadlines.of(c, [{ kind: entry.kind, at: entry.at }], entry.at).dueDate,
+        localHall: p.localHall,
+        holder: holderOf(c),
+      },
+      { entry, authorCity: p.authorCity },
+      { events, ...(o.audit ? { audit: auditParams(o.audit) } : {}), webhook: this.webhooks.stage(this.webhookOf(c, entry)).params },
+    );
+    if (events.length) this.outbox.added();
+    this.webhooks.enqueued(written.webhooks);
+    return { row: written.row, entry: written.entry };
   }
 
   /**
@@ -96,22 +106,11 @@ export class CaseLedger implements OnModuleInit {
     return this.afterEntry(em, next, entry);
   }
 
-  /** Addresses an entry (and the state it led to) to every other participating city. */
-  async send(em: EntityManager, c: CaseAggregate, entry: CaseEntry, extra: Record<string, unknown> = {}): Promise<void> {
-    const contract = caseEventContract(entry.kind);
-    for (const toCity of c.filing.participants.filter((p) => p !== this.city)) {
-      await this.outbox.add(em, {
-        contract,
-        domain: AFFAIRS_DOMAIN,
-        subject: c.id,
-        data: { caseId: c.id, entry, status: statusOf(c), ...extra } as never,
-        toCity,
-      });
-    }
-  }
-
-  /** The events of an entry (and the state it led to) to every other participating city, staged for the step's statement. */
-  private eventsOf(c: CaseAggregate, entry: CaseEntry) {
+  /**
+   * The events of an entry (and the state it led to) to every other participating city, staged for the statement that
+   * writes it; `extra`, what the event carries besides (the filing, for seq 1).
+   */
+  private eventsOf(c: CaseAggregate, entry: CaseEntry, extra: Record<string, unknown> = {}) {
     const contract = caseEventContract(entry.kind);
     return c.filing.participants
       .filter((p) => p !== this.city)
@@ -120,7 +119,7 @@ export class CaseLedger implements OnModuleInit {
           contract,
           domain: AFFAIRS_DOMAIN,
           subject: c.id,
-          data: { caseId: c.id, entry, status: statusOf(c) } as never,
+          data: { caseId: c.id, entry, status: statusOf(c), ...extra } as never,
           toCity,
         }),
       );
@@ -183,10 +182,6 @@ export class CaseLedger implements OnModuleInit {
   }
 
   /** Partner webhook (this city's subscribers): the step, never a name, ID number or material. */
-  private async notify(em: EntityManager, c: CaseAggregate, entry: CaseEntry): Promise<void> {
-    await this.webhooks.enqueue(em, this.webhookOf(c, entry));
-  }
-
   private webhookOf(c: CaseAggregate, entry: CaseEntry): WebhookEnqueue {
     const f = c.filing;
     return {

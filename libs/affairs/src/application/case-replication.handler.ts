@@ -76,22 +76,26 @@ export class CaseReplicationHandler {
       if (!filing.participants.includes(this.config.cityCode))
         throw new CaseReplicaError(`city ${this.config.cityCode} does not take part in case ${data.caseId}`);
       const created = fileCase(data.caseId, filing, data.entry);
-      await this.ledger.create(em, created, data.entry, {
-        authorCity,
-        idNumber: filing.applicant.idNumber,
-        localHall: filing.receivingCity === this.config.cityCode ? filing.receivingHall : null,
-      });
-      await this.evidence.replicate(em, MaterialEvidenceService.ofMaterials(filing.materials));
-      await this.audit.record(
-        {
-          actor: `city:${authorCity}`,
-          action: 'case.replicated.filed',
-          resource: `case:${data.caseId}`,
-          outcome: 'success',
-          detail: { itemCode: filing.itemCode },
-        },
+      await this.ledger.create(
         em,
+        created,
+        data.entry,
+        {
+          authorCity,
+          idNumber: filing.applicant.idNumber,
+          localHall: filing.receivingCity === this.config.cityCode ? filing.receivingHall : null,
+        },
+        {
+          audit: {
+            actor: `city:${authorCity}`,
+            action: 'case.replicated.filed',
+            resource: `case:${data.caseId}`,
+            outcome: 'success',
+            detail: { itemCode: filing.itemCode },
+          },
+        },
       );
+      await this.evidence.replicate(em, MaterialEvidenceService.ofMaterials(filing.materials));
       return holderOf(created) === this.config.cityCode ? this.ledger.answerRequests(em, created) : created;
     }
     if (!c) throw new CaseReplicaError(`entry ${data.entry.seq} of case ${data.caseId} applied before its filing`);

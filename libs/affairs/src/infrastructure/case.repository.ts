@@ -75,41 +75,59 @@ const CASE_COLUMNS = `id, item_code, state, version, holder_city, applicant_sub,
 // The statements of every filing, step and replicated entry, prepared on each connection (platform `prepared`).
 const FIND_CASE = prepared(`SELECT ${CASE_COLUMNS} FROM affairs.case WHERE id = $1`);
 const FIND_CASE_LOCKED = prepared(`SELECT ${CASE_COLUMNS} FROM affairs.case WHERE id = $1 FOR UPDATE`);
-const INSERT_CASE = prepared(
-  `INSERT INTO affairs.case (id, item_code, mode, channel, applicant_city, receiving_city, administering_city, origin_city, participants,
+const INSERT_CASE = `INSERT INTO affairs.case (id, item_code, mode, channel, applicant_city, receiving_city, administering_city, origin_city, participants,
          applicant_sub, applicant_name, applicant_id_masked, applicant_id_cipher, aggregate, state, version, holder_city, outcome, due_date,
          filed_at, updated_at, local_hall)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)`,
-);
-const UPDATE_CASE_SET = `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21)`;
+/** The case's first entry, in the filing's statement (the case id is $1). */
+const INSERT_FIRST_ENTRY = `INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $22, $23, $24, $25, $26)`;
+const INSERT_CASE_PARAMS = 26;
+const UPDATE_CASE = `UPDATE affairs.case SET aggregate = $2, state = $3, version = $4, holder_city = $5, outcome = $6, due_date = $7, updated_at = $8,
               claimed_by = CASE WHEN $9 THEN claimed_by END, claimed_hall = CASE WHEN $9 THEN claimed_hall END,
               claim_expires_at = CASE WHEN $9 THEN claim_expires_at END, local_hall = COALESCE(local_hall, $10)
         WHERE id = $1`;
 const UPDATE_CASE_PARAMS = 10;
+
 /**
- * A step's update of its case row, with the rows that ride in the same statement (prepared per shape, on each
- * connection): the step's events to the other participating cities (outbox), its audit record and its partner webhook.
- * One round trip for what took up to five.
+ * What rides in the statement that writes a case (its filing or a step): the events to the other participating cities
+ * (outbox rows staged by OutboxService.stage; the caller tells the outbox they were added), the audit record
+ * (`auditParams`) and the partner webhook (WebhookOutbox.stage; the caller tells the webhook outbox how many deliveries
+ * the statement wrote).
  */
-const updateCaseStatement = (() => {
+export interface CaseWriteCarried {
+  events?: readonly (readonly unknown[])[];
+  audit?: readonly unknown[];
+  webhook?: readonly unknown[];
+}
+
+/**
+ * The statement that writes a case with what it carries, prepared per shape (on each connection): one round trip for what
+ * took up to five. `written` counts the case's own rows (1 for a step's update, 2 for a filing: the case and its first
+ * entry), `carried` the events and audit record, `webhooks` the deliveries.
+ */
+const caseWriteStatement = (() => {
   const shapes = new Map<string, PreparedSql>();
-  return (events: number, audited: boolean, webhook: boolean): PreparedSql => {
-    const key = `${events}:${audited}:${webhook}`;
+  return (write: 'insert' | 'update', events: number, audited: boolean, webhook: boolean): PreparedSql => {
+    const key = `${write}:${events}:${audited}:${webhook}`;
     let sql = shapes.get(key);
     if (!sql) {
       const ctes: string[] = [];
-      let next = UPDATE_CASE_PARAMS + 1;
+      let next = (write === 'insert' ? INSERT_CASE_PARAMS : UPDATE_CASE_PARAMS) + 1;
       for (let i = 0; i < events; i++, next += OUTBOX_APPEND.columns.length) ctes.push(OUTBOX_APPEND.cte(`sent${i}`, next));
       if (audited) {
         ctes.push(AUDIT_APPEND.cte('audited', next));
         next += AUDIT_APPEND.columns.length;
       }
       if (webhook) ctes.push(webhookCtes('hooked', next));
+      const own =
+        write === 'insert'
+          ? [`filed AS (${INSERT_CASE} RETURNING 1)`, `first_entry AS (${INSERT_FIRST_ENTRY} RETURNING 1)`]
+          : [`updated AS (${UPDATE_CASE} RETURNING 1)`];
+      const count = (names: string[]) => (names.length ? names.map((c) => `(SELECT count(*) FROM ${c})::int`).join(' + ') : '0');
       const carried = [...Array.from({ length: events }, (_, i) => `sent${i}`), ...(audited ? ['audited'] : [])];
       sql = prepared(
-        `WITH ${[...ctes, `updated AS (${UPDATE_CASE_SET} RETURNING 1)`].join(',\n       ')}
-         SELECT (SELECT count(*) FROM updated)::int AS updated,
-                ${carried.length ? carried.map((c) => `(SELECT count(*) FROM ${c})::int`).join(' + ') : '0'} AS carried,
+        `WITH ${[...ctes, ...own].join(',\n       ')}
+         SELECT ${count(write === 'insert' ? ['filed', 'first_entry'] : ['updated'])} AS written, ${count(carried)} AS carried,
                 ${webhook ? '(SELECT count(*) FROM hooked)::int' : '0'} AS webhooks${events ? `, ${OUTBOX_NOTIFY} AS notified` : ''}`,
       );
       shapes.set(key, sql);
@@ -117,9 +135,27 @@ const updateCaseStatement = (() => {
     return sql;
   };
 })();
-const INSERT_ENTRY = prepared(
-  `INSERT INTO affairs.timeline_entry (case_id, seq, kind, author_city, at, entry) VALUES ($1, $2, $3, $4, $5, $6)`,
-);
+
+/** Writes a case with what it carries (one statement); throws unless every row was written. Returns the webhook deliveries. */
+const writeCase = async (
+  em: EntityManager,
+  write: 'insert' | 'update',
+  caseId: string,
+  own: readonly unknown[],
+  carried: CaseWriteCarried,
+): Promise<{ webhooks: number }> => {
+  const events = carried.events ?? [];
+  if (carried.audit && carried.audit.length !== AUDIT_APPEND.columns.length) throw new Error('audit record: wrong number of values');
+  if (carried.webhook && carried.webhook.length !== WEBHOOK_PARAMS) throw new Error('webhook: wrong number of values');
+  const r = await queryRow<{ written: number; carried: number; webhooks: number }>(
+    em,
+    caseWriteStatement(write, events.length, !!carried.audit, !!carried.webhook),
+    [...own, ...events.flat(), ...(carried.audit ?? []), ...(carried.webhook ?? [])],
+  );
+  if (r?.written !== (write === 'insert' ? 2 : 1) || r.carried !== events.length + (carried.audit ? 1 : 0))
+    throw new Error(`case ${caseId}: the ${write === 'insert' ? 'filing' : "step's update"}, its events or audit record were not written`);
+  return { webhooks: r.webhooks };
+};
 const DETAIL_PARTS = prepared(
   `SELECT
          (SELECT coalesce(json_agg(t ORDER BY t.seq), '[]') FROM (SELECT case_id, seq, kind, author_city, at, entry FROM affairs.timeline_entry WHERE case_id = $1) t) AS timeline,
@@ -157,6 +193,11 @@ export class CaseRepository {
     return rows[0];
   }
 
+  /**
+   * A new case, its first entry (seq 1) and what rides with them (`CaseWriteCarried`), in one statement. Returns the row
+   * and the entry as reading them back would give them (the aggregate and the entry through JSON, as jsonb keeps them):
+   * the filing answers from them.
+   */
   async insert(
     em: EntityManager,
     c: CaseAggregate,
@@ -168,106 +209,97 @@ export class CaseRepository {
       localHall: string | null;
       holder: string | null;
     },
-  ): Promise<CaseRow> {
+    first: { entry: CaseEntry; authorCity: string },
+    carried: CaseWriteCarried = {},
+  ): Promise<{ row: CaseRow; entry: EntryRow; webhooks: number }> {
     const f = c.filing;
+    const e = first.entry;
     const aggregate = JSON.stringify(c);
-    await runSql(em, INSERT_CASE, [
-      c.id,
-      f.itemCode,
-      f.mode,
-      f.channel,
-      f.applicantCity,
-      f.receivingCity,
-      f.administeringCity,
-      f.originCity,
-      f.participants,
-      f.applicant.sub,
-      f.applicant.name,
-      p.applicantIdMasked,
-      p.applicantIdCipher,
-      aggregate,
-      c.state,
-      c.version,
-      p.holder,
-      c.outcome,
-      p.dueDate,
-      p.filedAt,
-      p.localHall,
-    ]);
-    // The row as FIND_CASE reads it back (the aggregate through JSON, as jsonb keeps it): the filing answers from it.
-    const filedAt = new Date(p.filedAt);
-    return {
-      id: c.id,
-      item_code: f.itemCode,
-      state: c.state,
-      version: c.version,
-      holder_city: p.holder,
-      applicant_sub: f.applicant.sub ?? null,
-      applicant_name: f.applicant.name,
-      applicant_id_masked: p.applicantIdMasked,
-      applicant_id_cipher: p.applicantIdCipher,
-      aggregate: JSON.parse(aggregate) as CaseAggregate,
-      due_date: p.dueDate,
-      filed_at: filedAt,
-      updated_at: filedAt,
-      local_hall: p.localHall,
-      claimed_by: null,
-      claimed_hall: null,
-      claim_expires_at: null,
-    };
-  }
-
-  /**
-   * The case row after a step, and what rides with it (see `updateCaseStatement`): `events`, outbox rows staged by
-   * OutboxService.stage (the caller tells the outbox they were added); `audit`, an audit record's `auditParams`;
-   * `webhook`, a partner webhook staged by WebhookOutbox.stage; `localHall`, the clerk's hall, kept if the case has none
-   * yet. Returns the number of webhook deliveries written (the caller tells the webhook outbox).
-   */
-  async update(
-    em: EntityManager,
-    c: CaseAggregate,
-    p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean; localHall?: string | null },
-    carried: { events?: readonly (readonly unknown[])[]; audit?: readonly unknown[]; webhook?: readonly unknown[] } = {},
-  ): Promise<{ webhooks: number }> {
-    const events = carried.events ?? [];
-    if (carried.audit && carried.audit.length !== AUDIT_APPEND.columns.length) throw new Error('audit record: wrong number of values');
-    if (carried.webhook && carried.webhook.length !== WEBHOOK_PARAMS) throw new Error('webhook: wrong number of values');
-    const r = await queryRow<{ updated: number; carried: number; webhooks: number }>(
+    const entry = JSON.stringify(e);
+    const { webhooks } = await writeCase(
       em,
-      updateCaseStatement(events.length, !!carried.audit, !!carried.webhook),
+      'insert',
+      c.id,
       [
         c.id,
-        JSON.stringify(c),
+        f.itemCode,
+        f.mode,
+        f.channel,
+        f.applicantCity,
+        f.receivingCity,
+        f.administeringCity,
+        f.originCity,
+        f.participants,
+        f.applicant.sub,
+        f.applicant.name,
+        p.applicantIdMasked,
+        p.applicantIdCipher,
+        aggregate,
         c.state,
         c.version,
         p.holder,
         c.outcome,
         p.dueDate,
-        p.at,
-        p.keepClaim,
-        p.localHall ?? null,
-        ...events.flat(),
-        ...(carried.audit ?? []),
-        ...(carried.webhook ?? []),
+        p.filedAt,
+        p.localHall,
+        e.seq,
+        e.kind,
+        first.authorCity,
+        e.at,
+        entry,
       ],
+      carried,
     );
-    if (r?.updated !== 1 || r.carried !== events.length + (carried.audit ? 1 : 0))
-      throw new Error(`case ${c.id}: the step's update, events or audit record were not written`);
-    return { webhooks: r.webhooks };
+    const filedAt = new Date(p.filedAt);
+    return {
+      row: {
+        id: c.id,
+        item_code: f.itemCode,
+        state: c.state,
+        version: c.version,
+        holder_city: p.holder,
+        applicant_sub: f.applicant.sub ?? null,
+        applicant_name: f.applicant.name,
+        applicant_id_masked: p.applicantIdMasked,
+        applicant_id_cipher: p.applicantIdCipher,
+        aggregate: JSON.parse(aggregate) as CaseAggregate,
+        due_date: p.dueDate,
+        filed_at: filedAt,
+        updated_at: filedAt,
+        local_hall: p.localHall,
+        claimed_by: null,
+        claimed_hall: null,
+        claim_expires_at: null,
+      },
+      entry: {
+        case_id: c.id,
+        seq: e.seq,
+        kind: e.kind,
+        author_city: first.authorCity,
+        at: new Date(e.at),
+        entry: JSON.parse(entry) as CaseEntry,
+      },
+      webhooks,
+    };
   }
 
-  /** Appends a timeline entry; returns it as the timeline reads it back. */
-  async insertEntry(em: EntityManager, caseId: string, e: CaseEntry, authorCity: string): Promise<EntryRow> {
-    const entry = JSON.stringify(e);
-    await runSql(em, INSERT_ENTRY, [caseId, e.seq, e.kind, authorCity, e.at, entry]);
-    return {
-      case_id: caseId,
-      seq: e.seq,
-      kind: e.kind,
-      author_city: authorCity,
-      at: new Date(e.at),
-      entry: JSON.parse(entry) as CaseEntry,
-    };
+  /**
+   * The case row after a step and what rides with it (`CaseWriteCarried`), in one statement; `localHall`, the clerk's
+   * hall, is kept if the case has none yet. Returns the webhook deliveries written.
+   */
+  update(
+    em: EntityManager,
+    c: CaseAggregate,
+    p: { holder: string | null; dueDate: string | null; at: string; keepClaim: boolean; localHall?: string | null },
+    carried: CaseWriteCarried = {},
+  ): Promise<{ webhooks: number }> {
+    return writeCase(
+      em,
+      'update',
+      c.id,
+      [c.id, JSON.stringify(c), c.state, c.version, p.holder, c.outcome, p.dueDate, p.at, p.keepClaim, p.localHall ?? null],
+      carried,
+    );
   }
 
   async timeline(em: EntityManager, caseId: string): Promise<EntryRow[]> {
