@@ -907,20 +907,10 @@ export const identityBinding = async (w: AffairsWorld): Promise<void> => {
   expect(ok(await fsResident.get(`/cases/${hers.id}`)).applicant.idNumber).toBe(FS_RESIDENT_ID);
   // A token without a verified identity cannot file online, and owns nothing.
   const unverified = await as(w, { username: 'fs-resident', city: FS, role: 'resident' });
-  const online = {
-    itemCode: 'QR00101000',
-    mode: 'online',
-    administeringCity: GZ,
-    materials: [
-      { materialId: 'residence-permit', file: pdf('residence-permit', 'c') },
-      { materialId: 'contributions', file: pdf('contributions') },
-      { materialId: 'years', file: pdf('years', 'b') },
-    ],
-  };
-  expectProblem(await unverified.post('/cases', online), 403, 'CASE_IDENTITY_NOT_VERIFIED');
+  expectProblem(await unverified.post('/cases', onlineFiling), 403, 'CASE_IDENTITY_NOT_VERIFIED');
   expectProblem(await unverified.get(`/cases/${hers.id}`), 404, 'CASE_NOT_FOUND');
   // Online filings carry the token's identity and say so.
-  const filed = ok(await fsResident.post('/cases', online), 201);
+  const filed = ok(await fsResident.post('/cases', onlineFiling), 201);
   expect(filed.applicant).toMatchObject({ name: '李小红', idNumber: FS_RESIDENT_ID, sub: 'fs-resident' });
   expect(filed.timeline[0].detail.identityCheck).toBe('token:real-name');
 };

@@ -5,7 +5,7 @@ import { maskIdNumber } from '@guangfo/kernel';
 import { OutboxService } from '@guangfo/messaging';
 import { type AuditEntry, AuditService, auditParams, NODE_CONFIG, type NodeConfig } from '@guangfo/platform';
 import { type WebhookEnqueue, WebhookOutbox } from '@guangfo/webhooks';
-import { CaseRepository, type CaseRow, type EntryRow } from '../infrastructure/case.repository.js';
+import { CaseRepository, type CaseRow, type CaseWriteCarried, type EntryRow } from '../infrastructure/case.repository.js';
 import type { CaseEntry } from './case.types.js';
 import { CaseDeadlines } from './case-deadlines.service.js';
 import {
@@ -161,7 +161,7 @@ export class CaseLedger implements OnModuleInit {
     next: CaseAggregate,
     entry: CaseEntry,
     authorCity: string,
-    carried: { events?: readonly (readonly unknown[])[]; audit?: readonly unknown[] },
+    carried: Omit<CaseWriteCarried, 'webhook'>,
     localHall?: string,
   ): Promise<void> {
     const points = await this.repo.appendEntry(em, next.id, entry, authorCity);
