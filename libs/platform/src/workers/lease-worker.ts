@@ -70,7 +70,8 @@ const MS = `* interval '1 millisecond'`;
  * LOCKED`, so two workers never lease the same row; (b) act on them outside any transaction;
  * (c) record each outcome in its own short statement, clearing the lease. A lease that runs out
  * (the worker crashed or hung) makes its rows claimable again; the late worker's outcome is then
- * ignored. Passes run one at a time, every `pollMs`, soon after `nudge()`, at once after `wake()`.
+ * ignored. Passes run one at a time, every `pollMs`, soon after `nudge()`, at once after `wake()` or
+ * after a pass that claimed a full batch.
  */
 export class LeaseWorker<R extends object> {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -83,7 +84,8 @@ export class LeaseWorker<R extends object> {
     logger: Logger,
   ) {
     const o = options;
-    this.loop = new PollLoop(() => this.pass(), o.pollMs, logger, o.name);
+    // A full batch: more rows are probably due, so the next pass starts at once (a backlog drains without waiting pollMs).
+    this.loop = new PollLoop(async () => (await this.pass()) >= o.batchSize(), o.pollMs, logger, o.name);
     // Prepared on each connection (it runs on every pass of every worker; planning it cost more than running it when idle).
     this.claimSql = prepared(`WITH candidates AS (
         SELECT ${o.key} FROM ${o.table}

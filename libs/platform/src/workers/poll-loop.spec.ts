@@ -88,4 +88,31 @@ describe('PollLoop', () => {
     finish!();
     await loop.stop();
   });
+
+  it('a pass that resolves true (a full batch: more is waiting) is followed at once; otherwise the poll interval', async () => {
+    jest.useFakeTimers();
+    const started: number[] = [];
+    // A backlog of 3 full batches, then an empty outbox.
+    let backlog = 3;
+    const loop = new PollLoop(
+      async () => {
+        started.push(Date.now());
+        return backlog-- > 0;
+      },
+      () => 60_000,
+      new Logger('test'),
+      'test loop',
+    );
+    loop.start();
+    await jest.advanceTimersByTimeAsync(5);
+    // The three full passes and the one that found the rest, each right after the one before: not one per 60 s.
+    expect(started).toHaveLength(4);
+    expect(started[3]! - started[0]!).toBeLessThanOrEqual(5);
+    // The last found less than a batch: the next waits for the poll interval.
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(started).toHaveLength(4);
+    await jest.advanceTimersByTimeAsync(30_000);
+    expect(started).toHaveLength(5);
+    await loop.stop();
+  });
 });

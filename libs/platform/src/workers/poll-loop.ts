@@ -5,8 +5,10 @@ const NUDGE_DELAY_MS = 5;
 
 /**
  * Runs `pass` every `intervalMs`, one pass at a time; `nudge()` asks for a pass soon (after the
- * current one, if running), `wake()` for one at once (after the current one, if running). The
- * loop of `LeaseWorker`.
+ * current one, if running), `wake()` for one at once (after the current one, if running). A pass
+ * that resolves `true` (it found more work than it could take: a full batch) is followed at once by
+ * the next, so a backlog drains pass after pass instead of one pass per interval. The loop of
+ * `LeaseWorker` and of the audit chainer.
  */
 export class PollLoop {
   /** Cancels the pending pass (a timer, or an immediate for a pass at once). */
@@ -19,6 +21,7 @@ export class PollLoop {
   private dueAt = Number.POSITIVE_INFINITY;
 
   constructor(
+    /** Resolves `true` when more work is probably waiting (the next pass then starts at once). */
     private readonly pass: () => Promise<unknown>,
     private readonly intervalMs: () => number,
     private readonly logger: Logger,
@@ -69,12 +72,13 @@ export class PollLoop {
     const run = (): void => {
       this.cancel = undefined;
       this.dueAt = Number.POSITIVE_INFINITY;
+      let more = false;
       this.running = this.pass()
-        .then(() => undefined)
+        .then((result) => void (more = result === true))
         .catch((err: unknown) => this.logger.warn({ err }, `${this.what} pass failed`))
         .finally(() => {
           this.running = undefined;
-          const next = Number.isFinite(this.againIn) ? this.againIn : this.intervalMs();
+          const next = more ? 0 : Number.isFinite(this.againIn) ? this.againIn : this.intervalMs();
           this.againIn = Number.POSITIVE_INFINITY;
           this.schedule(next);
         });
