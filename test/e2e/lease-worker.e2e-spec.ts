@@ -276,5 +276,32 @@ describe('LeaseWorker on PostgreSQL', () => {
       expect(await b.pass()).toBe(1);
       expect(named(wire)).toEqual(['v1', 'u1', 'u2', 'u3']);
     });
+
+    it('records the rows a delivery reported sent while the rest of the batch is still in flight', async () => {
+      wire = [];
+      // 20 subjects: two delivery lanes (one per 16 events), w-0, w-2, … in one and w-1, w-3, … in the other.
+      const subjects = Array.from({ length: 20 }, (_, i) => `subject-w-${i}`);
+      for (const [i, subject] of subjects.entries()) await add(subject, `w${i}`);
+      let open!: () => void;
+      gate = { subject: 'subject-w-1', open: new Promise<void>((r) => (open = r)) };
+      const r = await relay();
+      const pass = r.pass();
+      // The lane held at the gate does not hold back the record of the lane that was delivered.
+      const sentNow = async () =>
+        (
+          (await ds.query(`SELECT subject FROM platform.outbox WHERE subject LIKE 'subject-w-%' AND sent_at IS NOT NULL`)) as {
+            subject: string;
+          }[]
+        ).map((x) => x.subject);
+      for (let i = 0; (await sentNow()).length < 10; i++) {
+        if (i > 1_000) throw new Error(`the delivered lane was not recorded while the other was in flight: ${String(await sentNow())}`);
+        await sleep(10);
+      }
+      expect((await sentNow()).sort()).toEqual(subjects.filter((_, i) => i % 2 === 0).sort());
+      open();
+      gate = undefined;
+      expect(await pass).toBe(20);
+      expect((await sentNow()).length).toBe(20);
+    });
   });
 });
