@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
 import type pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { offerAtRate, type Percentiles, percentiles, pool, progress, since, waitUntil } from './common.js';
 import { AuditService, NODE_IDENTITY, NodeAnnouncedV1, type NodeIdentity, OutboxService } from './project.js';
 
@@ -66,29 +66,46 @@ export const removeMarks = async (ends: DeliveryEnds): Promise<void> => {
   await ends.receiverDb.query(`DROP TRIGGER IF EXISTS bench_mark_applied ON platform.inbox; DROP SCHEMA IF EXISTS ${MARK_SCHEMA} CASCADE`);
 };
 
-/** Writes one announcement as the node does (outbox + audit in one transaction); resolves with its event id once committed. */
-export const announcer = (ends: DeliveryEnds): ((subject: string) => Promise<string>) => {
-  const ds = ends.sender.get(DataSource);
+/** Writes one announcement as the node does (outbox + audit) in the caller's transaction; returns its event id. */
+const announcement = (ends: DeliveryEnds): ((em: EntityManager, subject: string) => Promise<string>) => {
   const outbox = ends.sender.get(OutboxService);
   const audit = ends.sender.get(AuditService);
   const identity = ends.sender.get<NodeIdentity>(NODE_IDENTITY);
-  return (subject) =>
+  return async (em, subject) => {
+    const event = await outbox.add(em, {
+      contract: NodeAnnouncedV1,
+      domain: 'platform',
+      subject,
+      data: {
+        cityCode: ends.senderCity,
+        nodeVersion: 'bench',
+        catalogue: identity.catalogue(),
+        calendar: identity.calendar(),
+        announcedAt: new Date().toISOString(),
+        domains: identity.domains,
+      },
+    });
+    await audit.record({ actor: 'system', action: 'node.announce', resource: `event:${event.id}`, outcome: 'success' }, em);
+    return event.id;
+  };
+};
+
+/** Writes one announcement as the node does (outbox + audit in one transaction); resolves with its event id once committed. */
+export const announcer = (ends: DeliveryEnds): ((subject: string) => Promise<string>) => {
+  const ds = ends.sender.get(DataSource);
+  const write = announcement(ends);
+  return (subject) => ds.transaction((em) => write(em, subject));
+};
+
+/** Writes `n` announcements in one transaction (a backlog that commits at once); resolves with their ids once committed. */
+const backlogWriter = (ends: DeliveryEnds): ((subjects: string[]) => Promise<string[]>) => {
+  const ds = ends.sender.get(DataSource);
+  const write = announcement(ends);
+  return (subjects) =>
     ds.transaction(async (em) => {
-      const event = await outbox.add(em, {
-        contract: NodeAnnouncedV1,
-        domain: 'platform',
-        subject,
-        data: {
-          cityCode: ends.senderCity,
-          nodeVersion: 'bench',
-          catalogue: identity.catalogue(),
-          calendar: identity.calendar(),
-          announcedAt: new Date().toISOString(),
-          domains: identity.domains,
-        },
-      });
-      await audit.record({ actor: 'system', action: 'node.announce', resource: `event:${event.id}`, outcome: 'success' }, em);
-      return event.id;
+      const ids: string[] = [];
+      for (const subject of subjects) ids.push(await write(em, subject));
+      return ids;
     });
 };
 
@@ -99,6 +116,8 @@ export interface DeliveryRun {
   offeredRate?: number;
   /** Writers of a closed-loop run. */
   concurrency?: number;
+  /** A backlog run: the events were committed in one transaction, then drained (no rate, no writers). */
+  backlog?: boolean;
   /** Rate at which the events were committed (first to last commit). */
   committedPerSecond: number;
   /** Events applied per second, first commit to last applied. */
@@ -168,7 +187,7 @@ const settle = async (
 export interface DeliveryOptions {
   /** Open-loop runs, in this order: events at a fixed offered rate each. */
   rates: { rate: number; events: number }[];
-  /** Events of the closed-loop run. */
+  /** Events of the closed-loop run, and of the backlog run. */
   events: number;
   concurrency: number;
   warmUp: number;
@@ -176,12 +195,18 @@ export interface DeliveryOptions {
 }
 
 export interface DeliveryResult {
-  /** The open-loop runs (as `o.rates`), then the closed loop. */
+  /** The open-loop runs (as `o.rates`), the closed loop, then the backlog. */
   runs: DeliveryRun[];
   sampleEventId: string;
 }
 
-/** Warm-up, then each fixed-rate open-loop run and a closed-loop run at `concurrency`, on the same two nodes. */
+/**
+ * Warm-up, then each fixed-rate open-loop run, a closed-loop run at `concurrency`, and a backlog run, on the same two
+ * nodes. The backlog: `o.events` events committed in one transaction (as after an outage of the peer or the broker, or
+ * a bulk write), then drained by the relay, the transport and the receiver: its "applied /s" is the exchange path's
+ * own sustained rate, whatever the writers can commit. The closed loop's rate is bounded by its writers, one event per
+ * transaction: where its "sent /s" equals its "applied /s", the path kept pace with them.
+ */
 export const benchDelivery = async (ends: DeliveryEnds, label: string, o: DeliveryOptions): Promise<DeliveryResult> => {
   const emit = announcer(ends);
   const run = randomUUID().slice(0, 8);
@@ -238,6 +263,20 @@ export const benchDelivery = async (ends: DeliveryEnds, label: string, o: Delive
     deliveredPerSecond: perSecond(o.events, s.endToEndMs),
     latency: percentiles(s.latencies),
     parts: { toReceiver: percentiles(s.toReceiver), receiverTx: percentiles(s.receiverTx) },
+  });
+
+  t0 = performance.now();
+  const backlogIds = await backlogWriter(ends)(Array.from({ length: o.events }, (_, i) => `bench/${run}/backlog-${i}`));
+  const b = await settle(ends, backlogIds, o.settleTimeoutMs);
+  progress(`  ${label}: a backlog of ${o.events} events (one commit) written and applied in ${since(t0)}`);
+  runs.push({
+    label,
+    events: o.events,
+    backlog: true,
+    committedPerSecond: NaN,
+    deliveredPerSecond: perSecond(o.events, b.endToEndMs),
+    latency: percentiles(b.latencies),
+    parts: { toReceiver: percentiles(b.toReceiver), receiverTx: percentiles(b.receiverTx) },
   });
   return { runs, sampleEventId: loopIds[0]! };
 };
