@@ -35,11 +35,12 @@ const PER_SUBJECT_ORDER = `NOT EXISTS (
  * Publishes committed outbox rows in order, on the `LeaseWorker`: claims a batch with a lease
  * (per-subject rule above), publishes it outside any database transaction with one
  * `publishBatch` call, and records the outcomes as the transport reports them: a failure
- * (attempts/last_error and a backoff) at once in its own statement, the rows sent together in one
- * statement at the end of the batch (one commit, not one per row or per chunk). A row that fails holds the later
- * rows of its subject (in this batch and after) until it is sent. A relay killed mid-batch loses
- * nothing: its rows are published again when the lease runs out, and the receiver's inbox
- * absorbs the duplicates. Several relays may run against one database.
+ * (attempts/last_error and a backoff) at once in its own statement, the rows reported sent together
+ * (a Kafka batch, an embedded lane) in one statement as soon as that report is over (one commit, not
+ * one per row). A row that fails holds the later rows of its subject (in this batch and after)
+ * until it is sent. A relay killed mid-batch loses nothing: its rows are published again when the
+ * lease runs out, and the receiver's inbox absorbs the duplicates. Several relays may run against
+ * one database.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
