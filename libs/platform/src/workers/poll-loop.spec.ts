@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { PollLoop } from './poll-loop.js';
 
+/** A loop polling every minute (so that only nudges, wakes and full passes run it within a test). */
+const loopOf = (pass: () => Promise<unknown>): PollLoop => new PollLoop(pass, () => 60_000, new Logger('test'), 'test loop');
+
 describe('PollLoop', () => {
   afterEach(() => {
     jest.useRealTimers();
@@ -10,12 +13,7 @@ describe('PollLoop', () => {
   it('a stream of nudges closer together than the nudge delay still runs passes (it never postpones a due pass)', async () => {
     jest.useFakeTimers();
     let passes = 0;
-    const loop = new PollLoop(
-      async () => void passes++,
-      () => 60_000,
-      new Logger('test'),
-      'test loop',
-    );
+    const loop = loopOf(async () => void passes++);
     loop.start();
     await jest.advanceTimersByTimeAsync(1);
     expect(passes).toBe(1);
@@ -31,12 +29,7 @@ describe('PollLoop', () => {
   it('a nudge while idle runs a pass within a few milliseconds, long before the poll interval', async () => {
     jest.useFakeTimers();
     let passes = 0;
-    const loop = new PollLoop(
-      async () => void passes++,
-      () => 60_000,
-      new Logger('test'),
-      'test loop',
-    );
+    const loop = loopOf(async () => void passes++);
     loop.start();
     await jest.advanceTimersByTimeAsync(1);
     loop.nudge();
@@ -48,15 +41,10 @@ describe('PollLoop', () => {
     jest.useFakeTimers();
     const started: number[] = [];
     let finish: (() => void) | undefined;
-    const loop = new PollLoop(
-      () => {
-        started.push(Date.now());
-        return new Promise<void>((resolve) => (finish = resolve));
-      },
-      () => 60_000,
-      new Logger('test'),
-      'test loop',
-    );
+    const loop = loopOf(() => {
+      started.push(Date.now());
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
     loop.start();
     await jest.advanceTimersByTimeAsync(1);
     finish!();
@@ -94,15 +82,10 @@ describe('PollLoop', () => {
     const started: number[] = [];
     // A backlog of 3 full batches, then an empty outbox.
     let backlog = 3;
-    const loop = new PollLoop(
-      async () => {
-        started.push(Date.now());
-        return backlog-- > 0;
-      },
-      () => 60_000,
-      new Logger('test'),
-      'test loop',
-    );
+    const loop = loopOf(async () => {
+      started.push(Date.now());
+      return backlog-- > 0;
+    });
     loop.start();
     await jest.advanceTimersByTimeAsync(5);
     // The three full passes and the one that found the rest, each right after the one before: not one per 60 s.
